@@ -1,0 +1,267 @@
+//! The spec files as written: one [`SpecFile`] per YAML file, before any checking.
+//!
+//! These types mirror the language documented in `spec/README.md`. Every struct denies unknown
+//! keys, so a typo in a spec file is an error, never silently ignored. Maps keep file order.
+
+use indexmap::IndexMap;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use std::fmt;
+
+/// One spec file (one API area).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecFile {
+    /// What the area covers.
+    pub doc: String,
+    #[serde(default)]
+    pub permissions: IndexMap<String, PermissionDef>,
+    #[serde(default)]
+    pub events: IndexMap<String, EventDef>,
+    #[serde(default)]
+    pub endpoints: IndexMap<String, EndpointDef>,
+    #[serde(default)]
+    pub schemas: IndexMap<String, SchemaDef>,
+}
+
+/// A permission action.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PermissionDef {
+    pub resource: String,
+    pub doc: String,
+}
+
+/// An event type, keyed by its `type` string.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventDef {
+    pub payload: String,
+    #[serde(default)]
+    pub client_side: bool,
+    pub doc: String,
+}
+
+/// An HTTP operation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointDef {
+    pub summary: String,
+    #[serde(default)]
+    pub doc: Option<String>,
+    pub method: String,
+    pub path: String,
+    #[serde(default)]
+    pub path_params: IndexMap<String, FieldDef>,
+    #[serde(default)]
+    pub query: IndexMap<String, FieldDef>,
+    #[serde(default)]
+    pub body: Option<BodyDef>,
+    pub response: String,
+    #[serde(default)]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub server_side_only: bool,
+    #[serde(default)]
+    pub events: Vec<String>,
+    #[serde(default)]
+    pub permissions: Vec<String>,
+    #[serde(default)]
+    pub deprecated: Option<Deprecation>,
+}
+
+/// `true` or a reason.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Deprecation {
+    Flag(bool),
+    Reason(String),
+}
+
+impl Deprecation {
+    /// The reason, when one is given and the item is deprecated at all.
+    pub fn note(deprecation: &Option<Deprecation>) -> Option<Option<String>> {
+        match deprecation {
+            None | Some(Deprecation::Flag(false)) => None,
+            Some(Deprecation::Flag(true)) => Some(None),
+            Some(Deprecation::Reason(reason)) => Some(Some(reason.clone())),
+        }
+    }
+}
+
+/// A request body: a schema name (JSON) or `{ schema, content }`.
+#[derive(Debug, Clone)]
+pub struct BodyDef {
+    pub schema: String,
+    pub content: BodyContent,
+}
+
+/// How a body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyContent {
+    Json,
+    Multipart,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BodyFull {
+    schema: String,
+    #[serde(default = "json_content")]
+    content: BodyContent,
+}
+
+fn json_content() -> BodyContent {
+    BodyContent::Json
+}
+
+impl<'de> Deserialize<'de> for BodyDef {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct BodyVisitor;
+        impl<'de> Visitor<'de> for BodyVisitor {
+            type Value = BodyDef;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a schema name or a mapping with `schema` and `content`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<BodyDef, E> {
+                Ok(BodyDef {
+                    schema: v.to_owned(),
+                    content: BodyContent::Json,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<BodyDef, A::Error> {
+                let full = BodyFull::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(BodyDef {
+                    schema: full.schema,
+                    content: full.content,
+                })
+            }
+        }
+        deserializer.deserialize_any(BodyVisitor)
+    }
+}
+
+/// A schema: exactly one of `fields` (object), `enum` (string enum) or `type` (alias).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemaDef {
+    pub doc: String,
+    #[serde(default)]
+    pub fields: Option<IndexMap<String, FieldDef>>,
+    #[serde(default, rename = "enum")]
+    pub values: Option<Vec<String>>,
+    #[serde(default, rename = "type")]
+    pub alias: Option<String>,
+    #[serde(default)]
+    pub custom_data: bool,
+    #[serde(default)]
+    pub deprecated: Option<Deprecation>,
+}
+
+/// A field or parameter: a bare type, or the full mapping.
+#[derive(Debug, Clone, Default)]
+pub struct FieldDef {
+    pub ty: String,
+    pub required: bool,
+    pub nullable: bool,
+    pub doc: Option<String>,
+    pub values: Option<Vec<String>>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub min_len: Option<u64>,
+    pub max_len: Option<u64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub default: Option<Scalar>,
+    pub deprecated: Option<Deprecation>,
+}
+
+/// A default value as written in the spec.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Scalar {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+}
+
+impl fmt::Display for Scalar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scalar::Bool(v) => write!(f, "{v}"),
+            Scalar::Int(v) => write!(f, "{v}"),
+            Scalar::Float(v) => write!(f, "{v}"),
+            Scalar::String(v) => write!(f, "{v:?}"),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldFull {
+    #[serde(rename = "type")]
+    ty: String,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    nullable: bool,
+    #[serde(default)]
+    doc: Option<String>,
+    #[serde(default, rename = "enum")]
+    values: Option<Vec<String>>,
+    #[serde(default)]
+    min: Option<f64>,
+    #[serde(default)]
+    max: Option<f64>,
+    #[serde(default)]
+    min_len: Option<u64>,
+    #[serde(default)]
+    max_len: Option<u64>,
+    #[serde(default)]
+    min_items: Option<u64>,
+    #[serde(default)]
+    max_items: Option<u64>,
+    #[serde(default)]
+    default: Option<Scalar>,
+    #[serde(default)]
+    deprecated: Option<Deprecation>,
+}
+
+impl<'de> Deserialize<'de> for FieldDef {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FieldVisitor;
+        impl<'de> Visitor<'de> for FieldVisitor {
+            type Value = FieldDef;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a type (like `string` or `list<UserResponse>`) or a field mapping")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FieldDef, E> {
+                Ok(FieldDef {
+                    ty: v.to_owned(),
+                    ..FieldDef::default()
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<FieldDef, A::Error> {
+                let f = FieldFull::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(FieldDef {
+                    ty: f.ty,
+                    required: f.required,
+                    nullable: f.nullable,
+                    doc: f.doc,
+                    values: f.values,
+                    min: f.min,
+                    max: f.max,
+                    min_len: f.min_len,
+                    max_len: f.max_len,
+                    min_items: f.min_items,
+                    max_items: f.max_items,
+                    default: f.default,
+                    deprecated: f.deprecated,
+                })
+            }
+        }
+        deserializer.deserialize_any(FieldVisitor)
+    }
+}

@@ -1,0 +1,175 @@
+//! The `Event` enum, dispatched on the JSON `type` field, and the table of event types.
+
+use super::{doc, ident};
+use crate::model::Api;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub(super) fn emit(api: &Api) -> TokenStream {
+    let mut payloads: Vec<_> = api
+        .events
+        .iter()
+        .map(|e| ident(&e.payload.rust_name))
+        .collect();
+    payloads.sort();
+    payloads.dedup();
+    let imports = if payloads.is_empty() {
+        quote! {}
+    } else {
+        quote! { use crate::models::{#(#payloads),*}; }
+    };
+    let variants = api.events.iter().map(|event| {
+        let docs = doc(&format!("`{}`: {}", event.event_type, event.doc));
+        let variant = ident(&event.variant);
+        let payload = ident(&event.payload.rust_name);
+        quote! { #docs #variant(Box<#payload>), }
+    });
+    let type_arms = api.events.iter().map(|event| {
+        let variant = ident(&event.variant);
+        let event_type = &event.event_type;
+        quote! { Self::#variant(_) => #event_type, }
+    });
+    let decode_arms = api.events.iter().map(|event| {
+        let variant = ident(&event.variant);
+        let event_type = &event.event_type;
+        quote! { #event_type => Self::#variant(Box::new(serde_json::from_value(value)?)), }
+    });
+    let encode_arms = api.events.iter().map(|event| {
+        let variant = ident(&event.variant);
+        let event_type = &event.event_type;
+        quote! { Self::#variant(payload) => serialize_tagged(serializer, #event_type, payload.as_ref()), }
+    });
+    let tagged_helper = if api.events.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            #[doc = " Writes a payload with its `type` key first."]
+            fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
+                serializer: S,
+                event_type: &str,
+                payload: &T,
+            ) -> Result<S::Ok, S::Error> {
+                #[derive(serde::Serialize)]
+                struct Tagged<'a, T> {
+                    #[serde(rename = "type")]
+                    event_type: &'a str,
+                    #[serde(flatten)]
+                    payload: &'a T,
+                }
+                serde::Serialize::serialize(&Tagged { event_type, payload }, serializer)
+            }
+        }
+    };
+    let infos = api.events.iter().map(|event| {
+        let event_type = &event.event_type;
+        let client_side = event.client_side;
+        let description = &event.doc;
+        quote! { EventTypeInfo { event_type: #event_type, client_side: #client_side, description: #description }, }
+    });
+    // With no known events, every event is `Unknown`; single-arm matches would be noise.
+    let (event_type_body, from_value, serialize_body) = if api.events.is_empty() {
+        (
+            quote! { let Self::Unknown(value) = self; value.get("type").and_then(serde_json::Value::as_str).unwrap_or_default() },
+            quote! {
+                pub fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+                    Ok(Self::Unknown(value))
+                }
+            },
+            quote! { let Self::Unknown(value) = self; serde::Serialize::serialize(value, serializer) },
+        )
+    } else {
+        (
+            quote! {
+                match self {
+                    #(#type_arms)*
+                    Self::Unknown(value) => value.get("type").and_then(serde_json::Value::as_str).unwrap_or_default(),
+                }
+            },
+            quote! {
+                pub fn from_value(mut value: serde_json::Value) -> Result<Self, serde_json::Error> {
+                    let event_type = match value.get("type").and_then(serde_json::Value::as_str) {
+                        Some(event_type) => event_type.to_owned(),
+                        None => return Ok(Self::Unknown(value)),
+                    };
+                    if let Some(object) = value.as_object_mut() {
+                        if EVENT_TYPES.iter().any(|info| info.event_type == event_type) {
+                            object.remove("type");
+                        }
+                    }
+                    Ok(match event_type.as_str() {
+                        #(#decode_arms)*
+                        _ => Self::Unknown(value),
+                    })
+                }
+            },
+            quote! {
+                match self {
+                    #(#encode_arms)*
+                    Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+                }
+            },
+        )
+    };
+    quote! {
+        #![doc = " Websocket and webhook events."]
+        #![allow(deprecated, reason = "deprecated payloads still decode")]
+
+        #imports
+
+        #[doc = " An event from a websocket connection or a webhook, dispatched on its `type`."]
+        #[doc = ""]
+        #[doc = " Event types this version of the client does not know arrive as [`Event::Unknown`] with"]
+        #[doc = " their JSON intact, so a new event type on the server never breaks decoding."]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum Event {
+            #(#variants)*
+            #[doc = " An event type this version of the client does not know, as raw JSON."]
+            Unknown(serde_json::Value),
+        }
+
+        impl Event {
+            #[doc = " The event's `type` string, e.g. `channel.deleted`."]
+            pub fn event_type(&self) -> &str {
+                #event_type_body
+            }
+
+            #[doc = " Decodes an event from a JSON value."]
+            #[doc = ""]
+            #[doc = " # Errors"]
+            #[doc = ""]
+            #[doc = " Fails when the type is known but the payload does not match its schema."]
+            #from_value
+        }
+
+        impl serde::Serialize for Event {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #serialize_body
+            }
+        }
+
+        #tagged_helper
+
+        impl<'de> serde::Deserialize<'de> for Event {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                Self::from_value(value).map_err(serde::de::Error::custom)
+            }
+        }
+
+        #[doc = " What the spec says about one event type."]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct EventTypeInfo {
+            #[doc = " The `type` string."]
+            pub event_type: &'static str,
+            #[doc = " Client websockets receive it, not only webhooks."]
+            pub client_side: bool,
+            #[doc = " What happened."]
+            pub description: &'static str,
+        }
+
+        #[doc = " Every event type the spec describes, in spec order."]
+        pub static EVENT_TYPES: &[EventTypeInfo] = &[
+            #(#infos)*
+        ];
+    }
+}

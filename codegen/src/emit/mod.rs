@@ -1,0 +1,206 @@
+//! Stage 4, emit: builds one token stream per generated file from the [`Api`] model.
+//!
+//! Each submodule emits one kind of item; this module holds the shared pieces (docs, types,
+//! imports) and decides the file layout of `generated-client/src/generated/`.
+
+mod endpoints;
+mod events;
+mod operations;
+mod permissions;
+mod schemas;
+
+use crate::model::{Api, Area, Named, Type};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+use std::collections::BTreeMap;
+
+/// A generated file before formatting: its path relative to the output folder.
+pub struct EmittedFile {
+    pub path: String,
+    pub tokens: TokenStream,
+}
+
+/// Emits every file of the generated module.
+pub fn emit(api: &Api) -> Vec<EmittedFile> {
+    let mut files = vec![EmittedFile {
+        path: "mod.rs".into(),
+        tokens: root_module(api),
+    }];
+    for area in &api.areas {
+        files.push(EmittedFile {
+            path: format!("api/{}.rs", area.module),
+            tokens: area_module(area),
+        });
+    }
+    files.push(EmittedFile {
+        path: "api/mod.rs".into(),
+        tokens: api_module(api),
+    });
+    files.push(EmittedFile {
+        path: "events.rs".into(),
+        tokens: events::emit(api),
+    });
+    files.push(EmittedFile {
+        path: "permissions.rs".into(),
+        tokens: permissions::emit(api),
+    });
+    files.push(EmittedFile {
+        path: "operations.rs".into(),
+        tokens: operations::emit(api),
+    });
+    files
+}
+
+fn root_module(api: &Api) -> TokenStream {
+    let reexports = api.areas.iter().map(|area| {
+        let module = ident(&area.module);
+        quote! { pub use super::api::#module::*; }
+    });
+    quote! {
+        #![doc = " The code generated from `spec/`: one module per API area under `api`, re-exported"]
+        #![doc = " through [`models`], plus events, permissions and operation metadata."]
+
+        mod api;
+        mod events;
+        pub mod operations;
+        mod permissions;
+
+        pub mod models {
+            #![doc = " Request, response and event payload types of every API area, and the query"]
+            #![doc = " parameters of each operation."]
+            #(#reexports)*
+        }
+
+        pub use events::{Event, EventTypeInfo, EVENT_TYPES};
+        pub use permissions::Permission;
+    }
+}
+
+fn api_module(api: &Api) -> TokenStream {
+    let modules = api.areas.iter().map(|area| {
+        let module = ident(&area.module);
+        quote! { mod #module; }
+    });
+    quote! {
+        #![doc = " One module per API area (per spec file): its types and its `Client` methods."]
+        #(pub(super) #modules)*
+    }
+}
+
+fn area_module(area: &Area) -> TokenStream {
+    let doc = inner_doc(&area.doc);
+    let mut used = Vec::new();
+    for schema in &area.schemas {
+        used.extend(schemas::referenced(schema));
+    }
+    for endpoint in &area.endpoints {
+        used.extend(endpoints::referenced(endpoint));
+    }
+    let imports = imports(&area.module, used);
+    let schema_items = area.schemas.iter().map(schemas::emit);
+    let query_structs = area.endpoints.iter().filter_map(endpoints::query_struct);
+    let methods = area.endpoints.iter().map(endpoints::method);
+    let client_impl = if area.endpoints.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            impl crate::Client {
+                #(#methods)*
+            }
+        }
+    };
+    quote! {
+        #doc
+        #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
+        #imports
+        #(#schema_items)*
+        #(#query_structs)*
+        #client_impl
+    }
+}
+
+/// `use super::<module>::{...};` lines for the named types defined in other area modules.
+pub(crate) fn imports<'a>(current: &str, used: impl IntoIterator<Item = &'a Named>) -> TokenStream {
+    let mut by_module: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    for named in used {
+        if named.module != current && !named.module.is_empty() {
+            by_module
+                .entry(&named.module)
+                .or_default()
+                .insert(&named.rust_name);
+        }
+    }
+    let lines = by_module.into_iter().map(|(module, names)| {
+        let module = ident(module);
+        let names = names.into_iter().map(ident);
+        quote! { use super::#module::{#(#names),*}; }
+    });
+    quote! { #(#lines)* }
+}
+
+/// An identifier.
+pub(crate) fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// `#[doc = "..."]` attributes, one per line, so prettyplease prints `///` comments.
+pub(crate) fn doc(text: &str) -> TokenStream {
+    let lines = text.trim().lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", line.trim_end())
+        };
+        quote! { #[doc = #line] }
+    });
+    quote! { #(#lines)* }
+}
+
+/// `#![doc = "..."]` attributes for a module.
+pub(crate) fn inner_doc(text: &str) -> TokenStream {
+    let lines = text.trim().lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", line.trim_end())
+        };
+        quote! { #![doc = #line] }
+    });
+    quote! { #(#lines)* }
+}
+
+/// A `#[deprecated]` attribute, when the item is deprecated.
+pub(crate) fn deprecated(note: &Option<Option<String>>) -> TokenStream {
+    match note {
+        None => quote! {},
+        Some(None) => quote! { #[deprecated] },
+        Some(Some(reason)) => quote! { #[deprecated = #reason] },
+    }
+}
+
+/// The Rust type of a spec type, without any `Option` or `Box`.
+pub(crate) fn rust_type(ty: &Type) -> TokenStream {
+    match ty {
+        Type::String | Type::Duration => quote! { String },
+        Type::Bool => quote! { bool },
+        Type::Int32 => quote! { i32 },
+        Type::Int64 => quote! { i64 },
+        Type::Float => quote! { f32 },
+        Type::Double => quote! { f64 },
+        Type::DateTime => quote! { chrono::DateTime<chrono::Utc> },
+        Type::Json => quote! { serde_json::Value },
+        Type::Binary => quote! { crate::FilePart },
+        Type::List(inner) => {
+            let inner = rust_type(inner);
+            quote! { Vec<#inner> }
+        }
+        Type::Map(inner) => {
+            let inner = rust_type(inner);
+            quote! { std::collections::BTreeMap<String, #inner> }
+        }
+        Type::Named(named) => {
+            let name = ident(&named.rust_name);
+            quote! { #name }
+        }
+    }
+}

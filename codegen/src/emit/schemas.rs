@@ -1,0 +1,261 @@
+//! Objects, string enums and aliases.
+
+use super::{deprecated, doc, ident, rust_type};
+use crate::model::{EnumValue, Field, Named, Object, Schema, SchemaKind, Type};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The named types a schema mentions.
+pub(super) fn referenced(schema: &Schema) -> Vec<&Named> {
+    match &schema.kind {
+        SchemaKind::Object(object) => object.fields.iter().flat_map(|f| f.ty.named()).collect(),
+        SchemaKind::Alias(ty) => ty.named(),
+        SchemaKind::Enum(_) => Vec::new(),
+    }
+}
+
+/// The items of one schema.
+pub(super) fn emit(schema: &Schema) -> TokenStream {
+    let docs = doc(&schema.doc);
+    let deprecated = deprecated(&schema.deprecated);
+    let name = ident(&schema.rust_name);
+    match &schema.kind {
+        SchemaKind::Object(object) => object_items(schema, object),
+        SchemaKind::Enum(values) => enum_items(schema, values),
+        SchemaKind::Alias(ty) => {
+            let ty = rust_type(ty);
+            quote! {
+                #docs
+                #deprecated
+                pub type #name = #ty;
+            }
+        }
+    }
+}
+
+/// The field's type as declared: `T`, `Box<T>`, `Option<T>` or `Option<Box<T>>`.
+pub(super) fn field_type(field: &Field) -> TokenStream {
+    let mut ty = rust_type(&field.ty);
+    if field.boxed {
+        ty = quote! { Box<#ty> };
+    }
+    if is_optional(field) {
+        ty = quote! { Option<#ty> };
+    }
+    ty
+}
+
+/// Optional and nullable fields are `Option`s.
+pub(super) fn is_optional(field: &Field) -> bool {
+    !field.required || field.nullable
+}
+
+/// The field's rustdoc: its doc (or a readable fallback), then bounds and defaults.
+pub(super) fn field_doc(field: &Field) -> TokenStream {
+    let mut text = field
+        .doc
+        .clone()
+        .unwrap_or_else(|| crate::naming::humanize(&field.wire_name));
+    if !field.notes.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(&field.notes.join(" "));
+    }
+    doc(&text)
+}
+
+fn object_items(schema: &Schema, object: &Object) -> TokenStream {
+    let docs = doc(&schema.doc);
+    let schema_deprecated = deprecated(&schema.deprecated);
+    let name = ident(&schema.rust_name);
+    let mut derives = vec![quote! { Debug }, quote! { Clone }, quote! { PartialEq }];
+    if object.derives_eq {
+        derives.push(quote! { Eq });
+    }
+    if object.derives_default {
+        derives.push(quote! { Default });
+    }
+    if !object.has_binary {
+        derives.push(quote! { serde::Serialize });
+        derives.push(quote! { serde::Deserialize });
+    }
+
+    let fields = object.fields.iter().map(|field| {
+        let docs = field_doc(field);
+        let deprecated = deprecated(&field.deprecated);
+        let rust = ident(&field.rust_name);
+        let ty = field_type(field);
+        let mut serde_args = Vec::new();
+        if field.wire_name != field.rust_name {
+            let wire = &field.wire_name;
+            serde_args.push(quote! { rename = #wire });
+        }
+        if field.required && !field.nullable && field.ty.has_default() {
+            // Real traffic sometimes leaves out "required" fields; an empty value loses nothing.
+            serde_args.push(quote! { default });
+        }
+        if !field.required {
+            serde_args.push(quote! { skip_serializing_if = "Option::is_none" });
+        }
+        let serde = if serde_args.is_empty() || object.has_binary {
+            quote! {}
+        } else {
+            quote! { #[serde(#(#serde_args),*)] }
+        };
+        quote! {
+            #docs
+            #deprecated
+            #serde
+            pub #rust: #ty,
+        }
+    });
+    let custom = if object.custom_data && !object.has_binary {
+        quote! {
+            #[doc = " Custom data: the keys beyond the documented fields, sent and received as"]
+            #[doc = " top-level keys of the object."]
+            #[serde(flatten)]
+            pub custom: serde_json::Map<String, serde_json::Value>,
+        }
+    } else {
+        quote! {}
+    };
+    let constructor = constructor(&schema.rust_name, object);
+    quote! {
+        #docs
+        #schema_deprecated
+        #[derive(#(#derives),*)]
+        pub struct #name {
+            #(#fields)*
+            #custom
+        }
+        #constructor
+    }
+}
+
+/// `new` taking the required fields; skipped when `Default` already builds the value.
+fn constructor(rust_name: &str, object: &Object) -> TokenStream {
+    let required: Vec<&Field> = object.fields.iter().filter(|f| !is_optional(f)).collect();
+    if required.is_empty() && object.derives_default {
+        return quote! {};
+    }
+    let name = ident(rust_name);
+    let params = required.iter().map(|field| {
+        let rust = ident(&field.rust_name);
+        let ty = match &field.ty {
+            Type::String | Type::Duration => quote! { impl Into<String> },
+            other => rust_type(other),
+        };
+        quote! { #rust: #ty }
+    });
+    let inits = object.fields.iter().map(|field| {
+        let rust = ident(&field.rust_name);
+        if is_optional(field) {
+            return quote! { #rust: None };
+        }
+        let converted = matches!(field.ty, Type::String | Type::Duration);
+        match (converted, field.boxed) {
+            (false, false) => quote! { #rust },
+            (true, false) => quote! { #rust: #rust.into() },
+            (false, true) => quote! { #rust: Box::new(#rust) },
+            (true, true) => quote! { #rust: Box::new(#rust.into()) },
+        }
+    });
+    let custom = if object.custom_data && !object.has_binary {
+        quote! { custom: serde_json::Map::new(), }
+    } else {
+        quote! {}
+    };
+    let allow = if required.len() > 7 {
+        quote! { #[allow(clippy::too_many_arguments)] }
+    } else {
+        quote! {}
+    };
+    let text =
+        format!(" Creates a `{rust_name}` from its required fields; the optional ones are `None`.");
+    quote! {
+        impl #name {
+            #[doc = #text]
+            #allow
+            pub fn new(#(#params),*) -> Self {
+                Self {
+                    #(#inits,)*
+                    #custom
+                }
+            }
+        }
+    }
+}
+
+fn enum_items(schema: &Schema, values: &[EnumValue]) -> TokenStream {
+    let docs = doc(&schema.doc);
+    let deprecated = deprecated(&schema.deprecated);
+    let name = ident(&schema.rust_name);
+    let variants = values.iter().map(|value| {
+        let variant = ident(&value.variant);
+        let text = format!(" `{}`", value.wire);
+        quote! { #[doc = #text] #variant, }
+    });
+    let to_str = values.iter().map(|value| {
+        let variant = ident(&value.variant);
+        let wire = &value.wire;
+        quote! { Self::#variant => #wire, }
+    });
+    let from_str = values.iter().map(|value| {
+        let variant = ident(&value.variant);
+        let wire = &value.wire;
+        quote! { #wire => Self::#variant, }
+    });
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            #[doc = " A value this version of the client does not know, kept as sent."]
+            Unknown(String),
+        }
+
+        impl #name {
+            #[doc = " The value as sent on the wire."]
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = String::deserialize(deserializer)?;
+                Ok(Self::from(value.as_str()))
+            }
+        }
+
+        impl crate::request::QueryValue for #name {
+            fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
+                pairs.push((name, self.as_str().to_owned()));
+            }
+        }
+    }
+}

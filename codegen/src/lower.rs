@@ -1,0 +1,484 @@
+//! Stage 3, lower: turns validated files into the resolved [`Api`] model.
+//!
+//! Runs only on a spec that passed [`crate::validate`], so references resolve; where a name
+//! is missing anyway, lowering falls back to JSON instead of panicking.
+
+use crate::ast::{Deprecation, FieldDef, Scalar, SchemaDef};
+use crate::model::*;
+use crate::naming;
+use crate::source::SourceFile;
+use crate::types::TypeExpr;
+use std::collections::{HashMap, HashSet};
+
+/// What lowering knows about every schema name before building types.
+struct SchemaInfo {
+    module: String,
+    rust_name: String,
+    is_enum: bool,
+    has_default: bool,
+    is_eq: bool,
+}
+
+struct Lowerer {
+    info: HashMap<String, SchemaInfo>,
+}
+
+/// Builds the model of a validated spec.
+pub fn lower(files: &[SourceFile]) -> Api {
+    let info = schema_info(files);
+    let lowerer = Lowerer { info };
+    let boxed = recursive_fields(files);
+    let mut areas = Vec::new();
+    let mut permissions = Vec::new();
+    let mut events = Vec::new();
+    for file in files {
+        let module = naming::module_name(&file.area);
+        let mut schemas = Vec::new();
+        for (name, def) in &file.spec.schemas {
+            lowerer.lower_schema(name, def, &boxed, &mut schemas);
+        }
+        let mut endpoints = Vec::new();
+        for (name, def) in &file.spec.endpoints {
+            let params = |params: &indexmap::IndexMap<String, FieldDef>,
+                          schemas: &mut Vec<Schema>| {
+                params
+                    .iter()
+                    .map(|(param, field)| lowerer.lower_field(name, param, field, false, schemas))
+                    .collect::<Vec<_>>()
+            };
+            let path_params = params(&def.path_params, &mut schemas)
+                .into_iter()
+                .map(|field| Field {
+                    required: true,
+                    ..field
+                })
+                .collect();
+            let query = params(&def.query, &mut schemas);
+            let body = def.body.as_ref().map(|body| {
+                let multipart = body.content == crate::ast::BodyContent::Multipart;
+                let parts = if multipart {
+                    files
+                        .iter()
+                        .find_map(|f| f.spec.schemas.get(&body.schema))
+                        .and_then(|schema| schema.fields.as_ref())
+                        .map(|fields| {
+                            fields
+                                .iter()
+                                .map(|(field, def)| {
+                                    lowerer.lower_field(
+                                        &body.schema,
+                                        field,
+                                        def,
+                                        false,
+                                        &mut Vec::new(),
+                                    )
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                Body {
+                    schema: lowerer.named(&body.schema),
+                    multipart,
+                    parts,
+                }
+            });
+            endpoints.push(Endpoint {
+                name: name.clone(),
+                method_name: naming::field_name(name),
+                const_name: naming::const_name(name),
+                summary: def.summary.trim().to_owned(),
+                doc: def.doc.as_ref().map(|d| d.trim().to_owned()),
+                http_method: def.method.clone(),
+                path: def.path.clone(),
+                path_params,
+                query_struct: (!def.query.is_empty()).then(|| naming::query_struct_name(name)),
+                query,
+                body,
+                response: lowerer.named(&def.response),
+                status: def.status.unwrap_or(200),
+                server_side_only: def.server_side_only,
+                events: def.events.clone(),
+                permissions: def
+                    .permissions
+                    .iter()
+                    .map(|p| naming::type_name(p))
+                    .collect(),
+                deprecated: Deprecation::note(&def.deprecated),
+            });
+        }
+        for (name, def) in &file.spec.permissions {
+            permissions.push(Permission {
+                name: name.clone(),
+                variant: naming::type_name(name),
+                resource: def.resource.clone(),
+                doc: def.doc.trim().to_owned(),
+            });
+        }
+        for (event_type, def) in &file.spec.events {
+            events.push(Event {
+                event_type: event_type.clone(),
+                variant: naming::event_variant(event_type),
+                payload: lowerer.named(&def.payload),
+                client_side: def.client_side,
+                doc: def.doc.trim().to_owned(),
+            });
+        }
+        // An area with only permissions or events has no types or methods of its own.
+        if !schemas.is_empty() || !endpoints.is_empty() {
+            areas.push(Area {
+                module,
+                doc: file.spec.doc.trim().to_owned(),
+                schemas,
+                endpoints,
+            });
+        }
+    }
+    Api {
+        areas,
+        permissions,
+        events,
+    }
+}
+
+impl Lowerer {
+    fn named(&self, name: &str) -> Named {
+        match self.info.get(name) {
+            Some(info) => Named {
+                rust_name: info.rust_name.clone(),
+                module: info.module.clone(),
+                is_enum: info.is_enum,
+                has_default: info.has_default,
+                is_eq: info.is_eq,
+            },
+            None => Named {
+                rust_name: naming::type_name(name),
+                module: String::new(),
+                is_enum: false,
+                has_default: false,
+                is_eq: false,
+            },
+        }
+    }
+
+    fn resolve(&self, expr: &TypeExpr) -> Type {
+        match expr {
+            TypeExpr::String => Type::String,
+            TypeExpr::Bool => Type::Bool,
+            TypeExpr::Int32 => Type::Int32,
+            TypeExpr::Int64 => Type::Int64,
+            TypeExpr::Float => Type::Float,
+            TypeExpr::Double => Type::Double,
+            TypeExpr::DateTime => Type::DateTime,
+            TypeExpr::Duration => Type::Duration,
+            TypeExpr::Json => Type::Json,
+            TypeExpr::Binary => Type::Binary,
+            TypeExpr::List(inner) => Type::List(Box::new(self.resolve(inner))),
+            TypeExpr::Map(inner) => Type::Map(Box::new(self.resolve(inner))),
+            TypeExpr::Ref(name) => Type::Named(self.named(name)),
+        }
+    }
+
+    fn lower_schema(
+        &self,
+        name: &str,
+        def: &SchemaDef,
+        boxed: &HashSet<(String, String)>,
+        out: &mut Vec<Schema>,
+    ) {
+        let rust_name = naming::type_name(name);
+        let deprecated = Deprecation::note(&def.deprecated);
+        let doc = def.doc.trim().to_owned();
+        if let Some(values) = &def.values {
+            out.push(Schema {
+                spec_name: name.to_owned(),
+                rust_name,
+                doc,
+                deprecated,
+                kind: SchemaKind::Enum(enum_values(values)),
+            });
+        } else if let Some(alias) = &def.alias {
+            let ty = TypeExpr::parse(alias)
+                .map(|t| self.resolve(&t))
+                .unwrap_or(Type::Json);
+            out.push(Schema {
+                spec_name: name.to_owned(),
+                rust_name,
+                doc,
+                deprecated,
+                kind: SchemaKind::Alias(ty),
+            });
+        } else {
+            let mut inline = Vec::new();
+            let fields: Vec<Field> = def
+                .fields
+                .iter()
+                .flatten()
+                .map(|(field, fdef)| {
+                    let mut lowered = self.lower_field(name, field, fdef, false, &mut inline);
+                    lowered.boxed = boxed.contains(&(name.to_owned(), field.clone()));
+                    lowered
+                })
+                .collect();
+            let info = &self.info[name];
+            let has_binary = fields.iter().any(|f| f.ty == Type::Binary);
+            let object = Object {
+                fields,
+                custom_data: def.custom_data,
+                derives_default: info.has_default,
+                derives_eq: info.is_eq,
+                has_binary,
+            };
+            out.push(Schema {
+                spec_name: name.to_owned(),
+                rust_name,
+                doc,
+                deprecated,
+                kind: SchemaKind::Object(object),
+            });
+            out.extend(inline);
+        }
+    }
+
+    /// Lowers a field; an inline enum becomes a schema pushed to `inline`.
+    fn lower_field(
+        &self,
+        owner: &str,
+        wire: &str,
+        def: &FieldDef,
+        _boxed: bool,
+        inline: &mut Vec<Schema>,
+    ) -> Field {
+        let ty = match &def.values {
+            Some(values) => {
+                let rust_name = naming::inline_enum_name(owner, wire);
+                let doc = match &def.doc {
+                    Some(doc) => doc.trim().to_owned(),
+                    None => format!("Values of `{}.{wire}`.", naming::type_name(owner)),
+                };
+                inline.push(Schema {
+                    spec_name: rust_name.clone(),
+                    rust_name: rust_name.clone(),
+                    doc,
+                    deprecated: None,
+                    kind: SchemaKind::Enum(enum_values(values)),
+                });
+                let module = self
+                    .info
+                    .get(owner)
+                    .map(|i| i.module.clone())
+                    .unwrap_or_default();
+                Type::Named(Named {
+                    rust_name,
+                    module,
+                    is_enum: true,
+                    has_default: false,
+                    is_eq: true,
+                })
+            }
+            None => TypeExpr::parse(&def.ty)
+                .map(|t| self.resolve(&t))
+                .unwrap_or(Type::Json),
+        };
+        Field {
+            wire_name: wire.to_owned(),
+            rust_name: naming::field_name(wire),
+            ty,
+            required: def.required,
+            nullable: def.nullable,
+            doc: def.doc.as_ref().map(|d| d.trim().to_owned()),
+            notes: notes(def),
+            deprecated: Deprecation::note(&def.deprecated),
+            boxed: false,
+        }
+    }
+}
+
+fn enum_values(values: &[String]) -> Vec<EnumValue> {
+    values
+        .iter()
+        .map(|v| EnumValue {
+            wire: v.clone(),
+            variant: naming::variant_name(v),
+        })
+        .collect()
+}
+
+fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
+}
+
+/// Bounds and defaults as sentences for the docs.
+fn notes(def: &FieldDef) -> Vec<String> {
+    let mut notes = Vec::new();
+    let range = |low: Option<String>, high: Option<String>, unit: &str| match (low, high) {
+        (Some(low), Some(high)) => Some(format!("Between {low} and {high}{unit}.")),
+        (Some(low), None) => Some(format!("At least {low}{unit}.")),
+        (None, Some(high)) => Some(format!("At most {high}{unit}.")),
+        (None, None) => None,
+    };
+    notes.extend(range(def.min.map(number), def.max.map(number), ""));
+    notes.extend(range(
+        def.min_len.map(|v| v.to_string()),
+        def.max_len.map(|v| v.to_string()),
+        " characters",
+    ));
+    notes.extend(range(
+        def.min_items.map(|v| v.to_string()),
+        def.max_items.map(|v| v.to_string()),
+        " items",
+    ));
+    if let Some(default) = &def.default {
+        let shown = match default {
+            Scalar::String(s) => format!("`{s}`"),
+            other => format!("`{other}`"),
+        };
+        notes.push(format!("The server's default is {shown}."));
+    }
+    notes
+}
+
+/// Computes, per schema name, its module, Rust name and whether it can derive `Default`/`Eq`
+/// (a greatest fixpoint, so recursive types work).
+fn schema_info(files: &[SourceFile]) -> HashMap<String, SchemaInfo> {
+    let mut info = HashMap::new();
+    let mut objects: Vec<(&str, &SchemaDef)> = Vec::new();
+    let mut aliases: Vec<(&str, TypeExpr)> = Vec::new();
+    for file in files {
+        let module = naming::module_name(&file.area);
+        for (name, def) in &file.spec.schemas {
+            let is_enum = def.values.is_some();
+            info.insert(
+                name.clone(),
+                SchemaInfo {
+                    module: module.clone(),
+                    rust_name: naming::type_name(name),
+                    is_enum,
+                    has_default: !is_enum,
+                    is_eq: true,
+                },
+            );
+            if let Some(alias) = &def.alias {
+                aliases.push((name, TypeExpr::parse(alias).unwrap_or(TypeExpr::Json)));
+            } else if def.fields.is_some() {
+                objects.push((name, def));
+            }
+        }
+    }
+    fn expr_default(expr: &TypeExpr, info: &HashMap<String, SchemaInfo>) -> bool {
+        match expr {
+            TypeExpr::DateTime | TypeExpr::Binary => false,
+            TypeExpr::Ref(name) => info.get(name).is_some_and(|i| i.has_default),
+            _ => true,
+        }
+    }
+    fn expr_eq(expr: &TypeExpr, info: &HashMap<String, SchemaInfo>) -> bool {
+        match expr {
+            TypeExpr::Float | TypeExpr::Double | TypeExpr::Json => false,
+            TypeExpr::List(inner) | TypeExpr::Map(inner) => expr_eq(inner, info),
+            TypeExpr::Ref(name) => info.get(name).is_some_and(|i| i.is_eq),
+            _ => true,
+        }
+    }
+    loop {
+        let mut changed = false;
+        for (name, def) in &objects {
+            let mut has_default = true;
+            let mut is_eq = !def.custom_data;
+            for field in def.fields.iter().flat_map(|f| f.values()) {
+                let expr = if field.values.is_some() {
+                    None
+                } else {
+                    Some(TypeExpr::parse(&field.ty).unwrap_or(TypeExpr::Json))
+                };
+                if field.required
+                    && !field.nullable
+                    && !expr.as_ref().is_some_and(|e| expr_default(e, &info))
+                {
+                    has_default = false;
+                }
+                if let Some(expr) = &expr {
+                    if !expr_eq(expr, &info) {
+                        is_eq = false;
+                    }
+                }
+            }
+            let entry = info
+                .get_mut(*name)
+                .expect("object names were inserted above");
+            if (entry.has_default, entry.is_eq) != (has_default, is_eq) {
+                entry.has_default = has_default;
+                entry.is_eq = is_eq;
+                changed = true;
+            }
+        }
+        for (name, expr) in &aliases {
+            let (has_default, is_eq) = (expr_default(expr, &info), expr_eq(expr, &info));
+            let entry = info
+                .get_mut(*name)
+                .expect("alias names were inserted above");
+            if (entry.has_default, entry.is_eq) != (has_default, is_eq) {
+                entry.has_default = has_default;
+                entry.is_eq = is_eq;
+                changed = true;
+            }
+        }
+        if !changed {
+            return info;
+        }
+    }
+}
+
+/// The `(schema, field)` pairs that must be boxed: a field holding (not through a list or map)
+/// a schema that holds the field's own schema again.
+fn recursive_fields(files: &[SourceFile]) -> HashSet<(String, String)> {
+    let mut edges: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
+    for file in files {
+        for (name, def) in &file.spec.schemas {
+            for (field, fdef) in def.fields.iter().flatten() {
+                if let Ok(TypeExpr::Ref(target)) = TypeExpr::parse(&fdef.ty) {
+                    edges
+                        .entry(name)
+                        .or_default()
+                        .push((field, files_intern(files, &target)));
+                }
+            }
+        }
+    }
+    let reaches = |from: &str, to: &str| {
+        let mut stack = vec![from];
+        let mut seen = HashSet::new();
+        while let Some(node) = stack.pop() {
+            if node == to {
+                return true;
+            }
+            if seen.insert(node) {
+                stack.extend(edges.get(node).into_iter().flatten().map(|(_, t)| *t));
+            }
+        }
+        false
+    };
+    let mut boxed = HashSet::new();
+    for (source, targets) in &edges {
+        for (field, target) in targets {
+            if reaches(target, source) {
+                boxed.insert((source.to_string(), field.to_string()));
+            }
+        }
+    }
+    boxed
+}
+
+/// Returns the schema name as borrowed from the files, so the graph can hold `&str`s.
+fn files_intern<'a>(files: &'a [SourceFile], name: &str) -> &'a str {
+    files
+        .iter()
+        .find_map(|f| f.spec.schemas.get_key_value(name).map(|(k, _)| k.as_str()))
+        .unwrap_or("")
+}

@@ -1,0 +1,200 @@
+//! The resolved model: what the emitter needs, with Rust names chosen and references checked.
+
+/// The whole API.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// One per spec file, in file-name order.
+    pub areas: Vec<Area>,
+    /// All permissions, in spec order.
+    pub permissions: Vec<Permission>,
+    /// All event types, in spec order.
+    pub events: Vec<Event>,
+}
+
+/// One API area: one spec file, one generated module.
+#[derive(Debug, Clone)]
+pub struct Area {
+    /// The Rust module name.
+    pub module: String,
+    pub doc: String,
+    pub schemas: Vec<Schema>,
+    pub endpoints: Vec<Endpoint>,
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    /// The name in the spec (and on the wire, where it matters).
+    pub spec_name: String,
+    pub rust_name: String,
+    pub doc: String,
+    pub deprecated: Option<Option<String>>,
+    pub kind: SchemaKind,
+}
+
+/// What kind of type a schema is.
+#[derive(Debug, Clone)]
+pub enum SchemaKind {
+    Object(Object),
+    Enum(Vec<EnumValue>),
+    Alias(Type),
+}
+
+/// An object with named fields.
+#[derive(Debug, Clone)]
+pub struct Object {
+    pub fields: Vec<Field>,
+    /// Keeps undocumented top-level keys in a `custom` map.
+    pub custom_data: bool,
+    /// Every field's type has a `Default`, so the struct derives it.
+    pub derives_default: bool,
+    /// Every field's type is `Eq`, so the struct derives it.
+    pub derives_eq: bool,
+    /// A field holds a file (`binary`): the object is a multipart body, sent part by part,
+    /// and has no serde implementations.
+    pub has_binary: bool,
+}
+
+/// A field of an object, or a parameter of an endpoint.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub ty: Type,
+    pub required: bool,
+    pub nullable: bool,
+    pub doc: Option<String>,
+    /// Bounds and server defaults, rendered for docs (e.g. "At most 64 characters.").
+    pub notes: Vec<String>,
+    pub deprecated: Option<Option<String>>,
+    /// The value is boxed because the type contains itself.
+    pub boxed: bool,
+}
+
+/// A value of an enum.
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    pub wire: String,
+    pub variant: String,
+}
+
+/// A resolved type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Type {
+    String,
+    Bool,
+    Int32,
+    Int64,
+    Float,
+    Double,
+    DateTime,
+    Duration,
+    Json,
+    Binary,
+    List(Box<Type>),
+    Map(Box<Type>),
+    Named(Named),
+}
+
+/// A reference to a schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub rust_name: String,
+    /// The module of the area that defines it.
+    pub module: String,
+    pub is_enum: bool,
+    /// The type implements `Default`.
+    pub has_default: bool,
+    /// The type implements `Eq`.
+    pub is_eq: bool,
+}
+
+impl Type {
+    /// True when the type implements `Default` (an "empty" value that loses nothing).
+    pub fn has_default(&self) -> bool {
+        match self {
+            Type::String | Type::Bool | Type::Int32 | Type::Int64 | Type::Float | Type::Double => {
+                true
+            }
+            Type::Duration | Type::Json | Type::List(_) | Type::Map(_) => true,
+            Type::DateTime | Type::Binary => false,
+            Type::Named(named) => named.has_default,
+        }
+    }
+
+    /// True when the type implements `Eq` (no floating point inside).
+    pub fn is_eq(&self) -> bool {
+        match self {
+            Type::Float | Type::Double | Type::Json => false,
+            Type::List(inner) | Type::Map(inner) => inner.is_eq(),
+            Type::Named(named) => named.is_eq,
+            _ => true,
+        }
+    }
+
+    /// Named types this type mentions.
+    pub fn named(&self) -> Vec<&Named> {
+        match self {
+            Type::List(inner) | Type::Map(inner) => inner.named(),
+            Type::Named(named) => vec![named],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// An HTTP operation.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// The spec name, e.g. `DeleteChannel`.
+    pub name: String,
+    /// The method name, e.g. `delete_channel`.
+    pub method_name: String,
+    /// The name of its metadata static, e.g. `DELETE_CHANNEL`.
+    pub const_name: String,
+    pub summary: String,
+    pub doc: Option<String>,
+    /// `GET`, `POST`, ...
+    pub http_method: String,
+    pub path: String,
+    pub path_params: Vec<Field>,
+    pub query: Vec<Field>,
+    /// The query struct's name, when the endpoint has query parameters.
+    pub query_struct: Option<String>,
+    pub body: Option<Body>,
+    pub response: Named,
+    pub status: u16,
+    pub server_side_only: bool,
+    pub events: Vec<String>,
+    /// Permission variant names.
+    pub permissions: Vec<String>,
+    pub deprecated: Option<Option<String>>,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub schema: Named,
+    pub multipart: bool,
+    /// For multipart bodies: the parts, from the body schema's fields.
+    pub parts: Vec<Field>,
+}
+
+/// A permission action.
+#[derive(Debug, Clone)]
+pub struct Permission {
+    pub name: String,
+    pub variant: String,
+    pub resource: String,
+    pub doc: String,
+}
+
+/// An event type.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// The `type` string, e.g. `channel.deleted`.
+    pub event_type: String,
+    pub variant: String,
+    pub payload: Named,
+    pub client_side: bool,
+    pub doc: String,
+}

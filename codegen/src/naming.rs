@@ -1,0 +1,102 @@
+//! Rust names for spec names: idiomatic case, keywords and odd wire names handled.
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be plain identifiers (strict and reserved keywords, 2021 edition).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Type names the generated code uses unqualified; a schema may not take them.
+pub const RESERVED_TYPE_NAMES: &[&str] = &["Option", "Result", "Vec", "String", "Box", "Self"];
+
+/// A snake_case field, parameter or method name; keywords get a trailing `_` (`type_`).
+pub fn field_name(wire: &str) -> String {
+    let mut name = wire.to_snake_case();
+    if name.is_empty() {
+        name = "value".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "n_");
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// An UpperCamelCase type or variant name.
+pub fn type_name(spec: &str) -> String {
+    let mut name = spec.to_upper_camel_case();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// The enum variant for a wire value (`AI` -> `Ai`, `ban-channel-members` -> `BanChannelMembers`).
+pub fn variant_name(value: &str) -> String {
+    type_name(value)
+}
+
+/// The event variant for an event type (`channel.deleted` -> `ChannelDeleted`).
+pub fn event_variant(event_type: &str) -> String {
+    type_name(&event_type.replace('.', "_"))
+}
+
+/// The SCREAMING_SNAKE_CASE name of an operation's metadata static.
+pub fn const_name(endpoint: &str) -> String {
+    endpoint.to_shouty_snake_case()
+}
+
+/// The module name of an area.
+pub fn module_name(area: &str) -> String {
+    field_name(area)
+}
+
+/// The name of an inline enum: its schema name plus its field name.
+pub fn inline_enum_name(schema: &str, field: &str) -> String {
+    format!("{}{}", type_name(schema), type_name(field))
+}
+
+/// The name of an endpoint's query-parameter struct.
+pub fn query_struct_name(endpoint: &str) -> String {
+    format!("{}Query", type_name(endpoint))
+}
+
+/// A readable fallback doc for an undocumented field: `created_at` -> "Created at."
+pub fn humanize(wire: &str) -> String {
+    let words = wire.to_snake_case().replace('_', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::from("Value."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("StatusCode"), "status_code");
+        assert_eq!(field_name("$or"), "or");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("2fa"), "n_2fa");
+        assert_eq!(type_name("APIError"), "ApiError");
+        assert_eq!(variant_name("ban-channel-members"), "BanChannelMembers");
+        assert_eq!(variant_name("AI"), "Ai");
+        assert_eq!(event_variant("user.watching.start"), "UserWatchingStart");
+        assert_eq!(const_name("GetOrCreateChannel"), "GET_OR_CREATE_CHANNEL");
+        assert_eq!(humanize("created_at"), "Created at.");
+    }
+}

@@ -1,0 +1,90 @@
+//! Writing the generated files, and checking that committed ones are fresh.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// One generated file: its path relative to the output folder, and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub path: String,
+    pub contents: String,
+}
+
+/// Writes the files into `out_dir` and removes `.rs` files there that are no longer generated.
+/// Files whose contents did not change are not touched, so incremental builds stay incremental.
+pub fn write(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<()> {
+    std::fs::create_dir_all(out_dir)?;
+    for file in files {
+        let path = out_dir.join(&file.path);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, &file.contents)?;
+        }
+    }
+    for stale in stale_files(out_dir, files)? {
+        std::fs::remove_file(out_dir.join(stale))?;
+    }
+    Ok(())
+}
+
+/// Compares the files with what is in `out_dir`. Returns `None` when everything is fresh,
+/// otherwise a readable report: a unified diff per changed file, and added or removed files.
+pub fn check(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Option<String>> {
+    let mut report = String::new();
+    for file in files {
+        let path = out_dir.join(&file.path);
+        match std::fs::read_to_string(&path) {
+            Ok(current) if current == file.contents => {}
+            Ok(current) => {
+                let diff = similar::TextDiff::from_lines(&current, &file.contents);
+                let _ = write!(
+                    report,
+                    "{}",
+                    diff.unified_diff().context_radius(3).header(
+                        &format!("{} (committed)", path.display()),
+                        &format!("{} (from spec)", path.display())
+                    )
+                );
+            }
+            Err(_) => {
+                let _ = writeln!(
+                    report,
+                    "missing: {} (the spec generates it)",
+                    path.display()
+                );
+            }
+        }
+    }
+    for stale in stale_files(out_dir, files)? {
+        let _ = writeln!(
+            report,
+            "stale: {} (the spec no longer generates it)",
+            out_dir.join(stale).display()
+        );
+    }
+    Ok((!report.is_empty()).then_some(report))
+}
+
+/// `.rs` files under `out_dir` (relative, `/`-separated) that are not among `files`.
+fn stale_files(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<String>> {
+    let mut stale = Vec::new();
+    let mut folders = vec![(out_dir.to_path_buf(), String::new())];
+    while let Some((folder, prefix)) = folders.pop() {
+        if !folder.is_dir() {
+            continue;
+        }
+        for entry in std::fs::read_dir(&folder)? {
+            let entry = entry?;
+            let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+            if entry.file_type()?.is_dir() {
+                folders.push((entry.path(), format!("{name}/")));
+            } else if name.ends_with(".rs") && !files.iter().any(|f| f.path == name) {
+                stale.push(name);
+            }
+        }
+    }
+    stale.sort();
+    Ok(stale)
+}

@@ -1,0 +1,636 @@
+//! Stage 2, validate: checks the loaded files as a whole and reports every problem found.
+//!
+//! Lowering (stage 3) relies on these checks: it only runs on a spec that passed them.
+
+use crate::ast::{BodyContent, FieldDef, SchemaDef};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::naming;
+use crate::source::SourceFile;
+use crate::types::TypeExpr;
+use indexmap::IndexMap;
+use std::collections::{BTreeMap, HashMap};
+
+const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/// What a schema name stands for, as far as validation needs to know.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Object,
+    Enum,
+    Alias,
+}
+
+struct Checker<'a> {
+    files: &'a [SourceFile],
+    problems: Diagnostics,
+    schemas: HashMap<&'a str, (Kind, &'a SchemaDef)>,
+}
+
+/// Checks every file and the references between them.
+pub fn validate(files: &[SourceFile]) -> Result<(), Diagnostics> {
+    let mut checker = Checker {
+        files,
+        problems: Diagnostics::default(),
+        schemas: HashMap::new(),
+    };
+    checker.check_names();
+    for (index, file) in files.iter().enumerate() {
+        checker.check_file(index, file);
+    }
+    if checker.problems.is_empty() {
+        Ok(())
+    } else {
+        checker.problems.sort();
+        Err(checker.problems)
+    }
+}
+
+impl<'a> Checker<'a> {
+    fn error(&mut self, file: usize, path: &[&str], message: impl Into<String>) {
+        let source = &self.files[file];
+        self.problems.push(Diagnostic {
+            file: source.display_path.clone(),
+            position: source.locate(path),
+            key_path: path.join("."),
+            message: message.into(),
+        });
+    }
+
+    /// Duplicate names across files, also after conversion to Rust names.
+    fn check_names(&mut self) {
+        let files = self.files;
+        // Rust type names share one namespace: schemas, inline enums and query structs.
+        let mut types: BTreeMap<String, (usize, Vec<String>, String)> = BTreeMap::new();
+        let mut methods: BTreeMap<String, (usize, String)> = BTreeMap::new();
+        let mut events: BTreeMap<String, (usize, String)> = BTreeMap::new();
+        let mut permissions: BTreeMap<String, (usize, String)> = BTreeMap::new();
+        let mut modules: BTreeMap<String, usize> = BTreeMap::new();
+        for (index, file) in files.iter().enumerate() {
+            let module = naming::module_name(&file.area);
+            if let Some(&other) = modules.get(&module) {
+                let other_file = files[other].display_path.clone();
+                self.error(
+                    index,
+                    &[],
+                    format!("the area becomes the module `{module}`, like {other_file}"),
+                );
+            }
+            modules.insert(module, index);
+
+            let mut claim = |this: &mut Self, rust: String, path: Vec<String>, what: String| {
+                if let Some((other, other_path, other_what)) = types.get(&rust) {
+                    let place =
+                        format!("{} ({})", files[*other].display_path, other_path.join("."));
+                    let message = if *other_what == what {
+                        format!("{what} is defined twice; the other definition is in {place}")
+                    } else {
+                        format!(
+                            "{what} becomes the Rust type `{rust}`, like {other_what} in {place}"
+                        )
+                    };
+                    let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+                    this.error(index, &refs, message);
+                } else {
+                    types.insert(rust, (index, path, what));
+                }
+            };
+            for (name, schema) in &file.spec.schemas {
+                if naming::RESERVED_TYPE_NAMES.contains(&naming::type_name(name).as_str()) {
+                    self.error(index, &["schemas", name], format!("the schema name `{name}` would shadow a Rust type the generated code uses"));
+                }
+                claim(
+                    self,
+                    naming::type_name(name),
+                    vec!["schemas".into(), name.clone()],
+                    format!("schema `{name}`"),
+                );
+                for (field, def) in schema.fields.iter().flatten() {
+                    if def.values.is_some() {
+                        let rust = naming::inline_enum_name(name, field);
+                        claim(
+                            self,
+                            rust.clone(),
+                            vec![
+                                "schemas".into(),
+                                name.clone(),
+                                "fields".into(),
+                                field.clone(),
+                            ],
+                            format!("inline enum `{rust}`"),
+                        );
+                    }
+                }
+            }
+            for (name, endpoint) in &file.spec.endpoints {
+                if !endpoint.query.is_empty() {
+                    let rust = naming::query_struct_name(name);
+                    claim(
+                        self,
+                        rust.clone(),
+                        vec!["endpoints".into(), name.clone()],
+                        format!("query struct `{rust}`"),
+                    );
+                }
+                for (field, def) in endpoint.query.iter().chain(&endpoint.path_params) {
+                    if def.values.is_some() {
+                        let rust = naming::inline_enum_name(name, field);
+                        claim(
+                            self,
+                            rust.clone(),
+                            vec!["endpoints".into(), name.clone()],
+                            format!("inline enum `{rust}`"),
+                        );
+                    }
+                }
+                let method = naming::field_name(name);
+                if let Some((other, other_name)) = methods.get(&method) {
+                    let place = files[*other].display_path.clone();
+                    let message = if other_name == name {
+                        format!("endpoint `{name}` is defined twice; the other definition is in {place}")
+                    } else {
+                        format!("endpoint `{name}` becomes the method `{method}`, like `{other_name}` in {place}")
+                    };
+                    self.error(index, &["endpoints", name], message);
+                } else {
+                    methods.insert(method, (index, name.clone()));
+                }
+            }
+            for name in file.spec.events.keys() {
+                let variant = naming::event_variant(name);
+                if let Some((other, other_name)) = events.get(&variant) {
+                    let place = files[*other].display_path.clone();
+                    self.error(index, &["events", name], format!("event `{name}` becomes the variant `{variant}`, like `{other_name}` in {place}"));
+                } else {
+                    events.insert(variant, (index, name.clone()));
+                }
+            }
+            for name in file.spec.permissions.keys() {
+                let variant = naming::type_name(name);
+                if let Some((other, other_name)) = permissions.get(&variant) {
+                    let place = files[*other].display_path.clone();
+                    self.error(index, &["permissions", name], format!("permission `{name}` becomes the variant `{variant}`, like `{other_name}` in {place}"));
+                } else {
+                    permissions.insert(variant, (index, name.clone()));
+                }
+            }
+        }
+        for file in files {
+            for (name, schema) in &file.spec.schemas {
+                let kind = match (&schema.fields, &schema.values, &schema.alias) {
+                    (_, Some(_), None) => Kind::Enum,
+                    (None, None, Some(_)) => Kind::Alias,
+                    _ => Kind::Object,
+                };
+                self.schemas.entry(name.as_str()).or_insert((kind, schema));
+            }
+        }
+    }
+
+    fn check_file(&mut self, index: usize, file: &'a SourceFile) {
+        for (name, permission) in &file.spec.permissions {
+            if !name.starts_with(|c: char| c.is_ascii_uppercase())
+                || !name.chars().all(|c| c.is_ascii_alphanumeric())
+            {
+                self.error(
+                    index,
+                    &["permissions", name],
+                    "permission names are PascalCase, like `DeleteChannel`",
+                );
+            }
+            if permission.resource.trim().is_empty() {
+                self.error(
+                    index,
+                    &["permissions", name, "resource"],
+                    "the resource is empty",
+                );
+            }
+        }
+        for (name, event) in &file.spec.events {
+            let path = ["events", name.as_str(), "payload"];
+            if name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_'))
+            {
+                self.error(
+                    index,
+                    &path[..2],
+                    "event types are lowercase words joined by `.` or `_`, like `channel.deleted`",
+                );
+            }
+            match self.schemas.get(event.payload.as_str()) {
+                None => self.error(index, &path, format!("unknown schema `{}`", event.payload)),
+                Some((Kind::Object, schema)) => {
+                    if schema
+                        .fields
+                        .as_ref()
+                        .is_some_and(|f| f.contains_key("type"))
+                    {
+                        self.error(index, &path, format!("the payload `{}` lists a `type` field; leave it out, the event enum carries it", event.payload));
+                    }
+                }
+                Some(_) => self.error(
+                    index,
+                    &path,
+                    format!("the payload `{}` is not an object schema", event.payload),
+                ),
+            }
+        }
+        for (name, schema) in &file.spec.schemas {
+            self.check_schema(index, name, schema);
+        }
+        for (name, endpoint) in &file.spec.endpoints {
+            let at = |key: &'static str| ["endpoints", name.as_str(), key];
+            if !METHODS.contains(&endpoint.method.as_str()) {
+                self.error(
+                    index,
+                    &at("method"),
+                    format!("`{}` is not one of {}", endpoint.method, METHODS.join(", ")),
+                );
+            }
+            if endpoint.summary.trim().is_empty() {
+                self.error(index, &at("summary"), "the summary is empty");
+            }
+            self.check_path(index, name, &endpoint.path, &endpoint.path_params);
+            let mut rust_names: HashMap<String, &str> = HashMap::new();
+            for (section, params) in [
+                ("path_params", &endpoint.path_params),
+                ("query", &endpoint.query),
+            ] {
+                for (param, def) in params {
+                    let path = ["endpoints", name.as_str(), section, param.as_str()];
+                    self.check_field(index, &path, def, name);
+                    if let Ok(ty) = TypeExpr::parse(&def.ty) {
+                        if section == "path_params" && !is_path_type(&ty, &self.schemas) {
+                            self.error(index, &path, format!("a path parameter must be a string, integer or string enum, not `{ty}`"));
+                        }
+                        if ty == TypeExpr::Binary {
+                            self.error(
+                                index,
+                                &path,
+                                "`binary` is only allowed in multipart bodies",
+                            );
+                        }
+                    }
+                    let rust = naming::field_name(param);
+                    let clashes_with_argument =
+                        section == "path_params" && matches!(rust.as_str(), "query" | "body");
+                    if clashes_with_argument {
+                        self.error(index, &path, format!("the path parameter becomes the argument `{rust}`, which the generated method uses for its {rust}"));
+                    }
+                    if let Some(other) = rust_names.insert(rust.clone(), param) {
+                        self.error(
+                            index,
+                            &path,
+                            format!("`{param}` and `{other}` both become the Rust name `{rust}`"),
+                        );
+                    }
+                }
+            }
+            if let Some(body) = &endpoint.body {
+                match self.schemas.get(body.schema.as_str()) {
+                    None => self.error(
+                        index,
+                        &at("body"),
+                        format!("unknown schema `{}`", body.schema),
+                    ),
+                    Some((Kind::Object, _)) => {}
+                    Some(_) => self.error(
+                        index,
+                        &at("body"),
+                        format!("the body `{}` must be an object schema", body.schema),
+                    ),
+                }
+                if body.content == BodyContent::Json {
+                    if let Some((_, schema)) = self.schemas.get(body.schema.as_str()) {
+                        if schema
+                            .fields
+                            .iter()
+                            .flatten()
+                            .any(|(_, f)| f.ty.contains("binary"))
+                        {
+                            self.error(
+                                index,
+                                &at("body"),
+                                format!(
+                                    "`{}` has a binary field; use `content: multipart`",
+                                    body.schema
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+            match self.schemas.get(endpoint.response.as_str()) {
+                None => self.error(
+                    index,
+                    &at("response"),
+                    format!("unknown schema `{}`", endpoint.response),
+                ),
+                Some((Kind::Object | Kind::Alias, _)) => {}
+                Some(_) => self.error(
+                    index,
+                    &at("response"),
+                    format!(
+                        "the response `{}` must be an object schema",
+                        endpoint.response
+                    ),
+                ),
+            }
+            if let Some(status) = endpoint.status {
+                if !(200..300).contains(&status) {
+                    self.error(
+                        index,
+                        &at("status"),
+                        format!("the success status {status} is not a 2xx status"),
+                    );
+                }
+            }
+            let events: Vec<&str> = self
+                .files
+                .iter()
+                .flat_map(|f| f.spec.events.keys().map(String::as_str))
+                .collect();
+            let permissions: Vec<&str> = self
+                .files
+                .iter()
+                .flat_map(|f| f.spec.permissions.keys().map(String::as_str))
+                .collect();
+            for (position, event) in endpoint.events.iter().enumerate() {
+                if !events.contains(&event.as_str()) {
+                    self.error(
+                        index,
+                        &at("events"),
+                        format!("unknown event `{event}` (define it under `events:`)"),
+                    );
+                }
+                if endpoint.events[..position].contains(event) {
+                    self.error(
+                        index,
+                        &at("events"),
+                        format!("event `{event}` is listed twice"),
+                    );
+                }
+            }
+            for (position, permission) in endpoint.permissions.iter().enumerate() {
+                if !permissions.contains(&permission.as_str()) {
+                    self.error(
+                        index,
+                        &at("permissions"),
+                        format!(
+                            "unknown permission `{permission}` (define it under `permissions:`)"
+                        ),
+                    );
+                }
+                if endpoint.permissions[..position].contains(permission) {
+                    self.error(
+                        index,
+                        &at("permissions"),
+                        format!("permission `{permission}` is listed twice"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_path(
+        &mut self,
+        index: usize,
+        endpoint: &str,
+        path: &str,
+        params: &IndexMap<String, FieldDef>,
+    ) {
+        let at = ["endpoints", endpoint, "path"];
+        if !path.starts_with('/') {
+            self.error(index, &at, format!("the path `{path}` must start with `/`"));
+        }
+        let mut placeholders = Vec::new();
+        let mut rest = path;
+        while let Some(open) = rest.find('{') {
+            match rest[open..].find('}') {
+                Some(close) => {
+                    placeholders.push(&rest[open + 1..open + close]);
+                    rest = &rest[open + close + 1..];
+                }
+                None => {
+                    self.error(
+                        index,
+                        &at,
+                        format!("the path `{path}` has a `{{` without `}}`"),
+                    );
+                    break;
+                }
+            }
+        }
+        for placeholder in &placeholders {
+            if !params.contains_key(*placeholder) {
+                self.error(
+                    index,
+                    &at,
+                    format!("the placeholder `{{{placeholder}}}` has no entry in `path_params`"),
+                );
+            }
+        }
+        for param in params.keys() {
+            if !placeholders.contains(&param.as_str()) {
+                self.error(
+                    index,
+                    &["endpoints", endpoint, "path_params", param],
+                    format!("the path parameter `{param}` does not appear in the path `{path}`"),
+                );
+            }
+        }
+        let declared: Vec<&str> = params
+            .keys()
+            .map(String::as_str)
+            .filter(|p| placeholders.contains(p))
+            .collect();
+        let used: Vec<&str> = placeholders
+            .iter()
+            .copied()
+            .filter(|p| params.contains_key(*p))
+            .collect();
+        if declared != used {
+            self.error(
+                index,
+                &["endpoints", endpoint, "path_params"],
+                format!(
+                    "list the path parameters in path order: {}",
+                    used.join(", ")
+                ),
+            );
+        }
+    }
+
+    fn check_schema(&mut self, index: usize, name: &str, schema: &SchemaDef) {
+        let at = ["schemas", name];
+        let forms = [
+            schema.fields.is_some(),
+            schema.values.is_some(),
+            schema.alias.is_some(),
+        ];
+        if forms.iter().filter(|f| **f).count() != 1 {
+            self.error(index, &at, "a schema has exactly one of `fields` (object), `enum` (string enum) or `type` (alias)");
+            return;
+        }
+        if schema.doc.trim().is_empty() {
+            self.error(index, &["schemas", name, "doc"], "the doc is empty");
+        }
+        if schema.custom_data && schema.fields.is_none() {
+            self.error(
+                index,
+                &["schemas", name, "custom_data"],
+                "only objects carry custom data",
+            );
+        }
+        if let Some(values) = &schema.values {
+            self.check_enum_values(index, &["schemas", name, "enum"], values);
+        }
+        if let Some(alias) = &schema.alias {
+            match TypeExpr::parse(alias) {
+                Err(message) => self.error(index, &["schemas", name, "type"], message),
+                Ok(ty) => {
+                    for target in ty.refs() {
+                        if !self.schemas.contains_key(target) {
+                            self.error(
+                                index,
+                                &["schemas", name, "type"],
+                                format!("unknown schema `{target}`"),
+                            );
+                        } else if target == name {
+                            self.error(
+                                index,
+                                &["schemas", name, "type"],
+                                "an alias cannot refer to itself",
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(fields) = &schema.fields {
+            let mut rust_names: HashMap<String, &str> = HashMap::new();
+            if schema.custom_data {
+                rust_names.insert("custom".to_owned(), "custom data");
+            }
+            for (field, def) in fields {
+                let path = ["schemas", name, "fields", field.as_str()];
+                if field.is_empty() {
+                    self.error(index, &path, "a field name is empty");
+                }
+                if schema.custom_data && field == "custom" {
+                    self.error(index, &path, "objects with `custom_data: true` keep custom keys themselves; remove the `custom` field");
+                    continue;
+                }
+                self.check_field(index, &path, def, name);
+                let rust = naming::field_name(field);
+                if let Some(other) = rust_names.insert(rust.clone(), field) {
+                    self.error(
+                        index,
+                        &path,
+                        format!("`{field}` and `{other}` both become the Rust field `{rust}`"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_enum_values(&mut self, index: usize, path: &[&str], values: &[String]) {
+        if values.is_empty() {
+            self.error(index, path, "an enum needs at least one value");
+        }
+        let mut variants: HashMap<String, &str> = HashMap::new();
+        for value in values {
+            let variant = naming::variant_name(value);
+            if variant == "Unknown" {
+                self.error(index, path, format!("the value `{value}` becomes the variant `Unknown`, which keeps unlisted values"));
+            }
+            if let Some(other) = variants.insert(variant.clone(), value) {
+                if other == value {
+                    self.error(index, path, format!("the value `{value}` is listed twice"));
+                } else {
+                    self.error(index, path, format!("the values `{other}` and `{value}` both become the variant `{variant}`"));
+                }
+            }
+        }
+    }
+
+    fn check_field(&mut self, index: usize, path: &[&str], def: &FieldDef, _owner: &str) {
+        let ty = match TypeExpr::parse(&def.ty) {
+            Ok(ty) => ty,
+            Err(message) => {
+                self.error(index, path, message);
+                return;
+            }
+        };
+        for target in ty.refs() {
+            if !self.schemas.contains_key(target) {
+                self.error(index, path, format!("unknown schema `{target}`"));
+            }
+        }
+        if let Some(values) = &def.values {
+            if ty != TypeExpr::String {
+                self.error(
+                    index,
+                    path,
+                    format!("`enum` needs `type: string`, not `{ty}`"),
+                );
+            }
+            let mut enum_path = path.to_vec();
+            enum_path.push("enum");
+            self.check_enum_values(index, &enum_path, values);
+        }
+        let numeric = ty.is_numeric();
+        let bound_checks: [(&str, bool, Option<f64>, Option<f64>); 3] = [
+            ("min/max", numeric, def.min, def.max),
+            (
+                "min_len/max_len",
+                ty == TypeExpr::String,
+                def.min_len.map(|v| v as f64),
+                def.max_len.map(|v| v as f64),
+            ),
+            (
+                "min_items/max_items",
+                matches!(ty, TypeExpr::List(_)),
+                def.min_items.map(|v| v as f64),
+                def.max_items.map(|v| v as f64),
+            ),
+        ];
+        for (keys, applies, low, high) in bound_checks {
+            if (low.is_some() || high.is_some()) && !applies {
+                self.error(index, path, format!("`{keys}` do not apply to a `{ty}`"));
+            }
+            if let (Some(low), Some(high)) = (low, high) {
+                if low > high {
+                    self.error(
+                        index,
+                        path,
+                        format!("the bounds `{keys}` are reversed: {low} > {high}"),
+                    );
+                }
+            }
+        }
+        if matches!(ty, TypeExpr::Int32) {
+            for bound in [def.min, def.max].into_iter().flatten() {
+                if bound < f64::from(i32::MIN)
+                    || bound > f64::from(i32::MAX)
+                    || bound.fract() != 0.0
+                {
+                    self.error(
+                        index,
+                        path,
+                        format!("the bound {bound} does not fit an int32"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn is_path_type(ty: &TypeExpr, schemas: &HashMap<&str, (Kind, &SchemaDef)>) -> bool {
+    match ty {
+        TypeExpr::String | TypeExpr::Int32 | TypeExpr::Int64 => true,
+        TypeExpr::Ref(name) => matches!(schemas.get(name.as_str()), Some((Kind::Enum, _))),
+        _ => false,
+    }
+}

@@ -1,0 +1,78 @@
+//! `cargo xtask`: the maintainers' command line (see the README).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  codegen           regenerate generated-client/src/generated/ from spec/
+  codegen --check   fail with a diff when the committed generated code is stale
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["codegen"] => codegen(false),
+        ["codegen", "--check"] => codegen(true),
+        ["help" | "--help" | "-h"] | [] => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprint!("unknown command: {}\n\n{USAGE}", args.join(" "));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn codegen(check: bool) -> ExitCode {
+    let root = workspace_root();
+    let spec = root.join("spec");
+    let out = root.join("generated-client/src/generated");
+    let files = match stream_chat_codegen::generate_dir(&spec) {
+        Ok(files) => files,
+        Err(problems) => {
+            eprintln!("{problems}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if check {
+        match stream_chat_codegen::output::check(&out, &files) {
+            Ok(None) => {
+                println!("generated code is fresh ({} files)", files.len());
+                ExitCode::SUCCESS
+            }
+            Ok(Some(report)) => {
+                eprintln!("{report}");
+                eprintln!(
+                    "the generated code is stale: run `cargo xtask codegen` and commit the result"
+                );
+                ExitCode::FAILURE
+            }
+            Err(error) => {
+                eprintln!("cannot read {}: {error}", out.display());
+                ExitCode::FAILURE
+            }
+        }
+    } else {
+        match stream_chat_codegen::output::write(&out, &files) {
+            Ok(()) => {
+                println!("wrote {} files to {}", files.len(), out.display());
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("cannot write {}: {error}", out.display());
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
