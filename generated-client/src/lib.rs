@@ -1,0 +1,68 @@
+//! An async client for the [Stream Chat](https://getstream.io/chat/) REST API.
+//!
+//! The endpoint methods of [`Client`], the data types in [`models`], the [`Event`] and
+//! [`Permission`] enums and the operation metadata in [`operations`] are generated from a
+//! description of the API; the rest of the crate (authentication, sending requests, errors,
+//! rate limits) is written by hand.
+//!
+//! # Authentication
+//!
+//! - **Server-side** ([`ClientBuilder::server_side`]): for back ends, with the app's API
+//!   secret. The client signs a server token once, when it is built; the API checks no
+//!   permissions. Never ship the secret to a user's device.
+//! - **Client-side** ([`ClientBuilder::user_token`]): with a user token that your back end
+//!   made with [`UserToken`]; the API checks the user's permissions.
+//! - **Anonymous** ([`ClientBuilder::anonymous`]): no token, a small subset of the API.
+//!
+//! Every request carries the `api_key` query parameter and the `Stream-Auth-Type`,
+//! `Authorization` (no `Bearer ` prefix) and `X-Stream-Client` headers, and negotiates
+//! gzip/deflate compression.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use stream_chat_client::{Client, Error, Secret};
+//!
+//! # async fn run() -> Result<(), Error> {
+//! let client = Client::builder("my-api-key")
+//!     .server_side(Secret::new("my-api-secret"))
+//!     .build()?;
+//!
+//! let response = client.get_channel_type("messaging").await?;
+//! if let Some(rate_limit) = response.rate_limit() {
+//!     println!("{:?} calls left", rate_limit.remaining);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Errors
+//!
+//! A call returns [`Error`]: [`Error::Api`] when the API answered with an error body
+//! ([`Error::api_error`] gives its code and message), [`Error::Http`] for other non-2xx
+//! responses, [`Error::Decode`] when a 2xx body does not match the expected type (naming the
+//! field), [`Error::Timeout`] and [`Error::Transport`] for network failures. Every response,
+//! successful or not, exposes the rate-limit headers as a [`RateLimit`].
+
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod auth;
+mod client;
+mod error;
+mod generated;
+mod operation;
+mod rate_limit;
+mod request;
+mod response;
+#[cfg(test)]
+mod smoke_tests;
+
+pub use auth::{server_token, Auth, Secret, UserToken};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
+pub use error::Error;
+pub use generated::{models, operations, Event, EventTypeInfo, Permission, EVENT_TYPES};
+pub use operation::{Method, OperationInfo};
+pub use rate_limit::RateLimit;
+pub use request::FilePart;
+pub use response::ApiResponse;
