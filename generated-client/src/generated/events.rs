@@ -47,10 +47,9 @@ impl Event {
             Self::MemberUpdated(_) => "member.updated",
             Self::UserWatchingStart(_) => "user.watching.start",
             Self::MessageRead(_) => "message.read",
-            Self::Unknown(value) => value
-                .get("type")
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or_default(),
+            Self::Unknown(value) => {
+                value.get("type").and_then(serde_json::Value::as_str).unwrap_or_default()
+            }
         }
     }
 
@@ -69,19 +68,35 @@ impl Event {
                 object.remove("type");
             }
         }
-        Ok(match event_type.as_str() {
-            "channel.created" => Self::ChannelCreated(Box::new(serde_json::from_value(value)?)),
-            "channel.deleted" => Self::ChannelDeleted(Box::new(serde_json::from_value(value)?)),
-            "channel.hidden" => Self::ChannelHidden(Box::new(serde_json::from_value(value)?)),
-            "member.added" => Self::MemberAdded(Box::new(serde_json::from_value(value)?)),
-            "member.removed" => Self::MemberRemoved(Box::new(serde_json::from_value(value)?)),
-            "member.updated" => Self::MemberUpdated(Box::new(serde_json::from_value(value)?)),
-            "user.watching.start" => {
-                Self::UserWatchingStart(Box::new(serde_json::from_value(value)?))
-            }
-            "message.read" => Self::MessageRead(Box::new(serde_json::from_value(value)?)),
-            _ => Self::Unknown(value),
-        })
+        Ok(
+            match event_type.as_str() {
+                "channel.created" => {
+                    Self::ChannelCreated(Box::new(serde_json::from_value(value)?))
+                }
+                "channel.deleted" => {
+                    Self::ChannelDeleted(Box::new(serde_json::from_value(value)?))
+                }
+                "channel.hidden" => {
+                    Self::ChannelHidden(Box::new(serde_json::from_value(value)?))
+                }
+                "member.added" => {
+                    Self::MemberAdded(Box::new(serde_json::from_value(value)?))
+                }
+                "member.removed" => {
+                    Self::MemberRemoved(Box::new(serde_json::from_value(value)?))
+                }
+                "member.updated" => {
+                    Self::MemberUpdated(Box::new(serde_json::from_value(value)?))
+                }
+                "user.watching.start" => {
+                    Self::UserWatchingStart(Box::new(serde_json::from_value(value)?))
+                }
+                "message.read" => {
+                    Self::MessageRead(Box::new(serde_json::from_value(value)?))
+                }
+                _ => Self::Unknown(value),
+            },
+        )
     }
 }
 
@@ -130,17 +145,13 @@ fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
         #[serde(flatten)]
         payload: &'a T,
     }
-    serde::Serialize::serialize(
-        &Tagged {
-            event_type,
-            payload,
-        },
-        serializer,
-    )
+    serde::Serialize::serialize(&Tagged { event_type, payload }, serializer)
 }
 
 impl<'de> serde::Deserialize<'de> for Event {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
         Self::from_value(value).map_err(serde::de::Error::custom)
     }

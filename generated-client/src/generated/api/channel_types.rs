@@ -3,10 +3,7 @@
 
 //! Channel types, the templates that set features, moderation and permissions for every channel of a type.
 
-#![allow(
-    deprecated,
-    reason = "the generated code itself still uses deprecated items"
-)]
+#![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 use super::common::Response;
 
 /// The settings of a new channel type.
@@ -204,7 +201,9 @@ impl serde::Serialize for CreateChannelTypeRequestAutomodBehavior {
 }
 
 impl<'de> serde::Deserialize<'de> for CreateChannelTypeRequestAutomodBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -1512,7 +1511,9 @@ impl serde::Serialize for PolicyRequestAction {
 }
 
 impl<'de> serde::Deserialize<'de> for PolicyRequestAction {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -1651,7 +1652,9 @@ impl serde::Serialize for Automod {
 }
 
 impl<'de> serde::Deserialize<'de> for Automod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -1712,7 +1715,9 @@ impl serde::Serialize for AutomodBehavior {
 }
 
 impl<'de> serde::Deserialize<'de> for AutomodBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -1773,7 +1778,9 @@ impl serde::Serialize for BlocklistBehavior {
 }
 
 impl<'de> serde::Deserialize<'de> for BlocklistBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -1842,7 +1849,9 @@ impl serde::Serialize for PushLevel {
 }
 
 impl<'de> serde::Deserialize<'de> for PushLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -1870,8 +1879,10 @@ impl crate::Client {
         &self,
         body: &CreateChannelTypeRequest,
     ) -> Result<crate::ApiResponse<CreateChannelTypeResponse>, crate::Error> {
-        let mut request =
-            crate::request::Request::new(&crate::operations::CREATE_CHANNEL_TYPE, &[]);
+        let mut request = crate::request::Request::new(
+            &crate::operations::CREATE_CHANNEL_TYPE,
+            &[],
+        );
         request.json_body(body);
         self.execute(request).await
     }
@@ -1891,7 +1902,10 @@ impl crate::Client {
         &self,
         name: &str,
     ) -> Result<crate::ApiResponse<GetChannelTypeResponse>, crate::Error> {
-        let request = crate::request::Request::new(&crate::operations::GET_CHANNEL_TYPE, &[name]);
+        let request = crate::request::Request::new(
+            &crate::operations::GET_CHANNEL_TYPE,
+            &[name],
+        );
         self.execute(request).await
     }
 
@@ -1909,7 +1923,10 @@ impl crate::Client {
     pub async fn list_channel_types(
         &self,
     ) -> Result<crate::ApiResponse<ListChannelTypesResponse>, crate::Error> {
-        let request = crate::request::Request::new(&crate::operations::LIST_CHANNEL_TYPES, &[]);
+        let request = crate::request::Request::new(
+            &crate::operations::LIST_CHANNEL_TYPES,
+            &[],
+        );
         self.execute(request).await
     }
 
@@ -1929,8 +1946,10 @@ impl crate::Client {
         name: &str,
         body: &UpdateChannelTypeRequest,
     ) -> Result<crate::ApiResponse<UpdateChannelTypeResponse>, crate::Error> {
-        let mut request =
-            crate::request::Request::new(&crate::operations::UPDATE_CHANNEL_TYPE, &[name]);
+        let mut request = crate::request::Request::new(
+            &crate::operations::UPDATE_CHANNEL_TYPE,
+            &[name],
+        );
         request.json_body(body);
         self.execute(request).await
     }
@@ -1950,8 +1969,10 @@ impl crate::Client {
         &self,
         name: &str,
     ) -> Result<crate::ApiResponse<Response>, crate::Error> {
-        let request =
-            crate::request::Request::new(&crate::operations::DELETE_CHANNEL_TYPE, &[name]);
+        let request = crate::request::Request::new(
+            &crate::operations::DELETE_CHANNEL_TYPE,
+            &[name],
+        );
         self.execute(request).await
     }
 }

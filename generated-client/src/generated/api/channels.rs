@@ -3,10 +3,7 @@
 
 //! Channels and their members, read state and events; getting or creating, hiding, marking read and deleting them.
 
-#![allow(
-    deprecated,
-    reason = "the generated code itself still uses deprecated items"
-)]
+#![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 use super::channel_types::{ChannelConfigWithInfo, ChatPreferences, PushLevel};
 
 use super::common::{MessagePaginationParams, PaginationParams};
@@ -157,9 +154,7 @@ pub struct HideChannelResponse {
 impl HideChannelResponse {
     /// Creates a `HideChannelResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
-        Self {
-            duration: duration.into(),
-        }
+        Self { duration: duration.into() }
     }
 }
 
@@ -297,10 +292,7 @@ pub struct DeleteChannelsRequest {
 impl DeleteChannelsRequest {
     /// Creates a `DeleteChannelsRequest` from its required fields; the optional ones are `None`.
     pub fn new(cids: Vec<String>) -> Self {
-        Self {
-            cids,
-            hard_delete: None,
-        }
+        Self { cids, hard_delete: None }
     }
 }
 
@@ -501,7 +493,9 @@ impl serde::Serialize for ChannelConfigOverridesBlocklistBehavior {
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelConfigOverridesBlocklistBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -850,7 +844,9 @@ impl serde::Serialize for ChannelOwnCapability {
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelOwnCapability {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -1106,7 +1102,10 @@ pub struct ChannelCreatedEvent {
 
 impl ChannelCreatedEvent {
     /// Creates a `ChannelCreatedEvent` from its required fields; the optional ones are `None`.
-    pub fn new(created_at: chrono::DateTime<chrono::Utc>, channel: ChannelResponse) -> Self {
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        channel: ChannelResponse,
+    ) -> Self {
         Self {
             created_at,
             received_at: None,
@@ -1166,7 +1165,10 @@ pub struct ChannelDeletedEvent {
 
 impl ChannelDeletedEvent {
     /// Creates a `ChannelDeletedEvent` from its required fields; the optional ones are `None`.
-    pub fn new(created_at: chrono::DateTime<chrono::Utc>, channel: ChannelResponse) -> Self {
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        channel: ChannelResponse,
+    ) -> Self {
         Self {
             created_at,
             received_at: None,
@@ -1592,8 +1594,10 @@ impl crate::Client {
         id: &str,
         body: &ChannelGetOrCreateRequest,
     ) -> Result<crate::ApiResponse<ChannelStateResponse>, crate::Error> {
-        let mut request =
-            crate::request::Request::new(&crate::operations::GET_OR_CREATE_CHANNEL, &[type_, id]);
+        let mut request = crate::request::Request::new(
+            &crate::operations::GET_OR_CREATE_CHANNEL,
+            &[type_, id],
+        );
         request.json_body(body);
         self.execute(request).await
     }
@@ -1616,8 +1620,10 @@ impl crate::Client {
         id: &str,
         body: &HideChannelRequest,
     ) -> Result<crate::ApiResponse<HideChannelResponse>, crate::Error> {
-        let mut request =
-            crate::request::Request::new(&crate::operations::HIDE_CHANNEL, &[type_, id]);
+        let mut request = crate::request::Request::new(
+            &crate::operations::HIDE_CHANNEL,
+            &[type_, id],
+        );
         request.json_body(body);
         self.execute(request).await
     }
@@ -1637,7 +1643,10 @@ impl crate::Client {
         &self,
         body: &MarkChannelsReadRequest,
     ) -> Result<crate::ApiResponse<MarkReadResponse>, crate::Error> {
-        let mut request = crate::request::Request::new(&crate::operations::MARK_CHANNELS_READ, &[]);
+        let mut request = crate::request::Request::new(
+            &crate::operations::MARK_CHANNELS_READ,
+            &[],
+        );
         request.json_body(body);
         self.execute(request).await
     }
@@ -1660,8 +1669,10 @@ impl crate::Client {
         id: &str,
         query: &DeleteChannelQuery,
     ) -> Result<crate::ApiResponse<DeleteChannelResponse>, crate::Error> {
-        let mut request =
-            crate::request::Request::new(&crate::operations::DELETE_CHANNEL, &[type_, id]);
+        let mut request = crate::request::Request::new(
+            &crate::operations::DELETE_CHANNEL,
+            &[type_, id],
+        );
         request.query("hard_delete", &query.hard_delete);
         self.execute(request).await
     }
@@ -1682,7 +1693,10 @@ impl crate::Client {
         &self,
         body: &DeleteChannelsRequest,
     ) -> Result<crate::ApiResponse<DeleteChannelsResponse>, crate::Error> {
-        let mut request = crate::request::Request::new(&crate::operations::DELETE_CHANNELS, &[]);
+        let mut request = crate::request::Request::new(
+            &crate::operations::DELETE_CHANNELS,
+            &[],
+        );
         request.json_body(body);
         self.execute(request).await
     }

@@ -3,10 +3,7 @@
 
 //! Types shared by every area, such as the error body, the bare response and pagination parameters.
 
-#![allow(
-    deprecated,
-    reason = "the generated code itself still uses deprecated items"
-)]
+#![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 /// The error body that every failing call returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiError {
@@ -70,9 +67,7 @@ pub struct Response {
 impl Response {
     /// Creates a `Response` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
-        Self {
-            duration: duration.into(),
-        }
+        Self { duration: duration.into() }
     }
 }
 

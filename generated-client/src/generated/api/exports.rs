@@ -3,10 +3,7 @@
 
 //! Exporting channel data to a file that Stream builds in the background.
 
-#![allow(
-    deprecated,
-    reason = "the generated code itself still uses deprecated items"
-)]
+#![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 /// The channels to export and what the export includes.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ExportChannelsRequest {
@@ -99,7 +96,9 @@ impl serde::Serialize for ExportChannelsRequestFormat {
 }
 
 impl<'de> serde::Deserialize<'de> for ExportChannelsRequestFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -213,7 +212,10 @@ impl crate::Client {
         &self,
         body: &ExportChannelsRequest,
     ) -> Result<crate::ApiResponse<ExportChannelsResponse>, crate::Error> {
-        let mut request = crate::request::Request::new(&crate::operations::EXPORT_CHANNELS, &[]);
+        let mut request = crate::request::Request::new(
+            &crate::operations::EXPORT_CHANNELS,
+            &[],
+        );
         request.json_body(body);
         self.execute(request).await
     }
@@ -234,8 +236,10 @@ impl crate::Client {
         &self,
         id: &str,
     ) -> Result<crate::ApiResponse<GetExportChannelsStatusResponse>, crate::Error> {
-        let request =
-            crate::request::Request::new(&crate::operations::GET_EXPORT_CHANNELS_STATUS, &[id]);
+        let request = crate::request::Request::new(
+            &crate::operations::GET_EXPORT_CHANNELS_STATUS,
+            &[id],
+        );
         self.execute(request).await
     }
 }

@@ -3,10 +3,7 @@
 
 //! Messages as channel responses return them, with attachments, reactions, polls, threads, drafts, reminders and shared locations.
 
-#![allow(
-    deprecated,
-    reason = "the generated code itself still uses deprecated items"
-)]
+#![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 use super::channels::{ChannelMemberPartialResponse, ChannelResponse, ReadStateResponse};
 
 use super::users::{UserGroupResponse, UserResponse};
@@ -54,7 +51,9 @@ pub struct MessageResponse {
     pub reaction_scores: std::collections::BTreeMap<String, i32>,
     /// Reaction totals by type.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reaction_groups: Option<std::collections::BTreeMap<String, ReactionGroupResponse>>,
+    pub reaction_groups: Option<
+        std::collections::BTreeMap<String, ReactionGroupResponse>,
+    >,
     /// ID of the thread parent, for replies.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
@@ -336,7 +335,11 @@ pub struct Action {
 
 impl Action {
     /// Creates a `Action` from its required fields; the optional ones are `None`.
-    pub fn new(name: impl Into<String>, text: impl Into<String>, type_: impl Into<String>) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        text: impl Into<String>,
+        type_: impl Into<String>,
+    ) -> Self {
         Self {
             name: name.into(),
             text: text.into(),
@@ -563,7 +566,10 @@ pub struct ReactionGroupUserResponse {
 
 impl ReactionGroupUserResponse {
     /// Creates a `ReactionGroupUserResponse` from its required fields; the optional ones are `None`.
-    pub fn new(user_id: impl Into<String>, created_at: chrono::DateTime<chrono::Utc>) -> Self {
+    pub fn new(
+        user_id: impl Into<String>,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
         Self {
             user_id: user_id.into(),
             user: None,
@@ -616,7 +622,10 @@ pub struct PollResponseData {
     pub vote_counts_by_option: std::collections::BTreeMap<String, i32>,
     /// Most recent votes by option ID.
     #[serde(default)]
-    pub latest_votes_by_option: std::collections::BTreeMap<String, Vec<PollVoteResponseData>>,
+    pub latest_votes_by_option: std::collections::BTreeMap<
+        String,
+        Vec<PollVoteResponseData>,
+    >,
     /// Latest answers.
     #[serde(default)]
     pub latest_answers: Vec<PollVoteResponseData>,
@@ -654,7 +663,10 @@ impl PollResponseData {
         options: Vec<PollOptionResponseData>,
         answers_count: i32,
         vote_counts_by_option: std::collections::BTreeMap<String, i32>,
-        latest_votes_by_option: std::collections::BTreeMap<String, Vec<PollVoteResponseData>>,
+        latest_votes_by_option: std::collections::BTreeMap<
+            String,
+            Vec<PollVoteResponseData>,
+        >,
         latest_answers: Vec<PollVoteResponseData>,
         own_votes: Vec<PollVoteResponseData>,
         created_by_id: impl Into<String>,
