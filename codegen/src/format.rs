@@ -42,7 +42,8 @@ fn space_items(code: &str) -> String {
         let same_run = RUNS
             .iter()
             .any(|run| body.starts_with(run) && last_start[slot].starts_with(run));
-        let after_inner_doc = previous_body.starts_with("//!") && !body.starts_with("//!");
+        let inner = |line: &str| line.starts_with("//!") || line.starts_with("#![");
+        let after_inner_doc = inner(previous_body) && !inner(body);
         if !previous.is_empty() && ((item_start && after_item && !same_run) || after_inner_doc) {
             out.push('\n');
         }

@@ -7,7 +7,7 @@
 //! 2. [`validate`]: check them together, reporting every problem with file and place;
 //! 3. [`lower`]: resolve them into the [`model::Api`] (Rust names, types, boxing);
 //! 4. [`emit`]: build one token stream per generated file with `quote`;
-//! 5. [`format`]: print each with prettyplease under the `@generated` header.
+//! 5. [`format`](mod@format): print each with prettyplease under the `@generated` header.
 //!
 //! [`generate_dir`] runs them all; [`output`] writes the result or checks that it is fresh.
 //! The output is deterministic byte for byte: it depends only on the spec's text.

@@ -56,6 +56,15 @@ impl<'a> Checker<'a> {
         });
     }
 
+    /// True for an object with a `binary` field: it has no JSON form.
+    fn holds_file(&self, name: &str) -> bool {
+        self.schemas.get(name).is_some_and(|(_, schema)| {
+            schema.fields.iter().flatten().any(|(_, f)| {
+                TypeExpr::parse(&f.ty).is_ok_and(|t| t.to_string().contains("binary"))
+            })
+        })
+    }
+
     /// Duplicate names across files, also after conversion to Rust names.
     fn check_names(&mut self) {
         let files = self.files;
@@ -218,9 +227,19 @@ impl<'a> Checker<'a> {
                     "event types are lowercase words joined by `.` or `_`, like `channel.deleted`",
                 );
             }
-            match self.schemas.get(event.payload.as_str()) {
+            match self.schemas.get(event.payload.as_str()).copied() {
                 None => self.error(index, &path, format!("unknown schema `{}`", event.payload)),
                 Some((Kind::Object, schema)) => {
+                    if self.holds_file(&event.payload) {
+                        self.error(
+                            index,
+                            &path,
+                            format!(
+                                "`{}` holds a file (`binary`) and can only be a multipart body",
+                                event.payload
+                            ),
+                        );
+                    }
                     if schema
                         .fields
                         .as_ref()
@@ -301,24 +320,15 @@ impl<'a> Checker<'a> {
                         format!("the body `{}` must be an object schema", body.schema),
                     ),
                 }
-                if body.content == BodyContent::Json {
-                    if let Some((_, schema)) = self.schemas.get(body.schema.as_str()) {
-                        if schema
-                            .fields
-                            .iter()
-                            .flatten()
-                            .any(|(_, f)| f.ty.contains("binary"))
-                        {
-                            self.error(
-                                index,
-                                &at("body"),
-                                format!(
-                                    "`{}` has a binary field; use `content: multipart`",
-                                    body.schema
-                                ),
-                            );
-                        }
-                    }
+                if body.content == BodyContent::Json && self.holds_file(&body.schema) {
+                    self.error(
+                        index,
+                        &at("body"),
+                        format!(
+                            "`{}` has a binary field; use `content: multipart`",
+                            body.schema
+                        ),
+                    );
                 }
             }
             match self.schemas.get(endpoint.response.as_str()) {
@@ -326,6 +336,14 @@ impl<'a> Checker<'a> {
                     index,
                     &at("response"),
                     format!("unknown schema `{}`", endpoint.response),
+                ),
+                Some(_) if self.holds_file(&endpoint.response) => self.error(
+                    index,
+                    &at("response"),
+                    format!(
+                        "`{}` holds a file (`binary`) and can only be a multipart body",
+                        endpoint.response
+                    ),
                 ),
                 Some((Kind::Object | Kind::Alias, _)) => {}
                 Some(_) => self.error(
@@ -566,6 +584,12 @@ impl<'a> Checker<'a> {
         for target in ty.refs() {
             if !self.schemas.contains_key(target) {
                 self.error(index, path, format!("unknown schema `{target}`"));
+            } else if self.holds_file(target) {
+                self.error(
+                    index,
+                    path,
+                    format!("`{target}` holds a file (`binary`) and can only be a multipart body"),
+                );
             }
         }
         if let Some(values) = &def.values {

@@ -156,24 +156,22 @@ fn method_doc(endpoint: &Endpoint) -> String {
         "\n\n- Request: `{} {}`, success status `{}`",
         endpoint.http_method, endpoint.path, endpoint.status
     ));
-    if endpoint.server_side_only {
-        text.push_str("\n- Server-side only: needs a client built with the API secret");
-    }
-    if !endpoint.events.is_empty() {
-        let events: Vec<String> = endpoint.events.iter().map(|e| format!("`{e}`")).collect();
-        text.push_str(&format!("\n- Events: {}", events.join(", ")));
-    }
-    if !endpoint.permissions.is_empty() {
-        let permissions: Vec<String> = endpoint
-            .permissions
-            .iter()
-            .map(|p| format!("[`{p}`](crate::Permission::{p})"))
-            .collect();
-        text.push_str(&format!(
-            "\n- Permissions (client-side callers): {}",
-            permissions.join(", ")
-        ));
-    }
+    text.push_str(if endpoint.server_side_only {
+        "\n- Server-side only: yes (the client must be built with the API secret)"
+    } else {
+        "\n- Server-side only: no"
+    });
+    let events: Vec<String> = endpoint.events.iter().map(|e| format!("`{e}`")).collect();
+    text.push_str(&format!("\n- Events: {}", list_or_none(&events)));
+    let permissions: Vec<String> = endpoint
+        .permissions
+        .iter()
+        .map(|p| format!("[`{p}`](crate::Permission::{p})"))
+        .collect();
+    text.push_str(&format!(
+        "\n- Permissions (checked for client-side callers): {}",
+        list_or_none(&permissions)
+    ));
     text.push_str(&format!(
         "\n- Metadata: [`operations::{}`](crate::operations::{})",
         endpoint.const_name, endpoint.const_name
@@ -240,5 +238,13 @@ fn multipart_line(field: &Field) -> TokenStream {
         }
     } else {
         quote! { request.#call(#wire, &body.#rust); }
+    }
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items.join(", ")
     }
 }

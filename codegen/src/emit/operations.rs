@@ -16,7 +16,7 @@ pub(super) fn emit(api: &Api) -> TokenStream {
             e.http_method.as_str(),
         ));
         let path = &e.path;
-        let status = e.status;
+        let status = proc_macro2::Literal::u16_unsuffixed(e.status);
         let server_side_only = e.server_side_only;
         let events = &e.events;
         let permissions = e.permissions.iter().map(|p| ident(p));

@@ -2,8 +2,8 @@
 // Do not edit by hand: change the spec and run the command again.
 
 //! Websocket and webhook events.
-
 #![allow(deprecated, reason = "deprecated payloads still decode")]
+
 use crate::models::{
     ChannelCreatedEvent, ChannelDeletedEvent, ChannelHiddenEvent, MemberAddedEvent,
     MemberRemovedEvent, MemberUpdatedEvent, MessageReadEvent, UserWatchingStartEvent,

@@ -2,8 +2,8 @@
 // Do not edit by hand: change the spec and run the command again.
 
 //! Channel types, the templates that set features, moderation and permissions for every channel of a type.
-
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
+
 use super::common::Response;
 
 /// The settings of a new channel type.
@@ -1869,7 +1869,9 @@ impl crate::Client {
     /// Creates a channel type with its features, moderation settings and permissions.
     ///
     /// - Request: `POST /channeltypes`, success status `201`
-    /// - Server-side only: needs a client built with the API secret
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
     /// - Metadata: [`operations::CREATE_CHANNEL_TYPE`](crate::operations::CREATE_CHANNEL_TYPE)
     ///
     /// # Errors
@@ -1892,7 +1894,9 @@ impl crate::Client {
     /// Returns one channel type with its full configuration and commands.
     ///
     /// - Request: `GET /channeltypes/{name}`, success status `200`
-    /// - Server-side only: needs a client built with the API secret
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
     /// - Metadata: [`operations::GET_CHANNEL_TYPE`](crate::operations::GET_CHANNEL_TYPE)
     ///
     /// # Errors
@@ -1914,7 +1918,9 @@ impl crate::Client {
     /// Returns every channel type of the app, by name.
     ///
     /// - Request: `GET /channeltypes`, success status `200`
-    /// - Server-side only: needs a client built with the API secret
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
     /// - Metadata: [`operations::LIST_CHANNEL_TYPES`](crate::operations::LIST_CHANNEL_TYPES)
     ///
     /// # Errors
@@ -1935,7 +1941,9 @@ impl crate::Client {
     /// Changes the settings of a channel type; the changes apply to every channel of the type.
     ///
     /// - Request: `PUT /channeltypes/{name}`, success status `201`
-    /// - Server-side only: needs a client built with the API secret
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
     /// - Metadata: [`operations::UPDATE_CHANNEL_TYPE`](crate::operations::UPDATE_CHANNEL_TYPE)
     ///
     /// # Errors
@@ -1959,7 +1967,9 @@ impl crate::Client {
     /// Deletes a channel type.
     ///
     /// - Request: `DELETE /channeltypes/{name}`, success status `200`
-    /// - Server-side only: needs a client built with the API secret
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
     /// - Metadata: [`operations::DELETE_CHANNEL_TYPE`](crate::operations::DELETE_CHANNEL_TYPE)
     ///
     /// # Errors

@@ -2,10 +2,9 @@
 // Do not edit by hand: change the spec and run the command again.
 
 //! Channels and their members, read state and events; getting or creating, hiding, marking read and deleting them.
-
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
-use super::channel_types::{ChannelConfigWithInfo, ChatPreferences, PushLevel};
 
+use super::channel_types::{ChannelConfigWithInfo, ChatPreferences, PushLevel};
 use super::common::{MessagePaginationParams, PaginationParams};
 use super::messages::{
     DraftResponse, MessageResponse, PendingMessageResponse, SharedLocationResponseData,
@@ -1582,7 +1581,9 @@ impl crate::Client {
     /// Returns a channel with its state, creating the channel first when it does not exist yet.
     ///
     /// - Request: `POST /channels/{type}/{id}/query`, success status `201`
+    /// - Server-side only: no
     /// - Events: `channel.created`, `member.added`, `member.removed`, `member.updated`, `user.watching.start`
+    /// - Permissions (checked for client-side callers): none
     /// - Metadata: [`operations::GET_OR_CREATE_CHANNEL`](crate::operations::GET_OR_CREATE_CHANNEL)
     ///
     /// # Errors
@@ -1607,8 +1608,9 @@ impl crate::Client {
     /// Hides a channel from the user's channel list until a new message arrives, optionally clearing its history for the user.
     ///
     /// - Request: `POST /channels/{type}/{id}/hide`, success status `201`
+    /// - Server-side only: no
     /// - Events: `channel.hidden`
-    /// - Permissions (client-side callers): [`ReadChannel`](crate::Permission::ReadChannel)
+    /// - Permissions (checked for client-side callers): [`ReadChannel`](crate::Permission::ReadChannel)
     /// - Metadata: [`operations::HIDE_CHANNEL`](crate::operations::HIDE_CHANNEL)
     ///
     /// # Errors
@@ -1633,7 +1635,9 @@ impl crate::Client {
     /// Marks several channels as read for a user, each up to a given message.
     ///
     /// - Request: `POST /channels/read`, success status `201`
+    /// - Server-side only: no
     /// - Events: `message.read`
+    /// - Permissions (checked for client-side callers): none
     /// - Metadata: [`operations::MARK_CHANNELS_READ`](crate::operations::MARK_CHANNELS_READ)
     ///
     /// # Errors
@@ -1656,8 +1660,9 @@ impl crate::Client {
     /// Deletes a channel, and with `hard_delete` its messages too.
     ///
     /// - Request: `DELETE /channels/{type}/{id}`, success status `200`
+    /// - Server-side only: no
     /// - Events: `channel.deleted`
-    /// - Permissions (client-side callers): [`DeleteChannel`](crate::Permission::DeleteChannel)
+    /// - Permissions (checked for client-side callers): [`DeleteChannel`](crate::Permission::DeleteChannel)
     /// - Metadata: [`operations::DELETE_CHANNEL`](crate::operations::DELETE_CHANNEL)
     ///
     /// # Errors
@@ -1682,8 +1687,9 @@ impl crate::Client {
     /// Starts a background task that deletes up to 100 channels and returns its ID.
     ///
     /// - Request: `POST /channels/delete`, success status `201`
+    /// - Server-side only: no
     /// - Events: `channel.deleted`
-    /// - Permissions (client-side callers): [`DeleteChannel`](crate::Permission::DeleteChannel)
+    /// - Permissions (checked for client-side callers): [`DeleteChannel`](crate::Permission::DeleteChannel)
     /// - Metadata: [`operations::DELETE_CHANNELS`](crate::operations::DELETE_CHANNELS)
     ///
     /// # Errors

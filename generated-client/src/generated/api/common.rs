@@ -2,8 +2,8 @@
 // Do not edit by hand: change the spec and run the command again.
 
 //! Types shared by every area, such as the error body, the bare response and pagination parameters.
-
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
+
 /// The error body that every failing call returns.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApiError {

@@ -2,8 +2,8 @@
 // Do not edit by hand: change the spec and run the command again.
 
 //! Exporting channel data to a file that Stream builds in the background.
-
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
+
 /// The channels to export and what the export includes.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ExportChannelsRequest {
@@ -202,7 +202,9 @@ impl crate::Client {
     /// Starts a background task that exports the messages of channels to a file and returns its ID.
     ///
     /// - Request: `POST /export_channels`, success status `201`
-    /// - Server-side only: needs a client built with the API secret
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
     /// - Metadata: [`operations::EXPORT_CHANNELS`](crate::operations::EXPORT_CHANNELS)
     ///
     /// # Errors
@@ -225,7 +227,9 @@ impl crate::Client {
     /// Returns the state of a channel export task and, once done, the URL of the file.
     ///
     /// - Request: `GET /export_channels/{id}`, success status `200`
-    /// - Server-side only: needs a client built with the API secret
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
     /// - Metadata: [`operations::GET_EXPORT_CHANNELS_STATUS`](crate::operations::GET_EXPORT_CHANNELS_STATUS)
     ///
     /// # Errors

@@ -2,10 +2,9 @@
 // Do not edit by hand: change the spec and run the command again.
 
 //! Messages as channel responses return them, with attachments, reactions, polls, threads, drafts, reminders and shared locations.
-
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
-use super::channels::{ChannelMemberPartialResponse, ChannelResponse, ReadStateResponse};
 
+use super::channels::{ChannelMemberPartialResponse, ChannelResponse, ReadStateResponse};
 use super::users::{UserGroupResponse, UserResponse};
 
 /// A message with its author, attachments, reactions and related data.

@@ -2,8 +2,8 @@
 // Do not edit by hand: change the spec and run the command again.
 
 //! Users as requests send them and responses return them, with devices, privacy and push settings and user groups.
-
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
+
 /// A user to create or update along with a request.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserRequest {
