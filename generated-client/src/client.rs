@@ -105,7 +105,11 @@ impl Client {
         } = request;
         let name = operation.name;
         if let Some(error) = encode_error {
-            return Err(encode(name, error));
+            return Err(Error::Encode {
+                operation: name,
+                message: error.to_string(),
+                source: Some(error),
+            });
         }
 
         let mut url = Url::parse(&format!("{}{}", self.inner.base_url, path))

@@ -24,7 +24,8 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// characters can never change the shape of the URL.
 ///
 /// A segment that is exactly `.` or `..` is escaped too (`%2E`), though URL parsers still treat
-/// those as dot segments; Stream ids never take these values.
+/// those as dot segments: [`Request::new`] refuses such path parameters (and empty ones), so
+/// the call fails with `Error::Encode` instead of reaching another endpoint.
 pub fn path_segment(value: &str) -> String {
     match value {
         "." => "%2E".to_owned(),
@@ -262,7 +263,7 @@ pub struct Request {
     pub(crate) query: Vec<(&'static str, String)>,
     pub(crate) body: Body,
     /// The first encoding failure, reported by `execute` as `Error::Encode`.
-    pub(crate) encode_error: Option<serde_json::Error>,
+    pub(crate) encode_error: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 #[allow(
@@ -273,15 +274,26 @@ impl Request {
     /// A request for `operation`: its path template with each `{placeholder}` replaced, in
     /// order, by the next of `path_params`, escaped with [`path_segment`]. A placeholder
     /// without a parameter is left empty (the generator always passes one per placeholder).
+    /// An empty, `.` or `..` parameter makes `Client::execute` fail with `Error::Encode`
+    /// before anything is sent.
     pub fn new(operation: &'static OperationInfo, path_params: &[&str]) -> Request {
         let template = operation.path;
         let mut path = String::with_capacity(template.len() + 16 * path_params.len());
         let mut params = path_params.iter();
+        let mut invalid = None;
         let mut rest = template;
         while let Some(open) = rest.find('{') {
             path.push_str(&rest[..open]);
             if let Some(param) = params.next() {
                 path.push_str(&path_segment(param));
+                if matches!(*param, "" | "." | "..") {
+                    // URL parsers drop or resolve such segments: the call would reach another
+                    // endpoint (`..` in `/channels/{type}/{id}/query` makes `/channels/query`).
+                    invalid = Some(format!(
+                        "the path parameter {:?} of `{}` would change the request's path",
+                        param, operation.path
+                    ));
+                }
             }
             rest = rest[open..]
                 .find('}')
@@ -293,7 +305,7 @@ impl Request {
             path,
             query: Vec::new(),
             body: Body::None,
-            encode_error: None,
+            encode_error: invalid.map(Into::into),
         }
     }
 
@@ -340,9 +352,9 @@ impl Request {
         }
     }
 
-    fn record(&mut self, error: serde_json::Error) {
+    fn record(&mut self, error: impl Into<Box<dyn std::error::Error + Send + Sync>>) {
         if self.encode_error.is_none() {
-            self.encode_error = Some(error);
+            self.encode_error = Some(error.into());
         }
     }
 }

@@ -108,12 +108,33 @@ fn object_items(schema: &Schema, object: &Object) -> TokenStream {
             pub #rust: #ty,
         }
     });
-    let custom = if object.custom_data && !object.has_binary {
+    let keeps_custom = object.custom_data && !object.has_binary;
+    let custom = if keeps_custom {
+        let serialize_with = format!("{}::serialize_custom", schema.rust_name);
         quote! {
             #[doc = " Custom data: the keys beyond the documented fields, sent and received as"]
-            #[doc = " top-level keys of the object."]
-            #[serde(flatten)]
+            #[doc = " top-level keys of the object. Keys named like a documented field are not sent."]
+            #[serde(flatten, serialize_with = #serialize_with)]
             pub custom: serde_json::Map<String, serde_json::Value>,
+        }
+    } else {
+        quote! {}
+    };
+    let custom_impl = if keeps_custom {
+        let wire_names = object.fields.iter().map(|f| &f.wire_name);
+        quote! {
+            impl #name {
+                #[doc = " The wire names of the documented fields, which custom keys may not take."]
+                const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
+
+                #[doc = " Writes the custom keys, leaving out any that would repeat a documented field."]
+                fn serialize_custom<S: serde::Serializer>(
+                    custom: &serde_json::Map<String, serde_json::Value>,
+                    serializer: S,
+                ) -> Result<S::Ok, S::Error> {
+                    serializer.collect_map(custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())))
+                }
+            }
         }
     } else {
         quote! {}
@@ -128,6 +149,7 @@ fn object_items(schema: &Schema, object: &Object) -> TokenStream {
             #custom
         }
         #constructor
+        #custom_impl
     }
 }
 

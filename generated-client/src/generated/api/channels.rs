@@ -387,9 +387,38 @@ pub struct ChannelInput {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_tags: Option<Vec<String>>,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelInput::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChannelInput {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "team",
+        "auto_translation_enabled",
+        "auto_translation_language",
+        "created_by_id",
+        "created_by",
+        "truncated_by_id",
+        "frozen",
+        "disabled",
+        "invites",
+        "members",
+        "config_overrides",
+        "filter_tags",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
 }
 
 /// Channel type settings overridden for one channel.
@@ -589,8 +618,8 @@ pub struct ChannelResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_tags: Option<Vec<String>>,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelResponse::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -635,6 +664,50 @@ impl ChannelResponse {
             filter_tags: None,
             custom: serde_json::Map::new(),
         }
+    }
+}
+
+impl ChannelResponse {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "cid",
+        "last_message_at",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "created_by",
+        "frozen",
+        "disabled",
+        "members",
+        "member_count",
+        "config",
+        "muted",
+        "mute_expires_at",
+        "team",
+        "auto_translation_enabled",
+        "auto_translation_language",
+        "hide_messages_before",
+        "cooldown",
+        "own_capabilities",
+        "hidden",
+        "blocked",
+        "truncated_at",
+        "truncated_by",
+        "message_count",
+        "filter_tags",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
     }
 }
 
@@ -870,8 +943,8 @@ pub struct ChannelMemberRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_role: Option<String>,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelMemberRequest::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -884,6 +957,22 @@ impl ChannelMemberRequest {
             channel_role: None,
             custom: serde_json::Map::new(),
         }
+    }
+}
+
+impl ChannelMemberRequest {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &["user_id", "user", "channel_role"];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
     }
 }
 
@@ -952,8 +1041,8 @@ pub struct ChannelMemberResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_messages: Option<Vec<String>>,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelMemberResponse::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -994,6 +1083,44 @@ impl ChannelMemberResponse {
     }
 }
 
+impl ChannelMemberResponse {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "user_id",
+        "user",
+        "is_moderator",
+        "invited",
+        "invite_accepted_at",
+        "invite_rejected_at",
+        "status",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "banned",
+        "ban_expires",
+        "shadow_banned",
+        "pinned_at",
+        "archived_at",
+        "ban_from_future_channels",
+        "future_channel_ban_expires",
+        "role",
+        "channel_role",
+        "notifications_muted",
+        "deleted_messages",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
 /// The membership details of a message's author.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ChannelMemberPartialResponse {
@@ -1004,8 +1131,8 @@ pub struct ChannelMemberPartialResponse {
     #[serde(default)]
     pub notifications_muted: bool,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelMemberPartialResponse::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1017,6 +1144,22 @@ impl ChannelMemberPartialResponse {
             notifications_muted,
             custom: serde_json::Map::new(),
         }
+    }
+}
+
+impl ChannelMemberPartialResponse {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &["channel_role", "notifications_muted"];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
     }
 }
 
@@ -1094,8 +1237,8 @@ pub struct ChannelCreatedEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<UserResponseCommonFields>,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelCreatedEvent::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1119,6 +1262,34 @@ impl ChannelCreatedEvent {
             user: None,
             custom: serde_json::Map::new(),
         }
+    }
+}
+
+impl ChannelCreatedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "channel",
+        "user",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
     }
 }
 
@@ -1157,8 +1328,8 @@ pub struct ChannelDeletedEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<UserResponseCommonFields>,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelDeletedEvent::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1182,6 +1353,34 @@ impl ChannelDeletedEvent {
             user: None,
             custom: serde_json::Map::new(),
         }
+    }
+}
+
+impl ChannelDeletedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "channel",
+        "user",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
     }
 }
 
@@ -1223,8 +1422,8 @@ pub struct ChannelHiddenEvent {
     #[serde(default)]
     pub clear_history: bool,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelHiddenEvent::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1250,6 +1449,35 @@ impl ChannelHiddenEvent {
             clear_history,
             custom: serde_json::Map::new(),
         }
+    }
+}
+
+impl ChannelHiddenEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "channel",
+        "user",
+        "clear_history",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
     }
 }
 
@@ -1290,8 +1518,8 @@ pub struct MemberAddedEvent {
     /// The channel.
     pub channel: ChannelResponse,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "MemberAddedEvent::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1317,6 +1545,35 @@ impl MemberAddedEvent {
             channel,
             custom: serde_json::Map::new(),
         }
+    }
+}
+
+impl MemberAddedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "member",
+        "user",
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "channel",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
     }
 }
 
@@ -1357,8 +1614,8 @@ pub struct MemberRemovedEvent {
     /// The channel.
     pub channel: ChannelResponse,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "MemberRemovedEvent::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1384,6 +1641,35 @@ impl MemberRemovedEvent {
             channel,
             custom: serde_json::Map::new(),
         }
+    }
+}
+
+impl MemberRemovedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "member",
+        "user",
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "channel",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
     }
 }
 
@@ -1424,8 +1710,8 @@ pub struct MemberUpdatedEvent {
     /// The channel.
     pub channel: ChannelResponse,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "MemberUpdatedEvent::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1454,6 +1740,35 @@ impl MemberUpdatedEvent {
     }
 }
 
+impl MemberUpdatedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "member",
+        "user",
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "channel",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
 /// Sent when a user starts watching a channel.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserWatchingStartEvent {
@@ -1478,8 +1793,8 @@ pub struct UserWatchingStartEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub watcher_count: Option<i32>,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "UserWatchingStartEvent::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1496,6 +1811,30 @@ impl UserWatchingStartEvent {
             watcher_count: None,
             custom: serde_json::Map::new(),
         }
+    }
+}
+
+impl UserWatchingStartEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "cid",
+        "channel_id",
+        "channel_type",
+        "team",
+        "user",
+        "watcher_count",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
     }
 }
 
@@ -1541,8 +1880,8 @@ pub struct MessageReadEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_read_message_id: Option<String>,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "MessageReadEvent::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1565,6 +1904,36 @@ impl MessageReadEvent {
             last_read_message_id: None,
             custom: serde_json::Map::new(),
         }
+    }
+}
+
+impl MessageReadEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "user",
+        "channel",
+        "thread",
+        "last_read_message_id",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
     }
 }
 

@@ -154,8 +154,8 @@ pub struct MessageResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_for_me: Option<bool>,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "MessageResponse::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -240,6 +240,71 @@ impl MessageResponse {
     }
 }
 
+impl MessageResponse {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "text",
+        "mml",
+        "command",
+        "html",
+        "type",
+        "user",
+        "member",
+        "attachments",
+        "latest_reactions",
+        "own_reactions",
+        "reaction_counts",
+        "reaction_scores",
+        "reaction_groups",
+        "parent_id",
+        "show_in_channel",
+        "reply_count",
+        "deleted_reply_count",
+        "quoted_message_id",
+        "quoted_message",
+        "thread_participants",
+        "cid",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "shadowed",
+        "image_labels",
+        "mentioned_users",
+        "mentioned_roles",
+        "mentioned_group_ids",
+        "mentioned_groups",
+        "mentioned_channel",
+        "mentioned_here",
+        "i18n",
+        "silent",
+        "pinned",
+        "pinned_at",
+        "pinned_by",
+        "pin_expires",
+        "message_text_updated_at",
+        "poll_id",
+        "poll",
+        "moderation",
+        "restricted_visibility",
+        "draft",
+        "reminder",
+        "shared_location",
+        "deleted_for_me",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
 /// A file, image, link preview or rich card attached to a message.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Attachment {
@@ -307,9 +372,47 @@ pub struct Attachment {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_height: Option<i32>,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "Attachment::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Attachment {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "fallback",
+        "color",
+        "pretext",
+        "author_name",
+        "author_link",
+        "author_icon",
+        "title",
+        "title_link",
+        "text",
+        "image_url",
+        "thumb_url",
+        "footer",
+        "footer_icon",
+        "actions",
+        "fields",
+        "asset_url",
+        "giphy",
+        "og_scrape_url",
+        "original_width",
+        "original_height",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
 }
 
 /// A button or choice shown on an attachment.
@@ -484,8 +587,8 @@ pub struct ReactionResponse {
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ReactionResponse::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -510,6 +613,30 @@ impl ReactionResponse {
             updated_at,
             custom: serde_json::Map::new(),
         }
+    }
+}
+
+impl ReactionResponse {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "message_id",
+        "user_id",
+        "user",
+        "type",
+        "score",
+        "created_at",
+        "updated_at",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
     }
 }
 
@@ -642,8 +769,8 @@ pub struct PollResponseData {
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "PollResponseData::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -698,6 +825,43 @@ impl PollResponseData {
     }
 }
 
+impl PollResponseData {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "voting_visibility",
+        "enforce_unique_vote",
+        "max_votes_allowed",
+        "allow_user_suggested_options",
+        "allow_answers",
+        "is_closed",
+        "vote_count",
+        "options",
+        "answers_count",
+        "vote_counts_by_option",
+        "latest_votes_by_option",
+        "latest_answers",
+        "own_votes",
+        "created_by_id",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
 /// An option that poll voters can pick.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PollOptionResponseData {
@@ -708,8 +872,8 @@ pub struct PollOptionResponseData {
     #[serde(default)]
     pub text: String,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "PollOptionResponseData::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -721,6 +885,22 @@ impl PollOptionResponseData {
             text: text.into(),
             custom: serde_json::Map::new(),
         }
+    }
+}
+
+impl PollOptionResponseData {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &["id", "text"];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
     }
 }
 
@@ -824,8 +1004,8 @@ pub struct ThreadResponse {
     #[serde(default)]
     pub title: String,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ThreadResponse::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -861,6 +1041,38 @@ impl ThreadResponse {
             title: title.into(),
             custom: serde_json::Map::new(),
         }
+    }
+}
+
+impl ThreadResponse {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "channel_cid",
+        "channel",
+        "parent_message_id",
+        "parent_message",
+        "created_by_user_id",
+        "created_by",
+        "reply_count",
+        "participant_count",
+        "active_participant_count",
+        "thread_participants",
+        "last_message_at",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "title",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
     }
 }
 
@@ -920,8 +1132,8 @@ pub struct ThreadStateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub draft: Option<DraftResponse>,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ThreadStateResponse::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -964,6 +1176,41 @@ impl ThreadStateResponse {
     }
 }
 
+impl ThreadStateResponse {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "channel_cid",
+        "channel",
+        "parent_message_id",
+        "parent_message",
+        "created_by_user_id",
+        "created_by",
+        "reply_count",
+        "participant_count",
+        "active_participant_count",
+        "thread_participants",
+        "last_message_at",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "title",
+        "latest_replies",
+        "read",
+        "draft",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
 /// A user who takes part in a thread.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ThreadParticipant {
@@ -990,8 +1237,8 @@ pub struct ThreadParticipant {
     /// When the user last read the thread.
     pub last_read_at: chrono::DateTime<chrono::Utc>,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ThreadParticipant::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1013,6 +1260,31 @@ impl ThreadParticipant {
             last_read_at,
             custom: serde_json::Map::new(),
         }
+    }
+}
+
+impl ThreadParticipant {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "channel_cid",
+        "last_thread_message_at",
+        "thread_id",
+        "user_id",
+        "user",
+        "created_at",
+        "left_thread_at",
+        "last_read_at",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
     }
 }
 
@@ -1100,8 +1372,8 @@ pub struct DraftPayloadResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_id: Option<String>,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "DraftPayloadResponse::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1123,6 +1395,35 @@ impl DraftPayloadResponse {
             poll_id: None,
             custom: serde_json::Map::new(),
         }
+    }
+}
+
+impl DraftPayloadResponse {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "text",
+        "mml",
+        "attachments",
+        "parent_id",
+        "show_in_channel",
+        "mentioned_users",
+        "quoted_message_id",
+        "html",
+        "type",
+        "silent",
+        "poll_id",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
     }
 }
 

@@ -35,8 +35,8 @@ pub struct UserRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub teams: Option<Vec<String>>,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "UserRequest::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -55,6 +55,32 @@ impl UserRequest {
             teams: None,
             custom: serde_json::Map::new(),
         }
+    }
+}
+
+impl UserRequest {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "image",
+        "language",
+        "invisible",
+        "privacy_settings",
+        "role",
+        "teams_role",
+        "teams",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
     }
 }
 
@@ -132,8 +158,8 @@ pub struct UserResponse {
     #[serde(default)]
     pub invisible: bool,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "UserResponse::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -180,6 +206,47 @@ impl UserResponse {
             invisible,
             custom: serde_json::Map::new(),
         }
+    }
+}
+
+impl UserResponse {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "image",
+        "language",
+        "role",
+        "teams",
+        "teams_role",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "banned",
+        "online",
+        "last_active",
+        "revoke_tokens_issued_before",
+        "deactivated_at",
+        "blocked_user_ids",
+        "avg_response_time",
+        "shadow_banned",
+        "bypass_moderation",
+        "ban_expires",
+        "push_notifications",
+        "privacy_settings",
+        "devices",
+        "invisible",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
     }
 }
 
@@ -236,8 +303,8 @@ pub struct UserResponseCommonFields {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avg_response_time: Option<i32>,
     /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object.
-    #[serde(flatten)]
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "UserResponseCommonFields::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -275,6 +342,40 @@ impl UserResponseCommonFields {
             avg_response_time: None,
             custom: serde_json::Map::new(),
         }
+    }
+}
+
+impl UserResponseCommonFields {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "image",
+        "language",
+        "role",
+        "teams",
+        "teams_role",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "banned",
+        "online",
+        "last_active",
+        "revoke_tokens_issued_before",
+        "deactivated_at",
+        "blocked_user_ids",
+        "avg_response_time",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
     }
 }
 

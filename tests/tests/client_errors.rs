@@ -1,0 +1,605 @@
+//! How the client maps what comes back from a local HTTP server: compressed bodies, API error
+//! bodies, plain-text and empty errors from the edge, bodies that do not decode, any 2xx as
+//! success, timeouts, refused connections and lenient rate-limit headers.
+
+use std::time::{Duration, Instant};
+
+use chrono::DateTime;
+use serde_json::{json, Value};
+use stream_chat_client::models::{DeleteChannelQuery, HideChannelRequest, MarkChannelsReadRequest};
+use stream_chat_client::{Client, Error, Secret};
+use stream_chat_tests::{refused_url, server_client, Prepared, RecordingServer, SECRET};
+
+/// A minimal but complete `GetChannelTypeResponse`.
+fn channel_type_json() -> Value {
+    json!({
+        "permissions": [{
+            "action": "Allow",
+            "name": "Admin users can perform any action",
+            "resources": ["*"],
+            "roles": ["admin"],
+            "owner": false,
+            "priority": 999
+        }],
+        "grants": {"admin": ["delete-channel"]},
+        "created_at": "2023-01-10T12:00:00Z",
+        "updated_at": "2024-02-11T13:14:15.161718Z",
+        "name": "messaging",
+        "typing_events": true,
+        "read_events": true,
+        "connect_events": true,
+        "delivery_events": false,
+        "search": true,
+        "reactions": true,
+        "replies": true,
+        "quotes": true,
+        "mutes": true,
+        "uploads": true,
+        "url_enrichment": true,
+        "custom_events": true,
+        "push_notifications": true,
+        "reminders": false,
+        "mark_messages_pending": false,
+        "polls": false,
+        "user_message_reminders": false,
+        "shared_locations": false,
+        "count_messages": false,
+        "max_message_length": 5000,
+        "automod": "disabled",
+        "automod_behavior": "flag",
+        "skip_last_msg_update_for_system_msgs": false,
+        "commands": [{
+            "name": "giphy",
+            "description": "Post a random gif to the channel",
+            "args": "[text]",
+            "set": "fun_set"
+        }],
+        "duration": "0.87ms"
+    })
+}
+
+/// The error body the API sends for a missing channel.
+fn not_found_json() -> Value {
+    json!({
+        "code": 16,
+        "message": "DeleteChannel failed with error: \"Can't find channel with id messaging:gone\"",
+        "exception_fields": {"id": "channel does not exist"},
+        "StatusCode": 404,
+        "duration": "0.03ms",
+        "more_info": "https://getstream.io/chat/docs/api_errors_response",
+        "details": [{"code": 16, "message": "channel missing", "extra": {"cid": "messaging:gone"}}],
+        "unrecoverable": true
+    })
+}
+
+#[tokio::test]
+async fn gzip_response_decodes() {
+    let server = RecordingServer::with([Prepared::json(200, channel_type_json())
+        .gzip()
+        .rate_limit("300", "12", "1709631120")])
+    .await;
+    let client = server_client(&server.url());
+
+    let response = client
+        .get_channel_type("messaging")
+        .await
+        .expect("gzip body");
+
+    let request = server.single_request();
+    assert!(request
+        .header("accept-encoding")
+        .is_some_and(|v| v.contains("gzip")));
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.name, "messaging");
+    assert_eq!(response.commands[0].name, "giphy");
+    assert_eq!(response.duration, "0.87ms");
+    assert_eq!(response.rate_limit().and_then(|r| r.remaining), Some(12));
+}
+
+#[tokio::test]
+async fn deflate_response_decodes() {
+    let server = RecordingServer::with([Prepared::json(200, channel_type_json()).deflate()]).await;
+    let client = server_client(&server.url());
+
+    let response = client
+        .get_channel_type("messaging")
+        .await
+        .expect("deflate body");
+
+    assert_eq!(response.name, "messaging");
+    assert_eq!(response.permissions[0].priority, 999);
+}
+
+#[tokio::test]
+async fn gzip_error_body_is_an_api_error() {
+    let server = RecordingServer::with([Prepared::json(404, not_found_json()).gzip()]).await;
+    let client = server_client(&server.url());
+
+    let error = client
+        .delete_channel("messaging", "gone", &DeleteChannelQuery::default())
+        .await
+        .expect_err("404");
+
+    assert_eq!(error.api_error().map(|e| e.code), Some(16), "{error:?}");
+}
+
+#[tokio::test]
+async fn json_error_body_is_an_api_error() {
+    let server = RecordingServer::with([Prepared::json(404, not_found_json()).rate_limit(
+        "60",
+        "59",
+        "1709631120",
+    )])
+    .await;
+    let client = server_client(&server.url());
+
+    let error = client
+        .delete_channel(
+            "messaging",
+            "gone",
+            &DeleteChannelQuery {
+                hard_delete: Some(true),
+            },
+        )
+        .await
+        .expect_err("404");
+
+    let Error::Api {
+        operation,
+        status,
+        error: api,
+        rate_limit,
+    } = &error
+    else {
+        panic!("expected Error::Api, got {error:?}");
+    };
+    assert_eq!(*operation, "DeleteChannel");
+    assert_eq!(*status, 404);
+    assert_eq!(api.code, 16);
+    assert_eq!(
+        api.message,
+        "DeleteChannel failed with error: \"Can't find channel with id messaging:gone\""
+    );
+    assert_eq!(api.status_code, 404);
+    assert_eq!(api.duration, "0.03ms");
+    assert_eq!(
+        api.more_info,
+        "https://getstream.io/chat/docs/api_errors_response"
+    );
+    assert_eq!(
+        api.exception_fields
+            .as_ref()
+            .and_then(|f| f.get("id"))
+            .map(String::as_str),
+        Some("channel does not exist")
+    );
+    assert_eq!(api.details, not_found_json()["details"]);
+    assert_eq!(api.unrecoverable, Some(true));
+    let rate_limit = rate_limit.expect("rate limit");
+    assert_eq!(rate_limit.limit, Some(60));
+    assert_eq!(rate_limit.remaining, Some(59));
+    assert_eq!(rate_limit.reset, DateTime::from_timestamp(1_709_631_120, 0));
+
+    assert_eq!(error.status(), Some(404));
+    assert_eq!(error.operation(), Some("DeleteChannel"));
+    assert!(error.is_unrecoverable());
+    assert!(!error.is_rate_limited() && !error.is_timeout());
+    assert_eq!(error.rate_limit().and_then(|r| r.remaining), Some(59));
+    assert_eq!(
+        error.to_string(),
+        "DeleteChannel failed with HTTP 404: Stream error 16: DeleteChannel failed with error: \
+         \"Can't find channel with id messaging:gone\""
+    );
+}
+
+#[tokio::test]
+async fn json_rate_limit_error() {
+    let body = json!({
+        "code": 9,
+        "message": "Too many requests, check response headers for more information.",
+        "StatusCode": 429,
+        "duration": "",
+        "more_info": "https://getstream.io/chat/docs/rate_limits",
+        "details": []
+    });
+    let server =
+        RecordingServer::with([Prepared::json(429, body).rate_limit("60", "0", "1709631120")])
+            .await;
+    let client = server_client(&server.url());
+
+    let error = client.list_channel_types().await.expect_err("429");
+
+    assert!(error.is_rate_limited(), "{error:?}");
+    let api = error.api_error().expect("API error");
+    assert_eq!(api.code, 9);
+    assert_eq!(api.unrecoverable, None);
+    assert!(!error.is_unrecoverable());
+    assert!(error.rate_limit().expect("rate limit").is_exhausted());
+}
+
+#[tokio::test]
+async fn plain_text_502_keeps_the_text() {
+    let html = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
+                <center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n";
+    let server = RecordingServer::with([Prepared::new(502, html)
+        .header("content-type", "text/html")
+        .header("X-RateLimit-Limit", "300")])
+    .await;
+    let client = server_client(&server.url());
+
+    let error = client.get_channel_type("messaging").await.expect_err("502");
+
+    match &error {
+        Error::Http {
+            operation,
+            status,
+            body,
+            rate_limit,
+        } => {
+            assert_eq!(*operation, "GetChannelType");
+            assert_eq!(*status, 502);
+            assert_eq!(body, html);
+            assert_eq!(rate_limit.and_then(|r| r.limit), Some(300));
+        }
+        other => panic!("expected Error::Http, got {other:?}"),
+    }
+    assert_eq!(error.status(), Some(502));
+    assert!(error.api_error().is_none());
+    assert!(
+        error
+            .to_string()
+            .starts_with("GetChannelType failed with HTTP 502: <html>"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn empty_500_and_429_bodies() {
+    let server = RecordingServer::with([
+        Prepared::empty(500),
+        Prepared::empty(429).rate_limit("300", "0", "1709631120"),
+    ])
+    .await;
+    let client = server_client(&server.url());
+
+    let error = client.list_channel_types().await.expect_err("500");
+    match &error {
+        Error::Http { status, body, .. } => {
+            assert_eq!(*status, 500);
+            assert_eq!(body, "");
+        }
+        other => panic!("expected Error::Http, got {other:?}"),
+    }
+    assert!(!error.is_rate_limited());
+    assert_eq!(error.rate_limit(), None);
+    assert_eq!(
+        error.to_string(),
+        "ListChannelTypes failed with HTTP 500 with an empty body"
+    );
+
+    let error = client.list_channel_types().await.expect_err("429");
+    match &error {
+        Error::Http { status, body, .. } => {
+            assert_eq!(*status, 429);
+            assert_eq!(body, "");
+        }
+        other => panic!("expected Error::Http, got {other:?}"),
+    }
+    assert!(error.is_rate_limited());
+    let rate_limit = error.rate_limit().expect("rate limit");
+    assert!(rate_limit.is_exhausted());
+    assert_eq!(rate_limit.reset, DateTime::from_timestamp(1_709_631_120, 0));
+}
+
+#[tokio::test]
+async fn json_body_that_is_no_api_error_is_kept_as_text() {
+    let server =
+        RecordingServer::with([Prepared::json(503, json!({"status": "unavailable"}))]).await;
+    let client = server_client(&server.url());
+
+    let error = client.list_channel_types().await.expect_err("503");
+
+    match error {
+        Error::Http { status, body, .. } => {
+            assert_eq!(status, 503);
+            assert_eq!(body, r#"{"status":"unavailable"}"#);
+        }
+        other => panic!("expected Error::Http, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn schema_mismatch_is_a_decode_error_naming_the_field() {
+    let mut body = channel_type_json();
+    body["commands"] = json!([
+        {"name": "giphy", "description": "d", "args": "", "set": "fun_set"},
+        {"name": 42, "description": "d", "args": "", "set": "fun_set"}
+    ]);
+    let server =
+        RecordingServer::with([Prepared::json(200, body).rate_limit("300", "100", "1709631120")])
+            .await;
+    let client = server_client(&server.url());
+
+    let error = client
+        .get_channel_type("messaging")
+        .await
+        .expect_err("bad body");
+
+    match &error {
+        Error::Decode {
+            operation,
+            status,
+            path,
+            body_excerpt,
+            rate_limit,
+            ..
+        } => {
+            assert_eq!(*operation, "GetChannelType");
+            assert_eq!(*status, 200);
+            assert_eq!(path, "commands[1].name");
+            assert!(body_excerpt.starts_with('{'), "{body_excerpt}");
+            assert!(
+                body_excerpt.ends_with('…'),
+                "long bodies are cut: {body_excerpt}"
+            );
+            assert!(body_excerpt.chars().count() <= 201, "{body_excerpt}");
+            assert_eq!(rate_limit.and_then(|r| r.remaining), Some(100));
+        }
+        other => panic!("expected Error::Decode, got {other:?}"),
+    }
+    assert!(error.to_string().contains("`commands[1].name`"), "{error}");
+    assert_eq!(error.status(), Some(200));
+}
+
+#[tokio::test]
+async fn invalid_enum_type_is_a_decode_error() {
+    // `automod` must be a string; a number is a real schema mismatch.
+    let mut body = channel_type_json();
+    body["automod"] = json!(3);
+    let server = RecordingServer::with([Prepared::json(200, body)]).await;
+    let client = server_client(&server.url());
+
+    let error = client.get_channel_type("messaging").await.expect_err("bad");
+
+    match &error {
+        Error::Decode { path, .. } => assert_eq!(path, "automod"),
+        other => panic!("expected Error::Decode, got {other:?}"),
+    }
+}
+
+/// A documented field of an object that carries custom data (`#[serde(flatten)]`) is named
+/// too, though serde buffers the custom keys.
+#[tokio::test]
+async fn decode_error_inside_custom_data_object_names_the_field() {
+    let server = RecordingServer::with([Prepared::json(
+        200,
+        json!({
+            "duration": "1ms",
+            "channel": {
+                "id": "general", "type": "messaging", "cid": "messaging:general",
+                "created_at": "yesterday", "updated_at": "2024-03-01T10:16:00Z",
+                "frozen": false, "disabled": false, "name": "General"
+            }
+        }),
+    )])
+    .await;
+    let client = server_client(&server.url());
+
+    let error = client
+        .delete_channel("messaging", "general", &DeleteChannelQuery::default())
+        .await
+        .expect_err("bad date");
+
+    match &error {
+        Error::Decode { path, .. } => assert_eq!(path, "channel.created_at"),
+        other => panic!("expected Error::Decode, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn invalid_json_success_body_is_a_decode_error() {
+    let server = RecordingServer::with([
+        Prepared::new(200, "<html>maintenance</html>").header("content-type", "text/html"),
+        Prepared::new(201, r#"{"duration": "1ms"} trailing"#),
+    ])
+    .await;
+    let client = server_client(&server.url());
+
+    let error = client.list_channel_types().await.expect_err("HTML");
+    match &error {
+        Error::Decode {
+            status,
+            body_excerpt,
+            ..
+        } => {
+            assert_eq!(*status, 200);
+            assert_eq!(body_excerpt, "<html>maintenance</html>");
+        }
+        other => panic!("expected Error::Decode, got {other:?}"),
+    }
+    assert!(
+        error.to_string().contains("<html>maintenance</html>"),
+        "{error}"
+    );
+
+    let error = client
+        .hide_channel("messaging", "general", &HideChannelRequest::default())
+        .await
+        .expect_err("trailing data");
+    match &error {
+        Error::Decode {
+            status,
+            body_excerpt,
+            ..
+        } => {
+            assert_eq!(*status, 201);
+            assert_eq!(body_excerpt, r#"{"duration": "1ms"} trailing"#);
+        }
+        other => panic!("expected Error::Decode, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn empty_success_bodies_decode_when_nothing_is_required() {
+    let server = RecordingServer::with([
+        Prepared::empty(201),
+        Prepared::empty(201).rate_limit("10", "9", "1709631120"),
+        Prepared::new(200, " \n"),
+    ])
+    .await;
+    let client = server_client(&server.url());
+
+    let hidden = client
+        .hide_channel("messaging", "general", &HideChannelRequest::default())
+        .await
+        .expect("empty body");
+    assert_eq!(hidden.status(), 201);
+    assert_eq!(hidden.duration, "");
+
+    let marked = client
+        .mark_channels_read(&MarkChannelsReadRequest::default())
+        .await
+        .expect("empty body");
+    assert_eq!(marked.event, None);
+    assert_eq!(marked.rate_limit().and_then(|r| r.remaining), Some(9));
+
+    let deleted = client
+        .delete_channel_type("old")
+        .await
+        .expect("whitespace body");
+    assert_eq!(deleted.duration, "");
+}
+
+#[tokio::test]
+async fn every_2xx_status_is_success() {
+    let server = RecordingServer::with([
+        Prepared::json(202, json!({"duration": "1ms"})),
+        Prepared::empty(204),
+        Prepared::json(203, json!({"duration": "3ms"})),
+        Prepared::json(299, json!({"duration": "4ms"})),
+    ])
+    .await;
+    let client = server_client(&server.url());
+
+    let accepted = client.delete_channel_type("a").await.expect("202");
+    assert_eq!(accepted.status(), 202);
+    assert_eq!(accepted.duration, "1ms");
+
+    let no_content = client.delete_channel_type("b").await.expect("204");
+    assert_eq!(no_content.status(), 204);
+    assert_eq!(no_content.duration, "");
+
+    let other = client.delete_channel_type("c").await.expect("203");
+    assert_eq!(other.status(), 203);
+    let odd = client.delete_channel_type("d").await.expect("299");
+    assert_eq!(odd.status(), 299);
+    assert_eq!(odd.duration, "4ms");
+    assert_eq!(server.requests().len(), 4);
+}
+
+#[tokio::test]
+async fn slow_response_times_out() {
+    let server = RecordingServer::with([
+        Prepared::json(200, json!({"duration": "1ms"})).delay(Duration::from_millis(600))
+    ])
+    .await;
+    let client = Client::builder("key")
+        .server_side(Secret::new(SECRET))
+        .base_url(server.url())
+        .timeout(Duration::from_millis(200))
+        .build()
+        .expect("client");
+
+    let started = Instant::now();
+    let error = client
+        .delete_channel_type("slow")
+        .await
+        .expect_err("timeout");
+    let elapsed = started.elapsed();
+
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(matches!(error, Error::Timeout(_)));
+    assert_eq!(error.status(), None);
+    assert!(
+        elapsed >= Duration::from_millis(150) && elapsed < Duration::from_millis(550),
+        "timed out after {elapsed:?}"
+    );
+    assert_eq!(server.requests().len(), 1, "the request reached the server");
+}
+
+#[tokio::test]
+async fn refused_connection_is_a_transport_error() {
+    let client = server_client(&refused_url());
+
+    let error = client
+        .get_channel_type("messaging")
+        .await
+        .expect_err("nothing listens");
+
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(!error.is_timeout());
+    assert_eq!(error.status(), None);
+    assert_eq!(error.rate_limit(), None);
+    assert!(error.to_string().starts_with("transport error"), "{error}");
+}
+
+#[tokio::test]
+async fn lenient_rate_limit_headers() {
+    let server = RecordingServer::with([
+        // Repeated values in one header, and the same header twice.
+        Prepared::json(200, json!({"duration": "1ms"}))
+            .header("X-RateLimit-Limit", "300, 300")
+            .header("X-RateLimit-Remaining", "299")
+            .header("X-RateLimit-Remaining", "298")
+            .header("X-RateLimit-Reset", "1709631120, 1709631120"),
+        // Garbage everywhere: no rate limit, but the call succeeds.
+        Prepared::json(200, json!({"duration": "2ms"}))
+            .header("X-RateLimit-Limit", "lots")
+            .header("X-RateLimit-Remaining", "-1")
+            .header_bytes("X-RateLimit-Reset", b"\xff\xfe"),
+        // Partly usable.
+        Prepared::json(200, json!({"duration": "3ms"}))
+            .header("X-RateLimit-Limit", "")
+            .header("X-RateLimit-Remaining", "7")
+            .header("X-RateLimit-Reset", "99999999999999999999"),
+        // On an error: garbage and duplicates never hide the error.
+        Prepared::json(404, not_found_json())
+            .header("X-RateLimit-Limit", "300, 300")
+            .header("X-RateLimit-Remaining", "soon")
+            .header("X-RateLimit-Reset", "1709631120.9"),
+        Prepared::text(502, "Bad Gateway").header("X-RateLimit-Limit", "NaN"),
+    ])
+    .await;
+    let client = server_client(&server.url());
+
+    let response = client.delete_channel_type("a").await.expect("duplicates");
+    let rate_limit = response.rate_limit().expect("rate limit");
+    assert_eq!(rate_limit.limit, Some(300));
+    assert_eq!(rate_limit.remaining, Some(299));
+    assert_eq!(rate_limit.reset, DateTime::from_timestamp(1_709_631_120, 0));
+
+    let response = client.delete_channel_type("b").await.expect("garbage");
+    assert_eq!(response.rate_limit(), None);
+    assert_eq!(response.duration, "2ms");
+
+    let response = client.delete_channel_type("c").await.expect("partial");
+    let rate_limit = response.rate_limit().expect("rate limit");
+    assert_eq!(
+        (rate_limit.limit, rate_limit.remaining, rate_limit.reset),
+        (None, Some(7), None)
+    );
+
+    let error = client.delete_channel_type("d").await.expect_err("404");
+    assert_eq!(error.api_error().map(|e| e.code), Some(16));
+    let rate_limit = error.rate_limit().expect("rate limit");
+    assert_eq!(rate_limit.limit, Some(300));
+    assert_eq!(rate_limit.remaining, None);
+    assert_eq!(rate_limit.reset, DateTime::from_timestamp(1_709_631_120, 0));
+
+    let error = client.delete_channel_type("e").await.expect_err("502");
+    assert!(
+        matches!(error, Error::Http { status: 502, .. }),
+        "{error:?}"
+    );
+    assert_eq!(error.rate_limit(), None);
+}
