@@ -40,23 +40,76 @@ pub fn generate_texts(inputs: Vec<(String, String)>) -> Result<Vec<GeneratedFile
 }
 
 /// Validates, lowers, emits and formats loaded spec files.
+///
+/// Files are emitted and formatted in parallel, one share of the files per thread; the
+/// result does not depend on the number of threads.
 pub fn generate(files: Vec<source::SourceFile>) -> Result<Vec<GeneratedFile>, Diagnostics> {
     validate::validate(&files)?;
     let api = lower::lower(&files);
-    let mut generated = Vec::new();
-    for emitted in emit::emit(&api) {
-        let contents = format::format_file(&emitted.path, emitted.tokens).map_err(|message| {
-            Diagnostics(vec![Diagnostic {
-                file: emitted.path.clone(),
-                position: None,
-                key_path: String::new(),
-                message,
-            }])
-        })?;
-        generated.push(GeneratedFile {
+    let jobs = emit::plan(&api);
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let shares: Vec<Vec<(usize, emit::FileJob)>> = (0..threads)
+        .map(|thread| {
+            jobs.iter()
+                .copied()
+                .enumerate()
+                .skip(thread)
+                .step_by(threads)
+                .collect()
+        })
+        .collect();
+    let api = &api;
+    let mut results: Vec<(usize, Result<GeneratedFile, Diagnostic>)> =
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = shares
+                .into_iter()
+                .map(|share| {
+                    scope.spawn(move || {
+                        share
+                            .into_iter()
+                            .map(|(index, job)| (index, build_file(api, job)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|worker| {
+                    worker
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+    results.sort_by_key(|(index, _)| *index);
+    let mut generated = Vec::with_capacity(results.len());
+    let mut problems = Diagnostics::default();
+    for (_, result) in results {
+        match result {
+            Ok(file) => generated.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    if problems.is_empty() {
+        Ok(generated)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Emits and formats one file.
+fn build_file(api: &model::Api, job: emit::FileJob) -> Result<GeneratedFile, Diagnostic> {
+    let emitted = emit::emit_file(api, job);
+    match format::format_file(&emitted.path, emitted.tokens) {
+        Ok(contents) => Ok(GeneratedFile {
             path: emitted.path,
             contents,
-        });
+        }),
+        Err(message) => Err(Diagnostic {
+            file: emitted.path,
+            position: None,
+            key_path: String::new(),
+            message,
+        }),
     }
-    Ok(generated)
 }

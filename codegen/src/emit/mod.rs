@@ -20,35 +20,59 @@ pub struct EmittedFile {
     pub tokens: TokenStream,
 }
 
+/// One file to emit. Token streams cannot cross threads, so callers that emit in parallel
+/// share the plan and the model, and each thread emits (and formats) its own files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileJob {
+    /// `mod.rs`: the module tree and `models`.
+    Root,
+    /// `api/mod.rs`: the area modules.
+    AreaIndex,
+    /// `api/<area>.rs`, by index into `Api::areas`.
+    Area(usize),
+    /// `events.rs`.
+    Events,
+    /// `permissions.rs`.
+    Permissions,
+    /// `operations.rs`.
+    Operations,
+}
+
+/// The files of the generated module, in output order.
+pub fn plan(api: &Api) -> Vec<FileJob> {
+    let mut jobs = vec![FileJob::Root];
+    jobs.extend((0..api.areas.len()).map(FileJob::Area));
+    jobs.extend([
+        FileJob::AreaIndex,
+        FileJob::Events,
+        FileJob::Permissions,
+        FileJob::Operations,
+    ]);
+    jobs
+}
+
+/// Emits one file.
+pub fn emit_file(api: &Api, job: FileJob) -> EmittedFile {
+    let (path, tokens) = match job {
+        FileJob::Root => ("mod.rs".to_owned(), root_module(api)),
+        FileJob::AreaIndex => ("api/mod.rs".to_owned(), api_module(api)),
+        FileJob::Area(index) => {
+            let area = &api.areas[index];
+            (format!("api/{}.rs", area.module), area_module(area))
+        }
+        FileJob::Events => ("events.rs".to_owned(), events::emit(api)),
+        FileJob::Permissions => ("permissions.rs".to_owned(), permissions::emit(api)),
+        FileJob::Operations => ("operations.rs".to_owned(), operations::emit(api)),
+    };
+    EmittedFile { path, tokens }
+}
+
 /// Emits every file of the generated module.
 pub fn emit(api: &Api) -> Vec<EmittedFile> {
-    let mut files = vec![EmittedFile {
-        path: "mod.rs".into(),
-        tokens: root_module(api),
-    }];
-    for area in &api.areas {
-        files.push(EmittedFile {
-            path: format!("api/{}.rs", area.module),
-            tokens: area_module(area),
-        });
-    }
-    files.push(EmittedFile {
-        path: "api/mod.rs".into(),
-        tokens: api_module(api),
-    });
-    files.push(EmittedFile {
-        path: "events.rs".into(),
-        tokens: events::emit(api),
-    });
-    files.push(EmittedFile {
-        path: "permissions.rs".into(),
-        tokens: permissions::emit(api),
-    });
-    files.push(EmittedFile {
-        path: "operations.rs".into(),
-        tokens: operations::emit(api),
-    });
-    files
+    plan(api)
+        .into_iter()
+        .map(|job| emit_file(api, job))
+        .collect()
 }
 
 fn root_module(api: &Api) -> TokenStream {
