@@ -88,3 +88,45 @@ fn stale_files(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<Vec<S
     stale.sort();
     Ok(stale)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, contents: &str) -> GeneratedFile {
+        GeneratedFile {
+            path: path.to_owned(),
+            contents: contents.to_owned(),
+        }
+    }
+
+    #[test]
+    fn write_then_check_reports_changes_and_stale_files() {
+        let dir = std::env::temp_dir().join(format!("codegen-output-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let files = vec![
+            file("mod.rs", "mod a;\n"),
+            file("api/a.rs", "pub struct A;\n"),
+        ];
+        write(&dir, &files).unwrap();
+        assert_eq!(check(&dir, &files).unwrap(), None);
+
+        std::fs::write(dir.join("api/old.rs"), "// left over\n").unwrap();
+        let changed = vec![
+            file("mod.rs", "mod a;\n"),
+            file("api/a.rs", "pub struct B;\n"),
+        ];
+        let report = check(&dir, &changed).unwrap().expect("stale");
+        assert!(report.contains("-pub struct A;"), "{report}");
+        assert!(report.contains("+pub struct B;"), "{report}");
+        assert!(
+            report.contains("stale: ") && report.contains("old.rs"),
+            "{report}"
+        );
+
+        write(&dir, &changed).unwrap();
+        assert_eq!(check(&dir, &changed).unwrap(), None);
+        assert!(!dir.join("api/old.rs").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
