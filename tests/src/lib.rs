@@ -434,3 +434,66 @@ pub fn assert_server_side_request(
         }
     }
 }
+
+/// A realistic channel-type configuration as channels and channel types carry it, with one
+/// command, plus a field this client does not know (`message_retention`), which the real API
+/// sends.
+pub fn channel_config_json() -> serde_json::Value {
+    serde_json::json!({
+        "created_at": "2023-01-10T12:00:00Z",
+        "updated_at": "2024-02-11T13:14:15.161718Z",
+        "name": "messaging",
+        "typing_events": true,
+        "read_events": true,
+        "connect_events": true,
+        "delivery_events": false,
+        "search": true,
+        "reactions": true,
+        "replies": true,
+        "quotes": true,
+        "mutes": true,
+        "uploads": true,
+        "url_enrichment": true,
+        "custom_events": true,
+        "push_notifications": true,
+        "reminders": false,
+        "mark_messages_pending": false,
+        "polls": false,
+        "user_message_reminders": false,
+        "shared_locations": false,
+        "count_messages": false,
+        "message_retention": "infinite",
+        "max_message_length": 5000,
+        "automod": "disabled",
+        "automod_behavior": "flag",
+        "skip_last_msg_update_for_system_msgs": false,
+        "commands": [{
+            "name": "giphy",
+            "description": "Post a random gif to the channel",
+            "args": "[text]",
+            "set": "fun_set"
+        }]
+    })
+}
+
+/// The spec files of a fixture folder as `(path relative to tests/, text)`, in name order,
+/// ready for `stream_chat_codegen::generate_texts`.
+pub fn fixture_spec_texts(dir: &std::path::Path) -> Vec<(String, String)> {
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .expect("fixture exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let shown = p.strip_prefix(base).unwrap_or(&p).display().to_string();
+            (
+                shown,
+                std::fs::read_to_string(&p).expect("readable fixture"),
+            )
+        })
+        .collect()
+}

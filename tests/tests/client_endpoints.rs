@@ -16,7 +16,8 @@ use stream_chat_client::models::{
 };
 use stream_chat_client::{operations, Client, Error, Method, Permission, Secret};
 use stream_chat_tests::{
-    assert_server_side_request, server_client, Prepared, RecordingServer, SECRET,
+    assert_server_side_request, channel_config_json, server_client, Prepared, RecordingServer,
+    SECRET,
 };
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -74,46 +75,6 @@ fn member_json(id: &str, name: &str, role: &str) -> Value {
     })
 }
 
-/// The channel-type configuration as channels embed it, with one command, plus a field this
-/// client does not know (`message_retention`), which the real API sends.
-fn config_json() -> Value {
-    json!({
-        "created_at": "2023-01-10T12:00:00Z",
-        "updated_at": "2024-02-11T13:14:15.161718Z",
-        "name": "messaging",
-        "typing_events": true,
-        "read_events": true,
-        "connect_events": true,
-        "delivery_events": false,
-        "search": true,
-        "reactions": true,
-        "replies": true,
-        "quotes": true,
-        "mutes": true,
-        "uploads": true,
-        "url_enrichment": true,
-        "custom_events": true,
-        "push_notifications": true,
-        "reminders": false,
-        "mark_messages_pending": false,
-        "polls": false,
-        "user_message_reminders": false,
-        "shared_locations": false,
-        "count_messages": false,
-        "message_retention": "infinite",
-        "max_message_length": 5000,
-        "automod": "disabled",
-        "automod_behavior": "flag",
-        "skip_last_msg_update_for_system_msgs": false,
-        "commands": [{
-            "name": "giphy",
-            "description": "Post a random gif to the channel",
-            "args": "[text]",
-            "set": "fun_set"
-        }]
-    })
-}
-
 /// A channel with custom data `name` and `color` (and no `custom` key, like the real API).
 fn channel_json(kind: &str, id: &str) -> Value {
     json!({
@@ -127,7 +88,7 @@ fn channel_json(kind: &str, id: &str) -> Value {
         "frozen": false,
         "disabled": false,
         "member_count": 2,
-        "config": config_json(),
+        "config": channel_config_json(),
         "own_capabilities": ["send-message", "delete-channel", "fly-to-moon"],
         "hidden": false,
         "name": "Général",
@@ -523,7 +484,7 @@ fn policies_json() -> Value {
 /// A full channel type as create, get, update and list return it; `commands` differs per
 /// endpoint (names or objects), so the caller sets it.
 fn channel_type_json(name: &str, commands: Value) -> Value {
-    let mut value = config_json();
+    let mut value = channel_config_json();
     value["name"] = json!(name);
     value["commands"] = commands;
     value["permissions"] = policies_json();
@@ -609,7 +570,7 @@ async fn create_channel_type() {
 
 #[tokio::test]
 async fn get_channel_type() {
-    let mut response = channel_type_json("messaging", config_json()["commands"].clone());
+    let mut response = channel_type_json("messaging", channel_config_json()["commands"].clone());
     response["duration"] = json!("0.98ms");
     let server = RecordingServer::with([Prepared::json(200, response)]).await;
     let client = server_client(&server.url());
@@ -641,7 +602,7 @@ async fn get_channel_type() {
 
 #[tokio::test]
 async fn list_channel_types() {
-    let commands = config_json()["commands"].clone();
+    let commands = channel_config_json()["commands"].clone();
     let mut livestream = channel_type_json("livestream", json!([]));
     livestream["automod"] = json!("AI");
     livestream["automod_behavior"] = json!("shadow_block");

@@ -8,54 +8,24 @@ use chrono::DateTime;
 use serde_json::{json, Value};
 use stream_chat_client::models::{DeleteChannelQuery, HideChannelRequest, MarkChannelsReadRequest};
 use stream_chat_client::{Client, Error, Secret};
-use stream_chat_tests::{refused_url, server_client, Prepared, RecordingServer, SECRET};
+use stream_chat_tests::{
+    channel_config_json, refused_url, server_client, Prepared, RecordingServer, SECRET,
+};
 
 /// A minimal but complete `GetChannelTypeResponse`.
 fn channel_type_json() -> Value {
-    json!({
-        "permissions": [{
-            "action": "Allow",
-            "name": "Admin users can perform any action",
-            "resources": ["*"],
-            "roles": ["admin"],
-            "owner": false,
-            "priority": 999
-        }],
-        "grants": {"admin": ["delete-channel"]},
-        "created_at": "2023-01-10T12:00:00Z",
-        "updated_at": "2024-02-11T13:14:15.161718Z",
-        "name": "messaging",
-        "typing_events": true,
-        "read_events": true,
-        "connect_events": true,
-        "delivery_events": false,
-        "search": true,
-        "reactions": true,
-        "replies": true,
-        "quotes": true,
-        "mutes": true,
-        "uploads": true,
-        "url_enrichment": true,
-        "custom_events": true,
-        "push_notifications": true,
-        "reminders": false,
-        "mark_messages_pending": false,
-        "polls": false,
-        "user_message_reminders": false,
-        "shared_locations": false,
-        "count_messages": false,
-        "max_message_length": 5000,
-        "automod": "disabled",
-        "automod_behavior": "flag",
-        "skip_last_msg_update_for_system_msgs": false,
-        "commands": [{
-            "name": "giphy",
-            "description": "Post a random gif to the channel",
-            "args": "[text]",
-            "set": "fun_set"
-        }],
-        "duration": "0.87ms"
-    })
+    let mut value = channel_config_json();
+    value["permissions"] = json!([{
+        "action": "Allow",
+        "name": "Admin users can perform any action",
+        "resources": ["*"],
+        "roles": ["admin"],
+        "owner": false,
+        "priority": 999
+    }]);
+    value["grants"] = json!({"admin": ["delete-channel"]});
+    value["duration"] = json!("0.87ms");
+    value
 }
 
 /// The error body the API sends for a missing channel.

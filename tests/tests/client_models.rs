@@ -9,6 +9,7 @@ use stream_chat_client::models::{
     MarkReadResponseEvent, PushLevel, UserRequest,
 };
 use stream_chat_client::{Event, EVENT_TYPES};
+use stream_chat_tests::channel_config_json;
 
 /// Decodes `value` as `T`, panicking with the serde error.
 fn decode<T: serde::de::DeserializeOwned>(value: &Value) -> T {
@@ -50,41 +51,16 @@ fn user_json(id: &str) -> Value {
 /// A channel type's configuration whose automod mode, automod behavior and push level are
 /// values this client does not know.
 fn config_json() -> Value {
-    json!({
-        "created_at": "2023-01-10T12:00:00Z",
-        "updated_at": "2023-01-10T12:00:00Z",
-        "name": "messaging",
-        "typing_events": true,
-        "read_events": true,
-        "connect_events": true,
-        "delivery_events": false,
-        "search": true,
-        "reactions": true,
-        "replies": true,
-        "quotes": true,
-        "mutes": true,
-        "uploads": true,
-        "url_enrichment": true,
-        "custom_events": true,
-        "push_notifications": true,
-        "reminders": false,
-        "mark_messages_pending": false,
-        "polls": false,
-        "user_message_reminders": false,
-        "shared_locations": false,
-        "count_messages": false,
-        "max_message_length": 5000,
-        "automod": "super-ai",
-        "automod_behavior": "quarantine",
-        "skip_last_msg_update_for_system_msgs": false,
-        "push_level": "everything",
-        "commands": [{
-            "name": "giphy",
-            "description": "Post a random gif to the channel",
-            "args": "[text]",
-            "set": "fun_set"
-        }]
-    })
+    let mut value = channel_config_json();
+    // Round trips only keep documented fields and custom data; configs carry no custom data.
+    value
+        .as_object_mut()
+        .expect("an object")
+        .remove("message_retention");
+    value["automod"] = json!("super-ai");
+    value["automod_behavior"] = json!("quarantine");
+    value["push_level"] = json!("everything");
+    value
 }
 
 /// A channel as the API returns it: custom keys `name`, `color` and `tags` at the top level, no

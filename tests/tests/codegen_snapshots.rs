@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use stream_chat_tests::fixture_spec_texts;
+
 fn fixtures(kind: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
@@ -16,32 +18,11 @@ fn fixtures(kind: &str) -> Vec<PathBuf> {
     dirs
 }
 
-/// The fixture's spec files as `(path relative to tests/, text)`, in name order.
-fn spec_texts(dir: &Path) -> Vec<(String, String)> {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("fixture exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
-            let shown = p.strip_prefix(base).unwrap_or(&p).display().to_string();
-            (
-                shown,
-                std::fs::read_to_string(&p).expect("readable fixture"),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn generated_code_for_each_language_feature() {
     for dir in fixtures("codegen") {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let files = stream_chat_codegen::generate_texts(spec_texts(&dir))
+        let files = stream_chat_codegen::generate_texts(fixture_spec_texts(&dir))
             .unwrap_or_else(|problems| panic!("fixture {name} is valid, but:\n{problems}"));
         let mut shown = String::new();
         for file in &files {
@@ -55,7 +36,7 @@ fn generated_code_for_each_language_feature() {
 fn validation_messages_for_broken_specs() {
     for dir in fixtures("invalid") {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let problems = match stream_chat_codegen::generate_texts(spec_texts(&dir)) {
+        let problems = match stream_chat_codegen::generate_texts(fixture_spec_texts(&dir)) {
             Ok(_) => panic!("fixture {name} is broken on purpose, but it generated"),
             Err(problems) => problems,
         };
@@ -66,8 +47,10 @@ fn validation_messages_for_broken_specs() {
 #[test]
 fn generation_is_deterministic() {
     for dir in fixtures("codegen") {
-        let first = stream_chat_codegen::generate_texts(spec_texts(&dir)).expect("valid fixture");
-        let second = stream_chat_codegen::generate_texts(spec_texts(&dir)).expect("valid fixture");
+        let first =
+            stream_chat_codegen::generate_texts(fixture_spec_texts(&dir)).expect("valid fixture");
+        let second =
+            stream_chat_codegen::generate_texts(fixture_spec_texts(&dir)).expect("valid fixture");
         assert_eq!(first, second, "{}", dir.display());
     }
 }

@@ -9,29 +9,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use stream_chat_tests::fixture_spec_texts;
+
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("tests/ is in the workspace")
         .to_path_buf()
-}
-
-fn spec_texts(dir: &Path) -> Vec<(String, String)> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("fixture exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
-            (
-                p.display().to_string(),
-                std::fs::read_to_string(&p).expect("readable fixture"),
-            )
-        })
-        .collect()
 }
 
 /// Copies the runtime's sources (everything but `generated/`) into `dest`.
@@ -81,7 +65,7 @@ fn every_fixture_compiles_without_warnings() {
         let crate_dir = check_dir.join("crates").join(&name);
         copy_runtime(&root.join("generated-client/src"), &crate_dir.join("src"));
         // The runtime decodes error bodies into the generated `ApiError`: every spec defines it.
-        let mut texts = spec_texts(fixture);
+        let mut texts = fixture_spec_texts(fixture);
         let prelude = root.join("tests/fixtures/runtime_prelude.yaml");
         texts.push((
             prelude.display().to_string(),
