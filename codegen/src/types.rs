@@ -24,6 +24,19 @@ pub enum TypeExpr {
 impl TypeExpr {
     /// Parses a type expression; the error says what is wrong.
     pub fn parse(text: &str) -> Result<TypeExpr, String> {
+        Self::parse_nested(text, 0)
+    }
+
+    /// Nesting deeper than this is surely a mistake, and would exhaust the stack if unbounded.
+    const MAX_DEPTH: usize = 16;
+
+    fn parse_nested(text: &str, depth: usize) -> Result<TypeExpr, String> {
+        if depth > Self::MAX_DEPTH {
+            return Err(format!(
+                "the type nests lists and maps more than {} deep",
+                Self::MAX_DEPTH
+            ));
+        }
         let text = text.trim();
         for (prefix, wrap) in [
             ("list<", TypeExpr::List as fn(Box<TypeExpr>) -> TypeExpr),
@@ -33,7 +46,7 @@ impl TypeExpr {
                 let inner = rest
                     .strip_suffix('>')
                     .ok_or_else(|| format!("`{text}` is missing its closing `>`"))?;
-                return Ok(wrap(Box::new(TypeExpr::parse(inner)?)));
+                return Ok(wrap(Box::new(TypeExpr::parse_nested(inner, depth + 1)?)));
             }
         }
         Ok(match text {
