@@ -43,7 +43,7 @@ pub fn lower(files: &[SourceFile]) -> Api {
                           schemas: &mut Vec<Schema>| {
                 params
                     .iter()
-                    .map(|(param, field)| lowerer.lower_field(name, param, field, false, schemas))
+                    .map(|(param, field)| lowerer.lower_field(name, param, field, schemas))
                     .collect::<Vec<_>>()
             };
             let path_params = params(&def.path_params, &mut schemas)
@@ -65,13 +65,7 @@ pub fn lower(files: &[SourceFile]) -> Api {
                             fields
                                 .iter()
                                 .map(|(field, def)| {
-                                    lowerer.lower_field(
-                                        &body.schema,
-                                        field,
-                                        def,
-                                        false,
-                                        &mut Vec::new(),
-                                    )
+                                    lowerer.lower_field(&body.schema, field, def, &mut Vec::new())
                                 })
                                 .collect()
                         })
@@ -217,7 +211,7 @@ impl Lowerer {
                 .iter()
                 .flatten()
                 .map(|(field, fdef)| {
-                    let mut lowered = self.lower_field(name, field, fdef, false, &mut inline);
+                    let mut lowered = self.lower_field(name, field, fdef, &mut inline);
                     lowered.boxed = boxed.contains(&(name.to_owned(), field.clone()));
                     lowered
                 })
@@ -248,7 +242,6 @@ impl Lowerer {
         owner: &str,
         wire: &str,
         def: &FieldDef,
-        _boxed: bool,
         inline: &mut Vec<Schema>,
     ) -> Field {
         let ty = match &def.values {
@@ -438,15 +431,13 @@ fn schema_info(files: &[SourceFile]) -> HashMap<String, SchemaInfo> {
 /// The `(schema, field)` pairs that must be boxed: a field holding (not through a list or map)
 /// a schema that holds the field's own schema again.
 fn recursive_fields(files: &[SourceFile]) -> HashSet<(String, String)> {
-    let mut edges: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
+    // schema -> (field, schema the field holds directly)
+    let mut edges: HashMap<&str, Vec<(&str, String)>> = HashMap::new();
     for file in files {
         for (name, def) in &file.spec.schemas {
             for (field, fdef) in def.fields.iter().flatten() {
                 if let Ok(TypeExpr::Ref(target)) = TypeExpr::parse(&fdef.ty) {
-                    edges
-                        .entry(name)
-                        .or_default()
-                        .push((field, files_intern(files, &target)));
+                    edges.entry(name).or_default().push((field, target));
                 }
             }
         }
@@ -459,7 +450,13 @@ fn recursive_fields(files: &[SourceFile]) -> HashSet<(String, String)> {
                 return true;
             }
             if seen.insert(node) {
-                stack.extend(edges.get(node).into_iter().flatten().map(|(_, t)| *t));
+                stack.extend(
+                    edges
+                        .get(node)
+                        .into_iter()
+                        .flatten()
+                        .map(|(_, t)| t.as_str()),
+                );
             }
         }
         false
@@ -473,12 +470,4 @@ fn recursive_fields(files: &[SourceFile]) -> HashSet<(String, String)> {
         }
     }
     boxed
-}
-
-/// Returns the schema name as borrowed from the files, so the graph can hold `&str`s.
-fn files_intern<'a>(files: &'a [SourceFile], name: &str) -> &'a str {
-    files
-        .iter()
-        .find_map(|f| f.spec.schemas.get_key_value(name).map(|(k, _)| k.as_str()))
-        .unwrap_or("")
 }

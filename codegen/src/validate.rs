@@ -278,7 +278,7 @@ impl<'a> Checker<'a> {
             ] {
                 for (param, def) in params {
                     let path = ["endpoints", name.as_str(), section, param.as_str()];
-                    self.check_field(index, &path, def, name);
+                    self.check_field(index, &path, def);
                     if let Ok(ty) = TypeExpr::parse(&def.ty) {
                         if section == "path_params" && !is_path_type(&ty, &self.schemas) {
                             self.error(index, &path, format!("a path parameter must be a string, integer or string enum, not `{ty}`"));
@@ -540,7 +540,7 @@ impl<'a> Checker<'a> {
                     self.error(index, &path, "objects with `custom_data: true` keep custom keys themselves; remove the `custom` field");
                     continue;
                 }
-                self.check_field(index, &path, def, name);
+                self.check_field(index, &path, def);
                 let rust = naming::field_name(field);
                 if let Some(other) = rust_names.insert(rust.clone(), field) {
                     self.error(
@@ -573,7 +573,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn check_field(&mut self, index: usize, path: &[&str], def: &FieldDef, _owner: &str) {
+    fn check_field(&mut self, index: usize, path: &[&str], def: &FieldDef) {
         let ty = match TypeExpr::parse(&def.ty) {
             Ok(ty) => ty,
             Err(message) => {
