@@ -8,7 +8,7 @@ use crate::naming;
 use crate::source::SourceFile;
 use crate::types::TypeExpr;
 use indexmap::IndexMap;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 
@@ -24,6 +24,9 @@ struct Checker<'a> {
     files: &'a [SourceFile],
     problems: Diagnostics,
     schemas: HashMap<&'a str, (Kind, &'a SchemaDef)>,
+    /// Every event type and permission name of the spec.
+    events: HashSet<&'a str>,
+    permissions: HashSet<&'a str>,
 }
 
 /// Checks every file and the references between them.
@@ -32,6 +35,14 @@ pub fn validate(files: &[SourceFile]) -> Result<(), Diagnostics> {
         files,
         problems: Diagnostics::default(),
         schemas: HashMap::new(),
+        events: files
+            .iter()
+            .flat_map(|f| f.spec.events.keys().map(String::as_str))
+            .collect(),
+        permissions: files
+            .iter()
+            .flat_map(|f| f.spec.permissions.keys().map(String::as_str))
+            .collect(),
     };
     checker.check_names();
     for (index, file) in files.iter().enumerate() {
@@ -364,18 +375,8 @@ impl<'a> Checker<'a> {
                     );
                 }
             }
-            let events: Vec<&str> = self
-                .files
-                .iter()
-                .flat_map(|f| f.spec.events.keys().map(String::as_str))
-                .collect();
-            let permissions: Vec<&str> = self
-                .files
-                .iter()
-                .flat_map(|f| f.spec.permissions.keys().map(String::as_str))
-                .collect();
             for (position, event) in endpoint.events.iter().enumerate() {
-                if !events.contains(&event.as_str()) {
+                if !self.events.contains(event.as_str()) {
                     self.error(
                         index,
                         &at("events"),
@@ -391,7 +392,7 @@ impl<'a> Checker<'a> {
                 }
             }
             for (position, permission) in endpoint.permissions.iter().enumerate() {
-                if !permissions.contains(&permission.as_str()) {
+                if !self.permissions.contains(permission.as_str()) {
                     self.error(
                         index,
                         &at("permissions"),
