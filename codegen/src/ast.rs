@@ -265,3 +265,51 @@ impl<'de> Deserialize<'de> for FieldDef {
         deserializer.deserialize_any(FieldVisitor)
     }
 }
+
+/// The keys each kind of mapping accepts. serde stops at the first unknown key of a file; the
+/// loader uses these lists to report every unknown key at once. A test checks them against the
+/// structs above, so the two cannot drift apart.
+pub mod keys {
+    /// A spec file.
+    pub const FILE: &[&str] = &["doc", "permissions", "events", "endpoints", "schemas"];
+    /// A permission.
+    pub const PERMISSION: &[&str] = &["resource", "doc"];
+    /// An event.
+    pub const EVENT: &[&str] = &["payload", "client_side", "doc"];
+    /// An endpoint.
+    pub const ENDPOINT: &[&str] = &[
+        "summary",
+        "doc",
+        "method",
+        "path",
+        "path_params",
+        "query",
+        "body",
+        "response",
+        "status",
+        "server_side_only",
+        "events",
+        "permissions",
+        "deprecated",
+    ];
+    /// A body written as a mapping.
+    pub const BODY: &[&str] = &["schema", "content"];
+    /// A schema.
+    pub const SCHEMA: &[&str] = &["doc", "fields", "enum", "type", "custom_data", "deprecated"];
+    /// A field or parameter written as a mapping.
+    pub const FIELD: &[&str] = &[
+        "type",
+        "required",
+        "nullable",
+        "doc",
+        "enum",
+        "min",
+        "max",
+        "min_len",
+        "max_len",
+        "min_items",
+        "max_items",
+        "default",
+        "deprecated",
+    ];
+}

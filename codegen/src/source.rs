@@ -3,8 +3,9 @@
 //! This is the only module that knows the spec is YAML (and which YAML library reads it), so
 //! the library can be swapped without touching the later stages.
 
-use crate::ast::SpecFile;
+use crate::ast::{keys, SpecFile};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use serde_yaml::{Mapping, Value};
 use std::path::Path;
 
 /// One parsed spec file: its area name, its text (for positions) and its contents.
@@ -56,7 +57,27 @@ pub fn load_texts(inputs: Vec<(String, String)>) -> Result<Vec<SourceFile>, Diag
                 text,
                 spec,
             }),
-            Err(error) => problems.push(yaml_problem(display_path, &error)),
+            Err(error) => {
+                // serde stops at the first unknown key: list them all, then any other problem.
+                let unknown = serde_yaml::from_str::<Value>(&text)
+                    .map(|value| unknown_keys(&value))
+                    .unwrap_or_default();
+                let locator = Locator { text: &text };
+                for (path, key, allowed) in &unknown {
+                    let mut full: Vec<&str> = path.iter().map(String::as_str).collect();
+                    full.push(key);
+                    problems.push(Diagnostic {
+                        file: display_path.clone(),
+                        position: locator.locate(&full),
+                        key_path: full.join("."),
+                        message: format!("unknown key `{key}`, expected {}", expected(allowed)),
+                    });
+                }
+                let is_unknown_key = error.to_string().contains("unknown field");
+                if unknown.is_empty() || !is_unknown_key {
+                    problems.push(yaml_problem(display_path, &error));
+                }
+            }
         }
     }
     if problems.is_empty() {
@@ -98,9 +119,22 @@ fn io_problem(path: &Path, error: &std::io::Error) -> Diagnostics {
 
 impl SourceFile {
     /// Finds the line and column of a key path such as `["endpoints", "X", "path"]` in the
-    /// file's text by following the indentation of block mappings; keys written in flow style
-    /// (`{ type: x }`) are found on their parent's line. Returns the deepest position found.
+    /// file's text (see [`Locator::locate`]).
     pub fn locate(&self, key_path: &[&str]) -> Option<(usize, usize)> {
+        Locator { text: &self.text }.locate(key_path)
+    }
+}
+
+/// Finds key paths in the text of a YAML file.
+struct Locator<'a> {
+    text: &'a str,
+}
+
+impl Locator<'_> {
+    /// Finds the line and column of a key path by following the indentation of block
+    /// mappings; keys written in flow style (`{ type: x }`) are found on their parent's line.
+    /// Returns the deepest position found.
+    fn locate(&self, key_path: &[&str]) -> Option<(usize, usize)> {
         let lines: Vec<&str> = self.text.lines().collect();
         let mut found: Option<(usize, usize)> = None;
         let mut start = 0;
@@ -161,4 +195,164 @@ fn find_key(text: &str, key: &str) -> Option<usize> {
         from = at + needle.len();
     }
     None
+}
+
+/// An unknown key: the path of its mapping, the key, and the keys that mapping accepts.
+type UnknownKey = (Vec<String>, String, &'static [&'static str]);
+
+/// Every key of the file that the language does not know, in file order.
+fn unknown_keys(file: &Value) -> Vec<UnknownKey> {
+    let mut found = Vec::new();
+    let Some(root) = file.as_mapping() else {
+        return found;
+    };
+    check_keys(root, keys::FILE, &[], &mut found);
+    let section = |name: &str| root.get(name).and_then(Value::as_mapping);
+    for (name, allowed) in [("permissions", keys::PERMISSION), ("events", keys::EVENT)] {
+        for (entry, value) in section(name).into_iter().flatten() {
+            if let Some(map) = value.as_mapping() {
+                check_keys(
+                    map,
+                    allowed,
+                    &[name.to_owned(), key_text(entry)],
+                    &mut found,
+                );
+            }
+        }
+    }
+    for (entry, value) in section("endpoints").into_iter().flatten() {
+        let Some(map) = value.as_mapping() else {
+            continue;
+        };
+        let path = vec!["endpoints".to_owned(), key_text(entry)];
+        check_keys(map, keys::ENDPOINT, &path, &mut found);
+        if let Some(body) = map.get("body").and_then(Value::as_mapping) {
+            check_keys(
+                body,
+                keys::BODY,
+                &[path.clone(), vec!["body".to_owned()]].concat(),
+                &mut found,
+            );
+        }
+        for params in ["path_params", "query"] {
+            check_fields(
+                map.get(params),
+                &[path.clone(), vec![params.to_owned()]].concat(),
+                &mut found,
+            );
+        }
+    }
+    for (entry, value) in section("schemas").into_iter().flatten() {
+        let Some(map) = value.as_mapping() else {
+            continue;
+        };
+        let path = vec!["schemas".to_owned(), key_text(entry)];
+        check_keys(map, keys::SCHEMA, &path, &mut found);
+        check_fields(
+            map.get("fields"),
+            &[path, vec!["fields".to_owned()]].concat(),
+            &mut found,
+        );
+    }
+    found
+}
+
+fn check_fields(fields: Option<&Value>, path: &[String], found: &mut Vec<UnknownKey>) {
+    for (name, field) in fields.and_then(Value::as_mapping).into_iter().flatten() {
+        if let Some(map) = field.as_mapping() {
+            check_keys(
+                map,
+                keys::FIELD,
+                &[path.to_vec(), vec![key_text(name)]].concat(),
+                found,
+            );
+        }
+    }
+}
+
+fn check_keys(
+    map: &Mapping,
+    allowed: &'static [&'static str],
+    path: &[String],
+    found: &mut Vec<UnknownKey>,
+) {
+    for key in map.keys() {
+        let key = key_text(key);
+        if !allowed.contains(&key.as_str()) {
+            found.push((path.to_vec(), key, allowed));
+        }
+    }
+}
+
+/// "`a`", "`a` or `b`", "one of `a`, `b`, `c`", as serde words it.
+fn expected(allowed: &[&str]) -> String {
+    let quoted: Vec<String> = allowed.iter().map(|k| format!("`{k}`")).collect();
+    match quoted.as_slice() {
+        [one] => one.clone(),
+        [a, b] => format!("{a} or {b}"),
+        _ => format!("one of {}", quoted.join(", ")),
+    }
+}
+
+fn key_text(key: &Value) -> String {
+    match key {
+        Value::String(text) => text.clone(),
+        other => serde_yaml::to_string(other)
+            .map(|t| t.trim().to_owned())
+            .unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The key lists in `ast::keys` are exactly the keys serde accepts for each struct.
+    #[test]
+    fn key_lists_match_the_structs() {
+        let cases: [(&str, &[&str]); 7] = [
+            ("bogus: 1", keys::FILE),
+            ("doc: x\npermissions: { P: { bogus: 1 } }", keys::PERMISSION),
+            ("doc: x\nevents: { e.x: { bogus: 1 } }", keys::EVENT),
+            ("doc: x\nendpoints: { E: { bogus: 1 } }", keys::ENDPOINT),
+            (
+                "doc: x\nendpoints: { E: { body: { bogus: 1 } } }",
+                keys::BODY,
+            ),
+            ("doc: x\nschemas: { S: { bogus: 1 } }", keys::SCHEMA),
+            (
+                "doc: x\nschemas: { S: { doc: x, fields: { f: { bogus: 1 } } } }",
+                keys::FIELD,
+            ),
+        ];
+        for (text, allowed) in cases {
+            let error = serde_yaml::from_str::<SpecFile>(text)
+                .expect_err(text)
+                .to_string();
+            assert!(
+                error.contains(&format!("expected {}", expected(allowed))),
+                "{text}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_unknown_key_of_a_file_is_reported() {
+        let text = "doc: x\nendpont: {}\nschemas:\n  S:\n    doc: x\n    feilds: {}\n    fields:\n      a: { type: string, requird: true }\n";
+        let problems = load_texts(vec![("a.yaml".into(), text.into())]).unwrap_err();
+        let shown: Vec<String> = problems
+            .0
+            .iter()
+            .map(|p| format!("{:?} {}", p.position, p.key_path))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "Some((2, 1)) endpont",
+                "Some((6, 5)) schemas.S.feilds",
+                "Some((8, 26)) schemas.S.fields.a.requird"
+            ],
+            "{problems}"
+        );
+    }
 }
