@@ -119,7 +119,7 @@ fn io_problem(path: &Path, error: &std::io::Error) -> Diagnostics {
 
 impl SourceFile {
     /// Finds the line and column of a key path such as `["endpoints", "X", "path"]` in the
-    /// file's text (see [`Locator::locate`]).
+    /// file's text, following the indentation of block mappings.
     pub fn locate(&self, key_path: &[&str]) -> Option<(usize, usize)> {
         Locator { text: &self.text }.locate(key_path)
     }
