@@ -12,6 +12,33 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 
+/// Rust names already taken in one namespace (types, methods, event or permission variants).
+struct Namespace {
+    /// How the names are called in messages, e.g. "Rust type" or "method".
+    kind: &'static str,
+    /// Messages point at the other claim's key path too, not only its file (types come from
+    /// schemas, fields and endpoints alike, so the file alone does not say which).
+    shows_key_path: bool,
+    taken: BTreeMap<String, Claim>,
+}
+
+/// Who took a Rust name, and where.
+struct Claim {
+    what: String,
+    label: String,
+    place: String,
+}
+
+impl Namespace {
+    fn new(kind: &'static str, shows_key_path: bool) -> Namespace {
+        Namespace {
+            kind,
+            shows_key_path,
+            taken: BTreeMap::new(),
+        }
+    }
+}
+
 /// What a schema name stands for, as far as validation needs to know.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -80,10 +107,10 @@ impl<'a> Checker<'a> {
     fn check_names(&mut self) {
         let files = self.files;
         // Rust type names share one namespace: schemas, inline enums and query structs.
-        let mut types: BTreeMap<String, (usize, Vec<String>, String)> = BTreeMap::new();
-        let mut methods: BTreeMap<String, (usize, String)> = BTreeMap::new();
-        let mut events: BTreeMap<String, (usize, String)> = BTreeMap::new();
-        let mut permissions: BTreeMap<String, (usize, String)> = BTreeMap::new();
+        let mut types = Namespace::new("Rust type", true);
+        let mut methods = Namespace::new("method", false);
+        let mut events = Namespace::new("variant", false);
+        let mut permissions = Namespace::new("variant", false);
         let mut modules: BTreeMap<String, usize> = BTreeMap::new();
         for (index, file) in files.iter().enumerate() {
             let module = naming::module_name(&file.area);
@@ -97,46 +124,30 @@ impl<'a> Checker<'a> {
             }
             modules.insert(module, index);
 
-            let mut claim = |this: &mut Self, rust: String, path: Vec<String>, what: String| {
-                if let Some((other, other_path, other_what)) = types.get(&rust) {
-                    let place =
-                        format!("{} ({})", files[*other].display_path, other_path.join("."));
-                    let message = if *other_what == what {
-                        format!("{what} is defined twice; the other definition is in {place}")
-                    } else {
-                        format!(
-                            "{what} becomes the Rust type `{rust}`, like {other_what} in {place}"
-                        )
-                    };
-                    let refs: Vec<&str> = path.iter().map(String::as_str).collect();
-                    this.error(index, &refs, message);
-                } else {
-                    types.insert(rust, (index, path, what));
-                }
-            };
             for (name, schema) in &file.spec.schemas {
                 if naming::RESERVED_TYPE_NAMES.contains(&naming::type_name(name).as_str()) {
                     self.error(index, &["schemas", name], format!("the schema name `{name}` would shadow a Rust type the generated code uses"));
                 }
-                claim(
-                    self,
+                let what = format!("schema `{name}`");
+                self.claim(
+                    &mut types,
+                    index,
+                    &["schemas", name],
+                    &what,
+                    &what,
                     naming::type_name(name),
-                    vec!["schemas".into(), name.clone()],
-                    format!("schema `{name}`"),
                 );
                 for (field, def) in schema.fields.iter().flatten() {
                     if def.values.is_some() {
                         let rust = naming::inline_enum_name(name, field);
-                        claim(
-                            self,
-                            rust.clone(),
-                            vec![
-                                "schemas".into(),
-                                name.clone(),
-                                "fields".into(),
-                                field.clone(),
-                            ],
-                            format!("inline enum `{rust}`"),
+                        let what = format!("inline enum `{rust}`");
+                        self.claim(
+                            &mut types,
+                            index,
+                            &["schemas", name, "fields", field],
+                            &what,
+                            &what,
+                            rust,
                         );
                     }
                 }
@@ -144,54 +155,50 @@ impl<'a> Checker<'a> {
             for (name, endpoint) in &file.spec.endpoints {
                 if !endpoint.query.is_empty() {
                     let rust = naming::query_struct_name(name);
-                    claim(
-                        self,
-                        rust.clone(),
-                        vec!["endpoints".into(), name.clone()],
-                        format!("query struct `{rust}`"),
-                    );
+                    let what = format!("query struct `{rust}`");
+                    self.claim(&mut types, index, &["endpoints", name], &what, &what, rust);
                 }
                 for (field, def) in endpoint.query.iter().chain(&endpoint.path_params) {
                     if def.values.is_some() {
                         let rust = naming::inline_enum_name(name, field);
-                        claim(
-                            self,
-                            rust.clone(),
-                            vec!["endpoints".into(), name.clone()],
-                            format!("inline enum `{rust}`"),
-                        );
+                        let what = format!("inline enum `{rust}`");
+                        self.claim(&mut types, index, &["endpoints", name], &what, &what, rust);
                     }
                 }
-                let method = naming::field_name(name);
-                if let Some((other, other_name)) = methods.get(&method) {
-                    let place = files[*other].display_path.clone();
-                    let message = if other_name == name {
-                        format!("endpoint `{name}` is defined twice; the other definition is in {place}")
-                    } else {
-                        format!("endpoint `{name}` becomes the method `{method}`, like `{other_name}` in {place}")
-                    };
-                    self.error(index, &["endpoints", name], message);
-                } else {
-                    methods.insert(method, (index, name.clone()));
-                }
+                let what = format!("endpoint `{name}`");
+                let label = format!("`{name}`");
+                self.claim(
+                    &mut methods,
+                    index,
+                    &["endpoints", name],
+                    &what,
+                    &label,
+                    naming::field_name(name),
+                );
             }
             for name in file.spec.events.keys() {
-                let variant = naming::event_variant(name);
-                if let Some((other, other_name)) = events.get(&variant) {
-                    let place = files[*other].display_path.clone();
-                    self.error(index, &["events", name], format!("event `{name}` becomes the variant `{variant}`, like `{other_name}` in {place}"));
-                } else {
-                    events.insert(variant, (index, name.clone()));
-                }
+                let what = format!("event `{name}`");
+                let label = format!("`{name}`");
+                self.claim(
+                    &mut events,
+                    index,
+                    &["events", name],
+                    &what,
+                    &label,
+                    naming::event_variant(name),
+                );
             }
             for name in file.spec.permissions.keys() {
-                let variant = naming::type_name(name);
-                if let Some((other, other_name)) = permissions.get(&variant) {
-                    let place = files[*other].display_path.clone();
-                    self.error(index, &["permissions", name], format!("permission `{name}` becomes the variant `{variant}`, like `{other_name}` in {place}"));
-                } else {
-                    permissions.insert(variant, (index, name.clone()));
-                }
+                let what = format!("permission `{name}`");
+                let label = format!("`{name}`");
+                self.claim(
+                    &mut permissions,
+                    index,
+                    &["permissions", name],
+                    &what,
+                    &label,
+                    naming::type_name(name),
+                );
             }
         }
         for file in files {
@@ -204,6 +211,47 @@ impl<'a> Checker<'a> {
                 self.schemas.entry(name.as_str()).or_insert((kind, schema));
             }
         }
+    }
+
+    /// Takes the Rust name `rust` for `what` (e.g. "schema `X`"), or reports whom it belongs to.
+    /// `label` is how a later claimant names this one ("schema `X`", or just "`X`").
+    fn claim(
+        &mut self,
+        namespace: &mut Namespace,
+        index: usize,
+        path: &[&str],
+        what: &str,
+        label: &str,
+        rust: String,
+    ) {
+        let Some(other) = namespace.taken.get(&rust) else {
+            let place = if namespace.shows_key_path {
+                format!("{} ({})", self.files[index].display_path, path.join("."))
+            } else {
+                self.files[index].display_path.clone()
+            };
+            namespace.taken.insert(
+                rust,
+                Claim {
+                    what: what.to_owned(),
+                    label: label.to_owned(),
+                    place,
+                },
+            );
+            return;
+        };
+        let message = if other.what == what {
+            format!(
+                "{what} is defined twice; the other definition is in {}",
+                other.place
+            )
+        } else {
+            format!(
+                "{what} becomes the {} `{rust}`, like {} in {}",
+                namespace.kind, other.label, other.place
+            )
+        };
+        self.error(index, path, message);
     }
 
     fn check_file(&mut self, index: usize, file: &'a SourceFile) {
