@@ -79,6 +79,15 @@ impl TypeExpr {
         }
     }
 
+    /// True when the type is or contains `binary` (a file).
+    pub fn holds_binary(&self) -> bool {
+        match self {
+            TypeExpr::Binary => true,
+            TypeExpr::List(inner) | TypeExpr::Map(inner) => inner.holds_binary(),
+            _ => false,
+        }
+    }
+
     /// True for integer and floating-point types.
     pub fn is_numeric(&self) -> bool {
         matches!(

@@ -97,9 +97,11 @@ impl<'a> Checker<'a> {
     /// True for an object with a `binary` field: it has no JSON form.
     fn holds_file(&self, name: &str) -> bool {
         self.schemas.get(name).is_some_and(|(_, schema)| {
-            schema.fields.iter().flatten().any(|(_, f)| {
-                TypeExpr::parse(&f.ty).is_ok_and(|t| t.to_string().contains("binary"))
-            })
+            schema
+                .fields
+                .iter()
+                .flatten()
+                .any(|(_, f)| TypeExpr::parse(&f.ty).is_ok_and(|t| t.holds_binary()))
         })
     }
 
