@@ -32,11 +32,13 @@ pub struct PermissionDef {
     pub doc: String,
 }
 
-/// An event type, keyed by its `type` string.
+/// An event type, keyed by its `type` string (`*` for app-defined custom events).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EventDef {
-    pub payload: String,
+    /// The payload schema; `None` when the API does not document the payload.
+    #[serde(default)]
+    pub payload: Option<String>,
     #[serde(default)]
     pub client_side: bool,
     pub doc: String,

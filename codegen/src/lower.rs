@@ -115,7 +115,8 @@ pub fn lower(files: &[SourceFile]) -> Api {
             events.push(Event {
                 event_type: event_type.clone(),
                 variant: naming::event_variant(event_type),
-                payload: lowerer.named(&def.payload),
+                payload: def.payload.as_deref().map(|p| lowerer.named(p)),
+                fallback: event_type == FALLBACK_EVENT,
                 client_side: def.client_side,
                 doc: def.doc.trim().to_owned(),
             });

@@ -188,13 +188,19 @@ pub struct Permission {
     pub doc: String,
 }
 
+/// The event type that stands for every app-defined type no other event matches.
+pub const FALLBACK_EVENT: &str = "*";
+
 /// An event type.
 #[derive(Debug, Clone)]
 pub struct Event {
     /// The `type` string, e.g. `channel.deleted`.
     pub event_type: String,
     pub variant: String,
-    pub payload: Named,
+    /// The payload schema; `None` when the payload is undocumented (kept as a JSON object).
+    pub payload: Option<Named>,
+    /// The `*` event: app-defined types that no other event matches; its payload keeps `type`.
+    pub fallback: bool,
     pub client_side: bool,
     pub doc: String,
 }

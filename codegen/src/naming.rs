@@ -48,6 +48,9 @@ pub fn variant_name(value: &str) -> String {
 
 /// The event variant for an event type (`channel.deleted` -> `ChannelDeleted`).
 pub fn event_variant(event_type: &str) -> String {
+    if event_type == crate::model::FALLBACK_EVENT {
+        return "Custom".to_owned();
+    }
     type_name(&event_type.replace('.', "_"))
 }
 

@@ -2,6 +2,7 @@
 //!
 //! Lowering (stage 3) relies on these checks: it only runs on a spec that passed them.
 
+use crate::model::FALLBACK_EVENT;
 use crate::ast::{BodyContent, FieldDef, SchemaDef};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::naming;
@@ -276,43 +277,46 @@ impl<'a> Checker<'a> {
             }
         }
         for (name, event) in &file.spec.events {
-            let path = ["events", name.as_str(), "payload"];
-            if name.is_empty()
-                || !name
+            let fallback = name == FALLBACK_EVENT;
+            let valid_name = !name.is_empty()
+                && name
                     .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_'))
-            {
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_'));
+            if !fallback && !valid_name {
                 self.error(
                     index,
-                    &path[..2],
-                    "event types are lowercase words joined by `.` or `_`, like `channel.deleted`",
+                    &["events", name],
+                    "event types are lowercase words joined by `.` or `_`, like `channel.deleted` (or `*` for custom events)",
                 );
             }
-            match self.schemas.get(event.payload.as_str()).copied() {
-                None => self.error(index, &path, format!("unknown schema `{}`", event.payload)),
+            let path = ["events", name.as_str(), "payload"];
+            let Some(payload) = event.payload.as_deref() else {
+                if fallback {
+                    self.error(index, &path, "the `*` event needs a payload schema with a `type` field");
+                }
+                continue;
+            };
+            match self.schemas.get(payload).copied() {
+                None => self.error(index, &path, format!("unknown schema `{payload}`")),
                 Some((Kind::Object, schema)) => {
-                    if self.holds_file(&event.payload) {
+                    if self.holds_file(payload) {
                         self.error(
                             index,
                             &path,
-                            format!(
-                                "`{}` holds a file (`binary`) and can only be a multipart body",
-                                event.payload
-                            ),
+                            format!("`{payload}` holds a file (`binary`) and can only be a multipart body"),
                         );
                     }
-                    if schema
-                        .fields
-                        .as_ref()
-                        .is_some_and(|f| f.contains_key("type"))
-                    {
-                        self.error(index, &path, format!("the payload `{}` lists a `type` field; leave it out, the event enum carries it", event.payload));
+                    let lists_type = schema.fields.as_ref().is_some_and(|f| f.contains_key("type"));
+                    if lists_type && !fallback {
+                        self.error(index, &path, format!("the payload `{payload}` lists a `type` field; leave it out, the event enum carries it"));
+                    } else if !lists_type && fallback {
+                        self.error(index, &path, format!("the payload `{payload}` of the `*` event needs a `type` field, since custom events keep their own type"));
                     }
                 }
                 Some(_) => self.error(
                     index,
                     &path,
-                    format!("the payload `{}` is not an object schema", event.payload),
+                    format!("the payload `{payload}` is not an object schema"),
                 ),
             }
         }

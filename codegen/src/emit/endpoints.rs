@@ -196,11 +196,13 @@ fn path_arguments(endpoint: &Endpoint) -> TokenStream {
     quote! { &[#(#args),*] }
 }
 
-/// JSON documents (objects, maps, free-form JSON) travel JSON-encoded in the query string.
+/// JSON documents (objects, maps, free-form JSON, and lists of them) travel JSON-encoded in the
+/// query string; scalars and lists of scalars travel as text.
 fn is_json_in_query(ty: &Type) -> bool {
     match ty {
         Type::Json | Type::Map(_) => true,
         Type::Named(named) => !named.is_enum,
+        Type::List(item) => is_json_in_query(item),
         _ => false,
     }
 }

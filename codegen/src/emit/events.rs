@@ -2,6 +2,7 @@
 
 use super::{doc, ident};
 use crate::model::Api;
+use crate::naming;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -9,7 +10,8 @@ pub(super) fn emit(api: &Api) -> TokenStream {
     let mut payloads: Vec<_> = api
         .events
         .iter()
-        .map(|e| ident(&e.payload.rust_name))
+        .filter_map(|e| e.payload.as_ref())
+        .map(|payload| ident(&payload.rust_name))
         .collect();
     payloads.sort();
     payloads.dedup();
@@ -18,28 +20,72 @@ pub(super) fn emit(api: &Api) -> TokenStream {
     } else {
         quote! { use crate::models::{#(#payloads),*}; }
     };
+    let fallback = api.events.iter().find(|e| e.fallback);
+    let typed = || api.events.iter().filter(|e| !e.fallback);
     let variants = api.events.iter().map(|event| {
-        let docs = doc(&format!("`{}`: {}", event.event_type, event.doc));
         let variant = ident(&event.variant);
-        let payload = ident(&event.payload.rust_name);
-        quote! { #docs #variant(Box<#payload>), }
+        let (text, payload) = match &event.payload {
+            Some(payload) => {
+                let text = if event.fallback {
+                    format!("Any other type (an app's custom event): {}", event.doc)
+                } else {
+                    format!("`{}`: {}", event.event_type, event.doc)
+                };
+                let payload = ident(&payload.rust_name);
+                (text, quote! { Box<#payload> })
+            }
+            None => (
+                format!(
+                    "`{}`: {}\n\nThe API does not document this payload: the keys beside `type`, as sent.",
+                    event.event_type, event.doc
+                ),
+                quote! { serde_json::Map<String, serde_json::Value> },
+            ),
+        };
+        let docs = doc(&text);
+        quote! { #docs #variant(#payload), }
     });
+    let type_field = ident(&naming::field_name("type"));
     let type_arms = api.events.iter().map(|event| {
         let variant = ident(&event.variant);
+        if event.fallback {
+            return quote! { Self::#variant(payload) => &payload.#type_field, };
+        }
         let event_type = &event.event_type;
         quote! { Self::#variant(_) => #event_type, }
     });
-    let decode_arms = api.events.iter().map(|event| {
+    let decode_arms = typed().map(|event| {
         let variant = ident(&event.variant);
         let event_type = &event.event_type;
-        quote! { #event_type => Self::#variant(Box::new(serde_json::from_value(value)?)), }
+        if event.payload.is_some() {
+            quote! { #event_type => Self::#variant(Box::new(serde_json::from_value(serde_json::Value::Object(object))?)), }
+        } else {
+            quote! { #event_type => Self::#variant(object), }
+        }
     });
+    let other_arm = match fallback {
+        Some(event) => {
+            let variant = ident(&event.variant);
+            let payload = ident(&event.payload.as_ref().expect("validated").rust_name);
+            quote! {
+                match <#payload as serde::Deserialize>::deserialize(&value) {
+                    Ok(payload) => Self::#variant(Box::new(payload)),
+                    Err(_) => Self::Unknown(value),
+                }
+            }
+        }
+        None => quote! { Self::Unknown(value) },
+    };
     let encode_arms = api.events.iter().map(|event| {
         let variant = ident(&event.variant);
         let event_type = &event.event_type;
-        quote! { Self::#variant(payload) => serialize_tagged(serializer, #event_type, payload.as_ref()), }
+        match (&event.payload, event.fallback) {
+            (_, true) => quote! { Self::#variant(payload) => serde::Serialize::serialize(payload.as_ref(), serializer), },
+            (Some(_), false) => quote! { Self::#variant(payload) => serialize_tagged(serializer, #event_type, payload.as_ref()), },
+            (None, false) => quote! { Self::#variant(payload) => serialize_tagged(serializer, #event_type, payload), },
+        }
     });
-    let tagged_helper = if api.events.is_empty() {
+    let tagged_helper = if typed().next().is_none() {
         quote! {}
     } else {
         quote! {
@@ -86,19 +132,27 @@ pub(super) fn emit(api: &Api) -> TokenStream {
                 }
             },
             quote! {
-                pub fn from_value(mut value: serde_json::Value) -> Result<Self, serde_json::Error> {
-                    let event_type = match value.get("type").and_then(serde_json::Value::as_str) {
-                        Some(event_type) => event_type.to_owned(),
-                        None => return Ok(Self::Unknown(value)),
+                pub fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+                    let mut object = match value {
+                        serde_json::Value::Object(object) => object,
+                        other => return Ok(Self::Unknown(other)),
                     };
-                    if let Some(object) = value.as_object_mut() {
-                        if EVENT_TYPES.iter().any(|info| info.event_type == event_type) {
-                            object.remove("type");
+                    let event_type = match object.remove("type") {
+                        Some(serde_json::Value::String(event_type)) => event_type,
+                        other => {
+                            if let Some(other) = other {
+                                object.insert("type".to_owned(), other);
+                            }
+                            return Ok(Self::Unknown(serde_json::Value::Object(object)));
                         }
-                    }
+                    };
                     Ok(match event_type.as_str() {
                         #(#decode_arms)*
-                        _ => Self::Unknown(value),
+                        _ => {
+                            object.insert("type".to_owned(), serde_json::Value::String(event_type));
+                            let value = serde_json::Value::Object(object);
+                            #other_arm
+                        }
                     })
                 }
             },
