@@ -5,8 +5,23 @@
 #![allow(deprecated, reason = "deprecated payloads still decode")]
 
 use crate::models::{
-    ChannelCreatedEvent, ChannelDeletedEvent, ChannelHiddenEvent, MemberAddedEvent,
-    MemberRemovedEvent, MemberUpdatedEvent, MessageReadEvent, UserWatchingStartEvent,
+    AsyncBulkImageModerationEvent, AsyncExportChannelsEvent, AsyncExportErrorEvent,
+    AsyncExportModerationLogsEvent, AsyncExportReviewQueueEvent, AsyncExportUsersEvent,
+    CampaignCompletedEvent, CampaignStartedEvent, ChannelBatchCompletedEvent,
+    ChannelBatchStartedEvent, ChannelCreatedEvent, ChannelDeletedEvent,
+    ChannelFrozenEvent, ChannelHiddenEvent, ChannelMutedEvent, ChannelTruncatedEvent,
+    ChannelUnFrozenEvent, ChannelUnmutedEvent, ChannelUpdatedEvent, ChannelVisibleEvent,
+    CustomEvent, FlagUpdatedEvent, MaxStreakChangedEvent, MemberAddedEvent,
+    MemberRemovedEvent, MemberUpdatedEvent, MessageDeletedEvent, MessageFlaggedEvent,
+    MessageNewEvent, MessageReadEvent, MessageUnblockedEvent, MessageUndeletedEvent,
+    MessageUpdatedEvent, NotificationMarkUnreadEvent, NotificationThreadMessageNewEvent,
+    PendingMessageEvent, ReactionDeletedEvent, ReactionNewEvent, ReactionUpdatedEvent,
+    ReminderCreatedEvent, ReminderDeletedEvent, ReminderNotificationEvent,
+    ReminderUpdatedEvent, ThreadUpdatedEvent, UserBannedEvent, UserDeactivatedEvent,
+    UserDeletedEvent, UserFlaggedEvent, UserGroupCreatedEvent, UserGroupDeletedEvent,
+    UserGroupMemberAddedEvent, UserGroupMemberRemovedEvent, UserGroupUpdatedEvent,
+    UserMessagesDeletedEvent, UserMutedEvent, UserReactivatedEvent, UserUnbannedEvent,
+    UserUnmutedEvent, UserUnreadReminderEvent, UserUpdatedEvent, UserWatchingStartEvent,
 };
 
 /// An event from a websocket connection or a webhook, dispatched on its `type`.
@@ -15,22 +30,192 @@ use crate::models::{
 /// their JSON intact, so a new event type on the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
+    /// `campaign.completed`: Sent as `campaign.completed`.
+    CampaignCompleted(Box<CampaignCompletedEvent>),
+    /// `campaign.started`: Sent as `campaign.started`.
+    CampaignStarted(Box<CampaignStartedEvent>),
     /// `channel.created`: A channel was created.
     ChannelCreated(Box<ChannelCreatedEvent>),
     /// `channel.deleted`: A channel was deleted.
     ChannelDeleted(Box<ChannelDeletedEvent>),
+    /// `channel.frozen`: Sent as `channel.frozen`.
+    ChannelFrozen(Box<ChannelFrozenEvent>),
     /// `channel.hidden`: A channel was hidden for a user.
     ChannelHidden(Box<ChannelHiddenEvent>),
+    /// `channel.max_streak_changed`: Sent as `channel.max_streak_changed`.
+    ChannelMaxStreakChanged(Box<MaxStreakChangedEvent>),
+    /// `channel.muted`: Sent as `channel.muted`.
+    ChannelMuted(Box<ChannelMutedEvent>),
+    /// `channel.truncated`: Sent as `channel.truncated`.
+    ChannelTruncated(Box<ChannelTruncatedEvent>),
+    /// `channel.unfrozen`: Sent as `channel.unfrozen`.
+    ChannelUnfrozen(Box<ChannelUnFrozenEvent>),
+    /// `channel.unmuted`: Sent as `channel.unmuted`.
+    ChannelUnmuted(Box<ChannelUnmutedEvent>),
+    /// `channel.updated`: Sent as `channel.updated`.
+    ChannelUpdated(Box<ChannelUpdatedEvent>),
+    /// `channel.visible`: Sent as `channel.visible`.
+    ChannelVisible(Box<ChannelVisibleEvent>),
+    /// `channel_batch_update.completed`: Sent as `channel_batch_update.completed`.
+    ChannelBatchUpdateCompleted(Box<ChannelBatchCompletedEvent>),
+    /// `channel_batch_update.started`: Sent as `channel_batch_update.started`.
+    ChannelBatchUpdateStarted(Box<ChannelBatchStartedEvent>),
     /// `member.added`: A member was added to a channel.
     MemberAdded(Box<MemberAddedEvent>),
     /// `member.removed`: A member was removed from a channel.
     MemberRemoved(Box<MemberRemovedEvent>),
     /// `member.updated`: A channel member was updated.
     MemberUpdated(Box<MemberUpdatedEvent>),
-    /// `user.watching.start`: A user started watching a channel.
-    UserWatchingStart(Box<UserWatchingStartEvent>),
     /// `message.read`: A user marked a channel or thread as read.
     MessageRead(Box<MessageReadEvent>),
+    /// `notification.mark_unread`: Sent as `notification.mark_unread`.
+    NotificationMarkUnread(Box<NotificationMarkUnreadEvent>),
+    /// `user.watching.start`: A user started watching a channel.
+    UserWatchingStart(Box<UserWatchingStartEvent>),
+    /// `draft.deleted`: Sent as `draft.deleted`.
+    ///
+    /// The API does not document this payload: the keys beside `type`, as sent.
+    DraftDeleted(serde_json::Map<String, serde_json::Value>),
+    /// `export.bulk_image_moderation.error`: Sent as `export.bulk_image_moderation.error`.
+    ExportBulkImageModerationError(Box<AsyncExportErrorEvent>),
+    /// `export.bulk_image_moderation.success`: Sent as `export.bulk_image_moderation.success`.
+    ExportBulkImageModerationSuccess(Box<AsyncBulkImageModerationEvent>),
+    /// `export.channels.error`: Sent as `export.channels.error`.
+    ExportChannelsError(Box<AsyncExportErrorEvent>),
+    /// `export.channels.success`: Sent as `export.channels.success`.
+    ExportChannelsSuccess(Box<AsyncExportChannelsEvent>),
+    /// `export.moderation_logs.error`: Sent as `export.moderation_logs.error`.
+    ExportModerationLogsError(Box<AsyncExportErrorEvent>),
+    /// `export.moderation_logs.success`: Sent as `export.moderation_logs.success`.
+    ExportModerationLogsSuccess(Box<AsyncExportModerationLogsEvent>),
+    /// `export.review_queue.error`: Sent as `export.review_queue.error`.
+    ExportReviewQueueError(Box<AsyncExportErrorEvent>),
+    /// `export.review_queue.success`: Sent as `export.review_queue.success`.
+    ExportReviewQueueSuccess(Box<AsyncExportReviewQueueEvent>),
+    /// `export.users.error`: Sent as `export.users.error`.
+    ExportUsersError(Box<AsyncExportErrorEvent>),
+    /// `export.users.success`: Sent as `export.users.success`.
+    ExportUsersSuccess(Box<AsyncExportUsersEvent>),
+    /// `message.deleted`: Sent as `message.deleted`.
+    MessageDeleted(Box<MessageDeletedEvent>),
+    /// `message.new`: Sent as `message.new`.
+    MessageNew(Box<MessageNewEvent>),
+    /// `message.pending`: Sent as `message.pending`.
+    MessagePending(Box<PendingMessageEvent>),
+    /// `message.undeleted`: Sent as `message.undeleted`.
+    MessageUndeleted(Box<MessageUndeletedEvent>),
+    /// `message.updated`: Sent as `message.updated`.
+    MessageUpdated(Box<MessageUpdatedEvent>),
+    /// `flag.updated`: Sent as `flag.updated`.
+    FlagUpdated(Box<FlagUpdatedEvent>),
+    /// `message.flagged`: Sent as `message.flagged`.
+    MessageFlagged(Box<MessageFlaggedEvent>),
+    /// `message.unblocked`: Sent as `message.unblocked`.
+    MessageUnblocked(Box<MessageUnblockedEvent>),
+    /// `user.banned`: Sent as `user.banned`.
+    UserBanned(Box<UserBannedEvent>),
+    /// `user.flagged`: Sent as `user.flagged`.
+    UserFlagged(Box<UserFlaggedEvent>),
+    /// `user.messages.deleted`: Sent as `user.messages.deleted`.
+    UserMessagesDeleted(Box<UserMessagesDeletedEvent>),
+    /// `user.muted`: Sent as `user.muted`.
+    UserMuted(Box<UserMutedEvent>),
+    /// `user.unbanned`: Sent as `user.unbanned`.
+    UserUnbanned(Box<UserUnbannedEvent>),
+    /// `user.unmuted`: Sent as `user.unmuted`.
+    UserUnmuted(Box<UserUnmutedEvent>),
+    /// `feeds.poll.closed`: Sent as `feeds.poll.closed`.
+    ///
+    /// The API does not document this payload: the keys beside `type`, as sent.
+    FeedsPollClosed(serde_json::Map<String, serde_json::Value>),
+    /// `feeds.poll.deleted`: Sent as `feeds.poll.deleted`.
+    ///
+    /// The API does not document this payload: the keys beside `type`, as sent.
+    FeedsPollDeleted(serde_json::Map<String, serde_json::Value>),
+    /// `feeds.poll.updated`: Sent as `feeds.poll.updated`.
+    ///
+    /// The API does not document this payload: the keys beside `type`, as sent.
+    FeedsPollUpdated(serde_json::Map<String, serde_json::Value>),
+    /// `feeds.poll.vote_casted`: Sent as `feeds.poll.vote_casted`.
+    ///
+    /// The API does not document this payload: the keys beside `type`, as sent.
+    FeedsPollVoteCasted(serde_json::Map<String, serde_json::Value>),
+    /// `feeds.poll.vote_changed`: Sent as `feeds.poll.vote_changed`.
+    ///
+    /// The API does not document this payload: the keys beside `type`, as sent.
+    FeedsPollVoteChanged(serde_json::Map<String, serde_json::Value>),
+    /// `feeds.poll.vote_removed`: Sent as `feeds.poll.vote_removed`.
+    ///
+    /// The API does not document this payload: the keys beside `type`, as sent.
+    FeedsPollVoteRemoved(serde_json::Map<String, serde_json::Value>),
+    /// `poll.closed`: Sent as `poll.closed`.
+    ///
+    /// The API does not document this payload: the keys beside `type`, as sent.
+    PollClosed(serde_json::Map<String, serde_json::Value>),
+    /// `poll.deleted`: Sent as `poll.deleted`.
+    ///
+    /// The API does not document this payload: the keys beside `type`, as sent.
+    PollDeleted(serde_json::Map<String, serde_json::Value>),
+    /// `poll.updated`: Sent as `poll.updated`.
+    ///
+    /// The API does not document this payload: the keys beside `type`, as sent.
+    PollUpdated(serde_json::Map<String, serde_json::Value>),
+    /// `poll.vote_casted`: Sent as `poll.vote_casted`.
+    ///
+    /// The API does not document this payload: the keys beside `type`, as sent.
+    PollVoteCasted(serde_json::Map<String, serde_json::Value>),
+    /// `poll.vote_changed`: Sent as `poll.vote_changed`.
+    ///
+    /// The API does not document this payload: the keys beside `type`, as sent.
+    PollVoteChanged(serde_json::Map<String, serde_json::Value>),
+    /// `poll.vote_removed`: Sent as `poll.vote_removed`.
+    ///
+    /// The API does not document this payload: the keys beside `type`, as sent.
+    PollVoteRemoved(serde_json::Map<String, serde_json::Value>),
+    /// `reaction.deleted`: Sent as `reaction.deleted`.
+    ReactionDeleted(Box<ReactionDeletedEvent>),
+    /// `reaction.new`: Sent as `reaction.new`.
+    ReactionNew(Box<ReactionNewEvent>),
+    /// `reaction.updated`: Sent as `reaction.updated`.
+    ReactionUpdated(Box<ReactionUpdatedEvent>),
+    /// `notification.reminder_due`: Sent as `notification.reminder_due`.
+    NotificationReminderDue(Box<ReminderNotificationEvent>),
+    /// `reminder.created`: Sent as `reminder.created`.
+    ReminderCreated(Box<ReminderCreatedEvent>),
+    /// `reminder.deleted`: Sent as `reminder.deleted`.
+    ReminderDeleted(Box<ReminderDeletedEvent>),
+    /// `reminder.updated`: Sent as `reminder.updated`.
+    ReminderUpdated(Box<ReminderUpdatedEvent>),
+    /// `notification.thread_message_new`: Sent as `notification.thread_message_new`.
+    NotificationThreadMessageNew(Box<NotificationThreadMessageNewEvent>),
+    /// `thread.updated`: Sent as `thread.updated`.
+    ThreadUpdated(Box<ThreadUpdatedEvent>),
+    /// `user_group.created`: Sent as `user_group.created`.
+    UserGroupCreated(Box<UserGroupCreatedEvent>),
+    /// `user_group.deleted`: Sent as `user_group.deleted`.
+    UserGroupDeleted(Box<UserGroupDeletedEvent>),
+    /// `user_group.member_added`: Sent as `user_group.member_added`.
+    UserGroupMemberAdded(Box<UserGroupMemberAddedEvent>),
+    /// `user_group.member_removed`: Sent as `user_group.member_removed`.
+    UserGroupMemberRemoved(Box<UserGroupMemberRemovedEvent>),
+    /// `user_group.updated`: Sent as `user_group.updated`.
+    UserGroupUpdated(Box<UserGroupUpdatedEvent>),
+    /// Any other type (an app's custom event): An app-defined event: any type this client does not know.
+    Custom(Box<CustomEvent>),
+    /// `user.deactivated`: Sent as `user.deactivated`.
+    UserDeactivated(Box<UserDeactivatedEvent>),
+    /// `user.deleted`: Sent as `user.deleted`.
+    UserDeleted(Box<UserDeletedEvent>),
+    /// `user.reactivated`: Sent as `user.reactivated`.
+    UserReactivated(Box<UserReactivatedEvent>),
+    /// `user.unread_message_reminder`: Sent as `user.unread_message_reminder`.
+    UserUnreadMessageReminder(Box<UserUnreadReminderEvent>),
+    /// `user.updated`: Sent as `user.updated`.
+    UserUpdated(Box<UserUpdatedEvent>),
+    /// `user.presence.changed`: Sent as `user.presence.changed`.
+    ///
+    /// The API does not document this payload: the keys beside `type`, as sent.
+    UserPresenceChanged(serde_json::Map<String, serde_json::Value>),
     /// An event type this version of the client does not know, as raw JSON.
     Unknown(serde_json::Value),
 }
@@ -39,14 +224,89 @@ impl Event {
     /// The event's `type` string, e.g. `channel.deleted`.
     pub fn event_type(&self) -> &str {
         match self {
+            Self::CampaignCompleted(_) => "campaign.completed",
+            Self::CampaignStarted(_) => "campaign.started",
             Self::ChannelCreated(_) => "channel.created",
             Self::ChannelDeleted(_) => "channel.deleted",
+            Self::ChannelFrozen(_) => "channel.frozen",
             Self::ChannelHidden(_) => "channel.hidden",
+            Self::ChannelMaxStreakChanged(_) => "channel.max_streak_changed",
+            Self::ChannelMuted(_) => "channel.muted",
+            Self::ChannelTruncated(_) => "channel.truncated",
+            Self::ChannelUnfrozen(_) => "channel.unfrozen",
+            Self::ChannelUnmuted(_) => "channel.unmuted",
+            Self::ChannelUpdated(_) => "channel.updated",
+            Self::ChannelVisible(_) => "channel.visible",
+            Self::ChannelBatchUpdateCompleted(_) => "channel_batch_update.completed",
+            Self::ChannelBatchUpdateStarted(_) => "channel_batch_update.started",
             Self::MemberAdded(_) => "member.added",
             Self::MemberRemoved(_) => "member.removed",
             Self::MemberUpdated(_) => "member.updated",
-            Self::UserWatchingStart(_) => "user.watching.start",
             Self::MessageRead(_) => "message.read",
+            Self::NotificationMarkUnread(_) => "notification.mark_unread",
+            Self::UserWatchingStart(_) => "user.watching.start",
+            Self::DraftDeleted(_) => "draft.deleted",
+            Self::ExportBulkImageModerationError(_) => {
+                "export.bulk_image_moderation.error"
+            }
+            Self::ExportBulkImageModerationSuccess(_) => {
+                "export.bulk_image_moderation.success"
+            }
+            Self::ExportChannelsError(_) => "export.channels.error",
+            Self::ExportChannelsSuccess(_) => "export.channels.success",
+            Self::ExportModerationLogsError(_) => "export.moderation_logs.error",
+            Self::ExportModerationLogsSuccess(_) => "export.moderation_logs.success",
+            Self::ExportReviewQueueError(_) => "export.review_queue.error",
+            Self::ExportReviewQueueSuccess(_) => "export.review_queue.success",
+            Self::ExportUsersError(_) => "export.users.error",
+            Self::ExportUsersSuccess(_) => "export.users.success",
+            Self::MessageDeleted(_) => "message.deleted",
+            Self::MessageNew(_) => "message.new",
+            Self::MessagePending(_) => "message.pending",
+            Self::MessageUndeleted(_) => "message.undeleted",
+            Self::MessageUpdated(_) => "message.updated",
+            Self::FlagUpdated(_) => "flag.updated",
+            Self::MessageFlagged(_) => "message.flagged",
+            Self::MessageUnblocked(_) => "message.unblocked",
+            Self::UserBanned(_) => "user.banned",
+            Self::UserFlagged(_) => "user.flagged",
+            Self::UserMessagesDeleted(_) => "user.messages.deleted",
+            Self::UserMuted(_) => "user.muted",
+            Self::UserUnbanned(_) => "user.unbanned",
+            Self::UserUnmuted(_) => "user.unmuted",
+            Self::FeedsPollClosed(_) => "feeds.poll.closed",
+            Self::FeedsPollDeleted(_) => "feeds.poll.deleted",
+            Self::FeedsPollUpdated(_) => "feeds.poll.updated",
+            Self::FeedsPollVoteCasted(_) => "feeds.poll.vote_casted",
+            Self::FeedsPollVoteChanged(_) => "feeds.poll.vote_changed",
+            Self::FeedsPollVoteRemoved(_) => "feeds.poll.vote_removed",
+            Self::PollClosed(_) => "poll.closed",
+            Self::PollDeleted(_) => "poll.deleted",
+            Self::PollUpdated(_) => "poll.updated",
+            Self::PollVoteCasted(_) => "poll.vote_casted",
+            Self::PollVoteChanged(_) => "poll.vote_changed",
+            Self::PollVoteRemoved(_) => "poll.vote_removed",
+            Self::ReactionDeleted(_) => "reaction.deleted",
+            Self::ReactionNew(_) => "reaction.new",
+            Self::ReactionUpdated(_) => "reaction.updated",
+            Self::NotificationReminderDue(_) => "notification.reminder_due",
+            Self::ReminderCreated(_) => "reminder.created",
+            Self::ReminderDeleted(_) => "reminder.deleted",
+            Self::ReminderUpdated(_) => "reminder.updated",
+            Self::NotificationThreadMessageNew(_) => "notification.thread_message_new",
+            Self::ThreadUpdated(_) => "thread.updated",
+            Self::UserGroupCreated(_) => "user_group.created",
+            Self::UserGroupDeleted(_) => "user_group.deleted",
+            Self::UserGroupMemberAdded(_) => "user_group.member_added",
+            Self::UserGroupMemberRemoved(_) => "user_group.member_removed",
+            Self::UserGroupUpdated(_) => "user_group.updated",
+            Self::Custom(payload) => &payload.type_,
+            Self::UserDeactivated(_) => "user.deactivated",
+            Self::UserDeleted(_) => "user.deleted",
+            Self::UserReactivated(_) => "user.reactivated",
+            Self::UserUnreadMessageReminder(_) => "user.unread_message_reminder",
+            Self::UserUpdated(_) => "user.updated",
+            Self::UserPresenceChanged(_) => "user.presence.changed",
             Self::Unknown(value) => {
                 value.get("type").and_then(serde_json::Value::as_str).unwrap_or_default()
             }
@@ -58,43 +318,496 @@ impl Event {
     /// # Errors
     ///
     /// Fails when the type is known but the payload does not match its schema.
-    pub fn from_value(mut value: serde_json::Value) -> Result<Self, serde_json::Error> {
-        let event_type = match value.get("type").and_then(serde_json::Value::as_str) {
-            Some(event_type) => event_type.to_owned(),
-            None => return Ok(Self::Unknown(value)),
+    pub fn from_value(value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        let mut object = match value {
+            serde_json::Value::Object(object) => object,
+            other => return Ok(Self::Unknown(other)),
         };
-        if let Some(object) = value.as_object_mut() {
-            if EVENT_TYPES.iter().any(|info| info.event_type == event_type) {
-                object.remove("type");
+        let event_type = match object.remove("type") {
+            Some(serde_json::Value::String(event_type)) => event_type,
+            other => {
+                if let Some(other) = other {
+                    object.insert("type".to_owned(), other);
+                }
+                return Ok(Self::Unknown(serde_json::Value::Object(object)));
             }
-        }
+        };
         Ok(
             match event_type.as_str() {
+                "campaign.completed" => {
+                    Self::CampaignCompleted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "campaign.started" => {
+                    Self::CampaignStarted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
                 "channel.created" => {
-                    Self::ChannelCreated(Box::new(serde_json::from_value(value)?))
+                    Self::ChannelCreated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
                 }
                 "channel.deleted" => {
-                    Self::ChannelDeleted(Box::new(serde_json::from_value(value)?))
+                    Self::ChannelDeleted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "channel.frozen" => {
+                    Self::ChannelFrozen(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
                 }
                 "channel.hidden" => {
-                    Self::ChannelHidden(Box::new(serde_json::from_value(value)?))
+                    Self::ChannelHidden(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "channel.max_streak_changed" => {
+                    Self::ChannelMaxStreakChanged(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "channel.muted" => {
+                    Self::ChannelMuted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "channel.truncated" => {
+                    Self::ChannelTruncated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "channel.unfrozen" => {
+                    Self::ChannelUnfrozen(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "channel.unmuted" => {
+                    Self::ChannelUnmuted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "channel.updated" => {
+                    Self::ChannelUpdated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "channel.visible" => {
+                    Self::ChannelVisible(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "channel_batch_update.completed" => {
+                    Self::ChannelBatchUpdateCompleted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "channel_batch_update.started" => {
+                    Self::ChannelBatchUpdateStarted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
                 }
                 "member.added" => {
-                    Self::MemberAdded(Box::new(serde_json::from_value(value)?))
+                    Self::MemberAdded(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
                 }
                 "member.removed" => {
-                    Self::MemberRemoved(Box::new(serde_json::from_value(value)?))
+                    Self::MemberRemoved(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
                 }
                 "member.updated" => {
-                    Self::MemberUpdated(Box::new(serde_json::from_value(value)?))
-                }
-                "user.watching.start" => {
-                    Self::UserWatchingStart(Box::new(serde_json::from_value(value)?))
+                    Self::MemberUpdated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
                 }
                 "message.read" => {
-                    Self::MessageRead(Box::new(serde_json::from_value(value)?))
+                    Self::MessageRead(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
                 }
-                _ => Self::Unknown(value),
+                "notification.mark_unread" => {
+                    Self::NotificationMarkUnread(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "user.watching.start" => {
+                    Self::UserWatchingStart(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "draft.deleted" => Self::DraftDeleted(object),
+                "export.bulk_image_moderation.error" => {
+                    Self::ExportBulkImageModerationError(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "export.bulk_image_moderation.success" => {
+                    Self::ExportBulkImageModerationSuccess(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "export.channels.error" => {
+                    Self::ExportChannelsError(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "export.channels.success" => {
+                    Self::ExportChannelsSuccess(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "export.moderation_logs.error" => {
+                    Self::ExportModerationLogsError(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "export.moderation_logs.success" => {
+                    Self::ExportModerationLogsSuccess(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "export.review_queue.error" => {
+                    Self::ExportReviewQueueError(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "export.review_queue.success" => {
+                    Self::ExportReviewQueueSuccess(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "export.users.error" => {
+                    Self::ExportUsersError(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "export.users.success" => {
+                    Self::ExportUsersSuccess(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "message.deleted" => {
+                    Self::MessageDeleted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "message.new" => {
+                    Self::MessageNew(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "message.pending" => {
+                    Self::MessagePending(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "message.undeleted" => {
+                    Self::MessageUndeleted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "message.updated" => {
+                    Self::MessageUpdated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "flag.updated" => {
+                    Self::FlagUpdated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "message.flagged" => {
+                    Self::MessageFlagged(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "message.unblocked" => {
+                    Self::MessageUnblocked(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "user.banned" => {
+                    Self::UserBanned(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "user.flagged" => {
+                    Self::UserFlagged(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "user.messages.deleted" => {
+                    Self::UserMessagesDeleted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "user.muted" => {
+                    Self::UserMuted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "user.unbanned" => {
+                    Self::UserUnbanned(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "user.unmuted" => {
+                    Self::UserUnmuted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "feeds.poll.closed" => Self::FeedsPollClosed(object),
+                "feeds.poll.deleted" => Self::FeedsPollDeleted(object),
+                "feeds.poll.updated" => Self::FeedsPollUpdated(object),
+                "feeds.poll.vote_casted" => Self::FeedsPollVoteCasted(object),
+                "feeds.poll.vote_changed" => Self::FeedsPollVoteChanged(object),
+                "feeds.poll.vote_removed" => Self::FeedsPollVoteRemoved(object),
+                "poll.closed" => Self::PollClosed(object),
+                "poll.deleted" => Self::PollDeleted(object),
+                "poll.updated" => Self::PollUpdated(object),
+                "poll.vote_casted" => Self::PollVoteCasted(object),
+                "poll.vote_changed" => Self::PollVoteChanged(object),
+                "poll.vote_removed" => Self::PollVoteRemoved(object),
+                "reaction.deleted" => {
+                    Self::ReactionDeleted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "reaction.new" => {
+                    Self::ReactionNew(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "reaction.updated" => {
+                    Self::ReactionUpdated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "notification.reminder_due" => {
+                    Self::NotificationReminderDue(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "reminder.created" => {
+                    Self::ReminderCreated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "reminder.deleted" => {
+                    Self::ReminderDeleted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "reminder.updated" => {
+                    Self::ReminderUpdated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "notification.thread_message_new" => {
+                    Self::NotificationThreadMessageNew(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "thread.updated" => {
+                    Self::ThreadUpdated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "user_group.created" => {
+                    Self::UserGroupCreated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "user_group.deleted" => {
+                    Self::UserGroupDeleted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "user_group.member_added" => {
+                    Self::UserGroupMemberAdded(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "user_group.member_removed" => {
+                    Self::UserGroupMemberRemoved(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "user_group.updated" => {
+                    Self::UserGroupUpdated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "user.deactivated" => {
+                    Self::UserDeactivated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "user.deleted" => {
+                    Self::UserDeleted(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "user.reactivated" => {
+                    Self::UserReactivated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "user.unread_message_reminder" => {
+                    Self::UserUnreadMessageReminder(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "user.updated" => {
+                    Self::UserUpdated(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                "user.presence.changed" => Self::UserPresenceChanged(object),
+                _ => {
+                    object
+                        .insert(
+                            "type".to_owned(),
+                            serde_json::Value::String(event_type),
+                        );
+                    let value = serde_json::Value::Object(object);
+                    match <CustomEvent as serde::Deserialize>::deserialize(&value) {
+                        Ok(payload) => Self::Custom(Box::new(payload)),
+                        Err(_) => Self::Unknown(value),
+                    }
+                }
             },
         )
     }
@@ -103,14 +816,62 @@ impl Event {
 impl serde::Serialize for Event {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
+            Self::CampaignCompleted(payload) => {
+                serialize_tagged(serializer, "campaign.completed", payload.as_ref())
+            }
+            Self::CampaignStarted(payload) => {
+                serialize_tagged(serializer, "campaign.started", payload.as_ref())
+            }
             Self::ChannelCreated(payload) => {
                 serialize_tagged(serializer, "channel.created", payload.as_ref())
             }
             Self::ChannelDeleted(payload) => {
                 serialize_tagged(serializer, "channel.deleted", payload.as_ref())
             }
+            Self::ChannelFrozen(payload) => {
+                serialize_tagged(serializer, "channel.frozen", payload.as_ref())
+            }
             Self::ChannelHidden(payload) => {
                 serialize_tagged(serializer, "channel.hidden", payload.as_ref())
+            }
+            Self::ChannelMaxStreakChanged(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "channel.max_streak_changed",
+                    payload.as_ref(),
+                )
+            }
+            Self::ChannelMuted(payload) => {
+                serialize_tagged(serializer, "channel.muted", payload.as_ref())
+            }
+            Self::ChannelTruncated(payload) => {
+                serialize_tagged(serializer, "channel.truncated", payload.as_ref())
+            }
+            Self::ChannelUnfrozen(payload) => {
+                serialize_tagged(serializer, "channel.unfrozen", payload.as_ref())
+            }
+            Self::ChannelUnmuted(payload) => {
+                serialize_tagged(serializer, "channel.unmuted", payload.as_ref())
+            }
+            Self::ChannelUpdated(payload) => {
+                serialize_tagged(serializer, "channel.updated", payload.as_ref())
+            }
+            Self::ChannelVisible(payload) => {
+                serialize_tagged(serializer, "channel.visible", payload.as_ref())
+            }
+            Self::ChannelBatchUpdateCompleted(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "channel_batch_update.completed",
+                    payload.as_ref(),
+                )
+            }
+            Self::ChannelBatchUpdateStarted(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "channel_batch_update.started",
+                    payload.as_ref(),
+                )
             }
             Self::MemberAdded(payload) => {
                 serialize_tagged(serializer, "member.added", payload.as_ref())
@@ -121,11 +882,232 @@ impl serde::Serialize for Event {
             Self::MemberUpdated(payload) => {
                 serialize_tagged(serializer, "member.updated", payload.as_ref())
             }
+            Self::MessageRead(payload) => {
+                serialize_tagged(serializer, "message.read", payload.as_ref())
+            }
+            Self::NotificationMarkUnread(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "notification.mark_unread",
+                    payload.as_ref(),
+                )
+            }
             Self::UserWatchingStart(payload) => {
                 serialize_tagged(serializer, "user.watching.start", payload.as_ref())
             }
-            Self::MessageRead(payload) => {
-                serialize_tagged(serializer, "message.read", payload.as_ref())
+            Self::DraftDeleted(payload) => {
+                serialize_tagged(serializer, "draft.deleted", payload)
+            }
+            Self::ExportBulkImageModerationError(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "export.bulk_image_moderation.error",
+                    payload.as_ref(),
+                )
+            }
+            Self::ExportBulkImageModerationSuccess(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "export.bulk_image_moderation.success",
+                    payload.as_ref(),
+                )
+            }
+            Self::ExportChannelsError(payload) => {
+                serialize_tagged(serializer, "export.channels.error", payload.as_ref())
+            }
+            Self::ExportChannelsSuccess(payload) => {
+                serialize_tagged(serializer, "export.channels.success", payload.as_ref())
+            }
+            Self::ExportModerationLogsError(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "export.moderation_logs.error",
+                    payload.as_ref(),
+                )
+            }
+            Self::ExportModerationLogsSuccess(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "export.moderation_logs.success",
+                    payload.as_ref(),
+                )
+            }
+            Self::ExportReviewQueueError(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "export.review_queue.error",
+                    payload.as_ref(),
+                )
+            }
+            Self::ExportReviewQueueSuccess(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "export.review_queue.success",
+                    payload.as_ref(),
+                )
+            }
+            Self::ExportUsersError(payload) => {
+                serialize_tagged(serializer, "export.users.error", payload.as_ref())
+            }
+            Self::ExportUsersSuccess(payload) => {
+                serialize_tagged(serializer, "export.users.success", payload.as_ref())
+            }
+            Self::MessageDeleted(payload) => {
+                serialize_tagged(serializer, "message.deleted", payload.as_ref())
+            }
+            Self::MessageNew(payload) => {
+                serialize_tagged(serializer, "message.new", payload.as_ref())
+            }
+            Self::MessagePending(payload) => {
+                serialize_tagged(serializer, "message.pending", payload.as_ref())
+            }
+            Self::MessageUndeleted(payload) => {
+                serialize_tagged(serializer, "message.undeleted", payload.as_ref())
+            }
+            Self::MessageUpdated(payload) => {
+                serialize_tagged(serializer, "message.updated", payload.as_ref())
+            }
+            Self::FlagUpdated(payload) => {
+                serialize_tagged(serializer, "flag.updated", payload.as_ref())
+            }
+            Self::MessageFlagged(payload) => {
+                serialize_tagged(serializer, "message.flagged", payload.as_ref())
+            }
+            Self::MessageUnblocked(payload) => {
+                serialize_tagged(serializer, "message.unblocked", payload.as_ref())
+            }
+            Self::UserBanned(payload) => {
+                serialize_tagged(serializer, "user.banned", payload.as_ref())
+            }
+            Self::UserFlagged(payload) => {
+                serialize_tagged(serializer, "user.flagged", payload.as_ref())
+            }
+            Self::UserMessagesDeleted(payload) => {
+                serialize_tagged(serializer, "user.messages.deleted", payload.as_ref())
+            }
+            Self::UserMuted(payload) => {
+                serialize_tagged(serializer, "user.muted", payload.as_ref())
+            }
+            Self::UserUnbanned(payload) => {
+                serialize_tagged(serializer, "user.unbanned", payload.as_ref())
+            }
+            Self::UserUnmuted(payload) => {
+                serialize_tagged(serializer, "user.unmuted", payload.as_ref())
+            }
+            Self::FeedsPollClosed(payload) => {
+                serialize_tagged(serializer, "feeds.poll.closed", payload)
+            }
+            Self::FeedsPollDeleted(payload) => {
+                serialize_tagged(serializer, "feeds.poll.deleted", payload)
+            }
+            Self::FeedsPollUpdated(payload) => {
+                serialize_tagged(serializer, "feeds.poll.updated", payload)
+            }
+            Self::FeedsPollVoteCasted(payload) => {
+                serialize_tagged(serializer, "feeds.poll.vote_casted", payload)
+            }
+            Self::FeedsPollVoteChanged(payload) => {
+                serialize_tagged(serializer, "feeds.poll.vote_changed", payload)
+            }
+            Self::FeedsPollVoteRemoved(payload) => {
+                serialize_tagged(serializer, "feeds.poll.vote_removed", payload)
+            }
+            Self::PollClosed(payload) => {
+                serialize_tagged(serializer, "poll.closed", payload)
+            }
+            Self::PollDeleted(payload) => {
+                serialize_tagged(serializer, "poll.deleted", payload)
+            }
+            Self::PollUpdated(payload) => {
+                serialize_tagged(serializer, "poll.updated", payload)
+            }
+            Self::PollVoteCasted(payload) => {
+                serialize_tagged(serializer, "poll.vote_casted", payload)
+            }
+            Self::PollVoteChanged(payload) => {
+                serialize_tagged(serializer, "poll.vote_changed", payload)
+            }
+            Self::PollVoteRemoved(payload) => {
+                serialize_tagged(serializer, "poll.vote_removed", payload)
+            }
+            Self::ReactionDeleted(payload) => {
+                serialize_tagged(serializer, "reaction.deleted", payload.as_ref())
+            }
+            Self::ReactionNew(payload) => {
+                serialize_tagged(serializer, "reaction.new", payload.as_ref())
+            }
+            Self::ReactionUpdated(payload) => {
+                serialize_tagged(serializer, "reaction.updated", payload.as_ref())
+            }
+            Self::NotificationReminderDue(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "notification.reminder_due",
+                    payload.as_ref(),
+                )
+            }
+            Self::ReminderCreated(payload) => {
+                serialize_tagged(serializer, "reminder.created", payload.as_ref())
+            }
+            Self::ReminderDeleted(payload) => {
+                serialize_tagged(serializer, "reminder.deleted", payload.as_ref())
+            }
+            Self::ReminderUpdated(payload) => {
+                serialize_tagged(serializer, "reminder.updated", payload.as_ref())
+            }
+            Self::NotificationThreadMessageNew(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "notification.thread_message_new",
+                    payload.as_ref(),
+                )
+            }
+            Self::ThreadUpdated(payload) => {
+                serialize_tagged(serializer, "thread.updated", payload.as_ref())
+            }
+            Self::UserGroupCreated(payload) => {
+                serialize_tagged(serializer, "user_group.created", payload.as_ref())
+            }
+            Self::UserGroupDeleted(payload) => {
+                serialize_tagged(serializer, "user_group.deleted", payload.as_ref())
+            }
+            Self::UserGroupMemberAdded(payload) => {
+                serialize_tagged(serializer, "user_group.member_added", payload.as_ref())
+            }
+            Self::UserGroupMemberRemoved(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "user_group.member_removed",
+                    payload.as_ref(),
+                )
+            }
+            Self::UserGroupUpdated(payload) => {
+                serialize_tagged(serializer, "user_group.updated", payload.as_ref())
+            }
+            Self::Custom(payload) => {
+                serde::Serialize::serialize(payload.as_ref(), serializer)
+            }
+            Self::UserDeactivated(payload) => {
+                serialize_tagged(serializer, "user.deactivated", payload.as_ref())
+            }
+            Self::UserDeleted(payload) => {
+                serialize_tagged(serializer, "user.deleted", payload.as_ref())
+            }
+            Self::UserReactivated(payload) => {
+                serialize_tagged(serializer, "user.reactivated", payload.as_ref())
+            }
+            Self::UserUnreadMessageReminder(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "user.unread_message_reminder",
+                    payload.as_ref(),
+                )
+            }
+            Self::UserUpdated(payload) => {
+                serialize_tagged(serializer, "user.updated", payload.as_ref())
+            }
+            Self::UserPresenceChanged(payload) => {
+                serialize_tagged(serializer, "user.presence.changed", payload)
             }
             Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
         }
@@ -171,6 +1153,16 @@ pub struct EventTypeInfo {
 /// Every event type the spec describes, in spec order.
 pub static EVENT_TYPES: &[EventTypeInfo] = &[
     EventTypeInfo {
+        event_type: "campaign.completed",
+        client_side: true,
+        description: "Sent as `campaign.completed`.",
+    },
+    EventTypeInfo {
+        event_type: "campaign.started",
+        client_side: true,
+        description: "Sent as `campaign.started`.",
+    },
+    EventTypeInfo {
         event_type: "channel.created",
         client_side: true,
         description: "A channel was created.",
@@ -181,9 +1173,59 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
         description: "A channel was deleted.",
     },
     EventTypeInfo {
+        event_type: "channel.frozen",
+        client_side: true,
+        description: "Sent as `channel.frozen`.",
+    },
+    EventTypeInfo {
         event_type: "channel.hidden",
         client_side: true,
         description: "A channel was hidden for a user.",
+    },
+    EventTypeInfo {
+        event_type: "channel.max_streak_changed",
+        client_side: true,
+        description: "Sent as `channel.max_streak_changed`.",
+    },
+    EventTypeInfo {
+        event_type: "channel.muted",
+        client_side: true,
+        description: "Sent as `channel.muted`.",
+    },
+    EventTypeInfo {
+        event_type: "channel.truncated",
+        client_side: true,
+        description: "Sent as `channel.truncated`.",
+    },
+    EventTypeInfo {
+        event_type: "channel.unfrozen",
+        client_side: true,
+        description: "Sent as `channel.unfrozen`.",
+    },
+    EventTypeInfo {
+        event_type: "channel.unmuted",
+        client_side: true,
+        description: "Sent as `channel.unmuted`.",
+    },
+    EventTypeInfo {
+        event_type: "channel.updated",
+        client_side: true,
+        description: "Sent as `channel.updated`.",
+    },
+    EventTypeInfo {
+        event_type: "channel.visible",
+        client_side: true,
+        description: "Sent as `channel.visible`.",
+    },
+    EventTypeInfo {
+        event_type: "channel_batch_update.completed",
+        client_side: true,
+        description: "Sent as `channel_batch_update.completed`.",
+    },
+    EventTypeInfo {
+        event_type: "channel_batch_update.started",
+        client_side: true,
+        description: "Sent as `channel_batch_update.started`.",
     },
     EventTypeInfo {
         event_type: "member.added",
@@ -201,13 +1243,308 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
         description: "A channel member was updated.",
     },
     EventTypeInfo {
+        event_type: "message.read",
+        client_side: true,
+        description: "A user marked a channel or thread as read.",
+    },
+    EventTypeInfo {
+        event_type: "notification.mark_unread",
+        client_side: true,
+        description: "Sent as `notification.mark_unread`.",
+    },
+    EventTypeInfo {
         event_type: "user.watching.start",
         client_side: true,
         description: "A user started watching a channel.",
     },
     EventTypeInfo {
-        event_type: "message.read",
+        event_type: "draft.deleted",
+        client_side: false,
+        description: "Sent as `draft.deleted`.",
+    },
+    EventTypeInfo {
+        event_type: "export.bulk_image_moderation.error",
         client_side: true,
-        description: "A user marked a channel or thread as read.",
+        description: "Sent as `export.bulk_image_moderation.error`.",
+    },
+    EventTypeInfo {
+        event_type: "export.bulk_image_moderation.success",
+        client_side: true,
+        description: "Sent as `export.bulk_image_moderation.success`.",
+    },
+    EventTypeInfo {
+        event_type: "export.channels.error",
+        client_side: true,
+        description: "Sent as `export.channels.error`.",
+    },
+    EventTypeInfo {
+        event_type: "export.channels.success",
+        client_side: true,
+        description: "Sent as `export.channels.success`.",
+    },
+    EventTypeInfo {
+        event_type: "export.moderation_logs.error",
+        client_side: true,
+        description: "Sent as `export.moderation_logs.error`.",
+    },
+    EventTypeInfo {
+        event_type: "export.moderation_logs.success",
+        client_side: true,
+        description: "Sent as `export.moderation_logs.success`.",
+    },
+    EventTypeInfo {
+        event_type: "export.review_queue.error",
+        client_side: true,
+        description: "Sent as `export.review_queue.error`.",
+    },
+    EventTypeInfo {
+        event_type: "export.review_queue.success",
+        client_side: true,
+        description: "Sent as `export.review_queue.success`.",
+    },
+    EventTypeInfo {
+        event_type: "export.users.error",
+        client_side: true,
+        description: "Sent as `export.users.error`.",
+    },
+    EventTypeInfo {
+        event_type: "export.users.success",
+        client_side: true,
+        description: "Sent as `export.users.success`.",
+    },
+    EventTypeInfo {
+        event_type: "message.deleted",
+        client_side: true,
+        description: "Sent as `message.deleted`.",
+    },
+    EventTypeInfo {
+        event_type: "message.new",
+        client_side: true,
+        description: "Sent as `message.new`.",
+    },
+    EventTypeInfo {
+        event_type: "message.pending",
+        client_side: true,
+        description: "Sent as `message.pending`.",
+    },
+    EventTypeInfo {
+        event_type: "message.undeleted",
+        client_side: true,
+        description: "Sent as `message.undeleted`.",
+    },
+    EventTypeInfo {
+        event_type: "message.updated",
+        client_side: true,
+        description: "Sent as `message.updated`.",
+    },
+    EventTypeInfo {
+        event_type: "flag.updated",
+        client_side: true,
+        description: "Sent as `flag.updated`.",
+    },
+    EventTypeInfo {
+        event_type: "message.flagged",
+        client_side: true,
+        description: "Sent as `message.flagged`.",
+    },
+    EventTypeInfo {
+        event_type: "message.unblocked",
+        client_side: true,
+        description: "Sent as `message.unblocked`.",
+    },
+    EventTypeInfo {
+        event_type: "user.banned",
+        client_side: true,
+        description: "Sent as `user.banned`.",
+    },
+    EventTypeInfo {
+        event_type: "user.flagged",
+        client_side: true,
+        description: "Sent as `user.flagged`.",
+    },
+    EventTypeInfo {
+        event_type: "user.messages.deleted",
+        client_side: true,
+        description: "Sent as `user.messages.deleted`.",
+    },
+    EventTypeInfo {
+        event_type: "user.muted",
+        client_side: true,
+        description: "Sent as `user.muted`.",
+    },
+    EventTypeInfo {
+        event_type: "user.unbanned",
+        client_side: true,
+        description: "Sent as `user.unbanned`.",
+    },
+    EventTypeInfo {
+        event_type: "user.unmuted",
+        client_side: true,
+        description: "Sent as `user.unmuted`.",
+    },
+    EventTypeInfo {
+        event_type: "feeds.poll.closed",
+        client_side: false,
+        description: "Sent as `feeds.poll.closed`.",
+    },
+    EventTypeInfo {
+        event_type: "feeds.poll.deleted",
+        client_side: false,
+        description: "Sent as `feeds.poll.deleted`.",
+    },
+    EventTypeInfo {
+        event_type: "feeds.poll.updated",
+        client_side: false,
+        description: "Sent as `feeds.poll.updated`.",
+    },
+    EventTypeInfo {
+        event_type: "feeds.poll.vote_casted",
+        client_side: false,
+        description: "Sent as `feeds.poll.vote_casted`.",
+    },
+    EventTypeInfo {
+        event_type: "feeds.poll.vote_changed",
+        client_side: false,
+        description: "Sent as `feeds.poll.vote_changed`.",
+    },
+    EventTypeInfo {
+        event_type: "feeds.poll.vote_removed",
+        client_side: false,
+        description: "Sent as `feeds.poll.vote_removed`.",
+    },
+    EventTypeInfo {
+        event_type: "poll.closed",
+        client_side: false,
+        description: "Sent as `poll.closed`.",
+    },
+    EventTypeInfo {
+        event_type: "poll.deleted",
+        client_side: false,
+        description: "Sent as `poll.deleted`.",
+    },
+    EventTypeInfo {
+        event_type: "poll.updated",
+        client_side: false,
+        description: "Sent as `poll.updated`.",
+    },
+    EventTypeInfo {
+        event_type: "poll.vote_casted",
+        client_side: false,
+        description: "Sent as `poll.vote_casted`.",
+    },
+    EventTypeInfo {
+        event_type: "poll.vote_changed",
+        client_side: false,
+        description: "Sent as `poll.vote_changed`.",
+    },
+    EventTypeInfo {
+        event_type: "poll.vote_removed",
+        client_side: false,
+        description: "Sent as `poll.vote_removed`.",
+    },
+    EventTypeInfo {
+        event_type: "reaction.deleted",
+        client_side: true,
+        description: "Sent as `reaction.deleted`.",
+    },
+    EventTypeInfo {
+        event_type: "reaction.new",
+        client_side: true,
+        description: "Sent as `reaction.new`.",
+    },
+    EventTypeInfo {
+        event_type: "reaction.updated",
+        client_side: true,
+        description: "Sent as `reaction.updated`.",
+    },
+    EventTypeInfo {
+        event_type: "notification.reminder_due",
+        client_side: true,
+        description: "Sent as `notification.reminder_due`.",
+    },
+    EventTypeInfo {
+        event_type: "reminder.created",
+        client_side: true,
+        description: "Sent as `reminder.created`.",
+    },
+    EventTypeInfo {
+        event_type: "reminder.deleted",
+        client_side: true,
+        description: "Sent as `reminder.deleted`.",
+    },
+    EventTypeInfo {
+        event_type: "reminder.updated",
+        client_side: true,
+        description: "Sent as `reminder.updated`.",
+    },
+    EventTypeInfo {
+        event_type: "notification.thread_message_new",
+        client_side: true,
+        description: "Sent as `notification.thread_message_new`.",
+    },
+    EventTypeInfo {
+        event_type: "thread.updated",
+        client_side: true,
+        description: "Sent as `thread.updated`.",
+    },
+    EventTypeInfo {
+        event_type: "user_group.created",
+        client_side: true,
+        description: "Sent as `user_group.created`.",
+    },
+    EventTypeInfo {
+        event_type: "user_group.deleted",
+        client_side: true,
+        description: "Sent as `user_group.deleted`.",
+    },
+    EventTypeInfo {
+        event_type: "user_group.member_added",
+        client_side: true,
+        description: "Sent as `user_group.member_added`.",
+    },
+    EventTypeInfo {
+        event_type: "user_group.member_removed",
+        client_side: true,
+        description: "Sent as `user_group.member_removed`.",
+    },
+    EventTypeInfo {
+        event_type: "user_group.updated",
+        client_side: true,
+        description: "Sent as `user_group.updated`.",
+    },
+    EventTypeInfo {
+        event_type: "*",
+        client_side: true,
+        description: "An app-defined event: any type this client does not know.",
+    },
+    EventTypeInfo {
+        event_type: "user.deactivated",
+        client_side: true,
+        description: "Sent as `user.deactivated`.",
+    },
+    EventTypeInfo {
+        event_type: "user.deleted",
+        client_side: true,
+        description: "Sent as `user.deleted`.",
+    },
+    EventTypeInfo {
+        event_type: "user.reactivated",
+        client_side: true,
+        description: "Sent as `user.reactivated`.",
+    },
+    EventTypeInfo {
+        event_type: "user.unread_message_reminder",
+        client_side: true,
+        description: "Sent as `user.unread_message_reminder`.",
+    },
+    EventTypeInfo {
+        event_type: "user.updated",
+        client_side: true,
+        description: "Sent as `user.updated`.",
+    },
+    EventTypeInfo {
+        event_type: "user.presence.changed",
+        client_side: false,
+        description: "Sent as `user.presence.changed`.",
     },
 ];

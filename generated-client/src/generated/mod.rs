@@ -15,11 +15,30 @@ pub mod models {
     //! Request, response and event payload types of every API area, and the query
     //! parameters of each operation.
 
+    pub use super::api::app::*;
+    pub use super::api::blocklists::*;
+    pub use super::api::campaigns::*;
     pub use super::api::channel_types::*;
     pub use super::api::channels::*;
+    pub use super::api::commands::*;
     pub use super::api::common::*;
+    pub use super::api::drafts::*;
     pub use super::api::exports::*;
+    pub use super::api::external_storage::*;
+    pub use super::api::imports::*;
+    pub use super::api::members::*;
     pub use super::api::messages::*;
+    pub use super::api::moderation::*;
+    pub use super::api::polls::*;
+    pub use super::api::push::*;
+    pub use super::api::reactions::*;
+    pub use super::api::reminders::*;
+    pub use super::api::retention::*;
+    pub use super::api::roles::*;
+    pub use super::api::segments::*;
+    pub use super::api::threads::*;
+    pub use super::api::uploads::*;
+    pub use super::api::user_groups::*;
     pub use super::api::users::*;
 }
 

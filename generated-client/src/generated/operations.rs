@@ -6,6 +6,253 @@
 
 use crate::{Method, OperationInfo, Permission};
 
+/// `GET /app`: Get App Settings.
+pub static GET_APP: OperationInfo = OperationInfo {
+    name: "GetApp",
+    summary: "Get App Settings",
+    method: Method::Get,
+    path: "/app",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `PATCH /app`: Update App Settings.
+pub static UPDATE_APP: OperationInfo = OperationInfo {
+    name: "UpdateApp",
+    summary: "Update App Settings",
+    method: Method::Patch,
+    path: "/app",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /rate_limits`: Get rate limits.
+pub static GET_RATE_LIMITS: OperationInfo = OperationInfo {
+    name: "GetRateLimits",
+    summary: "Get rate limits",
+    method: Method::Get,
+    path: "/rate_limits",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /stats/team_usage`: Query Team Usage Statistics.
+pub static QUERY_TEAM_USAGE_STATS: OperationInfo = OperationInfo {
+    name: "QueryTeamUsageStats",
+    summary: "Query Team Usage Statistics",
+    method: Method::Post,
+    path: "/stats/team_usage",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /og`: Get OG.
+pub static GET_OG: OperationInfo = OperationInfo {
+    name: "GetOG",
+    summary: "Get OG",
+    method: Method::Get,
+    path: "/og",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /blocklists`: List block lists.
+pub static LIST_BLOCK_LISTS: OperationInfo = OperationInfo {
+    name: "ListBlockLists",
+    summary: "List block lists",
+    method: Method::Get,
+    path: "/blocklists",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /blocklists`: Create block list.
+pub static CREATE_BLOCK_LIST: OperationInfo = OperationInfo {
+    name: "CreateBlockList",
+    summary: "Create block list",
+    method: Method::Post,
+    path: "/blocklists",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /blocklists/{id}/import`: Import block list items.
+pub static IMPORT_BLOCK_LIST: OperationInfo = OperationInfo {
+    name: "ImportBlockList",
+    summary: "Import block list items",
+    method: Method::Post,
+    path: "/blocklists/{id}/import",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /blocklists/{name}`: Delete block list.
+pub static DELETE_BLOCK_LIST: OperationInfo = OperationInfo {
+    name: "DeleteBlockList",
+    summary: "Delete block list",
+    method: Method::Delete,
+    path: "/blocklists/{name}",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /blocklists/{name}`: Get block list.
+pub static GET_BLOCK_LIST: OperationInfo = OperationInfo {
+    name: "GetBlockList",
+    summary: "Get block list",
+    method: Method::Get,
+    path: "/blocklists/{name}",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `PUT /blocklists/{name}`: Update block list.
+pub static UPDATE_BLOCK_LIST: OperationInfo = OperationInfo {
+    name: "UpdateBlockList",
+    summary: "Update block list",
+    method: Method::Put,
+    path: "/blocklists/{name}",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /campaigns`: Create campaign.
+pub static CREATE_CAMPAIGN: OperationInfo = OperationInfo {
+    name: "CreateCampaign",
+    summary: "Create campaign",
+    method: Method::Post,
+    path: "/campaigns",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /campaigns/query`: Query campaigns.
+pub static QUERY_CAMPAIGNS: OperationInfo = OperationInfo {
+    name: "QueryCampaigns",
+    summary: "Query campaigns",
+    method: Method::Post,
+    path: "/campaigns/query",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /campaigns/{id}`: Delete campaign.
+pub static DELETE_CAMPAIGN: OperationInfo = OperationInfo {
+    name: "DeleteCampaign",
+    summary: "Delete campaign",
+    method: Method::Delete,
+    path: "/campaigns/{id}",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /campaigns/{id}`: Get campaign.
+pub static GET_CAMPAIGN: OperationInfo = OperationInfo {
+    name: "GetCampaign",
+    summary: "Get campaign",
+    method: Method::Get,
+    path: "/campaigns/{id}",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `PUT /campaigns/{id}`: Update campaign.
+pub static UPDATE_CAMPAIGN: OperationInfo = OperationInfo {
+    name: "UpdateCampaign",
+    summary: "Update campaign",
+    method: Method::Put,
+    path: "/campaigns/{id}",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /campaigns/{id}/start`: Start/schedule campaign.
+pub static START_CAMPAIGN: OperationInfo = OperationInfo {
+    name: "StartCampaign",
+    summary: "Start/schedule campaign",
+    method: Method::Post,
+    path: "/campaigns/{id}/start",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /campaigns/{id}/stop`: Stop campaign.
+pub static STOP_CAMPAIGN: OperationInfo = OperationInfo {
+    name: "StopCampaign",
+    summary: "Stop campaign",
+    method: Method::Post,
+    path: "/campaigns/{id}/stop",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /channeltypes`: List channel types.
+pub static LIST_CHANNEL_TYPES: OperationInfo = OperationInfo {
+    name: "ListChannelTypes",
+    summary: "List channel types",
+    method: Method::Get,
+    path: "/channeltypes",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
 /// `POST /channeltypes`: Create channel type.
 pub static CREATE_CHANNEL_TYPE: OperationInfo = OperationInfo {
     name: "CreateChannelType",
@@ -25,19 +272,6 @@ pub static GET_CHANNEL_TYPE: OperationInfo = OperationInfo {
     summary: "Get channel type",
     method: Method::Get,
     path: "/channeltypes/{name}",
-    success_status: 200,
-    server_side_only: true,
-    events: &[],
-    permissions: &[],
-    deprecated: false,
-};
-
-/// `GET /channeltypes`: List channel types.
-pub static LIST_CHANNEL_TYPES: OperationInfo = OperationInfo {
-    name: "ListChannelTypes",
-    summary: "List channel types",
-    method: Method::Get,
-    path: "/channeltypes",
     success_status: 200,
     server_side_only: true,
     events: &[],
@@ -71,6 +305,32 @@ pub static DELETE_CHANNEL_TYPE: OperationInfo = OperationInfo {
     deprecated: false,
 };
 
+/// `POST /channels`: Query channels.
+pub static QUERY_CHANNELS: OperationInfo = OperationInfo {
+    name: "QueryChannels",
+    summary: "Query channels",
+    method: Method::Post,
+    path: "/channels",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /channels/grouped`: Grouped query channels.
+pub static GROUPED_QUERY_CHANNELS: OperationInfo = OperationInfo {
+    name: "GroupedQueryChannels",
+    summary: "Grouped query channels",
+    method: Method::Post,
+    path: "/channels/grouped",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
 /// `POST /channels/{type}/{id}/query`: Get or create channel.
 pub static GET_OR_CREATE_CHANNEL: OperationInfo = OperationInfo {
     name: "GetOrCreateChannel",
@@ -90,29 +350,67 @@ pub static GET_OR_CREATE_CHANNEL: OperationInfo = OperationInfo {
     deprecated: false,
 };
 
-/// `POST /channels/{type}/{id}/hide`: Hide channel.
-pub static HIDE_CHANNEL: OperationInfo = OperationInfo {
-    name: "HideChannel",
-    summary: "Hide channel",
+/// `POST /channels/{type}/query`: Get or create channel.
+pub static GET_OR_CREATE_DISTINCT_CHANNEL: OperationInfo = OperationInfo {
+    name: "GetOrCreateDistinctChannel",
+    summary: "Get or create channel",
     method: Method::Post,
-    path: "/channels/{type}/{id}/hide",
+    path: "/channels/{type}/query",
     success_status: 201,
     server_side_only: false,
-    events: &["channel.hidden"],
+    events: &[
+        "channel.created",
+        "member.added",
+        "member.removed",
+        "member.updated",
+        "user.watching.start",
+    ],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /channels/{type}/{id}`: Get channel.
+pub static GET_CHANNEL: OperationInfo = OperationInfo {
+    name: "GetChannel",
+    summary: "Get channel",
+    method: Method::Get,
+    path: "/channels/{type}/{id}",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
     permissions: &[Permission::ReadChannel],
     deprecated: false,
 };
 
-/// `POST /channels/read`: Mark channels as read.
-pub static MARK_CHANNELS_READ: OperationInfo = OperationInfo {
-    name: "MarkChannelsRead",
-    summary: "Mark channels as read",
+/// `POST /channels/{type}/{id}`: Update channel.
+pub static UPDATE_CHANNEL: OperationInfo = OperationInfo {
+    name: "UpdateChannel",
+    summary: "Update channel",
     method: Method::Post,
-    path: "/channels/read",
+    path: "/channels/{type}/{id}",
     success_status: 201,
     server_side_only: false,
-    events: &["message.read"],
-    permissions: &[],
+    events: &[
+        "channel.updated",
+        "member.added",
+        "member.removed",
+        "member.updated",
+        "message.new",
+    ],
+    permissions: &[Permission::UpdateChannel],
+    deprecated: false,
+};
+
+/// `PATCH /channels/{type}/{id}`: Partially update channel.
+pub static UPDATE_CHANNEL_PARTIAL: OperationInfo = OperationInfo {
+    name: "UpdateChannelPartial",
+    summary: "Partially update channel",
+    method: Method::Patch,
+    path: "/channels/{type}/{id}",
+    success_status: 200,
+    server_side_only: false,
+    events: &["channel.updated"],
+    permissions: &[Permission::UpdateChannel],
     deprecated: false,
 };
 
@@ -142,6 +440,262 @@ pub static DELETE_CHANNELS: OperationInfo = OperationInfo {
     deprecated: false,
 };
 
+/// `PUT /channels/batch`: Update channels in batch.
+pub static CHANNEL_BATCH_UPDATE: OperationInfo = OperationInfo {
+    name: "ChannelBatchUpdate",
+    summary: "Update channels in batch",
+    method: Method::Put,
+    path: "/channels/batch",
+    success_status: 201,
+    server_side_only: true,
+    events: &[
+        "channel.frozen",
+        "channel.hidden",
+        "channel.unfrozen",
+        "channel.updated",
+        "channel.visible",
+        "member.added",
+        "member.removed",
+        "member.updated",
+    ],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /channels/{type}/{id}/hide`: Hide channel.
+pub static HIDE_CHANNEL: OperationInfo = OperationInfo {
+    name: "HideChannel",
+    summary: "Hide channel",
+    method: Method::Post,
+    path: "/channels/{type}/{id}/hide",
+    success_status: 201,
+    server_side_only: false,
+    events: &["channel.hidden"],
+    permissions: &[Permission::ReadChannel],
+    deprecated: false,
+};
+
+/// `POST /channels/{type}/{id}/show`: Show channel.
+pub static SHOW_CHANNEL: OperationInfo = OperationInfo {
+    name: "ShowChannel",
+    summary: "Show channel",
+    method: Method::Post,
+    path: "/channels/{type}/{id}/show",
+    success_status: 201,
+    server_side_only: false,
+    events: &["channel.visible"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /channels/{type}/{id}/truncate`: Truncate channel.
+pub static TRUNCATE_CHANNEL: OperationInfo = OperationInfo {
+    name: "TruncateChannel",
+    summary: "Truncate channel",
+    method: Method::Post,
+    path: "/channels/{type}/{id}/truncate",
+    success_status: 201,
+    server_side_only: false,
+    events: &["channel.truncated"],
+    permissions: &[Permission::TruncateChannel],
+    deprecated: false,
+};
+
+/// `POST /channels/{type}/{id}/event`: Send event.
+pub static SEND_EVENT: OperationInfo = OperationInfo {
+    name: "SendEvent",
+    summary: "Send event",
+    method: Method::Post,
+    path: "/channels/{type}/{id}/event",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /channels/{type}/{id}/read`: Mark read.
+pub static MARK_READ: OperationInfo = OperationInfo {
+    name: "MarkRead",
+    summary: "Mark read",
+    method: Method::Post,
+    path: "/channels/{type}/{id}/read",
+    success_status: 201,
+    server_side_only: false,
+    events: &["message.read"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /channels/read`: Mark channels as read.
+pub static MARK_CHANNELS_READ: OperationInfo = OperationInfo {
+    name: "MarkChannelsRead",
+    summary: "Mark channels as read",
+    method: Method::Post,
+    path: "/channels/read",
+    success_status: 201,
+    server_side_only: false,
+    events: &["message.read"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /channels/{type}/{id}/unread`: Mark unread.
+pub static MARK_UNREAD: OperationInfo = OperationInfo {
+    name: "MarkUnread",
+    summary: "Mark unread",
+    method: Method::Post,
+    path: "/channels/{type}/{id}/unread",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /channels/delivered`: Mark channel message delivery status.
+pub static MARK_DELIVERED: OperationInfo = OperationInfo {
+    name: "MarkDelivered",
+    summary: "Mark channel message delivery status",
+    method: Method::Post,
+    path: "/channels/delivered",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /unread`: Unread counts.
+pub static UNREAD_COUNTS: OperationInfo = OperationInfo {
+    name: "UnreadCounts",
+    summary: "Unread counts",
+    method: Method::Get,
+    path: "/unread",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /unread_batch`: Batch unread counts.
+pub static UNREAD_COUNTS_BATCH: OperationInfo = OperationInfo {
+    name: "UnreadCountsBatch",
+    summary: "Batch unread counts",
+    method: Method::Post,
+    path: "/unread_batch",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /commands`: List commands.
+pub static LIST_COMMANDS: OperationInfo = OperationInfo {
+    name: "ListCommands",
+    summary: "List commands",
+    method: Method::Get,
+    path: "/commands",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /commands`: Create command.
+pub static CREATE_COMMAND: OperationInfo = OperationInfo {
+    name: "CreateCommand",
+    summary: "Create command",
+    method: Method::Post,
+    path: "/commands",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /commands/{name}`: Get command.
+pub static GET_COMMAND: OperationInfo = OperationInfo {
+    name: "GetCommand",
+    summary: "Get command",
+    method: Method::Get,
+    path: "/commands/{name}",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `PUT /commands/{name}`: Update command.
+pub static UPDATE_COMMAND: OperationInfo = OperationInfo {
+    name: "UpdateCommand",
+    summary: "Update command",
+    method: Method::Put,
+    path: "/commands/{name}",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /commands/{name}`: Delete command.
+pub static DELETE_COMMAND: OperationInfo = OperationInfo {
+    name: "DeleteCommand",
+    summary: "Delete command",
+    method: Method::Delete,
+    path: "/commands/{name}",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /channels/{type}/{id}/draft`: Get draft.
+pub static GET_DRAFT: OperationInfo = OperationInfo {
+    name: "GetDraft",
+    summary: "Get draft",
+    method: Method::Get,
+    path: "/channels/{type}/{id}/draft",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /channels/{type}/{id}/draft`: Delete draft.
+pub static DELETE_DRAFT: OperationInfo = OperationInfo {
+    name: "DeleteDraft",
+    summary: "Delete draft",
+    method: Method::Delete,
+    path: "/channels/{type}/{id}/draft",
+    success_status: 200,
+    server_side_only: false,
+    events: &["draft.deleted"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /drafts/query`: Query draft messages.
+pub static QUERY_DRAFTS: OperationInfo = OperationInfo {
+    name: "QueryDrafts",
+    summary: "Query draft messages",
+    method: Method::Post,
+    path: "/drafts/query",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
 /// `POST /export_channels`: Export channels.
 pub static EXPORT_CHANNELS: OperationInfo = OperationInfo {
     name: "ExportChannels",
@@ -168,20 +722,1944 @@ pub static GET_EXPORT_CHANNELS_STATUS: OperationInfo = OperationInfo {
     deprecated: true,
 };
 
+/// `POST /export/users`: Export users.
+pub static EXPORT_USERS: OperationInfo = OperationInfo {
+    name: "ExportUsers",
+    summary: "Export users",
+    method: Method::Post,
+    path: "/export/users",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /users/{user_id}/export`: Export user.
+pub static EXPORT_USER: OperationInfo = OperationInfo {
+    name: "ExportUser",
+    summary: "Export user",
+    method: Method::Get,
+    path: "/users/{user_id}/export",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /tasks/{id}`: Get status of a task.
+pub static GET_TASK: OperationInfo = OperationInfo {
+    name: "GetTask",
+    summary: "Get status of a task",
+    method: Method::Get,
+    path: "/tasks/{id}",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /external_storage`: List external storage.
+pub static LIST_EXTERNAL_STORAGE: OperationInfo = OperationInfo {
+    name: "ListExternalStorage",
+    summary: "List external storage",
+    method: Method::Get,
+    path: "/external_storage",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /external_storage`: Create external storage.
+pub static CREATE_EXTERNAL_STORAGE: OperationInfo = OperationInfo {
+    name: "CreateExternalStorage",
+    summary: "Create external storage",
+    method: Method::Post,
+    path: "/external_storage",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `PUT /external_storage/{name}`: Update External Storage.
+pub static UPDATE_EXTERNAL_STORAGE: OperationInfo = OperationInfo {
+    name: "UpdateExternalStorage",
+    summary: "Update External Storage",
+    method: Method::Put,
+    path: "/external_storage/{name}",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /external_storage/{name}`: Delete external storage.
+pub static DELETE_EXTERNAL_STORAGE: OperationInfo = OperationInfo {
+    name: "DeleteExternalStorage",
+    summary: "Delete external storage",
+    method: Method::Delete,
+    path: "/external_storage/{name}",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /external_storage/{name}/check`: Check External Storage.
+pub static CHECK_EXTERNAL_STORAGE: OperationInfo = OperationInfo {
+    name: "CheckExternalStorage",
+    summary: "Check External Storage",
+    method: Method::Get,
+    path: "/external_storage/{name}/check",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /import_urls`: Create import URL.
+pub static CREATE_IMPORT_URL: OperationInfo = OperationInfo {
+    name: "CreateImportURL",
+    summary: "Create import URL",
+    method: Method::Post,
+    path: "/import_urls",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /imports`: Get import.
+pub static LIST_IMPORTS: OperationInfo = OperationInfo {
+    name: "ListImports",
+    summary: "Get import",
+    method: Method::Get,
+    path: "/imports",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /imports`: Create import.
+pub static CREATE_IMPORT: OperationInfo = OperationInfo {
+    name: "CreateImport",
+    summary: "Create import",
+    method: Method::Post,
+    path: "/imports",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /imports/{id}`: Get import.
+pub static GET_IMPORT: OperationInfo = OperationInfo {
+    name: "GetImport",
+    summary: "Get import",
+    method: Method::Get,
+    path: "/imports/{id}",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /imports/v2`: List import v2 tasks.
+pub static LIST_IMPORT_V2_TASKS: OperationInfo = OperationInfo {
+    name: "ListImportV2Tasks",
+    summary: "List import v2 tasks",
+    method: Method::Get,
+    path: "/imports/v2",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /imports/v2`: Create import v2 task.
+pub static CREATE_IMPORT_V2_TASK: OperationInfo = OperationInfo {
+    name: "CreateImportV2Task",
+    summary: "Create import v2 task",
+    method: Method::Post,
+    path: "/imports/v2",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /imports/v2/{id}`: Get import v2 task.
+pub static GET_IMPORT_V2_TASK: OperationInfo = OperationInfo {
+    name: "GetImportV2Task",
+    summary: "Get import v2 task",
+    method: Method::Get,
+    path: "/imports/v2/{id}",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /imports/v2/{id}`: Delete import v2 task.
+pub static DELETE_IMPORT_V2_TASK: OperationInfo = OperationInfo {
+    name: "DeleteImportV2Task",
+    summary: "Delete import v2 task",
+    method: Method::Delete,
+    path: "/imports/v2/{id}",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /imports/v2/{id}/cancel`: Cancel import v2 task.
+pub static CANCEL_IMPORT_V2_TASK: OperationInfo = OperationInfo {
+    name: "CancelImportV2Task",
+    summary: "Cancel import v2 task",
+    method: Method::Post,
+    path: "/imports/v2/{id}/cancel",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /imports/v2/external-storage`: Get external storage.
+pub static GET_IMPORTER_EXTERNAL_STORAGE: OperationInfo = OperationInfo {
+    name: "GetImporterExternalStorage",
+    summary: "Get external storage",
+    method: Method::Get,
+    path: "/imports/v2/external-storage",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `PUT /imports/v2/external-storage`: Upsert external storage.
+pub static UPSERT_IMPORTER_EXTERNAL_STORAGE: OperationInfo = OperationInfo {
+    name: "UpsertImporterExternalStorage",
+    summary: "Upsert external storage",
+    method: Method::Put,
+    path: "/imports/v2/external-storage",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /imports/v2/external-storage`: Delete external storage.
+pub static DELETE_IMPORTER_EXTERNAL_STORAGE: OperationInfo = OperationInfo {
+    name: "DeleteImporterExternalStorage",
+    summary: "Delete external storage",
+    method: Method::Delete,
+    path: "/imports/v2/external-storage",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /imports/v2/external-storage/validate`: Validate external storage.
+pub static VALIDATE_IMPORTER_EXTERNAL_STORAGE: OperationInfo = OperationInfo {
+    name: "ValidateImporterExternalStorage",
+    summary: "Validate external storage",
+    method: Method::Post,
+    path: "/imports/v2/external-storage/validate",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /members`: Query members.
+pub static QUERY_MEMBERS: OperationInfo = OperationInfo {
+    name: "QueryMembers",
+    summary: "Query members",
+    method: Method::Get,
+    path: "/members",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[Permission::ReadChannelMembers],
+    deprecated: false,
+};
+
+/// `PATCH /channels/{type}/{id}/member`: Partially channel member update.
+pub static UPDATE_MEMBER_PARTIAL: OperationInfo = OperationInfo {
+    name: "UpdateMemberPartial",
+    summary: "Partially channel member update",
+    method: Method::Patch,
+    path: "/channels/{type}/{id}/member",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /channels/{type}/{id}/message`: Send new message.
+pub static SEND_MESSAGE: OperationInfo = OperationInfo {
+    name: "SendMessage",
+    summary: "Send new message",
+    method: Method::Post,
+    path: "/channels/{type}/{id}/message",
+    success_status: 201,
+    server_side_only: false,
+    events: &["channel.visible", "message.new", "message.updated"],
+    permissions: &[Permission::CreateMessage],
+    deprecated: false,
+};
+
+/// `GET /messages/{id}`: Get message.
+pub static GET_MESSAGE: OperationInfo = OperationInfo {
+    name: "GetMessage",
+    summary: "Get message",
+    method: Method::Get,
+    path: "/messages/{id}",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /channels/{type}/{id}/messages`: Get many messages.
+pub static GET_MANY_MESSAGES: OperationInfo = OperationInfo {
+    name: "GetManyMessages",
+    summary: "Get many messages",
+    method: Method::Get,
+    path: "/channels/{type}/{id}/messages",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /messages/{id}`: Update message.
+pub static UPDATE_MESSAGE: OperationInfo = OperationInfo {
+    name: "UpdateMessage",
+    summary: "Update message",
+    method: Method::Post,
+    path: "/messages/{id}",
+    success_status: 201,
+    server_side_only: false,
+    events: &["message.updated"],
+    permissions: &[Permission::UpdateMessage],
+    deprecated: false,
+};
+
+/// `PUT /messages/{id}`: Partially message update.
+pub static UPDATE_MESSAGE_PARTIAL: OperationInfo = OperationInfo {
+    name: "UpdateMessagePartial",
+    summary: "Partially message update",
+    method: Method::Put,
+    path: "/messages/{id}",
+    success_status: 201,
+    server_side_only: false,
+    events: &["message.updated"],
+    permissions: &[Permission::UpdateMessage],
+    deprecated: false,
+};
+
+/// `DELETE /messages/{id}`: Delete message.
+pub static DELETE_MESSAGE: OperationInfo = OperationInfo {
+    name: "DeleteMessage",
+    summary: "Delete message",
+    method: Method::Delete,
+    path: "/messages/{id}",
+    success_status: 200,
+    server_side_only: false,
+    events: &["message.deleted"],
+    permissions: &[Permission::DeleteMessage],
+    deprecated: false,
+};
+
+/// `POST /messages/{id}/undelete`: Undelete message.
+pub static UNDELETE_MESSAGE: OperationInfo = OperationInfo {
+    name: "UndeleteMessage",
+    summary: "Undelete message",
+    method: Method::Post,
+    path: "/messages/{id}/undelete",
+    success_status: 201,
+    server_side_only: true,
+    events: &["message.undeleted"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /messages/{id}/action`: Run message command action.
+pub static RUN_MESSAGE_ACTION: OperationInfo = OperationInfo {
+    name: "RunMessageAction",
+    summary: "Run message command action",
+    method: Method::Post,
+    path: "/messages/{id}/action",
+    success_status: 201,
+    server_side_only: false,
+    events: &["message.new"],
+    permissions: &[Permission::RunMessageAction],
+    deprecated: false,
+};
+
+/// `POST /messages/{id}/commit`: Commit message.
+pub static COMMIT_MESSAGE: OperationInfo = OperationInfo {
+    name: "CommitMessage",
+    summary: "Commit message",
+    method: Method::Post,
+    path: "/messages/{id}/commit",
+    success_status: 201,
+    server_side_only: true,
+    events: &["message.new", "message.updated"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `PATCH /messages/{id}/ephemeral`: Ephemeral message update.
+pub static EPHEMERAL_MESSAGE_UPDATE: OperationInfo = OperationInfo {
+    name: "EphemeralMessageUpdate",
+    summary: "Ephemeral message update",
+    method: Method::Patch,
+    path: "/messages/{id}/ephemeral",
+    success_status: 200,
+    server_side_only: true,
+    events: &["message.updated"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /messages/{id}/translate`: Translate message.
+pub static TRANSLATE_MESSAGE: OperationInfo = OperationInfo {
+    name: "TranslateMessage",
+    summary: "Translate message",
+    method: Method::Post,
+    path: "/messages/{id}/translate",
+    success_status: 201,
+    server_side_only: false,
+    events: &["message.updated"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /messages/{parent_id}/replies`: Get replies.
+pub static GET_REPLIES: OperationInfo = OperationInfo {
+    name: "GetReplies",
+    summary: "Get replies",
+    method: Method::Get,
+    path: "/messages/{parent_id}/replies",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /messages/history`: Query message history.
+pub static QUERY_MESSAGE_HISTORY: OperationInfo = OperationInfo {
+    name: "QueryMessageHistory",
+    summary: "Query message history",
+    method: Method::Post,
+    path: "/messages/history",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /search`: Search messages.
+pub static SEARCH: OperationInfo = OperationInfo {
+    name: "Search",
+    summary: "Search messages",
+    method: Method::Get,
+    path: "/search",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /moderation/ban`: Ban user.
+pub static BAN: OperationInfo = OperationInfo {
+    name: "Ban",
+    summary: "Ban user",
+    method: Method::Post,
+    path: "/moderation/ban",
+    success_status: 201,
+    server_side_only: false,
+    events: &["user.banned", "user.messages.deleted"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /moderation/ban`: Unban user.
+pub static UNBAN: OperationInfo = OperationInfo {
+    name: "Unban",
+    summary: "Unban user",
+    method: Method::Delete,
+    path: "/moderation/ban",
+    success_status: 200,
+    server_side_only: false,
+    events: &["user.unbanned"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /query_banned_users`: Query Banned Users.
+pub static QUERY_BANNED_USERS: OperationInfo = OperationInfo {
+    name: "QueryBannedUsers",
+    summary: "Query Banned Users",
+    method: Method::Get,
+    path: "/query_banned_users",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /query_future_channel_bans`: Query Future Channel Bans.
+pub static QUERY_FUTURE_CHANNEL_BANS: OperationInfo = OperationInfo {
+    name: "QueryFutureChannelBans",
+    summary: "Query Future Channel Bans",
+    method: Method::Get,
+    path: "/query_future_channel_bans",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /moderation/flag`: Flag.
+pub static FLAG: OperationInfo = OperationInfo {
+    name: "Flag",
+    summary: "Flag",
+    method: Method::Post,
+    path: "/moderation/flag",
+    success_status: 201,
+    server_side_only: false,
+    events: &["message.flagged", "user.flagged"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /moderation/flags/message`: Query Message Flags.
+pub static QUERY_MESSAGE_FLAGS: OperationInfo = OperationInfo {
+    name: "QueryMessageFlags",
+    summary: "Query Message Flags",
+    method: Method::Get,
+    path: "/moderation/flags/message",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[Permission::ReadMessageFlags],
+    deprecated: false,
+};
+
+/// `POST /moderation/mute`: Mute user.
+pub static MUTE_USER: OperationInfo = OperationInfo {
+    name: "MuteUser",
+    summary: "Mute user",
+    method: Method::Post,
+    path: "/moderation/mute",
+    success_status: 201,
+    server_side_only: false,
+    events: &["user.muted", "user.unmuted"],
+    permissions: &[Permission::MuteUser],
+    deprecated: false,
+};
+
+/// `POST /moderation/unmute`: Unmute user.
+pub static UNMUTE_USER: OperationInfo = OperationInfo {
+    name: "UnmuteUser",
+    summary: "Unmute user",
+    method: Method::Post,
+    path: "/moderation/unmute",
+    success_status: 201,
+    server_side_only: false,
+    events: &["user.unmuted"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /moderation/mute/channel`: Mute channel.
+pub static MUTE_CHANNEL: OperationInfo = OperationInfo {
+    name: "MuteChannel",
+    summary: "Mute channel",
+    method: Method::Post,
+    path: "/moderation/mute/channel",
+    success_status: 201,
+    server_side_only: false,
+    events: &["channel.muted"],
+    permissions: &[Permission::MuteChannel],
+    deprecated: false,
+};
+
+/// `POST /moderation/unmute/channel`: Unmute channel.
+pub static UNMUTE_CHANNEL: OperationInfo = OperationInfo {
+    name: "UnmuteChannel",
+    summary: "Unmute channel",
+    method: Method::Post,
+    path: "/moderation/unmute/channel",
+    success_status: 201,
+    server_side_only: false,
+    events: &["channel.unmuted"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /polls`: Create poll.
+pub static CREATE_POLL: OperationInfo = OperationInfo {
+    name: "CreatePoll",
+    summary: "Create poll",
+    method: Method::Post,
+    path: "/polls",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /polls/{poll_id}`: Get poll.
+pub static GET_POLL: OperationInfo = OperationInfo {
+    name: "GetPoll",
+    summary: "Get poll",
+    method: Method::Get,
+    path: "/polls/{poll_id}",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `PUT /polls`: Update poll.
+pub static UPDATE_POLL: OperationInfo = OperationInfo {
+    name: "UpdatePoll",
+    summary: "Update poll",
+    method: Method::Put,
+    path: "/polls",
+    success_status: 201,
+    server_side_only: false,
+    events: &["feeds.poll.closed", "feeds.poll.updated", "poll.closed", "poll.updated"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `PATCH /polls/{poll_id}`: Partial update poll.
+pub static UPDATE_POLL_PARTIAL: OperationInfo = OperationInfo {
+    name: "UpdatePollPartial",
+    summary: "Partial update poll",
+    method: Method::Patch,
+    path: "/polls/{poll_id}",
+    success_status: 200,
+    server_side_only: false,
+    events: &["feeds.poll.closed", "feeds.poll.updated", "poll.closed", "poll.updated"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /polls/{poll_id}`: Delete poll.
+pub static DELETE_POLL: OperationInfo = OperationInfo {
+    name: "DeletePoll",
+    summary: "Delete poll",
+    method: Method::Delete,
+    path: "/polls/{poll_id}",
+    success_status: 200,
+    server_side_only: false,
+    events: &["feeds.poll.deleted", "poll.deleted"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /polls/query`: Query polls.
+pub static QUERY_POLLS: OperationInfo = OperationInfo {
+    name: "QueryPolls",
+    summary: "Query polls",
+    method: Method::Post,
+    path: "/polls/query",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /polls/{poll_id}/options`: Create poll option.
+pub static CREATE_POLL_OPTION: OperationInfo = OperationInfo {
+    name: "CreatePollOption",
+    summary: "Create poll option",
+    method: Method::Post,
+    path: "/polls/{poll_id}/options",
+    success_status: 201,
+    server_side_only: false,
+    events: &["feeds.poll.updated", "poll.updated"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /polls/{poll_id}/options/{option_id}`: Get poll option.
+pub static GET_POLL_OPTION: OperationInfo = OperationInfo {
+    name: "GetPollOption",
+    summary: "Get poll option",
+    method: Method::Get,
+    path: "/polls/{poll_id}/options/{option_id}",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `PUT /polls/{poll_id}/options`: Update poll option.
+pub static UPDATE_POLL_OPTION: OperationInfo = OperationInfo {
+    name: "UpdatePollOption",
+    summary: "Update poll option",
+    method: Method::Put,
+    path: "/polls/{poll_id}/options",
+    success_status: 201,
+    server_side_only: false,
+    events: &["feeds.poll.updated", "poll.updated"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /polls/{poll_id}/options/{option_id}`: Delete poll option.
+pub static DELETE_POLL_OPTION: OperationInfo = OperationInfo {
+    name: "DeletePollOption",
+    summary: "Delete poll option",
+    method: Method::Delete,
+    path: "/polls/{poll_id}/options/{option_id}",
+    success_status: 200,
+    server_side_only: false,
+    events: &["feeds.poll.updated", "poll.updated"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /messages/{message_id}/polls/{poll_id}/vote`: Cast vote.
+pub static CAST_POLL_VOTE: OperationInfo = OperationInfo {
+    name: "CastPollVote",
+    summary: "Cast vote",
+    method: Method::Post,
+    path: "/messages/{message_id}/polls/{poll_id}/vote",
+    success_status: 201,
+    server_side_only: false,
+    events: &[
+        "feeds.poll.vote_casted",
+        "feeds.poll.vote_changed",
+        "feeds.poll.vote_removed",
+        "poll.vote_casted",
+        "poll.vote_changed",
+        "poll.vote_removed",
+    ],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /messages/{message_id}/polls/{poll_id}/vote/{vote_id}`: Delete vote.
+pub static DELETE_POLL_VOTE: OperationInfo = OperationInfo {
+    name: "DeletePollVote",
+    summary: "Delete vote",
+    method: Method::Delete,
+    path: "/messages/{message_id}/polls/{poll_id}/vote/{vote_id}",
+    success_status: 200,
+    server_side_only: false,
+    events: &["feeds.poll.vote_removed", "poll.vote_removed"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /polls/{poll_id}/votes`: Query votes.
+pub static QUERY_POLL_VOTES: OperationInfo = OperationInfo {
+    name: "QueryPollVotes",
+    summary: "Query votes",
+    method: Method::Post,
+    path: "/polls/{poll_id}/votes",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /devices`: List devices.
+pub static LIST_DEVICES: OperationInfo = OperationInfo {
+    name: "ListDevices",
+    summary: "List devices",
+    method: Method::Get,
+    path: "/devices",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /devices`: Create device.
+pub static CREATE_DEVICE: OperationInfo = OperationInfo {
+    name: "CreateDevice",
+    summary: "Create device",
+    method: Method::Post,
+    path: "/devices",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /devices`: Delete device.
+pub static DELETE_DEVICE: OperationInfo = OperationInfo {
+    name: "DeleteDevice",
+    summary: "Delete device",
+    method: Method::Delete,
+    path: "/devices",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /push_preferences`: Push notification preferences.
+pub static UPDATE_PUSH_NOTIFICATION_PREFERENCES: OperationInfo = OperationInfo {
+    name: "UpdatePushNotificationPreferences",
+    summary: "Push notification preferences",
+    method: Method::Post,
+    path: "/push_preferences",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /push_providers`: List push providers.
+pub static LIST_PUSH_PROVIDERS: OperationInfo = OperationInfo {
+    name: "ListPushProviders",
+    summary: "List push providers",
+    method: Method::Get,
+    path: "/push_providers",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /push_providers`: Upsert a push provider.
+pub static UPSERT_PUSH_PROVIDER: OperationInfo = OperationInfo {
+    name: "UpsertPushProvider",
+    summary: "Upsert a push provider",
+    method: Method::Post,
+    path: "/push_providers",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /push_providers/{type}/{name}`: Delete a push provider.
+pub static DELETE_PUSH_PROVIDER: OperationInfo = OperationInfo {
+    name: "DeletePushProvider",
+    summary: "Delete a push provider",
+    method: Method::Delete,
+    path: "/push_providers/{type}/{name}",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /push_templates`: Get push notification templates.
+pub static GET_PUSH_TEMPLATES: OperationInfo = OperationInfo {
+    name: "GetPushTemplates",
+    summary: "Get push notification templates",
+    method: Method::Get,
+    path: "/push_templates",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /push_templates`: Upsert a push notification template.
+pub static UPSERT_PUSH_TEMPLATE: OperationInfo = OperationInfo {
+    name: "UpsertPushTemplate",
+    summary: "Upsert a push notification template",
+    method: Method::Post,
+    path: "/push_templates",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /check_push`: Check push.
+pub static CHECK_PUSH: OperationInfo = OperationInfo {
+    name: "CheckPush",
+    summary: "Check push",
+    method: Method::Post,
+    path: "/check_push",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /check_sns`: Check SNS.
+pub static CHECK_SNS: OperationInfo = OperationInfo {
+    name: "CheckSNS",
+    summary: "Check SNS",
+    method: Method::Post,
+    path: "/check_sns",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /check_sqs`: Check SQS.
+pub static CHECK_SQS: OperationInfo = OperationInfo {
+    name: "CheckSQS",
+    summary: "Check SQS",
+    method: Method::Post,
+    path: "/check_sqs",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /messages/{id}/reaction`: Send reaction.
+pub static SEND_REACTION: OperationInfo = OperationInfo {
+    name: "SendReaction",
+    summary: "Send reaction",
+    method: Method::Post,
+    path: "/messages/{id}/reaction",
+    success_status: 201,
+    server_side_only: false,
+    events: &["reaction.new", "reaction.updated"],
+    permissions: &[Permission::CreateReaction],
+    deprecated: false,
+};
+
+/// `DELETE /messages/{id}/reaction/{type}`: Delete reaction.
+pub static DELETE_REACTION: OperationInfo = OperationInfo {
+    name: "DeleteReaction",
+    summary: "Delete reaction",
+    method: Method::Delete,
+    path: "/messages/{id}/reaction/{type}",
+    success_status: 200,
+    server_side_only: false,
+    events: &["reaction.deleted"],
+    permissions: &[Permission::DeleteReaction],
+    deprecated: false,
+};
+
+/// `GET /messages/{id}/reactions`: Get reactions.
+pub static GET_REACTIONS: OperationInfo = OperationInfo {
+    name: "GetReactions",
+    summary: "Get reactions",
+    method: Method::Get,
+    path: "/messages/{id}/reactions",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /messages/{id}/reactions`: null.
+pub static QUERY_REACTIONS: OperationInfo = OperationInfo {
+    name: "QueryReactions",
+    summary: "null",
+    method: Method::Post,
+    path: "/messages/{id}/reactions",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /messages/{message_id}/reminders`: Create reminder.
+pub static CREATE_REMINDER: OperationInfo = OperationInfo {
+    name: "CreateReminder",
+    summary: "Create reminder",
+    method: Method::Post,
+    path: "/messages/{message_id}/reminders",
+    success_status: 201,
+    server_side_only: false,
+    events: &["reminder.created"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `PATCH /messages/{message_id}/reminders`: Updates Reminder.
+pub static UPDATE_REMINDER: OperationInfo = OperationInfo {
+    name: "UpdateReminder",
+    summary: "Updates Reminder",
+    method: Method::Patch,
+    path: "/messages/{message_id}/reminders",
+    success_status: 200,
+    server_side_only: false,
+    events: &["reminder.updated"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /messages/{message_id}/reminders`: Delete reminder.
+pub static DELETE_REMINDER: OperationInfo = OperationInfo {
+    name: "DeleteReminder",
+    summary: "Delete reminder",
+    method: Method::Delete,
+    path: "/messages/{message_id}/reminders",
+    success_status: 200,
+    server_side_only: false,
+    events: &["reminder.deleted"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /reminders/query`: Query reminders.
+pub static QUERY_REMINDERS: OperationInfo = OperationInfo {
+    name: "QueryReminders",
+    summary: "Query reminders",
+    method: Method::Post,
+    path: "/reminders/query",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /retention_policy`: Get retention policy.
+pub static GET_RETENTION_POLICY: OperationInfo = OperationInfo {
+    name: "GetRetentionPolicy",
+    summary: "Get retention policy",
+    method: Method::Get,
+    path: "/retention_policy",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /retention_policy`: Set retention policy.
+pub static SET_RETENTION_POLICY: OperationInfo = OperationInfo {
+    name: "SetRetentionPolicy",
+    summary: "Set retention policy",
+    method: Method::Post,
+    path: "/retention_policy",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /retention_policy/delete`: Delete retention policy.
+pub static DELETE_RETENTION_POLICY: OperationInfo = OperationInfo {
+    name: "DeleteRetentionPolicy",
+    summary: "Delete retention policy",
+    method: Method::Post,
+    path: "/retention_policy/delete",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /retention_policy/runs`: Get retention policy runs.
+pub static GET_RETENTION_POLICY_RUNS: OperationInfo = OperationInfo {
+    name: "GetRetentionPolicyRuns",
+    summary: "Get retention policy runs",
+    method: Method::Post,
+    path: "/retention_policy/runs",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /permissions`: List permissions.
+pub static LIST_PERMISSIONS: OperationInfo = OperationInfo {
+    name: "ListPermissions",
+    summary: "List permissions",
+    method: Method::Get,
+    path: "/permissions",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /permissions/{id}`: Get permission.
+pub static GET_PERMISSION: OperationInfo = OperationInfo {
+    name: "GetPermission",
+    summary: "Get permission",
+    method: Method::Get,
+    path: "/permissions/{id}",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /roles`: List roles.
+pub static LIST_ROLES: OperationInfo = OperationInfo {
+    name: "ListRoles",
+    summary: "List roles",
+    method: Method::Get,
+    path: "/roles",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /roles`: Create role.
+pub static CREATE_ROLE: OperationInfo = OperationInfo {
+    name: "CreateRole",
+    summary: "Create role",
+    method: Method::Post,
+    path: "/roles",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /roles/search`: Search roles.
+pub static SEARCH_ROLES: OperationInfo = OperationInfo {
+    name: "SearchRoles",
+    summary: "Search roles",
+    method: Method::Get,
+    path: "/roles/search",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /roles/{name}`: Delete role.
+pub static DELETE_ROLE: OperationInfo = OperationInfo {
+    name: "DeleteRole",
+    summary: "Delete role",
+    method: Method::Delete,
+    path: "/roles/{name}",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /segments`: Create segment.
+pub static CREATE_SEGMENT: OperationInfo = OperationInfo {
+    name: "CreateSegment",
+    summary: "Create segment",
+    method: Method::Post,
+    path: "/segments",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /segments/query`: Query segments.
+pub static QUERY_SEGMENTS: OperationInfo = OperationInfo {
+    name: "QuerySegments",
+    summary: "Query segments",
+    method: Method::Post,
+    path: "/segments/query",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /segments/{id}`: Delete segment.
+pub static DELETE_SEGMENT: OperationInfo = OperationInfo {
+    name: "DeleteSegment",
+    summary: "Delete segment",
+    method: Method::Delete,
+    path: "/segments/{id}",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /segments/{id}`: Get segment.
+pub static GET_SEGMENT: OperationInfo = OperationInfo {
+    name: "GetSegment",
+    summary: "Get segment",
+    method: Method::Get,
+    path: "/segments/{id}",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `PUT /segments/{id}`: Update segment.
+pub static UPDATE_SEGMENT: OperationInfo = OperationInfo {
+    name: "UpdateSegment",
+    summary: "Update segment",
+    method: Method::Put,
+    path: "/segments/{id}",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /segments/{id}/addtargets`: Add targets to a segment.
+pub static ADD_SEGMENT_TARGETS: OperationInfo = OperationInfo {
+    name: "AddSegmentTargets",
+    summary: "Add targets to a segment",
+    method: Method::Post,
+    path: "/segments/{id}/addtargets",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /segments/{id}/deletetargets`: Delete targets from a segment.
+pub static DELETE_SEGMENT_TARGETS: OperationInfo = OperationInfo {
+    name: "DeleteSegmentTargets",
+    summary: "Delete targets from a segment",
+    method: Method::Post,
+    path: "/segments/{id}/deletetargets",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /segments/{id}/target/{target_id}`: Check whether a target exists in a segment.
+pub static SEGMENT_TARGET_EXISTS: OperationInfo = OperationInfo {
+    name: "SegmentTargetExists",
+    summary: "Check whether a target exists in a segment",
+    method: Method::Get,
+    path: "/segments/{id}/target/{target_id}",
+    success_status: 200,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /segments/{id}/targets/query`: Query segment targets.
+pub static QUERY_SEGMENT_TARGETS: OperationInfo = OperationInfo {
+    name: "QuerySegmentTargets",
+    summary: "Query segment targets",
+    method: Method::Post,
+    path: "/segments/{id}/targets/query",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /threads`: Query Threads.
+pub static QUERY_THREADS: OperationInfo = OperationInfo {
+    name: "QueryThreads",
+    summary: "Query Threads",
+    method: Method::Post,
+    path: "/threads",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /threads/{message_id}`: Get Thread.
+pub static GET_THREAD: OperationInfo = OperationInfo {
+    name: "GetThread",
+    summary: "Get Thread",
+    method: Method::Get,
+    path: "/threads/{message_id}",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `PATCH /threads/{message_id}`: Partially update thread.
+pub static UPDATE_THREAD_PARTIAL: OperationInfo = OperationInfo {
+    name: "UpdateThreadPartial",
+    summary: "Partially update thread",
+    method: Method::Patch,
+    path: "/threads/{message_id}",
+    success_status: 200,
+    server_side_only: false,
+    events: &["thread.updated"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /channels/{type}/{id}/file`: Upload file.
+pub static UPLOAD_CHANNEL_FILE: OperationInfo = OperationInfo {
+    name: "UploadChannelFile",
+    summary: "Upload file",
+    method: Method::Post,
+    path: "/channels/{type}/{id}/file",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[Permission::UploadAttachment],
+    deprecated: false,
+};
+
+/// `DELETE /channels/{type}/{id}/file`: Delete file.
+pub static DELETE_CHANNEL_FILE: OperationInfo = OperationInfo {
+    name: "DeleteChannelFile",
+    summary: "Delete file",
+    method: Method::Delete,
+    path: "/channels/{type}/{id}/file",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[Permission::DeleteAttachment],
+    deprecated: false,
+};
+
+/// `POST /channels/{type}/{id}/image`: Upload image.
+pub static UPLOAD_CHANNEL_IMAGE: OperationInfo = OperationInfo {
+    name: "UploadChannelImage",
+    summary: "Upload image",
+    method: Method::Post,
+    path: "/channels/{type}/{id}/image",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[Permission::UploadAttachment],
+    deprecated: false,
+};
+
+/// `DELETE /channels/{type}/{id}/image`: Delete image.
+pub static DELETE_CHANNEL_IMAGE: OperationInfo = OperationInfo {
+    name: "DeleteChannelImage",
+    summary: "Delete image",
+    method: Method::Delete,
+    path: "/channels/{type}/{id}/image",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[Permission::DeleteAttachment],
+    deprecated: false,
+};
+
+/// `POST /uploads/file`: Upload file.
+pub static UPLOAD_FILE: OperationInfo = OperationInfo {
+    name: "UploadFile",
+    summary: "Upload file",
+    method: Method::Post,
+    path: "/uploads/file",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /uploads/file`: Delete file.
+pub static DELETE_FILE: OperationInfo = OperationInfo {
+    name: "DeleteFile",
+    summary: "Delete file",
+    method: Method::Delete,
+    path: "/uploads/file",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /uploads/image`: Upload image.
+pub static UPLOAD_IMAGE: OperationInfo = OperationInfo {
+    name: "UploadImage",
+    summary: "Upload image",
+    method: Method::Post,
+    path: "/uploads/image",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /uploads/image`: Delete image.
+pub static DELETE_IMAGE: OperationInfo = OperationInfo {
+    name: "DeleteImage",
+    summary: "Delete image",
+    method: Method::Delete,
+    path: "/uploads/image",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /usergroups`: List user groups.
+pub static LIST_USER_GROUPS: OperationInfo = OperationInfo {
+    name: "ListUserGroups",
+    summary: "List user groups",
+    method: Method::Get,
+    path: "/usergroups",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /usergroups`: Create user group.
+pub static CREATE_USER_GROUP: OperationInfo = OperationInfo {
+    name: "CreateUserGroup",
+    summary: "Create user group",
+    method: Method::Post,
+    path: "/usergroups",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /usergroups/search`: Search user groups.
+pub static SEARCH_USER_GROUPS: OperationInfo = OperationInfo {
+    name: "SearchUserGroups",
+    summary: "Search user groups",
+    method: Method::Get,
+    path: "/usergroups/search",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /usergroups/{id}`: Get user group.
+pub static GET_USER_GROUP: OperationInfo = OperationInfo {
+    name: "GetUserGroup",
+    summary: "Get user group",
+    method: Method::Get,
+    path: "/usergroups/{id}",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `PUT /usergroups/{id}`: Update user group.
+pub static UPDATE_USER_GROUP: OperationInfo = OperationInfo {
+    name: "UpdateUserGroup",
+    summary: "Update user group",
+    method: Method::Put,
+    path: "/usergroups/{id}",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `DELETE /usergroups/{id}`: Delete user group.
+pub static DELETE_USER_GROUP: OperationInfo = OperationInfo {
+    name: "DeleteUserGroup",
+    summary: "Delete user group",
+    method: Method::Delete,
+    path: "/usergroups/{id}",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /usergroups/{id}/members`: Add user group members.
+pub static ADD_USER_GROUP_MEMBERS: OperationInfo = OperationInfo {
+    name: "AddUserGroupMembers",
+    summary: "Add user group members",
+    method: Method::Post,
+    path: "/usergroups/{id}/members",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /usergroups/{id}/members/delete`: Remove user group members.
+pub static REMOVE_USER_GROUP_MEMBERS: OperationInfo = OperationInfo {
+    name: "RemoveUserGroupMembers",
+    summary: "Remove user group members",
+    method: Method::Post,
+    path: "/usergroups/{id}/members/delete",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /users`: Query users.
+pub static QUERY_USERS: OperationInfo = OperationInfo {
+    name: "QueryUsers",
+    summary: "Query users",
+    method: Method::Get,
+    path: "/users",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[Permission::SearchUser],
+    deprecated: false,
+};
+
+/// `POST /users`: Upsert users.
+pub static UPDATE_USERS: OperationInfo = OperationInfo {
+    name: "UpdateUsers",
+    summary: "Upsert users",
+    method: Method::Post,
+    path: "/users",
+    success_status: 201,
+    server_side_only: false,
+    events: &["user.updated"],
+    permissions: &[Permission::UpdateUser],
+    deprecated: false,
+};
+
+/// `PATCH /users`: Partially update user.
+pub static UPDATE_USERS_PARTIAL: OperationInfo = OperationInfo {
+    name: "UpdateUsersPartial",
+    summary: "Partially update user",
+    method: Method::Patch,
+    path: "/users",
+    success_status: 200,
+    server_side_only: false,
+    events: &["user.presence.changed", "user.updated"],
+    permissions: &[Permission::UpdateUser],
+    deprecated: false,
+};
+
+/// `POST /guest`: Create Guest.
+pub static CREATE_GUEST: OperationInfo = OperationInfo {
+    name: "CreateGuest",
+    summary: "Create Guest",
+    method: Method::Post,
+    path: "/guest",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /users/{user_id}/deactivate`: Deactivate user.
+pub static DEACTIVATE_USER: OperationInfo = OperationInfo {
+    name: "DeactivateUser",
+    summary: "Deactivate user",
+    method: Method::Post,
+    path: "/users/{user_id}/deactivate",
+    success_status: 201,
+    server_side_only: true,
+    events: &["user.deactivated"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /users/deactivate`: Deactivate users.
+pub static DEACTIVATE_USERS: OperationInfo = OperationInfo {
+    name: "DeactivateUsers",
+    summary: "Deactivate users",
+    method: Method::Post,
+    path: "/users/deactivate",
+    success_status: 201,
+    server_side_only: true,
+    events: &["user.deactivated"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /users/{user_id}/reactivate`: Reactivate user.
+pub static REACTIVATE_USER: OperationInfo = OperationInfo {
+    name: "ReactivateUser",
+    summary: "Reactivate user",
+    method: Method::Post,
+    path: "/users/{user_id}/reactivate",
+    success_status: 201,
+    server_side_only: true,
+    events: &["user.reactivated"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /users/reactivate`: Reactivate users.
+pub static REACTIVATE_USERS: OperationInfo = OperationInfo {
+    name: "ReactivateUsers",
+    summary: "Reactivate users",
+    method: Method::Post,
+    path: "/users/reactivate",
+    success_status: 201,
+    server_side_only: true,
+    events: &["user.reactivated"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /users/delete`: Delete Users.
+pub static DELETE_USERS: OperationInfo = OperationInfo {
+    name: "DeleteUsers",
+    summary: "Delete Users",
+    method: Method::Post,
+    path: "/users/delete",
+    success_status: 201,
+    server_side_only: true,
+    events: &["channel.deleted", "user.deleted"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /users/restore`: Restore users.
+pub static RESTORE_USERS: OperationInfo = OperationInfo {
+    name: "RestoreUsers",
+    summary: "Restore users",
+    method: Method::Post,
+    path: "/users/restore",
+    success_status: 201,
+    server_side_only: true,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /users/block`: Block user.
+pub static BLOCK_USERS: OperationInfo = OperationInfo {
+    name: "BlockUsers",
+    summary: "Block user",
+    method: Method::Post,
+    path: "/users/block",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /users/unblock`: Unblock user.
+pub static UNBLOCK_USERS: OperationInfo = OperationInfo {
+    name: "UnblockUsers",
+    summary: "Unblock user",
+    method: Method::Post,
+    path: "/users/unblock",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /users/block`: Get list of blocked Users.
+pub static GET_BLOCKED_USERS: OperationInfo = OperationInfo {
+    name: "GetBlockedUsers",
+    summary: "Get list of blocked Users",
+    method: Method::Get,
+    path: "/users/block",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `POST /users/{user_id}/event`: Send user event.
+pub static SEND_USER_CUSTOM_EVENT: OperationInfo = OperationInfo {
+    name: "SendUserCustomEvent",
+    summary: "Send user event",
+    method: Method::Post,
+    path: "/users/{user_id}/event",
+    success_status: 201,
+    server_side_only: true,
+    events: &["*"],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `GET /users/live_locations`: Get user live locations.
+pub static GET_USER_LIVE_LOCATIONS: OperationInfo = OperationInfo {
+    name: "GetUserLiveLocations",
+    summary: "Get user live locations",
+    method: Method::Get,
+    path: "/users/live_locations",
+    success_status: 200,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
+/// `PUT /users/live_locations`: Update live location.
+pub static UPDATE_LIVE_LOCATION: OperationInfo = OperationInfo {
+    name: "UpdateLiveLocation",
+    summary: "Update live location",
+    method: Method::Put,
+    path: "/users/live_locations",
+    success_status: 201,
+    server_side_only: false,
+    events: &[],
+    permissions: &[],
+    deprecated: false,
+};
+
 /// Every operation, in spec order.
 pub static ALL: &[&OperationInfo] = &[
+    &GET_APP,
+    &UPDATE_APP,
+    &GET_RATE_LIMITS,
+    &QUERY_TEAM_USAGE_STATS,
+    &GET_OG,
+    &LIST_BLOCK_LISTS,
+    &CREATE_BLOCK_LIST,
+    &IMPORT_BLOCK_LIST,
+    &DELETE_BLOCK_LIST,
+    &GET_BLOCK_LIST,
+    &UPDATE_BLOCK_LIST,
+    &CREATE_CAMPAIGN,
+    &QUERY_CAMPAIGNS,
+    &DELETE_CAMPAIGN,
+    &GET_CAMPAIGN,
+    &UPDATE_CAMPAIGN,
+    &START_CAMPAIGN,
+    &STOP_CAMPAIGN,
+    &LIST_CHANNEL_TYPES,
     &CREATE_CHANNEL_TYPE,
     &GET_CHANNEL_TYPE,
-    &LIST_CHANNEL_TYPES,
     &UPDATE_CHANNEL_TYPE,
     &DELETE_CHANNEL_TYPE,
+    &QUERY_CHANNELS,
+    &GROUPED_QUERY_CHANNELS,
     &GET_OR_CREATE_CHANNEL,
-    &HIDE_CHANNEL,
-    &MARK_CHANNELS_READ,
+    &GET_OR_CREATE_DISTINCT_CHANNEL,
+    &GET_CHANNEL,
+    &UPDATE_CHANNEL,
+    &UPDATE_CHANNEL_PARTIAL,
     &DELETE_CHANNEL,
     &DELETE_CHANNELS,
+    &CHANNEL_BATCH_UPDATE,
+    &HIDE_CHANNEL,
+    &SHOW_CHANNEL,
+    &TRUNCATE_CHANNEL,
+    &SEND_EVENT,
+    &MARK_READ,
+    &MARK_CHANNELS_READ,
+    &MARK_UNREAD,
+    &MARK_DELIVERED,
+    &UNREAD_COUNTS,
+    &UNREAD_COUNTS_BATCH,
+    &LIST_COMMANDS,
+    &CREATE_COMMAND,
+    &GET_COMMAND,
+    &UPDATE_COMMAND,
+    &DELETE_COMMAND,
+    &GET_DRAFT,
+    &DELETE_DRAFT,
+    &QUERY_DRAFTS,
     &EXPORT_CHANNELS,
     &GET_EXPORT_CHANNELS_STATUS,
+    &EXPORT_USERS,
+    &EXPORT_USER,
+    &GET_TASK,
+    &LIST_EXTERNAL_STORAGE,
+    &CREATE_EXTERNAL_STORAGE,
+    &UPDATE_EXTERNAL_STORAGE,
+    &DELETE_EXTERNAL_STORAGE,
+    &CHECK_EXTERNAL_STORAGE,
+    &CREATE_IMPORT_URL,
+    &LIST_IMPORTS,
+    &CREATE_IMPORT,
+    &GET_IMPORT,
+    &LIST_IMPORT_V2_TASKS,
+    &CREATE_IMPORT_V2_TASK,
+    &GET_IMPORT_V2_TASK,
+    &DELETE_IMPORT_V2_TASK,
+    &CANCEL_IMPORT_V2_TASK,
+    &GET_IMPORTER_EXTERNAL_STORAGE,
+    &UPSERT_IMPORTER_EXTERNAL_STORAGE,
+    &DELETE_IMPORTER_EXTERNAL_STORAGE,
+    &VALIDATE_IMPORTER_EXTERNAL_STORAGE,
+    &QUERY_MEMBERS,
+    &UPDATE_MEMBER_PARTIAL,
+    &SEND_MESSAGE,
+    &GET_MESSAGE,
+    &GET_MANY_MESSAGES,
+    &UPDATE_MESSAGE,
+    &UPDATE_MESSAGE_PARTIAL,
+    &DELETE_MESSAGE,
+    &UNDELETE_MESSAGE,
+    &RUN_MESSAGE_ACTION,
+    &COMMIT_MESSAGE,
+    &EPHEMERAL_MESSAGE_UPDATE,
+    &TRANSLATE_MESSAGE,
+    &GET_REPLIES,
+    &QUERY_MESSAGE_HISTORY,
+    &SEARCH,
+    &BAN,
+    &UNBAN,
+    &QUERY_BANNED_USERS,
+    &QUERY_FUTURE_CHANNEL_BANS,
+    &FLAG,
+    &QUERY_MESSAGE_FLAGS,
+    &MUTE_USER,
+    &UNMUTE_USER,
+    &MUTE_CHANNEL,
+    &UNMUTE_CHANNEL,
+    &CREATE_POLL,
+    &GET_POLL,
+    &UPDATE_POLL,
+    &UPDATE_POLL_PARTIAL,
+    &DELETE_POLL,
+    &QUERY_POLLS,
+    &CREATE_POLL_OPTION,
+    &GET_POLL_OPTION,
+    &UPDATE_POLL_OPTION,
+    &DELETE_POLL_OPTION,
+    &CAST_POLL_VOTE,
+    &DELETE_POLL_VOTE,
+    &QUERY_POLL_VOTES,
+    &LIST_DEVICES,
+    &CREATE_DEVICE,
+    &DELETE_DEVICE,
+    &UPDATE_PUSH_NOTIFICATION_PREFERENCES,
+    &LIST_PUSH_PROVIDERS,
+    &UPSERT_PUSH_PROVIDER,
+    &DELETE_PUSH_PROVIDER,
+    &GET_PUSH_TEMPLATES,
+    &UPSERT_PUSH_TEMPLATE,
+    &CHECK_PUSH,
+    &CHECK_SNS,
+    &CHECK_SQS,
+    &SEND_REACTION,
+    &DELETE_REACTION,
+    &GET_REACTIONS,
+    &QUERY_REACTIONS,
+    &CREATE_REMINDER,
+    &UPDATE_REMINDER,
+    &DELETE_REMINDER,
+    &QUERY_REMINDERS,
+    &GET_RETENTION_POLICY,
+    &SET_RETENTION_POLICY,
+    &DELETE_RETENTION_POLICY,
+    &GET_RETENTION_POLICY_RUNS,
+    &LIST_PERMISSIONS,
+    &GET_PERMISSION,
+    &LIST_ROLES,
+    &CREATE_ROLE,
+    &SEARCH_ROLES,
+    &DELETE_ROLE,
+    &CREATE_SEGMENT,
+    &QUERY_SEGMENTS,
+    &DELETE_SEGMENT,
+    &GET_SEGMENT,
+    &UPDATE_SEGMENT,
+    &ADD_SEGMENT_TARGETS,
+    &DELETE_SEGMENT_TARGETS,
+    &SEGMENT_TARGET_EXISTS,
+    &QUERY_SEGMENT_TARGETS,
+    &QUERY_THREADS,
+    &GET_THREAD,
+    &UPDATE_THREAD_PARTIAL,
+    &UPLOAD_CHANNEL_FILE,
+    &DELETE_CHANNEL_FILE,
+    &UPLOAD_CHANNEL_IMAGE,
+    &DELETE_CHANNEL_IMAGE,
+    &UPLOAD_FILE,
+    &DELETE_FILE,
+    &UPLOAD_IMAGE,
+    &DELETE_IMAGE,
+    &LIST_USER_GROUPS,
+    &CREATE_USER_GROUP,
+    &SEARCH_USER_GROUPS,
+    &GET_USER_GROUP,
+    &UPDATE_USER_GROUP,
+    &DELETE_USER_GROUP,
+    &ADD_USER_GROUP_MEMBERS,
+    &REMOVE_USER_GROUP_MEMBERS,
+    &QUERY_USERS,
+    &UPDATE_USERS,
+    &UPDATE_USERS_PARTIAL,
+    &CREATE_GUEST,
+    &DEACTIVATE_USER,
+    &DEACTIVATE_USERS,
+    &REACTIVATE_USER,
+    &REACTIVATE_USERS,
+    &DELETE_USERS,
+    &RESTORE_USERS,
+    &BLOCK_USERS,
+    &UNBLOCK_USERS,
+    &GET_BLOCKED_USERS,
+    &SEND_USER_CUSTOM_EVENT,
+    &GET_USER_LIVE_LOCATIONS,
+    &UPDATE_LIVE_LOCATION,
 ];
 
 /// The operation with this name (e.g. `DeleteChannel`), if the spec has it.

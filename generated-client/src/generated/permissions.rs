@@ -7,37 +7,316 @@
 /// requests skip permission checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Permission {
+    /// Add links (on a Channel).
+    AddLinks,
+    /// Add own channel membership (on a Channel).
+    AddOwnChannelMembership,
+    /// Ban channel member (on a Channel).
+    BanChannelMember,
+    /// Create channel (on a Channel).
+    CreateChannel,
+    /// Create distinct channel for others (on a Channel).
+    CreateDistinctChannelForOthers,
+    /// Create message (on a Channel).
+    CreateMessage,
+    /// Create attachment (on a Channel).
+    CreateAttachment,
+    /// Create mention (on a Channel).
+    CreateMention,
+    /// Create reaction (on a Channel).
+    CreateReaction,
+    /// Create system message (on a Channel).
+    CreateSystemMessage,
     /// Delete a channel (on a Channel).
     DeleteChannel,
+    /// Delete reaction (on a Channel).
+    DeleteReaction,
+    /// Flag message (on a Channel).
+    FlagMessage,
+    /// Mute channel (on a Channel).
+    MuteChannel,
+    /// Pin message (on a Channel).
+    PinMessage,
     /// Read a channel, which also allows hiding it (on a Channel).
     ReadChannel,
+    /// Read channel members (on a Channel).
+    ReadChannelMembers,
+    /// Read message flags (on a Channel).
+    ReadMessageFlags,
+    /// Recreate channel (on a Channel).
+    RecreateChannel,
+    /// Remove own channel membership (on a Channel).
+    RemoveOwnChannelMembership,
+    /// Send custom event (on a Channel).
+    SendCustomEvent,
+    /// Skip channel cooldown (on a Channel).
+    SkipChannelCooldown,
+    /// Skip message moderation (on a Channel).
+    SkipMessageModeration,
+    /// Truncate channel (on a Channel).
+    TruncateChannel,
+    /// Update channel (on a Channel).
+    UpdateChannel,
+    /// Update channel cooldown (on a Channel).
+    UpdateChannelCooldown,
+    /// Update channel frozen (on a Channel).
+    UpdateChannelFrozen,
+    /// Update channel members (on a Channel).
+    UpdateChannelMembers,
+    /// Upload attachment (on a Channel).
+    UploadAttachment,
+    /// Use frozen channel (on a Channel).
+    UseFrozenChannel,
+    /// Delete message (on a Message).
+    DeleteMessage,
+    /// Run message action (on a Message).
+    RunMessageAction,
+    /// Unblock message (on a Message).
+    UnblockMessage,
+    /// Update message (on a Message).
+    UpdateMessage,
+    /// Delete attachment (on a Attachment).
+    DeleteAttachment,
+    /// Ban user (on a User).
+    BanUser,
+    /// Flag user (on a User).
+    FlagUser,
+    /// Mute user (on a User).
+    MuteUser,
+    /// Read disabled channel (on a User).
+    ReadDisabledChannel,
+    /// Search user (on a User).
+    SearchUser,
+    /// Update user (on a User).
+    UpdateUser,
+    /// Update user role (on a User).
+    UpdateUserRole,
+    /// Update user teams (on a User).
+    UpdateUserTeams,
+    /// Create restricted visibility message (on a User).
+    CreateRestrictedVisibilityMessage,
+    /// Read restricted visibility message (on a User).
+    ReadRestrictedVisibilityMessage,
+    /// Read flag reports (on a FlagReport).
+    ReadFlagReports,
+    /// Update flag report (on a FlagReport).
+    UpdateFlagReport,
 }
 
 impl Permission {
     /// Every permission, in spec order.
-    pub const ALL: &'static [Permission] = &[Self::DeleteChannel, Self::ReadChannel];
+    pub const ALL: &'static [Permission] = &[
+        Self::AddLinks,
+        Self::AddOwnChannelMembership,
+        Self::BanChannelMember,
+        Self::CreateChannel,
+        Self::CreateDistinctChannelForOthers,
+        Self::CreateMessage,
+        Self::CreateAttachment,
+        Self::CreateMention,
+        Self::CreateReaction,
+        Self::CreateSystemMessage,
+        Self::DeleteChannel,
+        Self::DeleteReaction,
+        Self::FlagMessage,
+        Self::MuteChannel,
+        Self::PinMessage,
+        Self::ReadChannel,
+        Self::ReadChannelMembers,
+        Self::ReadMessageFlags,
+        Self::RecreateChannel,
+        Self::RemoveOwnChannelMembership,
+        Self::SendCustomEvent,
+        Self::SkipChannelCooldown,
+        Self::SkipMessageModeration,
+        Self::TruncateChannel,
+        Self::UpdateChannel,
+        Self::UpdateChannelCooldown,
+        Self::UpdateChannelFrozen,
+        Self::UpdateChannelMembers,
+        Self::UploadAttachment,
+        Self::UseFrozenChannel,
+        Self::DeleteMessage,
+        Self::RunMessageAction,
+        Self::UnblockMessage,
+        Self::UpdateMessage,
+        Self::DeleteAttachment,
+        Self::BanUser,
+        Self::FlagUser,
+        Self::MuteUser,
+        Self::ReadDisabledChannel,
+        Self::SearchUser,
+        Self::UpdateUser,
+        Self::UpdateUserRole,
+        Self::UpdateUserTeams,
+        Self::CreateRestrictedVisibilityMessage,
+        Self::ReadRestrictedVisibilityMessage,
+        Self::ReadFlagReports,
+        Self::UpdateFlagReport,
+    ];
 
     /// The action's name, e.g. `DeleteChannel`.
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::AddLinks => "AddLinks",
+            Self::AddOwnChannelMembership => "AddOwnChannelMembership",
+            Self::BanChannelMember => "BanChannelMember",
+            Self::CreateChannel => "CreateChannel",
+            Self::CreateDistinctChannelForOthers => "CreateDistinctChannelForOthers",
+            Self::CreateMessage => "CreateMessage",
+            Self::CreateAttachment => "CreateAttachment",
+            Self::CreateMention => "CreateMention",
+            Self::CreateReaction => "CreateReaction",
+            Self::CreateSystemMessage => "CreateSystemMessage",
             Self::DeleteChannel => "DeleteChannel",
+            Self::DeleteReaction => "DeleteReaction",
+            Self::FlagMessage => "FlagMessage",
+            Self::MuteChannel => "MuteChannel",
+            Self::PinMessage => "PinMessage",
             Self::ReadChannel => "ReadChannel",
+            Self::ReadChannelMembers => "ReadChannelMembers",
+            Self::ReadMessageFlags => "ReadMessageFlags",
+            Self::RecreateChannel => "RecreateChannel",
+            Self::RemoveOwnChannelMembership => "RemoveOwnChannelMembership",
+            Self::SendCustomEvent => "SendCustomEvent",
+            Self::SkipChannelCooldown => "SkipChannelCooldown",
+            Self::SkipMessageModeration => "SkipMessageModeration",
+            Self::TruncateChannel => "TruncateChannel",
+            Self::UpdateChannel => "UpdateChannel",
+            Self::UpdateChannelCooldown => "UpdateChannelCooldown",
+            Self::UpdateChannelFrozen => "UpdateChannelFrozen",
+            Self::UpdateChannelMembers => "UpdateChannelMembers",
+            Self::UploadAttachment => "UploadAttachment",
+            Self::UseFrozenChannel => "UseFrozenChannel",
+            Self::DeleteMessage => "DeleteMessage",
+            Self::RunMessageAction => "RunMessageAction",
+            Self::UnblockMessage => "UnblockMessage",
+            Self::UpdateMessage => "UpdateMessage",
+            Self::DeleteAttachment => "DeleteAttachment",
+            Self::BanUser => "BanUser",
+            Self::FlagUser => "FlagUser",
+            Self::MuteUser => "MuteUser",
+            Self::ReadDisabledChannel => "ReadDisabledChannel",
+            Self::SearchUser => "SearchUser",
+            Self::UpdateUser => "UpdateUser",
+            Self::UpdateUserRole => "UpdateUserRole",
+            Self::UpdateUserTeams => "UpdateUserTeams",
+            Self::CreateRestrictedVisibilityMessage => {
+                "CreateRestrictedVisibilityMessage"
+            }
+            Self::ReadRestrictedVisibilityMessage => "ReadRestrictedVisibilityMessage",
+            Self::ReadFlagReports => "ReadFlagReports",
+            Self::UpdateFlagReport => "UpdateFlagReport",
         }
     }
 
     /// The kind of resource the action applies to, e.g. `Channel`.
     pub fn resource(self) -> &'static str {
         match self {
+            Self::AddLinks => "Channel",
+            Self::AddOwnChannelMembership => "Channel",
+            Self::BanChannelMember => "Channel",
+            Self::CreateChannel => "Channel",
+            Self::CreateDistinctChannelForOthers => "Channel",
+            Self::CreateMessage => "Channel",
+            Self::CreateAttachment => "Channel",
+            Self::CreateMention => "Channel",
+            Self::CreateReaction => "Channel",
+            Self::CreateSystemMessage => "Channel",
             Self::DeleteChannel => "Channel",
+            Self::DeleteReaction => "Channel",
+            Self::FlagMessage => "Channel",
+            Self::MuteChannel => "Channel",
+            Self::PinMessage => "Channel",
             Self::ReadChannel => "Channel",
+            Self::ReadChannelMembers => "Channel",
+            Self::ReadMessageFlags => "Channel",
+            Self::RecreateChannel => "Channel",
+            Self::RemoveOwnChannelMembership => "Channel",
+            Self::SendCustomEvent => "Channel",
+            Self::SkipChannelCooldown => "Channel",
+            Self::SkipMessageModeration => "Channel",
+            Self::TruncateChannel => "Channel",
+            Self::UpdateChannel => "Channel",
+            Self::UpdateChannelCooldown => "Channel",
+            Self::UpdateChannelFrozen => "Channel",
+            Self::UpdateChannelMembers => "Channel",
+            Self::UploadAttachment => "Channel",
+            Self::UseFrozenChannel => "Channel",
+            Self::DeleteMessage => "Message",
+            Self::RunMessageAction => "Message",
+            Self::UnblockMessage => "Message",
+            Self::UpdateMessage => "Message",
+            Self::DeleteAttachment => "Attachment",
+            Self::BanUser => "User",
+            Self::FlagUser => "User",
+            Self::MuteUser => "User",
+            Self::ReadDisabledChannel => "User",
+            Self::SearchUser => "User",
+            Self::UpdateUser => "User",
+            Self::UpdateUserRole => "User",
+            Self::UpdateUserTeams => "User",
+            Self::CreateRestrictedVisibilityMessage => "User",
+            Self::ReadRestrictedVisibilityMessage => "User",
+            Self::ReadFlagReports => "FlagReport",
+            Self::UpdateFlagReport => "FlagReport",
         }
     }
 
     /// What the action allows.
     pub fn description(self) -> &'static str {
         match self {
+            Self::AddLinks => "Add links.",
+            Self::AddOwnChannelMembership => "Add own channel membership.",
+            Self::BanChannelMember => "Ban channel member.",
+            Self::CreateChannel => "Create channel.",
+            Self::CreateDistinctChannelForOthers => "Create distinct channel for others.",
+            Self::CreateMessage => "Create message.",
+            Self::CreateAttachment => "Create attachment.",
+            Self::CreateMention => "Create mention.",
+            Self::CreateReaction => "Create reaction.",
+            Self::CreateSystemMessage => "Create system message.",
             Self::DeleteChannel => "Delete a channel.",
+            Self::DeleteReaction => "Delete reaction.",
+            Self::FlagMessage => "Flag message.",
+            Self::MuteChannel => "Mute channel.",
+            Self::PinMessage => "Pin message.",
             Self::ReadChannel => "Read a channel, which also allows hiding it.",
+            Self::ReadChannelMembers => "Read channel members.",
+            Self::ReadMessageFlags => "Read message flags.",
+            Self::RecreateChannel => "Recreate channel.",
+            Self::RemoveOwnChannelMembership => "Remove own channel membership.",
+            Self::SendCustomEvent => "Send custom event.",
+            Self::SkipChannelCooldown => "Skip channel cooldown.",
+            Self::SkipMessageModeration => "Skip message moderation.",
+            Self::TruncateChannel => "Truncate channel.",
+            Self::UpdateChannel => "Update channel.",
+            Self::UpdateChannelCooldown => "Update channel cooldown.",
+            Self::UpdateChannelFrozen => "Update channel frozen.",
+            Self::UpdateChannelMembers => "Update channel members.",
+            Self::UploadAttachment => "Upload attachment.",
+            Self::UseFrozenChannel => "Use frozen channel.",
+            Self::DeleteMessage => "Delete message.",
+            Self::RunMessageAction => "Run message action.",
+            Self::UnblockMessage => "Unblock message.",
+            Self::UpdateMessage => "Update message.",
+            Self::DeleteAttachment => "Delete attachment.",
+            Self::BanUser => "Ban user.",
+            Self::FlagUser => "Flag user.",
+            Self::MuteUser => "Mute user.",
+            Self::ReadDisabledChannel => "Read disabled channel.",
+            Self::SearchUser => "Search user.",
+            Self::UpdateUser => "Update user.",
+            Self::UpdateUserRole => "Update user role.",
+            Self::UpdateUserTeams => "Update user teams.",
+            Self::CreateRestrictedVisibilityMessage => {
+                "Create restricted visibility message."
+            }
+            Self::ReadRestrictedVisibilityMessage => {
+                "Read restricted visibility message."
+            }
+            Self::ReadFlagReports => "Read flag reports.",
+            Self::UpdateFlagReport => "Update flag report.",
         }
     }
 }

@@ -4,7 +4,33 @@
 //! Channel types, the templates that set features, moderation and permissions for every channel of a type.
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
+use super::blocklists::BlockListOptions;
 use super::common::Response;
+use super::push::PushLevel;
+
+/// All channel types of the app.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ListChannelTypesResponse {
+    /// Channel types by name.
+    #[serde(default)]
+    pub channel_types: std::collections::BTreeMap<String, ChannelTypeConfig>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl ListChannelTypesResponse {
+    /// Creates a `ListChannelTypesResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        channel_types: std::collections::BTreeMap<String, ChannelTypeConfig>,
+        duration: impl Into<String>,
+    ) -> Self {
+        Self {
+            channel_types,
+            duration: duration.into(),
+        }
+    }
+}
 
 /// The settings of a new channel type.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -613,30 +639,6 @@ impl GetChannelTypeResponse {
     }
 }
 
-/// All channel types of the app.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ListChannelTypesResponse {
-    /// Channel types by name.
-    #[serde(default)]
-    pub channel_types: std::collections::BTreeMap<String, ChannelTypeConfig>,
-    /// Time the server took to handle the request.
-    #[serde(default)]
-    pub duration: String,
-}
-
-impl ListChannelTypesResponse {
-    /// Creates a `ListChannelTypesResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        channel_types: std::collections::BTreeMap<String, ChannelTypeConfig>,
-        duration: impl Into<String>,
-    ) -> Self {
-        Self {
-            channel_types,
-            duration: duration.into(),
-        }
-    }
-}
-
 /// New settings for an existing channel type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateChannelTypeRequest {
@@ -1189,6 +1191,212 @@ impl ChannelTypeConfig {
     }
 }
 
+/// A permission policy that allows or denies resources to roles.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PolicyRequest {
+    /// Whether the policy allows or denies.
+    pub action: PolicyRequestAction,
+    /// Policy name.
+    #[serde(default)]
+    pub name: String,
+    /// Resources (permission actions) the policy covers.
+    ///
+    /// At least 1 items.
+    #[serde(default)]
+    pub resources: Vec<String>,
+    /// Roles the policy applies to.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// Applies only to objects the user owns.
+    #[serde(default)]
+    pub owner: bool,
+    /// Evaluation order; higher wins.
+    ///
+    /// Between 1 and 999.
+    #[serde(default)]
+    pub priority: i32,
+}
+
+impl PolicyRequest {
+    /// Creates a `PolicyRequest` from its required fields; the optional ones are `None`.
+    pub fn new(
+        action: PolicyRequestAction,
+        name: impl Into<String>,
+        resources: Vec<String>,
+        roles: Vec<String>,
+        owner: bool,
+        priority: i32,
+    ) -> Self {
+        Self {
+            action,
+            name: name.into(),
+            resources,
+            roles,
+            owner,
+            priority,
+        }
+    }
+}
+
+/// Whether the policy allows or denies.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PolicyRequestAction {
+    /// `Deny`
+    Deny,
+    /// `Allow`
+    Allow,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl PolicyRequestAction {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Deny => "Deny",
+            Self::Allow => "Allow",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for PolicyRequestAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "Deny" => Self::Deny,
+            "Allow" => Self::Allow,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for PolicyRequestAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for PolicyRequestAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PolicyRequestAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl crate::request::QueryValue for PolicyRequestAction {
+    fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
+        pairs.push((name, self.as_str().to_owned()));
+    }
+}
+
+/// Score thresholds of AI moderation, per harm label.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Thresholds {
+    /// Thresholds for explicit content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explicit: Option<LabelThresholds>,
+    /// Thresholds for spam.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spam: Option<LabelThresholds>,
+    /// Thresholds for toxic content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub toxic: Option<LabelThresholds>,
+}
+
+/// The scores from which a message is flagged or blocked.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct LabelThresholds {
+    /// Score from which a message is flagged.
+    ///
+    /// Between 0 and 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flag: Option<f32>,
+    /// Score from which a message is blocked.
+    ///
+    /// Between 0 and 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub block: Option<f32>,
+}
+
+/// Default notification preferences per kind of message.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ChatPreferences {
+    /// Preference for anything not set below.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_preference: Option<String>,
+    /// Preference for mentions of the user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direct_mentions: Option<String>,
+    /// Preference for mentions of a role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_mentions: Option<String>,
+    /// Preference for mentions of a user group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_mentions: Option<String>,
+    /// Preference for thread replies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread_replies: Option<String>,
+    /// Preference for `@here` mentions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub here_mentions: Option<String>,
+    /// Preference for `@channel` mentions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_mentions: Option<String>,
+    /// Preference for messages in distinct channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distinct_channel_messages: Option<String>,
+}
+
+/// A slash command that users can run in a channel.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Command {
+    /// Set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Set by the server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Command name, typed after the slash.
+    #[serde(default)]
+    pub name: String,
+    /// What the command does.
+    #[serde(default)]
+    pub description: String,
+    /// Help text for the arguments.
+    #[serde(default)]
+    pub args: String,
+    /// Group the command belongs to.
+    #[serde(default)]
+    pub set: String,
+}
+
+impl Command {
+    /// Creates a `Command` from its required fields; the optional ones are `None`.
+    pub fn new(
+        name: impl Into<String>,
+        description: impl Into<String>,
+        args: impl Into<String>,
+        set: impl Into<String>,
+    ) -> Self {
+        Self {
+            created_at: None,
+            updated_at: None,
+            name: name.into(),
+            description: description.into(),
+            args: args.into(),
+            set: set.into(),
+        }
+    }
+}
+
 /// The configuration a channel gets from its type, as embedded in channel responses.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChannelConfigWithInfo {
@@ -1375,232 +1583,6 @@ impl ChannelConfigWithInfo {
             grants: None,
         }
     }
-}
-
-/// A slash command that users can run in a channel.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct Command {
-    /// Set by the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Set by the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Command name, typed after the slash.
-    #[serde(default)]
-    pub name: String,
-    /// What the command does.
-    #[serde(default)]
-    pub description: String,
-    /// Help text for the arguments.
-    #[serde(default)]
-    pub args: String,
-    /// Group the command belongs to.
-    #[serde(default)]
-    pub set: String,
-}
-
-impl Command {
-    /// Creates a `Command` from its required fields; the optional ones are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        description: impl Into<String>,
-        args: impl Into<String>,
-        set: impl Into<String>,
-    ) -> Self {
-        Self {
-            created_at: None,
-            updated_at: None,
-            name: name.into(),
-            description: description.into(),
-            args: args.into(),
-            set: set.into(),
-        }
-    }
-}
-
-/// A permission policy that allows or denies resources to roles.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PolicyRequest {
-    /// Whether the policy allows or denies.
-    pub action: PolicyRequestAction,
-    /// Policy name.
-    #[serde(default)]
-    pub name: String,
-    /// Resources (permission actions) the policy covers.
-    ///
-    /// At least 1 items.
-    #[serde(default)]
-    pub resources: Vec<String>,
-    /// Roles the policy applies to.
-    #[serde(default)]
-    pub roles: Vec<String>,
-    /// Applies only to objects the user owns.
-    #[serde(default)]
-    pub owner: bool,
-    /// Evaluation order; higher wins.
-    ///
-    /// Between 1 and 999.
-    #[serde(default)]
-    pub priority: i32,
-}
-
-impl PolicyRequest {
-    /// Creates a `PolicyRequest` from its required fields; the optional ones are `None`.
-    pub fn new(
-        action: PolicyRequestAction,
-        name: impl Into<String>,
-        resources: Vec<String>,
-        roles: Vec<String>,
-        owner: bool,
-        priority: i32,
-    ) -> Self {
-        Self {
-            action,
-            name: name.into(),
-            resources,
-            roles,
-            owner,
-            priority,
-        }
-    }
-}
-
-/// Whether the policy allows or denies.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PolicyRequestAction {
-    /// `Deny`
-    Deny,
-    /// `Allow`
-    Allow,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
-}
-
-impl PolicyRequestAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Deny => "Deny",
-            Self::Allow => "Allow",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for PolicyRequestAction {
-    fn from(value: &str) -> Self {
-        match value {
-            "Deny" => Self::Deny,
-            "Allow" => Self::Allow,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::fmt::Display for PolicyRequestAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for PolicyRequestAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PolicyRequestAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-impl crate::request::QueryValue for PolicyRequestAction {
-    fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
-        pairs.push((name, self.as_str().to_owned()));
-    }
-}
-
-/// A blocklist applied to a channel type and how matches are handled.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct BlockListOptions {
-    /// Blocklist name.
-    #[serde(default)]
-    pub blocklist: String,
-    /// What happens to a matching message.
-    pub behavior: BlocklistBehavior,
-}
-
-impl BlockListOptions {
-    /// Creates a `BlockListOptions` from its required fields; the optional ones are `None`.
-    pub fn new(blocklist: impl Into<String>, behavior: BlocklistBehavior) -> Self {
-        Self {
-            blocklist: blocklist.into(),
-            behavior,
-        }
-    }
-}
-
-/// Score thresholds of AI moderation, per harm label.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct Thresholds {
-    /// Thresholds for explicit content.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub explicit: Option<LabelThresholds>,
-    /// Thresholds for spam.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub spam: Option<LabelThresholds>,
-    /// Thresholds for toxic content.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub toxic: Option<LabelThresholds>,
-}
-
-/// The scores from which a message is flagged or blocked.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct LabelThresholds {
-    /// Score from which a message is flagged.
-    ///
-    /// Between 0 and 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub flag: Option<f32>,
-    /// Score from which a message is blocked.
-    ///
-    /// Between 0 and 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub block: Option<f32>,
-}
-
-/// Default notification preferences per kind of message.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ChatPreferences {
-    /// Preference for anything not set below.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_preference: Option<String>,
-    /// Preference for mentions of the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub direct_mentions: Option<String>,
-    /// Preference for mentions of a role.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub role_mentions: Option<String>,
-    /// Preference for mentions of a user group.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group_mentions: Option<String>,
-    /// Preference for thread replies.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub thread_replies: Option<String>,
-    /// Preference for `@here` mentions.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub here_mentions: Option<String>,
-    /// Preference for `@channel` mentions.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_mentions: Option<String>,
-    /// Preference for messages in distinct channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub distinct_channel_messages: Option<String>,
 }
 
 /// How messages are moderated automatically.
@@ -1792,78 +1774,30 @@ impl crate::request::QueryValue for BlocklistBehavior {
     }
 }
 
-/// Which messages trigger push notifications.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PushLevel {
-    /// `all`
-    All,
-    /// `all_mentions`
-    AllMentions,
-    /// `mentions`
-    Mentions,
-    /// `direct_mentions`
-    DirectMentions,
-    /// `none`
-    None,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
-}
-
-impl PushLevel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::AllMentions => "all_mentions",
-            Self::Mentions => "mentions",
-            Self::DirectMentions => "direct_mentions",
-            Self::None => "none",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for PushLevel {
-    fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "all_mentions" => Self::AllMentions,
-            "mentions" => Self::Mentions,
-            "direct_mentions" => Self::DirectMentions,
-            "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::fmt::Display for PushLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for PushLevel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PushLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-impl crate::request::QueryValue for PushLevel {
-    fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
-        pairs.push((name, self.as_str().to_owned()));
-    }
-}
-
 impl crate::Client {
+    /// List channel types.
+    ///
+    /// Returns every channel type of the app, by name.
+    ///
+    /// - Request: `GET /channeltypes`, success status `200`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::LIST_CHANNEL_TYPES`](crate::operations::LIST_CHANNEL_TYPES)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn list_channel_types(
+        &self,
+    ) -> Result<crate::ApiResponse<ListChannelTypesResponse>, crate::Error> {
+        let request = crate::request::Request::new(
+            &crate::operations::LIST_CHANNEL_TYPES,
+            &[],
+        );
+        self.execute(request).await
+    }
+
     /// Create channel type.
     ///
     /// Creates a channel type with its features, moderation settings and permissions.
@@ -1909,29 +1843,6 @@ impl crate::Client {
         let request = crate::request::Request::new(
             &crate::operations::GET_CHANNEL_TYPE,
             &[name],
-        );
-        self.execute(request).await
-    }
-
-    /// List channel types.
-    ///
-    /// Returns every channel type of the app, by name.
-    ///
-    /// - Request: `GET /channeltypes`, success status `200`
-    /// - Server-side only: yes (the client must be built with the API secret)
-    /// - Events: none
-    /// - Permissions (checked for client-side callers): none
-    /// - Metadata: [`operations::LIST_CHANNEL_TYPES`](crate::operations::LIST_CHANNEL_TYPES)
-    ///
-    /// # Errors
-    ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn list_channel_types(
-        &self,
-    ) -> Result<crate::ApiResponse<ListChannelTypesResponse>, crate::Error> {
-        let request = crate::request::Request::new(
-            &crate::operations::LIST_CHANNEL_TYPES,
-            &[],
         );
         self.execute(request).await
     }

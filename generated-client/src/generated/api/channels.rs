@@ -4,15 +4,144 @@
 //! Channels and their members, read state and events; getting or creating, hiding, marking read and deleting them.
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
-use super::channel_types::{ChannelConfigWithInfo, ChatPreferences, PushLevel};
-use super::common::{MessagePaginationParams, PaginationParams};
-use super::messages::{
-    DraftResponse, MessageResponse, PendingMessageResponse, SharedLocationResponseData,
-    ThreadResponse, ThreadStateResponse,
-};
+use super::channel_types::{ChannelConfigWithInfo, ChatPreferences};
+use super::common::{Response, SortParamRequest};
+use super::drafts::DraftResponse;
+use super::messages::{MessageRequest, MessageResponse, MessageUpdate};
+use super::moderation::ModerationResponse;
+use super::polls::{PollResponseData, PollVoteResponseData};
+use super::push::{ChannelPushPreferencesResponse, PushLevel};
+use super::reactions::ReactionResponse;
+use super::threads::{ThreadResponse, ThreadStateResponse};
 use super::users::{
-    ChannelPushPreferencesResponse, UserRequest, UserResponse, UserResponseCommonFields,
+    OwnUserResponse, SharedLocationResponseData, UserRequest, UserResponse,
+    UserResponseCommonFields,
 };
+
+/// Body of a QueryChannels request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct QueryChannelsRequest {
+    /// Filter conditions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter_conditions: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Sort.
+    ///
+    /// At most 5 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Vec<SortParamRequest>>,
+    /// State.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<bool>,
+    /// Message limit.
+    ///
+    /// At least 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_limit: Option<i32>,
+    /// Member limit.
+    ///
+    /// Between 0 and 100.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_limit: Option<i32>,
+    /// Limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    /// Offset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i32>,
+    /// Predefined filter.
+    ///
+    /// At most 255 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predefined_filter: Option<String>,
+    /// Filter values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter_values: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Sort values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort_values: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Member custom include.
+    ///
+    /// At most 8 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_custom_include: Option<Vec<String>>,
+    /// User id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserRequest>,
+}
+
+/// Response of a QueryChannels request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct QueryChannelsResponse {
+    /// Channels.
+    #[serde(default)]
+    pub channels: Vec<ChannelStateResponseFields>,
+    /// Predefined filter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predefined_filter: Option<ParsedPredefinedFilterResponse>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl QueryChannelsResponse {
+    /// Creates a `QueryChannelsResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        channels: Vec<ChannelStateResponseFields>,
+        duration: impl Into<String>,
+    ) -> Self {
+        Self {
+            channels,
+            predefined_filter: None,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Body of a GroupedQueryChannels request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GroupedQueryChannelsRequest {
+    /// Limit.
+    ///
+    /// At most 10.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    /// Groups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<std::collections::BTreeMap<String, GroupedChannelsGroupRequest>>,
+    /// User id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserRequest>,
+}
+
+/// Response of a GroupedQueryChannels request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GroupedQueryChannelsResponse {
+    /// Groups.
+    #[serde(default)]
+    pub groups: std::collections::BTreeMap<String, GroupedChannelsBucket>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl GroupedQueryChannelsResponse {
+    /// Creates a `GroupedQueryChannelsResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        groups: std::collections::BTreeMap<String, GroupedChannelsBucket>,
+        duration: impl Into<String>,
+    ) -> Self {
+        Self {
+            groups,
+            duration: duration.into(),
+        }
+    }
+}
 
 /// What to create or update and which state to return when getting a channel.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -128,128 +257,154 @@ impl ChannelStateResponse {
     }
 }
 
-/// Options for hiding a channel from a user's channel list.
+/// Body of a UpdateChannel request.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct HideChannelRequest {
-    /// Also hide the message history for the user.
+pub struct UpdateChannelRequest {
+    /// Add members.
+    ///
+    /// At most 100 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub clear_history: Option<bool>,
-    /// User to act for (server-side only).
+    pub add_members: Option<Vec<ChannelMemberRequest>>,
+    /// Remove members.
+    ///
+    /// At most 100 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove_members: Option<Vec<String>>,
+    /// Add moderators.
+    ///
+    /// At most 100 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add_moderators: Option<Vec<String>>,
+    /// Demote moderators.
+    ///
+    /// At most 100 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub demote_moderators: Option<Vec<String>>,
+    /// Invites.
+    ///
+    /// At most 100 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invites: Option<Vec<ChannelMemberRequest>>,
+    /// Assign roles.
+    ///
+    /// At most 100 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assign_roles: Option<Vec<ChannelMemberRequest>>,
+    /// Cooldown.
+    ///
+    /// Between 0 and 120.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cooldown: Option<i32>,
+    /// Accept invite.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accept_invite: Option<bool>,
+    /// Reject invite.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reject_invite: Option<bool>,
+    /// Message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<MessageRequest>,
+    /// Skip push.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_push: Option<bool>,
+    /// Hide history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_history: Option<bool>,
+    /// Hide history before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_history_before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Add filter tags.
+    ///
+    /// At most 10 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add_filter_tags: Option<Vec<String>>,
+    /// Remove filter tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove_filter_tags: Option<Vec<String>>,
+    /// Data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<ChannelInputRequest>,
+    /// User id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// User to act for (server-side only).
+    /// User.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<UserRequest>,
 }
 
-/// The result of hiding a channel.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct HideChannelResponse {
+/// Response of a UpdateChannel request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateChannelResponse {
+    /// Channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ChannelResponse>,
+    /// Message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<MessageResponse>,
+    /// Members.
+    #[serde(default)]
+    pub members: Vec<ChannelMemberResponse>,
     /// Time the server took to handle the request.
     #[serde(default)]
     pub duration: String,
 }
 
-impl HideChannelResponse {
-    /// Creates a `HideChannelResponse` from its required fields; the optional ones are `None`.
-    pub fn new(duration: impl Into<String>) -> Self {
-        Self { duration: duration.into() }
-    }
-}
-
-/// The channels to mark as read and for whom.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct MarkChannelsReadRequest {
-    /// Last read message ID by channel CID, at most 30 channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub read_by_channel: Option<std::collections::BTreeMap<String, String>>,
-    /// User to act for (server-side only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// User to act for (server-side only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserRequest>,
-}
-
-/// The result of marking channels as read.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct MarkReadResponse {
-    /// The read event that was sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub event: Option<MarkReadResponseEvent>,
-    /// Time the server took to handle the request.
-    #[serde(default)]
-    pub duration: String,
-}
-
-impl MarkReadResponse {
-    /// Creates a `MarkReadResponse` from its required fields; the optional ones are `None`.
-    pub fn new(duration: impl Into<String>) -> Self {
+impl UpdateChannelResponse {
+    /// Creates a `UpdateChannelResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        members: Vec<ChannelMemberResponse>,
+        duration: impl Into<String>,
+    ) -> Self {
         Self {
-            event: None,
+            channel: None,
+            message: None,
+            members,
             duration: duration.into(),
         }
     }
 }
 
-/// The read event produced by marking a channel as read.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MarkReadResponseEvent {
-    /// Event type.
-    #[serde(rename = "type", default)]
-    pub type_: String,
-    /// Channel CID (`type:id`).
-    #[serde(default)]
-    pub cid: String,
-    /// Channel id.
-    #[serde(default)]
-    pub channel_id: String,
-    /// Channel type.
-    #[serde(default)]
-    pub channel_type: String,
-    /// Time of the channel's last message.
+/// Body of a UpdateChannelPartial request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateChannelPartialRequest {
+    /// Set.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_last_message_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Team.
+    pub set: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Unset.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
+    pub unset: Option<Vec<String>>,
+    /// User id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     /// User.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserResponseCommonFields>,
-    /// The thread, when a thread was marked read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub thread: Option<ThreadResponse>,
-    /// Created at.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// ID of the last read message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_read_message_id: Option<String>,
+    pub user: Option<UserRequest>,
+}
+
+/// Response of a UpdateChannelPartial request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateChannelPartialResponse {
     /// Channel.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<ChannelResponse>,
+    /// Members.
+    #[serde(default)]
+    pub members: Vec<ChannelMemberResponse>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
 }
 
-impl MarkReadResponseEvent {
-    /// Creates a `MarkReadResponseEvent` from its required fields; the optional ones are `None`.
+impl UpdateChannelPartialResponse {
+    /// Creates a `UpdateChannelPartialResponse` from its required fields; the optional ones are `None`.
     pub fn new(
-        type_: impl Into<String>,
-        cid: impl Into<String>,
-        channel_id: impl Into<String>,
-        channel_type: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
+        members: Vec<ChannelMemberResponse>,
+        duration: impl Into<String>,
     ) -> Self {
         Self {
-            type_: type_.into(),
-            cid: cid.into(),
-            channel_id: channel_id.into(),
-            channel_type: channel_type.into(),
-            channel_last_message_at: None,
-            team: None,
-            user: None,
-            thread: None,
-            created_at,
-            last_read_message_id: None,
             channel: None,
+            members,
+            duration: duration.into(),
         }
     }
 }
@@ -320,23 +475,2187 @@ impl DeleteChannelsResponse {
     }
 }
 
-/// The outcome of deleting one channel.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct DeleteChannelsResultResponse {
-    /// Deletion status.
+/// Body of a ChannelBatchUpdate request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChannelBatchUpdateRequest {
+    /// Operation.
+    pub operation: ChannelBatchUpdateRequestOperation,
+    /// Filter.
     #[serde(default)]
-    pub status: String,
-    /// Why the deletion failed.
+    pub filter: std::collections::BTreeMap<String, serde_json::Value>,
+    /// Members.
+    ///
+    /// At most 100 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub members: Option<Vec<ChannelBatchMemberRequest>>,
+    /// Data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<ChannelDataUpdate>,
 }
 
-impl DeleteChannelsResultResponse {
-    /// Creates a `DeleteChannelsResultResponse` from its required fields; the optional ones are `None`.
-    pub fn new(status: impl Into<String>) -> Self {
+impl ChannelBatchUpdateRequest {
+    /// Creates a `ChannelBatchUpdateRequest` from its required fields; the optional ones are `None`.
+    pub fn new(
+        operation: ChannelBatchUpdateRequestOperation,
+        filter: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
         Self {
+            operation,
+            filter,
+            members: None,
+            data: None,
+        }
+    }
+}
+
+/// Values of `ChannelBatchUpdateRequest.operation`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChannelBatchUpdateRequestOperation {
+    /// `addMembers`
+    AddMembers,
+    /// `removeMembers`
+    RemoveMembers,
+    /// `inviteMembers`
+    InviteMembers,
+    /// `invites`
+    Invites,
+    /// `assignRoles`
+    AssignRoles,
+    /// `addModerators`
+    AddModerators,
+    /// `demoteModerators`
+    DemoteModerators,
+    /// `hide`
+    Hide,
+    /// `show`
+    Show,
+    /// `archive`
+    Archive,
+    /// `unarchive`
+    Unarchive,
+    /// `updateData`
+    UpdateData,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl ChannelBatchUpdateRequestOperation {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AddMembers => "addMembers",
+            Self::RemoveMembers => "removeMembers",
+            Self::InviteMembers => "inviteMembers",
+            Self::Invites => "invites",
+            Self::AssignRoles => "assignRoles",
+            Self::AddModerators => "addModerators",
+            Self::DemoteModerators => "demoteModerators",
+            Self::Hide => "hide",
+            Self::Show => "show",
+            Self::Archive => "archive",
+            Self::Unarchive => "unarchive",
+            Self::UpdateData => "updateData",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ChannelBatchUpdateRequestOperation {
+    fn from(value: &str) -> Self {
+        match value {
+            "addMembers" => Self::AddMembers,
+            "removeMembers" => Self::RemoveMembers,
+            "inviteMembers" => Self::InviteMembers,
+            "invites" => Self::Invites,
+            "assignRoles" => Self::AssignRoles,
+            "addModerators" => Self::AddModerators,
+            "demoteModerators" => Self::DemoteModerators,
+            "hide" => Self::Hide,
+            "show" => Self::Show,
+            "archive" => Self::Archive,
+            "unarchive" => Self::Unarchive,
+            "updateData" => Self::UpdateData,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for ChannelBatchUpdateRequestOperation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ChannelBatchUpdateRequestOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChannelBatchUpdateRequestOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl crate::request::QueryValue for ChannelBatchUpdateRequestOperation {
+    fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
+        pairs.push((name, self.as_str().to_owned()));
+    }
+}
+
+/// Response of a ChannelBatchUpdate request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ChannelBatchUpdateResponse {
+    /// Task id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl ChannelBatchUpdateResponse {
+    /// Creates a `ChannelBatchUpdateResponse` from its required fields; the optional ones are `None`.
+    pub fn new(duration: impl Into<String>) -> Self {
+        Self {
+            task_id: None,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Options for hiding a channel from a user's channel list.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct HideChannelRequest {
+    /// Also hide the message history for the user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clear_history: Option<bool>,
+    /// User to act for (server-side only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// User to act for (server-side only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserRequest>,
+}
+
+/// The result of hiding a channel.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct HideChannelResponse {
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl HideChannelResponse {
+    /// Creates a `HideChannelResponse` from its required fields; the optional ones are `None`.
+    pub fn new(duration: impl Into<String>) -> Self {
+        Self { duration: duration.into() }
+    }
+}
+
+/// Body of a ShowChannel request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowChannelRequest {
+    /// User id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserRequest>,
+}
+
+/// Response of a ShowChannel request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ShowChannelResponse {
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl ShowChannelResponse {
+    /// Creates a `ShowChannelResponse` from its required fields; the optional ones are `None`.
+    pub fn new(duration: impl Into<String>) -> Self {
+        Self { duration: duration.into() }
+    }
+}
+
+/// Body of a TruncateChannel request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct TruncateChannelRequest {
+    /// Hard delete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hard_delete: Option<bool>,
+    /// Message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<MessageRequest>,
+    /// Skip push.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_push: Option<bool>,
+    /// Truncated at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truncated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Member ids.
+    ///
+    /// At most 100 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_ids: Option<Vec<String>>,
+    /// User id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserRequest>,
+}
+
+/// Response of a TruncateChannel request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct TruncateChannelResponse {
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+    /// Channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ChannelResponse>,
+    /// Message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<MessageResponse>,
+}
+
+impl TruncateChannelResponse {
+    /// Creates a `TruncateChannelResponse` from its required fields; the optional ones are `None`.
+    pub fn new(duration: impl Into<String>) -> Self {
+        Self {
+            duration: duration.into(),
+            channel: None,
+            message: None,
+        }
+    }
+}
+
+/// Body of a SendEvent request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SendEventRequest {
+    /// Event.
+    #[serde(default)]
+    pub event: EventRequest,
+}
+
+impl SendEventRequest {
+    /// Creates a `SendEventRequest` from its required fields; the optional ones are `None`.
+    pub fn new(event: EventRequest) -> Self {
+        Self { event }
+    }
+}
+
+/// Response of a SendEvent request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct EventResponse {
+    /// Event.
+    pub event: WsEvent,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl EventResponse {
+    /// Creates a `EventResponse` from its required fields; the optional ones are `None`.
+    pub fn new(event: WsEvent, duration: impl Into<String>) -> Self {
+        Self {
+            event,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Body of a MarkRead request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct MarkReadRequest {
+    /// Message id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// Thread id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<String>,
+    /// User id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserRequest>,
+}
+
+/// The result of marking channels as read.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct MarkReadResponse {
+    /// The read event that was sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<MarkReadResponseEvent>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl MarkReadResponse {
+    /// Creates a `MarkReadResponse` from its required fields; the optional ones are `None`.
+    pub fn new(duration: impl Into<String>) -> Self {
+        Self {
+            event: None,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// The channels to mark as read and for whom.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct MarkChannelsReadRequest {
+    /// Last read message ID by channel CID, at most 30 channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_by_channel: Option<std::collections::BTreeMap<String, String>>,
+    /// User to act for (server-side only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// User to act for (server-side only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserRequest>,
+}
+
+/// Body of a MarkUnread request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct MarkUnreadRequest {
+    /// Message id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// Thread id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<String>,
+    /// Message timestamp.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_timestamp: Option<chrono::DateTime<chrono::Utc>>,
+    /// User id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserRequest>,
+}
+
+/// Body of a MarkDelivered request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct MarkDeliveredRequest {
+    /// Latest delivered messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest_delivered_messages: Option<Vec<DeliveredMessagePayload>>,
+}
+
+/// Response of a MarkDelivered request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct MarkDeliveredResponse {
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl MarkDeliveredResponse {
+    /// Creates a `MarkDeliveredResponse` from its required fields; the optional ones are `None`.
+    pub fn new(duration: impl Into<String>) -> Self {
+        Self { duration: duration.into() }
+    }
+}
+
+/// Response of a UnreadCounts request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct WrappedUnreadCountsResponse {
+    /// Total unread count.
+    #[serde(default)]
+    pub total_unread_count: i32,
+    /// Total unread threads count.
+    #[serde(default)]
+    pub total_unread_threads_count: i32,
+    /// Total unread count by team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_unread_count_by_team: Option<std::collections::BTreeMap<String, i32>>,
+    /// Channels.
+    #[serde(default)]
+    pub channels: Vec<UnreadCountsChannel>,
+    /// Channel type.
+    #[serde(default)]
+    pub channel_type: Vec<UnreadCountsChannelType>,
+    /// Threads.
+    #[serde(default)]
+    pub threads: Vec<UnreadCountsThread>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl WrappedUnreadCountsResponse {
+    /// Creates a `WrappedUnreadCountsResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        total_unread_count: i32,
+        total_unread_threads_count: i32,
+        channels: Vec<UnreadCountsChannel>,
+        channel_type: Vec<UnreadCountsChannelType>,
+        threads: Vec<UnreadCountsThread>,
+        duration: impl Into<String>,
+    ) -> Self {
+        Self {
+            total_unread_count,
+            total_unread_threads_count,
+            total_unread_count_by_team: None,
+            channels,
+            channel_type,
+            threads,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Body of a UnreadCountsBatch request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UnreadCountsBatchRequest {
+    /// User ids.
+    ///
+    /// Between 1 and 100 items.
+    #[serde(default)]
+    pub user_ids: Vec<String>,
+}
+
+impl UnreadCountsBatchRequest {
+    /// Creates a `UnreadCountsBatchRequest` from its required fields; the optional ones are `None`.
+    pub fn new(user_ids: Vec<String>) -> Self {
+        Self { user_ids }
+    }
+}
+
+/// Response of a UnreadCountsBatch request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UnreadCountsBatchResponse {
+    /// Counts by user.
+    #[serde(default)]
+    pub counts_by_user: std::collections::BTreeMap<String, UnreadCountsResponse>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl UnreadCountsBatchResponse {
+    /// Creates a `UnreadCountsBatchResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        counts_by_user: std::collections::BTreeMap<String, UnreadCountsResponse>,
+        duration: impl Into<String>,
+    ) -> Self {
+        Self {
+            counts_by_user,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Payload of the `channel_batch_update.completed` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChannelBatchCompletedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Operation.
+    #[serde(default)]
+    pub operation: String,
+    /// Status.
+    #[serde(default)]
+    pub status: String,
+    /// Task id.
+    #[serde(default)]
+    pub task_id: String,
+    /// Failed channels.
+    #[serde(default)]
+    pub failed_channels: Vec<FailedChannelUpdates>,
+    /// Success channels count.
+    #[serde(default)]
+    pub success_channels_count: i32,
+    /// Batch created at.
+    pub batch_created_at: chrono::DateTime<chrono::Utc>,
+    /// Finished at.
+    pub finished_at: chrono::DateTime<chrono::Utc>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelBatchCompletedEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChannelBatchCompletedEvent {
+    /// Creates a `ChannelBatchCompletedEvent` from its required fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        operation: impl Into<String>,
+        status: impl Into<String>,
+        task_id: impl Into<String>,
+        failed_channels: Vec<FailedChannelUpdates>,
+        success_channels_count: i32,
+        batch_created_at: chrono::DateTime<chrono::Utc>,
+        finished_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            operation: operation.into(),
             status: status.into(),
-            error: None,
+            task_id: task_id.into(),
+            failed_channels,
+            success_channels_count,
+            batch_created_at,
+            finished_at,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl ChannelBatchCompletedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "operation",
+        "status",
+        "task_id",
+        "failed_channels",
+        "success_channels_count",
+        "batch_created_at",
+        "finished_at",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `channel_batch_update.started` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChannelBatchStartedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Operation.
+    #[serde(default)]
+    pub operation: String,
+    /// Status.
+    #[serde(default)]
+    pub status: String,
+    /// Task id.
+    #[serde(default)]
+    pub task_id: String,
+    /// Failed channels.
+    #[serde(default)]
+    pub failed_channels: Vec<FailedChannelUpdates>,
+    /// Success channels count.
+    #[serde(default)]
+    pub success_channels_count: i32,
+    /// Batch created at.
+    pub batch_created_at: chrono::DateTime<chrono::Utc>,
+    /// Finished at.
+    pub finished_at: chrono::DateTime<chrono::Utc>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelBatchStartedEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChannelBatchStartedEvent {
+    /// Creates a `ChannelBatchStartedEvent` from its required fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        operation: impl Into<String>,
+        status: impl Into<String>,
+        task_id: impl Into<String>,
+        failed_channels: Vec<FailedChannelUpdates>,
+        success_channels_count: i32,
+        batch_created_at: chrono::DateTime<chrono::Utc>,
+        finished_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            operation: operation.into(),
+            status: status.into(),
+            task_id: task_id.into(),
+            failed_channels,
+            success_channels_count,
+            batch_created_at,
+            finished_at,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl ChannelBatchStartedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "operation",
+        "status",
+        "task_id",
+        "failed_channels",
+        "success_channels_count",
+        "batch_created_at",
+        "finished_at",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Sent when a channel is created.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChannelCreatedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
+    /// Team of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// The channel.
+    pub channel: ChannelResponse,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelCreatedEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChannelCreatedEvent {
+    /// Creates a `ChannelCreatedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        channel: ChannelResponse,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            channel,
+            user: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl ChannelCreatedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "channel",
+        "user",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Sent when a channel is deleted.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChannelDeletedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
+    /// Team of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// The channel.
+    pub channel: ChannelResponse,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelDeletedEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChannelDeletedEvent {
+    /// Creates a `ChannelDeletedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        channel: ChannelResponse,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            channel,
+            user: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl ChannelDeletedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "channel",
+        "user",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `channel.frozen` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChannelFrozenEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
+    /// Channel type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelFrozenEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChannelFrozenEvent {
+    /// Creates a `ChannelFrozenEvent` from its required fields; the optional ones are `None`.
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            channel_type: None,
+            channel_id: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl ChannelFrozenEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "cid",
+        "channel_type",
+        "channel_id",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Sent when a channel is hidden for a user.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChannelHiddenEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
+    /// Team of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// The channel.
+    pub channel: ChannelResponse,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// The message history was cleared for the user.
+    #[serde(default)]
+    pub clear_history: bool,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelHiddenEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChannelHiddenEvent {
+    /// Creates a `ChannelHiddenEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        channel: ChannelResponse,
+        clear_history: bool,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            channel,
+            user: None,
+            clear_history,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl ChannelHiddenEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "channel",
+        "user",
+        "clear_history",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `channel.muted` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChannelMutedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// Mute.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mute: Option<ChannelMute>,
+    /// Mutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mutes: Option<Vec<ChannelMute>>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelMutedEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChannelMutedEvent {
+    /// Creates a `ChannelMutedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            user: None,
+            mute: None,
+            mutes: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl ChannelMutedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "user",
+        "mute",
+        "mutes",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `channel.truncated` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChannelTruncatedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
+    /// Team of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// The channel.
+    pub channel: ChannelResponse,
+    /// Message id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// Message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<MessageResponse>,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelTruncatedEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChannelTruncatedEvent {
+    /// Creates a `ChannelTruncatedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        channel: ChannelResponse,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            channel,
+            message_id: None,
+            message: None,
+            user: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl ChannelTruncatedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "channel",
+        "message_id",
+        "message",
+        "user",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `channel.unfrozen` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChannelUnFrozenEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
+    /// Channel type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelUnFrozenEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChannelUnFrozenEvent {
+    /// Creates a `ChannelUnFrozenEvent` from its required fields; the optional ones are `None`.
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            channel_type: None,
+            channel_id: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl ChannelUnFrozenEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "cid",
+        "channel_type",
+        "channel_id",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `channel.unmuted` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChannelUnmutedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// Mute.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mute: Option<ChannelMute>,
+    /// Mutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mutes: Option<Vec<ChannelMute>>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelUnmutedEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChannelUnmutedEvent {
+    /// Creates a `ChannelUnmutedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            user: None,
+            mute: None,
+            mutes: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl ChannelUnmutedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "user",
+        "mute",
+        "mutes",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `channel.updated` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChannelUpdatedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
+    /// Team of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// The channel.
+    pub channel: ChannelResponse,
+    /// Message id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// Message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<MessageResponse>,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelUpdatedEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChannelUpdatedEvent {
+    /// Creates a `ChannelUpdatedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        channel: ChannelResponse,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            channel,
+            message_id: None,
+            message: None,
+            user: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl ChannelUpdatedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "channel",
+        "message_id",
+        "message",
+        "user",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `channel.visible` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChannelVisibleEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
+    /// Team of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// The channel.
+    pub channel: ChannelResponse,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelVisibleEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChannelVisibleEvent {
+    /// Creates a `ChannelVisibleEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        channel: ChannelResponse,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            channel,
+            user: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl ChannelVisibleEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "channel",
+        "user",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `channel.max_streak_changed` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MaxStreakChangedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "MaxStreakChangedEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl MaxStreakChangedEvent {
+    /// Creates a `MaxStreakChangedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl MaxStreakChangedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &["created_at", "received_at"];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Sent when a member joins a channel.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MemberAddedEvent {
+    /// The member.
+    pub member: ChannelMemberResponse,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
+    /// Team of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// The channel.
+    pub channel: ChannelResponse,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "MemberAddedEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl MemberAddedEvent {
+    /// Creates a `MemberAddedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        member: ChannelMemberResponse,
+        created_at: chrono::DateTime<chrono::Utc>,
+        channel: ChannelResponse,
+    ) -> Self {
+        Self {
+            member,
+            user: None,
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            channel,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl MemberAddedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "member",
+        "user",
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "channel",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Sent when a member leaves or is removed from a channel.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MemberRemovedEvent {
+    /// The member.
+    pub member: ChannelMemberResponse,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
+    /// Team of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// The channel.
+    pub channel: ChannelResponse,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "MemberRemovedEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl MemberRemovedEvent {
+    /// Creates a `MemberRemovedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        member: ChannelMemberResponse,
+        created_at: chrono::DateTime<chrono::Utc>,
+        channel: ChannelResponse,
+    ) -> Self {
+        Self {
+            member,
+            user: None,
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            channel,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl MemberRemovedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "member",
+        "user",
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "channel",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Sent when a channel member changes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MemberUpdatedEvent {
+    /// The member.
+    pub member: ChannelMemberResponse,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
+    /// Team of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// The channel.
+    pub channel: ChannelResponse,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "MemberUpdatedEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl MemberUpdatedEvent {
+    /// Creates a `MemberUpdatedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        member: ChannelMemberResponse,
+        created_at: chrono::DateTime<chrono::Utc>,
+        channel: ChannelResponse,
+    ) -> Self {
+        Self {
+            member,
+            user: None,
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            channel,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl MemberUpdatedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "member",
+        "user",
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "channel",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Sent when a user marks a channel or thread as read.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MessageReadEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
+    /// Team of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// The channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ChannelResponse>,
+    /// The thread, when a thread was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread: Option<ThreadResponse>,
+    /// ID of the last read message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_read_message_id: Option<String>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "MessageReadEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl MessageReadEvent {
+    /// Creates a `MessageReadEvent` from its required fields; the optional ones are `None`.
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            user: None,
+            channel: None,
+            thread: None,
+            last_read_message_id: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl MessageReadEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "user",
+        "channel",
+        "thread",
+        "last_read_message_id",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `notification.mark_unread` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct NotificationMarkUnreadEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
+    /// Team of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// The channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ChannelResponse>,
+    /// Thread id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<String>,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// First unread message id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_unread_message_id: Option<String>,
+    /// Last read at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_read_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Last read message id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_read_message_id: Option<String>,
+    /// Unread messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread_messages: Option<i32>,
+    /// Unread count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread_count: Option<i32>,
+    /// Total unread count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_unread_count: Option<i32>,
+    /// Unread channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread_channels: Option<i32>,
+    /// Grouped unread channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grouped_unread_channels: Option<std::collections::BTreeMap<String, i32>>,
+    /// Unread threads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread_threads: Option<i32>,
+    /// Unread thread messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread_thread_messages: Option<i32>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "NotificationMarkUnreadEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl NotificationMarkUnreadEvent {
+    /// Creates a `NotificationMarkUnreadEvent` from its required fields; the optional ones are `None`.
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            channel: None,
+            thread_id: None,
+            user: None,
+            first_unread_message_id: None,
+            last_read_at: None,
+            last_read_message_id: None,
+            unread_messages: None,
+            unread_count: None,
+            total_unread_count: None,
+            unread_channels: None,
+            grouped_unread_channels: None,
+            unread_threads: None,
+            unread_thread_messages: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl NotificationMarkUnreadEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "channel",
+        "thread_id",
+        "user",
+        "first_unread_message_id",
+        "last_read_at",
+        "last_read_message_id",
+        "unread_messages",
+        "unread_count",
+        "total_unread_count",
+        "unread_channels",
+        "grouped_unread_channels",
+        "unread_threads",
+        "unread_thread_messages",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Channel state response fields.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ChannelStateResponseFields {
+    /// Channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ChannelResponse>,
+    /// Messages.
+    #[serde(default)]
+    pub messages: Vec<MessageResponse>,
+    /// Pinned messages.
+    #[serde(default)]
+    pub pinned_messages: Vec<MessageResponse>,
+    /// Watcher count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub watcher_count: Option<i32>,
+    /// Watchers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub watchers: Option<Vec<UserResponse>>,
+    /// Read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read: Option<Vec<ReadStateResponse>>,
+    /// Members.
+    #[serde(default)]
+    pub members: Vec<ChannelMemberResponse>,
+    /// Membership.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership: Option<ChannelMemberResponse>,
+    /// Push preferences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub push_preferences: Option<ChannelPushPreferencesResponse>,
+    /// Threads.
+    #[serde(default)]
+    pub threads: Vec<ThreadStateResponse>,
+    /// Hidden.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<bool>,
+    /// Hide messages before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hide_messages_before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Pending messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_messages: Option<Vec<PendingMessageResponse>>,
+    /// Draft.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<DraftResponse>,
+    /// Active live locations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active_live_locations: Option<Vec<SharedLocationResponseData>>,
+}
+
+impl ChannelStateResponseFields {
+    /// Creates a `ChannelStateResponseFields` from its required fields; the optional ones are `None`.
+    pub fn new(
+        messages: Vec<MessageResponse>,
+        pinned_messages: Vec<MessageResponse>,
+        members: Vec<ChannelMemberResponse>,
+        threads: Vec<ThreadStateResponse>,
+    ) -> Self {
+        Self {
+            channel: None,
+            messages,
+            pinned_messages,
+            watcher_count: None,
+            watchers: None,
+            read: None,
+            members,
+            membership: None,
+            push_preferences: None,
+            threads,
+            hidden: None,
+            hide_messages_before: None,
+            pending_messages: None,
+            draft: None,
+            active_live_locations: None,
+        }
+    }
+}
+
+/// Parsed predefined filter response.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ParsedPredefinedFilterResponse {
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// Filter.
+    #[serde(default)]
+    pub filter: std::collections::BTreeMap<String, serde_json::Value>,
+    /// Sort.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Vec<SortParamRequest>>,
+}
+
+impl ParsedPredefinedFilterResponse {
+    /// Creates a `ParsedPredefinedFilterResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        name: impl Into<String>,
+        filter: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            filter,
+            sort: None,
+        }
+    }
+}
+
+/// Grouped channels group request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GroupedChannelsGroupRequest {
+    /// Limit.
+    ///
+    /// Between 0 and 10.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    /// Next.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Prev.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+}
+
+/// Grouped Channels Bucket.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GroupedChannelsBucket {
+    /// Channels.
+    #[serde(default)]
+    pub channels: Vec<ChannelStateResponseFields>,
+    /// Unread channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread_channels: Option<i32>,
+    /// Next.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Prev.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+}
+
+impl GroupedChannelsBucket {
+    /// Creates a `GroupedChannelsBucket` from its required fields; the optional ones are `None`.
+    pub fn new(channels: Vec<ChannelStateResponseFields>) -> Self {
+        Self {
+            channels,
+            unread_channels: None,
+            next: None,
+            prev: None,
         }
     }
 }
@@ -418,6 +2737,678 @@ impl ChannelInput {
             .collect_map(
                 custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
             )
+    }
+}
+
+/// Paging of messages by ID, by creation time or around a given message.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct MessagePaginationParams {
+    /// Maximum number of messages to return.
+    ///
+    /// At least 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    /// Messages with an ID greater than or equal to this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_gte: Option<String>,
+    /// Messages with an ID greater than this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_gt: Option<String>,
+    /// Messages with an ID less than or equal to this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_lte: Option<String>,
+    /// Messages with an ID less than this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_lt: Option<String>,
+    /// Messages created at or after this time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at_after_or_equal: Option<chrono::DateTime<chrono::Utc>>,
+    /// Messages created after this time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at_after: Option<chrono::DateTime<chrono::Utc>>,
+    /// Messages created at or before this time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at_before_or_equal: Option<chrono::DateTime<chrono::Utc>>,
+    /// Messages created before this time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at_before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Messages around the message with this ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_around: Option<String>,
+    /// Messages around this time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at_around: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Limit and offset paging for lists such as members and watchers.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct PaginationParams {
+    /// Maximum number of items to return.
+    ///
+    /// At least 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    /// Number of items to skip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i32>,
+}
+
+/// A message held as pending until it is committed.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct PendingMessageResponse {
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponse>,
+    /// Channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ChannelResponse>,
+    /// Message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<MessageResponse>,
+    /// Metadata attached to the pending message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// Channel input request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ChannelInputRequest {
+    /// Team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Auto translation enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_translation_enabled: Option<bool>,
+    /// Auto translation language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_translation_language: Option<String>,
+    /// Frozen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frozen: Option<bool>,
+    /// Disabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    /// Invites.
+    ///
+    /// At most 100 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invites: Option<Vec<ChannelMemberRequest>>,
+    /// Members.
+    ///
+    /// At most 100 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<Vec<ChannelMemberRequest>>,
+    /// Config overrides.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config_overrides: Option<ConfigOverridesRequest>,
+    /// Created by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<UserRequest>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelInputRequest::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChannelInputRequest {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "team",
+        "auto_translation_enabled",
+        "auto_translation_language",
+        "frozen",
+        "disabled",
+        "invites",
+        "members",
+        "config_overrides",
+        "created_by",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// The outcome of deleting one channel.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DeleteChannelsResultResponse {
+    /// Deletion status.
+    #[serde(default)]
+    pub status: String,
+    /// Why the deletion failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl DeleteChannelsResultResponse {
+    /// Creates a `DeleteChannelsResultResponse` from its required fields; the optional ones are `None`.
+    pub fn new(status: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            error: None,
+        }
+    }
+}
+
+/// Channel batch member request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ChannelBatchMemberRequest {
+    /// User id.
+    #[serde(default)]
+    pub user_id: String,
+    /// Channel role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_role: Option<String>,
+}
+
+impl ChannelBatchMemberRequest {
+    /// Creates a `ChannelBatchMemberRequest` from its required fields; the optional ones are `None`.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            channel_role: None,
+        }
+    }
+}
+
+/// Channel data update.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ChannelDataUpdate {
+    /// Frozen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frozen: Option<bool>,
+    /// Disabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    /// Team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Config overrides.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config_overrides: Option<ChannelConfigOverrides>,
+    /// Auto translation enabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_translation_enabled: Option<bool>,
+    /// Auto translation language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_translation_language: Option<String>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelDataUpdate::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChannelDataUpdate {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "frozen",
+        "disabled",
+        "team",
+        "config_overrides",
+        "auto_translation_enabled",
+        "auto_translation_language",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Event request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct EventRequest {
+    /// Type.
+    #[serde(rename = "type", default)]
+    pub type_: String,
+    /// Parent id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    /// User id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserRequest>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "EventRequest::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl EventRequest {
+    /// Creates a `EventRequest` from its required fields; the optional ones are `None`.
+    pub fn new(type_: impl Into<String>) -> Self {
+        Self {
+            type_: type_.into(),
+            parent_id: None,
+            user_id: None,
+            user: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl EventRequest {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &["type", "parent_id", "user_id", "user"];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WsEvent {
+    /// Type.
+    #[serde(rename = "type", default)]
+    pub type_: String,
+    /// Connection id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<String>,
+    /// Channel CID (`type:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
+    /// Channel id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// Channel type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    /// Channel last message at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_last_message_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<MessageResponse>,
+    /// Message update.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_update: Option<MessageUpdate>,
+    /// Reaction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reaction: Option<ReactionResponse>,
+    /// Channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ChannelResponse>,
+    /// Thread id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<String>,
+    /// Thread.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread: Option<ThreadResponse>,
+    /// Member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<ChannelMemberResponse>,
+    /// Poll.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub poll: Option<PollResponseData>,
+    /// Poll vote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub poll_vote: Option<PollVoteResponseData>,
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponse>,
+    /// User id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Me.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub me: Option<OwnUserResponse>,
+    /// Watcher count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub watcher_count: Option<i32>,
+    /// Reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Created by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<UserResponse>,
+    /// Automoderation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub automoderation: Option<bool>,
+    /// Automoderation scores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub automoderation_scores: Option<ModerationResponse>,
+    /// Parent id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    /// Team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Created at.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "WsEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl WsEvent {
+    /// Creates a `WsEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        type_: impl Into<String>,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            connection_id: None,
+            cid: None,
+            channel_id: None,
+            channel_type: None,
+            channel_last_message_at: None,
+            message: None,
+            message_update: None,
+            reaction: None,
+            channel: None,
+            thread_id: None,
+            thread: None,
+            member: None,
+            poll: None,
+            poll_vote: None,
+            user: None,
+            user_id: None,
+            me: None,
+            watcher_count: None,
+            reason: None,
+            created_by: None,
+            automoderation: None,
+            automoderation_scores: None,
+            parent_id: None,
+            team: None,
+            created_at,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl WsEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "connection_id",
+        "cid",
+        "channel_id",
+        "channel_type",
+        "channel_last_message_at",
+        "message",
+        "message_update",
+        "reaction",
+        "channel",
+        "thread_id",
+        "thread",
+        "member",
+        "poll",
+        "poll_vote",
+        "user",
+        "user_id",
+        "me",
+        "watcher_count",
+        "reason",
+        "created_by",
+        "automoderation",
+        "automoderation_scores",
+        "parent_id",
+        "team",
+        "created_at",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// The read event produced by marking a channel as read.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MarkReadResponseEvent {
+    /// Event type.
+    #[serde(rename = "type", default)]
+    pub type_: String,
+    /// Channel CID (`type:id`).
+    #[serde(default)]
+    pub cid: String,
+    /// Channel id.
+    #[serde(default)]
+    pub channel_id: String,
+    /// Channel type.
+    #[serde(default)]
+    pub channel_type: String,
+    /// Time of the channel's last message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_last_message_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// The thread, when a thread was marked read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread: Option<ThreadResponse>,
+    /// Created at.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// ID of the last read message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_read_message_id: Option<String>,
+    /// Channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ChannelResponse>,
+}
+
+impl MarkReadResponseEvent {
+    /// Creates a `MarkReadResponseEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        type_: impl Into<String>,
+        cid: impl Into<String>,
+        channel_id: impl Into<String>,
+        channel_type: impl Into<String>,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            cid: cid.into(),
+            channel_id: channel_id.into(),
+            channel_type: channel_type.into(),
+            channel_last_message_at: None,
+            team: None,
+            user: None,
+            thread: None,
+            created_at,
+            last_read_message_id: None,
+            channel: None,
+        }
+    }
+}
+
+/// Delivered message payload.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DeliveredMessagePayload {
+    /// Channel CID (`type:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
+    /// Id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// Unread counts channel.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UnreadCountsChannel {
+    /// Channel id.
+    #[serde(default)]
+    pub channel_id: String,
+    /// Unread count.
+    #[serde(default)]
+    pub unread_count: i32,
+    /// Last read.
+    pub last_read: chrono::DateTime<chrono::Utc>,
+}
+
+impl UnreadCountsChannel {
+    /// Creates a `UnreadCountsChannel` from its required fields; the optional ones are `None`.
+    pub fn new(
+        channel_id: impl Into<String>,
+        unread_count: i32,
+        last_read: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            channel_id: channel_id.into(),
+            unread_count,
+            last_read,
+        }
+    }
+}
+
+/// Unread counts channel type.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UnreadCountsChannelType {
+    /// Channel type.
+    #[serde(default)]
+    pub channel_type: String,
+    /// Channel count.
+    #[serde(default)]
+    pub channel_count: i32,
+    /// Unread count.
+    #[serde(default)]
+    pub unread_count: i32,
+}
+
+impl UnreadCountsChannelType {
+    /// Creates a `UnreadCountsChannelType` from its required fields; the optional ones are `None`.
+    pub fn new(
+        channel_type: impl Into<String>,
+        channel_count: i32,
+        unread_count: i32,
+    ) -> Self {
+        Self {
+            channel_type: channel_type.into(),
+            channel_count,
+            unread_count,
+        }
+    }
+}
+
+/// Unread counts thread.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UnreadCountsThread {
+    /// Unread count.
+    #[serde(default)]
+    pub unread_count: i32,
+    /// Last read.
+    pub last_read: chrono::DateTime<chrono::Utc>,
+    /// Last read message id.
+    #[serde(default)]
+    pub last_read_message_id: String,
+    /// Parent message id.
+    #[serde(default)]
+    pub parent_message_id: String,
+}
+
+impl UnreadCountsThread {
+    /// Creates a `UnreadCountsThread` from its required fields; the optional ones are `None`.
+    pub fn new(
+        unread_count: i32,
+        last_read: chrono::DateTime<chrono::Utc>,
+        last_read_message_id: impl Into<String>,
+        parent_message_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            unread_count,
+            last_read,
+            last_read_message_id: last_read_message_id.into(),
+            parent_message_id: parent_message_id.into(),
+        }
+    }
+}
+
+/// Unread counts response.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UnreadCountsResponse {
+    /// Total unread count.
+    #[serde(default)]
+    pub total_unread_count: i32,
+    /// Total unread threads count.
+    #[serde(default)]
+    pub total_unread_threads_count: i32,
+    /// Total unread count by team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_unread_count_by_team: Option<std::collections::BTreeMap<String, i32>>,
+    /// Channels.
+    #[serde(default)]
+    pub channels: Vec<UnreadCountsChannel>,
+    /// Channel type.
+    #[serde(default)]
+    pub channel_type: Vec<UnreadCountsChannelType>,
+    /// Threads.
+    #[serde(default)]
+    pub threads: Vec<UnreadCountsThread>,
+}
+
+impl UnreadCountsResponse {
+    /// Creates a `UnreadCountsResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        total_unread_count: i32,
+        total_unread_threads_count: i32,
+        channels: Vec<UnreadCountsChannel>,
+        channel_type: Vec<UnreadCountsChannelType>,
+        threads: Vec<UnreadCountsThread>,
+    ) -> Self {
+        Self {
+            total_unread_count,
+            total_unread_threads_count,
+            total_unread_count_by_team: None,
+            channels,
+            channel_type,
+            threads,
+        }
+    }
+}
+
+/// Failed channel updates.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct FailedChannelUpdates {
+    /// Reason.
+    #[serde(default)]
+    pub reason: String,
+    /// Cids.
+    #[serde(default)]
+    pub cids: Vec<String>,
+}
+
+impl FailedChannelUpdates {
+    /// Creates a `FailedChannelUpdates` from its required fields; the optional ones are `None`.
+    pub fn new(reason: impl Into<String>, cids: Vec<String>) -> Self {
+        Self {
+            reason: reason.into(),
+            cids,
+        }
     }
 }
 
@@ -532,6 +3523,265 @@ impl<'de> serde::Deserialize<'de> for ChannelConfigOverridesBlocklistBehavior {
 impl crate::request::QueryValue for ChannelConfigOverridesBlocklistBehavior {
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
+    }
+}
+
+/// Config overrides request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ConfigOverridesRequest {
+    /// Typing events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub typing_events: Option<bool>,
+    /// Reactions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reactions: Option<bool>,
+    /// Replies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replies: Option<bool>,
+    /// Quotes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quotes: Option<bool>,
+    /// Uploads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uploads: Option<bool>,
+    /// Url enrichment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url_enrichment: Option<bool>,
+    /// Max message length.
+    ///
+    /// At most 20000.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_message_length: Option<i32>,
+    /// Blocklist.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocklist: Option<String>,
+    /// Blocklist behavior.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocklist_behavior: Option<ConfigOverridesRequestBlocklistBehavior>,
+    /// Grants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grants: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    /// Commands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commands: Option<Vec<String>>,
+    /// User message reminders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_message_reminders: Option<bool>,
+    /// Shared locations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shared_locations: Option<bool>,
+    /// Count messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count_messages: Option<bool>,
+    /// Push level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub push_level: Option<PushLevel>,
+    /// Chat preferences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chat_preferences: Option<ChatPreferences>,
+}
+
+/// Values of `ConfigOverridesRequest.blocklist_behavior`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConfigOverridesRequestBlocklistBehavior {
+    /// `flag`
+    Flag,
+    /// `block`
+    Block,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl ConfigOverridesRequestBlocklistBehavior {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Flag => "flag",
+            Self::Block => "block",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ConfigOverridesRequestBlocklistBehavior {
+    fn from(value: &str) -> Self {
+        match value {
+            "flag" => Self::Flag,
+            "block" => Self::Block,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for ConfigOverridesRequestBlocklistBehavior {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ConfigOverridesRequestBlocklistBehavior {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfigOverridesRequestBlocklistBehavior {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl crate::request::QueryValue for ConfigOverridesRequestBlocklistBehavior {
+    fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
+        pairs.push((name, self.as_str().to_owned()));
+    }
+}
+
+/// A user's membership of a channel.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChannelMemberResponse {
+    /// ID of the member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponse>,
+    /// The member is a channel moderator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_moderator: Option<bool>,
+    /// The member was invited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invited: Option<bool>,
+    /// When the member accepted the invite.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invite_accepted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the member rejected the invite.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invite_rejected_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Membership status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Created at.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Updated at.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Deleted at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The member is banned from the channel.
+    #[serde(default)]
+    pub banned: bool,
+    /// When the ban ends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ban_expires: Option<chrono::DateTime<chrono::Utc>>,
+    /// The member is shadow-banned in the channel.
+    #[serde(default)]
+    pub shadow_banned: bool,
+    /// When the member pinned the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the member archived the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The ban also applies to channels the user joins later.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ban_from_future_channels: Option<bool>,
+    /// When the ban from future channels ends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub future_channel_ban_expires: Option<chrono::DateTime<chrono::Utc>>,
+    /// App-wide role of the member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Role of the member in the channel.
+    #[serde(default)]
+    pub channel_role: String,
+    /// The member muted notifications of the channel.
+    #[serde(default)]
+    pub notifications_muted: bool,
+    /// IDs of messages the member deleted for themselves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_messages: Option<Vec<String>>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelMemberResponse::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChannelMemberResponse {
+    /// Creates a `ChannelMemberResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        updated_at: chrono::DateTime<chrono::Utc>,
+        banned: bool,
+        shadow_banned: bool,
+        channel_role: impl Into<String>,
+        notifications_muted: bool,
+    ) -> Self {
+        Self {
+            user_id: None,
+            user: None,
+            is_moderator: None,
+            invited: None,
+            invite_accepted_at: None,
+            invite_rejected_at: None,
+            status: None,
+            created_at,
+            updated_at,
+            deleted_at: None,
+            banned,
+            ban_expires: None,
+            shadow_banned,
+            pinned_at: None,
+            archived_at: None,
+            ban_from_future_channels: None,
+            future_channel_ban_expires: None,
+            role: None,
+            channel_role: channel_role.into(),
+            notifications_muted,
+            deleted_messages: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl ChannelMemberResponse {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "user_id",
+        "user",
+        "is_moderator",
+        "invited",
+        "invite_accepted_at",
+        "invite_rejected_at",
+        "status",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "banned",
+        "ban_expires",
+        "shadow_banned",
+        "pinned_at",
+        "archived_at",
+        "ban_from_future_channels",
+        "future_channel_ban_expires",
+        "role",
+        "channel_role",
+        "notifications_muted",
+        "deleted_messages",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
     }
 }
 
@@ -930,6 +4180,48 @@ impl crate::request::QueryValue for ChannelOwnCapability {
     }
 }
 
+/// The membership details of a message's author.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ChannelMemberPartialResponse {
+    /// Role of the member in the channel.
+    #[serde(default)]
+    pub channel_role: String,
+    /// The member muted notifications of the channel.
+    #[serde(default)]
+    pub notifications_muted: bool,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "ChannelMemberPartialResponse::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChannelMemberPartialResponse {
+    /// Creates a `ChannelMemberPartialResponse` from its required fields; the optional ones are `None`.
+    pub fn new(channel_role: impl Into<String>, notifications_muted: bool) -> Self {
+        Self {
+            channel_role: channel_role.into(),
+            notifications_muted,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl ChannelMemberPartialResponse {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &["channel_role", "notifications_muted"];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
 /// A user to add to a channel, with their channel role.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ChannelMemberRequest {
@@ -963,193 +4255,6 @@ impl ChannelMemberRequest {
 impl ChannelMemberRequest {
     /// The wire names of the documented fields, which custom keys may not take.
     const FIELDS: &'static [&'static str] = &["user_id", "user", "channel_role"];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
-    }
-}
-
-/// A user's membership of a channel.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ChannelMemberResponse {
-    /// ID of the member.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// User.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserResponse>,
-    /// The member is a channel moderator.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_moderator: Option<bool>,
-    /// The member was invited.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub invited: Option<bool>,
-    /// When the member accepted the invite.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub invite_accepted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// When the member rejected the invite.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub invite_rejected_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Membership status.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// Created at.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Updated at.
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-    /// Deleted at.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The member is banned from the channel.
-    #[serde(default)]
-    pub banned: bool,
-    /// When the ban ends.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ban_expires: Option<chrono::DateTime<chrono::Utc>>,
-    /// The member is shadow-banned in the channel.
-    #[serde(default)]
-    pub shadow_banned: bool,
-    /// When the member pinned the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pinned_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// When the member archived the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub archived_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// The ban also applies to channels the user joins later.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ban_from_future_channels: Option<bool>,
-    /// When the ban from future channels ends.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub future_channel_ban_expires: Option<chrono::DateTime<chrono::Utc>>,
-    /// App-wide role of the member.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
-    /// Role of the member in the channel.
-    #[serde(default)]
-    pub channel_role: String,
-    /// The member muted notifications of the channel.
-    #[serde(default)]
-    pub notifications_muted: bool,
-    /// IDs of messages the member deleted for themselves.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted_messages: Option<Vec<String>>,
-    /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "ChannelMemberResponse::serialize_custom")]
-    pub custom: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ChannelMemberResponse {
-    /// Creates a `ChannelMemberResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        banned: bool,
-        shadow_banned: bool,
-        channel_role: impl Into<String>,
-        notifications_muted: bool,
-    ) -> Self {
-        Self {
-            user_id: None,
-            user: None,
-            is_moderator: None,
-            invited: None,
-            invite_accepted_at: None,
-            invite_rejected_at: None,
-            status: None,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            banned,
-            ban_expires: None,
-            shadow_banned,
-            pinned_at: None,
-            archived_at: None,
-            ban_from_future_channels: None,
-            future_channel_ban_expires: None,
-            role: None,
-            channel_role: channel_role.into(),
-            notifications_muted,
-            deleted_messages: None,
-            custom: serde_json::Map::new(),
-        }
-    }
-}
-
-impl ChannelMemberResponse {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "user_id",
-        "user",
-        "is_moderator",
-        "invited",
-        "invite_accepted_at",
-        "invite_rejected_at",
-        "status",
-        "created_at",
-        "updated_at",
-        "deleted_at",
-        "banned",
-        "ban_expires",
-        "shadow_banned",
-        "pinned_at",
-        "archived_at",
-        "ban_from_future_channels",
-        "future_channel_ban_expires",
-        "role",
-        "channel_role",
-        "notifications_muted",
-        "deleted_messages",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
-    }
-}
-
-/// The membership details of a message's author.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ChannelMemberPartialResponse {
-    /// Role of the member in the channel.
-    #[serde(default)]
-    pub channel_role: String,
-    /// The member muted notifications of the channel.
-    #[serde(default)]
-    pub notifications_muted: bool,
-    /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "ChannelMemberPartialResponse::serialize_custom")]
-    pub custom: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ChannelMemberPartialResponse {
-    /// Creates a `ChannelMemberPartialResponse` from its required fields; the optional ones are `None`.
-    pub fn new(channel_role: impl Into<String>, notifications_muted: bool) -> Self {
-        Self {
-            channel_role: channel_role.into(),
-            notifications_muted,
-            custom: serde_json::Map::new(),
-        }
-    }
-}
-
-impl ChannelMemberPartialResponse {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &["channel_role", "notifications_muted"];
 
     /// Writes the custom keys, leaving out any that would repeat a documented field.
     fn serialize_custom<S: serde::Serializer>(
@@ -1202,570 +4307,37 @@ impl ReadStateResponse {
     }
 }
 
-/// Sent when a channel is created.
+/// Channel mute.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ChannelCreatedEvent {
-    /// When the event happened.
+pub struct ChannelMute {
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponse>,
+    /// Channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ChannelResponse>,
+    /// Expires.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<chrono::DateTime<chrono::Utc>>,
+    /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// When the server received the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Channel CID (`type:id`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cid: Option<String>,
-    /// Team of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
-    /// Number of members of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_member_count: Option<i32>,
-    /// Number of messages in the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_message_count: Option<i64>,
-    /// Custom data of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Channel type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_type: Option<String>,
-    /// Channel ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_id: Option<String>,
-    /// The channel.
-    pub channel: ChannelResponse,
-    /// Absent in some events.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserResponseCommonFields>,
-    /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "ChannelCreatedEvent::serialize_custom")]
-    pub custom: serde_json::Map<String, serde_json::Value>,
+    /// Updated at.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-impl ChannelCreatedEvent {
-    /// Creates a `ChannelCreatedEvent` from its required fields; the optional ones are `None`.
+impl ChannelMute {
+    /// Creates a `ChannelMute` from its required fields; the optional ones are `None`.
     pub fn new(
         created_at: chrono::DateTime<chrono::Utc>,
-        channel: ChannelResponse,
+        updated_at: chrono::DateTime<chrono::Utc>,
     ) -> Self {
         Self {
-            created_at,
-            received_at: None,
-            cid: None,
-            team: None,
-            channel_member_count: None,
-            channel_message_count: None,
-            channel_custom: None,
-            channel_type: None,
-            channel_id: None,
-            channel,
             user: None,
-            custom: serde_json::Map::new(),
-        }
-    }
-}
-
-impl ChannelCreatedEvent {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "created_at",
-        "received_at",
-        "cid",
-        "team",
-        "channel_member_count",
-        "channel_message_count",
-        "channel_custom",
-        "channel_type",
-        "channel_id",
-        "channel",
-        "user",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
-    }
-}
-
-/// Sent when a channel is deleted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ChannelDeletedEvent {
-    /// When the event happened.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// When the server received the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Channel CID (`type:id`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cid: Option<String>,
-    /// Team of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
-    /// Number of members of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_member_count: Option<i32>,
-    /// Number of messages in the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_message_count: Option<i64>,
-    /// Custom data of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Channel type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_type: Option<String>,
-    /// Channel ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_id: Option<String>,
-    /// The channel.
-    pub channel: ChannelResponse,
-    /// Absent in some events.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserResponseCommonFields>,
-    /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "ChannelDeletedEvent::serialize_custom")]
-    pub custom: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ChannelDeletedEvent {
-    /// Creates a `ChannelDeletedEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        channel: ChannelResponse,
-    ) -> Self {
-        Self {
+            channel: None,
+            expires: None,
             created_at,
-            received_at: None,
-            cid: None,
-            team: None,
-            channel_member_count: None,
-            channel_message_count: None,
-            channel_custom: None,
-            channel_type: None,
-            channel_id: None,
-            channel,
-            user: None,
-            custom: serde_json::Map::new(),
+            updated_at,
         }
-    }
-}
-
-impl ChannelDeletedEvent {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "created_at",
-        "received_at",
-        "cid",
-        "team",
-        "channel_member_count",
-        "channel_message_count",
-        "channel_custom",
-        "channel_type",
-        "channel_id",
-        "channel",
-        "user",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
-    }
-}
-
-/// Sent when a channel is hidden for a user.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ChannelHiddenEvent {
-    /// When the event happened.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// When the server received the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Channel CID (`type:id`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cid: Option<String>,
-    /// Team of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
-    /// Number of members of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_member_count: Option<i32>,
-    /// Number of messages in the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_message_count: Option<i64>,
-    /// Custom data of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Channel type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_type: Option<String>,
-    /// Channel ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_id: Option<String>,
-    /// The channel.
-    pub channel: ChannelResponse,
-    /// Absent in some events.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserResponseCommonFields>,
-    /// The message history was cleared for the user.
-    #[serde(default)]
-    pub clear_history: bool,
-    /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "ChannelHiddenEvent::serialize_custom")]
-    pub custom: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ChannelHiddenEvent {
-    /// Creates a `ChannelHiddenEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        created_at: chrono::DateTime<chrono::Utc>,
-        channel: ChannelResponse,
-        clear_history: bool,
-    ) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            cid: None,
-            team: None,
-            channel_member_count: None,
-            channel_message_count: None,
-            channel_custom: None,
-            channel_type: None,
-            channel_id: None,
-            channel,
-            user: None,
-            clear_history,
-            custom: serde_json::Map::new(),
-        }
-    }
-}
-
-impl ChannelHiddenEvent {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "created_at",
-        "received_at",
-        "cid",
-        "team",
-        "channel_member_count",
-        "channel_message_count",
-        "channel_custom",
-        "channel_type",
-        "channel_id",
-        "channel",
-        "user",
-        "clear_history",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
-    }
-}
-
-/// Sent when a member joins a channel.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MemberAddedEvent {
-    /// The member.
-    pub member: ChannelMemberResponse,
-    /// Absent in some events.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserResponseCommonFields>,
-    /// When the event happened.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// When the server received the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Channel CID (`type:id`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cid: Option<String>,
-    /// Team of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
-    /// Number of members of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_member_count: Option<i32>,
-    /// Number of messages in the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_message_count: Option<i64>,
-    /// Custom data of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Channel type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_type: Option<String>,
-    /// Channel ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_id: Option<String>,
-    /// The channel.
-    pub channel: ChannelResponse,
-    /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "MemberAddedEvent::serialize_custom")]
-    pub custom: serde_json::Map<String, serde_json::Value>,
-}
-
-impl MemberAddedEvent {
-    /// Creates a `MemberAddedEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        member: ChannelMemberResponse,
-        created_at: chrono::DateTime<chrono::Utc>,
-        channel: ChannelResponse,
-    ) -> Self {
-        Self {
-            member,
-            user: None,
-            created_at,
-            received_at: None,
-            cid: None,
-            team: None,
-            channel_member_count: None,
-            channel_message_count: None,
-            channel_custom: None,
-            channel_type: None,
-            channel_id: None,
-            channel,
-            custom: serde_json::Map::new(),
-        }
-    }
-}
-
-impl MemberAddedEvent {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "member",
-        "user",
-        "created_at",
-        "received_at",
-        "cid",
-        "team",
-        "channel_member_count",
-        "channel_message_count",
-        "channel_custom",
-        "channel_type",
-        "channel_id",
-        "channel",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
-    }
-}
-
-/// Sent when a member leaves or is removed from a channel.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MemberRemovedEvent {
-    /// The member.
-    pub member: ChannelMemberResponse,
-    /// Absent in some events.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserResponseCommonFields>,
-    /// When the event happened.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// When the server received the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Channel CID (`type:id`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cid: Option<String>,
-    /// Team of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
-    /// Number of members of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_member_count: Option<i32>,
-    /// Number of messages in the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_message_count: Option<i64>,
-    /// Custom data of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Channel type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_type: Option<String>,
-    /// Channel ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_id: Option<String>,
-    /// The channel.
-    pub channel: ChannelResponse,
-    /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "MemberRemovedEvent::serialize_custom")]
-    pub custom: serde_json::Map<String, serde_json::Value>,
-}
-
-impl MemberRemovedEvent {
-    /// Creates a `MemberRemovedEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        member: ChannelMemberResponse,
-        created_at: chrono::DateTime<chrono::Utc>,
-        channel: ChannelResponse,
-    ) -> Self {
-        Self {
-            member,
-            user: None,
-            created_at,
-            received_at: None,
-            cid: None,
-            team: None,
-            channel_member_count: None,
-            channel_message_count: None,
-            channel_custom: None,
-            channel_type: None,
-            channel_id: None,
-            channel,
-            custom: serde_json::Map::new(),
-        }
-    }
-}
-
-impl MemberRemovedEvent {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "member",
-        "user",
-        "created_at",
-        "received_at",
-        "cid",
-        "team",
-        "channel_member_count",
-        "channel_message_count",
-        "channel_custom",
-        "channel_type",
-        "channel_id",
-        "channel",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
-    }
-}
-
-/// Sent when a channel member changes.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MemberUpdatedEvent {
-    /// The member.
-    pub member: ChannelMemberResponse,
-    /// Absent in some events.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserResponseCommonFields>,
-    /// When the event happened.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// When the server received the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Channel CID (`type:id`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cid: Option<String>,
-    /// Team of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
-    /// Number of members of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_member_count: Option<i32>,
-    /// Number of messages in the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_message_count: Option<i64>,
-    /// Custom data of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Channel type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_type: Option<String>,
-    /// Channel ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_id: Option<String>,
-    /// The channel.
-    pub channel: ChannelResponse,
-    /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "MemberUpdatedEvent::serialize_custom")]
-    pub custom: serde_json::Map<String, serde_json::Value>,
-}
-
-impl MemberUpdatedEvent {
-    /// Creates a `MemberUpdatedEvent` from its required fields; the optional ones are `None`.
-    pub fn new(
-        member: ChannelMemberResponse,
-        created_at: chrono::DateTime<chrono::Utc>,
-        channel: ChannelResponse,
-    ) -> Self {
-        Self {
-            member,
-            user: None,
-            created_at,
-            received_at: None,
-            cid: None,
-            team: None,
-            channel_member_count: None,
-            channel_message_count: None,
-            channel_custom: None,
-            channel_type: None,
-            channel_id: None,
-            channel,
-            custom: serde_json::Map::new(),
-        }
-    }
-}
-
-impl MemberUpdatedEvent {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "member",
-        "user",
-        "created_at",
-        "received_at",
-        "cid",
-        "team",
-        "channel_member_count",
-        "channel_message_count",
-        "channel_custom",
-        "channel_type",
-        "channel_id",
-        "channel",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
     }
 }
 
@@ -1838,103 +4410,33 @@ impl UserWatchingStartEvent {
     }
 }
 
-/// Sent when a user marks a channel or thread as read.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MessageReadEvent {
-    /// When the event happened.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// When the server received the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Channel CID (`type:id`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cid: Option<String>,
-    /// Team of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
-    /// Number of members of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_member_count: Option<i32>,
-    /// Number of messages in the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_message_count: Option<i64>,
-    /// Custom data of the channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Channel type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_type: Option<String>,
-    /// Channel ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_id: Option<String>,
-    /// Absent in some events.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserResponseCommonFields>,
-    /// The channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel: Option<ChannelResponse>,
-    /// The thread, when a thread was read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub thread: Option<ThreadResponse>,
-    /// ID of the last read message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_read_message_id: Option<String>,
-    /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "MessageReadEvent::serialize_custom")]
-    pub custom: serde_json::Map<String, serde_json::Value>,
-}
-
-impl MessageReadEvent {
-    /// Creates a `MessageReadEvent` from its required fields; the optional ones are `None`.
-    pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
-        Self {
-            created_at,
-            received_at: None,
-            cid: None,
-            team: None,
-            channel_member_count: None,
-            channel_message_count: None,
-            channel_custom: None,
-            channel_type: None,
-            channel_id: None,
-            user: None,
-            channel: None,
-            thread: None,
-            last_read_message_id: None,
-            custom: serde_json::Map::new(),
-        }
-    }
-}
-
-impl MessageReadEvent {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "created_at",
-        "received_at",
-        "cid",
-        "team",
-        "channel_member_count",
-        "channel_message_count",
-        "channel_custom",
-        "channel_type",
-        "channel_id",
-        "user",
-        "channel",
-        "thread",
-        "last_read_message_id",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
-    }
+/// Query parameters of [`Client::get_channel`](crate::Client::get_channel).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GetChannelQuery {
+    /// State.
+    pub state: Option<bool>,
+    /// Messages limit.
+    ///
+    /// At least 0.
+    pub messages_limit: Option<i32>,
+    /// Members limit.
+    ///
+    /// At least 0.
+    pub members_limit: Option<i32>,
+    /// Watchers limit.
+    ///
+    /// At least 0.
+    pub watchers_limit: Option<i32>,
+    /// Messages id lt.
+    pub messages_id_lt: Option<String>,
+    /// Messages id lte.
+    pub messages_id_lte: Option<String>,
+    /// Messages id gt.
+    pub messages_id_gt: Option<String>,
+    /// Messages id gte.
+    pub messages_id_gte: Option<String>,
+    /// Messages id around.
+    pub messages_id_around: Option<String>,
 }
 
 /// Query parameters of [`Client::delete_channel`](crate::Client::delete_channel).
@@ -1944,7 +4446,67 @@ pub struct DeleteChannelQuery {
     pub hard_delete: Option<bool>,
 }
 
+/// Query parameters of [`Client::mark_delivered`](crate::Client::mark_delivered).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MarkDeliveredQuery {
+    /// User id.
+    pub user_id: Option<String>,
+}
+
+/// Query parameters of [`Client::unread_counts`](crate::Client::unread_counts).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UnreadCountsQuery {
+    /// User id.
+    pub user_id: Option<String>,
+}
+
 impl crate::Client {
+    /// Query channels.
+    ///
+    /// - Request: `POST /channels`, success status `201`
+    /// - Server-side only: no
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::QUERY_CHANNELS`](crate::operations::QUERY_CHANNELS)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn query_channels(
+        &self,
+        body: &QueryChannelsRequest,
+    ) -> Result<crate::ApiResponse<QueryChannelsResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::QUERY_CHANNELS,
+            &[],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Grouped query channels.
+    ///
+    /// - Request: `POST /channels/grouped`, success status `201`
+    /// - Server-side only: no
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::GROUPED_QUERY_CHANNELS`](crate::operations::GROUPED_QUERY_CHANNELS)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn grouped_query_channels(
+        &self,
+        body: &GroupedQueryChannelsRequest,
+    ) -> Result<crate::ApiResponse<GroupedQueryChannelsResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::GROUPED_QUERY_CHANNELS,
+            &[],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
     /// Get or create channel.
     ///
     /// Returns a channel with its state, creating the channel first when it does not exist yet.
@@ -1972,53 +4534,108 @@ impl crate::Client {
         self.execute(request).await
     }
 
-    /// Hide channel.
+    /// Get or create channel.
     ///
-    /// Hides a channel from the user's channel list until a new message arrives, optionally clearing its history for the user.
-    ///
-    /// - Request: `POST /channels/{type}/{id}/hide`, success status `201`
+    /// - Request: `POST /channels/{type}/query`, success status `201`
     /// - Server-side only: no
-    /// - Events: `channel.hidden`
-    /// - Permissions (checked for client-side callers): [`ReadChannel`](crate::Permission::ReadChannel)
-    /// - Metadata: [`operations::HIDE_CHANNEL`](crate::operations::HIDE_CHANNEL)
+    /// - Events: `channel.created`, `member.added`, `member.removed`, `member.updated`, `user.watching.start`
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::GET_OR_CREATE_DISTINCT_CHANNEL`](crate::operations::GET_OR_CREATE_DISTINCT_CHANNEL)
     ///
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn hide_channel(
+    pub async fn get_or_create_distinct_channel(
+        &self,
+        type_: &str,
+        body: &ChannelGetOrCreateRequest,
+    ) -> Result<crate::ApiResponse<ChannelStateResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::GET_OR_CREATE_DISTINCT_CHANNEL,
+            &[type_],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Get channel.
+    ///
+    /// - Request: `GET /channels/{type}/{id}`, success status `200`
+    /// - Server-side only: no
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): [`ReadChannel`](crate::Permission::ReadChannel)
+    /// - Metadata: [`operations::GET_CHANNEL`](crate::operations::GET_CHANNEL)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn get_channel(
         &self,
         type_: &str,
         id: &str,
-        body: &HideChannelRequest,
-    ) -> Result<crate::ApiResponse<HideChannelResponse>, crate::Error> {
+        query: &GetChannelQuery,
+    ) -> Result<crate::ApiResponse<ChannelStateResponse>, crate::Error> {
         let mut request = crate::request::Request::new(
-            &crate::operations::HIDE_CHANNEL,
+            &crate::operations::GET_CHANNEL,
+            &[type_, id],
+        );
+        request.query("state", &query.state);
+        request.query("messages_limit", &query.messages_limit);
+        request.query("members_limit", &query.members_limit);
+        request.query("watchers_limit", &query.watchers_limit);
+        request.query("messages_id_lt", &query.messages_id_lt);
+        request.query("messages_id_lte", &query.messages_id_lte);
+        request.query("messages_id_gt", &query.messages_id_gt);
+        request.query("messages_id_gte", &query.messages_id_gte);
+        request.query("messages_id_around", &query.messages_id_around);
+        self.execute(request).await
+    }
+
+    /// Update channel.
+    ///
+    /// - Request: `POST /channels/{type}/{id}`, success status `201`
+    /// - Server-side only: no
+    /// - Events: `channel.updated`, `member.added`, `member.removed`, `member.updated`, `message.new`
+    /// - Permissions (checked for client-side callers): [`UpdateChannel`](crate::Permission::UpdateChannel)
+    /// - Metadata: [`operations::UPDATE_CHANNEL`](crate::operations::UPDATE_CHANNEL)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn update_channel(
+        &self,
+        type_: &str,
+        id: &str,
+        body: &UpdateChannelRequest,
+    ) -> Result<crate::ApiResponse<UpdateChannelResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::UPDATE_CHANNEL,
             &[type_, id],
         );
         request.json_body(body);
         self.execute(request).await
     }
 
-    /// Mark channels as read.
+    /// Partially update channel.
     ///
-    /// Marks several channels as read for a user, each up to a given message.
-    ///
-    /// - Request: `POST /channels/read`, success status `201`
+    /// - Request: `PATCH /channels/{type}/{id}`, success status `200`
     /// - Server-side only: no
-    /// - Events: `message.read`
-    /// - Permissions (checked for client-side callers): none
-    /// - Metadata: [`operations::MARK_CHANNELS_READ`](crate::operations::MARK_CHANNELS_READ)
+    /// - Events: `channel.updated`
+    /// - Permissions (checked for client-side callers): [`UpdateChannel`](crate::Permission::UpdateChannel)
+    /// - Metadata: [`operations::UPDATE_CHANNEL_PARTIAL`](crate::operations::UPDATE_CHANNEL_PARTIAL)
     ///
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn mark_channels_read(
+    pub async fn update_channel_partial(
         &self,
-        body: &MarkChannelsReadRequest,
-    ) -> Result<crate::ApiResponse<MarkReadResponse>, crate::Error> {
+        type_: &str,
+        id: &str,
+        body: &UpdateChannelPartialRequest,
+    ) -> Result<crate::ApiResponse<UpdateChannelPartialResponse>, crate::Error> {
         let mut request = crate::request::Request::new(
-            &crate::operations::MARK_CHANNELS_READ,
-            &[],
+            &crate::operations::UPDATE_CHANNEL_PARTIAL,
+            &[type_, id],
         );
         request.json_body(body);
         self.execute(request).await
@@ -2070,6 +4687,277 @@ impl crate::Client {
     ) -> Result<crate::ApiResponse<DeleteChannelsResponse>, crate::Error> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_CHANNELS,
+            &[],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Update channels in batch.
+    ///
+    /// - Request: `PUT /channels/batch`, success status `201`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: `channel.frozen`, `channel.hidden`, `channel.unfrozen`, `channel.updated`, `channel.visible`, `member.added`, `member.removed`, `member.updated`
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::CHANNEL_BATCH_UPDATE`](crate::operations::CHANNEL_BATCH_UPDATE)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn channel_batch_update(
+        &self,
+        body: &ChannelBatchUpdateRequest,
+    ) -> Result<crate::ApiResponse<ChannelBatchUpdateResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::CHANNEL_BATCH_UPDATE,
+            &[],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Hide channel.
+    ///
+    /// Hides a channel from the user's channel list until a new message arrives, optionally clearing its history for the user.
+    ///
+    /// - Request: `POST /channels/{type}/{id}/hide`, success status `201`
+    /// - Server-side only: no
+    /// - Events: `channel.hidden`
+    /// - Permissions (checked for client-side callers): [`ReadChannel`](crate::Permission::ReadChannel)
+    /// - Metadata: [`operations::HIDE_CHANNEL`](crate::operations::HIDE_CHANNEL)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn hide_channel(
+        &self,
+        type_: &str,
+        id: &str,
+        body: &HideChannelRequest,
+    ) -> Result<crate::ApiResponse<HideChannelResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::HIDE_CHANNEL,
+            &[type_, id],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Show channel.
+    ///
+    /// - Request: `POST /channels/{type}/{id}/show`, success status `201`
+    /// - Server-side only: no
+    /// - Events: `channel.visible`
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::SHOW_CHANNEL`](crate::operations::SHOW_CHANNEL)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn show_channel(
+        &self,
+        type_: &str,
+        id: &str,
+        body: &ShowChannelRequest,
+    ) -> Result<crate::ApiResponse<ShowChannelResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::SHOW_CHANNEL,
+            &[type_, id],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Truncate channel.
+    ///
+    /// - Request: `POST /channels/{type}/{id}/truncate`, success status `201`
+    /// - Server-side only: no
+    /// - Events: `channel.truncated`
+    /// - Permissions (checked for client-side callers): [`TruncateChannel`](crate::Permission::TruncateChannel)
+    /// - Metadata: [`operations::TRUNCATE_CHANNEL`](crate::operations::TRUNCATE_CHANNEL)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn truncate_channel(
+        &self,
+        type_: &str,
+        id: &str,
+        body: &TruncateChannelRequest,
+    ) -> Result<crate::ApiResponse<TruncateChannelResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::TRUNCATE_CHANNEL,
+            &[type_, id],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Send event.
+    ///
+    /// - Request: `POST /channels/{type}/{id}/event`, success status `201`
+    /// - Server-side only: no
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::SEND_EVENT`](crate::operations::SEND_EVENT)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn send_event(
+        &self,
+        type_: &str,
+        id: &str,
+        body: &SendEventRequest,
+    ) -> Result<crate::ApiResponse<EventResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::SEND_EVENT,
+            &[type_, id],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Mark read.
+    ///
+    /// - Request: `POST /channels/{type}/{id}/read`, success status `201`
+    /// - Server-side only: no
+    /// - Events: `message.read`
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::MARK_READ`](crate::operations::MARK_READ)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn mark_read(
+        &self,
+        type_: &str,
+        id: &str,
+        body: &MarkReadRequest,
+    ) -> Result<crate::ApiResponse<MarkReadResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::MARK_READ,
+            &[type_, id],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Mark channels as read.
+    ///
+    /// Marks several channels as read for a user, each up to a given message.
+    ///
+    /// - Request: `POST /channels/read`, success status `201`
+    /// - Server-side only: no
+    /// - Events: `message.read`
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::MARK_CHANNELS_READ`](crate::operations::MARK_CHANNELS_READ)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn mark_channels_read(
+        &self,
+        body: &MarkChannelsReadRequest,
+    ) -> Result<crate::ApiResponse<MarkReadResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::MARK_CHANNELS_READ,
+            &[],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Mark unread.
+    ///
+    /// - Request: `POST /channels/{type}/{id}/unread`, success status `201`
+    /// - Server-side only: no
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::MARK_UNREAD`](crate::operations::MARK_UNREAD)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn mark_unread(
+        &self,
+        type_: &str,
+        id: &str,
+        body: &MarkUnreadRequest,
+    ) -> Result<crate::ApiResponse<Response>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::MARK_UNREAD,
+            &[type_, id],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Mark channel message delivery status.
+    ///
+    /// - Request: `POST /channels/delivered`, success status `201`
+    /// - Server-side only: no
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::MARK_DELIVERED`](crate::operations::MARK_DELIVERED)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn mark_delivered(
+        &self,
+        query: &MarkDeliveredQuery,
+        body: &MarkDeliveredRequest,
+    ) -> Result<crate::ApiResponse<MarkDeliveredResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::MARK_DELIVERED,
+            &[],
+        );
+        request.query("user_id", &query.user_id);
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Unread counts.
+    ///
+    /// - Request: `GET /unread`, success status `200`
+    /// - Server-side only: no
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::UNREAD_COUNTS`](crate::operations::UNREAD_COUNTS)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn unread_counts(
+        &self,
+        query: &UnreadCountsQuery,
+    ) -> Result<crate::ApiResponse<WrappedUnreadCountsResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::UNREAD_COUNTS,
+            &[],
+        );
+        request.query("user_id", &query.user_id);
+        self.execute(request).await
+    }
+
+    /// Batch unread counts.
+    ///
+    /// - Request: `POST /unread_batch`, success status `201`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::UNREAD_COUNTS_BATCH`](crate::operations::UNREAD_COUNTS_BATCH)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn unread_counts_batch(
+        &self,
+        body: &UnreadCountsBatchRequest,
+    ) -> Result<crate::ApiResponse<UnreadCountsBatchResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::UNREAD_COUNTS_BATCH,
             &[],
         );
         request.json_body(body);

@@ -71,55 +71,16 @@ impl Response {
     }
 }
 
-/// Limit and offset paging for lists such as members and watchers.
+/// Sort param request.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PaginationParams {
-    /// Maximum number of items to return.
-    ///
-    /// At least 0.
+pub struct SortParamRequest {
+    /// Field.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i32>,
-    /// Number of items to skip.
+    pub field: Option<String>,
+    /// Type.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// Direction.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<i32>,
-}
-
-/// Paging of messages by ID, by creation time or around a given message.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct MessagePaginationParams {
-    /// Maximum number of messages to return.
-    ///
-    /// At least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i32>,
-    /// Messages with an ID greater than or equal to this.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id_gte: Option<String>,
-    /// Messages with an ID greater than this.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id_gt: Option<String>,
-    /// Messages with an ID less than or equal to this.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id_lte: Option<String>,
-    /// Messages with an ID less than this.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id_lt: Option<String>,
-    /// Messages created at or after this time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at_after_or_equal: Option<chrono::DateTime<chrono::Utc>>,
-    /// Messages created after this time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at_after: Option<chrono::DateTime<chrono::Utc>>,
-    /// Messages created at or before this time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at_before_or_equal: Option<chrono::DateTime<chrono::Utc>>,
-    /// Messages created before this time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at_before: Option<chrono::DateTime<chrono::Utc>>,
-    /// Messages around the message with this ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id_around: Option<String>,
-    /// Messages around this time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at_around: Option<chrono::DateTime<chrono::Utc>>,
+    pub direction: Option<i32>,
 }

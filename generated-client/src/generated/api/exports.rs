@@ -4,6 +4,10 @@
 //! Exporting channel data to a file that Stream builds in the background.
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
+use super::messages::MessageResponse;
+use super::reactions::ReactionResponse;
+use super::users::UserResponse;
+
 /// The channels to export and what the export includes.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ExportChannelsRequest {
@@ -131,6 +135,529 @@ impl ExportChannelsResponse {
     }
 }
 
+/// Body of a ExportUsers request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ExportUsersRequest {
+    /// User ids.
+    ///
+    /// Between 1 and 25 items.
+    #[serde(default)]
+    pub user_ids: Vec<String>,
+}
+
+impl ExportUsersRequest {
+    /// Creates a `ExportUsersRequest` from its required fields; the optional ones are `None`.
+    pub fn new(user_ids: Vec<String>) -> Self {
+        Self { user_ids }
+    }
+}
+
+/// Response of a ExportUsers request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ExportUsersResponse {
+    /// Task id.
+    #[serde(default)]
+    pub task_id: String,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl ExportUsersResponse {
+    /// Creates a `ExportUsersResponse` from its required fields; the optional ones are `None`.
+    pub fn new(task_id: impl Into<String>, duration: impl Into<String>) -> Self {
+        Self {
+            task_id: task_id.into(),
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Response of a ExportUser request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ExportUserResponse {
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponse>,
+    /// Messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<MessageResponse>>,
+    /// Reactions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reactions: Option<Vec<ReactionResponse>>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl ExportUserResponse {
+    /// Creates a `ExportUserResponse` from its required fields; the optional ones are `None`.
+    pub fn new(duration: impl Into<String>) -> Self {
+        Self {
+            user: None,
+            messages: None,
+            reactions: None,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Response of a GetTask request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetTaskResponse {
+    /// Task id.
+    #[serde(default)]
+    pub task_id: String,
+    /// Status.
+    #[serde(default)]
+    pub status: String,
+    /// Created at.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Updated at.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorResult>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl GetTaskResponse {
+    /// Creates a `GetTaskResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        task_id: impl Into<String>,
+        status: impl Into<String>,
+        created_at: chrono::DateTime<chrono::Utc>,
+        updated_at: chrono::DateTime<chrono::Utc>,
+        duration: impl Into<String>,
+    ) -> Self {
+        Self {
+            task_id: task_id.into(),
+            status: status.into(),
+            created_at,
+            updated_at,
+            result: None,
+            error: None,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Payload of the `export.bulk_image_moderation.success` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AsyncBulkImageModerationEvent {
+    /// Url.
+    #[serde(default)]
+    pub url: String,
+    /// Task id.
+    #[serde(default)]
+    pub task_id: String,
+    /// Started at.
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    /// Finished at.
+    pub finished_at: chrono::DateTime<chrono::Utc>,
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "AsyncBulkImageModerationEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AsyncBulkImageModerationEvent {
+    /// Creates a `AsyncBulkImageModerationEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        url: impl Into<String>,
+        task_id: impl Into<String>,
+        started_at: chrono::DateTime<chrono::Utc>,
+        finished_at: chrono::DateTime<chrono::Utc>,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            url: url.into(),
+            task_id: task_id.into(),
+            started_at,
+            finished_at,
+            created_at,
+            received_at: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl AsyncBulkImageModerationEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "url",
+        "task_id",
+        "started_at",
+        "finished_at",
+        "created_at",
+        "received_at",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `export.channels.success` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AsyncExportChannelsEvent {
+    /// Url.
+    #[serde(default)]
+    pub url: String,
+    /// Task id.
+    #[serde(default)]
+    pub task_id: String,
+    /// Started at.
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    /// Finished at.
+    pub finished_at: chrono::DateTime<chrono::Utc>,
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "AsyncExportChannelsEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AsyncExportChannelsEvent {
+    /// Creates a `AsyncExportChannelsEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        url: impl Into<String>,
+        task_id: impl Into<String>,
+        started_at: chrono::DateTime<chrono::Utc>,
+        finished_at: chrono::DateTime<chrono::Utc>,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            url: url.into(),
+            task_id: task_id.into(),
+            started_at,
+            finished_at,
+            created_at,
+            received_at: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl AsyncExportChannelsEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "url",
+        "task_id",
+        "started_at",
+        "finished_at",
+        "created_at",
+        "received_at",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `export.channels.error` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AsyncExportErrorEvent {
+    /// Error.
+    #[serde(default)]
+    pub error: String,
+    /// Task id.
+    #[serde(default)]
+    pub task_id: String,
+    /// Started at.
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    /// Finished at.
+    pub finished_at: chrono::DateTime<chrono::Utc>,
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "AsyncExportErrorEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AsyncExportErrorEvent {
+    /// Creates a `AsyncExportErrorEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        error: impl Into<String>,
+        task_id: impl Into<String>,
+        started_at: chrono::DateTime<chrono::Utc>,
+        finished_at: chrono::DateTime<chrono::Utc>,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            error: error.into(),
+            task_id: task_id.into(),
+            started_at,
+            finished_at,
+            created_at,
+            received_at: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl AsyncExportErrorEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "error",
+        "task_id",
+        "started_at",
+        "finished_at",
+        "created_at",
+        "received_at",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `export.moderation_logs.success` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AsyncExportModerationLogsEvent {
+    /// Url.
+    #[serde(default)]
+    pub url: String,
+    /// Task id.
+    #[serde(default)]
+    pub task_id: String,
+    /// Started at.
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    /// Finished at.
+    pub finished_at: chrono::DateTime<chrono::Utc>,
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(
+        flatten,
+        serialize_with = "AsyncExportModerationLogsEvent::serialize_custom"
+    )]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AsyncExportModerationLogsEvent {
+    /// Creates a `AsyncExportModerationLogsEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        url: impl Into<String>,
+        task_id: impl Into<String>,
+        started_at: chrono::DateTime<chrono::Utc>,
+        finished_at: chrono::DateTime<chrono::Utc>,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            url: url.into(),
+            task_id: task_id.into(),
+            started_at,
+            finished_at,
+            created_at,
+            received_at: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl AsyncExportModerationLogsEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "url",
+        "task_id",
+        "started_at",
+        "finished_at",
+        "created_at",
+        "received_at",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `export.review_queue.success` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AsyncExportReviewQueueEvent {
+    /// Url.
+    #[serde(default)]
+    pub url: String,
+    /// Task id.
+    #[serde(default)]
+    pub task_id: String,
+    /// Started at.
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    /// Finished at.
+    pub finished_at: chrono::DateTime<chrono::Utc>,
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "AsyncExportReviewQueueEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AsyncExportReviewQueueEvent {
+    /// Creates a `AsyncExportReviewQueueEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        url: impl Into<String>,
+        task_id: impl Into<String>,
+        started_at: chrono::DateTime<chrono::Utc>,
+        finished_at: chrono::DateTime<chrono::Utc>,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            url: url.into(),
+            task_id: task_id.into(),
+            started_at,
+            finished_at,
+            created_at,
+            received_at: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl AsyncExportReviewQueueEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "url",
+        "task_id",
+        "started_at",
+        "finished_at",
+        "created_at",
+        "received_at",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `export.users.success` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AsyncExportUsersEvent {
+    /// Url.
+    #[serde(default)]
+    pub url: String,
+    /// Task id.
+    #[serde(default)]
+    pub task_id: String,
+    /// Started at.
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    /// Finished at.
+    pub finished_at: chrono::DateTime<chrono::Utc>,
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "AsyncExportUsersEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AsyncExportUsersEvent {
+    /// Creates a `AsyncExportUsersEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        url: impl Into<String>,
+        task_id: impl Into<String>,
+        started_at: chrono::DateTime<chrono::Utc>,
+        finished_at: chrono::DateTime<chrono::Utc>,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            url: url.into(),
+            task_id: task_id.into(),
+            started_at,
+            finished_at,
+            created_at,
+            received_at: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl AsyncExportUsersEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "url",
+        "task_id",
+        "started_at",
+        "finished_at",
+        "created_at",
+        "received_at",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
 /// One channel to export, with an optional time window.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ChannelExport {
@@ -149,6 +676,35 @@ pub struct ChannelExport {
     /// Export messages up to this time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messages_until: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Error result.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ErrorResult {
+    /// Type.
+    #[serde(rename = "type", default)]
+    pub type_: String,
+    /// Description.
+    #[serde(default)]
+    pub description: String,
+    /// Stacktrace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stacktrace: Option<String>,
+    /// Version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+impl ErrorResult {
+    /// Creates a `ErrorResult` from its required fields; the optional ones are `None`.
+    pub fn new(type_: impl Into<String>, description: impl Into<String>) -> Self {
+        Self {
+            type_: type_.into(),
+            description: description.into(),
+            stacktrace: None,
+            version: None,
+        }
+    }
 }
 
 /// The state of a channel export task.
@@ -244,6 +800,70 @@ impl crate::Client {
             &crate::operations::GET_EXPORT_CHANNELS_STATUS,
             &[id],
         );
+        self.execute(request).await
+    }
+
+    /// Export users.
+    ///
+    /// - Request: `POST /export/users`, success status `201`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::EXPORT_USERS`](crate::operations::EXPORT_USERS)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn export_users(
+        &self,
+        body: &ExportUsersRequest,
+    ) -> Result<crate::ApiResponse<ExportUsersResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::EXPORT_USERS,
+            &[],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Export user.
+    ///
+    /// - Request: `GET /users/{user_id}/export`, success status `200`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::EXPORT_USER`](crate::operations::EXPORT_USER)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn export_user(
+        &self,
+        user_id: &str,
+    ) -> Result<crate::ApiResponse<ExportUserResponse>, crate::Error> {
+        let request = crate::request::Request::new(
+            &crate::operations::EXPORT_USER,
+            &[user_id],
+        );
+        self.execute(request).await
+    }
+
+    /// Get status of a task.
+    ///
+    /// - Request: `GET /tasks/{id}`, success status `200`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::GET_TASK`](crate::operations::GET_TASK)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn get_task(
+        &self,
+        id: &str,
+    ) -> Result<crate::ApiResponse<GetTaskResponse>, crate::Error> {
+        let request = crate::request::Request::new(&crate::operations::GET_TASK, &[id]);
         self.execute(request).await
     }
 }

@@ -4,8 +4,2351 @@
 //! Messages as channel responses return them, with attachments, reactions, polls, threads, drafts, reminders and shared locations.
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
-use super::channels::{ChannelMemberPartialResponse, ChannelResponse, ReadStateResponse};
-use super::users::{UserGroupResponse, UserResponse};
+use super::channels::{ChannelMemberPartialResponse, ChannelResponse};
+use super::common::SortParamRequest;
+use super::drafts::DraftResponse;
+use super::polls::PollResponseData;
+use super::reactions::{ReactionGroupResponse, ReactionResponse};
+use super::reminders::ReminderResponseData;
+use super::user_groups::UserGroupResponse;
+use super::users::{
+    SharedLocation, SharedLocationResponseData, UserRequest, UserResponse,
+    UserResponseCommonFields,
+};
+
+/// Body of a SendMessage request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SendMessageRequest {
+    /// Message.
+    #[serde(default)]
+    pub message: MessageRequest,
+    /// Skip push.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_push: Option<bool>,
+    /// Skip enrich url.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_enrich_url: Option<bool>,
+    /// Pending message metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_message_metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// Pending.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending: Option<bool>,
+    /// Force moderation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force_moderation: Option<bool>,
+    /// Keep channel hidden.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keep_channel_hidden: Option<bool>,
+    /// Include mentioned members.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_mentioned_members: Option<bool>,
+    /// Include channel context.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_channel_context: Option<bool>,
+}
+
+impl SendMessageRequest {
+    /// Creates a `SendMessageRequest` from its required fields; the optional ones are `None`.
+    pub fn new(message: MessageRequest) -> Self {
+        Self {
+            message,
+            skip_push: None,
+            skip_enrich_url: None,
+            pending_message_metadata: None,
+            pending: None,
+            force_moderation: None,
+            keep_channel_hidden: None,
+            include_mentioned_members: None,
+            include_channel_context: None,
+        }
+    }
+}
+
+/// Response of a SendMessage request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SendMessageResponse {
+    /// Message.
+    pub message: MessageResponse,
+    /// Pending message metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_message_metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+    /// Mentioned members.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mentioned_members: Option<std::collections::BTreeMap<String, bool>>,
+    /// Channel context.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_context: Option<ChannelContextResponse>,
+}
+
+impl SendMessageResponse {
+    /// Creates a `SendMessageResponse` from its required fields; the optional ones are `None`.
+    pub fn new(message: MessageResponse, duration: impl Into<String>) -> Self {
+        Self {
+            message,
+            pending_message_metadata: None,
+            duration: duration.into(),
+            mentioned_members: None,
+            channel_context: None,
+        }
+    }
+}
+
+/// Response of a GetMessage request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetMessageResponse {
+    /// Message.
+    pub message: MessageWithChannelResponse,
+    /// Pending message metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_message_metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl GetMessageResponse {
+    /// Creates a `GetMessageResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        message: MessageWithChannelResponse,
+        duration: impl Into<String>,
+    ) -> Self {
+        Self {
+            message,
+            pending_message_metadata: None,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Response of a GetManyMessages request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetManyMessagesResponse {
+    /// Messages.
+    #[serde(default)]
+    pub messages: Vec<MessageResponse>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl GetManyMessagesResponse {
+    /// Creates a `GetManyMessagesResponse` from its required fields; the optional ones are `None`.
+    pub fn new(messages: Vec<MessageResponse>, duration: impl Into<String>) -> Self {
+        Self {
+            messages,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Body of a UpdateMessage request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateMessageRequest {
+    /// Message.
+    #[serde(default)]
+    pub message: MessageRequest,
+    /// Skip push.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_push: Option<bool>,
+    /// Skip enrich url.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_enrich_url: Option<bool>,
+}
+
+impl UpdateMessageRequest {
+    /// Creates a `UpdateMessageRequest` from its required fields; the optional ones are `None`.
+    pub fn new(message: MessageRequest) -> Self {
+        Self {
+            message,
+            skip_push: None,
+            skip_enrich_url: None,
+        }
+    }
+}
+
+/// Response of a UpdateMessage request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateMessageResponse {
+    /// Message.
+    pub message: MessageResponse,
+    /// Pending message metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_message_metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl UpdateMessageResponse {
+    /// Creates a `UpdateMessageResponse` from its required fields; the optional ones are `None`.
+    pub fn new(message: MessageResponse, duration: impl Into<String>) -> Self {
+        Self {
+            message,
+            pending_message_metadata: None,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Body of a UpdateMessagePartial request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateMessagePartialRequest {
+    /// Skip enrich url.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_enrich_url: Option<bool>,
+    /// Skip push.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_push: Option<bool>,
+    /// Set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unset: Option<Vec<String>>,
+    /// User id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserRequest>,
+}
+
+/// Response of a UpdateMessagePartial request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateMessagePartialResponse {
+    /// Message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<MessageResponse>,
+    /// Pending message metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_message_metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl UpdateMessagePartialResponse {
+    /// Creates a `UpdateMessagePartialResponse` from its required fields; the optional ones are `None`.
+    pub fn new(duration: impl Into<String>) -> Self {
+        Self {
+            message: None,
+            pending_message_metadata: None,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Response of a DeleteMessage request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DeleteMessageResponse {
+    /// Message.
+    pub message: MessageResponse,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl DeleteMessageResponse {
+    /// Creates a `DeleteMessageResponse` from its required fields; the optional ones are `None`.
+    pub fn new(message: MessageResponse, duration: impl Into<String>) -> Self {
+        Self {
+            message,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Body of a UndeleteMessage request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UndeleteMessageRequest {
+    /// Undeleted by.
+    #[serde(default)]
+    pub undeleted_by: String,
+}
+
+impl UndeleteMessageRequest {
+    /// Creates a `UndeleteMessageRequest` from its required fields; the optional ones are `None`.
+    pub fn new(undeleted_by: impl Into<String>) -> Self {
+        Self {
+            undeleted_by: undeleted_by.into(),
+        }
+    }
+}
+
+/// Response of a UndeleteMessage request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UndeleteMessageResponse {
+    /// Message.
+    pub message: MessageResponse,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl UndeleteMessageResponse {
+    /// Creates a `UndeleteMessageResponse` from its required fields; the optional ones are `None`.
+    pub fn new(message: MessageResponse, duration: impl Into<String>) -> Self {
+        Self {
+            message,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Body of a RunMessageAction request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct MessageActionRequest {
+    /// Form data.
+    #[serde(default)]
+    pub form_data: std::collections::BTreeMap<String, String>,
+    /// User id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserRequest>,
+}
+
+impl MessageActionRequest {
+    /// Creates a `MessageActionRequest` from its required fields; the optional ones are `None`.
+    pub fn new(form_data: std::collections::BTreeMap<String, String>) -> Self {
+        Self {
+            form_data,
+            user_id: None,
+            user: None,
+        }
+    }
+}
+
+/// Response of a RunMessageAction request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct MessageActionResponse {
+    /// Message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<MessageResponse>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl MessageActionResponse {
+    /// Creates a `MessageActionResponse` from its required fields; the optional ones are `None`.
+    pub fn new(duration: impl Into<String>) -> Self {
+        Self {
+            message: None,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Body of a TranslateMessage request.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TranslateMessageRequest {
+    /// Language.
+    pub language: TranslateMessageRequestLanguage,
+}
+
+impl TranslateMessageRequest {
+    /// Creates a `TranslateMessageRequest` from its required fields; the optional ones are `None`.
+    pub fn new(language: TranslateMessageRequestLanguage) -> Self {
+        Self { language }
+    }
+}
+
+/// Values of `TranslateMessageRequest.language`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TranslateMessageRequestLanguage {
+    /// `af`
+    Af,
+    /// `sq`
+    Sq,
+    /// `am`
+    Am,
+    /// `ar`
+    Ar,
+    /// `az`
+    Az,
+    /// `bn`
+    Bn,
+    /// `bs`
+    Bs,
+    /// `bg`
+    Bg,
+    /// `zh`
+    Zh,
+    /// `zh-TW`
+    ZhTw,
+    /// `hr`
+    Hr,
+    /// `cs`
+    Cs,
+    /// `da`
+    Da,
+    /// `fa-AF`
+    FaAf,
+    /// `nl`
+    Nl,
+    /// `en`
+    En,
+    /// `et`
+    Et,
+    /// `fi`
+    Fi,
+    /// `fr`
+    Fr,
+    /// `fr-CA`
+    FrCa,
+    /// `ka`
+    Ka,
+    /// `de`
+    De,
+    /// `el`
+    El,
+    /// `ha`
+    Ha,
+    /// `he`
+    He,
+    /// `hi`
+    Hi,
+    /// `hu`
+    Hu,
+    /// `id`
+    Id,
+    /// `it`
+    It,
+    /// `ja`
+    Ja,
+    /// `ko`
+    Ko,
+    /// `lv`
+    Lv,
+    /// `ms`
+    Ms,
+    /// `no`
+    No,
+    /// `fa`
+    Fa,
+    /// `ps`
+    Ps,
+    /// `pl`
+    Pl,
+    /// `pt`
+    Pt,
+    /// `ro`
+    Ro,
+    /// `ru`
+    Ru,
+    /// `sr`
+    Sr,
+    /// `sk`
+    Sk,
+    /// `sl`
+    Sl,
+    /// `so`
+    So,
+    /// `es`
+    Es,
+    /// `es-MX`
+    EsMx,
+    /// `sw`
+    Sw,
+    /// `sv`
+    Sv,
+    /// `tl`
+    Tl,
+    /// `ta`
+    Ta,
+    /// `th`
+    Th,
+    /// `tr`
+    Tr,
+    /// `uk`
+    Uk,
+    /// `ur`
+    Ur,
+    /// `vi`
+    Vi,
+    /// `lt`
+    Lt,
+    /// `ht`
+    Ht,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl TranslateMessageRequestLanguage {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Af => "af",
+            Self::Sq => "sq",
+            Self::Am => "am",
+            Self::Ar => "ar",
+            Self::Az => "az",
+            Self::Bn => "bn",
+            Self::Bs => "bs",
+            Self::Bg => "bg",
+            Self::Zh => "zh",
+            Self::ZhTw => "zh-TW",
+            Self::Hr => "hr",
+            Self::Cs => "cs",
+            Self::Da => "da",
+            Self::FaAf => "fa-AF",
+            Self::Nl => "nl",
+            Self::En => "en",
+            Self::Et => "et",
+            Self::Fi => "fi",
+            Self::Fr => "fr",
+            Self::FrCa => "fr-CA",
+            Self::Ka => "ka",
+            Self::De => "de",
+            Self::El => "el",
+            Self::Ha => "ha",
+            Self::He => "he",
+            Self::Hi => "hi",
+            Self::Hu => "hu",
+            Self::Id => "id",
+            Self::It => "it",
+            Self::Ja => "ja",
+            Self::Ko => "ko",
+            Self::Lv => "lv",
+            Self::Ms => "ms",
+            Self::No => "no",
+            Self::Fa => "fa",
+            Self::Ps => "ps",
+            Self::Pl => "pl",
+            Self::Pt => "pt",
+            Self::Ro => "ro",
+            Self::Ru => "ru",
+            Self::Sr => "sr",
+            Self::Sk => "sk",
+            Self::Sl => "sl",
+            Self::So => "so",
+            Self::Es => "es",
+            Self::EsMx => "es-MX",
+            Self::Sw => "sw",
+            Self::Sv => "sv",
+            Self::Tl => "tl",
+            Self::Ta => "ta",
+            Self::Th => "th",
+            Self::Tr => "tr",
+            Self::Uk => "uk",
+            Self::Ur => "ur",
+            Self::Vi => "vi",
+            Self::Lt => "lt",
+            Self::Ht => "ht",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for TranslateMessageRequestLanguage {
+    fn from(value: &str) -> Self {
+        match value {
+            "af" => Self::Af,
+            "sq" => Self::Sq,
+            "am" => Self::Am,
+            "ar" => Self::Ar,
+            "az" => Self::Az,
+            "bn" => Self::Bn,
+            "bs" => Self::Bs,
+            "bg" => Self::Bg,
+            "zh" => Self::Zh,
+            "zh-TW" => Self::ZhTw,
+            "hr" => Self::Hr,
+            "cs" => Self::Cs,
+            "da" => Self::Da,
+            "fa-AF" => Self::FaAf,
+            "nl" => Self::Nl,
+            "en" => Self::En,
+            "et" => Self::Et,
+            "fi" => Self::Fi,
+            "fr" => Self::Fr,
+            "fr-CA" => Self::FrCa,
+            "ka" => Self::Ka,
+            "de" => Self::De,
+            "el" => Self::El,
+            "ha" => Self::Ha,
+            "he" => Self::He,
+            "hi" => Self::Hi,
+            "hu" => Self::Hu,
+            "id" => Self::Id,
+            "it" => Self::It,
+            "ja" => Self::Ja,
+            "ko" => Self::Ko,
+            "lv" => Self::Lv,
+            "ms" => Self::Ms,
+            "no" => Self::No,
+            "fa" => Self::Fa,
+            "ps" => Self::Ps,
+            "pl" => Self::Pl,
+            "pt" => Self::Pt,
+            "ro" => Self::Ro,
+            "ru" => Self::Ru,
+            "sr" => Self::Sr,
+            "sk" => Self::Sk,
+            "sl" => Self::Sl,
+            "so" => Self::So,
+            "es" => Self::Es,
+            "es-MX" => Self::EsMx,
+            "sw" => Self::Sw,
+            "sv" => Self::Sv,
+            "tl" => Self::Tl,
+            "ta" => Self::Ta,
+            "th" => Self::Th,
+            "tr" => Self::Tr,
+            "uk" => Self::Uk,
+            "ur" => Self::Ur,
+            "vi" => Self::Vi,
+            "lt" => Self::Lt,
+            "ht" => Self::Ht,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for TranslateMessageRequestLanguage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for TranslateMessageRequestLanguage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TranslateMessageRequestLanguage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl crate::request::QueryValue for TranslateMessageRequestLanguage {
+    fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
+        pairs.push((name, self.as_str().to_owned()));
+    }
+}
+
+/// Response of a GetReplies request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetRepliesResponse {
+    /// Messages.
+    #[serde(default)]
+    pub messages: Vec<MessageResponse>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl GetRepliesResponse {
+    /// Creates a `GetRepliesResponse` from its required fields; the optional ones are `None`.
+    pub fn new(messages: Vec<MessageResponse>, duration: impl Into<String>) -> Self {
+        Self {
+            messages,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Body of a QueryMessageHistory request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct QueryMessageHistoryRequest {
+    /// Filter.
+    #[serde(default)]
+    pub filter: std::collections::BTreeMap<String, serde_json::Value>,
+    /// Sort.
+    ///
+    /// At most 5 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Vec<SortParamRequest>>,
+    /// Limit.
+    ///
+    /// Between 0 and 100.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    /// Next.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Prev.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+}
+
+impl QueryMessageHistoryRequest {
+    /// Creates a `QueryMessageHistoryRequest` from its required fields; the optional ones are `None`.
+    pub fn new(filter: std::collections::BTreeMap<String, serde_json::Value>) -> Self {
+        Self {
+            filter,
+            sort: None,
+            limit: None,
+            next: None,
+            prev: None,
+        }
+    }
+}
+
+/// Response of a QueryMessageHistory request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct QueryMessageHistoryResponse {
+    /// Message history.
+    #[serde(default)]
+    pub message_history: Vec<MessageHistoryEntryResponse>,
+    /// Next.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Prev.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl QueryMessageHistoryResponse {
+    /// Creates a `QueryMessageHistoryResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        message_history: Vec<MessageHistoryEntryResponse>,
+        duration: impl Into<String>,
+    ) -> Self {
+        Self {
+            message_history,
+            next: None,
+            prev: None,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Response of a Search request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SearchResponse {
+    /// Results.
+    #[serde(default)]
+    pub results: Vec<SearchResult>,
+    /// Results warning.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results_warning: Option<SearchWarning>,
+    /// Next.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Previous.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl SearchResponse {
+    /// Creates a `SearchResponse` from its required fields; the optional ones are `None`.
+    pub fn new(results: Vec<SearchResult>, duration: impl Into<String>) -> Self {
+        Self {
+            results,
+            results_warning: None,
+            next: None,
+            previous: None,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Search payload.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SearchPayload {
+    /// Query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// Filter conditions.
+    #[serde(default)]
+    pub filter_conditions: std::collections::BTreeMap<String, serde_json::Value>,
+    /// Message filter conditions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_filter_conditions: Option<
+        std::collections::BTreeMap<String, serde_json::Value>,
+    >,
+    /// Message options.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_options: Option<MessageOptions>,
+    /// Limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    /// Offset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i32>,
+    /// Sort.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Vec<SortParamRequest>>,
+    /// Next.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Force default search.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force_default_search: Option<bool>,
+    /// Force sql v2 backend.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub force_sql_v2_backend: Option<bool>,
+}
+
+impl SearchPayload {
+    /// Creates a `SearchPayload` from its required fields; the optional ones are `None`.
+    pub fn new(
+        filter_conditions: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        Self {
+            query: None,
+            filter_conditions,
+            message_filter_conditions: None,
+            message_options: None,
+            limit: None,
+            offset: None,
+            sort: None,
+            next: None,
+            force_default_search: None,
+            force_sql_v2_backend: None,
+        }
+    }
+}
+
+/// Payload of the `message.deleted` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MessageDeletedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
+    /// Team of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// Message id.
+    #[serde(default)]
+    pub message_id: String,
+    /// Message.
+    pub message: MessageResponse,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// Hard delete.
+    #[serde(default)]
+    pub hard_delete: bool,
+    /// Deleted for me.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_for_me: Option<bool>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "MessageDeletedEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl MessageDeletedEvent {
+    /// Creates a `MessageDeletedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        message_id: impl Into<String>,
+        message: MessageResponse,
+        hard_delete: bool,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            message_id: message_id.into(),
+            message,
+            user: None,
+            hard_delete,
+            deleted_for_me: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl MessageDeletedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "message_id",
+        "message",
+        "user",
+        "hard_delete",
+        "deleted_for_me",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `message.new` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MessageNewEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
+    /// Team of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// Message id.
+    #[serde(default)]
+    pub message_id: String,
+    /// Message.
+    pub message: MessageResponse,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// Watcher count.
+    #[serde(default)]
+    pub watcher_count: i32,
+    /// Thread participants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread_participants: Option<Vec<UserResponseCommonFields>>,
+    /// Parent author.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_author: Option<String>,
+    /// The channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ChannelResponse>,
+    /// Unread count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread_count: Option<i32>,
+    /// Total unread count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_unread_count: Option<i32>,
+    /// Unread channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread_channels: Option<i32>,
+    /// Grouped unread channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grouped_unread_channels: Option<std::collections::BTreeMap<String, i32>>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "MessageNewEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl MessageNewEvent {
+    /// Creates a `MessageNewEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        message_id: impl Into<String>,
+        message: MessageResponse,
+        watcher_count: i32,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            message_id: message_id.into(),
+            message,
+            user: None,
+            watcher_count,
+            thread_participants: None,
+            parent_author: None,
+            channel: None,
+            unread_count: None,
+            total_unread_count: None,
+            unread_channels: None,
+            grouped_unread_channels: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl MessageNewEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "message_id",
+        "message",
+        "user",
+        "watcher_count",
+        "thread_participants",
+        "parent_author",
+        "channel",
+        "unread_count",
+        "total_unread_count",
+        "unread_channels",
+        "grouped_unread_channels",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `message.undeleted` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MessageUndeletedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
+    /// Team of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// Message id.
+    #[serde(default)]
+    pub message_id: String,
+    /// Message.
+    pub message: MessageResponse,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "MessageUndeletedEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl MessageUndeletedEvent {
+    /// Creates a `MessageUndeletedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        message_id: impl Into<String>,
+        message: MessageResponse,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            message_id: message_id.into(),
+            message,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl MessageUndeletedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "message_id",
+        "message",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `message.updated` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MessageUpdatedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Channel CID (`type:id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cid: Option<String>,
+    /// Team of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Number of members of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_member_count: Option<i32>,
+    /// Number of messages in the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_message_count: Option<i64>,
+    /// Custom data of the channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_custom: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Channel type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    /// Channel ID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+    /// Message id.
+    #[serde(default)]
+    pub message_id: String,
+    /// Message.
+    pub message: MessageResponse,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// Message update.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_update: Option<MessageUpdate>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "MessageUpdatedEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl MessageUpdatedEvent {
+    /// Creates a `MessageUpdatedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        message_id: impl Into<String>,
+        message: MessageResponse,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            cid: None,
+            team: None,
+            channel_member_count: None,
+            channel_message_count: None,
+            channel_custom: None,
+            channel_type: None,
+            channel_id: None,
+            message_id: message_id.into(),
+            message,
+            user: None,
+            message_update: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl MessageUpdatedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "cid",
+        "team",
+        "channel_member_count",
+        "channel_message_count",
+        "channel_custom",
+        "channel_type",
+        "channel_id",
+        "message_id",
+        "message",
+        "user",
+        "message_update",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `message.pending` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PendingMessageEvent {
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponse>,
+    /// The channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ChannelResponse>,
+    /// Message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<MessageResponse>,
+    /// Metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// Method.
+    #[serde(default)]
+    pub method: String,
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "PendingMessageEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PendingMessageEvent {
+    /// Creates a `PendingMessageEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        method: impl Into<String>,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            received_at: None,
+            user: None,
+            channel: None,
+            message: None,
+            metadata: None,
+            method: method.into(),
+            created_at,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl PendingMessageEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "received_at",
+        "user",
+        "channel",
+        "message",
+        "metadata",
+        "method",
+        "created_at",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Channel context.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ChannelContextResponse {
+    /// Channel CID (`type:id`).
+    #[serde(default)]
+    pub cid: String,
+    /// Type.
+    #[serde(rename = "type", default)]
+    pub type_: String,
+    /// Id.
+    #[serde(default)]
+    pub id: String,
+    /// Created by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<UserResponse>,
+}
+
+impl ChannelContextResponse {
+    /// Creates a `ChannelContextResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        cid: impl Into<String>,
+        type_: impl Into<String>,
+        id: impl Into<String>,
+    ) -> Self {
+        Self {
+            cid: cid.into(),
+            type_: type_.into(),
+            id: id.into(),
+            created_by: None,
+        }
+    }
+}
+
+/// Message.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MessageWithChannelResponse {
+    /// Id.
+    #[serde(default)]
+    pub id: String,
+    /// Text.
+    #[serde(default)]
+    pub text: String,
+    /// Mml.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mml: Option<String>,
+    /// Command.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    /// Html.
+    #[serde(default)]
+    pub html: String,
+    /// Type.
+    #[serde(rename = "type", default)]
+    pub type_: String,
+    /// User.
+    pub user: UserResponse,
+    /// Member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<ChannelMemberPartialResponse>,
+    /// Attachments.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    /// Latest reactions.
+    #[serde(default)]
+    pub latest_reactions: Vec<ReactionResponse>,
+    /// Own reactions.
+    #[serde(default)]
+    pub own_reactions: Vec<ReactionResponse>,
+    /// Reaction counts.
+    #[serde(default)]
+    pub reaction_counts: std::collections::BTreeMap<String, i32>,
+    /// Reaction scores.
+    #[serde(default)]
+    pub reaction_scores: std::collections::BTreeMap<String, i32>,
+    /// Reaction groups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reaction_groups: Option<
+        std::collections::BTreeMap<String, ReactionGroupResponse>,
+    >,
+    /// Parent id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    /// Show in channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_in_channel: Option<bool>,
+    /// Reply count.
+    #[serde(default)]
+    pub reply_count: i32,
+    /// Deleted reply count.
+    #[serde(default)]
+    pub deleted_reply_count: i32,
+    /// Quoted message id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quoted_message_id: Option<String>,
+    /// Quoted message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quoted_message: Option<MessageResponse>,
+    /// Thread participants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread_participants: Option<Vec<UserResponse>>,
+    /// Channel CID (`type:id`).
+    #[serde(default)]
+    pub cid: String,
+    /// Created at.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Updated at.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Deleted at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Shadowed.
+    #[serde(default)]
+    pub shadowed: bool,
+    /// Image labels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_labels: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    /// Mentioned users.
+    #[serde(default)]
+    pub mentioned_users: Vec<UserResponse>,
+    /// Mentioned roles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mentioned_roles: Option<Vec<String>>,
+    /// Mentioned group ids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mentioned_group_ids: Option<Vec<String>>,
+    /// Mentioned groups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mentioned_groups: Option<Vec<UserGroupResponse>>,
+    /// Mentioned channel.
+    #[serde(default)]
+    pub mentioned_channel: bool,
+    /// Mentioned here.
+    #[serde(default)]
+    pub mentioned_here: bool,
+    /// I18n.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub i18n: Option<std::collections::BTreeMap<String, String>>,
+    /// Silent.
+    #[serde(default)]
+    pub silent: bool,
+    /// Pinned.
+    #[serde(default)]
+    pub pinned: bool,
+    /// Pinned at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Pinned by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned_by: Option<UserResponse>,
+    /// Pin expires.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pin_expires: Option<chrono::DateTime<chrono::Utc>>,
+    /// Message text updated at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_text_updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Poll id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub poll_id: Option<String>,
+    /// Poll.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub poll: Option<PollResponseData>,
+    /// Moderation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moderation: Option<ModerationV2Response>,
+    /// Restricted visibility.
+    #[serde(default)]
+    pub restricted_visibility: Vec<String>,
+    /// Draft.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<DraftResponse>,
+    /// Reminder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reminder: Option<ReminderResponseData>,
+    /// Shared location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shared_location: Option<SharedLocationResponseData>,
+    /// Deleted for me.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_for_me: Option<bool>,
+    /// Channel.
+    pub channel: ChannelResponse,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "MessageWithChannelResponse::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl MessageWithChannelResponse {
+    /// Creates a `MessageWithChannelResponse` from its required fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        text: impl Into<String>,
+        html: impl Into<String>,
+        type_: impl Into<String>,
+        user: UserResponse,
+        attachments: Vec<Attachment>,
+        latest_reactions: Vec<ReactionResponse>,
+        own_reactions: Vec<ReactionResponse>,
+        reaction_counts: std::collections::BTreeMap<String, i32>,
+        reaction_scores: std::collections::BTreeMap<String, i32>,
+        reply_count: i32,
+        deleted_reply_count: i32,
+        cid: impl Into<String>,
+        created_at: chrono::DateTime<chrono::Utc>,
+        updated_at: chrono::DateTime<chrono::Utc>,
+        shadowed: bool,
+        mentioned_users: Vec<UserResponse>,
+        mentioned_channel: bool,
+        mentioned_here: bool,
+        silent: bool,
+        pinned: bool,
+        restricted_visibility: Vec<String>,
+        channel: ChannelResponse,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            text: text.into(),
+            mml: None,
+            command: None,
+            html: html.into(),
+            type_: type_.into(),
+            user,
+            member: None,
+            attachments,
+            latest_reactions,
+            own_reactions,
+            reaction_counts,
+            reaction_scores,
+            reaction_groups: None,
+            parent_id: None,
+            show_in_channel: None,
+            reply_count,
+            deleted_reply_count,
+            quoted_message_id: None,
+            quoted_message: None,
+            thread_participants: None,
+            cid: cid.into(),
+            created_at,
+            updated_at,
+            deleted_at: None,
+            shadowed,
+            image_labels: None,
+            mentioned_users,
+            mentioned_roles: None,
+            mentioned_group_ids: None,
+            mentioned_groups: None,
+            mentioned_channel,
+            mentioned_here,
+            i18n: None,
+            silent,
+            pinned,
+            pinned_at: None,
+            pinned_by: None,
+            pin_expires: None,
+            message_text_updated_at: None,
+            poll_id: None,
+            poll: None,
+            moderation: None,
+            restricted_visibility,
+            draft: None,
+            reminder: None,
+            shared_location: None,
+            deleted_for_me: None,
+            channel,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl MessageWithChannelResponse {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "text",
+        "mml",
+        "command",
+        "html",
+        "type",
+        "user",
+        "member",
+        "attachments",
+        "latest_reactions",
+        "own_reactions",
+        "reaction_counts",
+        "reaction_scores",
+        "reaction_groups",
+        "parent_id",
+        "show_in_channel",
+        "reply_count",
+        "deleted_reply_count",
+        "quoted_message_id",
+        "quoted_message",
+        "thread_participants",
+        "cid",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "shadowed",
+        "image_labels",
+        "mentioned_users",
+        "mentioned_roles",
+        "mentioned_group_ids",
+        "mentioned_groups",
+        "mentioned_channel",
+        "mentioned_here",
+        "i18n",
+        "silent",
+        "pinned",
+        "pinned_at",
+        "pinned_by",
+        "pin_expires",
+        "message_text_updated_at",
+        "poll_id",
+        "poll",
+        "moderation",
+        "restricted_visibility",
+        "draft",
+        "reminder",
+        "shared_location",
+        "deleted_for_me",
+        "channel",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Message history entry response.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MessageHistoryEntryResponse {
+    /// Message id.
+    #[serde(default)]
+    pub message_id: String,
+    /// Message updated by id.
+    #[serde(default)]
+    pub message_updated_by_id: String,
+    /// Message updated at.
+    pub message_updated_at: chrono::DateTime<chrono::Utc>,
+    /// Is deleted.
+    #[serde(default)]
+    pub is_deleted: bool,
+    /// Text.
+    #[serde(default)]
+    pub text: String,
+    /// Attachments.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "MessageHistoryEntryResponse::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl MessageHistoryEntryResponse {
+    /// Creates a `MessageHistoryEntryResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        message_id: impl Into<String>,
+        message_updated_by_id: impl Into<String>,
+        message_updated_at: chrono::DateTime<chrono::Utc>,
+        is_deleted: bool,
+        text: impl Into<String>,
+        attachments: Vec<Attachment>,
+    ) -> Self {
+        Self {
+            message_id: message_id.into(),
+            message_updated_by_id: message_updated_by_id.into(),
+            message_updated_at,
+            is_deleted,
+            text: text.into(),
+            attachments,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl MessageHistoryEntryResponse {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "message_id",
+        "message_updated_by_id",
+        "message_updated_at",
+        "is_deleted",
+        "text",
+        "attachments",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Search result.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SearchResult {
+    /// Message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<SearchResultMessage>,
+}
+
+/// Search warning.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SearchWarning {
+    /// Warning description.
+    #[serde(default)]
+    pub warning_description: String,
+    /// Warning code.
+    #[serde(default)]
+    pub warning_code: i32,
+    /// Channel search count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_search_count: Option<i32>,
+    /// Channel search cids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel_search_cids: Option<Vec<String>>,
+}
+
+impl SearchWarning {
+    /// Creates a `SearchWarning` from its required fields; the optional ones are `None`.
+    pub fn new(warning_description: impl Into<String>, warning_code: i32) -> Self {
+        Self {
+            warning_description: warning_description.into(),
+            warning_code,
+            channel_search_count: None,
+            channel_search_cids: None,
+        }
+    }
+}
+
+/// Message options.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct MessageOptions {
+    /// Include thread participants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_thread_participants: Option<bool>,
+    /// Member custom include.
+    ///
+    /// At most 8 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_custom_include: Option<Vec<String>>,
+}
+
+/// Search result message.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SearchResultMessage {
+    /// Id.
+    #[serde(default)]
+    pub id: String,
+    /// Text.
+    #[serde(default)]
+    pub text: String,
+    /// Mml.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mml: Option<String>,
+    /// Command.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    /// Html.
+    #[serde(default)]
+    pub html: String,
+    /// Type.
+    #[serde(rename = "type", default)]
+    pub type_: String,
+    /// User.
+    pub user: UserResponse,
+    /// Member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<ChannelMemberPartialResponse>,
+    /// Attachments.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    /// Latest reactions.
+    #[serde(default)]
+    pub latest_reactions: Vec<ReactionResponse>,
+    /// Own reactions.
+    #[serde(default)]
+    pub own_reactions: Vec<ReactionResponse>,
+    /// Reaction counts.
+    #[serde(default)]
+    pub reaction_counts: std::collections::BTreeMap<String, i32>,
+    /// Reaction scores.
+    #[serde(default)]
+    pub reaction_scores: std::collections::BTreeMap<String, i32>,
+    /// Reaction groups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reaction_groups: Option<
+        std::collections::BTreeMap<String, ReactionGroupResponse>,
+    >,
+    /// Parent id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    /// Show in channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_in_channel: Option<bool>,
+    /// Reply count.
+    #[serde(default)]
+    pub reply_count: i32,
+    /// Deleted reply count.
+    #[serde(default)]
+    pub deleted_reply_count: i32,
+    /// Quoted message id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quoted_message_id: Option<String>,
+    /// Quoted message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quoted_message: Option<MessageResponse>,
+    /// Thread participants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread_participants: Option<Vec<UserResponse>>,
+    /// Channel CID (`type:id`).
+    #[serde(default)]
+    pub cid: String,
+    /// Created at.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Updated at.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Deleted at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Shadowed.
+    #[serde(default)]
+    pub shadowed: bool,
+    /// Image labels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_labels: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    /// Mentioned users.
+    #[serde(default)]
+    pub mentioned_users: Vec<UserResponse>,
+    /// Mentioned roles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mentioned_roles: Option<Vec<String>>,
+    /// Mentioned group ids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mentioned_group_ids: Option<Vec<String>>,
+    /// Mentioned groups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mentioned_groups: Option<Vec<UserGroupResponse>>,
+    /// Mentioned channel.
+    #[serde(default)]
+    pub mentioned_channel: bool,
+    /// Mentioned here.
+    #[serde(default)]
+    pub mentioned_here: bool,
+    /// I18n.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub i18n: Option<std::collections::BTreeMap<String, String>>,
+    /// Silent.
+    #[serde(default)]
+    pub silent: bool,
+    /// Pinned.
+    #[serde(default)]
+    pub pinned: bool,
+    /// Pinned at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Pinned by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned_by: Option<UserResponse>,
+    /// Pin expires.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pin_expires: Option<chrono::DateTime<chrono::Utc>>,
+    /// Message text updated at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_text_updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Poll id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub poll_id: Option<String>,
+    /// Poll.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub poll: Option<PollResponseData>,
+    /// Moderation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moderation: Option<ModerationV2Response>,
+    /// Restricted visibility.
+    #[serde(default)]
+    pub restricted_visibility: Vec<String>,
+    /// Draft.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<DraftResponse>,
+    /// Reminder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reminder: Option<ReminderResponseData>,
+    /// Shared location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shared_location: Option<SharedLocationResponseData>,
+    /// Deleted for me.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_for_me: Option<bool>,
+    /// Channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ChannelResponse>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "SearchResultMessage::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl SearchResultMessage {
+    /// Creates a `SearchResultMessage` from its required fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        text: impl Into<String>,
+        html: impl Into<String>,
+        type_: impl Into<String>,
+        user: UserResponse,
+        attachments: Vec<Attachment>,
+        latest_reactions: Vec<ReactionResponse>,
+        own_reactions: Vec<ReactionResponse>,
+        reaction_counts: std::collections::BTreeMap<String, i32>,
+        reaction_scores: std::collections::BTreeMap<String, i32>,
+        reply_count: i32,
+        deleted_reply_count: i32,
+        cid: impl Into<String>,
+        created_at: chrono::DateTime<chrono::Utc>,
+        updated_at: chrono::DateTime<chrono::Utc>,
+        shadowed: bool,
+        mentioned_users: Vec<UserResponse>,
+        mentioned_channel: bool,
+        mentioned_here: bool,
+        silent: bool,
+        pinned: bool,
+        restricted_visibility: Vec<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            text: text.into(),
+            mml: None,
+            command: None,
+            html: html.into(),
+            type_: type_.into(),
+            user,
+            member: None,
+            attachments,
+            latest_reactions,
+            own_reactions,
+            reaction_counts,
+            reaction_scores,
+            reaction_groups: None,
+            parent_id: None,
+            show_in_channel: None,
+            reply_count,
+            deleted_reply_count,
+            quoted_message_id: None,
+            quoted_message: None,
+            thread_participants: None,
+            cid: cid.into(),
+            created_at,
+            updated_at,
+            deleted_at: None,
+            shadowed,
+            image_labels: None,
+            mentioned_users,
+            mentioned_roles: None,
+            mentioned_group_ids: None,
+            mentioned_groups: None,
+            mentioned_channel,
+            mentioned_here,
+            i18n: None,
+            silent,
+            pinned,
+            pinned_at: None,
+            pinned_by: None,
+            pin_expires: None,
+            message_text_updated_at: None,
+            poll_id: None,
+            poll: None,
+            moderation: None,
+            restricted_visibility,
+            draft: None,
+            reminder: None,
+            shared_location: None,
+            deleted_for_me: None,
+            channel: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl SearchResultMessage {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "text",
+        "mml",
+        "command",
+        "html",
+        "type",
+        "user",
+        "member",
+        "attachments",
+        "latest_reactions",
+        "own_reactions",
+        "reaction_counts",
+        "reaction_scores",
+        "reaction_groups",
+        "parent_id",
+        "show_in_channel",
+        "reply_count",
+        "deleted_reply_count",
+        "quoted_message_id",
+        "quoted_message",
+        "thread_participants",
+        "cid",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "shadowed",
+        "image_labels",
+        "mentioned_users",
+        "mentioned_roles",
+        "mentioned_group_ids",
+        "mentioned_groups",
+        "mentioned_channel",
+        "mentioned_here",
+        "i18n",
+        "silent",
+        "pinned",
+        "pinned_at",
+        "pinned_by",
+        "pin_expires",
+        "message_text_updated_at",
+        "poll_id",
+        "poll",
+        "moderation",
+        "restricted_visibility",
+        "draft",
+        "reminder",
+        "shared_location",
+        "deleted_for_me",
+        "channel",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// A button or choice shown on an attachment.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Action {
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// Text.
+    #[serde(default)]
+    pub text: String,
+    /// Display style.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<String>,
+    /// Kind of input, such as `button`.
+    #[serde(rename = "type", default)]
+    pub type_: String,
+    /// Value sent when chosen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl Action {
+    /// Creates a `Action` from its required fields; the optional ones are `None`.
+    pub fn new(
+        name: impl Into<String>,
+        text: impl Into<String>,
+        type_: impl Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            text: text.into(),
+            style: None,
+            type_: type_.into(),
+            value: None,
+        }
+    }
+}
+
+/// A title and value pair shown on an attachment.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Field {
+    /// Title.
+    #[serde(default)]
+    pub title: String,
+    /// Value.
+    #[serde(default)]
+    pub value: String,
+    /// Short enough to show side by side with others.
+    #[serde(default)]
+    pub short: bool,
+}
+
+impl Field {
+    /// Creates a `Field` from its required fields; the optional ones are `None`.
+    pub fn new(title: impl Into<String>, value: impl Into<String>, short: bool) -> Self {
+        Self {
+            title: title.into(),
+            value: value.into(),
+            short,
+        }
+    }
+}
+
+/// The renditions of a Giphy image.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Images {
+    /// Original.
+    #[serde(default)]
+    pub original: ImageData,
+    /// Fixed height.
+    #[serde(default)]
+    pub fixed_height: ImageData,
+    /// Fixed height still.
+    #[serde(default)]
+    pub fixed_height_still: ImageData,
+    /// Fixed height downsampled.
+    #[serde(default)]
+    pub fixed_height_downsampled: ImageData,
+    /// Fixed width.
+    #[serde(default)]
+    pub fixed_width: ImageData,
+    /// Fixed width still.
+    #[serde(default)]
+    pub fixed_width_still: ImageData,
+    /// Fixed width downsampled.
+    #[serde(default)]
+    pub fixed_width_downsampled: ImageData,
+}
+
+impl Images {
+    /// Creates a `Images` from its required fields; the optional ones are `None`.
+    pub fn new(
+        original: ImageData,
+        fixed_height: ImageData,
+        fixed_height_still: ImageData,
+        fixed_height_downsampled: ImageData,
+        fixed_width: ImageData,
+        fixed_width_still: ImageData,
+        fixed_width_downsampled: ImageData,
+    ) -> Self {
+        Self {
+            original,
+            fixed_height,
+            fixed_height_still,
+            fixed_height_downsampled,
+            fixed_width,
+            fixed_width_still,
+            fixed_width_downsampled,
+        }
+    }
+}
+
+/// One rendition of a Giphy image.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ImageData {
+    /// Url.
+    #[serde(default)]
+    pub url: String,
+    /// Width.
+    #[serde(default)]
+    pub width: String,
+    /// Height.
+    #[serde(default)]
+    pub height: String,
+    /// Size.
+    #[serde(default)]
+    pub size: String,
+    /// Number of frames.
+    #[serde(default)]
+    pub frames: String,
+}
+
+impl ImageData {
+    /// Creates a `ImageData` from its required fields; the optional ones are `None`.
+    pub fn new(
+        url: impl Into<String>,
+        width: impl Into<String>,
+        height: impl Into<String>,
+        size: impl Into<String>,
+        frames: impl Into<String>,
+    ) -> Self {
+        Self {
+            url: url.into(),
+            width: width.into(),
+            height: height.into(),
+            size: size.into(),
+            frames: frames.into(),
+        }
+    }
+}
+
+/// A file, image, link preview or rich card attached to a message.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Attachment {
+    /// Attachment type, such as `image`, `file` or `giphy`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// Plain-text summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<String>,
+    /// Color.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Pretext.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pretext: Option<String>,
+    /// Author name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<String>,
+    /// Author link.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_link: Option<String>,
+    /// Author icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_icon: Option<String>,
+    /// Title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Title link.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_link: Option<String>,
+    /// Text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Image url.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    /// Thumb url.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumb_url: Option<String>,
+    /// Footer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub footer: Option<String>,
+    /// Footer icon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub footer_icon: Option<String>,
+    /// Actions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<Action>>,
+    /// Fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<Field>>,
+    /// URL of the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asset_url: Option<String>,
+    /// Giphy renditions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub giphy: Option<Images>,
+    /// URL the link preview was built from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub og_scrape_url: Option<String>,
+    /// Width of the original image, in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_width: Option<i32>,
+    /// Height of the original image, in pixels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_height: Option<i32>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "Attachment::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Attachment {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "fallback",
+        "color",
+        "pretext",
+        "author_name",
+        "author_link",
+        "author_icon",
+        "title",
+        "title_link",
+        "text",
+        "image_url",
+        "thumb_url",
+        "footer",
+        "footer_icon",
+        "actions",
+        "fields",
+        "asset_url",
+        "giphy",
+        "og_scrape_url",
+        "original_width",
+        "original_height",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
 
 /// A message with its author, attachments, reactions and related data.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -305,1100 +2648,97 @@ impl MessageResponse {
     }
 }
 
-/// A file, image, link preview or rich card attached to a message.
+/// Message Request.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct Attachment {
-    /// Attachment type, such as `image`, `file` or `giphy`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// Plain-text summary.
+pub struct MessageRequest {
+    /// Id.
+    ///
+    /// At most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fallback: Option<String>,
-    /// Color.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
-    /// Pretext.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pretext: Option<String>,
-    /// Author name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author_name: Option<String>,
-    /// Author link.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author_link: Option<String>,
-    /// Author icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author_icon: Option<String>,
-    /// Title.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Title link.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title_link: Option<String>,
+    pub id: Option<String>,
     /// Text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// Image url.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_url: Option<String>,
-    /// Thumb url.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub thumb_url: Option<String>,
-    /// Footer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub footer: Option<String>,
-    /// Footer icon.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub footer_icon: Option<String>,
-    /// Actions.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub actions: Option<Vec<Action>>,
-    /// Fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Vec<Field>>,
-    /// URL of the file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub asset_url: Option<String>,
-    /// Giphy renditions.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub giphy: Option<Images>,
-    /// URL the link preview was built from.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub og_scrape_url: Option<String>,
-    /// Width of the original image, in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original_width: Option<i32>,
-    /// Height of the original image, in pixels.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original_height: Option<i32>,
-    /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "Attachment::serialize_custom")]
-    pub custom: serde_json::Map<String, serde_json::Value>,
-}
-
-impl Attachment {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "type",
-        "fallback",
-        "color",
-        "pretext",
-        "author_name",
-        "author_link",
-        "author_icon",
-        "title",
-        "title_link",
-        "text",
-        "image_url",
-        "thumb_url",
-        "footer",
-        "footer_icon",
-        "actions",
-        "fields",
-        "asset_url",
-        "giphy",
-        "og_scrape_url",
-        "original_width",
-        "original_height",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
-    }
-}
-
-/// A button or choice shown on an attachment.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct Action {
-    /// Name.
-    #[serde(default)]
-    pub name: String,
-    /// Text.
-    #[serde(default)]
-    pub text: String,
-    /// Display style.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub style: Option<String>,
-    /// Kind of input, such as `button`.
-    #[serde(rename = "type", default)]
-    pub type_: String,
-    /// Value sent when chosen.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-}
-
-impl Action {
-    /// Creates a `Action` from its required fields; the optional ones are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        text: impl Into<String>,
-        type_: impl Into<String>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            text: text.into(),
-            style: None,
-            type_: type_.into(),
-            value: None,
-        }
-    }
-}
-
-/// A title and value pair shown on an attachment.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct Field {
-    /// Title.
-    #[serde(default)]
-    pub title: String,
-    /// Value.
-    #[serde(default)]
-    pub value: String,
-    /// Short enough to show side by side with others.
-    #[serde(default)]
-    pub short: bool,
-}
-
-impl Field {
-    /// Creates a `Field` from its required fields; the optional ones are `None`.
-    pub fn new(title: impl Into<String>, value: impl Into<String>, short: bool) -> Self {
-        Self {
-            title: title.into(),
-            value: value.into(),
-            short,
-        }
-    }
-}
-
-/// The renditions of a Giphy image.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct Images {
-    /// Original.
-    #[serde(default)]
-    pub original: ImageData,
-    /// Fixed height.
-    #[serde(default)]
-    pub fixed_height: ImageData,
-    /// Fixed height still.
-    #[serde(default)]
-    pub fixed_height_still: ImageData,
-    /// Fixed height downsampled.
-    #[serde(default)]
-    pub fixed_height_downsampled: ImageData,
-    /// Fixed width.
-    #[serde(default)]
-    pub fixed_width: ImageData,
-    /// Fixed width still.
-    #[serde(default)]
-    pub fixed_width_still: ImageData,
-    /// Fixed width downsampled.
-    #[serde(default)]
-    pub fixed_width_downsampled: ImageData,
-}
-
-impl Images {
-    /// Creates a `Images` from its required fields; the optional ones are `None`.
-    pub fn new(
-        original: ImageData,
-        fixed_height: ImageData,
-        fixed_height_still: ImageData,
-        fixed_height_downsampled: ImageData,
-        fixed_width: ImageData,
-        fixed_width_still: ImageData,
-        fixed_width_downsampled: ImageData,
-    ) -> Self {
-        Self {
-            original,
-            fixed_height,
-            fixed_height_still,
-            fixed_height_downsampled,
-            fixed_width,
-            fixed_width_still,
-            fixed_width_downsampled,
-        }
-    }
-}
-
-/// One rendition of a Giphy image.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ImageData {
-    /// Url.
-    #[serde(default)]
-    pub url: String,
-    /// Width.
-    #[serde(default)]
-    pub width: String,
-    /// Height.
-    #[serde(default)]
-    pub height: String,
-    /// Size.
-    #[serde(default)]
-    pub size: String,
-    /// Number of frames.
-    #[serde(default)]
-    pub frames: String,
-}
-
-impl ImageData {
-    /// Creates a `ImageData` from its required fields; the optional ones are `None`.
-    pub fn new(
-        url: impl Into<String>,
-        width: impl Into<String>,
-        height: impl Into<String>,
-        size: impl Into<String>,
-        frames: impl Into<String>,
-    ) -> Self {
-        Self {
-            url: url.into(),
-            width: width.into(),
-            height: height.into(),
-            size: size.into(),
-            frames: frames.into(),
-        }
-    }
-}
-
-/// A reaction of a user to a message.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ReactionResponse {
-    /// Message id.
-    #[serde(default)]
-    pub message_id: String,
-    /// User id.
-    #[serde(default)]
-    pub user_id: String,
-    /// User.
-    pub user: UserResponse,
-    /// Reaction type, such as `like`.
-    #[serde(rename = "type", default)]
-    pub type_: String,
-    /// Score of the reaction.
-    #[serde(default)]
-    pub score: i32,
-    /// Created at.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Updated at.
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-    /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "ReactionResponse::serialize_custom")]
-    pub custom: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ReactionResponse {
-    /// Creates a `ReactionResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        message_id: impl Into<String>,
-        user_id: impl Into<String>,
-        user: UserResponse,
-        type_: impl Into<String>,
-        score: i32,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            message_id: message_id.into(),
-            user_id: user_id.into(),
-            user,
-            type_: type_.into(),
-            score,
-            created_at,
-            updated_at,
-            custom: serde_json::Map::new(),
-        }
-    }
-}
-
-impl ReactionResponse {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "message_id",
-        "user_id",
-        "user",
-        "type",
-        "score",
-        "created_at",
-        "updated_at",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
-    }
-}
-
-/// Totals of one reaction type on a message.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ReactionGroupResponse {
-    /// Number of reactions.
-    #[serde(default)]
-    pub count: i32,
-    /// Sum of their scores.
-    #[serde(default)]
-    pub sum_scores: i32,
-    /// First reaction at.
-    pub first_reaction_at: chrono::DateTime<chrono::Utc>,
-    /// Last reaction at.
-    pub last_reaction_at: chrono::DateTime<chrono::Utc>,
-    /// Users who reacted most recently.
-    #[serde(default)]
-    pub latest_reactions_by: Vec<ReactionGroupUserResponse>,
-}
-
-impl ReactionGroupResponse {
-    /// Creates a `ReactionGroupResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        count: i32,
-        sum_scores: i32,
-        first_reaction_at: chrono::DateTime<chrono::Utc>,
-        last_reaction_at: chrono::DateTime<chrono::Utc>,
-        latest_reactions_by: Vec<ReactionGroupUserResponse>,
-    ) -> Self {
-        Self {
-            count,
-            sum_scores,
-            first_reaction_at,
-            last_reaction_at,
-            latest_reactions_by,
-        }
-    }
-}
-
-/// A user who recently added a reaction of a group.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ReactionGroupUserResponse {
-    /// User id.
-    #[serde(default)]
-    pub user_id: String,
-    /// User.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserResponse>,
-    /// Created at.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-}
-
-impl ReactionGroupUserResponse {
-    /// Creates a `ReactionGroupUserResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        user_id: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            user_id: user_id.into(),
-            user: None,
-            created_at,
-        }
-    }
-}
-
-/// A poll with its options, votes and answers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PollResponseData {
-    /// Id.
-    #[serde(default)]
-    pub id: String,
-    /// Name.
-    #[serde(default)]
-    pub name: String,
-    /// Description.
-    #[serde(default)]
-    pub description: String,
-    /// Whether votes are public or anonymous.
-    #[serde(default)]
-    pub voting_visibility: String,
-    /// A user may vote only once.
-    #[serde(default)]
-    pub enforce_unique_vote: bool,
-    /// Most votes one user may cast.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_votes_allowed: Option<i32>,
-    /// Users may add options.
-    #[serde(default)]
-    pub allow_user_suggested_options: bool,
-    /// Users may give free-text answers.
-    #[serde(default)]
-    pub allow_answers: bool,
-    /// Voting has ended.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_closed: Option<bool>,
-    /// Total number of votes.
-    #[serde(default)]
-    pub vote_count: i32,
-    /// Options.
-    #[serde(default)]
-    pub options: Vec<PollOptionResponseData>,
-    /// Total number of answers.
-    #[serde(default)]
-    pub answers_count: i32,
-    /// Number of votes by option ID.
-    #[serde(default)]
-    pub vote_counts_by_option: std::collections::BTreeMap<String, i32>,
-    /// Most recent votes by option ID.
-    #[serde(default)]
-    pub latest_votes_by_option: std::collections::BTreeMap<
-        String,
-        Vec<PollVoteResponseData>,
-    >,
-    /// Latest answers.
-    #[serde(default)]
-    pub latest_answers: Vec<PollVoteResponseData>,
-    /// Votes of the current user.
-    #[serde(default)]
-    pub own_votes: Vec<PollVoteResponseData>,
-    /// Created by id.
-    #[serde(default)]
-    pub created_by_id: String,
-    /// Created by.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<UserResponse>,
-    /// Created at.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Updated at.
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-    /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "PollResponseData::serialize_custom")]
-    pub custom: serde_json::Map<String, serde_json::Value>,
-}
-
-impl PollResponseData {
-    /// Creates a `PollResponseData` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        description: impl Into<String>,
-        voting_visibility: impl Into<String>,
-        enforce_unique_vote: bool,
-        allow_user_suggested_options: bool,
-        allow_answers: bool,
-        vote_count: i32,
-        options: Vec<PollOptionResponseData>,
-        answers_count: i32,
-        vote_counts_by_option: std::collections::BTreeMap<String, i32>,
-        latest_votes_by_option: std::collections::BTreeMap<
-            String,
-            Vec<PollVoteResponseData>,
-        >,
-        latest_answers: Vec<PollVoteResponseData>,
-        own_votes: Vec<PollVoteResponseData>,
-        created_by_id: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            name: name.into(),
-            description: description.into(),
-            voting_visibility: voting_visibility.into(),
-            enforce_unique_vote,
-            max_votes_allowed: None,
-            allow_user_suggested_options,
-            allow_answers,
-            is_closed: None,
-            vote_count,
-            options,
-            answers_count,
-            vote_counts_by_option,
-            latest_votes_by_option,
-            latest_answers,
-            own_votes,
-            created_by_id: created_by_id.into(),
-            created_by: None,
-            created_at,
-            updated_at,
-            custom: serde_json::Map::new(),
-        }
-    }
-}
-
-impl PollResponseData {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "name",
-        "description",
-        "voting_visibility",
-        "enforce_unique_vote",
-        "max_votes_allowed",
-        "allow_user_suggested_options",
-        "allow_answers",
-        "is_closed",
-        "vote_count",
-        "options",
-        "answers_count",
-        "vote_counts_by_option",
-        "latest_votes_by_option",
-        "latest_answers",
-        "own_votes",
-        "created_by_id",
-        "created_by",
-        "created_at",
-        "updated_at",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
-    }
-}
-
-/// An option that poll voters can pick.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PollOptionResponseData {
-    /// Id.
-    #[serde(default)]
-    pub id: String,
-    /// Text.
-    #[serde(default)]
-    pub text: String,
-    /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "PollOptionResponseData::serialize_custom")]
-    pub custom: serde_json::Map<String, serde_json::Value>,
-}
-
-impl PollOptionResponseData {
-    /// Creates a `PollOptionResponseData` from its required fields; the optional ones are `None`.
-    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            text: text.into(),
-            custom: serde_json::Map::new(),
-        }
-    }
-}
-
-impl PollOptionResponseData {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &["id", "text"];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
-    }
-}
-
-/// A vote for a poll option, or a free-text answer.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PollVoteResponseData {
-    /// Poll id.
-    #[serde(default)]
-    pub poll_id: String,
-    /// Id.
-    #[serde(default)]
-    pub id: String,
-    /// Option id.
-    #[serde(default)]
-    pub option_id: String,
-    /// The vote is a free-text answer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_answer: Option<bool>,
-    /// Text of the answer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub answer_text: Option<String>,
-    /// User id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// User.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserResponse>,
-    /// Created at.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Updated at.
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-}
-
-impl PollVoteResponseData {
-    /// Creates a `PollVoteResponseData` from its required fields; the optional ones are `None`.
-    pub fn new(
-        poll_id: impl Into<String>,
-        id: impl Into<String>,
-        option_id: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            poll_id: poll_id.into(),
-            id: id.into(),
-            option_id: option_id.into(),
-            is_answer: None,
-            answer_text: None,
-            user_id: None,
-            user: None,
-            created_at,
-            updated_at,
-        }
-    }
-}
-
-/// A thread of replies to a message.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ThreadResponse {
-    /// Channel CID (`type:id`).
-    #[serde(default)]
-    pub channel_cid: String,
-    /// Channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel: Option<ChannelResponse>,
-    /// ID of the message the thread replies to.
-    #[serde(default)]
-    pub parent_message_id: String,
-    /// Parent message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_message: Option<MessageResponse>,
-    /// Created by user id.
-    #[serde(default)]
-    pub created_by_user_id: String,
-    /// Created by.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<UserResponse>,
-    /// Number of replies.
-    #[serde(default)]
-    pub reply_count: i32,
-    /// Number of participants.
-    #[serde(default)]
-    pub participant_count: i32,
-    /// Number of participants who have not left.
-    #[serde(default)]
-    pub active_participant_count: i32,
-    /// Thread participants.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub thread_participants: Option<Vec<ThreadParticipant>>,
-    /// Time of the last reply.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_message_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Created at.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Updated at.
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-    /// Deleted at.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Thread title.
-    #[serde(default)]
-    pub title: String,
-    /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "ThreadResponse::serialize_custom")]
-    pub custom: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ThreadResponse {
-    /// Creates a `ThreadResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        channel_cid: impl Into<String>,
-        parent_message_id: impl Into<String>,
-        created_by_user_id: impl Into<String>,
-        reply_count: i32,
-        participant_count: i32,
-        active_participant_count: i32,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        title: impl Into<String>,
-    ) -> Self {
-        Self {
-            channel_cid: channel_cid.into(),
-            channel: None,
-            parent_message_id: parent_message_id.into(),
-            parent_message: None,
-            created_by_user_id: created_by_user_id.into(),
-            created_by: None,
-            reply_count,
-            participant_count,
-            active_participant_count,
-            thread_participants: None,
-            last_message_at: None,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            title: title.into(),
-            custom: serde_json::Map::new(),
-        }
-    }
-}
-
-impl ThreadResponse {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "channel_cid",
-        "channel",
-        "parent_message_id",
-        "parent_message",
-        "created_by_user_id",
-        "created_by",
-        "reply_count",
-        "participant_count",
-        "active_participant_count",
-        "thread_participants",
-        "last_message_at",
-        "created_at",
-        "updated_at",
-        "deleted_at",
-        "title",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
-    }
-}
-
-/// A thread with its latest replies and read state.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ThreadStateResponse {
-    /// Channel CID (`type:id`).
-    #[serde(default)]
-    pub channel_cid: String,
-    /// Channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel: Option<ChannelResponse>,
-    /// ID of the message the thread replies to.
-    #[serde(default)]
-    pub parent_message_id: String,
-    /// Parent message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_message: Option<MessageResponse>,
-    /// Created by user id.
-    #[serde(default)]
-    pub created_by_user_id: String,
-    /// Created by.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<UserResponse>,
-    /// Number of replies.
-    #[serde(default)]
-    pub reply_count: i32,
-    /// Number of participants.
-    #[serde(default)]
-    pub participant_count: i32,
-    /// Number of participants who have not left.
-    #[serde(default)]
-    pub active_participant_count: i32,
-    /// Thread participants.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub thread_participants: Option<Vec<ThreadParticipant>>,
-    /// Time of the last reply.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_message_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Created at.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Updated at.
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-    /// Deleted at.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Thread title.
-    #[serde(default)]
-    pub title: String,
-    /// Most recent replies.
-    #[serde(default)]
-    pub latest_replies: Vec<MessageResponse>,
-    /// Read state of each participant.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub read: Option<Vec<ReadStateResponse>>,
-    /// The current user's draft reply.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub draft: Option<DraftResponse>,
-    /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "ThreadStateResponse::serialize_custom")]
-    pub custom: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ThreadStateResponse {
-    /// Creates a `ThreadStateResponse` from its required fields; the optional ones are `None`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        channel_cid: impl Into<String>,
-        parent_message_id: impl Into<String>,
-        created_by_user_id: impl Into<String>,
-        reply_count: i32,
-        participant_count: i32,
-        active_participant_count: i32,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-        title: impl Into<String>,
-        latest_replies: Vec<MessageResponse>,
-    ) -> Self {
-        Self {
-            channel_cid: channel_cid.into(),
-            channel: None,
-            parent_message_id: parent_message_id.into(),
-            parent_message: None,
-            created_by_user_id: created_by_user_id.into(),
-            created_by: None,
-            reply_count,
-            participant_count,
-            active_participant_count,
-            thread_participants: None,
-            last_message_at: None,
-            created_at,
-            updated_at,
-            deleted_at: None,
-            title: title.into(),
-            latest_replies,
-            read: None,
-            draft: None,
-            custom: serde_json::Map::new(),
-        }
-    }
-}
-
-impl ThreadStateResponse {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "channel_cid",
-        "channel",
-        "parent_message_id",
-        "parent_message",
-        "created_by_user_id",
-        "created_by",
-        "reply_count",
-        "participant_count",
-        "active_participant_count",
-        "thread_participants",
-        "last_message_at",
-        "created_at",
-        "updated_at",
-        "deleted_at",
-        "title",
-        "latest_replies",
-        "read",
-        "draft",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
-    }
-}
-
-/// A user who takes part in a thread.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ThreadParticipant {
-    /// Channel CID (`type:id`).
-    #[serde(default)]
-    pub channel_cid: String,
-    /// When the user last replied.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_thread_message_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Thread id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub thread_id: Option<String>,
-    /// User id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// User.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserResponse>,
-    /// Created at.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// When the user left the thread.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub left_thread_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// When the user last read the thread.
-    pub last_read_at: chrono::DateTime<chrono::Utc>,
-    /// Custom data: the keys beyond the documented fields, sent and received as
-    /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "ThreadParticipant::serialize_custom")]
-    pub custom: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ThreadParticipant {
-    /// Creates a `ThreadParticipant` from its required fields; the optional ones are `None`.
-    pub fn new(
-        channel_cid: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        last_read_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            channel_cid: channel_cid.into(),
-            last_thread_message_at: None,
-            thread_id: None,
-            user_id: None,
-            user: None,
-            created_at,
-            left_thread_at: None,
-            last_read_at,
-            custom: serde_json::Map::new(),
-        }
-    }
-}
-
-impl ThreadParticipant {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "channel_cid",
-        "last_thread_message_at",
-        "thread_id",
-        "user_id",
-        "user",
-        "created_at",
-        "left_thread_at",
-        "last_read_at",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
-    }
-}
-
-/// An unsent message that a user saved in a channel or thread.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DraftResponse {
-    /// Message.
-    #[serde(default)]
-    pub message: DraftPayloadResponse,
-    /// Channel CID (`type:id`).
-    #[serde(default)]
-    pub channel_cid: String,
-    /// Channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel: Option<ChannelResponse>,
-    /// ID of the thread parent, for a draft reply.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<String>,
-    /// Parent message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_message: Option<Box<MessageResponse>>,
-    /// Quoted message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quoted_message: Option<Box<MessageResponse>>,
-    /// Created at.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-}
-
-impl DraftResponse {
-    /// Creates a `DraftResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        message: DraftPayloadResponse,
-        channel_cid: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            message,
-            channel_cid: channel_cid.into(),
-            channel: None,
-            parent_id: None,
-            parent_message: None,
-            quoted_message: None,
-            created_at,
-        }
-    }
-}
-
-/// The content of a draft message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct DraftPayloadResponse {
-    /// Id.
-    #[serde(default)]
-    pub id: String,
-    /// Text.
-    #[serde(default)]
-    pub text: String,
-    /// Message in Messaging Markup Language.
+    /// Mml.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mml: Option<String>,
     /// Attachments.
+    ///
+    /// At most 30 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<Attachment>>,
-    /// ID of the thread parent, for a reply.
+    /// Parent id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    /// A reply that is also shown in the channel.
+    /// Show in channel.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_in_channel: Option<bool>,
     /// Mentioned users.
+    ///
+    /// At most 100 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mentioned_users: Option<Vec<UserResponse>>,
-    /// ID of the quoted message.
+    pub mentioned_users: Option<Vec<String>>,
+    /// Mentioned roles.
+    ///
+    /// At most 10 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mentioned_roles: Option<Vec<String>>,
+    /// Mentioned group ids.
+    ///
+    /// At most 10 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mentioned_group_ids: Option<Vec<String>>,
+    /// Mentioned channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mentioned_channel: Option<bool>,
+    /// Mentioned here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mentioned_here: Option<bool>,
+    /// Quoted message id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quoted_message_id: Option<String>,
-    /// Text rendered as HTML.
+    /// Html.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
-    /// Message type.
+    /// Type.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// The message will not notify or count as unread.
+    pub type_: Option<MessageRequestType>,
+    /// Silent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub silent: Option<bool>,
+    /// Pinned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<bool>,
+    /// Pinned at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Pin expires.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pin_expires: Option<chrono::DateTime<chrono::Utc>>,
+    /// Restricted visibility.
+    ///
+    /// At most 10 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restricted_visibility: Option<Vec<String>>,
+    /// User id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserRequest>,
     /// Poll id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_id: Option<String>,
+    /// Shared location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shared_location: Option<SharedLocation>,
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "DraftPayloadResponse::serialize_custom")]
+    #[serde(flatten, serialize_with = "MessageRequest::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
-impl DraftPayloadResponse {
-    /// Creates a `DraftPayloadResponse` from its required fields; the optional ones are `None`.
-    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            text: text.into(),
-            mml: None,
-            attachments: None,
-            parent_id: None,
-            show_in_channel: None,
-            mentioned_users: None,
-            quoted_message_id: None,
-            html: None,
-            type_: None,
-            silent: None,
-            poll_id: None,
-            custom: serde_json::Map::new(),
-        }
-    }
-}
-
-impl DraftPayloadResponse {
+impl MessageRequest {
     /// The wire names of the documented fields, which custom keys may not take.
     const FIELDS: &'static [&'static str] = &[
         "id",
@@ -1408,11 +2748,22 @@ impl DraftPayloadResponse {
         "parent_id",
         "show_in_channel",
         "mentioned_users",
+        "mentioned_roles",
+        "mentioned_group_ids",
+        "mentioned_channel",
+        "mentioned_here",
         "quoted_message_id",
         "html",
         "type",
         "silent",
+        "pinned",
+        "pinned_at",
+        "pin_expires",
+        "restricted_visibility",
+        "user_id",
+        "user",
         "poll_id",
+        "shared_location",
     ];
 
     /// Writes the custom keys, leaving out any that would repeat a documented field.
@@ -1427,139 +2778,134 @@ impl DraftPayloadResponse {
     }
 }
 
-/// A reminder a user set on a message.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ReminderResponseData {
-    /// When to remind; absent for a bookmark.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remind_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Channel CID (`type:id`).
-    #[serde(default)]
-    pub channel_cid: String,
-    /// Channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel: Option<ChannelResponse>,
-    /// Message id.
-    #[serde(default)]
-    pub message_id: String,
-    /// Message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<Box<MessageResponse>>,
-    /// User id.
-    #[serde(default)]
-    pub user_id: String,
-    /// User.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserResponse>,
-    /// Created at.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Updated at.
-    pub updated_at: chrono::DateTime<chrono::Utc>,
+/// Values of `MessageRequest.type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MessageRequestType {
+    /// `regular`
+    Regular,
+    /// `system`
+    System,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
 }
 
-impl ReminderResponseData {
-    /// Creates a `ReminderResponseData` from its required fields; the optional ones are `None`.
-    pub fn new(
-        channel_cid: impl Into<String>,
-        message_id: impl Into<String>,
-        user_id: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Self {
-        Self {
-            remind_at: None,
-            channel_cid: channel_cid.into(),
-            channel: None,
-            message_id: message_id.into(),
-            message: None,
-            user_id: user_id.into(),
-            user: None,
-            created_at,
-            updated_at,
+impl MessageRequestType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Regular => "regular",
+            Self::System => "system",
+            Self::Unknown(value) => value,
         }
     }
 }
 
-/// A location shared in a message, static or live.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SharedLocationResponseData {
-    /// Channel CID (`type:id`).
-    #[serde(default)]
-    pub channel_cid: String,
-    /// Message id.
-    #[serde(default)]
-    pub message_id: String,
-    /// User id.
-    #[serde(default)]
-    pub user_id: String,
-    /// Latitude.
-    #[serde(default)]
-    pub latitude: f64,
-    /// Longitude.
-    #[serde(default)]
-    pub longitude: f64,
-    /// Device that shares the location.
-    #[serde(default)]
-    pub created_by_device_id: String,
-    /// When live sharing ends; absent for a static location.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Created at.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Updated at.
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-    /// Message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<Box<MessageResponse>>,
-    /// Channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel: Option<ChannelResponse>,
+impl From<&str> for MessageRequestType {
+    fn from(value: &str) -> Self {
+        match value {
+            "regular" => Self::Regular,
+            "system" => Self::System,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 }
 
-impl SharedLocationResponseData {
-    /// Creates a `SharedLocationResponseData` from its required fields; the optional ones are `None`.
+impl std::fmt::Display for MessageRequestType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for MessageRequestType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessageRequestType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl crate::request::QueryValue for MessageRequestType {
+    fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
+        pairs.push((name, self.as_str().to_owned()));
+    }
+}
+
+/// Message update.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct MessageUpdate {
+    /// Old text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_text: Option<String>,
+    /// Change set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change_set: Option<MessageChangeSet>,
+}
+
+/// Message change set.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct MessageChangeSet {
+    /// Custom.
+    #[serde(default)]
+    pub custom: bool,
+    /// Text.
+    #[serde(default)]
+    pub text: bool,
+    /// Mml.
+    #[serde(default)]
+    pub mml: bool,
+    /// Html.
+    #[serde(default)]
+    pub html: bool,
+    /// Attachments.
+    #[serde(default)]
+    pub attachments: bool,
+    /// Mentioned user ids.
+    #[serde(default)]
+    pub mentioned_user_ids: bool,
+    /// Quoted message id.
+    #[serde(default)]
+    pub quoted_message_id: bool,
+    /// Silent.
+    #[serde(default)]
+    pub silent: bool,
+    /// Pin.
+    #[serde(default)]
+    pub pin: bool,
+}
+
+impl MessageChangeSet {
+    /// Creates a `MessageChangeSet` from its required fields; the optional ones are `None`.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        channel_cid: impl Into<String>,
-        message_id: impl Into<String>,
-        user_id: impl Into<String>,
-        latitude: f64,
-        longitude: f64,
-        created_by_device_id: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        updated_at: chrono::DateTime<chrono::Utc>,
+        custom: bool,
+        text: bool,
+        mml: bool,
+        html: bool,
+        attachments: bool,
+        mentioned_user_ids: bool,
+        quoted_message_id: bool,
+        silent: bool,
+        pin: bool,
     ) -> Self {
         Self {
-            channel_cid: channel_cid.into(),
-            message_id: message_id.into(),
-            user_id: user_id.into(),
-            latitude,
-            longitude,
-            created_by_device_id: created_by_device_id.into(),
-            end_at: None,
-            created_at,
-            updated_at,
-            message: None,
-            channel: None,
+            custom,
+            text,
+            mml,
+            html,
+            attachments,
+            mentioned_user_ids,
+            quoted_message_id,
+            silent,
+            pin,
         }
     }
-}
-
-/// A message held as pending until it is committed.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PendingMessageResponse {
-    /// User.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserResponse>,
-    /// Channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel: Option<ChannelResponse>,
-    /// Message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<MessageResponse>,
-    /// Metadata attached to the pending message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// The verdict of moderation on a message.
@@ -1604,5 +2950,430 @@ impl ModerationV2Response {
             semantic_filter_matched: None,
             platform_circumvented: None,
         }
+    }
+}
+
+/// Commit message request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CommitMessageRequest {}
+/// Query parameters of [`Client::get_message`](crate::Client::get_message).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GetMessageQuery {
+    /// Show deleted message.
+    pub show_deleted_message: Option<bool>,
+}
+
+/// Query parameters of [`Client::get_many_messages`](crate::Client::get_many_messages).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GetManyMessagesQuery {
+    /// Ids.
+    ///
+    /// Between 1 and 50 items.
+    pub ids: Vec<String>,
+    /// Member custom include.
+    ///
+    /// At most 8 items.
+    pub member_custom_include: Option<Vec<String>>,
+}
+
+impl GetManyMessagesQuery {
+    /// Creates a `GetManyMessagesQuery` from the required parameters; the optional ones are `None`.
+    pub fn new(ids: Vec<String>) -> Self {
+        Self {
+            ids,
+            member_custom_include: None,
+        }
+    }
+}
+
+/// Query parameters of [`Client::delete_message`](crate::Client::delete_message).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DeleteMessageQuery {
+    /// Hard.
+    pub hard: Option<bool>,
+    /// Deleted by.
+    pub deleted_by: Option<String>,
+    /// Delete for me.
+    pub delete_for_me: Option<bool>,
+}
+
+/// Query parameters of [`Client::get_replies`](crate::Client::get_replies).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GetRepliesQuery {
+    /// Sort.
+    ///
+    /// At most 1 items.
+    pub sort: Option<Vec<SortParamRequest>>,
+    /// Limit.
+    ///
+    /// At least 0.
+    pub limit: Option<i32>,
+    /// Id gte.
+    pub id_gte: Option<String>,
+    /// Id gt.
+    pub id_gt: Option<String>,
+    /// Id lte.
+    pub id_lte: Option<String>,
+    /// Id lt.
+    pub id_lt: Option<String>,
+    /// Id around.
+    pub id_around: Option<String>,
+    /// Member custom include.
+    ///
+    /// At most 8 items.
+    pub member_custom_include: Option<Vec<String>>,
+}
+
+/// Query parameters of [`Client::search`](crate::Client::search).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchQuery {
+    /// The query, sent as JSON in the `payload` query parameter.
+    pub payload: Option<SearchPayload>,
+}
+
+impl crate::Client {
+    /// Send new message.
+    ///
+    /// - Request: `POST /channels/{type}/{id}/message`, success status `201`
+    /// - Server-side only: no
+    /// - Events: `channel.visible`, `message.new`, `message.updated`
+    /// - Permissions (checked for client-side callers): [`CreateMessage`](crate::Permission::CreateMessage)
+    /// - Metadata: [`operations::SEND_MESSAGE`](crate::operations::SEND_MESSAGE)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn send_message(
+        &self,
+        type_: &str,
+        id: &str,
+        body: &SendMessageRequest,
+    ) -> Result<crate::ApiResponse<SendMessageResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::SEND_MESSAGE,
+            &[type_, id],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Get message.
+    ///
+    /// - Request: `GET /messages/{id}`, success status `200`
+    /// - Server-side only: no
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::GET_MESSAGE`](crate::operations::GET_MESSAGE)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn get_message(
+        &self,
+        id: &str,
+        query: &GetMessageQuery,
+    ) -> Result<crate::ApiResponse<GetMessageResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::GET_MESSAGE,
+            &[id],
+        );
+        request.query("show_deleted_message", &query.show_deleted_message);
+        self.execute(request).await
+    }
+
+    /// Get many messages.
+    ///
+    /// - Request: `GET /channels/{type}/{id}/messages`, success status `200`
+    /// - Server-side only: no
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::GET_MANY_MESSAGES`](crate::operations::GET_MANY_MESSAGES)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn get_many_messages(
+        &self,
+        type_: &str,
+        id: &str,
+        query: &GetManyMessagesQuery,
+    ) -> Result<crate::ApiResponse<GetManyMessagesResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::GET_MANY_MESSAGES,
+            &[type_, id],
+        );
+        request.query("ids", &query.ids);
+        request.query("member_custom_include", &query.member_custom_include);
+        self.execute(request).await
+    }
+
+    /// Update message.
+    ///
+    /// - Request: `POST /messages/{id}`, success status `201`
+    /// - Server-side only: no
+    /// - Events: `message.updated`
+    /// - Permissions (checked for client-side callers): [`UpdateMessage`](crate::Permission::UpdateMessage)
+    /// - Metadata: [`operations::UPDATE_MESSAGE`](crate::operations::UPDATE_MESSAGE)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn update_message(
+        &self,
+        id: &str,
+        body: &UpdateMessageRequest,
+    ) -> Result<crate::ApiResponse<UpdateMessageResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::UPDATE_MESSAGE,
+            &[id],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Partially message update.
+    ///
+    /// - Request: `PUT /messages/{id}`, success status `201`
+    /// - Server-side only: no
+    /// - Events: `message.updated`
+    /// - Permissions (checked for client-side callers): [`UpdateMessage`](crate::Permission::UpdateMessage)
+    /// - Metadata: [`operations::UPDATE_MESSAGE_PARTIAL`](crate::operations::UPDATE_MESSAGE_PARTIAL)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn update_message_partial(
+        &self,
+        id: &str,
+        body: &UpdateMessagePartialRequest,
+    ) -> Result<crate::ApiResponse<UpdateMessagePartialResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::UPDATE_MESSAGE_PARTIAL,
+            &[id],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Delete message.
+    ///
+    /// - Request: `DELETE /messages/{id}`, success status `200`
+    /// - Server-side only: no
+    /// - Events: `message.deleted`
+    /// - Permissions (checked for client-side callers): [`DeleteMessage`](crate::Permission::DeleteMessage)
+    /// - Metadata: [`operations::DELETE_MESSAGE`](crate::operations::DELETE_MESSAGE)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn delete_message(
+        &self,
+        id: &str,
+        query: &DeleteMessageQuery,
+    ) -> Result<crate::ApiResponse<DeleteMessageResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::DELETE_MESSAGE,
+            &[id],
+        );
+        request.query("hard", &query.hard);
+        request.query("deleted_by", &query.deleted_by);
+        request.query("delete_for_me", &query.delete_for_me);
+        self.execute(request).await
+    }
+
+    /// Undelete message.
+    ///
+    /// - Request: `POST /messages/{id}/undelete`, success status `201`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: `message.undeleted`
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::UNDELETE_MESSAGE`](crate::operations::UNDELETE_MESSAGE)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn undelete_message(
+        &self,
+        id: &str,
+        body: &UndeleteMessageRequest,
+    ) -> Result<crate::ApiResponse<UndeleteMessageResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::UNDELETE_MESSAGE,
+            &[id],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Run message command action.
+    ///
+    /// - Request: `POST /messages/{id}/action`, success status `201`
+    /// - Server-side only: no
+    /// - Events: `message.new`
+    /// - Permissions (checked for client-side callers): [`RunMessageAction`](crate::Permission::RunMessageAction)
+    /// - Metadata: [`operations::RUN_MESSAGE_ACTION`](crate::operations::RUN_MESSAGE_ACTION)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn run_message_action(
+        &self,
+        id: &str,
+        body: &MessageActionRequest,
+    ) -> Result<crate::ApiResponse<MessageActionResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::RUN_MESSAGE_ACTION,
+            &[id],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Commit message.
+    ///
+    /// - Request: `POST /messages/{id}/commit`, success status `201`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: `message.new`, `message.updated`
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::COMMIT_MESSAGE`](crate::operations::COMMIT_MESSAGE)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn commit_message(
+        &self,
+        id: &str,
+    ) -> Result<crate::ApiResponse<MessageActionResponse>, crate::Error> {
+        let request = crate::request::Request::new(
+            &crate::operations::COMMIT_MESSAGE,
+            &[id],
+        );
+        self.execute(request).await
+    }
+
+    /// Ephemeral message update.
+    ///
+    /// - Request: `PATCH /messages/{id}/ephemeral`, success status `200`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: `message.updated`
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::EPHEMERAL_MESSAGE_UPDATE`](crate::operations::EPHEMERAL_MESSAGE_UPDATE)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn ephemeral_message_update(
+        &self,
+        id: &str,
+        body: &UpdateMessagePartialRequest,
+    ) -> Result<crate::ApiResponse<UpdateMessagePartialResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::EPHEMERAL_MESSAGE_UPDATE,
+            &[id],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Translate message.
+    ///
+    /// - Request: `POST /messages/{id}/translate`, success status `201`
+    /// - Server-side only: no
+    /// - Events: `message.updated`
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::TRANSLATE_MESSAGE`](crate::operations::TRANSLATE_MESSAGE)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn translate_message(
+        &self,
+        id: &str,
+        body: &TranslateMessageRequest,
+    ) -> Result<crate::ApiResponse<MessageActionResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::TRANSLATE_MESSAGE,
+            &[id],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Get replies.
+    ///
+    /// - Request: `GET /messages/{parent_id}/replies`, success status `200`
+    /// - Server-side only: no
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::GET_REPLIES`](crate::operations::GET_REPLIES)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn get_replies(
+        &self,
+        parent_id: &str,
+        query: &GetRepliesQuery,
+    ) -> Result<crate::ApiResponse<GetRepliesResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::GET_REPLIES,
+            &[parent_id],
+        );
+        if let Some(value) = &query.sort {
+            request.query("sort", &crate::request::JsonQuery(value));
+        }
+        request.query("limit", &query.limit);
+        request.query("id_gte", &query.id_gte);
+        request.query("id_gt", &query.id_gt);
+        request.query("id_lte", &query.id_lte);
+        request.query("id_lt", &query.id_lt);
+        request.query("id_around", &query.id_around);
+        request.query("member_custom_include", &query.member_custom_include);
+        self.execute(request).await
+    }
+
+    /// Query message history.
+    ///
+    /// - Request: `POST /messages/history`, success status `201`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::QUERY_MESSAGE_HISTORY`](crate::operations::QUERY_MESSAGE_HISTORY)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn query_message_history(
+        &self,
+        body: &QueryMessageHistoryRequest,
+    ) -> Result<crate::ApiResponse<QueryMessageHistoryResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::QUERY_MESSAGE_HISTORY,
+            &[],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Search messages.
+    ///
+    /// - Request: `GET /search`, success status `200`
+    /// - Server-side only: no
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::SEARCH`](crate::operations::SEARCH)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn search(
+        &self,
+        query: &SearchQuery,
+    ) -> Result<crate::ApiResponse<SearchResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(&crate::operations::SEARCH, &[]);
+        if let Some(value) = &query.payload {
+            request.query("payload", &crate::request::JsonQuery(value));
+        }
+        self.execute(request).await
     }
 }

@@ -3,9 +3,28 @@
 
 //! One module per API area (per spec file): its types and its `Client` methods.
 
+pub(super) mod app;
+pub(super) mod blocklists;
+pub(super) mod campaigns;
 pub(super) mod channel_types;
 pub(super) mod channels;
+pub(super) mod commands;
 pub(super) mod common;
+pub(super) mod drafts;
 pub(super) mod exports;
+pub(super) mod external_storage;
+pub(super) mod imports;
+pub(super) mod members;
 pub(super) mod messages;
+pub(super) mod moderation;
+pub(super) mod polls;
+pub(super) mod push;
+pub(super) mod reactions;
+pub(super) mod reminders;
+pub(super) mod retention;
+pub(super) mod roles;
+pub(super) mod segments;
+pub(super) mod threads;
+pub(super) mod uploads;
+pub(super) mod user_groups;
 pub(super) mod users;

@@ -4,6 +4,1795 @@
 //! Users as requests send them and responses return them, with devices, privacy and push settings and user groups.
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
+use super::channels::{ChannelMute, ChannelResponse};
+use super::common::{Response, SortParamRequest};
+use super::messages::MessageResponse;
+use super::push::{
+    DeviceResponse, PushNotificationSettingsResponse, PushPreferencesResponse,
+};
+
+/// Response of a QueryUsers request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct QueryUsersResponse {
+    /// Users.
+    #[serde(default)]
+    pub users: Vec<FullUserResponse>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl QueryUsersResponse {
+    /// Creates a `QueryUsersResponse` from its required fields; the optional ones are `None`.
+    pub fn new(users: Vec<FullUserResponse>, duration: impl Into<String>) -> Self {
+        Self {
+            users,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Query users payload.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct QueryUsersPayload {
+    /// Filter conditions.
+    #[serde(default)]
+    pub filter_conditions: std::collections::BTreeMap<String, serde_json::Value>,
+    /// Sort.
+    ///
+    /// At most 5 items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<Vec<SortParamRequest>>,
+    /// Presence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub presence: Option<bool>,
+    /// Include deactivated users.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_deactivated_users: Option<bool>,
+    /// Limit.
+    ///
+    /// Between 0 and 100.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i32>,
+    /// Offset.
+    ///
+    /// Between 0 and 1000.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i32>,
+    /// User id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserRequest>,
+}
+
+impl QueryUsersPayload {
+    /// Creates a `QueryUsersPayload` from its required fields; the optional ones are `None`.
+    pub fn new(
+        filter_conditions: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        Self {
+            filter_conditions,
+            sort: None,
+            presence: None,
+            include_deactivated_users: None,
+            limit: None,
+            offset: None,
+            user_id: None,
+            user: None,
+        }
+    }
+}
+
+/// Body of a UpdateUsers request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateUsersRequest {
+    /// Users.
+    #[serde(default)]
+    pub users: std::collections::BTreeMap<String, UserRequest>,
+}
+
+impl UpdateUsersRequest {
+    /// Creates a `UpdateUsersRequest` from its required fields; the optional ones are `None`.
+    pub fn new(users: std::collections::BTreeMap<String, UserRequest>) -> Self {
+        Self { users }
+    }
+}
+
+/// Response of a UpdateUsersPartial request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateUsersResponse {
+    /// Users.
+    #[serde(default)]
+    pub users: std::collections::BTreeMap<String, FullUserResponse>,
+    /// Membership deletion task id.
+    #[serde(default)]
+    pub membership_deletion_task_id: String,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl UpdateUsersResponse {
+    /// Creates a `UpdateUsersResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        users: std::collections::BTreeMap<String, FullUserResponse>,
+        membership_deletion_task_id: impl Into<String>,
+        duration: impl Into<String>,
+    ) -> Self {
+        Self {
+            users,
+            membership_deletion_task_id: membership_deletion_task_id.into(),
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Body of a UpdateUsersPartial request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateUsersPartialRequest {
+    /// Users.
+    ///
+    /// At most 100 items.
+    #[serde(default)]
+    pub users: Vec<UpdateUserPartialRequest>,
+}
+
+impl UpdateUsersPartialRequest {
+    /// Creates a `UpdateUsersPartialRequest` from its required fields; the optional ones are `None`.
+    pub fn new(users: Vec<UpdateUserPartialRequest>) -> Self {
+        Self { users }
+    }
+}
+
+/// Body of a CreateGuest request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CreateGuestRequest {
+    /// User.
+    #[serde(default)]
+    pub user: UserRequest,
+}
+
+impl CreateGuestRequest {
+    /// Creates a `CreateGuestRequest` from its required fields; the optional ones are `None`.
+    pub fn new(user: UserRequest) -> Self {
+        Self { user }
+    }
+}
+
+/// Response of a CreateGuest request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateGuestResponse {
+    /// User.
+    pub user: UserResponse,
+    /// Access token.
+    #[serde(default)]
+    pub access_token: String,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl CreateGuestResponse {
+    /// Creates a `CreateGuestResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        user: UserResponse,
+        access_token: impl Into<String>,
+        duration: impl Into<String>,
+    ) -> Self {
+        Self {
+            user,
+            access_token: access_token.into(),
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Body of a DeactivateUser request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DeactivateUserRequest {
+    /// Mark messages deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mark_messages_deleted: Option<bool>,
+    /// Created by id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by_id: Option<String>,
+}
+
+/// Response of a DeactivateUser request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DeactivateUserResponse {
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponse>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl DeactivateUserResponse {
+    /// Creates a `DeactivateUserResponse` from its required fields; the optional ones are `None`.
+    pub fn new(duration: impl Into<String>) -> Self {
+        Self {
+            user: None,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Body of a DeactivateUsers request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DeactivateUsersRequest {
+    /// User ids.
+    ///
+    /// Between 1 and 100 items.
+    #[serde(default)]
+    pub user_ids: Vec<String>,
+    /// Mark messages deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mark_messages_deleted: Option<bool>,
+    /// Created by id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by_id: Option<String>,
+    /// Mark channels deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mark_channels_deleted: Option<bool>,
+}
+
+impl DeactivateUsersRequest {
+    /// Creates a `DeactivateUsersRequest` from its required fields; the optional ones are `None`.
+    pub fn new(user_ids: Vec<String>) -> Self {
+        Self {
+            user_ids,
+            mark_messages_deleted: None,
+            created_by_id: None,
+            mark_channels_deleted: None,
+        }
+    }
+}
+
+/// Response of a DeactivateUsers request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DeactivateUsersResponse {
+    /// Task id.
+    #[serde(default)]
+    pub task_id: String,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl DeactivateUsersResponse {
+    /// Creates a `DeactivateUsersResponse` from its required fields; the optional ones are `None`.
+    pub fn new(task_id: impl Into<String>, duration: impl Into<String>) -> Self {
+        Self {
+            task_id: task_id.into(),
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Body of a ReactivateUser request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ReactivateUserRequest {
+    /// Restore messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restore_messages: Option<bool>,
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Created by id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by_id: Option<String>,
+}
+
+/// Response of a ReactivateUser request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ReactivateUserResponse {
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponse>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl ReactivateUserResponse {
+    /// Creates a `ReactivateUserResponse` from its required fields; the optional ones are `None`.
+    pub fn new(duration: impl Into<String>) -> Self {
+        Self {
+            user: None,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Body of a ReactivateUsers request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ReactivateUsersRequest {
+    /// User ids.
+    ///
+    /// Between 1 and 100 items.
+    #[serde(default)]
+    pub user_ids: Vec<String>,
+    /// Restore messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restore_messages: Option<bool>,
+    /// Created by id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by_id: Option<String>,
+    /// Restore channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restore_channels: Option<bool>,
+}
+
+impl ReactivateUsersRequest {
+    /// Creates a `ReactivateUsersRequest` from its required fields; the optional ones are `None`.
+    pub fn new(user_ids: Vec<String>) -> Self {
+        Self {
+            user_ids,
+            restore_messages: None,
+            created_by_id: None,
+            restore_channels: None,
+        }
+    }
+}
+
+/// Response of a ReactivateUsers request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ReactivateUsersResponse {
+    /// Task id.
+    #[serde(default)]
+    pub task_id: String,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl ReactivateUsersResponse {
+    /// Creates a `ReactivateUsersResponse` from its required fields; the optional ones are `None`.
+    pub fn new(task_id: impl Into<String>, duration: impl Into<String>) -> Self {
+        Self {
+            task_id: task_id.into(),
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Body of a DeleteUsers request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DeleteUsersRequest {
+    /// User ids.
+    ///
+    /// Between 1 and 100 items.
+    #[serde(default)]
+    pub user_ids: Vec<String>,
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<DeleteUsersRequestUser>,
+    /// Messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<DeleteUsersRequestMessages>,
+    /// Conversations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversations: Option<DeleteUsersRequestConversations>,
+    /// Calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calls: Option<DeleteUsersRequestCalls>,
+    /// Files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<bool>,
+    /// New channel owner id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_channel_owner_id: Option<String>,
+    /// New call owner id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_call_owner_id: Option<String>,
+}
+
+impl DeleteUsersRequest {
+    /// Creates a `DeleteUsersRequest` from its required fields; the optional ones are `None`.
+    pub fn new(user_ids: Vec<String>) -> Self {
+        Self {
+            user_ids,
+            user: None,
+            messages: None,
+            conversations: None,
+            calls: None,
+            files: None,
+            new_channel_owner_id: None,
+            new_call_owner_id: None,
+        }
+    }
+}
+
+/// Values of `DeleteUsersRequest.user`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeleteUsersRequestUser {
+    /// `soft`
+    Soft,
+    /// `pruning`
+    Pruning,
+    /// `hard`
+    Hard,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl DeleteUsersRequestUser {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Soft => "soft",
+            Self::Pruning => "pruning",
+            Self::Hard => "hard",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DeleteUsersRequestUser {
+    fn from(value: &str) -> Self {
+        match value {
+            "soft" => Self::Soft,
+            "pruning" => Self::Pruning,
+            "hard" => Self::Hard,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for DeleteUsersRequestUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for DeleteUsersRequestUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteUsersRequestUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl crate::request::QueryValue for DeleteUsersRequestUser {
+    fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
+        pairs.push((name, self.as_str().to_owned()));
+    }
+}
+
+/// Values of `DeleteUsersRequest.messages`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeleteUsersRequestMessages {
+    /// `soft`
+    Soft,
+    /// `pruning`
+    Pruning,
+    /// `hard`
+    Hard,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl DeleteUsersRequestMessages {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Soft => "soft",
+            Self::Pruning => "pruning",
+            Self::Hard => "hard",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DeleteUsersRequestMessages {
+    fn from(value: &str) -> Self {
+        match value {
+            "soft" => Self::Soft,
+            "pruning" => Self::Pruning,
+            "hard" => Self::Hard,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for DeleteUsersRequestMessages {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for DeleteUsersRequestMessages {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteUsersRequestMessages {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl crate::request::QueryValue for DeleteUsersRequestMessages {
+    fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
+        pairs.push((name, self.as_str().to_owned()));
+    }
+}
+
+/// Values of `DeleteUsersRequest.conversations`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeleteUsersRequestConversations {
+    /// `soft`
+    Soft,
+    /// `hard`
+    Hard,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl DeleteUsersRequestConversations {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Soft => "soft",
+            Self::Hard => "hard",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DeleteUsersRequestConversations {
+    fn from(value: &str) -> Self {
+        match value {
+            "soft" => Self::Soft,
+            "hard" => Self::Hard,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for DeleteUsersRequestConversations {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for DeleteUsersRequestConversations {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteUsersRequestConversations {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl crate::request::QueryValue for DeleteUsersRequestConversations {
+    fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
+        pairs.push((name, self.as_str().to_owned()));
+    }
+}
+
+/// Values of `DeleteUsersRequest.calls`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DeleteUsersRequestCalls {
+    /// `soft`
+    Soft,
+    /// `hard`
+    Hard,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl DeleteUsersRequestCalls {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Soft => "soft",
+            Self::Hard => "hard",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DeleteUsersRequestCalls {
+    fn from(value: &str) -> Self {
+        match value {
+            "soft" => Self::Soft,
+            "hard" => Self::Hard,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for DeleteUsersRequestCalls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for DeleteUsersRequestCalls {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteUsersRequestCalls {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+impl crate::request::QueryValue for DeleteUsersRequestCalls {
+    fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
+        pairs.push((name, self.as_str().to_owned()));
+    }
+}
+
+/// Response of a DeleteUsers request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DeleteUsersResponse {
+    /// Task id.
+    #[serde(default)]
+    pub task_id: String,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl DeleteUsersResponse {
+    /// Creates a `DeleteUsersResponse` from its required fields; the optional ones are `None`.
+    pub fn new(task_id: impl Into<String>, duration: impl Into<String>) -> Self {
+        Self {
+            task_id: task_id.into(),
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Body of a RestoreUsers request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct RestoreUsersRequest {
+    /// User ids.
+    ///
+    /// Between 1 and 100 items.
+    #[serde(default)]
+    pub user_ids: Vec<String>,
+}
+
+impl RestoreUsersRequest {
+    /// Creates a `RestoreUsersRequest` from its required fields; the optional ones are `None`.
+    pub fn new(user_ids: Vec<String>) -> Self {
+        Self { user_ids }
+    }
+}
+
+/// Body of a BlockUsers request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct BlockUsersRequest {
+    /// Blocked user id.
+    #[serde(default)]
+    pub blocked_user_id: String,
+    /// User id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserRequest>,
+}
+
+impl BlockUsersRequest {
+    /// Creates a `BlockUsersRequest` from its required fields; the optional ones are `None`.
+    pub fn new(blocked_user_id: impl Into<String>) -> Self {
+        Self {
+            blocked_user_id: blocked_user_id.into(),
+            user_id: None,
+            user: None,
+        }
+    }
+}
+
+/// Response of a BlockUsers request.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BlockUsersResponse {
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+    /// Blocked by user id.
+    #[serde(default)]
+    pub blocked_by_user_id: String,
+    /// Blocked user id.
+    #[serde(default)]
+    pub blocked_user_id: String,
+    /// Created at.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl BlockUsersResponse {
+    /// Creates a `BlockUsersResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        duration: impl Into<String>,
+        blocked_by_user_id: impl Into<String>,
+        blocked_user_id: impl Into<String>,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            duration: duration.into(),
+            blocked_by_user_id: blocked_by_user_id.into(),
+            blocked_user_id: blocked_user_id.into(),
+            created_at,
+        }
+    }
+}
+
+/// Body of a UnblockUsers request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UnblockUsersRequest {
+    /// Blocked user id.
+    #[serde(default)]
+    pub blocked_user_id: String,
+    /// User id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserRequest>,
+}
+
+impl UnblockUsersRequest {
+    /// Creates a `UnblockUsersRequest` from its required fields; the optional ones are `None`.
+    pub fn new(blocked_user_id: impl Into<String>) -> Self {
+        Self {
+            blocked_user_id: blocked_user_id.into(),
+            user_id: None,
+            user: None,
+        }
+    }
+}
+
+/// Response of a UnblockUsers request.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UnblockUsersResponse {
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl UnblockUsersResponse {
+    /// Creates a `UnblockUsersResponse` from its required fields; the optional ones are `None`.
+    pub fn new(duration: impl Into<String>) -> Self {
+        Self { duration: duration.into() }
+    }
+}
+
+/// Response of a GetBlockedUsers request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct GetBlockedUsersResponse {
+    /// Blocks.
+    #[serde(default)]
+    pub blocks: Vec<BlockedUserResponse>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl GetBlockedUsersResponse {
+    /// Creates a `GetBlockedUsersResponse` from its required fields; the optional ones are `None`.
+    pub fn new(blocks: Vec<BlockedUserResponse>, duration: impl Into<String>) -> Self {
+        Self {
+            blocks,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Body of a SendUserCustomEvent request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SendUserCustomEventRequest {
+    /// Event.
+    #[serde(default)]
+    pub event: UserCustomEventRequest,
+}
+
+impl SendUserCustomEventRequest {
+    /// Creates a `SendUserCustomEventRequest` from its required fields; the optional ones are `None`.
+    pub fn new(event: UserCustomEventRequest) -> Self {
+        Self { event }
+    }
+}
+
+/// Response of a GetUserLiveLocations request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SharedLocationsResponse {
+    /// Active live locations.
+    #[serde(default)]
+    pub active_live_locations: Vec<SharedLocationResponseData>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl SharedLocationsResponse {
+    /// Creates a `SharedLocationsResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        active_live_locations: Vec<SharedLocationResponseData>,
+        duration: impl Into<String>,
+    ) -> Self {
+        Self {
+            active_live_locations,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// Body of a UpdateLiveLocation request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateLiveLocationRequest {
+    /// Message id.
+    #[serde(default)]
+    pub message_id: String,
+    /// Latitude.
+    ///
+    /// Between -90 and 90.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    /// Longitude.
+    ///
+    /// Between -180 and 180.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+    /// End at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl UpdateLiveLocationRequest {
+    /// Creates a `UpdateLiveLocationRequest` from its required fields; the optional ones are `None`.
+    pub fn new(message_id: impl Into<String>) -> Self {
+        Self {
+            message_id: message_id.into(),
+            latitude: None,
+            longitude: None,
+            end_at: None,
+        }
+    }
+}
+
+/// Response of a UpdateLiveLocation request.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SharedLocationResponse {
+    /// Channel CID (`type:id`).
+    #[serde(default)]
+    pub channel_cid: String,
+    /// Message id.
+    #[serde(default)]
+    pub message_id: String,
+    /// User id.
+    #[serde(default)]
+    pub user_id: String,
+    /// Latitude.
+    #[serde(default)]
+    pub latitude: f64,
+    /// Longitude.
+    #[serde(default)]
+    pub longitude: f64,
+    /// Created by device id.
+    #[serde(default)]
+    pub created_by_device_id: String,
+    /// End at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Created at.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Updated at.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<MessageResponse>,
+    /// Channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ChannelResponse>,
+    /// Time the server took to handle the request.
+    #[serde(default)]
+    pub duration: String,
+}
+
+impl SharedLocationResponse {
+    /// Creates a `SharedLocationResponse` from its required fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        channel_cid: impl Into<String>,
+        message_id: impl Into<String>,
+        user_id: impl Into<String>,
+        latitude: f64,
+        longitude: f64,
+        created_by_device_id: impl Into<String>,
+        created_at: chrono::DateTime<chrono::Utc>,
+        updated_at: chrono::DateTime<chrono::Utc>,
+        duration: impl Into<String>,
+    ) -> Self {
+        Self {
+            channel_cid: channel_cid.into(),
+            message_id: message_id.into(),
+            user_id: user_id.into(),
+            latitude,
+            longitude,
+            created_by_device_id: created_by_device_id.into(),
+            end_at: None,
+            created_at,
+            updated_at,
+            message: None,
+            channel: None,
+            duration: duration.into(),
+        }
+    }
+}
+
+/// A custom event that an app sends, with its own `type` and data.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CustomEvent {
+    /// Type.
+    ///
+    /// The server's default is `*`.
+    #[serde(rename = "type", default)]
+    pub type_: String,
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "CustomEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl CustomEvent {
+    /// Creates a `CustomEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        type_: impl Into<String>,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            created_at,
+            received_at: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl CustomEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &["type", "created_at", "received_at"];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `user.deactivated` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserDeactivatedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// Created by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<UserResponseCommonFields>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "UserDeactivatedEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UserDeactivatedEvent {
+    /// Creates a `UserDeactivatedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            user: None,
+            created_by: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl UserDeactivatedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "user",
+        "created_by",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `user.deleted` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserDeletedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// Delete messages.
+    #[serde(default)]
+    pub delete_messages: String,
+    /// Delete conversation.
+    #[serde(default)]
+    pub delete_conversation: String,
+    /// Delete user.
+    #[serde(default)]
+    pub delete_user: String,
+    /// Hard delete.
+    #[serde(default)]
+    pub hard_delete: bool,
+    /// Mark messages deleted.
+    #[serde(default)]
+    pub mark_messages_deleted: bool,
+    /// Delete conversation channels.
+    #[serde(default)]
+    pub delete_conversation_channels: bool,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "UserDeletedEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UserDeletedEvent {
+    /// Creates a `UserDeletedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        delete_messages: impl Into<String>,
+        delete_conversation: impl Into<String>,
+        delete_user: impl Into<String>,
+        hard_delete: bool,
+        mark_messages_deleted: bool,
+        delete_conversation_channels: bool,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            user: None,
+            delete_messages: delete_messages.into(),
+            delete_conversation: delete_conversation.into(),
+            delete_user: delete_user.into(),
+            hard_delete,
+            mark_messages_deleted,
+            delete_conversation_channels,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl UserDeletedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "user",
+        "delete_messages",
+        "delete_conversation",
+        "delete_user",
+        "hard_delete",
+        "mark_messages_deleted",
+        "delete_conversation_channels",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `user.reactivated` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserReactivatedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// Created by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<UserResponseCommonFields>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "UserReactivatedEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UserReactivatedEvent {
+    /// Creates a `UserReactivatedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            user: None,
+            created_by: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl UserReactivatedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "user",
+        "created_by",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `user.unread_message_reminder` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserUnreadReminderEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponseCommonFields>,
+    /// Channels.
+    #[serde(default)]
+    pub channels: std::collections::BTreeMap<String, ChannelMessagesResponse>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "UserUnreadReminderEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UserUnreadReminderEvent {
+    /// Creates a `UserUnreadReminderEvent` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        channels: std::collections::BTreeMap<String, ChannelMessagesResponse>,
+    ) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            user: None,
+            channels,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl UserUnreadReminderEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "created_at",
+        "received_at",
+        "user",
+        "channels",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Payload of the `user.updated` event.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserUpdatedEvent {
+    /// When the event happened.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Absent in some events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponsePrivacyFields>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "UserUpdatedEvent::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UserUpdatedEvent {
+    /// Creates a `UserUpdatedEvent` from its required fields; the optional ones are `None`.
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            created_at,
+            received_at: None,
+            user: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl UserUpdatedEvent {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &["created_at", "received_at", "user"];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Full user response.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FullUserResponse {
+    /// Id.
+    #[serde(default)]
+    pub id: String,
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// Language.
+    #[serde(default)]
+    pub language: String,
+    /// Role.
+    #[serde(default)]
+    pub role: String,
+    /// Teams.
+    #[serde(default)]
+    pub teams: Vec<String>,
+    /// Teams role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teams_role: Option<std::collections::BTreeMap<String, String>>,
+    /// Created at.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Updated at.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Deleted at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Banned.
+    #[serde(default)]
+    pub banned: bool,
+    /// Online.
+    #[serde(default)]
+    pub online: bool,
+    /// Last active.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_active: Option<chrono::DateTime<chrono::Utc>>,
+    /// Revoke tokens issued before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Deactivated at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deactivated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Avg response time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avg_response_time: Option<i32>,
+    /// Privacy settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub privacy_settings: Option<PrivacySettingsResponse>,
+    /// Devices.
+    #[serde(default)]
+    pub devices: Vec<DeviceResponse>,
+    /// Invisible.
+    #[serde(default)]
+    pub invisible: bool,
+    /// Mutes.
+    #[serde(default)]
+    pub mutes: Vec<UserMuteResponse>,
+    /// Channel mutes.
+    #[serde(default)]
+    pub channel_mutes: Vec<ChannelMute>,
+    /// Unread count.
+    #[serde(default)]
+    pub unread_count: i32,
+    /// Total unread count.
+    #[serde(default)]
+    pub total_unread_count: i32,
+    /// Unread channels.
+    #[serde(default)]
+    pub unread_channels: i32,
+    /// Unread threads.
+    #[serde(default)]
+    pub unread_threads: i32,
+    /// Latest hidden channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest_hidden_channels: Option<Vec<String>>,
+    /// Shadow banned.
+    #[serde(default)]
+    pub shadow_banned: bool,
+    /// Bypass moderation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bypass_moderation: Option<bool>,
+    /// Blocked user ids.
+    #[serde(default)]
+    pub blocked_user_ids: Vec<String>,
+    /// Ban expires.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ban_expires: Option<chrono::DateTime<chrono::Utc>>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "FullUserResponse::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl FullUserResponse {
+    /// Creates a `FullUserResponse` from its required fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        language: impl Into<String>,
+        role: impl Into<String>,
+        teams: Vec<String>,
+        created_at: chrono::DateTime<chrono::Utc>,
+        updated_at: chrono::DateTime<chrono::Utc>,
+        banned: bool,
+        online: bool,
+        devices: Vec<DeviceResponse>,
+        invisible: bool,
+        mutes: Vec<UserMuteResponse>,
+        channel_mutes: Vec<ChannelMute>,
+        unread_count: i32,
+        total_unread_count: i32,
+        unread_channels: i32,
+        unread_threads: i32,
+        shadow_banned: bool,
+        blocked_user_ids: Vec<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: None,
+            image: None,
+            language: language.into(),
+            role: role.into(),
+            teams,
+            teams_role: None,
+            created_at,
+            updated_at,
+            deleted_at: None,
+            banned,
+            online,
+            last_active: None,
+            revoke_tokens_issued_before: None,
+            deactivated_at: None,
+            avg_response_time: None,
+            privacy_settings: None,
+            devices,
+            invisible,
+            mutes,
+            channel_mutes,
+            unread_count,
+            total_unread_count,
+            unread_channels,
+            unread_threads,
+            latest_hidden_channels: None,
+            shadow_banned,
+            bypass_moderation: None,
+            blocked_user_ids,
+            ban_expires: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl FullUserResponse {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "image",
+        "language",
+        "role",
+        "teams",
+        "teams_role",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "banned",
+        "online",
+        "last_active",
+        "revoke_tokens_issued_before",
+        "deactivated_at",
+        "avg_response_time",
+        "privacy_settings",
+        "devices",
+        "invisible",
+        "mutes",
+        "channel_mutes",
+        "unread_count",
+        "total_unread_count",
+        "unread_channels",
+        "unread_threads",
+        "latest_hidden_channels",
+        "shadow_banned",
+        "bypass_moderation",
+        "blocked_user_ids",
+        "ban_expires",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Update user partial request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UpdateUserPartialRequest {
+    /// Id.
+    #[serde(default)]
+    pub id: String,
+    /// Set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unset: Option<Vec<String>>,
+}
+
+impl UpdateUserPartialRequest {
+    /// Creates a `UpdateUserPartialRequest` from its required fields; the optional ones are `None`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            set: None,
+            unset: None,
+        }
+    }
+}
+
+/// Blocked user response.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BlockedUserResponse {
+    /// User.
+    pub user: UserResponse,
+    /// User id.
+    #[serde(default)]
+    pub user_id: String,
+    /// Blocked user.
+    pub blocked_user: UserResponse,
+    /// Blocked user id.
+    #[serde(default)]
+    pub blocked_user_id: String,
+    /// Created at.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl BlockedUserResponse {
+    /// Creates a `BlockedUserResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        user: UserResponse,
+        user_id: impl Into<String>,
+        blocked_user: UserResponse,
+        blocked_user_id: impl Into<String>,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            user,
+            user_id: user_id.into(),
+            blocked_user,
+            blocked_user_id: blocked_user_id.into(),
+            created_at,
+        }
+    }
+}
+
+/// User custom event request.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct UserCustomEventRequest {
+    /// Type.
+    #[serde(rename = "type", default)]
+    pub type_: String,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "UserCustomEventRequest::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UserCustomEventRequest {
+    /// Creates a `UserCustomEventRequest` from its required fields; the optional ones are `None`.
+    pub fn new(type_: impl Into<String>) -> Self {
+        Self {
+            type_: type_.into(),
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl UserCustomEventRequest {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &["type"];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Channel messages response.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ChannelMessagesResponse {
+    /// Channel.
+    pub channel: ChannelResponse,
+    /// Messages.
+    #[serde(default)]
+    pub messages: Vec<MessageResponse>,
+}
+
+impl ChannelMessagesResponse {
+    /// Creates a `ChannelMessagesResponse` from its required fields; the optional ones are `None`.
+    pub fn new(channel: ChannelResponse, messages: Vec<MessageResponse>) -> Self {
+        Self { channel, messages }
+    }
+}
+
+/// User response privacy fields.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserResponsePrivacyFields {
+    /// Id.
+    #[serde(default)]
+    pub id: String,
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// Language.
+    #[serde(default)]
+    pub language: String,
+    /// Role.
+    #[serde(default)]
+    pub role: String,
+    /// Teams.
+    #[serde(default)]
+    pub teams: Vec<String>,
+    /// Teams role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teams_role: Option<std::collections::BTreeMap<String, String>>,
+    /// Created at.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Updated at.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Deleted at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Banned.
+    #[serde(default)]
+    pub banned: bool,
+    /// Online.
+    #[serde(default)]
+    pub online: bool,
+    /// Last active.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_active: Option<chrono::DateTime<chrono::Utc>>,
+    /// Revoke tokens issued before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Deactivated at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deactivated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Blocked user ids.
+    #[serde(default)]
+    pub blocked_user_ids: Vec<String>,
+    /// Avg response time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avg_response_time: Option<i32>,
+    /// Privacy settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub privacy_settings: Option<PrivacySettingsResponse>,
+    /// Invisible.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invisible: Option<bool>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "UserResponsePrivacyFields::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl UserResponsePrivacyFields {
+    /// Creates a `UserResponsePrivacyFields` from its required fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        language: impl Into<String>,
+        role: impl Into<String>,
+        teams: Vec<String>,
+        created_at: chrono::DateTime<chrono::Utc>,
+        updated_at: chrono::DateTime<chrono::Utc>,
+        banned: bool,
+        online: bool,
+        blocked_user_ids: Vec<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: None,
+            image: None,
+            language: language.into(),
+            role: role.into(),
+            teams,
+            teams_role: None,
+            created_at,
+            updated_at,
+            deleted_at: None,
+            banned,
+            online,
+            last_active: None,
+            revoke_tokens_issued_before: None,
+            deactivated_at: None,
+            blocked_user_ids,
+            avg_response_time: None,
+            privacy_settings: None,
+            invisible: None,
+            custom: serde_json::Map::new(),
+        }
+    }
+}
+
+impl UserResponsePrivacyFields {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "image",
+        "language",
+        "role",
+        "teams",
+        "teams_role",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "banned",
+        "online",
+        "last_active",
+        "revoke_tokens_issued_before",
+        "deactivated_at",
+        "blocked_user_ids",
+        "avg_response_time",
+        "privacy_settings",
+        "invisible",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// Which presence signals a user shares with others.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct PrivacySettingsResponse {
+    /// Typing indicator sharing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub typing_indicators: Option<TypingIndicatorsResponse>,
+    /// Read receipt sharing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_receipts: Option<ReadReceiptsResponse>,
+    /// Delivery receipt sharing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_receipts: Option<DeliveryReceiptsResponse>,
+}
+
+/// Whether others see when the user types.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct TypingIndicatorsResponse {
+    /// Typing indicators are shared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// Whether others see what the user has read.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ReadReceiptsResponse {
+    /// Read receipts are shared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// Whether others see which messages reached the user.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DeliveryReceiptsResponse {
+    /// Delivery receipts are shared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
 /// A user to create or update along with a request.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserRequest {
@@ -379,230 +2168,735 @@ impl UserResponseCommonFields {
     }
 }
 
-/// A device registered for push notifications.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct DeviceResponse {
-    /// Push provider, such as `firebase` or `apn`.
-    #[serde(default)]
-    pub push_provider: String,
-    /// Name of the push provider configuration.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub push_provider_name: Option<String>,
-    /// Device token.
-    #[serde(default)]
-    pub id: String,
-    /// Created at.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Push to the device is disabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
-    /// Why the device was disabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disabled_reason: Option<String>,
-    /// The token is for VoIP pushes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub voip: Option<bool>,
-    /// Hardware ID of the device.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hardware_id: Option<String>,
-    /// Owner of the device.
-    #[serde(default)]
-    pub user_id: String,
-}
-
-impl DeviceResponse {
-    /// Creates a `DeviceResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        push_provider: impl Into<String>,
-        id: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        user_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            push_provider: push_provider.into(),
-            push_provider_name: None,
-            id: id.into(),
-            created_at,
-            disabled: None,
-            disabled_reason: None,
-            voip: None,
-            hardware_id: None,
-            user_id: user_id.into(),
-        }
-    }
-}
-
-/// Which presence signals a user shares with others.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PrivacySettingsResponse {
-    /// Typing indicator sharing.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub typing_indicators: Option<TypingIndicatorsResponse>,
-    /// Read receipt sharing.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub read_receipts: Option<ReadReceiptsResponse>,
-    /// Delivery receipt sharing.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery_receipts: Option<DeliveryReceiptsResponse>,
-}
-
-/// Whether others see when the user types.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct TypingIndicatorsResponse {
-    /// Typing indicators are shared.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-}
-
-/// Whether others see what the user has read.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ReadReceiptsResponse {
-    /// Read receipts are shared.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-}
-
-/// Whether others see which messages reached the user.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct DeliveryReceiptsResponse {
-    /// Delivery receipts are shared.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-}
-
-/// Whether a user gets push notifications at all.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct PushNotificationSettingsResponse {
-    /// Push notifications are off.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disabled: Option<bool>,
-    /// When push notifications turn back on.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disabled_until: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-/// A user's push notification preferences for one channel.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ChannelPushPreferencesResponse {
-    /// Which messages of the channel trigger a push.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat_level: Option<String>,
-    /// Preferences per kind of message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat_preferences: Option<ChatPreferencesResponse>,
-    /// When pushes for the channel turn back on.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disabled_until: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-/// A user's notification preferences per kind of message.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ChatPreferencesResponse {
-    /// Preference for anything not set below.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_preference: Option<String>,
-    /// Preference for mentions of the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub direct_mentions: Option<String>,
-    /// Preference for mentions of a role.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub role_mentions: Option<String>,
-    /// Preference for mentions of a user group.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group_mentions: Option<String>,
-    /// Preference for thread replies.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub thread_replies: Option<String>,
-    /// Preference for `@here` mentions.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub here_mentions: Option<String>,
-    /// Preference for `@channel` mentions.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel_mentions: Option<String>,
-}
-
-/// A named group of users that messages can mention together.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct UserGroupResponse {
+/// Own user response.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct OwnUserResponse {
     /// Id.
     #[serde(default)]
     pub id: String,
     /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// Language.
     #[serde(default)]
-    pub name: String,
-    /// Description.
+    pub language: String,
+    /// Role.
+    #[serde(default)]
+    pub role: String,
+    /// Teams.
+    #[serde(default)]
+    pub teams: Vec<String>,
+    /// Teams role.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Team the group belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub team_id: Option<String>,
+    pub teams_role: Option<std::collections::BTreeMap<String, String>>,
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
-    /// ID of the user who created the group.
+    /// Deleted at.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    /// Members.
+    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Banned.
+    #[serde(default)]
+    pub banned: bool,
+    /// Online.
+    #[serde(default)]
+    pub online: bool,
+    /// Last active.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<Vec<UserGroupMember>>,
+    pub last_active: Option<chrono::DateTime<chrono::Utc>>,
+    /// Revoke tokens issued before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>>,
+    /// Deactivated at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deactivated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Avg response time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avg_response_time: Option<i32>,
+    /// Push preferences.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub push_preferences: Option<PushPreferencesResponse>,
+    /// Privacy settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub privacy_settings: Option<PrivacySettingsResponse>,
+    /// Devices.
+    #[serde(default)]
+    pub devices: Vec<DeviceResponse>,
+    /// Invisible.
+    #[serde(default)]
+    pub invisible: bool,
+    /// Mutes.
+    #[serde(default)]
+    pub mutes: Vec<UserMuteResponse>,
+    /// Channel mutes.
+    #[serde(default)]
+    pub channel_mutes: Vec<ChannelMute>,
+    /// Unread count.
+    #[serde(default)]
+    pub unread_count: i32,
+    /// Total unread count.
+    #[serde(default)]
+    pub total_unread_count: i32,
+    /// Total unread count by team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_unread_count_by_team: Option<std::collections::BTreeMap<String, i32>>,
+    /// Unread channels.
+    #[serde(default)]
+    pub unread_channels: i32,
+    /// Unread threads.
+    #[serde(default)]
+    pub unread_threads: i32,
+    /// Latest hidden channels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latest_hidden_channels: Option<Vec<String>>,
+    /// Blocked user ids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked_user_ids: Option<Vec<String>>,
+    /// Custom data: the keys beyond the documented fields, sent and received as
+    /// top-level keys of the object. Keys named like a documented field are not sent.
+    #[serde(flatten, serialize_with = "OwnUserResponse::serialize_custom")]
+    pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
-impl UserGroupResponse {
-    /// Creates a `UserGroupResponse` from its required fields; the optional ones are `None`.
+impl OwnUserResponse {
+    /// Creates a `OwnUserResponse` from its required fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
-        name: impl Into<String>,
+        language: impl Into<String>,
+        role: impl Into<String>,
+        teams: Vec<String>,
         created_at: chrono::DateTime<chrono::Utc>,
         updated_at: chrono::DateTime<chrono::Utc>,
+        banned: bool,
+        online: bool,
+        devices: Vec<DeviceResponse>,
+        invisible: bool,
+        mutes: Vec<UserMuteResponse>,
+        channel_mutes: Vec<ChannelMute>,
+        unread_count: i32,
+        total_unread_count: i32,
+        unread_channels: i32,
+        unread_threads: i32,
     ) -> Self {
         Self {
             id: id.into(),
-            name: name.into(),
-            description: None,
-            team_id: None,
+            name: None,
+            image: None,
+            language: language.into(),
+            role: role.into(),
+            teams,
+            teams_role: None,
             created_at,
             updated_at,
-            created_by: None,
-            members: None,
+            deleted_at: None,
+            banned,
+            online,
+            last_active: None,
+            revoke_tokens_issued_before: None,
+            deactivated_at: None,
+            avg_response_time: None,
+            push_preferences: None,
+            privacy_settings: None,
+            devices,
+            invisible,
+            mutes,
+            channel_mutes,
+            unread_count,
+            total_unread_count,
+            total_unread_count_by_team: None,
+            unread_channels,
+            unread_threads,
+            latest_hidden_channels: None,
+            blocked_user_ids: None,
+            custom: serde_json::Map::new(),
         }
     }
 }
 
-/// A user's membership of a user group.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct UserGroupMember {
-    /// Internal app number.
+impl OwnUserResponse {
+    /// The wire names of the documented fields, which custom keys may not take.
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "image",
+        "language",
+        "role",
+        "teams",
+        "teams_role",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "banned",
+        "online",
+        "last_active",
+        "revoke_tokens_issued_before",
+        "deactivated_at",
+        "avg_response_time",
+        "push_preferences",
+        "privacy_settings",
+        "devices",
+        "invisible",
+        "mutes",
+        "channel_mutes",
+        "unread_count",
+        "total_unread_count",
+        "total_unread_count_by_team",
+        "unread_channels",
+        "unread_threads",
+        "latest_hidden_channels",
+        "blocked_user_ids",
+    ];
+
+    /// Writes the custom keys, leaving out any that would repeat a documented field.
+    fn serialize_custom<S: serde::Serializer>(
+        custom: &serde_json::Map<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer
+            .collect_map(
+                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
+            )
+    }
+}
+
+/// User mute response.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserMuteResponse {
+    /// User.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserResponse>,
+    /// Target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<UserResponse>,
+    /// Expires.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<chrono::DateTime<chrono::Utc>>,
+    /// Created at.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Updated at.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl UserMuteResponse {
+    /// Creates a `UserMuteResponse` from its required fields; the optional ones are `None`.
+    pub fn new(
+        created_at: chrono::DateTime<chrono::Utc>,
+        updated_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            user: None,
+            target: None,
+            expires: None,
+            created_at,
+            updated_at,
+        }
+    }
+}
+
+/// Shared location.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SharedLocation {
+    /// Latitude.
+    ///
+    /// Between -90 and 90.
     #[serde(default)]
-    pub app_pk: i64,
-    /// Group id.
+    pub latitude: f64,
+    /// Longitude.
+    ///
+    /// Between -180 and 180.
     #[serde(default)]
-    pub group_id: String,
+    pub longitude: f64,
+    /// Created by device id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by_device_id: Option<String>,
+    /// End at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl SharedLocation {
+    /// Creates a `SharedLocation` from its required fields; the optional ones are `None`.
+    pub fn new(latitude: f64, longitude: f64) -> Self {
+        Self {
+            latitude,
+            longitude,
+            created_by_device_id: None,
+            end_at: None,
+        }
+    }
+}
+
+/// A location shared in a message, static or live.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SharedLocationResponseData {
+    /// Channel CID (`type:id`).
+    #[serde(default)]
+    pub channel_cid: String,
+    /// Message id.
+    #[serde(default)]
+    pub message_id: String,
     /// User id.
     #[serde(default)]
     pub user_id: String,
-    /// The user administers the group.
+    /// Latitude.
     #[serde(default)]
-    pub is_admin: bool,
+    pub latitude: f64,
+    /// Longitude.
+    #[serde(default)]
+    pub longitude: f64,
+    /// Device that shares the location.
+    #[serde(default)]
+    pub created_by_device_id: String,
+    /// When live sharing ends; absent for a static location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Updated at.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// Message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<Box<MessageResponse>>,
+    /// Channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ChannelResponse>,
 }
 
-impl UserGroupMember {
-    /// Creates a `UserGroupMember` from its required fields; the optional ones are `None`.
+impl SharedLocationResponseData {
+    /// Creates a `SharedLocationResponseData` from its required fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
-        app_pk: i64,
-        group_id: impl Into<String>,
+        channel_cid: impl Into<String>,
+        message_id: impl Into<String>,
         user_id: impl Into<String>,
-        is_admin: bool,
+        latitude: f64,
+        longitude: f64,
+        created_by_device_id: impl Into<String>,
         created_at: chrono::DateTime<chrono::Utc>,
+        updated_at: chrono::DateTime<chrono::Utc>,
     ) -> Self {
         Self {
-            app_pk,
-            group_id: group_id.into(),
+            channel_cid: channel_cid.into(),
+            message_id: message_id.into(),
             user_id: user_id.into(),
-            is_admin,
+            latitude,
+            longitude,
+            created_by_device_id: created_by_device_id.into(),
+            end_at: None,
             created_at,
+            updated_at,
+            message: None,
+            channel: None,
         }
+    }
+}
+
+/// Query parameters of [`Client::query_users`](crate::Client::query_users).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct QueryUsersQuery {
+    /// The query, sent as JSON in the `payload` query parameter.
+    pub payload: Option<QueryUsersPayload>,
+}
+
+/// Query parameters of [`Client::get_blocked_users`](crate::Client::get_blocked_users).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GetBlockedUsersQuery {
+    /// User id.
+    pub user_id: Option<String>,
+}
+
+/// Query parameters of [`Client::get_user_live_locations`](crate::Client::get_user_live_locations).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GetUserLiveLocationsQuery {
+    /// User id.
+    pub user_id: Option<String>,
+}
+
+/// Query parameters of [`Client::update_live_location`](crate::Client::update_live_location).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UpdateLiveLocationQuery {
+    /// User id.
+    pub user_id: Option<String>,
+}
+
+impl crate::Client {
+    /// Query users.
+    ///
+    /// - Request: `GET /users`, success status `200`
+    /// - Server-side only: no
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): [`SearchUser`](crate::Permission::SearchUser)
+    /// - Metadata: [`operations::QUERY_USERS`](crate::operations::QUERY_USERS)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn query_users(
+        &self,
+        query: &QueryUsersQuery,
+    ) -> Result<crate::ApiResponse<QueryUsersResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::QUERY_USERS,
+            &[],
+        );
+        if let Some(value) = &query.payload {
+            request.query("payload", &crate::request::JsonQuery(value));
+        }
+        self.execute(request).await
+    }
+
+    /// Upsert users.
+    ///
+    /// - Request: `POST /users`, success status `201`
+    /// - Server-side only: no
+    /// - Events: `user.updated`
+    /// - Permissions (checked for client-side callers): [`UpdateUser`](crate::Permission::UpdateUser)
+    /// - Metadata: [`operations::UPDATE_USERS`](crate::operations::UPDATE_USERS)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn update_users(
+        &self,
+        body: &UpdateUsersRequest,
+    ) -> Result<crate::ApiResponse<UpdateUsersResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::UPDATE_USERS,
+            &[],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Partially update user.
+    ///
+    /// - Request: `PATCH /users`, success status `200`
+    /// - Server-side only: no
+    /// - Events: `user.presence.changed`, `user.updated`
+    /// - Permissions (checked for client-side callers): [`UpdateUser`](crate::Permission::UpdateUser)
+    /// - Metadata: [`operations::UPDATE_USERS_PARTIAL`](crate::operations::UPDATE_USERS_PARTIAL)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn update_users_partial(
+        &self,
+        body: &UpdateUsersPartialRequest,
+    ) -> Result<crate::ApiResponse<UpdateUsersResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::UPDATE_USERS_PARTIAL,
+            &[],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Create Guest.
+    ///
+    /// - Request: `POST /guest`, success status `201`
+    /// - Server-side only: no
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::CREATE_GUEST`](crate::operations::CREATE_GUEST)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn create_guest(
+        &self,
+        body: &CreateGuestRequest,
+    ) -> Result<crate::ApiResponse<CreateGuestResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::CREATE_GUEST,
+            &[],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Deactivate user.
+    ///
+    /// - Request: `POST /users/{user_id}/deactivate`, success status `201`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: `user.deactivated`
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::DEACTIVATE_USER`](crate::operations::DEACTIVATE_USER)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn deactivate_user(
+        &self,
+        user_id: &str,
+        body: &DeactivateUserRequest,
+    ) -> Result<crate::ApiResponse<DeactivateUserResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::DEACTIVATE_USER,
+            &[user_id],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Deactivate users.
+    ///
+    /// - Request: `POST /users/deactivate`, success status `201`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: `user.deactivated`
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::DEACTIVATE_USERS`](crate::operations::DEACTIVATE_USERS)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn deactivate_users(
+        &self,
+        body: &DeactivateUsersRequest,
+    ) -> Result<crate::ApiResponse<DeactivateUsersResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::DEACTIVATE_USERS,
+            &[],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Reactivate user.
+    ///
+    /// - Request: `POST /users/{user_id}/reactivate`, success status `201`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: `user.reactivated`
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::REACTIVATE_USER`](crate::operations::REACTIVATE_USER)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn reactivate_user(
+        &self,
+        user_id: &str,
+        body: &ReactivateUserRequest,
+    ) -> Result<crate::ApiResponse<ReactivateUserResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::REACTIVATE_USER,
+            &[user_id],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Reactivate users.
+    ///
+    /// - Request: `POST /users/reactivate`, success status `201`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: `user.reactivated`
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::REACTIVATE_USERS`](crate::operations::REACTIVATE_USERS)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn reactivate_users(
+        &self,
+        body: &ReactivateUsersRequest,
+    ) -> Result<crate::ApiResponse<ReactivateUsersResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::REACTIVATE_USERS,
+            &[],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Delete Users.
+    ///
+    /// - Request: `POST /users/delete`, success status `201`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: `channel.deleted`, `user.deleted`
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::DELETE_USERS`](crate::operations::DELETE_USERS)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn delete_users(
+        &self,
+        body: &DeleteUsersRequest,
+    ) -> Result<crate::ApiResponse<DeleteUsersResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::DELETE_USERS,
+            &[],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Restore users.
+    ///
+    /// - Request: `POST /users/restore`, success status `201`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::RESTORE_USERS`](crate::operations::RESTORE_USERS)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn restore_users(
+        &self,
+        body: &RestoreUsersRequest,
+    ) -> Result<crate::ApiResponse<Response>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::RESTORE_USERS,
+            &[],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Block user.
+    ///
+    /// - Request: `POST /users/block`, success status `201`
+    /// - Server-side only: no
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::BLOCK_USERS`](crate::operations::BLOCK_USERS)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn block_users(
+        &self,
+        body: &BlockUsersRequest,
+    ) -> Result<crate::ApiResponse<BlockUsersResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::BLOCK_USERS,
+            &[],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Unblock user.
+    ///
+    /// - Request: `POST /users/unblock`, success status `201`
+    /// - Server-side only: no
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::UNBLOCK_USERS`](crate::operations::UNBLOCK_USERS)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn unblock_users(
+        &self,
+        body: &UnblockUsersRequest,
+    ) -> Result<crate::ApiResponse<UnblockUsersResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::UNBLOCK_USERS,
+            &[],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Get list of blocked Users.
+    ///
+    /// - Request: `GET /users/block`, success status `200`
+    /// - Server-side only: no
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::GET_BLOCKED_USERS`](crate::operations::GET_BLOCKED_USERS)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn get_blocked_users(
+        &self,
+        query: &GetBlockedUsersQuery,
+    ) -> Result<crate::ApiResponse<GetBlockedUsersResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::GET_BLOCKED_USERS,
+            &[],
+        );
+        request.query("user_id", &query.user_id);
+        self.execute(request).await
+    }
+
+    /// Send user event.
+    ///
+    /// - Request: `POST /users/{user_id}/event`, success status `201`
+    /// - Server-side only: yes (the client must be built with the API secret)
+    /// - Events: `*`
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::SEND_USER_CUSTOM_EVENT`](crate::operations::SEND_USER_CUSTOM_EVENT)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn send_user_custom_event(
+        &self,
+        user_id: &str,
+        body: &SendUserCustomEventRequest,
+    ) -> Result<crate::ApiResponse<Response>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::SEND_USER_CUSTOM_EVENT,
+            &[user_id],
+        );
+        request.json_body(body);
+        self.execute(request).await
+    }
+
+    /// Get user live locations.
+    ///
+    /// - Request: `GET /users/live_locations`, success status `200`
+    /// - Server-side only: no
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::GET_USER_LIVE_LOCATIONS`](crate::operations::GET_USER_LIVE_LOCATIONS)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn get_user_live_locations(
+        &self,
+        query: &GetUserLiveLocationsQuery,
+    ) -> Result<crate::ApiResponse<SharedLocationsResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::GET_USER_LIVE_LOCATIONS,
+            &[],
+        );
+        request.query("user_id", &query.user_id);
+        self.execute(request).await
+    }
+
+    /// Update live location.
+    ///
+    /// - Request: `PUT /users/live_locations`, success status `201`
+    /// - Server-side only: no
+    /// - Events: none
+    /// - Permissions (checked for client-side callers): none
+    /// - Metadata: [`operations::UPDATE_LIVE_LOCATION`](crate::operations::UPDATE_LIVE_LOCATION)
+    ///
+    /// # Errors
+    ///
+    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub async fn update_live_location(
+        &self,
+        query: &UpdateLiveLocationQuery,
+        body: &UpdateLiveLocationRequest,
+    ) -> Result<crate::ApiResponse<SharedLocationResponse>, crate::Error> {
+        let mut request = crate::request::Request::new(
+            &crate::operations::UPDATE_LIVE_LOCATION,
+            &[],
+        );
+        request.query("user_id", &query.user_id);
+        request.json_body(body);
+        self.execute(request).await
     }
 }
