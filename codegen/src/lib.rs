@@ -39,6 +39,14 @@ pub fn generate_texts(inputs: Vec<(String, String)>) -> Result<Vec<GeneratedFile
     generate(source::load_texts(inputs)?)
 }
 
+/// Loads, validates and lowers the spec files in `spec_dir` into the resolved model, for tools
+/// (tests, diffs) that need the API's meaning rather than generated code.
+pub fn load_api(spec_dir: &Path) -> Result<model::Api, Diagnostics> {
+    let files = source::load_dir(spec_dir)?;
+    validate::validate(&files)?;
+    Ok(lower::lower(&files))
+}
+
 /// Validates, lowers, emits and formats loaded spec files.
 ///
 /// Files are emitted and formatted in parallel, one share of the files per thread; the

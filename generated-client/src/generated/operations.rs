@@ -1704,10 +1704,10 @@ pub static GET_REACTIONS: OperationInfo = OperationInfo {
     deprecated: false,
 };
 
-/// `POST /messages/{id}/reactions`: null.
+/// `POST /messages/{id}/reactions`: Query reactions.
 pub static QUERY_REACTIONS: OperationInfo = OperationInfo {
     name: "QueryReactions",
-    summary: "null",
+    summary: "Query reactions",
     method: Method::Post,
     path: "/messages/{id}/reactions",
     success_status: 201,

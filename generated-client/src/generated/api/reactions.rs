@@ -794,7 +794,7 @@ impl crate::Client {
         self.execute(request).await
     }
 
-    /// null.
+    /// Query reactions.
     ///
     /// - Request: `POST /messages/{id}/reactions`, success status `201`
     /// - Server-side only: no

@@ -7,12 +7,19 @@
 use super::common::Response;
 
 /// Body of a UploadChannelFile request.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadChannelFileRequest {
-    /// File.
-    pub file: Option<crate::FilePart>,
+    /// The file to upload.
+    pub file: crate::FilePart,
     /// User.
     pub user: Option<OnlyUserId>,
+}
+
+impl UploadChannelFileRequest {
+    /// Creates a `UploadChannelFileRequest` from its required fields; the optional ones are `None`.
+    pub fn new(file: crate::FilePart) -> Self {
+        Self { file, user: None }
+    }
 }
 
 /// Response of a UploadChannelFile request.
@@ -45,14 +52,25 @@ impl UploadChannelFileResponse {
 }
 
 /// Body of a UploadChannelImage request.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadChannelRequest {
-    /// File.
-    pub file: Option<crate::FilePart>,
+    /// The file to upload.
+    pub file: crate::FilePart,
     /// User.
     pub user: Option<OnlyUserId>,
     /// Upload sizes.
     pub upload_sizes: Option<Vec<ImageSize>>,
+}
+
+impl UploadChannelRequest {
+    /// Creates a `UploadChannelRequest` from its required fields; the optional ones are `None`.
+    pub fn new(file: crate::FilePart) -> Self {
+        Self {
+            file,
+            user: None,
+            upload_sizes: None,
+        }
+    }
 }
 
 /// Response of a UploadChannelImage request.
@@ -89,12 +107,19 @@ impl UploadChannelResponse {
 }
 
 /// Body of a UploadFile request.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileUploadRequest {
-    /// File.
-    pub file: Option<crate::FilePart>,
+    /// The file to upload.
+    pub file: crate::FilePart,
     /// User.
     pub user: Option<OnlyUserId>,
+}
+
+impl FileUploadRequest {
+    /// Creates a `FileUploadRequest` from its required fields; the optional ones are `None`.
+    pub fn new(file: crate::FilePart) -> Self {
+        Self { file, user: None }
+    }
 }
 
 /// Response of a UploadFile request.
@@ -123,14 +148,25 @@ impl FileUploadResponse {
 }
 
 /// Body of a UploadImage request.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageUploadRequest {
-    /// File.
-    pub file: Option<crate::FilePart>,
+    /// The file to upload.
+    pub file: crate::FilePart,
     /// User.
     pub user: Option<OnlyUserId>,
     /// Upload sizes.
     pub upload_sizes: Option<Vec<ImageSize>>,
+}
+
+impl ImageUploadRequest {
+    /// Creates a `ImageUploadRequest` from its required fields; the optional ones are `None`.
+    pub fn new(file: crate::FilePart) -> Self {
+        Self {
+            file,
+            user: None,
+            upload_sizes: None,
+        }
+    }
 }
 
 /// Response of a UploadImage request.
@@ -244,9 +280,7 @@ impl crate::Client {
             &crate::operations::UPLOAD_CHANNEL_FILE,
             &[type_, id],
         );
-        if let Some(value) = &body.file {
-            request.multipart_part_file("file", value);
-        }
+        request.multipart_part_file("file", &body.file);
         if let Some(value) = &body.user {
             request.multipart_part_json("user", value);
         }
@@ -299,9 +333,7 @@ impl crate::Client {
             &crate::operations::UPLOAD_CHANNEL_IMAGE,
             &[type_, id],
         );
-        if let Some(value) = &body.file {
-            request.multipart_part_file("file", value);
-        }
+        request.multipart_part_file("file", &body.file);
         if let Some(value) = &body.user {
             request.multipart_part_json("user", value);
         }
@@ -355,9 +387,7 @@ impl crate::Client {
             &crate::operations::UPLOAD_FILE,
             &[],
         );
-        if let Some(value) = &body.file {
-            request.multipart_part_file("file", value);
-        }
+        request.multipart_part_file("file", &body.file);
         if let Some(value) = &body.user {
             request.multipart_part_json("user", value);
         }
@@ -406,9 +436,7 @@ impl crate::Client {
             &crate::operations::UPLOAD_IMAGE,
             &[],
         );
-        if let Some(value) = &body.file {
-            request.multipart_part_file("file", value);
-        }
+        request.multipart_part_file("file", &body.file);
         if let Some(value) = &body.user {
             request.multipart_part_json("user", value);
         }
