@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use bytes::Bytes;
 use reqwest::Url;
 use serde::de::DeserializeOwned;
 
@@ -92,10 +93,31 @@ impl Client {
     }
 
     /// Sends a request built by a generated endpoint method and decodes a 2xx response as `T`.
+    ///
+    /// Only the decoding is generic: the sending is one non-generic function, so the ~150
+    /// response types each add a small wrapper instead of a copy of the whole request path.
     pub(crate) async fn execute<T: DeserializeOwned>(
         &self,
         request: Request,
     ) -> Result<ApiResponse<T>, Error> {
+        let (operation, status, headers, bytes) = self.send(request).await?;
+        let body = decode::<T>(&bytes).map_err(|(path, source)| Error::Decode {
+            operation,
+            status,
+            path,
+            source,
+            body_excerpt: excerpt(&bytes),
+            rate_limit: RateLimit::from_headers(&headers),
+        })?;
+        Ok(ApiResponse::new(status, headers, body))
+    }
+
+    /// Sends a request and returns the status, headers and body of a 2xx response, or the error
+    /// that any other outcome means.
+    async fn send(
+        &self,
+        request: Request,
+    ) -> Result<(&'static str, u16, HeaderMap, Bytes), Error> {
         let Request {
             operation,
             path,
@@ -137,15 +159,7 @@ impl Client {
         let bytes = response.bytes().await.map_err(transport)?;
 
         if (200..300).contains(&status) {
-            let body = decode::<T>(&bytes).map_err(|(path, source)| Error::Decode {
-                operation: name,
-                status,
-                path,
-                source,
-                body_excerpt: excerpt(&bytes),
-                rate_limit: RateLimit::from_headers(&headers),
-            })?;
-            Ok(ApiResponse::new(status, headers, body))
+            Ok((name, status, headers, bytes))
         } else {
             Err(error_from_response(name, status, &headers, &bytes))
         }

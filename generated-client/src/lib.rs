@@ -57,6 +57,7 @@ mod operation;
 mod rate_limit;
 mod request;
 mod response;
+mod serde_support;
 #[cfg(test)]
 mod smoke_tests;
 

@@ -785,11 +785,11 @@ async fn get_export_channels_status_deprecated() {
 
 #[test]
 fn operation_metadata() {
-    assert_eq!(operations::ALL.len(), 12);
+    assert_eq!(operations::ALL.len(), 187);
     let mut names: Vec<&str> = operations::ALL.iter().map(|op| op.name).collect();
     names.sort_unstable();
     names.dedup();
-    assert_eq!(names.len(), 12, "operation names are unique");
+    assert_eq!(names.len(), 187, "operation names are unique");
     for name in [
         "GetOrCreateChannel",
         "HideChannel",

@@ -1,4 +1,7 @@
-//! One async `Client` method per operation, and its query-parameter struct.
+//! One `Client` method per operation, and its query-parameter struct.
+//!
+//! Methods build their request at once and return the shared `execute` future: the future
+//! borrows only the client, not the arguments, and no per-method state machine is compiled.
 
 use super::schemas::{field_doc, field_type, is_optional};
 use super::{deprecated, doc, ident, rust_type};
@@ -87,7 +90,7 @@ pub(super) fn query_struct(endpoint: &Endpoint) -> Option<TokenStream> {
     })
 }
 
-/// The async method of an operation.
+/// The method of an operation: builds the request, returns the future that sends it.
 pub(super) fn method(endpoint: &Endpoint) -> TokenStream {
     let docs = doc(&method_doc(endpoint));
     let deprecated = deprecated(&endpoint.deprecated);
@@ -135,11 +138,11 @@ pub(super) fn method(endpoint: &Endpoint) -> TokenStream {
     quote! {
         #docs
         #deprecated
-        pub async fn #name(&self, #(#params),*) -> Result<crate::ApiResponse<#response>, crate::Error> {
+        pub fn #name(&self, #(#params),*) -> impl std::future::Future<Output = Result<crate::ApiResponse<#response>, crate::Error>> + Send + '_ {
             let #mutability request = crate::request::Request::new(&crate::operations::#constant, #path);
             #(#query_lines)*
             #body_lines
-            self.execute(request).await
+            self.execute(request)
         }
     }
 }

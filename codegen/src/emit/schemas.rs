@@ -74,72 +74,33 @@ fn object_items(schema: &Schema, object: &Object) -> TokenStream {
     if object.derives_default {
         derives.push(quote! { Default });
     }
-    if !object.has_binary {
-        derives.push(quote! { serde::Serialize });
-        derives.push(quote! { serde::Deserialize });
-    }
-
     let fields = object.fields.iter().map(|field| {
         let docs = field_doc(field);
         let deprecated = deprecated(&field.deprecated);
         let rust = ident(&field.rust_name);
         let ty = field_type(field);
-        let mut serde_args = Vec::new();
-        if field.wire_name != field.rust_name {
-            let wire = &field.wire_name;
-            serde_args.push(quote! { rename = #wire });
-        }
-        if field.required && !field.nullable && field.ty.has_default() {
-            // Real traffic sometimes leaves out "required" fields; an empty value loses nothing.
-            serde_args.push(quote! { default });
-        }
-        if !field.required {
-            serde_args.push(quote! { skip_serializing_if = "Option::is_none" });
-        }
-        let serde = if serde_args.is_empty() || object.has_binary {
-            quote! {}
-        } else {
-            quote! { #[serde(#(#serde_args),*)] }
-        };
         quote! {
             #docs
             #deprecated
-            #serde
             pub #rust: #ty,
         }
     });
     let keeps_custom = object.custom_data && !object.has_binary;
     let custom = if keeps_custom {
-        let serialize_with = format!("{}::serialize_custom", schema.rust_name);
         quote! {
             #[doc = " Custom data: the keys beyond the documented fields, sent and received as"]
             #[doc = " top-level keys of the object. Keys named like a documented field are not sent."]
-            #[serde(flatten, serialize_with = #serialize_with)]
             pub custom: serde_json::Map<String, serde_json::Value>,
         }
     } else {
         quote! {}
     };
-    let custom_impl = if keeps_custom {
-        let wire_names = object.fields.iter().map(|f| &f.wire_name);
-        quote! {
-            impl #name {
-                #[doc = " The wire names of the documented fields, which custom keys may not take."]
-                const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
-
-                #[doc = " Writes the custom keys, leaving out any that would repeat a documented field."]
-                fn serialize_custom<S: serde::Serializer>(
-                    custom: &serde_json::Map<String, serde_json::Value>,
-                    serializer: S,
-                ) -> Result<S::Ok, S::Error> {
-                    serializer.collect_map(custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())))
-                }
-            }
-        }
-    } else {
-        quote! {}
-    };
     let constructor = constructor(&schema.rust_name, object);
+    let serde_impls = if object.has_binary {
+        quote! {}
+    } else {
+        serde_impls(schema, object)
+    };
     quote! {
         #docs
         #schema_deprecated
@@ -149,7 +110,141 @@ fn object_items(schema: &Schema, object: &Object) -> TokenStream {
             #custom
         }
         #constructor
-        #custom_impl
+        #serde_impls
+    }
+}
+
+/// `Serialize` and `Deserialize` for an object, written out rather than derived: a JSON object
+/// only needs a map visitor, and custom data needs no `flatten` buffering (see the runtime's
+/// `serde_support` module for why this matters to build times).
+///
+/// Decoding is lenient where real traffic is: unknown keys are kept as custom data or skipped,
+/// optional and nullable fields may be absent or `null`, and an absent required field takes its
+/// type's empty value when it has one.
+fn serde_impls(schema: &Schema, object: &Object) -> TokenStream {
+    let name = ident(&schema.rust_name);
+    let keeps_custom = object.custom_data;
+    let wire_names: Vec<&String> = object.fields.iter().map(|f| &f.wire_name).collect();
+    let locals: Vec<_> = object
+        .fields
+        .iter()
+        .map(|f| ident(&format!("{}_", f.rust_name.trim_end_matches('_'))))
+        .collect();
+    let writes = object.fields.iter().map(|field| {
+        let rust = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        if field.required {
+            quote! { map_.serialize_entry(#wire, &self.#rust)?; }
+        } else {
+            quote! {
+                if let Some(value) = &self.#rust {
+                    map_.serialize_entry(#wire, value)?;
+                }
+            }
+        }
+    });
+    let write_custom = if keeps_custom {
+        quote! { crate::serde_support::serialize_custom(&mut map_, &self.custom, &[#(#wire_names),*])?; }
+    } else {
+        quote! {}
+    };
+    let arms = object.fields.iter().zip(&locals).map(|(field, local)| {
+        let wire = &field.wire_name;
+        if is_optional(field) {
+            quote! { #wire => #local = map_.next_value()?, }
+        } else {
+            quote! { #wire => #local = Some(map_.next_value()?), }
+        }
+    });
+    let other_arm = if keeps_custom {
+        quote! { _ => { custom_.insert(key_.into_string(), map_.next_value()?); } }
+    } else {
+        quote! { _ => { map_.next_value::<serde::de::IgnoredAny>()?; } }
+    };
+    let checks = object.fields.iter().zip(&locals).filter_map(|(field, local)| {
+        let wire = &field.wire_name;
+        (!is_optional(field) && !field.ty.has_default()).then(|| {
+            quote! {
+                let Some(#local) = #local else {
+                    return Err(serde::de::Error::missing_field(#wire));
+                };
+            }
+        })
+    });
+    let inits = object.fields.iter().zip(&locals).map(|(field, local)| {
+        let rust = ident(&field.rust_name);
+        if !is_optional(field) && field.ty.has_default() {
+            quote! { #rust: #local.unwrap_or_default(), }
+        } else {
+            quote! { #rust: #local, }
+        }
+    });
+    let custom_local = if keeps_custom {
+        quote! { let mut custom_ = serde_json::Map::new(); }
+    } else {
+        quote! {}
+    };
+    let custom_init = if keeps_custom {
+        quote! { custom: custom_, }
+    } else {
+        quote! {}
+    };
+    let expecting = format!("a `{}` object", schema.spec_name);
+    let key_pattern = if object.fields.is_empty() && !keeps_custom {
+        quote! { _key }
+    } else {
+        quote! { key_ }
+    };
+    let dispatch = if object.fields.is_empty() && !keeps_custom {
+        quote! { map_.next_value::<serde::de::IgnoredAny>()?; }
+    } else {
+        quote! {
+            match key_.as_str() {
+                #(#arms)*
+                #other_arm
+            }
+        }
+    };
+    let serialize_binding = if object.fields.is_empty() && !keeps_custom {
+        quote! { map_ }
+    } else {
+        quote! { mut map_ }
+    };
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap as _;
+                let #serialize_binding = serializer.serialize_map(None)?;
+                #(#writes)*
+                #write_custom
+                map_.end()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct ObjectVisitor;
+                impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<#name, A::Error> {
+                        #(let mut #locals = None;)*
+                        #custom_local
+                        while let Some(#key_pattern) = map_.next_key::<crate::serde_support::Key<'de>>()? {
+                            #dispatch
+                        }
+                        #(#checks)*
+                        Ok(#name {
+                            #(#inits)*
+                            #custom_init
+                        })
+                    }
+                }
+                deserializer.deserialize_map(ObjectVisitor)
+            }
+        }
     }
 }
 

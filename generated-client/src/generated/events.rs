@@ -30,35 +30,35 @@ use crate::models::{
 /// their JSON intact, so a new event type on the server never breaks decoding.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    /// `campaign.completed`: Sent as `campaign.completed`.
+    /// `campaign.completed`: A campaign finished sending its messages.
     CampaignCompleted(Box<CampaignCompletedEvent>),
-    /// `campaign.started`: Sent as `campaign.started`.
+    /// `campaign.started`: A campaign started sending its messages.
     CampaignStarted(Box<CampaignStartedEvent>),
     /// `channel.created`: A channel was created.
     ChannelCreated(Box<ChannelCreatedEvent>),
     /// `channel.deleted`: A channel was deleted.
     ChannelDeleted(Box<ChannelDeletedEvent>),
-    /// `channel.frozen`: Sent as `channel.frozen`.
+    /// `channel.frozen`: A channel was frozen, so that no new messages can be sent.
     ChannelFrozen(Box<ChannelFrozenEvent>),
     /// `channel.hidden`: A channel was hidden for a user.
     ChannelHidden(Box<ChannelHiddenEvent>),
-    /// `channel.max_streak_changed`: Sent as `channel.max_streak_changed`.
+    /// `channel.max_streak_changed`: The longest streak recorded for a channel changed.
     ChannelMaxStreakChanged(Box<MaxStreakChangedEvent>),
-    /// `channel.muted`: Sent as `channel.muted`.
+    /// `channel.muted`: A user muted one or more channels.
     ChannelMuted(Box<ChannelMutedEvent>),
-    /// `channel.truncated`: Sent as `channel.truncated`.
+    /// `channel.truncated`: The messages of a channel were truncated.
     ChannelTruncated(Box<ChannelTruncatedEvent>),
-    /// `channel.unfrozen`: Sent as `channel.unfrozen`.
+    /// `channel.unfrozen`: A frozen channel was unfrozen.
     ChannelUnfrozen(Box<ChannelUnFrozenEvent>),
-    /// `channel.unmuted`: Sent as `channel.unmuted`.
+    /// `channel.unmuted`: A user unmuted one or more channels.
     ChannelUnmuted(Box<ChannelUnmutedEvent>),
-    /// `channel.updated`: Sent as `channel.updated`.
+    /// `channel.updated`: The data or settings of a channel were changed.
     ChannelUpdated(Box<ChannelUpdatedEvent>),
-    /// `channel.visible`: Sent as `channel.visible`.
+    /// `channel.visible`: A hidden channel was shown again for a user.
     ChannelVisible(Box<ChannelVisibleEvent>),
-    /// `channel_batch_update.completed`: Sent as `channel_batch_update.completed`.
+    /// `channel_batch_update.completed`: A batch update of channels finished.
     ChannelBatchUpdateCompleted(Box<ChannelBatchCompletedEvent>),
-    /// `channel_batch_update.started`: Sent as `channel_batch_update.started`.
+    /// `channel_batch_update.started`: A batch update of channels started.
     ChannelBatchUpdateStarted(Box<ChannelBatchStartedEvent>),
     /// `member.added`: A member was added to a channel.
     MemberAdded(Box<MemberAddedEvent>),
@@ -68,151 +68,151 @@ pub enum Event {
     MemberUpdated(Box<MemberUpdatedEvent>),
     /// `message.read`: A user marked a channel or thread as read.
     MessageRead(Box<MessageReadEvent>),
-    /// `notification.mark_unread`: Sent as `notification.mark_unread`.
+    /// `notification.mark_unread`: A user marked a channel or thread as unread.
     NotificationMarkUnread(Box<NotificationMarkUnreadEvent>),
     /// `user.watching.start`: A user started watching a channel.
     UserWatchingStart(Box<UserWatchingStartEvent>),
-    /// `draft.deleted`: Sent as `draft.deleted`.
+    /// `draft.deleted`: A user's draft message was deleted.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
     DraftDeleted(serde_json::Map<String, serde_json::Value>),
-    /// `export.bulk_image_moderation.error`: Sent as `export.bulk_image_moderation.error`.
+    /// `export.bulk_image_moderation.error`: A bulk image moderation task failed.
     ExportBulkImageModerationError(Box<AsyncExportErrorEvent>),
-    /// `export.bulk_image_moderation.success`: Sent as `export.bulk_image_moderation.success`.
+    /// `export.bulk_image_moderation.success`: A bulk image moderation task finished; the payload holds the URL of its results.
     ExportBulkImageModerationSuccess(Box<AsyncBulkImageModerationEvent>),
-    /// `export.channels.error`: Sent as `export.channels.error`.
+    /// `export.channels.error`: A channel export task failed.
     ExportChannelsError(Box<AsyncExportErrorEvent>),
-    /// `export.channels.success`: Sent as `export.channels.success`.
+    /// `export.channels.success`: A channel export task finished; the payload holds the URL of the file.
     ExportChannelsSuccess(Box<AsyncExportChannelsEvent>),
-    /// `export.moderation_logs.error`: Sent as `export.moderation_logs.error`.
+    /// `export.moderation_logs.error`: A moderation log export task failed.
     ExportModerationLogsError(Box<AsyncExportErrorEvent>),
-    /// `export.moderation_logs.success`: Sent as `export.moderation_logs.success`.
+    /// `export.moderation_logs.success`: A moderation log export task finished; the payload holds the URL of the file.
     ExportModerationLogsSuccess(Box<AsyncExportModerationLogsEvent>),
-    /// `export.review_queue.error`: Sent as `export.review_queue.error`.
+    /// `export.review_queue.error`: A review queue export task failed.
     ExportReviewQueueError(Box<AsyncExportErrorEvent>),
-    /// `export.review_queue.success`: Sent as `export.review_queue.success`.
+    /// `export.review_queue.success`: A review queue export task finished; the payload holds the URL of the file.
     ExportReviewQueueSuccess(Box<AsyncExportReviewQueueEvent>),
-    /// `export.users.error`: Sent as `export.users.error`.
+    /// `export.users.error`: A user export task failed.
     ExportUsersError(Box<AsyncExportErrorEvent>),
-    /// `export.users.success`: Sent as `export.users.success`.
+    /// `export.users.success`: A user export task finished; the payload holds the URL of the file.
     ExportUsersSuccess(Box<AsyncExportUsersEvent>),
-    /// `message.deleted`: Sent as `message.deleted`.
+    /// `message.deleted`: A message was deleted.
     MessageDeleted(Box<MessageDeletedEvent>),
-    /// `message.new`: Sent as `message.new`.
+    /// `message.new`: A new message was posted in a channel.
     MessageNew(Box<MessageNewEvent>),
-    /// `message.pending`: Sent as `message.pending`.
+    /// `message.pending`: A message was sent as pending and waits to be committed.
     MessagePending(Box<PendingMessageEvent>),
-    /// `message.undeleted`: Sent as `message.undeleted`.
+    /// `message.undeleted`: A deleted message was restored.
     MessageUndeleted(Box<MessageUndeletedEvent>),
-    /// `message.updated`: Sent as `message.updated`.
+    /// `message.updated`: A message was edited.
     MessageUpdated(Box<MessageUpdatedEvent>),
-    /// `flag.updated`: Sent as `flag.updated`.
+    /// `flag.updated`: A flag was updated, for example after a moderator reviewed it.
     FlagUpdated(Box<FlagUpdatedEvent>),
-    /// `message.flagged`: Sent as `message.flagged`.
+    /// `message.flagged`: A message was flagged for moderation.
     MessageFlagged(Box<MessageFlaggedEvent>),
-    /// `message.unblocked`: Sent as `message.unblocked`.
+    /// `message.unblocked`: A message that moderation had blocked was unblocked.
     MessageUnblocked(Box<MessageUnblockedEvent>),
-    /// `user.banned`: Sent as `user.banned`.
+    /// `user.banned`: A user was banned, app-wide or from a channel.
     UserBanned(Box<UserBannedEvent>),
-    /// `user.flagged`: Sent as `user.flagged`.
+    /// `user.flagged`: A user was flagged for moderation.
     UserFlagged(Box<UserFlaggedEvent>),
-    /// `user.messages.deleted`: Sent as `user.messages.deleted`.
+    /// `user.messages.deleted`: The messages of a user were deleted, for example along with a ban.
     UserMessagesDeleted(Box<UserMessagesDeletedEvent>),
-    /// `user.muted`: Sent as `user.muted`.
+    /// `user.muted`: A user muted one or more other users.
     UserMuted(Box<UserMutedEvent>),
-    /// `user.unbanned`: Sent as `user.unbanned`.
+    /// `user.unbanned`: A user's ban was lifted.
     UserUnbanned(Box<UserUnbannedEvent>),
-    /// `user.unmuted`: Sent as `user.unmuted`.
+    /// `user.unmuted`: A user unmuted one or more other users.
     UserUnmuted(Box<UserUnmutedEvent>),
-    /// `feeds.poll.closed`: Sent as `feeds.poll.closed`.
+    /// `feeds.poll.closed`: A poll in an activity feed was closed to further votes.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
     FeedsPollClosed(serde_json::Map<String, serde_json::Value>),
-    /// `feeds.poll.deleted`: Sent as `feeds.poll.deleted`.
+    /// `feeds.poll.deleted`: A poll in an activity feed was deleted.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
     FeedsPollDeleted(serde_json::Map<String, serde_json::Value>),
-    /// `feeds.poll.updated`: Sent as `feeds.poll.updated`.
+    /// `feeds.poll.updated`: A poll in an activity feed or one of its options was changed.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
     FeedsPollUpdated(serde_json::Map<String, serde_json::Value>),
-    /// `feeds.poll.vote_casted`: Sent as `feeds.poll.vote_casted`.
+    /// `feeds.poll.vote_casted`: A user voted or answered in a poll in an activity feed.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
     FeedsPollVoteCasted(serde_json::Map<String, serde_json::Value>),
-    /// `feeds.poll.vote_changed`: Sent as `feeds.poll.vote_changed`.
+    /// `feeds.poll.vote_changed`: A user changed their vote in a poll in an activity feed.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
     FeedsPollVoteChanged(serde_json::Map<String, serde_json::Value>),
-    /// `feeds.poll.vote_removed`: Sent as `feeds.poll.vote_removed`.
+    /// `feeds.poll.vote_removed`: A vote or answer was removed from a poll in an activity feed.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
     FeedsPollVoteRemoved(serde_json::Map<String, serde_json::Value>),
-    /// `poll.closed`: Sent as `poll.closed`.
+    /// `poll.closed`: A poll was closed to further votes.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
     PollClosed(serde_json::Map<String, serde_json::Value>),
-    /// `poll.deleted`: Sent as `poll.deleted`.
+    /// `poll.deleted`: A poll was deleted.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
     PollDeleted(serde_json::Map<String, serde_json::Value>),
-    /// `poll.updated`: Sent as `poll.updated`.
+    /// `poll.updated`: A poll or one of its options was changed.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
     PollUpdated(serde_json::Map<String, serde_json::Value>),
-    /// `poll.vote_casted`: Sent as `poll.vote_casted`.
+    /// `poll.vote_casted`: A user voted or answered in a poll.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
     PollVoteCasted(serde_json::Map<String, serde_json::Value>),
-    /// `poll.vote_changed`: Sent as `poll.vote_changed`.
+    /// `poll.vote_changed`: A user changed their vote in a poll.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
     PollVoteChanged(serde_json::Map<String, serde_json::Value>),
-    /// `poll.vote_removed`: Sent as `poll.vote_removed`.
+    /// `poll.vote_removed`: A vote or answer was removed from a poll.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
     PollVoteRemoved(serde_json::Map<String, serde_json::Value>),
-    /// `reaction.deleted`: Sent as `reaction.deleted`.
+    /// `reaction.deleted`: A reaction was removed from a message.
     ReactionDeleted(Box<ReactionDeletedEvent>),
-    /// `reaction.new`: Sent as `reaction.new`.
+    /// `reaction.new`: A user reacted to a message.
     ReactionNew(Box<ReactionNewEvent>),
-    /// `reaction.updated`: Sent as `reaction.updated`.
+    /// `reaction.updated`: A reaction on a message was changed, for example replaced under `enforce_unique`.
     ReactionUpdated(Box<ReactionUpdatedEvent>),
-    /// `notification.reminder_due`: Sent as `notification.reminder_due`.
+    /// `notification.reminder_due`: The time of a user's reminder on a message has come.
     NotificationReminderDue(Box<ReminderNotificationEvent>),
-    /// `reminder.created`: Sent as `reminder.created`.
+    /// `reminder.created`: A user set a reminder on a message.
     ReminderCreated(Box<ReminderCreatedEvent>),
-    /// `reminder.deleted`: Sent as `reminder.deleted`.
+    /// `reminder.deleted`: A user removed a reminder from a message.
     ReminderDeleted(Box<ReminderDeletedEvent>),
-    /// `reminder.updated`: Sent as `reminder.updated`.
+    /// `reminder.updated`: A user changed a reminder on a message.
     ReminderUpdated(Box<ReminderUpdatedEvent>),
-    /// `notification.thread_message_new`: Sent as `notification.thread_message_new`.
+    /// `notification.thread_message_new`: A reply was posted in a thread the user takes part in.
     NotificationThreadMessageNew(Box<NotificationThreadMessageNewEvent>),
-    /// `thread.updated`: Sent as `thread.updated`.
+    /// `thread.updated`: A thread's title or custom data was changed.
     ThreadUpdated(Box<ThreadUpdatedEvent>),
-    /// `user_group.created`: Sent as `user_group.created`.
+    /// `user_group.created`: A user group was created.
     UserGroupCreated(Box<UserGroupCreatedEvent>),
-    /// `user_group.deleted`: Sent as `user_group.deleted`.
+    /// `user_group.deleted`: A user group was deleted.
     UserGroupDeleted(Box<UserGroupDeletedEvent>),
-    /// `user_group.member_added`: Sent as `user_group.member_added`.
+    /// `user_group.member_added`: Users were added to a user group.
     UserGroupMemberAdded(Box<UserGroupMemberAddedEvent>),
-    /// `user_group.member_removed`: Sent as `user_group.member_removed`.
+    /// `user_group.member_removed`: Users were removed from a user group.
     UserGroupMemberRemoved(Box<UserGroupMemberRemovedEvent>),
-    /// `user_group.updated`: Sent as `user_group.updated`.
+    /// `user_group.updated`: A user group was updated.
     UserGroupUpdated(Box<UserGroupUpdatedEvent>),
     /// Any other type (an app's custom event): An app-defined event: any type this client does not know.
     Custom(Box<CustomEvent>),
-    /// `user.deactivated`: Sent as `user.deactivated`.
+    /// `user.deactivated`: A user was deactivated.
     UserDeactivated(Box<UserDeactivatedEvent>),
-    /// `user.deleted`: Sent as `user.deleted`.
+    /// `user.deleted`: A user was deleted.
     UserDeleted(Box<UserDeletedEvent>),
-    /// `user.reactivated`: Sent as `user.reactivated`.
+    /// `user.reactivated`: A deactivated user was reactivated.
     UserReactivated(Box<UserReactivatedEvent>),
-    /// `user.unread_message_reminder`: Sent as `user.unread_message_reminder`.
+    /// `user.unread_message_reminder`: A user has messages that stayed unread for a while; the event lists them by channel.
     UserUnreadMessageReminder(Box<UserUnreadReminderEvent>),
-    /// `user.updated`: Sent as `user.updated`.
+    /// `user.updated`: A user's data changed.
     UserUpdated(Box<UserUpdatedEvent>),
-    /// `user.presence.changed`: Sent as `user.presence.changed`.
+    /// `user.presence.changed`: A user went online or offline or changed their visibility.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
     UserPresenceChanged(serde_json::Map<String, serde_json::Value>),
@@ -1155,12 +1155,12 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
     EventTypeInfo {
         event_type: "campaign.completed",
         client_side: true,
-        description: "Sent as `campaign.completed`.",
+        description: "A campaign finished sending its messages.",
     },
     EventTypeInfo {
         event_type: "campaign.started",
         client_side: true,
-        description: "Sent as `campaign.started`.",
+        description: "A campaign started sending its messages.",
     },
     EventTypeInfo {
         event_type: "channel.created",
@@ -1175,7 +1175,7 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
     EventTypeInfo {
         event_type: "channel.frozen",
         client_side: true,
-        description: "Sent as `channel.frozen`.",
+        description: "A channel was frozen, so that no new messages can be sent.",
     },
     EventTypeInfo {
         event_type: "channel.hidden",
@@ -1185,47 +1185,47 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
     EventTypeInfo {
         event_type: "channel.max_streak_changed",
         client_side: true,
-        description: "Sent as `channel.max_streak_changed`.",
+        description: "The longest streak recorded for a channel changed.",
     },
     EventTypeInfo {
         event_type: "channel.muted",
         client_side: true,
-        description: "Sent as `channel.muted`.",
+        description: "A user muted one or more channels.",
     },
     EventTypeInfo {
         event_type: "channel.truncated",
         client_side: true,
-        description: "Sent as `channel.truncated`.",
+        description: "The messages of a channel were truncated.",
     },
     EventTypeInfo {
         event_type: "channel.unfrozen",
         client_side: true,
-        description: "Sent as `channel.unfrozen`.",
+        description: "A frozen channel was unfrozen.",
     },
     EventTypeInfo {
         event_type: "channel.unmuted",
         client_side: true,
-        description: "Sent as `channel.unmuted`.",
+        description: "A user unmuted one or more channels.",
     },
     EventTypeInfo {
         event_type: "channel.updated",
         client_side: true,
-        description: "Sent as `channel.updated`.",
+        description: "The data or settings of a channel were changed.",
     },
     EventTypeInfo {
         event_type: "channel.visible",
         client_side: true,
-        description: "Sent as `channel.visible`.",
+        description: "A hidden channel was shown again for a user.",
     },
     EventTypeInfo {
         event_type: "channel_batch_update.completed",
         client_side: true,
-        description: "Sent as `channel_batch_update.completed`.",
+        description: "A batch update of channels finished.",
     },
     EventTypeInfo {
         event_type: "channel_batch_update.started",
         client_side: true,
-        description: "Sent as `channel_batch_update.started`.",
+        description: "A batch update of channels started.",
     },
     EventTypeInfo {
         event_type: "member.added",
@@ -1250,7 +1250,7 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
     EventTypeInfo {
         event_type: "notification.mark_unread",
         client_side: true,
-        description: "Sent as `notification.mark_unread`.",
+        description: "A user marked a channel or thread as unread.",
     },
     EventTypeInfo {
         event_type: "user.watching.start",
@@ -1260,257 +1260,257 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
     EventTypeInfo {
         event_type: "draft.deleted",
         client_side: false,
-        description: "Sent as `draft.deleted`.",
+        description: "A user's draft message was deleted.",
     },
     EventTypeInfo {
         event_type: "export.bulk_image_moderation.error",
         client_side: true,
-        description: "Sent as `export.bulk_image_moderation.error`.",
+        description: "A bulk image moderation task failed.",
     },
     EventTypeInfo {
         event_type: "export.bulk_image_moderation.success",
         client_side: true,
-        description: "Sent as `export.bulk_image_moderation.success`.",
+        description: "A bulk image moderation task finished; the payload holds the URL of its results.",
     },
     EventTypeInfo {
         event_type: "export.channels.error",
         client_side: true,
-        description: "Sent as `export.channels.error`.",
+        description: "A channel export task failed.",
     },
     EventTypeInfo {
         event_type: "export.channels.success",
         client_side: true,
-        description: "Sent as `export.channels.success`.",
+        description: "A channel export task finished; the payload holds the URL of the file.",
     },
     EventTypeInfo {
         event_type: "export.moderation_logs.error",
         client_side: true,
-        description: "Sent as `export.moderation_logs.error`.",
+        description: "A moderation log export task failed.",
     },
     EventTypeInfo {
         event_type: "export.moderation_logs.success",
         client_side: true,
-        description: "Sent as `export.moderation_logs.success`.",
+        description: "A moderation log export task finished; the payload holds the URL of the file.",
     },
     EventTypeInfo {
         event_type: "export.review_queue.error",
         client_side: true,
-        description: "Sent as `export.review_queue.error`.",
+        description: "A review queue export task failed.",
     },
     EventTypeInfo {
         event_type: "export.review_queue.success",
         client_side: true,
-        description: "Sent as `export.review_queue.success`.",
+        description: "A review queue export task finished; the payload holds the URL of the file.",
     },
     EventTypeInfo {
         event_type: "export.users.error",
         client_side: true,
-        description: "Sent as `export.users.error`.",
+        description: "A user export task failed.",
     },
     EventTypeInfo {
         event_type: "export.users.success",
         client_side: true,
-        description: "Sent as `export.users.success`.",
+        description: "A user export task finished; the payload holds the URL of the file.",
     },
     EventTypeInfo {
         event_type: "message.deleted",
         client_side: true,
-        description: "Sent as `message.deleted`.",
+        description: "A message was deleted.",
     },
     EventTypeInfo {
         event_type: "message.new",
         client_side: true,
-        description: "Sent as `message.new`.",
+        description: "A new message was posted in a channel.",
     },
     EventTypeInfo {
         event_type: "message.pending",
         client_side: true,
-        description: "Sent as `message.pending`.",
+        description: "A message was sent as pending and waits to be committed.",
     },
     EventTypeInfo {
         event_type: "message.undeleted",
         client_side: true,
-        description: "Sent as `message.undeleted`.",
+        description: "A deleted message was restored.",
     },
     EventTypeInfo {
         event_type: "message.updated",
         client_side: true,
-        description: "Sent as `message.updated`.",
+        description: "A message was edited.",
     },
     EventTypeInfo {
         event_type: "flag.updated",
         client_side: true,
-        description: "Sent as `flag.updated`.",
+        description: "A flag was updated, for example after a moderator reviewed it.",
     },
     EventTypeInfo {
         event_type: "message.flagged",
         client_side: true,
-        description: "Sent as `message.flagged`.",
+        description: "A message was flagged for moderation.",
     },
     EventTypeInfo {
         event_type: "message.unblocked",
         client_side: true,
-        description: "Sent as `message.unblocked`.",
+        description: "A message that moderation had blocked was unblocked.",
     },
     EventTypeInfo {
         event_type: "user.banned",
         client_side: true,
-        description: "Sent as `user.banned`.",
+        description: "A user was banned, app-wide or from a channel.",
     },
     EventTypeInfo {
         event_type: "user.flagged",
         client_side: true,
-        description: "Sent as `user.flagged`.",
+        description: "A user was flagged for moderation.",
     },
     EventTypeInfo {
         event_type: "user.messages.deleted",
         client_side: true,
-        description: "Sent as `user.messages.deleted`.",
+        description: "The messages of a user were deleted, for example along with a ban.",
     },
     EventTypeInfo {
         event_type: "user.muted",
         client_side: true,
-        description: "Sent as `user.muted`.",
+        description: "A user muted one or more other users.",
     },
     EventTypeInfo {
         event_type: "user.unbanned",
         client_side: true,
-        description: "Sent as `user.unbanned`.",
+        description: "A user's ban was lifted.",
     },
     EventTypeInfo {
         event_type: "user.unmuted",
         client_side: true,
-        description: "Sent as `user.unmuted`.",
+        description: "A user unmuted one or more other users.",
     },
     EventTypeInfo {
         event_type: "feeds.poll.closed",
         client_side: false,
-        description: "Sent as `feeds.poll.closed`.",
+        description: "A poll in an activity feed was closed to further votes.",
     },
     EventTypeInfo {
         event_type: "feeds.poll.deleted",
         client_side: false,
-        description: "Sent as `feeds.poll.deleted`.",
+        description: "A poll in an activity feed was deleted.",
     },
     EventTypeInfo {
         event_type: "feeds.poll.updated",
         client_side: false,
-        description: "Sent as `feeds.poll.updated`.",
+        description: "A poll in an activity feed or one of its options was changed.",
     },
     EventTypeInfo {
         event_type: "feeds.poll.vote_casted",
         client_side: false,
-        description: "Sent as `feeds.poll.vote_casted`.",
+        description: "A user voted or answered in a poll in an activity feed.",
     },
     EventTypeInfo {
         event_type: "feeds.poll.vote_changed",
         client_side: false,
-        description: "Sent as `feeds.poll.vote_changed`.",
+        description: "A user changed their vote in a poll in an activity feed.",
     },
     EventTypeInfo {
         event_type: "feeds.poll.vote_removed",
         client_side: false,
-        description: "Sent as `feeds.poll.vote_removed`.",
+        description: "A vote or answer was removed from a poll in an activity feed.",
     },
     EventTypeInfo {
         event_type: "poll.closed",
         client_side: false,
-        description: "Sent as `poll.closed`.",
+        description: "A poll was closed to further votes.",
     },
     EventTypeInfo {
         event_type: "poll.deleted",
         client_side: false,
-        description: "Sent as `poll.deleted`.",
+        description: "A poll was deleted.",
     },
     EventTypeInfo {
         event_type: "poll.updated",
         client_side: false,
-        description: "Sent as `poll.updated`.",
+        description: "A poll or one of its options was changed.",
     },
     EventTypeInfo {
         event_type: "poll.vote_casted",
         client_side: false,
-        description: "Sent as `poll.vote_casted`.",
+        description: "A user voted or answered in a poll.",
     },
     EventTypeInfo {
         event_type: "poll.vote_changed",
         client_side: false,
-        description: "Sent as `poll.vote_changed`.",
+        description: "A user changed their vote in a poll.",
     },
     EventTypeInfo {
         event_type: "poll.vote_removed",
         client_side: false,
-        description: "Sent as `poll.vote_removed`.",
+        description: "A vote or answer was removed from a poll.",
     },
     EventTypeInfo {
         event_type: "reaction.deleted",
         client_side: true,
-        description: "Sent as `reaction.deleted`.",
+        description: "A reaction was removed from a message.",
     },
     EventTypeInfo {
         event_type: "reaction.new",
         client_side: true,
-        description: "Sent as `reaction.new`.",
+        description: "A user reacted to a message.",
     },
     EventTypeInfo {
         event_type: "reaction.updated",
         client_side: true,
-        description: "Sent as `reaction.updated`.",
+        description: "A reaction on a message was changed, for example replaced under `enforce_unique`.",
     },
     EventTypeInfo {
         event_type: "notification.reminder_due",
         client_side: true,
-        description: "Sent as `notification.reminder_due`.",
+        description: "The time of a user's reminder on a message has come.",
     },
     EventTypeInfo {
         event_type: "reminder.created",
         client_side: true,
-        description: "Sent as `reminder.created`.",
+        description: "A user set a reminder on a message.",
     },
     EventTypeInfo {
         event_type: "reminder.deleted",
         client_side: true,
-        description: "Sent as `reminder.deleted`.",
+        description: "A user removed a reminder from a message.",
     },
     EventTypeInfo {
         event_type: "reminder.updated",
         client_side: true,
-        description: "Sent as `reminder.updated`.",
+        description: "A user changed a reminder on a message.",
     },
     EventTypeInfo {
         event_type: "notification.thread_message_new",
         client_side: true,
-        description: "Sent as `notification.thread_message_new`.",
+        description: "A reply was posted in a thread the user takes part in.",
     },
     EventTypeInfo {
         event_type: "thread.updated",
         client_side: true,
-        description: "Sent as `thread.updated`.",
+        description: "A thread's title or custom data was changed.",
     },
     EventTypeInfo {
         event_type: "user_group.created",
         client_side: true,
-        description: "Sent as `user_group.created`.",
+        description: "A user group was created.",
     },
     EventTypeInfo {
         event_type: "user_group.deleted",
         client_side: true,
-        description: "Sent as `user_group.deleted`.",
+        description: "A user group was deleted.",
     },
     EventTypeInfo {
         event_type: "user_group.member_added",
         client_side: true,
-        description: "Sent as `user_group.member_added`.",
+        description: "Users were added to a user group.",
     },
     EventTypeInfo {
         event_type: "user_group.member_removed",
         client_side: true,
-        description: "Sent as `user_group.member_removed`.",
+        description: "Users were removed from a user group.",
     },
     EventTypeInfo {
         event_type: "user_group.updated",
         client_side: true,
-        description: "Sent as `user_group.updated`.",
+        description: "A user group was updated.",
     },
     EventTypeInfo {
         event_type: "*",
@@ -1520,31 +1520,31 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
     EventTypeInfo {
         event_type: "user.deactivated",
         client_side: true,
-        description: "Sent as `user.deactivated`.",
+        description: "A user was deactivated.",
     },
     EventTypeInfo {
         event_type: "user.deleted",
         client_side: true,
-        description: "Sent as `user.deleted`.",
+        description: "A user was deleted.",
     },
     EventTypeInfo {
         event_type: "user.reactivated",
         client_side: true,
-        description: "Sent as `user.reactivated`.",
+        description: "A deactivated user was reactivated.",
     },
     EventTypeInfo {
         event_type: "user.unread_message_reminder",
         client_side: true,
-        description: "Sent as `user.unread_message_reminder`.",
+        description: "A user has messages that stayed unread for a while; the event lists them by channel.",
     },
     EventTypeInfo {
         event_type: "user.updated",
         client_side: true,
-        description: "Sent as `user.updated`.",
+        description: "A user's data changed.",
     },
     EventTypeInfo {
         event_type: "user.presence.changed",
         client_side: false,
-        description: "Sent as `user.presence.changed`.",
+        description: "A user went online or offline or changed their visibility.",
     },
 ];

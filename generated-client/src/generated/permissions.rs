@@ -7,99 +7,99 @@
 /// requests skip permission checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Permission {
-    /// Add links (on a Channel).
+    /// Post messages that contain links (on a Channel).
     AddLinks,
-    /// Add own channel membership (on a Channel).
+    /// Join a channel by adding oneself as a member (on a Channel).
     AddOwnChannelMembership,
-    /// Ban channel member (on a Channel).
+    /// Ban a member from a channel (on a Channel).
     BanChannelMember,
-    /// Create channel (on a Channel).
+    /// Create a channel (on a Channel).
     CreateChannel,
-    /// Create distinct channel for others (on a Channel).
+    /// Create a distinct (member-based) channel that the user is not a member of (on a Channel).
     CreateDistinctChannelForOthers,
-    /// Create message (on a Channel).
+    /// Send a message in a channel (on a Channel).
     CreateMessage,
-    /// Create attachment (on a Channel).
+    /// Add attachments to messages (on a Channel).
     CreateAttachment,
-    /// Create mention (on a Channel).
+    /// Mention users in messages (on a Channel).
     CreateMention,
-    /// Create reaction (on a Channel).
+    /// Add a reaction to a message (on a Channel).
     CreateReaction,
-    /// Create system message (on a Channel).
+    /// Send a system message (on a Channel).
     CreateSystemMessage,
     /// Delete a channel (on a Channel).
     DeleteChannel,
-    /// Delete reaction (on a Channel).
+    /// Remove a reaction from a message (on a Channel).
     DeleteReaction,
-    /// Flag message (on a Channel).
+    /// Flag a message for moderation (on a Channel).
     FlagMessage,
-    /// Mute channel (on a Channel).
+    /// Mute a channel (on a Channel).
     MuteChannel,
-    /// Pin message (on a Channel).
+    /// Pin or unpin a message (on a Channel).
     PinMessage,
     /// Read a channel, which also allows hiding it (on a Channel).
     ReadChannel,
-    /// Read channel members (on a Channel).
+    /// List the members of a channel (on a Channel).
     ReadChannelMembers,
-    /// Read message flags (on a Channel).
+    /// See the flags raised on a channel's messages (on a Channel).
     ReadMessageFlags,
-    /// Recreate channel (on a Channel).
+    /// Create a channel again after it was deleted (on a Channel).
     RecreateChannel,
-    /// Remove own channel membership (on a Channel).
+    /// Leave a channel by removing oneself as a member (on a Channel).
     RemoveOwnChannelMembership,
-    /// Send custom event (on a Channel).
+    /// Send a custom event to a channel (on a Channel).
     SendCustomEvent,
-    /// Skip channel cooldown (on a Channel).
+    /// Send messages without waiting for the channel's slow-mode cooldown (on a Channel).
     SkipChannelCooldown,
-    /// Skip message moderation (on a Channel).
+    /// Send messages that automatic moderation does not check (on a Channel).
     SkipMessageModeration,
-    /// Truncate channel (on a Channel).
+    /// Remove all messages of a channel (on a Channel).
     TruncateChannel,
-    /// Update channel (on a Channel).
+    /// Change a channel's data (on a Channel).
     UpdateChannel,
-    /// Update channel cooldown (on a Channel).
+    /// Change a channel's slow-mode cooldown (on a Channel).
     UpdateChannelCooldown,
-    /// Update channel frozen (on a Channel).
+    /// Freeze or unfreeze a channel (on a Channel).
     UpdateChannelFrozen,
-    /// Update channel members (on a Channel).
+    /// Add or remove channel members (on a Channel).
     UpdateChannelMembers,
-    /// Upload attachment (on a Channel).
+    /// Upload files and images to a channel (on a Channel).
     UploadAttachment,
-    /// Use frozen channel (on a Channel).
+    /// Send messages in a frozen channel (on a Channel).
     UseFrozenChannel,
-    /// Delete message (on a Message).
+    /// Delete a message (on a Message).
     DeleteMessage,
-    /// Run message action (on a Message).
+    /// Run a command action on a message (such as the buttons of `/giphy`) (on a Message).
     RunMessageAction,
-    /// Unblock message (on a Message).
+    /// Unblock a message that moderation blocked (on a Message).
     UnblockMessage,
-    /// Update message (on a Message).
+    /// Edit a message (on a Message).
     UpdateMessage,
-    /// Delete attachment (on a Attachment).
+    /// Delete an uploaded file or image (on a Attachment).
     DeleteAttachment,
-    /// Ban user (on a User).
+    /// Ban a user app-wide (on a User).
     BanUser,
-    /// Flag user (on a User).
+    /// Flag a user for moderation (on a User).
     FlagUser,
-    /// Mute user (on a User).
+    /// Mute a user (on a User).
     MuteUser,
-    /// Read disabled channel (on a User).
+    /// Read a channel that is disabled (on a User).
     ReadDisabledChannel,
-    /// Search user (on a User).
+    /// Search and query users (on a User).
     SearchUser,
-    /// Update user (on a User).
+    /// Update a user's data (on a User).
     UpdateUser,
-    /// Update user role (on a User).
+    /// Change a user's role (on a User).
     UpdateUserRole,
-    /// Update user teams (on a User).
+    /// Change the teams a user belongs to (on a User).
     UpdateUserTeams,
-    /// Create restricted visibility message (on a User).
+    /// Send a message only some channel members can see (on a User).
     CreateRestrictedVisibilityMessage,
-    /// Read restricted visibility message (on a User).
+    /// Read messages with restricted visibility meant for others (on a User).
     ReadRestrictedVisibilityMessage,
-    /// Read flag reports (on a FlagReport).
+    /// Read moderation flag reports (on a FlagReport).
     ReadFlagReports,
-    /// Update flag report (on a FlagReport).
+    /// Update a moderation flag report (on a FlagReport).
     UpdateFlagReport,
 }
 
@@ -266,57 +266,69 @@ impl Permission {
     /// What the action allows.
     pub fn description(self) -> &'static str {
         match self {
-            Self::AddLinks => "Add links.",
-            Self::AddOwnChannelMembership => "Add own channel membership.",
-            Self::BanChannelMember => "Ban channel member.",
-            Self::CreateChannel => "Create channel.",
-            Self::CreateDistinctChannelForOthers => "Create distinct channel for others.",
-            Self::CreateMessage => "Create message.",
-            Self::CreateAttachment => "Create attachment.",
-            Self::CreateMention => "Create mention.",
-            Self::CreateReaction => "Create reaction.",
-            Self::CreateSystemMessage => "Create system message.",
+            Self::AddLinks => "Post messages that contain links.",
+            Self::AddOwnChannelMembership => {
+                "Join a channel by adding oneself as a member."
+            }
+            Self::BanChannelMember => "Ban a member from a channel.",
+            Self::CreateChannel => "Create a channel.",
+            Self::CreateDistinctChannelForOthers => {
+                "Create a distinct (member-based) channel that the user is not a member of."
+            }
+            Self::CreateMessage => "Send a message in a channel.",
+            Self::CreateAttachment => "Add attachments to messages.",
+            Self::CreateMention => "Mention users in messages.",
+            Self::CreateReaction => "Add a reaction to a message.",
+            Self::CreateSystemMessage => "Send a system message.",
             Self::DeleteChannel => "Delete a channel.",
-            Self::DeleteReaction => "Delete reaction.",
-            Self::FlagMessage => "Flag message.",
-            Self::MuteChannel => "Mute channel.",
-            Self::PinMessage => "Pin message.",
+            Self::DeleteReaction => "Remove a reaction from a message.",
+            Self::FlagMessage => "Flag a message for moderation.",
+            Self::MuteChannel => "Mute a channel.",
+            Self::PinMessage => "Pin or unpin a message.",
             Self::ReadChannel => "Read a channel, which also allows hiding it.",
-            Self::ReadChannelMembers => "Read channel members.",
-            Self::ReadMessageFlags => "Read message flags.",
-            Self::RecreateChannel => "Recreate channel.",
-            Self::RemoveOwnChannelMembership => "Remove own channel membership.",
-            Self::SendCustomEvent => "Send custom event.",
-            Self::SkipChannelCooldown => "Skip channel cooldown.",
-            Self::SkipMessageModeration => "Skip message moderation.",
-            Self::TruncateChannel => "Truncate channel.",
-            Self::UpdateChannel => "Update channel.",
-            Self::UpdateChannelCooldown => "Update channel cooldown.",
-            Self::UpdateChannelFrozen => "Update channel frozen.",
-            Self::UpdateChannelMembers => "Update channel members.",
-            Self::UploadAttachment => "Upload attachment.",
-            Self::UseFrozenChannel => "Use frozen channel.",
-            Self::DeleteMessage => "Delete message.",
-            Self::RunMessageAction => "Run message action.",
-            Self::UnblockMessage => "Unblock message.",
-            Self::UpdateMessage => "Update message.",
-            Self::DeleteAttachment => "Delete attachment.",
-            Self::BanUser => "Ban user.",
-            Self::FlagUser => "Flag user.",
-            Self::MuteUser => "Mute user.",
-            Self::ReadDisabledChannel => "Read disabled channel.",
-            Self::SearchUser => "Search user.",
-            Self::UpdateUser => "Update user.",
-            Self::UpdateUserRole => "Update user role.",
-            Self::UpdateUserTeams => "Update user teams.",
+            Self::ReadChannelMembers => "List the members of a channel.",
+            Self::ReadMessageFlags => "See the flags raised on a channel's messages.",
+            Self::RecreateChannel => "Create a channel again after it was deleted.",
+            Self::RemoveOwnChannelMembership => {
+                "Leave a channel by removing oneself as a member."
+            }
+            Self::SendCustomEvent => "Send a custom event to a channel.",
+            Self::SkipChannelCooldown => {
+                "Send messages without waiting for the channel's slow-mode cooldown."
+            }
+            Self::SkipMessageModeration => {
+                "Send messages that automatic moderation does not check."
+            }
+            Self::TruncateChannel => "Remove all messages of a channel.",
+            Self::UpdateChannel => "Change a channel's data.",
+            Self::UpdateChannelCooldown => "Change a channel's slow-mode cooldown.",
+            Self::UpdateChannelFrozen => "Freeze or unfreeze a channel.",
+            Self::UpdateChannelMembers => "Add or remove channel members.",
+            Self::UploadAttachment => "Upload files and images to a channel.",
+            Self::UseFrozenChannel => "Send messages in a frozen channel.",
+            Self::DeleteMessage => "Delete a message.",
+            Self::RunMessageAction => {
+                "Run a command action on a message (such as the buttons of `/giphy`)."
+            }
+            Self::UnblockMessage => "Unblock a message that moderation blocked.",
+            Self::UpdateMessage => "Edit a message.",
+            Self::DeleteAttachment => "Delete an uploaded file or image.",
+            Self::BanUser => "Ban a user app-wide.",
+            Self::FlagUser => "Flag a user for moderation.",
+            Self::MuteUser => "Mute a user.",
+            Self::ReadDisabledChannel => "Read a channel that is disabled.",
+            Self::SearchUser => "Search and query users.",
+            Self::UpdateUser => "Update a user's data.",
+            Self::UpdateUserRole => "Change a user's role.",
+            Self::UpdateUserTeams => "Change the teams a user belongs to.",
             Self::CreateRestrictedVisibilityMessage => {
-                "Create restricted visibility message."
+                "Send a message only some channel members can see."
             }
             Self::ReadRestrictedVisibilityMessage => {
-                "Read restricted visibility message."
+                "Read messages with restricted visibility meant for others."
             }
-            Self::ReadFlagReports => "Read flag reports.",
-            Self::UpdateFlagReport => "Update flag report.",
+            Self::ReadFlagReports => "Read moderation flag reports.",
+            Self::UpdateFlagReport => "Update a moderation flag report.",
         }
     }
 }

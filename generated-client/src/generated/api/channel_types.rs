@@ -9,13 +9,11 @@ use super::common::Response;
 use super::push::PushLevel;
 
 /// All channel types of the app.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListChannelTypesResponse {
     /// Channel types by name.
-    #[serde(default)]
     pub channel_types: std::collections::BTreeMap<String, ChannelTypeConfig>,
     /// Time the server took to handle the request.
-    #[serde(default)]
     pub duration: String,
 }
 
@@ -32,107 +30,122 @@ impl ListChannelTypesResponse {
     }
 }
 
+impl serde::Serialize for ListChannelTypesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("channel_types", &self.channel_types)?;
+        map_.serialize_entry("duration", &self.duration)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListChannelTypesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ListChannelTypesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ListChannelTypesResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<ListChannelTypesResponse, A::Error> {
+                let mut channel_types_ = None;
+                let mut duration_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "channel_types" => channel_types_ = Some(map_.next_value()?),
+                        "duration" => duration_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListChannelTypesResponse {
+                    channel_types: channel_types_.unwrap_or_default(),
+                    duration: duration_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
 /// The settings of a new channel type.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateChannelTypeRequest {
     /// Channel type name.
-    #[serde(default)]
     pub name: String,
     /// Typing events are sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub typing_events: Option<bool>,
     /// Read events are sent and read state is kept.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_events: Option<bool>,
     /// Events for users going online and offline are sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connect_events: Option<bool>,
     /// Delivery receipts are sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_events: Option<bool>,
     /// Messages can get reactions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reactions: Option<bool>,
     /// Messages can get thread replies.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replies: Option<bool>,
     /// Messages can be searched.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<bool>,
     /// Users can mute channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mutes: Option<bool>,
     /// Files and images can be uploaded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uploads: Option<bool>,
     /// Links in messages get previews.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_enrichment: Option<bool>,
     /// Custom events can be sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_events: Option<bool>,
     /// Push notifications are sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_notifications: Option<bool>,
     /// New messages are pending by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mark_messages_pending: Option<bool>,
     /// Polls are enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub polls: Option<bool>,
     /// Users can set reminders on messages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_message_reminders: Option<bool>,
     /// Locations can be shared.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shared_locations: Option<bool>,
     /// Channels keep a message count.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_messages: Option<bool>,
     /// Days to keep messages; `infinite` keeps them forever.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_retention: Option<String>,
     /// Longest message allowed, in characters.
-    #[serde(default)]
     pub max_message_length: i32,
     /// Automatic moderation mode.
     pub automod: Automod,
     /// What automatic moderation does with a message it catches.
     pub automod_behavior: CreateChannelTypeRequestAutomodBehavior,
     /// Names of the slash commands to enable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commands: Option<Vec<String>>,
     /// Permission policies of the channel type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<PolicyRequest>>,
     /// Permission IDs granted, by role.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grants: Option<std::collections::BTreeMap<String, Vec<String>>>,
     /// Name of the blocklist to apply.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklist: Option<String>,
     /// What happens to a message that matches the blocklist.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklist_behavior: Option<BlocklistBehavior>,
     /// Blocklists to apply, each with its own behavior.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklists: Option<Vec<BlockListOptions>>,
     /// Partition size for large channels.
     ///
     /// At least 10.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition_size: Option<i32>,
     /// How long a partition lives.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition_ttl: Option<String>,
     /// System messages leave the channel's last message time unchanged.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_last_msg_update_for_system_msgs: Option<bool>,
     /// Which messages trigger push notifications.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_level: Option<PushLevel>,
     /// Default notification preferences.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_preferences: Option<ChatPreferences>,
 }
 
@@ -179,6 +192,250 @@ impl CreateChannelTypeRequest {
             push_level: None,
             chat_preferences: None,
         }
+    }
+}
+
+impl serde::Serialize for CreateChannelTypeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("name", &self.name)?;
+        if let Some(value) = &self.typing_events {
+            map_.serialize_entry("typing_events", value)?;
+        }
+        if let Some(value) = &self.read_events {
+            map_.serialize_entry("read_events", value)?;
+        }
+        if let Some(value) = &self.connect_events {
+            map_.serialize_entry("connect_events", value)?;
+        }
+        if let Some(value) = &self.delivery_events {
+            map_.serialize_entry("delivery_events", value)?;
+        }
+        if let Some(value) = &self.reactions {
+            map_.serialize_entry("reactions", value)?;
+        }
+        if let Some(value) = &self.replies {
+            map_.serialize_entry("replies", value)?;
+        }
+        if let Some(value) = &self.search {
+            map_.serialize_entry("search", value)?;
+        }
+        if let Some(value) = &self.mutes {
+            map_.serialize_entry("mutes", value)?;
+        }
+        if let Some(value) = &self.uploads {
+            map_.serialize_entry("uploads", value)?;
+        }
+        if let Some(value) = &self.url_enrichment {
+            map_.serialize_entry("url_enrichment", value)?;
+        }
+        if let Some(value) = &self.custom_events {
+            map_.serialize_entry("custom_events", value)?;
+        }
+        if let Some(value) = &self.push_notifications {
+            map_.serialize_entry("push_notifications", value)?;
+        }
+        if let Some(value) = &self.mark_messages_pending {
+            map_.serialize_entry("mark_messages_pending", value)?;
+        }
+        if let Some(value) = &self.polls {
+            map_.serialize_entry("polls", value)?;
+        }
+        if let Some(value) = &self.user_message_reminders {
+            map_.serialize_entry("user_message_reminders", value)?;
+        }
+        if let Some(value) = &self.shared_locations {
+            map_.serialize_entry("shared_locations", value)?;
+        }
+        if let Some(value) = &self.count_messages {
+            map_.serialize_entry("count_messages", value)?;
+        }
+        if let Some(value) = &self.message_retention {
+            map_.serialize_entry("message_retention", value)?;
+        }
+        map_.serialize_entry("max_message_length", &self.max_message_length)?;
+        map_.serialize_entry("automod", &self.automod)?;
+        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
+        if let Some(value) = &self.commands {
+            map_.serialize_entry("commands", value)?;
+        }
+        if let Some(value) = &self.permissions {
+            map_.serialize_entry("permissions", value)?;
+        }
+        if let Some(value) = &self.grants {
+            map_.serialize_entry("grants", value)?;
+        }
+        if let Some(value) = &self.blocklist {
+            map_.serialize_entry("blocklist", value)?;
+        }
+        if let Some(value) = &self.blocklist_behavior {
+            map_.serialize_entry("blocklist_behavior", value)?;
+        }
+        if let Some(value) = &self.blocklists {
+            map_.serialize_entry("blocklists", value)?;
+        }
+        if let Some(value) = &self.partition_size {
+            map_.serialize_entry("partition_size", value)?;
+        }
+        if let Some(value) = &self.partition_ttl {
+            map_.serialize_entry("partition_ttl", value)?;
+        }
+        if let Some(value) = &self.skip_last_msg_update_for_system_msgs {
+            map_.serialize_entry("skip_last_msg_update_for_system_msgs", value)?;
+        }
+        if let Some(value) = &self.push_level {
+            map_.serialize_entry("push_level", value)?;
+        }
+        if let Some(value) = &self.chat_preferences {
+            map_.serialize_entry("chat_preferences", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateChannelTypeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateChannelTypeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateChannelTypeRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<CreateChannelTypeRequest, A::Error> {
+                let mut name_ = None;
+                let mut typing_events_ = None;
+                let mut read_events_ = None;
+                let mut connect_events_ = None;
+                let mut delivery_events_ = None;
+                let mut reactions_ = None;
+                let mut replies_ = None;
+                let mut search_ = None;
+                let mut mutes_ = None;
+                let mut uploads_ = None;
+                let mut url_enrichment_ = None;
+                let mut custom_events_ = None;
+                let mut push_notifications_ = None;
+                let mut mark_messages_pending_ = None;
+                let mut polls_ = None;
+                let mut user_message_reminders_ = None;
+                let mut shared_locations_ = None;
+                let mut count_messages_ = None;
+                let mut message_retention_ = None;
+                let mut max_message_length_ = None;
+                let mut automod_ = None;
+                let mut automod_behavior_ = None;
+                let mut commands_ = None;
+                let mut permissions_ = None;
+                let mut grants_ = None;
+                let mut blocklist_ = None;
+                let mut blocklist_behavior_ = None;
+                let mut blocklists_ = None;
+                let mut partition_size_ = None;
+                let mut partition_ttl_ = None;
+                let mut skip_last_msg_update_for_system_msgs_ = None;
+                let mut push_level_ = None;
+                let mut chat_preferences_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "name" => name_ = Some(map_.next_value()?),
+                        "typing_events" => typing_events_ = map_.next_value()?,
+                        "read_events" => read_events_ = map_.next_value()?,
+                        "connect_events" => connect_events_ = map_.next_value()?,
+                        "delivery_events" => delivery_events_ = map_.next_value()?,
+                        "reactions" => reactions_ = map_.next_value()?,
+                        "replies" => replies_ = map_.next_value()?,
+                        "search" => search_ = map_.next_value()?,
+                        "mutes" => mutes_ = map_.next_value()?,
+                        "uploads" => uploads_ = map_.next_value()?,
+                        "url_enrichment" => url_enrichment_ = map_.next_value()?,
+                        "custom_events" => custom_events_ = map_.next_value()?,
+                        "push_notifications" => push_notifications_ = map_.next_value()?,
+                        "mark_messages_pending" => {
+                            mark_messages_pending_ = map_.next_value()?;
+                        }
+                        "polls" => polls_ = map_.next_value()?,
+                        "user_message_reminders" => {
+                            user_message_reminders_ = map_.next_value()?;
+                        }
+                        "shared_locations" => shared_locations_ = map_.next_value()?,
+                        "count_messages" => count_messages_ = map_.next_value()?,
+                        "message_retention" => message_retention_ = map_.next_value()?,
+                        "max_message_length" => {
+                            max_message_length_ = Some(map_.next_value()?);
+                        }
+                        "automod" => automod_ = Some(map_.next_value()?),
+                        "automod_behavior" => {
+                            automod_behavior_ = Some(map_.next_value()?);
+                        }
+                        "commands" => commands_ = map_.next_value()?,
+                        "permissions" => permissions_ = map_.next_value()?,
+                        "grants" => grants_ = map_.next_value()?,
+                        "blocklist" => blocklist_ = map_.next_value()?,
+                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
+                        "blocklists" => blocklists_ = map_.next_value()?,
+                        "partition_size" => partition_size_ = map_.next_value()?,
+                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
+                        "skip_last_msg_update_for_system_msgs" => {
+                            skip_last_msg_update_for_system_msgs_ = map_.next_value()?;
+                        }
+                        "push_level" => push_level_ = map_.next_value()?,
+                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let Some(automod_) = automod_ else {
+                    return Err(serde::de::Error::missing_field("automod"));
+                };
+                let Some(automod_behavior_) = automod_behavior_ else {
+                    return Err(serde::de::Error::missing_field("automod_behavior"));
+                };
+                Ok(CreateChannelTypeRequest {
+                    name: name_.unwrap_or_default(),
+                    typing_events: typing_events_,
+                    read_events: read_events_,
+                    connect_events: connect_events_,
+                    delivery_events: delivery_events_,
+                    reactions: reactions_,
+                    replies: replies_,
+                    search: search_,
+                    mutes: mutes_,
+                    uploads: uploads_,
+                    url_enrichment: url_enrichment_,
+                    custom_events: custom_events_,
+                    push_notifications: push_notifications_,
+                    mark_messages_pending: mark_messages_pending_,
+                    polls: polls_,
+                    user_message_reminders: user_message_reminders_,
+                    shared_locations: shared_locations_,
+                    count_messages: count_messages_,
+                    message_retention: message_retention_,
+                    max_message_length: max_message_length_.unwrap_or_default(),
+                    automod: automod_,
+                    automod_behavior: automod_behavior_,
+                    commands: commands_,
+                    permissions: permissions_,
+                    grants: grants_,
+                    blocklist: blocklist_,
+                    blocklist_behavior: blocklist_behavior_,
+                    blocklists: blocklists_,
+                    partition_size: partition_size_,
+                    partition_ttl: partition_ttl_,
+                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_,
+                    push_level: push_level_,
+                    chat_preferences: chat_preferences_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -242,122 +499,87 @@ impl crate::request::QueryValue for CreateChannelTypeRequestAutomodBehavior {
 }
 
 /// The channel type that was created.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateChannelTypeResponse {
     /// Channel type name.
-    #[serde(default)]
     pub name: String,
     /// Typing events are sent.
-    #[serde(default)]
     pub typing_events: bool,
     /// Read events are sent and read state is kept.
-    #[serde(default)]
     pub read_events: bool,
     /// Events for users going online and offline are sent.
-    #[serde(default)]
     pub connect_events: bool,
     /// Delivery receipts are sent.
-    #[serde(default)]
     pub delivery_events: bool,
     /// Messages can be searched.
-    #[serde(default)]
     pub search: bool,
     /// Messages can get reactions.
-    #[serde(default)]
     pub reactions: bool,
     /// Messages can get thread replies.
-    #[serde(default)]
     pub replies: bool,
     /// Messages can quote other messages.
-    #[serde(default)]
     pub quotes: bool,
     /// Users can mute channels.
-    #[serde(default)]
     pub mutes: bool,
     /// Files and images can be uploaded.
-    #[serde(default)]
     pub uploads: bool,
     /// Links in messages get previews.
-    #[serde(default)]
     pub url_enrichment: bool,
     /// Custom events can be sent.
-    #[serde(default)]
     pub custom_events: bool,
     /// Push notifications are sent.
-    #[serde(default)]
     pub push_notifications: bool,
     /// Message reminders are enabled.
-    #[serde(default)]
     pub reminders: bool,
     /// New messages are pending by default.
-    #[serde(default)]
     pub mark_messages_pending: bool,
     /// Polls are enabled.
-    #[serde(default)]
     pub polls: bool,
     /// Users can set reminders on messages.
-    #[serde(default)]
     pub user_message_reminders: bool,
     /// Locations can be shared.
-    #[serde(default)]
     pub shared_locations: bool,
     /// Channels keep a message count.
-    #[serde(default)]
     pub count_messages: bool,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
-    #[serde(default)]
     pub max_message_length: i32,
     /// Automatic moderation mode.
     pub automod: Automod,
     /// What automatic moderation does with a message it catches.
     pub automod_behavior: AutomodBehavior,
     /// Name of the blocklist to apply.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklist: Option<String>,
     /// What happens to a message that matches the blocklist.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklist_behavior: Option<BlocklistBehavior>,
     /// Blocklists to apply, each with its own behavior.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklists: Option<Vec<BlockListOptions>>,
     /// Reasons users may give when they flag a message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_flag_reasons: Option<Vec<String>>,
     /// Score thresholds of AI moderation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub automod_thresholds: Option<Thresholds>,
     /// Partition size for large channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition_size: Option<i32>,
     /// How long a partition lives.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition_ttl: Option<String>,
     /// System messages leave the channel's last message time unchanged.
-    #[serde(default)]
     pub skip_last_msg_update_for_system_msgs: bool,
     /// Which messages trigger push notifications.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_level: Option<PushLevel>,
     /// Default notification preferences.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_preferences: Option<ChatPreferences>,
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Names of the enabled slash commands.
-    #[serde(default)]
     pub commands: Vec<String>,
     /// Permission policies of the channel type.
-    #[serde(default)]
     pub permissions: Vec<PolicyRequest>,
     /// Permission IDs granted, by role.
-    #[serde(default)]
     pub grants: std::collections::BTreeMap<String, Vec<String>>,
     /// Time the server took to handle the request.
-    #[serde(default)]
     pub duration: String,
 }
 
@@ -440,123 +662,334 @@ impl CreateChannelTypeResponse {
     }
 }
 
+impl serde::Serialize for CreateChannelTypeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("name", &self.name)?;
+        map_.serialize_entry("typing_events", &self.typing_events)?;
+        map_.serialize_entry("read_events", &self.read_events)?;
+        map_.serialize_entry("connect_events", &self.connect_events)?;
+        map_.serialize_entry("delivery_events", &self.delivery_events)?;
+        map_.serialize_entry("search", &self.search)?;
+        map_.serialize_entry("reactions", &self.reactions)?;
+        map_.serialize_entry("replies", &self.replies)?;
+        map_.serialize_entry("quotes", &self.quotes)?;
+        map_.serialize_entry("mutes", &self.mutes)?;
+        map_.serialize_entry("uploads", &self.uploads)?;
+        map_.serialize_entry("url_enrichment", &self.url_enrichment)?;
+        map_.serialize_entry("custom_events", &self.custom_events)?;
+        map_.serialize_entry("push_notifications", &self.push_notifications)?;
+        map_.serialize_entry("reminders", &self.reminders)?;
+        map_.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
+        map_.serialize_entry("polls", &self.polls)?;
+        map_.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
+        map_.serialize_entry("shared_locations", &self.shared_locations)?;
+        map_.serialize_entry("count_messages", &self.count_messages)?;
+        map_.serialize_entry("max_message_length", &self.max_message_length)?;
+        map_.serialize_entry("automod", &self.automod)?;
+        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
+        if let Some(value) = &self.blocklist {
+            map_.serialize_entry("blocklist", value)?;
+        }
+        if let Some(value) = &self.blocklist_behavior {
+            map_.serialize_entry("blocklist_behavior", value)?;
+        }
+        if let Some(value) = &self.blocklists {
+            map_.serialize_entry("blocklists", value)?;
+        }
+        if let Some(value) = &self.allowed_flag_reasons {
+            map_.serialize_entry("allowed_flag_reasons", value)?;
+        }
+        if let Some(value) = &self.automod_thresholds {
+            map_.serialize_entry("automod_thresholds", value)?;
+        }
+        if let Some(value) = &self.partition_size {
+            map_.serialize_entry("partition_size", value)?;
+        }
+        if let Some(value) = &self.partition_ttl {
+            map_.serialize_entry("partition_ttl", value)?;
+        }
+        map_.serialize_entry(
+            "skip_last_msg_update_for_system_msgs",
+            &self.skip_last_msg_update_for_system_msgs,
+        )?;
+        if let Some(value) = &self.push_level {
+            map_.serialize_entry("push_level", value)?;
+        }
+        if let Some(value) = &self.chat_preferences {
+            map_.serialize_entry("chat_preferences", value)?;
+        }
+        map_.serialize_entry("created_at", &self.created_at)?;
+        map_.serialize_entry("updated_at", &self.updated_at)?;
+        map_.serialize_entry("commands", &self.commands)?;
+        map_.serialize_entry("permissions", &self.permissions)?;
+        map_.serialize_entry("grants", &self.grants)?;
+        map_.serialize_entry("duration", &self.duration)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateChannelTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateChannelTypeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateChannelTypeResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<CreateChannelTypeResponse, A::Error> {
+                let mut name_ = None;
+                let mut typing_events_ = None;
+                let mut read_events_ = None;
+                let mut connect_events_ = None;
+                let mut delivery_events_ = None;
+                let mut search_ = None;
+                let mut reactions_ = None;
+                let mut replies_ = None;
+                let mut quotes_ = None;
+                let mut mutes_ = None;
+                let mut uploads_ = None;
+                let mut url_enrichment_ = None;
+                let mut custom_events_ = None;
+                let mut push_notifications_ = None;
+                let mut reminders_ = None;
+                let mut mark_messages_pending_ = None;
+                let mut polls_ = None;
+                let mut user_message_reminders_ = None;
+                let mut shared_locations_ = None;
+                let mut count_messages_ = None;
+                let mut max_message_length_ = None;
+                let mut automod_ = None;
+                let mut automod_behavior_ = None;
+                let mut blocklist_ = None;
+                let mut blocklist_behavior_ = None;
+                let mut blocklists_ = None;
+                let mut allowed_flag_reasons_ = None;
+                let mut automod_thresholds_ = None;
+                let mut partition_size_ = None;
+                let mut partition_ttl_ = None;
+                let mut skip_last_msg_update_for_system_msgs_ = None;
+                let mut push_level_ = None;
+                let mut chat_preferences_ = None;
+                let mut created_at_ = None;
+                let mut updated_at_ = None;
+                let mut commands_ = None;
+                let mut permissions_ = None;
+                let mut grants_ = None;
+                let mut duration_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "name" => name_ = Some(map_.next_value()?),
+                        "typing_events" => typing_events_ = Some(map_.next_value()?),
+                        "read_events" => read_events_ = Some(map_.next_value()?),
+                        "connect_events" => connect_events_ = Some(map_.next_value()?),
+                        "delivery_events" => delivery_events_ = Some(map_.next_value()?),
+                        "search" => search_ = Some(map_.next_value()?),
+                        "reactions" => reactions_ = Some(map_.next_value()?),
+                        "replies" => replies_ = Some(map_.next_value()?),
+                        "quotes" => quotes_ = Some(map_.next_value()?),
+                        "mutes" => mutes_ = Some(map_.next_value()?),
+                        "uploads" => uploads_ = Some(map_.next_value()?),
+                        "url_enrichment" => url_enrichment_ = Some(map_.next_value()?),
+                        "custom_events" => custom_events_ = Some(map_.next_value()?),
+                        "push_notifications" => {
+                            push_notifications_ = Some(map_.next_value()?);
+                        }
+                        "reminders" => reminders_ = Some(map_.next_value()?),
+                        "mark_messages_pending" => {
+                            mark_messages_pending_ = Some(map_.next_value()?);
+                        }
+                        "polls" => polls_ = Some(map_.next_value()?),
+                        "user_message_reminders" => {
+                            user_message_reminders_ = Some(map_.next_value()?);
+                        }
+                        "shared_locations" => {
+                            shared_locations_ = Some(map_.next_value()?);
+                        }
+                        "count_messages" => count_messages_ = Some(map_.next_value()?),
+                        "max_message_length" => {
+                            max_message_length_ = Some(map_.next_value()?);
+                        }
+                        "automod" => automod_ = Some(map_.next_value()?),
+                        "automod_behavior" => {
+                            automod_behavior_ = Some(map_.next_value()?);
+                        }
+                        "blocklist" => blocklist_ = map_.next_value()?,
+                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
+                        "blocklists" => blocklists_ = map_.next_value()?,
+                        "allowed_flag_reasons" => {
+                            allowed_flag_reasons_ = map_.next_value()?;
+                        }
+                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
+                        "partition_size" => partition_size_ = map_.next_value()?,
+                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
+                        "skip_last_msg_update_for_system_msgs" => {
+                            skip_last_msg_update_for_system_msgs_ = Some(
+                                map_.next_value()?,
+                            );
+                        }
+                        "push_level" => push_level_ = map_.next_value()?,
+                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+                        "commands" => commands_ = Some(map_.next_value()?),
+                        "permissions" => permissions_ = Some(map_.next_value()?),
+                        "grants" => grants_ = Some(map_.next_value()?),
+                        "duration" => duration_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let Some(automod_) = automod_ else {
+                    return Err(serde::de::Error::missing_field("automod"));
+                };
+                let Some(automod_behavior_) = automod_behavior_ else {
+                    return Err(serde::de::Error::missing_field("automod_behavior"));
+                };
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(updated_at_) = updated_at_ else {
+                    return Err(serde::de::Error::missing_field("updated_at"));
+                };
+                Ok(CreateChannelTypeResponse {
+                    name: name_.unwrap_or_default(),
+                    typing_events: typing_events_.unwrap_or_default(),
+                    read_events: read_events_.unwrap_or_default(),
+                    connect_events: connect_events_.unwrap_or_default(),
+                    delivery_events: delivery_events_.unwrap_or_default(),
+                    search: search_.unwrap_or_default(),
+                    reactions: reactions_.unwrap_or_default(),
+                    replies: replies_.unwrap_or_default(),
+                    quotes: quotes_.unwrap_or_default(),
+                    mutes: mutes_.unwrap_or_default(),
+                    uploads: uploads_.unwrap_or_default(),
+                    url_enrichment: url_enrichment_.unwrap_or_default(),
+                    custom_events: custom_events_.unwrap_or_default(),
+                    push_notifications: push_notifications_.unwrap_or_default(),
+                    reminders: reminders_.unwrap_or_default(),
+                    mark_messages_pending: mark_messages_pending_.unwrap_or_default(),
+                    polls: polls_.unwrap_or_default(),
+                    user_message_reminders: user_message_reminders_.unwrap_or_default(),
+                    shared_locations: shared_locations_.unwrap_or_default(),
+                    count_messages: count_messages_.unwrap_or_default(),
+                    max_message_length: max_message_length_.unwrap_or_default(),
+                    automod: automod_,
+                    automod_behavior: automod_behavior_,
+                    blocklist: blocklist_,
+                    blocklist_behavior: blocklist_behavior_,
+                    blocklists: blocklists_,
+                    allowed_flag_reasons: allowed_flag_reasons_,
+                    automod_thresholds: automod_thresholds_,
+                    partition_size: partition_size_,
+                    partition_ttl: partition_ttl_,
+                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_
+                        .unwrap_or_default(),
+                    push_level: push_level_,
+                    chat_preferences: chat_preferences_,
+                    created_at: created_at_,
+                    updated_at: updated_at_,
+                    commands: commands_.unwrap_or_default(),
+                    permissions: permissions_.unwrap_or_default(),
+                    grants: grants_.unwrap_or_default(),
+                    duration: duration_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
 /// One channel type with its full configuration.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetChannelTypeResponse {
     /// Permission policies of the channel type.
-    #[serde(default)]
     pub permissions: Vec<PolicyRequest>,
     /// Permission IDs granted, by role.
-    #[serde(default)]
     pub grants: std::collections::BTreeMap<String, Vec<String>>,
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Channel type name.
-    #[serde(default)]
     pub name: String,
     /// Typing events are sent.
-    #[serde(default)]
     pub typing_events: bool,
     /// Read events are sent and read state is kept.
-    #[serde(default)]
     pub read_events: bool,
     /// Events for users going online and offline are sent.
-    #[serde(default)]
     pub connect_events: bool,
     /// Delivery receipts are sent.
-    #[serde(default)]
     pub delivery_events: bool,
     /// Messages can be searched.
-    #[serde(default)]
     pub search: bool,
     /// Messages can get reactions.
-    #[serde(default)]
     pub reactions: bool,
     /// Messages can get thread replies.
-    #[serde(default)]
     pub replies: bool,
     /// Messages can quote other messages.
-    #[serde(default)]
     pub quotes: bool,
     /// Users can mute channels.
-    #[serde(default)]
     pub mutes: bool,
     /// Files and images can be uploaded.
-    #[serde(default)]
     pub uploads: bool,
     /// Links in messages get previews.
-    #[serde(default)]
     pub url_enrichment: bool,
     /// Custom events can be sent.
-    #[serde(default)]
     pub custom_events: bool,
     /// Push notifications are sent.
-    #[serde(default)]
     pub push_notifications: bool,
     /// Message reminders are enabled.
-    #[serde(default)]
     pub reminders: bool,
     /// New messages are pending by default.
-    #[serde(default)]
     pub mark_messages_pending: bool,
     /// Polls are enabled.
-    #[serde(default)]
     pub polls: bool,
     /// Users can set reminders on messages.
-    #[serde(default)]
     pub user_message_reminders: bool,
     /// Locations can be shared.
-    #[serde(default)]
     pub shared_locations: bool,
     /// Channels keep a message count.
-    #[serde(default)]
     pub count_messages: bool,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
-    #[serde(default)]
     pub max_message_length: i32,
     /// Automatic moderation mode.
     pub automod: Automod,
     /// What automatic moderation does with a message it catches.
     pub automod_behavior: AutomodBehavior,
     /// Name of the blocklist to apply.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklist: Option<String>,
     /// What happens to a message that matches the blocklist.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklist_behavior: Option<BlocklistBehavior>,
     /// Blocklists to apply, each with its own behavior.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklists: Option<Vec<BlockListOptions>>,
     /// Reasons users may give when they flag a message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_flag_reasons: Option<Vec<String>>,
     /// Score thresholds of AI moderation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub automod_thresholds: Option<Thresholds>,
     /// Partition size for large channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition_size: Option<i32>,
     /// How long a partition lives.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition_ttl: Option<String>,
     /// System messages leave the channel's last message time unchanged.
-    #[serde(default)]
     pub skip_last_msg_update_for_system_msgs: bool,
     /// Which messages trigger push notifications.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_level: Option<PushLevel>,
     /// Default notification preferences.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_preferences: Option<ChatPreferences>,
     /// The enabled slash commands.
-    #[serde(default)]
     pub commands: Vec<Command>,
     /// Time the server took to handle the request.
-    #[serde(default)]
     pub duration: String,
 }
 
@@ -639,115 +1072,328 @@ impl GetChannelTypeResponse {
     }
 }
 
+impl serde::Serialize for GetChannelTypeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("permissions", &self.permissions)?;
+        map_.serialize_entry("grants", &self.grants)?;
+        map_.serialize_entry("created_at", &self.created_at)?;
+        map_.serialize_entry("updated_at", &self.updated_at)?;
+        map_.serialize_entry("name", &self.name)?;
+        map_.serialize_entry("typing_events", &self.typing_events)?;
+        map_.serialize_entry("read_events", &self.read_events)?;
+        map_.serialize_entry("connect_events", &self.connect_events)?;
+        map_.serialize_entry("delivery_events", &self.delivery_events)?;
+        map_.serialize_entry("search", &self.search)?;
+        map_.serialize_entry("reactions", &self.reactions)?;
+        map_.serialize_entry("replies", &self.replies)?;
+        map_.serialize_entry("quotes", &self.quotes)?;
+        map_.serialize_entry("mutes", &self.mutes)?;
+        map_.serialize_entry("uploads", &self.uploads)?;
+        map_.serialize_entry("url_enrichment", &self.url_enrichment)?;
+        map_.serialize_entry("custom_events", &self.custom_events)?;
+        map_.serialize_entry("push_notifications", &self.push_notifications)?;
+        map_.serialize_entry("reminders", &self.reminders)?;
+        map_.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
+        map_.serialize_entry("polls", &self.polls)?;
+        map_.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
+        map_.serialize_entry("shared_locations", &self.shared_locations)?;
+        map_.serialize_entry("count_messages", &self.count_messages)?;
+        map_.serialize_entry("max_message_length", &self.max_message_length)?;
+        map_.serialize_entry("automod", &self.automod)?;
+        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
+        if let Some(value) = &self.blocklist {
+            map_.serialize_entry("blocklist", value)?;
+        }
+        if let Some(value) = &self.blocklist_behavior {
+            map_.serialize_entry("blocklist_behavior", value)?;
+        }
+        if let Some(value) = &self.blocklists {
+            map_.serialize_entry("blocklists", value)?;
+        }
+        if let Some(value) = &self.allowed_flag_reasons {
+            map_.serialize_entry("allowed_flag_reasons", value)?;
+        }
+        if let Some(value) = &self.automod_thresholds {
+            map_.serialize_entry("automod_thresholds", value)?;
+        }
+        if let Some(value) = &self.partition_size {
+            map_.serialize_entry("partition_size", value)?;
+        }
+        if let Some(value) = &self.partition_ttl {
+            map_.serialize_entry("partition_ttl", value)?;
+        }
+        map_.serialize_entry(
+            "skip_last_msg_update_for_system_msgs",
+            &self.skip_last_msg_update_for_system_msgs,
+        )?;
+        if let Some(value) = &self.push_level {
+            map_.serialize_entry("push_level", value)?;
+        }
+        if let Some(value) = &self.chat_preferences {
+            map_.serialize_entry("chat_preferences", value)?;
+        }
+        map_.serialize_entry("commands", &self.commands)?;
+        map_.serialize_entry("duration", &self.duration)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetChannelTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetChannelTypeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GetChannelTypeResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<GetChannelTypeResponse, A::Error> {
+                let mut permissions_ = None;
+                let mut grants_ = None;
+                let mut created_at_ = None;
+                let mut updated_at_ = None;
+                let mut name_ = None;
+                let mut typing_events_ = None;
+                let mut read_events_ = None;
+                let mut connect_events_ = None;
+                let mut delivery_events_ = None;
+                let mut search_ = None;
+                let mut reactions_ = None;
+                let mut replies_ = None;
+                let mut quotes_ = None;
+                let mut mutes_ = None;
+                let mut uploads_ = None;
+                let mut url_enrichment_ = None;
+                let mut custom_events_ = None;
+                let mut push_notifications_ = None;
+                let mut reminders_ = None;
+                let mut mark_messages_pending_ = None;
+                let mut polls_ = None;
+                let mut user_message_reminders_ = None;
+                let mut shared_locations_ = None;
+                let mut count_messages_ = None;
+                let mut max_message_length_ = None;
+                let mut automod_ = None;
+                let mut automod_behavior_ = None;
+                let mut blocklist_ = None;
+                let mut blocklist_behavior_ = None;
+                let mut blocklists_ = None;
+                let mut allowed_flag_reasons_ = None;
+                let mut automod_thresholds_ = None;
+                let mut partition_size_ = None;
+                let mut partition_ttl_ = None;
+                let mut skip_last_msg_update_for_system_msgs_ = None;
+                let mut push_level_ = None;
+                let mut chat_preferences_ = None;
+                let mut commands_ = None;
+                let mut duration_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "permissions" => permissions_ = Some(map_.next_value()?),
+                        "grants" => grants_ = Some(map_.next_value()?),
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+                        "name" => name_ = Some(map_.next_value()?),
+                        "typing_events" => typing_events_ = Some(map_.next_value()?),
+                        "read_events" => read_events_ = Some(map_.next_value()?),
+                        "connect_events" => connect_events_ = Some(map_.next_value()?),
+                        "delivery_events" => delivery_events_ = Some(map_.next_value()?),
+                        "search" => search_ = Some(map_.next_value()?),
+                        "reactions" => reactions_ = Some(map_.next_value()?),
+                        "replies" => replies_ = Some(map_.next_value()?),
+                        "quotes" => quotes_ = Some(map_.next_value()?),
+                        "mutes" => mutes_ = Some(map_.next_value()?),
+                        "uploads" => uploads_ = Some(map_.next_value()?),
+                        "url_enrichment" => url_enrichment_ = Some(map_.next_value()?),
+                        "custom_events" => custom_events_ = Some(map_.next_value()?),
+                        "push_notifications" => {
+                            push_notifications_ = Some(map_.next_value()?);
+                        }
+                        "reminders" => reminders_ = Some(map_.next_value()?),
+                        "mark_messages_pending" => {
+                            mark_messages_pending_ = Some(map_.next_value()?);
+                        }
+                        "polls" => polls_ = Some(map_.next_value()?),
+                        "user_message_reminders" => {
+                            user_message_reminders_ = Some(map_.next_value()?);
+                        }
+                        "shared_locations" => {
+                            shared_locations_ = Some(map_.next_value()?);
+                        }
+                        "count_messages" => count_messages_ = Some(map_.next_value()?),
+                        "max_message_length" => {
+                            max_message_length_ = Some(map_.next_value()?);
+                        }
+                        "automod" => automod_ = Some(map_.next_value()?),
+                        "automod_behavior" => {
+                            automod_behavior_ = Some(map_.next_value()?);
+                        }
+                        "blocklist" => blocklist_ = map_.next_value()?,
+                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
+                        "blocklists" => blocklists_ = map_.next_value()?,
+                        "allowed_flag_reasons" => {
+                            allowed_flag_reasons_ = map_.next_value()?;
+                        }
+                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
+                        "partition_size" => partition_size_ = map_.next_value()?,
+                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
+                        "skip_last_msg_update_for_system_msgs" => {
+                            skip_last_msg_update_for_system_msgs_ = Some(
+                                map_.next_value()?,
+                            );
+                        }
+                        "push_level" => push_level_ = map_.next_value()?,
+                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
+                        "commands" => commands_ = Some(map_.next_value()?),
+                        "duration" => duration_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(updated_at_) = updated_at_ else {
+                    return Err(serde::de::Error::missing_field("updated_at"));
+                };
+                let Some(automod_) = automod_ else {
+                    return Err(serde::de::Error::missing_field("automod"));
+                };
+                let Some(automod_behavior_) = automod_behavior_ else {
+                    return Err(serde::de::Error::missing_field("automod_behavior"));
+                };
+                Ok(GetChannelTypeResponse {
+                    permissions: permissions_.unwrap_or_default(),
+                    grants: grants_.unwrap_or_default(),
+                    created_at: created_at_,
+                    updated_at: updated_at_,
+                    name: name_.unwrap_or_default(),
+                    typing_events: typing_events_.unwrap_or_default(),
+                    read_events: read_events_.unwrap_or_default(),
+                    connect_events: connect_events_.unwrap_or_default(),
+                    delivery_events: delivery_events_.unwrap_or_default(),
+                    search: search_.unwrap_or_default(),
+                    reactions: reactions_.unwrap_or_default(),
+                    replies: replies_.unwrap_or_default(),
+                    quotes: quotes_.unwrap_or_default(),
+                    mutes: mutes_.unwrap_or_default(),
+                    uploads: uploads_.unwrap_or_default(),
+                    url_enrichment: url_enrichment_.unwrap_or_default(),
+                    custom_events: custom_events_.unwrap_or_default(),
+                    push_notifications: push_notifications_.unwrap_or_default(),
+                    reminders: reminders_.unwrap_or_default(),
+                    mark_messages_pending: mark_messages_pending_.unwrap_or_default(),
+                    polls: polls_.unwrap_or_default(),
+                    user_message_reminders: user_message_reminders_.unwrap_or_default(),
+                    shared_locations: shared_locations_.unwrap_or_default(),
+                    count_messages: count_messages_.unwrap_or_default(),
+                    max_message_length: max_message_length_.unwrap_or_default(),
+                    automod: automod_,
+                    automod_behavior: automod_behavior_,
+                    blocklist: blocklist_,
+                    blocklist_behavior: blocklist_behavior_,
+                    blocklists: blocklists_,
+                    allowed_flag_reasons: allowed_flag_reasons_,
+                    automod_thresholds: automod_thresholds_,
+                    partition_size: partition_size_,
+                    partition_ttl: partition_ttl_,
+                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_
+                        .unwrap_or_default(),
+                    push_level: push_level_,
+                    chat_preferences: chat_preferences_,
+                    commands: commands_.unwrap_or_default(),
+                    duration: duration_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
 /// New settings for an existing channel type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateChannelTypeRequest {
     /// Permission policies of the channel type.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<PolicyRequest>>,
     /// Permission IDs granted, by role.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grants: Option<std::collections::BTreeMap<String, Vec<String>>>,
     /// Partition size for large channels.
     ///
     /// At least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition_size: Option<i32>,
     /// How long a partition lives.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition_ttl: Option<String>,
     /// Typing events are sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub typing_events: Option<bool>,
     /// Read events are sent and read state is kept.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_events: Option<bool>,
     /// Events for users going online and offline are sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connect_events: Option<bool>,
     /// Delivery receipts are sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_events: Option<bool>,
     /// Messages can be searched.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<bool>,
     /// Messages can get reactions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reactions: Option<bool>,
     /// Messages can get thread replies.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replies: Option<bool>,
     /// Messages can quote other messages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quotes: Option<bool>,
     /// Users can mute channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mutes: Option<bool>,
     /// Files and images can be uploaded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uploads: Option<bool>,
     /// Links in messages get previews.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_enrichment: Option<bool>,
     /// Custom events can be sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_events: Option<bool>,
     /// Push notifications are sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_notifications: Option<bool>,
     /// Message reminders are enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reminders: Option<bool>,
     /// New messages are pending by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mark_messages_pending: Option<bool>,
     /// Polls are enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub polls: Option<bool>,
     /// Users can set reminders on messages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_message_reminders: Option<bool>,
     /// Locations can be shared.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shared_locations: Option<bool>,
     /// Channels keep a message count.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_messages: Option<bool>,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
-    #[serde(default)]
     pub max_message_length: i32,
     /// Automatic moderation mode.
     pub automod: Automod,
     /// What automatic moderation does with a message it catches.
     pub automod_behavior: AutomodBehavior,
     /// Name of the blocklist to apply.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklist: Option<String>,
     /// What happens to a message that matches the blocklist.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklist_behavior: Option<BlocklistBehavior>,
     /// Blocklists to apply, each with its own behavior.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklists: Option<Vec<BlockListOptions>>,
     /// Reasons users may give when they flag a message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_flag_reasons: Option<Vec<String>>,
     /// Score thresholds of AI moderation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub automod_thresholds: Option<Thresholds>,
     /// System messages leave the channel's last message time unchanged.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_last_msg_update_for_system_msgs: Option<bool>,
     /// Which messages trigger push notifications.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_level: Option<PushLevel>,
     /// Default notification preferences.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_preferences: Option<ChatPreferences>,
     /// Names of the slash commands to enable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commands: Option<Vec<String>>,
 }
 
@@ -798,123 +1444,348 @@ impl UpdateChannelTypeRequest {
     }
 }
 
+impl serde::Serialize for UpdateChannelTypeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.permissions {
+            map_.serialize_entry("permissions", value)?;
+        }
+        if let Some(value) = &self.grants {
+            map_.serialize_entry("grants", value)?;
+        }
+        if let Some(value) = &self.partition_size {
+            map_.serialize_entry("partition_size", value)?;
+        }
+        if let Some(value) = &self.partition_ttl {
+            map_.serialize_entry("partition_ttl", value)?;
+        }
+        if let Some(value) = &self.typing_events {
+            map_.serialize_entry("typing_events", value)?;
+        }
+        if let Some(value) = &self.read_events {
+            map_.serialize_entry("read_events", value)?;
+        }
+        if let Some(value) = &self.connect_events {
+            map_.serialize_entry("connect_events", value)?;
+        }
+        if let Some(value) = &self.delivery_events {
+            map_.serialize_entry("delivery_events", value)?;
+        }
+        if let Some(value) = &self.search {
+            map_.serialize_entry("search", value)?;
+        }
+        if let Some(value) = &self.reactions {
+            map_.serialize_entry("reactions", value)?;
+        }
+        if let Some(value) = &self.replies {
+            map_.serialize_entry("replies", value)?;
+        }
+        if let Some(value) = &self.quotes {
+            map_.serialize_entry("quotes", value)?;
+        }
+        if let Some(value) = &self.mutes {
+            map_.serialize_entry("mutes", value)?;
+        }
+        if let Some(value) = &self.uploads {
+            map_.serialize_entry("uploads", value)?;
+        }
+        if let Some(value) = &self.url_enrichment {
+            map_.serialize_entry("url_enrichment", value)?;
+        }
+        if let Some(value) = &self.custom_events {
+            map_.serialize_entry("custom_events", value)?;
+        }
+        if let Some(value) = &self.push_notifications {
+            map_.serialize_entry("push_notifications", value)?;
+        }
+        if let Some(value) = &self.reminders {
+            map_.serialize_entry("reminders", value)?;
+        }
+        if let Some(value) = &self.mark_messages_pending {
+            map_.serialize_entry("mark_messages_pending", value)?;
+        }
+        if let Some(value) = &self.polls {
+            map_.serialize_entry("polls", value)?;
+        }
+        if let Some(value) = &self.user_message_reminders {
+            map_.serialize_entry("user_message_reminders", value)?;
+        }
+        if let Some(value) = &self.shared_locations {
+            map_.serialize_entry("shared_locations", value)?;
+        }
+        if let Some(value) = &self.count_messages {
+            map_.serialize_entry("count_messages", value)?;
+        }
+        map_.serialize_entry("max_message_length", &self.max_message_length)?;
+        map_.serialize_entry("automod", &self.automod)?;
+        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
+        if let Some(value) = &self.blocklist {
+            map_.serialize_entry("blocklist", value)?;
+        }
+        if let Some(value) = &self.blocklist_behavior {
+            map_.serialize_entry("blocklist_behavior", value)?;
+        }
+        if let Some(value) = &self.blocklists {
+            map_.serialize_entry("blocklists", value)?;
+        }
+        if let Some(value) = &self.allowed_flag_reasons {
+            map_.serialize_entry("allowed_flag_reasons", value)?;
+        }
+        if let Some(value) = &self.automod_thresholds {
+            map_.serialize_entry("automod_thresholds", value)?;
+        }
+        if let Some(value) = &self.skip_last_msg_update_for_system_msgs {
+            map_.serialize_entry("skip_last_msg_update_for_system_msgs", value)?;
+        }
+        if let Some(value) = &self.push_level {
+            map_.serialize_entry("push_level", value)?;
+        }
+        if let Some(value) = &self.chat_preferences {
+            map_.serialize_entry("chat_preferences", value)?;
+        }
+        if let Some(value) = &self.commands {
+            map_.serialize_entry("commands", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateChannelTypeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateChannelTypeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateChannelTypeRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UpdateChannelTypeRequest, A::Error> {
+                let mut permissions_ = None;
+                let mut grants_ = None;
+                let mut partition_size_ = None;
+                let mut partition_ttl_ = None;
+                let mut typing_events_ = None;
+                let mut read_events_ = None;
+                let mut connect_events_ = None;
+                let mut delivery_events_ = None;
+                let mut search_ = None;
+                let mut reactions_ = None;
+                let mut replies_ = None;
+                let mut quotes_ = None;
+                let mut mutes_ = None;
+                let mut uploads_ = None;
+                let mut url_enrichment_ = None;
+                let mut custom_events_ = None;
+                let mut push_notifications_ = None;
+                let mut reminders_ = None;
+                let mut mark_messages_pending_ = None;
+                let mut polls_ = None;
+                let mut user_message_reminders_ = None;
+                let mut shared_locations_ = None;
+                let mut count_messages_ = None;
+                let mut max_message_length_ = None;
+                let mut automod_ = None;
+                let mut automod_behavior_ = None;
+                let mut blocklist_ = None;
+                let mut blocklist_behavior_ = None;
+                let mut blocklists_ = None;
+                let mut allowed_flag_reasons_ = None;
+                let mut automod_thresholds_ = None;
+                let mut skip_last_msg_update_for_system_msgs_ = None;
+                let mut push_level_ = None;
+                let mut chat_preferences_ = None;
+                let mut commands_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "permissions" => permissions_ = map_.next_value()?,
+                        "grants" => grants_ = map_.next_value()?,
+                        "partition_size" => partition_size_ = map_.next_value()?,
+                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
+                        "typing_events" => typing_events_ = map_.next_value()?,
+                        "read_events" => read_events_ = map_.next_value()?,
+                        "connect_events" => connect_events_ = map_.next_value()?,
+                        "delivery_events" => delivery_events_ = map_.next_value()?,
+                        "search" => search_ = map_.next_value()?,
+                        "reactions" => reactions_ = map_.next_value()?,
+                        "replies" => replies_ = map_.next_value()?,
+                        "quotes" => quotes_ = map_.next_value()?,
+                        "mutes" => mutes_ = map_.next_value()?,
+                        "uploads" => uploads_ = map_.next_value()?,
+                        "url_enrichment" => url_enrichment_ = map_.next_value()?,
+                        "custom_events" => custom_events_ = map_.next_value()?,
+                        "push_notifications" => push_notifications_ = map_.next_value()?,
+                        "reminders" => reminders_ = map_.next_value()?,
+                        "mark_messages_pending" => {
+                            mark_messages_pending_ = map_.next_value()?;
+                        }
+                        "polls" => polls_ = map_.next_value()?,
+                        "user_message_reminders" => {
+                            user_message_reminders_ = map_.next_value()?;
+                        }
+                        "shared_locations" => shared_locations_ = map_.next_value()?,
+                        "count_messages" => count_messages_ = map_.next_value()?,
+                        "max_message_length" => {
+                            max_message_length_ = Some(map_.next_value()?);
+                        }
+                        "automod" => automod_ = Some(map_.next_value()?),
+                        "automod_behavior" => {
+                            automod_behavior_ = Some(map_.next_value()?);
+                        }
+                        "blocklist" => blocklist_ = map_.next_value()?,
+                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
+                        "blocklists" => blocklists_ = map_.next_value()?,
+                        "allowed_flag_reasons" => {
+                            allowed_flag_reasons_ = map_.next_value()?;
+                        }
+                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
+                        "skip_last_msg_update_for_system_msgs" => {
+                            skip_last_msg_update_for_system_msgs_ = map_.next_value()?;
+                        }
+                        "push_level" => push_level_ = map_.next_value()?,
+                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
+                        "commands" => commands_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let Some(automod_) = automod_ else {
+                    return Err(serde::de::Error::missing_field("automod"));
+                };
+                let Some(automod_behavior_) = automod_behavior_ else {
+                    return Err(serde::de::Error::missing_field("automod_behavior"));
+                };
+                Ok(UpdateChannelTypeRequest {
+                    permissions: permissions_,
+                    grants: grants_,
+                    partition_size: partition_size_,
+                    partition_ttl: partition_ttl_,
+                    typing_events: typing_events_,
+                    read_events: read_events_,
+                    connect_events: connect_events_,
+                    delivery_events: delivery_events_,
+                    search: search_,
+                    reactions: reactions_,
+                    replies: replies_,
+                    quotes: quotes_,
+                    mutes: mutes_,
+                    uploads: uploads_,
+                    url_enrichment: url_enrichment_,
+                    custom_events: custom_events_,
+                    push_notifications: push_notifications_,
+                    reminders: reminders_,
+                    mark_messages_pending: mark_messages_pending_,
+                    polls: polls_,
+                    user_message_reminders: user_message_reminders_,
+                    shared_locations: shared_locations_,
+                    count_messages: count_messages_,
+                    max_message_length: max_message_length_.unwrap_or_default(),
+                    automod: automod_,
+                    automod_behavior: automod_behavior_,
+                    blocklist: blocklist_,
+                    blocklist_behavior: blocklist_behavior_,
+                    blocklists: blocklists_,
+                    allowed_flag_reasons: allowed_flag_reasons_,
+                    automod_thresholds: automod_thresholds_,
+                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_,
+                    push_level: push_level_,
+                    chat_preferences: chat_preferences_,
+                    commands: commands_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
 /// The channel type after the update.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateChannelTypeResponse {
     /// Permission policies of the channel type.
-    #[serde(default)]
     pub permissions: Vec<PolicyRequest>,
     /// Permission IDs granted, by role.
-    #[serde(default)]
     pub grants: std::collections::BTreeMap<String, Vec<String>>,
     /// Channel type name.
-    #[serde(default)]
     pub name: String,
     /// Typing events are sent.
-    #[serde(default)]
     pub typing_events: bool,
     /// Read events are sent and read state is kept.
-    #[serde(default)]
     pub read_events: bool,
     /// Events for users going online and offline are sent.
-    #[serde(default)]
     pub connect_events: bool,
     /// Delivery receipts are sent.
-    #[serde(default)]
     pub delivery_events: bool,
     /// Messages can be searched.
-    #[serde(default)]
     pub search: bool,
     /// Messages can get reactions.
-    #[serde(default)]
     pub reactions: bool,
     /// Messages can get thread replies.
-    #[serde(default)]
     pub replies: bool,
     /// Messages can quote other messages.
-    #[serde(default)]
     pub quotes: bool,
     /// Users can mute channels.
-    #[serde(default)]
     pub mutes: bool,
     /// Files and images can be uploaded.
-    #[serde(default)]
     pub uploads: bool,
     /// Links in messages get previews.
-    #[serde(default)]
     pub url_enrichment: bool,
     /// Custom events can be sent.
-    #[serde(default)]
     pub custom_events: bool,
     /// Push notifications are sent.
-    #[serde(default)]
     pub push_notifications: bool,
     /// Message reminders are enabled.
-    #[serde(default)]
     pub reminders: bool,
     /// New messages are pending by default.
-    #[serde(default)]
     pub mark_messages_pending: bool,
     /// Polls are enabled.
-    #[serde(default)]
     pub polls: bool,
     /// Users can set reminders on messages.
-    #[serde(default)]
     pub user_message_reminders: bool,
     /// Locations can be shared.
-    #[serde(default)]
     pub shared_locations: bool,
     /// Channels keep a message count.
-    #[serde(default)]
     pub count_messages: bool,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
-    #[serde(default)]
     pub max_message_length: i32,
     /// Automatic moderation mode.
     pub automod: Automod,
     /// What automatic moderation does with a message it catches.
     pub automod_behavior: AutomodBehavior,
     /// Name of the blocklist to apply.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklist: Option<String>,
     /// What happens to a message that matches the blocklist.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklist_behavior: Option<BlocklistBehavior>,
     /// Blocklists to apply, each with its own behavior.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklists: Option<Vec<BlockListOptions>>,
     /// Reasons users may give when they flag a message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_flag_reasons: Option<Vec<String>>,
     /// Score thresholds of AI moderation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub automod_thresholds: Option<Thresholds>,
     /// Partition size for large channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition_size: Option<i32>,
     /// How long a partition lives.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition_ttl: Option<String>,
     /// System messages leave the channel's last message time unchanged.
-    #[serde(default)]
     pub skip_last_msg_update_for_system_msgs: bool,
     /// Which messages trigger push notifications.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_level: Option<PushLevel>,
     /// Default notification preferences.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_preferences: Option<ChatPreferences>,
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Names of the enabled slash commands.
-    #[serde(default)]
     pub commands: Vec<String>,
     /// Time the server took to handle the request.
-    #[serde(default)]
     pub duration: String,
 }
 
@@ -997,120 +1868,332 @@ impl UpdateChannelTypeResponse {
     }
 }
 
+impl serde::Serialize for UpdateChannelTypeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("permissions", &self.permissions)?;
+        map_.serialize_entry("grants", &self.grants)?;
+        map_.serialize_entry("name", &self.name)?;
+        map_.serialize_entry("typing_events", &self.typing_events)?;
+        map_.serialize_entry("read_events", &self.read_events)?;
+        map_.serialize_entry("connect_events", &self.connect_events)?;
+        map_.serialize_entry("delivery_events", &self.delivery_events)?;
+        map_.serialize_entry("search", &self.search)?;
+        map_.serialize_entry("reactions", &self.reactions)?;
+        map_.serialize_entry("replies", &self.replies)?;
+        map_.serialize_entry("quotes", &self.quotes)?;
+        map_.serialize_entry("mutes", &self.mutes)?;
+        map_.serialize_entry("uploads", &self.uploads)?;
+        map_.serialize_entry("url_enrichment", &self.url_enrichment)?;
+        map_.serialize_entry("custom_events", &self.custom_events)?;
+        map_.serialize_entry("push_notifications", &self.push_notifications)?;
+        map_.serialize_entry("reminders", &self.reminders)?;
+        map_.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
+        map_.serialize_entry("polls", &self.polls)?;
+        map_.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
+        map_.serialize_entry("shared_locations", &self.shared_locations)?;
+        map_.serialize_entry("count_messages", &self.count_messages)?;
+        map_.serialize_entry("max_message_length", &self.max_message_length)?;
+        map_.serialize_entry("automod", &self.automod)?;
+        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
+        if let Some(value) = &self.blocklist {
+            map_.serialize_entry("blocklist", value)?;
+        }
+        if let Some(value) = &self.blocklist_behavior {
+            map_.serialize_entry("blocklist_behavior", value)?;
+        }
+        if let Some(value) = &self.blocklists {
+            map_.serialize_entry("blocklists", value)?;
+        }
+        if let Some(value) = &self.allowed_flag_reasons {
+            map_.serialize_entry("allowed_flag_reasons", value)?;
+        }
+        if let Some(value) = &self.automod_thresholds {
+            map_.serialize_entry("automod_thresholds", value)?;
+        }
+        if let Some(value) = &self.partition_size {
+            map_.serialize_entry("partition_size", value)?;
+        }
+        if let Some(value) = &self.partition_ttl {
+            map_.serialize_entry("partition_ttl", value)?;
+        }
+        map_.serialize_entry(
+            "skip_last_msg_update_for_system_msgs",
+            &self.skip_last_msg_update_for_system_msgs,
+        )?;
+        if let Some(value) = &self.push_level {
+            map_.serialize_entry("push_level", value)?;
+        }
+        if let Some(value) = &self.chat_preferences {
+            map_.serialize_entry("chat_preferences", value)?;
+        }
+        map_.serialize_entry("created_at", &self.created_at)?;
+        map_.serialize_entry("updated_at", &self.updated_at)?;
+        map_.serialize_entry("commands", &self.commands)?;
+        map_.serialize_entry("duration", &self.duration)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateChannelTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateChannelTypeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateChannelTypeResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UpdateChannelTypeResponse, A::Error> {
+                let mut permissions_ = None;
+                let mut grants_ = None;
+                let mut name_ = None;
+                let mut typing_events_ = None;
+                let mut read_events_ = None;
+                let mut connect_events_ = None;
+                let mut delivery_events_ = None;
+                let mut search_ = None;
+                let mut reactions_ = None;
+                let mut replies_ = None;
+                let mut quotes_ = None;
+                let mut mutes_ = None;
+                let mut uploads_ = None;
+                let mut url_enrichment_ = None;
+                let mut custom_events_ = None;
+                let mut push_notifications_ = None;
+                let mut reminders_ = None;
+                let mut mark_messages_pending_ = None;
+                let mut polls_ = None;
+                let mut user_message_reminders_ = None;
+                let mut shared_locations_ = None;
+                let mut count_messages_ = None;
+                let mut max_message_length_ = None;
+                let mut automod_ = None;
+                let mut automod_behavior_ = None;
+                let mut blocklist_ = None;
+                let mut blocklist_behavior_ = None;
+                let mut blocklists_ = None;
+                let mut allowed_flag_reasons_ = None;
+                let mut automod_thresholds_ = None;
+                let mut partition_size_ = None;
+                let mut partition_ttl_ = None;
+                let mut skip_last_msg_update_for_system_msgs_ = None;
+                let mut push_level_ = None;
+                let mut chat_preferences_ = None;
+                let mut created_at_ = None;
+                let mut updated_at_ = None;
+                let mut commands_ = None;
+                let mut duration_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "permissions" => permissions_ = Some(map_.next_value()?),
+                        "grants" => grants_ = Some(map_.next_value()?),
+                        "name" => name_ = Some(map_.next_value()?),
+                        "typing_events" => typing_events_ = Some(map_.next_value()?),
+                        "read_events" => read_events_ = Some(map_.next_value()?),
+                        "connect_events" => connect_events_ = Some(map_.next_value()?),
+                        "delivery_events" => delivery_events_ = Some(map_.next_value()?),
+                        "search" => search_ = Some(map_.next_value()?),
+                        "reactions" => reactions_ = Some(map_.next_value()?),
+                        "replies" => replies_ = Some(map_.next_value()?),
+                        "quotes" => quotes_ = Some(map_.next_value()?),
+                        "mutes" => mutes_ = Some(map_.next_value()?),
+                        "uploads" => uploads_ = Some(map_.next_value()?),
+                        "url_enrichment" => url_enrichment_ = Some(map_.next_value()?),
+                        "custom_events" => custom_events_ = Some(map_.next_value()?),
+                        "push_notifications" => {
+                            push_notifications_ = Some(map_.next_value()?);
+                        }
+                        "reminders" => reminders_ = Some(map_.next_value()?),
+                        "mark_messages_pending" => {
+                            mark_messages_pending_ = Some(map_.next_value()?);
+                        }
+                        "polls" => polls_ = Some(map_.next_value()?),
+                        "user_message_reminders" => {
+                            user_message_reminders_ = Some(map_.next_value()?);
+                        }
+                        "shared_locations" => {
+                            shared_locations_ = Some(map_.next_value()?);
+                        }
+                        "count_messages" => count_messages_ = Some(map_.next_value()?),
+                        "max_message_length" => {
+                            max_message_length_ = Some(map_.next_value()?);
+                        }
+                        "automod" => automod_ = Some(map_.next_value()?),
+                        "automod_behavior" => {
+                            automod_behavior_ = Some(map_.next_value()?);
+                        }
+                        "blocklist" => blocklist_ = map_.next_value()?,
+                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
+                        "blocklists" => blocklists_ = map_.next_value()?,
+                        "allowed_flag_reasons" => {
+                            allowed_flag_reasons_ = map_.next_value()?;
+                        }
+                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
+                        "partition_size" => partition_size_ = map_.next_value()?,
+                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
+                        "skip_last_msg_update_for_system_msgs" => {
+                            skip_last_msg_update_for_system_msgs_ = Some(
+                                map_.next_value()?,
+                            );
+                        }
+                        "push_level" => push_level_ = map_.next_value()?,
+                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+                        "commands" => commands_ = Some(map_.next_value()?),
+                        "duration" => duration_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let Some(automod_) = automod_ else {
+                    return Err(serde::de::Error::missing_field("automod"));
+                };
+                let Some(automod_behavior_) = automod_behavior_ else {
+                    return Err(serde::de::Error::missing_field("automod_behavior"));
+                };
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(updated_at_) = updated_at_ else {
+                    return Err(serde::de::Error::missing_field("updated_at"));
+                };
+                Ok(UpdateChannelTypeResponse {
+                    permissions: permissions_.unwrap_or_default(),
+                    grants: grants_.unwrap_or_default(),
+                    name: name_.unwrap_or_default(),
+                    typing_events: typing_events_.unwrap_or_default(),
+                    read_events: read_events_.unwrap_or_default(),
+                    connect_events: connect_events_.unwrap_or_default(),
+                    delivery_events: delivery_events_.unwrap_or_default(),
+                    search: search_.unwrap_or_default(),
+                    reactions: reactions_.unwrap_or_default(),
+                    replies: replies_.unwrap_or_default(),
+                    quotes: quotes_.unwrap_or_default(),
+                    mutes: mutes_.unwrap_or_default(),
+                    uploads: uploads_.unwrap_or_default(),
+                    url_enrichment: url_enrichment_.unwrap_or_default(),
+                    custom_events: custom_events_.unwrap_or_default(),
+                    push_notifications: push_notifications_.unwrap_or_default(),
+                    reminders: reminders_.unwrap_or_default(),
+                    mark_messages_pending: mark_messages_pending_.unwrap_or_default(),
+                    polls: polls_.unwrap_or_default(),
+                    user_message_reminders: user_message_reminders_.unwrap_or_default(),
+                    shared_locations: shared_locations_.unwrap_or_default(),
+                    count_messages: count_messages_.unwrap_or_default(),
+                    max_message_length: max_message_length_.unwrap_or_default(),
+                    automod: automod_,
+                    automod_behavior: automod_behavior_,
+                    blocklist: blocklist_,
+                    blocklist_behavior: blocklist_behavior_,
+                    blocklists: blocklists_,
+                    allowed_flag_reasons: allowed_flag_reasons_,
+                    automod_thresholds: automod_thresholds_,
+                    partition_size: partition_size_,
+                    partition_ttl: partition_ttl_,
+                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_
+                        .unwrap_or_default(),
+                    push_level: push_level_,
+                    chat_preferences: chat_preferences_,
+                    created_at: created_at_,
+                    updated_at: updated_at_,
+                    commands: commands_.unwrap_or_default(),
+                    duration: duration_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
 /// The configuration of a channel type as listings return it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChannelTypeConfig {
     /// Permission policies of the channel type.
-    #[serde(default)]
     pub permissions: Vec<PolicyRequest>,
     /// Permission IDs granted, by role.
-    #[serde(default)]
     pub grants: std::collections::BTreeMap<String, Vec<String>>,
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Channel type name.
-    #[serde(default)]
     pub name: String,
     /// Typing events are sent.
-    #[serde(default)]
     pub typing_events: bool,
     /// Read events are sent and read state is kept.
-    #[serde(default)]
     pub read_events: bool,
     /// Events for users going online and offline are sent.
-    #[serde(default)]
     pub connect_events: bool,
     /// Delivery receipts are sent.
-    #[serde(default)]
     pub delivery_events: bool,
     /// Messages can be searched.
-    #[serde(default)]
     pub search: bool,
     /// Messages can get reactions.
-    #[serde(default)]
     pub reactions: bool,
     /// Messages can get thread replies.
-    #[serde(default)]
     pub replies: bool,
     /// Messages can quote other messages.
-    #[serde(default)]
     pub quotes: bool,
     /// Users can mute channels.
-    #[serde(default)]
     pub mutes: bool,
     /// Files and images can be uploaded.
-    #[serde(default)]
     pub uploads: bool,
     /// Links in messages get previews.
-    #[serde(default)]
     pub url_enrichment: bool,
     /// Custom events can be sent.
-    #[serde(default)]
     pub custom_events: bool,
     /// Push notifications are sent.
-    #[serde(default)]
     pub push_notifications: bool,
     /// Message reminders are enabled.
-    #[serde(default)]
     pub reminders: bool,
     /// New messages are pending by default.
-    #[serde(default)]
     pub mark_messages_pending: bool,
     /// Polls are enabled.
-    #[serde(default)]
     pub polls: bool,
     /// Users can set reminders on messages.
-    #[serde(default)]
     pub user_message_reminders: bool,
     /// Locations can be shared.
-    #[serde(default)]
     pub shared_locations: bool,
     /// Channels keep a message count.
-    #[serde(default)]
     pub count_messages: bool,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
-    #[serde(default)]
     pub max_message_length: i32,
     /// Automatic moderation mode.
     pub automod: Automod,
     /// What automatic moderation does with a message it catches.
     pub automod_behavior: AutomodBehavior,
     /// Name of the blocklist to apply.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklist: Option<String>,
     /// What happens to a message that matches the blocklist.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklist_behavior: Option<BlocklistBehavior>,
     /// Blocklists to apply, each with its own behavior.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklists: Option<Vec<BlockListOptions>>,
     /// Reasons users may give when they flag a message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_flag_reasons: Option<Vec<String>>,
     /// Score thresholds of AI moderation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub automod_thresholds: Option<Thresholds>,
     /// Partition size for large channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition_size: Option<i32>,
     /// How long a partition lives.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition_ttl: Option<String>,
     /// System messages leave the channel's last message time unchanged.
-    #[serde(default)]
     pub skip_last_msg_update_for_system_msgs: bool,
     /// Which messages trigger push notifications.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_level: Option<PushLevel>,
     /// Default notification preferences.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_preferences: Option<ChatPreferences>,
     /// The enabled slash commands.
-    #[serde(default)]
     pub commands: Vec<Command>,
 }
 
@@ -1191,29 +2274,266 @@ impl ChannelTypeConfig {
     }
 }
 
+impl serde::Serialize for ChannelTypeConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("permissions", &self.permissions)?;
+        map_.serialize_entry("grants", &self.grants)?;
+        map_.serialize_entry("created_at", &self.created_at)?;
+        map_.serialize_entry("updated_at", &self.updated_at)?;
+        map_.serialize_entry("name", &self.name)?;
+        map_.serialize_entry("typing_events", &self.typing_events)?;
+        map_.serialize_entry("read_events", &self.read_events)?;
+        map_.serialize_entry("connect_events", &self.connect_events)?;
+        map_.serialize_entry("delivery_events", &self.delivery_events)?;
+        map_.serialize_entry("search", &self.search)?;
+        map_.serialize_entry("reactions", &self.reactions)?;
+        map_.serialize_entry("replies", &self.replies)?;
+        map_.serialize_entry("quotes", &self.quotes)?;
+        map_.serialize_entry("mutes", &self.mutes)?;
+        map_.serialize_entry("uploads", &self.uploads)?;
+        map_.serialize_entry("url_enrichment", &self.url_enrichment)?;
+        map_.serialize_entry("custom_events", &self.custom_events)?;
+        map_.serialize_entry("push_notifications", &self.push_notifications)?;
+        map_.serialize_entry("reminders", &self.reminders)?;
+        map_.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
+        map_.serialize_entry("polls", &self.polls)?;
+        map_.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
+        map_.serialize_entry("shared_locations", &self.shared_locations)?;
+        map_.serialize_entry("count_messages", &self.count_messages)?;
+        map_.serialize_entry("max_message_length", &self.max_message_length)?;
+        map_.serialize_entry("automod", &self.automod)?;
+        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
+        if let Some(value) = &self.blocklist {
+            map_.serialize_entry("blocklist", value)?;
+        }
+        if let Some(value) = &self.blocklist_behavior {
+            map_.serialize_entry("blocklist_behavior", value)?;
+        }
+        if let Some(value) = &self.blocklists {
+            map_.serialize_entry("blocklists", value)?;
+        }
+        if let Some(value) = &self.allowed_flag_reasons {
+            map_.serialize_entry("allowed_flag_reasons", value)?;
+        }
+        if let Some(value) = &self.automod_thresholds {
+            map_.serialize_entry("automod_thresholds", value)?;
+        }
+        if let Some(value) = &self.partition_size {
+            map_.serialize_entry("partition_size", value)?;
+        }
+        if let Some(value) = &self.partition_ttl {
+            map_.serialize_entry("partition_ttl", value)?;
+        }
+        map_.serialize_entry(
+            "skip_last_msg_update_for_system_msgs",
+            &self.skip_last_msg_update_for_system_msgs,
+        )?;
+        if let Some(value) = &self.push_level {
+            map_.serialize_entry("push_level", value)?;
+        }
+        if let Some(value) = &self.chat_preferences {
+            map_.serialize_entry("chat_preferences", value)?;
+        }
+        map_.serialize_entry("commands", &self.commands)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChannelTypeConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ChannelTypeConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChannelTypeConfig` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<ChannelTypeConfig, A::Error> {
+                let mut permissions_ = None;
+                let mut grants_ = None;
+                let mut created_at_ = None;
+                let mut updated_at_ = None;
+                let mut name_ = None;
+                let mut typing_events_ = None;
+                let mut read_events_ = None;
+                let mut connect_events_ = None;
+                let mut delivery_events_ = None;
+                let mut search_ = None;
+                let mut reactions_ = None;
+                let mut replies_ = None;
+                let mut quotes_ = None;
+                let mut mutes_ = None;
+                let mut uploads_ = None;
+                let mut url_enrichment_ = None;
+                let mut custom_events_ = None;
+                let mut push_notifications_ = None;
+                let mut reminders_ = None;
+                let mut mark_messages_pending_ = None;
+                let mut polls_ = None;
+                let mut user_message_reminders_ = None;
+                let mut shared_locations_ = None;
+                let mut count_messages_ = None;
+                let mut max_message_length_ = None;
+                let mut automod_ = None;
+                let mut automod_behavior_ = None;
+                let mut blocklist_ = None;
+                let mut blocklist_behavior_ = None;
+                let mut blocklists_ = None;
+                let mut allowed_flag_reasons_ = None;
+                let mut automod_thresholds_ = None;
+                let mut partition_size_ = None;
+                let mut partition_ttl_ = None;
+                let mut skip_last_msg_update_for_system_msgs_ = None;
+                let mut push_level_ = None;
+                let mut chat_preferences_ = None;
+                let mut commands_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "permissions" => permissions_ = Some(map_.next_value()?),
+                        "grants" => grants_ = Some(map_.next_value()?),
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+                        "name" => name_ = Some(map_.next_value()?),
+                        "typing_events" => typing_events_ = Some(map_.next_value()?),
+                        "read_events" => read_events_ = Some(map_.next_value()?),
+                        "connect_events" => connect_events_ = Some(map_.next_value()?),
+                        "delivery_events" => delivery_events_ = Some(map_.next_value()?),
+                        "search" => search_ = Some(map_.next_value()?),
+                        "reactions" => reactions_ = Some(map_.next_value()?),
+                        "replies" => replies_ = Some(map_.next_value()?),
+                        "quotes" => quotes_ = Some(map_.next_value()?),
+                        "mutes" => mutes_ = Some(map_.next_value()?),
+                        "uploads" => uploads_ = Some(map_.next_value()?),
+                        "url_enrichment" => url_enrichment_ = Some(map_.next_value()?),
+                        "custom_events" => custom_events_ = Some(map_.next_value()?),
+                        "push_notifications" => {
+                            push_notifications_ = Some(map_.next_value()?);
+                        }
+                        "reminders" => reminders_ = Some(map_.next_value()?),
+                        "mark_messages_pending" => {
+                            mark_messages_pending_ = Some(map_.next_value()?);
+                        }
+                        "polls" => polls_ = Some(map_.next_value()?),
+                        "user_message_reminders" => {
+                            user_message_reminders_ = Some(map_.next_value()?);
+                        }
+                        "shared_locations" => {
+                            shared_locations_ = Some(map_.next_value()?);
+                        }
+                        "count_messages" => count_messages_ = Some(map_.next_value()?),
+                        "max_message_length" => {
+                            max_message_length_ = Some(map_.next_value()?);
+                        }
+                        "automod" => automod_ = Some(map_.next_value()?),
+                        "automod_behavior" => {
+                            automod_behavior_ = Some(map_.next_value()?);
+                        }
+                        "blocklist" => blocklist_ = map_.next_value()?,
+                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
+                        "blocklists" => blocklists_ = map_.next_value()?,
+                        "allowed_flag_reasons" => {
+                            allowed_flag_reasons_ = map_.next_value()?;
+                        }
+                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
+                        "partition_size" => partition_size_ = map_.next_value()?,
+                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
+                        "skip_last_msg_update_for_system_msgs" => {
+                            skip_last_msg_update_for_system_msgs_ = Some(
+                                map_.next_value()?,
+                            );
+                        }
+                        "push_level" => push_level_ = map_.next_value()?,
+                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
+                        "commands" => commands_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(updated_at_) = updated_at_ else {
+                    return Err(serde::de::Error::missing_field("updated_at"));
+                };
+                let Some(automod_) = automod_ else {
+                    return Err(serde::de::Error::missing_field("automod"));
+                };
+                let Some(automod_behavior_) = automod_behavior_ else {
+                    return Err(serde::de::Error::missing_field("automod_behavior"));
+                };
+                Ok(ChannelTypeConfig {
+                    permissions: permissions_.unwrap_or_default(),
+                    grants: grants_.unwrap_or_default(),
+                    created_at: created_at_,
+                    updated_at: updated_at_,
+                    name: name_.unwrap_or_default(),
+                    typing_events: typing_events_.unwrap_or_default(),
+                    read_events: read_events_.unwrap_or_default(),
+                    connect_events: connect_events_.unwrap_or_default(),
+                    delivery_events: delivery_events_.unwrap_or_default(),
+                    search: search_.unwrap_or_default(),
+                    reactions: reactions_.unwrap_or_default(),
+                    replies: replies_.unwrap_or_default(),
+                    quotes: quotes_.unwrap_or_default(),
+                    mutes: mutes_.unwrap_or_default(),
+                    uploads: uploads_.unwrap_or_default(),
+                    url_enrichment: url_enrichment_.unwrap_or_default(),
+                    custom_events: custom_events_.unwrap_or_default(),
+                    push_notifications: push_notifications_.unwrap_or_default(),
+                    reminders: reminders_.unwrap_or_default(),
+                    mark_messages_pending: mark_messages_pending_.unwrap_or_default(),
+                    polls: polls_.unwrap_or_default(),
+                    user_message_reminders: user_message_reminders_.unwrap_or_default(),
+                    shared_locations: shared_locations_.unwrap_or_default(),
+                    count_messages: count_messages_.unwrap_or_default(),
+                    max_message_length: max_message_length_.unwrap_or_default(),
+                    automod: automod_,
+                    automod_behavior: automod_behavior_,
+                    blocklist: blocklist_,
+                    blocklist_behavior: blocklist_behavior_,
+                    blocklists: blocklists_,
+                    allowed_flag_reasons: allowed_flag_reasons_,
+                    automod_thresholds: automod_thresholds_,
+                    partition_size: partition_size_,
+                    partition_ttl: partition_ttl_,
+                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_
+                        .unwrap_or_default(),
+                    push_level: push_level_,
+                    chat_preferences: chat_preferences_,
+                    commands: commands_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
 /// A permission policy that allows or denies resources to roles.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyRequest {
     /// Whether the policy allows or denies.
     pub action: PolicyRequestAction,
     /// Policy name.
-    #[serde(default)]
     pub name: String,
     /// Resources (permission actions) the policy covers.
     ///
     /// At least 1 items.
-    #[serde(default)]
     pub resources: Vec<String>,
     /// Roles the policy applies to.
-    #[serde(default)]
     pub roles: Vec<String>,
     /// Applies only to objects the user owns.
-    #[serde(default)]
     pub owner: bool,
     /// Evaluation order; higher wins.
     ///
     /// Between 1 and 999.
-    #[serde(default)]
     pub priority: i32,
 }
 
@@ -1235,6 +2555,71 @@ impl PolicyRequest {
             owner,
             priority,
         }
+    }
+}
+
+impl serde::Serialize for PolicyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("action", &self.action)?;
+        map_.serialize_entry("name", &self.name)?;
+        map_.serialize_entry("resources", &self.resources)?;
+        map_.serialize_entry("roles", &self.roles)?;
+        map_.serialize_entry("owner", &self.owner)?;
+        map_.serialize_entry("priority", &self.priority)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PolicyRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = PolicyRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PolicyRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<PolicyRequest, A::Error> {
+                let mut action_ = None;
+                let mut name_ = None;
+                let mut resources_ = None;
+                let mut roles_ = None;
+                let mut owner_ = None;
+                let mut priority_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "action" => action_ = Some(map_.next_value()?),
+                        "name" => name_ = Some(map_.next_value()?),
+                        "resources" => resources_ = Some(map_.next_value()?),
+                        "roles" => roles_ = Some(map_.next_value()?),
+                        "owner" => owner_ = Some(map_.next_value()?),
+                        "priority" => priority_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let Some(action_) = action_ else {
+                    return Err(serde::de::Error::missing_field("action"));
+                };
+                Ok(PolicyRequest {
+                    action: action_,
+                    name: name_.unwrap_or_default(),
+                    resources: resources_.unwrap_or_default(),
+                    roles: roles_.unwrap_or_default(),
+                    owner: owner_.unwrap_or_default(),
+                    priority: priority_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -1298,83 +2683,258 @@ impl crate::request::QueryValue for PolicyRequestAction {
 }
 
 /// Score thresholds of AI moderation, per harm label.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Thresholds {
     /// Thresholds for explicit content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explicit: Option<LabelThresholds>,
     /// Thresholds for spam.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spam: Option<LabelThresholds>,
     /// Thresholds for toxic content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub toxic: Option<LabelThresholds>,
 }
 
+impl serde::Serialize for Thresholds {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.explicit {
+            map_.serialize_entry("explicit", value)?;
+        }
+        if let Some(value) = &self.spam {
+            map_.serialize_entry("spam", value)?;
+        }
+        if let Some(value) = &self.toxic {
+            map_.serialize_entry("toxic", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Thresholds {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Thresholds;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Thresholds` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<Thresholds, A::Error> {
+                let mut explicit_ = None;
+                let mut spam_ = None;
+                let mut toxic_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "explicit" => explicit_ = map_.next_value()?,
+                        "spam" => spam_ = map_.next_value()?,
+                        "toxic" => toxic_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Thresholds {
+                    explicit: explicit_,
+                    spam: spam_,
+                    toxic: toxic_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
 /// The scores from which a message is flagged or blocked.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LabelThresholds {
     /// Score from which a message is flagged.
     ///
     /// Between 0 and 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flag: Option<f32>,
     /// Score from which a message is blocked.
     ///
     /// Between 0 and 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub block: Option<f32>,
 }
 
+impl serde::Serialize for LabelThresholds {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.flag {
+            map_.serialize_entry("flag", value)?;
+        }
+        if let Some(value) = &self.block {
+            map_.serialize_entry("block", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LabelThresholds {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = LabelThresholds;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `LabelThresholds` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<LabelThresholds, A::Error> {
+                let mut flag_ = None;
+                let mut block_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "flag" => flag_ = map_.next_value()?,
+                        "block" => block_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(LabelThresholds {
+                    flag: flag_,
+                    block: block_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
 /// Default notification preferences per kind of message.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ChatPreferences {
     /// Preference for anything not set below.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_preference: Option<String>,
     /// Preference for mentions of the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direct_mentions: Option<String>,
     /// Preference for mentions of a role.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_mentions: Option<String>,
     /// Preference for mentions of a user group.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_mentions: Option<String>,
     /// Preference for thread replies.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thread_replies: Option<String>,
     /// Preference for `@here` mentions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub here_mentions: Option<String>,
     /// Preference for `@channel` mentions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_mentions: Option<String>,
     /// Preference for messages in distinct channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub distinct_channel_messages: Option<String>,
 }
 
+impl serde::Serialize for ChatPreferences {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.default_preference {
+            map_.serialize_entry("default_preference", value)?;
+        }
+        if let Some(value) = &self.direct_mentions {
+            map_.serialize_entry("direct_mentions", value)?;
+        }
+        if let Some(value) = &self.role_mentions {
+            map_.serialize_entry("role_mentions", value)?;
+        }
+        if let Some(value) = &self.group_mentions {
+            map_.serialize_entry("group_mentions", value)?;
+        }
+        if let Some(value) = &self.thread_replies {
+            map_.serialize_entry("thread_replies", value)?;
+        }
+        if let Some(value) = &self.here_mentions {
+            map_.serialize_entry("here_mentions", value)?;
+        }
+        if let Some(value) = &self.channel_mentions {
+            map_.serialize_entry("channel_mentions", value)?;
+        }
+        if let Some(value) = &self.distinct_channel_messages {
+            map_.serialize_entry("distinct_channel_messages", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChatPreferences {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ChatPreferences;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChatPreferences` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<ChatPreferences, A::Error> {
+                let mut default_preference_ = None;
+                let mut direct_mentions_ = None;
+                let mut role_mentions_ = None;
+                let mut group_mentions_ = None;
+                let mut thread_replies_ = None;
+                let mut here_mentions_ = None;
+                let mut channel_mentions_ = None;
+                let mut distinct_channel_messages_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "default_preference" => default_preference_ = map_.next_value()?,
+                        "direct_mentions" => direct_mentions_ = map_.next_value()?,
+                        "role_mentions" => role_mentions_ = map_.next_value()?,
+                        "group_mentions" => group_mentions_ = map_.next_value()?,
+                        "thread_replies" => thread_replies_ = map_.next_value()?,
+                        "here_mentions" => here_mentions_ = map_.next_value()?,
+                        "channel_mentions" => channel_mentions_ = map_.next_value()?,
+                        "distinct_channel_messages" => {
+                            distinct_channel_messages_ = map_.next_value()?;
+                        }
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ChatPreferences {
+                    default_preference: default_preference_,
+                    direct_mentions: direct_mentions_,
+                    role_mentions: role_mentions_,
+                    group_mentions: group_mentions_,
+                    thread_replies: thread_replies_,
+                    here_mentions: here_mentions_,
+                    channel_mentions: channel_mentions_,
+                    distinct_channel_messages: distinct_channel_messages_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
 /// A slash command that users can run in a channel.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Command {
     /// Set by the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Set by the server.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Command name, typed after the slash.
-    #[serde(default)]
     pub name: String,
     /// What the command does.
-    #[serde(default)]
     pub description: String,
     /// Help text for the arguments.
-    #[serde(default)]
     pub args: String,
     /// Group the command belongs to.
-    #[serde(default)]
     pub set: String,
 }
 
@@ -1397,117 +2957,150 @@ impl Command {
     }
 }
 
+impl serde::Serialize for Command {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.created_at {
+            map_.serialize_entry("created_at", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map_.serialize_entry("updated_at", value)?;
+        }
+        map_.serialize_entry("name", &self.name)?;
+        map_.serialize_entry("description", &self.description)?;
+        map_.serialize_entry("args", &self.args)?;
+        map_.serialize_entry("set", &self.set)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Command {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Command;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Command` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<Command, A::Error> {
+                let mut created_at_ = None;
+                let mut updated_at_ = None;
+                let mut name_ = None;
+                let mut description_ = None;
+                let mut args_ = None;
+                let mut set_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "created_at" => created_at_ = map_.next_value()?,
+                        "updated_at" => updated_at_ = map_.next_value()?,
+                        "name" => name_ = Some(map_.next_value()?),
+                        "description" => description_ = Some(map_.next_value()?),
+                        "args" => args_ = Some(map_.next_value()?),
+                        "set" => set_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Command {
+                    created_at: created_at_,
+                    updated_at: updated_at_,
+                    name: name_.unwrap_or_default(),
+                    description: description_.unwrap_or_default(),
+                    args: args_.unwrap_or_default(),
+                    set: set_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
 /// The configuration a channel gets from its type, as embedded in channel responses.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChannelConfigWithInfo {
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Channel type name.
-    #[serde(default)]
     pub name: String,
     /// Typing events are sent.
-    #[serde(default)]
     pub typing_events: bool,
     /// Read events are sent and read state is kept.
-    #[serde(default)]
     pub read_events: bool,
     /// Events for users going online and offline are sent.
-    #[serde(default)]
     pub connect_events: bool,
     /// Delivery receipts are sent.
-    #[serde(default)]
     pub delivery_events: bool,
     /// Messages can be searched.
-    #[serde(default)]
     pub search: bool,
     /// Messages can get reactions.
-    #[serde(default)]
     pub reactions: bool,
     /// Messages can get thread replies.
-    #[serde(default)]
     pub replies: bool,
     /// Messages can quote other messages.
-    #[serde(default)]
     pub quotes: bool,
     /// Users can mute channels.
-    #[serde(default)]
     pub mutes: bool,
     /// Files and images can be uploaded.
-    #[serde(default)]
     pub uploads: bool,
     /// Links in messages get previews.
-    #[serde(default)]
     pub url_enrichment: bool,
     /// Custom events can be sent.
-    #[serde(default)]
     pub custom_events: bool,
     /// Push notifications are sent.
-    #[serde(default)]
     pub push_notifications: bool,
     /// Message reminders are enabled.
-    #[serde(default)]
     pub reminders: bool,
     /// New messages are pending by default.
-    #[serde(default)]
     pub mark_messages_pending: bool,
     /// Polls are enabled.
-    #[serde(default)]
     pub polls: bool,
     /// Users can set reminders on messages.
-    #[serde(default)]
     pub user_message_reminders: bool,
     /// Locations can be shared.
-    #[serde(default)]
     pub shared_locations: bool,
     /// Channels keep a message count.
-    #[serde(default)]
     pub count_messages: bool,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
-    #[serde(default)]
     pub max_message_length: i32,
     /// Automatic moderation mode.
     pub automod: Automod,
     /// What automatic moderation does with a message it catches.
     pub automod_behavior: AutomodBehavior,
     /// Name of the blocklist to apply.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklist: Option<String>,
     /// What happens to a message that matches the blocklist.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklist_behavior: Option<BlocklistBehavior>,
     /// Blocklists to apply, each with its own behavior.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklists: Option<Vec<BlockListOptions>>,
     /// Reasons users may give when they flag a message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_flag_reasons: Option<Vec<String>>,
     /// Score thresholds of AI moderation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub automod_thresholds: Option<Thresholds>,
     /// Partition size for large channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition_size: Option<i32>,
     /// How long a partition lives.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition_ttl: Option<String>,
     /// System messages leave the channel's last message time unchanged.
-    #[serde(default)]
     pub skip_last_msg_update_for_system_msgs: bool,
     /// Which messages trigger push notifications.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_level: Option<PushLevel>,
     /// Default notification preferences.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_preferences: Option<ChatPreferences>,
     /// The enabled slash commands.
-    #[serde(default)]
     pub commands: Vec<Command>,
     /// Permission IDs granted, by role.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grants: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
 
@@ -1582,6 +3175,246 @@ impl ChannelConfigWithInfo {
             commands,
             grants: None,
         }
+    }
+}
+
+impl serde::Serialize for ChannelConfigWithInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("created_at", &self.created_at)?;
+        map_.serialize_entry("updated_at", &self.updated_at)?;
+        map_.serialize_entry("name", &self.name)?;
+        map_.serialize_entry("typing_events", &self.typing_events)?;
+        map_.serialize_entry("read_events", &self.read_events)?;
+        map_.serialize_entry("connect_events", &self.connect_events)?;
+        map_.serialize_entry("delivery_events", &self.delivery_events)?;
+        map_.serialize_entry("search", &self.search)?;
+        map_.serialize_entry("reactions", &self.reactions)?;
+        map_.serialize_entry("replies", &self.replies)?;
+        map_.serialize_entry("quotes", &self.quotes)?;
+        map_.serialize_entry("mutes", &self.mutes)?;
+        map_.serialize_entry("uploads", &self.uploads)?;
+        map_.serialize_entry("url_enrichment", &self.url_enrichment)?;
+        map_.serialize_entry("custom_events", &self.custom_events)?;
+        map_.serialize_entry("push_notifications", &self.push_notifications)?;
+        map_.serialize_entry("reminders", &self.reminders)?;
+        map_.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
+        map_.serialize_entry("polls", &self.polls)?;
+        map_.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
+        map_.serialize_entry("shared_locations", &self.shared_locations)?;
+        map_.serialize_entry("count_messages", &self.count_messages)?;
+        map_.serialize_entry("max_message_length", &self.max_message_length)?;
+        map_.serialize_entry("automod", &self.automod)?;
+        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
+        if let Some(value) = &self.blocklist {
+            map_.serialize_entry("blocklist", value)?;
+        }
+        if let Some(value) = &self.blocklist_behavior {
+            map_.serialize_entry("blocklist_behavior", value)?;
+        }
+        if let Some(value) = &self.blocklists {
+            map_.serialize_entry("blocklists", value)?;
+        }
+        if let Some(value) = &self.allowed_flag_reasons {
+            map_.serialize_entry("allowed_flag_reasons", value)?;
+        }
+        if let Some(value) = &self.automod_thresholds {
+            map_.serialize_entry("automod_thresholds", value)?;
+        }
+        if let Some(value) = &self.partition_size {
+            map_.serialize_entry("partition_size", value)?;
+        }
+        if let Some(value) = &self.partition_ttl {
+            map_.serialize_entry("partition_ttl", value)?;
+        }
+        map_.serialize_entry(
+            "skip_last_msg_update_for_system_msgs",
+            &self.skip_last_msg_update_for_system_msgs,
+        )?;
+        if let Some(value) = &self.push_level {
+            map_.serialize_entry("push_level", value)?;
+        }
+        if let Some(value) = &self.chat_preferences {
+            map_.serialize_entry("chat_preferences", value)?;
+        }
+        map_.serialize_entry("commands", &self.commands)?;
+        if let Some(value) = &self.grants {
+            map_.serialize_entry("grants", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChannelConfigWithInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ChannelConfigWithInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChannelConfigWithInfo` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<ChannelConfigWithInfo, A::Error> {
+                let mut created_at_ = None;
+                let mut updated_at_ = None;
+                let mut name_ = None;
+                let mut typing_events_ = None;
+                let mut read_events_ = None;
+                let mut connect_events_ = None;
+                let mut delivery_events_ = None;
+                let mut search_ = None;
+                let mut reactions_ = None;
+                let mut replies_ = None;
+                let mut quotes_ = None;
+                let mut mutes_ = None;
+                let mut uploads_ = None;
+                let mut url_enrichment_ = None;
+                let mut custom_events_ = None;
+                let mut push_notifications_ = None;
+                let mut reminders_ = None;
+                let mut mark_messages_pending_ = None;
+                let mut polls_ = None;
+                let mut user_message_reminders_ = None;
+                let mut shared_locations_ = None;
+                let mut count_messages_ = None;
+                let mut max_message_length_ = None;
+                let mut automod_ = None;
+                let mut automod_behavior_ = None;
+                let mut blocklist_ = None;
+                let mut blocklist_behavior_ = None;
+                let mut blocklists_ = None;
+                let mut allowed_flag_reasons_ = None;
+                let mut automod_thresholds_ = None;
+                let mut partition_size_ = None;
+                let mut partition_ttl_ = None;
+                let mut skip_last_msg_update_for_system_msgs_ = None;
+                let mut push_level_ = None;
+                let mut chat_preferences_ = None;
+                let mut commands_ = None;
+                let mut grants_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+                        "name" => name_ = Some(map_.next_value()?),
+                        "typing_events" => typing_events_ = Some(map_.next_value()?),
+                        "read_events" => read_events_ = Some(map_.next_value()?),
+                        "connect_events" => connect_events_ = Some(map_.next_value()?),
+                        "delivery_events" => delivery_events_ = Some(map_.next_value()?),
+                        "search" => search_ = Some(map_.next_value()?),
+                        "reactions" => reactions_ = Some(map_.next_value()?),
+                        "replies" => replies_ = Some(map_.next_value()?),
+                        "quotes" => quotes_ = Some(map_.next_value()?),
+                        "mutes" => mutes_ = Some(map_.next_value()?),
+                        "uploads" => uploads_ = Some(map_.next_value()?),
+                        "url_enrichment" => url_enrichment_ = Some(map_.next_value()?),
+                        "custom_events" => custom_events_ = Some(map_.next_value()?),
+                        "push_notifications" => {
+                            push_notifications_ = Some(map_.next_value()?);
+                        }
+                        "reminders" => reminders_ = Some(map_.next_value()?),
+                        "mark_messages_pending" => {
+                            mark_messages_pending_ = Some(map_.next_value()?);
+                        }
+                        "polls" => polls_ = Some(map_.next_value()?),
+                        "user_message_reminders" => {
+                            user_message_reminders_ = Some(map_.next_value()?);
+                        }
+                        "shared_locations" => {
+                            shared_locations_ = Some(map_.next_value()?);
+                        }
+                        "count_messages" => count_messages_ = Some(map_.next_value()?),
+                        "max_message_length" => {
+                            max_message_length_ = Some(map_.next_value()?);
+                        }
+                        "automod" => automod_ = Some(map_.next_value()?),
+                        "automod_behavior" => {
+                            automod_behavior_ = Some(map_.next_value()?);
+                        }
+                        "blocklist" => blocklist_ = map_.next_value()?,
+                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
+                        "blocklists" => blocklists_ = map_.next_value()?,
+                        "allowed_flag_reasons" => {
+                            allowed_flag_reasons_ = map_.next_value()?;
+                        }
+                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
+                        "partition_size" => partition_size_ = map_.next_value()?,
+                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
+                        "skip_last_msg_update_for_system_msgs" => {
+                            skip_last_msg_update_for_system_msgs_ = Some(
+                                map_.next_value()?,
+                            );
+                        }
+                        "push_level" => push_level_ = map_.next_value()?,
+                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
+                        "commands" => commands_ = Some(map_.next_value()?),
+                        "grants" => grants_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(updated_at_) = updated_at_ else {
+                    return Err(serde::de::Error::missing_field("updated_at"));
+                };
+                let Some(automod_) = automod_ else {
+                    return Err(serde::de::Error::missing_field("automod"));
+                };
+                let Some(automod_behavior_) = automod_behavior_ else {
+                    return Err(serde::de::Error::missing_field("automod_behavior"));
+                };
+                Ok(ChannelConfigWithInfo {
+                    created_at: created_at_,
+                    updated_at: updated_at_,
+                    name: name_.unwrap_or_default(),
+                    typing_events: typing_events_.unwrap_or_default(),
+                    read_events: read_events_.unwrap_or_default(),
+                    connect_events: connect_events_.unwrap_or_default(),
+                    delivery_events: delivery_events_.unwrap_or_default(),
+                    search: search_.unwrap_or_default(),
+                    reactions: reactions_.unwrap_or_default(),
+                    replies: replies_.unwrap_or_default(),
+                    quotes: quotes_.unwrap_or_default(),
+                    mutes: mutes_.unwrap_or_default(),
+                    uploads: uploads_.unwrap_or_default(),
+                    url_enrichment: url_enrichment_.unwrap_or_default(),
+                    custom_events: custom_events_.unwrap_or_default(),
+                    push_notifications: push_notifications_.unwrap_or_default(),
+                    reminders: reminders_.unwrap_or_default(),
+                    mark_messages_pending: mark_messages_pending_.unwrap_or_default(),
+                    polls: polls_.unwrap_or_default(),
+                    user_message_reminders: user_message_reminders_.unwrap_or_default(),
+                    shared_locations: shared_locations_.unwrap_or_default(),
+                    count_messages: count_messages_.unwrap_or_default(),
+                    max_message_length: max_message_length_.unwrap_or_default(),
+                    automod: automod_,
+                    automod_behavior: automod_behavior_,
+                    blocklist: blocklist_,
+                    blocklist_behavior: blocklist_behavior_,
+                    blocklists: blocklists_,
+                    allowed_flag_reasons: allowed_flag_reasons_,
+                    automod_thresholds: automod_thresholds_,
+                    partition_size: partition_size_,
+                    partition_ttl: partition_ttl_,
+                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_
+                        .unwrap_or_default(),
+                    push_level: push_level_,
+                    chat_preferences: chat_preferences_,
+                    commands: commands_.unwrap_or_default(),
+                    grants: grants_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -1788,14 +3621,16 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn list_channel_types(
+    pub fn list_channel_types(
         &self,
-    ) -> Result<crate::ApiResponse<ListChannelTypesResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<ListChannelTypesResponse>, crate::Error>,
+    > + Send + '_ {
         let request = crate::request::Request::new(
             &crate::operations::LIST_CHANNEL_TYPES,
             &[],
         );
-        self.execute(request).await
+        self.execute(request)
     }
 
     /// Create channel type.
@@ -1811,16 +3646,18 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn create_channel_type(
+    pub fn create_channel_type(
         &self,
         body: &CreateChannelTypeRequest,
-    ) -> Result<crate::ApiResponse<CreateChannelTypeResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<CreateChannelTypeResponse>, crate::Error>,
+    > + Send + '_ {
         let mut request = crate::request::Request::new(
             &crate::operations::CREATE_CHANNEL_TYPE,
             &[],
         );
         request.json_body(body);
-        self.execute(request).await
+        self.execute(request)
     }
 
     /// Get channel type.
@@ -1836,15 +3673,17 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn get_channel_type(
+    pub fn get_channel_type(
         &self,
         name: &str,
-    ) -> Result<crate::ApiResponse<GetChannelTypeResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<GetChannelTypeResponse>, crate::Error>,
+    > + Send + '_ {
         let request = crate::request::Request::new(
             &crate::operations::GET_CHANNEL_TYPE,
             &[name],
         );
-        self.execute(request).await
+        self.execute(request)
     }
 
     /// Update channel type.
@@ -1860,17 +3699,19 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn update_channel_type(
+    pub fn update_channel_type(
         &self,
         name: &str,
         body: &UpdateChannelTypeRequest,
-    ) -> Result<crate::ApiResponse<UpdateChannelTypeResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<UpdateChannelTypeResponse>, crate::Error>,
+    > + Send + '_ {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_CHANNEL_TYPE,
             &[name],
         );
         request.json_body(body);
-        self.execute(request).await
+        self.execute(request)
     }
 
     /// Delete channel type.
@@ -1886,14 +3727,16 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn delete_channel_type(
+    pub fn delete_channel_type(
         &self,
         name: &str,
-    ) -> Result<crate::ApiResponse<Response>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<Response>, crate::Error>,
+    > + Send + '_ {
         let request = crate::request::Request::new(
             &crate::operations::DELETE_CHANNEL_TYPE,
             &[name],
         );
-        self.execute(request).await
+        self.execute(request)
     }
 }

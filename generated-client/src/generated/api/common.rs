@@ -5,31 +5,23 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 /// The error body that every failing call returns.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiError {
     /// Stream error code.
-    #[serde(default)]
     pub code: i32,
     /// What went wrong.
-    #[serde(default)]
     pub message: String,
     /// Error messages by request field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exception_fields: Option<std::collections::BTreeMap<String, String>>,
     /// HTTP status code.
-    #[serde(rename = "StatusCode", default)]
     pub status_code: i32,
     /// Time the server took to handle the request.
-    #[serde(default)]
     pub duration: String,
     /// Link to documentation on the error.
-    #[serde(default)]
     pub more_info: String,
     /// Extra error details, kept as raw JSON.
-    #[serde(default)]
     pub details: serde_json::Value,
     /// Retrying the call will not help.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unrecoverable: Option<bool>,
 }
 
@@ -56,11 +48,84 @@ impl ApiError {
     }
 }
 
+impl serde::Serialize for ApiError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("code", &self.code)?;
+        map_.serialize_entry("message", &self.message)?;
+        if let Some(value) = &self.exception_fields {
+            map_.serialize_entry("exception_fields", value)?;
+        }
+        map_.serialize_entry("StatusCode", &self.status_code)?;
+        map_.serialize_entry("duration", &self.duration)?;
+        map_.serialize_entry("more_info", &self.more_info)?;
+        map_.serialize_entry("details", &self.details)?;
+        if let Some(value) = &self.unrecoverable {
+            map_.serialize_entry("unrecoverable", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApiError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ApiError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `APIError` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<ApiError, A::Error> {
+                let mut code_ = None;
+                let mut message_ = None;
+                let mut exception_fields_ = None;
+                let mut status_code_ = None;
+                let mut duration_ = None;
+                let mut more_info_ = None;
+                let mut details_ = None;
+                let mut unrecoverable_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "code" => code_ = Some(map_.next_value()?),
+                        "message" => message_ = Some(map_.next_value()?),
+                        "exception_fields" => exception_fields_ = map_.next_value()?,
+                        "StatusCode" => status_code_ = Some(map_.next_value()?),
+                        "duration" => duration_ = Some(map_.next_value()?),
+                        "more_info" => more_info_ = Some(map_.next_value()?),
+                        "details" => details_ = Some(map_.next_value()?),
+                        "unrecoverable" => unrecoverable_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ApiError {
+                    code: code_.unwrap_or_default(),
+                    message: message_.unwrap_or_default(),
+                    exception_fields: exception_fields_,
+                    status_code: status_code_.unwrap_or_default(),
+                    duration: duration_.unwrap_or_default(),
+                    more_info: more_info_.unwrap_or_default(),
+                    details: details_.unwrap_or_default(),
+                    unrecoverable: unrecoverable_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
 /// A response that carries nothing but the processing time.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Response {
     /// Time the server took to handle the request.
-    #[serde(default)]
     pub duration: String,
 }
 
@@ -71,16 +136,111 @@ impl Response {
     }
 }
 
-/// Sort param request.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for Response {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("duration", &self.duration)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Response {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Response;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `Response` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<Response, A::Error> {
+                let mut duration_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "duration" => duration_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Response {
+                    duration: duration_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// One sort criterion of a query.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SortParamRequest {
-    /// Field.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Name of the field to sort by.
     pub field: Option<String>,
-    /// Type.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    /// Type of the sort field's values, for custom fields.
     pub type_: Option<String>,
-    /// Direction.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Sort direction: `1` for ascending, `-1` for descending.
     pub direction: Option<i32>,
+}
+
+impl serde::Serialize for SortParamRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.field {
+            map_.serialize_entry("field", value)?;
+        }
+        if let Some(value) = &self.type_ {
+            map_.serialize_entry("type", value)?;
+        }
+        if let Some(value) = &self.direction {
+            map_.serialize_entry("direction", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SortParamRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = SortParamRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SortParamRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<SortParamRequest, A::Error> {
+                let mut field_ = None;
+                let mut type_ = None;
+                let mut direction_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "field" => field_ = map_.next_value()?,
+                        "type" => type_ = map_.next_value()?,
+                        "direction" => direction_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SortParamRequest {
+                    field: field_,
+                    type_: type_,
+                    direction: direction_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }

@@ -11,14 +11,12 @@ use super::push::{
     DeviceResponse, PushNotificationSettingsResponse, PushPreferencesResponse,
 };
 
-/// Response of a QueryUsers request.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+/// Users that match a query.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryUsersResponse {
-    /// Users.
-    #[serde(default)]
+    /// The matching users.
     pub users: Vec<FullUserResponse>,
     /// Time the server took to handle the request.
-    #[serde(default)]
     pub duration: String,
 }
 
@@ -32,38 +30,76 @@ impl QueryUsersResponse {
     }
 }
 
-/// Query users payload.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for QueryUsersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("users", &self.users)?;
+        map_.serialize_entry("duration", &self.duration)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for QueryUsersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = QueryUsersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `QueryUsersResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<QueryUsersResponse, A::Error> {
+                let mut users_ = None;
+                let mut duration_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "users" => users_ = Some(map_.next_value()?),
+                        "duration" => duration_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(QueryUsersResponse {
+                    users: users_.unwrap_or_default(),
+                    duration: duration_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// A query for users.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryUsersPayload {
-    /// Filter conditions.
-    #[serde(default)]
+    /// Filter on fields such as `id`, `name`, `role`, `teams`, `banned`, `last_active`, `created_at` or custom fields.
     pub filter_conditions: std::collections::BTreeMap<String, serde_json::Value>,
-    /// Sort.
+    /// Sort order.
     ///
     /// At most 5 items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<SortParamRequest>>,
-    /// Presence.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Also watch the presence of the returned users on the caller's connection.
     pub presence: Option<bool>,
     /// Include deactivated users.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_deactivated_users: Option<bool>,
-    /// Limit.
+    /// Maximum number of users to return.
     ///
     /// Between 0 and 100.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
-    /// Offset.
+    /// Number of users to skip.
     ///
     /// Between 0 and 1000.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i32>,
-    /// User id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// ID of the user to act for (server-side only).
     pub user_id: Option<String>,
-    /// User.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// User to act for (server-side only).
     pub user: Option<UserRequest>,
 }
 
@@ -85,11 +121,98 @@ impl QueryUsersPayload {
     }
 }
 
-/// Body of a UpdateUsers request.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for QueryUsersPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("filter_conditions", &self.filter_conditions)?;
+        if let Some(value) = &self.sort {
+            map_.serialize_entry("sort", value)?;
+        }
+        if let Some(value) = &self.presence {
+            map_.serialize_entry("presence", value)?;
+        }
+        if let Some(value) = &self.include_deactivated_users {
+            map_.serialize_entry("include_deactivated_users", value)?;
+        }
+        if let Some(value) = &self.limit {
+            map_.serialize_entry("limit", value)?;
+        }
+        if let Some(value) = &self.offset {
+            map_.serialize_entry("offset", value)?;
+        }
+        if let Some(value) = &self.user_id {
+            map_.serialize_entry("user_id", value)?;
+        }
+        if let Some(value) = &self.user {
+            map_.serialize_entry("user", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for QueryUsersPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = QueryUsersPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `QueryUsersPayload` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<QueryUsersPayload, A::Error> {
+                let mut filter_conditions_ = None;
+                let mut sort_ = None;
+                let mut presence_ = None;
+                let mut include_deactivated_users_ = None;
+                let mut limit_ = None;
+                let mut offset_ = None;
+                let mut user_id_ = None;
+                let mut user_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "filter_conditions" => {
+                            filter_conditions_ = Some(map_.next_value()?);
+                        }
+                        "sort" => sort_ = map_.next_value()?,
+                        "presence" => presence_ = map_.next_value()?,
+                        "include_deactivated_users" => {
+                            include_deactivated_users_ = map_.next_value()?;
+                        }
+                        "limit" => limit_ = map_.next_value()?,
+                        "offset" => offset_ = map_.next_value()?,
+                        "user_id" => user_id_ = map_.next_value()?,
+                        "user" => user_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(QueryUsersPayload {
+                    filter_conditions: filter_conditions_.unwrap_or_default(),
+                    sort: sort_,
+                    presence: presence_,
+                    include_deactivated_users: include_deactivated_users_,
+                    limit: limit_,
+                    offset: offset_,
+                    user_id: user_id_,
+                    user: user_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// Users to create or replace.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUsersRequest {
-    /// Users.
-    #[serde(default)]
+    /// The users by ID.
     pub users: std::collections::BTreeMap<String, UserRequest>,
 }
 
@@ -100,17 +223,56 @@ impl UpdateUsersRequest {
     }
 }
 
-/// Response of a UpdateUsersPartial request.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for UpdateUsersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("users", &self.users)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateUsersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateUsersRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateUsersRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UpdateUsersRequest, A::Error> {
+                let mut users_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "users" => users_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateUsersRequest {
+                    users: users_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// The users after an update.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUsersResponse {
-    /// Users.
-    #[serde(default)]
+    /// The updated users by ID.
     pub users: std::collections::BTreeMap<String, FullUserResponse>,
-    /// Membership deletion task id.
-    #[serde(default)]
+    /// ID of a background task that removes channel memberships, when the update started one.
     pub membership_deletion_task_id: String,
     /// Time the server took to handle the request.
-    #[serde(default)]
     pub duration: String,
 }
 
@@ -129,13 +291,68 @@ impl UpdateUsersResponse {
     }
 }
 
-/// Body of a UpdateUsersPartial request.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for UpdateUsersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("users", &self.users)?;
+        map_.serialize_entry(
+            "membership_deletion_task_id",
+            &self.membership_deletion_task_id,
+        )?;
+        map_.serialize_entry("duration", &self.duration)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateUsersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateUsersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateUsersResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UpdateUsersResponse, A::Error> {
+                let mut users_ = None;
+                let mut membership_deletion_task_id_ = None;
+                let mut duration_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "users" => users_ = Some(map_.next_value()?),
+                        "membership_deletion_task_id" => {
+                            membership_deletion_task_id_ = Some(map_.next_value()?);
+                        }
+                        "duration" => duration_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateUsersResponse {
+                    users: users_.unwrap_or_default(),
+                    membership_deletion_task_id: membership_deletion_task_id_
+                        .unwrap_or_default(),
+                    duration: duration_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// Partial updates of users.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUsersPartialRequest {
-    /// Users.
+    /// One partial update per user.
     ///
     /// At most 100 items.
-    #[serde(default)]
     pub users: Vec<UpdateUserPartialRequest>,
 }
 
@@ -146,11 +363,52 @@ impl UpdateUsersPartialRequest {
     }
 }
 
-/// Body of a CreateGuest request.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for UpdateUsersPartialRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("users", &self.users)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateUsersPartialRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateUsersPartialRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateUsersPartialRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UpdateUsersPartialRequest, A::Error> {
+                let mut users_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "users" => users_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateUsersPartialRequest {
+                    users: users_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// The guest user to create.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateGuestRequest {
-    /// User.
-    #[serde(default)]
+    /// The guest's user data.
     pub user: UserRequest,
 }
 
@@ -161,16 +419,56 @@ impl CreateGuestRequest {
     }
 }
 
-/// Response of a CreateGuest request.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for CreateGuestRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("user", &self.user)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateGuestRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateGuestRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateGuestRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<CreateGuestRequest, A::Error> {
+                let mut user_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "user" => user_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateGuestRequest {
+                    user: user_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// The created guest user and its token.
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateGuestResponse {
-    /// User.
+    /// The guest user.
     pub user: UserResponse,
-    /// Access token.
-    #[serde(default)]
+    /// Token the guest connects with.
     pub access_token: String,
     /// Time the server took to handle the request.
-    #[serde(default)]
     pub duration: String,
 }
 
@@ -189,25 +487,126 @@ impl CreateGuestResponse {
     }
 }
 
-/// Body of a DeactivateUser request.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for CreateGuestResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("user", &self.user)?;
+        map_.serialize_entry("access_token", &self.access_token)?;
+        map_.serialize_entry("duration", &self.duration)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateGuestResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CreateGuestResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CreateGuestResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<CreateGuestResponse, A::Error> {
+                let mut user_ = None;
+                let mut access_token_ = None;
+                let mut duration_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "user" => user_ = Some(map_.next_value()?),
+                        "access_token" => access_token_ = Some(map_.next_value()?),
+                        "duration" => duration_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let Some(user_) = user_ else {
+                    return Err(serde::de::Error::missing_field("user"));
+                };
+                Ok(CreateGuestResponse {
+                    user: user_,
+                    access_token: access_token_.unwrap_or_default(),
+                    duration: duration_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// How to deactivate a user.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeactivateUserRequest {
-    /// Mark messages deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Also mark the user's messages as deleted.
     pub mark_messages_deleted: Option<bool>,
-    /// Created by id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// ID of the user who performs the deactivation.
     pub created_by_id: Option<String>,
 }
 
-/// Response of a DeactivateUser request.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for DeactivateUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.mark_messages_deleted {
+            map_.serialize_entry("mark_messages_deleted", value)?;
+        }
+        if let Some(value) = &self.created_by_id {
+            map_.serialize_entry("created_by_id", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeactivateUserRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeactivateUserRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeactivateUserRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<DeactivateUserRequest, A::Error> {
+                let mut mark_messages_deleted_ = None;
+                let mut created_by_id_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "mark_messages_deleted" => {
+                            mark_messages_deleted_ = map_.next_value()?;
+                        }
+                        "created_by_id" => created_by_id_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DeactivateUserRequest {
+                    mark_messages_deleted: mark_messages_deleted_,
+                    created_by_id: created_by_id_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// The deactivated user.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeactivateUserResponse {
     /// User.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<UserResponse>,
     /// Time the server took to handle the request.
-    #[serde(default)]
     pub duration: String,
 }
 
@@ -221,22 +620,66 @@ impl DeactivateUserResponse {
     }
 }
 
-/// Body of a DeactivateUsers request.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for DeactivateUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user {
+            map_.serialize_entry("user", value)?;
+        }
+        map_.serialize_entry("duration", &self.duration)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeactivateUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeactivateUserResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeactivateUserResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<DeactivateUserResponse, A::Error> {
+                let mut user_ = None;
+                let mut duration_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "user" => user_ = map_.next_value()?,
+                        "duration" => duration_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DeactivateUserResponse {
+                    user: user_,
+                    duration: duration_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// Users to deactivate and how.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeactivateUsersRequest {
-    /// User ids.
+    /// IDs of the users to deactivate.
     ///
     /// Between 1 and 100 items.
-    #[serde(default)]
     pub user_ids: Vec<String>,
-    /// Mark messages deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Also mark the users' messages as deleted.
     pub mark_messages_deleted: Option<bool>,
-    /// Created by id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// ID of the user who performs the deactivation.
     pub created_by_id: Option<String>,
-    /// Mark channels deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Also mark the users' channels as deleted.
     pub mark_channels_deleted: Option<bool>,
 }
 
@@ -252,14 +695,76 @@ impl DeactivateUsersRequest {
     }
 }
 
-/// Response of a DeactivateUsers request.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for DeactivateUsersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("user_ids", &self.user_ids)?;
+        if let Some(value) = &self.mark_messages_deleted {
+            map_.serialize_entry("mark_messages_deleted", value)?;
+        }
+        if let Some(value) = &self.created_by_id {
+            map_.serialize_entry("created_by_id", value)?;
+        }
+        if let Some(value) = &self.mark_channels_deleted {
+            map_.serialize_entry("mark_channels_deleted", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeactivateUsersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeactivateUsersRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeactivateUsersRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<DeactivateUsersRequest, A::Error> {
+                let mut user_ids_ = None;
+                let mut mark_messages_deleted_ = None;
+                let mut created_by_id_ = None;
+                let mut mark_channels_deleted_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "user_ids" => user_ids_ = Some(map_.next_value()?),
+                        "mark_messages_deleted" => {
+                            mark_messages_deleted_ = map_.next_value()?;
+                        }
+                        "created_by_id" => created_by_id_ = map_.next_value()?,
+                        "mark_channels_deleted" => {
+                            mark_channels_deleted_ = map_.next_value()?;
+                        }
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DeactivateUsersRequest {
+                    user_ids: user_ids_.unwrap_or_default(),
+                    mark_messages_deleted: mark_messages_deleted_,
+                    created_by_id: created_by_id_,
+                    mark_channels_deleted: mark_channels_deleted_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// The started deactivation task.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeactivateUsersResponse {
-    /// Task id.
-    #[serde(default)]
+    /// ID of the background task.
     pub task_id: String,
     /// Time the server took to handle the request.
-    #[serde(default)]
     pub duration: String,
 }
 
@@ -273,28 +778,125 @@ impl DeactivateUsersResponse {
     }
 }
 
-/// Body of a ReactivateUser request.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for DeactivateUsersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("task_id", &self.task_id)?;
+        map_.serialize_entry("duration", &self.duration)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeactivateUsersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeactivateUsersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeactivateUsersResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<DeactivateUsersResponse, A::Error> {
+                let mut task_id_ = None;
+                let mut duration_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "task_id" => task_id_ = Some(map_.next_value()?),
+                        "duration" => duration_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DeactivateUsersResponse {
+                    task_id: task_id_.unwrap_or_default(),
+                    duration: duration_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// How to reactivate a user.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ReactivateUserRequest {
-    /// Restore messages.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Also restore the messages that were marked deleted on deactivation.
     pub restore_messages: Option<bool>,
-    /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// New name to give the user.
     pub name: Option<String>,
-    /// Created by id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// ID of the user who performs the reactivation.
     pub created_by_id: Option<String>,
 }
 
-/// Response of a ReactivateUser request.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ReactivateUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.restore_messages {
+            map_.serialize_entry("restore_messages", value)?;
+        }
+        if let Some(value) = &self.name {
+            map_.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.created_by_id {
+            map_.serialize_entry("created_by_id", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReactivateUserRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ReactivateUserRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ReactivateUserRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<ReactivateUserRequest, A::Error> {
+                let mut restore_messages_ = None;
+                let mut name_ = None;
+                let mut created_by_id_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "restore_messages" => restore_messages_ = map_.next_value()?,
+                        "name" => name_ = map_.next_value()?,
+                        "created_by_id" => created_by_id_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReactivateUserRequest {
+                    restore_messages: restore_messages_,
+                    name: name_,
+                    created_by_id: created_by_id_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// The reactivated user.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReactivateUserResponse {
     /// User.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<UserResponse>,
     /// Time the server took to handle the request.
-    #[serde(default)]
     pub duration: String,
 }
 
@@ -308,22 +910,66 @@ impl ReactivateUserResponse {
     }
 }
 
-/// Body of a ReactivateUsers request.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ReactivateUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user {
+            map_.serialize_entry("user", value)?;
+        }
+        map_.serialize_entry("duration", &self.duration)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReactivateUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ReactivateUserResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ReactivateUserResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<ReactivateUserResponse, A::Error> {
+                let mut user_ = None;
+                let mut duration_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "user" => user_ = map_.next_value()?,
+                        "duration" => duration_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReactivateUserResponse {
+                    user: user_,
+                    duration: duration_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// Users to reactivate and how.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ReactivateUsersRequest {
-    /// User ids.
+    /// IDs of the users to reactivate.
     ///
     /// Between 1 and 100 items.
-    #[serde(default)]
     pub user_ids: Vec<String>,
-    /// Restore messages.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Also restore the messages that were marked deleted on deactivation.
     pub restore_messages: Option<bool>,
-    /// Created by id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// ID of the user who performs the reactivation.
     pub created_by_id: Option<String>,
-    /// Restore channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Also restore the channels that were marked deleted on deactivation.
     pub restore_channels: Option<bool>,
 }
 
@@ -339,14 +985,72 @@ impl ReactivateUsersRequest {
     }
 }
 
-/// Response of a ReactivateUsers request.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ReactivateUsersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("user_ids", &self.user_ids)?;
+        if let Some(value) = &self.restore_messages {
+            map_.serialize_entry("restore_messages", value)?;
+        }
+        if let Some(value) = &self.created_by_id {
+            map_.serialize_entry("created_by_id", value)?;
+        }
+        if let Some(value) = &self.restore_channels {
+            map_.serialize_entry("restore_channels", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReactivateUsersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ReactivateUsersRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ReactivateUsersRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<ReactivateUsersRequest, A::Error> {
+                let mut user_ids_ = None;
+                let mut restore_messages_ = None;
+                let mut created_by_id_ = None;
+                let mut restore_channels_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "user_ids" => user_ids_ = Some(map_.next_value()?),
+                        "restore_messages" => restore_messages_ = map_.next_value()?,
+                        "created_by_id" => created_by_id_ = map_.next_value()?,
+                        "restore_channels" => restore_channels_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReactivateUsersRequest {
+                    user_ids: user_ids_.unwrap_or_default(),
+                    restore_messages: restore_messages_,
+                    created_by_id: created_by_id_,
+                    restore_channels: restore_channels_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// The started reactivation task.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ReactivateUsersResponse {
-    /// Task id.
-    #[serde(default)]
+    /// ID of the background task.
     pub task_id: String,
     /// Time the server took to handle the request.
-    #[serde(default)]
     pub duration: String,
 }
 
@@ -360,34 +1064,72 @@ impl ReactivateUsersResponse {
     }
 }
 
-/// Body of a DeleteUsers request.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ReactivateUsersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("task_id", &self.task_id)?;
+        map_.serialize_entry("duration", &self.duration)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReactivateUsersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ReactivateUsersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ReactivateUsersResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<ReactivateUsersResponse, A::Error> {
+                let mut task_id_ = None;
+                let mut duration_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "task_id" => task_id_ = Some(map_.next_value()?),
+                        "duration" => duration_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReactivateUsersResponse {
+                    task_id: task_id_.unwrap_or_default(),
+                    duration: duration_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// Users to delete and what to delete with them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeleteUsersRequest {
-    /// User ids.
+    /// IDs of the users to delete.
     ///
     /// Between 1 and 100 items.
-    #[serde(default)]
     pub user_ids: Vec<String>,
-    /// User.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// How to delete the users: `soft` keeps the data, `pruning` also clears personal fields, `hard` removes them.
     pub user: Option<DeleteUsersRequestUser>,
-    /// Messages.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// How to delete the users' messages; kept when left out.
     pub messages: Option<DeleteUsersRequestMessages>,
-    /// Conversations.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// How to delete the one-to-one channels the users are in; kept when left out.
     pub conversations: Option<DeleteUsersRequestConversations>,
-    /// Calls.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// How to delete the users' calls; kept when left out.
     pub calls: Option<DeleteUsersRequestCalls>,
-    /// Files.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Also delete the files the users uploaded.
     pub files: Option<bool>,
-    /// New channel owner id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// ID of the user who takes over the channels the deleted users created.
     pub new_channel_owner_id: Option<String>,
-    /// New call owner id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// ID of the user who takes over the calls the deleted users created.
     pub new_call_owner_id: Option<String>,
 }
 
@@ -407,7 +1149,93 @@ impl DeleteUsersRequest {
     }
 }
 
-/// Values of `DeleteUsersRequest.user`.
+impl serde::Serialize for DeleteUsersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("user_ids", &self.user_ids)?;
+        if let Some(value) = &self.user {
+            map_.serialize_entry("user", value)?;
+        }
+        if let Some(value) = &self.messages {
+            map_.serialize_entry("messages", value)?;
+        }
+        if let Some(value) = &self.conversations {
+            map_.serialize_entry("conversations", value)?;
+        }
+        if let Some(value) = &self.calls {
+            map_.serialize_entry("calls", value)?;
+        }
+        if let Some(value) = &self.files {
+            map_.serialize_entry("files", value)?;
+        }
+        if let Some(value) = &self.new_channel_owner_id {
+            map_.serialize_entry("new_channel_owner_id", value)?;
+        }
+        if let Some(value) = &self.new_call_owner_id {
+            map_.serialize_entry("new_call_owner_id", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteUsersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeleteUsersRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteUsersRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<DeleteUsersRequest, A::Error> {
+                let mut user_ids_ = None;
+                let mut user_ = None;
+                let mut messages_ = None;
+                let mut conversations_ = None;
+                let mut calls_ = None;
+                let mut files_ = None;
+                let mut new_channel_owner_id_ = None;
+                let mut new_call_owner_id_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "user_ids" => user_ids_ = Some(map_.next_value()?),
+                        "user" => user_ = map_.next_value()?,
+                        "messages" => messages_ = map_.next_value()?,
+                        "conversations" => conversations_ = map_.next_value()?,
+                        "calls" => calls_ = map_.next_value()?,
+                        "files" => files_ = map_.next_value()?,
+                        "new_channel_owner_id" => {
+                            new_channel_owner_id_ = map_.next_value()?;
+                        }
+                        "new_call_owner_id" => new_call_owner_id_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DeleteUsersRequest {
+                    user_ids: user_ids_.unwrap_or_default(),
+                    user: user_,
+                    messages: messages_,
+                    conversations: conversations_,
+                    calls: calls_,
+                    files: files_,
+                    new_channel_owner_id: new_channel_owner_id_,
+                    new_call_owner_id: new_call_owner_id_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// How to delete the users: `soft` keeps the data, `pruning` also clears personal fields, `hard` removes them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeleteUsersRequestUser {
     /// `soft`
@@ -470,7 +1298,7 @@ impl crate::request::QueryValue for DeleteUsersRequestUser {
     }
 }
 
-/// Values of `DeleteUsersRequest.messages`.
+/// How to delete the users' messages; kept when left out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeleteUsersRequestMessages {
     /// `soft`
@@ -533,7 +1361,7 @@ impl crate::request::QueryValue for DeleteUsersRequestMessages {
     }
 }
 
-/// Values of `DeleteUsersRequest.conversations`.
+/// How to delete the one-to-one channels the users are in; kept when left out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeleteUsersRequestConversations {
     /// `soft`
@@ -592,7 +1420,7 @@ impl crate::request::QueryValue for DeleteUsersRequestConversations {
     }
 }
 
-/// Values of `DeleteUsersRequest.calls`.
+/// How to delete the users' calls; kept when left out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeleteUsersRequestCalls {
     /// `soft`
@@ -651,14 +1479,12 @@ impl crate::request::QueryValue for DeleteUsersRequestCalls {
     }
 }
 
-/// Response of a DeleteUsers request.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+/// The started deletion task.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeleteUsersResponse {
-    /// Task id.
-    #[serde(default)]
+    /// ID of the background task.
     pub task_id: String,
     /// Time the server took to handle the request.
-    #[serde(default)]
     pub duration: String,
 }
 
@@ -672,13 +1498,58 @@ impl DeleteUsersResponse {
     }
 }
 
-/// Body of a RestoreUsers request.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for DeleteUsersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("task_id", &self.task_id)?;
+        map_.serialize_entry("duration", &self.duration)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteUsersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeleteUsersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeleteUsersResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<DeleteUsersResponse, A::Error> {
+                let mut task_id_ = None;
+                let mut duration_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "task_id" => task_id_ = Some(map_.next_value()?),
+                        "duration" => duration_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DeleteUsersResponse {
+                    task_id: task_id_.unwrap_or_default(),
+                    duration: duration_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// Users to restore.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RestoreUsersRequest {
-    /// User ids.
+    /// IDs of the soft-deleted users to restore.
     ///
     /// Between 1 and 100 items.
-    #[serde(default)]
     pub user_ids: Vec<String>,
 }
 
@@ -689,17 +1560,56 @@ impl RestoreUsersRequest {
     }
 }
 
-/// Body of a BlockUsers request.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for RestoreUsersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("user_ids", &self.user_ids)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RestoreUsersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = RestoreUsersRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `RestoreUsersRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<RestoreUsersRequest, A::Error> {
+                let mut user_ids_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "user_ids" => user_ids_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(RestoreUsersRequest {
+                    user_ids: user_ids_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// The user to block.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BlockUsersRequest {
-    /// Blocked user id.
-    #[serde(default)]
+    /// ID of the user to block.
     pub blocked_user_id: String,
-    /// User id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// ID of the user to act for (server-side only).
     pub user_id: Option<String>,
-    /// User.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// User to act for (server-side only).
     pub user: Option<UserRequest>,
 }
 
@@ -714,19 +1624,70 @@ impl BlockUsersRequest {
     }
 }
 
-/// Response of a BlockUsers request.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for BlockUsersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
+        if let Some(value) = &self.user_id {
+            map_.serialize_entry("user_id", value)?;
+        }
+        if let Some(value) = &self.user {
+            map_.serialize_entry("user", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BlockUsersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = BlockUsersRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `BlockUsersRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<BlockUsersRequest, A::Error> {
+                let mut blocked_user_id_ = None;
+                let mut user_id_ = None;
+                let mut user_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "blocked_user_id" => blocked_user_id_ = Some(map_.next_value()?),
+                        "user_id" => user_id_ = map_.next_value()?,
+                        "user" => user_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BlockUsersRequest {
+                    blocked_user_id: blocked_user_id_.unwrap_or_default(),
+                    user_id: user_id_,
+                    user: user_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// The block that was set.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockUsersResponse {
     /// Time the server took to handle the request.
-    #[serde(default)]
     pub duration: String,
-    /// Blocked by user id.
-    #[serde(default)]
+    /// ID of the user who blocks.
     pub blocked_by_user_id: String,
-    /// Blocked user id.
-    #[serde(default)]
+    /// ID of the blocked user.
     pub blocked_user_id: String,
-    /// Created at.
+    /// When the block was set.
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -747,17 +1708,73 @@ impl BlockUsersResponse {
     }
 }
 
-/// Body of a UnblockUsers request.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for BlockUsersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("duration", &self.duration)?;
+        map_.serialize_entry("blocked_by_user_id", &self.blocked_by_user_id)?;
+        map_.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
+        map_.serialize_entry("created_at", &self.created_at)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BlockUsersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = BlockUsersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `BlockUsersResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<BlockUsersResponse, A::Error> {
+                let mut duration_ = None;
+                let mut blocked_by_user_id_ = None;
+                let mut blocked_user_id_ = None;
+                let mut created_at_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "duration" => duration_ = Some(map_.next_value()?),
+                        "blocked_by_user_id" => {
+                            blocked_by_user_id_ = Some(map_.next_value()?);
+                        }
+                        "blocked_user_id" => blocked_user_id_ = Some(map_.next_value()?),
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(BlockUsersResponse {
+                    duration: duration_.unwrap_or_default(),
+                    blocked_by_user_id: blocked_by_user_id_.unwrap_or_default(),
+                    blocked_user_id: blocked_user_id_.unwrap_or_default(),
+                    created_at: created_at_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// The user to unblock.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnblockUsersRequest {
-    /// Blocked user id.
-    #[serde(default)]
+    /// ID of the user to unblock.
     pub blocked_user_id: String,
-    /// User id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// ID of the user to act for (server-side only).
     pub user_id: Option<String>,
-    /// User.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// User to act for (server-side only).
     pub user: Option<UserRequest>,
 }
 
@@ -772,11 +1789,64 @@ impl UnblockUsersRequest {
     }
 }
 
-/// Response of a UnblockUsers request.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for UnblockUsersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
+        if let Some(value) = &self.user_id {
+            map_.serialize_entry("user_id", value)?;
+        }
+        if let Some(value) = &self.user {
+            map_.serialize_entry("user", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UnblockUsersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UnblockUsersRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UnblockUsersRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UnblockUsersRequest, A::Error> {
+                let mut blocked_user_id_ = None;
+                let mut user_id_ = None;
+                let mut user_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "blocked_user_id" => blocked_user_id_ = Some(map_.next_value()?),
+                        "user_id" => user_id_ = map_.next_value()?,
+                        "user" => user_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UnblockUsersRequest {
+                    blocked_user_id: blocked_user_id_.unwrap_or_default(),
+                    user_id: user_id_,
+                    user: user_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// Confirms that the block was lifted.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UnblockUsersResponse {
     /// Time the server took to handle the request.
-    #[serde(default)]
     pub duration: String,
 }
 
@@ -787,14 +1857,54 @@ impl UnblockUsersResponse {
     }
 }
 
-/// Response of a GetBlockedUsers request.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for UnblockUsersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("duration", &self.duration)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UnblockUsersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UnblockUsersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UnblockUsersResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UnblockUsersResponse, A::Error> {
+                let mut duration_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "duration" => duration_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UnblockUsersResponse {
+                    duration: duration_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// The blocks a user has set.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetBlockedUsersResponse {
-    /// Blocks.
-    #[serde(default)]
+    /// The blocks.
     pub blocks: Vec<BlockedUserResponse>,
     /// Time the server took to handle the request.
-    #[serde(default)]
     pub duration: String,
 }
 
@@ -808,11 +1918,56 @@ impl GetBlockedUsersResponse {
     }
 }
 
-/// Body of a SendUserCustomEvent request.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for GetBlockedUsersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("blocks", &self.blocks)?;
+        map_.serialize_entry("duration", &self.duration)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetBlockedUsersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = GetBlockedUsersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `GetBlockedUsersResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<GetBlockedUsersResponse, A::Error> {
+                let mut blocks_ = None;
+                let mut duration_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "blocks" => blocks_ = Some(map_.next_value()?),
+                        "duration" => duration_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GetBlockedUsersResponse {
+                    blocks: blocks_.unwrap_or_default(),
+                    duration: duration_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// The custom event to send to a user.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SendUserCustomEventRequest {
-    /// Event.
-    #[serde(default)]
+    /// The event.
     pub event: UserCustomEventRequest,
 }
 
@@ -823,14 +1978,54 @@ impl SendUserCustomEventRequest {
     }
 }
 
-/// Response of a GetUserLiveLocations request.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SendUserCustomEventRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("event", &self.event)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SendUserCustomEventRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = SendUserCustomEventRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SendUserCustomEventRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<SendUserCustomEventRequest, A::Error> {
+                let mut event_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "event" => event_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SendUserCustomEventRequest {
+                    event: event_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// The live locations a user is sharing.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharedLocationsResponse {
-    /// Active live locations.
-    #[serde(default)]
+    /// Live locations that have not ended.
     pub active_live_locations: Vec<SharedLocationResponseData>,
     /// Time the server took to handle the request.
-    #[serde(default)]
     pub duration: String,
 }
 
@@ -847,24 +2042,68 @@ impl SharedLocationsResponse {
     }
 }
 
-/// Body of a UpdateLiveLocation request.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for SharedLocationsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("active_live_locations", &self.active_live_locations)?;
+        map_.serialize_entry("duration", &self.duration)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SharedLocationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = SharedLocationsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SharedLocationsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<SharedLocationsResponse, A::Error> {
+                let mut active_live_locations_ = None;
+                let mut duration_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "active_live_locations" => {
+                            active_live_locations_ = Some(map_.next_value()?);
+                        }
+                        "duration" => duration_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SharedLocationsResponse {
+                    active_live_locations: active_live_locations_.unwrap_or_default(),
+                    duration: duration_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// A new position or end time for a live location.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateLiveLocationRequest {
-    /// Message id.
-    #[serde(default)]
+    /// ID of the message that shares the location.
     pub message_id: String,
-    /// Latitude.
+    /// New latitude in degrees.
     ///
     /// Between -90 and 90.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
-    /// Longitude.
+    /// New longitude in degrees.
     ///
     /// Between -180 and 180.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
-    /// End at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// New time at which sharing ends.
     pub end_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -880,42 +2119,92 @@ impl UpdateLiveLocationRequest {
     }
 }
 
-/// Response of a UpdateLiveLocation request.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for UpdateLiveLocationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("message_id", &self.message_id)?;
+        if let Some(value) = &self.latitude {
+            map_.serialize_entry("latitude", value)?;
+        }
+        if let Some(value) = &self.longitude {
+            map_.serialize_entry("longitude", value)?;
+        }
+        if let Some(value) = &self.end_at {
+            map_.serialize_entry("end_at", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateLiveLocationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateLiveLocationRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateLiveLocationRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UpdateLiveLocationRequest, A::Error> {
+                let mut message_id_ = None;
+                let mut latitude_ = None;
+                let mut longitude_ = None;
+                let mut end_at_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "message_id" => message_id_ = Some(map_.next_value()?),
+                        "latitude" => latitude_ = map_.next_value()?,
+                        "longitude" => longitude_ = map_.next_value()?,
+                        "end_at" => end_at_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateLiveLocationRequest {
+                    message_id: message_id_.unwrap_or_default(),
+                    latitude: latitude_,
+                    longitude: longitude_,
+                    end_at: end_at_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// The live location after the update.
+#[derive(Debug, Clone, PartialEq)]
 pub struct SharedLocationResponse {
     /// Channel CID (`type:id`).
-    #[serde(default)]
     pub channel_cid: String,
-    /// Message id.
-    #[serde(default)]
+    /// ID of the message that shares the location.
     pub message_id: String,
-    /// User id.
-    #[serde(default)]
+    /// ID of the user who shares the location.
     pub user_id: String,
-    /// Latitude.
-    #[serde(default)]
+    /// Latitude in degrees.
     pub latitude: f64,
-    /// Longitude.
-    #[serde(default)]
+    /// Longitude in degrees.
     pub longitude: f64,
-    /// Created by device id.
-    #[serde(default)]
+    /// Device that shares the location.
     pub created_by_device_id: String,
-    /// End at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// When live sharing ends; absent for a static location.
     pub end_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
-    /// Message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The message that shares the location.
     pub message: Option<MessageResponse>,
-    /// Channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The channel of the message.
     pub channel: Option<ChannelResponse>,
     /// Time the server took to handle the request.
-    #[serde(default)]
     pub duration: String,
 }
 
@@ -950,22 +2239,119 @@ impl SharedLocationResponse {
     }
 }
 
+impl serde::Serialize for SharedLocationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("channel_cid", &self.channel_cid)?;
+        map_.serialize_entry("message_id", &self.message_id)?;
+        map_.serialize_entry("user_id", &self.user_id)?;
+        map_.serialize_entry("latitude", &self.latitude)?;
+        map_.serialize_entry("longitude", &self.longitude)?;
+        map_.serialize_entry("created_by_device_id", &self.created_by_device_id)?;
+        if let Some(value) = &self.end_at {
+            map_.serialize_entry("end_at", value)?;
+        }
+        map_.serialize_entry("created_at", &self.created_at)?;
+        map_.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(value) = &self.message {
+            map_.serialize_entry("message", value)?;
+        }
+        if let Some(value) = &self.channel {
+            map_.serialize_entry("channel", value)?;
+        }
+        map_.serialize_entry("duration", &self.duration)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SharedLocationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = SharedLocationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SharedLocationResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<SharedLocationResponse, A::Error> {
+                let mut channel_cid_ = None;
+                let mut message_id_ = None;
+                let mut user_id_ = None;
+                let mut latitude_ = None;
+                let mut longitude_ = None;
+                let mut created_by_device_id_ = None;
+                let mut end_at_ = None;
+                let mut created_at_ = None;
+                let mut updated_at_ = None;
+                let mut message_ = None;
+                let mut channel_ = None;
+                let mut duration_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "channel_cid" => channel_cid_ = Some(map_.next_value()?),
+                        "message_id" => message_id_ = Some(map_.next_value()?),
+                        "user_id" => user_id_ = Some(map_.next_value()?),
+                        "latitude" => latitude_ = Some(map_.next_value()?),
+                        "longitude" => longitude_ = Some(map_.next_value()?),
+                        "created_by_device_id" => {
+                            created_by_device_id_ = Some(map_.next_value()?);
+                        }
+                        "end_at" => end_at_ = map_.next_value()?,
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+                        "message" => message_ = map_.next_value()?,
+                        "channel" => channel_ = map_.next_value()?,
+                        "duration" => duration_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(updated_at_) = updated_at_ else {
+                    return Err(serde::de::Error::missing_field("updated_at"));
+                };
+                Ok(SharedLocationResponse {
+                    channel_cid: channel_cid_.unwrap_or_default(),
+                    message_id: message_id_.unwrap_or_default(),
+                    user_id: user_id_.unwrap_or_default(),
+                    latitude: latitude_.unwrap_or_default(),
+                    longitude: longitude_.unwrap_or_default(),
+                    created_by_device_id: created_by_device_id_.unwrap_or_default(),
+                    end_at: end_at_,
+                    created_at: created_at_,
+                    updated_at: updated_at_,
+                    message: message_,
+                    channel: channel_,
+                    duration: duration_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
 /// A custom event that an app sends, with its own `type` and data.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomEvent {
     /// Type.
     ///
     /// The server's default is `*`.
-    #[serde(rename = "type", default)]
     pub type_: String,
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When the server received the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "CustomEvent::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -984,39 +2370,81 @@ impl CustomEvent {
     }
 }
 
-impl CustomEvent {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &["type", "created_at", "received_at"];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
+impl serde::Serialize for CustomEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("type", &self.type_)?;
+        map_.serialize_entry("created_at", &self.created_at)?;
+        if let Some(value) = &self.received_at {
+            map_.serialize_entry("received_at", value)?;
+        }
+        crate::serde_support::serialize_custom(
+            &mut map_,
+            &self.custom,
+            &["type", "created_at", "received_at"],
+        )?;
+        map_.end()
     }
 }
 
-/// Payload of the `user.deactivated` event.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CustomEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = CustomEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `CustomEvent` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<CustomEvent, A::Error> {
+                let mut type_ = None;
+                let mut created_at_ = None;
+                let mut received_at_ = None;
+                let mut custom_ = serde_json::Map::new();
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "type" => type_ = Some(map_.next_value()?),
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "received_at" => received_at_ = map_.next_value()?,
+                        _ => {
+                            custom_.insert(key_.into_string(), map_.next_value()?);
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(CustomEvent {
+                    type_: type_.unwrap_or_default(),
+                    created_at: created_at_,
+                    received_at: received_at_,
+                    custom: custom_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// Tells that a user was deactivated.
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserDeactivatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When the server received the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Absent in some events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<UserResponseCommonFields>,
-    /// Created by.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// User who performed the deactivation.
     pub created_by: Option<UserResponseCommonFields>,
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "UserDeactivatedEvent::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1033,59 +2461,99 @@ impl UserDeactivatedEvent {
     }
 }
 
-impl UserDeactivatedEvent {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "created_at",
-        "received_at",
-        "user",
-        "created_by",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
+impl serde::Serialize for UserDeactivatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("created_at", &self.created_at)?;
+        if let Some(value) = &self.received_at {
+            map_.serialize_entry("received_at", value)?;
+        }
+        if let Some(value) = &self.user {
+            map_.serialize_entry("user", value)?;
+        }
+        if let Some(value) = &self.created_by {
+            map_.serialize_entry("created_by", value)?;
+        }
+        crate::serde_support::serialize_custom(
+            &mut map_,
+            &self.custom,
+            &["created_at", "received_at", "user", "created_by"],
+        )?;
+        map_.end()
     }
 }
 
-/// Payload of the `user.deleted` event.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for UserDeactivatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UserDeactivatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UserDeactivatedEvent` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UserDeactivatedEvent, A::Error> {
+                let mut created_at_ = None;
+                let mut received_at_ = None;
+                let mut user_ = None;
+                let mut created_by_ = None;
+                let mut custom_ = serde_json::Map::new();
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "received_at" => received_at_ = map_.next_value()?,
+                        "user" => user_ = map_.next_value()?,
+                        "created_by" => created_by_ = map_.next_value()?,
+                        _ => {
+                            custom_.insert(key_.into_string(), map_.next_value()?);
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(UserDeactivatedEvent {
+                    created_at: created_at_,
+                    received_at: received_at_,
+                    user: user_,
+                    created_by: created_by_,
+                    custom: custom_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// Tells that a user was deleted and how.
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserDeletedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When the server received the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Absent in some events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<UserResponseCommonFields>,
-    /// Delete messages.
-    #[serde(default)]
+    /// How the user's messages were deleted (`soft`, `pruning` or `hard`).
     pub delete_messages: String,
-    /// Delete conversation.
-    #[serde(default)]
+    /// How the user's one-to-one channels were deleted.
     pub delete_conversation: String,
-    /// Delete user.
-    #[serde(default)]
+    /// How the user was deleted (`soft`, `pruning` or `hard`).
     pub delete_user: String,
-    /// Hard delete.
-    #[serde(default)]
+    /// The user was removed for good.
     pub hard_delete: bool,
-    /// Mark messages deleted.
-    #[serde(default)]
+    /// The user's messages were marked deleted.
     pub mark_messages_deleted: bool,
-    /// Delete conversation channels.
-    #[serde(default)]
+    /// The user's one-to-one channels were deleted.
     pub delete_conversation_channels: bool,
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "UserDeletedEvent::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1115,49 +2583,127 @@ impl UserDeletedEvent {
     }
 }
 
-impl UserDeletedEvent {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "created_at",
-        "received_at",
-        "user",
-        "delete_messages",
-        "delete_conversation",
-        "delete_user",
-        "hard_delete",
-        "mark_messages_deleted",
-        "delete_conversation_channels",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
+impl serde::Serialize for UserDeletedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("created_at", &self.created_at)?;
+        if let Some(value) = &self.received_at {
+            map_.serialize_entry("received_at", value)?;
+        }
+        if let Some(value) = &self.user {
+            map_.serialize_entry("user", value)?;
+        }
+        map_.serialize_entry("delete_messages", &self.delete_messages)?;
+        map_.serialize_entry("delete_conversation", &self.delete_conversation)?;
+        map_.serialize_entry("delete_user", &self.delete_user)?;
+        map_.serialize_entry("hard_delete", &self.hard_delete)?;
+        map_.serialize_entry("mark_messages_deleted", &self.mark_messages_deleted)?;
+        map_.serialize_entry(
+            "delete_conversation_channels",
+            &self.delete_conversation_channels,
+        )?;
+        crate::serde_support::serialize_custom(
+            &mut map_,
+            &self.custom,
+            &[
+                "created_at",
+                "received_at",
+                "user",
+                "delete_messages",
+                "delete_conversation",
+                "delete_user",
+                "hard_delete",
+                "mark_messages_deleted",
+                "delete_conversation_channels",
+            ],
+        )?;
+        map_.end()
     }
 }
 
-/// Payload of the `user.reactivated` event.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for UserDeletedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UserDeletedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UserDeletedEvent` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UserDeletedEvent, A::Error> {
+                let mut created_at_ = None;
+                let mut received_at_ = None;
+                let mut user_ = None;
+                let mut delete_messages_ = None;
+                let mut delete_conversation_ = None;
+                let mut delete_user_ = None;
+                let mut hard_delete_ = None;
+                let mut mark_messages_deleted_ = None;
+                let mut delete_conversation_channels_ = None;
+                let mut custom_ = serde_json::Map::new();
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "received_at" => received_at_ = map_.next_value()?,
+                        "user" => user_ = map_.next_value()?,
+                        "delete_messages" => delete_messages_ = Some(map_.next_value()?),
+                        "delete_conversation" => {
+                            delete_conversation_ = Some(map_.next_value()?);
+                        }
+                        "delete_user" => delete_user_ = Some(map_.next_value()?),
+                        "hard_delete" => hard_delete_ = Some(map_.next_value()?),
+                        "mark_messages_deleted" => {
+                            mark_messages_deleted_ = Some(map_.next_value()?);
+                        }
+                        "delete_conversation_channels" => {
+                            delete_conversation_channels_ = Some(map_.next_value()?);
+                        }
+                        _ => {
+                            custom_.insert(key_.into_string(), map_.next_value()?);
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(UserDeletedEvent {
+                    created_at: created_at_,
+                    received_at: received_at_,
+                    user: user_,
+                    delete_messages: delete_messages_.unwrap_or_default(),
+                    delete_conversation: delete_conversation_.unwrap_or_default(),
+                    delete_user: delete_user_.unwrap_or_default(),
+                    hard_delete: hard_delete_.unwrap_or_default(),
+                    mark_messages_deleted: mark_messages_deleted_.unwrap_or_default(),
+                    delete_conversation_channels: delete_conversation_channels_
+                        .unwrap_or_default(),
+                    custom: custom_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// Tells that a user was reactivated.
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserReactivatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When the server received the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Absent in some events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<UserResponseCommonFields>,
-    /// Created by.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// User who performed the reactivation.
     pub created_by: Option<UserResponseCommonFields>,
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "UserReactivatedEvent::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1174,44 +2720,89 @@ impl UserReactivatedEvent {
     }
 }
 
-impl UserReactivatedEvent {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "created_at",
-        "received_at",
-        "user",
-        "created_by",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
+impl serde::Serialize for UserReactivatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("created_at", &self.created_at)?;
+        if let Some(value) = &self.received_at {
+            map_.serialize_entry("received_at", value)?;
+        }
+        if let Some(value) = &self.user {
+            map_.serialize_entry("user", value)?;
+        }
+        if let Some(value) = &self.created_by {
+            map_.serialize_entry("created_by", value)?;
+        }
+        crate::serde_support::serialize_custom(
+            &mut map_,
+            &self.custom,
+            &["created_at", "received_at", "user", "created_by"],
+        )?;
+        map_.end()
     }
 }
 
-/// Payload of the `user.unread_message_reminder` event.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for UserReactivatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UserReactivatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UserReactivatedEvent` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UserReactivatedEvent, A::Error> {
+                let mut created_at_ = None;
+                let mut received_at_ = None;
+                let mut user_ = None;
+                let mut created_by_ = None;
+                let mut custom_ = serde_json::Map::new();
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "received_at" => received_at_ = map_.next_value()?,
+                        "user" => user_ = map_.next_value()?,
+                        "created_by" => created_by_ = map_.next_value()?,
+                        _ => {
+                            custom_.insert(key_.into_string(), map_.next_value()?);
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(UserReactivatedEvent {
+                    created_at: created_at_,
+                    received_at: received_at_,
+                    user: user_,
+                    created_by: created_by_,
+                    custom: custom_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// Reminds a user of messages that stayed unread.
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserUnreadReminderEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When the server received the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Absent in some events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<UserResponseCommonFields>,
-    /// Channels.
-    #[serde(default)]
+    /// The unread messages with their channel, by channel CID.
     pub channels: std::collections::BTreeMap<String, ChannelMessagesResponse>,
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "UserUnreadReminderEvent::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1231,41 +2822,85 @@ impl UserUnreadReminderEvent {
     }
 }
 
-impl UserUnreadReminderEvent {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "created_at",
-        "received_at",
-        "user",
-        "channels",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
+impl serde::Serialize for UserUnreadReminderEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("created_at", &self.created_at)?;
+        if let Some(value) = &self.received_at {
+            map_.serialize_entry("received_at", value)?;
+        }
+        if let Some(value) = &self.user {
+            map_.serialize_entry("user", value)?;
+        }
+        map_.serialize_entry("channels", &self.channels)?;
+        crate::serde_support::serialize_custom(
+            &mut map_,
+            &self.custom,
+            &["created_at", "received_at", "user", "channels"],
+        )?;
+        map_.end()
     }
 }
 
-/// Payload of the `user.updated` event.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for UserUnreadReminderEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UserUnreadReminderEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UserUnreadReminderEvent` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UserUnreadReminderEvent, A::Error> {
+                let mut created_at_ = None;
+                let mut received_at_ = None;
+                let mut user_ = None;
+                let mut channels_ = None;
+                let mut custom_ = serde_json::Map::new();
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "received_at" => received_at_ = map_.next_value()?,
+                        "user" => user_ = map_.next_value()?,
+                        "channels" => channels_ = Some(map_.next_value()?),
+                        _ => {
+                            custom_.insert(key_.into_string(), map_.next_value()?);
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(UserUnreadReminderEvent {
+                    created_at: created_at_,
+                    received_at: received_at_,
+                    user: user_,
+                    channels: channels_.unwrap_or_default(),
+                    custom: custom_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// Tells that a user changed; carries the user as it is now.
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserUpdatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// When the server received the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub received_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Absent in some events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<UserResponsePrivacyFields>,
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "UserUpdatedEvent::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1281,116 +2916,135 @@ impl UserUpdatedEvent {
     }
 }
 
-impl UserUpdatedEvent {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &["created_at", "received_at", "user"];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
+impl serde::Serialize for UserUpdatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("created_at", &self.created_at)?;
+        if let Some(value) = &self.received_at {
+            map_.serialize_entry("received_at", value)?;
+        }
+        if let Some(value) = &self.user {
+            map_.serialize_entry("user", value)?;
+        }
+        crate::serde_support::serialize_custom(
+            &mut map_,
+            &self.custom,
+            &["created_at", "received_at", "user"],
+        )?;
+        map_.end()
     }
 }
 
-/// Full user response.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for UserUpdatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UserUpdatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UserUpdatedEvent` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UserUpdatedEvent, A::Error> {
+                let mut created_at_ = None;
+                let mut received_at_ = None;
+                let mut user_ = None;
+                let mut custom_ = serde_json::Map::new();
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "received_at" => received_at_ = map_.next_value()?,
+                        "user" => user_ = map_.next_value()?,
+                        _ => {
+                            custom_.insert(key_.into_string(), map_.next_value()?);
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(UserUpdatedEvent {
+                    created_at: created_at_,
+                    received_at: received_at_,
+                    user: user_,
+                    custom: custom_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// A user with everything a query for users returns, including unread counts and mutes.
+#[derive(Debug, Clone, PartialEq)]
 pub struct FullUserResponse {
-    /// Id.
-    #[serde(default)]
+    /// User ID.
     pub id: String,
-    /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Display name.
     pub name: Option<String>,
-    /// Image.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Avatar URL.
     pub image: Option<String>,
-    /// Language.
-    #[serde(default)]
+    /// Preferred language.
     pub language: String,
-    /// Role.
-    #[serde(default)]
+    /// App-wide role.
     pub role: String,
-    /// Teams.
-    #[serde(default)]
+    /// Teams the user belongs to.
     pub teams: Vec<String>,
-    /// Teams role.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Role by team.
     pub teams_role: Option<std::collections::BTreeMap<String, String>>,
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Deleted at.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Banned.
-    #[serde(default)]
+    /// The user is banned app-wide.
     pub banned: bool,
-    /// Online.
-    #[serde(default)]
+    /// The user is connected.
     pub online: bool,
-    /// Last active.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// When the user was last active.
     pub last_active: Option<chrono::DateTime<chrono::Utc>>,
-    /// Revoke tokens issued before.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Tokens issued before this time are rejected.
     pub revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>>,
-    /// Deactivated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// When the user was deactivated.
     pub deactivated_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Avg response time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Average time the user takes to reply, in seconds.
     pub avg_response_time: Option<i32>,
-    /// Privacy settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Presence signals the user shares.
     pub privacy_settings: Option<PrivacySettingsResponse>,
-    /// Devices.
-    #[serde(default)]
+    /// Devices registered for push.
     pub devices: Vec<DeviceResponse>,
-    /// Invisible.
-    #[serde(default)]
+    /// The user hides their online status.
     pub invisible: bool,
-    /// Mutes.
-    #[serde(default)]
+    /// Users this user muted.
     pub mutes: Vec<UserMuteResponse>,
-    /// Channel mutes.
-    #[serde(default)]
+    /// Channels this user muted.
     pub channel_mutes: Vec<ChannelMute>,
-    /// Unread count.
-    #[serde(default)]
+    /// Number of unread messages.
     pub unread_count: i32,
-    /// Total unread count.
-    #[serde(default)]
+    /// Total number of unread messages.
     pub total_unread_count: i32,
-    /// Unread channels.
-    #[serde(default)]
+    /// Number of channels with unread messages.
     pub unread_channels: i32,
-    /// Unread threads.
-    #[serde(default)]
+    /// Number of threads with unread replies.
     pub unread_threads: i32,
-    /// Latest hidden channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// CIDs of channels the user hid most recently.
     pub latest_hidden_channels: Option<Vec<String>>,
-    /// Shadow banned.
-    #[serde(default)]
+    /// The user is shadow-banned app-wide.
     pub shadow_banned: bool,
-    /// Bypass moderation.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The user's messages skip moderation.
     pub bypass_moderation: Option<bool>,
-    /// Blocked user ids.
-    #[serde(default)]
+    /// IDs of users this user blocked.
     pub blocked_user_ids: Vec<String>,
-    /// Ban expires.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// When the ban ends.
     pub ban_expires: Option<chrono::DateTime<chrono::Utc>>,
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "FullUserResponse::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1453,64 +3107,248 @@ impl FullUserResponse {
     }
 }
 
-impl FullUserResponse {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "name",
-        "image",
-        "language",
-        "role",
-        "teams",
-        "teams_role",
-        "created_at",
-        "updated_at",
-        "deleted_at",
-        "banned",
-        "online",
-        "last_active",
-        "revoke_tokens_issued_before",
-        "deactivated_at",
-        "avg_response_time",
-        "privacy_settings",
-        "devices",
-        "invisible",
-        "mutes",
-        "channel_mutes",
-        "unread_count",
-        "total_unread_count",
-        "unread_channels",
-        "unread_threads",
-        "latest_hidden_channels",
-        "shadow_banned",
-        "bypass_moderation",
-        "blocked_user_ids",
-        "ban_expires",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
+impl serde::Serialize for FullUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map_.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.image {
+            map_.serialize_entry("image", value)?;
+        }
+        map_.serialize_entry("language", &self.language)?;
+        map_.serialize_entry("role", &self.role)?;
+        map_.serialize_entry("teams", &self.teams)?;
+        if let Some(value) = &self.teams_role {
+            map_.serialize_entry("teams_role", value)?;
+        }
+        map_.serialize_entry("created_at", &self.created_at)?;
+        map_.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(value) = &self.deleted_at {
+            map_.serialize_entry("deleted_at", value)?;
+        }
+        map_.serialize_entry("banned", &self.banned)?;
+        map_.serialize_entry("online", &self.online)?;
+        if let Some(value) = &self.last_active {
+            map_.serialize_entry("last_active", value)?;
+        }
+        if let Some(value) = &self.revoke_tokens_issued_before {
+            map_.serialize_entry("revoke_tokens_issued_before", value)?;
+        }
+        if let Some(value) = &self.deactivated_at {
+            map_.serialize_entry("deactivated_at", value)?;
+        }
+        if let Some(value) = &self.avg_response_time {
+            map_.serialize_entry("avg_response_time", value)?;
+        }
+        if let Some(value) = &self.privacy_settings {
+            map_.serialize_entry("privacy_settings", value)?;
+        }
+        map_.serialize_entry("devices", &self.devices)?;
+        map_.serialize_entry("invisible", &self.invisible)?;
+        map_.serialize_entry("mutes", &self.mutes)?;
+        map_.serialize_entry("channel_mutes", &self.channel_mutes)?;
+        map_.serialize_entry("unread_count", &self.unread_count)?;
+        map_.serialize_entry("total_unread_count", &self.total_unread_count)?;
+        map_.serialize_entry("unread_channels", &self.unread_channels)?;
+        map_.serialize_entry("unread_threads", &self.unread_threads)?;
+        if let Some(value) = &self.latest_hidden_channels {
+            map_.serialize_entry("latest_hidden_channels", value)?;
+        }
+        map_.serialize_entry("shadow_banned", &self.shadow_banned)?;
+        if let Some(value) = &self.bypass_moderation {
+            map_.serialize_entry("bypass_moderation", value)?;
+        }
+        map_.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
+        if let Some(value) = &self.ban_expires {
+            map_.serialize_entry("ban_expires", value)?;
+        }
+        crate::serde_support::serialize_custom(
+            &mut map_,
+            &self.custom,
+            &[
+                "id",
+                "name",
+                "image",
+                "language",
+                "role",
+                "teams",
+                "teams_role",
+                "created_at",
+                "updated_at",
+                "deleted_at",
+                "banned",
+                "online",
+                "last_active",
+                "revoke_tokens_issued_before",
+                "deactivated_at",
+                "avg_response_time",
+                "privacy_settings",
+                "devices",
+                "invisible",
+                "mutes",
+                "channel_mutes",
+                "unread_count",
+                "total_unread_count",
+                "unread_channels",
+                "unread_threads",
+                "latest_hidden_channels",
+                "shadow_banned",
+                "bypass_moderation",
+                "blocked_user_ids",
+                "ban_expires",
+            ],
+        )?;
+        map_.end()
     }
 }
 
-/// Update user partial request.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for FullUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = FullUserResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `FullUserResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<FullUserResponse, A::Error> {
+                let mut id_ = None;
+                let mut name_ = None;
+                let mut image_ = None;
+                let mut language_ = None;
+                let mut role_ = None;
+                let mut teams_ = None;
+                let mut teams_role_ = None;
+                let mut created_at_ = None;
+                let mut updated_at_ = None;
+                let mut deleted_at_ = None;
+                let mut banned_ = None;
+                let mut online_ = None;
+                let mut last_active_ = None;
+                let mut revoke_tokens_issued_before_ = None;
+                let mut deactivated_at_ = None;
+                let mut avg_response_time_ = None;
+                let mut privacy_settings_ = None;
+                let mut devices_ = None;
+                let mut invisible_ = None;
+                let mut mutes_ = None;
+                let mut channel_mutes_ = None;
+                let mut unread_count_ = None;
+                let mut total_unread_count_ = None;
+                let mut unread_channels_ = None;
+                let mut unread_threads_ = None;
+                let mut latest_hidden_channels_ = None;
+                let mut shadow_banned_ = None;
+                let mut bypass_moderation_ = None;
+                let mut blocked_user_ids_ = None;
+                let mut ban_expires_ = None;
+                let mut custom_ = serde_json::Map::new();
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "id" => id_ = Some(map_.next_value()?),
+                        "name" => name_ = map_.next_value()?,
+                        "image" => image_ = map_.next_value()?,
+                        "language" => language_ = Some(map_.next_value()?),
+                        "role" => role_ = Some(map_.next_value()?),
+                        "teams" => teams_ = Some(map_.next_value()?),
+                        "teams_role" => teams_role_ = map_.next_value()?,
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+                        "deleted_at" => deleted_at_ = map_.next_value()?,
+                        "banned" => banned_ = Some(map_.next_value()?),
+                        "online" => online_ = Some(map_.next_value()?),
+                        "last_active" => last_active_ = map_.next_value()?,
+                        "revoke_tokens_issued_before" => {
+                            revoke_tokens_issued_before_ = map_.next_value()?;
+                        }
+                        "deactivated_at" => deactivated_at_ = map_.next_value()?,
+                        "avg_response_time" => avg_response_time_ = map_.next_value()?,
+                        "privacy_settings" => privacy_settings_ = map_.next_value()?,
+                        "devices" => devices_ = Some(map_.next_value()?),
+                        "invisible" => invisible_ = Some(map_.next_value()?),
+                        "mutes" => mutes_ = Some(map_.next_value()?),
+                        "channel_mutes" => channel_mutes_ = Some(map_.next_value()?),
+                        "unread_count" => unread_count_ = Some(map_.next_value()?),
+                        "total_unread_count" => {
+                            total_unread_count_ = Some(map_.next_value()?);
+                        }
+                        "unread_channels" => unread_channels_ = Some(map_.next_value()?),
+                        "unread_threads" => unread_threads_ = Some(map_.next_value()?),
+                        "latest_hidden_channels" => {
+                            latest_hidden_channels_ = map_.next_value()?;
+                        }
+                        "shadow_banned" => shadow_banned_ = Some(map_.next_value()?),
+                        "bypass_moderation" => bypass_moderation_ = map_.next_value()?,
+                        "blocked_user_ids" => {
+                            blocked_user_ids_ = Some(map_.next_value()?);
+                        }
+                        "ban_expires" => ban_expires_ = map_.next_value()?,
+                        _ => {
+                            custom_.insert(key_.into_string(), map_.next_value()?);
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(updated_at_) = updated_at_ else {
+                    return Err(serde::de::Error::missing_field("updated_at"));
+                };
+                Ok(FullUserResponse {
+                    id: id_.unwrap_or_default(),
+                    name: name_,
+                    image: image_,
+                    language: language_.unwrap_or_default(),
+                    role: role_.unwrap_or_default(),
+                    teams: teams_.unwrap_or_default(),
+                    teams_role: teams_role_,
+                    created_at: created_at_,
+                    updated_at: updated_at_,
+                    deleted_at: deleted_at_,
+                    banned: banned_.unwrap_or_default(),
+                    online: online_.unwrap_or_default(),
+                    last_active: last_active_,
+                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
+                    deactivated_at: deactivated_at_,
+                    avg_response_time: avg_response_time_,
+                    privacy_settings: privacy_settings_,
+                    devices: devices_.unwrap_or_default(),
+                    invisible: invisible_.unwrap_or_default(),
+                    mutes: mutes_.unwrap_or_default(),
+                    channel_mutes: channel_mutes_.unwrap_or_default(),
+                    unread_count: unread_count_.unwrap_or_default(),
+                    total_unread_count: total_unread_count_.unwrap_or_default(),
+                    unread_channels: unread_channels_.unwrap_or_default(),
+                    unread_threads: unread_threads_.unwrap_or_default(),
+                    latest_hidden_channels: latest_hidden_channels_,
+                    shadow_banned: shadow_banned_.unwrap_or_default(),
+                    bypass_moderation: bypass_moderation_,
+                    blocked_user_ids: blocked_user_ids_.unwrap_or_default(),
+                    ban_expires: ban_expires_,
+                    custom: custom_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// Fields to set and unset on one user.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUserPartialRequest {
-    /// Id.
-    #[serde(default)]
+    /// ID of the user to update.
     pub id: String,
-    /// Set.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Fields to set, with their new values.
     pub set: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Unset.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Names of the fields to remove.
     pub unset: Option<Vec<String>>,
 }
 
@@ -1525,20 +3363,72 @@ impl UpdateUserPartialRequest {
     }
 }
 
-/// Blocked user response.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for UpdateUserPartialRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.set {
+            map_.serialize_entry("set", value)?;
+        }
+        if let Some(value) = &self.unset {
+            map_.serialize_entry("unset", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateUserPartialRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UpdateUserPartialRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UpdateUserPartialRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UpdateUserPartialRequest, A::Error> {
+                let mut id_ = None;
+                let mut set_ = None;
+                let mut unset_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "id" => id_ = Some(map_.next_value()?),
+                        "set" => set_ = map_.next_value()?,
+                        "unset" => unset_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateUserPartialRequest {
+                    id: id_.unwrap_or_default(),
+                    set: set_,
+                    unset: unset_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// A block one user set on another.
+#[derive(Debug, Clone, PartialEq)]
 pub struct BlockedUserResponse {
-    /// User.
+    /// User who set the block.
     pub user: UserResponse,
-    /// User id.
-    #[serde(default)]
+    /// ID of the user who set the block.
     pub user_id: String,
-    /// Blocked user.
+    /// The blocked user.
     pub blocked_user: UserResponse,
-    /// Blocked user id.
-    #[serde(default)]
+    /// ID of the blocked user.
     pub blocked_user_id: String,
-    /// Created at.
+    /// When the block was set.
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -1561,15 +3451,80 @@ impl BlockedUserResponse {
     }
 }
 
-/// User custom event request.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for BlockedUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("user", &self.user)?;
+        map_.serialize_entry("user_id", &self.user_id)?;
+        map_.serialize_entry("blocked_user", &self.blocked_user)?;
+        map_.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
+        map_.serialize_entry("created_at", &self.created_at)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BlockedUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = BlockedUserResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `BlockedUserResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<BlockedUserResponse, A::Error> {
+                let mut user_ = None;
+                let mut user_id_ = None;
+                let mut blocked_user_ = None;
+                let mut blocked_user_id_ = None;
+                let mut created_at_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "user" => user_ = Some(map_.next_value()?),
+                        "user_id" => user_id_ = Some(map_.next_value()?),
+                        "blocked_user" => blocked_user_ = Some(map_.next_value()?),
+                        "blocked_user_id" => blocked_user_id_ = Some(map_.next_value()?),
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let Some(user_) = user_ else {
+                    return Err(serde::de::Error::missing_field("user"));
+                };
+                let Some(blocked_user_) = blocked_user_ else {
+                    return Err(serde::de::Error::missing_field("blocked_user"));
+                };
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(BlockedUserResponse {
+                    user: user_,
+                    user_id: user_id_.unwrap_or_default(),
+                    blocked_user: blocked_user_,
+                    blocked_user_id: blocked_user_id_.unwrap_or_default(),
+                    created_at: created_at_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// A custom event for a user; its data goes next to `type`.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserCustomEventRequest {
-    /// Type.
-    #[serde(rename = "type", default)]
+    /// Event type chosen by the app.
     pub type_: String,
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "UserCustomEventRequest::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1583,29 +3538,57 @@ impl UserCustomEventRequest {
     }
 }
 
-impl UserCustomEventRequest {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &["type"];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
+impl serde::Serialize for UserCustomEventRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("type", &self.type_)?;
+        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["type"])?;
+        map_.end()
     }
 }
 
-/// Channel messages response.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for UserCustomEventRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UserCustomEventRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UserCustomEventRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UserCustomEventRequest, A::Error> {
+                let mut type_ = None;
+                let mut custom_ = serde_json::Map::new();
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "type" => type_ = Some(map_.next_value()?),
+                        _ => {
+                            custom_.insert(key_.into_string(), map_.next_value()?);
+                        }
+                    }
+                }
+                Ok(UserCustomEventRequest {
+                    type_: type_.unwrap_or_default(),
+                    custom: custom_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// A channel with some of its messages.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChannelMessagesResponse {
-    /// Channel.
+    /// The channel.
     pub channel: ChannelResponse,
-    /// Messages.
-    #[serde(default)]
+    /// The messages.
     pub messages: Vec<MessageResponse>,
 }
 
@@ -1616,67 +3599,98 @@ impl ChannelMessagesResponse {
     }
 }
 
-/// User response privacy fields.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for ChannelMessagesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("channel", &self.channel)?;
+        map_.serialize_entry("messages", &self.messages)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ChannelMessagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ChannelMessagesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ChannelMessagesResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<ChannelMessagesResponse, A::Error> {
+                let mut channel_ = None;
+                let mut messages_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "channel" => channel_ = Some(map_.next_value()?),
+                        "messages" => messages_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let Some(channel_) = channel_ else {
+                    return Err(serde::de::Error::missing_field("channel"));
+                };
+                Ok(ChannelMessagesResponse {
+                    channel: channel_,
+                    messages: messages_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// A user as events about the user carry it, including privacy settings.
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserResponsePrivacyFields {
-    /// Id.
-    #[serde(default)]
+    /// User ID.
     pub id: String,
-    /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Display name.
     pub name: Option<String>,
-    /// Image.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Avatar URL.
     pub image: Option<String>,
-    /// Language.
-    #[serde(default)]
+    /// Preferred language.
     pub language: String,
-    /// Role.
-    #[serde(default)]
+    /// App-wide role.
     pub role: String,
-    /// Teams.
-    #[serde(default)]
+    /// Teams the user belongs to.
     pub teams: Vec<String>,
-    /// Teams role.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Role by team.
     pub teams_role: Option<std::collections::BTreeMap<String, String>>,
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Deleted at.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Banned.
-    #[serde(default)]
+    /// The user is banned app-wide.
     pub banned: bool,
-    /// Online.
-    #[serde(default)]
+    /// The user is connected.
     pub online: bool,
-    /// Last active.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// When the user was last active.
     pub last_active: Option<chrono::DateTime<chrono::Utc>>,
-    /// Revoke tokens issued before.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Tokens issued before this time are rejected.
     pub revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>>,
-    /// Deactivated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// When the user was deactivated.
     pub deactivated_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Blocked user ids.
-    #[serde(default)]
+    /// IDs of users this user blocked.
     pub blocked_user_ids: Vec<String>,
-    /// Avg response time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Average time the user takes to reply, in seconds.
     pub avg_response_time: Option<i32>,
-    /// Privacy settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Presence signals the user shares.
     pub privacy_settings: Option<PrivacySettingsResponse>,
-    /// Invisible.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The user hides their online status.
     pub invisible: Option<bool>,
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "UserResponsePrivacyFields::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1719,113 +3733,420 @@ impl UserResponsePrivacyFields {
     }
 }
 
-impl UserResponsePrivacyFields {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "name",
-        "image",
-        "language",
-        "role",
-        "teams",
-        "teams_role",
-        "created_at",
-        "updated_at",
-        "deleted_at",
-        "banned",
-        "online",
-        "last_active",
-        "revoke_tokens_issued_before",
-        "deactivated_at",
-        "blocked_user_ids",
-        "avg_response_time",
-        "privacy_settings",
-        "invisible",
-    ];
+impl serde::Serialize for UserResponsePrivacyFields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map_.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.image {
+            map_.serialize_entry("image", value)?;
+        }
+        map_.serialize_entry("language", &self.language)?;
+        map_.serialize_entry("role", &self.role)?;
+        map_.serialize_entry("teams", &self.teams)?;
+        if let Some(value) = &self.teams_role {
+            map_.serialize_entry("teams_role", value)?;
+        }
+        map_.serialize_entry("created_at", &self.created_at)?;
+        map_.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(value) = &self.deleted_at {
+            map_.serialize_entry("deleted_at", value)?;
+        }
+        map_.serialize_entry("banned", &self.banned)?;
+        map_.serialize_entry("online", &self.online)?;
+        if let Some(value) = &self.last_active {
+            map_.serialize_entry("last_active", value)?;
+        }
+        if let Some(value) = &self.revoke_tokens_issued_before {
+            map_.serialize_entry("revoke_tokens_issued_before", value)?;
+        }
+        if let Some(value) = &self.deactivated_at {
+            map_.serialize_entry("deactivated_at", value)?;
+        }
+        map_.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
+        if let Some(value) = &self.avg_response_time {
+            map_.serialize_entry("avg_response_time", value)?;
+        }
+        if let Some(value) = &self.privacy_settings {
+            map_.serialize_entry("privacy_settings", value)?;
+        }
+        if let Some(value) = &self.invisible {
+            map_.serialize_entry("invisible", value)?;
+        }
+        crate::serde_support::serialize_custom(
+            &mut map_,
+            &self.custom,
+            &[
+                "id",
+                "name",
+                "image",
+                "language",
+                "role",
+                "teams",
+                "teams_role",
+                "created_at",
+                "updated_at",
+                "deleted_at",
+                "banned",
+                "online",
+                "last_active",
+                "revoke_tokens_issued_before",
+                "deactivated_at",
+                "blocked_user_ids",
+                "avg_response_time",
+                "privacy_settings",
+                "invisible",
+            ],
+        )?;
+        map_.end()
+    }
+}
 
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
+impl<'de> serde::Deserialize<'de> for UserResponsePrivacyFields {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UserResponsePrivacyFields;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UserResponsePrivacyFields` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UserResponsePrivacyFields, A::Error> {
+                let mut id_ = None;
+                let mut name_ = None;
+                let mut image_ = None;
+                let mut language_ = None;
+                let mut role_ = None;
+                let mut teams_ = None;
+                let mut teams_role_ = None;
+                let mut created_at_ = None;
+                let mut updated_at_ = None;
+                let mut deleted_at_ = None;
+                let mut banned_ = None;
+                let mut online_ = None;
+                let mut last_active_ = None;
+                let mut revoke_tokens_issued_before_ = None;
+                let mut deactivated_at_ = None;
+                let mut blocked_user_ids_ = None;
+                let mut avg_response_time_ = None;
+                let mut privacy_settings_ = None;
+                let mut invisible_ = None;
+                let mut custom_ = serde_json::Map::new();
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "id" => id_ = Some(map_.next_value()?),
+                        "name" => name_ = map_.next_value()?,
+                        "image" => image_ = map_.next_value()?,
+                        "language" => language_ = Some(map_.next_value()?),
+                        "role" => role_ = Some(map_.next_value()?),
+                        "teams" => teams_ = Some(map_.next_value()?),
+                        "teams_role" => teams_role_ = map_.next_value()?,
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+                        "deleted_at" => deleted_at_ = map_.next_value()?,
+                        "banned" => banned_ = Some(map_.next_value()?),
+                        "online" => online_ = Some(map_.next_value()?),
+                        "last_active" => last_active_ = map_.next_value()?,
+                        "revoke_tokens_issued_before" => {
+                            revoke_tokens_issued_before_ = map_.next_value()?;
+                        }
+                        "deactivated_at" => deactivated_at_ = map_.next_value()?,
+                        "blocked_user_ids" => {
+                            blocked_user_ids_ = Some(map_.next_value()?);
+                        }
+                        "avg_response_time" => avg_response_time_ = map_.next_value()?,
+                        "privacy_settings" => privacy_settings_ = map_.next_value()?,
+                        "invisible" => invisible_ = map_.next_value()?,
+                        _ => {
+                            custom_.insert(key_.into_string(), map_.next_value()?);
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(updated_at_) = updated_at_ else {
+                    return Err(serde::de::Error::missing_field("updated_at"));
+                };
+                Ok(UserResponsePrivacyFields {
+                    id: id_.unwrap_or_default(),
+                    name: name_,
+                    image: image_,
+                    language: language_.unwrap_or_default(),
+                    role: role_.unwrap_or_default(),
+                    teams: teams_.unwrap_or_default(),
+                    teams_role: teams_role_,
+                    created_at: created_at_,
+                    updated_at: updated_at_,
+                    deleted_at: deleted_at_,
+                    banned: banned_.unwrap_or_default(),
+                    online: online_.unwrap_or_default(),
+                    last_active: last_active_,
+                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
+                    deactivated_at: deactivated_at_,
+                    blocked_user_ids: blocked_user_ids_.unwrap_or_default(),
+                    avg_response_time: avg_response_time_,
+                    privacy_settings: privacy_settings_,
+                    invisible: invisible_,
+                    custom: custom_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
 /// Which presence signals a user shares with others.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PrivacySettingsResponse {
     /// Typing indicator sharing.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub typing_indicators: Option<TypingIndicatorsResponse>,
     /// Read receipt sharing.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_receipts: Option<ReadReceiptsResponse>,
     /// Delivery receipt sharing.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_receipts: Option<DeliveryReceiptsResponse>,
 }
 
+impl serde::Serialize for PrivacySettingsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.typing_indicators {
+            map_.serialize_entry("typing_indicators", value)?;
+        }
+        if let Some(value) = &self.read_receipts {
+            map_.serialize_entry("read_receipts", value)?;
+        }
+        if let Some(value) = &self.delivery_receipts {
+            map_.serialize_entry("delivery_receipts", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PrivacySettingsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = PrivacySettingsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PrivacySettingsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<PrivacySettingsResponse, A::Error> {
+                let mut typing_indicators_ = None;
+                let mut read_receipts_ = None;
+                let mut delivery_receipts_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "typing_indicators" => typing_indicators_ = map_.next_value()?,
+                        "read_receipts" => read_receipts_ = map_.next_value()?,
+                        "delivery_receipts" => delivery_receipts_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PrivacySettingsResponse {
+                    typing_indicators: typing_indicators_,
+                    read_receipts: read_receipts_,
+                    delivery_receipts: delivery_receipts_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
 /// Whether others see when the user types.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TypingIndicatorsResponse {
     /// Typing indicators are shared.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for TypingIndicatorsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map_.serialize_entry("enabled", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TypingIndicatorsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TypingIndicatorsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `TypingIndicatorsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<TypingIndicatorsResponse, A::Error> {
+                let mut enabled_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "enabled" => enabled_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TypingIndicatorsResponse {
+                    enabled: enabled_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 
 /// Whether others see what the user has read.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ReadReceiptsResponse {
     /// Read receipts are shared.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl serde::Serialize for ReadReceiptsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map_.serialize_entry("enabled", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReadReceiptsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ReadReceiptsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ReadReceiptsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<ReadReceiptsResponse, A::Error> {
+                let mut enabled_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "enabled" => enabled_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReadReceiptsResponse {
+                    enabled: enabled_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 
 /// Whether others see which messages reached the user.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeliveryReceiptsResponse {
     /// Delivery receipts are shared.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
+impl serde::Serialize for DeliveryReceiptsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map_.serialize_entry("enabled", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeliveryReceiptsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeliveryReceiptsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeliveryReceiptsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<DeliveryReceiptsResponse, A::Error> {
+                let mut enabled_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "enabled" => enabled_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DeliveryReceiptsResponse {
+                    enabled: enabled_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
 /// A user to create or update along with a request.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserRequest {
     /// User ID.
-    #[serde(default)]
     pub id: String,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Avatar URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Preferred language.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Hide the user's online status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invisible: Option<bool>,
     /// Presence signals the user shares.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub privacy_settings: Option<PrivacySettingsResponse>,
     /// App-wide role.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// Role by team.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub teams_role: Option<std::collections::BTreeMap<String, String>>,
     /// Teams the user belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub teams: Option<Vec<String>>,
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "UserRequest::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1847,108 +4168,166 @@ impl UserRequest {
     }
 }
 
-impl UserRequest {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "name",
-        "image",
-        "language",
-        "invisible",
-        "privacy_settings",
-        "role",
-        "teams_role",
-        "teams",
-    ];
+impl serde::Serialize for UserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map_.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.image {
+            map_.serialize_entry("image", value)?;
+        }
+        if let Some(value) = &self.language {
+            map_.serialize_entry("language", value)?;
+        }
+        if let Some(value) = &self.invisible {
+            map_.serialize_entry("invisible", value)?;
+        }
+        if let Some(value) = &self.privacy_settings {
+            map_.serialize_entry("privacy_settings", value)?;
+        }
+        if let Some(value) = &self.role {
+            map_.serialize_entry("role", value)?;
+        }
+        if let Some(value) = &self.teams_role {
+            map_.serialize_entry("teams_role", value)?;
+        }
+        if let Some(value) = &self.teams {
+            map_.serialize_entry("teams", value)?;
+        }
+        crate::serde_support::serialize_custom(
+            &mut map_,
+            &self.custom,
+            &[
+                "id",
+                "name",
+                "image",
+                "language",
+                "invisible",
+                "privacy_settings",
+                "role",
+                "teams_role",
+                "teams",
+            ],
+        )?;
+        map_.end()
+    }
+}
 
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
+impl<'de> serde::Deserialize<'de> for UserRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UserRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UserRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UserRequest, A::Error> {
+                let mut id_ = None;
+                let mut name_ = None;
+                let mut image_ = None;
+                let mut language_ = None;
+                let mut invisible_ = None;
+                let mut privacy_settings_ = None;
+                let mut role_ = None;
+                let mut teams_role_ = None;
+                let mut teams_ = None;
+                let mut custom_ = serde_json::Map::new();
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "id" => id_ = Some(map_.next_value()?),
+                        "name" => name_ = map_.next_value()?,
+                        "image" => image_ = map_.next_value()?,
+                        "language" => language_ = map_.next_value()?,
+                        "invisible" => invisible_ = map_.next_value()?,
+                        "privacy_settings" => privacy_settings_ = map_.next_value()?,
+                        "role" => role_ = map_.next_value()?,
+                        "teams_role" => teams_role_ = map_.next_value()?,
+                        "teams" => teams_ = map_.next_value()?,
+                        _ => {
+                            custom_.insert(key_.into_string(), map_.next_value()?);
+                        }
+                    }
+                }
+                Ok(UserRequest {
+                    id: id_.unwrap_or_default(),
+                    name: name_,
+                    image: image_,
+                    language: language_,
+                    invisible: invisible_,
+                    privacy_settings: privacy_settings_,
+                    role: role_,
+                    teams_role: teams_role_,
+                    teams: teams_,
+                    custom: custom_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
 /// A user with their full profile and settings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserResponse {
     /// User ID.
-    #[serde(default)]
     pub id: String,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Avatar URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Preferred language.
-    #[serde(default)]
     pub language: String,
     /// App-wide role.
-    #[serde(default)]
     pub role: String,
     /// Teams the user belongs to.
-    #[serde(default)]
     pub teams: Vec<String>,
     /// Role by team.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub teams_role: Option<std::collections::BTreeMap<String, String>>,
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Deleted at.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The user is banned app-wide.
-    #[serde(default)]
     pub banned: bool,
     /// The user is connected.
-    #[serde(default)]
     pub online: bool,
     /// When the user was last active.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_active: Option<chrono::DateTime<chrono::Utc>>,
     /// Tokens issued before this time are rejected.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>>,
     /// When the user was deactivated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deactivated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// IDs of users this user blocked.
-    #[serde(default)]
     pub blocked_user_ids: Vec<String>,
     /// Average time the user takes to reply, in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avg_response_time: Option<i32>,
     /// The user is shadow-banned app-wide.
-    #[serde(default)]
     pub shadow_banned: bool,
     /// The user's messages skip moderation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bypass_moderation: Option<bool>,
     /// When the ban ends.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ban_expires: Option<chrono::DateTime<chrono::Utc>>,
     /// Push notification settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub push_notifications: Option<PushNotificationSettingsResponse>,
     /// Presence signals the user shares.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub privacy_settings: Option<PrivacySettingsResponse>,
     /// Devices registered for push.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<DeviceResponse>>,
     /// The user hides their online status.
-    #[serde(default)]
     pub invisible: bool,
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "UserResponse::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -1998,102 +4377,247 @@ impl UserResponse {
     }
 }
 
-impl UserResponse {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "name",
-        "image",
-        "language",
-        "role",
-        "teams",
-        "teams_role",
-        "created_at",
-        "updated_at",
-        "deleted_at",
-        "banned",
-        "online",
-        "last_active",
-        "revoke_tokens_issued_before",
-        "deactivated_at",
-        "blocked_user_ids",
-        "avg_response_time",
-        "shadow_banned",
-        "bypass_moderation",
-        "ban_expires",
-        "push_notifications",
-        "privacy_settings",
-        "devices",
-        "invisible",
-    ];
+impl serde::Serialize for UserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map_.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.image {
+            map_.serialize_entry("image", value)?;
+        }
+        map_.serialize_entry("language", &self.language)?;
+        map_.serialize_entry("role", &self.role)?;
+        map_.serialize_entry("teams", &self.teams)?;
+        if let Some(value) = &self.teams_role {
+            map_.serialize_entry("teams_role", value)?;
+        }
+        map_.serialize_entry("created_at", &self.created_at)?;
+        map_.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(value) = &self.deleted_at {
+            map_.serialize_entry("deleted_at", value)?;
+        }
+        map_.serialize_entry("banned", &self.banned)?;
+        map_.serialize_entry("online", &self.online)?;
+        if let Some(value) = &self.last_active {
+            map_.serialize_entry("last_active", value)?;
+        }
+        if let Some(value) = &self.revoke_tokens_issued_before {
+            map_.serialize_entry("revoke_tokens_issued_before", value)?;
+        }
+        if let Some(value) = &self.deactivated_at {
+            map_.serialize_entry("deactivated_at", value)?;
+        }
+        map_.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
+        if let Some(value) = &self.avg_response_time {
+            map_.serialize_entry("avg_response_time", value)?;
+        }
+        map_.serialize_entry("shadow_banned", &self.shadow_banned)?;
+        if let Some(value) = &self.bypass_moderation {
+            map_.serialize_entry("bypass_moderation", value)?;
+        }
+        if let Some(value) = &self.ban_expires {
+            map_.serialize_entry("ban_expires", value)?;
+        }
+        if let Some(value) = &self.push_notifications {
+            map_.serialize_entry("push_notifications", value)?;
+        }
+        if let Some(value) = &self.privacy_settings {
+            map_.serialize_entry("privacy_settings", value)?;
+        }
+        if let Some(value) = &self.devices {
+            map_.serialize_entry("devices", value)?;
+        }
+        map_.serialize_entry("invisible", &self.invisible)?;
+        crate::serde_support::serialize_custom(
+            &mut map_,
+            &self.custom,
+            &[
+                "id",
+                "name",
+                "image",
+                "language",
+                "role",
+                "teams",
+                "teams_role",
+                "created_at",
+                "updated_at",
+                "deleted_at",
+                "banned",
+                "online",
+                "last_active",
+                "revoke_tokens_issued_before",
+                "deactivated_at",
+                "blocked_user_ids",
+                "avg_response_time",
+                "shadow_banned",
+                "bypass_moderation",
+                "ban_expires",
+                "push_notifications",
+                "privacy_settings",
+                "devices",
+                "invisible",
+            ],
+        )?;
+        map_.end()
+    }
+}
 
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
+impl<'de> serde::Deserialize<'de> for UserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UserResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UserResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UserResponse, A::Error> {
+                let mut id_ = None;
+                let mut name_ = None;
+                let mut image_ = None;
+                let mut language_ = None;
+                let mut role_ = None;
+                let mut teams_ = None;
+                let mut teams_role_ = None;
+                let mut created_at_ = None;
+                let mut updated_at_ = None;
+                let mut deleted_at_ = None;
+                let mut banned_ = None;
+                let mut online_ = None;
+                let mut last_active_ = None;
+                let mut revoke_tokens_issued_before_ = None;
+                let mut deactivated_at_ = None;
+                let mut blocked_user_ids_ = None;
+                let mut avg_response_time_ = None;
+                let mut shadow_banned_ = None;
+                let mut bypass_moderation_ = None;
+                let mut ban_expires_ = None;
+                let mut push_notifications_ = None;
+                let mut privacy_settings_ = None;
+                let mut devices_ = None;
+                let mut invisible_ = None;
+                let mut custom_ = serde_json::Map::new();
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "id" => id_ = Some(map_.next_value()?),
+                        "name" => name_ = map_.next_value()?,
+                        "image" => image_ = map_.next_value()?,
+                        "language" => language_ = Some(map_.next_value()?),
+                        "role" => role_ = Some(map_.next_value()?),
+                        "teams" => teams_ = Some(map_.next_value()?),
+                        "teams_role" => teams_role_ = map_.next_value()?,
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+                        "deleted_at" => deleted_at_ = map_.next_value()?,
+                        "banned" => banned_ = Some(map_.next_value()?),
+                        "online" => online_ = Some(map_.next_value()?),
+                        "last_active" => last_active_ = map_.next_value()?,
+                        "revoke_tokens_issued_before" => {
+                            revoke_tokens_issued_before_ = map_.next_value()?;
+                        }
+                        "deactivated_at" => deactivated_at_ = map_.next_value()?,
+                        "blocked_user_ids" => {
+                            blocked_user_ids_ = Some(map_.next_value()?);
+                        }
+                        "avg_response_time" => avg_response_time_ = map_.next_value()?,
+                        "shadow_banned" => shadow_banned_ = Some(map_.next_value()?),
+                        "bypass_moderation" => bypass_moderation_ = map_.next_value()?,
+                        "ban_expires" => ban_expires_ = map_.next_value()?,
+                        "push_notifications" => push_notifications_ = map_.next_value()?,
+                        "privacy_settings" => privacy_settings_ = map_.next_value()?,
+                        "devices" => devices_ = map_.next_value()?,
+                        "invisible" => invisible_ = Some(map_.next_value()?),
+                        _ => {
+                            custom_.insert(key_.into_string(), map_.next_value()?);
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(updated_at_) = updated_at_ else {
+                    return Err(serde::de::Error::missing_field("updated_at"));
+                };
+                Ok(UserResponse {
+                    id: id_.unwrap_or_default(),
+                    name: name_,
+                    image: image_,
+                    language: language_.unwrap_or_default(),
+                    role: role_.unwrap_or_default(),
+                    teams: teams_.unwrap_or_default(),
+                    teams_role: teams_role_,
+                    created_at: created_at_,
+                    updated_at: updated_at_,
+                    deleted_at: deleted_at_,
+                    banned: banned_.unwrap_or_default(),
+                    online: online_.unwrap_or_default(),
+                    last_active: last_active_,
+                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
+                    deactivated_at: deactivated_at_,
+                    blocked_user_ids: blocked_user_ids_.unwrap_or_default(),
+                    avg_response_time: avg_response_time_,
+                    shadow_banned: shadow_banned_.unwrap_or_default(),
+                    bypass_moderation: bypass_moderation_,
+                    ban_expires: ban_expires_,
+                    push_notifications: push_notifications_,
+                    privacy_settings: privacy_settings_,
+                    devices: devices_,
+                    invisible: invisible_.unwrap_or_default(),
+                    custom: custom_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
 /// The user fields that events carry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserResponseCommonFields {
     /// User ID.
-    #[serde(default)]
     pub id: String,
     /// Display name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Avatar URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// Preferred language.
-    #[serde(default)]
     pub language: String,
     /// App-wide role.
-    #[serde(default)]
     pub role: String,
     /// Teams the user belongs to.
-    #[serde(default)]
     pub teams: Vec<String>,
     /// Role by team.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub teams_role: Option<std::collections::BTreeMap<String, String>>,
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Deleted at.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The user is banned app-wide.
-    #[serde(default)]
     pub banned: bool,
     /// The user is connected.
-    #[serde(default)]
     pub online: bool,
     /// When the user was last active.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_active: Option<chrono::DateTime<chrono::Utc>>,
     /// Tokens issued before this time are rejected.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>>,
     /// When the user was deactivated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deactivated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// IDs of users this user blocked.
-    #[serde(default)]
     pub blocked_user_ids: Vec<String>,
     /// Average time the user takes to reply, in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avg_response_time: Option<i32>,
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "UserResponseCommonFields::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2134,131 +4658,226 @@ impl UserResponseCommonFields {
     }
 }
 
-impl UserResponseCommonFields {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "name",
-        "image",
-        "language",
-        "role",
-        "teams",
-        "teams_role",
-        "created_at",
-        "updated_at",
-        "deleted_at",
-        "banned",
-        "online",
-        "last_active",
-        "revoke_tokens_issued_before",
-        "deactivated_at",
-        "blocked_user_ids",
-        "avg_response_time",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
+impl serde::Serialize for UserResponseCommonFields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map_.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.image {
+            map_.serialize_entry("image", value)?;
+        }
+        map_.serialize_entry("language", &self.language)?;
+        map_.serialize_entry("role", &self.role)?;
+        map_.serialize_entry("teams", &self.teams)?;
+        if let Some(value) = &self.teams_role {
+            map_.serialize_entry("teams_role", value)?;
+        }
+        map_.serialize_entry("created_at", &self.created_at)?;
+        map_.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(value) = &self.deleted_at {
+            map_.serialize_entry("deleted_at", value)?;
+        }
+        map_.serialize_entry("banned", &self.banned)?;
+        map_.serialize_entry("online", &self.online)?;
+        if let Some(value) = &self.last_active {
+            map_.serialize_entry("last_active", value)?;
+        }
+        if let Some(value) = &self.revoke_tokens_issued_before {
+            map_.serialize_entry("revoke_tokens_issued_before", value)?;
+        }
+        if let Some(value) = &self.deactivated_at {
+            map_.serialize_entry("deactivated_at", value)?;
+        }
+        map_.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
+        if let Some(value) = &self.avg_response_time {
+            map_.serialize_entry("avg_response_time", value)?;
+        }
+        crate::serde_support::serialize_custom(
+            &mut map_,
+            &self.custom,
+            &[
+                "id",
+                "name",
+                "image",
+                "language",
+                "role",
+                "teams",
+                "teams_role",
+                "created_at",
+                "updated_at",
+                "deleted_at",
+                "banned",
+                "online",
+                "last_active",
+                "revoke_tokens_issued_before",
+                "deactivated_at",
+                "blocked_user_ids",
+                "avg_response_time",
+            ],
+        )?;
+        map_.end()
     }
 }
 
-/// Own user response.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for UserResponseCommonFields {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UserResponseCommonFields;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UserResponseCommonFields` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UserResponseCommonFields, A::Error> {
+                let mut id_ = None;
+                let mut name_ = None;
+                let mut image_ = None;
+                let mut language_ = None;
+                let mut role_ = None;
+                let mut teams_ = None;
+                let mut teams_role_ = None;
+                let mut created_at_ = None;
+                let mut updated_at_ = None;
+                let mut deleted_at_ = None;
+                let mut banned_ = None;
+                let mut online_ = None;
+                let mut last_active_ = None;
+                let mut revoke_tokens_issued_before_ = None;
+                let mut deactivated_at_ = None;
+                let mut blocked_user_ids_ = None;
+                let mut avg_response_time_ = None;
+                let mut custom_ = serde_json::Map::new();
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "id" => id_ = Some(map_.next_value()?),
+                        "name" => name_ = map_.next_value()?,
+                        "image" => image_ = map_.next_value()?,
+                        "language" => language_ = Some(map_.next_value()?),
+                        "role" => role_ = Some(map_.next_value()?),
+                        "teams" => teams_ = Some(map_.next_value()?),
+                        "teams_role" => teams_role_ = map_.next_value()?,
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+                        "deleted_at" => deleted_at_ = map_.next_value()?,
+                        "banned" => banned_ = Some(map_.next_value()?),
+                        "online" => online_ = Some(map_.next_value()?),
+                        "last_active" => last_active_ = map_.next_value()?,
+                        "revoke_tokens_issued_before" => {
+                            revoke_tokens_issued_before_ = map_.next_value()?;
+                        }
+                        "deactivated_at" => deactivated_at_ = map_.next_value()?,
+                        "blocked_user_ids" => {
+                            blocked_user_ids_ = Some(map_.next_value()?);
+                        }
+                        "avg_response_time" => avg_response_time_ = map_.next_value()?,
+                        _ => {
+                            custom_.insert(key_.into_string(), map_.next_value()?);
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(updated_at_) = updated_at_ else {
+                    return Err(serde::de::Error::missing_field("updated_at"));
+                };
+                Ok(UserResponseCommonFields {
+                    id: id_.unwrap_or_default(),
+                    name: name_,
+                    image: image_,
+                    language: language_.unwrap_or_default(),
+                    role: role_.unwrap_or_default(),
+                    teams: teams_.unwrap_or_default(),
+                    teams_role: teams_role_,
+                    created_at: created_at_,
+                    updated_at: updated_at_,
+                    deleted_at: deleted_at_,
+                    banned: banned_.unwrap_or_default(),
+                    online: online_.unwrap_or_default(),
+                    last_active: last_active_,
+                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
+                    deactivated_at: deactivated_at_,
+                    blocked_user_ids: blocked_user_ids_.unwrap_or_default(),
+                    avg_response_time: avg_response_time_,
+                    custom: custom_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// The connected user as they see themselves, with unread counts, mutes and devices.
+#[derive(Debug, Clone, PartialEq)]
 pub struct OwnUserResponse {
-    /// Id.
-    #[serde(default)]
+    /// User ID.
     pub id: String,
-    /// Name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Display name.
     pub name: Option<String>,
-    /// Image.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Avatar URL.
     pub image: Option<String>,
-    /// Language.
-    #[serde(default)]
+    /// Preferred language.
     pub language: String,
-    /// Role.
-    #[serde(default)]
+    /// App-wide role.
     pub role: String,
-    /// Teams.
-    #[serde(default)]
+    /// Teams the user belongs to.
     pub teams: Vec<String>,
-    /// Teams role.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Role by team.
     pub teams_role: Option<std::collections::BTreeMap<String, String>>,
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
     /// Deleted at.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Banned.
-    #[serde(default)]
+    /// The user is banned app-wide.
     pub banned: bool,
-    /// Online.
-    #[serde(default)]
+    /// The user is connected.
     pub online: bool,
-    /// Last active.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// When the user was last active.
     pub last_active: Option<chrono::DateTime<chrono::Utc>>,
-    /// Revoke tokens issued before.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Tokens issued before this time are rejected.
     pub revoke_tokens_issued_before: Option<chrono::DateTime<chrono::Utc>>,
-    /// Deactivated at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// When the user was deactivated.
     pub deactivated_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// Avg response time.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Average time the user takes to reply, in seconds.
     pub avg_response_time: Option<i32>,
-    /// Push preferences.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// App-wide push preferences.
     pub push_preferences: Option<PushPreferencesResponse>,
-    /// Privacy settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Presence signals the user shares.
     pub privacy_settings: Option<PrivacySettingsResponse>,
-    /// Devices.
-    #[serde(default)]
+    /// Devices registered for push.
     pub devices: Vec<DeviceResponse>,
-    /// Invisible.
-    #[serde(default)]
+    /// The user hides their online status.
     pub invisible: bool,
-    /// Mutes.
-    #[serde(default)]
+    /// Users this user muted.
     pub mutes: Vec<UserMuteResponse>,
-    /// Channel mutes.
-    #[serde(default)]
+    /// Channels this user muted.
     pub channel_mutes: Vec<ChannelMute>,
-    /// Unread count.
-    #[serde(default)]
+    /// Number of unread messages.
     pub unread_count: i32,
-    /// Total unread count.
-    #[serde(default)]
+    /// Total number of unread messages.
     pub total_unread_count: i32,
-    /// Total unread count by team.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Number of unread messages by team.
     pub total_unread_count_by_team: Option<std::collections::BTreeMap<String, i32>>,
-    /// Unread channels.
-    #[serde(default)]
+    /// Number of channels with unread messages.
     pub unread_channels: i32,
-    /// Unread threads.
-    #[serde(default)]
+    /// Number of threads with unread replies.
     pub unread_threads: i32,
-    /// Latest hidden channels.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// CIDs of channels the user hid most recently.
     pub latest_hidden_channels: Option<Vec<String>>,
-    /// Blocked user ids.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// IDs of users this user blocked.
     pub blocked_user_ids: Option<Vec<String>>,
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
-    #[serde(flatten, serialize_with = "OwnUserResponse::serialize_custom")]
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -2318,63 +4937,245 @@ impl OwnUserResponse {
     }
 }
 
-impl OwnUserResponse {
-    /// The wire names of the documented fields, which custom keys may not take.
-    const FIELDS: &'static [&'static str] = &[
-        "id",
-        "name",
-        "image",
-        "language",
-        "role",
-        "teams",
-        "teams_role",
-        "created_at",
-        "updated_at",
-        "deleted_at",
-        "banned",
-        "online",
-        "last_active",
-        "revoke_tokens_issued_before",
-        "deactivated_at",
-        "avg_response_time",
-        "push_preferences",
-        "privacy_settings",
-        "devices",
-        "invisible",
-        "mutes",
-        "channel_mutes",
-        "unread_count",
-        "total_unread_count",
-        "total_unread_count_by_team",
-        "unread_channels",
-        "unread_threads",
-        "latest_hidden_channels",
-        "blocked_user_ids",
-    ];
-
-    /// Writes the custom keys, leaving out any that would repeat a documented field.
-    fn serialize_custom<S: serde::Serializer>(
-        custom: &serde_json::Map<String, serde_json::Value>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer
-            .collect_map(
-                custom.iter().filter(|(key, _)| !Self::FIELDS.contains(&key.as_str())),
-            )
+impl serde::Serialize for OwnUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map_.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.image {
+            map_.serialize_entry("image", value)?;
+        }
+        map_.serialize_entry("language", &self.language)?;
+        map_.serialize_entry("role", &self.role)?;
+        map_.serialize_entry("teams", &self.teams)?;
+        if let Some(value) = &self.teams_role {
+            map_.serialize_entry("teams_role", value)?;
+        }
+        map_.serialize_entry("created_at", &self.created_at)?;
+        map_.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(value) = &self.deleted_at {
+            map_.serialize_entry("deleted_at", value)?;
+        }
+        map_.serialize_entry("banned", &self.banned)?;
+        map_.serialize_entry("online", &self.online)?;
+        if let Some(value) = &self.last_active {
+            map_.serialize_entry("last_active", value)?;
+        }
+        if let Some(value) = &self.revoke_tokens_issued_before {
+            map_.serialize_entry("revoke_tokens_issued_before", value)?;
+        }
+        if let Some(value) = &self.deactivated_at {
+            map_.serialize_entry("deactivated_at", value)?;
+        }
+        if let Some(value) = &self.avg_response_time {
+            map_.serialize_entry("avg_response_time", value)?;
+        }
+        if let Some(value) = &self.push_preferences {
+            map_.serialize_entry("push_preferences", value)?;
+        }
+        if let Some(value) = &self.privacy_settings {
+            map_.serialize_entry("privacy_settings", value)?;
+        }
+        map_.serialize_entry("devices", &self.devices)?;
+        map_.serialize_entry("invisible", &self.invisible)?;
+        map_.serialize_entry("mutes", &self.mutes)?;
+        map_.serialize_entry("channel_mutes", &self.channel_mutes)?;
+        map_.serialize_entry("unread_count", &self.unread_count)?;
+        map_.serialize_entry("total_unread_count", &self.total_unread_count)?;
+        if let Some(value) = &self.total_unread_count_by_team {
+            map_.serialize_entry("total_unread_count_by_team", value)?;
+        }
+        map_.serialize_entry("unread_channels", &self.unread_channels)?;
+        map_.serialize_entry("unread_threads", &self.unread_threads)?;
+        if let Some(value) = &self.latest_hidden_channels {
+            map_.serialize_entry("latest_hidden_channels", value)?;
+        }
+        if let Some(value) = &self.blocked_user_ids {
+            map_.serialize_entry("blocked_user_ids", value)?;
+        }
+        crate::serde_support::serialize_custom(
+            &mut map_,
+            &self.custom,
+            &[
+                "id",
+                "name",
+                "image",
+                "language",
+                "role",
+                "teams",
+                "teams_role",
+                "created_at",
+                "updated_at",
+                "deleted_at",
+                "banned",
+                "online",
+                "last_active",
+                "revoke_tokens_issued_before",
+                "deactivated_at",
+                "avg_response_time",
+                "push_preferences",
+                "privacy_settings",
+                "devices",
+                "invisible",
+                "mutes",
+                "channel_mutes",
+                "unread_count",
+                "total_unread_count",
+                "total_unread_count_by_team",
+                "unread_channels",
+                "unread_threads",
+                "latest_hidden_channels",
+                "blocked_user_ids",
+            ],
+        )?;
+        map_.end()
     }
 }
 
-/// User mute response.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for OwnUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = OwnUserResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `OwnUserResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<OwnUserResponse, A::Error> {
+                let mut id_ = None;
+                let mut name_ = None;
+                let mut image_ = None;
+                let mut language_ = None;
+                let mut role_ = None;
+                let mut teams_ = None;
+                let mut teams_role_ = None;
+                let mut created_at_ = None;
+                let mut updated_at_ = None;
+                let mut deleted_at_ = None;
+                let mut banned_ = None;
+                let mut online_ = None;
+                let mut last_active_ = None;
+                let mut revoke_tokens_issued_before_ = None;
+                let mut deactivated_at_ = None;
+                let mut avg_response_time_ = None;
+                let mut push_preferences_ = None;
+                let mut privacy_settings_ = None;
+                let mut devices_ = None;
+                let mut invisible_ = None;
+                let mut mutes_ = None;
+                let mut channel_mutes_ = None;
+                let mut unread_count_ = None;
+                let mut total_unread_count_ = None;
+                let mut total_unread_count_by_team_ = None;
+                let mut unread_channels_ = None;
+                let mut unread_threads_ = None;
+                let mut latest_hidden_channels_ = None;
+                let mut blocked_user_ids_ = None;
+                let mut custom_ = serde_json::Map::new();
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "id" => id_ = Some(map_.next_value()?),
+                        "name" => name_ = map_.next_value()?,
+                        "image" => image_ = map_.next_value()?,
+                        "language" => language_ = Some(map_.next_value()?),
+                        "role" => role_ = Some(map_.next_value()?),
+                        "teams" => teams_ = Some(map_.next_value()?),
+                        "teams_role" => teams_role_ = map_.next_value()?,
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+                        "deleted_at" => deleted_at_ = map_.next_value()?,
+                        "banned" => banned_ = Some(map_.next_value()?),
+                        "online" => online_ = Some(map_.next_value()?),
+                        "last_active" => last_active_ = map_.next_value()?,
+                        "revoke_tokens_issued_before" => {
+                            revoke_tokens_issued_before_ = map_.next_value()?;
+                        }
+                        "deactivated_at" => deactivated_at_ = map_.next_value()?,
+                        "avg_response_time" => avg_response_time_ = map_.next_value()?,
+                        "push_preferences" => push_preferences_ = map_.next_value()?,
+                        "privacy_settings" => privacy_settings_ = map_.next_value()?,
+                        "devices" => devices_ = Some(map_.next_value()?),
+                        "invisible" => invisible_ = Some(map_.next_value()?),
+                        "mutes" => mutes_ = Some(map_.next_value()?),
+                        "channel_mutes" => channel_mutes_ = Some(map_.next_value()?),
+                        "unread_count" => unread_count_ = Some(map_.next_value()?),
+                        "total_unread_count" => {
+                            total_unread_count_ = Some(map_.next_value()?);
+                        }
+                        "total_unread_count_by_team" => {
+                            total_unread_count_by_team_ = map_.next_value()?;
+                        }
+                        "unread_channels" => unread_channels_ = Some(map_.next_value()?),
+                        "unread_threads" => unread_threads_ = Some(map_.next_value()?),
+                        "latest_hidden_channels" => {
+                            latest_hidden_channels_ = map_.next_value()?;
+                        }
+                        "blocked_user_ids" => blocked_user_ids_ = map_.next_value()?,
+                        _ => {
+                            custom_.insert(key_.into_string(), map_.next_value()?);
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(updated_at_) = updated_at_ else {
+                    return Err(serde::de::Error::missing_field("updated_at"));
+                };
+                Ok(OwnUserResponse {
+                    id: id_.unwrap_or_default(),
+                    name: name_,
+                    image: image_,
+                    language: language_.unwrap_or_default(),
+                    role: role_.unwrap_or_default(),
+                    teams: teams_.unwrap_or_default(),
+                    teams_role: teams_role_,
+                    created_at: created_at_,
+                    updated_at: updated_at_,
+                    deleted_at: deleted_at_,
+                    banned: banned_.unwrap_or_default(),
+                    online: online_.unwrap_or_default(),
+                    last_active: last_active_,
+                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
+                    deactivated_at: deactivated_at_,
+                    avg_response_time: avg_response_time_,
+                    push_preferences: push_preferences_,
+                    privacy_settings: privacy_settings_,
+                    devices: devices_.unwrap_or_default(),
+                    invisible: invisible_.unwrap_or_default(),
+                    mutes: mutes_.unwrap_or_default(),
+                    channel_mutes: channel_mutes_.unwrap_or_default(),
+                    unread_count: unread_count_.unwrap_or_default(),
+                    total_unread_count: total_unread_count_.unwrap_or_default(),
+                    total_unread_count_by_team: total_unread_count_by_team_,
+                    unread_channels: unread_channels_.unwrap_or_default(),
+                    unread_threads: unread_threads_.unwrap_or_default(),
+                    latest_hidden_channels: latest_hidden_channels_,
+                    blocked_user_ids: blocked_user_ids_,
+                    custom: custom_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// A mute one user set on another.
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserMuteResponse {
-    /// User.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// User who muted.
     pub user: Option<UserResponse>,
-    /// Target.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The muted user.
     pub target: Option<UserResponse>,
-    /// Expires.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// When the mute ends; it does not end when absent.
     pub expires: Option<chrono::DateTime<chrono::Utc>>,
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -2398,24 +5199,90 @@ impl UserMuteResponse {
     }
 }
 
-/// Shared location.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for UserMuteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user {
+            map_.serialize_entry("user", value)?;
+        }
+        if let Some(value) = &self.target {
+            map_.serialize_entry("target", value)?;
+        }
+        if let Some(value) = &self.expires {
+            map_.serialize_entry("expires", value)?;
+        }
+        map_.serialize_entry("created_at", &self.created_at)?;
+        map_.serialize_entry("updated_at", &self.updated_at)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserMuteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UserMuteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UserMuteResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<UserMuteResponse, A::Error> {
+                let mut user_ = None;
+                let mut target_ = None;
+                let mut expires_ = None;
+                let mut created_at_ = None;
+                let mut updated_at_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "user" => user_ = map_.next_value()?,
+                        "target" => target_ = map_.next_value()?,
+                        "expires" => expires_ = map_.next_value()?,
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(updated_at_) = updated_at_ else {
+                    return Err(serde::de::Error::missing_field("updated_at"));
+                };
+                Ok(UserMuteResponse {
+                    user: user_,
+                    target: target_,
+                    expires: expires_,
+                    created_at: created_at_,
+                    updated_at: updated_at_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// A location to share in a message.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharedLocation {
-    /// Latitude.
+    /// Latitude in degrees.
     ///
     /// Between -90 and 90.
-    #[serde(default)]
     pub latitude: f64,
-    /// Longitude.
+    /// Longitude in degrees.
     ///
     /// Between -180 and 180.
-    #[serde(default)]
     pub longitude: f64,
-    /// Created by device id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Device that shares the location.
     pub created_by_device_id: Option<String>,
-    /// End at.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// When live sharing ends; leave out for a static location.
     pub end_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -2431,39 +5298,90 @@ impl SharedLocation {
     }
 }
 
+impl serde::Serialize for SharedLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("latitude", &self.latitude)?;
+        map_.serialize_entry("longitude", &self.longitude)?;
+        if let Some(value) = &self.created_by_device_id {
+            map_.serialize_entry("created_by_device_id", value)?;
+        }
+        if let Some(value) = &self.end_at {
+            map_.serialize_entry("end_at", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SharedLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = SharedLocation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SharedLocation` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<SharedLocation, A::Error> {
+                let mut latitude_ = None;
+                let mut longitude_ = None;
+                let mut created_by_device_id_ = None;
+                let mut end_at_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "latitude" => latitude_ = Some(map_.next_value()?),
+                        "longitude" => longitude_ = Some(map_.next_value()?),
+                        "created_by_device_id" => {
+                            created_by_device_id_ = map_.next_value()?;
+                        }
+                        "end_at" => end_at_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SharedLocation {
+                    latitude: latitude_.unwrap_or_default(),
+                    longitude: longitude_.unwrap_or_default(),
+                    created_by_device_id: created_by_device_id_,
+                    end_at: end_at_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
 /// A location shared in a message, static or live.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SharedLocationResponseData {
     /// Channel CID (`type:id`).
-    #[serde(default)]
     pub channel_cid: String,
-    /// Message id.
-    #[serde(default)]
+    /// ID of the message that shares the location.
     pub message_id: String,
-    /// User id.
-    #[serde(default)]
+    /// ID of the user who shares the location.
     pub user_id: String,
-    /// Latitude.
-    #[serde(default)]
+    /// Latitude in degrees.
     pub latitude: f64,
-    /// Longitude.
-    #[serde(default)]
+    /// Longitude in degrees.
     pub longitude: f64,
     /// Device that shares the location.
-    #[serde(default)]
     pub created_by_device_id: String,
     /// When live sharing ends; absent for a static location.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
-    /// Message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The message that shares the location.
     pub message: Option<Box<MessageResponse>>,
-    /// Channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The channel of the message.
     pub channel: Option<ChannelResponse>,
 }
 
@@ -2496,6 +5414,102 @@ impl SharedLocationResponseData {
     }
 }
 
+impl serde::Serialize for SharedLocationResponseData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("channel_cid", &self.channel_cid)?;
+        map_.serialize_entry("message_id", &self.message_id)?;
+        map_.serialize_entry("user_id", &self.user_id)?;
+        map_.serialize_entry("latitude", &self.latitude)?;
+        map_.serialize_entry("longitude", &self.longitude)?;
+        map_.serialize_entry("created_by_device_id", &self.created_by_device_id)?;
+        if let Some(value) = &self.end_at {
+            map_.serialize_entry("end_at", value)?;
+        }
+        map_.serialize_entry("created_at", &self.created_at)?;
+        map_.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(value) = &self.message {
+            map_.serialize_entry("message", value)?;
+        }
+        if let Some(value) = &self.channel {
+            map_.serialize_entry("channel", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SharedLocationResponseData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = SharedLocationResponseData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `SharedLocationResponseData` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map_: A,
+            ) -> Result<SharedLocationResponseData, A::Error> {
+                let mut channel_cid_ = None;
+                let mut message_id_ = None;
+                let mut user_id_ = None;
+                let mut latitude_ = None;
+                let mut longitude_ = None;
+                let mut created_by_device_id_ = None;
+                let mut end_at_ = None;
+                let mut created_at_ = None;
+                let mut updated_at_ = None;
+                let mut message_ = None;
+                let mut channel_ = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
+                {
+                    match key_.as_str() {
+                        "channel_cid" => channel_cid_ = Some(map_.next_value()?),
+                        "message_id" => message_id_ = Some(map_.next_value()?),
+                        "user_id" => user_id_ = Some(map_.next_value()?),
+                        "latitude" => latitude_ = Some(map_.next_value()?),
+                        "longitude" => longitude_ = Some(map_.next_value()?),
+                        "created_by_device_id" => {
+                            created_by_device_id_ = Some(map_.next_value()?);
+                        }
+                        "end_at" => end_at_ = map_.next_value()?,
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+                        "message" => message_ = map_.next_value()?,
+                        "channel" => channel_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(updated_at_) = updated_at_ else {
+                    return Err(serde::de::Error::missing_field("updated_at"));
+                };
+                Ok(SharedLocationResponseData {
+                    channel_cid: channel_cid_.unwrap_or_default(),
+                    message_id: message_id_.unwrap_or_default(),
+                    user_id: user_id_.unwrap_or_default(),
+                    latitude: latitude_.unwrap_or_default(),
+                    longitude: longitude_.unwrap_or_default(),
+                    created_by_device_id: created_by_device_id_.unwrap_or_default(),
+                    end_at: end_at_,
+                    created_at: created_at_,
+                    updated_at: updated_at_,
+                    message: message_,
+                    channel: channel_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
 /// Query parameters of [`Client::query_users`](crate::Client::query_users).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryUsersQuery {
@@ -2506,26 +5520,28 @@ pub struct QueryUsersQuery {
 /// Query parameters of [`Client::get_blocked_users`](crate::Client::get_blocked_users).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetBlockedUsersQuery {
-    /// User id.
+    /// ID of the user to act for (server-side only).
     pub user_id: Option<String>,
 }
 
 /// Query parameters of [`Client::get_user_live_locations`](crate::Client::get_user_live_locations).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetUserLiveLocationsQuery {
-    /// User id.
+    /// ID of the user to act for (server-side only).
     pub user_id: Option<String>,
 }
 
 /// Query parameters of [`Client::update_live_location`](crate::Client::update_live_location).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateLiveLocationQuery {
-    /// User id.
+    /// ID of the user to act for (server-side only).
     pub user_id: Option<String>,
 }
 
 impl crate::Client {
     /// Query users.
+    ///
+    /// Finds users that match a filter, sorted and a page at a time.
     ///
     /// - Request: `GET /users`, success status `200`
     /// - Server-side only: no
@@ -2536,10 +5552,12 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn query_users(
+    pub fn query_users(
         &self,
         query: &QueryUsersQuery,
-    ) -> Result<crate::ApiResponse<QueryUsersResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<QueryUsersResponse>, crate::Error>,
+    > + Send + '_ {
         let mut request = crate::request::Request::new(
             &crate::operations::QUERY_USERS,
             &[],
@@ -2547,10 +5565,12 @@ impl crate::Client {
         if let Some(value) = &query.payload {
             request.query("payload", &crate::request::JsonQuery(value));
         }
-        self.execute(request).await
+        self.execute(request)
     }
 
     /// Upsert users.
+    ///
+    /// Creates or replaces users; fields left out of a user are removed from it. The response holds the users by ID.
     ///
     /// - Request: `POST /users`, success status `201`
     /// - Server-side only: no
@@ -2561,19 +5581,23 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn update_users(
+    pub fn update_users(
         &self,
         body: &UpdateUsersRequest,
-    ) -> Result<crate::ApiResponse<UpdateUsersResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<UpdateUsersResponse>, crate::Error>,
+    > + Send + '_ {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_USERS,
             &[],
         );
         request.json_body(body);
-        self.execute(request).await
+        self.execute(request)
     }
 
     /// Partially update user.
+    ///
+    /// Sets or unsets single fields of users and keeps the others.
     ///
     /// - Request: `PATCH /users`, success status `200`
     /// - Server-side only: no
@@ -2584,19 +5608,23 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn update_users_partial(
+    pub fn update_users_partial(
         &self,
         body: &UpdateUsersPartialRequest,
-    ) -> Result<crate::ApiResponse<UpdateUsersResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<UpdateUsersResponse>, crate::Error>,
+    > + Send + '_ {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_USERS_PARTIAL,
             &[],
         );
         request.json_body(body);
-        self.execute(request).await
+        self.execute(request)
     }
 
     /// Create Guest.
+    ///
+    /// Creates a guest user and returns it with a token it can connect with; guest access must be enabled for the app.
     ///
     /// - Request: `POST /guest`, success status `201`
     /// - Server-side only: no
@@ -2607,19 +5635,23 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn create_guest(
+    pub fn create_guest(
         &self,
         body: &CreateGuestRequest,
-    ) -> Result<crate::ApiResponse<CreateGuestResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<CreateGuestResponse>, crate::Error>,
+    > + Send + '_ {
         let mut request = crate::request::Request::new(
             &crate::operations::CREATE_GUEST,
             &[],
         );
         request.json_body(body);
-        self.execute(request).await
+        self.execute(request)
     }
 
     /// Deactivate user.
+    ///
+    /// Deactivates a user, who can no longer connect until reactivated; their data is kept. Server-side only.
     ///
     /// - Request: `POST /users/{user_id}/deactivate`, success status `201`
     /// - Server-side only: yes (the client must be built with the API secret)
@@ -2630,20 +5662,24 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn deactivate_user(
+    pub fn deactivate_user(
         &self,
         user_id: &str,
         body: &DeactivateUserRequest,
-    ) -> Result<crate::ApiResponse<DeactivateUserResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<DeactivateUserResponse>, crate::Error>,
+    > + Send + '_ {
         let mut request = crate::request::Request::new(
             &crate::operations::DEACTIVATE_USER,
             &[user_id],
         );
         request.json_body(body);
-        self.execute(request).await
+        self.execute(request)
     }
 
     /// Deactivate users.
+    ///
+    /// Deactivates many users in the background; the response holds the ID of the task to poll. Server-side only.
     ///
     /// - Request: `POST /users/deactivate`, success status `201`
     /// - Server-side only: yes (the client must be built with the API secret)
@@ -2654,19 +5690,23 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn deactivate_users(
+    pub fn deactivate_users(
         &self,
         body: &DeactivateUsersRequest,
-    ) -> Result<crate::ApiResponse<DeactivateUsersResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<DeactivateUsersResponse>, crate::Error>,
+    > + Send + '_ {
         let mut request = crate::request::Request::new(
             &crate::operations::DEACTIVATE_USERS,
             &[],
         );
         request.json_body(body);
-        self.execute(request).await
+        self.execute(request)
     }
 
     /// Reactivate user.
+    ///
+    /// Reactivates a deactivated user, optionally restoring their messages. Server-side only.
     ///
     /// - Request: `POST /users/{user_id}/reactivate`, success status `201`
     /// - Server-side only: yes (the client must be built with the API secret)
@@ -2677,20 +5717,24 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn reactivate_user(
+    pub fn reactivate_user(
         &self,
         user_id: &str,
         body: &ReactivateUserRequest,
-    ) -> Result<crate::ApiResponse<ReactivateUserResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<ReactivateUserResponse>, crate::Error>,
+    > + Send + '_ {
         let mut request = crate::request::Request::new(
             &crate::operations::REACTIVATE_USER,
             &[user_id],
         );
         request.json_body(body);
-        self.execute(request).await
+        self.execute(request)
     }
 
     /// Reactivate users.
+    ///
+    /// Reactivates many users in the background; the response holds the ID of the task to poll. Server-side only.
     ///
     /// - Request: `POST /users/reactivate`, success status `201`
     /// - Server-side only: yes (the client must be built with the API secret)
@@ -2701,19 +5745,23 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn reactivate_users(
+    pub fn reactivate_users(
         &self,
         body: &ReactivateUsersRequest,
-    ) -> Result<crate::ApiResponse<ReactivateUsersResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<ReactivateUsersResponse>, crate::Error>,
+    > + Send + '_ {
         let mut request = crate::request::Request::new(
             &crate::operations::REACTIVATE_USERS,
             &[],
         );
         request.json_body(body);
-        self.execute(request).await
+        self.execute(request)
     }
 
     /// Delete Users.
+    ///
+    /// Deletes users and optionally their messages, conversations, calls and files, in the background; the response holds the ID of the task to poll. Server-side only.
     ///
     /// - Request: `POST /users/delete`, success status `201`
     /// - Server-side only: yes (the client must be built with the API secret)
@@ -2724,19 +5772,23 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn delete_users(
+    pub fn delete_users(
         &self,
         body: &DeleteUsersRequest,
-    ) -> Result<crate::ApiResponse<DeleteUsersResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<DeleteUsersResponse>, crate::Error>,
+    > + Send + '_ {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_USERS,
             &[],
         );
         request.json_body(body);
-        self.execute(request).await
+        self.execute(request)
     }
 
     /// Restore users.
+    ///
+    /// Restores users that were soft-deleted. Server-side only.
     ///
     /// - Request: `POST /users/restore`, success status `201`
     /// - Server-side only: yes (the client must be built with the API secret)
@@ -2747,19 +5799,23 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn restore_users(
+    pub fn restore_users(
         &self,
         body: &RestoreUsersRequest,
-    ) -> Result<crate::ApiResponse<Response>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<Response>, crate::Error>,
+    > + Send + '_ {
         let mut request = crate::request::Request::new(
             &crate::operations::RESTORE_USERS,
             &[],
         );
         request.json_body(body);
-        self.execute(request).await
+        self.execute(request)
     }
 
     /// Block user.
+    ///
+    /// Blocks a user for the calling user.
     ///
     /// - Request: `POST /users/block`, success status `201`
     /// - Server-side only: no
@@ -2770,19 +5826,23 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn block_users(
+    pub fn block_users(
         &self,
         body: &BlockUsersRequest,
-    ) -> Result<crate::ApiResponse<BlockUsersResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<BlockUsersResponse>, crate::Error>,
+    > + Send + '_ {
         let mut request = crate::request::Request::new(
             &crate::operations::BLOCK_USERS,
             &[],
         );
         request.json_body(body);
-        self.execute(request).await
+        self.execute(request)
     }
 
     /// Unblock user.
+    ///
+    /// Lifts a block the calling user set.
     ///
     /// - Request: `POST /users/unblock`, success status `201`
     /// - Server-side only: no
@@ -2793,19 +5853,23 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn unblock_users(
+    pub fn unblock_users(
         &self,
         body: &UnblockUsersRequest,
-    ) -> Result<crate::ApiResponse<UnblockUsersResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<UnblockUsersResponse>, crate::Error>,
+    > + Send + '_ {
         let mut request = crate::request::Request::new(
             &crate::operations::UNBLOCK_USERS,
             &[],
         );
         request.json_body(body);
-        self.execute(request).await
+        self.execute(request)
     }
 
     /// Get list of blocked Users.
+    ///
+    /// Lists the users the calling user has blocked.
     ///
     /// - Request: `GET /users/block`, success status `200`
     /// - Server-side only: no
@@ -2816,19 +5880,23 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn get_blocked_users(
+    pub fn get_blocked_users(
         &self,
         query: &GetBlockedUsersQuery,
-    ) -> Result<crate::ApiResponse<GetBlockedUsersResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<GetBlockedUsersResponse>, crate::Error>,
+    > + Send + '_ {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_BLOCKED_USERS,
             &[],
         );
         request.query("user_id", &query.user_id);
-        self.execute(request).await
+        self.execute(request)
     }
 
     /// Send user event.
+    ///
+    /// Sends a custom event to one user, on all of their connections. Server-side only.
     ///
     /// - Request: `POST /users/{user_id}/event`, success status `201`
     /// - Server-side only: yes (the client must be built with the API secret)
@@ -2839,20 +5907,24 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn send_user_custom_event(
+    pub fn send_user_custom_event(
         &self,
         user_id: &str,
         body: &SendUserCustomEventRequest,
-    ) -> Result<crate::ApiResponse<Response>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<Response>, crate::Error>,
+    > + Send + '_ {
         let mut request = crate::request::Request::new(
             &crate::operations::SEND_USER_CUSTOM_EVENT,
             &[user_id],
         );
         request.json_body(body);
-        self.execute(request).await
+        self.execute(request)
     }
 
     /// Get user live locations.
+    ///
+    /// Lists the live locations the user is currently sharing.
     ///
     /// - Request: `GET /users/live_locations`, success status `200`
     /// - Server-side only: no
@@ -2863,19 +5935,23 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn get_user_live_locations(
+    pub fn get_user_live_locations(
         &self,
         query: &GetUserLiveLocationsQuery,
-    ) -> Result<crate::ApiResponse<SharedLocationsResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<SharedLocationsResponse>, crate::Error>,
+    > + Send + '_ {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_USER_LIVE_LOCATIONS,
             &[],
         );
         request.query("user_id", &query.user_id);
-        self.execute(request).await
+        self.execute(request)
     }
 
     /// Update live location.
+    ///
+    /// Moves a live location shared in a message, or changes when its sharing ends.
     ///
     /// - Request: `PUT /users/live_locations`, success status `201`
     /// - Server-side only: no
@@ -2886,17 +5962,19 @@ impl crate::Client {
     /// # Errors
     ///
     /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub async fn update_live_location(
+    pub fn update_live_location(
         &self,
         query: &UpdateLiveLocationQuery,
         body: &UpdateLiveLocationRequest,
-    ) -> Result<crate::ApiResponse<SharedLocationResponse>, crate::Error> {
+    ) -> impl std::future::Future<
+        Output = Result<crate::ApiResponse<SharedLocationResponse>, crate::Error>,
+    > + Send + '_ {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_LIVE_LOCATION,
             &[],
         );
         request.query("user_id", &query.user_id);
         request.json_body(body);
-        self.execute(request).await
+        self.execute(request)
     }
 }
