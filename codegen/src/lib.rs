@@ -20,6 +20,7 @@ pub mod lower;
 pub mod model;
 pub mod naming;
 pub mod output;
+pub mod sample;
 pub mod source;
 pub mod types;
 pub mod validate;
