@@ -15,6 +15,7 @@
 pub mod ast;
 pub mod diagnostic;
 pub mod emit;
+pub mod features;
 pub mod format;
 pub mod lower;
 pub mod model;
@@ -44,6 +45,13 @@ pub fn generate_texts(inputs: Vec<(String, String)>) -> Result<Vec<GeneratedFile
 /// (tests, diffs) that need the API's meaning rather than generated code.
 pub fn load_api(spec_dir: &Path) -> Result<model::Api, Diagnostics> {
     let files = source::load_dir(spec_dir)?;
+    validate::validate(&files)?;
+    Ok(lower::lower(&files))
+}
+
+/// [`load_api`] for spec texts given as `(display path, text)` pairs.
+pub fn load_api_texts(inputs: Vec<(String, String)>) -> Result<model::Api, Diagnostics> {
+    let files = source::load_texts(inputs)?;
     validate::validate(&files)?;
     Ok(lower::lower(&files))
 }

@@ -31,8 +31,10 @@ pub fn lower(files: &[SourceFile]) -> Api {
     let mut areas = Vec::new();
     let mut permissions = Vec::new();
     let mut events = Vec::new();
+    let mut features = Vec::new();
     for file in files {
         let module = naming::module_name(&file.area);
+        let feature = (module != CORE_AREA).then(|| module.clone());
         let mut schemas = Vec::new();
         for (name, def) in &file.spec.schemas {
             lowerer.lower_schema(name, def, &boxed, &mut schemas);
@@ -117,15 +119,36 @@ pub fn lower(files: &[SourceFile]) -> Api {
                 variant: naming::event_variant(event_type),
                 payload: def.payload.as_deref().map(|p| lowerer.named(p)),
                 fallback: event_type == FALLBACK_EVENT,
+                feature: feature.clone(),
                 client_side: def.client_side,
                 doc: def.doc.trim().to_owned(),
             });
+        }
+        let payloads = file
+            .spec
+            .events
+            .values()
+            .filter_map(|e| e.payload.as_deref());
+        let uses = used_modules(
+            &module,
+            &schemas,
+            &endpoints,
+            payloads.map(|p| lowerer.named(p)),
+        );
+        if let Some(name) = &feature {
+            if !schemas.is_empty() || !endpoints.is_empty() || !file.spec.events.is_empty() {
+                features.push(Feature {
+                    name: name.clone(),
+                    uses,
+                });
+            }
         }
         // An area with only permissions or events has no types or methods of its own.
         if !schemas.is_empty() || !endpoints.is_empty() {
             areas.push(Area {
                 module,
                 doc: file.spec.doc.trim().to_owned(),
+                feature,
                 schemas,
                 endpoints,
             });
@@ -135,7 +158,44 @@ pub fn lower(files: &[SourceFile]) -> Api {
         areas,
         permissions,
         events,
+        features,
     }
+}
+
+/// The other gated areas whose types an area's schemas, endpoints and event payloads use.
+fn used_modules(
+    module: &str,
+    schemas: &[Schema],
+    endpoints: &[Endpoint],
+    payloads: impl Iterator<Item = Named>,
+) -> Vec<String> {
+    let mut used = std::collections::BTreeSet::new();
+    let mut add = |named: &Named| {
+        if named.module != module && named.module != CORE_AREA && !named.module.is_empty() {
+            used.insert(named.module.clone());
+        }
+    };
+    for schema in schemas {
+        match &schema.kind {
+            SchemaKind::Object(object) => object
+                .fields
+                .iter()
+                .flat_map(|f| f.ty.named())
+                .for_each(&mut add),
+            SchemaKind::Alias(ty) => ty.named().into_iter().for_each(&mut add),
+            SchemaKind::Enum(_) => {}
+        }
+    }
+    for endpoint in endpoints {
+        let params = endpoint.path_params.iter().chain(&endpoint.query);
+        params.flat_map(|f| f.ty.named()).for_each(&mut add);
+        add(&endpoint.response);
+        if let Some(body) = &endpoint.body {
+            add(&body.schema);
+        }
+    }
+    payloads.for_each(|named| add(&named));
+    used.into_iter().collect()
 }
 
 impl Lowerer {

@@ -9,6 +9,20 @@ pub struct Api {
     pub permissions: Vec<Permission>,
     /// All event types, in spec order.
     pub events: Vec<Event>,
+    /// The cargo features of the client crate: one per area except the core area.
+    pub features: Vec<Feature>,
+}
+
+/// The area whose types are always compiled, since the runtime and every other area use them.
+pub const CORE_AREA: &str = "common";
+
+/// A cargo feature that compiles one area (its types, methods and events).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feature {
+    /// The feature's name: the area's module name.
+    pub name: String,
+    /// The features of the other areas whose types this one uses, sorted.
+    pub uses: Vec<String>,
 }
 
 /// One API area: one spec file, one generated module.
@@ -17,6 +31,8 @@ pub struct Area {
     /// The Rust module name.
     pub module: String,
     pub doc: String,
+    /// The cargo feature that compiles the area; `None` for the core area.
+    pub feature: Option<String>,
     pub schemas: Vec<Schema>,
     pub endpoints: Vec<Endpoint>,
 }
@@ -201,6 +217,8 @@ pub struct Event {
     pub payload: Option<Named>,
     /// The `*` event: app-defined types that no other event matches; its payload keeps `type`.
     pub fallback: bool,
+    /// The cargo feature of the area that declares the event; `None` for the core area.
+    pub feature: Option<String>,
     pub client_side: bool,
     pub doc: String,
 }

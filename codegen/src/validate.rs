@@ -2,9 +2,9 @@
 //!
 //! Lowering (stage 3) relies on these checks: it only runs on a spec that passed them.
 
-use crate::model::FALLBACK_EVENT;
 use crate::ast::{BodyContent, FieldDef, SchemaDef};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{CORE_AREA, FALLBACK_EVENT};
 use crate::naming;
 use crate::source::SourceFile;
 use crate::types::TypeExpr;
@@ -76,6 +76,7 @@ pub fn validate(files: &[SourceFile]) -> Result<(), Diagnostics> {
     for (index, file) in files.iter().enumerate() {
         checker.check_file(index, file);
     }
+    checker.check_core_area();
     if checker.problems.is_empty() {
         Ok(())
     } else {
@@ -104,6 +105,58 @@ impl<'a> Checker<'a> {
                 .flatten()
                 .any(|(_, f)| TypeExpr::parse(&f.ty).is_ok_and(|t| t.holds_binary()))
         })
+    }
+
+    /// The core area is compiled without any feature, so its types may only use core types.
+    fn check_core_area(&mut self) {
+        let is_core = |file: &SourceFile| naming::module_name(&file.area) == CORE_AREA;
+        let core: HashSet<&str> = self
+            .files
+            .iter()
+            .filter(|file| is_core(file))
+            .flat_map(|file| file.spec.schemas.keys().map(String::as_str))
+            .collect();
+        let mut outside = Vec::new();
+        for (index, file) in self
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(_, file)| is_core(file))
+        {
+            for (name, schema) in &file.spec.schemas {
+                let fields = schema.fields.iter().flatten();
+                let types = fields
+                    .map(|(field, def)| {
+                        (
+                            vec!["schemas", name.as_str(), "fields", field.as_str()],
+                            &def.ty,
+                        )
+                    })
+                    .chain(
+                        schema
+                            .alias
+                            .iter()
+                            .map(|alias| (vec!["schemas", name.as_str(), "type"], alias)),
+                    );
+                for (path, ty) in types {
+                    let Ok(ty) = TypeExpr::parse(ty) else {
+                        continue;
+                    };
+                    for target in ty.refs() {
+                        if !core.contains(target) && self.schemas.contains_key(target) {
+                            outside.push((index, path.clone(), target.to_owned()));
+                        }
+                    }
+                }
+            }
+        }
+        for (index, path, target) in outside {
+            self.error(
+                index,
+                &path,
+                format!("`{target}` is not a core type: `{CORE_AREA}` is compiled without cargo features, so its types may only use other `{CORE_AREA}` types"),
+            );
+        }
     }
 
     /// Duplicate names across files, also after conversion to Rust names.
@@ -279,9 +332,9 @@ impl<'a> Checker<'a> {
         for (name, event) in &file.spec.events {
             let fallback = name == FALLBACK_EVENT;
             let valid_name = !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_'));
+                && name.chars().all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_')
+                });
             if !fallback && !valid_name {
                 self.error(
                     index,
@@ -292,7 +345,11 @@ impl<'a> Checker<'a> {
             let path = ["events", name.as_str(), "payload"];
             let Some(payload) = event.payload.as_deref() else {
                 if fallback {
-                    self.error(index, &path, "the `*` event needs a payload schema with a `type` field");
+                    self.error(
+                        index,
+                        &path,
+                        "the `*` event needs a payload schema with a `type` field",
+                    );
                 }
                 continue;
             };
@@ -306,7 +363,10 @@ impl<'a> Checker<'a> {
                             format!("`{payload}` holds a file (`binary`) and can only be a multipart body"),
                         );
                     }
-                    let lists_type = schema.fields.as_ref().is_some_and(|f| f.contains_key("type"));
+                    let lists_type = schema
+                        .fields
+                        .as_ref()
+                        .is_some_and(|f| f.contains_key("type"));
                     if lists_type && !fallback {
                         self.error(index, &path, format!("the payload `{payload}` lists a `type` field; leave it out, the event enum carries it"));
                     } else if !lists_type && fallback {

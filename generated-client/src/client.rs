@@ -4,8 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::Url;
 use serde::de::DeserializeOwned;
 
@@ -38,6 +38,10 @@ pub struct Client {
 }
 
 struct Inner {
+    #[allow(
+        dead_code,
+        reason = "only generated code uses it, and cargo features may leave that code out"
+    )]
     http: reqwest::Client,
     api_key: String,
     /// Without a trailing slash, so that `base_url + "/path"` is right.
@@ -45,6 +49,10 @@ struct Inner {
     auth: Auth,
     timeout: Duration,
     /// `Stream-Auth-Type`, `Authorization` (marked sensitive), `X-Stream-Client`, `Accept`.
+    #[allow(
+        dead_code,
+        reason = "only generated code uses it, and cargo features may leave that code out"
+    )]
     headers: HeaderMap,
 }
 
@@ -96,6 +104,10 @@ impl Client {
     ///
     /// Only the decoding is generic: the sending is one non-generic function, so the ~150
     /// response types each add a small wrapper instead of a copy of the whole request path.
+    #[allow(
+        dead_code,
+        reason = "only generated code uses it, and cargo features may leave that code out"
+    )]
     pub(crate) async fn execute<T: DeserializeOwned>(
         &self,
         request: Request,
@@ -114,10 +126,11 @@ impl Client {
 
     /// Sends a request and returns the status, headers and body of a 2xx response, or the error
     /// that any other outcome means.
-    async fn send(
-        &self,
-        request: Request,
-    ) -> Result<(&'static str, u16, HeaderMap, Bytes), Error> {
+    #[allow(
+        dead_code,
+        reason = "only generated code uses it, and cargo features may leave that code out"
+    )]
+    async fn send(&self, request: Request) -> Result<(&'static str, u16, HeaderMap, Bytes), Error> {
         let Request {
             operation,
             path,
@@ -166,6 +179,10 @@ impl Client {
     }
 }
 
+#[allow(
+    dead_code,
+    reason = "only generated code uses it, and cargo features may leave that code out"
+)]
 fn encode(operation: &'static str, error: impl std::error::Error + Send + Sync + 'static) -> Error {
     Error::Encode {
         operation,
@@ -174,6 +191,10 @@ fn encode(operation: &'static str, error: impl std::error::Error + Send + Sync +
     }
 }
 
+#[allow(
+    dead_code,
+    reason = "only generated code uses it, and cargo features may leave that code out"
+)]
 fn transport(error: reqwest::Error) -> Error {
     if error.is_timeout() {
         Error::Timeout(error)

@@ -22,6 +22,10 @@ impl<'de> Key<'de> {
     }
 
     /// The key as an owned string, for custom data.
+    #[allow(
+        dead_code,
+        reason = "only generated code uses it, and cargo features may leave that code out"
+    )]
     pub(crate) fn into_string(self) -> String {
         self.0.into_owned()
     }
@@ -51,6 +55,10 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
 
 /// Writes the custom keys of an object, leaving out any named like a documented field
 /// (`documented`), so a key is never sent twice.
+#[allow(
+    dead_code,
+    reason = "only generated code uses it, and cargo features may leave that code out"
+)]
 pub(crate) fn serialize_custom<M: SerializeMap>(
     map: &mut M,
     custom: &serde_json::Map<String, serde_json::Value>,

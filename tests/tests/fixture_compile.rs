@@ -71,12 +71,14 @@ fn every_fixture_compiles_without_warnings() {
             prelude.display().to_string(),
             std::fs::read_to_string(&prelude).expect("prelude"),
         ));
-        let files = stream_chat_codegen::generate_texts(texts)
+        let files = stream_chat_codegen::generate_texts(texts.clone())
             .unwrap_or_else(|problems| panic!("fixture {name}: {problems}"));
+        let api = stream_chat_codegen::load_api_texts(texts).expect("the fixture generated");
+        let features = stream_chat_codegen::features::region(&api);
         stream_chat_codegen::output::write(&crate_dir.join("src/generated"), &files)
             .expect("write generated code");
         let cargo_toml = format!(
-            "[package]\nname = \"fixture-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[lib]\nname = \"stream_chat_client\"\n\n{dependencies}\n{dev_dependencies}"
+            "[package]\nname = \"fixture-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[lib]\nname = \"stream_chat_client\"\n\n[features]\ndefault = [\"full\"]\n{features}\n{dependencies}\n{dev_dependencies}"
         );
         std::fs::write(crate_dir.join("Cargo.toml"), cargo_toml).expect("write manifest");
         members.push(format!("\"crates/{name}\""));

@@ -38,13 +38,19 @@ fn codegen(check: bool) -> ExitCode {
     let root = workspace_root();
     let spec = root.join("spec");
     let out = root.join("generated-client/src/generated");
-    let files = match stream_chat_codegen::generate_dir(&spec) {
-        Ok(files) => files,
+    let (files, api) = match stream_chat_codegen::generate_dir(&spec)
+        .and_then(|files| Ok((files, stream_chat_codegen::load_api(&spec)?)))
+    {
+        Ok(result) => result,
         Err(problems) => {
             eprintln!("{problems}");
             return ExitCode::FAILURE;
         }
     };
+    if let Err(message) = cargo_features(&root.join("generated-client/Cargo.toml"), &api, check) {
+        eprintln!("{message}");
+        return ExitCode::FAILURE;
+    }
     if check {
         match stream_chat_codegen::output::check(&out, &files) {
             Ok(None) => {
@@ -75,4 +81,28 @@ fn codegen(check: bool) -> ExitCode {
             }
         }
     }
+}
+
+/// Writes (or, with `check`, compares) the generated `[features]` region of the client's manifest.
+fn cargo_features(
+    manifest: &Path,
+    api: &stream_chat_codegen::model::Api,
+    check: bool,
+) -> Result<(), String> {
+    use stream_chat_codegen::features;
+    let current = std::fs::read_to_string(manifest)
+        .map_err(|error| format!("cannot read {}: {error}", manifest.display()))?;
+    let updated = features::splice(&current, &features::region(api))
+        .map_err(|error| format!("{}: {error}", manifest.display()))?;
+    if updated == current {
+        return Ok(());
+    }
+    if check {
+        return Err(format!(
+            "the cargo features in {} are stale: run `cargo xtask codegen` and commit the result",
+            manifest.display()
+        ));
+    }
+    std::fs::write(manifest, updated)
+        .map_err(|error| format!("cannot write {}: {error}", manifest.display()))
 }

@@ -1,6 +1,6 @@
 //! The `Event` enum, dispatched on the JSON `type` field, and the table of event types.
 
-use super::{doc, ident};
+use super::{cfg_feature, doc, ident};
 use crate::model::Api;
 use crate::naming;
 use proc_macro2::TokenStream;
@@ -10,16 +10,15 @@ pub(super) fn emit(api: &Api) -> TokenStream {
     let mut payloads: Vec<_> = api
         .events
         .iter()
-        .filter_map(|e| e.payload.as_ref())
-        .map(|payload| ident(&payload.rust_name))
+        .filter_map(|e| Some((&e.payload.as_ref()?.rust_name, e.feature.as_deref())))
         .collect();
     payloads.sort();
-    payloads.dedup();
-    let imports = if payloads.is_empty() {
-        quote! {}
-    } else {
-        quote! { use crate::models::{#(#payloads),*}; }
-    };
+    payloads.dedup_by_key(|(name, _)| *name);
+    let imports = payloads.iter().map(|(name, feature)| {
+        let cfg = cfg_feature(*feature);
+        let name = ident(name);
+        quote! { #cfg use crate::models::#name; }
+    });
     let fallback = api.events.iter().find(|e| e.fallback);
     let typed = || api.events.iter().filter(|e| !e.fallback);
     let variants = api.events.iter().map(|event| {
@@ -43,35 +42,50 @@ pub(super) fn emit(api: &Api) -> TokenStream {
             ),
         };
         let docs = doc(&text);
-        quote! { #docs #variant(#payload), }
+        let cfg = cfg_feature(event.feature.as_deref());
+        quote! { #docs #cfg #variant(#payload), }
     });
     let type_field = ident(&naming::field_name("type"));
     let type_arms = api.events.iter().map(|event| {
         let variant = ident(&event.variant);
+        let cfg = cfg_feature(event.feature.as_deref());
         if event.fallback {
-            return quote! { Self::#variant(payload) => &payload.#type_field, };
+            return quote! { #cfg Self::#variant(payload) => &payload.#type_field, };
         }
         let event_type = &event.event_type;
-        quote! { Self::#variant(_) => #event_type, }
+        quote! { #cfg Self::#variant(_) => #event_type, }
     });
     let decode_arms = typed().map(|event| {
         let variant = ident(&event.variant);
         let event_type = &event.event_type;
+        let cfg = cfg_feature(event.feature.as_deref());
         if event.payload.is_some() {
-            quote! { #event_type => Self::#variant(Box::new(serde_json::from_value(serde_json::Value::Object(object))?)), }
+            quote! { #cfg #event_type => Self::#variant(Box::new(serde_json::from_value(serde_json::Value::Object(object))?)), }
         } else {
-            quote! { #event_type => Self::#variant(object), }
+            quote! { #cfg #event_type => Self::#variant(object), }
         }
     });
     let other_arm = match fallback {
         Some(event) => {
             let variant = ident(&event.variant);
             let payload = ident(&event.payload.as_ref().expect("validated").rust_name);
-            quote! {
+            let custom = quote! {
                 match <#payload as serde::Deserialize>::deserialize(&value) {
                     Ok(payload) => Self::#variant(Box::new(payload)),
                     Err(_) => Self::Unknown(value),
                 }
+            };
+            match event.feature.as_deref() {
+                None => custom,
+                Some(feature) => quote! {
+                    {
+                        #[cfg(feature = #feature)]
+                        let event = #custom;
+                        #[cfg(not(feature = #feature))]
+                        let event = Self::Unknown(value);
+                        event
+                    }
+                },
             }
         }
         None => quote! { Self::Unknown(value) },
@@ -79,17 +93,28 @@ pub(super) fn emit(api: &Api) -> TokenStream {
     let encode_arms = api.events.iter().map(|event| {
         let variant = ident(&event.variant);
         let event_type = &event.event_type;
+        let cfg = cfg_feature(event.feature.as_deref());
         match (&event.payload, event.fallback) {
-            (_, true) => quote! { Self::#variant(payload) => serde::Serialize::serialize(payload.as_ref(), serializer), },
-            (Some(_), false) => quote! { Self::#variant(payload) => serialize_tagged(serializer, #event_type, payload.as_ref()), },
-            (None, false) => quote! { Self::#variant(payload) => serialize_tagged(serializer, #event_type, payload), },
+            (_, true) => quote! { #cfg Self::#variant(payload) => serde::Serialize::serialize(payload.as_ref(), serializer), },
+            (Some(_), false) => quote! { #cfg Self::#variant(payload) => serialize_tagged(serializer, #event_type, payload.as_ref()), },
+            (None, false) => quote! { #cfg Self::#variant(payload) => serialize_tagged(serializer, #event_type, payload), },
         }
     });
+    let mut tagged_features: Vec<Option<&str>> = typed().map(|e| e.feature.as_deref()).collect();
+    tagged_features.sort();
+    tagged_features.dedup();
+    let tagged_cfg = if tagged_features.contains(&None) {
+        quote! {}
+    } else {
+        let features = tagged_features.iter().flatten();
+        quote! { #[cfg(any(#(feature = #features),*))] }
+    };
     let tagged_helper = if typed().next().is_none() {
         quote! {}
     } else {
         quote! {
             #[doc = " Writes a payload with its `type` key first."]
+            #tagged_cfg
             fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
                 serializer: S,
                 event_type: &str,
@@ -168,7 +193,7 @@ pub(super) fn emit(api: &Api) -> TokenStream {
         #![doc = " Websocket and webhook events."]
         #![allow(deprecated, reason = "deprecated payloads still decode")]
 
-        #imports
+        #(#imports)*
 
         #[doc = " An event from a websocket connection or a webhook, dispatched on its `type`."]
         #[doc = ""]

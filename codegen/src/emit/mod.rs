@@ -78,7 +78,8 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
 fn root_module(api: &Api) -> TokenStream {
     let reexports = api.areas.iter().map(|area| {
         let module = ident(&area.module);
-        quote! { pub use super::api::#module::*; }
+        let cfg = cfg_feature(area.feature.as_deref());
+        quote! { #cfg pub use super::api::#module::*; }
     });
     quote! {
         #![doc = " The code generated from `spec/`: one module per API area under `api`, re-exported"]
@@ -103,11 +104,13 @@ fn root_module(api: &Api) -> TokenStream {
 fn api_module(api: &Api) -> TokenStream {
     let modules = api.areas.iter().map(|area| {
         let module = ident(&area.module);
-        quote! { mod #module; }
+        let cfg = cfg_feature(area.feature.as_deref());
+        quote! { #cfg pub(super) mod #module; }
     });
     quote! {
         #![doc = " One module per API area (per spec file): its types and its `Client` methods."]
-        #(pub(super) #modules)*
+        #![doc = " Each area but the core one compiles only with the cargo feature of its name."]
+        #(#modules)*
     }
 }
 
@@ -160,6 +163,14 @@ pub(crate) fn imports<'a>(current: &str, used: impl IntoIterator<Item = &'a Name
         quote! { use super::#module::{#(#names),*}; }
     });
     quote! { #(#lines)* }
+}
+
+/// `#[cfg(feature = "...")]` for an item of a gated area; nothing for the core area.
+pub(crate) fn cfg_feature(feature: Option<&str>) -> TokenStream {
+    match feature {
+        Some(feature) => quote! { #[cfg(feature = #feature)] },
+        None => quote! {},
+    }
 }
 
 /// An identifier.

@@ -161,20 +161,26 @@ fn serde_impls(schema: &Schema, object: &Object) -> TokenStream {
     } else {
         quote! { _ => { map_.next_value::<serde::de::IgnoredAny>()?; } }
     };
-    let checks = object.fields.iter().zip(&locals).filter_map(|(field, local)| {
-        let wire = &field.wire_name;
-        (!is_optional(field) && !field.ty.has_default()).then(|| {
-            quote! {
-                let Some(#local) = #local else {
-                    return Err(serde::de::Error::missing_field(#wire));
-                };
-            }
-        })
-    });
+    let checks = object
+        .fields
+        .iter()
+        .zip(&locals)
+        .filter_map(|(field, local)| {
+            let wire = &field.wire_name;
+            (!is_optional(field) && !field.ty.has_default()).then(|| {
+                quote! {
+                    let Some(#local) = #local else {
+                        return Err(serde::de::Error::missing_field(#wire));
+                    };
+                }
+            })
+        });
     let inits = object.fields.iter().zip(&locals).map(|(field, local)| {
         let rust = ident(&field.rust_name);
         if !is_optional(field) && field.ty.has_default() {
             quote! { #rust: #local.unwrap_or_default(), }
+        } else if *local == rust {
+            quote! { #rust, }
         } else {
             quote! { #rust: #local, }
         }

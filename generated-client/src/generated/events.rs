@@ -4,25 +4,188 @@
 //! Websocket and webhook events.
 #![allow(deprecated, reason = "deprecated payloads still decode")]
 
-use crate::models::{
-    AsyncBulkImageModerationEvent, AsyncExportChannelsEvent, AsyncExportErrorEvent,
-    AsyncExportModerationLogsEvent, AsyncExportReviewQueueEvent, AsyncExportUsersEvent,
-    CampaignCompletedEvent, CampaignStartedEvent, ChannelBatchCompletedEvent,
-    ChannelBatchStartedEvent, ChannelCreatedEvent, ChannelDeletedEvent,
-    ChannelFrozenEvent, ChannelHiddenEvent, ChannelMutedEvent, ChannelTruncatedEvent,
-    ChannelUnFrozenEvent, ChannelUnmutedEvent, ChannelUpdatedEvent, ChannelVisibleEvent,
-    CustomEvent, FlagUpdatedEvent, MaxStreakChangedEvent, MemberAddedEvent,
-    MemberRemovedEvent, MemberUpdatedEvent, MessageDeletedEvent, MessageFlaggedEvent,
-    MessageNewEvent, MessageReadEvent, MessageUnblockedEvent, MessageUndeletedEvent,
-    MessageUpdatedEvent, NotificationMarkUnreadEvent, NotificationThreadMessageNewEvent,
-    PendingMessageEvent, ReactionDeletedEvent, ReactionNewEvent, ReactionUpdatedEvent,
-    ReminderCreatedEvent, ReminderDeletedEvent, ReminderNotificationEvent,
-    ReminderUpdatedEvent, ThreadUpdatedEvent, UserBannedEvent, UserDeactivatedEvent,
-    UserDeletedEvent, UserFlaggedEvent, UserGroupCreatedEvent, UserGroupDeletedEvent,
-    UserGroupMemberAddedEvent, UserGroupMemberRemovedEvent, UserGroupUpdatedEvent,
-    UserMessagesDeletedEvent, UserMutedEvent, UserReactivatedEvent, UserUnbannedEvent,
-    UserUnmutedEvent, UserUnreadReminderEvent, UserUpdatedEvent, UserWatchingStartEvent,
-};
+#[cfg(feature = "exports")]
+use crate::models::AsyncBulkImageModerationEvent;
+
+#[cfg(feature = "exports")]
+use crate::models::AsyncExportChannelsEvent;
+
+#[cfg(feature = "exports")]
+use crate::models::AsyncExportErrorEvent;
+
+#[cfg(feature = "exports")]
+use crate::models::AsyncExportModerationLogsEvent;
+
+#[cfg(feature = "exports")]
+use crate::models::AsyncExportReviewQueueEvent;
+
+#[cfg(feature = "exports")]
+use crate::models::AsyncExportUsersEvent;
+
+#[cfg(feature = "campaigns")]
+use crate::models::CampaignCompletedEvent;
+
+#[cfg(feature = "campaigns")]
+use crate::models::CampaignStartedEvent;
+
+#[cfg(feature = "channels")]
+use crate::models::ChannelBatchCompletedEvent;
+
+#[cfg(feature = "channels")]
+use crate::models::ChannelBatchStartedEvent;
+
+#[cfg(feature = "channels")]
+use crate::models::ChannelCreatedEvent;
+
+#[cfg(feature = "channels")]
+use crate::models::ChannelDeletedEvent;
+
+#[cfg(feature = "channels")]
+use crate::models::ChannelFrozenEvent;
+
+#[cfg(feature = "channels")]
+use crate::models::ChannelHiddenEvent;
+
+#[cfg(feature = "channels")]
+use crate::models::ChannelMutedEvent;
+
+#[cfg(feature = "channels")]
+use crate::models::ChannelTruncatedEvent;
+
+#[cfg(feature = "channels")]
+use crate::models::ChannelUnFrozenEvent;
+
+#[cfg(feature = "channels")]
+use crate::models::ChannelUnmutedEvent;
+
+#[cfg(feature = "channels")]
+use crate::models::ChannelUpdatedEvent;
+
+#[cfg(feature = "channels")]
+use crate::models::ChannelVisibleEvent;
+
+#[cfg(feature = "users")]
+use crate::models::CustomEvent;
+
+#[cfg(feature = "moderation")]
+use crate::models::FlagUpdatedEvent;
+
+#[cfg(feature = "channels")]
+use crate::models::MaxStreakChangedEvent;
+
+#[cfg(feature = "channels")]
+use crate::models::MemberAddedEvent;
+
+#[cfg(feature = "channels")]
+use crate::models::MemberRemovedEvent;
+
+#[cfg(feature = "channels")]
+use crate::models::MemberUpdatedEvent;
+
+#[cfg(feature = "messages")]
+use crate::models::MessageDeletedEvent;
+
+#[cfg(feature = "moderation")]
+use crate::models::MessageFlaggedEvent;
+
+#[cfg(feature = "messages")]
+use crate::models::MessageNewEvent;
+
+#[cfg(feature = "channels")]
+use crate::models::MessageReadEvent;
+
+#[cfg(feature = "moderation")]
+use crate::models::MessageUnblockedEvent;
+
+#[cfg(feature = "messages")]
+use crate::models::MessageUndeletedEvent;
+
+#[cfg(feature = "messages")]
+use crate::models::MessageUpdatedEvent;
+
+#[cfg(feature = "channels")]
+use crate::models::NotificationMarkUnreadEvent;
+
+#[cfg(feature = "threads")]
+use crate::models::NotificationThreadMessageNewEvent;
+
+#[cfg(feature = "messages")]
+use crate::models::PendingMessageEvent;
+
+#[cfg(feature = "reactions")]
+use crate::models::ReactionDeletedEvent;
+
+#[cfg(feature = "reactions")]
+use crate::models::ReactionNewEvent;
+
+#[cfg(feature = "reactions")]
+use crate::models::ReactionUpdatedEvent;
+
+#[cfg(feature = "reminders")]
+use crate::models::ReminderCreatedEvent;
+
+#[cfg(feature = "reminders")]
+use crate::models::ReminderDeletedEvent;
+
+#[cfg(feature = "reminders")]
+use crate::models::ReminderNotificationEvent;
+
+#[cfg(feature = "reminders")]
+use crate::models::ReminderUpdatedEvent;
+
+#[cfg(feature = "threads")]
+use crate::models::ThreadUpdatedEvent;
+
+#[cfg(feature = "moderation")]
+use crate::models::UserBannedEvent;
+
+#[cfg(feature = "users")]
+use crate::models::UserDeactivatedEvent;
+
+#[cfg(feature = "users")]
+use crate::models::UserDeletedEvent;
+
+#[cfg(feature = "moderation")]
+use crate::models::UserFlaggedEvent;
+
+#[cfg(feature = "user_groups")]
+use crate::models::UserGroupCreatedEvent;
+
+#[cfg(feature = "user_groups")]
+use crate::models::UserGroupDeletedEvent;
+
+#[cfg(feature = "user_groups")]
+use crate::models::UserGroupMemberAddedEvent;
+
+#[cfg(feature = "user_groups")]
+use crate::models::UserGroupMemberRemovedEvent;
+
+#[cfg(feature = "user_groups")]
+use crate::models::UserGroupUpdatedEvent;
+
+#[cfg(feature = "moderation")]
+use crate::models::UserMessagesDeletedEvent;
+
+#[cfg(feature = "moderation")]
+use crate::models::UserMutedEvent;
+
+#[cfg(feature = "users")]
+use crate::models::UserReactivatedEvent;
+
+#[cfg(feature = "moderation")]
+use crate::models::UserUnbannedEvent;
+
+#[cfg(feature = "moderation")]
+use crate::models::UserUnmutedEvent;
+
+#[cfg(feature = "users")]
+use crate::models::UserUnreadReminderEvent;
+
+#[cfg(feature = "users")]
+use crate::models::UserUpdatedEvent;
+
+#[cfg(feature = "channels")]
+use crate::models::UserWatchingStartEvent;
 
 /// An event from a websocket connection or a webhook, dispatched on its `type`.
 ///
@@ -31,190 +194,269 @@ use crate::models::{
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     /// `campaign.completed`: A campaign finished sending its messages.
+    #[cfg(feature = "campaigns")]
     CampaignCompleted(Box<CampaignCompletedEvent>),
     /// `campaign.started`: A campaign started sending its messages.
+    #[cfg(feature = "campaigns")]
     CampaignStarted(Box<CampaignStartedEvent>),
     /// `channel.created`: A channel was created.
+    #[cfg(feature = "channels")]
     ChannelCreated(Box<ChannelCreatedEvent>),
     /// `channel.deleted`: A channel was deleted.
+    #[cfg(feature = "channels")]
     ChannelDeleted(Box<ChannelDeletedEvent>),
     /// `channel.frozen`: A channel was frozen, so that no new messages can be sent.
+    #[cfg(feature = "channels")]
     ChannelFrozen(Box<ChannelFrozenEvent>),
     /// `channel.hidden`: A channel was hidden for a user.
+    #[cfg(feature = "channels")]
     ChannelHidden(Box<ChannelHiddenEvent>),
     /// `channel.max_streak_changed`: The longest streak recorded for a channel changed.
+    #[cfg(feature = "channels")]
     ChannelMaxStreakChanged(Box<MaxStreakChangedEvent>),
     /// `channel.muted`: A user muted one or more channels.
+    #[cfg(feature = "channels")]
     ChannelMuted(Box<ChannelMutedEvent>),
     /// `channel.truncated`: The messages of a channel were truncated.
+    #[cfg(feature = "channels")]
     ChannelTruncated(Box<ChannelTruncatedEvent>),
     /// `channel.unfrozen`: A frozen channel was unfrozen.
+    #[cfg(feature = "channels")]
     ChannelUnfrozen(Box<ChannelUnFrozenEvent>),
     /// `channel.unmuted`: A user unmuted one or more channels.
+    #[cfg(feature = "channels")]
     ChannelUnmuted(Box<ChannelUnmutedEvent>),
     /// `channel.updated`: The data or settings of a channel were changed.
+    #[cfg(feature = "channels")]
     ChannelUpdated(Box<ChannelUpdatedEvent>),
     /// `channel.visible`: A hidden channel was shown again for a user.
+    #[cfg(feature = "channels")]
     ChannelVisible(Box<ChannelVisibleEvent>),
     /// `channel_batch_update.completed`: A batch update of channels finished.
+    #[cfg(feature = "channels")]
     ChannelBatchUpdateCompleted(Box<ChannelBatchCompletedEvent>),
     /// `channel_batch_update.started`: A batch update of channels started.
+    #[cfg(feature = "channels")]
     ChannelBatchUpdateStarted(Box<ChannelBatchStartedEvent>),
     /// `member.added`: A member was added to a channel.
+    #[cfg(feature = "channels")]
     MemberAdded(Box<MemberAddedEvent>),
     /// `member.removed`: A member was removed from a channel.
+    #[cfg(feature = "channels")]
     MemberRemoved(Box<MemberRemovedEvent>),
     /// `member.updated`: A channel member was updated.
+    #[cfg(feature = "channels")]
     MemberUpdated(Box<MemberUpdatedEvent>),
     /// `message.read`: A user marked a channel or thread as read.
+    #[cfg(feature = "channels")]
     MessageRead(Box<MessageReadEvent>),
     /// `notification.mark_unread`: A user marked a channel or thread as unread.
+    #[cfg(feature = "channels")]
     NotificationMarkUnread(Box<NotificationMarkUnreadEvent>),
     /// `user.watching.start`: A user started watching a channel.
+    #[cfg(feature = "channels")]
     UserWatchingStart(Box<UserWatchingStartEvent>),
     /// `draft.deleted`: A user's draft message was deleted.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
+    #[cfg(feature = "drafts")]
     DraftDeleted(serde_json::Map<String, serde_json::Value>),
     /// `export.bulk_image_moderation.error`: A bulk image moderation task failed.
+    #[cfg(feature = "exports")]
     ExportBulkImageModerationError(Box<AsyncExportErrorEvent>),
     /// `export.bulk_image_moderation.success`: A bulk image moderation task finished; the payload holds the URL of its results.
+    #[cfg(feature = "exports")]
     ExportBulkImageModerationSuccess(Box<AsyncBulkImageModerationEvent>),
     /// `export.channels.error`: A channel export task failed.
+    #[cfg(feature = "exports")]
     ExportChannelsError(Box<AsyncExportErrorEvent>),
     /// `export.channels.success`: A channel export task finished; the payload holds the URL of the file.
+    #[cfg(feature = "exports")]
     ExportChannelsSuccess(Box<AsyncExportChannelsEvent>),
     /// `export.moderation_logs.error`: A moderation log export task failed.
+    #[cfg(feature = "exports")]
     ExportModerationLogsError(Box<AsyncExportErrorEvent>),
     /// `export.moderation_logs.success`: A moderation log export task finished; the payload holds the URL of the file.
+    #[cfg(feature = "exports")]
     ExportModerationLogsSuccess(Box<AsyncExportModerationLogsEvent>),
     /// `export.review_queue.error`: A review queue export task failed.
+    #[cfg(feature = "exports")]
     ExportReviewQueueError(Box<AsyncExportErrorEvent>),
     /// `export.review_queue.success`: A review queue export task finished; the payload holds the URL of the file.
+    #[cfg(feature = "exports")]
     ExportReviewQueueSuccess(Box<AsyncExportReviewQueueEvent>),
     /// `export.users.error`: A user export task failed.
+    #[cfg(feature = "exports")]
     ExportUsersError(Box<AsyncExportErrorEvent>),
     /// `export.users.success`: A user export task finished; the payload holds the URL of the file.
+    #[cfg(feature = "exports")]
     ExportUsersSuccess(Box<AsyncExportUsersEvent>),
     /// `message.deleted`: A message was deleted.
+    #[cfg(feature = "messages")]
     MessageDeleted(Box<MessageDeletedEvent>),
     /// `message.new`: A new message was posted in a channel.
+    #[cfg(feature = "messages")]
     MessageNew(Box<MessageNewEvent>),
     /// `message.pending`: A message was sent as pending and waits to be committed.
+    #[cfg(feature = "messages")]
     MessagePending(Box<PendingMessageEvent>),
     /// `message.undeleted`: A deleted message was restored.
+    #[cfg(feature = "messages")]
     MessageUndeleted(Box<MessageUndeletedEvent>),
     /// `message.updated`: A message was edited.
+    #[cfg(feature = "messages")]
     MessageUpdated(Box<MessageUpdatedEvent>),
     /// `flag.updated`: A flag was updated, for example after a moderator reviewed it.
+    #[cfg(feature = "moderation")]
     FlagUpdated(Box<FlagUpdatedEvent>),
     /// `message.flagged`: A message was flagged for moderation.
+    #[cfg(feature = "moderation")]
     MessageFlagged(Box<MessageFlaggedEvent>),
     /// `message.unblocked`: A message that moderation had blocked was unblocked.
+    #[cfg(feature = "moderation")]
     MessageUnblocked(Box<MessageUnblockedEvent>),
     /// `user.banned`: A user was banned, app-wide or from a channel.
+    #[cfg(feature = "moderation")]
     UserBanned(Box<UserBannedEvent>),
     /// `user.flagged`: A user was flagged for moderation.
+    #[cfg(feature = "moderation")]
     UserFlagged(Box<UserFlaggedEvent>),
     /// `user.messages.deleted`: The messages of a user were deleted, for example along with a ban.
+    #[cfg(feature = "moderation")]
     UserMessagesDeleted(Box<UserMessagesDeletedEvent>),
     /// `user.muted`: A user muted one or more other users.
+    #[cfg(feature = "moderation")]
     UserMuted(Box<UserMutedEvent>),
     /// `user.unbanned`: A user's ban was lifted.
+    #[cfg(feature = "moderation")]
     UserUnbanned(Box<UserUnbannedEvent>),
     /// `user.unmuted`: A user unmuted one or more other users.
+    #[cfg(feature = "moderation")]
     UserUnmuted(Box<UserUnmutedEvent>),
     /// `feeds.poll.closed`: A poll in an activity feed was closed to further votes.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
+    #[cfg(feature = "polls")]
     FeedsPollClosed(serde_json::Map<String, serde_json::Value>),
     /// `feeds.poll.deleted`: A poll in an activity feed was deleted.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
+    #[cfg(feature = "polls")]
     FeedsPollDeleted(serde_json::Map<String, serde_json::Value>),
     /// `feeds.poll.updated`: A poll in an activity feed or one of its options was changed.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
+    #[cfg(feature = "polls")]
     FeedsPollUpdated(serde_json::Map<String, serde_json::Value>),
     /// `feeds.poll.vote_casted`: A user voted or answered in a poll in an activity feed.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
+    #[cfg(feature = "polls")]
     FeedsPollVoteCasted(serde_json::Map<String, serde_json::Value>),
     /// `feeds.poll.vote_changed`: A user changed their vote in a poll in an activity feed.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
+    #[cfg(feature = "polls")]
     FeedsPollVoteChanged(serde_json::Map<String, serde_json::Value>),
     /// `feeds.poll.vote_removed`: A vote or answer was removed from a poll in an activity feed.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
+    #[cfg(feature = "polls")]
     FeedsPollVoteRemoved(serde_json::Map<String, serde_json::Value>),
     /// `poll.closed`: A poll was closed to further votes.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
+    #[cfg(feature = "polls")]
     PollClosed(serde_json::Map<String, serde_json::Value>),
     /// `poll.deleted`: A poll was deleted.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
+    #[cfg(feature = "polls")]
     PollDeleted(serde_json::Map<String, serde_json::Value>),
     /// `poll.updated`: A poll or one of its options was changed.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
+    #[cfg(feature = "polls")]
     PollUpdated(serde_json::Map<String, serde_json::Value>),
     /// `poll.vote_casted`: A user voted or answered in a poll.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
+    #[cfg(feature = "polls")]
     PollVoteCasted(serde_json::Map<String, serde_json::Value>),
     /// `poll.vote_changed`: A user changed their vote in a poll.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
+    #[cfg(feature = "polls")]
     PollVoteChanged(serde_json::Map<String, serde_json::Value>),
     /// `poll.vote_removed`: A vote or answer was removed from a poll.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
+    #[cfg(feature = "polls")]
     PollVoteRemoved(serde_json::Map<String, serde_json::Value>),
     /// `reaction.deleted`: A reaction was removed from a message.
+    #[cfg(feature = "reactions")]
     ReactionDeleted(Box<ReactionDeletedEvent>),
     /// `reaction.new`: A user reacted to a message.
+    #[cfg(feature = "reactions")]
     ReactionNew(Box<ReactionNewEvent>),
     /// `reaction.updated`: A reaction on a message was changed, for example replaced under `enforce_unique`.
+    #[cfg(feature = "reactions")]
     ReactionUpdated(Box<ReactionUpdatedEvent>),
     /// `notification.reminder_due`: The time of a user's reminder on a message has come.
+    #[cfg(feature = "reminders")]
     NotificationReminderDue(Box<ReminderNotificationEvent>),
     /// `reminder.created`: A user set a reminder on a message.
+    #[cfg(feature = "reminders")]
     ReminderCreated(Box<ReminderCreatedEvent>),
     /// `reminder.deleted`: A user removed a reminder from a message.
+    #[cfg(feature = "reminders")]
     ReminderDeleted(Box<ReminderDeletedEvent>),
     /// `reminder.updated`: A user changed a reminder on a message.
+    #[cfg(feature = "reminders")]
     ReminderUpdated(Box<ReminderUpdatedEvent>),
     /// `notification.thread_message_new`: A reply was posted in a thread the user takes part in.
+    #[cfg(feature = "threads")]
     NotificationThreadMessageNew(Box<NotificationThreadMessageNewEvent>),
     /// `thread.updated`: A thread's title or custom data was changed.
+    #[cfg(feature = "threads")]
     ThreadUpdated(Box<ThreadUpdatedEvent>),
     /// `user_group.created`: A user group was created.
+    #[cfg(feature = "user_groups")]
     UserGroupCreated(Box<UserGroupCreatedEvent>),
     /// `user_group.deleted`: A user group was deleted.
+    #[cfg(feature = "user_groups")]
     UserGroupDeleted(Box<UserGroupDeletedEvent>),
     /// `user_group.member_added`: Users were added to a user group.
+    #[cfg(feature = "user_groups")]
     UserGroupMemberAdded(Box<UserGroupMemberAddedEvent>),
     /// `user_group.member_removed`: Users were removed from a user group.
+    #[cfg(feature = "user_groups")]
     UserGroupMemberRemoved(Box<UserGroupMemberRemovedEvent>),
     /// `user_group.updated`: A user group was updated.
+    #[cfg(feature = "user_groups")]
     UserGroupUpdated(Box<UserGroupUpdatedEvent>),
     /// Any other type (an app's custom event): An app-defined event: any type this client does not know.
+    #[cfg(feature = "users")]
     Custom(Box<CustomEvent>),
     /// `user.deactivated`: A user was deactivated.
+    #[cfg(feature = "users")]
     UserDeactivated(Box<UserDeactivatedEvent>),
     /// `user.deleted`: A user was deleted.
+    #[cfg(feature = "users")]
     UserDeleted(Box<UserDeletedEvent>),
     /// `user.reactivated`: A deactivated user was reactivated.
+    #[cfg(feature = "users")]
     UserReactivated(Box<UserReactivatedEvent>),
     /// `user.unread_message_reminder`: A user has messages that stayed unread for a while; the event lists them by channel.
+    #[cfg(feature = "users")]
     UserUnreadMessageReminder(Box<UserUnreadReminderEvent>),
     /// `user.updated`: A user's data changed.
+    #[cfg(feature = "users")]
     UserUpdated(Box<UserUpdatedEvent>),
     /// `user.presence.changed`: A user went online or offline or changed their visibility.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
+    #[cfg(feature = "users")]
     UserPresenceChanged(serde_json::Map<String, serde_json::Value>),
     /// An event type this version of the client does not know, as raw JSON.
     Unknown(serde_json::Value),
@@ -224,88 +466,167 @@ impl Event {
     /// The event's `type` string, e.g. `channel.deleted`.
     pub fn event_type(&self) -> &str {
         match self {
+            #[cfg(feature = "campaigns")]
             Self::CampaignCompleted(_) => "campaign.completed",
+            #[cfg(feature = "campaigns")]
             Self::CampaignStarted(_) => "campaign.started",
+            #[cfg(feature = "channels")]
             Self::ChannelCreated(_) => "channel.created",
+            #[cfg(feature = "channels")]
             Self::ChannelDeleted(_) => "channel.deleted",
+            #[cfg(feature = "channels")]
             Self::ChannelFrozen(_) => "channel.frozen",
+            #[cfg(feature = "channels")]
             Self::ChannelHidden(_) => "channel.hidden",
+            #[cfg(feature = "channels")]
             Self::ChannelMaxStreakChanged(_) => "channel.max_streak_changed",
+            #[cfg(feature = "channels")]
             Self::ChannelMuted(_) => "channel.muted",
+            #[cfg(feature = "channels")]
             Self::ChannelTruncated(_) => "channel.truncated",
+            #[cfg(feature = "channels")]
             Self::ChannelUnfrozen(_) => "channel.unfrozen",
+            #[cfg(feature = "channels")]
             Self::ChannelUnmuted(_) => "channel.unmuted",
+            #[cfg(feature = "channels")]
             Self::ChannelUpdated(_) => "channel.updated",
+            #[cfg(feature = "channels")]
             Self::ChannelVisible(_) => "channel.visible",
+            #[cfg(feature = "channels")]
             Self::ChannelBatchUpdateCompleted(_) => "channel_batch_update.completed",
+            #[cfg(feature = "channels")]
             Self::ChannelBatchUpdateStarted(_) => "channel_batch_update.started",
+            #[cfg(feature = "channels")]
             Self::MemberAdded(_) => "member.added",
+            #[cfg(feature = "channels")]
             Self::MemberRemoved(_) => "member.removed",
+            #[cfg(feature = "channels")]
             Self::MemberUpdated(_) => "member.updated",
+            #[cfg(feature = "channels")]
             Self::MessageRead(_) => "message.read",
+            #[cfg(feature = "channels")]
             Self::NotificationMarkUnread(_) => "notification.mark_unread",
+            #[cfg(feature = "channels")]
             Self::UserWatchingStart(_) => "user.watching.start",
+            #[cfg(feature = "drafts")]
             Self::DraftDeleted(_) => "draft.deleted",
+            #[cfg(feature = "exports")]
             Self::ExportBulkImageModerationError(_) => {
                 "export.bulk_image_moderation.error"
             }
+            #[cfg(feature = "exports")]
             Self::ExportBulkImageModerationSuccess(_) => {
                 "export.bulk_image_moderation.success"
             }
+            #[cfg(feature = "exports")]
             Self::ExportChannelsError(_) => "export.channels.error",
+            #[cfg(feature = "exports")]
             Self::ExportChannelsSuccess(_) => "export.channels.success",
+            #[cfg(feature = "exports")]
             Self::ExportModerationLogsError(_) => "export.moderation_logs.error",
+            #[cfg(feature = "exports")]
             Self::ExportModerationLogsSuccess(_) => "export.moderation_logs.success",
+            #[cfg(feature = "exports")]
             Self::ExportReviewQueueError(_) => "export.review_queue.error",
+            #[cfg(feature = "exports")]
             Self::ExportReviewQueueSuccess(_) => "export.review_queue.success",
+            #[cfg(feature = "exports")]
             Self::ExportUsersError(_) => "export.users.error",
+            #[cfg(feature = "exports")]
             Self::ExportUsersSuccess(_) => "export.users.success",
+            #[cfg(feature = "messages")]
             Self::MessageDeleted(_) => "message.deleted",
+            #[cfg(feature = "messages")]
             Self::MessageNew(_) => "message.new",
+            #[cfg(feature = "messages")]
             Self::MessagePending(_) => "message.pending",
+            #[cfg(feature = "messages")]
             Self::MessageUndeleted(_) => "message.undeleted",
+            #[cfg(feature = "messages")]
             Self::MessageUpdated(_) => "message.updated",
+            #[cfg(feature = "moderation")]
             Self::FlagUpdated(_) => "flag.updated",
+            #[cfg(feature = "moderation")]
             Self::MessageFlagged(_) => "message.flagged",
+            #[cfg(feature = "moderation")]
             Self::MessageUnblocked(_) => "message.unblocked",
+            #[cfg(feature = "moderation")]
             Self::UserBanned(_) => "user.banned",
+            #[cfg(feature = "moderation")]
             Self::UserFlagged(_) => "user.flagged",
+            #[cfg(feature = "moderation")]
             Self::UserMessagesDeleted(_) => "user.messages.deleted",
+            #[cfg(feature = "moderation")]
             Self::UserMuted(_) => "user.muted",
+            #[cfg(feature = "moderation")]
             Self::UserUnbanned(_) => "user.unbanned",
+            #[cfg(feature = "moderation")]
             Self::UserUnmuted(_) => "user.unmuted",
+            #[cfg(feature = "polls")]
             Self::FeedsPollClosed(_) => "feeds.poll.closed",
+            #[cfg(feature = "polls")]
             Self::FeedsPollDeleted(_) => "feeds.poll.deleted",
+            #[cfg(feature = "polls")]
             Self::FeedsPollUpdated(_) => "feeds.poll.updated",
+            #[cfg(feature = "polls")]
             Self::FeedsPollVoteCasted(_) => "feeds.poll.vote_casted",
+            #[cfg(feature = "polls")]
             Self::FeedsPollVoteChanged(_) => "feeds.poll.vote_changed",
+            #[cfg(feature = "polls")]
             Self::FeedsPollVoteRemoved(_) => "feeds.poll.vote_removed",
+            #[cfg(feature = "polls")]
             Self::PollClosed(_) => "poll.closed",
+            #[cfg(feature = "polls")]
             Self::PollDeleted(_) => "poll.deleted",
+            #[cfg(feature = "polls")]
             Self::PollUpdated(_) => "poll.updated",
+            #[cfg(feature = "polls")]
             Self::PollVoteCasted(_) => "poll.vote_casted",
+            #[cfg(feature = "polls")]
             Self::PollVoteChanged(_) => "poll.vote_changed",
+            #[cfg(feature = "polls")]
             Self::PollVoteRemoved(_) => "poll.vote_removed",
+            #[cfg(feature = "reactions")]
             Self::ReactionDeleted(_) => "reaction.deleted",
+            #[cfg(feature = "reactions")]
             Self::ReactionNew(_) => "reaction.new",
+            #[cfg(feature = "reactions")]
             Self::ReactionUpdated(_) => "reaction.updated",
+            #[cfg(feature = "reminders")]
             Self::NotificationReminderDue(_) => "notification.reminder_due",
+            #[cfg(feature = "reminders")]
             Self::ReminderCreated(_) => "reminder.created",
+            #[cfg(feature = "reminders")]
             Self::ReminderDeleted(_) => "reminder.deleted",
+            #[cfg(feature = "reminders")]
             Self::ReminderUpdated(_) => "reminder.updated",
+            #[cfg(feature = "threads")]
             Self::NotificationThreadMessageNew(_) => "notification.thread_message_new",
+            #[cfg(feature = "threads")]
             Self::ThreadUpdated(_) => "thread.updated",
+            #[cfg(feature = "user_groups")]
             Self::UserGroupCreated(_) => "user_group.created",
+            #[cfg(feature = "user_groups")]
             Self::UserGroupDeleted(_) => "user_group.deleted",
+            #[cfg(feature = "user_groups")]
             Self::UserGroupMemberAdded(_) => "user_group.member_added",
+            #[cfg(feature = "user_groups")]
             Self::UserGroupMemberRemoved(_) => "user_group.member_removed",
+            #[cfg(feature = "user_groups")]
             Self::UserGroupUpdated(_) => "user_group.updated",
+            #[cfg(feature = "users")]
             Self::Custom(payload) => &payload.type_,
+            #[cfg(feature = "users")]
             Self::UserDeactivated(_) => "user.deactivated",
+            #[cfg(feature = "users")]
             Self::UserDeleted(_) => "user.deleted",
+            #[cfg(feature = "users")]
             Self::UserReactivated(_) => "user.reactivated",
+            #[cfg(feature = "users")]
             Self::UserUnreadMessageReminder(_) => "user.unread_message_reminder",
+            #[cfg(feature = "users")]
             Self::UserUpdated(_) => "user.updated",
+            #[cfg(feature = "users")]
             Self::UserPresenceChanged(_) => "user.presence.changed",
             Self::Unknown(value) => {
                 value.get("type").and_then(serde_json::Value::as_str).unwrap_or_default()
@@ -334,6 +655,7 @@ impl Event {
         };
         Ok(
             match event_type.as_str() {
+                #[cfg(feature = "campaigns")]
                 "campaign.completed" => {
                     Self::CampaignCompleted(
                         Box::new(
@@ -341,6 +663,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "campaigns")]
                 "campaign.started" => {
                     Self::CampaignStarted(
                         Box::new(
@@ -348,6 +671,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "channels")]
                 "channel.created" => {
                     Self::ChannelCreated(
                         Box::new(
@@ -355,6 +679,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "channels")]
                 "channel.deleted" => {
                     Self::ChannelDeleted(
                         Box::new(
@@ -362,6 +687,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "channels")]
                 "channel.frozen" => {
                     Self::ChannelFrozen(
                         Box::new(
@@ -369,6 +695,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "channels")]
                 "channel.hidden" => {
                     Self::ChannelHidden(
                         Box::new(
@@ -376,6 +703,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "channels")]
                 "channel.max_streak_changed" => {
                     Self::ChannelMaxStreakChanged(
                         Box::new(
@@ -383,6 +711,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "channels")]
                 "channel.muted" => {
                     Self::ChannelMuted(
                         Box::new(
@@ -390,6 +719,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "channels")]
                 "channel.truncated" => {
                     Self::ChannelTruncated(
                         Box::new(
@@ -397,6 +727,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "channels")]
                 "channel.unfrozen" => {
                     Self::ChannelUnfrozen(
                         Box::new(
@@ -404,6 +735,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "channels")]
                 "channel.unmuted" => {
                     Self::ChannelUnmuted(
                         Box::new(
@@ -411,6 +743,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "channels")]
                 "channel.updated" => {
                     Self::ChannelUpdated(
                         Box::new(
@@ -418,6 +751,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "channels")]
                 "channel.visible" => {
                     Self::ChannelVisible(
                         Box::new(
@@ -425,6 +759,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "channels")]
                 "channel_batch_update.completed" => {
                     Self::ChannelBatchUpdateCompleted(
                         Box::new(
@@ -432,6 +767,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "channels")]
                 "channel_batch_update.started" => {
                     Self::ChannelBatchUpdateStarted(
                         Box::new(
@@ -439,6 +775,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "channels")]
                 "member.added" => {
                     Self::MemberAdded(
                         Box::new(
@@ -446,6 +783,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "channels")]
                 "member.removed" => {
                     Self::MemberRemoved(
                         Box::new(
@@ -453,6 +791,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "channels")]
                 "member.updated" => {
                     Self::MemberUpdated(
                         Box::new(
@@ -460,6 +799,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "channels")]
                 "message.read" => {
                     Self::MessageRead(
                         Box::new(
@@ -467,6 +807,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "channels")]
                 "notification.mark_unread" => {
                     Self::NotificationMarkUnread(
                         Box::new(
@@ -474,6 +815,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "channels")]
                 "user.watching.start" => {
                     Self::UserWatchingStart(
                         Box::new(
@@ -481,7 +823,9 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "drafts")]
                 "draft.deleted" => Self::DraftDeleted(object),
+                #[cfg(feature = "exports")]
                 "export.bulk_image_moderation.error" => {
                     Self::ExportBulkImageModerationError(
                         Box::new(
@@ -489,6 +833,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "exports")]
                 "export.bulk_image_moderation.success" => {
                     Self::ExportBulkImageModerationSuccess(
                         Box::new(
@@ -496,6 +841,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "exports")]
                 "export.channels.error" => {
                     Self::ExportChannelsError(
                         Box::new(
@@ -503,6 +849,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "exports")]
                 "export.channels.success" => {
                     Self::ExportChannelsSuccess(
                         Box::new(
@@ -510,6 +857,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "exports")]
                 "export.moderation_logs.error" => {
                     Self::ExportModerationLogsError(
                         Box::new(
@@ -517,6 +865,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "exports")]
                 "export.moderation_logs.success" => {
                     Self::ExportModerationLogsSuccess(
                         Box::new(
@@ -524,6 +873,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "exports")]
                 "export.review_queue.error" => {
                     Self::ExportReviewQueueError(
                         Box::new(
@@ -531,6 +881,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "exports")]
                 "export.review_queue.success" => {
                     Self::ExportReviewQueueSuccess(
                         Box::new(
@@ -538,6 +889,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "exports")]
                 "export.users.error" => {
                     Self::ExportUsersError(
                         Box::new(
@@ -545,6 +897,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "exports")]
                 "export.users.success" => {
                     Self::ExportUsersSuccess(
                         Box::new(
@@ -552,6 +905,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "messages")]
                 "message.deleted" => {
                     Self::MessageDeleted(
                         Box::new(
@@ -559,6 +913,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "messages")]
                 "message.new" => {
                     Self::MessageNew(
                         Box::new(
@@ -566,6 +921,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "messages")]
                 "message.pending" => {
                     Self::MessagePending(
                         Box::new(
@@ -573,6 +929,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "messages")]
                 "message.undeleted" => {
                     Self::MessageUndeleted(
                         Box::new(
@@ -580,6 +937,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "messages")]
                 "message.updated" => {
                     Self::MessageUpdated(
                         Box::new(
@@ -587,6 +945,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "moderation")]
                 "flag.updated" => {
                     Self::FlagUpdated(
                         Box::new(
@@ -594,6 +953,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "moderation")]
                 "message.flagged" => {
                     Self::MessageFlagged(
                         Box::new(
@@ -601,6 +961,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "moderation")]
                 "message.unblocked" => {
                     Self::MessageUnblocked(
                         Box::new(
@@ -608,6 +969,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "moderation")]
                 "user.banned" => {
                     Self::UserBanned(
                         Box::new(
@@ -615,6 +977,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "moderation")]
                 "user.flagged" => {
                     Self::UserFlagged(
                         Box::new(
@@ -622,6 +985,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "moderation")]
                 "user.messages.deleted" => {
                     Self::UserMessagesDeleted(
                         Box::new(
@@ -629,6 +993,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "moderation")]
                 "user.muted" => {
                     Self::UserMuted(
                         Box::new(
@@ -636,6 +1001,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "moderation")]
                 "user.unbanned" => {
                     Self::UserUnbanned(
                         Box::new(
@@ -643,6 +1009,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "moderation")]
                 "user.unmuted" => {
                     Self::UserUnmuted(
                         Box::new(
@@ -650,18 +1017,31 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "polls")]
                 "feeds.poll.closed" => Self::FeedsPollClosed(object),
+                #[cfg(feature = "polls")]
                 "feeds.poll.deleted" => Self::FeedsPollDeleted(object),
+                #[cfg(feature = "polls")]
                 "feeds.poll.updated" => Self::FeedsPollUpdated(object),
+                #[cfg(feature = "polls")]
                 "feeds.poll.vote_casted" => Self::FeedsPollVoteCasted(object),
+                #[cfg(feature = "polls")]
                 "feeds.poll.vote_changed" => Self::FeedsPollVoteChanged(object),
+                #[cfg(feature = "polls")]
                 "feeds.poll.vote_removed" => Self::FeedsPollVoteRemoved(object),
+                #[cfg(feature = "polls")]
                 "poll.closed" => Self::PollClosed(object),
+                #[cfg(feature = "polls")]
                 "poll.deleted" => Self::PollDeleted(object),
+                #[cfg(feature = "polls")]
                 "poll.updated" => Self::PollUpdated(object),
+                #[cfg(feature = "polls")]
                 "poll.vote_casted" => Self::PollVoteCasted(object),
+                #[cfg(feature = "polls")]
                 "poll.vote_changed" => Self::PollVoteChanged(object),
+                #[cfg(feature = "polls")]
                 "poll.vote_removed" => Self::PollVoteRemoved(object),
+                #[cfg(feature = "reactions")]
                 "reaction.deleted" => {
                     Self::ReactionDeleted(
                         Box::new(
@@ -669,6 +1049,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "reactions")]
                 "reaction.new" => {
                     Self::ReactionNew(
                         Box::new(
@@ -676,6 +1057,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "reactions")]
                 "reaction.updated" => {
                     Self::ReactionUpdated(
                         Box::new(
@@ -683,6 +1065,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "reminders")]
                 "notification.reminder_due" => {
                     Self::NotificationReminderDue(
                         Box::new(
@@ -690,6 +1073,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "reminders")]
                 "reminder.created" => {
                     Self::ReminderCreated(
                         Box::new(
@@ -697,6 +1081,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "reminders")]
                 "reminder.deleted" => {
                     Self::ReminderDeleted(
                         Box::new(
@@ -704,6 +1089,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "reminders")]
                 "reminder.updated" => {
                     Self::ReminderUpdated(
                         Box::new(
@@ -711,6 +1097,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "threads")]
                 "notification.thread_message_new" => {
                     Self::NotificationThreadMessageNew(
                         Box::new(
@@ -718,6 +1105,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "threads")]
                 "thread.updated" => {
                     Self::ThreadUpdated(
                         Box::new(
@@ -725,6 +1113,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "user_groups")]
                 "user_group.created" => {
                     Self::UserGroupCreated(
                         Box::new(
@@ -732,6 +1121,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "user_groups")]
                 "user_group.deleted" => {
                     Self::UserGroupDeleted(
                         Box::new(
@@ -739,6 +1129,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "user_groups")]
                 "user_group.member_added" => {
                     Self::UserGroupMemberAdded(
                         Box::new(
@@ -746,6 +1137,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "user_groups")]
                 "user_group.member_removed" => {
                     Self::UserGroupMemberRemoved(
                         Box::new(
@@ -753,6 +1145,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "user_groups")]
                 "user_group.updated" => {
                     Self::UserGroupUpdated(
                         Box::new(
@@ -760,6 +1153,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "users")]
                 "user.deactivated" => {
                     Self::UserDeactivated(
                         Box::new(
@@ -767,6 +1161,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "users")]
                 "user.deleted" => {
                     Self::UserDeleted(
                         Box::new(
@@ -774,6 +1169,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "users")]
                 "user.reactivated" => {
                     Self::UserReactivated(
                         Box::new(
@@ -781,6 +1177,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "users")]
                 "user.unread_message_reminder" => {
                     Self::UserUnreadMessageReminder(
                         Box::new(
@@ -788,6 +1185,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "users")]
                 "user.updated" => {
                     Self::UserUpdated(
                         Box::new(
@@ -795,6 +1193,7 @@ impl Event {
                         ),
                     )
                 }
+                #[cfg(feature = "users")]
                 "user.presence.changed" => Self::UserPresenceChanged(object),
                 _ => {
                     object
@@ -803,9 +1202,17 @@ impl Event {
                             serde_json::Value::String(event_type),
                         );
                     let value = serde_json::Value::Object(object);
-                    match <CustomEvent as serde::Deserialize>::deserialize(&value) {
-                        Ok(payload) => Self::Custom(Box::new(payload)),
-                        Err(_) => Self::Unknown(value),
+                    {
+                        #[cfg(feature = "users")]
+                        let event = match <CustomEvent as serde::Deserialize>::deserialize(
+                            &value,
+                        ) {
+                            Ok(payload) => Self::Custom(Box::new(payload)),
+                            Err(_) => Self::Unknown(value),
+                        };
+                        #[cfg(not(feature = "users"))]
+                        let event = Self::Unknown(value);
+                        event
                     }
                 }
             },
@@ -816,24 +1223,31 @@ impl Event {
 impl serde::Serialize for Event {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
+            #[cfg(feature = "campaigns")]
             Self::CampaignCompleted(payload) => {
                 serialize_tagged(serializer, "campaign.completed", payload.as_ref())
             }
+            #[cfg(feature = "campaigns")]
             Self::CampaignStarted(payload) => {
                 serialize_tagged(serializer, "campaign.started", payload.as_ref())
             }
+            #[cfg(feature = "channels")]
             Self::ChannelCreated(payload) => {
                 serialize_tagged(serializer, "channel.created", payload.as_ref())
             }
+            #[cfg(feature = "channels")]
             Self::ChannelDeleted(payload) => {
                 serialize_tagged(serializer, "channel.deleted", payload.as_ref())
             }
+            #[cfg(feature = "channels")]
             Self::ChannelFrozen(payload) => {
                 serialize_tagged(serializer, "channel.frozen", payload.as_ref())
             }
+            #[cfg(feature = "channels")]
             Self::ChannelHidden(payload) => {
                 serialize_tagged(serializer, "channel.hidden", payload.as_ref())
             }
+            #[cfg(feature = "channels")]
             Self::ChannelMaxStreakChanged(payload) => {
                 serialize_tagged(
                     serializer,
@@ -841,24 +1255,31 @@ impl serde::Serialize for Event {
                     payload.as_ref(),
                 )
             }
+            #[cfg(feature = "channels")]
             Self::ChannelMuted(payload) => {
                 serialize_tagged(serializer, "channel.muted", payload.as_ref())
             }
+            #[cfg(feature = "channels")]
             Self::ChannelTruncated(payload) => {
                 serialize_tagged(serializer, "channel.truncated", payload.as_ref())
             }
+            #[cfg(feature = "channels")]
             Self::ChannelUnfrozen(payload) => {
                 serialize_tagged(serializer, "channel.unfrozen", payload.as_ref())
             }
+            #[cfg(feature = "channels")]
             Self::ChannelUnmuted(payload) => {
                 serialize_tagged(serializer, "channel.unmuted", payload.as_ref())
             }
+            #[cfg(feature = "channels")]
             Self::ChannelUpdated(payload) => {
                 serialize_tagged(serializer, "channel.updated", payload.as_ref())
             }
+            #[cfg(feature = "channels")]
             Self::ChannelVisible(payload) => {
                 serialize_tagged(serializer, "channel.visible", payload.as_ref())
             }
+            #[cfg(feature = "channels")]
             Self::ChannelBatchUpdateCompleted(payload) => {
                 serialize_tagged(
                     serializer,
@@ -866,6 +1287,7 @@ impl serde::Serialize for Event {
                     payload.as_ref(),
                 )
             }
+            #[cfg(feature = "channels")]
             Self::ChannelBatchUpdateStarted(payload) => {
                 serialize_tagged(
                     serializer,
@@ -873,18 +1295,23 @@ impl serde::Serialize for Event {
                     payload.as_ref(),
                 )
             }
+            #[cfg(feature = "channels")]
             Self::MemberAdded(payload) => {
                 serialize_tagged(serializer, "member.added", payload.as_ref())
             }
+            #[cfg(feature = "channels")]
             Self::MemberRemoved(payload) => {
                 serialize_tagged(serializer, "member.removed", payload.as_ref())
             }
+            #[cfg(feature = "channels")]
             Self::MemberUpdated(payload) => {
                 serialize_tagged(serializer, "member.updated", payload.as_ref())
             }
+            #[cfg(feature = "channels")]
             Self::MessageRead(payload) => {
                 serialize_tagged(serializer, "message.read", payload.as_ref())
             }
+            #[cfg(feature = "channels")]
             Self::NotificationMarkUnread(payload) => {
                 serialize_tagged(
                     serializer,
@@ -892,12 +1319,15 @@ impl serde::Serialize for Event {
                     payload.as_ref(),
                 )
             }
+            #[cfg(feature = "channels")]
             Self::UserWatchingStart(payload) => {
                 serialize_tagged(serializer, "user.watching.start", payload.as_ref())
             }
+            #[cfg(feature = "drafts")]
             Self::DraftDeleted(payload) => {
                 serialize_tagged(serializer, "draft.deleted", payload)
             }
+            #[cfg(feature = "exports")]
             Self::ExportBulkImageModerationError(payload) => {
                 serialize_tagged(
                     serializer,
@@ -905,6 +1335,7 @@ impl serde::Serialize for Event {
                     payload.as_ref(),
                 )
             }
+            #[cfg(feature = "exports")]
             Self::ExportBulkImageModerationSuccess(payload) => {
                 serialize_tagged(
                     serializer,
@@ -912,12 +1343,15 @@ impl serde::Serialize for Event {
                     payload.as_ref(),
                 )
             }
+            #[cfg(feature = "exports")]
             Self::ExportChannelsError(payload) => {
                 serialize_tagged(serializer, "export.channels.error", payload.as_ref())
             }
+            #[cfg(feature = "exports")]
             Self::ExportChannelsSuccess(payload) => {
                 serialize_tagged(serializer, "export.channels.success", payload.as_ref())
             }
+            #[cfg(feature = "exports")]
             Self::ExportModerationLogsError(payload) => {
                 serialize_tagged(
                     serializer,
@@ -925,6 +1359,7 @@ impl serde::Serialize for Event {
                     payload.as_ref(),
                 )
             }
+            #[cfg(feature = "exports")]
             Self::ExportModerationLogsSuccess(payload) => {
                 serialize_tagged(
                     serializer,
@@ -932,6 +1367,7 @@ impl serde::Serialize for Event {
                     payload.as_ref(),
                 )
             }
+            #[cfg(feature = "exports")]
             Self::ExportReviewQueueError(payload) => {
                 serialize_tagged(
                     serializer,
@@ -939,6 +1375,7 @@ impl serde::Serialize for Event {
                     payload.as_ref(),
                 )
             }
+            #[cfg(feature = "exports")]
             Self::ExportReviewQueueSuccess(payload) => {
                 serialize_tagged(
                     serializer,
@@ -946,99 +1383,131 @@ impl serde::Serialize for Event {
                     payload.as_ref(),
                 )
             }
+            #[cfg(feature = "exports")]
             Self::ExportUsersError(payload) => {
                 serialize_tagged(serializer, "export.users.error", payload.as_ref())
             }
+            #[cfg(feature = "exports")]
             Self::ExportUsersSuccess(payload) => {
                 serialize_tagged(serializer, "export.users.success", payload.as_ref())
             }
+            #[cfg(feature = "messages")]
             Self::MessageDeleted(payload) => {
                 serialize_tagged(serializer, "message.deleted", payload.as_ref())
             }
+            #[cfg(feature = "messages")]
             Self::MessageNew(payload) => {
                 serialize_tagged(serializer, "message.new", payload.as_ref())
             }
+            #[cfg(feature = "messages")]
             Self::MessagePending(payload) => {
                 serialize_tagged(serializer, "message.pending", payload.as_ref())
             }
+            #[cfg(feature = "messages")]
             Self::MessageUndeleted(payload) => {
                 serialize_tagged(serializer, "message.undeleted", payload.as_ref())
             }
+            #[cfg(feature = "messages")]
             Self::MessageUpdated(payload) => {
                 serialize_tagged(serializer, "message.updated", payload.as_ref())
             }
+            #[cfg(feature = "moderation")]
             Self::FlagUpdated(payload) => {
                 serialize_tagged(serializer, "flag.updated", payload.as_ref())
             }
+            #[cfg(feature = "moderation")]
             Self::MessageFlagged(payload) => {
                 serialize_tagged(serializer, "message.flagged", payload.as_ref())
             }
+            #[cfg(feature = "moderation")]
             Self::MessageUnblocked(payload) => {
                 serialize_tagged(serializer, "message.unblocked", payload.as_ref())
             }
+            #[cfg(feature = "moderation")]
             Self::UserBanned(payload) => {
                 serialize_tagged(serializer, "user.banned", payload.as_ref())
             }
+            #[cfg(feature = "moderation")]
             Self::UserFlagged(payload) => {
                 serialize_tagged(serializer, "user.flagged", payload.as_ref())
             }
+            #[cfg(feature = "moderation")]
             Self::UserMessagesDeleted(payload) => {
                 serialize_tagged(serializer, "user.messages.deleted", payload.as_ref())
             }
+            #[cfg(feature = "moderation")]
             Self::UserMuted(payload) => {
                 serialize_tagged(serializer, "user.muted", payload.as_ref())
             }
+            #[cfg(feature = "moderation")]
             Self::UserUnbanned(payload) => {
                 serialize_tagged(serializer, "user.unbanned", payload.as_ref())
             }
+            #[cfg(feature = "moderation")]
             Self::UserUnmuted(payload) => {
                 serialize_tagged(serializer, "user.unmuted", payload.as_ref())
             }
+            #[cfg(feature = "polls")]
             Self::FeedsPollClosed(payload) => {
                 serialize_tagged(serializer, "feeds.poll.closed", payload)
             }
+            #[cfg(feature = "polls")]
             Self::FeedsPollDeleted(payload) => {
                 serialize_tagged(serializer, "feeds.poll.deleted", payload)
             }
+            #[cfg(feature = "polls")]
             Self::FeedsPollUpdated(payload) => {
                 serialize_tagged(serializer, "feeds.poll.updated", payload)
             }
+            #[cfg(feature = "polls")]
             Self::FeedsPollVoteCasted(payload) => {
                 serialize_tagged(serializer, "feeds.poll.vote_casted", payload)
             }
+            #[cfg(feature = "polls")]
             Self::FeedsPollVoteChanged(payload) => {
                 serialize_tagged(serializer, "feeds.poll.vote_changed", payload)
             }
+            #[cfg(feature = "polls")]
             Self::FeedsPollVoteRemoved(payload) => {
                 serialize_tagged(serializer, "feeds.poll.vote_removed", payload)
             }
+            #[cfg(feature = "polls")]
             Self::PollClosed(payload) => {
                 serialize_tagged(serializer, "poll.closed", payload)
             }
+            #[cfg(feature = "polls")]
             Self::PollDeleted(payload) => {
                 serialize_tagged(serializer, "poll.deleted", payload)
             }
+            #[cfg(feature = "polls")]
             Self::PollUpdated(payload) => {
                 serialize_tagged(serializer, "poll.updated", payload)
             }
+            #[cfg(feature = "polls")]
             Self::PollVoteCasted(payload) => {
                 serialize_tagged(serializer, "poll.vote_casted", payload)
             }
+            #[cfg(feature = "polls")]
             Self::PollVoteChanged(payload) => {
                 serialize_tagged(serializer, "poll.vote_changed", payload)
             }
+            #[cfg(feature = "polls")]
             Self::PollVoteRemoved(payload) => {
                 serialize_tagged(serializer, "poll.vote_removed", payload)
             }
+            #[cfg(feature = "reactions")]
             Self::ReactionDeleted(payload) => {
                 serialize_tagged(serializer, "reaction.deleted", payload.as_ref())
             }
+            #[cfg(feature = "reactions")]
             Self::ReactionNew(payload) => {
                 serialize_tagged(serializer, "reaction.new", payload.as_ref())
             }
+            #[cfg(feature = "reactions")]
             Self::ReactionUpdated(payload) => {
                 serialize_tagged(serializer, "reaction.updated", payload.as_ref())
             }
+            #[cfg(feature = "reminders")]
             Self::NotificationReminderDue(payload) => {
                 serialize_tagged(
                     serializer,
@@ -1046,15 +1515,19 @@ impl serde::Serialize for Event {
                     payload.as_ref(),
                 )
             }
+            #[cfg(feature = "reminders")]
             Self::ReminderCreated(payload) => {
                 serialize_tagged(serializer, "reminder.created", payload.as_ref())
             }
+            #[cfg(feature = "reminders")]
             Self::ReminderDeleted(payload) => {
                 serialize_tagged(serializer, "reminder.deleted", payload.as_ref())
             }
+            #[cfg(feature = "reminders")]
             Self::ReminderUpdated(payload) => {
                 serialize_tagged(serializer, "reminder.updated", payload.as_ref())
             }
+            #[cfg(feature = "threads")]
             Self::NotificationThreadMessageNew(payload) => {
                 serialize_tagged(
                     serializer,
@@ -1062,18 +1535,23 @@ impl serde::Serialize for Event {
                     payload.as_ref(),
                 )
             }
+            #[cfg(feature = "threads")]
             Self::ThreadUpdated(payload) => {
                 serialize_tagged(serializer, "thread.updated", payload.as_ref())
             }
+            #[cfg(feature = "user_groups")]
             Self::UserGroupCreated(payload) => {
                 serialize_tagged(serializer, "user_group.created", payload.as_ref())
             }
+            #[cfg(feature = "user_groups")]
             Self::UserGroupDeleted(payload) => {
                 serialize_tagged(serializer, "user_group.deleted", payload.as_ref())
             }
+            #[cfg(feature = "user_groups")]
             Self::UserGroupMemberAdded(payload) => {
                 serialize_tagged(serializer, "user_group.member_added", payload.as_ref())
             }
+            #[cfg(feature = "user_groups")]
             Self::UserGroupMemberRemoved(payload) => {
                 serialize_tagged(
                     serializer,
@@ -1081,21 +1559,27 @@ impl serde::Serialize for Event {
                     payload.as_ref(),
                 )
             }
+            #[cfg(feature = "user_groups")]
             Self::UserGroupUpdated(payload) => {
                 serialize_tagged(serializer, "user_group.updated", payload.as_ref())
             }
+            #[cfg(feature = "users")]
             Self::Custom(payload) => {
                 serde::Serialize::serialize(payload.as_ref(), serializer)
             }
+            #[cfg(feature = "users")]
             Self::UserDeactivated(payload) => {
                 serialize_tagged(serializer, "user.deactivated", payload.as_ref())
             }
+            #[cfg(feature = "users")]
             Self::UserDeleted(payload) => {
                 serialize_tagged(serializer, "user.deleted", payload.as_ref())
             }
+            #[cfg(feature = "users")]
             Self::UserReactivated(payload) => {
                 serialize_tagged(serializer, "user.reactivated", payload.as_ref())
             }
+            #[cfg(feature = "users")]
             Self::UserUnreadMessageReminder(payload) => {
                 serialize_tagged(
                     serializer,
@@ -1103,9 +1587,11 @@ impl serde::Serialize for Event {
                     payload.as_ref(),
                 )
             }
+            #[cfg(feature = "users")]
             Self::UserUpdated(payload) => {
                 serialize_tagged(serializer, "user.updated", payload.as_ref())
             }
+            #[cfg(feature = "users")]
             Self::UserPresenceChanged(payload) => {
                 serialize_tagged(serializer, "user.presence.changed", payload)
             }
@@ -1115,6 +1601,22 @@ impl serde::Serialize for Event {
 }
 
 /// Writes a payload with its `type` key first.
+#[cfg(
+    any(
+        feature = "campaigns",
+        feature = "channels",
+        feature = "drafts",
+        feature = "exports",
+        feature = "messages",
+        feature = "moderation",
+        feature = "polls",
+        feature = "reactions",
+        feature = "reminders",
+        feature = "threads",
+        feature = "user_groups",
+        feature = "users"
+    )
+)]
 fn serialize_tagged<S: serde::Serializer, T: serde::Serialize>(
     serializer: S,
     event_type: &str,

@@ -15,30 +15,78 @@ pub mod models {
     //! Request, response and event payload types of every API area, and the query
     //! parameters of each operation.
 
+    #[cfg(feature = "app")]
     pub use super::api::app::*;
+
+    #[cfg(feature = "blocklists")]
     pub use super::api::blocklists::*;
+
+    #[cfg(feature = "campaigns")]
     pub use super::api::campaigns::*;
+
+    #[cfg(feature = "channel_types")]
     pub use super::api::channel_types::*;
+
+    #[cfg(feature = "channels")]
     pub use super::api::channels::*;
+
+    #[cfg(feature = "commands")]
     pub use super::api::commands::*;
+
     pub use super::api::common::*;
+
+    #[cfg(feature = "drafts")]
     pub use super::api::drafts::*;
+
+    #[cfg(feature = "exports")]
     pub use super::api::exports::*;
+
+    #[cfg(feature = "external_storage")]
     pub use super::api::external_storage::*;
+
+    #[cfg(feature = "imports")]
     pub use super::api::imports::*;
+
+    #[cfg(feature = "members")]
     pub use super::api::members::*;
+
+    #[cfg(feature = "messages")]
     pub use super::api::messages::*;
+
+    #[cfg(feature = "moderation")]
     pub use super::api::moderation::*;
+
+    #[cfg(feature = "polls")]
     pub use super::api::polls::*;
+
+    #[cfg(feature = "push")]
     pub use super::api::push::*;
+
+    #[cfg(feature = "reactions")]
     pub use super::api::reactions::*;
+
+    #[cfg(feature = "reminders")]
     pub use super::api::reminders::*;
+
+    #[cfg(feature = "retention")]
     pub use super::api::retention::*;
+
+    #[cfg(feature = "roles")]
     pub use super::api::roles::*;
+
+    #[cfg(feature = "segments")]
     pub use super::api::segments::*;
+
+    #[cfg(feature = "threads")]
     pub use super::api::threads::*;
+
+    #[cfg(feature = "uploads")]
     pub use super::api::uploads::*;
+
+    #[cfg(feature = "user_groups")]
     pub use super::api::user_groups::*;
+
+    #[cfg(feature = "users")]
     pub use super::api::users::*;
 }
 

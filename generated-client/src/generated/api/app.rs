@@ -1486,7 +1486,7 @@ impl<'de> serde::Deserialize<'de> for GetOgResponse {
                     }
                 }
                 Ok(GetOgResponse {
-                    type_: type_,
+                    type_,
                     fallback: fallback_,
                     color: color_,
                     pretext: pretext_,
@@ -4536,7 +4536,7 @@ impl<'de> serde::Deserialize<'de> for GeofenceResponse {
                 }
                 Ok(GeofenceResponse {
                     name: name_.unwrap_or_default(),
-                    type_: type_,
+                    type_,
                     description: description_,
                     country_codes: country_codes_,
                 })
@@ -4793,7 +4793,7 @@ impl<'de> serde::Deserialize<'de> for WebhookFailoverConfig {
                     }
                 }
                 Ok(WebhookFailoverConfig {
-                    type_: type_,
+                    type_,
                     gcs_bucket: gcs_bucket_,
                     gcs_path: gcs_path_,
                     gcs_credentials: gcs_credentials_,

@@ -218,7 +218,7 @@ impl<'de> serde::Deserialize<'de> for CreateBlockListRequest {
                     is_substring_matching_enabled: is_substring_matching_enabled_,
                     name: name_.unwrap_or_default(),
                     words: words_.unwrap_or_default(),
-                    type_: type_,
+                    type_,
                     team: team_,
                     user_id: user_id_,
                     user: user_,

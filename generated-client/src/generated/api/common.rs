@@ -236,7 +236,7 @@ impl<'de> serde::Deserialize<'de> for SortParamRequest {
                 }
                 Ok(SortParamRequest {
                     field: field_,
-                    type_: type_,
+                    type_,
                     direction: direction_,
                 })
             }

@@ -546,7 +546,7 @@ impl<'de> serde::Deserialize<'de> for DraftPayloadResponse {
                     mentioned_users: mentioned_users_,
                     quoted_message_id: quoted_message_id_,
                     html: html_,
-                    type_: type_,
+                    type_,
                     silent: silent_,
                     poll_id: poll_id_,
                     custom: custom_,

@@ -1389,7 +1389,7 @@ impl<'de> serde::Deserialize<'de> for ChannelExport {
                     }
                 }
                 Ok(ChannelExport {
-                    type_: type_,
+                    type_,
                     id: id_,
                     cid: cid_,
                     messages_since: messages_since_,

@@ -562,7 +562,7 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalStorageResponse {
                 };
                 Ok(UpdateExternalStorageResponse {
                     name: name_.unwrap_or_default(),
-                    type_: type_,
+                    type_,
                     bucket: bucket_.unwrap_or_default(),
                     path: path_.unwrap_or_default(),
                     duration: duration_.unwrap_or_default(),
@@ -778,7 +778,7 @@ impl<'de> serde::Deserialize<'de> for ExternalStorageResponse {
                 };
                 Ok(ExternalStorageResponse {
                     name: name_.unwrap_or_default(),
-                    type_: type_,
+                    type_,
                     bucket: bucket_.unwrap_or_default(),
                     path: path_.unwrap_or_default(),
                 })

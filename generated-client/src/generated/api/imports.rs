@@ -1247,7 +1247,7 @@ impl<'de> serde::Deserialize<'de> for UpsertExternalStorageRequest {
                     return Err(serde::de::Error::missing_field("type"));
                 };
                 Ok(UpsertExternalStorageRequest {
-                    type_: type_,
+                    type_,
                     aws_s3: aws_s3_,
                     gcs: gcs_,
                 })

@@ -5013,7 +5013,7 @@ impl<'de> serde::Deserialize<'de> for Attachment {
                     }
                 }
                 Ok(Attachment {
-                    type_: type_,
+                    type_,
                     fallback: fallback_,
                     color: color_,
                     pretext: pretext_,
@@ -5849,7 +5849,7 @@ impl<'de> serde::Deserialize<'de> for MessageRequest {
                     mentioned_here: mentioned_here_,
                     quoted_message_id: quoted_message_id_,
                     html: html_,
-                    type_: type_,
+                    type_,
                     silent: silent_,
                     pinned: pinned_,
                     pinned_at: pinned_at_,

@@ -2,29 +2,78 @@
 // Do not edit by hand: change the spec and run the command again.
 
 //! One module per API area (per spec file): its types and its `Client` methods.
+//! Each area but the core one compiles only with the cargo feature of its name.
 
+#[cfg(feature = "app")]
 pub(super) mod app;
+
+#[cfg(feature = "blocklists")]
 pub(super) mod blocklists;
+
+#[cfg(feature = "campaigns")]
 pub(super) mod campaigns;
+
+#[cfg(feature = "channel_types")]
 pub(super) mod channel_types;
+
+#[cfg(feature = "channels")]
 pub(super) mod channels;
+
+#[cfg(feature = "commands")]
 pub(super) mod commands;
+
 pub(super) mod common;
+
+#[cfg(feature = "drafts")]
 pub(super) mod drafts;
+
+#[cfg(feature = "exports")]
 pub(super) mod exports;
+
+#[cfg(feature = "external_storage")]
 pub(super) mod external_storage;
+
+#[cfg(feature = "imports")]
 pub(super) mod imports;
+
+#[cfg(feature = "members")]
 pub(super) mod members;
+
+#[cfg(feature = "messages")]
 pub(super) mod messages;
+
+#[cfg(feature = "moderation")]
 pub(super) mod moderation;
+
+#[cfg(feature = "polls")]
 pub(super) mod polls;
+
+#[cfg(feature = "push")]
 pub(super) mod push;
+
+#[cfg(feature = "reactions")]
 pub(super) mod reactions;
+
+#[cfg(feature = "reminders")]
 pub(super) mod reminders;
+
+#[cfg(feature = "retention")]
 pub(super) mod retention;
+
+#[cfg(feature = "roles")]
 pub(super) mod roles;
+
+#[cfg(feature = "segments")]
 pub(super) mod segments;
+
+#[cfg(feature = "threads")]
 pub(super) mod threads;
+
+#[cfg(feature = "uploads")]
 pub(super) mod uploads;
+
+#[cfg(feature = "user_groups")]
 pub(super) mod user_groups;
+
+#[cfg(feature = "users")]
 pub(super) mod users;

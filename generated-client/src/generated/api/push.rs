@@ -2507,7 +2507,7 @@ impl<'de> serde::Deserialize<'de> for PushProviderRequest {
                 }
                 Ok(PushProviderRequest {
                     name: name_.unwrap_or_default(),
-                    type_: type_,
+                    type_,
                     description: description_,
                     disabled_at: disabled_at_,
                     disabled_reason: disabled_reason_,

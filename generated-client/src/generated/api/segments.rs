@@ -116,7 +116,7 @@ impl<'de> serde::Deserialize<'de> for CreateSegmentRequest {
                 };
                 Ok(CreateSegmentRequest {
                     id: id_,
-                    type_: type_,
+                    type_,
                     name: name_,
                     description: description_,
                     filter: filter_,
