@@ -13,7 +13,7 @@ use crate::auth::{Auth, Secret};
 use crate::error::excerpt;
 use crate::models::ApiError;
 use crate::request::{Body, Part, Request};
-use crate::{ApiResponse, Error, RateLimit};
+use crate::{ApiResponse, Error, RateLimit, ResponseFuture};
 
 /// The production API endpoint.
 pub const DEFAULT_BASE_URL: &str = "https://chat.stream-io-api.com";
@@ -100,37 +100,25 @@ impl Client {
         self.inner.timeout
     }
 
-    /// Sends a request built by a generated endpoint method and decodes a 2xx response as `T`.
+    /// Sends a request built by a generated endpoint method; the future decodes a 2xx body as `T`.
     ///
-    /// Only the decoding is generic: the sending is one non-generic function, so the ~150
-    /// response types each add a small wrapper instead of a copy of the whole request path.
+    /// Only the decoding is generic: sending is one non-generic async function behind a boxed
+    /// future, so each of the ~150 response types adds a small `poll` and a decoder instead of
+    /// a copy of the whole request path, and each method returns a plain, nameable type.
     #[allow(
         dead_code,
         reason = "only generated code uses it, and cargo features may leave that code out"
     )]
-    pub(crate) async fn execute<T: DeserializeOwned>(
-        &self,
-        request: Request,
-    ) -> Result<ApiResponse<T>, Error> {
-        let (operation, status, headers, bytes) = self.send(request).await?;
-        let body = decode::<T>(&bytes).map_err(|(path, source)| Error::Decode {
-            operation,
-            status,
-            path,
-            source,
-            body_excerpt: excerpt(&bytes),
-            rate_limit: RateLimit::from_headers(&headers),
-        })?;
-        Ok(ApiResponse::new(status, headers, body))
+    pub(crate) fn execute<T: DeserializeOwned>(&self, request: Request) -> ResponseFuture<'_, T> {
+        ResponseFuture::new(Box::pin(self.send(request)))
     }
 
-    /// Sends a request and returns the status, headers and body of a 2xx response, or the error
-    /// that any other outcome means.
+    /// Sends a request and returns the 2xx response, or the error that any other outcome means.
     #[allow(
         dead_code,
         reason = "only generated code uses it, and cargo features may leave that code out"
     )]
-    async fn send(&self, request: Request) -> Result<(&'static str, u16, HeaderMap, Bytes), Error> {
+    async fn send(&self, request: Request) -> Result<RawResponse, Error> {
         let Request {
             operation,
             path,
@@ -172,7 +160,12 @@ impl Client {
         let bytes = response.bytes().await.map_err(transport)?;
 
         if (200..300).contains(&status) {
-            Ok((name, status, headers, bytes))
+            Ok(RawResponse {
+                operation: name,
+                status,
+                headers,
+                bytes,
+            })
         } else {
             Err(error_from_response(name, status, &headers, &bytes))
         }
@@ -231,6 +224,31 @@ fn multipart_form(
         };
     }
     Ok(form)
+}
+
+/// A 2xx response whose body is not decoded yet.
+pub(crate) struct RawResponse {
+    operation: &'static str,
+    status: u16,
+    headers: HeaderMap,
+    bytes: Bytes,
+}
+
+impl RawResponse {
+    /// Decodes the body as `T`, or says which field failed.
+    pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
+        match decode::<T>(&self.bytes) {
+            Ok(body) => Ok(ApiResponse::new(self.status, self.headers, body)),
+            Err((path, source)) => Err(Error::Decode {
+                operation: self.operation,
+                status: self.status,
+                path,
+                source,
+                body_excerpt: excerpt(&self.bytes),
+                rate_limit: RateLimit::from_headers(&self.headers),
+            }),
+        }
+    }
 }
 
 /// Decodes a success body; an empty body decodes as `{}` so all-optional responses work.

@@ -68,4 +68,4 @@ pub use generated::{models, operations, Event, EventTypeInfo, Permission, EVENT_
 pub use operation::{Method, OperationInfo};
 pub use rate_limit::RateLimit;
 pub use request::FilePart;
-pub use response::ApiResponse;
+pub use response::{ApiResponse, ResponseFuture};

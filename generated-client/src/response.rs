@@ -1,10 +1,56 @@
-//! The successful result of a call.
+//! The successful result of a call, and the future that produces it.
 
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
 use std::ops::Deref;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 
 use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
 
-use crate::RateLimit;
+use crate::client::RawResponse;
+use crate::{Error, RateLimit};
+
+/// The future every generated method returns: it sends the request when first polled, then
+/// decodes a 2xx body as `T`.
+///
+/// It borrows only the [`Client`](crate::Client), not the method's arguments, and it is `Send`,
+/// so it can be spawned or stored (its type can be named, unlike an `async fn`'s).
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct ResponseFuture<'a, T> {
+    inner: Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>,
+    body: PhantomData<fn() -> T>,
+}
+
+impl<'a, T> ResponseFuture<'a, T> {
+    pub(crate) fn new(
+        inner: Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>,
+    ) -> Self {
+        Self {
+            inner,
+            body: PhantomData,
+        }
+    }
+}
+
+impl<T: DeserializeOwned> Future for ResponseFuture<'_, T> {
+    type Output = Result<ApiResponse<T>, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let raw = ready!(self.inner.as_mut().poll(cx))?;
+        Poll::Ready(raw.decode())
+    }
+}
+
+impl<T> fmt::Debug for ResponseFuture<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture")
+            .field("body", &std::any::type_name::<T>())
+            .finish_non_exhaustive()
+    }
+}
 
 /// A decoded 2xx response: the body, plus the status, headers and rate-limit state.
 ///

@@ -389,17 +389,28 @@ fn member_added_event() {
 }
 
 #[test]
-fn unknown_event_type_is_kept_as_json() {
+fn unknown_event_types_become_custom_events_or_stay_json() {
+    // An app-defined type with the custom event's fields decodes as `Event::Custom`, keeping
+    // its type and every other key.
     let json = json!({
-        "type": "poll.closed",
-        "cid": "messaging:general",
-        "poll": {"id": "poll-1", "name": "Lunch?", "options": [{"id": "o1", "text": "Pizza"}]},
-        "created_at": "2024-03-06T00:00:00.1234567Z",
+        "type": "game.over",
+        "created_at": "2024-03-06T00:00:00.123456Z",
+        "winner": {"id": "ann"},
         "odd": [1, 2.5, null, {"x": false}]
     });
     let event = round_trip_event(&json);
-    assert_eq!(event, Event::Unknown(json.clone()));
-    assert_eq!(event.event_type(), "poll.closed");
+    let Event::Custom(custom) = &event else {
+        panic!("expected a custom event, got {event:?}")
+    };
+    assert_eq!(custom.type_, "game.over");
+    assert_eq!(custom.custom["winner"]["id"], "ann");
+    assert_eq!(event.event_type(), "game.over");
+
+    // Without the custom event's required `created_at`, it stays raw JSON.
+    let odd = json!({"type": "game.over", "cid": "messaging:general"});
+    let event = round_trip_event(&odd);
+    assert_eq!(event, Event::Unknown(odd));
+    assert_eq!(event.event_type(), "game.over");
 
     let untyped = json!({"cid": "messaging:general", "created_at": "2024-03-06T00:00:00Z"});
     let event = round_trip_event(&untyped);
@@ -417,21 +428,14 @@ fn known_event_type_with_a_broken_payload_fails() {
 
 #[test]
 fn event_types_are_listed() {
-    let types: Vec<&str> = EVENT_TYPES.iter().map(|info| info.event_type).collect();
-    assert_eq!(
-        types,
-        [
-            "channel.created",
-            "channel.deleted",
-            "channel.hidden",
-            "member.added",
-            "member.removed",
-            "member.updated",
-            "user.watching.start",
-            "message.read",
-        ]
-    );
-    assert!(EVENT_TYPES.iter().all(|info| info.client_side));
+    let mut types: Vec<&str> = EVENT_TYPES.iter().map(|info| info.event_type).collect();
+    assert_eq!(types.len(), 79);
+    for expected in ["channel.deleted", "message.new", "poll.closed", "user.watching.start", "*"] {
+        assert!(types.contains(&expected), "{expected} is listed");
+    }
+    types.sort_unstable();
+    types.dedup();
+    assert_eq!(types.len(), 79, "event types are unique");
     assert!(EVENT_TYPES.iter().all(|info| !info.description.is_empty()));
 }
 

@@ -1,5 +1,7 @@
 //! `cargo xtask`: the maintainers' command line (see the README).
 
+mod bench_compile;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -8,6 +10,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   codegen           regenerate generated-client/src/generated/ from spec/
   codegen --check   fail with a diff when the committed generated code is stale
+  bench-compile     time the generated client's build (options: --runs N, --area X
+                    (repeatable), --incremental-area X)
 ";
 
 fn main() -> ExitCode {
@@ -16,6 +20,13 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
+        ["bench-compile", options @ ..] => match bench_compile::parse(options) {
+            Ok(options) => bench_compile::run(&workspace_root(), &options),
+            Err(message) => {
+                eprint!("{message}\n\n{USAGE}");
+                ExitCode::from(2)
+            }
+        },
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
             ExitCode::SUCCESS

@@ -1,6 +1,6 @@
 //! One `Client` method per operation, and its query-parameter struct.
 //!
-//! Methods build their request at once and return the shared `execute` future: the future
+//! Methods build their request at once and return a `ResponseFuture` that sends it: the future
 //! borrows only the client, not the arguments, and no per-method state machine is compiled.
 
 use super::schemas::{field_doc, field_type, is_optional};
@@ -138,7 +138,7 @@ pub(super) fn method(endpoint: &Endpoint) -> TokenStream {
     quote! {
         #docs
         #deprecated
-        pub fn #name(&self, #(#params),*) -> impl std::future::Future<Output = Result<crate::ApiResponse<#response>, crate::Error>> + Send + '_ {
+        pub fn #name(&self, #(#params),*) -> crate::ResponseFuture<'_, #response> {
             let #mutability request = crate::request::Request::new(&crate::operations::#constant, #path);
             #(#query_lines)*
             #body_lines
@@ -180,7 +180,7 @@ fn method_doc(endpoint: &Endpoint) -> String {
         endpoint.const_name, endpoint.const_name
     ));
     text.push_str(
-        "\n\n# Errors\n\nReturns an [`Error`](crate::Error) when the request cannot be sent, times out, \
+        "\n\n# Errors\n\nThe future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, \
          the server answers with a non-2xx status, or the response body does not decode.",
     );
     text

@@ -130,6 +130,20 @@ fn serde_impls(schema: &Schema, object: &Object) -> TokenStream {
         .iter()
         .map(|f| ident(&format!("{}_", f.rust_name.trim_end_matches('_'))))
         .collect();
+    // Spelled out rather than inferred: inference would leave a pending `Deserialize` obligation
+    // per field until the struct literal at the end, which rustc re-examines again and again.
+    let local_types: Vec<TokenStream> = object
+        .fields
+        .iter()
+        .map(|field| {
+            let ty = field_type(field);
+            if is_optional(field) {
+                ty
+            } else {
+                quote! { Option<#ty> }
+            }
+        })
+        .collect();
     let writes = object.fields.iter().map(|field| {
         let rust = ident(&field.rust_name);
         let wire = &field.wire_name;
@@ -236,7 +250,7 @@ fn serde_impls(schema: &Schema, object: &Object) -> TokenStream {
                         f.write_str(#expecting)
                     }
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<#name, A::Error> {
-                        #(let mut #locals = None;)*
+                        #(let mut #locals: #local_types = None;)*
                         #custom_local
                         while let Some(#key_pattern) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                             #dispatch

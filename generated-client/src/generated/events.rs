@@ -659,7 +659,9 @@ impl Event {
                 "campaign.completed" => {
                     Self::CampaignCompleted(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -667,7 +669,9 @@ impl Event {
                 "campaign.started" => {
                     Self::CampaignStarted(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -675,7 +679,9 @@ impl Event {
                 "channel.created" => {
                     Self::ChannelCreated(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -683,7 +689,9 @@ impl Event {
                 "channel.deleted" => {
                     Self::ChannelDeleted(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -691,7 +699,9 @@ impl Event {
                 "channel.frozen" => {
                     Self::ChannelFrozen(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -699,7 +709,9 @@ impl Event {
                 "channel.hidden" => {
                     Self::ChannelHidden(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -707,7 +719,9 @@ impl Event {
                 "channel.max_streak_changed" => {
                     Self::ChannelMaxStreakChanged(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -715,7 +729,9 @@ impl Event {
                 "channel.muted" => {
                     Self::ChannelMuted(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -723,7 +739,9 @@ impl Event {
                 "channel.truncated" => {
                     Self::ChannelTruncated(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -731,7 +749,9 @@ impl Event {
                 "channel.unfrozen" => {
                     Self::ChannelUnfrozen(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -739,7 +759,9 @@ impl Event {
                 "channel.unmuted" => {
                     Self::ChannelUnmuted(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -747,7 +769,9 @@ impl Event {
                 "channel.updated" => {
                     Self::ChannelUpdated(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -755,7 +779,9 @@ impl Event {
                 "channel.visible" => {
                     Self::ChannelVisible(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -763,7 +789,9 @@ impl Event {
                 "channel_batch_update.completed" => {
                     Self::ChannelBatchUpdateCompleted(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -771,7 +799,9 @@ impl Event {
                 "channel_batch_update.started" => {
                     Self::ChannelBatchUpdateStarted(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -779,7 +809,9 @@ impl Event {
                 "member.added" => {
                     Self::MemberAdded(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -787,7 +819,9 @@ impl Event {
                 "member.removed" => {
                     Self::MemberRemoved(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -795,7 +829,9 @@ impl Event {
                 "member.updated" => {
                     Self::MemberUpdated(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -803,7 +839,9 @@ impl Event {
                 "message.read" => {
                     Self::MessageRead(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -811,7 +849,9 @@ impl Event {
                 "notification.mark_unread" => {
                     Self::NotificationMarkUnread(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -819,7 +859,9 @@ impl Event {
                 "user.watching.start" => {
                     Self::UserWatchingStart(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -829,7 +871,9 @@ impl Event {
                 "export.bulk_image_moderation.error" => {
                     Self::ExportBulkImageModerationError(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -837,7 +881,9 @@ impl Event {
                 "export.bulk_image_moderation.success" => {
                     Self::ExportBulkImageModerationSuccess(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -845,7 +891,9 @@ impl Event {
                 "export.channels.error" => {
                     Self::ExportChannelsError(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -853,7 +901,9 @@ impl Event {
                 "export.channels.success" => {
                     Self::ExportChannelsSuccess(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -861,7 +911,9 @@ impl Event {
                 "export.moderation_logs.error" => {
                     Self::ExportModerationLogsError(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -869,7 +921,9 @@ impl Event {
                 "export.moderation_logs.success" => {
                     Self::ExportModerationLogsSuccess(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -877,7 +931,9 @@ impl Event {
                 "export.review_queue.error" => {
                     Self::ExportReviewQueueError(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -885,7 +941,9 @@ impl Event {
                 "export.review_queue.success" => {
                     Self::ExportReviewQueueSuccess(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -893,7 +951,9 @@ impl Event {
                 "export.users.error" => {
                     Self::ExportUsersError(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -901,7 +961,9 @@ impl Event {
                 "export.users.success" => {
                     Self::ExportUsersSuccess(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -909,7 +971,9 @@ impl Event {
                 "message.deleted" => {
                     Self::MessageDeleted(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -917,7 +981,9 @@ impl Event {
                 "message.new" => {
                     Self::MessageNew(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -925,7 +991,9 @@ impl Event {
                 "message.pending" => {
                     Self::MessagePending(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -933,7 +1001,9 @@ impl Event {
                 "message.undeleted" => {
                     Self::MessageUndeleted(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -941,7 +1011,9 @@ impl Event {
                 "message.updated" => {
                     Self::MessageUpdated(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -949,7 +1021,9 @@ impl Event {
                 "flag.updated" => {
                     Self::FlagUpdated(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -957,7 +1031,9 @@ impl Event {
                 "message.flagged" => {
                     Self::MessageFlagged(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -965,7 +1041,9 @@ impl Event {
                 "message.unblocked" => {
                     Self::MessageUnblocked(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -973,7 +1051,9 @@ impl Event {
                 "user.banned" => {
                     Self::UserBanned(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -981,7 +1061,9 @@ impl Event {
                 "user.flagged" => {
                     Self::UserFlagged(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -989,7 +1071,9 @@ impl Event {
                 "user.messages.deleted" => {
                     Self::UserMessagesDeleted(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -997,7 +1081,9 @@ impl Event {
                 "user.muted" => {
                     Self::UserMuted(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1005,7 +1091,9 @@ impl Event {
                 "user.unbanned" => {
                     Self::UserUnbanned(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1013,7 +1101,9 @@ impl Event {
                 "user.unmuted" => {
                     Self::UserUnmuted(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1045,7 +1135,9 @@ impl Event {
                 "reaction.deleted" => {
                     Self::ReactionDeleted(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1053,7 +1145,9 @@ impl Event {
                 "reaction.new" => {
                     Self::ReactionNew(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1061,7 +1155,9 @@ impl Event {
                 "reaction.updated" => {
                     Self::ReactionUpdated(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1069,7 +1165,9 @@ impl Event {
                 "notification.reminder_due" => {
                     Self::NotificationReminderDue(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1077,7 +1175,9 @@ impl Event {
                 "reminder.created" => {
                     Self::ReminderCreated(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1085,7 +1185,9 @@ impl Event {
                 "reminder.deleted" => {
                     Self::ReminderDeleted(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1093,7 +1195,9 @@ impl Event {
                 "reminder.updated" => {
                     Self::ReminderUpdated(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1101,7 +1205,9 @@ impl Event {
                 "notification.thread_message_new" => {
                     Self::NotificationThreadMessageNew(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1109,7 +1215,9 @@ impl Event {
                 "thread.updated" => {
                     Self::ThreadUpdated(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1117,7 +1225,9 @@ impl Event {
                 "user_group.created" => {
                     Self::UserGroupCreated(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1125,7 +1235,9 @@ impl Event {
                 "user_group.deleted" => {
                     Self::UserGroupDeleted(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1133,7 +1245,9 @@ impl Event {
                 "user_group.member_added" => {
                     Self::UserGroupMemberAdded(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1141,7 +1255,9 @@ impl Event {
                 "user_group.member_removed" => {
                     Self::UserGroupMemberRemoved(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1149,7 +1265,9 @@ impl Event {
                 "user_group.updated" => {
                     Self::UserGroupUpdated(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1157,7 +1275,9 @@ impl Event {
                 "user.deactivated" => {
                     Self::UserDeactivated(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1165,7 +1285,9 @@ impl Event {
                 "user.deleted" => {
                     Self::UserDeleted(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1173,7 +1295,9 @@ impl Event {
                 "user.reactivated" => {
                     Self::UserReactivated(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1181,7 +1305,9 @@ impl Event {
                 "user.unread_message_reminder" => {
                     Self::UserUnreadMessageReminder(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1189,7 +1315,9 @@ impl Event {
                 "user.updated" => {
                     Self::UserUpdated(
                         Box::new(
-                            serde_json::from_value(serde_json::Value::Object(object))?,
+                            crate::serde_support::from_value_at(
+                                serde_json::Value::Object(object),
+                            )?,
                         ),
                     )
                 }
@@ -1204,9 +1332,9 @@ impl Event {
                     let value = serde_json::Value::Object(object);
                     {
                         #[cfg(feature = "users")]
-                        let event = match <CustomEvent as serde::Deserialize>::deserialize(
-                            &value,
-                        ) {
+                        let event = match crate::serde_support::from_value::<
+                            CustomEvent,
+                        >(value.clone()) {
                             Ok(payload) => Self::Custom(Box::new(payload)),
                             Err(_) => Self::Unknown(value),
                         };

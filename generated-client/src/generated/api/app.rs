@@ -55,8 +55,8 @@ impl<'de> serde::Deserialize<'de> for GetApplicationResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetApplicationResponse, A::Error> {
-                let mut app_ = None;
-                let mut duration_ = None;
+                let mut app_: Option<AppResponseFields> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -404,64 +404,78 @@ impl<'de> serde::Deserialize<'de> for UpdateAppRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdateAppRequest, A::Error> {
-                let mut disable_auth_checks_ = None;
-                let mut disable_permissions_checks_ = None;
-                let mut apn_config_ = None;
-                let mut firebase_config_ = None;
-                let mut huawei_config_ = None;
-                let mut xiaomi_config_ = None;
-                let mut push_config_ = None;
-                let mut webhook_url_ = None;
-                let mut moderation_enabled_ = None;
-                let mut moderation_analytics_enabled_ = None;
-                let mut moderation_onboarding_complete_ = None;
-                let mut moderation_webhook_url_ = None;
-                let mut permission_version_ = None;
-                let mut user_search_disallowed_roles_ = None;
-                let mut multi_tenant_enabled_ = None;
-                let mut image_moderation_labels_ = None;
-                let mut image_moderation_block_labels_ = None;
-                let mut image_moderation_enabled_ = None;
-                let mut allowed_flag_reasons_ = None;
-                let mut auto_translation_enabled_ = None;
-                let mut async_url_enrich_enabled_ = None;
-                let mut before_message_send_hook_url_ = None;
-                let mut before_message_send_hook_attempt_timeout_ms_ = None;
-                let mut custom_action_handler_url_ = None;
-                let mut enforce_unique_usernames_ = None;
-                let mut sqs_url_ = None;
-                let mut sqs_key_ = None;
-                let mut sqs_secret_ = None;
-                let mut sns_topic_arn_ = None;
-                let mut sns_key_ = None;
-                let mut sns_secret_ = None;
-                let mut image_upload_config_ = None;
-                let mut file_upload_config_ = None;
-                let mut revoke_tokens_issued_before_ = None;
-                let mut webhook_events_ = None;
-                let mut channel_hide_members_only_ = None;
-                let mut grants_ = None;
-                let mut migrate_permissions_to_v2_ = None;
-                let mut reminders_interval_ = None;
-                let mut reminders_max_members_ = None;
-                let mut reminders_max_per_user_ = None;
-                let mut cdn_expiration_seconds_ = None;
-                let mut async_moderation_config_ = None;
-                let mut datadog_info_ = None;
-                let mut feeds_v2_region_ = None;
-                let mut feeds_moderation_enabled_ = None;
-                let mut feed_audit_logs_enabled_ = None;
-                let mut guest_user_creation_disabled_ = None;
-                let mut moderation_dashboard_preferences_ = None;
-                let mut event_hooks_ = None;
-                let mut enable_hook_payload_compression_ = None;
-                let mut user_response_time_enabled_ = None;
-                let mut max_aggregated_activities_length_ = None;
-                let mut member_custom_on_messages_enabled_ = None;
-                let mut moderation_s3_image_access_role_arn_ = None;
-                let mut activity_metrics_config_ = None;
-                let mut video_primary_use_case_ = None;
-                let mut chat_primary_use_case_ = None;
+                let mut disable_auth_checks_: Option<bool> = None;
+                let mut disable_permissions_checks_: Option<bool> = None;
+                let mut apn_config_: Option<ApnConfig> = None;
+                let mut firebase_config_: Option<FirebaseConfig> = None;
+                let mut huawei_config_: Option<HuaweiConfig> = None;
+                let mut xiaomi_config_: Option<XiaomiConfig> = None;
+                let mut push_config_: Option<PushConfig> = None;
+                let mut webhook_url_: Option<String> = None;
+                let mut moderation_enabled_: Option<bool> = None;
+                let mut moderation_analytics_enabled_: Option<bool> = None;
+                let mut moderation_onboarding_complete_: Option<bool> = None;
+                let mut moderation_webhook_url_: Option<String> = None;
+                let mut permission_version_: Option<UpdateAppRequestPermissionVersion> = None;
+                let mut user_search_disallowed_roles_: Option<Vec<String>> = None;
+                let mut multi_tenant_enabled_: Option<bool> = None;
+                let mut image_moderation_labels_: Option<Vec<String>> = None;
+                let mut image_moderation_block_labels_: Option<Vec<String>> = None;
+                let mut image_moderation_enabled_: Option<bool> = None;
+                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
+                let mut auto_translation_enabled_: Option<bool> = None;
+                let mut async_url_enrich_enabled_: Option<bool> = None;
+                let mut before_message_send_hook_url_: Option<String> = None;
+                let mut before_message_send_hook_attempt_timeout_ms_: Option<i32> = None;
+                let mut custom_action_handler_url_: Option<String> = None;
+                let mut enforce_unique_usernames_: Option<
+                    UpdateAppRequestEnforceUniqueUsernames,
+                > = None;
+                let mut sqs_url_: Option<String> = None;
+                let mut sqs_key_: Option<String> = None;
+                let mut sqs_secret_: Option<String> = None;
+                let mut sns_topic_arn_: Option<String> = None;
+                let mut sns_key_: Option<String> = None;
+                let mut sns_secret_: Option<String> = None;
+                let mut image_upload_config_: Option<FileUploadConfig> = None;
+                let mut file_upload_config_: Option<FileUploadConfig> = None;
+                let mut revoke_tokens_issued_before_: Option<
+                    chrono::DateTime<chrono::Utc>,
+                > = None;
+                let mut webhook_events_: Option<Vec<String>> = None;
+                let mut channel_hide_members_only_: Option<bool> = None;
+                let mut grants_: Option<
+                    std::collections::BTreeMap<String, Vec<String>>,
+                > = None;
+                let mut migrate_permissions_to_v2_: Option<bool> = None;
+                let mut reminders_interval_: Option<i32> = None;
+                let mut reminders_max_members_: Option<i32> = None;
+                let mut reminders_max_per_user_: Option<i32> = None;
+                let mut cdn_expiration_seconds_: Option<i32> = None;
+                let mut async_moderation_config_: Option<AsyncModerationConfiguration> = None;
+                let mut datadog_info_: Option<DataDogInfo> = None;
+                let mut feeds_v2_region_: Option<String> = None;
+                let mut feeds_moderation_enabled_: Option<bool> = None;
+                let mut feed_audit_logs_enabled_: Option<bool> = None;
+                let mut guest_user_creation_disabled_: Option<bool> = None;
+                let mut moderation_dashboard_preferences_: Option<
+                    ModerationDashboardPreferences,
+                > = None;
+                let mut event_hooks_: Option<Vec<EventHook>> = None;
+                let mut enable_hook_payload_compression_: Option<bool> = None;
+                let mut user_response_time_enabled_: Option<bool> = None;
+                let mut max_aggregated_activities_length_: Option<i32> = None;
+                let mut member_custom_on_messages_enabled_: Option<bool> = None;
+                let mut moderation_s3_image_access_role_arn_: Option<String> = None;
+                let mut activity_metrics_config_: Option<
+                    std::collections::BTreeMap<String, i32>,
+                > = None;
+                let mut video_primary_use_case_: Option<
+                    UpdateAppRequestVideoPrimaryUseCase,
+                > = None;
+                let mut chat_primary_use_case_: Option<
+                    UpdateAppRequestChatPrimaryUseCase,
+                > = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1042,12 +1056,22 @@ impl<'de> serde::Deserialize<'de> for GetRateLimitsResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetRateLimitsResponse, A::Error> {
-                let mut server_side_ = None;
-                let mut android_ = None;
-                let mut ios_ = None;
-                let mut web_ = None;
-                let mut unity_ = None;
-                let mut duration_ = None;
+                let mut server_side_: Option<
+                    std::collections::BTreeMap<String, LimitInfoResponse>,
+                > = None;
+                let mut android_: Option<
+                    std::collections::BTreeMap<String, LimitInfoResponse>,
+                > = None;
+                let mut ios_: Option<
+                    std::collections::BTreeMap<String, LimitInfoResponse>,
+                > = None;
+                let mut web_: Option<
+                    std::collections::BTreeMap<String, LimitInfoResponse>,
+                > = None;
+                let mut unity_: Option<
+                    std::collections::BTreeMap<String, LimitInfoResponse>,
+                > = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1130,11 +1154,11 @@ impl<'de> serde::Deserialize<'de> for QueryTeamUsageStatsRequest {
                 self,
                 mut map_: A,
             ) -> Result<QueryTeamUsageStatsRequest, A::Error> {
-                let mut month_ = None;
-                let mut start_date_ = None;
-                let mut end_date_ = None;
-                let mut limit_ = None;
-                let mut next_ = None;
+                let mut month_: Option<String> = None;
+                let mut start_date_: Option<String> = None;
+                let mut end_date_: Option<String> = None;
+                let mut limit_: Option<i32> = None;
+                let mut next_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1210,9 +1234,9 @@ impl<'de> serde::Deserialize<'de> for QueryTeamUsageStatsResponse {
                 self,
                 mut map_: A,
             ) -> Result<QueryTeamUsageStatsResponse, A::Error> {
-                let mut teams_ = None;
-                let mut next_ = None;
-                let mut duration_ = None;
+                let mut teams_: Option<Vec<TeamUsageStats>> = None;
+                let mut next_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1432,28 +1456,28 @@ impl<'de> serde::Deserialize<'de> for GetOgResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetOgResponse, A::Error> {
-                let mut type_ = None;
-                let mut fallback_ = None;
-                let mut color_ = None;
-                let mut pretext_ = None;
-                let mut author_name_ = None;
-                let mut author_link_ = None;
-                let mut author_icon_ = None;
-                let mut title_ = None;
-                let mut title_link_ = None;
-                let mut text_ = None;
-                let mut image_url_ = None;
-                let mut thumb_url_ = None;
-                let mut footer_ = None;
-                let mut footer_icon_ = None;
-                let mut actions_ = None;
-                let mut fields_ = None;
-                let mut asset_url_ = None;
-                let mut giphy_ = None;
-                let mut og_scrape_url_ = None;
-                let mut original_width_ = None;
-                let mut original_height_ = None;
-                let mut duration_ = None;
+                let mut type_: Option<String> = None;
+                let mut fallback_: Option<String> = None;
+                let mut color_: Option<String> = None;
+                let mut pretext_: Option<String> = None;
+                let mut author_name_: Option<String> = None;
+                let mut author_link_: Option<String> = None;
+                let mut author_icon_: Option<String> = None;
+                let mut title_: Option<String> = None;
+                let mut title_link_: Option<String> = None;
+                let mut text_: Option<String> = None;
+                let mut image_url_: Option<String> = None;
+                let mut thumb_url_: Option<String> = None;
+                let mut footer_: Option<String> = None;
+                let mut footer_icon_: Option<String> = None;
+                let mut actions_: Option<Vec<Action>> = None;
+                let mut fields_: Option<Vec<Field>> = None;
+                let mut asset_url_: Option<String> = None;
+                let mut giphy_: Option<Images> = None;
+                let mut og_scrape_url_: Option<String> = None;
+                let mut original_width_: Option<i32> = None;
+                let mut original_height_: Option<i32> = None;
+                let mut duration_: Option<String> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1919,67 +1943,81 @@ impl<'de> serde::Deserialize<'de> for AppResponseFields {
                 self,
                 mut map_: A,
             ) -> Result<AppResponseFields, A::Error> {
-                let mut id_ = None;
-                let mut name_ = None;
-                let mut organization_ = None;
-                let mut placement_ = None;
-                let mut push_notifications_ = None;
-                let mut webhook_url_ = None;
-                let mut moderation_webhook_url_ = None;
-                let mut channel_configs_ = None;
-                let mut call_types_ = None;
-                let mut policies_ = None;
-                let mut suspended_ = None;
-                let mut suspended_explanation_ = None;
-                let mut disable_auth_checks_ = None;
-                let mut disable_permissions_checks_ = None;
-                let mut permission_version_ = None;
-                let mut user_search_disallowed_roles_ = None;
-                let mut multi_tenant_enabled_ = None;
-                let mut allow_multi_user_devices_ = None;
-                let mut image_moderation_enabled_ = None;
-                let mut async_url_enrich_enabled_ = None;
-                let mut image_moderation_labels_ = None;
-                let mut allowed_flag_reasons_ = None;
-                let mut auto_translation_enabled_ = None;
-                let mut before_message_send_hook_url_ = None;
-                let mut before_message_send_hook_attempt_timeout_ms_ = None;
-                let mut custom_action_handler_url_ = None;
-                let mut enforce_unique_usernames_ = None;
-                let mut video_primary_use_case_ = None;
-                let mut chat_primary_use_case_ = None;
-                let mut sqs_url_ = None;
-                let mut sqs_key_ = None;
-                let mut sqs_secret_ = None;
-                let mut sns_topic_arn_ = None;
-                let mut sns_key_ = None;
-                let mut sns_secret_ = None;
-                let mut file_upload_config_ = None;
-                let mut image_upload_config_ = None;
-                let mut revoke_tokens_issued_before_ = None;
-                let mut grants_ = None;
-                let mut campaign_enabled_ = None;
-                let mut webhook_events_ = None;
-                let mut reminders_interval_ = None;
-                let mut cdn_expiration_seconds_ = None;
-                let mut geofences_ = None;
-                let mut datadog_info_ = None;
-                let mut moderation_enabled_ = None;
-                let mut moderation_multitenant_blocklist_enabled_ = None;
-                let mut guest_user_creation_disabled_ = None;
-                let mut moderation_dashboard_preferences_ = None;
-                let mut event_hooks_ = None;
-                let mut use_hook_v2_ = None;
-                let mut user_response_time_enabled_ = None;
-                let mut moderation_llm_configurability_enabled_ = None;
-                let mut max_aggregated_activities_length_ = None;
-                let mut feed_audit_logs_enabled_ = None;
-                let mut moderation_onboarding_complete_ = None;
-                let mut moderation_video_call_moderation_enabled_ = None;
-                let mut moderation_audio_call_moderation_enabled_ = None;
-                let mut moderation_s3_image_access_role_arn_ = None;
-                let mut activity_metrics_config_ = None;
-                let mut member_custom_on_messages_enabled_ = None;
+                let mut id_: Option<i32> = None;
+                let mut name_: Option<String> = None;
+                let mut organization_: Option<String> = None;
+                let mut placement_: Option<String> = None;
+                let mut push_notifications_: Option<PushNotificationFields> = None;
+                let mut webhook_url_: Option<String> = None;
+                let mut moderation_webhook_url_: Option<String> = None;
+                let mut channel_configs_: Option<
+                    std::collections::BTreeMap<String, ChannelConfig>,
+                > = None;
+                let mut call_types_: Option<
+                    std::collections::BTreeMap<String, CallType>,
+                > = None;
+                let mut policies_: Option<
+                    std::collections::BTreeMap<String, Vec<Policy>>,
+                > = None;
+                let mut suspended_: Option<bool> = None;
+                let mut suspended_explanation_: Option<String> = None;
+                let mut disable_auth_checks_: Option<bool> = None;
+                let mut disable_permissions_checks_: Option<bool> = None;
+                let mut permission_version_: Option<String> = None;
+                let mut user_search_disallowed_roles_: Option<Vec<String>> = None;
+                let mut multi_tenant_enabled_: Option<bool> = None;
+                let mut allow_multi_user_devices_: Option<bool> = None;
+                let mut image_moderation_enabled_: Option<bool> = None;
+                let mut async_url_enrich_enabled_: Option<bool> = None;
+                let mut image_moderation_labels_: Option<Vec<String>> = None;
+                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
+                let mut auto_translation_enabled_: Option<bool> = None;
+                let mut before_message_send_hook_url_: Option<String> = None;
+                let mut before_message_send_hook_attempt_timeout_ms_: Option<i32> = None;
+                let mut custom_action_handler_url_: Option<String> = None;
+                let mut enforce_unique_usernames_: Option<String> = None;
+                let mut video_primary_use_case_: Option<String> = None;
+                let mut chat_primary_use_case_: Option<String> = None;
+                let mut sqs_url_: Option<String> = None;
+                let mut sqs_key_: Option<String> = None;
+                let mut sqs_secret_: Option<String> = None;
+                let mut sns_topic_arn_: Option<String> = None;
+                let mut sns_key_: Option<String> = None;
+                let mut sns_secret_: Option<String> = None;
+                let mut file_upload_config_: Option<FileUploadConfig> = None;
+                let mut image_upload_config_: Option<FileUploadConfig> = None;
+                let mut revoke_tokens_issued_before_: Option<
+                    chrono::DateTime<chrono::Utc>,
+                > = None;
+                let mut grants_: Option<
+                    std::collections::BTreeMap<String, Vec<String>>,
+                > = None;
+                let mut campaign_enabled_: Option<bool> = None;
+                let mut webhook_events_: Option<Vec<String>> = None;
+                let mut reminders_interval_: Option<i32> = None;
+                let mut cdn_expiration_seconds_: Option<i32> = None;
+                let mut geofences_: Option<Vec<GeofenceResponse>> = None;
+                let mut datadog_info_: Option<DataDogInfo> = None;
+                let mut moderation_enabled_: Option<bool> = None;
+                let mut moderation_multitenant_blocklist_enabled_: Option<bool> = None;
+                let mut guest_user_creation_disabled_: Option<bool> = None;
+                let mut moderation_dashboard_preferences_: Option<
+                    ModerationDashboardPreferences,
+                > = None;
+                let mut event_hooks_: Option<Vec<EventHook>> = None;
+                let mut use_hook_v2_: Option<bool> = None;
+                let mut user_response_time_enabled_: Option<bool> = None;
+                let mut moderation_llm_configurability_enabled_: Option<bool> = None;
+                let mut max_aggregated_activities_length_: Option<i32> = None;
+                let mut feed_audit_logs_enabled_: Option<bool> = None;
+                let mut moderation_onboarding_complete_: Option<bool> = None;
+                let mut moderation_video_call_moderation_enabled_: Option<bool> = None;
+                let mut moderation_audio_call_moderation_enabled_: Option<bool> = None;
+                let mut moderation_s3_image_access_role_arn_: Option<String> = None;
+                let mut activity_metrics_config_: Option<
+                    std::collections::BTreeMap<String, i32>,
+                > = None;
+                let mut member_custom_on_messages_enabled_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2301,16 +2339,16 @@ impl<'de> serde::Deserialize<'de> for ApnConfig {
                 self,
                 mut map_: A,
             ) -> Result<ApnConfig, A::Error> {
-                let mut auth_type_ = None;
-                let mut development_ = None;
-                let mut host_ = None;
-                let mut bundle_id_ = None;
-                let mut disabled_ = None;
-                let mut auth_key_ = None;
-                let mut key_id_ = None;
-                let mut team_id_ = None;
-                let mut p12_cert_ = None;
-                let mut notification_template_ = None;
+                let mut auth_type_: Option<ApnConfigAuthType> = None;
+                let mut development_: Option<bool> = None;
+                let mut host_: Option<String> = None;
+                let mut bundle_id_: Option<String> = None;
+                let mut disabled_: Option<bool> = None;
+                let mut auth_key_: Option<String> = None;
+                let mut key_id_: Option<String> = None;
+                let mut team_id_: Option<String> = None;
+                let mut p12_cert_: Option<String> = None;
+                let mut notification_template_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2465,12 +2503,12 @@ impl<'de> serde::Deserialize<'de> for FirebaseConfig {
                 self,
                 mut map_: A,
             ) -> Result<FirebaseConfig, A::Error> {
-                let mut disabled_ = None;
-                let mut server_key_ = None;
-                let mut notification_template_ = None;
-                let mut data_template_ = None;
-                let mut apn_template_ = None;
-                let mut credentials_json_ = None;
+                let mut disabled_: Option<bool> = None;
+                let mut server_key_: Option<String> = None;
+                let mut notification_template_: Option<String> = None;
+                let mut data_template_: Option<String> = None;
+                let mut apn_template_: Option<String> = None;
+                let mut credentials_json_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2543,9 +2581,9 @@ impl<'de> serde::Deserialize<'de> for HuaweiConfig {
                 self,
                 mut map_: A,
             ) -> Result<HuaweiConfig, A::Error> {
-                let mut id_ = None;
-                let mut secret_ = None;
-                let mut disabled_ = None;
+                let mut id_: Option<String> = None;
+                let mut secret_: Option<String> = None;
+                let mut disabled_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2610,9 +2648,9 @@ impl<'de> serde::Deserialize<'de> for XiaomiConfig {
                 self,
                 mut map_: A,
             ) -> Result<XiaomiConfig, A::Error> {
-                let mut package_name_ = None;
-                let mut secret_ = None;
-                let mut disabled_ = None;
+                let mut package_name_: Option<String> = None;
+                let mut secret_: Option<String> = None;
+                let mut disabled_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2680,8 +2718,8 @@ impl<'de> serde::Deserialize<'de> for PushConfig {
                 self,
                 mut map_: A,
             ) -> Result<PushConfig, A::Error> {
-                let mut version_ = None;
-                let mut offline_only_ = None;
+                let mut version_: Option<PushConfigVersion> = None;
+                let mut offline_only_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2833,11 +2871,11 @@ impl<'de> serde::Deserialize<'de> for FileUploadConfig {
                 self,
                 mut map_: A,
             ) -> Result<FileUploadConfig, A::Error> {
-                let mut allowed_file_extensions_ = None;
-                let mut blocked_file_extensions_ = None;
-                let mut allowed_mime_types_ = None;
-                let mut blocked_mime_types_ = None;
-                let mut size_limit_ = None;
+                let mut allowed_file_extensions_: Option<Vec<String>> = None;
+                let mut blocked_file_extensions_: Option<Vec<String>> = None;
+                let mut allowed_mime_types_: Option<Vec<String>> = None;
+                let mut blocked_mime_types_: Option<Vec<String>> = None;
+                let mut size_limit_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2905,8 +2943,8 @@ impl<'de> serde::Deserialize<'de> for AsyncModerationConfiguration {
                 self,
                 mut map_: A,
             ) -> Result<AsyncModerationConfiguration, A::Error> {
-                let mut timeout_ms_ = None;
-                let mut callback_ = None;
+                let mut timeout_ms_: Option<i32> = None;
+                let mut callback_: Option<AsyncModerationCallbackConfig> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2969,9 +3007,9 @@ impl<'de> serde::Deserialize<'de> for DataDogInfo {
                 self,
                 mut map_: A,
             ) -> Result<DataDogInfo, A::Error> {
-                let mut api_key_ = None;
-                let mut site_ = None;
-                let mut enabled_ = None;
+                let mut api_key_: Option<String> = None;
+                let mut site_: Option<String> = None;
+                let mut enabled_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3093,20 +3131,25 @@ impl<'de> serde::Deserialize<'de> for ModerationDashboardPreferences {
                 self,
                 mut map_: A,
             ) -> Result<ModerationDashboardPreferences, A::Error> {
-                let mut media_queue_blur_enabled_ = None;
-                let mut flag_user_on_flagged_content_ = None;
-                let mut disable_flagging_reviewed_entity_ = None;
-                let mut allowed_moderation_action_reasons_ = None;
-                let mut overview_dashboard_ = None;
-                let mut async_review_queue_upsert_ = None;
-                let mut disable_audit_logs_ = None;
-                let mut keyframe_classifications_map_ = None;
-                let mut escalation_reasons_ = None;
-                let mut escalation_queue_enabled_ = None;
-                let mut custom_views_enabled_ = None;
-                let mut include_attachment_payload_ = None;
-                let mut block_foreign_cdn_attachments_ = None;
-                let mut filterable_custom_keys_ = None;
+                let mut media_queue_blur_enabled_: Option<bool> = None;
+                let mut flag_user_on_flagged_content_: Option<bool> = None;
+                let mut disable_flagging_reviewed_entity_: Option<bool> = None;
+                let mut allowed_moderation_action_reasons_: Option<Vec<String>> = None;
+                let mut overview_dashboard_: Option<OverviewDashboardConfig> = None;
+                let mut async_review_queue_upsert_: Option<bool> = None;
+                let mut disable_audit_logs_: Option<bool> = None;
+                let mut keyframe_classifications_map_: Option<
+                    std::collections::BTreeMap<
+                        String,
+                        std::collections::BTreeMap<String, bool>,
+                    >,
+                > = None;
+                let mut escalation_reasons_: Option<Vec<String>> = None;
+                let mut escalation_queue_enabled_: Option<bool> = None;
+                let mut custom_views_enabled_: Option<bool> = None;
+                let mut include_attachment_payload_: Option<bool> = None;
+                let mut block_foreign_cdn_attachments_: Option<bool> = None;
+                let mut filterable_custom_keys_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3325,31 +3368,31 @@ impl<'de> serde::Deserialize<'de> for EventHook {
                 self,
                 mut map_: A,
             ) -> Result<EventHook, A::Error> {
-                let mut id_ = None;
-                let mut hook_type_ = None;
-                let mut enabled_ = None;
-                let mut event_types_ = None;
-                let mut webhook_url_ = None;
-                let mut sqs_queue_url_ = None;
-                let mut sqs_region_ = None;
-                let mut sqs_auth_type_ = None;
-                let mut sqs_key_ = None;
-                let mut sqs_secret_ = None;
-                let mut sqs_role_arn_ = None;
-                let mut sns_topic_arn_ = None;
-                let mut sns_region_ = None;
-                let mut sns_auth_type_ = None;
-                let mut sns_key_ = None;
-                let mut sns_secret_ = None;
-                let mut sns_role_arn_ = None;
-                let mut product_ = None;
-                let mut should_send_custom_events_ = None;
-                let mut timeout_ms_ = None;
-                let mut callback_ = None;
-                let mut sns_event_based_message_group_id_enabled_ = None;
-                let mut failover_config_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
+                let mut id_: Option<String> = None;
+                let mut hook_type_: Option<String> = None;
+                let mut enabled_: Option<bool> = None;
+                let mut event_types_: Option<Vec<String>> = None;
+                let mut webhook_url_: Option<String> = None;
+                let mut sqs_queue_url_: Option<String> = None;
+                let mut sqs_region_: Option<String> = None;
+                let mut sqs_auth_type_: Option<String> = None;
+                let mut sqs_key_: Option<String> = None;
+                let mut sqs_secret_: Option<String> = None;
+                let mut sqs_role_arn_: Option<String> = None;
+                let mut sns_topic_arn_: Option<String> = None;
+                let mut sns_region_: Option<String> = None;
+                let mut sns_auth_type_: Option<String> = None;
+                let mut sns_key_: Option<String> = None;
+                let mut sns_secret_: Option<String> = None;
+                let mut sns_role_arn_: Option<String> = None;
+                let mut product_: Option<String> = None;
+                let mut should_send_custom_events_: Option<bool> = None;
+                let mut timeout_ms_: Option<i32> = None;
+                let mut callback_: Option<AsyncModerationCallbackConfig> = None;
+                let mut sns_event_based_message_group_id_enabled_: Option<bool> = None;
+                let mut failover_config_: Option<WebhookFailoverConfig> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3464,9 +3507,9 @@ impl<'de> serde::Deserialize<'de> for LimitInfoResponse {
                 self,
                 mut map_: A,
             ) -> Result<LimitInfoResponse, A::Error> {
-                let mut limit_ = None;
-                let mut remaining_ = None;
-                let mut reset_ = None;
+                let mut limit_: Option<i64> = None;
+                let mut remaining_: Option<i64> = None;
+                let mut reset_: Option<i64> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3617,23 +3660,23 @@ impl<'de> serde::Deserialize<'de> for TeamUsageStats {
                 self,
                 mut map_: A,
             ) -> Result<TeamUsageStats, A::Error> {
-                let mut team_ = None;
-                let mut users_daily_ = None;
-                let mut messages_daily_ = None;
-                let mut translations_daily_ = None;
-                let mut image_moderations_daily_ = None;
-                let mut concurrent_users_ = None;
-                let mut concurrent_connections_ = None;
-                let mut users_total_ = None;
-                let mut users_last_24_hours_ = None;
-                let mut users_last_30_days_ = None;
-                let mut users_month_to_date_ = None;
-                let mut users_engaged_last_30_days_ = None;
-                let mut users_engaged_month_to_date_ = None;
-                let mut messages_total_ = None;
-                let mut messages_last_24_hours_ = None;
-                let mut messages_last_30_days_ = None;
-                let mut messages_month_to_date_ = None;
+                let mut team_: Option<String> = None;
+                let mut users_daily_: Option<MetricStats> = None;
+                let mut messages_daily_: Option<MetricStats> = None;
+                let mut translations_daily_: Option<MetricStats> = None;
+                let mut image_moderations_daily_: Option<MetricStats> = None;
+                let mut concurrent_users_: Option<MetricStats> = None;
+                let mut concurrent_connections_: Option<MetricStats> = None;
+                let mut users_total_: Option<MetricStats> = None;
+                let mut users_last_24_hours_: Option<MetricStats> = None;
+                let mut users_last_30_days_: Option<MetricStats> = None;
+                let mut users_month_to_date_: Option<MetricStats> = None;
+                let mut users_engaged_last_30_days_: Option<MetricStats> = None;
+                let mut users_engaged_month_to_date_: Option<MetricStats> = None;
+                let mut messages_total_: Option<MetricStats> = None;
+                let mut messages_last_24_hours_: Option<MetricStats> = None;
+                let mut messages_last_30_days_: Option<MetricStats> = None;
+                let mut messages_month_to_date_: Option<MetricStats> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3783,13 +3826,13 @@ impl<'de> serde::Deserialize<'de> for PushNotificationFields {
                 self,
                 mut map_: A,
             ) -> Result<PushNotificationFields, A::Error> {
-                let mut version_ = None;
-                let mut offline_only_ = None;
-                let mut apn_ = None;
-                let mut firebase_ = None;
-                let mut huawei_ = None;
-                let mut xiaomi_ = None;
-                let mut providers_ = None;
+                let mut version_: Option<String> = None;
+                let mut offline_only_: Option<bool> = None;
+                let mut apn_: Option<ApnConfigFields> = None;
+                let mut firebase_: Option<FirebaseConfigFields> = None;
+                let mut huawei_: Option<HuaweiConfigFields> = None;
+                let mut xiaomi_: Option<XiaomiConfigFields> = None;
+                let mut providers_: Option<Vec<PushProvider>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4051,42 +4094,42 @@ impl<'de> serde::Deserialize<'de> for ChannelConfig {
                 self,
                 mut map_: A,
             ) -> Result<ChannelConfig, A::Error> {
-                let mut name_ = None;
-                let mut typing_events_ = None;
-                let mut read_events_ = None;
-                let mut connect_events_ = None;
-                let mut delivery_events_ = None;
-                let mut search_ = None;
-                let mut reactions_ = None;
-                let mut replies_ = None;
-                let mut quotes_ = None;
-                let mut mutes_ = None;
-                let mut uploads_ = None;
-                let mut url_enrichment_ = None;
-                let mut custom_events_ = None;
-                let mut push_notifications_ = None;
-                let mut reminders_ = None;
-                let mut mark_messages_pending_ = None;
-                let mut polls_ = None;
-                let mut user_message_reminders_ = None;
-                let mut shared_locations_ = None;
-                let mut count_messages_ = None;
-                let mut max_message_length_ = None;
-                let mut automod_ = None;
-                let mut automod_behavior_ = None;
-                let mut blocklist_ = None;
-                let mut blocklist_behavior_ = None;
-                let mut blocklists_ = None;
-                let mut allowed_flag_reasons_ = None;
-                let mut automod_thresholds_ = None;
-                let mut partition_size_ = None;
-                let mut partition_ttl_ = None;
-                let mut skip_last_msg_update_for_system_msgs_ = None;
-                let mut push_level_ = None;
-                let mut chat_preferences_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut commands_ = None;
+                let mut name_: Option<String> = None;
+                let mut typing_events_: Option<bool> = None;
+                let mut read_events_: Option<bool> = None;
+                let mut connect_events_: Option<bool> = None;
+                let mut delivery_events_: Option<bool> = None;
+                let mut search_: Option<bool> = None;
+                let mut reactions_: Option<bool> = None;
+                let mut replies_: Option<bool> = None;
+                let mut quotes_: Option<bool> = None;
+                let mut mutes_: Option<bool> = None;
+                let mut uploads_: Option<bool> = None;
+                let mut url_enrichment_: Option<bool> = None;
+                let mut custom_events_: Option<bool> = None;
+                let mut push_notifications_: Option<bool> = None;
+                let mut reminders_: Option<bool> = None;
+                let mut mark_messages_pending_: Option<bool> = None;
+                let mut polls_: Option<bool> = None;
+                let mut user_message_reminders_: Option<bool> = None;
+                let mut shared_locations_: Option<bool> = None;
+                let mut count_messages_: Option<bool> = None;
+                let mut max_message_length_: Option<i32> = None;
+                let mut automod_: Option<Automod> = None;
+                let mut automod_behavior_: Option<AutomodBehavior> = None;
+                let mut blocklist_: Option<String> = None;
+                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
+                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
+                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
+                let mut automod_thresholds_: Option<Thresholds> = None;
+                let mut partition_size_: Option<i32> = None;
+                let mut partition_ttl_: Option<String> = None;
+                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
+                let mut push_level_: Option<PushLevel> = None;
+                let mut chat_preferences_: Option<ChatPreferences> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut commands_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4287,14 +4330,14 @@ impl<'de> serde::Deserialize<'de> for CallType {
                 self,
                 mut map_: A,
             ) -> Result<CallType, A::Error> {
-                let mut id_ = None;
-                let mut app_ = None;
-                let mut name_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut settings_ = None;
-                let mut notification_settings_ = None;
-                let mut recording_external_storage_ = None;
+                let mut id_: Option<i32> = None;
+                let mut app_: Option<i32> = None;
+                let mut name_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut settings_: Option<CallSettings> = None;
+                let mut notification_settings_: Option<NotificationSettings> = None;
+                let mut recording_external_storage_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4415,14 +4458,14 @@ impl<'de> serde::Deserialize<'de> for Policy {
                 self,
                 mut map_: A,
             ) -> Result<Policy, A::Error> {
-                let mut name_ = None;
-                let mut resources_ = None;
-                let mut roles_ = None;
-                let mut action_ = None;
-                let mut owner_ = None;
-                let mut priority_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
+                let mut name_: Option<String> = None;
+                let mut resources_: Option<Vec<String>> = None;
+                let mut roles_: Option<Vec<String>> = None;
+                let mut action_: Option<i64> = None;
+                let mut owner_: Option<bool> = None;
+                let mut priority_: Option<i32> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4518,10 +4561,10 @@ impl<'de> serde::Deserialize<'de> for GeofenceResponse {
                 self,
                 mut map_: A,
             ) -> Result<GeofenceResponse, A::Error> {
-                let mut name_ = None;
-                let mut type_ = None;
-                let mut description_ = None;
-                let mut country_codes_ = None;
+                let mut name_: Option<String> = None;
+                let mut type_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut country_codes_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4583,8 +4626,8 @@ impl<'de> serde::Deserialize<'de> for AsyncModerationCallbackConfig {
                 self,
                 mut map_: A,
             ) -> Result<AsyncModerationCallbackConfig, A::Error> {
-                let mut server_url_ = None;
-                let mut mode_ = None;
+                let mut server_url_: Option<String> = None;
+                let mut mode_: Option<AsyncModerationCallbackConfigMode> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4705,8 +4748,8 @@ impl<'de> serde::Deserialize<'de> for OverviewDashboardConfig {
                 self,
                 mut map_: A,
             ) -> Result<OverviewDashboardConfig, A::Error> {
-                let mut visible_charts_ = None;
-                let mut default_date_range_days_ = None;
+                let mut visible_charts_: Option<Vec<String>> = None;
+                let mut default_date_range_days_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4776,10 +4819,10 @@ impl<'de> serde::Deserialize<'de> for WebhookFailoverConfig {
                 self,
                 mut map_: A,
             ) -> Result<WebhookFailoverConfig, A::Error> {
-                let mut type_ = None;
-                let mut gcs_bucket_ = None;
-                let mut gcs_path_ = None;
-                let mut gcs_credentials_ = None;
+                let mut type_: Option<String> = None;
+                let mut gcs_bucket_: Option<String> = None;
+                let mut gcs_path_: Option<String> = None;
+                let mut gcs_credentials_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4846,8 +4889,8 @@ impl<'de> serde::Deserialize<'de> for MetricStats {
                 self,
                 mut map_: A,
             ) -> Result<MetricStats, A::Error> {
-                let mut daily_ = None;
-                let mut total_ = None;
+                let mut daily_: Option<Vec<DailyValue>> = None;
+                let mut total_: Option<i64> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4959,16 +5002,16 @@ impl<'de> serde::Deserialize<'de> for ApnConfigFields {
                 self,
                 mut map_: A,
             ) -> Result<ApnConfigFields, A::Error> {
-                let mut enabled_ = None;
-                let mut development_ = None;
-                let mut auth_type_ = None;
-                let mut notification_template_ = None;
-                let mut host_ = None;
-                let mut bundle_id_ = None;
-                let mut team_id_ = None;
-                let mut key_id_ = None;
-                let mut auth_key_ = None;
-                let mut p12_cert_ = None;
+                let mut enabled_: Option<bool> = None;
+                let mut development_: Option<bool> = None;
+                let mut auth_type_: Option<String> = None;
+                let mut notification_template_: Option<String> = None;
+                let mut host_: Option<String> = None;
+                let mut bundle_id_: Option<String> = None;
+                let mut team_id_: Option<String> = None;
+                let mut key_id_: Option<String> = None;
+                let mut auth_key_: Option<String> = None;
+                let mut p12_cert_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -5076,12 +5119,12 @@ impl<'de> serde::Deserialize<'de> for FirebaseConfigFields {
                 self,
                 mut map_: A,
             ) -> Result<FirebaseConfigFields, A::Error> {
-                let mut enabled_ = None;
-                let mut notification_template_ = None;
-                let mut data_template_ = None;
-                let mut apn_template_ = None;
-                let mut server_key_ = None;
-                let mut credentials_json_ = None;
+                let mut enabled_: Option<bool> = None;
+                let mut notification_template_: Option<String> = None;
+                let mut data_template_: Option<String> = None;
+                let mut apn_template_: Option<String> = None;
+                let mut server_key_: Option<String> = None;
+                let mut credentials_json_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -5163,9 +5206,9 @@ impl<'de> serde::Deserialize<'de> for HuaweiConfigFields {
                 self,
                 mut map_: A,
             ) -> Result<HuaweiConfigFields, A::Error> {
-                let mut enabled_ = None;
-                let mut id_ = None;
-                let mut secret_ = None;
+                let mut enabled_: Option<bool> = None;
+                let mut id_: Option<String> = None;
+                let mut secret_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -5239,9 +5282,9 @@ impl<'de> serde::Deserialize<'de> for XiaomiConfigFields {
                 self,
                 mut map_: A,
             ) -> Result<XiaomiConfigFields, A::Error> {
-                let mut enabled_ = None;
-                let mut package_name_ = None;
-                let mut secret_ = None;
+                let mut enabled_: Option<bool> = None;
+                let mut package_name_: Option<String> = None;
+                let mut secret_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -5470,34 +5513,34 @@ impl<'de> serde::Deserialize<'de> for PushProvider {
                 self,
                 mut map_: A,
             ) -> Result<PushProvider, A::Error> {
-                let mut name_ = None;
-                let mut type_ = None;
-                let mut description_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut disabled_at_ = None;
-                let mut disabled_reason_ = None;
-                let mut apn_auth_key_ = None;
-                let mut apn_key_id_ = None;
-                let mut apn_p12_cert_ = None;
-                let mut apn_team_id_ = None;
-                let mut apn_topic_ = None;
-                let mut apn_auth_type_ = None;
-                let mut apn_development_ = None;
-                let mut apn_host_ = None;
-                let mut apn_notification_template_ = None;
-                let mut firebase_server_key_ = None;
-                let mut firebase_credentials_ = None;
-                let mut firebase_data_template_ = None;
-                let mut firebase_notification_template_ = None;
-                let mut firebase_apn_template_ = None;
-                let mut firebase_host_ = None;
-                let mut huawei_app_id_ = None;
-                let mut huawei_app_secret_ = None;
-                let mut xiaomi_package_name_ = None;
-                let mut xiaomi_app_secret_ = None;
-                let mut push_templates_ = None;
-                let mut huawei_host_ = None;
+                let mut name_: Option<String> = None;
+                let mut type_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut disabled_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut disabled_reason_: Option<String> = None;
+                let mut apn_auth_key_: Option<String> = None;
+                let mut apn_key_id_: Option<String> = None;
+                let mut apn_p12_cert_: Option<String> = None;
+                let mut apn_team_id_: Option<String> = None;
+                let mut apn_topic_: Option<String> = None;
+                let mut apn_auth_type_: Option<String> = None;
+                let mut apn_development_: Option<bool> = None;
+                let mut apn_host_: Option<String> = None;
+                let mut apn_notification_template_: Option<String> = None;
+                let mut firebase_server_key_: Option<String> = None;
+                let mut firebase_credentials_: Option<String> = None;
+                let mut firebase_data_template_: Option<String> = None;
+                let mut firebase_notification_template_: Option<String> = None;
+                let mut firebase_apn_template_: Option<String> = None;
+                let mut firebase_host_: Option<String> = None;
+                let mut huawei_app_id_: Option<String> = None;
+                let mut huawei_app_secret_: Option<String> = None;
+                let mut xiaomi_package_name_: Option<String> = None;
+                let mut xiaomi_app_secret_: Option<String> = None;
+                let mut push_templates_: Option<Vec<PushTemplate>> = None;
+                let mut huawei_host_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -5697,22 +5740,22 @@ impl<'de> serde::Deserialize<'de> for CallSettings {
                 self,
                 mut map_: A,
             ) -> Result<CallSettings, A::Error> {
-                let mut audio_ = None;
-                let mut backstage_ = None;
-                let mut video_ = None;
-                let mut screensharing_ = None;
-                let mut recording_ = None;
-                let mut frame_recording_ = None;
-                let mut individual_recording_ = None;
-                let mut raw_recording_ = None;
-                let mut broadcasting_ = None;
-                let mut geofencing_ = None;
-                let mut transcription_ = None;
-                let mut ring_ = None;
-                let mut thumbnails_ = None;
-                let mut limits_ = None;
-                let mut session_ = None;
-                let mut ingress_ = None;
+                let mut audio_: Option<AudioSettings> = None;
+                let mut backstage_: Option<BackstageSettings> = None;
+                let mut video_: Option<VideoSettings> = None;
+                let mut screensharing_: Option<ScreensharingSettings> = None;
+                let mut recording_: Option<RecordSettings> = None;
+                let mut frame_recording_: Option<FrameRecordSettings> = None;
+                let mut individual_recording_: Option<IndividualRecordSettings> = None;
+                let mut raw_recording_: Option<RawRecordSettings> = None;
+                let mut broadcasting_: Option<BroadcastSettings> = None;
+                let mut geofencing_: Option<GeofenceSettings> = None;
+                let mut transcription_: Option<TranscriptionSettings> = None;
+                let mut ring_: Option<RingSettings> = None;
+                let mut thumbnails_: Option<ThumbnailsSettings> = None;
+                let mut limits_: Option<LimitsSettings> = None;
+                let mut session_: Option<SessionSettings> = None;
+                let mut ingress_: Option<IngressSettings> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -5829,12 +5872,12 @@ impl<'de> serde::Deserialize<'de> for NotificationSettings {
                 self,
                 mut map_: A,
             ) -> Result<NotificationSettings, A::Error> {
-                let mut enabled_ = None;
-                let mut call_live_started_ = None;
-                let mut session_started_ = None;
-                let mut call_notification_ = None;
-                let mut call_ring_ = None;
-                let mut call_missed_ = None;
+                let mut enabled_: Option<bool> = None;
+                let mut call_live_started_: Option<EventNotificationSettings> = None;
+                let mut session_started_: Option<EventNotificationSettings> = None;
+                let mut call_notification_: Option<EventNotificationSettings> = None;
+                let mut call_ring_: Option<EventNotificationSettings> = None;
+                let mut call_missed_: Option<EventNotificationSettings> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -5907,8 +5950,8 @@ impl<'de> serde::Deserialize<'de> for DailyValue {
                 self,
                 mut map_: A,
             ) -> Result<DailyValue, A::Error> {
-                let mut date_ = None;
-                let mut value_ = None;
+                let mut date_: Option<String> = None;
+                let mut value_: Option<i64> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -5991,11 +6034,11 @@ impl<'de> serde::Deserialize<'de> for PushTemplate {
                 self,
                 mut map_: A,
             ) -> Result<PushTemplate, A::Error> {
-                let mut enable_push_ = None;
-                let mut event_type_ = None;
-                let mut template_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
+                let mut enable_push_: Option<bool> = None;
+                let mut event_type_: Option<PushTemplateEventType> = None;
+                let mut template_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -6202,14 +6245,14 @@ impl<'de> serde::Deserialize<'de> for AudioSettings {
                 self,
                 mut map_: A,
             ) -> Result<AudioSettings, A::Error> {
-                let mut access_request_enabled_ = None;
-                let mut opus_dtx_enabled_ = None;
-                let mut redundant_coding_enabled_ = None;
-                let mut mic_default_on_ = None;
-                let mut speaker_default_on_ = None;
-                let mut default_device_ = None;
-                let mut noise_cancellation_ = None;
-                let mut hifi_audio_enabled_ = None;
+                let mut access_request_enabled_: Option<bool> = None;
+                let mut opus_dtx_enabled_: Option<bool> = None;
+                let mut redundant_coding_enabled_: Option<bool> = None;
+                let mut mic_default_on_: Option<bool> = None;
+                let mut speaker_default_on_: Option<bool> = None;
+                let mut default_device_: Option<AudioSettingsDefaultDevice> = None;
+                let mut noise_cancellation_: Option<NoiseCancellationSettings> = None;
+                let mut hifi_audio_enabled_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -6360,8 +6403,8 @@ impl<'de> serde::Deserialize<'de> for BackstageSettings {
                 self,
                 mut map_: A,
             ) -> Result<BackstageSettings, A::Error> {
-                let mut enabled_ = None;
-                let mut join_ahead_time_seconds_ = None;
+                let mut enabled_: Option<bool> = None;
+                let mut join_ahead_time_seconds_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -6445,11 +6488,11 @@ impl<'de> serde::Deserialize<'de> for VideoSettings {
                 self,
                 mut map_: A,
             ) -> Result<VideoSettings, A::Error> {
-                let mut enabled_ = None;
-                let mut access_request_enabled_ = None;
-                let mut target_resolution_ = None;
-                let mut camera_default_on_ = None;
-                let mut camera_facing_ = None;
+                let mut enabled_: Option<bool> = None;
+                let mut access_request_enabled_: Option<bool> = None;
+                let mut target_resolution_: Option<TargetResolution> = None;
+                let mut camera_default_on_: Option<bool> = None;
+                let mut camera_facing_: Option<VideoSettingsCameraFacing> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -6597,9 +6640,9 @@ impl<'de> serde::Deserialize<'de> for ScreensharingSettings {
                 self,
                 mut map_: A,
             ) -> Result<ScreensharingSettings, A::Error> {
-                let mut enabled_ = None;
-                let mut access_request_enabled_ = None;
-                let mut target_resolution_ = None;
+                let mut enabled_: Option<bool> = None;
+                let mut access_request_enabled_: Option<bool> = None;
+                let mut target_resolution_: Option<TargetResolution> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -6681,10 +6724,10 @@ impl<'de> serde::Deserialize<'de> for RecordSettings {
                 self,
                 mut map_: A,
             ) -> Result<RecordSettings, A::Error> {
-                let mut audio_only_ = None;
-                let mut mode_ = None;
-                let mut quality_ = None;
-                let mut layout_ = None;
+                let mut audio_only_: Option<bool> = None;
+                let mut mode_: Option<String> = None;
+                let mut quality_: Option<String> = None;
+                let mut layout_: Option<LayoutSettings> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -6763,9 +6806,9 @@ impl<'de> serde::Deserialize<'de> for FrameRecordSettings {
                 self,
                 mut map_: A,
             ) -> Result<FrameRecordSettings, A::Error> {
-                let mut mode_ = None;
-                let mut quality_ = None;
-                let mut capture_interval_in_seconds_ = None;
+                let mut mode_: Option<FrameRecordSettingsMode> = None;
+                let mut quality_: Option<String> = None;
+                let mut capture_interval_in_seconds_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -6899,8 +6942,8 @@ impl<'de> serde::Deserialize<'de> for IndividualRecordSettings {
                 self,
                 mut map_: A,
             ) -> Result<IndividualRecordSettings, A::Error> {
-                let mut mode_ = None;
-                let mut output_types_ = None;
+                let mut mode_: Option<IndividualRecordSettingsMode> = None;
+                let mut output_types_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -7029,8 +7072,8 @@ impl<'de> serde::Deserialize<'de> for RawRecordSettings {
                 self,
                 mut map_: A,
             ) -> Result<RawRecordSettings, A::Error> {
-                let mut mode_ = None;
-                let mut audio_only_ = None;
+                let mut mode_: Option<RawRecordSettingsMode> = None;
+                let mut audio_only_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -7168,9 +7211,9 @@ impl<'de> serde::Deserialize<'de> for BroadcastSettings {
                 self,
                 mut map_: A,
             ) -> Result<BroadcastSettings, A::Error> {
-                let mut enabled_ = None;
-                let mut hls_ = None;
-                let mut rtmp_ = None;
+                let mut enabled_: Option<bool> = None;
+                let mut hls_: Option<HlsSettings> = None;
+                let mut rtmp_: Option<RtmpSettings> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -7230,7 +7273,7 @@ impl<'de> serde::Deserialize<'de> for GeofenceSettings {
                 self,
                 mut map_: A,
             ) -> Result<GeofenceSettings, A::Error> {
-                let mut names_ = None;
+                let mut names_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -7312,11 +7355,13 @@ impl<'de> serde::Deserialize<'de> for TranscriptionSettings {
                 self,
                 mut map_: A,
             ) -> Result<TranscriptionSettings, A::Error> {
-                let mut mode_ = None;
-                let mut closed_caption_mode_ = None;
-                let mut language_ = None;
-                let mut translation_ = None;
-                let mut speech_segment_config_ = None;
+                let mut mode_: Option<TranscriptionSettingsMode> = None;
+                let mut closed_caption_mode_: Option<
+                    TranscriptionSettingsClosedCaptionMode,
+                > = None;
+                let mut language_: Option<TranscriptionSettingsLanguage> = None;
+                let mut translation_: Option<TranslationSettings> = None;
+                let mut speech_segment_config_: Option<SpeechSegmentConfig> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -7735,9 +7780,9 @@ impl<'de> serde::Deserialize<'de> for RingSettings {
                 self,
                 mut map_: A,
             ) -> Result<RingSettings, A::Error> {
-                let mut incoming_call_timeout_ms_ = None;
-                let mut auto_cancel_timeout_ms_ = None;
-                let mut missed_call_timeout_ms_ = None;
+                let mut incoming_call_timeout_ms_: Option<i32> = None;
+                let mut auto_cancel_timeout_ms_: Option<i32> = None;
+                let mut missed_call_timeout_ms_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -7804,7 +7849,7 @@ impl<'de> serde::Deserialize<'de> for ThumbnailsSettings {
                 self,
                 mut map_: A,
             ) -> Result<ThumbnailsSettings, A::Error> {
-                let mut enabled_ = None;
+                let mut enabled_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -7883,10 +7928,10 @@ impl<'de> serde::Deserialize<'de> for LimitsSettings {
                 self,
                 mut map_: A,
             ) -> Result<LimitsSettings, A::Error> {
-                let mut max_participants_ = None;
-                let mut max_participants_exclude_roles_ = None;
-                let mut max_participants_exclude_owner_ = None;
-                let mut max_duration_seconds_ = None;
+                let mut max_participants_: Option<i32> = None;
+                let mut max_participants_exclude_roles_: Option<Vec<String>> = None;
+                let mut max_participants_exclude_owner_: Option<bool> = None;
+                let mut max_duration_seconds_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -7960,7 +8005,7 @@ impl<'de> serde::Deserialize<'de> for SessionSettings {
                 self,
                 mut map_: A,
             ) -> Result<SessionSettings, A::Error> {
-                let mut inactivity_timeout_seconds_ = None;
+                let mut inactivity_timeout_seconds_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -8035,9 +8080,11 @@ impl<'de> serde::Deserialize<'de> for IngressSettings {
                 self,
                 mut map_: A,
             ) -> Result<IngressSettings, A::Error> {
-                let mut enabled_ = None;
-                let mut audio_encoding_options_ = None;
-                let mut video_encoding_options_ = None;
+                let mut enabled_: Option<bool> = None;
+                let mut audio_encoding_options_: Option<IngressAudioEncodingOptions> = None;
+                let mut video_encoding_options_: Option<
+                    std::collections::BTreeMap<String, IngressVideoEncodingOptions>,
+                > = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -8107,9 +8154,9 @@ impl<'de> serde::Deserialize<'de> for EventNotificationSettings {
                 self,
                 mut map_: A,
             ) -> Result<EventNotificationSettings, A::Error> {
-                let mut enabled_ = None;
-                let mut apns_ = None;
-                let mut fcm_ = None;
+                let mut enabled_: Option<bool> = None;
+                let mut apns_: Option<Apns> = None;
+                let mut fcm_: Option<Fcm> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -8169,7 +8216,7 @@ impl<'de> serde::Deserialize<'de> for NoiseCancellationSettings {
                 self,
                 mut map_: A,
             ) -> Result<NoiseCancellationSettings, A::Error> {
-                let mut mode_ = None;
+                let mut mode_: Option<NoiseCancellationSettingsMode> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -8303,9 +8350,9 @@ impl<'de> serde::Deserialize<'de> for TargetResolution {
                 self,
                 mut map_: A,
             ) -> Result<TargetResolution, A::Error> {
-                let mut width_ = None;
-                let mut height_ = None;
-                let mut bitrate_ = None;
+                let mut width_: Option<i32> = None;
+                let mut height_: Option<i32> = None;
+                let mut bitrate_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -8391,11 +8438,13 @@ impl<'de> serde::Deserialize<'de> for LayoutSettings {
                 self,
                 mut map_: A,
             ) -> Result<LayoutSettings, A::Error> {
-                let mut name_ = None;
-                let mut options_ = None;
-                let mut external_app_url_ = None;
-                let mut external_css_url_ = None;
-                let mut detect_orientation_ = None;
+                let mut name_: Option<LayoutSettingsName> = None;
+                let mut options_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut external_app_url_: Option<String> = None;
+                let mut external_css_url_: Option<String> = None;
+                let mut detect_orientation_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -8553,10 +8602,10 @@ impl<'de> serde::Deserialize<'de> for HlsSettings {
                 self,
                 mut map_: A,
             ) -> Result<HlsSettings, A::Error> {
-                let mut auto_on_ = None;
-                let mut enabled_ = None;
-                let mut quality_tracks_ = None;
-                let mut layout_ = None;
+                let mut auto_on_: Option<bool> = None;
+                let mut enabled_: Option<bool> = None;
+                let mut quality_tracks_: Option<Vec<String>> = None;
+                let mut layout_: Option<LayoutSettings> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -8638,10 +8687,10 @@ impl<'de> serde::Deserialize<'de> for RtmpSettings {
                 self,
                 mut map_: A,
             ) -> Result<RtmpSettings, A::Error> {
-                let mut enabled_ = None;
-                let mut quality_name_ = None;
-                let mut layout_ = None;
-                let mut location_ = None;
+                let mut enabled_: Option<bool> = None;
+                let mut quality_name_: Option<String> = None;
+                let mut layout_: Option<LayoutSettings> = None;
+                let mut location_: Option<RtmpLocation> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -8706,8 +8755,8 @@ impl<'de> serde::Deserialize<'de> for TranslationSettings {
                 self,
                 mut map_: A,
             ) -> Result<TranslationSettings, A::Error> {
-                let mut enabled_ = None;
-                let mut languages_ = None;
+                let mut enabled_: Option<bool> = None;
+                let mut languages_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -8765,8 +8814,8 @@ impl<'de> serde::Deserialize<'de> for SpeechSegmentConfig {
                 self,
                 mut map_: A,
             ) -> Result<SpeechSegmentConfig, A::Error> {
-                let mut max_speech_caption_ms_ = None;
-                let mut silence_duration_ms_ = None;
+                let mut max_speech_caption_ms_: Option<i32> = None;
+                let mut silence_duration_ms_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -8842,9 +8891,9 @@ impl<'de> serde::Deserialize<'de> for IngressAudioEncodingOptions {
                 self,
                 mut map_: A,
             ) -> Result<IngressAudioEncodingOptions, A::Error> {
-                let mut channels_ = None;
-                let mut enable_dtx_ = None;
-                let mut bitrate_ = None;
+                let mut channels_: Option<i32> = None;
+                let mut enable_dtx_: Option<bool> = None;
+                let mut bitrate_: Option<i64> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -8911,8 +8960,8 @@ impl<'de> serde::Deserialize<'de> for IngressVideoEncodingOptions {
                 self,
                 mut map_: A,
             ) -> Result<IngressVideoEncodingOptions, A::Error> {
-                let mut source_ = None;
-                let mut layers_ = None;
+                let mut source_: Option<IngressSource> = None;
+                let mut layers_: Option<Vec<IngressVideoLayer>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -9000,12 +9049,14 @@ impl<'de> serde::Deserialize<'de> for Apns {
                 self,
                 mut map_: A,
             ) -> Result<Apns, A::Error> {
-                let mut title_ = None;
-                let mut body_ = None;
-                let mut sound_ = None;
-                let mut content_available_ = None;
-                let mut mutable_content_ = None;
-                let mut data_ = None;
+                let mut title_: Option<String> = None;
+                let mut body_: Option<String> = None;
+                let mut sound_: Option<String> = None;
+                let mut content_available_: Option<i32> = None;
+                let mut mutable_content_: Option<i32> = None;
+                let mut data_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -9066,7 +9117,9 @@ impl<'de> serde::Deserialize<'de> for Fcm {
                 self,
                 mut map_: A,
             ) -> Result<Fcm, A::Error> {
-                let mut data_ = None;
+                let mut data_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -9134,9 +9187,9 @@ impl<'de> serde::Deserialize<'de> for RtmpLocation {
                 self,
                 mut map_: A,
             ) -> Result<RtmpLocation, A::Error> {
-                let mut name_ = None;
-                let mut stream_url_ = None;
-                let mut stream_key_ = None;
+                let mut name_: Option<String> = None;
+                let mut stream_url_: Option<String> = None;
+                let mut stream_key_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -9208,9 +9261,9 @@ impl<'de> serde::Deserialize<'de> for IngressSource {
                 self,
                 mut map_: A,
             ) -> Result<IngressSource, A::Error> {
-                let mut width_ = None;
-                let mut height_ = None;
-                let mut fps_ = None;
+                let mut width_: Option<i64> = None;
+                let mut height_: Option<i64> = None;
+                let mut fps_: Option<i64> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -9302,11 +9355,11 @@ impl<'de> serde::Deserialize<'de> for IngressVideoLayer {
                 self,
                 mut map_: A,
             ) -> Result<IngressVideoLayer, A::Error> {
-                let mut codec_ = None;
-                let mut bitrate_ = None;
-                let mut frame_rate_ = None;
-                let mut min_dimension_ = None;
-                let mut max_dimension_ = None;
+                let mut codec_: Option<IngressVideoLayerCodec> = None;
+                let mut bitrate_: Option<i64> = None;
+                let mut frame_rate_: Option<i64> = None;
+                let mut min_dimension_: Option<i64> = None;
+                let mut max_dimension_: Option<i64> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -9439,12 +9492,8 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub fn get_app(
-        &self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetApplicationResponse>, crate::Error>,
-    > + Send + '_ {
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub fn get_app(&self) -> crate::ResponseFuture<'_, GetApplicationResponse> {
         let request = crate::request::Request::new(&crate::operations::GET_APP, &[]);
         self.execute(request)
     }
@@ -9461,13 +9510,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_app(
         &self,
         body: &UpdateAppRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_APP,
             &[],
@@ -9488,13 +9535,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_rate_limits(
         &self,
         query: &GetRateLimitsQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetRateLimitsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetRateLimitsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_RATE_LIMITS,
             &[],
@@ -9520,13 +9565,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn query_team_usage_stats(
         &self,
         body: &QueryTeamUsageStatsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<QueryTeamUsageStatsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, QueryTeamUsageStatsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::QUERY_TEAM_USAGE_STATS,
             &[],
@@ -9547,13 +9590,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_og(
         &self,
         query: &GetOgQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetOgResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetOgResponse> {
         let mut request = crate::request::Request::new(&crate::operations::GET_OG, &[]);
         request.query("url", &query.url);
         self.execute(request)

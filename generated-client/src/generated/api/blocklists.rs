@@ -57,9 +57,9 @@ impl<'de> serde::Deserialize<'de> for ListBlockListResponse {
                 self,
                 mut map_: A,
             ) -> Result<ListBlockListResponse, A::Error> {
-                let mut blocklists_ = None;
-                let mut next_cursor_ = None;
-                let mut duration_ = None;
+                let mut blocklists_: Option<Vec<BlockListResponse>> = None;
+                let mut next_cursor_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -175,16 +175,16 @@ impl<'de> serde::Deserialize<'de> for CreateBlockListRequest {
                 self,
                 mut map_: A,
             ) -> Result<CreateBlockListRequest, A::Error> {
-                let mut is_leet_check_enabled_ = None;
-                let mut is_plural_check_enabled_ = None;
-                let mut is_confusable_folding_enabled_ = None;
-                let mut is_substring_matching_enabled_ = None;
-                let mut name_ = None;
-                let mut words_ = None;
-                let mut type_ = None;
-                let mut team_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut is_leet_check_enabled_: Option<bool> = None;
+                let mut is_plural_check_enabled_: Option<bool> = None;
+                let mut is_confusable_folding_enabled_: Option<bool> = None;
+                let mut is_substring_matching_enabled_: Option<bool> = None;
+                let mut name_: Option<String> = None;
+                let mut words_: Option<Vec<String>> = None;
+                let mut type_: Option<CreateBlockListRequestType> = None;
+                let mut team_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -349,8 +349,8 @@ impl<'de> serde::Deserialize<'de> for CreateBlockListResponse {
                 self,
                 mut map_: A,
             ) -> Result<CreateBlockListResponse, A::Error> {
-                let mut blocklist_ = None;
-                let mut duration_ = None;
+                let mut blocklist_: Option<BlockListResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -417,8 +417,8 @@ impl<'de> serde::Deserialize<'de> for ImportBlockListRequest {
                 self,
                 mut map_: A,
             ) -> Result<ImportBlockListRequest, A::Error> {
-                let mut items_ = None;
-                let mut chunk_size_ = None;
+                let mut items_: Option<Vec<String>> = None;
+                let mut chunk_size_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -482,8 +482,8 @@ impl<'de> serde::Deserialize<'de> for ImportBlockListResponse {
                 self,
                 mut map_: A,
             ) -> Result<ImportBlockListResponse, A::Error> {
-                let mut task_id_ = None;
-                let mut duration_ = None;
+                let mut task_id_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -549,8 +549,8 @@ impl<'de> serde::Deserialize<'de> for GetBlockListResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetBlockListResponse, A::Error> {
-                let mut blocklist_ = None;
-                let mut duration_ = None;
+                let mut blocklist_: Option<BlockListResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -638,14 +638,14 @@ impl<'de> serde::Deserialize<'de> for UpdateBlockListRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdateBlockListRequest, A::Error> {
-                let mut team_ = None;
-                let mut words_ = None;
-                let mut is_leet_check_enabled_ = None;
-                let mut is_plural_check_enabled_ = None;
-                let mut is_confusable_folding_enabled_ = None;
-                let mut is_substring_matching_enabled_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut team_: Option<String> = None;
+                let mut words_: Option<Vec<String>> = None;
+                let mut is_leet_check_enabled_: Option<bool> = None;
+                let mut is_plural_check_enabled_: Option<bool> = None;
+                let mut is_confusable_folding_enabled_: Option<bool> = None;
+                let mut is_substring_matching_enabled_: Option<bool> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -731,8 +731,8 @@ impl<'de> serde::Deserialize<'de> for UpdateBlockListResponse {
                 self,
                 mut map_: A,
             ) -> Result<UpdateBlockListResponse, A::Error> {
-                let mut blocklist_ = None;
-                let mut duration_ = None;
+                let mut blocklist_: Option<BlockListResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -860,18 +860,18 @@ impl<'de> serde::Deserialize<'de> for BlockListResponse {
                 self,
                 mut map_: A,
             ) -> Result<BlockListResponse, A::Error> {
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut id_ = None;
-                let mut name_ = None;
-                let mut type_ = None;
-                let mut words_ = None;
-                let mut team_ = None;
-                let mut owner_user_id_ = None;
-                let mut is_leet_check_enabled_ = None;
-                let mut is_plural_check_enabled_ = None;
-                let mut is_confusable_folding_enabled_ = None;
-                let mut is_substring_matching_enabled_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut id_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut type_: Option<String> = None;
+                let mut words_: Option<Vec<String>> = None;
+                let mut team_: Option<String> = None;
+                let mut owner_user_id_: Option<String> = None;
+                let mut is_leet_check_enabled_: Option<bool> = None;
+                let mut is_plural_check_enabled_: Option<bool> = None;
+                let mut is_confusable_folding_enabled_: Option<bool> = None;
+                let mut is_substring_matching_enabled_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -966,8 +966,8 @@ impl<'de> serde::Deserialize<'de> for BlockListOptions {
                 self,
                 mut map_: A,
             ) -> Result<BlockListOptions, A::Error> {
-                let mut blocklist_ = None;
-                let mut behavior_ = None;
+                let mut blocklist_: Option<String> = None;
+                let mut behavior_: Option<BlocklistBehavior> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1033,13 +1033,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn list_block_lists(
         &self,
         query: &ListBlockListsQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ListBlockListResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ListBlockListResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::LIST_BLOCK_LISTS,
             &[],
@@ -1062,13 +1060,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn create_block_list(
         &self,
         body: &CreateBlockListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<CreateBlockListResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, CreateBlockListResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::CREATE_BLOCK_LIST,
             &[],
@@ -1089,14 +1085,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn import_block_list(
         &self,
         id: &str,
         body: &ImportBlockListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ImportBlockListResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ImportBlockListResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::IMPORT_BLOCK_LIST,
             &[id],
@@ -1117,14 +1111,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_block_list(
         &self,
         name: &str,
         query: &DeleteBlockListQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_BLOCK_LIST,
             &[name],
@@ -1146,14 +1138,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_block_list(
         &self,
         name: &str,
         query: &GetBlockListQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetBlockListResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetBlockListResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_BLOCK_LIST,
             &[name],
@@ -1174,14 +1164,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_block_list(
         &self,
         name: &str,
         body: &UpdateBlockListRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpdateBlockListResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpdateBlockListResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_BLOCK_LIST,
             &[name],

@@ -132,20 +132,22 @@ impl<'de> serde::Deserialize<'de> for CreateCampaignRequest {
                 self,
                 mut map_: A,
             ) -> Result<CreateCampaignRequest, A::Error> {
-                let mut id_ = None;
-                let mut segment_ids_ = None;
-                let mut user_ids_ = None;
-                let mut sender_id_ = None;
-                let mut sender_mode_ = None;
-                let mut name_ = None;
-                let mut description_ = None;
-                let mut create_channels_ = None;
-                let mut show_channels_ = None;
-                let mut skip_push_ = None;
-                let mut skip_webhook_ = None;
-                let mut message_template_ = None;
-                let mut channel_template_ = None;
-                let mut sender_visibility_ = None;
+                let mut id_: Option<String> = None;
+                let mut segment_ids_: Option<Vec<String>> = None;
+                let mut user_ids_: Option<Vec<String>> = None;
+                let mut sender_id_: Option<String> = None;
+                let mut sender_mode_: Option<CreateCampaignRequestSenderMode> = None;
+                let mut name_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut create_channels_: Option<bool> = None;
+                let mut show_channels_: Option<bool> = None;
+                let mut skip_push_: Option<bool> = None;
+                let mut skip_webhook_: Option<bool> = None;
+                let mut message_template_: Option<CampaignMessageTemplate> = None;
+                let mut channel_template_: Option<CampaignChannelTemplate> = None;
+                let mut sender_visibility_: Option<
+                    CreateCampaignRequestSenderVisibility,
+                > = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -361,9 +363,9 @@ impl<'de> serde::Deserialize<'de> for CreateCampaignResponse {
                 self,
                 mut map_: A,
             ) -> Result<CreateCampaignResponse, A::Error> {
-                let mut campaign_ = None;
-                let mut users_ = None;
-                let mut duration_ = None;
+                let mut campaign_: Option<CampaignResponse> = None;
+                let mut users_: Option<PagerResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -447,12 +449,14 @@ impl<'de> serde::Deserialize<'de> for QueryCampaignsRequest {
                 self,
                 mut map_: A,
             ) -> Result<QueryCampaignsRequest, A::Error> {
-                let mut filter_ = None;
-                let mut sort_ = None;
-                let mut user_limit_ = None;
-                let mut limit_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
+                let mut filter_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut sort_: Option<Vec<SortParamRequest>> = None;
+                let mut user_limit_: Option<i32> = None;
+                let mut limit_: Option<i32> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -536,10 +540,10 @@ impl<'de> serde::Deserialize<'de> for QueryCampaignsResponse {
                 self,
                 mut map_: A,
             ) -> Result<QueryCampaignsResponse, A::Error> {
-                let mut campaigns_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
-                let mut duration_ = None;
+                let mut campaigns_: Option<Vec<CampaignResponse>> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -601,7 +605,7 @@ impl<'de> serde::Deserialize<'de> for DeleteCampaignResponse {
                 self,
                 mut map_: A,
             ) -> Result<DeleteCampaignResponse, A::Error> {
-                let mut duration_ = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -671,9 +675,9 @@ impl<'de> serde::Deserialize<'de> for GetCampaignResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetCampaignResponse, A::Error> {
-                let mut campaign_ = None;
-                let mut users_ = None;
-                let mut duration_ = None;
+                let mut campaign_: Option<CampaignResponse> = None;
+                let mut users_: Option<PagerResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -820,20 +824,22 @@ impl<'de> serde::Deserialize<'de> for UpdateCampaignRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdateCampaignRequest, A::Error> {
-                let mut id_ = None;
-                let mut segment_ids_ = None;
-                let mut user_ids_ = None;
-                let mut sender_id_ = None;
-                let mut sender_mode_ = None;
-                let mut name_ = None;
-                let mut description_ = None;
-                let mut create_channels_ = None;
-                let mut show_channels_ = None;
-                let mut skip_push_ = None;
-                let mut skip_webhook_ = None;
-                let mut message_template_ = None;
-                let mut channel_template_ = None;
-                let mut sender_visibility_ = None;
+                let mut id_: Option<String> = None;
+                let mut segment_ids_: Option<Vec<String>> = None;
+                let mut user_ids_: Option<Vec<String>> = None;
+                let mut sender_id_: Option<String> = None;
+                let mut sender_mode_: Option<UpdateCampaignRequestSenderMode> = None;
+                let mut name_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut create_channels_: Option<bool> = None;
+                let mut show_channels_: Option<bool> = None;
+                let mut skip_push_: Option<bool> = None;
+                let mut skip_webhook_: Option<bool> = None;
+                let mut message_template_: Option<CampaignMessageTemplate> = None;
+                let mut channel_template_: Option<CampaignChannelTemplate> = None;
+                let mut sender_visibility_: Option<
+                    UpdateCampaignRequestSenderVisibility,
+                > = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1155,29 +1161,29 @@ impl<'de> serde::Deserialize<'de> for CampaignResponse {
                 self,
                 mut map_: A,
             ) -> Result<CampaignResponse, A::Error> {
-                let mut id_ = None;
-                let mut segment_ids_ = None;
-                let mut segments_ = None;
-                let mut sender_id_ = None;
-                let mut sender_ = None;
-                let mut sender_mode_ = None;
-                let mut sender_visibility_ = None;
-                let mut name_ = None;
-                let mut create_channels_ = None;
-                let mut show_channels_ = None;
-                let mut description_ = None;
-                let mut skip_push_ = None;
-                let mut skip_webhook_ = None;
-                let mut scheduled_for_ = None;
-                let mut stop_at_ = None;
-                let mut message_template_ = None;
-                let mut channel_template_ = None;
-                let mut user_ids_ = None;
-                let mut users_ = None;
-                let mut status_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut stats_ = None;
+                let mut id_: Option<String> = None;
+                let mut segment_ids_: Option<Vec<String>> = None;
+                let mut segments_: Option<Vec<Segment>> = None;
+                let mut sender_id_: Option<String> = None;
+                let mut sender_: Option<UserResponse> = None;
+                let mut sender_mode_: Option<String> = None;
+                let mut sender_visibility_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut create_channels_: Option<bool> = None;
+                let mut show_channels_: Option<bool> = None;
+                let mut description_: Option<String> = None;
+                let mut skip_push_: Option<bool> = None;
+                let mut skip_webhook_: Option<bool> = None;
+                let mut scheduled_for_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut stop_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut message_template_: Option<CampaignMessageTemplate> = None;
+                let mut channel_template_: Option<CampaignChannelTemplate> = None;
+                let mut user_ids_: Option<Vec<String>> = None;
+                let mut users_: Option<Vec<UserResponse>> = None;
+                let mut status_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut stats_: Option<CampaignStatsResponse> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1288,8 +1294,8 @@ impl<'de> serde::Deserialize<'de> for StartCampaignRequest {
                 self,
                 mut map_: A,
             ) -> Result<StartCampaignRequest, A::Error> {
-                let mut scheduled_for_ = None;
-                let mut stop_at_ = None;
+                let mut scheduled_for_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut stop_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1361,9 +1367,9 @@ impl<'de> serde::Deserialize<'de> for StartCampaignResponse {
                 self,
                 mut map_: A,
             ) -> Result<StartCampaignResponse, A::Error> {
-                let mut campaign_ = None;
-                let mut users_ = None;
-                let mut duration_ = None;
+                let mut campaign_: Option<CampaignResponse> = None;
+                let mut users_: Option<PagerResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1446,9 +1452,9 @@ impl<'de> serde::Deserialize<'de> for CampaignCompletedEvent {
                 self,
                 mut map_: A,
             ) -> Result<CampaignCompletedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut campaign_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut campaign_: Option<CampaignResponse> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1536,9 +1542,9 @@ impl<'de> serde::Deserialize<'de> for CampaignStartedEvent {
                 self,
                 mut map_: A,
             ) -> Result<CampaignStartedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut campaign_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut campaign_: Option<CampaignResponse> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1634,10 +1640,10 @@ impl<'de> serde::Deserialize<'de> for CampaignMessageTemplate {
                 self,
                 mut map_: A,
             ) -> Result<CampaignMessageTemplate, A::Error> {
-                let mut text_ = None;
-                let mut attachments_ = None;
-                let mut poll_id_ = None;
-                let mut searchable_ = None;
+                let mut text_: Option<String> = None;
+                let mut attachments_: Option<Vec<Attachment>> = None;
+                let mut poll_id_: Option<String> = None;
+                let mut searchable_: Option<bool> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1744,11 +1750,11 @@ impl<'de> serde::Deserialize<'de> for CampaignChannelTemplate {
                 self,
                 mut map_: A,
             ) -> Result<CampaignChannelTemplate, A::Error> {
-                let mut type_ = None;
-                let mut id_ = None;
-                let mut members_ = None;
-                let mut members_template_ = None;
-                let mut team_ = None;
+                let mut type_: Option<String> = None;
+                let mut id_: Option<String> = None;
+                let mut members_: Option<Vec<String>> = None;
+                let mut members_template_: Option<Vec<CampaignChannelMember>> = None;
+                let mut team_: Option<String> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1814,8 +1820,8 @@ impl<'de> serde::Deserialize<'de> for PagerResponse {
                 self,
                 mut map_: A,
             ) -> Result<PagerResponse, A::Error> {
-                let mut next_ = None;
-                let mut prev_ = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1937,18 +1943,20 @@ impl<'de> serde::Deserialize<'de> for Segment {
                 self,
                 mut map_: A,
             ) -> Result<Segment, A::Error> {
-                let mut id_ = None;
-                let mut type_ = None;
-                let mut name_ = None;
-                let mut description_ = None;
-                let mut filter_ = None;
-                let mut all_users_ = None;
-                let mut all_sender_channels_ = None;
-                let mut task_id_ = None;
-                let mut size_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut deleted_at_ = None;
+                let mut id_: Option<String> = None;
+                let mut type_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut filter_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut all_users_: Option<bool> = None;
+                let mut all_sender_channels_: Option<bool> = None;
+                let mut task_id_: Option<String> = None;
+                let mut size_: Option<i32> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2068,13 +2076,13 @@ impl<'de> serde::Deserialize<'de> for CampaignStatsResponse {
                 self,
                 mut map_: A,
             ) -> Result<CampaignStatsResponse, A::Error> {
-                let mut stats_started_at_ = None;
-                let mut stats_completed_at_ = None;
-                let mut stats_messages_sent_ = None;
-                let mut stats_channels_created_ = None;
-                let mut progress_ = None;
-                let mut stats_users_sent_ = None;
-                let mut stats_users_read_ = None;
+                let mut stats_started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut stats_completed_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut stats_messages_sent_: Option<i32> = None;
+                let mut stats_channels_created_: Option<i32> = None;
+                let mut progress_: Option<f64> = None;
+                let mut stats_users_sent_: Option<i32> = None;
+                let mut stats_users_read_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2177,8 +2185,8 @@ impl<'de> serde::Deserialize<'de> for CampaignChannelMember {
                 self,
                 mut map_: A,
             ) -> Result<CampaignChannelMember, A::Error> {
-                let mut user_id_ = None;
-                let mut channel_role_ = None;
+                let mut user_id_: Option<String> = None;
+                let mut channel_role_: Option<String> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -2263,13 +2271,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn create_campaign(
         &self,
         body: &CreateCampaignRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<CreateCampaignResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, CreateCampaignResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::CREATE_CAMPAIGN,
             &[],
@@ -2290,13 +2296,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn query_campaigns(
         &self,
         body: &QueryCampaignsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<QueryCampaignsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, QueryCampaignsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::QUERY_CAMPAIGNS,
             &[],
@@ -2317,13 +2321,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_campaign(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<DeleteCampaignResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, DeleteCampaignResponse> {
         let request = crate::request::Request::new(
             &crate::operations::DELETE_CAMPAIGN,
             &[id],
@@ -2343,14 +2345,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_campaign(
         &self,
         id: &str,
         query: &GetCampaignQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetCampaignResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetCampaignResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_CAMPAIGN,
             &[id],
@@ -2373,14 +2373,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_campaign(
         &self,
         id: &str,
         body: &UpdateCampaignRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<CampaignResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, CampaignResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_CAMPAIGN,
             &[id],
@@ -2401,14 +2399,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn start_campaign(
         &self,
         id: &str,
         body: &StartCampaignRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<StartCampaignResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, StartCampaignResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::START_CAMPAIGN,
             &[id],
@@ -2429,13 +2425,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn stop_campaign(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<CampaignResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, CampaignResponse> {
         let request = crate::request::Request::new(
             &crate::operations::STOP_CAMPAIGN,
             &[id],

@@ -54,8 +54,10 @@ impl<'de> serde::Deserialize<'de> for ListChannelTypesResponse {
                 self,
                 mut map_: A,
             ) -> Result<ListChannelTypesResponse, A::Error> {
-                let mut channel_types_ = None;
-                let mut duration_ = None;
+                let mut channel_types_: Option<
+                    std::collections::BTreeMap<String, ChannelTypeConfig>,
+                > = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -308,39 +310,43 @@ impl<'de> serde::Deserialize<'de> for CreateChannelTypeRequest {
                 self,
                 mut map_: A,
             ) -> Result<CreateChannelTypeRequest, A::Error> {
-                let mut name_ = None;
-                let mut typing_events_ = None;
-                let mut read_events_ = None;
-                let mut connect_events_ = None;
-                let mut delivery_events_ = None;
-                let mut reactions_ = None;
-                let mut replies_ = None;
-                let mut search_ = None;
-                let mut mutes_ = None;
-                let mut uploads_ = None;
-                let mut url_enrichment_ = None;
-                let mut custom_events_ = None;
-                let mut push_notifications_ = None;
-                let mut mark_messages_pending_ = None;
-                let mut polls_ = None;
-                let mut user_message_reminders_ = None;
-                let mut shared_locations_ = None;
-                let mut count_messages_ = None;
-                let mut message_retention_ = None;
-                let mut max_message_length_ = None;
-                let mut automod_ = None;
-                let mut automod_behavior_ = None;
-                let mut commands_ = None;
-                let mut permissions_ = None;
-                let mut grants_ = None;
-                let mut blocklist_ = None;
-                let mut blocklist_behavior_ = None;
-                let mut blocklists_ = None;
-                let mut partition_size_ = None;
-                let mut partition_ttl_ = None;
-                let mut skip_last_msg_update_for_system_msgs_ = None;
-                let mut push_level_ = None;
-                let mut chat_preferences_ = None;
+                let mut name_: Option<String> = None;
+                let mut typing_events_: Option<bool> = None;
+                let mut read_events_: Option<bool> = None;
+                let mut connect_events_: Option<bool> = None;
+                let mut delivery_events_: Option<bool> = None;
+                let mut reactions_: Option<bool> = None;
+                let mut replies_: Option<bool> = None;
+                let mut search_: Option<bool> = None;
+                let mut mutes_: Option<bool> = None;
+                let mut uploads_: Option<bool> = None;
+                let mut url_enrichment_: Option<bool> = None;
+                let mut custom_events_: Option<bool> = None;
+                let mut push_notifications_: Option<bool> = None;
+                let mut mark_messages_pending_: Option<bool> = None;
+                let mut polls_: Option<bool> = None;
+                let mut user_message_reminders_: Option<bool> = None;
+                let mut shared_locations_: Option<bool> = None;
+                let mut count_messages_: Option<bool> = None;
+                let mut message_retention_: Option<String> = None;
+                let mut max_message_length_: Option<i32> = None;
+                let mut automod_: Option<Automod> = None;
+                let mut automod_behavior_: Option<
+                    CreateChannelTypeRequestAutomodBehavior,
+                > = None;
+                let mut commands_: Option<Vec<String>> = None;
+                let mut permissions_: Option<Vec<PolicyRequest>> = None;
+                let mut grants_: Option<
+                    std::collections::BTreeMap<String, Vec<String>>,
+                > = None;
+                let mut blocklist_: Option<String> = None;
+                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
+                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
+                let mut partition_size_: Option<i32> = None;
+                let mut partition_ttl_: Option<String> = None;
+                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
+                let mut push_level_: Option<PushLevel> = None;
+                let mut chat_preferences_: Option<ChatPreferences> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -744,45 +750,47 @@ impl<'de> serde::Deserialize<'de> for CreateChannelTypeResponse {
                 self,
                 mut map_: A,
             ) -> Result<CreateChannelTypeResponse, A::Error> {
-                let mut name_ = None;
-                let mut typing_events_ = None;
-                let mut read_events_ = None;
-                let mut connect_events_ = None;
-                let mut delivery_events_ = None;
-                let mut search_ = None;
-                let mut reactions_ = None;
-                let mut replies_ = None;
-                let mut quotes_ = None;
-                let mut mutes_ = None;
-                let mut uploads_ = None;
-                let mut url_enrichment_ = None;
-                let mut custom_events_ = None;
-                let mut push_notifications_ = None;
-                let mut reminders_ = None;
-                let mut mark_messages_pending_ = None;
-                let mut polls_ = None;
-                let mut user_message_reminders_ = None;
-                let mut shared_locations_ = None;
-                let mut count_messages_ = None;
-                let mut max_message_length_ = None;
-                let mut automod_ = None;
-                let mut automod_behavior_ = None;
-                let mut blocklist_ = None;
-                let mut blocklist_behavior_ = None;
-                let mut blocklists_ = None;
-                let mut allowed_flag_reasons_ = None;
-                let mut automod_thresholds_ = None;
-                let mut partition_size_ = None;
-                let mut partition_ttl_ = None;
-                let mut skip_last_msg_update_for_system_msgs_ = None;
-                let mut push_level_ = None;
-                let mut chat_preferences_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut commands_ = None;
-                let mut permissions_ = None;
-                let mut grants_ = None;
-                let mut duration_ = None;
+                let mut name_: Option<String> = None;
+                let mut typing_events_: Option<bool> = None;
+                let mut read_events_: Option<bool> = None;
+                let mut connect_events_: Option<bool> = None;
+                let mut delivery_events_: Option<bool> = None;
+                let mut search_: Option<bool> = None;
+                let mut reactions_: Option<bool> = None;
+                let mut replies_: Option<bool> = None;
+                let mut quotes_: Option<bool> = None;
+                let mut mutes_: Option<bool> = None;
+                let mut uploads_: Option<bool> = None;
+                let mut url_enrichment_: Option<bool> = None;
+                let mut custom_events_: Option<bool> = None;
+                let mut push_notifications_: Option<bool> = None;
+                let mut reminders_: Option<bool> = None;
+                let mut mark_messages_pending_: Option<bool> = None;
+                let mut polls_: Option<bool> = None;
+                let mut user_message_reminders_: Option<bool> = None;
+                let mut shared_locations_: Option<bool> = None;
+                let mut count_messages_: Option<bool> = None;
+                let mut max_message_length_: Option<i32> = None;
+                let mut automod_: Option<Automod> = None;
+                let mut automod_behavior_: Option<AutomodBehavior> = None;
+                let mut blocklist_: Option<String> = None;
+                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
+                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
+                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
+                let mut automod_thresholds_: Option<Thresholds> = None;
+                let mut partition_size_: Option<i32> = None;
+                let mut partition_ttl_: Option<String> = None;
+                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
+                let mut push_level_: Option<PushLevel> = None;
+                let mut chat_preferences_: Option<ChatPreferences> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut commands_: Option<Vec<String>> = None;
+                let mut permissions_: Option<Vec<PolicyRequest>> = None;
+                let mut grants_: Option<
+                    std::collections::BTreeMap<String, Vec<String>>,
+                > = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1154,45 +1162,47 @@ impl<'de> serde::Deserialize<'de> for GetChannelTypeResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetChannelTypeResponse, A::Error> {
-                let mut permissions_ = None;
-                let mut grants_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut name_ = None;
-                let mut typing_events_ = None;
-                let mut read_events_ = None;
-                let mut connect_events_ = None;
-                let mut delivery_events_ = None;
-                let mut search_ = None;
-                let mut reactions_ = None;
-                let mut replies_ = None;
-                let mut quotes_ = None;
-                let mut mutes_ = None;
-                let mut uploads_ = None;
-                let mut url_enrichment_ = None;
-                let mut custom_events_ = None;
-                let mut push_notifications_ = None;
-                let mut reminders_ = None;
-                let mut mark_messages_pending_ = None;
-                let mut polls_ = None;
-                let mut user_message_reminders_ = None;
-                let mut shared_locations_ = None;
-                let mut count_messages_ = None;
-                let mut max_message_length_ = None;
-                let mut automod_ = None;
-                let mut automod_behavior_ = None;
-                let mut blocklist_ = None;
-                let mut blocklist_behavior_ = None;
-                let mut blocklists_ = None;
-                let mut allowed_flag_reasons_ = None;
-                let mut automod_thresholds_ = None;
-                let mut partition_size_ = None;
-                let mut partition_ttl_ = None;
-                let mut skip_last_msg_update_for_system_msgs_ = None;
-                let mut push_level_ = None;
-                let mut chat_preferences_ = None;
-                let mut commands_ = None;
-                let mut duration_ = None;
+                let mut permissions_: Option<Vec<PolicyRequest>> = None;
+                let mut grants_: Option<
+                    std::collections::BTreeMap<String, Vec<String>>,
+                > = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut name_: Option<String> = None;
+                let mut typing_events_: Option<bool> = None;
+                let mut read_events_: Option<bool> = None;
+                let mut connect_events_: Option<bool> = None;
+                let mut delivery_events_: Option<bool> = None;
+                let mut search_: Option<bool> = None;
+                let mut reactions_: Option<bool> = None;
+                let mut replies_: Option<bool> = None;
+                let mut quotes_: Option<bool> = None;
+                let mut mutes_: Option<bool> = None;
+                let mut uploads_: Option<bool> = None;
+                let mut url_enrichment_: Option<bool> = None;
+                let mut custom_events_: Option<bool> = None;
+                let mut push_notifications_: Option<bool> = None;
+                let mut reminders_: Option<bool> = None;
+                let mut mark_messages_pending_: Option<bool> = None;
+                let mut polls_: Option<bool> = None;
+                let mut user_message_reminders_: Option<bool> = None;
+                let mut shared_locations_: Option<bool> = None;
+                let mut count_messages_: Option<bool> = None;
+                let mut max_message_length_: Option<i32> = None;
+                let mut automod_: Option<Automod> = None;
+                let mut automod_behavior_: Option<AutomodBehavior> = None;
+                let mut blocklist_: Option<String> = None;
+                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
+                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
+                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
+                let mut automod_thresholds_: Option<Thresholds> = None;
+                let mut partition_size_: Option<i32> = None;
+                let mut partition_ttl_: Option<String> = None;
+                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
+                let mut push_level_: Option<PushLevel> = None;
+                let mut chat_preferences_: Option<ChatPreferences> = None;
+                let mut commands_: Option<Vec<Command>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1565,41 +1575,43 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdateChannelTypeRequest, A::Error> {
-                let mut permissions_ = None;
-                let mut grants_ = None;
-                let mut partition_size_ = None;
-                let mut partition_ttl_ = None;
-                let mut typing_events_ = None;
-                let mut read_events_ = None;
-                let mut connect_events_ = None;
-                let mut delivery_events_ = None;
-                let mut search_ = None;
-                let mut reactions_ = None;
-                let mut replies_ = None;
-                let mut quotes_ = None;
-                let mut mutes_ = None;
-                let mut uploads_ = None;
-                let mut url_enrichment_ = None;
-                let mut custom_events_ = None;
-                let mut push_notifications_ = None;
-                let mut reminders_ = None;
-                let mut mark_messages_pending_ = None;
-                let mut polls_ = None;
-                let mut user_message_reminders_ = None;
-                let mut shared_locations_ = None;
-                let mut count_messages_ = None;
-                let mut max_message_length_ = None;
-                let mut automod_ = None;
-                let mut automod_behavior_ = None;
-                let mut blocklist_ = None;
-                let mut blocklist_behavior_ = None;
-                let mut blocklists_ = None;
-                let mut allowed_flag_reasons_ = None;
-                let mut automod_thresholds_ = None;
-                let mut skip_last_msg_update_for_system_msgs_ = None;
-                let mut push_level_ = None;
-                let mut chat_preferences_ = None;
-                let mut commands_ = None;
+                let mut permissions_: Option<Vec<PolicyRequest>> = None;
+                let mut grants_: Option<
+                    std::collections::BTreeMap<String, Vec<String>>,
+                > = None;
+                let mut partition_size_: Option<i32> = None;
+                let mut partition_ttl_: Option<String> = None;
+                let mut typing_events_: Option<bool> = None;
+                let mut read_events_: Option<bool> = None;
+                let mut connect_events_: Option<bool> = None;
+                let mut delivery_events_: Option<bool> = None;
+                let mut search_: Option<bool> = None;
+                let mut reactions_: Option<bool> = None;
+                let mut replies_: Option<bool> = None;
+                let mut quotes_: Option<bool> = None;
+                let mut mutes_: Option<bool> = None;
+                let mut uploads_: Option<bool> = None;
+                let mut url_enrichment_: Option<bool> = None;
+                let mut custom_events_: Option<bool> = None;
+                let mut push_notifications_: Option<bool> = None;
+                let mut reminders_: Option<bool> = None;
+                let mut mark_messages_pending_: Option<bool> = None;
+                let mut polls_: Option<bool> = None;
+                let mut user_message_reminders_: Option<bool> = None;
+                let mut shared_locations_: Option<bool> = None;
+                let mut count_messages_: Option<bool> = None;
+                let mut max_message_length_: Option<i32> = None;
+                let mut automod_: Option<Automod> = None;
+                let mut automod_behavior_: Option<AutomodBehavior> = None;
+                let mut blocklist_: Option<String> = None;
+                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
+                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
+                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
+                let mut automod_thresholds_: Option<Thresholds> = None;
+                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
+                let mut push_level_: Option<PushLevel> = None;
+                let mut chat_preferences_: Option<ChatPreferences> = None;
+                let mut commands_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1950,45 +1962,47 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeResponse {
                 self,
                 mut map_: A,
             ) -> Result<UpdateChannelTypeResponse, A::Error> {
-                let mut permissions_ = None;
-                let mut grants_ = None;
-                let mut name_ = None;
-                let mut typing_events_ = None;
-                let mut read_events_ = None;
-                let mut connect_events_ = None;
-                let mut delivery_events_ = None;
-                let mut search_ = None;
-                let mut reactions_ = None;
-                let mut replies_ = None;
-                let mut quotes_ = None;
-                let mut mutes_ = None;
-                let mut uploads_ = None;
-                let mut url_enrichment_ = None;
-                let mut custom_events_ = None;
-                let mut push_notifications_ = None;
-                let mut reminders_ = None;
-                let mut mark_messages_pending_ = None;
-                let mut polls_ = None;
-                let mut user_message_reminders_ = None;
-                let mut shared_locations_ = None;
-                let mut count_messages_ = None;
-                let mut max_message_length_ = None;
-                let mut automod_ = None;
-                let mut automod_behavior_ = None;
-                let mut blocklist_ = None;
-                let mut blocklist_behavior_ = None;
-                let mut blocklists_ = None;
-                let mut allowed_flag_reasons_ = None;
-                let mut automod_thresholds_ = None;
-                let mut partition_size_ = None;
-                let mut partition_ttl_ = None;
-                let mut skip_last_msg_update_for_system_msgs_ = None;
-                let mut push_level_ = None;
-                let mut chat_preferences_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut commands_ = None;
-                let mut duration_ = None;
+                let mut permissions_: Option<Vec<PolicyRequest>> = None;
+                let mut grants_: Option<
+                    std::collections::BTreeMap<String, Vec<String>>,
+                > = None;
+                let mut name_: Option<String> = None;
+                let mut typing_events_: Option<bool> = None;
+                let mut read_events_: Option<bool> = None;
+                let mut connect_events_: Option<bool> = None;
+                let mut delivery_events_: Option<bool> = None;
+                let mut search_: Option<bool> = None;
+                let mut reactions_: Option<bool> = None;
+                let mut replies_: Option<bool> = None;
+                let mut quotes_: Option<bool> = None;
+                let mut mutes_: Option<bool> = None;
+                let mut uploads_: Option<bool> = None;
+                let mut url_enrichment_: Option<bool> = None;
+                let mut custom_events_: Option<bool> = None;
+                let mut push_notifications_: Option<bool> = None;
+                let mut reminders_: Option<bool> = None;
+                let mut mark_messages_pending_: Option<bool> = None;
+                let mut polls_: Option<bool> = None;
+                let mut user_message_reminders_: Option<bool> = None;
+                let mut shared_locations_: Option<bool> = None;
+                let mut count_messages_: Option<bool> = None;
+                let mut max_message_length_: Option<i32> = None;
+                let mut automod_: Option<Automod> = None;
+                let mut automod_behavior_: Option<AutomodBehavior> = None;
+                let mut blocklist_: Option<String> = None;
+                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
+                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
+                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
+                let mut automod_thresholds_: Option<Thresholds> = None;
+                let mut partition_size_: Option<i32> = None;
+                let mut partition_ttl_: Option<String> = None;
+                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
+                let mut push_level_: Option<PushLevel> = None;
+                let mut chat_preferences_: Option<ChatPreferences> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut commands_: Option<Vec<String>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2355,44 +2369,46 @@ impl<'de> serde::Deserialize<'de> for ChannelTypeConfig {
                 self,
                 mut map_: A,
             ) -> Result<ChannelTypeConfig, A::Error> {
-                let mut permissions_ = None;
-                let mut grants_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut name_ = None;
-                let mut typing_events_ = None;
-                let mut read_events_ = None;
-                let mut connect_events_ = None;
-                let mut delivery_events_ = None;
-                let mut search_ = None;
-                let mut reactions_ = None;
-                let mut replies_ = None;
-                let mut quotes_ = None;
-                let mut mutes_ = None;
-                let mut uploads_ = None;
-                let mut url_enrichment_ = None;
-                let mut custom_events_ = None;
-                let mut push_notifications_ = None;
-                let mut reminders_ = None;
-                let mut mark_messages_pending_ = None;
-                let mut polls_ = None;
-                let mut user_message_reminders_ = None;
-                let mut shared_locations_ = None;
-                let mut count_messages_ = None;
-                let mut max_message_length_ = None;
-                let mut automod_ = None;
-                let mut automod_behavior_ = None;
-                let mut blocklist_ = None;
-                let mut blocklist_behavior_ = None;
-                let mut blocklists_ = None;
-                let mut allowed_flag_reasons_ = None;
-                let mut automod_thresholds_ = None;
-                let mut partition_size_ = None;
-                let mut partition_ttl_ = None;
-                let mut skip_last_msg_update_for_system_msgs_ = None;
-                let mut push_level_ = None;
-                let mut chat_preferences_ = None;
-                let mut commands_ = None;
+                let mut permissions_: Option<Vec<PolicyRequest>> = None;
+                let mut grants_: Option<
+                    std::collections::BTreeMap<String, Vec<String>>,
+                > = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut name_: Option<String> = None;
+                let mut typing_events_: Option<bool> = None;
+                let mut read_events_: Option<bool> = None;
+                let mut connect_events_: Option<bool> = None;
+                let mut delivery_events_: Option<bool> = None;
+                let mut search_: Option<bool> = None;
+                let mut reactions_: Option<bool> = None;
+                let mut replies_: Option<bool> = None;
+                let mut quotes_: Option<bool> = None;
+                let mut mutes_: Option<bool> = None;
+                let mut uploads_: Option<bool> = None;
+                let mut url_enrichment_: Option<bool> = None;
+                let mut custom_events_: Option<bool> = None;
+                let mut push_notifications_: Option<bool> = None;
+                let mut reminders_: Option<bool> = None;
+                let mut mark_messages_pending_: Option<bool> = None;
+                let mut polls_: Option<bool> = None;
+                let mut user_message_reminders_: Option<bool> = None;
+                let mut shared_locations_: Option<bool> = None;
+                let mut count_messages_: Option<bool> = None;
+                let mut max_message_length_: Option<i32> = None;
+                let mut automod_: Option<Automod> = None;
+                let mut automod_behavior_: Option<AutomodBehavior> = None;
+                let mut blocklist_: Option<String> = None;
+                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
+                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
+                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
+                let mut automod_thresholds_: Option<Thresholds> = None;
+                let mut partition_size_: Option<i32> = None;
+                let mut partition_ttl_: Option<String> = None;
+                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
+                let mut push_level_: Option<PushLevel> = None;
+                let mut chat_preferences_: Option<ChatPreferences> = None;
+                let mut commands_: Option<Vec<Command>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2586,12 +2602,12 @@ impl<'de> serde::Deserialize<'de> for PolicyRequest {
                 self,
                 mut map_: A,
             ) -> Result<PolicyRequest, A::Error> {
-                let mut action_ = None;
-                let mut name_ = None;
-                let mut resources_ = None;
-                let mut roles_ = None;
-                let mut owner_ = None;
-                let mut priority_ = None;
+                let mut action_: Option<PolicyRequestAction> = None;
+                let mut name_: Option<String> = None;
+                let mut resources_: Option<Vec<String>> = None;
+                let mut roles_: Option<Vec<String>> = None;
+                let mut owner_: Option<bool> = None;
+                let mut priority_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2724,9 +2740,9 @@ impl<'de> serde::Deserialize<'de> for Thresholds {
                 self,
                 mut map_: A,
             ) -> Result<Thresholds, A::Error> {
-                let mut explicit_ = None;
-                let mut spam_ = None;
-                let mut toxic_ = None;
+                let mut explicit_: Option<LabelThresholds> = None;
+                let mut spam_: Option<LabelThresholds> = None;
+                let mut toxic_: Option<LabelThresholds> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2790,8 +2806,8 @@ impl<'de> serde::Deserialize<'de> for LabelThresholds {
                 self,
                 mut map_: A,
             ) -> Result<LabelThresholds, A::Error> {
-                let mut flag_ = None;
-                let mut block_ = None;
+                let mut flag_: Option<f32> = None;
+                let mut block_: Option<f32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2879,14 +2895,14 @@ impl<'de> serde::Deserialize<'de> for ChatPreferences {
                 self,
                 mut map_: A,
             ) -> Result<ChatPreferences, A::Error> {
-                let mut default_preference_ = None;
-                let mut direct_mentions_ = None;
-                let mut role_mentions_ = None;
-                let mut group_mentions_ = None;
-                let mut thread_replies_ = None;
-                let mut here_mentions_ = None;
-                let mut channel_mentions_ = None;
-                let mut distinct_channel_messages_ = None;
+                let mut default_preference_: Option<String> = None;
+                let mut direct_mentions_: Option<String> = None;
+                let mut role_mentions_: Option<String> = None;
+                let mut group_mentions_: Option<String> = None;
+                let mut thread_replies_: Option<String> = None;
+                let mut here_mentions_: Option<String> = None;
+                let mut channel_mentions_: Option<String> = None;
+                let mut distinct_channel_messages_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2989,12 +3005,12 @@ impl<'de> serde::Deserialize<'de> for Command {
                 self,
                 mut map_: A,
             ) -> Result<Command, A::Error> {
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut name_ = None;
-                let mut description_ = None;
-                let mut args_ = None;
-                let mut set_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut name_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut args_: Option<String> = None;
+                let mut set_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3260,43 +3276,45 @@ impl<'de> serde::Deserialize<'de> for ChannelConfigWithInfo {
                 self,
                 mut map_: A,
             ) -> Result<ChannelConfigWithInfo, A::Error> {
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut name_ = None;
-                let mut typing_events_ = None;
-                let mut read_events_ = None;
-                let mut connect_events_ = None;
-                let mut delivery_events_ = None;
-                let mut search_ = None;
-                let mut reactions_ = None;
-                let mut replies_ = None;
-                let mut quotes_ = None;
-                let mut mutes_ = None;
-                let mut uploads_ = None;
-                let mut url_enrichment_ = None;
-                let mut custom_events_ = None;
-                let mut push_notifications_ = None;
-                let mut reminders_ = None;
-                let mut mark_messages_pending_ = None;
-                let mut polls_ = None;
-                let mut user_message_reminders_ = None;
-                let mut shared_locations_ = None;
-                let mut count_messages_ = None;
-                let mut max_message_length_ = None;
-                let mut automod_ = None;
-                let mut automod_behavior_ = None;
-                let mut blocklist_ = None;
-                let mut blocklist_behavior_ = None;
-                let mut blocklists_ = None;
-                let mut allowed_flag_reasons_ = None;
-                let mut automod_thresholds_ = None;
-                let mut partition_size_ = None;
-                let mut partition_ttl_ = None;
-                let mut skip_last_msg_update_for_system_msgs_ = None;
-                let mut push_level_ = None;
-                let mut chat_preferences_ = None;
-                let mut commands_ = None;
-                let mut grants_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut name_: Option<String> = None;
+                let mut typing_events_: Option<bool> = None;
+                let mut read_events_: Option<bool> = None;
+                let mut connect_events_: Option<bool> = None;
+                let mut delivery_events_: Option<bool> = None;
+                let mut search_: Option<bool> = None;
+                let mut reactions_: Option<bool> = None;
+                let mut replies_: Option<bool> = None;
+                let mut quotes_: Option<bool> = None;
+                let mut mutes_: Option<bool> = None;
+                let mut uploads_: Option<bool> = None;
+                let mut url_enrichment_: Option<bool> = None;
+                let mut custom_events_: Option<bool> = None;
+                let mut push_notifications_: Option<bool> = None;
+                let mut reminders_: Option<bool> = None;
+                let mut mark_messages_pending_: Option<bool> = None;
+                let mut polls_: Option<bool> = None;
+                let mut user_message_reminders_: Option<bool> = None;
+                let mut shared_locations_: Option<bool> = None;
+                let mut count_messages_: Option<bool> = None;
+                let mut max_message_length_: Option<i32> = None;
+                let mut automod_: Option<Automod> = None;
+                let mut automod_behavior_: Option<AutomodBehavior> = None;
+                let mut blocklist_: Option<String> = None;
+                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
+                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
+                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
+                let mut automod_thresholds_: Option<Thresholds> = None;
+                let mut partition_size_: Option<i32> = None;
+                let mut partition_ttl_: Option<String> = None;
+                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
+                let mut push_level_: Option<PushLevel> = None;
+                let mut chat_preferences_: Option<ChatPreferences> = None;
+                let mut commands_: Option<Vec<Command>> = None;
+                let mut grants_: Option<
+                    std::collections::BTreeMap<String, Vec<String>>,
+                > = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3620,12 +3638,10 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn list_channel_types(
         &self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ListChannelTypesResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ListChannelTypesResponse> {
         let request = crate::request::Request::new(
             &crate::operations::LIST_CHANNEL_TYPES,
             &[],
@@ -3645,13 +3661,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn create_channel_type(
         &self,
         body: &CreateChannelTypeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<CreateChannelTypeResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, CreateChannelTypeResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::CREATE_CHANNEL_TYPE,
             &[],
@@ -3672,13 +3686,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_channel_type(
         &self,
         name: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetChannelTypeResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetChannelTypeResponse> {
         let request = crate::request::Request::new(
             &crate::operations::GET_CHANNEL_TYPE,
             &[name],
@@ -3698,14 +3710,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_channel_type(
         &self,
         name: &str,
         body: &UpdateChannelTypeRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpdateChannelTypeResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpdateChannelTypeResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_CHANNEL_TYPE,
             &[name],
@@ -3726,13 +3736,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_channel_type(
         &self,
         name: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let request = crate::request::Request::new(
             &crate::operations::DELETE_CHANNEL_TYPE,
             &[name],

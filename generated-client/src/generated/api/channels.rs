@@ -120,19 +120,25 @@ impl<'de> serde::Deserialize<'de> for QueryChannelsRequest {
                 self,
                 mut map_: A,
             ) -> Result<QueryChannelsRequest, A::Error> {
-                let mut filter_conditions_ = None;
-                let mut sort_ = None;
-                let mut state_ = None;
-                let mut message_limit_ = None;
-                let mut member_limit_ = None;
-                let mut limit_ = None;
-                let mut offset_ = None;
-                let mut predefined_filter_ = None;
-                let mut filter_values_ = None;
-                let mut sort_values_ = None;
-                let mut member_custom_include_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut filter_conditions_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut sort_: Option<Vec<SortParamRequest>> = None;
+                let mut state_: Option<bool> = None;
+                let mut message_limit_: Option<i32> = None;
+                let mut member_limit_: Option<i32> = None;
+                let mut limit_: Option<i32> = None;
+                let mut offset_: Option<i32> = None;
+                let mut predefined_filter_: Option<String> = None;
+                let mut filter_values_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut sort_values_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut member_custom_include_: Option<Vec<String>> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -229,9 +235,9 @@ impl<'de> serde::Deserialize<'de> for QueryChannelsResponse {
                 self,
                 mut map_: A,
             ) -> Result<QueryChannelsResponse, A::Error> {
-                let mut channels_ = None;
-                let mut predefined_filter_ = None;
-                let mut duration_ = None;
+                let mut channels_: Option<Vec<ChannelStateResponseFields>> = None;
+                let mut predefined_filter_: Option<ParsedPredefinedFilterResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -303,10 +309,12 @@ impl<'de> serde::Deserialize<'de> for GroupedQueryChannelsRequest {
                 self,
                 mut map_: A,
             ) -> Result<GroupedQueryChannelsRequest, A::Error> {
-                let mut limit_ = None;
-                let mut groups_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut limit_: Option<i32> = None;
+                let mut groups_: Option<
+                    std::collections::BTreeMap<String, GroupedChannelsGroupRequest>,
+                > = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -377,8 +385,10 @@ impl<'de> serde::Deserialize<'de> for GroupedQueryChannelsResponse {
                 self,
                 mut map_: A,
             ) -> Result<GroupedQueryChannelsResponse, A::Error> {
-                let mut groups_ = None;
-                let mut duration_ = None;
+                let mut groups_: Option<
+                    std::collections::BTreeMap<String, GroupedChannelsBucket>,
+                > = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -468,14 +478,14 @@ impl<'de> serde::Deserialize<'de> for ChannelGetOrCreateRequest {
                 self,
                 mut map_: A,
             ) -> Result<ChannelGetOrCreateRequest, A::Error> {
-                let mut data_ = None;
-                let mut state_ = None;
-                let mut hide_for_creator_ = None;
-                let mut thread_unread_counts_ = None;
-                let mut messages_ = None;
-                let mut members_ = None;
-                let mut watchers_ = None;
-                let mut member_custom_include_ = None;
+                let mut data_: Option<ChannelInput> = None;
+                let mut state_: Option<bool> = None;
+                let mut hide_for_creator_: Option<bool> = None;
+                let mut thread_unread_counts_: Option<bool> = None;
+                let mut messages_: Option<MessagePaginationParams> = None;
+                let mut members_: Option<PaginationParams> = None;
+                let mut watchers_: Option<PaginationParams> = None;
+                let mut member_custom_include_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -639,22 +649,24 @@ impl<'de> serde::Deserialize<'de> for ChannelStateResponse {
                 self,
                 mut map_: A,
             ) -> Result<ChannelStateResponse, A::Error> {
-                let mut channel_ = None;
-                let mut messages_ = None;
-                let mut pinned_messages_ = None;
-                let mut watcher_count_ = None;
-                let mut watchers_ = None;
-                let mut read_ = None;
-                let mut members_ = None;
-                let mut membership_ = None;
-                let mut push_preferences_ = None;
-                let mut threads_ = None;
-                let mut hidden_ = None;
-                let mut hide_messages_before_ = None;
-                let mut pending_messages_ = None;
-                let mut draft_ = None;
-                let mut active_live_locations_ = None;
-                let mut duration_ = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut messages_: Option<Vec<MessageResponse>> = None;
+                let mut pinned_messages_: Option<Vec<MessageResponse>> = None;
+                let mut watcher_count_: Option<i32> = None;
+                let mut watchers_: Option<Vec<UserResponse>> = None;
+                let mut read_: Option<Vec<ReadStateResponse>> = None;
+                let mut members_: Option<Vec<ChannelMemberResponse>> = None;
+                let mut membership_: Option<ChannelMemberResponse> = None;
+                let mut push_preferences_: Option<ChannelPushPreferencesResponse> = None;
+                let mut threads_: Option<Vec<ThreadStateResponse>> = None;
+                let mut hidden_: Option<bool> = None;
+                let mut hide_messages_before_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut pending_messages_: Option<Vec<PendingMessageResponse>> = None;
+                let mut draft_: Option<DraftResponse> = None;
+                let mut active_live_locations_: Option<
+                    Vec<SharedLocationResponseData>,
+                > = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -840,24 +852,24 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdateChannelRequest, A::Error> {
-                let mut add_members_ = None;
-                let mut remove_members_ = None;
-                let mut add_moderators_ = None;
-                let mut demote_moderators_ = None;
-                let mut invites_ = None;
-                let mut assign_roles_ = None;
-                let mut cooldown_ = None;
-                let mut accept_invite_ = None;
-                let mut reject_invite_ = None;
-                let mut message_ = None;
-                let mut skip_push_ = None;
-                let mut hide_history_ = None;
-                let mut hide_history_before_ = None;
-                let mut add_filter_tags_ = None;
-                let mut remove_filter_tags_ = None;
-                let mut data_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut add_members_: Option<Vec<ChannelMemberRequest>> = None;
+                let mut remove_members_: Option<Vec<String>> = None;
+                let mut add_moderators_: Option<Vec<String>> = None;
+                let mut demote_moderators_: Option<Vec<String>> = None;
+                let mut invites_: Option<Vec<ChannelMemberRequest>> = None;
+                let mut assign_roles_: Option<Vec<ChannelMemberRequest>> = None;
+                let mut cooldown_: Option<i32> = None;
+                let mut accept_invite_: Option<bool> = None;
+                let mut reject_invite_: Option<bool> = None;
+                let mut message_: Option<MessageRequest> = None;
+                let mut skip_push_: Option<bool> = None;
+                let mut hide_history_: Option<bool> = None;
+                let mut hide_history_before_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut add_filter_tags_: Option<Vec<String>> = None;
+                let mut remove_filter_tags_: Option<Vec<String>> = None;
+                let mut data_: Option<ChannelInputRequest> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -970,10 +982,10 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelResponse {
                 self,
                 mut map_: A,
             ) -> Result<UpdateChannelResponse, A::Error> {
-                let mut channel_ = None;
-                let mut message_ = None;
-                let mut members_ = None;
-                let mut duration_ = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut members_: Option<Vec<ChannelMemberResponse>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1045,10 +1057,12 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelPartialRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdateChannelPartialRequest, A::Error> {
-                let mut set_ = None;
-                let mut unset_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut set_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut unset_: Option<Vec<String>> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1125,9 +1139,9 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelPartialResponse {
                 self,
                 mut map_: A,
             ) -> Result<UpdateChannelPartialResponse, A::Error> {
-                let mut channel_ = None;
-                let mut members_ = None;
-                let mut duration_ = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut members_: Option<Vec<ChannelMemberResponse>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1195,8 +1209,8 @@ impl<'de> serde::Deserialize<'de> for DeleteChannelResponse {
                 self,
                 mut map_: A,
             ) -> Result<DeleteChannelResponse, A::Error> {
-                let mut duration_ = None;
-                let mut channel_ = None;
+                let mut duration_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1261,8 +1275,8 @@ impl<'de> serde::Deserialize<'de> for DeleteChannelsRequest {
                 self,
                 mut map_: A,
             ) -> Result<DeleteChannelsRequest, A::Error> {
-                let mut cids_ = None;
-                let mut hard_delete_ = None;
+                let mut cids_: Option<Vec<String>> = None;
+                let mut hard_delete_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1334,9 +1348,11 @@ impl<'de> serde::Deserialize<'de> for DeleteChannelsResponse {
                 self,
                 mut map_: A,
             ) -> Result<DeleteChannelsResponse, A::Error> {
-                let mut result_ = None;
-                let mut task_id_ = None;
-                let mut duration_ = None;
+                let mut result_: Option<
+                    std::collections::BTreeMap<String, DeleteChannelsResultResponse>,
+                > = None;
+                let mut task_id_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1419,10 +1435,12 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchUpdateRequest {
                 self,
                 mut map_: A,
             ) -> Result<ChannelBatchUpdateRequest, A::Error> {
-                let mut operation_ = None;
-                let mut filter_ = None;
-                let mut members_ = None;
-                let mut data_ = None;
+                let mut operation_: Option<ChannelBatchUpdateRequestOperation> = None;
+                let mut filter_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut members_: Option<Vec<ChannelBatchMemberRequest>> = None;
+                let mut data_: Option<ChannelDataUpdate> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1594,8 +1612,8 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchUpdateResponse {
                 self,
                 mut map_: A,
             ) -> Result<ChannelBatchUpdateResponse, A::Error> {
-                let mut task_id_ = None;
-                let mut duration_ = None;
+                let mut task_id_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1658,9 +1676,9 @@ impl<'de> serde::Deserialize<'de> for HideChannelRequest {
                 self,
                 mut map_: A,
             ) -> Result<HideChannelRequest, A::Error> {
-                let mut clear_history_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut clear_history_: Option<bool> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1720,7 +1738,7 @@ impl<'de> serde::Deserialize<'de> for HideChannelResponse {
                 self,
                 mut map_: A,
             ) -> Result<HideChannelResponse, A::Error> {
-                let mut duration_ = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1776,8 +1794,8 @@ impl<'de> serde::Deserialize<'de> for ShowChannelRequest {
                 self,
                 mut map_: A,
             ) -> Result<ShowChannelRequest, A::Error> {
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1835,7 +1853,7 @@ impl<'de> serde::Deserialize<'de> for ShowChannelResponse {
                 self,
                 mut map_: A,
             ) -> Result<ShowChannelResponse, A::Error> {
-                let mut duration_ = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1918,13 +1936,13 @@ impl<'de> serde::Deserialize<'de> for TruncateChannelRequest {
                 self,
                 mut map_: A,
             ) -> Result<TruncateChannelRequest, A::Error> {
-                let mut hard_delete_ = None;
-                let mut message_ = None;
-                let mut skip_push_ = None;
-                let mut truncated_at_ = None;
-                let mut member_ids_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut hard_delete_: Option<bool> = None;
+                let mut message_: Option<MessageRequest> = None;
+                let mut skip_push_: Option<bool> = None;
+                let mut truncated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut member_ids_: Option<Vec<String>> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2006,9 +2024,9 @@ impl<'de> serde::Deserialize<'de> for TruncateChannelResponse {
                 self,
                 mut map_: A,
             ) -> Result<TruncateChannelResponse, A::Error> {
-                let mut duration_ = None;
-                let mut channel_ = None;
-                let mut message_ = None;
+                let mut duration_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut message_: Option<MessageResponse> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2068,7 +2086,7 @@ impl<'de> serde::Deserialize<'de> for SendEventRequest {
                 self,
                 mut map_: A,
             ) -> Result<SendEventRequest, A::Error> {
-                let mut event_ = None;
+                let mut event_: Option<EventRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2130,8 +2148,8 @@ impl<'de> serde::Deserialize<'de> for EventResponse {
                 self,
                 mut map_: A,
             ) -> Result<EventResponse, A::Error> {
-                let mut event_ = None;
-                let mut duration_ = None;
+                let mut event_: Option<WsEvent> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2202,10 +2220,10 @@ impl<'de> serde::Deserialize<'de> for MarkReadRequest {
                 self,
                 mut map_: A,
             ) -> Result<MarkReadRequest, A::Error> {
-                let mut message_id_ = None;
-                let mut thread_id_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut message_id_: Option<String> = None;
+                let mut thread_id_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2275,8 +2293,8 @@ impl<'de> serde::Deserialize<'de> for MarkReadResponse {
                 self,
                 mut map_: A,
             ) -> Result<MarkReadResponse, A::Error> {
-                let mut event_ = None;
-                let mut duration_ = None;
+                let mut event_: Option<MarkReadResponseEvent> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2339,9 +2357,11 @@ impl<'de> serde::Deserialize<'de> for MarkChannelsReadRequest {
                 self,
                 mut map_: A,
             ) -> Result<MarkChannelsReadRequest, A::Error> {
-                let mut read_by_channel_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut read_by_channel_: Option<
+                    std::collections::BTreeMap<String, String>,
+                > = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2416,11 +2436,11 @@ impl<'de> serde::Deserialize<'de> for MarkUnreadRequest {
                 self,
                 mut map_: A,
             ) -> Result<MarkUnreadRequest, A::Error> {
-                let mut message_id_ = None;
-                let mut thread_id_ = None;
-                let mut message_timestamp_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut message_id_: Option<String> = None;
+                let mut thread_id_: Option<String> = None;
+                let mut message_timestamp_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2479,7 +2499,9 @@ impl<'de> serde::Deserialize<'de> for MarkDeliveredRequest {
                 self,
                 mut map_: A,
             ) -> Result<MarkDeliveredRequest, A::Error> {
-                let mut latest_delivered_messages_ = None;
+                let mut latest_delivered_messages_: Option<
+                    Vec<DeliveredMessagePayload>,
+                > = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2537,7 +2559,7 @@ impl<'de> serde::Deserialize<'de> for MarkDeliveredResponse {
                 self,
                 mut map_: A,
             ) -> Result<MarkDeliveredResponse, A::Error> {
-                let mut duration_ = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2631,13 +2653,15 @@ impl<'de> serde::Deserialize<'de> for WrappedUnreadCountsResponse {
                 self,
                 mut map_: A,
             ) -> Result<WrappedUnreadCountsResponse, A::Error> {
-                let mut total_unread_count_ = None;
-                let mut total_unread_threads_count_ = None;
-                let mut total_unread_count_by_team_ = None;
-                let mut channels_ = None;
-                let mut channel_type_ = None;
-                let mut threads_ = None;
-                let mut duration_ = None;
+                let mut total_unread_count_: Option<i32> = None;
+                let mut total_unread_threads_count_: Option<i32> = None;
+                let mut total_unread_count_by_team_: Option<
+                    std::collections::BTreeMap<String, i32>,
+                > = None;
+                let mut channels_: Option<Vec<UnreadCountsChannel>> = None;
+                let mut channel_type_: Option<Vec<UnreadCountsChannelType>> = None;
+                let mut threads_: Option<Vec<UnreadCountsThread>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2714,7 +2738,7 @@ impl<'de> serde::Deserialize<'de> for UnreadCountsBatchRequest {
                 self,
                 mut map_: A,
             ) -> Result<UnreadCountsBatchRequest, A::Error> {
-                let mut user_ids_ = None;
+                let mut user_ids_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2779,8 +2803,10 @@ impl<'de> serde::Deserialize<'de> for UnreadCountsBatchResponse {
                 self,
                 mut map_: A,
             ) -> Result<UnreadCountsBatchResponse, A::Error> {
-                let mut counts_by_user_ = None;
-                let mut duration_ = None;
+                let mut counts_by_user_: Option<
+                    std::collections::BTreeMap<String, UnreadCountsResponse>,
+                > = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2903,15 +2929,15 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchCompletedEvent {
                 self,
                 mut map_: A,
             ) -> Result<ChannelBatchCompletedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut operation_ = None;
-                let mut status_ = None;
-                let mut task_id_ = None;
-                let mut failed_channels_ = None;
-                let mut success_channels_count_ = None;
-                let mut batch_created_at_ = None;
-                let mut finished_at_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut operation_: Option<String> = None;
+                let mut status_: Option<String> = None;
+                let mut task_id_: Option<String> = None;
+                let mut failed_channels_: Option<Vec<FailedChannelUpdates>> = None;
+                let mut success_channels_count_: Option<i32> = None;
+                let mut batch_created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -3063,15 +3089,15 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchStartedEvent {
                 self,
                 mut map_: A,
             ) -> Result<ChannelBatchStartedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut operation_ = None;
-                let mut status_ = None;
-                let mut task_id_ = None;
-                let mut failed_channels_ = None;
-                let mut success_channels_count_ = None;
-                let mut batch_created_at_ = None;
-                let mut finished_at_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut operation_: Option<String> = None;
+                let mut status_: Option<String> = None;
+                let mut task_id_: Option<String> = None;
+                let mut failed_channels_: Option<Vec<FailedChannelUpdates>> = None;
+                let mut success_channels_count_: Option<i32> = None;
+                let mut batch_created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -3242,17 +3268,19 @@ impl<'de> serde::Deserialize<'de> for ChannelCreatedEvent {
                 self,
                 mut map_: A,
             ) -> Result<ChannelCreatedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut channel_ = None;
-                let mut user_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -3424,17 +3452,19 @@ impl<'de> serde::Deserialize<'de> for ChannelDeletedEvent {
                 self,
                 mut map_: A,
             ) -> Result<ChannelDeletedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut channel_ = None;
-                let mut user_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -3557,11 +3587,11 @@ impl<'de> serde::Deserialize<'de> for ChannelFrozenEvent {
                 self,
                 mut map_: A,
             ) -> Result<ChannelFrozenEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -3720,18 +3750,20 @@ impl<'de> serde::Deserialize<'de> for ChannelHiddenEvent {
                 self,
                 mut map_: A,
             ) -> Result<ChannelHiddenEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut channel_ = None;
-                let mut user_ = None;
-                let mut clear_history_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut clear_history_: Option<bool> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -3856,11 +3888,11 @@ impl<'de> serde::Deserialize<'de> for ChannelMutedEvent {
                 self,
                 mut map_: A,
             ) -> Result<ChannelMutedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut user_ = None;
-                let mut mute_ = None;
-                let mut mutes_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut mute_: Option<ChannelMute> = None;
+                let mut mutes_: Option<Vec<ChannelMute>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -4027,19 +4059,21 @@ impl<'de> serde::Deserialize<'de> for ChannelTruncatedEvent {
                 self,
                 mut map_: A,
             ) -> Result<ChannelTruncatedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut channel_ = None;
-                let mut message_id_ = None;
-                let mut message_ = None;
-                let mut user_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut message_id_: Option<String> = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -4166,11 +4200,11 @@ impl<'de> serde::Deserialize<'de> for ChannelUnFrozenEvent {
                 self,
                 mut map_: A,
             ) -> Result<ChannelUnFrozenEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -4274,11 +4308,11 @@ impl<'de> serde::Deserialize<'de> for ChannelUnmutedEvent {
                 self,
                 mut map_: A,
             ) -> Result<ChannelUnmutedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut user_ = None;
-                let mut mute_ = None;
-                let mut mutes_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut mute_: Option<ChannelMute> = None;
+                let mut mutes_: Option<Vec<ChannelMute>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -4445,19 +4479,21 @@ impl<'de> serde::Deserialize<'de> for ChannelUpdatedEvent {
                 self,
                 mut map_: A,
             ) -> Result<ChannelUpdatedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut channel_ = None;
-                let mut message_id_ = None;
-                let mut message_ = None;
-                let mut user_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut message_id_: Option<String> = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -4633,17 +4669,19 @@ impl<'de> serde::Deserialize<'de> for ChannelVisibleEvent {
                 self,
                 mut map_: A,
             ) -> Result<ChannelVisibleEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut channel_ = None;
-                let mut user_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -4748,8 +4786,8 @@ impl<'de> serde::Deserialize<'de> for MaxStreakChangedEvent {
                 self,
                 mut map_: A,
             ) -> Result<MaxStreakChangedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -4902,18 +4940,20 @@ impl<'de> serde::Deserialize<'de> for MemberAddedEvent {
                 self,
                 mut map_: A,
             ) -> Result<MemberAddedEvent, A::Error> {
-                let mut member_ = None;
-                let mut user_ = None;
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut channel_ = None;
+                let mut member_: Option<ChannelMemberResponse> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -5096,18 +5136,20 @@ impl<'de> serde::Deserialize<'de> for MemberRemovedEvent {
                 self,
                 mut map_: A,
             ) -> Result<MemberRemovedEvent, A::Error> {
-                let mut member_ = None;
-                let mut user_ = None;
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut channel_ = None;
+                let mut member_: Option<ChannelMemberResponse> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -5290,18 +5332,20 @@ impl<'de> serde::Deserialize<'de> for MemberUpdatedEvent {
                 self,
                 mut map_: A,
             ) -> Result<MemberUpdatedEvent, A::Error> {
-                let mut member_ = None;
-                let mut user_ = None;
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut channel_ = None;
+                let mut member_: Option<ChannelMemberResponse> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -5491,19 +5535,21 @@ impl<'de> serde::Deserialize<'de> for MessageReadEvent {
                 self,
                 mut map_: A,
             ) -> Result<MessageReadEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut user_ = None;
-                let mut channel_ = None;
-                let mut thread_ = None;
-                let mut last_read_message_id_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut thread_: Option<ThreadResponse> = None;
+                let mut last_read_message_id_: Option<String> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -5754,28 +5800,32 @@ impl<'de> serde::Deserialize<'de> for NotificationMarkUnreadEvent {
                 self,
                 mut map_: A,
             ) -> Result<NotificationMarkUnreadEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut channel_ = None;
-                let mut thread_id_ = None;
-                let mut user_ = None;
-                let mut first_unread_message_id_ = None;
-                let mut last_read_at_ = None;
-                let mut last_read_message_id_ = None;
-                let mut unread_messages_ = None;
-                let mut unread_count_ = None;
-                let mut total_unread_count_ = None;
-                let mut unread_channels_ = None;
-                let mut grouped_unread_channels_ = None;
-                let mut unread_threads_ = None;
-                let mut unread_thread_messages_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut thread_id_: Option<String> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut first_unread_message_id_: Option<String> = None;
+                let mut last_read_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut last_read_message_id_: Option<String> = None;
+                let mut unread_messages_: Option<i32> = None;
+                let mut unread_count_: Option<i32> = None;
+                let mut total_unread_count_: Option<i32> = None;
+                let mut unread_channels_: Option<i32> = None;
+                let mut grouped_unread_channels_: Option<
+                    std::collections::BTreeMap<String, i32>,
+                > = None;
+                let mut unread_threads_: Option<i32> = None;
+                let mut unread_thread_messages_: Option<i32> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -5975,21 +6025,23 @@ impl<'de> serde::Deserialize<'de> for ChannelStateResponseFields {
                 self,
                 mut map_: A,
             ) -> Result<ChannelStateResponseFields, A::Error> {
-                let mut channel_ = None;
-                let mut messages_ = None;
-                let mut pinned_messages_ = None;
-                let mut watcher_count_ = None;
-                let mut watchers_ = None;
-                let mut read_ = None;
-                let mut members_ = None;
-                let mut membership_ = None;
-                let mut push_preferences_ = None;
-                let mut threads_ = None;
-                let mut hidden_ = None;
-                let mut hide_messages_before_ = None;
-                let mut pending_messages_ = None;
-                let mut draft_ = None;
-                let mut active_live_locations_ = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut messages_: Option<Vec<MessageResponse>> = None;
+                let mut pinned_messages_: Option<Vec<MessageResponse>> = None;
+                let mut watcher_count_: Option<i32> = None;
+                let mut watchers_: Option<Vec<UserResponse>> = None;
+                let mut read_: Option<Vec<ReadStateResponse>> = None;
+                let mut members_: Option<Vec<ChannelMemberResponse>> = None;
+                let mut membership_: Option<ChannelMemberResponse> = None;
+                let mut push_preferences_: Option<ChannelPushPreferencesResponse> = None;
+                let mut threads_: Option<Vec<ThreadStateResponse>> = None;
+                let mut hidden_: Option<bool> = None;
+                let mut hide_messages_before_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut pending_messages_: Option<Vec<PendingMessageResponse>> = None;
+                let mut draft_: Option<DraftResponse> = None;
+                let mut active_live_locations_: Option<
+                    Vec<SharedLocationResponseData>,
+                > = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -6092,9 +6144,11 @@ impl<'de> serde::Deserialize<'de> for ParsedPredefinedFilterResponse {
                 self,
                 mut map_: A,
             ) -> Result<ParsedPredefinedFilterResponse, A::Error> {
-                let mut name_ = None;
-                let mut filter_ = None;
-                let mut sort_ = None;
+                let mut name_: Option<String> = None;
+                let mut filter_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut sort_: Option<Vec<SortParamRequest>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -6161,9 +6215,9 @@ impl<'de> serde::Deserialize<'de> for GroupedChannelsGroupRequest {
                 self,
                 mut map_: A,
             ) -> Result<GroupedChannelsGroupRequest, A::Error> {
-                let mut limit_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
+                let mut limit_: Option<i32> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -6243,10 +6297,10 @@ impl<'de> serde::Deserialize<'de> for GroupedChannelsBucket {
                 self,
                 mut map_: A,
             ) -> Result<GroupedChannelsBucket, A::Error> {
-                let mut channels_ = None;
-                let mut unread_channels_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
+                let mut channels_: Option<Vec<ChannelStateResponseFields>> = None;
+                let mut unread_channels_: Option<i32> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -6385,18 +6439,18 @@ impl<'de> serde::Deserialize<'de> for ChannelInput {
                 self,
                 mut map_: A,
             ) -> Result<ChannelInput, A::Error> {
-                let mut team_ = None;
-                let mut auto_translation_enabled_ = None;
-                let mut auto_translation_language_ = None;
-                let mut created_by_id_ = None;
-                let mut created_by_ = None;
-                let mut truncated_by_id_ = None;
-                let mut frozen_ = None;
-                let mut disabled_ = None;
-                let mut invites_ = None;
-                let mut members_ = None;
-                let mut config_overrides_ = None;
-                let mut filter_tags_ = None;
+                let mut team_: Option<String> = None;
+                let mut auto_translation_enabled_: Option<bool> = None;
+                let mut auto_translation_language_: Option<String> = None;
+                let mut created_by_id_: Option<String> = None;
+                let mut created_by_: Option<UserRequest> = None;
+                let mut truncated_by_id_: Option<String> = None;
+                let mut frozen_: Option<bool> = None;
+                let mut disabled_: Option<bool> = None;
+                let mut invites_: Option<Vec<ChannelMemberRequest>> = None;
+                let mut members_: Option<Vec<ChannelMemberRequest>> = None;
+                let mut config_overrides_: Option<ChannelConfigOverrides> = None;
+                let mut filter_tags_: Option<Vec<String>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -6527,17 +6581,21 @@ impl<'de> serde::Deserialize<'de> for MessagePaginationParams {
                 self,
                 mut map_: A,
             ) -> Result<MessagePaginationParams, A::Error> {
-                let mut limit_ = None;
-                let mut id_gte_ = None;
-                let mut id_gt_ = None;
-                let mut id_lte_ = None;
-                let mut id_lt_ = None;
-                let mut created_at_after_or_equal_ = None;
-                let mut created_at_after_ = None;
-                let mut created_at_before_or_equal_ = None;
-                let mut created_at_before_ = None;
-                let mut id_around_ = None;
-                let mut created_at_around_ = None;
+                let mut limit_: Option<i32> = None;
+                let mut id_gte_: Option<String> = None;
+                let mut id_gt_: Option<String> = None;
+                let mut id_lte_: Option<String> = None;
+                let mut id_lt_: Option<String> = None;
+                let mut created_at_after_or_equal_: Option<
+                    chrono::DateTime<chrono::Utc>,
+                > = None;
+                let mut created_at_after_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut created_at_before_or_equal_: Option<
+                    chrono::DateTime<chrono::Utc>,
+                > = None;
+                let mut created_at_before_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut id_around_: Option<String> = None;
+                let mut created_at_around_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -6619,8 +6677,8 @@ impl<'de> serde::Deserialize<'de> for PaginationParams {
                 self,
                 mut map_: A,
             ) -> Result<PaginationParams, A::Error> {
-                let mut limit_ = None;
-                let mut offset_ = None;
+                let mut limit_: Option<i32> = None;
+                let mut offset_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -6688,10 +6746,10 @@ impl<'de> serde::Deserialize<'de> for PendingMessageResponse {
                 self,
                 mut map_: A,
             ) -> Result<PendingMessageResponse, A::Error> {
-                let mut user_ = None;
-                let mut channel_ = None;
-                let mut message_ = None;
-                let mut metadata_ = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut metadata_: Option<std::collections::BTreeMap<String, String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -6810,15 +6868,15 @@ impl<'de> serde::Deserialize<'de> for ChannelInputRequest {
                 self,
                 mut map_: A,
             ) -> Result<ChannelInputRequest, A::Error> {
-                let mut team_ = None;
-                let mut auto_translation_enabled_ = None;
-                let mut auto_translation_language_ = None;
-                let mut frozen_ = None;
-                let mut disabled_ = None;
-                let mut invites_ = None;
-                let mut members_ = None;
-                let mut config_overrides_ = None;
-                let mut created_by_ = None;
+                let mut team_: Option<String> = None;
+                let mut auto_translation_enabled_: Option<bool> = None;
+                let mut auto_translation_language_: Option<String> = None;
+                let mut frozen_: Option<bool> = None;
+                let mut disabled_: Option<bool> = None;
+                let mut invites_: Option<Vec<ChannelMemberRequest>> = None;
+                let mut members_: Option<Vec<ChannelMemberRequest>> = None;
+                let mut config_overrides_: Option<ConfigOverridesRequest> = None;
+                let mut created_by_: Option<UserRequest> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -6904,8 +6962,8 @@ impl<'de> serde::Deserialize<'de> for DeleteChannelsResultResponse {
                 self,
                 mut map_: A,
             ) -> Result<DeleteChannelsResultResponse, A::Error> {
-                let mut status_ = None;
-                let mut error_ = None;
+                let mut status_: Option<String> = None;
+                let mut error_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -6971,8 +7029,8 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchMemberRequest {
                 self,
                 mut map_: A,
             ) -> Result<ChannelBatchMemberRequest, A::Error> {
-                let mut user_id_ = None;
-                let mut channel_role_ = None;
+                let mut user_id_: Option<String> = None;
+                let mut channel_role_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -7065,12 +7123,12 @@ impl<'de> serde::Deserialize<'de> for ChannelDataUpdate {
                 self,
                 mut map_: A,
             ) -> Result<ChannelDataUpdate, A::Error> {
-                let mut frozen_ = None;
-                let mut disabled_ = None;
-                let mut team_ = None;
-                let mut config_overrides_ = None;
-                let mut auto_translation_enabled_ = None;
-                let mut auto_translation_language_ = None;
+                let mut frozen_: Option<bool> = None;
+                let mut disabled_: Option<bool> = None;
+                let mut team_: Option<String> = None;
+                let mut config_overrides_: Option<ChannelConfigOverrides> = None;
+                let mut auto_translation_enabled_: Option<bool> = None;
+                let mut auto_translation_language_: Option<String> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -7171,10 +7229,10 @@ impl<'de> serde::Deserialize<'de> for EventRequest {
                 self,
                 mut map_: A,
             ) -> Result<EventRequest, A::Error> {
-                let mut type_ = None;
-                let mut parent_id_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut type_: Option<String> = None;
+                let mut parent_id_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -7427,32 +7485,34 @@ impl<'de> serde::Deserialize<'de> for WsEvent {
                 self,
                 mut map_: A,
             ) -> Result<WsEvent, A::Error> {
-                let mut type_ = None;
-                let mut connection_id_ = None;
-                let mut cid_ = None;
-                let mut channel_id_ = None;
-                let mut channel_type_ = None;
-                let mut channel_last_message_at_ = None;
-                let mut message_ = None;
-                let mut message_update_ = None;
-                let mut reaction_ = None;
-                let mut channel_ = None;
-                let mut thread_id_ = None;
-                let mut thread_ = None;
-                let mut member_ = None;
-                let mut poll_ = None;
-                let mut poll_vote_ = None;
-                let mut user_ = None;
-                let mut user_id_ = None;
-                let mut me_ = None;
-                let mut watcher_count_ = None;
-                let mut reason_ = None;
-                let mut created_by_ = None;
-                let mut automoderation_ = None;
-                let mut automoderation_scores_ = None;
-                let mut parent_id_ = None;
-                let mut team_ = None;
-                let mut created_at_ = None;
+                let mut type_: Option<String> = None;
+                let mut connection_id_: Option<String> = None;
+                let mut cid_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_last_message_at_: Option<
+                    chrono::DateTime<chrono::Utc>,
+                > = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut message_update_: Option<MessageUpdate> = None;
+                let mut reaction_: Option<ReactionResponse> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut thread_id_: Option<String> = None;
+                let mut thread_: Option<ThreadResponse> = None;
+                let mut member_: Option<ChannelMemberResponse> = None;
+                let mut poll_: Option<PollResponseData> = None;
+                let mut poll_vote_: Option<PollVoteResponseData> = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut user_id_: Option<String> = None;
+                let mut me_: Option<OwnUserResponse> = None;
+                let mut watcher_count_: Option<i32> = None;
+                let mut reason_: Option<String> = None;
+                let mut created_by_: Option<UserResponse> = None;
+                let mut automoderation_: Option<bool> = None;
+                let mut automoderation_scores_: Option<ModerationResponse> = None;
+                let mut parent_id_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -7627,17 +7687,19 @@ impl<'de> serde::Deserialize<'de> for MarkReadResponseEvent {
                 self,
                 mut map_: A,
             ) -> Result<MarkReadResponseEvent, A::Error> {
-                let mut type_ = None;
-                let mut cid_ = None;
-                let mut channel_id_ = None;
-                let mut channel_type_ = None;
-                let mut channel_last_message_at_ = None;
-                let mut team_ = None;
-                let mut user_ = None;
-                let mut thread_ = None;
-                let mut created_at_ = None;
-                let mut last_read_message_id_ = None;
-                let mut channel_ = None;
+                let mut type_: Option<String> = None;
+                let mut cid_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_last_message_at_: Option<
+                    chrono::DateTime<chrono::Utc>,
+                > = None;
+                let mut team_: Option<String> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut thread_: Option<ThreadResponse> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut last_read_message_id_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -7720,8 +7782,8 @@ impl<'de> serde::Deserialize<'de> for DeliveredMessagePayload {
                 self,
                 mut map_: A,
             ) -> Result<DeliveredMessagePayload, A::Error> {
-                let mut cid_ = None;
-                let mut id_ = None;
+                let mut cid_: Option<String> = None;
+                let mut id_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -7793,9 +7855,9 @@ impl<'de> serde::Deserialize<'de> for UnreadCountsChannel {
                 self,
                 mut map_: A,
             ) -> Result<UnreadCountsChannel, A::Error> {
-                let mut channel_id_ = None;
-                let mut unread_count_ = None;
-                let mut last_read_ = None;
+                let mut channel_id_: Option<String> = None;
+                let mut unread_count_: Option<i32> = None;
+                let mut last_read_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -7872,9 +7934,9 @@ impl<'de> serde::Deserialize<'de> for UnreadCountsChannelType {
                 self,
                 mut map_: A,
             ) -> Result<UnreadCountsChannelType, A::Error> {
-                let mut channel_type_ = None;
-                let mut channel_count_ = None;
-                let mut unread_count_ = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_count_: Option<i32> = None;
+                let mut unread_count_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -7953,10 +8015,10 @@ impl<'de> serde::Deserialize<'de> for UnreadCountsThread {
                 self,
                 mut map_: A,
             ) -> Result<UnreadCountsThread, A::Error> {
-                let mut unread_count_ = None;
-                let mut last_read_ = None;
-                let mut last_read_message_id_ = None;
-                let mut parent_message_id_ = None;
+                let mut unread_count_: Option<i32> = None;
+                let mut last_read_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut last_read_message_id_: Option<String> = None;
+                let mut parent_message_id_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -8058,12 +8120,14 @@ impl<'de> serde::Deserialize<'de> for UnreadCountsResponse {
                 self,
                 mut map_: A,
             ) -> Result<UnreadCountsResponse, A::Error> {
-                let mut total_unread_count_ = None;
-                let mut total_unread_threads_count_ = None;
-                let mut total_unread_count_by_team_ = None;
-                let mut channels_ = None;
-                let mut channel_type_ = None;
-                let mut threads_ = None;
+                let mut total_unread_count_: Option<i32> = None;
+                let mut total_unread_threads_count_: Option<i32> = None;
+                let mut total_unread_count_by_team_: Option<
+                    std::collections::BTreeMap<String, i32>,
+                > = None;
+                let mut channels_: Option<Vec<UnreadCountsChannel>> = None;
+                let mut channel_type_: Option<Vec<UnreadCountsChannelType>> = None;
+                let mut threads_: Option<Vec<UnreadCountsThread>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -8142,8 +8206,8 @@ impl<'de> serde::Deserialize<'de> for FailedChannelUpdates {
                 self,
                 mut map_: A,
             ) -> Result<FailedChannelUpdates, A::Error> {
-                let mut reason_ = None;
-                let mut cids_ = None;
+                let mut reason_: Option<String> = None;
+                let mut cids_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -8273,22 +8337,26 @@ impl<'de> serde::Deserialize<'de> for ChannelConfigOverrides {
                 self,
                 mut map_: A,
             ) -> Result<ChannelConfigOverrides, A::Error> {
-                let mut typing_events_ = None;
-                let mut reactions_ = None;
-                let mut replies_ = None;
-                let mut quotes_ = None;
-                let mut uploads_ = None;
-                let mut url_enrichment_ = None;
-                let mut max_message_length_ = None;
-                let mut blocklist_ = None;
-                let mut blocklist_behavior_ = None;
-                let mut grants_ = None;
-                let mut commands_ = None;
-                let mut push_level_ = None;
-                let mut chat_preferences_ = None;
-                let mut user_message_reminders_ = None;
-                let mut shared_locations_ = None;
-                let mut count_messages_ = None;
+                let mut typing_events_: Option<bool> = None;
+                let mut reactions_: Option<bool> = None;
+                let mut replies_: Option<bool> = None;
+                let mut quotes_: Option<bool> = None;
+                let mut uploads_: Option<bool> = None;
+                let mut url_enrichment_: Option<bool> = None;
+                let mut max_message_length_: Option<i32> = None;
+                let mut blocklist_: Option<String> = None;
+                let mut blocklist_behavior_: Option<
+                    ChannelConfigOverridesBlocklistBehavior,
+                > = None;
+                let mut grants_: Option<
+                    std::collections::BTreeMap<String, Vec<String>>,
+                > = None;
+                let mut commands_: Option<Vec<String>> = None;
+                let mut push_level_: Option<PushLevel> = None;
+                let mut chat_preferences_: Option<ChatPreferences> = None;
+                let mut user_message_reminders_: Option<bool> = None;
+                let mut shared_locations_: Option<bool> = None;
+                let mut count_messages_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -8507,22 +8575,26 @@ impl<'de> serde::Deserialize<'de> for ConfigOverridesRequest {
                 self,
                 mut map_: A,
             ) -> Result<ConfigOverridesRequest, A::Error> {
-                let mut typing_events_ = None;
-                let mut reactions_ = None;
-                let mut replies_ = None;
-                let mut quotes_ = None;
-                let mut uploads_ = None;
-                let mut url_enrichment_ = None;
-                let mut max_message_length_ = None;
-                let mut blocklist_ = None;
-                let mut blocklist_behavior_ = None;
-                let mut grants_ = None;
-                let mut commands_ = None;
-                let mut user_message_reminders_ = None;
-                let mut shared_locations_ = None;
-                let mut count_messages_ = None;
-                let mut push_level_ = None;
-                let mut chat_preferences_ = None;
+                let mut typing_events_: Option<bool> = None;
+                let mut reactions_: Option<bool> = None;
+                let mut replies_: Option<bool> = None;
+                let mut quotes_: Option<bool> = None;
+                let mut uploads_: Option<bool> = None;
+                let mut url_enrichment_: Option<bool> = None;
+                let mut max_message_length_: Option<i32> = None;
+                let mut blocklist_: Option<String> = None;
+                let mut blocklist_behavior_: Option<
+                    ConfigOverridesRequestBlocklistBehavior,
+                > = None;
+                let mut grants_: Option<
+                    std::collections::BTreeMap<String, Vec<String>>,
+                > = None;
+                let mut commands_: Option<Vec<String>> = None;
+                let mut user_message_reminders_: Option<bool> = None;
+                let mut shared_locations_: Option<bool> = None;
+                let mut count_messages_: Option<bool> = None;
+                let mut push_level_: Option<PushLevel> = None;
+                let mut chat_preferences_: Option<ChatPreferences> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -8819,27 +8891,29 @@ impl<'de> serde::Deserialize<'de> for ChannelMemberResponse {
                 self,
                 mut map_: A,
             ) -> Result<ChannelMemberResponse, A::Error> {
-                let mut user_id_ = None;
-                let mut user_ = None;
-                let mut is_moderator_ = None;
-                let mut invited_ = None;
-                let mut invite_accepted_at_ = None;
-                let mut invite_rejected_at_ = None;
-                let mut status_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut deleted_at_ = None;
-                let mut banned_ = None;
-                let mut ban_expires_ = None;
-                let mut shadow_banned_ = None;
-                let mut pinned_at_ = None;
-                let mut archived_at_ = None;
-                let mut ban_from_future_channels_ = None;
-                let mut future_channel_ban_expires_ = None;
-                let mut role_ = None;
-                let mut channel_role_ = None;
-                let mut notifications_muted_ = None;
-                let mut deleted_messages_ = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut is_moderator_: Option<bool> = None;
+                let mut invited_: Option<bool> = None;
+                let mut invite_accepted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut invite_rejected_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut status_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut banned_: Option<bool> = None;
+                let mut ban_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut shadow_banned_: Option<bool> = None;
+                let mut pinned_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut archived_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut ban_from_future_channels_: Option<bool> = None;
+                let mut future_channel_ban_expires_: Option<
+                    chrono::DateTime<chrono::Utc>,
+                > = None;
+                let mut role_: Option<String> = None;
+                let mut channel_role_: Option<String> = None;
+                let mut notifications_muted_: Option<bool> = None;
+                let mut deleted_messages_: Option<Vec<String>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -9140,33 +9214,33 @@ impl<'de> serde::Deserialize<'de> for ChannelResponse {
                 self,
                 mut map_: A,
             ) -> Result<ChannelResponse, A::Error> {
-                let mut id_ = None;
-                let mut type_ = None;
-                let mut cid_ = None;
-                let mut last_message_at_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut deleted_at_ = None;
-                let mut created_by_ = None;
-                let mut frozen_ = None;
-                let mut disabled_ = None;
-                let mut members_ = None;
-                let mut member_count_ = None;
-                let mut config_ = None;
-                let mut muted_ = None;
-                let mut mute_expires_at_ = None;
-                let mut team_ = None;
-                let mut auto_translation_enabled_ = None;
-                let mut auto_translation_language_ = None;
-                let mut hide_messages_before_ = None;
-                let mut cooldown_ = None;
-                let mut own_capabilities_ = None;
-                let mut hidden_ = None;
-                let mut blocked_ = None;
-                let mut truncated_at_ = None;
-                let mut truncated_by_ = None;
-                let mut message_count_ = None;
-                let mut filter_tags_ = None;
+                let mut id_: Option<String> = None;
+                let mut type_: Option<String> = None;
+                let mut cid_: Option<String> = None;
+                let mut last_message_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut created_by_: Option<UserResponse> = None;
+                let mut frozen_: Option<bool> = None;
+                let mut disabled_: Option<bool> = None;
+                let mut members_: Option<Vec<ChannelMemberResponse>> = None;
+                let mut member_count_: Option<i32> = None;
+                let mut config_: Option<ChannelConfigWithInfo> = None;
+                let mut muted_: Option<bool> = None;
+                let mut mute_expires_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut team_: Option<String> = None;
+                let mut auto_translation_enabled_: Option<bool> = None;
+                let mut auto_translation_language_: Option<String> = None;
+                let mut hide_messages_before_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cooldown_: Option<i32> = None;
+                let mut own_capabilities_: Option<Vec<ChannelOwnCapability>> = None;
+                let mut hidden_: Option<bool> = None;
+                let mut blocked_: Option<bool> = None;
+                let mut truncated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut truncated_by_: Option<UserResponse> = None;
+                let mut message_count_: Option<i64> = None;
+                let mut filter_tags_: Option<Vec<String>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -9522,8 +9596,8 @@ impl<'de> serde::Deserialize<'de> for ChannelMemberPartialResponse {
                 self,
                 mut map_: A,
             ) -> Result<ChannelMemberPartialResponse, A::Error> {
-                let mut channel_role_ = None;
-                let mut notifications_muted_ = None;
+                let mut channel_role_: Option<String> = None;
+                let mut notifications_muted_: Option<bool> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -9608,9 +9682,9 @@ impl<'de> serde::Deserialize<'de> for ChannelMemberRequest {
                 self,
                 mut map_: A,
             ) -> Result<ChannelMemberRequest, A::Error> {
-                let mut user_id_ = None;
-                let mut user_ = None;
-                let mut channel_role_ = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut channel_role_: Option<String> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -9704,12 +9778,12 @@ impl<'de> serde::Deserialize<'de> for ReadStateResponse {
                 self,
                 mut map_: A,
             ) -> Result<ReadStateResponse, A::Error> {
-                let mut user_ = None;
-                let mut last_read_ = None;
-                let mut unread_messages_ = None;
-                let mut last_read_message_id_ = None;
-                let mut last_delivered_at_ = None;
-                let mut last_delivered_message_id_ = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut last_read_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut unread_messages_: Option<i32> = None;
+                let mut last_read_message_id_: Option<String> = None;
+                let mut last_delivered_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut last_delivered_message_id_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -9812,11 +9886,11 @@ impl<'de> serde::Deserialize<'de> for ChannelMute {
                 self,
                 mut map_: A,
             ) -> Result<ChannelMute, A::Error> {
-                let mut user_ = None;
-                let mut channel_ = None;
-                let mut expires_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut expires_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -9941,13 +10015,13 @@ impl<'de> serde::Deserialize<'de> for UserWatchingStartEvent {
                 self,
                 mut map_: A,
             ) -> Result<UserWatchingStartEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut cid_ = None;
-                let mut channel_id_ = None;
-                let mut channel_type_ = None;
-                let mut team_ = None;
-                let mut user_ = None;
-                let mut watcher_count_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut channel_type_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut watcher_count_: Option<i32> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -10046,13 +10120,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn query_channels(
         &self,
         body: &QueryChannelsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<QueryChannelsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, QueryChannelsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::QUERY_CHANNELS,
             &[],
@@ -10073,13 +10145,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn grouped_query_channels(
         &self,
         body: &GroupedQueryChannelsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GroupedQueryChannelsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GroupedQueryChannelsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::GROUPED_QUERY_CHANNELS,
             &[],
@@ -10100,15 +10170,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_or_create_channel(
         &self,
         type_: &str,
         id: &str,
         body: &ChannelGetOrCreateRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ChannelStateResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ChannelStateResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_OR_CREATE_CHANNEL,
             &[type_, id],
@@ -10129,14 +10197,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_or_create_distinct_channel(
         &self,
         type_: &str,
         body: &ChannelGetOrCreateRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ChannelStateResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ChannelStateResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_OR_CREATE_DISTINCT_CHANNEL,
             &[type_],
@@ -10157,15 +10223,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_channel(
         &self,
         type_: &str,
         id: &str,
         query: &GetChannelQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ChannelStateResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ChannelStateResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_CHANNEL,
             &[type_, id],
@@ -10194,15 +10258,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_channel(
         &self,
         type_: &str,
         id: &str,
         body: &UpdateChannelRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpdateChannelResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpdateChannelResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_CHANNEL,
             &[type_, id],
@@ -10223,15 +10285,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_channel_partial(
         &self,
         type_: &str,
         id: &str,
         body: &UpdateChannelPartialRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpdateChannelPartialResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpdateChannelPartialResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_CHANNEL_PARTIAL,
             &[type_, id],
@@ -10252,15 +10312,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_channel(
         &self,
         type_: &str,
         id: &str,
         query: &DeleteChannelQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<DeleteChannelResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, DeleteChannelResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_CHANNEL,
             &[type_, id],
@@ -10281,13 +10339,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_channels(
         &self,
         body: &DeleteChannelsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<DeleteChannelsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, DeleteChannelsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_CHANNELS,
             &[],
@@ -10308,13 +10364,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn channel_batch_update(
         &self,
         body: &ChannelBatchUpdateRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ChannelBatchUpdateResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ChannelBatchUpdateResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::CHANNEL_BATCH_UPDATE,
             &[],
@@ -10335,15 +10389,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn hide_channel(
         &self,
         type_: &str,
         id: &str,
         body: &HideChannelRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<HideChannelResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, HideChannelResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::HIDE_CHANNEL,
             &[type_, id],
@@ -10364,15 +10416,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn show_channel(
         &self,
         type_: &str,
         id: &str,
         body: &ShowChannelRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ShowChannelResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ShowChannelResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::SHOW_CHANNEL,
             &[type_, id],
@@ -10393,15 +10443,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn truncate_channel(
         &self,
         type_: &str,
         id: &str,
         body: &TruncateChannelRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<TruncateChannelResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, TruncateChannelResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::TRUNCATE_CHANNEL,
             &[type_, id],
@@ -10422,15 +10470,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn send_event(
         &self,
         type_: &str,
         id: &str,
         body: &SendEventRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<EventResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, EventResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::SEND_EVENT,
             &[type_, id],
@@ -10451,15 +10497,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn mark_read(
         &self,
         type_: &str,
         id: &str,
         body: &MarkReadRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<MarkReadResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, MarkReadResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::MARK_READ,
             &[type_, id],
@@ -10480,13 +10524,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn mark_channels_read(
         &self,
         body: &MarkChannelsReadRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<MarkReadResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, MarkReadResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::MARK_CHANNELS_READ,
             &[],
@@ -10507,15 +10549,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn mark_unread(
         &self,
         type_: &str,
         id: &str,
         body: &MarkUnreadRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(
             &crate::operations::MARK_UNREAD,
             &[type_, id],
@@ -10536,14 +10576,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn mark_delivered(
         &self,
         query: &MarkDeliveredQuery,
         body: &MarkDeliveredRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<MarkDeliveredResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, MarkDeliveredResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::MARK_DELIVERED,
             &[],
@@ -10565,13 +10603,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn unread_counts(
         &self,
         query: &UnreadCountsQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<WrappedUnreadCountsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, WrappedUnreadCountsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UNREAD_COUNTS,
             &[],
@@ -10592,13 +10628,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn unread_counts_batch(
         &self,
         body: &UnreadCountsBatchRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UnreadCountsBatchResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UnreadCountsBatchResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UNREAD_COUNTS_BATCH,
             &[],

@@ -49,8 +49,8 @@ impl<'de> serde::Deserialize<'de> for ListCommandsResponse {
                 self,
                 mut map_: A,
             ) -> Result<ListCommandsResponse, A::Error> {
-                let mut commands_ = None;
-                let mut duration_ = None;
+                let mut commands_: Option<Vec<Command>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -134,10 +134,10 @@ impl<'de> serde::Deserialize<'de> for CreateCommandRequest {
                 self,
                 mut map_: A,
             ) -> Result<CreateCommandRequest, A::Error> {
-                let mut name_ = None;
-                let mut description_ = None;
-                let mut args_ = None;
-                let mut set_ = None;
+                let mut name_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut args_: Option<String> = None;
+                let mut set_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -207,8 +207,8 @@ impl<'de> serde::Deserialize<'de> for CreateCommandResponse {
                 self,
                 mut map_: A,
             ) -> Result<CreateCommandResponse, A::Error> {
-                let mut command_ = None;
-                let mut duration_ = None;
+                let mut command_: Option<Command> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -302,13 +302,13 @@ impl<'de> serde::Deserialize<'de> for GetCommandResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetCommandResponse, A::Error> {
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut name_ = None;
-                let mut description_ = None;
-                let mut args_ = None;
-                let mut set_ = None;
-                let mut duration_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut name_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut args_: Option<String> = None;
+                let mut set_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -396,9 +396,9 @@ impl<'de> serde::Deserialize<'de> for UpdateCommandRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdateCommandRequest, A::Error> {
-                let mut description_ = None;
-                let mut args_ = None;
-                let mut set_ = None;
+                let mut description_: Option<String> = None;
+                let mut args_: Option<String> = None;
+                let mut set_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -466,8 +466,8 @@ impl<'de> serde::Deserialize<'de> for UpdateCommandResponse {
                 self,
                 mut map_: A,
             ) -> Result<UpdateCommandResponse, A::Error> {
-                let mut command_ = None;
-                let mut duration_ = None;
+                let mut command_: Option<Command> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -531,8 +531,8 @@ impl<'de> serde::Deserialize<'de> for DeleteCommandResponse {
                 self,
                 mut map_: A,
             ) -> Result<DeleteCommandResponse, A::Error> {
-                let mut name_ = None;
-                let mut duration_ = None;
+                let mut name_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -566,12 +566,8 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub fn list_commands(
-        &self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ListCommandsResponse>, crate::Error>,
-    > + Send + '_ {
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub fn list_commands(&self) -> crate::ResponseFuture<'_, ListCommandsResponse> {
         let request = crate::request::Request::new(
             &crate::operations::LIST_COMMANDS,
             &[],
@@ -591,13 +587,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn create_command(
         &self,
         body: &CreateCommandRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<CreateCommandResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, CreateCommandResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::CREATE_COMMAND,
             &[],
@@ -618,13 +612,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_command(
         &self,
         name: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetCommandResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetCommandResponse> {
         let request = crate::request::Request::new(
             &crate::operations::GET_COMMAND,
             &[name],
@@ -644,14 +636,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_command(
         &self,
         name: &str,
         body: &UpdateCommandRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpdateCommandResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpdateCommandResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_COMMAND,
             &[name],
@@ -672,13 +662,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_command(
         &self,
         name: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<DeleteCommandResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, DeleteCommandResponse> {
         let request = crate::request::Request::new(
             &crate::operations::DELETE_COMMAND,
             &[name],

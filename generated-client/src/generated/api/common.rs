@@ -82,14 +82,16 @@ impl<'de> serde::Deserialize<'de> for ApiError {
                 self,
                 mut map_: A,
             ) -> Result<ApiError, A::Error> {
-                let mut code_ = None;
-                let mut message_ = None;
-                let mut exception_fields_ = None;
-                let mut status_code_ = None;
-                let mut duration_ = None;
-                let mut more_info_ = None;
-                let mut details_ = None;
-                let mut unrecoverable_ = None;
+                let mut code_: Option<i32> = None;
+                let mut message_: Option<String> = None;
+                let mut exception_fields_: Option<
+                    std::collections::BTreeMap<String, String>,
+                > = None;
+                let mut status_code_: Option<i32> = None;
+                let mut duration_: Option<String> = None;
+                let mut more_info_: Option<String> = None;
+                let mut details_: Option<serde_json::Value> = None;
+                let mut unrecoverable_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -159,7 +161,7 @@ impl<'de> serde::Deserialize<'de> for Response {
                 self,
                 mut map_: A,
             ) -> Result<Response, A::Error> {
-                let mut duration_ = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -220,9 +222,9 @@ impl<'de> serde::Deserialize<'de> for SortParamRequest {
                 self,
                 mut map_: A,
             ) -> Result<SortParamRequest, A::Error> {
-                let mut field_ = None;
-                let mut type_ = None;
-                let mut direction_ = None;
+                let mut field_: Option<String> = None;
+                let mut type_: Option<String> = None;
+                let mut direction_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {

@@ -52,8 +52,8 @@ impl<'de> serde::Deserialize<'de> for GetDraftResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetDraftResponse, A::Error> {
-                let mut draft_ = None;
-                let mut duration_ = None;
+                let mut draft_: Option<DraftResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -143,13 +143,15 @@ impl<'de> serde::Deserialize<'de> for QueryDraftsRequest {
                 self,
                 mut map_: A,
             ) -> Result<QueryDraftsRequest, A::Error> {
-                let mut filter_ = None;
-                let mut sort_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
-                let mut limit_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
+                let mut filter_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut sort_: Option<Vec<SortParamRequest>> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
+                let mut limit_: Option<i32> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -235,10 +237,10 @@ impl<'de> serde::Deserialize<'de> for QueryDraftsResponse {
                 self,
                 mut map_: A,
             ) -> Result<QueryDraftsResponse, A::Error> {
-                let mut drafts_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
-                let mut duration_ = None;
+                let mut drafts_: Option<Vec<DraftResponse>> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -338,13 +340,13 @@ impl<'de> serde::Deserialize<'de> for DraftResponse {
                 self,
                 mut map_: A,
             ) -> Result<DraftResponse, A::Error> {
-                let mut message_ = None;
-                let mut channel_cid_ = None;
-                let mut channel_ = None;
-                let mut parent_id_ = None;
-                let mut parent_message_ = None;
-                let mut quoted_message_ = None;
-                let mut created_at_ = None;
+                let mut message_: Option<DraftPayloadResponse> = None;
+                let mut channel_cid_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut parent_id_: Option<String> = None;
+                let mut parent_message_: Option<Box<MessageResponse>> = None;
+                let mut quoted_message_: Option<Box<MessageResponse>> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -503,18 +505,18 @@ impl<'de> serde::Deserialize<'de> for DraftPayloadResponse {
                 self,
                 mut map_: A,
             ) -> Result<DraftPayloadResponse, A::Error> {
-                let mut id_ = None;
-                let mut text_ = None;
-                let mut mml_ = None;
-                let mut attachments_ = None;
-                let mut parent_id_ = None;
-                let mut show_in_channel_ = None;
-                let mut mentioned_users_ = None;
-                let mut quoted_message_id_ = None;
-                let mut html_ = None;
-                let mut type_ = None;
-                let mut silent_ = None;
-                let mut poll_id_ = None;
+                let mut id_: Option<String> = None;
+                let mut text_: Option<String> = None;
+                let mut mml_: Option<String> = None;
+                let mut attachments_: Option<Vec<Attachment>> = None;
+                let mut parent_id_: Option<String> = None;
+                let mut show_in_channel_: Option<bool> = None;
+                let mut mentioned_users_: Option<Vec<UserResponse>> = None;
+                let mut quoted_message_id_: Option<String> = None;
+                let mut html_: Option<String> = None;
+                let mut type_: Option<String> = None;
+                let mut silent_: Option<bool> = None;
+                let mut poll_id_: Option<String> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -588,15 +590,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_draft(
         &self,
         type_: &str,
         id: &str,
         query: &GetDraftQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetDraftResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetDraftResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_DRAFT,
             &[type_, id],
@@ -618,15 +618,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_draft(
         &self,
         type_: &str,
         id: &str,
         query: &DeleteDraftQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_DRAFT,
             &[type_, id],
@@ -648,13 +646,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn query_drafts(
         &self,
         body: &QueryDraftsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<QueryDraftsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, QueryDraftsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::QUERY_DRAFTS,
             &[],

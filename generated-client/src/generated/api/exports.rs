@@ -91,14 +91,14 @@ impl<'de> serde::Deserialize<'de> for ExportChannelsRequest {
                 self,
                 mut map_: A,
             ) -> Result<ExportChannelsRequest, A::Error> {
-                let mut version_ = None;
-                let mut channels_ = None;
-                let mut clear_deleted_message_text_ = None;
-                let mut include_truncated_messages_ = None;
-                let mut include_soft_deleted_channels_ = None;
-                let mut export_users_ = None;
-                let mut format_ = None;
-                let mut include_fields_ = None;
+                let mut version_: Option<String> = None;
+                let mut channels_: Option<Vec<ChannelExport>> = None;
+                let mut clear_deleted_message_text_: Option<bool> = None;
+                let mut include_truncated_messages_: Option<bool> = None;
+                let mut include_soft_deleted_channels_: Option<bool> = None;
+                let mut export_users_: Option<bool> = None;
+                let mut format_: Option<ExportChannelsRequestFormat> = None;
+                let mut include_fields_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -239,8 +239,8 @@ impl<'de> serde::Deserialize<'de> for ExportChannelsResponse {
                 self,
                 mut map_: A,
             ) -> Result<ExportChannelsResponse, A::Error> {
-                let mut task_id_ = None;
-                let mut duration_ = None;
+                let mut task_id_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -300,7 +300,7 @@ impl<'de> serde::Deserialize<'de> for ExportUsersRequest {
                 self,
                 mut map_: A,
             ) -> Result<ExportUsersRequest, A::Error> {
-                let mut user_ids_ = None;
+                let mut user_ids_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -362,8 +362,8 @@ impl<'de> serde::Deserialize<'de> for ExportUsersResponse {
                 self,
                 mut map_: A,
             ) -> Result<ExportUsersResponse, A::Error> {
-                let mut task_id_ = None;
-                let mut duration_ = None;
+                let mut task_id_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -441,10 +441,10 @@ impl<'de> serde::Deserialize<'de> for ExportUserResponse {
                 self,
                 mut map_: A,
             ) -> Result<ExportUserResponse, A::Error> {
-                let mut user_ = None;
-                let mut messages_ = None;
-                let mut reactions_ = None;
-                let mut duration_ = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut messages_: Option<Vec<MessageResponse>> = None;
+                let mut reactions_: Option<Vec<ReactionResponse>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -542,13 +542,15 @@ impl<'de> serde::Deserialize<'de> for GetTaskResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetTaskResponse, A::Error> {
-                let mut task_id_ = None;
-                let mut status_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut result_ = None;
-                let mut error_ = None;
-                let mut duration_ = None;
+                let mut task_id_: Option<String> = None;
+                let mut status_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut result_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut error_: Option<ErrorResult> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -661,12 +663,12 @@ impl<'de> serde::Deserialize<'de> for AsyncBulkImageModerationEvent {
                 self,
                 mut map_: A,
             ) -> Result<AsyncBulkImageModerationEvent, A::Error> {
-                let mut url_ = None;
-                let mut task_id_ = None;
-                let mut started_at_ = None;
-                let mut finished_at_ = None;
-                let mut created_at_ = None;
-                let mut received_at_ = None;
+                let mut url_: Option<String> = None;
+                let mut task_id_: Option<String> = None;
+                let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -782,12 +784,12 @@ impl<'de> serde::Deserialize<'de> for AsyncExportChannelsEvent {
                 self,
                 mut map_: A,
             ) -> Result<AsyncExportChannelsEvent, A::Error> {
-                let mut url_ = None;
-                let mut task_id_ = None;
-                let mut started_at_ = None;
-                let mut finished_at_ = None;
-                let mut created_at_ = None;
-                let mut received_at_ = None;
+                let mut url_: Option<String> = None;
+                let mut task_id_: Option<String> = None;
+                let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -910,12 +912,12 @@ impl<'de> serde::Deserialize<'de> for AsyncExportErrorEvent {
                 self,
                 mut map_: A,
             ) -> Result<AsyncExportErrorEvent, A::Error> {
-                let mut error_ = None;
-                let mut task_id_ = None;
-                let mut started_at_ = None;
-                let mut finished_at_ = None;
-                let mut created_at_ = None;
-                let mut received_at_ = None;
+                let mut error_: Option<String> = None;
+                let mut task_id_: Option<String> = None;
+                let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1031,12 +1033,12 @@ impl<'de> serde::Deserialize<'de> for AsyncExportModerationLogsEvent {
                 self,
                 mut map_: A,
             ) -> Result<AsyncExportModerationLogsEvent, A::Error> {
-                let mut url_ = None;
-                let mut task_id_ = None;
-                let mut started_at_ = None;
-                let mut finished_at_ = None;
-                let mut created_at_ = None;
-                let mut received_at_ = None;
+                let mut url_: Option<String> = None;
+                let mut task_id_: Option<String> = None;
+                let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1152,12 +1154,12 @@ impl<'de> serde::Deserialize<'de> for AsyncExportReviewQueueEvent {
                 self,
                 mut map_: A,
             ) -> Result<AsyncExportReviewQueueEvent, A::Error> {
-                let mut url_ = None;
-                let mut task_id_ = None;
-                let mut started_at_ = None;
-                let mut finished_at_ = None;
-                let mut created_at_ = None;
-                let mut received_at_ = None;
+                let mut url_: Option<String> = None;
+                let mut task_id_: Option<String> = None;
+                let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1273,12 +1275,12 @@ impl<'de> serde::Deserialize<'de> for AsyncExportUsersEvent {
                 self,
                 mut map_: A,
             ) -> Result<AsyncExportUsersEvent, A::Error> {
-                let mut url_ = None;
-                let mut task_id_ = None;
-                let mut started_at_ = None;
-                let mut finished_at_ = None;
-                let mut created_at_ = None;
-                let mut received_at_ = None;
+                let mut url_: Option<String> = None;
+                let mut task_id_: Option<String> = None;
+                let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1370,11 +1372,11 @@ impl<'de> serde::Deserialize<'de> for ChannelExport {
                 self,
                 mut map_: A,
             ) -> Result<ChannelExport, A::Error> {
-                let mut type_ = None;
-                let mut id_ = None;
-                let mut cid_ = None;
-                let mut messages_since_ = None;
-                let mut messages_until_ = None;
+                let mut type_: Option<String> = None;
+                let mut id_: Option<String> = None;
+                let mut cid_: Option<String> = None;
+                let mut messages_since_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut messages_until_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1456,10 +1458,10 @@ impl<'de> serde::Deserialize<'de> for ErrorResult {
                 self,
                 mut map_: A,
             ) -> Result<ErrorResult, A::Error> {
-                let mut type_ = None;
-                let mut description_ = None;
-                let mut stacktrace_ = None;
-                let mut version_ = None;
+                let mut type_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut stacktrace_: Option<String> = None;
+                let mut version_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1559,13 +1561,13 @@ impl<'de> serde::Deserialize<'de> for GetExportChannelsStatusResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetExportChannelsStatusResponse, A::Error> {
-                let mut task_id_ = None;
-                let mut status_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut result_ = None;
-                let mut error_ = None;
-                let mut duration_ = None;
+                let mut task_id_: Option<String> = None;
+                let mut status_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut result_: Option<serde_json::Value> = None;
+                let mut error_: Option<serde_json::Value> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1609,13 +1611,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn export_channels(
         &self,
         body: &ExportChannelsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ExportChannelsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ExportChannelsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::EXPORT_CHANNELS,
             &[],
@@ -1636,17 +1636,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     #[deprecated = "Use the task status endpoint `GET /tasks/{id}` instead."]
     pub fn get_export_channels_status(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::ApiResponse<GetExportChannelsStatusResponse>,
-            crate::Error,
-        >,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetExportChannelsStatusResponse> {
         let request = crate::request::Request::new(
             &crate::operations::GET_EXPORT_CHANNELS_STATUS,
             &[id],
@@ -1666,13 +1661,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn export_users(
         &self,
         body: &ExportUsersRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ExportUsersResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ExportUsersResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::EXPORT_USERS,
             &[],
@@ -1693,13 +1686,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn export_user(
         &self,
         user_id: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ExportUserResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ExportUserResponse> {
         let request = crate::request::Request::new(
             &crate::operations::EXPORT_USER,
             &[user_id],
@@ -1719,13 +1710,8 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub fn get_task(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetTaskResponse>, crate::Error>,
-    > + Send + '_ {
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub fn get_task(&self, id: &str) -> crate::ResponseFuture<'_, GetTaskResponse> {
         let request = crate::request::Request::new(&crate::operations::GET_TASK, &[id]);
         self.execute(request)
     }

@@ -50,8 +50,10 @@ impl<'de> serde::Deserialize<'de> for ListExternalStorageResponse {
                 self,
                 mut map_: A,
             ) -> Result<ListExternalStorageResponse, A::Error> {
-                let mut duration_ = None;
-                let mut external_storages_ = None;
+                let mut duration_: Option<String> = None;
+                let mut external_storages_: Option<
+                    std::collections::BTreeMap<String, ExternalStorageResponse>,
+                > = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -149,13 +151,13 @@ impl<'de> serde::Deserialize<'de> for CreateExternalStorageRequest {
                 self,
                 mut map_: A,
             ) -> Result<CreateExternalStorageRequest, A::Error> {
-                let mut name_ = None;
-                let mut storage_type_ = None;
-                let mut bucket_ = None;
-                let mut path_ = None;
-                let mut aws_s3_ = None;
-                let mut gcs_credentials_ = None;
-                let mut azure_blob_ = None;
+                let mut name_: Option<String> = None;
+                let mut storage_type_: Option<CreateExternalStorageRequestStorageType> = None;
+                let mut bucket_: Option<String> = None;
+                let mut path_: Option<String> = None;
+                let mut aws_s3_: Option<S3Request> = None;
+                let mut gcs_credentials_: Option<String> = None;
+                let mut azure_blob_: Option<AzureRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -289,7 +291,7 @@ impl<'de> serde::Deserialize<'de> for CreateExternalStorageResponse {
                 self,
                 mut map_: A,
             ) -> Result<CreateExternalStorageResponse, A::Error> {
-                let mut duration_ = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -378,12 +380,12 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalStorageRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdateExternalStorageRequest, A::Error> {
-                let mut storage_type_ = None;
-                let mut bucket_ = None;
-                let mut path_ = None;
-                let mut aws_s3_ = None;
-                let mut gcs_credentials_ = None;
-                let mut azure_blob_ = None;
+                let mut storage_type_: Option<UpdateExternalStorageRequestStorageType> = None;
+                let mut bucket_: Option<String> = None;
+                let mut path_: Option<String> = None;
+                let mut aws_s3_: Option<S3Request> = None;
+                let mut gcs_credentials_: Option<String> = None;
+                let mut azure_blob_: Option<AzureRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -539,11 +541,11 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalStorageResponse {
                 self,
                 mut map_: A,
             ) -> Result<UpdateExternalStorageResponse, A::Error> {
-                let mut name_ = None;
-                let mut type_ = None;
-                let mut bucket_ = None;
-                let mut path_ = None;
-                let mut duration_ = None;
+                let mut name_: Option<String> = None;
+                let mut type_: Option<UpdateExternalStorageResponseType> = None;
+                let mut bucket_: Option<String> = None;
+                let mut path_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -679,8 +681,8 @@ impl<'de> serde::Deserialize<'de> for CheckExternalStorageResponse {
                 self,
                 mut map_: A,
             ) -> Result<CheckExternalStorageResponse, A::Error> {
-                let mut duration_ = None;
-                let mut file_url_ = None;
+                let mut duration_: Option<String> = None;
+                let mut file_url_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -757,10 +759,10 @@ impl<'de> serde::Deserialize<'de> for ExternalStorageResponse {
                 self,
                 mut map_: A,
             ) -> Result<ExternalStorageResponse, A::Error> {
-                let mut name_ = None;
-                let mut type_ = None;
-                let mut bucket_ = None;
-                let mut path_ = None;
+                let mut name_: Option<String> = None;
+                let mut type_: Option<ExternalStorageResponseType> = None;
+                let mut bucket_: Option<String> = None;
+                let mut path_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -908,10 +910,10 @@ impl<'de> serde::Deserialize<'de> for S3Request {
                 self,
                 mut map_: A,
             ) -> Result<S3Request, A::Error> {
-                let mut s3_region_ = None;
-                let mut s3_api_key_ = None;
-                let mut s3_secret_ = None;
-                let mut s3_custom_endpoint_url_ = None;
+                let mut s3_region_: Option<String> = None;
+                let mut s3_api_key_: Option<String> = None;
+                let mut s3_secret_: Option<String> = None;
+                let mut s3_custom_endpoint_url_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -994,10 +996,10 @@ impl<'de> serde::Deserialize<'de> for AzureRequest {
                 self,
                 mut map_: A,
             ) -> Result<AzureRequest, A::Error> {
-                let mut abs_account_name_ = None;
-                let mut abs_tenant_id_ = None;
-                let mut abs_client_id_ = None;
-                let mut abs_client_secret_ = None;
+                let mut abs_account_name_: Option<String> = None;
+                let mut abs_tenant_id_: Option<String> = None;
+                let mut abs_client_id_: Option<String> = None;
+                let mut abs_client_secret_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1063,7 +1065,7 @@ impl<'de> serde::Deserialize<'de> for DeleteExternalStorageResponse {
                 self,
                 mut map_: A,
             ) -> Result<DeleteExternalStorageResponse, A::Error> {
-                let mut duration_ = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1095,12 +1097,10 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn list_external_storage(
         &self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ListExternalStorageResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ListExternalStorageResponse> {
         let request = crate::request::Request::new(
             &crate::operations::LIST_EXTERNAL_STORAGE,
             &[],
@@ -1120,13 +1120,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn create_external_storage(
         &self,
         body: &CreateExternalStorageRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<CreateExternalStorageResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, CreateExternalStorageResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::CREATE_EXTERNAL_STORAGE,
             &[],
@@ -1147,14 +1145,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_external_storage(
         &self,
         name: &str,
         body: &UpdateExternalStorageRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpdateExternalStorageResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpdateExternalStorageResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_EXTERNAL_STORAGE,
             &[name],
@@ -1175,13 +1171,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_external_storage(
         &self,
         name: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<DeleteExternalStorageResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, DeleteExternalStorageResponse> {
         let request = crate::request::Request::new(
             &crate::operations::DELETE_EXTERNAL_STORAGE,
             &[name],
@@ -1201,13 +1195,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn check_external_storage(
         &self,
         name: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<CheckExternalStorageResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, CheckExternalStorageResponse> {
         let request = crate::request::Request::new(
             &crate::operations::CHECK_EXTERNAL_STORAGE,
             &[name],

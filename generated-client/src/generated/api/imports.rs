@@ -39,7 +39,7 @@ impl<'de> serde::Deserialize<'de> for CreateImportUrlRequest {
                 self,
                 mut map_: A,
             ) -> Result<CreateImportUrlRequest, A::Error> {
-                let mut filename_ = None;
+                let mut filename_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -109,9 +109,9 @@ impl<'de> serde::Deserialize<'de> for CreateImportUrlResponse {
                 self,
                 mut map_: A,
             ) -> Result<CreateImportUrlResponse, A::Error> {
-                let mut path_ = None;
-                let mut upload_url_ = None;
-                let mut duration_ = None;
+                let mut path_: Option<String> = None;
+                let mut upload_url_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -177,8 +177,8 @@ impl<'de> serde::Deserialize<'de> for ListImportsResponse {
                 self,
                 mut map_: A,
             ) -> Result<ListImportsResponse, A::Error> {
-                let mut import_tasks_ = None;
-                let mut duration_ = None;
+                let mut import_tasks_: Option<Vec<ImportTask>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -248,9 +248,9 @@ impl<'de> serde::Deserialize<'de> for CreateImportRequest {
                 self,
                 mut map_: A,
             ) -> Result<CreateImportRequest, A::Error> {
-                let mut path_ = None;
-                let mut mode_ = None;
-                let mut merge_custom_ = None;
+                let mut path_: Option<String> = None;
+                let mut mode_: Option<CreateImportRequestMode> = None;
+                let mut merge_custom_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -380,8 +380,8 @@ impl<'de> serde::Deserialize<'de> for CreateImportResponse {
                 self,
                 mut map_: A,
             ) -> Result<CreateImportResponse, A::Error> {
-                let mut import_task_ = None;
-                let mut duration_ = None;
+                let mut import_task_: Option<ImportTask> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -447,8 +447,8 @@ impl<'de> serde::Deserialize<'de> for GetImportResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetImportResponse, A::Error> {
-                let mut import_task_ = None;
-                let mut duration_ = None;
+                let mut import_task_: Option<ImportTask> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -527,10 +527,10 @@ impl<'de> serde::Deserialize<'de> for ListImportV2TasksResponse {
                 self,
                 mut map_: A,
             ) -> Result<ListImportV2TasksResponse, A::Error> {
-                let mut import_tasks_ = None;
-                let mut duration_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
+                let mut import_tasks_: Option<Vec<ImportV2TaskItem>> = None;
+                let mut duration_: Option<String> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -613,10 +613,10 @@ impl<'de> serde::Deserialize<'de> for CreateImportV2TaskRequest {
                 self,
                 mut map_: A,
             ) -> Result<CreateImportV2TaskRequest, A::Error> {
-                let mut product_ = None;
-                let mut settings_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut product_: Option<CreateImportV2TaskRequestProduct> = None;
+                let mut settings_: Option<ImportV2TaskSettings> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -780,14 +780,14 @@ impl<'de> serde::Deserialize<'de> for CreateImportV2TaskResponse {
                 self,
                 mut map_: A,
             ) -> Result<CreateImportV2TaskResponse, A::Error> {
-                let mut id_ = None;
-                let mut app_pk_ = None;
-                let mut product_ = None;
-                let mut state_ = None;
-                let mut settings_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut duration_ = None;
+                let mut id_: Option<String> = None;
+                let mut app_pk_: Option<i32> = None;
+                let mut product_: Option<String> = None;
+                let mut state_: Option<i64> = None;
+                let mut settings_: Option<ImportV2TaskSettings> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -909,15 +909,15 @@ impl<'de> serde::Deserialize<'de> for GetImportV2TaskResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetImportV2TaskResponse, A::Error> {
-                let mut id_ = None;
-                let mut app_pk_ = None;
-                let mut product_ = None;
-                let mut state_ = None;
-                let mut settings_ = None;
-                let mut result_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut duration_ = None;
+                let mut id_: Option<String> = None;
+                let mut app_pk_: Option<i32> = None;
+                let mut product_: Option<String> = None;
+                let mut state_: Option<i64> = None;
+                let mut settings_: Option<ImportV2TaskSettings> = None;
+                let mut result_: Option<serde_json::Value> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -995,7 +995,7 @@ impl<'de> serde::Deserialize<'de> for DeleteImportV2TaskResponse {
                 self,
                 mut map_: A,
             ) -> Result<DeleteImportV2TaskResponse, A::Error> {
-                let mut duration_ = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1051,7 +1051,7 @@ impl<'de> serde::Deserialize<'de> for CancelImportV2TaskResponse {
                 self,
                 mut map_: A,
             ) -> Result<CancelImportV2TaskResponse, A::Error> {
-                let mut duration_ = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1138,12 +1138,12 @@ impl<'de> serde::Deserialize<'de> for GetExternalStorageResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetExternalStorageResponse, A::Error> {
-                let mut type_ = None;
-                let mut aws_s3_ = None;
-                let mut gcs_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut duration_ = None;
+                let mut type_: Option<String> = None;
+                let mut aws_s3_: Option<GetExternalStorageAwss3Response> = None;
+                let mut gcs_: Option<GetExternalStorageGcsResponse> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1229,9 +1229,9 @@ impl<'de> serde::Deserialize<'de> for UpsertExternalStorageRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpsertExternalStorageRequest, A::Error> {
-                let mut type_ = None;
-                let mut aws_s3_ = None;
-                let mut gcs_ = None;
+                let mut type_: Option<UpsertExternalStorageRequestType> = None;
+                let mut aws_s3_: Option<UpsertExternalStorageAwss3Request> = None;
+                let mut gcs_: Option<UpsertExternalStorageGcsRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1353,7 +1353,7 @@ impl<'de> serde::Deserialize<'de> for UpsertExternalStorageResponse {
                 self,
                 mut map_: A,
             ) -> Result<UpsertExternalStorageResponse, A::Error> {
-                let mut duration_ = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1409,7 +1409,7 @@ impl<'de> serde::Deserialize<'de> for ValidateExternalStorageResponse {
                 self,
                 mut map_: A,
             ) -> Result<ValidateExternalStorageResponse, A::Error> {
-                let mut duration_ = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1505,14 +1505,14 @@ impl<'de> serde::Deserialize<'de> for ImportTask {
                 self,
                 mut map_: A,
             ) -> Result<ImportTask, A::Error> {
-                let mut id_ = None;
-                let mut path_ = None;
-                let mut mode_ = None;
-                let mut size_ = None;
-                let mut state_ = None;
-                let mut history_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
+                let mut id_: Option<String> = None;
+                let mut path_: Option<String> = None;
+                let mut mode_: Option<String> = None;
+                let mut size_: Option<i64> = None;
+                let mut state_: Option<String> = None;
+                let mut history_: Option<Vec<ImportTaskHistory>> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1628,14 +1628,14 @@ impl<'de> serde::Deserialize<'de> for ImportV2TaskItem {
                 self,
                 mut map_: A,
             ) -> Result<ImportV2TaskItem, A::Error> {
-                let mut id_ = None;
-                let mut app_pk_ = None;
-                let mut product_ = None;
-                let mut state_ = None;
-                let mut settings_ = None;
-                let mut result_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
+                let mut id_: Option<String> = None;
+                let mut app_pk_: Option<i32> = None;
+                let mut product_: Option<String> = None;
+                let mut state_: Option<i64> = None;
+                let mut settings_: Option<ImportV2TaskSettings> = None;
+                let mut result_: Option<serde_json::Value> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1731,12 +1731,12 @@ impl<'de> serde::Deserialize<'de> for ImportV2TaskSettings {
                 self,
                 mut map_: A,
             ) -> Result<ImportV2TaskSettings, A::Error> {
-                let mut s3_ = None;
-                let mut mode_ = None;
-                let mut path_ = None;
-                let mut skip_references_check_ = None;
-                let mut merge_custom_ = None;
-                let mut use_import_time_as_op_time_ = None;
+                let mut s3_: Option<ImportV2TaskSettingsS3> = None;
+                let mut mode_: Option<String> = None;
+                let mut path_: Option<String> = None;
+                let mut skip_references_check_: Option<bool> = None;
+                let mut merge_custom_: Option<bool> = None;
+                let mut use_import_time_as_op_time_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1826,10 +1826,10 @@ impl<'de> serde::Deserialize<'de> for GetExternalStorageAwss3Response {
                 self,
                 mut map_: A,
             ) -> Result<GetExternalStorageAwss3Response, A::Error> {
-                let mut role_arn_ = None;
-                let mut bucket_ = None;
-                let mut region_ = None;
-                let mut path_prefix_ = None;
+                let mut role_arn_: Option<String> = None;
+                let mut bucket_: Option<String> = None;
+                let mut region_: Option<String> = None;
+                let mut path_prefix_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1903,9 +1903,9 @@ impl<'de> serde::Deserialize<'de> for GetExternalStorageGcsResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetExternalStorageGcsResponse, A::Error> {
-                let mut bucket_ = None;
-                let mut path_prefix_ = None;
-                let mut credentials_set_ = None;
+                let mut bucket_: Option<String> = None;
+                let mut path_prefix_: Option<String> = None;
+                let mut credentials_set_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1985,10 +1985,10 @@ impl<'de> serde::Deserialize<'de> for UpsertExternalStorageAwss3Request {
                 self,
                 mut map_: A,
             ) -> Result<UpsertExternalStorageAwss3Request, A::Error> {
-                let mut role_arn_ = None;
-                let mut bucket_ = None;
-                let mut region_ = None;
-                let mut path_prefix_ = None;
+                let mut role_arn_: Option<String> = None;
+                let mut bucket_: Option<String> = None;
+                let mut region_: Option<String> = None;
+                let mut path_prefix_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2062,9 +2062,9 @@ impl<'de> serde::Deserialize<'de> for UpsertExternalStorageGcsRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpsertExternalStorageGcsRequest, A::Error> {
-                let mut bucket_ = None;
-                let mut credentials_ = None;
-                let mut path_prefix_ = None;
+                let mut bucket_: Option<String> = None;
+                let mut credentials_: Option<String> = None;
+                let mut path_prefix_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2138,9 +2138,9 @@ impl<'de> serde::Deserialize<'de> for ImportTaskHistory {
                 self,
                 mut map_: A,
             ) -> Result<ImportTaskHistory, A::Error> {
-                let mut created_at_ = None;
-                let mut prev_state_ = None;
-                let mut next_state_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut prev_state_: Option<String> = None;
+                let mut next_state_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2208,9 +2208,9 @@ impl<'de> serde::Deserialize<'de> for ImportV2TaskSettingsS3 {
                 self,
                 mut map_: A,
             ) -> Result<ImportV2TaskSettingsS3, A::Error> {
-                let mut region_ = None;
-                let mut bucket_ = None;
-                let mut dir_ = None;
+                let mut region_: Option<String> = None;
+                let mut bucket_: Option<String> = None;
+                let mut dir_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2289,13 +2289,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn create_import_url(
         &self,
         body: &CreateImportUrlRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<CreateImportUrlResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, CreateImportUrlResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::CREATE_IMPORT_URL,
             &[],
@@ -2316,12 +2314,8 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub fn list_imports(
-        &self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ListImportsResponse>, crate::Error>,
-    > + Send + '_ {
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub fn list_imports(&self) -> crate::ResponseFuture<'_, ListImportsResponse> {
         let request = crate::request::Request::new(
             &crate::operations::LIST_IMPORTS,
             &[],
@@ -2341,13 +2335,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn create_import(
         &self,
         body: &CreateImportRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<CreateImportResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, CreateImportResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::CREATE_IMPORT,
             &[],
@@ -2368,13 +2360,8 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub fn get_import(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetImportResponse>, crate::Error>,
-    > + Send + '_ {
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub fn get_import(&self, id: &str) -> crate::ResponseFuture<'_, GetImportResponse> {
         let request = crate::request::Request::new(
             &crate::operations::GET_IMPORT,
             &[id],
@@ -2394,13 +2381,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn list_import_v2_tasks(
         &self,
         query: &ListImportV2TasksQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ListImportV2TasksResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ListImportV2TasksResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::LIST_IMPORT_V2_TASKS,
             &[],
@@ -2421,13 +2406,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn create_import_v2_task(
         &self,
         body: &CreateImportV2TaskRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<CreateImportV2TaskResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, CreateImportV2TaskResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::CREATE_IMPORT_V2_TASK,
             &[],
@@ -2448,13 +2431,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_import_v2_task(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetImportV2TaskResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetImportV2TaskResponse> {
         let request = crate::request::Request::new(
             &crate::operations::GET_IMPORT_V2_TASK,
             &[id],
@@ -2474,13 +2455,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_import_v2_task(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<DeleteImportV2TaskResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, DeleteImportV2TaskResponse> {
         let request = crate::request::Request::new(
             &crate::operations::DELETE_IMPORT_V2_TASK,
             &[id],
@@ -2500,13 +2479,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn cancel_import_v2_task(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<CancelImportV2TaskResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, CancelImportV2TaskResponse> {
         let request = crate::request::Request::new(
             &crate::operations::CANCEL_IMPORT_V2_TASK,
             &[id],
@@ -2526,12 +2503,10 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_importer_external_storage(
         &self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetExternalStorageResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetExternalStorageResponse> {
         let request = crate::request::Request::new(
             &crate::operations::GET_IMPORTER_EXTERNAL_STORAGE,
             &[],
@@ -2551,13 +2526,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn upsert_importer_external_storage(
         &self,
         body: &UpsertExternalStorageRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpsertExternalStorageResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpsertExternalStorageResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPSERT_IMPORTER_EXTERNAL_STORAGE,
             &[],
@@ -2578,12 +2551,10 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_importer_external_storage(
         &self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<DeleteExternalStorageResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, DeleteExternalStorageResponse> {
         let request = crate::request::Request::new(
             &crate::operations::DELETE_IMPORTER_EXTERNAL_STORAGE,
             &[],
@@ -2603,15 +2574,10 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn validate_importer_external_storage(
         &self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            crate::ApiResponse<ValidateExternalStorageResponse>,
-            crate::Error,
-        >,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ValidateExternalStorageResponse> {
         let request = crate::request::Request::new(
             &crate::operations::VALIDATE_IMPORTER_EXTERNAL_STORAGE,
             &[],

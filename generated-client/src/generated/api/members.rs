@@ -54,8 +54,8 @@ impl<'de> serde::Deserialize<'de> for MembersResponse {
                 self,
                 mut map_: A,
             ) -> Result<MembersResponse, A::Error> {
-                let mut members_ = None;
-                let mut duration_ = None;
+                let mut members_: Option<Vec<ChannelMemberResponse>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -172,15 +172,17 @@ impl<'de> serde::Deserialize<'de> for QueryMembersPayload {
                 self,
                 mut map_: A,
             ) -> Result<QueryMembersPayload, A::Error> {
-                let mut type_ = None;
-                let mut id_ = None;
-                let mut members_ = None;
-                let mut filter_conditions_ = None;
-                let mut sort_ = None;
-                let mut limit_ = None;
-                let mut offset_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut type_: Option<String> = None;
+                let mut id_: Option<String> = None;
+                let mut members_: Option<Vec<ChannelMemberRequest>> = None;
+                let mut filter_conditions_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut sort_: Option<Vec<SortParamRequest>> = None;
+                let mut limit_: Option<i32> = None;
+                let mut offset_: Option<i32> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -254,8 +256,10 @@ impl<'de> serde::Deserialize<'de> for UpdateMemberPartialRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdateMemberPartialRequest, A::Error> {
-                let mut set_ = None;
-                let mut unset_ = None;
+                let mut set_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut unset_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -321,8 +325,8 @@ impl<'de> serde::Deserialize<'de> for UpdateMemberPartialResponse {
                 self,
                 mut map_: A,
             ) -> Result<UpdateMemberPartialResponse, A::Error> {
-                let mut channel_member_ = None;
-                let mut duration_ = None;
+                let mut channel_member_: Option<ChannelMemberResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -370,13 +374,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn query_members(
         &self,
         query: &QueryMembersQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<MembersResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, MembersResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::QUERY_MEMBERS,
             &[],
@@ -399,16 +401,14 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_member_partial(
         &self,
         type_: &str,
         id: &str,
         query: &UpdateMemberPartialQuery,
         body: &UpdateMemberPartialRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpdateMemberPartialResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpdateMemberPartialResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_MEMBER_PARTIAL,
             &[type_, id],

@@ -103,15 +103,17 @@ impl<'de> serde::Deserialize<'de> for SendMessageRequest {
                 self,
                 mut map_: A,
             ) -> Result<SendMessageRequest, A::Error> {
-                let mut message_ = None;
-                let mut skip_push_ = None;
-                let mut skip_enrich_url_ = None;
-                let mut pending_message_metadata_ = None;
-                let mut pending_ = None;
-                let mut force_moderation_ = None;
-                let mut keep_channel_hidden_ = None;
-                let mut include_mentioned_members_ = None;
-                let mut include_channel_context_ = None;
+                let mut message_: Option<MessageRequest> = None;
+                let mut skip_push_: Option<bool> = None;
+                let mut skip_enrich_url_: Option<bool> = None;
+                let mut pending_message_metadata_: Option<
+                    std::collections::BTreeMap<String, String>,
+                > = None;
+                let mut pending_: Option<bool> = None;
+                let mut force_moderation_: Option<bool> = None;
+                let mut keep_channel_hidden_: Option<bool> = None;
+                let mut include_mentioned_members_: Option<bool> = None;
+                let mut include_channel_context_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -215,11 +217,15 @@ impl<'de> serde::Deserialize<'de> for SendMessageResponse {
                 self,
                 mut map_: A,
             ) -> Result<SendMessageResponse, A::Error> {
-                let mut message_ = None;
-                let mut pending_message_metadata_ = None;
-                let mut duration_ = None;
-                let mut mentioned_members_ = None;
-                let mut channel_context_ = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut pending_message_metadata_: Option<
+                    std::collections::BTreeMap<String, String>,
+                > = None;
+                let mut duration_: Option<String> = None;
+                let mut mentioned_members_: Option<
+                    std::collections::BTreeMap<String, bool>,
+                > = None;
+                let mut channel_context_: Option<ChannelContextResponse> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -303,9 +309,11 @@ impl<'de> serde::Deserialize<'de> for GetMessageResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetMessageResponse, A::Error> {
-                let mut message_ = None;
-                let mut pending_message_metadata_ = None;
-                let mut duration_ = None;
+                let mut message_: Option<MessageWithChannelResponse> = None;
+                let mut pending_message_metadata_: Option<
+                    std::collections::BTreeMap<String, String>,
+                > = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -376,8 +384,8 @@ impl<'de> serde::Deserialize<'de> for GetManyMessagesResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetManyMessagesResponse, A::Error> {
-                let mut messages_ = None;
-                let mut duration_ = None;
+                let mut messages_: Option<Vec<MessageResponse>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -449,9 +457,9 @@ impl<'de> serde::Deserialize<'de> for UpdateMessageRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdateMessageRequest, A::Error> {
-                let mut message_ = None;
-                let mut skip_push_ = None;
-                let mut skip_enrich_url_ = None;
+                let mut message_: Option<MessageRequest> = None;
+                let mut skip_push_: Option<bool> = None;
+                let mut skip_enrich_url_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -523,9 +531,11 @@ impl<'de> serde::Deserialize<'de> for UpdateMessageResponse {
                 self,
                 mut map_: A,
             ) -> Result<UpdateMessageResponse, A::Error> {
-                let mut message_ = None;
-                let mut pending_message_metadata_ = None;
-                let mut duration_ = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut pending_message_metadata_: Option<
+                    std::collections::BTreeMap<String, String>,
+                > = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -610,12 +620,14 @@ impl<'de> serde::Deserialize<'de> for UpdateMessagePartialRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdateMessagePartialRequest, A::Error> {
-                let mut skip_enrich_url_ = None;
-                let mut skip_push_ = None;
-                let mut set_ = None;
-                let mut unset_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut skip_enrich_url_: Option<bool> = None;
+                let mut skip_push_: Option<bool> = None;
+                let mut set_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut unset_: Option<Vec<String>> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -695,9 +707,11 @@ impl<'de> serde::Deserialize<'de> for UpdateMessagePartialResponse {
                 self,
                 mut map_: A,
             ) -> Result<UpdateMessagePartialResponse, A::Error> {
-                let mut message_ = None;
-                let mut pending_message_metadata_ = None;
-                let mut duration_ = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut pending_message_metadata_: Option<
+                    std::collections::BTreeMap<String, String>,
+                > = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -765,8 +779,8 @@ impl<'de> serde::Deserialize<'de> for DeleteMessageResponse {
                 self,
                 mut map_: A,
             ) -> Result<DeleteMessageResponse, A::Error> {
-                let mut message_ = None;
-                let mut duration_ = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -829,7 +843,7 @@ impl<'de> serde::Deserialize<'de> for UndeleteMessageRequest {
                 self,
                 mut map_: A,
             ) -> Result<UndeleteMessageRequest, A::Error> {
-                let mut undeleted_by_ = None;
+                let mut undeleted_by_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -891,8 +905,8 @@ impl<'de> serde::Deserialize<'de> for UndeleteMessageResponse {
                 self,
                 mut map_: A,
             ) -> Result<UndeleteMessageResponse, A::Error> {
-                let mut message_ = None;
-                let mut duration_ = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -967,9 +981,9 @@ impl<'de> serde::Deserialize<'de> for MessageActionRequest {
                 self,
                 mut map_: A,
             ) -> Result<MessageActionRequest, A::Error> {
-                let mut form_data_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut form_data_: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1037,8 +1051,8 @@ impl<'de> serde::Deserialize<'de> for MessageActionResponse {
                 self,
                 mut map_: A,
             ) -> Result<MessageActionResponse, A::Error> {
-                let mut message_ = None;
-                let mut duration_ = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1096,7 +1110,7 @@ impl<'de> serde::Deserialize<'de> for TranslateMessageRequest {
                 self,
                 mut map_: A,
             ) -> Result<TranslateMessageRequest, A::Error> {
-                let mut language_ = None;
+                let mut language_: Option<TranslateMessageRequestLanguage> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1440,8 +1454,8 @@ impl<'de> serde::Deserialize<'de> for GetRepliesResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetRepliesResponse, A::Error> {
-                let mut messages_ = None;
-                let mut duration_ = None;
+                let mut messages_: Option<Vec<MessageResponse>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1529,11 +1543,13 @@ impl<'de> serde::Deserialize<'de> for QueryMessageHistoryRequest {
                 self,
                 mut map_: A,
             ) -> Result<QueryMessageHistoryRequest, A::Error> {
-                let mut filter_ = None;
-                let mut sort_ = None;
-                let mut limit_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
+                let mut filter_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut sort_: Option<Vec<SortParamRequest>> = None;
+                let mut limit_: Option<i32> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1618,10 +1634,10 @@ impl<'de> serde::Deserialize<'de> for QueryMessageHistoryResponse {
                 self,
                 mut map_: A,
             ) -> Result<QueryMessageHistoryResponse, A::Error> {
-                let mut message_history_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
-                let mut duration_ = None;
+                let mut message_history_: Option<Vec<MessageHistoryEntryResponse>> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1707,11 +1723,11 @@ impl<'de> serde::Deserialize<'de> for SearchResponse {
                 self,
                 mut map_: A,
             ) -> Result<SearchResponse, A::Error> {
-                let mut results_ = None;
-                let mut results_warning_ = None;
-                let mut next_ = None;
-                let mut previous_ = None;
-                let mut duration_ = None;
+                let mut results_: Option<Vec<SearchResult>> = None;
+                let mut results_warning_: Option<SearchWarning> = None;
+                let mut next_: Option<String> = None;
+                let mut previous_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1835,16 +1851,20 @@ impl<'de> serde::Deserialize<'de> for SearchPayload {
                 self,
                 mut map_: A,
             ) -> Result<SearchPayload, A::Error> {
-                let mut query_ = None;
-                let mut filter_conditions_ = None;
-                let mut message_filter_conditions_ = None;
-                let mut message_options_ = None;
-                let mut limit_ = None;
-                let mut offset_ = None;
-                let mut sort_ = None;
-                let mut next_ = None;
-                let mut force_default_search_ = None;
-                let mut force_sql_v2_backend_ = None;
+                let mut query_: Option<String> = None;
+                let mut filter_conditions_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut message_filter_conditions_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut message_options_: Option<MessageOptions> = None;
+                let mut limit_: Option<i32> = None;
+                let mut offset_: Option<i32> = None;
+                let mut sort_: Option<Vec<SortParamRequest>> = None;
+                let mut next_: Option<String> = None;
+                let mut force_default_search_: Option<bool> = None;
+                let mut force_sql_v2_backend_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2029,20 +2049,22 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEvent {
                 self,
                 mut map_: A,
             ) -> Result<MessageDeletedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut message_id_ = None;
-                let mut message_ = None;
-                let mut user_ = None;
-                let mut hard_delete_ = None;
-                let mut deleted_for_me_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut message_id_: Option<String> = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut hard_delete_: Option<bool> = None;
+                let mut deleted_for_me_: Option<bool> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -2281,26 +2303,30 @@ impl<'de> serde::Deserialize<'de> for MessageNewEvent {
                 self,
                 mut map_: A,
             ) -> Result<MessageNewEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut message_id_ = None;
-                let mut message_ = None;
-                let mut user_ = None;
-                let mut watcher_count_ = None;
-                let mut thread_participants_ = None;
-                let mut parent_author_ = None;
-                let mut channel_ = None;
-                let mut unread_count_ = None;
-                let mut total_unread_count_ = None;
-                let mut unread_channels_ = None;
-                let mut grouped_unread_channels_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut message_id_: Option<String> = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut watcher_count_: Option<i32> = None;
+                let mut thread_participants_: Option<Vec<UserResponseCommonFields>> = None;
+                let mut parent_author_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut unread_count_: Option<i32> = None;
+                let mut total_unread_count_: Option<i32> = None;
+                let mut unread_channels_: Option<i32> = None;
+                let mut grouped_unread_channels_: Option<
+                    std::collections::BTreeMap<String, i32>,
+                > = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -2493,17 +2519,19 @@ impl<'de> serde::Deserialize<'de> for MessageUndeletedEvent {
                 self,
                 mut map_: A,
             ) -> Result<MessageUndeletedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut message_id_ = None;
-                let mut message_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut message_id_: Option<String> = None;
+                let mut message_: Option<MessageResponse> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -2688,19 +2716,21 @@ impl<'de> serde::Deserialize<'de> for MessageUpdatedEvent {
                 self,
                 mut map_: A,
             ) -> Result<MessageUpdatedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut message_id_ = None;
-                let mut message_ = None;
-                let mut user_ = None;
-                let mut message_update_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut message_id_: Option<String> = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut message_update_: Option<MessageUpdate> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -2848,13 +2878,13 @@ impl<'de> serde::Deserialize<'de> for PendingMessageEvent {
                 self,
                 mut map_: A,
             ) -> Result<PendingMessageEvent, A::Error> {
-                let mut received_at_ = None;
-                let mut user_ = None;
-                let mut channel_ = None;
-                let mut message_ = None;
-                let mut metadata_ = None;
-                let mut method_ = None;
-                let mut created_at_ = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut metadata_: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut method_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -2947,10 +2977,10 @@ impl<'de> serde::Deserialize<'de> for ChannelContextResponse {
                 self,
                 mut map_: A,
             ) -> Result<ChannelContextResponse, A::Error> {
-                let mut cid_ = None;
-                let mut type_ = None;
-                let mut id_ = None;
-                let mut created_by_ = None;
+                let mut cid_: Option<String> = None;
+                let mut type_: Option<String> = None;
+                let mut id_: Option<String> = None;
+                let mut created_by_: Option<UserResponse> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3344,55 +3374,65 @@ impl<'de> serde::Deserialize<'de> for MessageWithChannelResponse {
                 self,
                 mut map_: A,
             ) -> Result<MessageWithChannelResponse, A::Error> {
-                let mut id_ = None;
-                let mut text_ = None;
-                let mut mml_ = None;
-                let mut command_ = None;
-                let mut html_ = None;
-                let mut type_ = None;
-                let mut user_ = None;
-                let mut member_ = None;
-                let mut attachments_ = None;
-                let mut latest_reactions_ = None;
-                let mut own_reactions_ = None;
-                let mut reaction_counts_ = None;
-                let mut reaction_scores_ = None;
-                let mut reaction_groups_ = None;
-                let mut parent_id_ = None;
-                let mut show_in_channel_ = None;
-                let mut reply_count_ = None;
-                let mut deleted_reply_count_ = None;
-                let mut quoted_message_id_ = None;
-                let mut quoted_message_ = None;
-                let mut thread_participants_ = None;
-                let mut cid_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut deleted_at_ = None;
-                let mut shadowed_ = None;
-                let mut image_labels_ = None;
-                let mut mentioned_users_ = None;
-                let mut mentioned_roles_ = None;
-                let mut mentioned_group_ids_ = None;
-                let mut mentioned_groups_ = None;
-                let mut mentioned_channel_ = None;
-                let mut mentioned_here_ = None;
-                let mut i18n_ = None;
-                let mut silent_ = None;
-                let mut pinned_ = None;
-                let mut pinned_at_ = None;
-                let mut pinned_by_ = None;
-                let mut pin_expires_ = None;
-                let mut message_text_updated_at_ = None;
-                let mut poll_id_ = None;
-                let mut poll_ = None;
-                let mut moderation_ = None;
-                let mut restricted_visibility_ = None;
-                let mut draft_ = None;
-                let mut reminder_ = None;
-                let mut shared_location_ = None;
-                let mut deleted_for_me_ = None;
-                let mut channel_ = None;
+                let mut id_: Option<String> = None;
+                let mut text_: Option<String> = None;
+                let mut mml_: Option<String> = None;
+                let mut command_: Option<String> = None;
+                let mut html_: Option<String> = None;
+                let mut type_: Option<String> = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut member_: Option<ChannelMemberPartialResponse> = None;
+                let mut attachments_: Option<Vec<Attachment>> = None;
+                let mut latest_reactions_: Option<Vec<ReactionResponse>> = None;
+                let mut own_reactions_: Option<Vec<ReactionResponse>> = None;
+                let mut reaction_counts_: Option<
+                    std::collections::BTreeMap<String, i32>,
+                > = None;
+                let mut reaction_scores_: Option<
+                    std::collections::BTreeMap<String, i32>,
+                > = None;
+                let mut reaction_groups_: Option<
+                    std::collections::BTreeMap<String, ReactionGroupResponse>,
+                > = None;
+                let mut parent_id_: Option<String> = None;
+                let mut show_in_channel_: Option<bool> = None;
+                let mut reply_count_: Option<i32> = None;
+                let mut deleted_reply_count_: Option<i32> = None;
+                let mut quoted_message_id_: Option<String> = None;
+                let mut quoted_message_: Option<MessageResponse> = None;
+                let mut thread_participants_: Option<Vec<UserResponse>> = None;
+                let mut cid_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut shadowed_: Option<bool> = None;
+                let mut image_labels_: Option<
+                    std::collections::BTreeMap<String, Vec<String>>,
+                > = None;
+                let mut mentioned_users_: Option<Vec<UserResponse>> = None;
+                let mut mentioned_roles_: Option<Vec<String>> = None;
+                let mut mentioned_group_ids_: Option<Vec<String>> = None;
+                let mut mentioned_groups_: Option<Vec<UserGroupResponse>> = None;
+                let mut mentioned_channel_: Option<bool> = None;
+                let mut mentioned_here_: Option<bool> = None;
+                let mut i18n_: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut silent_: Option<bool> = None;
+                let mut pinned_: Option<bool> = None;
+                let mut pinned_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut pinned_by_: Option<UserResponse> = None;
+                let mut pin_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut message_text_updated_at_: Option<
+                    chrono::DateTime<chrono::Utc>,
+                > = None;
+                let mut poll_id_: Option<String> = None;
+                let mut poll_: Option<PollResponseData> = None;
+                let mut moderation_: Option<ModerationV2Response> = None;
+                let mut restricted_visibility_: Option<Vec<String>> = None;
+                let mut draft_: Option<DraftResponse> = None;
+                let mut reminder_: Option<ReminderResponseData> = None;
+                let mut shared_location_: Option<SharedLocationResponseData> = None;
+                let mut deleted_for_me_: Option<bool> = None;
+                let mut channel_: Option<ChannelResponse> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -3617,12 +3657,12 @@ impl<'de> serde::Deserialize<'de> for MessageHistoryEntryResponse {
                 self,
                 mut map_: A,
             ) -> Result<MessageHistoryEntryResponse, A::Error> {
-                let mut message_id_ = None;
-                let mut message_updated_by_id_ = None;
-                let mut message_updated_at_ = None;
-                let mut is_deleted_ = None;
-                let mut text_ = None;
-                let mut attachments_ = None;
+                let mut message_id_: Option<String> = None;
+                let mut message_updated_by_id_: Option<String> = None;
+                let mut message_updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut is_deleted_: Option<bool> = None;
+                let mut text_: Option<String> = None;
+                let mut attachments_: Option<Vec<Attachment>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -3692,7 +3732,7 @@ impl<'de> serde::Deserialize<'de> for SearchResult {
                 self,
                 mut map_: A,
             ) -> Result<SearchResult, A::Error> {
-                let mut message_ = None;
+                let mut message_: Option<SearchResultMessage> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3764,10 +3804,10 @@ impl<'de> serde::Deserialize<'de> for SearchWarning {
                 self,
                 mut map_: A,
             ) -> Result<SearchWarning, A::Error> {
-                let mut warning_description_ = None;
-                let mut warning_code_ = None;
-                let mut channel_search_count_ = None;
-                let mut channel_search_cids_ = None;
+                let mut warning_description_: Option<String> = None;
+                let mut warning_code_: Option<i32> = None;
+                let mut channel_search_count_: Option<i32> = None;
+                let mut channel_search_cids_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3837,8 +3877,8 @@ impl<'de> serde::Deserialize<'de> for MessageOptions {
                 self,
                 mut map_: A,
             ) -> Result<MessageOptions, A::Error> {
-                let mut include_thread_participants_ = None;
-                let mut member_custom_include_ = None;
+                let mut include_thread_participants_: Option<bool> = None;
+                let mut member_custom_include_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4233,55 +4273,65 @@ impl<'de> serde::Deserialize<'de> for SearchResultMessage {
                 self,
                 mut map_: A,
             ) -> Result<SearchResultMessage, A::Error> {
-                let mut id_ = None;
-                let mut text_ = None;
-                let mut mml_ = None;
-                let mut command_ = None;
-                let mut html_ = None;
-                let mut type_ = None;
-                let mut user_ = None;
-                let mut member_ = None;
-                let mut attachments_ = None;
-                let mut latest_reactions_ = None;
-                let mut own_reactions_ = None;
-                let mut reaction_counts_ = None;
-                let mut reaction_scores_ = None;
-                let mut reaction_groups_ = None;
-                let mut parent_id_ = None;
-                let mut show_in_channel_ = None;
-                let mut reply_count_ = None;
-                let mut deleted_reply_count_ = None;
-                let mut quoted_message_id_ = None;
-                let mut quoted_message_ = None;
-                let mut thread_participants_ = None;
-                let mut cid_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut deleted_at_ = None;
-                let mut shadowed_ = None;
-                let mut image_labels_ = None;
-                let mut mentioned_users_ = None;
-                let mut mentioned_roles_ = None;
-                let mut mentioned_group_ids_ = None;
-                let mut mentioned_groups_ = None;
-                let mut mentioned_channel_ = None;
-                let mut mentioned_here_ = None;
-                let mut i18n_ = None;
-                let mut silent_ = None;
-                let mut pinned_ = None;
-                let mut pinned_at_ = None;
-                let mut pinned_by_ = None;
-                let mut pin_expires_ = None;
-                let mut message_text_updated_at_ = None;
-                let mut poll_id_ = None;
-                let mut poll_ = None;
-                let mut moderation_ = None;
-                let mut restricted_visibility_ = None;
-                let mut draft_ = None;
-                let mut reminder_ = None;
-                let mut shared_location_ = None;
-                let mut deleted_for_me_ = None;
-                let mut channel_ = None;
+                let mut id_: Option<String> = None;
+                let mut text_: Option<String> = None;
+                let mut mml_: Option<String> = None;
+                let mut command_: Option<String> = None;
+                let mut html_: Option<String> = None;
+                let mut type_: Option<String> = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut member_: Option<ChannelMemberPartialResponse> = None;
+                let mut attachments_: Option<Vec<Attachment>> = None;
+                let mut latest_reactions_: Option<Vec<ReactionResponse>> = None;
+                let mut own_reactions_: Option<Vec<ReactionResponse>> = None;
+                let mut reaction_counts_: Option<
+                    std::collections::BTreeMap<String, i32>,
+                > = None;
+                let mut reaction_scores_: Option<
+                    std::collections::BTreeMap<String, i32>,
+                > = None;
+                let mut reaction_groups_: Option<
+                    std::collections::BTreeMap<String, ReactionGroupResponse>,
+                > = None;
+                let mut parent_id_: Option<String> = None;
+                let mut show_in_channel_: Option<bool> = None;
+                let mut reply_count_: Option<i32> = None;
+                let mut deleted_reply_count_: Option<i32> = None;
+                let mut quoted_message_id_: Option<String> = None;
+                let mut quoted_message_: Option<MessageResponse> = None;
+                let mut thread_participants_: Option<Vec<UserResponse>> = None;
+                let mut cid_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut shadowed_: Option<bool> = None;
+                let mut image_labels_: Option<
+                    std::collections::BTreeMap<String, Vec<String>>,
+                > = None;
+                let mut mentioned_users_: Option<Vec<UserResponse>> = None;
+                let mut mentioned_roles_: Option<Vec<String>> = None;
+                let mut mentioned_group_ids_: Option<Vec<String>> = None;
+                let mut mentioned_groups_: Option<Vec<UserGroupResponse>> = None;
+                let mut mentioned_channel_: Option<bool> = None;
+                let mut mentioned_here_: Option<bool> = None;
+                let mut i18n_: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut silent_: Option<bool> = None;
+                let mut pinned_: Option<bool> = None;
+                let mut pinned_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut pinned_by_: Option<UserResponse> = None;
+                let mut pin_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut message_text_updated_at_: Option<
+                    chrono::DateTime<chrono::Utc>,
+                > = None;
+                let mut poll_id_: Option<String> = None;
+                let mut poll_: Option<PollResponseData> = None;
+                let mut moderation_: Option<ModerationV2Response> = None;
+                let mut restricted_visibility_: Option<Vec<String>> = None;
+                let mut draft_: Option<DraftResponse> = None;
+                let mut reminder_: Option<ReminderResponseData> = None;
+                let mut shared_location_: Option<SharedLocationResponseData> = None;
+                let mut deleted_for_me_: Option<bool> = None;
+                let mut channel_: Option<ChannelResponse> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -4484,11 +4534,11 @@ impl<'de> serde::Deserialize<'de> for Action {
                 self,
                 mut map_: A,
             ) -> Result<Action, A::Error> {
-                let mut name_ = None;
-                let mut text_ = None;
-                let mut style_ = None;
-                let mut type_ = None;
-                let mut value_ = None;
+                let mut name_: Option<String> = None;
+                let mut text_: Option<String> = None;
+                let mut style_: Option<String> = None;
+                let mut type_: Option<String> = None;
+                let mut value_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4562,9 +4612,9 @@ impl<'de> serde::Deserialize<'de> for Field {
                 self,
                 mut map_: A,
             ) -> Result<Field, A::Error> {
-                let mut title_ = None;
-                let mut value_ = None;
-                let mut short_ = None;
+                let mut title_: Option<String> = None;
+                let mut value_: Option<String> = None;
+                let mut short_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4661,13 +4711,13 @@ impl<'de> serde::Deserialize<'de> for Images {
                 self,
                 mut map_: A,
             ) -> Result<Images, A::Error> {
-                let mut original_ = None;
-                let mut fixed_height_ = None;
-                let mut fixed_height_still_ = None;
-                let mut fixed_height_downsampled_ = None;
-                let mut fixed_width_ = None;
-                let mut fixed_width_still_ = None;
-                let mut fixed_width_downsampled_ = None;
+                let mut original_: Option<ImageData> = None;
+                let mut fixed_height_: Option<ImageData> = None;
+                let mut fixed_height_still_: Option<ImageData> = None;
+                let mut fixed_height_downsampled_: Option<ImageData> = None;
+                let mut fixed_width_: Option<ImageData> = None;
+                let mut fixed_width_still_: Option<ImageData> = None;
+                let mut fixed_width_downsampled_: Option<ImageData> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4768,11 +4818,11 @@ impl<'de> serde::Deserialize<'de> for ImageData {
                 self,
                 mut map_: A,
             ) -> Result<ImageData, A::Error> {
-                let mut url_ = None;
-                let mut width_ = None;
-                let mut height_ = None;
-                let mut size_ = None;
-                let mut frames_ = None;
+                let mut url_: Option<String> = None;
+                let mut width_: Option<String> = None;
+                let mut height_: Option<String> = None;
+                let mut size_: Option<String> = None;
+                let mut frames_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4961,27 +5011,27 @@ impl<'de> serde::Deserialize<'de> for Attachment {
                 self,
                 mut map_: A,
             ) -> Result<Attachment, A::Error> {
-                let mut type_ = None;
-                let mut fallback_ = None;
-                let mut color_ = None;
-                let mut pretext_ = None;
-                let mut author_name_ = None;
-                let mut author_link_ = None;
-                let mut author_icon_ = None;
-                let mut title_ = None;
-                let mut title_link_ = None;
-                let mut text_ = None;
-                let mut image_url_ = None;
-                let mut thumb_url_ = None;
-                let mut footer_ = None;
-                let mut footer_icon_ = None;
-                let mut actions_ = None;
-                let mut fields_ = None;
-                let mut asset_url_ = None;
-                let mut giphy_ = None;
-                let mut og_scrape_url_ = None;
-                let mut original_width_ = None;
-                let mut original_height_ = None;
+                let mut type_: Option<String> = None;
+                let mut fallback_: Option<String> = None;
+                let mut color_: Option<String> = None;
+                let mut pretext_: Option<String> = None;
+                let mut author_name_: Option<String> = None;
+                let mut author_link_: Option<String> = None;
+                let mut author_icon_: Option<String> = None;
+                let mut title_: Option<String> = None;
+                let mut title_link_: Option<String> = None;
+                let mut text_: Option<String> = None;
+                let mut image_url_: Option<String> = None;
+                let mut thumb_url_: Option<String> = None;
+                let mut footer_: Option<String> = None;
+                let mut footer_icon_: Option<String> = None;
+                let mut actions_: Option<Vec<Action>> = None;
+                let mut fields_: Option<Vec<Field>> = None;
+                let mut asset_url_: Option<String> = None;
+                let mut giphy_: Option<Images> = None;
+                let mut og_scrape_url_: Option<String> = None;
+                let mut original_width_: Option<i32> = None;
+                let mut original_height_: Option<i32> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -5405,54 +5455,64 @@ impl<'de> serde::Deserialize<'de> for MessageResponse {
                 self,
                 mut map_: A,
             ) -> Result<MessageResponse, A::Error> {
-                let mut id_ = None;
-                let mut text_ = None;
-                let mut mml_ = None;
-                let mut command_ = None;
-                let mut html_ = None;
-                let mut type_ = None;
-                let mut user_ = None;
-                let mut member_ = None;
-                let mut attachments_ = None;
-                let mut latest_reactions_ = None;
-                let mut own_reactions_ = None;
-                let mut reaction_counts_ = None;
-                let mut reaction_scores_ = None;
-                let mut reaction_groups_ = None;
-                let mut parent_id_ = None;
-                let mut show_in_channel_ = None;
-                let mut reply_count_ = None;
-                let mut deleted_reply_count_ = None;
-                let mut quoted_message_id_ = None;
-                let mut quoted_message_ = None;
-                let mut thread_participants_ = None;
-                let mut cid_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut deleted_at_ = None;
-                let mut shadowed_ = None;
-                let mut image_labels_ = None;
-                let mut mentioned_users_ = None;
-                let mut mentioned_roles_ = None;
-                let mut mentioned_group_ids_ = None;
-                let mut mentioned_groups_ = None;
-                let mut mentioned_channel_ = None;
-                let mut mentioned_here_ = None;
-                let mut i18n_ = None;
-                let mut silent_ = None;
-                let mut pinned_ = None;
-                let mut pinned_at_ = None;
-                let mut pinned_by_ = None;
-                let mut pin_expires_ = None;
-                let mut message_text_updated_at_ = None;
-                let mut poll_id_ = None;
-                let mut poll_ = None;
-                let mut moderation_ = None;
-                let mut restricted_visibility_ = None;
-                let mut draft_ = None;
-                let mut reminder_ = None;
-                let mut shared_location_ = None;
-                let mut deleted_for_me_ = None;
+                let mut id_: Option<String> = None;
+                let mut text_: Option<String> = None;
+                let mut mml_: Option<String> = None;
+                let mut command_: Option<String> = None;
+                let mut html_: Option<String> = None;
+                let mut type_: Option<String> = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut member_: Option<ChannelMemberPartialResponse> = None;
+                let mut attachments_: Option<Vec<Attachment>> = None;
+                let mut latest_reactions_: Option<Vec<ReactionResponse>> = None;
+                let mut own_reactions_: Option<Vec<ReactionResponse>> = None;
+                let mut reaction_counts_: Option<
+                    std::collections::BTreeMap<String, i32>,
+                > = None;
+                let mut reaction_scores_: Option<
+                    std::collections::BTreeMap<String, i32>,
+                > = None;
+                let mut reaction_groups_: Option<
+                    std::collections::BTreeMap<String, ReactionGroupResponse>,
+                > = None;
+                let mut parent_id_: Option<String> = None;
+                let mut show_in_channel_: Option<bool> = None;
+                let mut reply_count_: Option<i32> = None;
+                let mut deleted_reply_count_: Option<i32> = None;
+                let mut quoted_message_id_: Option<String> = None;
+                let mut quoted_message_: Option<Box<MessageResponse>> = None;
+                let mut thread_participants_: Option<Vec<UserResponse>> = None;
+                let mut cid_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut shadowed_: Option<bool> = None;
+                let mut image_labels_: Option<
+                    std::collections::BTreeMap<String, Vec<String>>,
+                > = None;
+                let mut mentioned_users_: Option<Vec<UserResponse>> = None;
+                let mut mentioned_roles_: Option<Vec<String>> = None;
+                let mut mentioned_group_ids_: Option<Vec<String>> = None;
+                let mut mentioned_groups_: Option<Vec<UserGroupResponse>> = None;
+                let mut mentioned_channel_: Option<bool> = None;
+                let mut mentioned_here_: Option<bool> = None;
+                let mut i18n_: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut silent_: Option<bool> = None;
+                let mut pinned_: Option<bool> = None;
+                let mut pinned_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut pinned_by_: Option<UserResponse> = None;
+                let mut pin_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut message_text_updated_at_: Option<
+                    chrono::DateTime<chrono::Utc>,
+                > = None;
+                let mut poll_id_: Option<String> = None;
+                let mut poll_: Option<PollResponseData> = None;
+                let mut moderation_: Option<ModerationV2Response> = None;
+                let mut restricted_visibility_: Option<Vec<String>> = None;
+                let mut draft_: Option<Box<DraftResponse>> = None;
+                let mut reminder_: Option<Box<ReminderResponseData>> = None;
+                let mut shared_location_: Option<Box<SharedLocationResponseData>> = None;
+                let mut deleted_for_me_: Option<bool> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -5776,29 +5836,29 @@ impl<'de> serde::Deserialize<'de> for MessageRequest {
                 self,
                 mut map_: A,
             ) -> Result<MessageRequest, A::Error> {
-                let mut id_ = None;
-                let mut text_ = None;
-                let mut mml_ = None;
-                let mut attachments_ = None;
-                let mut parent_id_ = None;
-                let mut show_in_channel_ = None;
-                let mut mentioned_users_ = None;
-                let mut mentioned_roles_ = None;
-                let mut mentioned_group_ids_ = None;
-                let mut mentioned_channel_ = None;
-                let mut mentioned_here_ = None;
-                let mut quoted_message_id_ = None;
-                let mut html_ = None;
-                let mut type_ = None;
-                let mut silent_ = None;
-                let mut pinned_ = None;
-                let mut pinned_at_ = None;
-                let mut pin_expires_ = None;
-                let mut restricted_visibility_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
-                let mut poll_id_ = None;
-                let mut shared_location_ = None;
+                let mut id_: Option<String> = None;
+                let mut text_: Option<String> = None;
+                let mut mml_: Option<String> = None;
+                let mut attachments_: Option<Vec<Attachment>> = None;
+                let mut parent_id_: Option<String> = None;
+                let mut show_in_channel_: Option<bool> = None;
+                let mut mentioned_users_: Option<Vec<String>> = None;
+                let mut mentioned_roles_: Option<Vec<String>> = None;
+                let mut mentioned_group_ids_: Option<Vec<String>> = None;
+                let mut mentioned_channel_: Option<bool> = None;
+                let mut mentioned_here_: Option<bool> = None;
+                let mut quoted_message_id_: Option<String> = None;
+                let mut html_: Option<String> = None;
+                let mut type_: Option<MessageRequestType> = None;
+                let mut silent_: Option<bool> = None;
+                let mut pinned_: Option<bool> = None;
+                let mut pinned_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut pin_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut restricted_visibility_: Option<Vec<String>> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
+                let mut poll_id_: Option<String> = None;
+                let mut shared_location_: Option<SharedLocation> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -5963,8 +6023,8 @@ impl<'de> serde::Deserialize<'de> for MessageUpdate {
                 self,
                 mut map_: A,
             ) -> Result<MessageUpdate, A::Error> {
-                let mut old_text_ = None;
-                let mut change_set_ = None;
+                let mut old_text_: Option<String> = None;
+                let mut change_set_: Option<MessageChangeSet> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -6067,15 +6127,15 @@ impl<'de> serde::Deserialize<'de> for MessageChangeSet {
                 self,
                 mut map_: A,
             ) -> Result<MessageChangeSet, A::Error> {
-                let mut custom_ = None;
-                let mut text_ = None;
-                let mut mml_ = None;
-                let mut html_ = None;
-                let mut attachments_ = None;
-                let mut mentioned_user_ids_ = None;
-                let mut quoted_message_id_ = None;
-                let mut silent_ = None;
-                let mut pin_ = None;
+                let mut custom_: Option<bool> = None;
+                let mut text_: Option<bool> = None;
+                let mut mml_: Option<bool> = None;
+                let mut html_: Option<bool> = None;
+                let mut attachments_: Option<bool> = None;
+                let mut mentioned_user_ids_: Option<bool> = None;
+                let mut quoted_message_id_: Option<bool> = None;
+                let mut silent_: Option<bool> = None;
+                let mut pin_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -6193,14 +6253,14 @@ impl<'de> serde::Deserialize<'de> for ModerationV2Response {
                 self,
                 mut map_: A,
             ) -> Result<ModerationV2Response, A::Error> {
-                let mut action_ = None;
-                let mut original_text_ = None;
-                let mut text_harms_ = None;
-                let mut image_harms_ = None;
-                let mut blocklist_matched_ = None;
-                let mut blocklists_matched_ = None;
-                let mut semantic_filter_matched_ = None;
-                let mut platform_circumvented_ = None;
+                let mut action_: Option<String> = None;
+                let mut original_text_: Option<String> = None;
+                let mut text_harms_: Option<Vec<String>> = None;
+                let mut image_harms_: Option<Vec<String>> = None;
+                let mut blocklist_matched_: Option<String> = None;
+                let mut blocklists_matched_: Option<Vec<String>> = None;
+                let mut semantic_filter_matched_: Option<String> = None;
+                let mut platform_circumvented_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -6361,15 +6421,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn send_message(
         &self,
         type_: &str,
         id: &str,
         body: &SendMessageRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<SendMessageResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, SendMessageResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::SEND_MESSAGE,
             &[type_, id],
@@ -6390,14 +6448,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_message(
         &self,
         id: &str,
         query: &GetMessageQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetMessageResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetMessageResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_MESSAGE,
             &[id],
@@ -6418,15 +6474,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_many_messages(
         &self,
         type_: &str,
         id: &str,
         query: &GetManyMessagesQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetManyMessagesResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetManyMessagesResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_MANY_MESSAGES,
             &[type_, id],
@@ -6448,14 +6502,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_message(
         &self,
         id: &str,
         body: &UpdateMessageRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpdateMessageResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpdateMessageResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_MESSAGE,
             &[id],
@@ -6476,14 +6528,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_message_partial(
         &self,
         id: &str,
         body: &UpdateMessagePartialRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpdateMessagePartialResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpdateMessagePartialResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_MESSAGE_PARTIAL,
             &[id],
@@ -6504,14 +6554,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_message(
         &self,
         id: &str,
         query: &DeleteMessageQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<DeleteMessageResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, DeleteMessageResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_MESSAGE,
             &[id],
@@ -6534,14 +6582,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn undelete_message(
         &self,
         id: &str,
         body: &UndeleteMessageRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UndeleteMessageResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UndeleteMessageResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UNDELETE_MESSAGE,
             &[id],
@@ -6562,14 +6608,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn run_message_action(
         &self,
         id: &str,
         body: &MessageActionRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<MessageActionResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, MessageActionResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::RUN_MESSAGE_ACTION,
             &[id],
@@ -6590,13 +6634,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn commit_message(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<MessageActionResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, MessageActionResponse> {
         let request = crate::request::Request::new(
             &crate::operations::COMMIT_MESSAGE,
             &[id],
@@ -6616,14 +6658,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn ephemeral_message_update(
         &self,
         id: &str,
         body: &UpdateMessagePartialRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpdateMessagePartialResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpdateMessagePartialResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::EPHEMERAL_MESSAGE_UPDATE,
             &[id],
@@ -6644,14 +6684,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn translate_message(
         &self,
         id: &str,
         body: &TranslateMessageRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<MessageActionResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, MessageActionResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::TRANSLATE_MESSAGE,
             &[id],
@@ -6672,14 +6710,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_replies(
         &self,
         parent_id: &str,
         query: &GetRepliesQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetRepliesResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetRepliesResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_REPLIES,
             &[parent_id],
@@ -6709,13 +6745,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn query_message_history(
         &self,
         body: &QueryMessageHistoryRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<QueryMessageHistoryResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, QueryMessageHistoryResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::QUERY_MESSAGE_HISTORY,
             &[],
@@ -6736,13 +6770,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn search(
         &self,
         query: &SearchQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<SearchResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, SearchResponse> {
         let mut request = crate::request::Request::new(&crate::operations::SEARCH, &[]);
         if let Some(value) = &query.payload {
             request.query("payload", &crate::request::JsonQuery(value));

@@ -124,19 +124,19 @@ impl<'de> serde::Deserialize<'de> for BanRequest {
                 self,
                 mut map_: A,
             ) -> Result<BanRequest, A::Error> {
-                let mut target_user_id_ = None;
-                let mut timeout_ = None;
-                let mut reason_ = None;
-                let mut channel_cid_ = None;
-                let mut shadow_ = None;
-                let mut ip_ban_ = None;
-                let mut banned_by_id_ = None;
-                let mut banned_by_ = None;
-                let mut delete_messages_ = None;
-                let mut delete_reactions_ = None;
-                let mut ban_from_future_channels_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut target_user_id_: Option<String> = None;
+                let mut timeout_: Option<i64> = None;
+                let mut reason_: Option<String> = None;
+                let mut channel_cid_: Option<String> = None;
+                let mut shadow_: Option<bool> = None;
+                let mut ip_ban_: Option<bool> = None;
+                let mut banned_by_id_: Option<String> = None;
+                let mut banned_by_: Option<UserRequest> = None;
+                let mut delete_messages_: Option<BanRequestDeleteMessages> = None;
+                let mut delete_reactions_: Option<bool> = None;
+                let mut ban_from_future_channels_: Option<bool> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -287,8 +287,8 @@ impl<'de> serde::Deserialize<'de> for QueryBannedUsersResponse {
                 self,
                 mut map_: A,
             ) -> Result<QueryBannedUsersResponse, A::Error> {
-                let mut bans_ = None;
-                let mut duration_ = None;
+                let mut bans_: Option<Vec<BanResponse>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -392,13 +392,15 @@ impl<'de> serde::Deserialize<'de> for QueryBannedUsersPayload {
                 self,
                 mut map_: A,
             ) -> Result<QueryBannedUsersPayload, A::Error> {
-                let mut filter_conditions_ = None;
-                let mut sort_ = None;
-                let mut limit_ = None;
-                let mut offset_ = None;
-                let mut exclude_expired_bans_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut filter_conditions_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut sort_: Option<Vec<SortParamRequest>> = None;
+                let mut limit_: Option<i32> = None;
+                let mut offset_: Option<i32> = None;
+                let mut exclude_expired_bans_: Option<bool> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -485,9 +487,9 @@ impl<'de> serde::Deserialize<'de> for QueryFutureChannelBansResponse {
                 self,
                 mut map_: A,
             ) -> Result<QueryFutureChannelBansResponse, A::Error> {
-                let mut bans_ = None;
-                let mut total_ = None;
-                let mut duration_ = None;
+                let mut bans_: Option<Vec<FutureChannelBanResponse>> = None;
+                let mut total_: Option<i32> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -576,13 +578,13 @@ impl<'de> serde::Deserialize<'de> for QueryFutureChannelBansPayload {
                 self,
                 mut map_: A,
             ) -> Result<QueryFutureChannelBansPayload, A::Error> {
-                let mut limit_ = None;
-                let mut offset_ = None;
-                let mut exclude_expired_bans_ = None;
-                let mut include_total_ = None;
-                let mut target_user_id_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut limit_: Option<i32> = None;
+                let mut offset_: Option<i32> = None;
+                let mut exclude_expired_bans_: Option<bool> = None;
+                let mut include_total_: Option<bool> = None;
+                let mut target_user_id_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -677,11 +679,11 @@ impl<'de> serde::Deserialize<'de> for FlagRequest {
                 self,
                 mut map_: A,
             ) -> Result<FlagRequest, A::Error> {
-                let mut target_message_id_ = None;
-                let mut target_user_id_ = None;
-                let mut reason_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut target_message_id_: Option<String> = None;
+                let mut target_user_id_: Option<String> = None;
+                let mut reason_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -762,9 +764,9 @@ impl<'de> serde::Deserialize<'de> for FlagMessageResponse {
                 self,
                 mut map_: A,
             ) -> Result<FlagMessageResponse, A::Error> {
-                let mut flag_ = None;
-                let mut review_queue_item_id_ = None;
-                let mut duration_ = None;
+                let mut flag_: Option<FlagResponse> = None;
+                let mut review_queue_item_id_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -832,8 +834,8 @@ impl<'de> serde::Deserialize<'de> for QueryMessageFlagsResponse {
                 self,
                 mut map_: A,
             ) -> Result<QueryMessageFlagsResponse, A::Error> {
-                let mut flags_ = None;
-                let mut duration_ = None;
+                let mut flags_: Option<Vec<MessageFlagResponse>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -922,13 +924,15 @@ impl<'de> serde::Deserialize<'de> for QueryMessageFlagsPayload {
                 self,
                 mut map_: A,
             ) -> Result<QueryMessageFlagsPayload, A::Error> {
-                let mut filter_conditions_ = None;
-                let mut show_deleted_messages_ = None;
-                let mut limit_ = None;
-                let mut offset_ = None;
-                let mut sort_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut filter_conditions_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut show_deleted_messages_: Option<bool> = None;
+                let mut limit_: Option<i32> = None;
+                let mut offset_: Option<i32> = None;
+                let mut sort_: Option<Vec<SortParamRequest>> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1022,10 +1026,10 @@ impl<'de> serde::Deserialize<'de> for MuteUserRequest {
                 self,
                 mut map_: A,
             ) -> Result<MuteUserRequest, A::Error> {
-                let mut target_ids_ = None;
-                let mut timeout_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut target_ids_: Option<Vec<String>> = None;
+                let mut timeout_: Option<i64> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1113,11 +1117,11 @@ impl<'de> serde::Deserialize<'de> for MuteUserResponse {
                 self,
                 mut map_: A,
             ) -> Result<MuteUserResponse, A::Error> {
-                let mut mute_ = None;
-                let mut mutes_ = None;
-                let mut own_user_ = None;
-                let mut non_existing_users_ = None;
-                let mut duration_ = None;
+                let mut mute_: Option<UserMuteResponse> = None;
+                let mut mutes_: Option<Vec<UserMuteResponse>> = None;
+                let mut own_user_: Option<OwnUserResponse> = None;
+                let mut non_existing_users_: Option<Vec<String>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1188,9 +1192,9 @@ impl<'de> serde::Deserialize<'de> for UnmuteUserRequest {
                 self,
                 mut map_: A,
             ) -> Result<UnmuteUserRequest, A::Error> {
-                let mut target_ids_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut target_ids_: Option<Vec<String>> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1258,8 +1262,8 @@ impl<'de> serde::Deserialize<'de> for UnmuteUserResponse {
                 self,
                 mut map_: A,
             ) -> Result<UnmuteUserResponse, A::Error> {
-                let mut non_existing_users_ = None;
-                let mut duration_ = None;
+                let mut non_existing_users_: Option<Vec<String>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1329,10 +1333,10 @@ impl<'de> serde::Deserialize<'de> for MuteChannelRequest {
                 self,
                 mut map_: A,
             ) -> Result<MuteChannelRequest, A::Error> {
-                let mut channel_cids_ = None;
-                let mut expiration_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut channel_cids_: Option<Vec<String>> = None;
+                let mut expiration_: Option<i64> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1414,10 +1418,10 @@ impl<'de> serde::Deserialize<'de> for MuteChannelResponse {
                 self,
                 mut map_: A,
             ) -> Result<MuteChannelResponse, A::Error> {
-                let mut channel_mute_ = None;
-                let mut channel_mutes_ = None;
-                let mut own_user_ = None;
-                let mut duration_ = None;
+                let mut channel_mute_: Option<ChannelMute> = None;
+                let mut channel_mutes_: Option<Vec<ChannelMute>> = None;
+                let mut own_user_: Option<OwnUserResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1491,10 +1495,10 @@ impl<'de> serde::Deserialize<'de> for UnmuteChannelRequest {
                 self,
                 mut map_: A,
             ) -> Result<UnmuteChannelRequest, A::Error> {
-                let mut channel_cids_ = None;
-                let mut expiration_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut channel_cids_: Option<Vec<String>> = None;
+                let mut expiration_: Option<i64> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1564,8 +1568,8 @@ impl<'de> serde::Deserialize<'de> for UnmuteResponse {
                 self,
                 mut map_: A,
             ) -> Result<UnmuteResponse, A::Error> {
-                let mut non_existing_users_ = None;
-                let mut duration_ = None;
+                let mut non_existing_users_: Option<Vec<String>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1658,11 +1662,11 @@ impl<'de> serde::Deserialize<'de> for FlagUpdatedEvent {
                 self,
                 mut map_: A,
             ) -> Result<FlagUpdatedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut message_ = None;
-                let mut user_ = None;
-                let mut created_by_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut created_by_: Option<UserResponse> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1849,22 +1853,24 @@ impl<'de> serde::Deserialize<'de> for MessageFlaggedEvent {
                 self,
                 mut map_: A,
             ) -> Result<MessageFlaggedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut message_id_ = None;
-                let mut message_ = None;
-                let mut user_ = None;
-                let mut flag_ = None;
-                let mut reason_ = None;
-                let mut total_flags_ = None;
-                let mut details_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut message_id_: Option<String> = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut flag_: Option<FlagResponse> = None;
+                let mut reason_: Option<String> = None;
+                let mut total_flags_: Option<i32> = None;
+                let mut details_: Option<MessageModerationResult> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -2003,12 +2009,12 @@ impl<'de> serde::Deserialize<'de> for MessageUnblockedEvent {
                 self,
                 mut map_: A,
             ) -> Result<MessageUnblockedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut message_id_ = None;
-                let mut message_ = None;
-                let mut user_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut message_id_: Option<String> = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -2200,22 +2206,24 @@ impl<'de> serde::Deserialize<'de> for UserBannedEvent {
                 self,
                 mut map_: A,
             ) -> Result<UserBannedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut user_ = None;
-                let mut reason_ = None;
-                let mut created_by_ = None;
-                let mut expiration_ = None;
-                let mut shadow_ = None;
-                let mut review_queue_item_id_ = None;
-                let mut total_bans_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut reason_: Option<String> = None;
+                let mut created_by_: Option<UserResponseCommonFields> = None;
+                let mut expiration_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut shadow_: Option<bool> = None;
+                let mut review_queue_item_id_: Option<String> = None;
+                let mut total_bans_: Option<i32> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -2360,12 +2368,12 @@ impl<'de> serde::Deserialize<'de> for UserFlaggedEvent {
                 self,
                 mut map_: A,
             ) -> Result<UserFlaggedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut user_ = None;
-                let mut target_user_ = None;
-                let mut reason_ = None;
-                let mut total_flags_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut target_user_: Option<UserResponseCommonFields> = None;
+                let mut reason_: Option<String> = None;
+                let mut total_flags_: Option<i32> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -2519,17 +2527,19 @@ impl<'de> serde::Deserialize<'de> for UserMessagesDeletedEvent {
                 self,
                 mut map_: A,
             ) -> Result<UserMessagesDeletedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut user_ = None;
-                let mut hard_delete_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut hard_delete_: Option<bool> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -2649,11 +2659,11 @@ impl<'de> serde::Deserialize<'de> for UserMutedEvent {
                 self,
                 mut map_: A,
             ) -> Result<UserMutedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut user_ = None;
-                let mut target_user_ = None;
-                let mut target_users_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut target_user_: Option<UserResponseCommonFields> = None;
+                let mut target_users_: Option<Vec<UserResponseCommonFields>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -2812,18 +2822,20 @@ impl<'de> serde::Deserialize<'de> for UserUnbannedEvent {
                 self,
                 mut map_: A,
             ) -> Result<UserUnbannedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut user_ = None;
-                let mut created_by_ = None;
-                let mut shadow_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut created_by_: Option<UserResponseCommonFields> = None;
+                let mut shadow_: Option<bool> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -2945,11 +2957,11 @@ impl<'de> serde::Deserialize<'de> for UserUnmutedEvent {
                 self,
                 mut map_: A,
             ) -> Result<UserUnmutedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut user_ = None;
-                let mut target_user_ = None;
-                let mut target_users_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut target_user_: Option<UserResponseCommonFields> = None;
+                let mut target_users_: Option<Vec<UserResponseCommonFields>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -3056,13 +3068,13 @@ impl<'de> serde::Deserialize<'de> for BanResponse {
                 self,
                 mut map_: A,
             ) -> Result<BanResponse, A::Error> {
-                let mut channel_ = None;
-                let mut user_ = None;
-                let mut expires_ = None;
-                let mut reason_ = None;
-                let mut shadow_ = None;
-                let mut banned_by_ = None;
-                let mut created_at_ = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut expires_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut reason_: Option<String> = None;
+                let mut shadow_: Option<bool> = None;
+                let mut banned_by_: Option<UserResponse> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3165,12 +3177,12 @@ impl<'de> serde::Deserialize<'de> for FutureChannelBanResponse {
                 self,
                 mut map_: A,
             ) -> Result<FutureChannelBanResponse, A::Error> {
-                let mut user_ = None;
-                let mut banned_by_ = None;
-                let mut expires_ = None;
-                let mut reason_ = None;
-                let mut shadow_ = None;
-                let mut created_at_ = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut banned_by_: Option<UserResponse> = None;
+                let mut expires_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut reason_: Option<String> = None;
+                let mut shadow_: Option<bool> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3336,19 +3348,19 @@ impl<'de> serde::Deserialize<'de> for FlagResponse {
                 self,
                 mut map_: A,
             ) -> Result<FlagResponse, A::Error> {
-                let mut created_by_automod_ = None;
-                let mut user_ = None;
-                let mut target_message_id_ = None;
-                let mut target_message_ = None;
-                let mut target_user_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut reviewed_at_ = None;
-                let mut reviewed_by_ = None;
-                let mut approved_at_ = None;
-                let mut rejected_at_ = None;
-                let mut reason_ = None;
-                let mut details_ = None;
+                let mut created_by_automod_: Option<bool> = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut target_message_id_: Option<String> = None;
+                let mut target_message_: Option<MessageResponse> = None;
+                let mut target_user_: Option<UserResponse> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut reviewed_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut reviewed_by_: Option<String> = None;
+                let mut approved_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut rejected_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut reason_: Option<String> = None;
+                let mut details_: Option<FlagDetails> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -3535,19 +3547,19 @@ impl<'de> serde::Deserialize<'de> for MessageFlagResponse {
                 self,
                 mut map_: A,
             ) -> Result<MessageFlagResponse, A::Error> {
-                let mut created_by_automod_ = None;
-                let mut moderation_result_ = None;
-                let mut moderation_feedback_ = None;
-                let mut user_ = None;
-                let mut message_ = None;
-                let mut details_ = None;
-                let mut reason_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut reviewed_at_ = None;
-                let mut reviewed_by_ = None;
-                let mut approved_at_ = None;
-                let mut rejected_at_ = None;
+                let mut created_by_automod_: Option<bool> = None;
+                let mut moderation_result_: Option<MessageModerationResult> = None;
+                let mut moderation_feedback_: Option<FlagFeedbackResponse> = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut details_: Option<FlagDetailsResponse> = None;
+                let mut reason_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut reviewed_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut reviewed_by_: Option<UserResponse> = None;
+                let mut approved_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut rejected_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -3698,17 +3710,17 @@ impl<'de> serde::Deserialize<'de> for MessageModerationResult {
                 self,
                 mut map_: A,
             ) -> Result<MessageModerationResult, A::Error> {
-                let mut message_id_ = None;
-                let mut action_ = None;
-                let mut moderated_by_ = None;
-                let mut blocked_word_ = None;
-                let mut blocklist_name_ = None;
-                let mut moderation_thresholds_ = None;
-                let mut ai_moderation_response_ = None;
-                let mut user_karma_ = None;
-                let mut user_bad_karma_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
+                let mut message_id_: Option<String> = None;
+                let mut action_: Option<String> = None;
+                let mut moderated_by_: Option<String> = None;
+                let mut blocked_word_: Option<String> = None;
+                let mut blocklist_name_: Option<String> = None;
+                let mut moderation_thresholds_: Option<Thresholds> = None;
+                let mut ai_moderation_response_: Option<ModerationResponse> = None;
+                let mut user_karma_: Option<f64> = None;
+                let mut user_bad_karma_: Option<bool> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3802,8 +3814,8 @@ impl<'de> serde::Deserialize<'de> for FlagDetails {
                 self,
                 mut map_: A,
             ) -> Result<FlagDetails, A::Error> {
-                let mut automod_ = None;
-                let mut original_text_ = None;
+                let mut automod_: Option<AutomodDetailsResponse> = None;
+                let mut original_text_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3875,9 +3887,9 @@ impl<'de> serde::Deserialize<'de> for FlagFeedbackResponse {
                 self,
                 mut map_: A,
             ) -> Result<FlagFeedbackResponse, A::Error> {
-                let mut message_id_ = None;
-                let mut created_at_ = None;
-                let mut labels_ = None;
+                let mut message_id_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut labels_: Option<Vec<LabelResponse>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3954,9 +3966,11 @@ impl<'de> serde::Deserialize<'de> for FlagDetailsResponse {
                 self,
                 mut map_: A,
             ) -> Result<FlagDetailsResponse, A::Error> {
-                let mut automod_ = None;
-                let mut extra_ = None;
-                let mut original_text_ = None;
+                let mut automod_: Option<AutomodDetailsResponse> = None;
+                let mut extra_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut original_text_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4031,11 +4045,11 @@ impl<'de> serde::Deserialize<'de> for AutomodDetailsResponse {
                 self,
                 mut map_: A,
             ) -> Result<AutomodDetailsResponse, A::Error> {
-                let mut action_ = None;
-                let mut original_message_type_ = None;
-                let mut result_ = None;
-                let mut message_details_ = None;
-                let mut image_labels_ = None;
+                let mut action_: Option<String> = None;
+                let mut original_message_type_: Option<String> = None;
+                let mut result_: Option<MessageModerationResult> = None;
+                let mut message_details_: Option<FlagMessageDetailsResponse> = None;
+                let mut image_labels_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4115,9 +4129,9 @@ impl<'de> serde::Deserialize<'de> for LabelResponse {
                 self,
                 mut map_: A,
             ) -> Result<LabelResponse, A::Error> {
-                let mut name_ = None;
-                let mut phrase_list_ids_ = None;
-                let mut harm_labels_ = None;
+                let mut name_: Option<String> = None;
+                let mut phrase_list_ids_: Option<Vec<i32>> = None;
+                let mut harm_labels_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4187,10 +4201,10 @@ impl<'de> serde::Deserialize<'de> for FlagMessageDetailsResponse {
                 self,
                 mut map_: A,
             ) -> Result<FlagMessageDetailsResponse, A::Error> {
-                let mut updated_by_id_ = None;
-                let mut pin_changed_ = None;
-                let mut should_enrich_ = None;
-                let mut skip_push_ = None;
+                let mut updated_by_id_: Option<String> = None;
+                let mut pin_changed_: Option<bool> = None;
+                let mut should_enrich_: Option<bool> = None;
+                let mut skip_push_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4266,10 +4280,10 @@ impl<'de> serde::Deserialize<'de> for ModerationResponse {
                 self,
                 mut map_: A,
             ) -> Result<ModerationResponse, A::Error> {
-                let mut toxic_ = None;
-                let mut explicit_ = None;
-                let mut spam_ = None;
-                let mut action_ = None;
+                let mut toxic_: Option<f32> = None;
+                let mut explicit_: Option<f32> = None;
+                let mut spam_: Option<f32> = None;
+                let mut action_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4356,13 +4370,8 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub fn ban(
-        &self,
-        body: &BanRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub fn ban(&self, body: &BanRequest) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(&crate::operations::BAN, &[]);
         request.json_body(body);
         self.execute(request)
@@ -4380,13 +4389,8 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub fn unban(
-        &self,
-        query: &UnbanQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub fn unban(&self, query: &UnbanQuery) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(&crate::operations::UNBAN, &[]);
         request.query("target_user_id", &query.target_user_id);
         request.query("channel_cid", &query.channel_cid);
@@ -4408,13 +4412,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn query_banned_users(
         &self,
         query: &QueryBannedUsersQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<QueryBannedUsersResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, QueryBannedUsersResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::QUERY_BANNED_USERS,
             &[],
@@ -4437,13 +4439,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn query_future_channel_bans(
         &self,
         query: &QueryFutureChannelBansQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<QueryFutureChannelBansResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, QueryFutureChannelBansResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::QUERY_FUTURE_CHANNEL_BANS,
             &[],
@@ -4466,13 +4466,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn flag(
         &self,
         body: &FlagRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<FlagMessageResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, FlagMessageResponse> {
         let mut request = crate::request::Request::new(&crate::operations::FLAG, &[]);
         request.json_body(body);
         self.execute(request)
@@ -4490,13 +4488,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn query_message_flags(
         &self,
         query: &QueryMessageFlagsQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<QueryMessageFlagsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, QueryMessageFlagsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::QUERY_MESSAGE_FLAGS,
             &[],
@@ -4519,13 +4515,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn mute_user(
         &self,
         body: &MuteUserRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<MuteUserResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, MuteUserResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::MUTE_USER,
             &[],
@@ -4546,13 +4540,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn unmute_user(
         &self,
         body: &UnmuteUserRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UnmuteUserResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UnmuteUserResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UNMUTE_USER,
             &[],
@@ -4573,13 +4565,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn mute_channel(
         &self,
         body: &MuteChannelRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<MuteChannelResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, MuteChannelResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::MUTE_CHANNEL,
             &[],
@@ -4600,13 +4590,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn unmute_channel(
         &self,
         body: &UnmuteChannelRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UnmuteResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UnmuteResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UNMUTE_CHANNEL,
             &[],

@@ -140,18 +140,18 @@ impl<'de> serde::Deserialize<'de> for CreatePollRequest {
                 self,
                 mut map_: A,
             ) -> Result<CreatePollRequest, A::Error> {
-                let mut id_ = None;
-                let mut name_ = None;
-                let mut description_ = None;
-                let mut options_ = None;
-                let mut voting_visibility_ = None;
-                let mut enforce_unique_vote_ = None;
-                let mut max_votes_allowed_ = None;
-                let mut allow_user_suggested_options_ = None;
-                let mut allow_answers_ = None;
-                let mut is_closed_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut id_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut options_: Option<Vec<PollOptionInput>> = None;
+                let mut voting_visibility_: Option<CreatePollRequestVotingVisibility> = None;
+                let mut enforce_unique_vote_: Option<bool> = None;
+                let mut max_votes_allowed_: Option<i32> = None;
+                let mut allow_user_suggested_options_: Option<bool> = None;
+                let mut allow_answers_: Option<bool> = None;
+                let mut is_closed_: Option<bool> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -300,8 +300,8 @@ impl<'de> serde::Deserialize<'de> for PollResponse {
                 self,
                 mut map_: A,
             ) -> Result<PollResponse, A::Error> {
-                let mut poll_ = None;
-                let mut duration_ = None;
+                let mut poll_: Option<PollResponseData> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -456,18 +456,18 @@ impl<'de> serde::Deserialize<'de> for UpdatePollRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdatePollRequest, A::Error> {
-                let mut id_ = None;
-                let mut name_ = None;
-                let mut description_ = None;
-                let mut options_ = None;
-                let mut enforce_unique_vote_ = None;
-                let mut voting_visibility_ = None;
-                let mut max_votes_allowed_ = None;
-                let mut allow_user_suggested_options_ = None;
-                let mut allow_answers_ = None;
-                let mut is_closed_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut id_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut options_: Option<Vec<PollOptionRequest>> = None;
+                let mut enforce_unique_vote_: Option<bool> = None;
+                let mut voting_visibility_: Option<UpdatePollRequestVotingVisibility> = None;
+                let mut max_votes_allowed_: Option<i32> = None;
+                let mut allow_user_suggested_options_: Option<bool> = None;
+                let mut allow_answers_: Option<bool> = None;
+                let mut is_closed_: Option<bool> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -620,10 +620,12 @@ impl<'de> serde::Deserialize<'de> for UpdatePollPartialRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdatePollPartialRequest, A::Error> {
-                let mut set_ = None;
-                let mut unset_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut set_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut unset_: Option<Vec<String>> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -704,11 +706,13 @@ impl<'de> serde::Deserialize<'de> for QueryPollsRequest {
                 self,
                 mut map_: A,
             ) -> Result<QueryPollsRequest, A::Error> {
-                let mut filter_ = None;
-                let mut sort_ = None;
-                let mut limit_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
+                let mut filter_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut sort_: Option<Vec<SortParamRequest>> = None;
+                let mut limit_: Option<i32> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -790,10 +794,10 @@ impl<'de> serde::Deserialize<'de> for QueryPollsResponse {
                 self,
                 mut map_: A,
             ) -> Result<QueryPollsResponse, A::Error> {
-                let mut polls_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
-                let mut duration_ = None;
+                let mut polls_: Option<Vec<PollResponseData>> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -878,9 +882,9 @@ impl<'de> serde::Deserialize<'de> for CreatePollOptionRequest {
                 self,
                 mut map_: A,
             ) -> Result<CreatePollOptionRequest, A::Error> {
-                let mut text_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut text_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -951,8 +955,8 @@ impl<'de> serde::Deserialize<'de> for PollOptionResponse {
                 self,
                 mut map_: A,
             ) -> Result<PollOptionResponse, A::Error> {
-                let mut poll_option_ = None;
-                let mut duration_ = None;
+                let mut poll_option_: Option<PollOptionResponseData> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1039,10 +1043,10 @@ impl<'de> serde::Deserialize<'de> for UpdatePollOptionRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdatePollOptionRequest, A::Error> {
-                let mut id_ = None;
-                let mut text_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut id_: Option<String> = None;
+                let mut text_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1111,9 +1115,9 @@ impl<'de> serde::Deserialize<'de> for CastPollVoteRequest {
                 self,
                 mut map_: A,
             ) -> Result<CastPollVoteRequest, A::Error> {
-                let mut vote_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut vote_: Option<VoteData> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1187,9 +1191,9 @@ impl<'de> serde::Deserialize<'de> for PollVoteResponse {
                 self,
                 mut map_: A,
             ) -> Result<PollVoteResponse, A::Error> {
-                let mut vote_ = None;
-                let mut poll_ = None;
-                let mut duration_ = None;
+                let mut vote_: Option<PollVoteResponseData> = None;
+                let mut poll_: Option<PollResponseData> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1268,11 +1272,13 @@ impl<'de> serde::Deserialize<'de> for QueryPollVotesRequest {
                 self,
                 mut map_: A,
             ) -> Result<QueryPollVotesRequest, A::Error> {
-                let mut filter_ = None;
-                let mut sort_ = None;
-                let mut limit_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
+                let mut filter_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut sort_: Option<Vec<SortParamRequest>> = None;
+                let mut limit_: Option<i32> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1354,10 +1360,10 @@ impl<'de> serde::Deserialize<'de> for PollVotesResponse {
                 self,
                 mut map_: A,
             ) -> Result<PollVotesResponse, A::Error> {
-                let mut votes_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
-                let mut duration_ = None;
+                let mut votes_: Option<Vec<PollVoteResponseData>> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1418,7 +1424,7 @@ impl<'de> serde::Deserialize<'de> for PollOptionInput {
                 self,
                 mut map_: A,
             ) -> Result<PollOptionInput, A::Error> {
-                let mut text_ = None;
+                let mut text_: Option<String> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1495,8 +1501,8 @@ impl<'de> serde::Deserialize<'de> for PollOptionRequest {
                 self,
                 mut map_: A,
             ) -> Result<PollOptionRequest, A::Error> {
-                let mut id_ = None;
-                let mut text_ = None;
+                let mut id_: Option<String> = None;
+                let mut text_: Option<String> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1558,8 +1564,8 @@ impl<'de> serde::Deserialize<'de> for VoteData {
                 self,
                 mut map_: A,
             ) -> Result<VoteData, A::Error> {
-                let mut option_id_ = None;
-                let mut answer_text_ = None;
+                let mut option_id_: Option<String> = None;
+                let mut answer_text_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1759,26 +1765,30 @@ impl<'de> serde::Deserialize<'de> for PollResponseData {
                 self,
                 mut map_: A,
             ) -> Result<PollResponseData, A::Error> {
-                let mut id_ = None;
-                let mut name_ = None;
-                let mut description_ = None;
-                let mut voting_visibility_ = None;
-                let mut enforce_unique_vote_ = None;
-                let mut max_votes_allowed_ = None;
-                let mut allow_user_suggested_options_ = None;
-                let mut allow_answers_ = None;
-                let mut is_closed_ = None;
-                let mut vote_count_ = None;
-                let mut options_ = None;
-                let mut answers_count_ = None;
-                let mut vote_counts_by_option_ = None;
-                let mut latest_votes_by_option_ = None;
-                let mut latest_answers_ = None;
-                let mut own_votes_ = None;
-                let mut created_by_id_ = None;
-                let mut created_by_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
+                let mut id_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut voting_visibility_: Option<String> = None;
+                let mut enforce_unique_vote_: Option<bool> = None;
+                let mut max_votes_allowed_: Option<i32> = None;
+                let mut allow_user_suggested_options_: Option<bool> = None;
+                let mut allow_answers_: Option<bool> = None;
+                let mut is_closed_: Option<bool> = None;
+                let mut vote_count_: Option<i32> = None;
+                let mut options_: Option<Vec<PollOptionResponseData>> = None;
+                let mut answers_count_: Option<i32> = None;
+                let mut vote_counts_by_option_: Option<
+                    std::collections::BTreeMap<String, i32>,
+                > = None;
+                let mut latest_votes_by_option_: Option<
+                    std::collections::BTreeMap<String, Vec<PollVoteResponseData>>,
+                > = None;
+                let mut latest_answers_: Option<Vec<PollVoteResponseData>> = None;
+                let mut own_votes_: Option<Vec<PollVoteResponseData>> = None;
+                let mut created_by_id_: Option<String> = None;
+                let mut created_by_: Option<UserResponse> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1939,15 +1949,15 @@ impl<'de> serde::Deserialize<'de> for PollVoteResponseData {
                 self,
                 mut map_: A,
             ) -> Result<PollVoteResponseData, A::Error> {
-                let mut poll_id_ = None;
-                let mut id_ = None;
-                let mut option_id_ = None;
-                let mut is_answer_ = None;
-                let mut answer_text_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
+                let mut poll_id_: Option<String> = None;
+                let mut id_: Option<String> = None;
+                let mut option_id_: Option<String> = None;
+                let mut is_answer_: Option<bool> = None;
+                let mut answer_text_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2040,8 +2050,8 @@ impl<'de> serde::Deserialize<'de> for PollOptionResponseData {
                 self,
                 mut map_: A,
             ) -> Result<PollOptionResponseData, A::Error> {
-                let mut id_ = None;
-                let mut text_ = None;
+                let mut id_: Option<String> = None;
+                let mut text_: Option<String> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -2119,13 +2129,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn create_poll(
         &self,
         body: &CreatePollRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<PollResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, PollResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::CREATE_POLL,
             &[],
@@ -2146,14 +2154,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_poll(
         &self,
         poll_id: &str,
         query: &GetPollQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<PollResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, PollResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_POLL,
             &[poll_id],
@@ -2174,13 +2180,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_poll(
         &self,
         body: &UpdatePollRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<PollResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, PollResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_POLL,
             &[],
@@ -2201,14 +2205,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_poll_partial(
         &self,
         poll_id: &str,
         body: &UpdatePollPartialRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<PollResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, PollResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_POLL_PARTIAL,
             &[poll_id],
@@ -2229,14 +2231,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_poll(
         &self,
         poll_id: &str,
         query: &DeletePollQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_POLL,
             &[poll_id],
@@ -2257,14 +2257,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn query_polls(
         &self,
         query: &QueryPollsQuery,
         body: &QueryPollsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<QueryPollsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, QueryPollsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::QUERY_POLLS,
             &[],
@@ -2286,14 +2284,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn create_poll_option(
         &self,
         poll_id: &str,
         body: &CreatePollOptionRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<PollOptionResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, PollOptionResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::CREATE_POLL_OPTION,
             &[poll_id],
@@ -2314,14 +2310,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_poll_option(
         &self,
         poll_id: &str,
         option_id: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<PollOptionResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, PollOptionResponse> {
         let request = crate::request::Request::new(
             &crate::operations::GET_POLL_OPTION,
             &[poll_id, option_id],
@@ -2341,14 +2335,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_poll_option(
         &self,
         poll_id: &str,
         body: &UpdatePollOptionRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<PollOptionResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, PollOptionResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_POLL_OPTION,
             &[poll_id],
@@ -2369,15 +2361,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_poll_option(
         &self,
         poll_id: &str,
         option_id: &str,
         query: &DeletePollOptionQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_POLL_OPTION,
             &[poll_id, option_id],
@@ -2398,15 +2388,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn cast_poll_vote(
         &self,
         message_id: &str,
         poll_id: &str,
         body: &CastPollVoteRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<PollVoteResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, PollVoteResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::CAST_POLL_VOTE,
             &[message_id, poll_id],
@@ -2427,16 +2415,14 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_poll_vote(
         &self,
         message_id: &str,
         poll_id: &str,
         vote_id: &str,
         query: &DeletePollVoteQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<PollVoteResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, PollVoteResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_POLL_VOTE,
             &[message_id, poll_id, vote_id],
@@ -2457,15 +2443,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn query_poll_votes(
         &self,
         poll_id: &str,
         query: &QueryPollVotesQuery,
         body: &QueryPollVotesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<PollVotesResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, PollVotesResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::QUERY_POLL_VOTES,
             &[poll_id],

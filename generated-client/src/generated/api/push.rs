@@ -50,8 +50,8 @@ impl<'de> serde::Deserialize<'de> for ListDevicesResponse {
                 self,
                 mut map_: A,
             ) -> Result<ListDevicesResponse, A::Error> {
-                let mut devices_ = None;
-                let mut duration_ = None;
+                let mut devices_: Option<Vec<DeviceResponse>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -152,13 +152,13 @@ impl<'de> serde::Deserialize<'de> for CreateDeviceRequest {
                 self,
                 mut map_: A,
             ) -> Result<CreateDeviceRequest, A::Error> {
-                let mut id_ = None;
-                let mut push_provider_ = None;
-                let mut push_provider_name_ = None;
-                let mut voip_token_ = None;
-                let mut hardware_id_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut id_: Option<String> = None;
+                let mut push_provider_: Option<CreateDeviceRequestPushProvider> = None;
+                let mut push_provider_name_: Option<String> = None;
+                let mut voip_token_: Option<bool> = None;
+                let mut hardware_id_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -296,7 +296,7 @@ impl<'de> serde::Deserialize<'de> for UpsertPushPreferencesRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpsertPushPreferencesRequest, A::Error> {
-                let mut preferences_ = None;
+                let mut preferences_: Option<Vec<PushPreferenceInput>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -375,9 +375,19 @@ impl<'de> serde::Deserialize<'de> for UpsertPushPreferencesResponse {
                 self,
                 mut map_: A,
             ) -> Result<UpsertPushPreferencesResponse, A::Error> {
-                let mut user_preferences_ = None;
-                let mut user_channel_preferences_ = None;
-                let mut duration_ = None;
+                let mut user_preferences_: Option<
+                    std::collections::BTreeMap<String, PushPreferencesResponse>,
+                > = None;
+                let mut user_channel_preferences_: Option<
+                    std::collections::BTreeMap<
+                        String,
+                        std::collections::BTreeMap<
+                            String,
+                            ChannelPushPreferencesResponse,
+                        >,
+                    >,
+                > = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -451,8 +461,8 @@ impl<'de> serde::Deserialize<'de> for ListPushProvidersResponse {
                 self,
                 mut map_: A,
             ) -> Result<ListPushProvidersResponse, A::Error> {
-                let mut push_providers_ = None;
-                let mut duration_ = None;
+                let mut push_providers_: Option<Vec<PushProviderResponse>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -505,7 +515,7 @@ impl<'de> serde::Deserialize<'de> for UpsertPushProviderRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpsertPushProviderRequest, A::Error> {
-                let mut push_provider_ = None;
+                let mut push_provider_: Option<PushProviderRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -570,8 +580,8 @@ impl<'de> serde::Deserialize<'de> for UpsertPushProviderResponse {
                 self,
                 mut map_: A,
             ) -> Result<UpsertPushProviderResponse, A::Error> {
-                let mut push_provider_ = None;
-                let mut duration_ = None;
+                let mut push_provider_: Option<PushProviderResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -641,8 +651,8 @@ impl<'de> serde::Deserialize<'de> for GetPushTemplatesResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetPushTemplatesResponse, A::Error> {
-                let mut duration_ = None;
-                let mut templates_ = None;
+                let mut duration_: Option<String> = None;
+                let mut templates_: Option<Vec<PushTemplateResponse>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -727,11 +737,13 @@ impl<'de> serde::Deserialize<'de> for UpsertPushTemplateRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpsertPushTemplateRequest, A::Error> {
-                let mut enable_push_ = None;
-                let mut event_type_ = None;
-                let mut push_provider_name_ = None;
-                let mut push_provider_type_ = None;
-                let mut template_ = None;
+                let mut enable_push_: Option<bool> = None;
+                let mut event_type_: Option<UpsertPushTemplateRequestEventType> = None;
+                let mut push_provider_name_: Option<String> = None;
+                let mut push_provider_type_: Option<
+                    UpsertPushTemplateRequestPushProviderType,
+                > = None;
+                let mut template_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -969,8 +981,8 @@ impl<'de> serde::Deserialize<'de> for UpsertPushTemplateResponse {
                 self,
                 mut map_: A,
             ) -> Result<UpsertPushTemplateResponse, A::Error> {
-                let mut duration_ = None;
-                let mut template_ = None;
+                let mut duration_: Option<String> = None;
+                let mut template_: Option<PushTemplateResponse> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1068,16 +1080,16 @@ impl<'de> serde::Deserialize<'de> for CheckPushRequest {
                 self,
                 mut map_: A,
             ) -> Result<CheckPushRequest, A::Error> {
-                let mut message_id_ = None;
-                let mut apn_template_ = None;
-                let mut firebase_template_ = None;
-                let mut firebase_data_template_ = None;
-                let mut skip_devices_ = None;
-                let mut push_provider_type_ = None;
-                let mut push_provider_name_ = None;
-                let mut event_type_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut message_id_: Option<String> = None;
+                let mut apn_template_: Option<String> = None;
+                let mut firebase_template_: Option<String> = None;
+                let mut firebase_data_template_: Option<String> = None;
+                let mut skip_devices_: Option<bool> = None;
+                let mut push_provider_type_: Option<String> = None;
+                let mut push_provider_name_: Option<String> = None;
+                let mut event_type_: Option<CheckPushRequestEventType> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1268,14 +1280,18 @@ impl<'de> serde::Deserialize<'de> for CheckPushResponse {
                 self,
                 mut map_: A,
             ) -> Result<CheckPushResponse, A::Error> {
-                let mut device_errors_ = None;
-                let mut general_errors_ = None;
-                let mut skip_devices_ = None;
-                let mut event_type_ = None;
-                let mut rendered_apn_template_ = None;
-                let mut rendered_firebase_template_ = None;
-                let mut rendered_message_ = None;
-                let mut duration_ = None;
+                let mut device_errors_: Option<
+                    std::collections::BTreeMap<String, DeviceErrorInfo>,
+                > = None;
+                let mut general_errors_: Option<Vec<String>> = None;
+                let mut skip_devices_: Option<bool> = None;
+                let mut event_type_: Option<String> = None;
+                let mut rendered_apn_template_: Option<String> = None;
+                let mut rendered_firebase_template_: Option<String> = None;
+                let mut rendered_message_: Option<
+                    std::collections::BTreeMap<String, String>,
+                > = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1354,9 +1370,9 @@ impl<'de> serde::Deserialize<'de> for CheckSnsRequest {
                 self,
                 mut map_: A,
             ) -> Result<CheckSnsRequest, A::Error> {
-                let mut sns_topic_arn_ = None;
-                let mut sns_key_ = None;
-                let mut sns_secret_ = None;
+                let mut sns_topic_arn_: Option<String> = None;
+                let mut sns_key_: Option<String> = None;
+                let mut sns_secret_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1434,10 +1450,12 @@ impl<'de> serde::Deserialize<'de> for CheckSnsResponse {
                 self,
                 mut map_: A,
             ) -> Result<CheckSnsResponse, A::Error> {
-                let mut status_ = None;
-                let mut error_ = None;
-                let mut data_ = None;
-                let mut duration_ = None;
+                let mut status_: Option<String> = None;
+                let mut error_: Option<String> = None;
+                let mut data_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1504,9 +1522,9 @@ impl<'de> serde::Deserialize<'de> for CheckSqsRequest {
                 self,
                 mut map_: A,
             ) -> Result<CheckSqsRequest, A::Error> {
-                let mut sqs_url_ = None;
-                let mut sqs_key_ = None;
-                let mut sqs_secret_ = None;
+                let mut sqs_url_: Option<String> = None;
+                let mut sqs_key_: Option<String> = None;
+                let mut sqs_secret_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1584,10 +1602,12 @@ impl<'de> serde::Deserialize<'de> for CheckSqsResponse {
                 self,
                 mut map_: A,
             ) -> Result<CheckSqsResponse, A::Error> {
-                let mut status_ = None;
-                let mut error_ = None;
-                let mut data_ = None;
-                let mut duration_ = None;
+                let mut status_: Option<String> = None;
+                let mut error_: Option<String> = None;
+                let mut data_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1684,15 +1704,15 @@ impl<'de> serde::Deserialize<'de> for PushPreferenceInput {
                 self,
                 mut map_: A,
             ) -> Result<PushPreferenceInput, A::Error> {
-                let mut user_id_ = None;
-                let mut channel_cid_ = None;
-                let mut chat_level_ = None;
-                let mut chat_preferences_ = None;
-                let mut call_level_ = None;
-                let mut feeds_level_ = None;
-                let mut feeds_preferences_ = None;
-                let mut disabled_until_ = None;
-                let mut remove_disable_ = None;
+                let mut user_id_: Option<String> = None;
+                let mut channel_cid_: Option<String> = None;
+                let mut chat_level_: Option<PushPreferenceInputChatLevel> = None;
+                let mut chat_preferences_: Option<ChatPreferencesInput> = None;
+                let mut call_level_: Option<PushPreferenceInputCallLevel> = None;
+                let mut feeds_level_: Option<PushPreferenceInputFeedsLevel> = None;
+                let mut feeds_preferences_: Option<FeedsPreferences> = None;
+                let mut disabled_until_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut remove_disable_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2128,34 +2148,34 @@ impl<'de> serde::Deserialize<'de> for PushProviderResponse {
                 self,
                 mut map_: A,
             ) -> Result<PushProviderResponse, A::Error> {
-                let mut name_ = None;
-                let mut type_ = None;
-                let mut description_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut disabled_at_ = None;
-                let mut disabled_reason_ = None;
-                let mut apn_auth_key_ = None;
-                let mut apn_key_id_ = None;
-                let mut apn_p12_cert_ = None;
-                let mut apn_team_id_ = None;
-                let mut apn_topic_ = None;
-                let mut apn_auth_type_ = None;
-                let mut apn_development_ = None;
-                let mut apn_host_ = None;
-                let mut apn_sandbox_certificate_ = None;
-                let mut apn_supports_voip_notifications_ = None;
-                let mut apn_supports_remote_notifications_ = None;
-                let mut firebase_server_key_ = None;
-                let mut firebase_credentials_ = None;
-                let mut firebase_data_template_ = None;
-                let mut firebase_notification_template_ = None;
-                let mut firebase_apn_template_ = None;
-                let mut firebase_host_ = None;
-                let mut huawei_app_id_ = None;
-                let mut huawei_app_secret_ = None;
-                let mut xiaomi_package_name_ = None;
-                let mut xiaomi_app_secret_ = None;
+                let mut name_: Option<String> = None;
+                let mut type_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut disabled_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut disabled_reason_: Option<String> = None;
+                let mut apn_auth_key_: Option<String> = None;
+                let mut apn_key_id_: Option<String> = None;
+                let mut apn_p12_cert_: Option<String> = None;
+                let mut apn_team_id_: Option<String> = None;
+                let mut apn_topic_: Option<String> = None;
+                let mut apn_auth_type_: Option<String> = None;
+                let mut apn_development_: Option<bool> = None;
+                let mut apn_host_: Option<String> = None;
+                let mut apn_sandbox_certificate_: Option<bool> = None;
+                let mut apn_supports_voip_notifications_: Option<bool> = None;
+                let mut apn_supports_remote_notifications_: Option<bool> = None;
+                let mut firebase_server_key_: Option<String> = None;
+                let mut firebase_credentials_: Option<String> = None;
+                let mut firebase_data_template_: Option<String> = None;
+                let mut firebase_notification_template_: Option<String> = None;
+                let mut firebase_apn_template_: Option<String> = None;
+                let mut firebase_host_: Option<String> = None;
+                let mut huawei_app_id_: Option<String> = None;
+                let mut huawei_app_secret_: Option<String> = None;
+                let mut xiaomi_package_name_: Option<String> = None;
+                let mut xiaomi_app_secret_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2435,30 +2455,30 @@ impl<'de> serde::Deserialize<'de> for PushProviderRequest {
                 self,
                 mut map_: A,
             ) -> Result<PushProviderRequest, A::Error> {
-                let mut name_ = None;
-                let mut type_ = None;
-                let mut description_ = None;
-                let mut disabled_at_ = None;
-                let mut disabled_reason_ = None;
-                let mut apn_auth_key_ = None;
-                let mut apn_key_id_ = None;
-                let mut apn_p12_cert_ = None;
-                let mut apn_team_id_ = None;
-                let mut apn_topic_ = None;
-                let mut apn_auth_type_ = None;
-                let mut apn_development_ = None;
-                let mut apn_host_ = None;
-                let mut apn_notification_template_ = None;
-                let mut firebase_server_key_ = None;
-                let mut firebase_credentials_ = None;
-                let mut firebase_data_template_ = None;
-                let mut firebase_notification_template_ = None;
-                let mut firebase_apn_template_ = None;
-                let mut firebase_host_ = None;
-                let mut huawei_app_id_ = None;
-                let mut huawei_app_secret_ = None;
-                let mut xiaomi_package_name_ = None;
-                let mut xiaomi_app_secret_ = None;
+                let mut name_: Option<String> = None;
+                let mut type_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut disabled_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut disabled_reason_: Option<String> = None;
+                let mut apn_auth_key_: Option<String> = None;
+                let mut apn_key_id_: Option<String> = None;
+                let mut apn_p12_cert_: Option<String> = None;
+                let mut apn_team_id_: Option<String> = None;
+                let mut apn_topic_: Option<String> = None;
+                let mut apn_auth_type_: Option<String> = None;
+                let mut apn_development_: Option<bool> = None;
+                let mut apn_host_: Option<String> = None;
+                let mut apn_notification_template_: Option<String> = None;
+                let mut firebase_server_key_: Option<String> = None;
+                let mut firebase_credentials_: Option<String> = None;
+                let mut firebase_data_template_: Option<String> = None;
+                let mut firebase_notification_template_: Option<String> = None;
+                let mut firebase_apn_template_: Option<String> = None;
+                let mut firebase_host_: Option<String> = None;
+                let mut huawei_app_id_: Option<String> = None;
+                let mut huawei_app_secret_: Option<String> = None;
+                let mut xiaomi_package_name_: Option<String> = None;
+                let mut xiaomi_app_secret_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2607,12 +2627,12 @@ impl<'de> serde::Deserialize<'de> for PushTemplateResponse {
                 self,
                 mut map_: A,
             ) -> Result<PushTemplateResponse, A::Error> {
-                let mut push_provider_internal_id_ = None;
-                let mut enable_push_ = None;
-                let mut event_type_ = None;
-                let mut template_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
+                let mut push_provider_internal_id_: Option<String> = None;
+                let mut enable_push_: Option<bool> = None;
+                let mut event_type_: Option<String> = None;
+                let mut template_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2701,9 +2721,9 @@ impl<'de> serde::Deserialize<'de> for DeviceErrorInfo {
                 self,
                 mut map_: A,
             ) -> Result<DeviceErrorInfo, A::Error> {
-                let mut provider_ = None;
-                let mut provider_name_ = None;
-                let mut error_message_ = None;
+                let mut provider_: Option<String> = None;
+                let mut provider_name_: Option<String> = None;
+                let mut error_message_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2788,13 +2808,15 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInput {
                 self,
                 mut map_: A,
             ) -> Result<ChatPreferencesInput, A::Error> {
-                let mut default_preference_ = None;
-                let mut direct_mentions_ = None;
-                let mut role_mentions_ = None;
-                let mut group_mentions_ = None;
-                let mut thread_replies_ = None;
-                let mut here_mentions_ = None;
-                let mut channel_mentions_ = None;
+                let mut default_preference_: Option<
+                    ChatPreferencesInputDefaultPreference,
+                > = None;
+                let mut direct_mentions_: Option<ChatPreferencesInputDirectMentions> = None;
+                let mut role_mentions_: Option<ChatPreferencesInputRoleMentions> = None;
+                let mut group_mentions_: Option<ChatPreferencesInputGroupMentions> = None;
+                let mut thread_replies_: Option<ChatPreferencesInputThreadReplies> = None;
+                let mut here_mentions_: Option<ChatPreferencesInputHereMentions> = None;
+                let mut channel_mentions_: Option<ChatPreferencesInputChannelMentions> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3305,14 +3327,16 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferences {
                 self,
                 mut map_: A,
             ) -> Result<FeedsPreferences, A::Error> {
-                let mut follow_ = None;
-                let mut comment_ = None;
-                let mut reaction_ = None;
-                let mut comment_reaction_ = None;
-                let mut comment_reply_ = None;
-                let mut comment_mention_ = None;
-                let mut mention_ = None;
-                let mut custom_activity_types_ = None;
+                let mut follow_: Option<FeedsPreferencesFollow> = None;
+                let mut comment_: Option<FeedsPreferencesComment> = None;
+                let mut reaction_: Option<FeedsPreferencesReaction> = None;
+                let mut comment_reaction_: Option<FeedsPreferencesCommentReaction> = None;
+                let mut comment_reply_: Option<FeedsPreferencesCommentReply> = None;
+                let mut comment_mention_: Option<FeedsPreferencesCommentMention> = None;
+                let mut mention_: Option<FeedsPreferencesMention> = None;
+                let mut custom_activity_types_: Option<
+                    std::collections::BTreeMap<String, String>,
+                > = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3846,15 +3870,15 @@ impl<'de> serde::Deserialize<'de> for DeviceResponse {
                 self,
                 mut map_: A,
             ) -> Result<DeviceResponse, A::Error> {
-                let mut push_provider_ = None;
-                let mut push_provider_name_ = None;
-                let mut id_ = None;
-                let mut created_at_ = None;
-                let mut disabled_ = None;
-                let mut disabled_reason_ = None;
-                let mut voip_ = None;
-                let mut hardware_id_ = None;
-                let mut user_id_ = None;
+                let mut push_provider_: Option<String> = None;
+                let mut push_provider_name_: Option<String> = None;
+                let mut id_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut disabled_: Option<bool> = None;
+                let mut disabled_reason_: Option<String> = None;
+                let mut voip_: Option<bool> = None;
+                let mut hardware_id_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3929,8 +3953,8 @@ impl<'de> serde::Deserialize<'de> for PushNotificationSettingsResponse {
                 self,
                 mut map_: A,
             ) -> Result<PushNotificationSettingsResponse, A::Error> {
-                let mut disabled_ = None;
-                let mut disabled_until_ = None;
+                let mut disabled_: Option<bool> = None;
+                let mut disabled_until_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4013,13 +4037,13 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesResponse {
                 self,
                 mut map_: A,
             ) -> Result<ChatPreferencesResponse, A::Error> {
-                let mut default_preference_ = None;
-                let mut direct_mentions_ = None;
-                let mut role_mentions_ = None;
-                let mut group_mentions_ = None;
-                let mut thread_replies_ = None;
-                let mut here_mentions_ = None;
-                let mut channel_mentions_ = None;
+                let mut default_preference_: Option<String> = None;
+                let mut direct_mentions_: Option<String> = None;
+                let mut role_mentions_: Option<String> = None;
+                let mut group_mentions_: Option<String> = None;
+                let mut thread_replies_: Option<String> = None;
+                let mut here_mentions_: Option<String> = None;
+                let mut channel_mentions_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4107,12 +4131,12 @@ impl<'de> serde::Deserialize<'de> for PushPreferencesResponse {
                 self,
                 mut map_: A,
             ) -> Result<PushPreferencesResponse, A::Error> {
-                let mut chat_level_ = None;
-                let mut chat_preferences_ = None;
-                let mut call_level_ = None;
-                let mut feeds_level_ = None;
-                let mut feeds_preferences_ = None;
-                let mut disabled_until_ = None;
+                let mut chat_level_: Option<String> = None;
+                let mut chat_preferences_: Option<ChatPreferencesResponse> = None;
+                let mut call_level_: Option<String> = None;
+                let mut feeds_level_: Option<String> = None;
+                let mut feeds_preferences_: Option<FeedsPreferencesResponse> = None;
+                let mut disabled_until_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4208,14 +4232,16 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesResponse {
                 self,
                 mut map_: A,
             ) -> Result<FeedsPreferencesResponse, A::Error> {
-                let mut follow_ = None;
-                let mut comment_ = None;
-                let mut reaction_ = None;
-                let mut comment_reaction_ = None;
-                let mut comment_reply_ = None;
-                let mut comment_mention_ = None;
-                let mut mention_ = None;
-                let mut custom_activity_types_ = None;
+                let mut follow_: Option<String> = None;
+                let mut comment_: Option<String> = None;
+                let mut reaction_: Option<String> = None;
+                let mut comment_reaction_: Option<String> = None;
+                let mut comment_reply_: Option<String> = None;
+                let mut comment_mention_: Option<String> = None;
+                let mut mention_: Option<String> = None;
+                let mut custom_activity_types_: Option<
+                    std::collections::BTreeMap<String, String>,
+                > = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4292,9 +4318,9 @@ impl<'de> serde::Deserialize<'de> for ChannelPushPreferencesResponse {
                 self,
                 mut map_: A,
             ) -> Result<ChannelPushPreferencesResponse, A::Error> {
-                let mut chat_level_ = None;
-                let mut chat_preferences_ = None;
-                let mut disabled_until_ = None;
+                let mut chat_level_: Option<String> = None;
+                let mut chat_preferences_: Option<ChatPreferencesResponse> = None;
+                let mut disabled_until_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4577,13 +4603,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn list_devices(
         &self,
         query: &ListDevicesQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ListDevicesResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ListDevicesResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::LIST_DEVICES,
             &[],
@@ -4604,13 +4628,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn create_device(
         &self,
         body: &CreateDeviceRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(
             &crate::operations::CREATE_DEVICE,
             &[],
@@ -4631,13 +4653,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_device(
         &self,
         query: &DeleteDeviceQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_DEVICE,
             &[],
@@ -4659,13 +4679,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_push_notification_preferences(
         &self,
         body: &UpsertPushPreferencesRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpsertPushPreferencesResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpsertPushPreferencesResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_PUSH_NOTIFICATION_PREFERENCES,
             &[],
@@ -4686,12 +4704,10 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn list_push_providers(
         &self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ListPushProvidersResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ListPushProvidersResponse> {
         let request = crate::request::Request::new(
             &crate::operations::LIST_PUSH_PROVIDERS,
             &[],
@@ -4711,13 +4727,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn upsert_push_provider(
         &self,
         body: &UpsertPushProviderRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpsertPushProviderResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpsertPushProviderResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPSERT_PUSH_PROVIDER,
             &[],
@@ -4738,14 +4752,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_push_provider(
         &self,
         type_: &DeletePushProviderType,
         name: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let request = crate::request::Request::new(
             &crate::operations::DELETE_PUSH_PROVIDER,
             &[type_.as_str(), name],
@@ -4765,13 +4777,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_push_templates(
         &self,
         query: &GetPushTemplatesQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetPushTemplatesResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetPushTemplatesResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_PUSH_TEMPLATES,
             &[],
@@ -4793,13 +4803,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn upsert_push_template(
         &self,
         body: &UpsertPushTemplateRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpsertPushTemplateResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpsertPushTemplateResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPSERT_PUSH_TEMPLATE,
             &[],
@@ -4820,13 +4828,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn check_push(
         &self,
         body: &CheckPushRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<CheckPushResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, CheckPushResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::CHECK_PUSH,
             &[],
@@ -4847,13 +4853,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn check_sns(
         &self,
         body: &CheckSnsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<CheckSnsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, CheckSnsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::CHECK_SNS,
             &[],
@@ -4874,13 +4878,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn check_sqs(
         &self,
         body: &CheckSqsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<CheckSqsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, CheckSqsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::CHECK_SQS,
             &[],

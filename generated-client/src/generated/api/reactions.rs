@@ -60,9 +60,9 @@ impl<'de> serde::Deserialize<'de> for SendReactionRequest {
                 self,
                 mut map_: A,
             ) -> Result<SendReactionRequest, A::Error> {
-                let mut reaction_ = None;
-                let mut enforce_unique_ = None;
-                let mut skip_push_ = None;
+                let mut reaction_: Option<ReactionRequest> = None;
+                let mut enforce_unique_: Option<bool> = None;
+                let mut skip_push_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -136,9 +136,9 @@ impl<'de> serde::Deserialize<'de> for SendReactionResponse {
                 self,
                 mut map_: A,
             ) -> Result<SendReactionResponse, A::Error> {
-                let mut message_ = None;
-                let mut reaction_ = None;
-                let mut duration_ = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut reaction_: Option<ReactionResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -218,9 +218,9 @@ impl<'de> serde::Deserialize<'de> for DeleteReactionResponse {
                 self,
                 mut map_: A,
             ) -> Result<DeleteReactionResponse, A::Error> {
-                let mut message_ = None;
-                let mut reaction_ = None;
-                let mut duration_ = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut reaction_: Option<ReactionResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -292,8 +292,8 @@ impl<'de> serde::Deserialize<'de> for GetReactionsResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetReactionsResponse, A::Error> {
-                let mut reactions_ = None;
-                let mut duration_ = None;
+                let mut reactions_: Option<Vec<ReactionResponse>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -380,13 +380,15 @@ impl<'de> serde::Deserialize<'de> for QueryReactionsRequest {
                 self,
                 mut map_: A,
             ) -> Result<QueryReactionsRequest, A::Error> {
-                let mut filter_ = None;
-                let mut sort_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
-                let mut limit_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
+                let mut filter_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut sort_: Option<Vec<SortParamRequest>> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
+                let mut limit_: Option<i32> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -472,10 +474,10 @@ impl<'de> serde::Deserialize<'de> for QueryReactionsResponse {
                 self,
                 mut map_: A,
             ) -> Result<QueryReactionsResponse, A::Error> {
-                let mut reactions_ = None;
-                let mut duration_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
+                let mut reactions_: Option<Vec<ReactionResponse>> = None;
+                let mut duration_: Option<String> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -649,21 +651,23 @@ impl<'de> serde::Deserialize<'de> for ReactionDeletedEvent {
                 self,
                 mut map_: A,
             ) -> Result<ReactionDeletedEvent, A::Error> {
-                let mut reaction_ = None;
-                let mut message_id_ = None;
-                let mut message_ = None;
-                let mut thread_participants_ = None;
-                let mut user_ = None;
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut channel_ = None;
+                let mut reaction_: Option<ReactionResponse> = None;
+                let mut message_id_: Option<String> = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut thread_participants_: Option<Vec<UserResponseCommonFields>> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -873,21 +877,23 @@ impl<'de> serde::Deserialize<'de> for ReactionNewEvent {
                 self,
                 mut map_: A,
             ) -> Result<ReactionNewEvent, A::Error> {
-                let mut reaction_ = None;
-                let mut message_id_ = None;
-                let mut message_ = None;
-                let mut thread_participants_ = None;
-                let mut user_ = None;
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut channel_ = None;
+                let mut reaction_: Option<ReactionResponse> = None;
+                let mut message_id_: Option<String> = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut thread_participants_: Option<Vec<UserResponseCommonFields>> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1088,20 +1094,22 @@ impl<'de> serde::Deserialize<'de> for ReactionUpdatedEvent {
                 self,
                 mut map_: A,
             ) -> Result<ReactionUpdatedEvent, A::Error> {
-                let mut reaction_ = None;
-                let mut message_id_ = None;
-                let mut message_ = None;
-                let mut user_ = None;
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut team_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut channel_ = None;
+                let mut reaction_: Option<ReactionResponse> = None;
+                let mut message_id_: Option<String> = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut team_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1241,12 +1249,12 @@ impl<'de> serde::Deserialize<'de> for ReactionRequest {
                 self,
                 mut map_: A,
             ) -> Result<ReactionRequest, A::Error> {
-                let mut type_ = None;
-                let mut score_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut type_: Option<String> = None;
+                let mut score_: Option<i32> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1365,13 +1373,13 @@ impl<'de> serde::Deserialize<'de> for ReactionResponse {
                 self,
                 mut map_: A,
             ) -> Result<ReactionResponse, A::Error> {
-                let mut message_id_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
-                let mut type_ = None;
-                let mut score_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
+                let mut message_id_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut type_: Option<String> = None;
+                let mut score_: Option<i32> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1474,11 +1482,11 @@ impl<'de> serde::Deserialize<'de> for ReactionGroupResponse {
                 self,
                 mut map_: A,
             ) -> Result<ReactionGroupResponse, A::Error> {
-                let mut count_ = None;
-                let mut sum_scores_ = None;
-                let mut first_reaction_at_ = None;
-                let mut last_reaction_at_ = None;
-                let mut latest_reactions_by_ = None;
+                let mut count_: Option<i32> = None;
+                let mut sum_scores_: Option<i32> = None;
+                let mut first_reaction_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut last_reaction_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut latest_reactions_by_: Option<Vec<ReactionGroupUserResponse>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1569,9 +1577,9 @@ impl<'de> serde::Deserialize<'de> for ReactionGroupUserResponse {
                 self,
                 mut map_: A,
             ) -> Result<ReactionGroupUserResponse, A::Error> {
-                let mut user_id_ = None;
-                let mut user_ = None;
-                let mut created_at_ = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1626,14 +1634,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn send_reaction(
         &self,
         id: &str,
         body: &SendReactionRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<SendReactionResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, SendReactionResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::SEND_REACTION,
             &[id],
@@ -1654,15 +1660,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_reaction(
         &self,
         id: &str,
         type_: &str,
         query: &DeleteReactionQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<DeleteReactionResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, DeleteReactionResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_REACTION,
             &[id, type_],
@@ -1683,14 +1687,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_reactions(
         &self,
         id: &str,
         query: &GetReactionsQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetReactionsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetReactionsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_REACTIONS,
             &[id],
@@ -1712,14 +1714,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn query_reactions(
         &self,
         id: &str,
         body: &QueryReactionsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<QueryReactionsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, QueryReactionsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::QUERY_REACTIONS,
             &[id],

@@ -51,9 +51,9 @@ impl<'de> serde::Deserialize<'de> for CreateReminderRequest {
                 self,
                 mut map_: A,
             ) -> Result<CreateReminderRequest, A::Error> {
-                let mut remind_at_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut remind_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -118,9 +118,9 @@ impl<'de> serde::Deserialize<'de> for UpdateReminderRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdateReminderRequest, A::Error> {
-                let mut remind_at_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut remind_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -186,8 +186,8 @@ impl<'de> serde::Deserialize<'de> for UpdateReminderResponse {
                 self,
                 mut map_: A,
             ) -> Result<UpdateReminderResponse, A::Error> {
-                let mut reminder_ = None;
-                let mut duration_ = None;
+                let mut reminder_: Option<ReminderResponseData> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -248,7 +248,7 @@ impl<'de> serde::Deserialize<'de> for DeleteReminderResponse {
                 self,
                 mut map_: A,
             ) -> Result<DeleteReminderResponse, A::Error> {
-                let mut duration_ = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -333,13 +333,15 @@ impl<'de> serde::Deserialize<'de> for QueryRemindersRequest {
                 self,
                 mut map_: A,
             ) -> Result<QueryRemindersRequest, A::Error> {
-                let mut filter_ = None;
-                let mut sort_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
-                let mut limit_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
+                let mut filter_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut sort_: Option<Vec<SortParamRequest>> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
+                let mut limit_: Option<i32> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -428,10 +430,10 @@ impl<'de> serde::Deserialize<'de> for QueryRemindersResponse {
                 self,
                 mut map_: A,
             ) -> Result<QueryRemindersResponse, A::Error> {
-                let mut reminders_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
-                let mut duration_ = None;
+                let mut reminders_: Option<Vec<ReminderResponseData>> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -547,13 +549,13 @@ impl<'de> serde::Deserialize<'de> for ReminderCreatedEvent {
                 self,
                 mut map_: A,
             ) -> Result<ReminderCreatedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut message_id_ = None;
-                let mut user_id_ = None;
-                let mut cid_ = None;
-                let mut parent_id_ = None;
-                let mut reminder_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut message_id_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut cid_: Option<String> = None;
+                let mut parent_id_: Option<String> = None;
+                let mut reminder_: Option<ReminderResponseData> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -680,13 +682,13 @@ impl<'de> serde::Deserialize<'de> for ReminderDeletedEvent {
                 self,
                 mut map_: A,
             ) -> Result<ReminderDeletedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut message_id_ = None;
-                let mut user_id_ = None;
-                let mut cid_ = None;
-                let mut parent_id_ = None;
-                let mut reminder_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut message_id_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut cid_: Option<String> = None;
+                let mut parent_id_: Option<String> = None;
+                let mut reminder_: Option<ReminderResponseData> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -813,13 +815,13 @@ impl<'de> serde::Deserialize<'de> for ReminderNotificationEvent {
                 self,
                 mut map_: A,
             ) -> Result<ReminderNotificationEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut message_id_ = None;
-                let mut user_id_ = None;
-                let mut cid_ = None;
-                let mut parent_id_ = None;
-                let mut reminder_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut message_id_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut cid_: Option<String> = None;
+                let mut parent_id_: Option<String> = None;
+                let mut reminder_: Option<ReminderResponseData> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -946,13 +948,13 @@ impl<'de> serde::Deserialize<'de> for ReminderUpdatedEvent {
                 self,
                 mut map_: A,
             ) -> Result<ReminderUpdatedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut message_id_ = None;
-                let mut user_id_ = None;
-                let mut cid_ = None;
-                let mut parent_id_ = None;
-                let mut reminder_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut message_id_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut cid_: Option<String> = None;
+                let mut parent_id_: Option<String> = None;
+                let mut reminder_: Option<ReminderResponseData> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1073,15 +1075,15 @@ impl<'de> serde::Deserialize<'de> for ReminderResponseData {
                 self,
                 mut map_: A,
             ) -> Result<ReminderResponseData, A::Error> {
-                let mut remind_at_ = None;
-                let mut channel_cid_ = None;
-                let mut channel_ = None;
-                let mut message_id_ = None;
-                let mut message_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
+                let mut remind_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut channel_cid_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut message_id_: Option<String> = None;
+                let mut message_: Option<Box<MessageResponse>> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1142,14 +1144,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn create_reminder(
         &self,
         message_id: &str,
         body: &CreateReminderRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ReminderResponseData>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ReminderResponseData> {
         let mut request = crate::request::Request::new(
             &crate::operations::CREATE_REMINDER,
             &[message_id],
@@ -1170,14 +1170,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_reminder(
         &self,
         message_id: &str,
         body: &UpdateReminderRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpdateReminderResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpdateReminderResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_REMINDER,
             &[message_id],
@@ -1198,14 +1196,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_reminder(
         &self,
         message_id: &str,
         query: &DeleteReminderQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<DeleteReminderResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, DeleteReminderResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_REMINDER,
             &[message_id],
@@ -1226,13 +1222,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn query_reminders(
         &self,
         body: &QueryRemindersRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<QueryRemindersResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, QueryRemindersResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::QUERY_REMINDERS,
             &[],

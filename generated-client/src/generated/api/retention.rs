@@ -49,8 +49,8 @@ impl<'de> serde::Deserialize<'de> for GetRetentionPolicyResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetRetentionPolicyResponse, A::Error> {
-                let mut policies_ = None;
-                let mut duration_ = None;
+                let mut policies_: Option<Vec<RetentionPolicy>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -113,8 +113,8 @@ impl<'de> serde::Deserialize<'de> for SetRetentionPolicyRequest {
                 self,
                 mut map_: A,
             ) -> Result<SetRetentionPolicyRequest, A::Error> {
-                let mut policy_ = None;
-                let mut max_age_hours_ = None;
+                let mut policy_: Option<SetRetentionPolicyRequestPolicy> = None;
+                let mut max_age_hours_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -240,8 +240,8 @@ impl<'de> serde::Deserialize<'de> for SetRetentionPolicyResponse {
                 self,
                 mut map_: A,
             ) -> Result<SetRetentionPolicyResponse, A::Error> {
-                let mut policy_ = None;
-                let mut duration_ = None;
+                let mut policy_: Option<RetentionPolicy> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -302,7 +302,7 @@ impl<'de> serde::Deserialize<'de> for DeleteRetentionPolicyRequest {
                 self,
                 mut map_: A,
             ) -> Result<DeleteRetentionPolicyRequest, A::Error> {
-                let mut policy_ = None;
+                let mut policy_: Option<DeleteRetentionPolicyRequestPolicy> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -420,7 +420,7 @@ impl<'de> serde::Deserialize<'de> for DeleteRetentionPolicyResponse {
                 self,
                 mut map_: A,
             ) -> Result<DeleteRetentionPolicyResponse, A::Error> {
-                let mut duration_ = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -495,11 +495,13 @@ impl<'de> serde::Deserialize<'de> for GetRetentionPolicyRunsRequest {
                 self,
                 mut map_: A,
             ) -> Result<GetRetentionPolicyRunsRequest, A::Error> {
-                let mut filter_conditions_ = None;
-                let mut sort_ = None;
-                let mut limit_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
+                let mut filter_conditions_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut sort_: Option<Vec<SortParamRequest>> = None;
+                let mut limit_: Option<i32> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -581,10 +583,10 @@ impl<'de> serde::Deserialize<'de> for GetRetentionPolicyRunsResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetRetentionPolicyRunsResponse, A::Error> {
-                let mut runs_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
-                let mut duration_ = None;
+                let mut runs_: Option<Vec<RetentionRunResponse>> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -665,10 +667,10 @@ impl<'de> serde::Deserialize<'de> for RetentionPolicy {
                 self,
                 mut map_: A,
             ) -> Result<RetentionPolicy, A::Error> {
-                let mut app_pk_ = None;
-                let mut policy_ = None;
-                let mut config_ = None;
-                let mut enabled_at_ = None;
+                let mut app_pk_: Option<i64> = None;
+                let mut policy_: Option<String> = None;
+                let mut config_: Option<PolicyConfig> = None;
+                let mut enabled_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -752,10 +754,10 @@ impl<'de> serde::Deserialize<'de> for RetentionRunResponse {
                 self,
                 mut map_: A,
             ) -> Result<RetentionRunResponse, A::Error> {
-                let mut app_pk_ = None;
-                let mut policy_ = None;
-                let mut date_ = None;
-                let mut stats_ = None;
+                let mut app_pk_: Option<i64> = None;
+                let mut policy_: Option<String> = None;
+                let mut date_: Option<String> = None;
+                let mut stats_: Option<RunStats> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -817,7 +819,7 @@ impl<'de> serde::Deserialize<'de> for PolicyConfig {
                 self,
                 mut map_: A,
             ) -> Result<PolicyConfig, A::Error> {
-                let mut max_age_hours_ = None;
+                let mut max_age_hours_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -873,8 +875,8 @@ impl<'de> serde::Deserialize<'de> for RunStats {
                 self,
                 mut map_: A,
             ) -> Result<RunStats, A::Error> {
-                let mut channels_deleted_ = None;
-                let mut messages_deleted_ = None;
+                let mut channels_deleted_: Option<i64> = None;
+                let mut messages_deleted_: Option<i64> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -908,12 +910,10 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_retention_policy(
         &self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetRetentionPolicyResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetRetentionPolicyResponse> {
         let request = crate::request::Request::new(
             &crate::operations::GET_RETENTION_POLICY,
             &[],
@@ -933,13 +933,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn set_retention_policy(
         &self,
         body: &SetRetentionPolicyRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<SetRetentionPolicyResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, SetRetentionPolicyResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::SET_RETENTION_POLICY,
             &[],
@@ -960,13 +958,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_retention_policy(
         &self,
         body: &DeleteRetentionPolicyRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<DeleteRetentionPolicyResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, DeleteRetentionPolicyResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_RETENTION_POLICY,
             &[],
@@ -987,13 +983,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_retention_policy_runs(
         &self,
         body: &GetRetentionPolicyRunsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetRetentionPolicyRunsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetRetentionPolicyRunsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_RETENTION_POLICY_RUNS,
             &[],

@@ -49,8 +49,8 @@ impl<'de> serde::Deserialize<'de> for ListPermissionsResponse {
                 self,
                 mut map_: A,
             ) -> Result<ListPermissionsResponse, A::Error> {
-                let mut permissions_ = None;
-                let mut duration_ = None;
+                let mut permissions_: Option<Vec<Permission>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -114,8 +114,8 @@ impl<'de> serde::Deserialize<'de> for GetCustomPermissionResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetCustomPermissionResponse, A::Error> {
-                let mut permission_ = None;
-                let mut duration_ = None;
+                let mut permission_: Option<Permission> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -179,8 +179,8 @@ impl<'de> serde::Deserialize<'de> for ListRolesResponse {
                 self,
                 mut map_: A,
             ) -> Result<ListRolesResponse, A::Error> {
-                let mut roles_ = None;
-                let mut duration_ = None;
+                let mut roles_: Option<Vec<Role>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -240,7 +240,7 @@ impl<'de> serde::Deserialize<'de> for CreateRoleRequest {
                 self,
                 mut map_: A,
             ) -> Result<CreateRoleRequest, A::Error> {
-                let mut name_ = None;
+                let mut name_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -302,8 +302,8 @@ impl<'de> serde::Deserialize<'de> for CreateRoleResponse {
                 self,
                 mut map_: A,
             ) -> Result<CreateRoleResponse, A::Error> {
-                let mut duration_ = None;
-                let mut role_ = None;
+                let mut duration_: Option<String> = None;
+                let mut role_: Option<Role> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -370,8 +370,8 @@ impl<'de> serde::Deserialize<'de> for SearchRolesResponse {
                 self,
                 mut map_: A,
             ) -> Result<SearchRolesResponse, A::Error> {
-                let mut duration_ = None;
-                let mut roles_ = None;
+                let mut duration_: Option<String> = None;
+                let mut roles_: Option<Vec<Role>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -485,17 +485,19 @@ impl<'de> serde::Deserialize<'de> for Permission {
                 self,
                 mut map_: A,
             ) -> Result<Permission, A::Error> {
-                let mut id_ = None;
-                let mut name_ = None;
-                let mut description_ = None;
-                let mut action_ = None;
-                let mut owner_ = None;
-                let mut same_team_ = None;
-                let mut condition_ = None;
-                let mut custom_ = None;
-                let mut level_ = None;
-                let mut owner_resource_ = None;
-                let mut tags_ = None;
+                let mut id_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut action_: Option<String> = None;
+                let mut owner_: Option<bool> = None;
+                let mut same_team_: Option<bool> = None;
+                let mut condition_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut custom_: Option<bool> = None;
+                let mut level_: Option<String> = None;
+                let mut owner_resource_: Option<String> = None;
+                let mut tags_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -595,11 +597,11 @@ impl<'de> serde::Deserialize<'de> for Role {
                 self,
                 mut map_: A,
             ) -> Result<Role, A::Error> {
-                let mut name_ = None;
-                let mut custom_ = None;
-                let mut scopes_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
+                let mut name_: Option<String> = None;
+                let mut custom_: Option<bool> = None;
+                let mut scopes_: Option<Vec<String>> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -736,12 +738,10 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn list_permissions(
         &self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ListPermissionsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ListPermissionsResponse> {
         let request = crate::request::Request::new(
             &crate::operations::LIST_PERMISSIONS,
             &[],
@@ -761,13 +761,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_permission(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetCustomPermissionResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetCustomPermissionResponse> {
         let request = crate::request::Request::new(
             &crate::operations::GET_PERMISSION,
             &[id],
@@ -787,12 +785,8 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub fn list_roles(
-        &self,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ListRolesResponse>, crate::Error>,
-    > + Send + '_ {
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub fn list_roles(&self) -> crate::ResponseFuture<'_, ListRolesResponse> {
         let request = crate::request::Request::new(&crate::operations::LIST_ROLES, &[]);
         self.execute(request)
     }
@@ -809,13 +803,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn create_role(
         &self,
         body: &CreateRoleRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<CreateRoleResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, CreateRoleResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::CREATE_ROLE,
             &[],
@@ -836,13 +828,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn search_roles(
         &self,
         query: &SearchRolesQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<SearchRolesResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, SearchRolesResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::SEARCH_ROLES,
             &[],
@@ -867,13 +857,8 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub fn delete_role(
-        &self,
-        name: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub fn delete_role(&self, name: &str) -> crate::ResponseFuture<'_, Response> {
         let request = crate::request::Request::new(
             &crate::operations::DELETE_ROLE,
             &[name],

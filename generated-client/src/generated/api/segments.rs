@@ -87,13 +87,15 @@ impl<'de> serde::Deserialize<'de> for CreateSegmentRequest {
                 self,
                 mut map_: A,
             ) -> Result<CreateSegmentRequest, A::Error> {
-                let mut id_ = None;
-                let mut type_ = None;
-                let mut name_ = None;
-                let mut description_ = None;
-                let mut filter_ = None;
-                let mut all_users_ = None;
-                let mut all_sender_channels_ = None;
+                let mut id_: Option<String> = None;
+                let mut type_: Option<CreateSegmentRequestType> = None;
+                let mut name_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut filter_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut all_users_: Option<bool> = None;
+                let mut all_sender_channels_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -233,8 +235,8 @@ impl<'de> serde::Deserialize<'de> for CreateSegmentResponse {
                 self,
                 mut map_: A,
             ) -> Result<CreateSegmentResponse, A::Error> {
-                let mut segment_ = None;
-                let mut duration_ = None;
+                let mut segment_: Option<SegmentResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -320,11 +322,13 @@ impl<'de> serde::Deserialize<'de> for QuerySegmentsRequest {
                 self,
                 mut map_: A,
             ) -> Result<QuerySegmentsRequest, A::Error> {
-                let mut filter_ = None;
-                let mut sort_ = None;
-                let mut limit_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
+                let mut filter_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut sort_: Option<Vec<SortParamRequest>> = None;
+                let mut limit_: Option<i32> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -406,10 +410,10 @@ impl<'de> serde::Deserialize<'de> for QuerySegmentsResponse {
                 self,
                 mut map_: A,
             ) -> Result<QuerySegmentsResponse, A::Error> {
-                let mut segments_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
-                let mut duration_ = None;
+                let mut segments_: Option<Vec<SegmentResponse>> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -479,8 +483,8 @@ impl<'de> serde::Deserialize<'de> for GetSegmentResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetSegmentResponse, A::Error> {
-                let mut segment_ = None;
-                let mut duration_ = None;
+                let mut segment_: Option<SegmentResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -547,9 +551,11 @@ impl<'de> serde::Deserialize<'de> for UpdateSegmentRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdateSegmentRequest, A::Error> {
-                let mut name_ = None;
-                let mut description_ = None;
-                let mut filter_ = None;
+                let mut name_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut filter_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -615,8 +621,8 @@ impl<'de> serde::Deserialize<'de> for UpdateSegmentResponse {
                 self,
                 mut map_: A,
             ) -> Result<UpdateSegmentResponse, A::Error> {
-                let mut segment_ = None;
-                let mut duration_ = None;
+                let mut segment_: Option<SegmentResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -679,7 +685,7 @@ impl<'de> serde::Deserialize<'de> for AddSegmentTargetsRequest {
                 self,
                 mut map_: A,
             ) -> Result<AddSegmentTargetsRequest, A::Error> {
-                let mut target_ids_ = None;
+                let mut target_ids_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -737,7 +743,7 @@ impl<'de> serde::Deserialize<'de> for DeleteSegmentTargetsRequest {
                 self,
                 mut map_: A,
             ) -> Result<DeleteSegmentTargetsRequest, A::Error> {
-                let mut target_ids_ = None;
+                let mut target_ids_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -810,11 +816,13 @@ impl<'de> serde::Deserialize<'de> for QuerySegmentTargetsRequest {
                 self,
                 mut map_: A,
             ) -> Result<QuerySegmentTargetsRequest, A::Error> {
-                let mut limit_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
-                let mut filter_ = None;
-                let mut sort_ = None;
+                let mut limit_: Option<i32> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
+                let mut filter_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut sort_: Option<Vec<SortParamRequest>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -899,10 +907,10 @@ impl<'de> serde::Deserialize<'de> for QuerySegmentTargetsResponse {
                 self,
                 mut map_: A,
             ) -> Result<QuerySegmentTargetsResponse, A::Error> {
-                let mut targets_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
-                let mut duration_ = None;
+                let mut targets_: Option<Vec<SegmentTargetResponse>> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1019,17 +1027,19 @@ impl<'de> serde::Deserialize<'de> for SegmentResponse {
                 self,
                 mut map_: A,
             ) -> Result<SegmentResponse, A::Error> {
-                let mut id_ = None;
-                let mut type_ = None;
-                let mut name_ = None;
-                let mut description_ = None;
-                let mut filter_ = None;
-                let mut all_users_ = None;
-                let mut all_sender_channels_ = None;
-                let mut size_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut deleted_at_ = None;
+                let mut id_: Option<String> = None;
+                let mut type_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut filter_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut all_users_: Option<bool> = None;
+                let mut all_sender_channels_: Option<bool> = None;
+                let mut size_: Option<i32> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1135,10 +1145,10 @@ impl<'de> serde::Deserialize<'de> for SegmentTargetResponse {
                 self,
                 mut map_: A,
             ) -> Result<SegmentTargetResponse, A::Error> {
-                let mut app_pk_ = None;
-                let mut segment_id_ = None;
-                let mut target_id_ = None;
-                let mut created_at_ = None;
+                let mut app_pk_: Option<i32> = None;
+                let mut segment_id_: Option<String> = None;
+                let mut target_id_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1179,13 +1189,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn create_segment(
         &self,
         body: &CreateSegmentRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<CreateSegmentResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, CreateSegmentResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::CREATE_SEGMENT,
             &[],
@@ -1206,13 +1214,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn query_segments(
         &self,
         body: &QuerySegmentsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<QuerySegmentsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, QuerySegmentsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::QUERY_SEGMENTS,
             &[],
@@ -1233,13 +1239,8 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
-    pub fn delete_segment(
-        &self,
-        id: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    pub fn delete_segment(&self, id: &str) -> crate::ResponseFuture<'_, Response> {
         let request = crate::request::Request::new(
             &crate::operations::DELETE_SEGMENT,
             &[id],
@@ -1259,13 +1260,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_segment(
         &self,
         id: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetSegmentResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetSegmentResponse> {
         let request = crate::request::Request::new(
             &crate::operations::GET_SEGMENT,
             &[id],
@@ -1285,14 +1284,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_segment(
         &self,
         id: &str,
         body: &UpdateSegmentRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpdateSegmentResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpdateSegmentResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_SEGMENT,
             &[id],
@@ -1313,14 +1310,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn add_segment_targets(
         &self,
         id: &str,
         body: &AddSegmentTargetsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(
             &crate::operations::ADD_SEGMENT_TARGETS,
             &[id],
@@ -1341,14 +1336,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_segment_targets(
         &self,
         id: &str,
         body: &DeleteSegmentTargetsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_SEGMENT_TARGETS,
             &[id],
@@ -1369,14 +1362,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn segment_target_exists(
         &self,
         id: &str,
         target_id: &str,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let request = crate::request::Request::new(
             &crate::operations::SEGMENT_TARGET_EXISTS,
             &[id, target_id],
@@ -1396,14 +1387,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn query_segment_targets(
         &self,
         id: &str,
         body: &QuerySegmentTargetsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<QuerySegmentTargetsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, QuerySegmentTargetsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::QUERY_SEGMENT_TARGETS,
             &[id],

@@ -97,16 +97,18 @@ impl<'de> serde::Deserialize<'de> for QueryThreadsRequest {
                 self,
                 mut map_: A,
             ) -> Result<QueryThreadsRequest, A::Error> {
-                let mut reply_limit_ = None;
-                let mut participant_limit_ = None;
-                let mut member_limit_ = None;
-                let mut filter_ = None;
-                let mut sort_ = None;
-                let mut limit_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut reply_limit_: Option<i32> = None;
+                let mut participant_limit_: Option<i32> = None;
+                let mut member_limit_: Option<i32> = None;
+                let mut filter_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut sort_: Option<Vec<SortParamRequest>> = None;
+                let mut limit_: Option<i32> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -198,10 +200,10 @@ impl<'de> serde::Deserialize<'de> for QueryThreadsResponse {
                 self,
                 mut map_: A,
             ) -> Result<QueryThreadsResponse, A::Error> {
-                let mut threads_ = None;
-                let mut next_ = None;
-                let mut prev_ = None;
-                let mut duration_ = None;
+                let mut threads_: Option<Vec<ThreadStateResponse>> = None;
+                let mut next_: Option<String> = None;
+                let mut prev_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -269,8 +271,8 @@ impl<'de> serde::Deserialize<'de> for GetThreadResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetThreadResponse, A::Error> {
-                let mut thread_ = None;
-                let mut duration_ = None;
+                let mut thread_: Option<ThreadStateResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -341,10 +343,12 @@ impl<'de> serde::Deserialize<'de> for UpdateThreadPartialRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdateThreadPartialRequest, A::Error> {
-                let mut user_id_ = None;
-                let mut user_ = None;
-                let mut set_ = None;
-                let mut unset_ = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
+                let mut set_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut unset_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -412,8 +416,8 @@ impl<'de> serde::Deserialize<'de> for UpdateThreadPartialResponse {
                 self,
                 mut map_: A,
             ) -> Result<UpdateThreadPartialResponse, A::Error> {
-                let mut thread_ = None;
-                let mut duration_ = None;
+                let mut thread_: Option<ThreadResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -603,24 +607,26 @@ impl<'de> serde::Deserialize<'de> for NotificationThreadMessageNewEvent {
                 self,
                 mut map_: A,
             ) -> Result<NotificationThreadMessageNewEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut channel_member_count_ = None;
-                let mut channel_message_count_ = None;
-                let mut channel_custom_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut channel_ = None;
-                let mut thread_id_ = None;
-                let mut message_id_ = None;
-                let mut message_ = None;
-                let mut watcher_count_ = None;
-                let mut thread_participants_ = None;
-                let mut team_ = None;
-                let mut parent_author_ = None;
-                let mut unread_threads_ = None;
-                let mut unread_thread_messages_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut channel_member_count_: Option<i32> = None;
+                let mut channel_message_count_: Option<i64> = None;
+                let mut channel_custom_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut thread_id_: Option<String> = None;
+                let mut message_id_: Option<String> = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut watcher_count_: Option<i32> = None;
+                let mut thread_participants_: Option<Vec<UserResponseCommonFields>> = None;
+                let mut team_: Option<String> = None;
+                let mut parent_author_: Option<String> = None;
+                let mut unread_threads_: Option<i32> = None;
+                let mut unread_thread_messages_: Option<i32> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -770,12 +776,12 @@ impl<'de> serde::Deserialize<'de> for ThreadUpdatedEvent {
                 self,
                 mut map_: A,
             ) -> Result<ThreadUpdatedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut cid_ = None;
-                let mut channel_type_ = None;
-                let mut channel_id_ = None;
-                let mut thread_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut cid_: Option<String> = None;
+                let mut channel_type_: Option<String> = None;
+                let mut channel_id_: Option<String> = None;
+                let mut thread_: Option<ThreadResponse> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -975,24 +981,24 @@ impl<'de> serde::Deserialize<'de> for ThreadStateResponse {
                 self,
                 mut map_: A,
             ) -> Result<ThreadStateResponse, A::Error> {
-                let mut channel_cid_ = None;
-                let mut channel_ = None;
-                let mut parent_message_id_ = None;
-                let mut parent_message_ = None;
-                let mut created_by_user_id_ = None;
-                let mut created_by_ = None;
-                let mut reply_count_ = None;
-                let mut participant_count_ = None;
-                let mut active_participant_count_ = None;
-                let mut thread_participants_ = None;
-                let mut last_message_at_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut deleted_at_ = None;
-                let mut title_ = None;
-                let mut latest_replies_ = None;
-                let mut read_ = None;
-                let mut draft_ = None;
+                let mut channel_cid_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut parent_message_id_: Option<String> = None;
+                let mut parent_message_: Option<MessageResponse> = None;
+                let mut created_by_user_id_: Option<String> = None;
+                let mut created_by_: Option<UserResponse> = None;
+                let mut reply_count_: Option<i32> = None;
+                let mut participant_count_: Option<i32> = None;
+                let mut active_participant_count_: Option<i32> = None;
+                let mut thread_participants_: Option<Vec<ThreadParticipant>> = None;
+                let mut last_message_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut title_: Option<String> = None;
+                let mut latest_replies_: Option<Vec<MessageResponse>> = None;
+                let mut read_: Option<Vec<ReadStateResponse>> = None;
+                let mut draft_: Option<DraftResponse> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1210,21 +1216,21 @@ impl<'de> serde::Deserialize<'de> for ThreadResponse {
                 self,
                 mut map_: A,
             ) -> Result<ThreadResponse, A::Error> {
-                let mut channel_cid_ = None;
-                let mut channel_ = None;
-                let mut parent_message_id_ = None;
-                let mut parent_message_ = None;
-                let mut created_by_user_id_ = None;
-                let mut created_by_ = None;
-                let mut reply_count_ = None;
-                let mut participant_count_ = None;
-                let mut active_participant_count_ = None;
-                let mut thread_participants_ = None;
-                let mut last_message_at_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut deleted_at_ = None;
-                let mut title_ = None;
+                let mut channel_cid_: Option<String> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut parent_message_id_: Option<String> = None;
+                let mut parent_message_: Option<MessageResponse> = None;
+                let mut created_by_user_id_: Option<String> = None;
+                let mut created_by_: Option<UserResponse> = None;
+                let mut reply_count_: Option<i32> = None;
+                let mut participant_count_: Option<i32> = None;
+                let mut active_participant_count_: Option<i32> = None;
+                let mut thread_participants_: Option<Vec<ThreadParticipant>> = None;
+                let mut last_message_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut title_: Option<String> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1389,14 +1395,14 @@ impl<'de> serde::Deserialize<'de> for ThreadParticipant {
                 self,
                 mut map_: A,
             ) -> Result<ThreadParticipant, A::Error> {
-                let mut channel_cid_ = None;
-                let mut last_thread_message_at_ = None;
-                let mut thread_id_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
-                let mut created_at_ = None;
-                let mut left_thread_at_ = None;
-                let mut last_read_at_ = None;
+                let mut channel_cid_: Option<String> = None;
+                let mut last_thread_message_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut thread_id_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut left_thread_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut last_read_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1469,13 +1475,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn query_threads(
         &self,
         body: &QueryThreadsRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<QueryThreadsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, QueryThreadsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::QUERY_THREADS,
             &[],
@@ -1496,14 +1500,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_thread(
         &self,
         message_id: &str,
         query: &GetThreadQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetThreadResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetThreadResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_THREAD,
             &[message_id],
@@ -1526,14 +1528,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_thread_partial(
         &self,
         message_id: &str,
         body: &UpdateThreadPartialRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpdateThreadPartialResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpdateThreadPartialResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_THREAD_PARTIAL,
             &[message_id],

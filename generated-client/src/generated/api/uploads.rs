@@ -79,10 +79,10 @@ impl<'de> serde::Deserialize<'de> for UploadChannelFileResponse {
                 self,
                 mut map_: A,
             ) -> Result<UploadChannelFileResponse, A::Error> {
-                let mut file_ = None;
-                let mut thumb_url_ = None;
-                let mut moderation_action_ = None;
-                let mut duration_ = None;
+                let mut file_: Option<String> = None;
+                let mut thumb_url_: Option<String> = None;
+                let mut moderation_action_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -192,11 +192,11 @@ impl<'de> serde::Deserialize<'de> for UploadChannelResponse {
                 self,
                 mut map_: A,
             ) -> Result<UploadChannelResponse, A::Error> {
-                let mut file_ = None;
-                let mut thumb_url_ = None;
-                let mut moderation_action_ = None;
-                let mut duration_ = None;
-                let mut upload_sizes_ = None;
+                let mut file_: Option<String> = None;
+                let mut thumb_url_: Option<String> = None;
+                let mut moderation_action_: Option<String> = None;
+                let mut duration_: Option<String> = None;
+                let mut upload_sizes_: Option<Vec<ImageSize>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -290,9 +290,9 @@ impl<'de> serde::Deserialize<'de> for FileUploadResponse {
                 self,
                 mut map_: A,
             ) -> Result<FileUploadResponse, A::Error> {
-                let mut file_ = None;
-                let mut thumb_url_ = None;
-                let mut duration_ = None;
+                let mut file_: Option<String> = None;
+                let mut thumb_url_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -394,10 +394,10 @@ impl<'de> serde::Deserialize<'de> for ImageUploadResponse {
                 self,
                 mut map_: A,
             ) -> Result<ImageUploadResponse, A::Error> {
-                let mut file_ = None;
-                let mut thumb_url_ = None;
-                let mut duration_ = None;
-                let mut upload_sizes_ = None;
+                let mut file_: Option<String> = None;
+                let mut thumb_url_: Option<String> = None;
+                let mut duration_: Option<String> = None;
+                let mut upload_sizes_: Option<Vec<ImageSize>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -459,7 +459,7 @@ impl<'de> serde::Deserialize<'de> for OnlyUserId {
                 self,
                 mut map_: A,
             ) -> Result<OnlyUserId, A::Error> {
-                let mut id_ = None;
+                let mut id_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -525,10 +525,10 @@ impl<'de> serde::Deserialize<'de> for ImageSize {
                 self,
                 mut map_: A,
             ) -> Result<ImageSize, A::Error> {
-                let mut crop_ = None;
-                let mut resize_ = None;
-                let mut height_ = None;
-                let mut width_ = None;
+                let mut crop_: Option<String> = None;
+                let mut resize_: Option<String> = None;
+                let mut height_: Option<i32> = None;
+                let mut width_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -594,15 +594,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn upload_channel_file(
         &self,
         type_: &str,
         id: &str,
         body: &UploadChannelFileRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UploadChannelFileResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UploadChannelFileResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPLOAD_CHANNEL_FILE,
             &[type_, id],
@@ -626,15 +624,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_channel_file(
         &self,
         type_: &str,
         id: &str,
         query: &DeleteChannelFileQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_CHANNEL_FILE,
             &[type_, id],
@@ -655,15 +651,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn upload_channel_image(
         &self,
         type_: &str,
         id: &str,
         body: &UploadChannelRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UploadChannelResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UploadChannelResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPLOAD_CHANNEL_IMAGE,
             &[type_, id],
@@ -690,15 +684,13 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_channel_image(
         &self,
         type_: &str,
         id: &str,
         query: &DeleteChannelImageQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_CHANNEL_IMAGE,
             &[type_, id],
@@ -719,13 +711,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn upload_file(
         &self,
         body: &FileUploadRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<FileUploadResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, FileUploadResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPLOAD_FILE,
             &[],
@@ -749,13 +739,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_file(
         &self,
         query: &DeleteFileQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_FILE,
             &[],
@@ -776,13 +764,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn upload_image(
         &self,
         body: &ImageUploadRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ImageUploadResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ImageUploadResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPLOAD_IMAGE,
             &[],
@@ -809,13 +795,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_image(
         &self,
         query: &DeleteImageQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_IMAGE,
             &[],

@@ -53,8 +53,8 @@ impl<'de> serde::Deserialize<'de> for ListUserGroupsResponse {
                 self,
                 mut map_: A,
             ) -> Result<ListUserGroupsResponse, A::Error> {
-                let mut user_groups_ = None;
-                let mut duration_ = None;
+                let mut user_groups_: Option<Vec<UserGroupResponse>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -148,11 +148,11 @@ impl<'de> serde::Deserialize<'de> for CreateUserGroupRequest {
                 self,
                 mut map_: A,
             ) -> Result<CreateUserGroupRequest, A::Error> {
-                let mut id_ = None;
-                let mut name_ = None;
-                let mut description_ = None;
-                let mut team_id_ = None;
-                let mut member_ids_ = None;
+                let mut id_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut team_id_: Option<String> = None;
+                let mut member_ids_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -224,8 +224,8 @@ impl<'de> serde::Deserialize<'de> for CreateUserGroupResponse {
                 self,
                 mut map_: A,
             ) -> Result<CreateUserGroupResponse, A::Error> {
-                let mut user_group_ = None;
-                let mut duration_ = None;
+                let mut user_group_: Option<UserGroupResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -292,8 +292,8 @@ impl<'de> serde::Deserialize<'de> for SearchUserGroupsResponse {
                 self,
                 mut map_: A,
             ) -> Result<SearchUserGroupsResponse, A::Error> {
-                let mut user_groups_ = None;
-                let mut duration_ = None;
+                let mut user_groups_: Option<Vec<UserGroupResponse>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -359,8 +359,8 @@ impl<'de> serde::Deserialize<'de> for GetUserGroupResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetUserGroupResponse, A::Error> {
-                let mut user_group_ = None;
-                let mut duration_ = None;
+                let mut user_group_: Option<UserGroupResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -429,9 +429,9 @@ impl<'de> serde::Deserialize<'de> for UpdateUserGroupRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdateUserGroupRequest, A::Error> {
-                let mut name_ = None;
-                let mut description_ = None;
-                let mut team_id_ = None;
+                let mut name_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut team_id_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -499,8 +499,8 @@ impl<'de> serde::Deserialize<'de> for UpdateUserGroupResponse {
                 self,
                 mut map_: A,
             ) -> Result<UpdateUserGroupResponse, A::Error> {
-                let mut user_group_ = None;
-                let mut duration_ = None;
+                let mut user_group_: Option<UserGroupResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -576,9 +576,9 @@ impl<'de> serde::Deserialize<'de> for AddUserGroupMembersRequest {
                 self,
                 mut map_: A,
             ) -> Result<AddUserGroupMembersRequest, A::Error> {
-                let mut member_ids_ = None;
-                let mut as_admin_ = None;
-                let mut team_id_ = None;
+                let mut member_ids_: Option<Vec<String>> = None;
+                let mut as_admin_: Option<bool> = None;
+                let mut team_id_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -646,8 +646,8 @@ impl<'de> serde::Deserialize<'de> for AddUserGroupMembersResponse {
                 self,
                 mut map_: A,
             ) -> Result<AddUserGroupMembersResponse, A::Error> {
-                let mut user_group_ = None;
-                let mut duration_ = None;
+                let mut user_group_: Option<UserGroupResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -714,8 +714,8 @@ impl<'de> serde::Deserialize<'de> for RemoveUserGroupMembersRequest {
                 self,
                 mut map_: A,
             ) -> Result<RemoveUserGroupMembersRequest, A::Error> {
-                let mut member_ids_ = None;
-                let mut team_id_ = None;
+                let mut member_ids_: Option<Vec<String>> = None;
+                let mut team_id_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -781,8 +781,8 @@ impl<'de> serde::Deserialize<'de> for RemoveUserGroupMembersResponse {
                 self,
                 mut map_: A,
             ) -> Result<RemoveUserGroupMembersResponse, A::Error> {
-                let mut user_group_ = None;
-                let mut duration_ = None;
+                let mut user_group_: Option<UserGroupResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -869,10 +869,10 @@ impl<'de> serde::Deserialize<'de> for UserGroupCreatedEvent {
                 self,
                 mut map_: A,
             ) -> Result<UserGroupCreatedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut user_ = None;
-                let mut user_group_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut user_group_: Option<UserGroup> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -968,10 +968,10 @@ impl<'de> serde::Deserialize<'de> for UserGroupDeletedEvent {
                 self,
                 mut map_: A,
             ) -> Result<UserGroupDeletedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut user_ = None;
-                let mut user_group_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut user_group_: Option<UserGroup> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1071,11 +1071,11 @@ impl<'de> serde::Deserialize<'de> for UserGroupMemberAddedEvent {
                 self,
                 mut map_: A,
             ) -> Result<UserGroupMemberAddedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut user_ = None;
-                let mut user_group_ = None;
-                let mut members_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut user_group_: Option<UserGroup> = None;
+                let mut members_: Option<Vec<String>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1177,11 +1177,11 @@ impl<'de> serde::Deserialize<'de> for UserGroupMemberRemovedEvent {
                 self,
                 mut map_: A,
             ) -> Result<UserGroupMemberRemovedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut user_ = None;
-                let mut user_group_ = None;
-                let mut members_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut user_group_: Option<UserGroup> = None;
+                let mut members_: Option<Vec<String>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1279,10 +1279,10 @@ impl<'de> serde::Deserialize<'de> for UserGroupUpdatedEvent {
                 self,
                 mut map_: A,
             ) -> Result<UserGroupUpdatedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut user_ = None;
-                let mut user_group_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut user_group_: Option<UserGroup> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -1397,15 +1397,15 @@ impl<'de> serde::Deserialize<'de> for UserGroup {
                 self,
                 mut map_: A,
             ) -> Result<UserGroup, A::Error> {
-                let mut app_pk_ = None;
-                let mut id_ = None;
-                let mut team_id_ = None;
-                let mut name_ = None;
-                let mut description_ = None;
-                let mut members_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut created_by_ = None;
+                let mut app_pk_: Option<i64> = None;
+                let mut id_: Option<String> = None;
+                let mut team_id_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut members_: Option<Vec<UserGroupMember>> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut created_by_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1526,14 +1526,14 @@ impl<'de> serde::Deserialize<'de> for UserGroupResponse {
                 self,
                 mut map_: A,
             ) -> Result<UserGroupResponse, A::Error> {
-                let mut id_ = None;
-                let mut name_ = None;
-                let mut description_ = None;
-                let mut team_id_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut created_by_ = None;
-                let mut members_ = None;
+                let mut id_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut description_: Option<String> = None;
+                let mut team_id_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut created_by_: Option<String> = None;
+                let mut members_: Option<Vec<UserGroupMember>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1633,11 +1633,11 @@ impl<'de> serde::Deserialize<'de> for UserGroupMember {
                 self,
                 mut map_: A,
             ) -> Result<UserGroupMember, A::Error> {
-                let mut app_pk_ = None;
-                let mut group_id_ = None;
-                let mut user_id_ = None;
-                let mut is_admin_ = None;
-                let mut created_at_ = None;
+                let mut app_pk_: Option<i64> = None;
+                let mut group_id_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut is_admin_: Option<bool> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1749,13 +1749,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn list_user_groups(
         &self,
         query: &ListUserGroupsQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ListUserGroupsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ListUserGroupsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::LIST_USER_GROUPS,
             &[],
@@ -1779,13 +1777,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn create_user_group(
         &self,
         body: &CreateUserGroupRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<CreateUserGroupResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, CreateUserGroupResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::CREATE_USER_GROUP,
             &[],
@@ -1806,13 +1802,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn search_user_groups(
         &self,
         query: &SearchUserGroupsQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<SearchUserGroupsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, SearchUserGroupsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::SEARCH_USER_GROUPS,
             &[],
@@ -1837,14 +1831,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_user_group(
         &self,
         id: &str,
         query: &GetUserGroupQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetUserGroupResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetUserGroupResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_USER_GROUP,
             &[id],
@@ -1865,14 +1857,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_user_group(
         &self,
         id: &str,
         body: &UpdateUserGroupRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpdateUserGroupResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpdateUserGroupResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_USER_GROUP,
             &[id],
@@ -1893,14 +1883,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_user_group(
         &self,
         id: &str,
         query: &DeleteUserGroupQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_USER_GROUP,
             &[id],
@@ -1921,14 +1909,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn add_user_group_members(
         &self,
         id: &str,
         body: &AddUserGroupMembersRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<AddUserGroupMembersResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, AddUserGroupMembersResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::ADD_USER_GROUP_MEMBERS,
             &[id],
@@ -1949,14 +1935,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn remove_user_group_members(
         &self,
         id: &str,
         body: &RemoveUserGroupMembersRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<RemoveUserGroupMembersResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, RemoveUserGroupMembersResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::REMOVE_USER_GROUP_MEMBERS,
             &[id],

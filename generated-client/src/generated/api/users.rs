@@ -54,8 +54,8 @@ impl<'de> serde::Deserialize<'de> for QueryUsersResponse {
                 self,
                 mut map_: A,
             ) -> Result<QueryUsersResponse, A::Error> {
-                let mut users_ = None;
-                let mut duration_ = None;
+                let mut users_: Option<Vec<FullUserResponse>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -165,14 +165,16 @@ impl<'de> serde::Deserialize<'de> for QueryUsersPayload {
                 self,
                 mut map_: A,
             ) -> Result<QueryUsersPayload, A::Error> {
-                let mut filter_conditions_ = None;
-                let mut sort_ = None;
-                let mut presence_ = None;
-                let mut include_deactivated_users_ = None;
-                let mut limit_ = None;
-                let mut offset_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut filter_conditions_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut sort_: Option<Vec<SortParamRequest>> = None;
+                let mut presence_: Option<bool> = None;
+                let mut include_deactivated_users_: Option<bool> = None;
+                let mut limit_: Option<i32> = None;
+                let mut offset_: Option<i32> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -246,7 +248,9 @@ impl<'de> serde::Deserialize<'de> for UpdateUsersRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdateUsersRequest, A::Error> {
-                let mut users_ = None;
+                let mut users_: Option<
+                    std::collections::BTreeMap<String, UserRequest>,
+                > = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -319,9 +323,11 @@ impl<'de> serde::Deserialize<'de> for UpdateUsersResponse {
                 self,
                 mut map_: A,
             ) -> Result<UpdateUsersResponse, A::Error> {
-                let mut users_ = None;
-                let mut membership_deletion_task_id_ = None;
-                let mut duration_ = None;
+                let mut users_: Option<
+                    std::collections::BTreeMap<String, FullUserResponse>,
+                > = None;
+                let mut membership_deletion_task_id_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -386,7 +392,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUsersPartialRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdateUsersPartialRequest, A::Error> {
-                let mut users_ = None;
+                let mut users_: Option<Vec<UpdateUserPartialRequest>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -442,7 +448,7 @@ impl<'de> serde::Deserialize<'de> for CreateGuestRequest {
                 self,
                 mut map_: A,
             ) -> Result<CreateGuestRequest, A::Error> {
-                let mut user_ = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -512,9 +518,9 @@ impl<'de> serde::Deserialize<'de> for CreateGuestResponse {
                 self,
                 mut map_: A,
             ) -> Result<CreateGuestResponse, A::Error> {
-                let mut user_ = None;
-                let mut access_token_ = None;
-                let mut duration_ = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut access_token_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -577,8 +583,8 @@ impl<'de> serde::Deserialize<'de> for DeactivateUserRequest {
                 self,
                 mut map_: A,
             ) -> Result<DeactivateUserRequest, A::Error> {
-                let mut mark_messages_deleted_ = None;
-                let mut created_by_id_ = None;
+                let mut mark_messages_deleted_: Option<bool> = None;
+                let mut created_by_id_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -646,8 +652,8 @@ impl<'de> serde::Deserialize<'de> for DeactivateUserResponse {
                 self,
                 mut map_: A,
             ) -> Result<DeactivateUserResponse, A::Error> {
-                let mut user_ = None;
-                let mut duration_ = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -727,10 +733,10 @@ impl<'de> serde::Deserialize<'de> for DeactivateUsersRequest {
                 self,
                 mut map_: A,
             ) -> Result<DeactivateUsersRequest, A::Error> {
-                let mut user_ids_ = None;
-                let mut mark_messages_deleted_ = None;
-                let mut created_by_id_ = None;
-                let mut mark_channels_deleted_ = None;
+                let mut user_ids_: Option<Vec<String>> = None;
+                let mut mark_messages_deleted_: Option<bool> = None;
+                let mut created_by_id_: Option<String> = None;
+                let mut mark_channels_deleted_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -802,8 +808,8 @@ impl<'de> serde::Deserialize<'de> for DeactivateUsersResponse {
                 self,
                 mut map_: A,
             ) -> Result<DeactivateUsersResponse, A::Error> {
-                let mut task_id_ = None;
-                let mut duration_ = None;
+                let mut task_id_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -866,9 +872,9 @@ impl<'de> serde::Deserialize<'de> for ReactivateUserRequest {
                 self,
                 mut map_: A,
             ) -> Result<ReactivateUserRequest, A::Error> {
-                let mut restore_messages_ = None;
-                let mut name_ = None;
-                let mut created_by_id_ = None;
+                let mut restore_messages_: Option<bool> = None;
+                let mut name_: Option<String> = None;
+                let mut created_by_id_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -936,8 +942,8 @@ impl<'de> serde::Deserialize<'de> for ReactivateUserResponse {
                 self,
                 mut map_: A,
             ) -> Result<ReactivateUserResponse, A::Error> {
-                let mut user_ = None;
-                let mut duration_ = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1017,10 +1023,10 @@ impl<'de> serde::Deserialize<'de> for ReactivateUsersRequest {
                 self,
                 mut map_: A,
             ) -> Result<ReactivateUsersRequest, A::Error> {
-                let mut user_ids_ = None;
-                let mut restore_messages_ = None;
-                let mut created_by_id_ = None;
-                let mut restore_channels_ = None;
+                let mut user_ids_: Option<Vec<String>> = None;
+                let mut restore_messages_: Option<bool> = None;
+                let mut created_by_id_: Option<String> = None;
+                let mut restore_channels_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1088,8 +1094,8 @@ impl<'de> serde::Deserialize<'de> for ReactivateUsersResponse {
                 self,
                 mut map_: A,
             ) -> Result<ReactivateUsersResponse, A::Error> {
-                let mut task_id_ = None;
-                let mut duration_ = None;
+                let mut task_id_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1193,14 +1199,14 @@ impl<'de> serde::Deserialize<'de> for DeleteUsersRequest {
                 self,
                 mut map_: A,
             ) -> Result<DeleteUsersRequest, A::Error> {
-                let mut user_ids_ = None;
-                let mut user_ = None;
-                let mut messages_ = None;
-                let mut conversations_ = None;
-                let mut calls_ = None;
-                let mut files_ = None;
-                let mut new_channel_owner_id_ = None;
-                let mut new_call_owner_id_ = None;
+                let mut user_ids_: Option<Vec<String>> = None;
+                let mut user_: Option<DeleteUsersRequestUser> = None;
+                let mut messages_: Option<DeleteUsersRequestMessages> = None;
+                let mut conversations_: Option<DeleteUsersRequestConversations> = None;
+                let mut calls_: Option<DeleteUsersRequestCalls> = None;
+                let mut files_: Option<bool> = None;
+                let mut new_channel_owner_id_: Option<String> = None;
+                let mut new_call_owner_id_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1522,8 +1528,8 @@ impl<'de> serde::Deserialize<'de> for DeleteUsersResponse {
                 self,
                 mut map_: A,
             ) -> Result<DeleteUsersResponse, A::Error> {
-                let mut task_id_ = None;
-                let mut duration_ = None;
+                let mut task_id_: Option<String> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1583,7 +1589,7 @@ impl<'de> serde::Deserialize<'de> for RestoreUsersRequest {
                 self,
                 mut map_: A,
             ) -> Result<RestoreUsersRequest, A::Error> {
-                let mut user_ids_ = None;
+                let mut user_ids_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1653,9 +1659,9 @@ impl<'de> serde::Deserialize<'de> for BlockUsersRequest {
                 self,
                 mut map_: A,
             ) -> Result<BlockUsersRequest, A::Error> {
-                let mut blocked_user_id_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut blocked_user_id_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1734,10 +1740,10 @@ impl<'de> serde::Deserialize<'de> for BlockUsersResponse {
                 self,
                 mut map_: A,
             ) -> Result<BlockUsersResponse, A::Error> {
-                let mut duration_ = None;
-                let mut blocked_by_user_id_ = None;
-                let mut blocked_user_id_ = None;
-                let mut created_at_ = None;
+                let mut duration_: Option<String> = None;
+                let mut blocked_by_user_id_: Option<String> = None;
+                let mut blocked_user_id_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1818,9 +1824,9 @@ impl<'de> serde::Deserialize<'de> for UnblockUsersRequest {
                 self,
                 mut map_: A,
             ) -> Result<UnblockUsersRequest, A::Error> {
-                let mut blocked_user_id_ = None;
-                let mut user_id_ = None;
-                let mut user_ = None;
+                let mut blocked_user_id_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1880,7 +1886,7 @@ impl<'de> serde::Deserialize<'de> for UnblockUsersResponse {
                 self,
                 mut map_: A,
             ) -> Result<UnblockUsersResponse, A::Error> {
-                let mut duration_ = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -1942,8 +1948,8 @@ impl<'de> serde::Deserialize<'de> for GetBlockedUsersResponse {
                 self,
                 mut map_: A,
             ) -> Result<GetBlockedUsersResponse, A::Error> {
-                let mut blocks_ = None;
-                let mut duration_ = None;
+                let mut blocks_: Option<Vec<BlockedUserResponse>> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2001,7 +2007,7 @@ impl<'de> serde::Deserialize<'de> for SendUserCustomEventRequest {
                 self,
                 mut map_: A,
             ) -> Result<SendUserCustomEventRequest, A::Error> {
-                let mut event_ = None;
+                let mut event_: Option<UserCustomEventRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2066,8 +2072,10 @@ impl<'de> serde::Deserialize<'de> for SharedLocationsResponse {
                 self,
                 mut map_: A,
             ) -> Result<SharedLocationsResponse, A::Error> {
-                let mut active_live_locations_ = None;
-                let mut duration_ = None;
+                let mut active_live_locations_: Option<
+                    Vec<SharedLocationResponseData>,
+                > = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2151,10 +2159,10 @@ impl<'de> serde::Deserialize<'de> for UpdateLiveLocationRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdateLiveLocationRequest, A::Error> {
-                let mut message_id_ = None;
-                let mut latitude_ = None;
-                let mut longitude_ = None;
-                let mut end_at_ = None;
+                let mut message_id_: Option<String> = None;
+                let mut latitude_: Option<f64> = None;
+                let mut longitude_: Option<f64> = None;
+                let mut end_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2279,18 +2287,18 @@ impl<'de> serde::Deserialize<'de> for SharedLocationResponse {
                 self,
                 mut map_: A,
             ) -> Result<SharedLocationResponse, A::Error> {
-                let mut channel_cid_ = None;
-                let mut message_id_ = None;
-                let mut user_id_ = None;
-                let mut latitude_ = None;
-                let mut longitude_ = None;
-                let mut created_by_device_id_ = None;
-                let mut end_at_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut message_ = None;
-                let mut channel_ = None;
-                let mut duration_ = None;
+                let mut channel_cid_: Option<String> = None;
+                let mut message_id_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut latitude_: Option<f64> = None;
+                let mut longitude_: Option<f64> = None;
+                let mut created_by_device_id_: Option<String> = None;
+                let mut end_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut message_: Option<MessageResponse> = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -2402,9 +2410,9 @@ impl<'de> serde::Deserialize<'de> for CustomEvent {
                 self,
                 mut map_: A,
             ) -> Result<CustomEvent, A::Error> {
-                let mut type_ = None;
-                let mut created_at_ = None;
-                let mut received_at_ = None;
+                let mut type_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -2498,10 +2506,10 @@ impl<'de> serde::Deserialize<'de> for UserDeactivatedEvent {
                 self,
                 mut map_: A,
             ) -> Result<UserDeactivatedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut user_ = None;
-                let mut created_by_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut created_by_: Option<UserResponseCommonFields> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -2636,15 +2644,15 @@ impl<'de> serde::Deserialize<'de> for UserDeletedEvent {
                 self,
                 mut map_: A,
             ) -> Result<UserDeletedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut user_ = None;
-                let mut delete_messages_ = None;
-                let mut delete_conversation_ = None;
-                let mut delete_user_ = None;
-                let mut hard_delete_ = None;
-                let mut mark_messages_deleted_ = None;
-                let mut delete_conversation_channels_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut delete_messages_: Option<String> = None;
+                let mut delete_conversation_: Option<String> = None;
+                let mut delete_user_: Option<String> = None;
+                let mut hard_delete_: Option<bool> = None;
+                let mut mark_messages_deleted_: Option<bool> = None;
+                let mut delete_conversation_channels_: Option<bool> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -2757,10 +2765,10 @@ impl<'de> serde::Deserialize<'de> for UserReactivatedEvent {
                 self,
                 mut map_: A,
             ) -> Result<UserReactivatedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut user_ = None;
-                let mut created_by_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut created_by_: Option<UserResponseCommonFields> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -2857,10 +2865,12 @@ impl<'de> serde::Deserialize<'de> for UserUnreadReminderEvent {
                 self,
                 mut map_: A,
             ) -> Result<UserUnreadReminderEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut user_ = None;
-                let mut channels_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_: Option<UserResponseCommonFields> = None;
+                let mut channels_: Option<
+                    std::collections::BTreeMap<String, ChannelMessagesResponse>,
+                > = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -2950,9 +2960,9 @@ impl<'de> serde::Deserialize<'de> for UserUpdatedEvent {
                 self,
                 mut map_: A,
             ) -> Result<UserUpdatedEvent, A::Error> {
-                let mut created_at_ = None;
-                let mut received_at_ = None;
-                let mut user_ = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut user_: Option<UserResponsePrivacyFields> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -3219,36 +3229,40 @@ impl<'de> serde::Deserialize<'de> for FullUserResponse {
                 self,
                 mut map_: A,
             ) -> Result<FullUserResponse, A::Error> {
-                let mut id_ = None;
-                let mut name_ = None;
-                let mut image_ = None;
-                let mut language_ = None;
-                let mut role_ = None;
-                let mut teams_ = None;
-                let mut teams_role_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut deleted_at_ = None;
-                let mut banned_ = None;
-                let mut online_ = None;
-                let mut last_active_ = None;
-                let mut revoke_tokens_issued_before_ = None;
-                let mut deactivated_at_ = None;
-                let mut avg_response_time_ = None;
-                let mut privacy_settings_ = None;
-                let mut devices_ = None;
-                let mut invisible_ = None;
-                let mut mutes_ = None;
-                let mut channel_mutes_ = None;
-                let mut unread_count_ = None;
-                let mut total_unread_count_ = None;
-                let mut unread_channels_ = None;
-                let mut unread_threads_ = None;
-                let mut latest_hidden_channels_ = None;
-                let mut shadow_banned_ = None;
-                let mut bypass_moderation_ = None;
-                let mut blocked_user_ids_ = None;
-                let mut ban_expires_ = None;
+                let mut id_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut image_: Option<String> = None;
+                let mut language_: Option<String> = None;
+                let mut role_: Option<String> = None;
+                let mut teams_: Option<Vec<String>> = None;
+                let mut teams_role_: Option<
+                    std::collections::BTreeMap<String, String>,
+                > = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut banned_: Option<bool> = None;
+                let mut online_: Option<bool> = None;
+                let mut last_active_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut revoke_tokens_issued_before_: Option<
+                    chrono::DateTime<chrono::Utc>,
+                > = None;
+                let mut deactivated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut avg_response_time_: Option<i32> = None;
+                let mut privacy_settings_: Option<PrivacySettingsResponse> = None;
+                let mut devices_: Option<Vec<DeviceResponse>> = None;
+                let mut invisible_: Option<bool> = None;
+                let mut mutes_: Option<Vec<UserMuteResponse>> = None;
+                let mut channel_mutes_: Option<Vec<ChannelMute>> = None;
+                let mut unread_count_: Option<i32> = None;
+                let mut total_unread_count_: Option<i32> = None;
+                let mut unread_channels_: Option<i32> = None;
+                let mut unread_threads_: Option<i32> = None;
+                let mut latest_hidden_channels_: Option<Vec<String>> = None;
+                let mut shadow_banned_: Option<bool> = None;
+                let mut bypass_moderation_: Option<bool> = None;
+                let mut blocked_user_ids_: Option<Vec<String>> = None;
+                let mut ban_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -3392,9 +3406,11 @@ impl<'de> serde::Deserialize<'de> for UpdateUserPartialRequest {
                 self,
                 mut map_: A,
             ) -> Result<UpdateUserPartialRequest, A::Error> {
-                let mut id_ = None;
-                let mut set_ = None;
-                let mut unset_ = None;
+                let mut id_: Option<String> = None;
+                let mut set_: Option<
+                    std::collections::BTreeMap<String, serde_json::Value>,
+                > = None;
+                let mut unset_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3478,11 +3494,11 @@ impl<'de> serde::Deserialize<'de> for BlockedUserResponse {
                 self,
                 mut map_: A,
             ) -> Result<BlockedUserResponse, A::Error> {
-                let mut user_ = None;
-                let mut user_id_ = None;
-                let mut blocked_user_ = None;
-                let mut blocked_user_id_ = None;
-                let mut created_at_ = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut user_id_: Option<String> = None;
+                let mut blocked_user_: Option<UserResponse> = None;
+                let mut blocked_user_id_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3562,7 +3578,7 @@ impl<'de> serde::Deserialize<'de> for UserCustomEventRequest {
                 self,
                 mut map_: A,
             ) -> Result<UserCustomEventRequest, A::Error> {
-                let mut type_ = None;
+                let mut type_: Option<String> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -3623,8 +3639,8 @@ impl<'de> serde::Deserialize<'de> for ChannelMessagesResponse {
                 self,
                 mut map_: A,
             ) -> Result<ChannelMessagesResponse, A::Error> {
-                let mut channel_ = None;
-                let mut messages_ = None;
+                let mut channel_: Option<ChannelResponse> = None;
+                let mut messages_: Option<Vec<MessageResponse>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -3819,25 +3835,29 @@ impl<'de> serde::Deserialize<'de> for UserResponsePrivacyFields {
                 self,
                 mut map_: A,
             ) -> Result<UserResponsePrivacyFields, A::Error> {
-                let mut id_ = None;
-                let mut name_ = None;
-                let mut image_ = None;
-                let mut language_ = None;
-                let mut role_ = None;
-                let mut teams_ = None;
-                let mut teams_role_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut deleted_at_ = None;
-                let mut banned_ = None;
-                let mut online_ = None;
-                let mut last_active_ = None;
-                let mut revoke_tokens_issued_before_ = None;
-                let mut deactivated_at_ = None;
-                let mut blocked_user_ids_ = None;
-                let mut avg_response_time_ = None;
-                let mut privacy_settings_ = None;
-                let mut invisible_ = None;
+                let mut id_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut image_: Option<String> = None;
+                let mut language_: Option<String> = None;
+                let mut role_: Option<String> = None;
+                let mut teams_: Option<Vec<String>> = None;
+                let mut teams_role_: Option<
+                    std::collections::BTreeMap<String, String>,
+                > = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut banned_: Option<bool> = None;
+                let mut online_: Option<bool> = None;
+                let mut last_active_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut revoke_tokens_issued_before_: Option<
+                    chrono::DateTime<chrono::Utc>,
+                > = None;
+                let mut deactivated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut blocked_user_ids_: Option<Vec<String>> = None;
+                let mut avg_response_time_: Option<i32> = None;
+                let mut privacy_settings_: Option<PrivacySettingsResponse> = None;
+                let mut invisible_: Option<bool> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -3946,9 +3966,9 @@ impl<'de> serde::Deserialize<'de> for PrivacySettingsResponse {
                 self,
                 mut map_: A,
             ) -> Result<PrivacySettingsResponse, A::Error> {
-                let mut typing_indicators_ = None;
-                let mut read_receipts_ = None;
-                let mut delivery_receipts_ = None;
+                let mut typing_indicators_: Option<TypingIndicatorsResponse> = None;
+                let mut read_receipts_: Option<ReadReceiptsResponse> = None;
+                let mut delivery_receipts_: Option<DeliveryReceiptsResponse> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4003,7 +4023,7 @@ impl<'de> serde::Deserialize<'de> for TypingIndicatorsResponse {
                 self,
                 mut map_: A,
             ) -> Result<TypingIndicatorsResponse, A::Error> {
-                let mut enabled_ = None;
+                let mut enabled_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4054,7 +4074,7 @@ impl<'de> serde::Deserialize<'de> for ReadReceiptsResponse {
                 self,
                 mut map_: A,
             ) -> Result<ReadReceiptsResponse, A::Error> {
-                let mut enabled_ = None;
+                let mut enabled_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4105,7 +4125,7 @@ impl<'de> serde::Deserialize<'de> for DeliveryReceiptsResponse {
                 self,
                 mut map_: A,
             ) -> Result<DeliveryReceiptsResponse, A::Error> {
-                let mut enabled_ = None;
+                let mut enabled_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -4230,15 +4250,17 @@ impl<'de> serde::Deserialize<'de> for UserRequest {
                 self,
                 mut map_: A,
             ) -> Result<UserRequest, A::Error> {
-                let mut id_ = None;
-                let mut name_ = None;
-                let mut image_ = None;
-                let mut language_ = None;
-                let mut invisible_ = None;
-                let mut privacy_settings_ = None;
-                let mut role_ = None;
-                let mut teams_role_ = None;
-                let mut teams_ = None;
+                let mut id_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut image_: Option<String> = None;
+                let mut language_: Option<String> = None;
+                let mut invisible_: Option<bool> = None;
+                let mut privacy_settings_: Option<PrivacySettingsResponse> = None;
+                let mut role_: Option<String> = None;
+                let mut teams_role_: Option<
+                    std::collections::BTreeMap<String, String>,
+                > = None;
+                let mut teams_: Option<Vec<String>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -4479,30 +4501,34 @@ impl<'de> serde::Deserialize<'de> for UserResponse {
                 self,
                 mut map_: A,
             ) -> Result<UserResponse, A::Error> {
-                let mut id_ = None;
-                let mut name_ = None;
-                let mut image_ = None;
-                let mut language_ = None;
-                let mut role_ = None;
-                let mut teams_ = None;
-                let mut teams_role_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut deleted_at_ = None;
-                let mut banned_ = None;
-                let mut online_ = None;
-                let mut last_active_ = None;
-                let mut revoke_tokens_issued_before_ = None;
-                let mut deactivated_at_ = None;
-                let mut blocked_user_ids_ = None;
-                let mut avg_response_time_ = None;
-                let mut shadow_banned_ = None;
-                let mut bypass_moderation_ = None;
-                let mut ban_expires_ = None;
-                let mut push_notifications_ = None;
-                let mut privacy_settings_ = None;
-                let mut devices_ = None;
-                let mut invisible_ = None;
+                let mut id_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut image_: Option<String> = None;
+                let mut language_: Option<String> = None;
+                let mut role_: Option<String> = None;
+                let mut teams_: Option<Vec<String>> = None;
+                let mut teams_role_: Option<
+                    std::collections::BTreeMap<String, String>,
+                > = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut banned_: Option<bool> = None;
+                let mut online_: Option<bool> = None;
+                let mut last_active_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut revoke_tokens_issued_before_: Option<
+                    chrono::DateTime<chrono::Utc>,
+                > = None;
+                let mut deactivated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut blocked_user_ids_: Option<Vec<String>> = None;
+                let mut avg_response_time_: Option<i32> = None;
+                let mut shadow_banned_: Option<bool> = None;
+                let mut bypass_moderation_: Option<bool> = None;
+                let mut ban_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut push_notifications_: Option<PushNotificationSettingsResponse> = None;
+                let mut privacy_settings_: Option<PrivacySettingsResponse> = None;
+                let mut devices_: Option<Vec<DeviceResponse>> = None;
+                let mut invisible_: Option<bool> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -4736,23 +4762,27 @@ impl<'de> serde::Deserialize<'de> for UserResponseCommonFields {
                 self,
                 mut map_: A,
             ) -> Result<UserResponseCommonFields, A::Error> {
-                let mut id_ = None;
-                let mut name_ = None;
-                let mut image_ = None;
-                let mut language_ = None;
-                let mut role_ = None;
-                let mut teams_ = None;
-                let mut teams_role_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut deleted_at_ = None;
-                let mut banned_ = None;
-                let mut online_ = None;
-                let mut last_active_ = None;
-                let mut revoke_tokens_issued_before_ = None;
-                let mut deactivated_at_ = None;
-                let mut blocked_user_ids_ = None;
-                let mut avg_response_time_ = None;
+                let mut id_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut image_: Option<String> = None;
+                let mut language_: Option<String> = None;
+                let mut role_: Option<String> = None;
+                let mut teams_: Option<Vec<String>> = None;
+                let mut teams_role_: Option<
+                    std::collections::BTreeMap<String, String>,
+                > = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut banned_: Option<bool> = None;
+                let mut online_: Option<bool> = None;
+                let mut last_active_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut revoke_tokens_issued_before_: Option<
+                    chrono::DateTime<chrono::Utc>,
+                > = None;
+                let mut deactivated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut blocked_user_ids_: Option<Vec<String>> = None;
+                let mut avg_response_time_: Option<i32> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -5049,35 +5079,41 @@ impl<'de> serde::Deserialize<'de> for OwnUserResponse {
                 self,
                 mut map_: A,
             ) -> Result<OwnUserResponse, A::Error> {
-                let mut id_ = None;
-                let mut name_ = None;
-                let mut image_ = None;
-                let mut language_ = None;
-                let mut role_ = None;
-                let mut teams_ = None;
-                let mut teams_role_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut deleted_at_ = None;
-                let mut banned_ = None;
-                let mut online_ = None;
-                let mut last_active_ = None;
-                let mut revoke_tokens_issued_before_ = None;
-                let mut deactivated_at_ = None;
-                let mut avg_response_time_ = None;
-                let mut push_preferences_ = None;
-                let mut privacy_settings_ = None;
-                let mut devices_ = None;
-                let mut invisible_ = None;
-                let mut mutes_ = None;
-                let mut channel_mutes_ = None;
-                let mut unread_count_ = None;
-                let mut total_unread_count_ = None;
-                let mut total_unread_count_by_team_ = None;
-                let mut unread_channels_ = None;
-                let mut unread_threads_ = None;
-                let mut latest_hidden_channels_ = None;
-                let mut blocked_user_ids_ = None;
+                let mut id_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut image_: Option<String> = None;
+                let mut language_: Option<String> = None;
+                let mut role_: Option<String> = None;
+                let mut teams_: Option<Vec<String>> = None;
+                let mut teams_role_: Option<
+                    std::collections::BTreeMap<String, String>,
+                > = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut banned_: Option<bool> = None;
+                let mut online_: Option<bool> = None;
+                let mut last_active_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut revoke_tokens_issued_before_: Option<
+                    chrono::DateTime<chrono::Utc>,
+                > = None;
+                let mut deactivated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut avg_response_time_: Option<i32> = None;
+                let mut push_preferences_: Option<PushPreferencesResponse> = None;
+                let mut privacy_settings_: Option<PrivacySettingsResponse> = None;
+                let mut devices_: Option<Vec<DeviceResponse>> = None;
+                let mut invisible_: Option<bool> = None;
+                let mut mutes_: Option<Vec<UserMuteResponse>> = None;
+                let mut channel_mutes_: Option<Vec<ChannelMute>> = None;
+                let mut unread_count_: Option<i32> = None;
+                let mut total_unread_count_: Option<i32> = None;
+                let mut total_unread_count_by_team_: Option<
+                    std::collections::BTreeMap<String, i32>,
+                > = None;
+                let mut unread_channels_: Option<i32> = None;
+                let mut unread_threads_: Option<i32> = None;
+                let mut latest_hidden_channels_: Option<Vec<String>> = None;
+                let mut blocked_user_ids_: Option<Vec<String>> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
@@ -5232,11 +5268,11 @@ impl<'de> serde::Deserialize<'de> for UserMuteResponse {
                 self,
                 mut map_: A,
             ) -> Result<UserMuteResponse, A::Error> {
-                let mut user_ = None;
-                let mut target_ = None;
-                let mut expires_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
+                let mut user_: Option<UserResponse> = None;
+                let mut target_: Option<UserResponse> = None;
+                let mut expires_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -5328,10 +5364,10 @@ impl<'de> serde::Deserialize<'de> for SharedLocation {
                 self,
                 mut map_: A,
             ) -> Result<SharedLocation, A::Error> {
-                let mut latitude_ = None;
-                let mut longitude_ = None;
-                let mut created_by_device_id_ = None;
-                let mut end_at_ = None;
+                let mut latitude_: Option<f64> = None;
+                let mut longitude_: Option<f64> = None;
+                let mut created_by_device_id_: Option<String> = None;
+                let mut end_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -5453,17 +5489,17 @@ impl<'de> serde::Deserialize<'de> for SharedLocationResponseData {
                 self,
                 mut map_: A,
             ) -> Result<SharedLocationResponseData, A::Error> {
-                let mut channel_cid_ = None;
-                let mut message_id_ = None;
-                let mut user_id_ = None;
-                let mut latitude_ = None;
-                let mut longitude_ = None;
-                let mut created_by_device_id_ = None;
-                let mut end_at_ = None;
-                let mut created_at_ = None;
-                let mut updated_at_ = None;
-                let mut message_ = None;
-                let mut channel_ = None;
+                let mut channel_cid_: Option<String> = None;
+                let mut message_id_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                let mut latitude_: Option<f64> = None;
+                let mut longitude_: Option<f64> = None;
+                let mut created_by_device_id_: Option<String> = None;
+                let mut end_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut message_: Option<Box<MessageResponse>> = None;
+                let mut channel_: Option<ChannelResponse> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
                 {
                     match key_.as_str() {
@@ -5551,13 +5587,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn query_users(
         &self,
         query: &QueryUsersQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<QueryUsersResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, QueryUsersResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::QUERY_USERS,
             &[],
@@ -5580,13 +5614,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_users(
         &self,
         body: &UpdateUsersRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpdateUsersResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpdateUsersResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_USERS,
             &[],
@@ -5607,13 +5639,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_users_partial(
         &self,
         body: &UpdateUsersPartialRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UpdateUsersResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UpdateUsersResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_USERS_PARTIAL,
             &[],
@@ -5634,13 +5664,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn create_guest(
         &self,
         body: &CreateGuestRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<CreateGuestResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, CreateGuestResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::CREATE_GUEST,
             &[],
@@ -5661,14 +5689,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn deactivate_user(
         &self,
         user_id: &str,
         body: &DeactivateUserRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<DeactivateUserResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, DeactivateUserResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::DEACTIVATE_USER,
             &[user_id],
@@ -5689,13 +5715,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn deactivate_users(
         &self,
         body: &DeactivateUsersRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<DeactivateUsersResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, DeactivateUsersResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::DEACTIVATE_USERS,
             &[],
@@ -5716,14 +5740,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn reactivate_user(
         &self,
         user_id: &str,
         body: &ReactivateUserRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ReactivateUserResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ReactivateUserResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::REACTIVATE_USER,
             &[user_id],
@@ -5744,13 +5766,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn reactivate_users(
         &self,
         body: &ReactivateUsersRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<ReactivateUsersResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, ReactivateUsersResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::REACTIVATE_USERS,
             &[],
@@ -5771,13 +5791,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn delete_users(
         &self,
         body: &DeleteUsersRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<DeleteUsersResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, DeleteUsersResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::DELETE_USERS,
             &[],
@@ -5798,13 +5816,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn restore_users(
         &self,
         body: &RestoreUsersRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(
             &crate::operations::RESTORE_USERS,
             &[],
@@ -5825,13 +5841,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn block_users(
         &self,
         body: &BlockUsersRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<BlockUsersResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, BlockUsersResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::BLOCK_USERS,
             &[],
@@ -5852,13 +5866,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn unblock_users(
         &self,
         body: &UnblockUsersRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<UnblockUsersResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, UnblockUsersResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UNBLOCK_USERS,
             &[],
@@ -5879,13 +5891,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_blocked_users(
         &self,
         query: &GetBlockedUsersQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<GetBlockedUsersResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, GetBlockedUsersResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_BLOCKED_USERS,
             &[],
@@ -5906,14 +5916,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn send_user_custom_event(
         &self,
         user_id: &str,
         body: &SendUserCustomEventRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<Response>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, Response> {
         let mut request = crate::request::Request::new(
             &crate::operations::SEND_USER_CUSTOM_EVENT,
             &[user_id],
@@ -5934,13 +5942,11 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn get_user_live_locations(
         &self,
         query: &GetUserLiveLocationsQuery,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<SharedLocationsResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, SharedLocationsResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::GET_USER_LIVE_LOCATIONS,
             &[],
@@ -5961,14 +5967,12 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Returns an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
+    /// The future fails with an [`Error`](crate::Error) when the request cannot be sent, times out, the server answers with a non-2xx status, or the response body does not decode.
     pub fn update_live_location(
         &self,
         query: &UpdateLiveLocationQuery,
         body: &UpdateLiveLocationRequest,
-    ) -> impl std::future::Future<
-        Output = Result<crate::ApiResponse<SharedLocationResponse>, crate::Error>,
-    > + Send + '_ {
+    ) -> crate::ResponseFuture<'_, SharedLocationResponse> {
         let mut request = crate::request::Request::new(
             &crate::operations::UPDATE_LIVE_LOCATION,
             &[],
