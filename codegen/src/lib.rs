@@ -14,6 +14,7 @@
 
 pub mod ast;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod format;
 pub mod lower;
