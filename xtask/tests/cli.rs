@@ -137,3 +137,35 @@ fn reads_the_base_from_a_git_revision() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stdout(&output).contains("\"base\": \"HEAD\""));
 }
+
+#[test]
+fn drift_reports_and_fails_on_any_difference_when_asked() {
+    let spec = fixture("drift", "spec");
+    let document =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/drift/openapi.json");
+    let args = [
+        "drift",
+        "--openapi",
+        document.to_str().unwrap(),
+        "--spec",
+        spec.to_str().unwrap(),
+    ];
+    let output = xtask(&args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output)
+        .contains("only-in-openapi GET /notes: operation only in OpenAPI (ListNotes)"));
+
+    let failing = xtask(&[&args[..], &["--fail-on", "any", "--format", "json"]].concat());
+    assert_eq!(failing.status.code(), Some(1));
+    assert!(stdout(&failing).contains("\"format_version\": 1"));
+}
+
+#[test]
+fn drift_needs_an_openapi_document() {
+    let output = xtask(&["drift"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("drift needs --openapi FILE"));
+    let missing = xtask(&["drift", "--openapi", "/no/such/file.yaml"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("cannot read /no/such/file.yaml"));
+}
