@@ -11,9 +11,15 @@
 //!
 //! [`generate_dir`] runs them all; [`output`] writes the result or checks that it is fresh.
 //! The output is deterministic byte for byte: it depends only on the spec's text.
+//!
+//! Two review tools reuse the first stages: [`diff`] compares two versions of the spec and
+//! classifies each change for the wire and the Rust API; [`drift`] compares the spec with an
+//! OpenAPI 3.0 document.
 
 pub mod ast;
 pub mod diagnostic;
+pub mod diff;
+pub mod drift;
 pub mod emit;
 pub mod features;
 pub mod format;

@@ -1,7 +1,8 @@
 //! Stage 1, load: reads spec files into [`SourceFile`]s.
 //!
 //! This is the only module that knows the spec is YAML (and which YAML library reads it), so
-//! the library can be swapped without touching the later stages.
+//! the library can be swapped without touching the later stages. It also reads YAML OpenAPI
+//! documents for [`crate::drift`], as JSON values ([`parse_yaml_value`]).
 
 use crate::ast::{keys, SpecFile};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -85,6 +86,48 @@ pub fn load_texts(inputs: Vec<(String, String)>) -> Result<Vec<SourceFile>, Diag
     } else {
         problems.sort();
         Err(problems)
+    }
+}
+
+/// Parses a YAML document of any shape (an OpenAPI document, for `drift`) into a JSON value,
+/// with mapping keys as strings (`200:` becomes `"200"`). The error names the line and column.
+pub fn parse_yaml_value(text: &str) -> Result<serde_json::Value, String> {
+    let value: Value = serde_yaml::from_str(text).map_err(|error| {
+        let mut message = error.to_string();
+        if let Some(at) = message.rfind(" at line ") {
+            message.truncate(at);
+        }
+        match error.location() {
+            Some(l) => format!("{}:{}: {message}", l.line(), l.column()),
+            None => message,
+        }
+    })?;
+    Ok(yaml_to_json(value))
+}
+
+fn yaml_to_json(value: Value) -> serde_json::Value {
+    match value {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(b),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into()
+            } else if let Some(u) = n.as_u64() {
+                u.into()
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or(serde_json::Value::Null, serde_json::Value::Number)
+            }
+        }
+        Value::String(s) => serde_json::Value::String(s),
+        Value::Sequence(items) => items.into_iter().map(yaml_to_json).collect(),
+        Value::Mapping(map) => serde_json::Value::Object(
+            map.into_iter()
+                .map(|(key, value)| (key_text(&key), yaml_to_json(value)))
+                .collect(),
+        ),
+        Value::Tagged(tagged) => yaml_to_json(tagged.value),
     }
 }
 
@@ -334,6 +377,15 @@ mod tests {
                 "{text}: {error}"
             );
         }
+    }
+
+    #[test]
+    fn yaml_documents_become_json_values_with_string_keys() {
+        let value = parse_yaml_value("responses:\n  200: { ok: true, n: 1.5 }\n").unwrap();
+        assert_eq!(value["responses"]["200"]["ok"], true);
+        assert_eq!(value["responses"]["200"]["n"], 1.5);
+        let error = parse_yaml_value("a: [1,\n").unwrap_err();
+        assert!(error.starts_with("2:"), "{error}");
     }
 
     #[test]

@@ -1,40 +1,87 @@
 //! `cargo xtask`: the maintainers' command line (see the README).
+//!
+//! Each command parses its arguments here and calls the `stream-chat-codegen` library, which
+//! holds the logic; `base.rs` reads a spec from a folder or a git revision.
 
+mod base;
 mod bench_compile;
 
+use base::ReadError;
+use lexopt::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use stream_chat_codegen::diff::{self, render::Format, FailOn, Report};
+use stream_chat_codegen::drift;
 
-const USAGE: &str = "usage: cargo xtask <command>
+const USAGE: &str = "usage: cargo xtask <command> [options]
 
 commands:
   codegen           regenerate generated-client/src/generated/ from spec/
   codegen --check   fail with a diff when the committed generated code is stale
-  bench-compile     time the generated client's build (options: --runs N, --area X
-                    (repeatable), --incremental-area X)
+  bench-compile     time the generated client's build (see bench_compile.rs for the method)
+      --runs N           runs per scenario (default 3; the median is shown)
+      --area X           a single-area build to time (repeatable)
+      --incremental-area X   the generated area file to edit for the incremental build
+  diff              compare spec/ with a base version, for the wire and the Rust API
+      --base REF|DIR     git revision or folder to compare with
+                         (default: origin/main, or HEAD when there is none)
+      --head DIR         the spec to compare (default: spec/ of the working tree)
+      --format F         text (default), markdown or json
+      --fail-on WHEN     exit 1 when a change is `breaking` (wire), `major` (Rust),
+                         or on `any` change; default `never`
+  drift             compare spec/ with an OpenAPI 3.0 document (JSON or YAML)
+      --openapi FILE     the OpenAPI document (required)
+      --spec DIR         the spec to compare (default: spec/)
+      --strip-prefix P   drop P from the start of OpenAPI paths (repeatable;
+                         default: /api/v2/chat and /api/v2)
+      --format F         text (default) or json
+      --fail-on WHEN     exit 1 on `any` difference; default `never`
+
+exit status: 0 success, 1 check failed (stale code, --fail-on), 2 could not run
 ";
 
+/// Exit status when the command could not do its job (usage, git, an invalid spec).
+const CANNOT_RUN: u8 = 2;
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
-        ["codegen"] => codegen(false),
-        ["codegen", "--check"] => codegen(true),
-        ["bench-compile", options @ ..] => match bench_compile::parse(options) {
-            Ok(options) => bench_compile::run(&workspace_root(), &options),
-            Err(message) => {
-                eprint!("{message}\n\n{USAGE}");
-                ExitCode::from(2)
-            }
-        },
-        ["help" | "--help" | "-h"] | [] => {
+    match run() {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(CANNOT_RUN)
+        }
+    }
+}
+
+fn run() -> Result<ExitCode, String> {
+    let mut parser = lexopt::Parser::from_env();
+    let command = match parser.next().map_err(|e| e.to_string())? {
+        Some(Value(command)) => command.string().map_err(|e| e.to_string())?,
+        Some(Long("help") | Short('h')) | None => {
             print!("{USAGE}");
-            ExitCode::SUCCESS
+            return Ok(ExitCode::SUCCESS);
         }
-        _ => {
-            eprint!("unknown command: {}\n\n{USAGE}", args.join(" "));
-            ExitCode::from(2)
+        Some(other) => return Err(format!("{}\n\n{USAGE}", other.unexpected())),
+    };
+    match command.as_str() {
+        "codegen" => codegen(parser),
+        "bench-compile" => {
+            let args: Vec<String> = parser
+                .raw_args()
+                .map_err(|e| e.to_string())?
+                .map(|arg| arg.to_string_lossy().into_owned())
+                .collect();
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let options = bench_compile::parse(&args).map_err(|e| format!("{e}\n\n{USAGE}"))?;
+            Ok(bench_compile::run(&workspace_root(), &options))
         }
+        "diff" => diff_command(parser),
+        "drift" => drift_command(parser),
+        "help" => {
+            print!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     }
 }
 
@@ -45,7 +92,22 @@ fn workspace_root() -> PathBuf {
         .unwrap_or_default()
 }
 
-fn codegen(check: bool) -> ExitCode {
+fn value(parser: &mut lexopt::Parser) -> Result<String, String> {
+    parser
+        .value()
+        .map_err(|e| e.to_string())?
+        .string()
+        .map_err(|e| e.to_string())
+}
+
+fn codegen(mut parser: lexopt::Parser) -> Result<ExitCode, String> {
+    let mut check = false;
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("check") => check = true,
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
     let root = workspace_root();
     let spec = root.join("spec");
     let out = root.join("generated-client/src/generated");
@@ -55,43 +117,143 @@ fn codegen(check: bool) -> ExitCode {
         Ok(result) => result,
         Err(problems) => {
             eprintln!("{problems}");
-            return ExitCode::FAILURE;
+            return Ok(ExitCode::FAILURE);
         }
     };
     if let Err(message) = cargo_features(&root.join("generated-client/Cargo.toml"), &api, check) {
         eprintln!("{message}");
-        return ExitCode::FAILURE;
+        return Ok(ExitCode::FAILURE);
     }
     if check {
         match stream_chat_codegen::output::check(&out, &files) {
             Ok(None) => {
                 println!("generated code is fresh ({} files)", files.len());
-                ExitCode::SUCCESS
+                Ok(ExitCode::SUCCESS)
             }
             Ok(Some(report)) => {
                 eprintln!("{report}");
                 eprintln!(
                     "the generated code is stale: run `cargo xtask codegen` and commit the result"
                 );
-                ExitCode::FAILURE
+                Ok(ExitCode::FAILURE)
             }
-            Err(error) => {
-                eprintln!("cannot read {}: {error}", out.display());
-                ExitCode::FAILURE
-            }
+            Err(error) => Err(format!("cannot read {}: {error}", out.display())),
         }
     } else {
         match stream_chat_codegen::output::write(&out, &files) {
             Ok(()) => {
                 println!("wrote {} files to {}", files.len(), out.display());
-                ExitCode::SUCCESS
+                Ok(ExitCode::SUCCESS)
             }
-            Err(error) => {
-                eprintln!("cannot write {}: {error}", out.display());
-                ExitCode::FAILURE
-            }
+            Err(error) => Err(format!("cannot write {}: {error}", out.display())),
         }
     }
+}
+
+fn read_error(side: &str, error: ReadError) -> String {
+    match error {
+        ReadError::Git(message) => message,
+        ReadError::Spec(problems) if side == "base" => diff::DiffError::Base(problems).to_string(),
+        ReadError::Spec(problems) => diff::DiffError::Head(problems).to_string(),
+    }
+}
+
+fn diff_command(mut parser: lexopt::Parser) -> Result<ExitCode, String> {
+    let (mut base, mut head, mut format, mut fail_on) = (None, None, Format::Text, FailOn::Never);
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("base") => base = Some(value(&mut parser)?),
+            Long("head") => head = Some(value(&mut parser)?),
+            Long("format") => format = Format::parse(&value(&mut parser)?)?,
+            Long("fail-on") => fail_on = FailOn::parse(&value(&mut parser)?)?,
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    let root = workspace_root();
+    let base = base::read_base(base.as_deref(), &root).map_err(|e| read_error("base", e))?;
+    let head = match head {
+        Some(dir) => base::read_dir(Path::new(&dir), dir.clone()),
+        None => base::read_dir(&root.join("spec"), "working tree".to_owned()),
+    }
+    .map_err(|e| read_error("head", e))?;
+    let changes = diff::diff(&base.files, &head.files).map_err(|e| e.to_string())?;
+    let report = Report {
+        base: base.label,
+        head: head.label,
+        changes,
+    };
+    print!("{}", format.render(&report));
+    Ok(if fail_on.fails(&report) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn drift_command(mut parser: lexopt::Parser) -> Result<ExitCode, String> {
+    let (mut openapi, mut spec, mut prefixes) = (None, None, Vec::new());
+    let (mut json, mut fail) = (false, false);
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("openapi") => openapi = Some(value(&mut parser)?),
+            Long("spec") => spec = Some(value(&mut parser)?),
+            Long("strip-prefix") => prefixes.push(value(&mut parser)?),
+            Long("format") => {
+                json = match value(&mut parser)?.as_str() {
+                    "text" => false,
+                    "json" => true,
+                    other => return Err(format!("unknown format `{other}`: use text or json")),
+                }
+            }
+            Long("fail-on") => {
+                fail = match value(&mut parser)?.as_str() {
+                    "never" => false,
+                    "any" => true,
+                    other => {
+                        return Err(format!(
+                            "unknown --fail-on value `{other}`: use any or never"
+                        ))
+                    }
+                }
+            }
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    let openapi = openapi.ok_or("drift needs --openapi FILE")?;
+    if prefixes.is_empty() {
+        prefixes = drift::DEFAULT_PREFIXES
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+    }
+    let root = workspace_root();
+    let (spec_dir, spec_label) = match spec {
+        Some(dir) => (PathBuf::from(&dir), dir),
+        None => (root.join("spec"), "spec".to_owned()),
+    };
+    let files = stream_chat_codegen::source::load_dir(&spec_dir)
+        .map_err(|problems| drift::DriftError::Spec(problems).to_string())?;
+    let text =
+        std::fs::read_to_string(&openapi).map_err(|e| format!("cannot read {openapi}: {e}"))?;
+    let findings = drift::drift(&files, &text, &prefixes).map_err(|e| e.to_string())?;
+    let report = drift::Report {
+        spec: spec_label,
+        openapi,
+        findings,
+    };
+    print!(
+        "{}",
+        if json {
+            drift::json(&report)
+        } else {
+            drift::text(&report)
+        }
+    );
+    Ok(if fail && !report.findings.is_empty() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Writes (or, with `check`, compares) the generated `[features]` region of the client's manifest.

@@ -239,3 +239,10 @@ pub(crate) fn rust_type(ty: &Type) -> TokenStream {
         }
     }
 }
+
+/// The Rust type a field or parameter is declared with, as compact text
+/// (`Option<Vec<String>>`): lets [`crate::diff`] tell whether a spec change changes the
+/// generated API.
+pub fn field_type_text(field: &crate::model::Field) -> String {
+    schemas::field_type(field).to_string().replace(' ', "")
+}
