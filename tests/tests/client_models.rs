@@ -430,7 +430,13 @@ fn known_event_type_with_a_broken_payload_fails() {
 fn event_types_are_listed() {
     let mut types: Vec<&str> = EVENT_TYPES.iter().map(|info| info.event_type).collect();
     assert_eq!(types.len(), 79);
-    for expected in ["channel.deleted", "message.new", "poll.closed", "user.watching.start", "*"] {
+    for expected in [
+        "channel.deleted",
+        "message.new",
+        "poll.closed",
+        "user.watching.start",
+        "*",
+    ] {
         assert!(types.contains(&expected), "{expected} is listed");
     }
     types.sort_unstable();
