@@ -27,6 +27,7 @@ pub mod lower;
 pub mod model;
 pub mod naming;
 pub mod output;
+pub mod parallel;
 pub mod sample;
 pub mod source;
 pub mod types;
@@ -64,50 +65,20 @@ pub fn load_api_texts(inputs: Vec<(String, String)>) -> Result<model::Api, Diagn
 
 /// Validates, lowers, emits and formats loaded spec files.
 ///
-/// Files are emitted and formatted in parallel, one share of the files per thread; the
+/// Files are emitted and formatted in parallel ([`parallel::map`]), the biggest first; the
 /// result does not depend on the number of threads.
 pub fn generate(files: Vec<source::SourceFile>) -> Result<Vec<GeneratedFile>, Diagnostics> {
     validate::validate(&files)?;
     let api = lower::lower(&files);
-    let jobs = emit::plan(&api);
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let shares: Vec<Vec<(usize, emit::FileJob)>> = (0..threads)
-        .map(|thread| {
-            jobs.iter()
-                .copied()
-                .enumerate()
-                .skip(thread)
-                .step_by(threads)
-                .collect()
-        })
-        .collect();
     let api = &api;
-    let mut results: Vec<(usize, Result<GeneratedFile, Diagnostic>)> =
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = shares
-                .into_iter()
-                .map(|share| {
-                    scope.spawn(move || {
-                        share
-                            .into_iter()
-                            .map(|(index, job)| (index, build_file(api, job)))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|worker| {
-                    worker
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        });
-    results.sort_by_key(|(index, _)| *index);
+    let results = parallel::map(
+        emit::plan(api),
+        |job| emit::weight(api, *job),
+        |job| build_file(api, job),
+    );
     let mut generated = Vec::with_capacity(results.len());
     let mut problems = Diagnostics::default();
-    for (_, result) in results {
+    for result in results {
         match result {
             Ok(file) => generated.push(file),
             Err(problem) => problems.push(problem),
@@ -123,7 +94,11 @@ pub fn generate(files: Vec<source::SourceFile>) -> Result<Vec<GeneratedFile>, Di
 /// Emits and formats one file.
 fn build_file(api: &model::Api, job: emit::FileJob) -> Result<GeneratedFile, Diagnostic> {
     let emitted = emit::emit_file(api, job);
-    match format::format_file(&emitted.path, emitted.tokens) {
+    let formatted = match emitted.content {
+        emit::Content::Tokens(tokens) => format::format_file(&emitted.path, tokens),
+        emit::Content::Text(text) => Ok(text),
+    };
+    match formatted {
         Ok(contents) => Ok(GeneratedFile {
             path: emitted.path,
             contents,

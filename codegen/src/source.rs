@@ -44,41 +44,14 @@ pub fn load_dir(dir: &Path) -> Result<Vec<SourceFile>, Diagnostics> {
 /// Parses spec texts given as `(display path, text)` pairs; the area is the path's file stem.
 /// Reports the problems of every file, not just the first broken one.
 pub fn load_texts(inputs: Vec<(String, String)>) -> Result<Vec<SourceFile>, Diagnostics> {
-    let mut files = Vec::with_capacity(inputs.len());
+    // Files parse independently, so they parse on every core.
+    let parsed = crate::parallel::map(inputs, |(_, text)| text.len(), load_text);
+    let mut files = Vec::with_capacity(parsed.len());
     let mut problems = Diagnostics::default();
-    for (display_path, text) in inputs {
-        let area = Path::new(&display_path)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        match serde_yaml::from_str::<SpecFile>(&text) {
-            Ok(spec) => files.push(SourceFile {
-                display_path,
-                area,
-                text,
-                spec,
-            }),
-            Err(error) => {
-                // serde stops at the first unknown key: list them all, then any other problem.
-                let unknown = serde_yaml::from_str::<Value>(&text)
-                    .map(|value| unknown_keys(&value))
-                    .unwrap_or_default();
-                let locator = Locator { text: &text };
-                for (path, key, allowed) in &unknown {
-                    let mut full: Vec<&str> = path.iter().map(String::as_str).collect();
-                    full.push(key);
-                    problems.push(Diagnostic {
-                        file: display_path.clone(),
-                        position: locator.locate(&full),
-                        key_path: full.join("."),
-                        message: format!("unknown key `{key}`, expected {}", expected(allowed)),
-                    });
-                }
-                let is_unknown_key = error.to_string().contains("unknown field");
-                if unknown.is_empty() || !is_unknown_key {
-                    problems.push(yaml_problem(display_path, &error));
-                }
-            }
+    for result in parsed {
+        match result {
+            Ok(file) => files.push(file),
+            Err(found) => found.into_iter().for_each(|problem| problems.push(problem)),
         }
     }
     if problems.is_empty() {
@@ -87,6 +60,46 @@ pub fn load_texts(inputs: Vec<(String, String)>) -> Result<Vec<SourceFile>, Diag
         problems.sort();
         Err(problems)
     }
+}
+
+/// Parses one spec file, or lists everything wrong with it.
+fn load_text((display_path, text): (String, String)) -> Result<SourceFile, Vec<Diagnostic>> {
+    let area = Path::new(&display_path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let error = match serde_yaml::from_str::<SpecFile>(&text) {
+        Ok(spec) => {
+            return Ok(SourceFile {
+                display_path,
+                area,
+                text,
+                spec,
+            })
+        }
+        Err(error) => error,
+    };
+    let mut problems = Vec::new();
+    // serde stops at the first unknown key: list them all, then any other problem.
+    let unknown = serde_yaml::from_str::<Value>(&text)
+        .map(|value| unknown_keys(&value))
+        .unwrap_or_default();
+    let locator = Locator { text: &text };
+    for (path, key, allowed) in &unknown {
+        let mut full: Vec<&str> = path.iter().map(String::as_str).collect();
+        full.push(key);
+        problems.push(Diagnostic {
+            file: display_path.clone(),
+            position: locator.locate(&full),
+            key_path: full.join("."),
+            message: format!("unknown key `{key}`, expected {}", expected(allowed)),
+        });
+    }
+    let is_unknown_key = error.to_string().contains("unknown field");
+    if unknown.is_empty() || !is_unknown_key {
+        problems.push(yaml_problem(display_path, &error));
+    }
+    Err(problems)
 }
 
 /// Parses a YAML document of any shape (an OpenAPI document, for `drift`) into a JSON value,

@@ -8,6 +8,7 @@ mod events;
 mod operations;
 mod permissions;
 mod schemas;
+mod wire;
 
 use crate::model::{Api, Area, Named, Type};
 use proc_macro2::{Ident, Span, TokenStream};
@@ -17,7 +18,15 @@ use std::collections::BTreeMap;
 /// A generated file before formatting: its path relative to the output folder.
 pub struct EmittedFile {
     pub path: String,
-    pub tokens: TokenStream,
+    pub content: Content,
+}
+
+/// What an emitted file holds.
+pub enum Content {
+    /// Tokens, for prettyplease to format.
+    Tokens(TokenStream),
+    /// Finished text (the serde impls of `wire.rs`, printed from a template).
+    Text(String),
 }
 
 /// One file to emit. Token streams cannot cross threads, so callers that emit in parallel
@@ -30,6 +39,8 @@ pub enum FileJob {
     AreaIndex,
     /// `api/<area>.rs`, by index into `Api::areas`.
     Area(usize),
+    /// `api/<area>/wire.rs`: the area's serde impls.
+    Wire(usize),
     /// `events.rs`.
     Events,
     /// `permissions.rs`.
@@ -41,7 +52,12 @@ pub enum FileJob {
 /// The files of the generated module, in output order.
 pub fn plan(api: &Api) -> Vec<FileJob> {
     let mut jobs = vec![FileJob::Root];
-    jobs.extend((0..api.areas.len()).map(FileJob::Area));
+    for (index, area) in api.areas.iter().enumerate() {
+        jobs.push(FileJob::Area(index));
+        if wire::needed(area) {
+            jobs.push(FileJob::Wire(index));
+        }
+    }
     jobs.extend([
         FileJob::AreaIndex,
         FileJob::Events,
@@ -49,6 +65,29 @@ pub fn plan(api: &Api) -> Vec<FileJob> {
         FileJob::Operations,
     ]);
     jobs
+}
+
+/// A rough cost of emitting and formatting a job's file, to start the heaviest first.
+pub fn weight(api: &Api, job: FileJob) -> usize {
+    let fields = |area: &Area| -> usize {
+        area.schemas
+            .iter()
+            .map(|schema| match &schema.kind {
+                crate::model::SchemaKind::Object(object) => object.fields.len() + 1,
+                _ => 1,
+            })
+            .sum()
+    };
+    match job {
+        // Formatting tokens costs several times more than printing the wire template.
+        FileJob::Area(index) => {
+            4 * fields(&api.areas[index]) + 8 * api.areas[index].endpoints.len()
+        }
+        FileJob::Wire(index) => fields(&api.areas[index]),
+        FileJob::Events => 4 * api.events.len(),
+        FileJob::Operations => 4 * api.areas.iter().map(|a| a.endpoints.len()).sum::<usize>(),
+        FileJob::Root | FileJob::AreaIndex | FileJob::Permissions => 1,
+    }
 }
 
 /// Emits one file.
@@ -60,11 +99,21 @@ pub fn emit_file(api: &Api, job: FileJob) -> EmittedFile {
             let area = &api.areas[index];
             (format!("api/{}.rs", area.module), area_module(area))
         }
+        FileJob::Wire(index) => {
+            let area = &api.areas[index];
+            return EmittedFile {
+                path: wire::path(area),
+                content: Content::Text(wire::file(area)),
+            };
+        }
         FileJob::Events => ("events.rs".to_owned(), events::emit(api)),
         FileJob::Permissions => ("permissions.rs".to_owned(), permissions::emit(api)),
         FileJob::Operations => ("operations.rs".to_owned(), operations::emit(api)),
     };
-    EmittedFile { path, tokens }
+    EmittedFile {
+        path,
+        content: Content::Tokens(tokens),
+    }
 }
 
 /// Emits every file of the generated module.
@@ -127,6 +176,11 @@ fn area_module(area: &Area) -> TokenStream {
     let schema_items = area.schemas.iter().map(schemas::emit);
     let query_structs = area.endpoints.iter().filter_map(endpoints::query_struct);
     let methods = area.endpoints.iter().map(endpoints::method);
+    let wire_module = if wire::needed(area) {
+        quote! { mod wire; }
+    } else {
+        quote! {}
+    };
     let client_impl = if area.endpoints.is_empty() {
         quote! {}
     } else {
@@ -140,6 +194,7 @@ fn area_module(area: &Area) -> TokenStream {
         #doc
         #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
         #imports
+        #wire_module
         #(#schema_items)*
         #(#query_structs)*
         #client_impl

@@ -8,6 +8,8 @@ use super::channel_types::BlocklistBehavior;
 use super::common::Response;
 use super::users::UserRequest;
 
+mod wire;
+
 /// A page of blocklists.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ListBlockListResponse {
@@ -27,58 +29,6 @@ impl ListBlockListResponse {
             next_cursor: None,
             duration: duration.into(),
         }
-    }
-}
-
-impl serde::Serialize for ListBlockListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("blocklists", &self.blocklists)?;
-        if let Some(value) = &self.next_cursor {
-            map_.serialize_entry("next_cursor", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListBlockListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ListBlockListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListBlockListResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<ListBlockListResponse, A::Error> {
-                let mut blocklists_: Option<Vec<BlockListResponse>> = None;
-                let mut next_cursor_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "blocklists" => blocklists_ = Some(map_.next_value()?),
-                        "next_cursor" => next_cursor_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListBlockListResponse {
-                    blocklists: blocklists_.unwrap_or_default(),
-                    next_cursor: next_cursor_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -124,108 +74,6 @@ impl CreateBlockListRequest {
             user_id: None,
             user: None,
         }
-    }
-}
-
-impl serde::Serialize for CreateBlockListRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.is_leet_check_enabled {
-            map_.serialize_entry("is_leet_check_enabled", value)?;
-        }
-        if let Some(value) = &self.is_plural_check_enabled {
-            map_.serialize_entry("is_plural_check_enabled", value)?;
-        }
-        if let Some(value) = &self.is_confusable_folding_enabled {
-            map_.serialize_entry("is_confusable_folding_enabled", value)?;
-        }
-        if let Some(value) = &self.is_substring_matching_enabled {
-            map_.serialize_entry("is_substring_matching_enabled", value)?;
-        }
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("words", &self.words)?;
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateBlockListRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateBlockListRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateBlockListRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<CreateBlockListRequest, A::Error> {
-                let mut is_leet_check_enabled_: Option<bool> = None;
-                let mut is_plural_check_enabled_: Option<bool> = None;
-                let mut is_confusable_folding_enabled_: Option<bool> = None;
-                let mut is_substring_matching_enabled_: Option<bool> = None;
-                let mut name_: Option<String> = None;
-                let mut words_: Option<Vec<String>> = None;
-                let mut type_: Option<CreateBlockListRequestType> = None;
-                let mut team_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "is_leet_check_enabled" => {
-                            is_leet_check_enabled_ = map_.next_value()?;
-                        }
-                        "is_plural_check_enabled" => {
-                            is_plural_check_enabled_ = map_.next_value()?;
-                        }
-                        "is_confusable_folding_enabled" => {
-                            is_confusable_folding_enabled_ = map_.next_value()?;
-                        }
-                        "is_substring_matching_enabled" => {
-                            is_substring_matching_enabled_ = map_.next_value()?;
-                        }
-                        "name" => name_ = Some(map_.next_value()?),
-                        "words" => words_ = Some(map_.next_value()?),
-                        "type" => type_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateBlockListRequest {
-                    is_leet_check_enabled: is_leet_check_enabled_,
-                    is_plural_check_enabled: is_plural_check_enabled_,
-                    is_confusable_folding_enabled: is_confusable_folding_enabled_,
-                    is_substring_matching_enabled: is_substring_matching_enabled_,
-                    name: name_.unwrap_or_default(),
-                    words: words_.unwrap_or_default(),
-                    type_,
-                    team: team_,
-                    user_id: user_id_,
-                    user: user_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -323,54 +171,6 @@ impl CreateBlockListResponse {
     }
 }
 
-impl serde::Serialize for CreateBlockListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateBlockListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateBlockListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateBlockListResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<CreateBlockListResponse, A::Error> {
-                let mut blocklist_: Option<BlockListResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateBlockListResponse {
-                    blocklist: blocklist_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Entries to add to a blocklist in bulk.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImportBlockListRequest {
@@ -388,54 +188,6 @@ impl ImportBlockListRequest {
     /// Creates a `ImportBlockListRequest` from its required fields; the optional ones are `None`.
     pub fn new(items: Vec<String>) -> Self {
         Self { items, chunk_size: None }
-    }
-}
-
-impl serde::Serialize for ImportBlockListRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("items", &self.items)?;
-        if let Some(value) = &self.chunk_size {
-            map_.serialize_entry("chunk_size", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ImportBlockListRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ImportBlockListRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportBlockListRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<ImportBlockListRequest, A::Error> {
-                let mut items_: Option<Vec<String>> = None;
-                let mut chunk_size_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "items" => items_ = Some(map_.next_value()?),
-                        "chunk_size" => chunk_size_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ImportBlockListRequest {
-                    items: items_.unwrap_or_default(),
-                    chunk_size: chunk_size_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -458,52 +210,6 @@ impl ImportBlockListResponse {
     }
 }
 
-impl serde::Serialize for ImportBlockListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ImportBlockListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ImportBlockListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportBlockListResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<ImportBlockListResponse, A::Error> {
-                let mut task_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ImportBlockListResponse {
-                    task_id: task_id_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// The requested blocklist.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetBlockListResponse {
@@ -520,54 +226,6 @@ impl GetBlockListResponse {
             blocklist: None,
             duration: duration.into(),
         }
-    }
-}
-
-impl serde::Serialize for GetBlockListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetBlockListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetBlockListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetBlockListResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<GetBlockListResponse, A::Error> {
-                let mut blocklist_: Option<BlockListResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetBlockListResponse {
-                    blocklist: blocklist_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -592,100 +250,6 @@ pub struct UpdateBlockListRequest {
     pub user: Option<UserRequest>,
 }
 
-impl serde::Serialize for UpdateBlockListRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.words {
-            map_.serialize_entry("words", value)?;
-        }
-        if let Some(value) = &self.is_leet_check_enabled {
-            map_.serialize_entry("is_leet_check_enabled", value)?;
-        }
-        if let Some(value) = &self.is_plural_check_enabled {
-            map_.serialize_entry("is_plural_check_enabled", value)?;
-        }
-        if let Some(value) = &self.is_confusable_folding_enabled {
-            map_.serialize_entry("is_confusable_folding_enabled", value)?;
-        }
-        if let Some(value) = &self.is_substring_matching_enabled {
-            map_.serialize_entry("is_substring_matching_enabled", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateBlockListRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateBlockListRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateBlockListRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UpdateBlockListRequest, A::Error> {
-                let mut team_: Option<String> = None;
-                let mut words_: Option<Vec<String>> = None;
-                let mut is_leet_check_enabled_: Option<bool> = None;
-                let mut is_plural_check_enabled_: Option<bool> = None;
-                let mut is_confusable_folding_enabled_: Option<bool> = None;
-                let mut is_substring_matching_enabled_: Option<bool> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "team" => team_ = map_.next_value()?,
-                        "words" => words_ = map_.next_value()?,
-                        "is_leet_check_enabled" => {
-                            is_leet_check_enabled_ = map_.next_value()?;
-                        }
-                        "is_plural_check_enabled" => {
-                            is_plural_check_enabled_ = map_.next_value()?;
-                        }
-                        "is_confusable_folding_enabled" => {
-                            is_confusable_folding_enabled_ = map_.next_value()?;
-                        }
-                        "is_substring_matching_enabled" => {
-                            is_substring_matching_enabled_ = map_.next_value()?;
-                        }
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateBlockListRequest {
-                    team: team_,
-                    words: words_,
-                    is_leet_check_enabled: is_leet_check_enabled_,
-                    is_plural_check_enabled: is_plural_check_enabled_,
-                    is_confusable_folding_enabled: is_confusable_folding_enabled_,
-                    is_substring_matching_enabled: is_substring_matching_enabled_,
-                    user_id: user_id_,
-                    user: user_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// The updated blocklist.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateBlockListResponse {
@@ -702,54 +266,6 @@ impl UpdateBlockListResponse {
             blocklist: None,
             duration: duration.into(),
         }
-    }
-}
-
-impl serde::Serialize for UpdateBlockListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateBlockListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateBlockListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateBlockListResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UpdateBlockListResponse, A::Error> {
-                let mut blocklist_: Option<BlockListResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateBlockListResponse {
-                    blocklist: blocklist_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -810,119 +326,6 @@ impl BlockListResponse {
     }
 }
 
-impl serde::Serialize for BlockListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.created_at {
-            map_.serialize_entry("created_at", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map_.serialize_entry("updated_at", value)?;
-        }
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
-        }
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("words", &self.words)?;
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.owner_user_id {
-            map_.serialize_entry("owner_user_id", value)?;
-        }
-        map_.serialize_entry("is_leet_check_enabled", &self.is_leet_check_enabled)?;
-        map_.serialize_entry("is_plural_check_enabled", &self.is_plural_check_enabled)?;
-        map_.serialize_entry(
-            "is_confusable_folding_enabled",
-            &self.is_confusable_folding_enabled,
-        )?;
-        map_.serialize_entry(
-            "is_substring_matching_enabled",
-            &self.is_substring_matching_enabled,
-        )?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BlockListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = BlockListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BlockListResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<BlockListResponse, A::Error> {
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut words_: Option<Vec<String>> = None;
-                let mut team_: Option<String> = None;
-                let mut owner_user_id_: Option<String> = None;
-                let mut is_leet_check_enabled_: Option<bool> = None;
-                let mut is_plural_check_enabled_: Option<bool> = None;
-                let mut is_confusable_folding_enabled_: Option<bool> = None;
-                let mut is_substring_matching_enabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = map_.next_value()?,
-                        "updated_at" => updated_at_ = map_.next_value()?,
-                        "id" => id_ = map_.next_value()?,
-                        "name" => name_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "words" => words_ = Some(map_.next_value()?),
-                        "team" => team_ = map_.next_value()?,
-                        "owner_user_id" => owner_user_id_ = map_.next_value()?,
-                        "is_leet_check_enabled" => {
-                            is_leet_check_enabled_ = Some(map_.next_value()?);
-                        }
-                        "is_plural_check_enabled" => {
-                            is_plural_check_enabled_ = Some(map_.next_value()?);
-                        }
-                        "is_confusable_folding_enabled" => {
-                            is_confusable_folding_enabled_ = Some(map_.next_value()?);
-                        }
-                        "is_substring_matching_enabled" => {
-                            is_substring_matching_enabled_ = Some(map_.next_value()?);
-                        }
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BlockListResponse {
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    id: id_,
-                    name: name_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    words: words_.unwrap_or_default(),
-                    team: team_,
-                    owner_user_id: owner_user_id_,
-                    is_leet_check_enabled: is_leet_check_enabled_.unwrap_or_default(),
-                    is_plural_check_enabled: is_plural_check_enabled_
-                        .unwrap_or_default(),
-                    is_confusable_folding_enabled: is_confusable_folding_enabled_
-                        .unwrap_or_default(),
-                    is_substring_matching_enabled: is_substring_matching_enabled_
-                        .unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// A blocklist applied to a channel type and how matches are handled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockListOptions {
@@ -939,55 +342,6 @@ impl BlockListOptions {
             blocklist: blocklist.into(),
             behavior,
         }
-    }
-}
-
-impl serde::Serialize for BlockListOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("blocklist", &self.blocklist)?;
-        map_.serialize_entry("behavior", &self.behavior)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BlockListOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = BlockListOptions;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BlockListOptions` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<BlockListOptions, A::Error> {
-                let mut blocklist_: Option<String> = None;
-                let mut behavior_: Option<BlocklistBehavior> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "blocklist" => blocklist_ = Some(map_.next_value()?),
-                        "behavior" => behavior_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(behavior_) = behavior_ else {
-                    return Err(serde::de::Error::missing_field("behavior"));
-                };
-                Ok(BlockListOptions {
-                    blocklist: blocklist_.unwrap_or_default(),
-                    behavior: behavior_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 

@@ -4,6 +4,8 @@
 //! Types shared by every area, such as the error body, the bare response and pagination parameters.
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
+mod wire;
+
 /// The error body that every failing call returns.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiError {
@@ -48,82 +50,6 @@ impl ApiError {
     }
 }
 
-impl serde::Serialize for ApiError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("code", &self.code)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.exception_fields {
-            map_.serialize_entry("exception_fields", value)?;
-        }
-        map_.serialize_entry("StatusCode", &self.status_code)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.serialize_entry("more_info", &self.more_info)?;
-        map_.serialize_entry("details", &self.details)?;
-        if let Some(value) = &self.unrecoverable {
-            map_.serialize_entry("unrecoverable", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ApiError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ApiError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `APIError` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<ApiError, A::Error> {
-                let mut code_: Option<i32> = None;
-                let mut message_: Option<String> = None;
-                let mut exception_fields_: Option<
-                    std::collections::BTreeMap<String, String>,
-                > = None;
-                let mut status_code_: Option<i32> = None;
-                let mut duration_: Option<String> = None;
-                let mut more_info_: Option<String> = None;
-                let mut details_: Option<serde_json::Value> = None;
-                let mut unrecoverable_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "code" => code_ = Some(map_.next_value()?),
-                        "message" => message_ = Some(map_.next_value()?),
-                        "exception_fields" => exception_fields_ = map_.next_value()?,
-                        "StatusCode" => status_code_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "more_info" => more_info_ = Some(map_.next_value()?),
-                        "details" => details_ = Some(map_.next_value()?),
-                        "unrecoverable" => unrecoverable_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ApiError {
-                    code: code_.unwrap_or_default(),
-                    message: message_.unwrap_or_default(),
-                    exception_fields: exception_fields_,
-                    status_code: status_code_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                    more_info: more_info_.unwrap_or_default(),
-                    details: details_.unwrap_or_default(),
-                    unrecoverable: unrecoverable_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// A response that carries nothing but the processing time.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Response {
@@ -138,48 +64,6 @@ impl Response {
     }
 }
 
-impl serde::Serialize for Response {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Response {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Response;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Response` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<Response, A::Error> {
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Response {
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// One sort criterion of a query.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SortParamRequest {
@@ -189,60 +73,4 @@ pub struct SortParamRequest {
     pub type_: Option<String>,
     /// Sort direction: `1` for ascending, `-1` for descending.
     pub direction: Option<i32>,
-}
-
-impl serde::Serialize for SortParamRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.field {
-            map_.serialize_entry("field", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.direction {
-            map_.serialize_entry("direction", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SortParamRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SortParamRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SortParamRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<SortParamRequest, A::Error> {
-                let mut field_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut direction_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "field" => field_ = map_.next_value()?,
-                        "type" => type_ = map_.next_value()?,
-                        "direction" => direction_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SortParamRequest {
-                    field: field_,
-                    type_,
-                    direction: direction_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
 }

@@ -9,6 +9,8 @@ use super::common::{Response, SortParamRequest};
 use super::messages::{Attachment, MessageResponse};
 use super::users::{UserRequest, UserResponse};
 
+mod wire;
+
 /// The requested draft.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetDraftResponse {
@@ -25,55 +27,6 @@ impl GetDraftResponse {
             draft,
             duration: duration.into(),
         }
-    }
-}
-
-impl serde::Serialize for GetDraftResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("draft", &self.draft)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetDraftResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetDraftResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetDraftResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<GetDraftResponse, A::Error> {
-                let mut draft_: Option<DraftResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "draft" => draft_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(draft_) = draft_ else {
-                    return Err(serde::de::Error::missing_field("draft"));
-                };
-                Ok(GetDraftResponse {
-                    draft: draft_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -100,88 +53,6 @@ pub struct QueryDraftsRequest {
     pub prev: Option<String>,
 }
 
-impl serde::Serialize for QueryDraftsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.filter {
-            map_.serialize_entry("filter", value)?;
-        }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for QueryDraftsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryDraftsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryDraftsRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<QueryDraftsRequest, A::Error> {
-                let mut filter_: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "filter" => filter_ = map_.next_value()?,
-                        "sort" => sort_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryDraftsRequest {
-                    filter: filter_,
-                    sort: sort_,
-                    user_id: user_id_,
-                    user: user_,
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// A page of drafts that matched a query.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryDraftsResponse {
@@ -204,64 +75,6 @@ impl QueryDraftsResponse {
             prev: None,
             duration: duration.into(),
         }
-    }
-}
-
-impl serde::Serialize for QueryDraftsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("drafts", &self.drafts)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for QueryDraftsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryDraftsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryDraftsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<QueryDraftsResponse, A::Error> {
-                let mut drafts_: Option<Vec<DraftResponse>> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "drafts" => drafts_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryDraftsResponse {
-                    drafts: drafts_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -300,83 +113,6 @@ impl DraftResponse {
             quoted_message: None,
             created_at,
         }
-    }
-}
-
-impl serde::Serialize for DraftResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message", &self.message)?;
-        map_.serialize_entry("channel_cid", &self.channel_cid)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
-        }
-        if let Some(value) = &self.parent_message {
-            map_.serialize_entry("parent_message", value)?;
-        }
-        if let Some(value) = &self.quoted_message {
-            map_.serialize_entry("quoted_message", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DraftResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DraftResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DraftResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<DraftResponse, A::Error> {
-                let mut message_: Option<DraftPayloadResponse> = None;
-                let mut channel_cid_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut parent_message_: Option<Box<MessageResponse>> = None;
-                let mut quoted_message_: Option<Box<MessageResponse>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "message" => message_ = Some(map_.next_value()?),
-                        "channel_cid" => channel_cid_ = Some(map_.next_value()?),
-                        "channel" => channel_ = map_.next_value()?,
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "parent_message" => parent_message_ = map_.next_value()?,
-                        "quoted_message" => quoted_message_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(DraftResponse {
-                    message: message_.unwrap_or_default(),
-                    channel_cid: channel_cid_.unwrap_or_default(),
-                    channel: channel_,
-                    parent_id: parent_id_,
-                    parent_message: parent_message_,
-                    quoted_message: quoted_message_,
-                    created_at: created_at_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -430,132 +166,6 @@ impl DraftPayloadResponse {
             poll_id: None,
             custom: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for DraftPayloadResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("text", &self.text)?;
-        if let Some(value) = &self.mml {
-            map_.serialize_entry("mml", value)?;
-        }
-        if let Some(value) = &self.attachments {
-            map_.serialize_entry("attachments", value)?;
-        }
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
-        }
-        if let Some(value) = &self.show_in_channel {
-            map_.serialize_entry("show_in_channel", value)?;
-        }
-        if let Some(value) = &self.mentioned_users {
-            map_.serialize_entry("mentioned_users", value)?;
-        }
-        if let Some(value) = &self.quoted_message_id {
-            map_.serialize_entry("quoted_message_id", value)?;
-        }
-        if let Some(value) = &self.html {
-            map_.serialize_entry("html", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.silent {
-            map_.serialize_entry("silent", value)?;
-        }
-        if let Some(value) = &self.poll_id {
-            map_.serialize_entry("poll_id", value)?;
-        }
-        crate::serde_support::serialize_custom(
-            &mut map_,
-            &self.custom,
-            &[
-                "id",
-                "text",
-                "mml",
-                "attachments",
-                "parent_id",
-                "show_in_channel",
-                "mentioned_users",
-                "quoted_message_id",
-                "html",
-                "type",
-                "silent",
-                "poll_id",
-            ],
-        )?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DraftPayloadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DraftPayloadResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DraftPayloadResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<DraftPayloadResponse, A::Error> {
-                let mut id_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut mml_: Option<String> = None;
-                let mut attachments_: Option<Vec<Attachment>> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut show_in_channel_: Option<bool> = None;
-                let mut mentioned_users_: Option<Vec<UserResponse>> = None;
-                let mut quoted_message_id_: Option<String> = None;
-                let mut html_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut silent_: Option<bool> = None;
-                let mut poll_id_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "text" => text_ = Some(map_.next_value()?),
-                        "mml" => mml_ = map_.next_value()?,
-                        "attachments" => attachments_ = map_.next_value()?,
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "show_in_channel" => show_in_channel_ = map_.next_value()?,
-                        "mentioned_users" => mentioned_users_ = map_.next_value()?,
-                        "quoted_message_id" => quoted_message_id_ = map_.next_value()?,
-                        "html" => html_ = map_.next_value()?,
-                        "type" => type_ = map_.next_value()?,
-                        "silent" => silent_ = map_.next_value()?,
-                        "poll_id" => poll_id_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(DraftPayloadResponse {
-                    id: id_.unwrap_or_default(),
-                    text: text_.unwrap_or_default(),
-                    mml: mml_,
-                    attachments: attachments_,
-                    parent_id: parent_id_,
-                    show_in_channel: show_in_channel_,
-                    mentioned_users: mentioned_users_,
-                    quoted_message_id: quoted_message_id_,
-                    html: html_,
-                    type_,
-                    silent: silent_,
-                    poll_id: poll_id_,
-                    custom: custom_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 

@@ -4,6 +4,8 @@
 //! The app's own cloud storage buckets (Amazon S3, Google Cloud Storage or Azure Blob Storage) that Stream can write files such as exports to.
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
+mod wire;
+
 /// The app's external storages.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ListExternalStorageResponse {
@@ -23,56 +25,6 @@ impl ListExternalStorageResponse {
             duration: duration.into(),
             external_storages,
         }
-    }
-}
-
-impl serde::Serialize for ListExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.serialize_entry("external_storages", &self.external_storages)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ListExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListExternalStorageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<ListExternalStorageResponse, A::Error> {
-                let mut duration_: Option<String> = None;
-                let mut external_storages_: Option<
-                    std::collections::BTreeMap<String, ExternalStorageResponse>,
-                > = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "external_storages" => {
-                            external_storages_ = Some(map_.next_value()?);
-                        }
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListExternalStorageResponse {
-                    duration: duration_.unwrap_or_default(),
-                    external_storages: external_storages_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -111,83 +63,6 @@ impl CreateExternalStorageRequest {
             gcs_credentials: None,
             azure_blob: None,
         }
-    }
-}
-
-impl serde::Serialize for CreateExternalStorageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("storage_type", &self.storage_type)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        if let Some(value) = &self.path {
-            map_.serialize_entry("path", value)?;
-        }
-        if let Some(value) = &self.aws_s3 {
-            map_.serialize_entry("aws_s3", value)?;
-        }
-        if let Some(value) = &self.gcs_credentials {
-            map_.serialize_entry("gcs_credentials", value)?;
-        }
-        if let Some(value) = &self.azure_blob {
-            map_.serialize_entry("azure_blob", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateExternalStorageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateExternalStorageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateExternalStorageRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<CreateExternalStorageRequest, A::Error> {
-                let mut name_: Option<String> = None;
-                let mut storage_type_: Option<CreateExternalStorageRequestStorageType> = None;
-                let mut bucket_: Option<String> = None;
-                let mut path_: Option<String> = None;
-                let mut aws_s3_: Option<S3Request> = None;
-                let mut gcs_credentials_: Option<String> = None;
-                let mut azure_blob_: Option<AzureRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "storage_type" => storage_type_ = Some(map_.next_value()?),
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "path" => path_ = map_.next_value()?,
-                        "aws_s3" => aws_s3_ = map_.next_value()?,
-                        "gcs_credentials" => gcs_credentials_ = map_.next_value()?,
-                        "azure_blob" => azure_blob_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(storage_type_) = storage_type_ else {
-                    return Err(serde::de::Error::missing_field("storage_type"));
-                };
-                Ok(CreateExternalStorageRequest {
-                    name: name_.unwrap_or_default(),
-                    storage_type: storage_type_,
-                    bucket: bucket_.unwrap_or_default(),
-                    path: path_,
-                    aws_s3: aws_s3_,
-                    gcs_credentials: gcs_credentials_,
-                    azure_blob: azure_blob_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -268,48 +143,6 @@ impl CreateExternalStorageResponse {
     }
 }
 
-impl serde::Serialize for CreateExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateExternalStorageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<CreateExternalStorageResponse, A::Error> {
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateExternalStorageResponse {
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// New settings of an external storage.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpdateExternalStorageRequest {
@@ -341,79 +174,6 @@ impl UpdateExternalStorageRequest {
             gcs_credentials: None,
             azure_blob: None,
         }
-    }
-}
-
-impl serde::Serialize for UpdateExternalStorageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("storage_type", &self.storage_type)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        if let Some(value) = &self.path {
-            map_.serialize_entry("path", value)?;
-        }
-        if let Some(value) = &self.aws_s3 {
-            map_.serialize_entry("aws_s3", value)?;
-        }
-        if let Some(value) = &self.gcs_credentials {
-            map_.serialize_entry("gcs_credentials", value)?;
-        }
-        if let Some(value) = &self.azure_blob {
-            map_.serialize_entry("azure_blob", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateExternalStorageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateExternalStorageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateExternalStorageRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UpdateExternalStorageRequest, A::Error> {
-                let mut storage_type_: Option<UpdateExternalStorageRequestStorageType> = None;
-                let mut bucket_: Option<String> = None;
-                let mut path_: Option<String> = None;
-                let mut aws_s3_: Option<S3Request> = None;
-                let mut gcs_credentials_: Option<String> = None;
-                let mut azure_blob_: Option<AzureRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "storage_type" => storage_type_ = Some(map_.next_value()?),
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "path" => path_ = map_.next_value()?,
-                        "aws_s3" => aws_s3_ = map_.next_value()?,
-                        "gcs_credentials" => gcs_credentials_ = map_.next_value()?,
-                        "azure_blob" => azure_blob_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(storage_type_) = storage_type_ else {
-                    return Err(serde::de::Error::missing_field("storage_type"));
-                };
-                Ok(UpdateExternalStorageRequest {
-                    storage_type: storage_type_,
-                    bucket: bucket_.unwrap_or_default(),
-                    path: path_,
-                    aws_s3: aws_s3_,
-                    gcs_credentials: gcs_credentials_,
-                    azure_blob: azure_blob_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -514,67 +274,6 @@ impl UpdateExternalStorageResponse {
     }
 }
 
-impl serde::Serialize for UpdateExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        map_.serialize_entry("path", &self.path)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateExternalStorageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UpdateExternalStorageResponse, A::Error> {
-                let mut name_: Option<String> = None;
-                let mut type_: Option<UpdateExternalStorageResponseType> = None;
-                let mut bucket_: Option<String> = None;
-                let mut path_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "path" => path_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(type_) = type_ else {
-                    return Err(serde::de::Error::missing_field("type"));
-                };
-                Ok(UpdateExternalStorageResponse {
-                    name: name_.unwrap_or_default(),
-                    type_,
-                    bucket: bucket_.unwrap_or_default(),
-                    path: path_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Storage service.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UpdateExternalStorageResponseType {
@@ -657,52 +356,6 @@ impl CheckExternalStorageResponse {
     }
 }
 
-impl serde::Serialize for CheckExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.serialize_entry("file_url", &self.file_url)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CheckExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CheckExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckExternalStorageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<CheckExternalStorageResponse, A::Error> {
-                let mut duration_: Option<String> = None;
-                let mut file_url_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "file_url" => file_url_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CheckExternalStorageResponse {
-                    duration: duration_.unwrap_or_default(),
-                    file_url: file_url_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// An external storage configured for the app, without its credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExternalStorageResponse {
@@ -730,63 +383,6 @@ impl ExternalStorageResponse {
             bucket: bucket.into(),
             path: path.into(),
         }
-    }
-}
-
-impl serde::Serialize for ExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        map_.serialize_entry("path", &self.path)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ExternalStorageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<ExternalStorageResponse, A::Error> {
-                let mut name_: Option<String> = None;
-                let mut type_: Option<ExternalStorageResponseType> = None;
-                let mut bucket_: Option<String> = None;
-                let mut path_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "path" => path_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(type_) = type_ else {
-                    return Err(serde::de::Error::missing_field("type"));
-                };
-                Ok(ExternalStorageResponse {
-                    name: name_.unwrap_or_default(),
-                    type_,
-                    bucket: bucket_.unwrap_or_default(),
-                    path: path_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -878,68 +474,6 @@ impl S3Request {
     }
 }
 
-impl serde::Serialize for S3Request {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("s3_region", &self.s3_region)?;
-        if let Some(value) = &self.s3_api_key {
-            map_.serialize_entry("s3_api_key", value)?;
-        }
-        if let Some(value) = &self.s3_secret {
-            map_.serialize_entry("s3_secret", value)?;
-        }
-        if let Some(value) = &self.s3_custom_endpoint_url {
-            map_.serialize_entry("s3_custom_endpoint_url", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for S3Request {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = S3Request;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `S3Request` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<S3Request, A::Error> {
-                let mut s3_region_: Option<String> = None;
-                let mut s3_api_key_: Option<String> = None;
-                let mut s3_secret_: Option<String> = None;
-                let mut s3_custom_endpoint_url_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "s3_region" => s3_region_ = Some(map_.next_value()?),
-                        "s3_api_key" => s3_api_key_ = map_.next_value()?,
-                        "s3_secret" => s3_secret_ = map_.next_value()?,
-                        "s3_custom_endpoint_url" => {
-                            s3_custom_endpoint_url_ = map_.next_value()?;
-                        }
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(S3Request {
-                    s3_region: s3_region_.unwrap_or_default(),
-                    s3_api_key: s3_api_key_,
-                    s3_secret: s3_secret_,
-                    s3_custom_endpoint_url: s3_custom_endpoint_url_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// How to reach an Azure Blob Storage account.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AzureRequest {
@@ -970,64 +504,6 @@ impl AzureRequest {
     }
 }
 
-impl serde::Serialize for AzureRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("abs_account_name", &self.abs_account_name)?;
-        map_.serialize_entry("abs_tenant_id", &self.abs_tenant_id)?;
-        map_.serialize_entry("abs_client_id", &self.abs_client_id)?;
-        map_.serialize_entry("abs_client_secret", &self.abs_client_secret)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AzureRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = AzureRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AzureRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<AzureRequest, A::Error> {
-                let mut abs_account_name_: Option<String> = None;
-                let mut abs_tenant_id_: Option<String> = None;
-                let mut abs_client_id_: Option<String> = None;
-                let mut abs_client_secret_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "abs_account_name" => {
-                            abs_account_name_ = Some(map_.next_value()?);
-                        }
-                        "abs_tenant_id" => abs_tenant_id_ = Some(map_.next_value()?),
-                        "abs_client_id" => abs_client_id_ = Some(map_.next_value()?),
-                        "abs_client_secret" => {
-                            abs_client_secret_ = Some(map_.next_value()?);
-                        }
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AzureRequest {
-                    abs_account_name: abs_account_name_.unwrap_or_default(),
-                    abs_tenant_id: abs_tenant_id_.unwrap_or_default(),
-                    abs_client_id: abs_client_id_.unwrap_or_default(),
-                    abs_client_secret: abs_client_secret_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Confirms that the external storage was removed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeleteExternalStorageResponse {
@@ -1039,48 +515,6 @@ impl DeleteExternalStorageResponse {
     /// Creates a `DeleteExternalStorageResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
         Self { duration: duration.into() }
-    }
-}
-
-impl serde::Serialize for DeleteExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeleteExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteExternalStorageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<DeleteExternalStorageResponse, A::Error> {
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteExternalStorageResponse {
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 

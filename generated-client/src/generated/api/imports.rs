@@ -7,55 +7,13 @@
 use super::external_storage::DeleteExternalStorageResponse;
 use super::users::UserRequest;
 
+mod wire;
+
 /// The file to get an upload URL for.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CreateImportUrlRequest {
     /// Name of the file to upload.
     pub filename: Option<String>,
-}
-
-impl serde::Serialize for CreateImportUrlRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.filename {
-            map_.serialize_entry("filename", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateImportUrlRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateImportUrlRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateImportURLRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<CreateImportUrlRequest, A::Error> {
-                let mut filename_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "filename" => filename_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateImportUrlRequest {
-                    filename: filename_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
 }
 
 /// Where to upload an import file.
@@ -84,56 +42,6 @@ impl CreateImportUrlResponse {
     }
 }
 
-impl serde::Serialize for CreateImportUrlResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("path", &self.path)?;
-        map_.serialize_entry("upload_url", &self.upload_url)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateImportUrlResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateImportUrlResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateImportURLResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<CreateImportUrlResponse, A::Error> {
-                let mut path_: Option<String> = None;
-                let mut upload_url_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "path" => path_ = Some(map_.next_value()?),
-                        "upload_url" => upload_url_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateImportUrlResponse {
-                    path: path_.unwrap_or_default(),
-                    upload_url: upload_url_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// The app's import tasks.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ListImportsResponse {
@@ -150,52 +58,6 @@ impl ListImportsResponse {
             import_tasks,
             duration: duration.into(),
         }
-    }
-}
-
-impl serde::Serialize for ListImportsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("import_tasks", &self.import_tasks)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListImportsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ListImportsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListImportsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<ListImportsResponse, A::Error> {
-                let mut import_tasks_: Option<Vec<ImportTask>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "import_tasks" => import_tasks_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListImportsResponse {
-                    import_tasks: import_tasks_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -218,61 +80,6 @@ impl CreateImportRequest {
             mode,
             merge_custom: None,
         }
-    }
-}
-
-impl serde::Serialize for CreateImportRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("path", &self.path)?;
-        map_.serialize_entry("mode", &self.mode)?;
-        if let Some(value) = &self.merge_custom {
-            map_.serialize_entry("merge_custom", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateImportRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateImportRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateImportRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<CreateImportRequest, A::Error> {
-                let mut path_: Option<String> = None;
-                let mut mode_: Option<CreateImportRequestMode> = None;
-                let mut merge_custom_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "path" => path_ = Some(map_.next_value()?),
-                        "mode" => mode_ = Some(map_.next_value()?),
-                        "merge_custom" => merge_custom_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(mode_) = mode_ else {
-                    return Err(serde::de::Error::missing_field("mode"));
-                };
-                Ok(CreateImportRequest {
-                    path: path_.unwrap_or_default(),
-                    mode: mode_,
-                    merge_custom: merge_custom_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -354,54 +161,6 @@ impl CreateImportResponse {
     }
 }
 
-impl serde::Serialize for CreateImportResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.import_task {
-            map_.serialize_entry("import_task", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateImportResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateImportResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateImportResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<CreateImportResponse, A::Error> {
-                let mut import_task_: Option<ImportTask> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "import_task" => import_task_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateImportResponse {
-                    import_task: import_task_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// The requested import task.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetImportResponse {
@@ -418,54 +177,6 @@ impl GetImportResponse {
             import_task: None,
             duration: duration.into(),
         }
-    }
-}
-
-impl serde::Serialize for GetImportResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.import_task {
-            map_.serialize_entry("import_task", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetImportResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetImportResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetImportResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<GetImportResponse, A::Error> {
-                let mut import_task_: Option<ImportTask> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "import_task" => import_task_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetImportResponse {
-                    import_task: import_task_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -497,64 +208,6 @@ impl ListImportV2TasksResponse {
     }
 }
 
-impl serde::Serialize for ListImportV2TasksResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("import_tasks", &self.import_tasks)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListImportV2TasksResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ListImportV2TasksResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListImportV2TasksResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<ListImportV2TasksResponse, A::Error> {
-                let mut import_tasks_: Option<Vec<ImportV2TaskItem>> = None;
-                let mut duration_: Option<String> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "import_tasks" => import_tasks_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListImportV2TasksResponse {
-                    import_tasks: import_tasks_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// What a new v2 import task imports and how.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateImportV2TaskRequest {
@@ -580,67 +233,6 @@ impl CreateImportV2TaskRequest {
             user_id: None,
             user: None,
         }
-    }
-}
-
-impl serde::Serialize for CreateImportV2TaskRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("product", &self.product)?;
-        map_.serialize_entry("settings", &self.settings)?;
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateImportV2TaskRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateImportV2TaskRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateImportV2TaskRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<CreateImportV2TaskRequest, A::Error> {
-                let mut product_: Option<CreateImportV2TaskRequestProduct> = None;
-                let mut settings_: Option<ImportV2TaskSettings> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "product" => product_ = Some(map_.next_value()?),
-                        "settings" => settings_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(product_) = product_ else {
-                    return Err(serde::de::Error::missing_field("product"));
-                };
-                Ok(CreateImportV2TaskRequest {
-                    product: product_,
-                    settings: settings_.unwrap_or_default(),
-                    user_id: user_id_,
-                    user: user_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -750,82 +342,6 @@ impl CreateImportV2TaskResponse {
     }
 }
 
-impl serde::Serialize for CreateImportV2TaskResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("app_pk", &self.app_pk)?;
-        map_.serialize_entry("product", &self.product)?;
-        map_.serialize_entry("state", &self.state)?;
-        map_.serialize_entry("settings", &self.settings)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateImportV2TaskResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateImportV2TaskResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateImportV2TaskResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<CreateImportV2TaskResponse, A::Error> {
-                let mut id_: Option<String> = None;
-                let mut app_pk_: Option<i32> = None;
-                let mut product_: Option<String> = None;
-                let mut state_: Option<i64> = None;
-                let mut settings_: Option<ImportV2TaskSettings> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "app_pk" => app_pk_ = Some(map_.next_value()?),
-                        "product" => product_ = Some(map_.next_value()?),
-                        "state" => state_ = Some(map_.next_value()?),
-                        "settings" => settings_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(CreateImportV2TaskResponse {
-                    id: id_.unwrap_or_default(),
-                    app_pk: app_pk_.unwrap_or_default(),
-                    product: product_.unwrap_or_default(),
-                    state: state_.unwrap_or_default(),
-                    settings: settings_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// The requested v2 import task.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetImportV2TaskResponse {
@@ -876,88 +392,6 @@ impl GetImportV2TaskResponse {
     }
 }
 
-impl serde::Serialize for GetImportV2TaskResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("app_pk", &self.app_pk)?;
-        map_.serialize_entry("product", &self.product)?;
-        map_.serialize_entry("state", &self.state)?;
-        map_.serialize_entry("settings", &self.settings)?;
-        if let Some(value) = &self.result {
-            map_.serialize_entry("result", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetImportV2TaskResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetImportV2TaskResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetImportV2TaskResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<GetImportV2TaskResponse, A::Error> {
-                let mut id_: Option<String> = None;
-                let mut app_pk_: Option<i32> = None;
-                let mut product_: Option<String> = None;
-                let mut state_: Option<i64> = None;
-                let mut settings_: Option<ImportV2TaskSettings> = None;
-                let mut result_: Option<serde_json::Value> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "app_pk" => app_pk_ = Some(map_.next_value()?),
-                        "product" => product_ = Some(map_.next_value()?),
-                        "state" => state_ = Some(map_.next_value()?),
-                        "settings" => settings_ = Some(map_.next_value()?),
-                        "result" => result_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(GetImportV2TaskResponse {
-                    id: id_.unwrap_or_default(),
-                    app_pk: app_pk_.unwrap_or_default(),
-                    product: product_.unwrap_or_default(),
-                    state: state_.unwrap_or_default(),
-                    settings: settings_.unwrap_or_default(),
-                    result: result_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Confirms that the v2 import task was deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeleteImportV2TaskResponse {
@@ -972,48 +406,6 @@ impl DeleteImportV2TaskResponse {
     }
 }
 
-impl serde::Serialize for DeleteImportV2TaskResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteImportV2TaskResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeleteImportV2TaskResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteImportV2TaskResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<DeleteImportV2TaskResponse, A::Error> {
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteImportV2TaskResponse {
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Confirms that the v2 import task was cancelled.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CancelImportV2TaskResponse {
@@ -1025,48 +417,6 @@ impl CancelImportV2TaskResponse {
     /// Creates a `CancelImportV2TaskResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
         Self { duration: duration.into() }
-    }
-}
-
-impl serde::Serialize for CancelImportV2TaskResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CancelImportV2TaskResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CancelImportV2TaskResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CancelImportV2TaskResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<CancelImportV2TaskResponse, A::Error> {
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CancelImportV2TaskResponse {
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -1106,78 +456,6 @@ impl GetExternalStorageResponse {
     }
 }
 
-impl serde::Serialize for GetExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.aws_s3 {
-            map_.serialize_entry("aws_s3", value)?;
-        }
-        if let Some(value) = &self.gcs {
-            map_.serialize_entry("gcs", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetExternalStorageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<GetExternalStorageResponse, A::Error> {
-                let mut type_: Option<String> = None;
-                let mut aws_s3_: Option<GetExternalStorageAwss3Response> = None;
-                let mut gcs_: Option<GetExternalStorageGcsResponse> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
-                        "aws_s3" => aws_s3_ = map_.next_value()?,
-                        "gcs" => gcs_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(GetExternalStorageResponse {
-                    type_: type_.unwrap_or_default(),
-                    aws_s3: aws_s3_,
-                    gcs: gcs_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// The storage that v2 imports should read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpsertExternalStorageRequest {
@@ -1197,63 +475,6 @@ impl UpsertExternalStorageRequest {
             aws_s3: None,
             gcs: None,
         }
-    }
-}
-
-impl serde::Serialize for UpsertExternalStorageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.aws_s3 {
-            map_.serialize_entry("aws_s3", value)?;
-        }
-        if let Some(value) = &self.gcs {
-            map_.serialize_entry("gcs", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpsertExternalStorageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpsertExternalStorageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertExternalStorageRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UpsertExternalStorageRequest, A::Error> {
-                let mut type_: Option<UpsertExternalStorageRequestType> = None;
-                let mut aws_s3_: Option<UpsertExternalStorageAwss3Request> = None;
-                let mut gcs_: Option<UpsertExternalStorageGcsRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
-                        "aws_s3" => aws_s3_ = map_.next_value()?,
-                        "gcs" => gcs_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(type_) = type_ else {
-                    return Err(serde::de::Error::missing_field("type"));
-                };
-                Ok(UpsertExternalStorageRequest {
-                    type_,
-                    aws_s3: aws_s3_,
-                    gcs: gcs_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -1330,48 +551,6 @@ impl UpsertExternalStorageResponse {
     }
 }
 
-impl serde::Serialize for UpsertExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpsertExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpsertExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertExternalStorageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UpsertExternalStorageResponse, A::Error> {
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpsertExternalStorageResponse {
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Result of a successful import storage check.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ValidateExternalStorageResponse {
@@ -1383,48 +562,6 @@ impl ValidateExternalStorageResponse {
     /// Creates a `ValidateExternalStorageResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
         Self { duration: duration.into() }
-    }
-}
-
-impl serde::Serialize for ValidateExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ValidateExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ValidateExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ValidateExternalStorageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<ValidateExternalStorageResponse, A::Error> {
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ValidateExternalStorageResponse {
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -1473,84 +610,6 @@ impl ImportTask {
     }
 }
 
-impl serde::Serialize for ImportTask {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("path", &self.path)?;
-        map_.serialize_entry("mode", &self.mode)?;
-        if let Some(value) = &self.size {
-            map_.serialize_entry("size", value)?;
-        }
-        map_.serialize_entry("state", &self.state)?;
-        map_.serialize_entry("history", &self.history)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ImportTask {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ImportTask;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportTask` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<ImportTask, A::Error> {
-                let mut id_: Option<String> = None;
-                let mut path_: Option<String> = None;
-                let mut mode_: Option<String> = None;
-                let mut size_: Option<i64> = None;
-                let mut state_: Option<String> = None;
-                let mut history_: Option<Vec<ImportTaskHistory>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "path" => path_ = Some(map_.next_value()?),
-                        "mode" => mode_ = Some(map_.next_value()?),
-                        "size" => size_ = map_.next_value()?,
-                        "state" => state_ = Some(map_.next_value()?),
-                        "history" => history_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(ImportTask {
-                    id: id_.unwrap_or_default(),
-                    path: path_.unwrap_or_default(),
-                    mode: mode_.unwrap_or_default(),
-                    size: size_,
-                    state: state_.unwrap_or_default(),
-                    history: history_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// A v2 import task.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportV2TaskItem {
@@ -1596,84 +655,6 @@ impl ImportV2TaskItem {
     }
 }
 
-impl serde::Serialize for ImportV2TaskItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("app_pk", &self.app_pk)?;
-        map_.serialize_entry("product", &self.product)?;
-        map_.serialize_entry("state", &self.state)?;
-        map_.serialize_entry("settings", &self.settings)?;
-        if let Some(value) = &self.result {
-            map_.serialize_entry("result", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ImportV2TaskItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ImportV2TaskItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportV2TaskItem` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<ImportV2TaskItem, A::Error> {
-                let mut id_: Option<String> = None;
-                let mut app_pk_: Option<i32> = None;
-                let mut product_: Option<String> = None;
-                let mut state_: Option<i64> = None;
-                let mut settings_: Option<ImportV2TaskSettings> = None;
-                let mut result_: Option<serde_json::Value> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "app_pk" => app_pk_ = Some(map_.next_value()?),
-                        "product" => product_ = Some(map_.next_value()?),
-                        "state" => state_ = Some(map_.next_value()?),
-                        "settings" => settings_ = Some(map_.next_value()?),
-                        "result" => result_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(ImportV2TaskItem {
-                    id: id_.unwrap_or_default(),
-                    app_pk: app_pk_.unwrap_or_default(),
-                    product: product_.unwrap_or_default(),
-                    state: state_.unwrap_or_default(),
-                    settings: settings_.unwrap_or_default(),
-                    result: result_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Where a v2 import task finds its files and how it imports them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImportV2TaskSettings {
@@ -1689,84 +670,6 @@ pub struct ImportV2TaskSettings {
     pub merge_custom: Option<bool>,
     /// Use the time of the import as the time of the imported operations.
     pub use_import_time_as_op_time: Option<bool>,
-}
-
-impl serde::Serialize for ImportV2TaskSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.s3 {
-            map_.serialize_entry("s3", value)?;
-        }
-        if let Some(value) = &self.mode {
-            map_.serialize_entry("mode", value)?;
-        }
-        if let Some(value) = &self.path {
-            map_.serialize_entry("path", value)?;
-        }
-        if let Some(value) = &self.skip_references_check {
-            map_.serialize_entry("skip_references_check", value)?;
-        }
-        if let Some(value) = &self.merge_custom {
-            map_.serialize_entry("merge_custom", value)?;
-        }
-        if let Some(value) = &self.use_import_time_as_op_time {
-            map_.serialize_entry("use_import_time_as_op_time", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ImportV2TaskSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ImportV2TaskSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportV2TaskSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<ImportV2TaskSettings, A::Error> {
-                let mut s3_: Option<ImportV2TaskSettingsS3> = None;
-                let mut mode_: Option<String> = None;
-                let mut path_: Option<String> = None;
-                let mut skip_references_check_: Option<bool> = None;
-                let mut merge_custom_: Option<bool> = None;
-                let mut use_import_time_as_op_time_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "s3" => s3_ = map_.next_value()?,
-                        "mode" => mode_ = map_.next_value()?,
-                        "path" => path_ = map_.next_value()?,
-                        "skip_references_check" => {
-                            skip_references_check_ = map_.next_value()?;
-                        }
-                        "merge_custom" => merge_custom_ = map_.next_value()?,
-                        "use_import_time_as_op_time" => {
-                            use_import_time_as_op_time_ = map_.next_value()?;
-                        }
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ImportV2TaskSettings {
-                    s3: s3_,
-                    mode: mode_,
-                    path: path_,
-                    skip_references_check: skip_references_check_,
-                    merge_custom: merge_custom_,
-                    use_import_time_as_op_time: use_import_time_as_op_time_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
 }
 
 /// Amazon S3 location that v2 imports read from.
@@ -1798,62 +701,6 @@ impl GetExternalStorageAwss3Response {
     }
 }
 
-impl serde::Serialize for GetExternalStorageAwss3Response {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("role_arn", &self.role_arn)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        map_.serialize_entry("region", &self.region)?;
-        if let Some(value) = &self.path_prefix {
-            map_.serialize_entry("path_prefix", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetExternalStorageAwss3Response {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetExternalStorageAwss3Response;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetExternalStorageAWSS3Response` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<GetExternalStorageAwss3Response, A::Error> {
-                let mut role_arn_: Option<String> = None;
-                let mut bucket_: Option<String> = None;
-                let mut region_: Option<String> = None;
-                let mut path_prefix_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "role_arn" => role_arn_ = Some(map_.next_value()?),
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "region" => region_ = Some(map_.next_value()?),
-                        "path_prefix" => path_prefix_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetExternalStorageAwss3Response {
-                    role_arn: role_arn_.unwrap_or_default(),
-                    bucket: bucket_.unwrap_or_default(),
-                    region: region_.unwrap_or_default(),
-                    path_prefix: path_prefix_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Google Cloud Storage location that v2 imports read from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetExternalStorageGcsResponse {
@@ -1873,58 +720,6 @@ impl GetExternalStorageGcsResponse {
             path_prefix: None,
             credentials_set,
         }
-    }
-}
-
-impl serde::Serialize for GetExternalStorageGcsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        if let Some(value) = &self.path_prefix {
-            map_.serialize_entry("path_prefix", value)?;
-        }
-        map_.serialize_entry("credentials_set", &self.credentials_set)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetExternalStorageGcsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetExternalStorageGcsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetExternalStorageGCSResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<GetExternalStorageGcsResponse, A::Error> {
-                let mut bucket_: Option<String> = None;
-                let mut path_prefix_: Option<String> = None;
-                let mut credentials_set_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "path_prefix" => path_prefix_ = map_.next_value()?,
-                        "credentials_set" => credentials_set_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetExternalStorageGcsResponse {
-                    bucket: bucket_.unwrap_or_default(),
-                    path_prefix: path_prefix_,
-                    credentials_set: credentials_set_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -1957,62 +752,6 @@ impl UpsertExternalStorageAwss3Request {
     }
 }
 
-impl serde::Serialize for UpsertExternalStorageAwss3Request {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("role_arn", &self.role_arn)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        map_.serialize_entry("region", &self.region)?;
-        if let Some(value) = &self.path_prefix {
-            map_.serialize_entry("path_prefix", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpsertExternalStorageAwss3Request {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpsertExternalStorageAwss3Request;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertExternalStorageAWSS3Request` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UpsertExternalStorageAwss3Request, A::Error> {
-                let mut role_arn_: Option<String> = None;
-                let mut bucket_: Option<String> = None;
-                let mut region_: Option<String> = None;
-                let mut path_prefix_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "role_arn" => role_arn_ = Some(map_.next_value()?),
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "region" => region_ = Some(map_.next_value()?),
-                        "path_prefix" => path_prefix_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpsertExternalStorageAwss3Request {
-                    role_arn: role_arn_.unwrap_or_default(),
-                    bucket: bucket_.unwrap_or_default(),
-                    region: region_.unwrap_or_default(),
-                    path_prefix: path_prefix_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Google Cloud Storage location for v2 imports to read from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpsertExternalStorageGcsRequest {
@@ -2032,58 +771,6 @@ impl UpsertExternalStorageGcsRequest {
             credentials: credentials.into(),
             path_prefix: None,
         }
-    }
-}
-
-impl serde::Serialize for UpsertExternalStorageGcsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        map_.serialize_entry("credentials", &self.credentials)?;
-        if let Some(value) = &self.path_prefix {
-            map_.serialize_entry("path_prefix", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpsertExternalStorageGcsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpsertExternalStorageGcsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertExternalStorageGCSRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UpsertExternalStorageGcsRequest, A::Error> {
-                let mut bucket_: Option<String> = None;
-                let mut credentials_: Option<String> = None;
-                let mut path_prefix_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "credentials" => credentials_ = Some(map_.next_value()?),
-                        "path_prefix" => path_prefix_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpsertExternalStorageGcsRequest {
-                    bucket: bucket_.unwrap_or_default(),
-                    credentials: credentials_.unwrap_or_default(),
-                    path_prefix: path_prefix_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -2113,59 +800,6 @@ impl ImportTaskHistory {
     }
 }
 
-impl serde::Serialize for ImportTaskHistory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("prev_state", &self.prev_state)?;
-        map_.serialize_entry("next_state", &self.next_state)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ImportTaskHistory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ImportTaskHistory;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportTaskHistory` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<ImportTaskHistory, A::Error> {
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut prev_state_: Option<String> = None;
-                let mut next_state_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "prev_state" => prev_state_ = Some(map_.next_value()?),
-                        "next_state" => next_state_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(ImportTaskHistory {
-                    created_at: created_at_,
-                    prev_state: prev_state_.unwrap_or_default(),
-                    next_state: next_state_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Amazon S3 location of the files of a v2 import task.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImportV2TaskSettingsS3 {
@@ -2177,98 +811,9 @@ pub struct ImportV2TaskSettingsS3 {
     pub dir: Option<String>,
 }
 
-impl serde::Serialize for ImportV2TaskSettingsS3 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.region {
-            map_.serialize_entry("region", value)?;
-        }
-        if let Some(value) = &self.bucket {
-            map_.serialize_entry("bucket", value)?;
-        }
-        if let Some(value) = &self.dir {
-            map_.serialize_entry("dir", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ImportV2TaskSettingsS3 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ImportV2TaskSettingsS3;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportV2TaskSettingsS3` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<ImportV2TaskSettingsS3, A::Error> {
-                let mut region_: Option<String> = None;
-                let mut bucket_: Option<String> = None;
-                let mut dir_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "region" => region_ = map_.next_value()?,
-                        "bucket" => bucket_ = map_.next_value()?,
-                        "dir" => dir_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ImportV2TaskSettingsS3 {
-                    region: region_,
-                    bucket: bucket_,
-                    dir: dir_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// An empty request to cancel a v2 import task.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CancelImportV2TaskRequest {}
-impl serde::Serialize for CancelImportV2TaskRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let map_ = serializer.serialize_map(None)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CancelImportV2TaskRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CancelImportV2TaskRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CancelImportV2TaskRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<CancelImportV2TaskRequest, A::Error> {
-                while let Some(_key) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    map_.next_value::<serde::de::IgnoredAny>()?;
-                }
-                Ok(CancelImportV2TaskRequest {})
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Query parameters of [`Client::list_import_v2_tasks`](crate::Client::list_import_v2_tasks).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ListImportV2TasksQuery {

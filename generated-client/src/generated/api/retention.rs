@@ -6,6 +6,8 @@
 
 use super::common::SortParamRequest;
 
+mod wire;
+
 /// The app's retention policies.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetRetentionPolicyResponse {
@@ -25,52 +27,6 @@ impl GetRetentionPolicyResponse {
     }
 }
 
-impl serde::Serialize for GetRetentionPolicyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("policies", &self.policies)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetRetentionPolicyResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetRetentionPolicyResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetRetentionPolicyResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<GetRetentionPolicyResponse, A::Error> {
-                let mut policies_: Option<Vec<RetentionPolicy>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "policies" => policies_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetRetentionPolicyResponse {
-                    policies: policies_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// A retention policy to enable and its maximum age.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetRetentionPolicyRequest {
@@ -86,55 +42,6 @@ impl SetRetentionPolicyRequest {
     /// Creates a `SetRetentionPolicyRequest` from its required fields; the optional ones are `None`.
     pub fn new(policy: SetRetentionPolicyRequestPolicy, max_age_hours: i32) -> Self {
         Self { policy, max_age_hours }
-    }
-}
-
-impl serde::Serialize for SetRetentionPolicyRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("policy", &self.policy)?;
-        map_.serialize_entry("max_age_hours", &self.max_age_hours)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SetRetentionPolicyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SetRetentionPolicyRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SetRetentionPolicyRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<SetRetentionPolicyRequest, A::Error> {
-                let mut policy_: Option<SetRetentionPolicyRequestPolicy> = None;
-                let mut max_age_hours_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "policy" => policy_ = Some(map_.next_value()?),
-                        "max_age_hours" => max_age_hours_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(policy_) = policy_ else {
-                    return Err(serde::de::Error::missing_field("policy"));
-                };
-                Ok(SetRetentionPolicyRequest {
-                    policy: policy_,
-                    max_age_hours: max_age_hours_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -216,55 +123,6 @@ impl SetRetentionPolicyResponse {
     }
 }
 
-impl serde::Serialize for SetRetentionPolicyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("policy", &self.policy)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SetRetentionPolicyResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SetRetentionPolicyResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SetRetentionPolicyResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<SetRetentionPolicyResponse, A::Error> {
-                let mut policy_: Option<RetentionPolicy> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "policy" => policy_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(policy_) = policy_ else {
-                    return Err(serde::de::Error::missing_field("policy"));
-                };
-                Ok(SetRetentionPolicyResponse {
-                    policy: policy_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// The retention policy to disable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeleteRetentionPolicyRequest {
@@ -276,51 +134,6 @@ impl DeleteRetentionPolicyRequest {
     /// Creates a `DeleteRetentionPolicyRequest` from its required fields; the optional ones are `None`.
     pub fn new(policy: DeleteRetentionPolicyRequestPolicy) -> Self {
         Self { policy }
-    }
-}
-
-impl serde::Serialize for DeleteRetentionPolicyRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("policy", &self.policy)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteRetentionPolicyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeleteRetentionPolicyRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteRetentionPolicyRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<DeleteRetentionPolicyRequest, A::Error> {
-                let mut policy_: Option<DeleteRetentionPolicyRequestPolicy> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "policy" => policy_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(policy_) = policy_ else {
-                    return Err(serde::de::Error::missing_field("policy"));
-                };
-                Ok(DeleteRetentionPolicyRequest {
-                    policy: policy_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -397,48 +210,6 @@ impl DeleteRetentionPolicyResponse {
     }
 }
 
-impl serde::Serialize for DeleteRetentionPolicyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteRetentionPolicyResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeleteRetentionPolicyResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteRetentionPolicyResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<DeleteRetentionPolicyResponse, A::Error> {
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteRetentionPolicyResponse {
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Which retention runs to list and in what order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRetentionPolicyRunsRequest {
@@ -456,76 +227,6 @@ pub struct GetRetentionPolicyRunsRequest {
     pub next: Option<String>,
     /// Cursor of the previous page.
     pub prev: Option<String>,
-}
-
-impl serde::Serialize for GetRetentionPolicyRunsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.filter_conditions {
-            map_.serialize_entry("filter_conditions", value)?;
-        }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetRetentionPolicyRunsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetRetentionPolicyRunsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetRetentionPolicyRunsRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<GetRetentionPolicyRunsRequest, A::Error> {
-                let mut filter_conditions_: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "filter_conditions" => filter_conditions_ = map_.next_value()?,
-                        "sort" => sort_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetRetentionPolicyRunsRequest {
-                    filter_conditions: filter_conditions_,
-                    sort: sort_,
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
 }
 
 /// A page of retention runs.
@@ -550,64 +251,6 @@ impl GetRetentionPolicyRunsResponse {
             prev: None,
             duration: duration.into(),
         }
-    }
-}
-
-impl serde::Serialize for GetRetentionPolicyRunsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("runs", &self.runs)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetRetentionPolicyRunsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetRetentionPolicyRunsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetRetentionPolicyRunsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<GetRetentionPolicyRunsResponse, A::Error> {
-                let mut runs_: Option<Vec<RetentionRunResponse>> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "runs" => runs_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetRetentionPolicyRunsResponse {
-                    runs: runs_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -641,63 +284,6 @@ impl RetentionPolicy {
     }
 }
 
-impl serde::Serialize for RetentionPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("app_pk", &self.app_pk)?;
-        map_.serialize_entry("policy", &self.policy)?;
-        map_.serialize_entry("config", &self.config)?;
-        map_.serialize_entry("enabled_at", &self.enabled_at)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RetentionPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = RetentionPolicy;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RetentionPolicy` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<RetentionPolicy, A::Error> {
-                let mut app_pk_: Option<i64> = None;
-                let mut policy_: Option<String> = None;
-                let mut config_: Option<PolicyConfig> = None;
-                let mut enabled_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "app_pk" => app_pk_ = Some(map_.next_value()?),
-                        "policy" => policy_ = Some(map_.next_value()?),
-                        "config" => config_ = Some(map_.next_value()?),
-                        "enabled_at" => enabled_at_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(enabled_at_) = enabled_at_ else {
-                    return Err(serde::de::Error::missing_field("enabled_at"));
-                };
-                Ok(RetentionPolicy {
-                    app_pk: app_pk_.unwrap_or_default(),
-                    policy: policy_.unwrap_or_default(),
-                    config: config_.unwrap_or_default(),
-                    enabled_at: enabled_at_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// One run of a retention policy and what it deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RetentionRunResponse {
@@ -728,60 +314,6 @@ impl RetentionRunResponse {
     }
 }
 
-impl serde::Serialize for RetentionRunResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("app_pk", &self.app_pk)?;
-        map_.serialize_entry("policy", &self.policy)?;
-        map_.serialize_entry("date", &self.date)?;
-        map_.serialize_entry("stats", &self.stats)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RetentionRunResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = RetentionRunResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RetentionRunResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<RetentionRunResponse, A::Error> {
-                let mut app_pk_: Option<i64> = None;
-                let mut policy_: Option<String> = None;
-                let mut date_: Option<String> = None;
-                let mut stats_: Option<RunStats> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "app_pk" => app_pk_ = Some(map_.next_value()?),
-                        "policy" => policy_ = Some(map_.next_value()?),
-                        "date" => date_ = Some(map_.next_value()?),
-                        "stats" => stats_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RetentionRunResponse {
-                    app_pk: app_pk_.unwrap_or_default(),
-                    policy: policy_.unwrap_or_default(),
-                    date: date_.unwrap_or_default(),
-                    stats: stats_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Settings of a retention policy.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PolicyConfig {
@@ -796,48 +328,6 @@ impl PolicyConfig {
     }
 }
 
-impl serde::Serialize for PolicyConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("max_age_hours", &self.max_age_hours)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PolicyConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PolicyConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PolicyConfig` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<PolicyConfig, A::Error> {
-                let mut max_age_hours_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "max_age_hours" => max_age_hours_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PolicyConfig {
-                    max_age_hours: max_age_hours_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Counts of what a retention run deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RunStats {
@@ -845,56 +335,6 @@ pub struct RunStats {
     pub channels_deleted: Option<i64>,
     /// Number of messages deleted.
     pub messages_deleted: Option<i64>,
-}
-
-impl serde::Serialize for RunStats {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.channels_deleted {
-            map_.serialize_entry("channels_deleted", value)?;
-        }
-        if let Some(value) = &self.messages_deleted {
-            map_.serialize_entry("messages_deleted", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RunStats {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = RunStats;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RunStats` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<RunStats, A::Error> {
-                let mut channels_deleted_: Option<i64> = None;
-                let mut messages_deleted_: Option<i64> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "channels_deleted" => channels_deleted_ = map_.next_value()?,
-                        "messages_deleted" => messages_deleted_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RunStats {
-                    channels_deleted: channels_deleted_,
-                    messages_deleted: messages_deleted_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
 }
 
 impl crate::Client {

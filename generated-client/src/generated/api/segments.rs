@@ -6,6 +6,8 @@
 
 use super::common::{Response, SortParamRequest};
 
+mod wire;
+
 /// What a new segment consists of.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateSegmentRequest {
@@ -43,91 +45,6 @@ impl CreateSegmentRequest {
             all_users: None,
             all_sender_channels: None,
         }
-    }
-}
-
-impl serde::Serialize for CreateSegmentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
-        }
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.filter {
-            map_.serialize_entry("filter", value)?;
-        }
-        if let Some(value) = &self.all_users {
-            map_.serialize_entry("all_users", value)?;
-        }
-        if let Some(value) = &self.all_sender_channels {
-            map_.serialize_entry("all_sender_channels", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateSegmentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateSegmentRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateSegmentRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<CreateSegmentRequest, A::Error> {
-                let mut id_: Option<String> = None;
-                let mut type_: Option<CreateSegmentRequestType> = None;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut filter_: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
-                let mut all_users_: Option<bool> = None;
-                let mut all_sender_channels_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "id" => id_ = map_.next_value()?,
-                        "type" => type_ = Some(map_.next_value()?),
-                        "name" => name_ = map_.next_value()?,
-                        "description" => description_ = map_.next_value()?,
-                        "filter" => filter_ = map_.next_value()?,
-                        "all_users" => all_users_ = map_.next_value()?,
-                        "all_sender_channels" => {
-                            all_sender_channels_ = map_.next_value()?;
-                        }
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(type_) = type_ else {
-                    return Err(serde::de::Error::missing_field("type"));
-                };
-                Ok(CreateSegmentRequest {
-                    id: id_,
-                    type_,
-                    name: name_,
-                    description: description_,
-                    filter: filter_,
-                    all_users: all_users_,
-                    all_sender_channels: all_sender_channels_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -209,54 +126,6 @@ impl CreateSegmentResponse {
     }
 }
 
-impl serde::Serialize for CreateSegmentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.segment {
-            map_.serialize_entry("segment", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateSegmentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateSegmentResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateSegmentResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<CreateSegmentResponse, A::Error> {
-                let mut segment_: Option<SegmentResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "segment" => segment_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateSegmentResponse {
-                    segment: segment_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Which segments to find and in what order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QuerySegmentsRequest {
@@ -287,74 +156,6 @@ impl QuerySegmentsRequest {
     }
 }
 
-impl serde::Serialize for QuerySegmentsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("filter", &self.filter)?;
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for QuerySegmentsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QuerySegmentsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QuerySegmentsRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<QuerySegmentsRequest, A::Error> {
-                let mut filter_: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "filter" => filter_ = Some(map_.next_value()?),
-                        "sort" => sort_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QuerySegmentsRequest {
-                    filter: filter_.unwrap_or_default(),
-                    sort: sort_,
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// A page of segments.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QuerySegmentsResponse {
@@ -380,64 +181,6 @@ impl QuerySegmentsResponse {
     }
 }
 
-impl serde::Serialize for QuerySegmentsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("segments", &self.segments)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for QuerySegmentsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QuerySegmentsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QuerySegmentsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<QuerySegmentsResponse, A::Error> {
-                let mut segments_: Option<Vec<SegmentResponse>> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "segments" => segments_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QuerySegmentsResponse {
-                    segments: segments_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// The requested segment.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetSegmentResponse {
@@ -457,54 +200,6 @@ impl GetSegmentResponse {
     }
 }
 
-impl serde::Serialize for GetSegmentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.segment {
-            map_.serialize_entry("segment", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetSegmentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetSegmentResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetSegmentResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<GetSegmentResponse, A::Error> {
-                let mut segment_: Option<SegmentResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "segment" => segment_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetSegmentResponse {
-                    segment: segment_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// New name, description or filter of a segment.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSegmentRequest {
@@ -518,64 +213,6 @@ pub struct UpdateSegmentRequest {
     pub description: Option<String>,
     /// Filter that selects the users or channels of the segment.
     pub filter: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-}
-
-impl serde::Serialize for UpdateSegmentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.filter {
-            map_.serialize_entry("filter", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateSegmentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateSegmentRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateSegmentRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UpdateSegmentRequest, A::Error> {
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut filter_: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "name" => name_ = map_.next_value()?,
-                        "description" => description_ = map_.next_value()?,
-                        "filter" => filter_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateSegmentRequest {
-                    name: name_,
-                    description: description_,
-                    filter: filter_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
 }
 
 /// The updated segment.
@@ -597,55 +234,6 @@ impl UpdateSegmentResponse {
     }
 }
 
-impl serde::Serialize for UpdateSegmentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("segment", &self.segment)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateSegmentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateSegmentResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateSegmentResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UpdateSegmentResponse, A::Error> {
-                let mut segment_: Option<SegmentResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "segment" => segment_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(segment_) = segment_ else {
-                    return Err(serde::de::Error::missing_field("segment"));
-                };
-                Ok(UpdateSegmentResponse {
-                    segment: segment_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Targets to add to a segment.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AddSegmentTargetsRequest {
@@ -659,48 +247,6 @@ impl AddSegmentTargetsRequest {
     /// Creates a `AddSegmentTargetsRequest` from its required fields; the optional ones are `None`.
     pub fn new(target_ids: Vec<String>) -> Self {
         Self { target_ids }
-    }
-}
-
-impl serde::Serialize for AddSegmentTargetsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("target_ids", &self.target_ids)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddSegmentTargetsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = AddSegmentTargetsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AddSegmentTargetsRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<AddSegmentTargetsRequest, A::Error> {
-                let mut target_ids_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "target_ids" => target_ids_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AddSegmentTargetsRequest {
-                    target_ids: target_ids_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -720,48 +266,6 @@ impl DeleteSegmentTargetsRequest {
     }
 }
 
-impl serde::Serialize for DeleteSegmentTargetsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("target_ids", &self.target_ids)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeleteSegmentTargetsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeleteSegmentTargetsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteSegmentTargetsRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<DeleteSegmentTargetsRequest, A::Error> {
-                let mut target_ids_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "target_ids" => target_ids_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteSegmentTargetsRequest {
-                    target_ids: target_ids_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Which targets of a segment to list and in what order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QuerySegmentTargetsRequest {
@@ -777,76 +281,6 @@ pub struct QuerySegmentTargetsRequest {
     pub filter: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Sort order.
     pub sort: Option<Vec<SortParamRequest>>,
-}
-
-impl serde::Serialize for QuerySegmentTargetsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        if let Some(value) = &self.filter {
-            map_.serialize_entry("Filter", value)?;
-        }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("Sort", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for QuerySegmentTargetsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QuerySegmentTargetsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QuerySegmentTargetsRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<QuerySegmentTargetsRequest, A::Error> {
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut filter_: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "Filter" => filter_ = map_.next_value()?,
-                        "Sort" => sort_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QuerySegmentTargetsRequest {
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
-                    filter: filter_,
-                    sort: sort_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
 }
 
 /// A page of segment targets.
@@ -874,64 +308,6 @@ impl QuerySegmentTargetsResponse {
             prev: None,
             duration: duration.into(),
         }
-    }
-}
-
-impl serde::Serialize for QuerySegmentTargetsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("targets", &self.targets)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for QuerySegmentTargetsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QuerySegmentTargetsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QuerySegmentTargetsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<QuerySegmentTargetsResponse, A::Error> {
-                let mut targets_: Option<Vec<SegmentTargetResponse>> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "targets" => targets_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QuerySegmentTargetsResponse {
-                    targets: targets_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -994,101 +370,6 @@ impl SegmentResponse {
     }
 }
 
-impl serde::Serialize for SegmentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("description", &self.description)?;
-        map_.serialize_entry("filter", &self.filter)?;
-        map_.serialize_entry("all_users", &self.all_users)?;
-        map_.serialize_entry("all_sender_channels", &self.all_sender_channels)?;
-        map_.serialize_entry("size", &self.size)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("deleted_at", &self.deleted_at)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SegmentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SegmentResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SegmentResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<SegmentResponse, A::Error> {
-                let mut id_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut filter_: Option<
-                    std::collections::BTreeMap<String, serde_json::Value>,
-                > = None;
-                let mut all_users_: Option<bool> = None;
-                let mut all_sender_channels_: Option<bool> = None;
-                let mut size_: Option<i32> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "description" => description_ = Some(map_.next_value()?),
-                        "filter" => filter_ = Some(map_.next_value()?),
-                        "all_users" => all_users_ = Some(map_.next_value()?),
-                        "all_sender_channels" => {
-                            all_sender_channels_ = Some(map_.next_value()?);
-                        }
-                        "size" => size_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                let Some(deleted_at_) = deleted_at_ else {
-                    return Err(serde::de::Error::missing_field("deleted_at"));
-                };
-                Ok(SegmentResponse {
-                    id: id_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    name: name_.unwrap_or_default(),
-                    description: description_.unwrap_or_default(),
-                    filter: filter_.unwrap_or_default(),
-                    all_users: all_users_.unwrap_or_default(),
-                    all_sender_channels: all_sender_channels_.unwrap_or_default(),
-                    size: size_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// One user or channel in a segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SegmentTargetResponse {
@@ -1116,63 +397,6 @@ impl SegmentTargetResponse {
             target_id: target_id.into(),
             created_at,
         }
-    }
-}
-
-impl serde::Serialize for SegmentTargetResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("app_pk", &self.app_pk)?;
-        map_.serialize_entry("segment_id", &self.segment_id)?;
-        map_.serialize_entry("target_id", &self.target_id)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SegmentTargetResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SegmentTargetResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SegmentTargetResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<SegmentTargetResponse, A::Error> {
-                let mut app_pk_: Option<i32> = None;
-                let mut segment_id_: Option<String> = None;
-                let mut target_id_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "app_pk" => app_pk_ = Some(map_.next_value()?),
-                        "segment_id" => segment_id_ = Some(map_.next_value()?),
-                        "target_id" => target_id_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(SegmentTargetResponse {
-                    app_pk: app_pk_.unwrap_or_default(),
-                    segment_id: segment_id_.unwrap_or_default(),
-                    target_id: target_id_.unwrap_or_default(),
-                    created_at: created_at_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 

@@ -6,6 +6,8 @@
 
 use super::common::Response;
 
+mod wire;
+
 /// The parts of a channel file upload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadChannelFileRequest {
@@ -44,66 +46,6 @@ impl UploadChannelFileResponse {
             moderation_action: None,
             duration: duration.into(),
         }
-    }
-}
-
-impl serde::Serialize for UploadChannelFileResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.file {
-            map_.serialize_entry("file", value)?;
-        }
-        if let Some(value) = &self.thumb_url {
-            map_.serialize_entry("thumb_url", value)?;
-        }
-        if let Some(value) = &self.moderation_action {
-            map_.serialize_entry("moderation_action", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UploadChannelFileResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UploadChannelFileResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UploadChannelFileResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UploadChannelFileResponse, A::Error> {
-                let mut file_: Option<String> = None;
-                let mut thumb_url_: Option<String> = None;
-                let mut moderation_action_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "file" => file_ = map_.next_value()?,
-                        "thumb_url" => thumb_url_ = map_.next_value()?,
-                        "moderation_action" => moderation_action_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UploadChannelFileResponse {
-                    file: file_,
-                    thumb_url: thumb_url_,
-                    moderation_action: moderation_action_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -157,72 +99,6 @@ impl UploadChannelResponse {
     }
 }
 
-impl serde::Serialize for UploadChannelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.file {
-            map_.serialize_entry("file", value)?;
-        }
-        if let Some(value) = &self.thumb_url {
-            map_.serialize_entry("thumb_url", value)?;
-        }
-        if let Some(value) = &self.moderation_action {
-            map_.serialize_entry("moderation_action", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        if let Some(value) = &self.upload_sizes {
-            map_.serialize_entry("upload_sizes", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UploadChannelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UploadChannelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UploadChannelResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UploadChannelResponse, A::Error> {
-                let mut file_: Option<String> = None;
-                let mut thumb_url_: Option<String> = None;
-                let mut moderation_action_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                let mut upload_sizes_: Option<Vec<ImageSize>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "file" => file_ = map_.next_value()?,
-                        "thumb_url" => thumb_url_ = map_.next_value()?,
-                        "moderation_action" => moderation_action_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "upload_sizes" => upload_sizes_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UploadChannelResponse {
-                    file: file_,
-                    thumb_url: thumb_url_,
-                    moderation_action: moderation_action_,
-                    duration: duration_.unwrap_or_default(),
-                    upload_sizes: upload_sizes_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// The parts of an app-level file upload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileUploadRequest {
@@ -258,60 +134,6 @@ impl FileUploadResponse {
             thumb_url: None,
             duration: duration.into(),
         }
-    }
-}
-
-impl serde::Serialize for FileUploadResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.file {
-            map_.serialize_entry("file", value)?;
-        }
-        if let Some(value) = &self.thumb_url {
-            map_.serialize_entry("thumb_url", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FileUploadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FileUploadResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FileUploadResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<FileUploadResponse, A::Error> {
-                let mut file_: Option<String> = None;
-                let mut thumb_url_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "file" => file_ = map_.next_value()?,
-                        "thumb_url" => thumb_url_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FileUploadResponse {
-                    file: file_,
-                    thumb_url: thumb_url_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -362,66 +184,6 @@ impl ImageUploadResponse {
     }
 }
 
-impl serde::Serialize for ImageUploadResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.file {
-            map_.serialize_entry("file", value)?;
-        }
-        if let Some(value) = &self.thumb_url {
-            map_.serialize_entry("thumb_url", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        if let Some(value) = &self.upload_sizes {
-            map_.serialize_entry("upload_sizes", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ImageUploadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ImageUploadResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImageUploadResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<ImageUploadResponse, A::Error> {
-                let mut file_: Option<String> = None;
-                let mut thumb_url_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                let mut upload_sizes_: Option<Vec<ImageSize>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "file" => file_ = map_.next_value()?,
-                        "thumb_url" => thumb_url_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "upload_sizes" => upload_sizes_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ImageUploadResponse {
-                    file: file_,
-                    thumb_url: thumb_url_,
-                    duration: duration_.unwrap_or_default(),
-                    upload_sizes: upload_sizes_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// A reference to a user by ID alone.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OnlyUserId {
@@ -436,48 +198,6 @@ impl OnlyUserId {
     }
 }
 
-impl serde::Serialize for OnlyUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OnlyUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = OnlyUserId;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `OnlyUserID` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<OnlyUserId, A::Error> {
-                let mut id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(OnlyUserId {
-                    id: id_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// How to resize or crop an uploaded image.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImageSize {
@@ -489,68 +209,6 @@ pub struct ImageSize {
     pub height: Option<i32>,
     /// Target width in pixels.
     pub width: Option<i32>,
-}
-
-impl serde::Serialize for ImageSize {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.crop {
-            map_.serialize_entry("crop", value)?;
-        }
-        if let Some(value) = &self.resize {
-            map_.serialize_entry("resize", value)?;
-        }
-        if let Some(value) = &self.height {
-            map_.serialize_entry("height", value)?;
-        }
-        if let Some(value) = &self.width {
-            map_.serialize_entry("width", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ImageSize {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ImageSize;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImageSize` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<ImageSize, A::Error> {
-                let mut crop_: Option<String> = None;
-                let mut resize_: Option<String> = None;
-                let mut height_: Option<i32> = None;
-                let mut width_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "crop" => crop_ = map_.next_value()?,
-                        "resize" => resize_ = map_.next_value()?,
-                        "height" => height_ = map_.next_value()?,
-                        "width" => width_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ImageSize {
-                    crop: crop_,
-                    resize: resize_,
-                    height: height_,
-                    width: width_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
 }
 
 /// Query parameters of [`Client::delete_channel_file`](crate::Client::delete_channel_file).

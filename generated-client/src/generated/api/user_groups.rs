@@ -7,6 +7,8 @@
 use super::common::Response;
 use super::users::UserResponseCommonFields;
 
+mod wire;
+
 /// A page of user groups.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ListUserGroupsResponse {
@@ -26,52 +28,6 @@ impl ListUserGroupsResponse {
             user_groups,
             duration: duration.into(),
         }
-    }
-}
-
-impl serde::Serialize for ListUserGroupsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_groups", &self.user_groups)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListUserGroupsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ListUserGroupsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListUserGroupsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<ListUserGroupsResponse, A::Error> {
-                let mut user_groups_: Option<Vec<UserGroupResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "user_groups" => user_groups_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListUserGroupsResponse {
-                    user_groups: user_groups_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -113,72 +69,6 @@ impl CreateUserGroupRequest {
     }
 }
 
-impl serde::Serialize for CreateUserGroupRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
-        }
-        map_.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.team_id {
-            map_.serialize_entry("team_id", value)?;
-        }
-        if let Some(value) = &self.member_ids {
-            map_.serialize_entry("member_ids", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateUserGroupRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateUserGroupRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateUserGroupRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<CreateUserGroupRequest, A::Error> {
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut team_id_: Option<String> = None;
-                let mut member_ids_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "id" => id_ = map_.next_value()?,
-                        "name" => name_ = Some(map_.next_value()?),
-                        "description" => description_ = map_.next_value()?,
-                        "team_id" => team_id_ = map_.next_value()?,
-                        "member_ids" => member_ids_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateUserGroupRequest {
-                    id: id_,
-                    name: name_.unwrap_or_default(),
-                    description: description_,
-                    team_id: team_id_,
-                    member_ids: member_ids_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// The created user group.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CreateUserGroupResponse {
@@ -195,54 +85,6 @@ impl CreateUserGroupResponse {
             user_group: None,
             duration: duration.into(),
         }
-    }
-}
-
-impl serde::Serialize for CreateUserGroupResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_group {
-            map_.serialize_entry("user_group", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateUserGroupResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateUserGroupResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateUserGroupResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<CreateUserGroupResponse, A::Error> {
-                let mut user_group_: Option<UserGroupResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "user_group" => user_group_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateUserGroupResponse {
-                    user_group: user_group_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -268,52 +110,6 @@ impl SearchUserGroupsResponse {
     }
 }
 
-impl serde::Serialize for SearchUserGroupsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_groups", &self.user_groups)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SearchUserGroupsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SearchUserGroupsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SearchUserGroupsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<SearchUserGroupsResponse, A::Error> {
-                let mut user_groups_: Option<Vec<UserGroupResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "user_groups" => user_groups_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SearchUserGroupsResponse {
-                    user_groups: user_groups_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// The requested user group.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetUserGroupResponse {
@@ -330,54 +126,6 @@ impl GetUserGroupResponse {
             user_group: None,
             duration: duration.into(),
         }
-    }
-}
-
-impl serde::Serialize for GetUserGroupResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_group {
-            map_.serialize_entry("user_group", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetUserGroupResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetUserGroupResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetUserGroupResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<GetUserGroupResponse, A::Error> {
-                let mut user_group_: Option<UserGroupResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "user_group" => user_group_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetUserGroupResponse {
-                    user_group: user_group_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -398,62 +146,6 @@ pub struct UpdateUserGroupRequest {
     pub team_id: Option<String>,
 }
 
-impl serde::Serialize for UpdateUserGroupRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.team_id {
-            map_.serialize_entry("team_id", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateUserGroupRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateUserGroupRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateUserGroupRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UpdateUserGroupRequest, A::Error> {
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut team_id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "name" => name_ = map_.next_value()?,
-                        "description" => description_ = map_.next_value()?,
-                        "team_id" => team_id_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateUserGroupRequest {
-                    name: name_,
-                    description: description_,
-                    team_id: team_id_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// The user group after the update.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateUserGroupResponse {
@@ -470,54 +162,6 @@ impl UpdateUserGroupResponse {
             user_group: None,
             duration: duration.into(),
         }
-    }
-}
-
-impl serde::Serialize for UpdateUserGroupResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_group {
-            map_.serialize_entry("user_group", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateUserGroupResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateUserGroupResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateUserGroupResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UpdateUserGroupResponse, A::Error> {
-                let mut user_group_: Option<UserGroupResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "user_group" => user_group_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateUserGroupResponse {
-                    user_group: user_group_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -547,60 +191,6 @@ impl AddUserGroupMembersRequest {
     }
 }
 
-impl serde::Serialize for AddUserGroupMembersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("member_ids", &self.member_ids)?;
-        if let Some(value) = &self.as_admin {
-            map_.serialize_entry("as_admin", value)?;
-        }
-        if let Some(value) = &self.team_id {
-            map_.serialize_entry("team_id", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddUserGroupMembersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = AddUserGroupMembersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AddUserGroupMembersRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<AddUserGroupMembersRequest, A::Error> {
-                let mut member_ids_: Option<Vec<String>> = None;
-                let mut as_admin_: Option<bool> = None;
-                let mut team_id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "member_ids" => member_ids_ = Some(map_.next_value()?),
-                        "as_admin" => as_admin_ = map_.next_value()?,
-                        "team_id" => team_id_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AddUserGroupMembersRequest {
-                    member_ids: member_ids_.unwrap_or_default(),
-                    as_admin: as_admin_,
-                    team_id: team_id_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// The user group after adding the members.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AddUserGroupMembersResponse {
@@ -617,54 +207,6 @@ impl AddUserGroupMembersResponse {
             user_group: None,
             duration: duration.into(),
         }
-    }
-}
-
-impl serde::Serialize for AddUserGroupMembersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_group {
-            map_.serialize_entry("user_group", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AddUserGroupMembersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = AddUserGroupMembersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AddUserGroupMembersResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<AddUserGroupMembersResponse, A::Error> {
-                let mut user_group_: Option<UserGroupResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "user_group" => user_group_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AddUserGroupMembersResponse {
-                    user_group: user_group_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -688,54 +230,6 @@ impl RemoveUserGroupMembersRequest {
     }
 }
 
-impl serde::Serialize for RemoveUserGroupMembersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("member_ids", &self.member_ids)?;
-        if let Some(value) = &self.team_id {
-            map_.serialize_entry("team_id", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RemoveUserGroupMembersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = RemoveUserGroupMembersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RemoveUserGroupMembersRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<RemoveUserGroupMembersRequest, A::Error> {
-                let mut member_ids_: Option<Vec<String>> = None;
-                let mut team_id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "member_ids" => member_ids_ = Some(map_.next_value()?),
-                        "team_id" => team_id_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RemoveUserGroupMembersRequest {
-                    member_ids: member_ids_.unwrap_or_default(),
-                    team_id: team_id_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// The user group after removing the members.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RemoveUserGroupMembersResponse {
@@ -752,54 +246,6 @@ impl RemoveUserGroupMembersResponse {
             user_group: None,
             duration: duration.into(),
         }
-    }
-}
-
-impl serde::Serialize for RemoveUserGroupMembersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_group {
-            map_.serialize_entry("user_group", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RemoveUserGroupMembersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = RemoveUserGroupMembersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RemoveUserGroupMembersResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<RemoveUserGroupMembersResponse, A::Error> {
-                let mut user_group_: Option<UserGroupResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "user_group" => user_group_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RemoveUserGroupMembersResponse {
-                    user_group: user_group_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -832,76 +278,6 @@ impl UserGroupCreatedEvent {
     }
 }
 
-impl serde::Serialize for UserGroupCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.user_group {
-            map_.serialize_entry("user_group", value)?;
-        }
-        crate::serde_support::serialize_custom(
-            &mut map_,
-            &self.custom,
-            &["created_at", "received_at", "user", "user_group"],
-        )?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserGroupCreatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserGroupCreatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserGroupCreatedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UserGroupCreatedEvent, A::Error> {
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut user_group_: Option<UserGroup> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "user_group" => user_group_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserGroupCreatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    user_group: user_group_,
-                    custom: custom_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Tells that a user group was deleted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserGroupDeletedEvent {
@@ -928,76 +304,6 @@ impl UserGroupDeletedEvent {
             user_group: None,
             custom: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for UserGroupDeletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.user_group {
-            map_.serialize_entry("user_group", value)?;
-        }
-        crate::serde_support::serialize_custom(
-            &mut map_,
-            &self.custom,
-            &["created_at", "received_at", "user", "user_group"],
-        )?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserGroupDeletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserGroupDeletedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserGroupDeletedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UserGroupDeletedEvent, A::Error> {
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut user_group_: Option<UserGroup> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "user_group" => user_group_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserGroupDeletedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    user_group: user_group_,
-                    custom: custom_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -1033,80 +339,6 @@ impl UserGroupMemberAddedEvent {
     }
 }
 
-impl serde::Serialize for UserGroupMemberAddedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.user_group {
-            map_.serialize_entry("user_group", value)?;
-        }
-        map_.serialize_entry("members", &self.members)?;
-        crate::serde_support::serialize_custom(
-            &mut map_,
-            &self.custom,
-            &["created_at", "received_at", "user", "user_group", "members"],
-        )?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserGroupMemberAddedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserGroupMemberAddedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserGroupMemberAddedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UserGroupMemberAddedEvent, A::Error> {
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut user_group_: Option<UserGroup> = None;
-                let mut members_: Option<Vec<String>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "user_group" => user_group_ = map_.next_value()?,
-                        "members" => members_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserGroupMemberAddedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    user_group: user_group_,
-                    members: members_.unwrap_or_default(),
-                    custom: custom_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Tells that users left a user group.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserGroupMemberRemovedEvent {
@@ -1139,80 +371,6 @@ impl UserGroupMemberRemovedEvent {
     }
 }
 
-impl serde::Serialize for UserGroupMemberRemovedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.user_group {
-            map_.serialize_entry("user_group", value)?;
-        }
-        map_.serialize_entry("members", &self.members)?;
-        crate::serde_support::serialize_custom(
-            &mut map_,
-            &self.custom,
-            &["created_at", "received_at", "user", "user_group", "members"],
-        )?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserGroupMemberRemovedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserGroupMemberRemovedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserGroupMemberRemovedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UserGroupMemberRemovedEvent, A::Error> {
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut user_group_: Option<UserGroup> = None;
-                let mut members_: Option<Vec<String>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "user_group" => user_group_ = map_.next_value()?,
-                        "members" => members_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserGroupMemberRemovedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    user_group: user_group_,
-                    members: members_.unwrap_or_default(),
-                    custom: custom_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// Tells that a user group changed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserGroupUpdatedEvent {
@@ -1239,76 +397,6 @@ impl UserGroupUpdatedEvent {
             user_group: None,
             custom: serde_json::Map::new(),
         }
-    }
-}
-
-impl serde::Serialize for UserGroupUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.user_group {
-            map_.serialize_entry("user_group", value)?;
-        }
-        crate::serde_support::serialize_custom(
-            &mut map_,
-            &self.custom,
-            &["created_at", "received_at", "user", "user_group"],
-        )?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserGroupUpdatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserGroupUpdatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserGroupUpdatedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UserGroupUpdatedEvent, A::Error> {
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut user_group_: Option<UserGroup> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "user_group" => user_group_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserGroupUpdatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    user_group: user_group_,
-                    custom: custom_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
@@ -1358,94 +446,6 @@ impl UserGroup {
     }
 }
 
-impl serde::Serialize for UserGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("app_pk", &self.app_pk)?;
-        map_.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.team_id {
-            map_.serialize_entry("team_id", value)?;
-        }
-        map_.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.members {
-            map_.serialize_entry("members", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserGroup;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserGroup` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UserGroup, A::Error> {
-                let mut app_pk_: Option<i64> = None;
-                let mut id_: Option<String> = None;
-                let mut team_id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut members_: Option<Vec<UserGroupMember>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_by_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "app_pk" => app_pk_ = Some(map_.next_value()?),
-                        "id" => id_ = Some(map_.next_value()?),
-                        "team_id" => team_id_ = map_.next_value()?,
-                        "name" => name_ = Some(map_.next_value()?),
-                        "description" => description_ = map_.next_value()?,
-                        "members" => members_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "created_by" => created_by_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(UserGroup {
-                    app_pk: app_pk_.unwrap_or_default(),
-                    id: id_.unwrap_or_default(),
-                    team_id: team_id_,
-                    name: name_.unwrap_or_default(),
-                    description: description_,
-                    members: members_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    created_by: created_by_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// A named group of users that messages can mention together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserGroupResponse {
@@ -1488,90 +488,6 @@ impl UserGroupResponse {
     }
 }
 
-impl serde::Serialize for UserGroupResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.team_id {
-            map_.serialize_entry("team_id", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
-        }
-        if let Some(value) = &self.members {
-            map_.serialize_entry("members", value)?;
-        }
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserGroupResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserGroupResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserGroupResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UserGroupResponse, A::Error> {
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut team_id_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_by_: Option<String> = None;
-                let mut members_: Option<Vec<UserGroupMember>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "description" => description_ = map_.next_value()?,
-                        "team_id" => team_id_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "created_by" => created_by_ = map_.next_value()?,
-                        "members" => members_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(UserGroupResponse {
-                    id: id_.unwrap_or_default(),
-                    name: name_.unwrap_or_default(),
-                    description: description_,
-                    team_id: team_id_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    created_by: created_by_,
-                    members: members_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
-    }
-}
-
 /// A user's membership of a user group.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserGroupMember {
@@ -1603,67 +519,6 @@ impl UserGroupMember {
             is_admin,
             created_at,
         }
-    }
-}
-
-impl serde::Serialize for UserGroupMember {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("app_pk", &self.app_pk)?;
-        map_.serialize_entry("group_id", &self.group_id)?;
-        map_.serialize_entry("user_id", &self.user_id)?;
-        map_.serialize_entry("is_admin", &self.is_admin)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.end()
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserGroupMember {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserGroupMember;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserGroupMember` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map_: A,
-            ) -> Result<UserGroupMember, A::Error> {
-                let mut app_pk_: Option<i64> = None;
-                let mut group_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut is_admin_: Option<bool> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()?
-                {
-                    match key_.as_str() {
-                        "app_pk" => app_pk_ = Some(map_.next_value()?),
-                        "group_id" => group_id_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "is_admin" => is_admin_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserGroupMember {
-                    app_pk: app_pk_.unwrap_or_default(),
-                    group_id: group_id_.unwrap_or_default(),
-                    user_id: user_id_.unwrap_or_default(),
-                    is_admin: is_admin_.unwrap_or_default(),
-                    created_at: created_at_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
     }
 }
 
