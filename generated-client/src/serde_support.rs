@@ -6,8 +6,6 @@
 //! unused code dominated the crate's build time. The generated code reads an object's keys with
 //! [`Key`], matches them against the wire names, keeps unknown keys as custom data where the
 //! schema has any, and writes custom keys with [`serialize_custom`].
-//!
-//! Events decode from a `serde_json::Value` through [`from_value`], which names the failing field.
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::ser::SerializeMap;
@@ -72,33 +70,6 @@ pub(crate) fn serialize_custom<M: SerializeMap>(
         }
     }
     Ok(())
-}
-
-/// Decodes `T` from a JSON value, naming the path of the field that failed
-/// (e.g. `channel.members[2].user.id`).
-pub(crate) fn from_value<T: de::DeserializeOwned>(
-    value: serde_json::Value,
-) -> Result<T, (String, serde_json::Error)> {
-    serde_path_to_error::deserialize(value)
-        .map_err(|error| (error.path().to_string(), error.into_inner()))
-}
-
-/// [`from_value`] for callers that report a plain `serde_json::Error`: the path goes into its
-/// message.
-#[allow(
-    dead_code,
-    reason = "only generated code uses it, and cargo features may leave that code out"
-)]
-pub(crate) fn from_value_at<T: de::DeserializeOwned>(
-    value: serde_json::Value,
-) -> Result<T, serde_json::Error> {
-    from_value(value).map_err(|(path, error)| {
-        if path == "." {
-            error
-        } else {
-            de::Error::custom(format!("{path}: {error}"))
-        }
-    })
 }
 
 #[cfg(test)]

@@ -60,7 +60,7 @@ pub(super) fn emit(api: &Api) -> TokenStream {
         let event_type = &event.event_type;
         let cfg = cfg_feature(event.feature.as_deref());
         if event.payload.is_some() {
-            quote! { #cfg #event_type => Self::#variant(Box::new(crate::serde_support::from_value_at(serde_json::Value::Object(object))?)), }
+            quote! { #cfg #event_type => Self::#variant(Box::new(serde_json::from_value(serde_json::Value::Object(object))?)), }
         } else {
             quote! { #cfg #event_type => Self::#variant(object), }
         }
@@ -70,7 +70,7 @@ pub(super) fn emit(api: &Api) -> TokenStream {
             let variant = ident(&event.variant);
             let payload = ident(&event.payload.as_ref().expect("validated").rust_name);
             let custom = quote! {
-                match crate::serde_support::from_value::<#payload>(value.clone()) {
+                match <#payload as serde::Deserialize>::deserialize(&value) {
                     Ok(payload) => Self::#variant(Box::new(payload)),
                     Err(_) => Self::Unknown(value),
                 }

@@ -659,9 +659,7 @@ impl Event {
                 "campaign.completed" => {
                     Self::CampaignCompleted(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -669,9 +667,7 @@ impl Event {
                 "campaign.started" => {
                     Self::CampaignStarted(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -679,9 +675,7 @@ impl Event {
                 "channel.created" => {
                     Self::ChannelCreated(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -689,9 +683,7 @@ impl Event {
                 "channel.deleted" => {
                     Self::ChannelDeleted(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -699,9 +691,7 @@ impl Event {
                 "channel.frozen" => {
                     Self::ChannelFrozen(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -709,9 +699,7 @@ impl Event {
                 "channel.hidden" => {
                     Self::ChannelHidden(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -719,9 +707,7 @@ impl Event {
                 "channel.max_streak_changed" => {
                     Self::ChannelMaxStreakChanged(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -729,9 +715,7 @@ impl Event {
                 "channel.muted" => {
                     Self::ChannelMuted(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -739,9 +723,7 @@ impl Event {
                 "channel.truncated" => {
                     Self::ChannelTruncated(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -749,9 +731,7 @@ impl Event {
                 "channel.unfrozen" => {
                     Self::ChannelUnfrozen(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -759,9 +739,7 @@ impl Event {
                 "channel.unmuted" => {
                     Self::ChannelUnmuted(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -769,9 +747,7 @@ impl Event {
                 "channel.updated" => {
                     Self::ChannelUpdated(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -779,9 +755,7 @@ impl Event {
                 "channel.visible" => {
                     Self::ChannelVisible(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -789,9 +763,7 @@ impl Event {
                 "channel_batch_update.completed" => {
                     Self::ChannelBatchUpdateCompleted(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -799,9 +771,7 @@ impl Event {
                 "channel_batch_update.started" => {
                     Self::ChannelBatchUpdateStarted(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -809,9 +779,7 @@ impl Event {
                 "member.added" => {
                     Self::MemberAdded(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -819,9 +787,7 @@ impl Event {
                 "member.removed" => {
                     Self::MemberRemoved(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -829,9 +795,7 @@ impl Event {
                 "member.updated" => {
                     Self::MemberUpdated(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -839,9 +803,7 @@ impl Event {
                 "message.read" => {
                     Self::MessageRead(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -849,9 +811,7 @@ impl Event {
                 "notification.mark_unread" => {
                     Self::NotificationMarkUnread(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -859,9 +819,7 @@ impl Event {
                 "user.watching.start" => {
                     Self::UserWatchingStart(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -871,9 +829,7 @@ impl Event {
                 "export.bulk_image_moderation.error" => {
                     Self::ExportBulkImageModerationError(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -881,9 +837,7 @@ impl Event {
                 "export.bulk_image_moderation.success" => {
                     Self::ExportBulkImageModerationSuccess(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -891,9 +845,7 @@ impl Event {
                 "export.channels.error" => {
                     Self::ExportChannelsError(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -901,9 +853,7 @@ impl Event {
                 "export.channels.success" => {
                     Self::ExportChannelsSuccess(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -911,9 +861,7 @@ impl Event {
                 "export.moderation_logs.error" => {
                     Self::ExportModerationLogsError(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -921,9 +869,7 @@ impl Event {
                 "export.moderation_logs.success" => {
                     Self::ExportModerationLogsSuccess(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -931,9 +877,7 @@ impl Event {
                 "export.review_queue.error" => {
                     Self::ExportReviewQueueError(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -941,9 +885,7 @@ impl Event {
                 "export.review_queue.success" => {
                     Self::ExportReviewQueueSuccess(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -951,9 +893,7 @@ impl Event {
                 "export.users.error" => {
                     Self::ExportUsersError(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -961,9 +901,7 @@ impl Event {
                 "export.users.success" => {
                     Self::ExportUsersSuccess(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -971,9 +909,7 @@ impl Event {
                 "message.deleted" => {
                     Self::MessageDeleted(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -981,9 +917,7 @@ impl Event {
                 "message.new" => {
                     Self::MessageNew(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -991,9 +925,7 @@ impl Event {
                 "message.pending" => {
                     Self::MessagePending(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1001,9 +933,7 @@ impl Event {
                 "message.undeleted" => {
                     Self::MessageUndeleted(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1011,9 +941,7 @@ impl Event {
                 "message.updated" => {
                     Self::MessageUpdated(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1021,9 +949,7 @@ impl Event {
                 "flag.updated" => {
                     Self::FlagUpdated(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1031,9 +957,7 @@ impl Event {
                 "message.flagged" => {
                     Self::MessageFlagged(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1041,9 +965,7 @@ impl Event {
                 "message.unblocked" => {
                     Self::MessageUnblocked(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1051,9 +973,7 @@ impl Event {
                 "user.banned" => {
                     Self::UserBanned(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1061,9 +981,7 @@ impl Event {
                 "user.flagged" => {
                     Self::UserFlagged(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1071,9 +989,7 @@ impl Event {
                 "user.messages.deleted" => {
                     Self::UserMessagesDeleted(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1081,9 +997,7 @@ impl Event {
                 "user.muted" => {
                     Self::UserMuted(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1091,9 +1005,7 @@ impl Event {
                 "user.unbanned" => {
                     Self::UserUnbanned(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1101,9 +1013,7 @@ impl Event {
                 "user.unmuted" => {
                     Self::UserUnmuted(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1135,9 +1045,7 @@ impl Event {
                 "reaction.deleted" => {
                     Self::ReactionDeleted(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1145,9 +1053,7 @@ impl Event {
                 "reaction.new" => {
                     Self::ReactionNew(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1155,9 +1061,7 @@ impl Event {
                 "reaction.updated" => {
                     Self::ReactionUpdated(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1165,9 +1069,7 @@ impl Event {
                 "notification.reminder_due" => {
                     Self::NotificationReminderDue(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1175,9 +1077,7 @@ impl Event {
                 "reminder.created" => {
                     Self::ReminderCreated(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1185,9 +1085,7 @@ impl Event {
                 "reminder.deleted" => {
                     Self::ReminderDeleted(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1195,9 +1093,7 @@ impl Event {
                 "reminder.updated" => {
                     Self::ReminderUpdated(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1205,9 +1101,7 @@ impl Event {
                 "notification.thread_message_new" => {
                     Self::NotificationThreadMessageNew(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1215,9 +1109,7 @@ impl Event {
                 "thread.updated" => {
                     Self::ThreadUpdated(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1225,9 +1117,7 @@ impl Event {
                 "user_group.created" => {
                     Self::UserGroupCreated(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1235,9 +1125,7 @@ impl Event {
                 "user_group.deleted" => {
                     Self::UserGroupDeleted(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1245,9 +1133,7 @@ impl Event {
                 "user_group.member_added" => {
                     Self::UserGroupMemberAdded(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1255,9 +1141,7 @@ impl Event {
                 "user_group.member_removed" => {
                     Self::UserGroupMemberRemoved(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1265,9 +1149,7 @@ impl Event {
                 "user_group.updated" => {
                     Self::UserGroupUpdated(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1275,9 +1157,7 @@ impl Event {
                 "user.deactivated" => {
                     Self::UserDeactivated(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1285,9 +1165,7 @@ impl Event {
                 "user.deleted" => {
                     Self::UserDeleted(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1295,9 +1173,7 @@ impl Event {
                 "user.reactivated" => {
                     Self::UserReactivated(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1305,9 +1181,7 @@ impl Event {
                 "user.unread_message_reminder" => {
                     Self::UserUnreadMessageReminder(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1315,9 +1189,7 @@ impl Event {
                 "user.updated" => {
                     Self::UserUpdated(
                         Box::new(
-                            crate::serde_support::from_value_at(
-                                serde_json::Value::Object(object),
-                            )?,
+                            serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
                     )
                 }
@@ -1332,9 +1204,9 @@ impl Event {
                     let value = serde_json::Value::Object(object);
                     {
                         #[cfg(feature = "users")]
-                        let event = match crate::serde_support::from_value::<
-                            CustomEvent,
-                        >(value.clone()) {
+                        let event = match <CustomEvent as serde::Deserialize>::deserialize(
+                            &value,
+                        ) {
                             Ok(payload) => Self::Custom(Box::new(payload)),
                             Err(_) => Self::Unknown(value),
                         };
