@@ -3,8 +3,9 @@
 //! Method (also in the README): dependencies are built first and not timed. Each scenario
 //! removes the client's own artifacts (`cargo clean -p stream-chat-client`, which also drops its
 //! incremental cache) and times one `cargo` command, `runs` times; the table shows the median
-//! and the range. Peak memory is the largest resident set of any process cargo ran (rustc for
-//! the client), read with `getrusage(RUSAGE_CHILDREN)` after each scenario.
+//! and the range. Peak memory is the largest resident set of any process one timed `cargo` ran
+//! (rustc for the client): each timed command runs under a fresh `xtask` child process
+//! ([`CHILD_COMMAND`]) that reads `getrusage(RUSAGE_CHILDREN)` when cargo has finished.
 //!
 //! Scenarios, all in the dev profile:
 //! - `build, every area`: `cargo build -p stream-chat-client` (default features = `full`);
@@ -68,10 +69,48 @@ pub fn parse(args: &[&str]) -> Result<Options, String> {
     Ok(options)
 }
 
+/// The hidden command under which one timed cargo command runs, so its peak memory is its own.
+pub const CHILD_COMMAND: &str = "bench-compile-child";
+
 struct Scenario {
     name: String,
     times: Vec<Duration>,
     peak_mb: u64,
+}
+
+/// Runs `cargo <args>` and prints `<milliseconds> <peak resident set in KB>`: the body of
+/// [`CHILD_COMMAND`].
+pub fn child(root: &Path, args: &[&str]) -> ExitCode {
+    match cargo(root, args) {
+        Ok(time) => {
+            println!("{} {}", time.as_millis(), peak_child_rss_kb());
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Times `cargo <args>` in a child `xtask` process; returns the time and the peak memory in MB.
+fn measured(root: &Path, args: &[&str]) -> Result<(Duration, u64), String> {
+    let exe = std::env::current_exe().map_err(|error| format!("cannot find xtask: {error}"))?;
+    let output = Command::new(exe)
+        .current_dir(root)
+        .arg(CHILD_COMMAND)
+        .args(args)
+        .output()
+        .map_err(|error| format!("cannot run xtask: {error}"))?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut numbers = text.split_whitespace().map(str::parse::<u64>);
+    match (numbers.next(), numbers.next()) {
+        (Some(Ok(millis)), Some(Ok(kb))) => Ok((Duration::from_millis(millis), kb / 1024)),
+        _ => Err(format!("unexpected output of {CHILD_COMMAND}: {text:?}")),
+    }
 }
 
 /// Runs the benchmark and prints a markdown table.
@@ -123,17 +162,18 @@ fn measure(root: &Path, options: &Options) -> Result<Vec<Scenario>, String> {
 
 /// Times `args` from a clean client, `runs` times.
 fn scenario(root: &Path, name: &str, args: &[&str], runs: usize) -> Result<Scenario, String> {
-    let mut times = Vec::new();
+    let (mut times, mut peak_mb) = (Vec::new(), 0);
     for run in 1..=runs {
         cargo(root, &["clean", "-p", "stream-chat-client"])?;
-        let time = cargo(root, args)?;
-        eprintln!("{name}, run {run}: {:.1} s", time.as_secs_f64());
+        let (time, peak) = measured(root, args)?;
+        eprintln!("{name}, run {run}: {:.1} s, {peak} MB", time.as_secs_f64());
         times.push(time);
+        peak_mb = peak_mb.max(peak);
     }
     Ok(Scenario {
         name: name.to_owned(),
         times,
-        peak_mb: peak_child_rss_mb(),
+        peak_mb,
     })
 }
 
@@ -147,24 +187,25 @@ fn incremental(root: &Path, area: &str, runs: usize) -> Result<Scenario, String>
         original: original.clone(),
     };
     cargo(root, &["build", "-p", "stream-chat-client"])?;
-    let mut times = Vec::new();
+    let (mut times, mut peak_mb) = (Vec::new(), 0);
     for run in 1..=runs {
         let edited = format!("// bench-compile edit {run}\n{original}");
         std::fs::write(&file, edited)
             .map_err(|error| format!("cannot write {}: {error}", file.display()))?;
-        let time = cargo(root, &["build", "-p", "stream-chat-client"])?;
+        let (time, peak) = measured(root, &["build", "-p", "stream-chat-client"])?;
         eprintln!(
-            "incremental ({area}), run {run}: {:.1} s",
+            "incremental ({area}), run {run}: {:.1} s, {peak} MB",
             time.as_secs_f64()
         );
         times.push(time);
+        peak_mb = peak_mb.max(peak);
     }
     drop(restore);
     cargo(root, &["build", "-p", "stream-chat-client"])?;
     Ok(Scenario {
         name: format!("incremental, `api/{area}.rs` edited"),
         times,
-        peak_mb: peak_child_rss_mb(),
+        peak_mb,
     })
 }
 
@@ -203,8 +244,8 @@ fn cargo(root: &Path, args: &[&str]) -> Result<Duration, String> {
     Ok(elapsed)
 }
 
-/// The largest resident set of any finished child process so far, in MB.
-fn peak_child_rss_mb() -> u64 {
+/// The largest resident set of any finished child process so far, in KB.
+fn peak_child_rss_kb() -> u64 {
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
     // SAFETY: getrusage writes a whole `rusage` into the pointer it is given.
     let status = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()) };
@@ -214,11 +255,11 @@ fn peak_child_rss_mb() -> u64 {
     // SAFETY: initialised by the successful call above (and zeroed before).
     let usage = unsafe { usage.assume_init() };
     // Linux reports kilobytes.
-    u64::try_from(usage.ru_maxrss).unwrap_or(0) / 1024
+    u64::try_from(usage.ru_maxrss).unwrap_or(0)
 }
 
 fn print_table(scenarios: &[Scenario], runs: usize) {
-    println!("| scenario | median of {runs} | range | peak memory so far |");
+    println!("| scenario | median of {runs} | range | peak rustc memory |");
     println!("| --- | --- | --- | --- |");
     for scenario in scenarios {
         let mut times = scenario.times.clone();

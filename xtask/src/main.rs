@@ -69,6 +69,15 @@ fn run() -> Result<ExitCode, String> {
     };
     match command.as_str() {
         "codegen" => codegen(parser),
+        bench_compile::CHILD_COMMAND => {
+            let args: Vec<String> = parser
+                .raw_args()
+                .map_err(|e| e.to_string())?
+                .map(|arg| arg.to_string_lossy().into_owned())
+                .collect();
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            Ok(bench_compile::child(&workspace_root(), &args))
+        }
         "bench-compile" => {
             let args: Vec<String> = parser
                 .raw_args()

@@ -5,8 +5,7 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::channel_types::BlocklistBehavior;
-use super::common::Response;
-use super::users::UserRequest;
+use super::common::{Response, UserRequest};
 
 mod wire;
 

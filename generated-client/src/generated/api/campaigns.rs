@@ -4,9 +4,8 @@
 //! Campaigns that send a templated message from one sender to many users or segments, creating channels as needed.
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
-use super::common::SortParamRequest;
+use super::common::{SortParamRequest, UserResponse};
 use super::messages::Attachment;
-use super::users::UserResponse;
 
 mod wire;
 

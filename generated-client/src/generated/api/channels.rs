@@ -5,7 +5,9 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::channel_types::{ChannelConfigWithInfo, ChatPreferences};
-use super::common::{Response, SortParamRequest};
+use super::common::{
+    Response, SortParamRequest, UserRequest, UserResponse, UserResponseCommonFields,
+};
 use super::drafts::DraftResponse;
 use super::messages::{MessageRequest, MessageResponse, MessageUpdate};
 use super::moderation::ModerationResponse;
@@ -13,10 +15,7 @@ use super::polls::{PollResponseData, PollVoteResponseData};
 use super::push::{ChannelPushPreferencesResponse, PushLevel};
 use super::reactions::ReactionResponse;
 use super::threads::{ThreadResponse, ThreadStateResponse};
-use super::users::{
-    OwnUserResponse, SharedLocationResponseData, UserRequest, UserResponse,
-    UserResponseCommonFields,
-};
+use super::users::{OwnUserResponse, SharedLocationResponseData};
 
 mod wire;
 

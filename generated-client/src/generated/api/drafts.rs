@@ -5,9 +5,8 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::channels::ChannelResponse;
-use super::common::{Response, SortParamRequest};
+use super::common::{Response, SortParamRequest, UserRequest, UserResponse};
 use super::messages::{Attachment, MessageResponse};
-use super::users::{UserRequest, UserResponse};
 
 mod wire;
 

@@ -4,9 +4,9 @@
 //! Exports of channels, users and moderation data that Stream builds in the background, and the status of background tasks.
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
+use super::common::UserResponse;
 use super::messages::MessageResponse;
 use super::reactions::ReactionResponse;
-use super::users::UserResponse;
 
 mod wire;
 

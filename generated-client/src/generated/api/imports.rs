@@ -4,8 +4,8 @@
 //! Bulk imports of users, channels, messages and more from files, through an upload URL or, for v2 import tasks, the app's own cloud storage.
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
+use super::common::UserRequest;
 use super::external_storage::DeleteExternalStorageResponse;
-use super::users::UserRequest;
 
 mod wire;
 

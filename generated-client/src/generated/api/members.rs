@@ -5,8 +5,7 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::channels::{ChannelMemberRequest, ChannelMemberResponse};
-use super::common::SortParamRequest;
-use super::users::UserRequest;
+use super::common::{SortParamRequest, UserRequest};
 
 mod wire;
 

@@ -5,16 +5,15 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::channels::{ChannelMemberPartialResponse, ChannelResponse};
-use super::common::SortParamRequest;
+use super::common::{
+    SortParamRequest, UserRequest, UserResponse, UserResponseCommonFields,
+};
 use super::drafts::DraftResponse;
 use super::polls::PollResponseData;
 use super::reactions::{ReactionGroupResponse, ReactionResponse};
 use super::reminders::ReminderResponseData;
 use super::user_groups::UserGroupResponse;
-use super::users::{
-    SharedLocation, SharedLocationResponseData, UserRequest, UserResponse,
-    UserResponseCommonFields,
-};
+use super::users::{SharedLocation, SharedLocationResponseData};
 
 mod wire;
 

@@ -6,12 +6,11 @@
 
 use super::channel_types::Thresholds;
 use super::channels::{ChannelMute, ChannelResponse};
-use super::common::{Response, SortParamRequest};
-use super::messages::MessageResponse;
-use super::users::{
-    OwnUserResponse, UserMuteResponse, UserRequest, UserResponse,
-    UserResponseCommonFields,
+use super::common::{
+    Response, SortParamRequest, UserRequest, UserResponse, UserResponseCommonFields,
 };
+use super::messages::MessageResponse;
+use super::users::{OwnUserResponse, UserMuteResponse};
 
 mod wire;
 

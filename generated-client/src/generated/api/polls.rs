@@ -4,8 +4,7 @@
 //! Polls: creating and managing polls and their options, casting and removing votes and free-text answers, and querying polls and votes.
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
-use super::common::{Response, SortParamRequest};
-use super::users::{UserRequest, UserResponse};
+use super::common::{Response, SortParamRequest, UserRequest, UserResponse};
 
 mod wire;
 

@@ -4,8 +4,7 @@
 //! Push notifications: the devices users register, the push providers and templates of the app, push preferences, and checks of push, SNS and SQS setups.
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
-use super::common::Response;
-use super::users::UserRequest;
+use super::common::{DeviceResponse, Response, UserRequest};
 
 mod wire;
 
@@ -2012,60 +2011,6 @@ impl crate::request::QueryValue for FeedsPreferencesMention {
     fn append(&self, name: &'static str, pairs: &mut Vec<(&'static str, String)>) {
         pairs.push((name, self.as_str().to_owned()));
     }
-}
-
-/// A device registered for push notifications.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeviceResponse {
-    /// Push provider, such as `firebase` or `apn`.
-    pub push_provider: String,
-    /// Name of the push provider configuration.
-    pub push_provider_name: Option<String>,
-    /// Device token.
-    pub id: String,
-    /// Created at.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Push to the device is disabled.
-    pub disabled: Option<bool>,
-    /// Why the device was disabled.
-    pub disabled_reason: Option<String>,
-    /// The token is for VoIP pushes.
-    pub voip: Option<bool>,
-    /// Hardware ID of the device.
-    pub hardware_id: Option<String>,
-    /// Owner of the device.
-    pub user_id: String,
-}
-
-impl DeviceResponse {
-    /// Creates a `DeviceResponse` from its required fields; the optional ones are `None`.
-    pub fn new(
-        push_provider: impl Into<String>,
-        id: impl Into<String>,
-        created_at: chrono::DateTime<chrono::Utc>,
-        user_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            push_provider: push_provider.into(),
-            push_provider_name: None,
-            id: id.into(),
-            created_at,
-            disabled: None,
-            disabled_reason: None,
-            voip: None,
-            hardware_id: None,
-            user_id: user_id.into(),
-        }
-    }
-}
-
-/// Whether a user gets push notifications at all.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PushNotificationSettingsResponse {
-    /// Push notifications are off.
-    pub disabled: Option<bool>,
-    /// When push notifications turn back on.
-    pub disabled_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A user's notification preferences per kind of message.

@@ -5,9 +5,10 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::channels::ChannelResponse;
-use super::common::SortParamRequest;
+use super::common::{
+    SortParamRequest, UserRequest, UserResponse, UserResponseCommonFields,
+};
 use super::messages::MessageResponse;
-use super::users::{UserRequest, UserResponse, UserResponseCommonFields};
 
 mod wire;
 

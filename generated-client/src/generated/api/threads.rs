@@ -5,10 +5,11 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::channels::{ChannelResponse, ReadStateResponse};
-use super::common::SortParamRequest;
+use super::common::{
+    SortParamRequest, UserRequest, UserResponse, UserResponseCommonFields,
+};
 use super::drafts::DraftResponse;
 use super::messages::MessageResponse;
-use super::users::{UserRequest, UserResponse, UserResponseCommonFields};
 
 mod wire;
 

@@ -4,8 +4,7 @@
 //! User groups, named sets of users that can be mentioned together, and their members.
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
-use super::common::Response;
-use super::users::UserResponseCommonFields;
+use super::common::{Response, UserResponseCommonFields};
 
 mod wire;
 

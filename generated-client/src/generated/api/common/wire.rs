@@ -159,3 +159,667 @@ impl<'de> serde::Deserialize<'de> for SortParamRequest {
         deserializer.deserialize_map(ObjectVisitor)
     }
 }
+
+impl serde::Serialize for UserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map_.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.image {
+            map_.serialize_entry("image", value)?;
+        }
+        if let Some(value) = &self.language {
+            map_.serialize_entry("language", value)?;
+        }
+        if let Some(value) = &self.invisible {
+            map_.serialize_entry("invisible", value)?;
+        }
+        if let Some(value) = &self.privacy_settings {
+            map_.serialize_entry("privacy_settings", value)?;
+        }
+        if let Some(value) = &self.role {
+            map_.serialize_entry("role", value)?;
+        }
+        if let Some(value) = &self.teams_role {
+            map_.serialize_entry("teams_role", value)?;
+        }
+        if let Some(value) = &self.teams {
+            map_.serialize_entry("teams", value)?;
+        }
+        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "name", "image", "language", "invisible", "privacy_settings", "role", "teams_role", "teams"])?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UserRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UserRequest` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserRequest, A::Error> {
+                let mut id_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut image_: Option<String> = None;
+                let mut language_: Option<String> = None;
+                let mut invisible_: Option<bool> = None;
+                let mut privacy_settings_: Option<PrivacySettingsResponse> = None;
+                let mut role_: Option<String> = None;
+                let mut teams_role_: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut teams_: Option<Vec<String>> = None;
+                let mut custom_ = serde_json::Map::new();
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
+                    match key_.as_str() {
+                        "id" => id_ = Some(map_.next_value()?),
+                        "name" => name_ = map_.next_value()?,
+                        "image" => image_ = map_.next_value()?,
+                        "language" => language_ = map_.next_value()?,
+                        "invisible" => invisible_ = map_.next_value()?,
+                        "privacy_settings" => privacy_settings_ = map_.next_value()?,
+                        "role" => role_ = map_.next_value()?,
+                        "teams_role" => teams_role_ = map_.next_value()?,
+                        "teams" => teams_ = map_.next_value()?,
+                        _ => {
+                            custom_.insert(key_.into_string(), map_.next_value()?);
+                        }
+                    }
+                }
+                Ok(UserRequest {
+                    id: id_.unwrap_or_default(),
+                    name: name_,
+                    image: image_,
+                    language: language_,
+                    invisible: invisible_,
+                    privacy_settings: privacy_settings_,
+                    role: role_,
+                    teams_role: teams_role_,
+                    teams: teams_,
+                    custom: custom_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+impl serde::Serialize for UserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map_.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.image {
+            map_.serialize_entry("image", value)?;
+        }
+        map_.serialize_entry("language", &self.language)?;
+        map_.serialize_entry("role", &self.role)?;
+        map_.serialize_entry("teams", &self.teams)?;
+        if let Some(value) = &self.teams_role {
+            map_.serialize_entry("teams_role", value)?;
+        }
+        map_.serialize_entry("created_at", &self.created_at)?;
+        map_.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(value) = &self.deleted_at {
+            map_.serialize_entry("deleted_at", value)?;
+        }
+        map_.serialize_entry("banned", &self.banned)?;
+        map_.serialize_entry("online", &self.online)?;
+        if let Some(value) = &self.last_active {
+            map_.serialize_entry("last_active", value)?;
+        }
+        if let Some(value) = &self.revoke_tokens_issued_before {
+            map_.serialize_entry("revoke_tokens_issued_before", value)?;
+        }
+        if let Some(value) = &self.deactivated_at {
+            map_.serialize_entry("deactivated_at", value)?;
+        }
+        map_.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
+        if let Some(value) = &self.avg_response_time {
+            map_.serialize_entry("avg_response_time", value)?;
+        }
+        map_.serialize_entry("shadow_banned", &self.shadow_banned)?;
+        if let Some(value) = &self.bypass_moderation {
+            map_.serialize_entry("bypass_moderation", value)?;
+        }
+        if let Some(value) = &self.ban_expires {
+            map_.serialize_entry("ban_expires", value)?;
+        }
+        if let Some(value) = &self.push_notifications {
+            map_.serialize_entry("push_notifications", value)?;
+        }
+        if let Some(value) = &self.privacy_settings {
+            map_.serialize_entry("privacy_settings", value)?;
+        }
+        if let Some(value) = &self.devices {
+            map_.serialize_entry("devices", value)?;
+        }
+        map_.serialize_entry("invisible", &self.invisible)?;
+        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "blocked_user_ids", "avg_response_time", "shadow_banned", "bypass_moderation", "ban_expires", "push_notifications", "privacy_settings", "devices", "invisible"])?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UserResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UserResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserResponse, A::Error> {
+                let mut id_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut image_: Option<String> = None;
+                let mut language_: Option<String> = None;
+                let mut role_: Option<String> = None;
+                let mut teams_: Option<Vec<String>> = None;
+                let mut teams_role_: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut banned_: Option<bool> = None;
+                let mut online_: Option<bool> = None;
+                let mut last_active_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut revoke_tokens_issued_before_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut deactivated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut blocked_user_ids_: Option<Vec<String>> = None;
+                let mut avg_response_time_: Option<i32> = None;
+                let mut shadow_banned_: Option<bool> = None;
+                let mut bypass_moderation_: Option<bool> = None;
+                let mut ban_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut push_notifications_: Option<PushNotificationSettingsResponse> = None;
+                let mut privacy_settings_: Option<PrivacySettingsResponse> = None;
+                let mut devices_: Option<Vec<DeviceResponse>> = None;
+                let mut invisible_: Option<bool> = None;
+                let mut custom_ = serde_json::Map::new();
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
+                    match key_.as_str() {
+                        "id" => id_ = Some(map_.next_value()?),
+                        "name" => name_ = map_.next_value()?,
+                        "image" => image_ = map_.next_value()?,
+                        "language" => language_ = Some(map_.next_value()?),
+                        "role" => role_ = Some(map_.next_value()?),
+                        "teams" => teams_ = Some(map_.next_value()?),
+                        "teams_role" => teams_role_ = map_.next_value()?,
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+                        "deleted_at" => deleted_at_ = map_.next_value()?,
+                        "banned" => banned_ = Some(map_.next_value()?),
+                        "online" => online_ = Some(map_.next_value()?),
+                        "last_active" => last_active_ = map_.next_value()?,
+                        "revoke_tokens_issued_before" => revoke_tokens_issued_before_ = map_.next_value()?,
+                        "deactivated_at" => deactivated_at_ = map_.next_value()?,
+                        "blocked_user_ids" => blocked_user_ids_ = Some(map_.next_value()?),
+                        "avg_response_time" => avg_response_time_ = map_.next_value()?,
+                        "shadow_banned" => shadow_banned_ = Some(map_.next_value()?),
+                        "bypass_moderation" => bypass_moderation_ = map_.next_value()?,
+                        "ban_expires" => ban_expires_ = map_.next_value()?,
+                        "push_notifications" => push_notifications_ = map_.next_value()?,
+                        "privacy_settings" => privacy_settings_ = map_.next_value()?,
+                        "devices" => devices_ = map_.next_value()?,
+                        "invisible" => invisible_ = Some(map_.next_value()?),
+                        _ => {
+                            custom_.insert(key_.into_string(), map_.next_value()?);
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(updated_at_) = updated_at_ else {
+                    return Err(serde::de::Error::missing_field("updated_at"));
+                };
+                Ok(UserResponse {
+                    id: id_.unwrap_or_default(),
+                    name: name_,
+                    image: image_,
+                    language: language_.unwrap_or_default(),
+                    role: role_.unwrap_or_default(),
+                    teams: teams_.unwrap_or_default(),
+                    teams_role: teams_role_,
+                    created_at: created_at_,
+                    updated_at: updated_at_,
+                    deleted_at: deleted_at_,
+                    banned: banned_.unwrap_or_default(),
+                    online: online_.unwrap_or_default(),
+                    last_active: last_active_,
+                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
+                    deactivated_at: deactivated_at_,
+                    blocked_user_ids: blocked_user_ids_.unwrap_or_default(),
+                    avg_response_time: avg_response_time_,
+                    shadow_banned: shadow_banned_.unwrap_or_default(),
+                    bypass_moderation: bypass_moderation_,
+                    ban_expires: ban_expires_,
+                    push_notifications: push_notifications_,
+                    privacy_settings: privacy_settings_,
+                    devices: devices_,
+                    invisible: invisible_.unwrap_or_default(),
+                    custom: custom_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+impl serde::Serialize for UserResponseCommonFields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.name {
+            map_.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.image {
+            map_.serialize_entry("image", value)?;
+        }
+        map_.serialize_entry("language", &self.language)?;
+        map_.serialize_entry("role", &self.role)?;
+        map_.serialize_entry("teams", &self.teams)?;
+        if let Some(value) = &self.teams_role {
+            map_.serialize_entry("teams_role", value)?;
+        }
+        map_.serialize_entry("created_at", &self.created_at)?;
+        map_.serialize_entry("updated_at", &self.updated_at)?;
+        if let Some(value) = &self.deleted_at {
+            map_.serialize_entry("deleted_at", value)?;
+        }
+        map_.serialize_entry("banned", &self.banned)?;
+        map_.serialize_entry("online", &self.online)?;
+        if let Some(value) = &self.last_active {
+            map_.serialize_entry("last_active", value)?;
+        }
+        if let Some(value) = &self.revoke_tokens_issued_before {
+            map_.serialize_entry("revoke_tokens_issued_before", value)?;
+        }
+        if let Some(value) = &self.deactivated_at {
+            map_.serialize_entry("deactivated_at", value)?;
+        }
+        map_.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
+        if let Some(value) = &self.avg_response_time {
+            map_.serialize_entry("avg_response_time", value)?;
+        }
+        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "blocked_user_ids", "avg_response_time"])?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserResponseCommonFields {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = UserResponseCommonFields;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `UserResponseCommonFields` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserResponseCommonFields, A::Error> {
+                let mut id_: Option<String> = None;
+                let mut name_: Option<String> = None;
+                let mut image_: Option<String> = None;
+                let mut language_: Option<String> = None;
+                let mut role_: Option<String> = None;
+                let mut teams_: Option<Vec<String>> = None;
+                let mut teams_role_: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut banned_: Option<bool> = None;
+                let mut online_: Option<bool> = None;
+                let mut last_active_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut revoke_tokens_issued_before_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut deactivated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut blocked_user_ids_: Option<Vec<String>> = None;
+                let mut avg_response_time_: Option<i32> = None;
+                let mut custom_ = serde_json::Map::new();
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
+                    match key_.as_str() {
+                        "id" => id_ = Some(map_.next_value()?),
+                        "name" => name_ = map_.next_value()?,
+                        "image" => image_ = map_.next_value()?,
+                        "language" => language_ = Some(map_.next_value()?),
+                        "role" => role_ = Some(map_.next_value()?),
+                        "teams" => teams_ = Some(map_.next_value()?),
+                        "teams_role" => teams_role_ = map_.next_value()?,
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "updated_at" => updated_at_ = Some(map_.next_value()?),
+                        "deleted_at" => deleted_at_ = map_.next_value()?,
+                        "banned" => banned_ = Some(map_.next_value()?),
+                        "online" => online_ = Some(map_.next_value()?),
+                        "last_active" => last_active_ = map_.next_value()?,
+                        "revoke_tokens_issued_before" => revoke_tokens_issued_before_ = map_.next_value()?,
+                        "deactivated_at" => deactivated_at_ = map_.next_value()?,
+                        "blocked_user_ids" => blocked_user_ids_ = Some(map_.next_value()?),
+                        "avg_response_time" => avg_response_time_ = map_.next_value()?,
+                        _ => {
+                            custom_.insert(key_.into_string(), map_.next_value()?);
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(updated_at_) = updated_at_ else {
+                    return Err(serde::de::Error::missing_field("updated_at"));
+                };
+                Ok(UserResponseCommonFields {
+                    id: id_.unwrap_or_default(),
+                    name: name_,
+                    image: image_,
+                    language: language_.unwrap_or_default(),
+                    role: role_.unwrap_or_default(),
+                    teams: teams_.unwrap_or_default(),
+                    teams_role: teams_role_,
+                    created_at: created_at_,
+                    updated_at: updated_at_,
+                    deleted_at: deleted_at_,
+                    banned: banned_.unwrap_or_default(),
+                    online: online_.unwrap_or_default(),
+                    last_active: last_active_,
+                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
+                    deactivated_at: deactivated_at_,
+                    blocked_user_ids: blocked_user_ids_.unwrap_or_default(),
+                    avg_response_time: avg_response_time_,
+                    custom: custom_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+impl serde::Serialize for PrivacySettingsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.typing_indicators {
+            map_.serialize_entry("typing_indicators", value)?;
+        }
+        if let Some(value) = &self.read_receipts {
+            map_.serialize_entry("read_receipts", value)?;
+        }
+        if let Some(value) = &self.delivery_receipts {
+            map_.serialize_entry("delivery_receipts", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PrivacySettingsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = PrivacySettingsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PrivacySettingsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PrivacySettingsResponse, A::Error> {
+                let mut typing_indicators_: Option<TypingIndicatorsResponse> = None;
+                let mut read_receipts_: Option<ReadReceiptsResponse> = None;
+                let mut delivery_receipts_: Option<DeliveryReceiptsResponse> = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
+                    match key_.as_str() {
+                        "typing_indicators" => typing_indicators_ = map_.next_value()?,
+                        "read_receipts" => read_receipts_ = map_.next_value()?,
+                        "delivery_receipts" => delivery_receipts_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PrivacySettingsResponse {
+                    typing_indicators: typing_indicators_,
+                    read_receipts: read_receipts_,
+                    delivery_receipts: delivery_receipts_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+impl serde::Serialize for DeliveryReceiptsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map_.serialize_entry("enabled", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeliveryReceiptsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeliveryReceiptsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeliveryReceiptsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeliveryReceiptsResponse, A::Error> {
+                let mut enabled_: Option<bool> = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
+                    match key_.as_str() {
+                        "enabled" => enabled_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(DeliveryReceiptsResponse {
+                    enabled: enabled_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+impl serde::Serialize for ReadReceiptsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map_.serialize_entry("enabled", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReadReceiptsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = ReadReceiptsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `ReadReceiptsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReadReceiptsResponse, A::Error> {
+                let mut enabled_: Option<bool> = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
+                    match key_.as_str() {
+                        "enabled" => enabled_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ReadReceiptsResponse {
+                    enabled: enabled_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+impl serde::Serialize for TypingIndicatorsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.enabled {
+            map_.serialize_entry("enabled", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TypingIndicatorsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = TypingIndicatorsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `TypingIndicatorsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TypingIndicatorsResponse, A::Error> {
+                let mut enabled_: Option<bool> = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
+                    match key_.as_str() {
+                        "enabled" => enabled_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TypingIndicatorsResponse {
+                    enabled: enabled_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+impl serde::Serialize for DeviceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        map_.serialize_entry("push_provider", &self.push_provider)?;
+        if let Some(value) = &self.push_provider_name {
+            map_.serialize_entry("push_provider_name", value)?;
+        }
+        map_.serialize_entry("id", &self.id)?;
+        map_.serialize_entry("created_at", &self.created_at)?;
+        if let Some(value) = &self.disabled {
+            map_.serialize_entry("disabled", value)?;
+        }
+        if let Some(value) = &self.disabled_reason {
+            map_.serialize_entry("disabled_reason", value)?;
+        }
+        if let Some(value) = &self.voip {
+            map_.serialize_entry("voip", value)?;
+        }
+        if let Some(value) = &self.hardware_id {
+            map_.serialize_entry("hardware_id", value)?;
+        }
+        map_.serialize_entry("user_id", &self.user_id)?;
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeviceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = DeviceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `DeviceResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeviceResponse, A::Error> {
+                let mut push_provider_: Option<String> = None;
+                let mut push_provider_name_: Option<String> = None;
+                let mut id_: Option<String> = None;
+                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut disabled_: Option<bool> = None;
+                let mut disabled_reason_: Option<String> = None;
+                let mut voip_: Option<bool> = None;
+                let mut hardware_id_: Option<String> = None;
+                let mut user_id_: Option<String> = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
+                    match key_.as_str() {
+                        "push_provider" => push_provider_ = Some(map_.next_value()?),
+                        "push_provider_name" => push_provider_name_ = map_.next_value()?,
+                        "id" => id_ = Some(map_.next_value()?),
+                        "created_at" => created_at_ = Some(map_.next_value()?),
+                        "disabled" => disabled_ = map_.next_value()?,
+                        "disabled_reason" => disabled_reason_ = map_.next_value()?,
+                        "voip" => voip_ = map_.next_value()?,
+                        "hardware_id" => hardware_id_ = map_.next_value()?,
+                        "user_id" => user_id_ = Some(map_.next_value()?),
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let Some(created_at_) = created_at_ else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(DeviceResponse {
+                    push_provider: push_provider_.unwrap_or_default(),
+                    push_provider_name: push_provider_name_,
+                    id: id_.unwrap_or_default(),
+                    created_at: created_at_,
+                    disabled: disabled_,
+                    disabled_reason: disabled_reason_,
+                    voip: voip_,
+                    hardware_id: hardware_id_,
+                    user_id: user_id_.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+impl serde::Serialize for PushNotificationSettingsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map_ = serializer.serialize_map(None)?;
+        if let Some(value) = &self.disabled {
+            map_.serialize_entry("disabled", value)?;
+        }
+        if let Some(value) = &self.disabled_until {
+            map_.serialize_entry("disabled_until", value)?;
+        }
+        map_.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PushNotificationSettingsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = PushNotificationSettingsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a `PushNotificationSettingsResponse` object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushNotificationSettingsResponse, A::Error> {
+                let mut disabled_: Option<bool> = None;
+                let mut disabled_until_: Option<chrono::DateTime<chrono::Utc>> = None;
+                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
+                    match key_.as_str() {
+                        "disabled" => disabled_ = map_.next_value()?,
+                        "disabled_until" => disabled_until_ = map_.next_value()?,
+                        _ => {
+                            map_.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(PushNotificationSettingsResponse {
+                    disabled: disabled_,
+                    disabled_until: disabled_until_,
+                })
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
