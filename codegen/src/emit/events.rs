@@ -103,11 +103,13 @@ pub(super) fn emit(api: &Api) -> TokenStream {
     let mut tagged_features: Vec<Option<&str>> = typed().map(|e| e.feature.as_deref()).collect();
     tagged_features.sort();
     tagged_features.dedup();
-    let tagged_cfg = if tagged_features.contains(&None) {
-        quote! {}
-    } else {
-        let features = tagged_features.iter().flatten();
-        quote! { #[cfg(any(#(feature = #features),*))] }
+    let tagged_cfg = match tagged_features.as_slice() {
+        features if features.contains(&None) => quote! {},
+        [Some(feature)] => quote! { #[cfg(feature = #feature)] },
+        features => {
+            let features = features.iter().flatten();
+            quote! { #[cfg(any(#(feature = #features),*))] }
+        }
     };
     let tagged_helper = if typed().next().is_none() {
         quote! {}
