@@ -46,6 +46,7 @@
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
 mod client;
@@ -59,6 +60,8 @@ mod request;
 mod response;
 #[cfg(test)]
 mod smoke_tests;
+#[cfg(feature = "ws")]
+pub mod ws;
 
 pub use auth::{server_token, Auth, Secret, UserToken};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
