@@ -134,10 +134,7 @@ mod tests {
         let ceilings: Vec<u64> = (1..=8)
             .map(|n| backoff.ceiling(n).as_millis() as u64)
             .collect();
-        assert_eq!(
-            ceilings,
-            [500, 1000, 2000, 4000, 8000, 16000, 25000, 25000]
-        );
+        assert_eq!(ceilings, [500, 1000, 2000, 4000, 8000, 16000, 25000, 25000]);
         assert_eq!(backoff.ceiling(0), DEFAULT_BASE);
         assert_eq!(backoff.ceiling(u32::MAX), DEFAULT_CAP);
         let huge = Backoff::new().base(Duration::from_secs(u64::MAX / 2));

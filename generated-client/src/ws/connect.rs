@@ -5,6 +5,7 @@ use futures_util::StreamExt as _;
 use reqwest::Url;
 use serde_json::Value;
 use tokio::net::TcpStream;
+use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::{self, Message};
@@ -38,20 +39,24 @@ pub(crate) struct Endpoint {
 pub(crate) struct Hello {
     pub(crate) connection_id: String,
     pub(crate) user: CurrentUser,
+    /// When it arrived: the keep-alive deadlines count from here, not from when the
+    /// background task first runs.
+    pub(crate) received_at: Instant,
 }
 
 impl Endpoint {
     /// The endpoint of `client`'s base URL for `user`, and the token to start with.
-    pub(crate) fn new(client: &Client, user: Value) -> Result<(Self, Option<Secret>), RealtimeError> {
+    pub(crate) fn new(
+        client: &Client,
+        user: Value,
+    ) -> Result<(Self, Option<Secret>), RealtimeError> {
         let token = match client.auth() {
             Auth::UserToken(token) => Some(token.clone()),
             Auth::Anonymous => None,
-            Auth::ServerSide(_) => {
-                return Err(RealtimeError::Config(
-                    "a server-side client cannot open a websocket: use a user token or anonymous auth"
-                        .to_owned(),
-                ))
-            }
+            Auth::ServerSide(_) => return Err(RealtimeError::Config(
+                "a server-side client cannot open a websocket: use a user token or anonymous auth"
+                    .to_owned(),
+            )),
         };
         let user_id = match user.get("id").and_then(Value::as_str) {
             Some(id) if !id.trim().is_empty() => id.to_owned(),
@@ -203,6 +208,7 @@ async fn first_message(socket: &mut Socket, endpoint: &Endpoint) -> Result<Hello
                 Ok(Hello {
                     connection_id,
                     user,
+                    received_at: Instant::now(),
                 })
             }
             Frame::HealthCheck {
@@ -339,7 +345,12 @@ mod tests {
             Err(RealtimeError::Config(_))
         ));
         let anonymous = client("http://h", Auth::Anonymous);
-        for user in [json!({}), json!({"id": ""}), json!({"id": 7}), json!("jack")] {
+        for user in [
+            json!({}),
+            json!({"id": ""}),
+            json!({"id": 7}),
+            json!("jack"),
+        ] {
             let error = Endpoint::new(&anonymous, user.clone()).unwrap_err();
             assert!(matches!(error, RealtimeError::Config(_)), "{user}");
         }

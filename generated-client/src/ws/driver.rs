@@ -121,9 +121,7 @@ impl Driver {
             let end = self.serve(socket, &hello).await;
             let (reason, at_once, refresh) = match end {
                 End::Stop => return self.finish(DisconnectReason::Requested),
-                End::Fatal(error) => {
-                    return self.finish(DisconnectReason::Failed(Arc::new(error)))
-                }
+                End::Fatal(error) => return self.finish(DisconnectReason::Failed(Arc::new(error))),
                 End::Lost {
                     reason,
                     at_once,
@@ -141,7 +139,7 @@ impl Driver {
     /// connection ends. The socket is dropped on return.
     async fn serve(&mut self, mut socket: Socket, hello: &Hello) -> End {
         let ping = keepalive::ping_message(self.endpoint.user_id(), &hello.connection_id);
-        let mut keepalive = KeepAlive::after_hello(Instant::now());
+        let mut keepalive = KeepAlive::after_hello(hello.received_at);
         loop {
             tokio::select! {
                 biased;
@@ -326,7 +324,8 @@ async fn attempt_once(
 }
 
 /// Sends a 1000 Normal Closure and, with `wait_for_reply`, reads until the server's close
-/// arrives; all within [`CLOSE_TIMEOUT`], errors ignored (the socket is dropped after).
+/// frame answers it; all within [`CLOSE_TIMEOUT`], errors ignored. The socket is dropped
+/// after, without waiting for the server to end the TCP connection too.
 async fn close(socket: &mut Socket, wait_for_reply: bool) {
     let frame = CloseFrame {
         code: CloseCode::Normal,
@@ -337,7 +336,11 @@ async fn close(socket: &mut Socket, wait_for_reply: bool) {
             return;
         }
         if wait_for_reply {
-            while let Some(Ok(_)) = socket.next().await {}
+            while let Some(Ok(message)) = socket.next().await {
+                if message.is_close() {
+                    break;
+                }
+            }
         }
     };
     let _ = tokio::time::timeout(CLOSE_TIMEOUT, closing).await;

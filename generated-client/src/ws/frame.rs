@@ -124,7 +124,10 @@ mod tests {
             other => panic!("{other:?}"),
         }
         for text in ["[1, 2]", "\"text\"", "{}"] {
-            assert!(matches!(read(text), Frame::Event(Event::Unknown(_))), "{text}");
+            assert!(
+                matches!(read(text), Frame::Event(Event::Unknown(_))),
+                "{text}"
+            );
         }
         match read("not json {") {
             Frame::Invalid(InvalidFrame::NotJson { excerpt, error }) => {

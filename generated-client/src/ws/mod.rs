@@ -217,7 +217,9 @@ impl ConnectionBuilder {
         Ok(Connection {
             shared,
             commands: commands_tx,
-            events: Events { receiver: events_rx },
+            events: Events {
+                receiver: events_rx,
+            },
             task: Some(task),
         })
     }
