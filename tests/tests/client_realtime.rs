@@ -18,7 +18,7 @@ use futures_util::StreamExt as _;
 use serde_json::{json, Value};
 use stream_chat_client::ws::{
     Backoff, Connection, ConnectionState, DisconnectReason, InvalidFrame, RealtimeError,
-    RealtimeEvent, ReconnectReason, PING_INTERVAL, UNHEALTHY_AFTER,
+    RealtimeEvent, ReconnectReason,
 };
 use stream_chat_client::{Client, Event};
 use stream_chat_tests::ws::{
@@ -30,6 +30,12 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;
 
 const MS: Duration = Duration::from_millis(1);
+
+/// Whole seconds. The tests spell out the documented 25 s and 35 s instead of using the
+/// crate's constants, so a wrong constant fails them.
+fn secs(n: u64) -> Duration {
+    Duration::from_secs(n)
+}
 
 /// A backoff that always waits the whole ceiling: 500 ms, 1 s, 2 s, ...
 fn full_backoff() -> Backoff {
@@ -43,7 +49,10 @@ async fn connect_with(
     connection_id: &str,
 ) -> (Connection, ServerSocket) {
     let (connection, socket) = tokio::join!(
-        client.realtime(jack()).backoff(full_backoff()).connect(),
+        within(
+            "connect",
+            client.realtime(jack()).backoff(full_backoff()).connect()
+        ),
         async {
             let mut socket = server.accept().await;
             socket.hello(connection_id).await;
@@ -139,11 +148,14 @@ async fn hello_without_me_keeps_the_sent_user() {
     let _clock = freeze_clock();
     let server = WsServer::start().await;
     let client = user_client(&server.base_url());
-    let (connection, _socket) = tokio::join!(client.realtime(jack()).connect(), async {
-        let mut socket = server.accept().await;
-        socket.send_json(&health_check_json("conn-9")).await;
-        socket
-    });
+    let (connection, _socket) = tokio::join!(
+        within("connect", client.realtime(jack()).connect()),
+        async {
+            let mut socket = server.accept().await;
+            socket.send_json(&health_check_json("conn-9")).await;
+            socket
+        }
+    );
     let connection = connection.expect("connected");
     assert_eq!(connection.connection_id().as_deref(), Some("conn-9"));
     assert_eq!(connection.user().raw, jack());
@@ -210,11 +222,12 @@ async fn anonymous_and_prefixed_base_urls() {
     let server = WsServer::start().await;
     let client = anonymous_client(&format!("{}/chat/", server.base_url()));
     let user = json!({"id": "!anon"});
-    let (connection, socket) = tokio::join!(client.realtime(&user).connect(), async {
-        let mut socket = server.accept().await;
-        socket.hello("anon-1").await;
-        socket
-    });
+    let (connection, socket) =
+        tokio::join!(within("connect", client.realtime(&user).connect()), async {
+            let mut socket = server.accept().await;
+            socket.hello("anon-1").await;
+            socket
+        });
     connection.expect("connected");
     let upgrade = &socket.upgrade;
     assert_eq!(upgrade.path, "/chat/connect");
@@ -299,26 +312,32 @@ async fn health_checks_go_out_25_seconds_after_the_servers() {
     let ping = r#"[{"type":"health.check","client_id":"jack--conn-1"}]"#;
 
     // 25 s after the hello (itself a health check), not a millisecond earlier.
-    advance(PING_INTERVAL - MS).await;
+    advance(secs(25) - MS).await;
     socket.assert_silent("before 25 s").await;
     advance(MS).await;
     assert_eq!(socket.next_text().await, ping);
 
-    // No reply yet: no second ping.
-    advance(Duration::from_secs(5)).await;
-    socket
-        .assert_silent("no health check from the server since the ping")
-        .await;
-
-    // The server's health check restarts the 25 s. The event after it shows that the client
-    // has read it before the clock moves on.
-    socket.send_json(&health_check_json("conn-1")).await;
-    socket.send_json(&message_read("marker")).await;
+    // An event is a sign of life but not a health check: no ping 25 s after it. (The event
+    // coming out of the stream shows that the client has read it before the clock moves on.)
+    advance(secs(5)).await;
+    socket.send_json(&message_read("one")).await;
     assert!(matches!(
         next(&mut connection).await,
         RealtimeEvent::Event(_)
     ));
-    advance(PING_INTERVAL - MS).await;
+    advance(secs(25)).await;
+    socket
+        .assert_silent("no health check from the server since the ping")
+        .await;
+
+    // The server's health check restarts the 25 s.
+    socket.send_json(&health_check_json("conn-1")).await;
+    socket.send_json(&message_read("two")).await;
+    assert!(matches!(
+        next(&mut connection).await,
+        RealtimeEvent::Event(_)
+    ));
+    advance(secs(25) - MS).await;
     socket
         .assert_silent("before 25 s after the server's health check")
         .await;
@@ -343,13 +362,13 @@ async fn silence_past_35_seconds_reconnects_with_a_new_connection_id() {
         next(&mut connection).await,
         RealtimeEvent::Event(_)
     ));
-    advance(UNHEALTHY_AFTER - MS).await;
+    advance(secs(35) - MS).await;
     assert_quiet("still healthy", connection.events().next()).await;
     advance(MS).await;
 
     let (attempt, delay, reason) = expect_reconnecting(&mut connection).await;
     assert_eq!((attempt, delay), (1, Duration::from_millis(500)));
-    assert!(matches!(failed(&reason), RealtimeError::Unhealthy(d) if *d == UNHEALTHY_AFTER));
+    assert!(matches!(failed(&reason), RealtimeError::Unhealthy(d) if *d == secs(35)));
     assert_eq!(connection.connection_id(), None);
     // The silent connection was closed: the ping sent at 25 s, then a 1000 close.
     let close = socket.expect_close().await.expect("a close frame");
@@ -437,11 +456,14 @@ async fn an_error_answer_fails_connect_and_is_not_retried() {
     let _clock = freeze_clock();
     let server = WsServer::start().await;
     let client = user_client(&server.base_url());
-    let (result, _socket) = tokio::join!(client.realtime(jack()).connect(), async {
-        let mut socket = server.accept().await;
-        socket.refuse(5, 401, "invalid signature").await;
-        socket
-    });
+    let (result, _socket) = tokio::join!(
+        within("connect", client.realtime(jack()).connect()),
+        async {
+            let mut socket = server.accept().await;
+            socket.refuse(5, 401, "invalid signature").await;
+            socket
+        }
+    );
     let error = result.expect_err("refused");
     let api = error.api_error().expect("the server's error");
     assert_eq!((api.code, api.status_code), (5, 401));
@@ -493,13 +515,16 @@ async fn an_expired_token_without_a_provider_is_surfaced() {
 
     // At connect.
     let client = user_client(&server.base_url());
-    let (result, _socket) = tokio::join!(client.realtime(jack()).connect(), async {
-        let mut socket = server.accept().await;
-        socket
-            .refuse(40, 401, "JWTAuth error: token has expired")
-            .await;
-        socket
-    });
+    let (result, _socket) = tokio::join!(
+        within("connect", client.realtime(jack()).connect()),
+        async {
+            let mut socket = server.accept().await;
+            socket
+                .refuse(40, 401, "JWTAuth error: token has expired")
+                .await;
+            socket
+        }
+    );
     assert!(result.expect_err("expired").is_token_expired());
 
     // On an open connection.
@@ -540,7 +565,7 @@ async fn an_expired_token_with_a_provider_is_refreshed_and_reconnects_at_once() 
         .token_provider(counting_provider(&calls))
         .backoff(full_backoff())
         .connect();
-    let (connection, mut socket) = tokio::join!(connecting, async {
+    let (connection, mut socket) = tokio::join!(within("connect", connecting), async {
         let mut first = server.accept().await;
         assert_eq!(first.upgrade.param("authorization"), Some(JACK_TOKEN));
         first
@@ -604,11 +629,14 @@ async fn a_failing_token_provider_is_retried_with_backoff() {
         }
     };
     let (connection, mut socket) = tokio::join!(
-        client
-            .realtime(jack())
-            .token_provider(provider)
-            .backoff(full_backoff())
-            .connect(),
+        within(
+            "connect",
+            client
+                .realtime(jack())
+                .token_provider(provider)
+                .backoff(full_backoff())
+                .connect()
+        ),
         async {
             let mut socket = server.accept().await;
             socket.hello("conn-1").await;
@@ -665,7 +693,9 @@ async fn disconnect_closes_with_1000_and_leaves_no_task() {
         other => panic!("expected Disconnected, got {other:?}"),
     }
     assert!(
-        connection.events().next().await.is_none(),
+        within("end of stream", connection.events().next())
+            .await
+            .is_none(),
         "the stream ended"
     );
     assert_eq!(connection.connection_id(), None);
@@ -714,7 +744,9 @@ async fn disconnect_while_backing_off_stops_the_task() {
             reason: DisconnectReason::Requested
         }
     ));
-    assert!(connection.events().next().await.is_none());
+    assert!(within("end of stream", connection.events().next())
+        .await
+        .is_none());
     advance(Duration::from_secs(60)).await;
     server.assert_no_connection("no reconnect").await;
 }
@@ -727,7 +759,7 @@ async fn refused_upgrades_and_connections_fail_connect() {
 
     let body = r#"{"code":2,"message":"bad request"}"#;
     let (result, upgrade) = tokio::join!(
-        client.realtime(jack()).connect(),
+        within("connect", client.realtime(jack()).connect()),
         server.refuse_upgrade(400, body)
     );
     assert_eq!(upgrade.path, "/connect");
@@ -753,11 +785,14 @@ async fn a_missing_or_malformed_hello_fails_connect() {
     let client = user_client(&server.base_url());
 
     // No hello within 35 s.
-    let (result, _socket) = tokio::join!(client.realtime(jack()).connect(), async {
-        let socket = server.accept().await;
-        advance(UNHEALTHY_AFTER).await;
-        socket
-    });
+    let (result, _socket) = tokio::join!(
+        within("connect", client.realtime(jack()).connect()),
+        async {
+            let socket = server.accept().await;
+            advance(secs(35)).await;
+            socket
+        }
+    );
     assert!(
         matches!(result, Err(RealtimeError::Unhealthy(_))),
         "{result:?}"
@@ -768,11 +803,14 @@ async fn a_missing_or_malformed_hello_fails_connect() {
         json!({"type": "health.check", "me": {"id": "jack"}}),
         message_read("general"),
     ] {
-        let (result, _socket) = tokio::join!(client.realtime(jack()).connect(), async {
-            let mut socket = server.accept().await;
-            socket.send_json(&first).await;
-            socket
-        });
+        let (result, _socket) = tokio::join!(
+            within("connect", client.realtime(jack()).connect()),
+            async {
+                let mut socket = server.accept().await;
+                socket.send_json(&first).await;
+                socket
+            }
+        );
         assert!(
             matches!(result, Err(RealtimeError::InvalidHello { .. })),
             "{first}: {result:?}"
