@@ -36,6 +36,13 @@
 //! # }
 //! ```
 //!
+//! # Real-time events
+//!
+//! With the `ws` cargo feature, `Client::realtime` opens the websocket of a client-side app:
+//! the events of the channels the user watches as a `Stream` of the generated [`Event`] enum,
+//! with health checks, reconnects and token refresh handled by the connection. See the `ws`
+//! module.
+//!
 //! # Errors
 //!
 //! A call returns [`Error`]: [`Error::Api`] when the API answered with an error body
@@ -61,6 +68,7 @@ mod response;
 #[cfg(test)]
 mod smoke_tests;
 #[cfg(feature = "ws")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ws")))]
 pub mod ws;
 
 pub use auth::{server_token, Auth, Secret, UserToken};
