@@ -48,6 +48,9 @@ fn every_fixture_compiles_without_warnings() {
     let manifest =
         std::fs::read_to_string(root.join("generated-client/Cargo.toml")).expect("manifest");
     let dependencies = table(&manifest, "dependencies");
+    // The runtime's `#[cfg(feature = "ws")]` items need the feature declared (it stays off, so
+    // the `ws/` folder, which is not copied, is not compiled).
+    let features = table(&manifest, "features");
     let dev_dependencies = table(&manifest, "dev-dependencies");
     let root_manifest =
         std::fs::read_to_string(root.join("Cargo.toml")).expect("workspace manifest");
@@ -76,7 +79,7 @@ fn every_fixture_compiles_without_warnings() {
         stream_chat_codegen::output::write(&crate_dir.join("src/generated"), &files)
             .expect("write generated code");
         let cargo_toml = format!(
-            "[package]\nname = \"fixture-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[lib]\nname = \"stream_chat_client\"\n\n{dependencies}\n{dev_dependencies}"
+            "[package]\nname = \"fixture-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[lib]\nname = \"stream_chat_client\"\n\n{features}\n{dependencies}\n{dev_dependencies}"
         );
         std::fs::write(crate_dir.join("Cargo.toml"), cargo_toml).expect("write manifest");
         members.push(format!("\"crates/{name}\""));
