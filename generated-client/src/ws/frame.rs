@@ -118,9 +118,9 @@ mod tests {
 
     #[test]
     fn events_unknown_and_invalid() {
-        let frame = read(r#"{"type":"typing.start","cid":"messaging:general"}"#);
+        let frame = read(r#"{"type":"party.started","cid":"messaging:general"}"#);
         match frame {
-            Frame::Event(event) => assert_eq!(event.event_type(), "typing.start"),
+            Frame::Event(event) => assert_eq!(event.event_type(), "party.started"),
             other => panic!("{other:?}"),
         }
         for text in ["[1, 2]", "\"text\"", "{}"] {
