@@ -22,7 +22,7 @@ pub const DEFAULT_BASE_URL: &str = "https://chat.stream-io-api.com";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(6);
 
 /// The `X-Stream-Client` header: which SDK and version sent the request.
-const CLIENT_ID: &str = concat!("stream-chat-rust-client-", env!("CARGO_PKG_VERSION"));
+pub(crate) const CLIENT_ID: &str = concat!("stream-chat-rust-client-", env!("CARGO_PKG_VERSION"));
 
 const STREAM_AUTH_TYPE: HeaderName = HeaderName::from_static("stream-auth-type");
 const X_STREAM_CLIENT: HeaderName = HeaderName::from_static("x-stream-client");

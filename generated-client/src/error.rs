@@ -83,6 +83,12 @@ pub enum Error {
     /// The client's configuration is invalid (see [`ClientBuilder::build`](crate::ClientBuilder::build)).
     #[error("invalid client configuration: {0}")]
     Config(String),
+
+    /// The real-time connection failed (feature `ws`); converted from
+    /// [`RealtimeError`](crate::ws::RealtimeError) by `?`.
+    #[cfg(feature = "ws")]
+    #[error(transparent)]
+    Realtime(#[from] crate::ws::RealtimeError),
 }
 
 impl Error {
@@ -94,6 +100,8 @@ impl Error {
             | Error::Decode { status, .. } => Some(*status),
             Error::Timeout(error) | Error::Transport(error) => error.status().map(|s| s.as_u16()),
             Error::Encode { .. } | Error::Config(_) => None,
+            #[cfg(feature = "ws")]
+            Error::Realtime(error) => error.status(),
         }
     }
 
@@ -107,10 +115,13 @@ impl Error {
         }
     }
 
-    /// The API's error body, for [`Error::Api`].
+    /// The API's error body, for [`Error::Api`] (and for a real-time connection that the
+    /// server refused, with feature `ws`).
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {
             Error::Api { error, .. } => Some(error),
+            #[cfg(feature = "ws")]
+            Error::Realtime(error) => error.api_error(),
             _ => None,
         }
     }

@@ -36,6 +36,13 @@
 //! # }
 //! ```
 //!
+//! # Real-time events
+//!
+//! With the `ws` cargo feature, `Client::realtime` opens the websocket of a client-side app:
+//! the events of the channels the user watches as a `Stream` of the generated [`Event`] enum,
+//! with health checks, reconnects and token refresh handled by the connection. See the `ws`
+//! module.
+//!
 //! # Errors
 //!
 //! A call returns [`Error`]: [`Error::Api`] when the API answered with an error body
@@ -46,6 +53,7 @@
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
 mod client;
@@ -60,6 +68,9 @@ mod response;
 mod serde_support;
 #[cfg(test)]
 mod smoke_tests;
+#[cfg(feature = "ws")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ws")))]
+pub mod ws;
 
 pub use auth::{server_token, Auth, Secret, UserToken};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};

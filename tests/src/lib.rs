@@ -19,6 +19,11 @@
 //! # let _ = client;
 //! # }
 //! ```
+//!
+//! The realtime tests use [`ws`]: a websocket server on `127.0.0.1` and control of tokio's
+//! paused clock.
+
+pub mod ws;
 
 /// The code blocks of the workspace README, compiled as doctests so its example stays true.
 #[cfg(doctest)]

@@ -48,6 +48,10 @@ fn every_fixture_compiles_without_warnings() {
     let manifest =
         std::fs::read_to_string(root.join("generated-client/Cargo.toml")).expect("manifest");
     let dependencies = table(&manifest, "dependencies");
+    // The client's `[features]`: the runtime's `#[cfg(feature = "ws")]` items need `ws` declared
+    // (it stays off, so the `ws/` folder, which is not copied, is not compiled); each fixture
+    // gets its own generated area features in place of the real spec's.
+    let client_features = table(&manifest, "features");
     let dev_dependencies = table(&manifest, "dev-dependencies");
     let root_manifest =
         std::fs::read_to_string(root.join("Cargo.toml")).expect("workspace manifest");
@@ -74,11 +78,15 @@ fn every_fixture_compiles_without_warnings() {
         let files = stream_chat_codegen::generate_texts(texts.clone())
             .unwrap_or_else(|problems| panic!("fixture {name}: {problems}"));
         let api = stream_chat_codegen::load_api_texts(texts).expect("the fixture generated");
-        let features = stream_chat_codegen::features::region(&api);
+        let features = stream_chat_codegen::features::splice(
+            &client_features,
+            &stream_chat_codegen::features::region(&api),
+        )
+        .expect("the client's manifest has the generated features region");
         stream_chat_codegen::output::write(&crate_dir.join("src/generated"), &files)
             .expect("write generated code");
         let cargo_toml = format!(
-            "[package]\nname = \"fixture-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[lib]\nname = \"stream_chat_client\"\n\n[features]\ndefault = [\"full\"]\n{features}\n{dependencies}\n{dev_dependencies}"
+            "[package]\nname = \"fixture-{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[lib]\nname = \"stream_chat_client\"\n\n{features}\n{dependencies}\n{dev_dependencies}"
         );
         std::fs::write(crate_dir.join("Cargo.toml"), cargo_toml).expect("write manifest");
         members.push(format!("\"crates/{name}\""));
