@@ -51,14 +51,15 @@ pub fn generate_texts(inputs: Vec<(String, String)>) -> Result<Vec<GeneratedFile
 /// Loads, validates and lowers the spec files in `spec_dir` into the resolved model, for tools
 /// (tests, diffs) that need the API's meaning rather than generated code.
 pub fn load_api(spec_dir: &Path) -> Result<model::Api, Diagnostics> {
-    let files = source::load_dir(spec_dir)?;
-    validate::validate(&files)?;
-    Ok(lower::lower(&files))
+    checked_model(source::load_dir(spec_dir)?)
 }
 
 /// [`load_api`] for spec texts given as `(display path, text)` pairs.
 pub fn load_api_texts(inputs: Vec<(String, String)>) -> Result<model::Api, Diagnostics> {
-    let files = source::load_texts(inputs)?;
+    checked_model(source::load_texts(inputs)?)
+}
+
+fn checked_model(files: Vec<source::SourceFile>) -> Result<model::Api, Diagnostics> {
     validate::validate(&files)?;
     Ok(lower::lower(&files))
 }

@@ -70,20 +70,12 @@ fn run() -> Result<ExitCode, String> {
     match command.as_str() {
         "codegen" => codegen(parser),
         bench_compile::CHILD_COMMAND => {
-            let args: Vec<String> = parser
-                .raw_args()
-                .map_err(|e| e.to_string())?
-                .map(|arg| arg.to_string_lossy().into_owned())
-                .collect();
+            let args = rest(&mut parser)?;
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             Ok(bench_compile::child(&workspace_root(), &args))
         }
         "bench-compile" => {
-            let args: Vec<String> = parser
-                .raw_args()
-                .map_err(|e| e.to_string())?
-                .map(|arg| arg.to_string_lossy().into_owned())
-                .collect();
+            let args = rest(&mut parser)?;
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             let options = bench_compile::parse(&args).map_err(|e| format!("{e}\n\n{USAGE}"))?;
             Ok(bench_compile::run(&workspace_root(), &options))
@@ -96,6 +88,16 @@ fn run() -> Result<ExitCode, String> {
         }
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     }
+}
+
+/// The remaining arguments as they are (`bench-compile` parses its own, and its child passes
+/// them on to cargo).
+fn rest(parser: &mut lexopt::Parser) -> Result<Vec<String>, String> {
+    Ok(parser
+        .raw_args()
+        .map_err(|e| e.to_string())?
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect())
 }
 
 fn workspace_root() -> PathBuf {
