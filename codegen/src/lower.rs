@@ -175,25 +175,14 @@ fn used_modules(
             used.insert(named.module.clone());
         }
     };
-    for schema in schemas {
-        match &schema.kind {
-            SchemaKind::Object(object) => object
-                .fields
-                .iter()
-                .flat_map(|f| f.ty.named())
-                .for_each(&mut add),
-            SchemaKind::Alias(ty) => ty.named().into_iter().for_each(&mut add),
-            SchemaKind::Enum(_) => {}
-        }
-    }
-    for endpoint in endpoints {
-        let params = endpoint.path_params.iter().chain(&endpoint.query);
-        params.flat_map(|f| f.ty.named()).for_each(&mut add);
-        add(&endpoint.response);
-        if let Some(body) = &endpoint.body {
-            add(&body.schema);
-        }
-    }
+    schemas
+        .iter()
+        .flat_map(Schema::referenced)
+        .for_each(&mut add);
+    endpoints
+        .iter()
+        .flat_map(Endpoint::referenced)
+        .for_each(&mut add);
     payloads.for_each(|named| add(&named));
     used.into_iter().collect()
 }

@@ -56,6 +56,17 @@ pub enum SchemaKind {
     Alias(Type),
 }
 
+impl Schema {
+    /// The named types the schema mentions.
+    pub fn referenced(&self) -> Vec<&Named> {
+        match &self.kind {
+            SchemaKind::Object(object) => object.fields.iter().flat_map(|f| f.ty.named()).collect(),
+            SchemaKind::Alias(ty) => ty.named(),
+            SchemaKind::Enum(_) => Vec::new(),
+        }
+    }
+}
+
 /// An object with named fields.
 #[derive(Debug, Clone)]
 pub struct Object {
@@ -184,6 +195,23 @@ pub struct Endpoint {
     /// Permission variant names.
     pub permissions: Vec<String>,
     pub deprecated: Option<Option<String>>,
+}
+
+impl Endpoint {
+    /// The named types the endpoint's parameters, body and response mention.
+    pub fn referenced(&self) -> Vec<&Named> {
+        let mut named: Vec<&Named> = self
+            .path_params
+            .iter()
+            .chain(&self.query)
+            .flat_map(|f| f.ty.named())
+            .collect();
+        named.push(&self.response);
+        if let Some(body) = &self.body {
+            named.push(&body.schema);
+        }
+        named
+    }
 }
 
 /// A request body.

@@ -5,24 +5,9 @@
 
 use super::schemas::{field_doc, field_type, is_optional};
 use super::{deprecated, doc, ident, rust_type};
-use crate::model::{Endpoint, Field, Named, Type};
+use crate::model::{Endpoint, Field, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
-
-/// The named types an endpoint's method and query struct mention.
-pub(super) fn referenced(endpoint: &Endpoint) -> Vec<&Named> {
-    let mut named: Vec<&Named> = endpoint
-        .path_params
-        .iter()
-        .chain(&endpoint.query)
-        .flat_map(|f| f.ty.named())
-        .collect();
-    named.push(&endpoint.response);
-    if let Some(body) = &endpoint.body {
-        named.push(&body.schema);
-    }
-    named
-}
 
 /// The `<Name>Query` struct of an endpoint with query parameters.
 pub(super) fn query_struct(endpoint: &Endpoint) -> Option<TokenStream> {

@@ -167,10 +167,10 @@ fn area_module(area: &Area) -> TokenStream {
     let doc = inner_doc(&area.doc);
     let mut used = Vec::new();
     for schema in &area.schemas {
-        used.extend(schemas::referenced(schema));
+        used.extend(schema.referenced());
     }
     for endpoint in &area.endpoints {
-        used.extend(endpoints::referenced(endpoint));
+        used.extend(endpoint.referenced());
     }
     let imports = imports(&area.module, used);
     let schema_items = area.schemas.iter().map(schemas::emit);

@@ -1,18 +1,9 @@
 //! Objects, string enums and aliases.
 
 use super::{deprecated, doc, ident, rust_type};
-use crate::model::{EnumValue, Field, Named, Object, Schema, SchemaKind, Type};
+use crate::model::{EnumValue, Field, Object, Schema, SchemaKind, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
-
-/// The named types a schema mentions.
-pub(super) fn referenced(schema: &Schema) -> Vec<&Named> {
-    match &schema.kind {
-        SchemaKind::Object(object) => object.fields.iter().flat_map(|f| f.ty.named()).collect(),
-        SchemaKind::Alias(ty) => ty.named(),
-        SchemaKind::Enum(_) => Vec::new(),
-    }
-}
 
 /// The items of one schema.
 pub(super) fn emit(schema: &Schema) -> TokenStream {
