@@ -11,7 +11,7 @@
 //! absent required field takes its type's empty value when it has one, and custom keys named like
 //! a documented field are never written.
 
-use super::schemas::{field_type, is_optional};
+use super::schemas::is_optional;
 use crate::model::{Area, Object, Schema, SchemaKind};
 use std::fmt::Write as _;
 
@@ -50,8 +50,8 @@ pub(super) fn file(area: &Area) -> String {
 }
 
 /// A field's Rust type as text, spaced like rustfmt (`Option<Box<Channel>>`, `BTreeMap<String, X>`).
-fn type_text(tokens: proc_macro2::TokenStream) -> String {
-    tokens.to_string().replace(' ', "").replace(',', ", ")
+fn type_text(field: &crate::model::Field) -> String {
+    super::field_type_text(field).replace(',', ", ")
 }
 
 /// The local variable that collects a field while decoding (`id_`, `type_`).
@@ -119,7 +119,7 @@ fn write_object(out: &mut String, schema: &Schema, object: &Object) {
     );
     const BODY: &str = "                ";
     for field in &object.fields {
-        let ty = type_text(field_type(field));
+        let ty = type_text(field);
         let ty = if is_optional(field) {
             ty
         } else {
