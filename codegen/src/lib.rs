@@ -69,9 +69,12 @@ fn checked_model(files: Vec<source::SourceFile>) -> Result<model::Api, Diagnosti
 /// Files are emitted and formatted in parallel ([`parallel::map`]), the biggest first; the
 /// result does not depend on the number of threads.
 pub fn generate(files: Vec<source::SourceFile>) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    validate::validate(&files)?;
-    let api = lower::lower(&files);
-    let api = &api;
+    generate_api(&checked_model(files)?)
+}
+
+/// Emits and formats the files of an already lowered model (from [`load_api`]), for callers
+/// that need the model too (`cargo xtask codegen` also writes the cargo features from it).
+pub fn generate_api(api: &model::Api) -> Result<Vec<GeneratedFile>, Diagnostics> {
     let results = parallel::map(
         emit::plan(api),
         |job| emit::weight(api, *job),

@@ -75,9 +75,10 @@ fn every_fixture_compiles_without_warnings() {
             prelude.display().to_string(),
             std::fs::read_to_string(&prelude).expect("prelude"),
         ));
-        let files = stream_chat_codegen::generate_texts(texts.clone())
+        let api = stream_chat_codegen::load_api_texts(texts)
             .unwrap_or_else(|problems| panic!("fixture {name}: {problems}"));
-        let api = stream_chat_codegen::load_api_texts(texts).expect("the fixture generated");
+        let files = stream_chat_codegen::generate_api(&api)
+            .unwrap_or_else(|problems| panic!("fixture {name}: {problems}"));
         let features = stream_chat_codegen::features::splice(
             &client_features,
             &stream_chat_codegen::features::region(&api),

@@ -126,8 +126,8 @@ fn codegen(mut parser: lexopt::Parser) -> Result<ExitCode, String> {
     let root = workspace_root();
     let spec = root.join("spec");
     let out = root.join("generated-client/src/generated");
-    let (files, api) = match stream_chat_codegen::generate_dir(&spec)
-        .and_then(|files| Ok((files, stream_chat_codegen::load_api(&spec)?)))
+    let (files, api) = match stream_chat_codegen::load_api(&spec)
+        .and_then(|api| Ok((stream_chat_codegen::generate_api(&api)?, api)))
     {
         Ok(result) => result,
         Err(problems) => {
