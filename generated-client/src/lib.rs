@@ -43,6 +43,11 @@
 //! with health checks, reconnects and token refresh handled by the connection. See the `ws`
 //! module.
 //!
+//! # Webhooks
+//!
+//! [`webhook::Webhook`] checks the `X-Signature` of the requests Stream sends to your back end
+//! (plain or gzip-compressed) and decodes them into [`Event`].
+//!
 //! # Errors
 //!
 //! A call returns [`Error`]: [`Error::Api`] when the API answered with an error body
@@ -68,6 +73,7 @@ mod response;
 mod serde_support;
 #[cfg(test)]
 mod smoke_tests;
+pub mod webhook;
 #[cfg(feature = "ws")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ws")))]
 pub mod ws;
