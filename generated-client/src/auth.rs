@@ -4,12 +4,17 @@
 //! no claims (`{}`); a user token has a `user_id` claim and optionally `exp` and `iat`.
 
 use std::fmt;
+use std::time::{Duration, SystemTime};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+
+/// How far [`UserToken::issued_now`] back-dates the `iat` claim, so that a server whose clock
+/// is a little behind does not reject the token as issued in the future.
+pub const DEFAULT_IAT_LEEWAY: Duration = Duration::from_secs(5);
 
 /// The JOSE header of every token: exactly these bytes, as the official SDKs send them.
 const JWT_HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
@@ -178,9 +183,52 @@ impl UserToken {
         self
     }
 
+    /// Sets the issue time to now minus [`DEFAULT_IAT_LEEWAY`] (5 s).
+    #[must_use]
+    pub fn issued_now(self) -> Self {
+        self.issued_now_with_leeway(DEFAULT_IAT_LEEWAY)
+    }
+
+    /// Sets the issue time to now minus `leeway`: the API rejects a token whose `iat` is in
+    /// its future, which a clock ahead of the server's by a few seconds would cause.
+    #[must_use]
+    pub fn issued_now_with_leeway(self, leeway: Duration) -> Self {
+        let now = SystemTime::now();
+        let at = now.checked_sub(leeway).unwrap_or(SystemTime::UNIX_EPOCH);
+        self.issued_at(at.into())
+    }
+
+    /// Sets the expiry to `lifetime` from now (whole seconds, rounded down).
+    #[must_use]
+    pub fn expires_in(self, lifetime: Duration) -> Self {
+        let now: DateTime<Utc> = SystemTime::now().into();
+        let lifetime = chrono::Duration::from_std(lifetime).unwrap_or(chrono::Duration::MAX);
+        let at = now
+            .checked_add_signed(lifetime)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        self.expires_at(at)
+    }
+
     /// The user the token is for.
     pub fn user_id(&self) -> &str {
         &self.user_id
+    }
+
+    /// The expiry (`exp` claim), if set.
+    pub fn expiry(&self) -> Option<DateTime<Utc>> {
+        self.expires_at
+    }
+
+    /// The issue time (`iat` claim), if set.
+    pub fn issue_time(&self) -> Option<DateTime<Utc>> {
+        self.issued_at
+    }
+
+    /// Whether the token has expired at `now`: it has an expiry, and `now` is at or past it
+    /// (in the whole seconds that the `exp` claim carries). A token without expiry never does.
+    pub fn is_expired_at(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at
+            .is_some_and(|exp| now.timestamp() >= exp.timestamp())
     }
 
     /// The claims as JSON, in the order `user_id`, `exp`, `iat`.
@@ -265,6 +313,57 @@ mod tests {
 
         let only_iat = UserToken::new("jack").issued_at(iat).claims_json();
         assert_eq!(only_iat, r#"{"user_id":"jack","iat":1700000000}"#);
+    }
+
+    fn now() -> DateTime<Utc> {
+        SystemTime::now().into()
+    }
+
+    #[test]
+    fn leeway_back_dates_iat() {
+        let before = now().timestamp();
+        let token = UserToken::new("jack").issued_now();
+        let after = now().timestamp();
+        let iat = token.issue_time().unwrap().timestamp();
+        assert!(
+            (before - 5..=after - 5).contains(&iat),
+            "{iat} {before} {after}"
+        );
+
+        let token = UserToken::new("jack").issued_now_with_leeway(Duration::from_secs(60));
+        let iat = token.issue_time().unwrap().timestamp();
+        assert!(iat <= now().timestamp() - 60);
+        // A leeway beyond the epoch clamps instead of panicking.
+        let far = UserToken::new("jack").issued_now_with_leeway(Duration::MAX);
+        assert_eq!(far.issue_time().unwrap().timestamp(), 0);
+    }
+
+    #[test]
+    fn expiry() {
+        let exp = DateTime::from_timestamp(1_700_003_600, 0).unwrap();
+        let token = UserToken::new("jack").expires_at(exp);
+        assert_eq!(token.expiry(), Some(exp));
+        assert_eq!(token.issue_time(), None);
+        assert!(!token.is_expired_at(DateTime::from_timestamp(1_700_003_599, 999_000_000).unwrap()));
+        assert!(token.is_expired_at(exp));
+        assert!(token.is_expired_at(DateTime::from_timestamp(1_700_003_601, 0).unwrap()));
+        assert!(!UserToken::new("jack").is_expired_at(DateTime::<Utc>::MAX_UTC));
+
+        let start = now().timestamp();
+        let hour = UserToken::new("jack").expires_in(Duration::from_secs(3600));
+        let exp = hour.expiry().unwrap().timestamp();
+        assert!((start + 3600..=now().timestamp() + 3600).contains(&exp));
+        assert!(!hour.is_expired_at(now()));
+        let forever = UserToken::new("jack").expires_in(Duration::MAX);
+        assert!(!forever.is_expired_at(now()));
+        // The claims keep the documented order and the signature its test vector's shape.
+        let signed = UserToken::new("jack")
+            .expires_at(DateTime::from_timestamp(1_700_003_600, 0).unwrap())
+            .issued_at(DateTime::from_timestamp(1_700_000_000, 0).unwrap());
+        assert_eq!(
+            signed.claims_json(),
+            r#"{"user_id":"jack","exp":1700003600,"iat":1700000000}"#
+        );
     }
 
     #[test]

@@ -2,24 +2,31 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::Url;
 use serde::de::DeserializeOwned;
+use tracing::field::Empty;
+use tracing::Instrument as _;
 
 use crate::auth::{Auth, Secret};
 use crate::error::excerpt;
 use crate::models::ApiError;
 use crate::request::{Body, Part, Request};
-use crate::{ApiResponse, Error, RateLimit, ResponseFuture};
+use crate::response::CallOptions;
+use crate::retry::{server_delay, Call};
+use crate::{ApiResponse, Error, RateLimit, ResponseFuture, RetryPolicy};
 
 /// The production API endpoint.
 pub const DEFAULT_BASE_URL: &str = "https://chat.stream-io-api.com";
 
 /// The default timeout of a whole request, as in the official SDKs.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(6);
+
+/// The default timeout of a whole multipart upload request (file and image uploads).
+pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The `X-Stream-Client` header: which SDK and version sent the request.
 pub(crate) const CLIENT_ID: &str = concat!("stream-chat-rust-client-", env!("CARGO_PKG_VERSION"));
@@ -32,6 +39,12 @@ const X_STREAM_CLIENT: HeaderName = HeaderName::from_static("x-stream-client");
 /// Built with [`Client::builder`]; the endpoint methods are generated (one per API operation).
 /// Cloning is cheap (the state is shared behind an `Arc`), and a client can be used from many
 /// tasks at once. Its `Debug` output never shows the secret or the token.
+///
+/// Each call runs in a `tracing` span named `stream_chat.request` with the fields `operation`,
+/// `method`, `path` (the template, e.g. `/channels/{type}/{id}`), `status`, `attempts`,
+/// `duration_ms` and `error` (see [`Error::kind`]); each retry emits a `retrying` event with
+/// `attempt`, `delay_ms` and `error`. Headers, tokens, the API key, query values and bodies are
+/// never recorded.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -48,6 +61,10 @@ struct Inner {
     base_url: String,
     auth: Auth,
     timeout: Duration,
+    upload_timeout: Duration,
+    /// `None` with a caller's `reqwest::Client`, whose own setting applies.
+    connect_timeout: Option<Duration>,
+    retry: RetryPolicy,
     /// `Stream-Auth-Type`, `Authorization` (marked sensitive), `X-Stream-Client`, `Accept`.
     #[allow(
         dead_code,
@@ -63,6 +80,9 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url)
             .field("auth", &self.inner.auth.mode())
             .field("timeout", &self.inner.timeout)
+            .field("upload_timeout", &self.inner.upload_timeout)
+            .field("connect_timeout", &self.inner.connect_timeout)
+            .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
 }
@@ -77,6 +97,10 @@ impl Client {
             auth: None,
             base_url: DEFAULT_BASE_URL.to_owned(),
             timeout: DEFAULT_TIMEOUT,
+            upload_timeout: DEFAULT_UPLOAD_TIMEOUT,
+            connect_timeout: None,
+            retry: RetryPolicy::none(),
+            http: None,
         }
     }
 
@@ -100,7 +124,24 @@ impl Client {
         self.inner.timeout
     }
 
-    /// Sends a request built by a generated endpoint method; the future decodes a 2xx body as `T`.
+    /// The timeout of a whole multipart upload request.
+    pub fn upload_timeout(&self) -> Duration {
+        self.inner.upload_timeout
+    }
+
+    /// The timeout of opening a connection, if set on the builder (`None` also when a
+    /// caller's [`reqwest::Client`] is used: its own setting applies).
+    pub fn connect_timeout(&self) -> Option<Duration> {
+        self.inner.connect_timeout
+    }
+
+    /// The retry policy of every call that does not set its own.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// Prepares a request built by a generated endpoint method; the future sends it when first
+    /// polled and decodes a 2xx body as `T`.
     ///
     /// Only the decoding is generic: sending is one non-generic async function behind a boxed
     /// future, so each of the ~150 response types adds a small `poll` and a decoder instead of
@@ -110,15 +151,93 @@ impl Client {
         reason = "only generated code uses it, and cargo features may leave that code out"
     )]
     pub(crate) fn execute<T: DeserializeOwned>(&self, request: Request) -> ResponseFuture<'_, T> {
-        ResponseFuture::new(Box::pin(self.send(request)))
+        ResponseFuture::new(self, request)
     }
 
-    /// Sends a request and returns the 2xx response, or the error that any other outcome means.
-    #[allow(
-        dead_code,
-        reason = "only generated code uses it, and cargo features may leave that code out"
-    )]
-    async fn send(&self, request: Request) -> Result<RawResponse, Error> {
+    /// Sends a request, retrying as the policy allows, and returns the 2xx response or the
+    /// error of the last attempt; all of it inside the call's `stream_chat.request` span.
+    pub(crate) async fn send(
+        &self,
+        request: Request,
+        options: CallOptions,
+    ) -> Result<RawResponse, Error> {
+        let operation = request.operation;
+        let span = tracing::info_span!(
+            "stream_chat.request",
+            operation = operation.name,
+            method = operation.method.as_str(),
+            path = operation.path,
+            status = Empty,
+            attempts = Empty,
+            duration_ms = Empty,
+            error = Empty,
+        );
+        let started = Instant::now();
+        let result = self
+            .send_with_retries(request, options, started)
+            .instrument(span.clone())
+            .await;
+        let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        span.record("duration_ms", duration_ms);
+        match &result {
+            Ok(raw) => {
+                span.record("status", raw.status);
+                span.record("attempts", raw.attempts);
+            }
+            Err(error) => {
+                if let Some(status) = error.status() {
+                    span.record("status", status);
+                }
+                if let Some(attempts) = error.attempts() {
+                    span.record("attempts", attempts);
+                }
+                span.record("error", error.kind());
+            }
+        }
+        result
+    }
+
+    async fn send_with_retries(
+        &self,
+        request: Request,
+        options: CallOptions,
+        started: Instant,
+    ) -> Result<RawResponse, Error> {
+        let prepared = self.prepare(request)?;
+        let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
+        let timeout = options.timeout.unwrap_or(match prepared.body {
+            PreparedBody::Multipart(_) => self.inner.upload_timeout,
+            _ => self.inner.timeout,
+        });
+        let call = Call {
+            method: prepared.operation.method,
+            idempotent: options.idempotent,
+        };
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let (mut error, hint) = match self.attempt(&prepared, timeout, attempts).await {
+                Ok(raw) => return Ok(raw),
+                Err(failure) => failure,
+            };
+            error.set_attempts(attempts);
+            let Some(delay) = policy.next_delay(&error, call, attempts, started.elapsed(), hint)
+            else {
+                return Err(error);
+            };
+            tracing::info!(
+                attempt = attempts,
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                error = error.kind(),
+                status = error.status(),
+                "retrying"
+            );
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// Checks and encodes what every attempt sends.
+    fn prepare(&self, request: Request) -> Result<Prepared, Error> {
         let Request {
             operation,
             path,
@@ -134,24 +253,65 @@ impl Client {
                 source: Some(error),
             });
         }
-
         let mut url = Url::parse(&format!("{}{}", self.inner.base_url, path))
             .map_err(|error| encode(name, error))?;
         url.query_pairs_mut()
             .append_pair("api_key", &self.inner.api_key)
             .extend_pairs(query);
+        let body = match body {
+            Body::Json(bytes) => PreparedBody::Json(Bytes::from(bytes)),
+            Body::Multipart(parts) => {
+                // Fails early on a bad content type, before anything is sent.
+                multipart_form(name, &parts)?;
+                PreparedBody::Multipart(parts)
+            }
+            Body::None => PreparedBody::None,
+        };
+        Ok(Prepared {
+            operation,
+            url,
+            body,
+        })
+    }
 
+    /// Sends the request once; a failure comes with the wait that the response asked for.
+    async fn attempt(
+        &self,
+        prepared: &Prepared,
+        timeout: Duration,
+        attempts: u32,
+    ) -> Result<RawResponse, (Error, Option<Duration>)> {
+        let name = prepared.operation.name;
+        let transport = |source: reqwest::Error| {
+            let error = if source.is_timeout() {
+                Error::Timeout {
+                    operation: name,
+                    source,
+                    attempts,
+                }
+            } else {
+                Error::Transport {
+                    operation: name,
+                    source,
+                    attempts,
+                }
+            };
+            (error, None)
+        };
         let mut builder = self
             .inner
             .http
-            .request(operation.method.to_reqwest(), url)
-            .headers(self.inner.headers.clone());
-        builder = match body {
-            Body::None => builder,
-            Body::Json(bytes) => builder
+            .request(prepared.operation.method.to_reqwest(), prepared.url.clone())
+            .headers(self.inner.headers.clone())
+            .timeout(timeout);
+        builder = match &prepared.body {
+            PreparedBody::None => builder,
+            PreparedBody::Json(bytes) => builder
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                .body(bytes),
-            Body::Multipart(parts) => builder.multipart(multipart_form(name, parts)?),
+                .body(bytes.clone()),
+            PreparedBody::Multipart(parts) => {
+                builder.multipart(multipart_form(name, parts).map_err(|error| (error, None))?)
+            }
         };
 
         let response = builder.send().await.map_err(transport)?;
@@ -165,11 +325,28 @@ impl Client {
                 status,
                 headers,
                 bytes,
+                attempts,
             })
         } else {
-            Err(error_from_response(name, status, &headers, &bytes))
+            let error = error_from_response(name, status, &headers, &bytes, attempts);
+            let hint = server_delay(status, &headers, &error, SystemTime::now());
+            Err((error, hint))
         }
     }
+}
+
+/// A request checked and encoded once, sent by each attempt.
+struct Prepared {
+    operation: &'static crate::OperationInfo,
+    url: Url,
+    body: PreparedBody,
+}
+
+/// The body of a prepared request: cheap to clone per attempt (files are `Bytes`).
+enum PreparedBody {
+    None,
+    Json(Bytes),
+    Multipart(Vec<Part>),
 }
 
 #[allow(
@@ -184,32 +361,20 @@ fn encode(operation: &'static str, error: impl std::error::Error + Send + Sync +
     }
 }
 
-#[allow(
-    dead_code,
-    reason = "only generated code uses it, and cargo features may leave that code out"
-)]
-fn transport(error: reqwest::Error) -> Error {
-    if error.is_timeout() {
-        Error::Timeout(error)
-    } else {
-        Error::Transport(error)
-    }
-}
-
 fn multipart_form(
     operation: &'static str,
-    parts: Vec<Part>,
+    parts: &[Part],
 ) -> Result<reqwest::multipart::Form, Error> {
     use reqwest::multipart::{Form, Part as FormPart};
 
     let mut form = Form::new();
     for part in parts {
         form = match part {
-            Part::Text { name, value } => form.text(name, value),
+            Part::Text { name, value } => form.text(*name, value.clone()),
             Part::File { name, file } => {
                 let length = file.bytes.len() as u64;
-                let content = FormPart::stream_with_length(file.bytes, length)
-                    .file_name(file.file_name)
+                let content = FormPart::stream_with_length(file.bytes.clone(), length)
+                    .file_name(file.file_name.clone())
                     .mime_str(&file.content_type)
                     .map_err(|error| Error::Encode {
                         operation,
@@ -219,7 +384,7 @@ fn multipart_form(
                         ),
                         source: Some(Box::new(error)),
                     })?;
-                form.part(name, content)
+                form.part(*name, content)
             }
         };
     }
@@ -232,13 +397,19 @@ pub(crate) struct RawResponse {
     status: u16,
     headers: HeaderMap,
     bytes: Bytes,
+    attempts: u32,
 }
 
 impl RawResponse {
     /// Decodes the body as `T`, or says which field failed.
     pub(crate) fn decode<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
         match decode::<T>(&self.bytes) {
-            Ok(body) => Ok(ApiResponse::new(self.status, self.headers, body)),
+            Ok(body) => Ok(ApiResponse::new(
+                self.status,
+                self.headers,
+                self.attempts,
+                body,
+            )),
             Err((path, source)) => Err(Error::Decode {
                 operation: self.operation,
                 status: self.status,
@@ -246,6 +417,7 @@ impl RawResponse {
                 source,
                 body_excerpt: excerpt(&self.bytes),
                 rate_limit: RateLimit::from_headers(&self.headers),
+                attempts: self.attempts,
             }),
         }
     }
@@ -274,6 +446,7 @@ fn error_from_response(
     status: u16,
     headers: &HeaderMap,
     bytes: &[u8],
+    attempts: u32,
 ) -> Error {
     let rate_limit = RateLimit::from_headers(headers);
     // Only a JSON object is an error body: serde would also accept an array for a struct.
@@ -287,12 +460,14 @@ fn error_from_response(
             status,
             error: Box::new(error),
             rate_limit,
+            attempts,
         },
         _ => Error::Http {
             operation,
             status,
             body: String::from_utf8_lossy(bytes).into_owned(),
             rate_limit,
+            attempts,
         },
     }
 }
@@ -305,6 +480,10 @@ pub struct ClientBuilder {
     auth: Option<Auth>,
     base_url: String,
     timeout: Duration,
+    upload_timeout: Duration,
+    connect_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    http: Option<reqwest::Client>,
 }
 
 impl ClientBuilder {
@@ -340,16 +519,53 @@ impl ClientBuilder {
 
     /// Sets the timeout of a whole request, from connecting to reading the body (default 6 s,
     /// as in the official SDKs). A request that takes longer fails with [`Error::Timeout`].
+    /// Multipart uploads use [`upload_timeout`](Self::upload_timeout) instead; a call can set
+    /// its own with [`ResponseFuture::timeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Sets the timeout of a whole multipart upload request (file and image uploads; default
+    /// [`DEFAULT_UPLOAD_TIMEOUT`], 60 s), which send more than the other calls.
+    pub fn upload_timeout(mut self, timeout: Duration) -> Self {
+        self.upload_timeout = timeout;
+        self
+    }
+
+    /// Sets the timeout of opening a connection (TCP and TLS; default none, so only the request
+    /// timeout bounds it). A connection not opened in time fails with [`Error::Timeout`], for
+    /// which [`Error::is_connect`] is true, so a retry policy may retry it. Ignored with
+    /// [`http_client`](Self::http_client): configure that client instead.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the retry policy of every call (default [`RetryPolicy::none`]: no retries); a call
+    /// can set its own with [`ResponseFuture::retry_policy`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Sends the requests with this `reqwest` client instead of one built by the builder, to
+    /// use a proxy, custom TLS roots or client certificates, or to share a connection pool.
+    /// Name it through the re-export [`crate::reqwest`] so that the versions match.
+    ///
+    /// The builder's [`connect_timeout`](Self::connect_timeout) does not apply to it (set it
+    /// on the `reqwest` client); the request and upload timeouts do, per request. Gzip and
+    /// deflate decoding are the `reqwest` client's settings.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
         self
     }
 
     /// Builds the client.
     ///
     /// Fails with [`Error::Config`] when no authentication mode was chosen, the base URL is not
-    /// an `http`/`https` URL, or the API key or token cannot be sent in a header or URL, and
-    /// with [`Error::Transport`] if the HTTP client cannot be set up (e.g. no TLS roots).
+    /// an `http`/`https` URL, the API key or token cannot be sent in a header or URL, or the
+    /// HTTP client cannot be set up (e.g. no TLS roots).
     pub fn build(self) -> Result<Client, Error> {
         let auth = self.auth.ok_or_else(|| {
             Error::Config(
@@ -395,10 +611,19 @@ impl ClientBuilder {
         headers.insert(X_STREAM_CLIENT, HeaderValue::from_static(CLIENT_ID));
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
 
-        let http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .build()
-            .map_err(Error::Transport)?;
+        let (http, connect_timeout) = match self.http {
+            Some(http) => (http, None),
+            None => {
+                let mut builder = reqwest::Client::builder();
+                if let Some(timeout) = self.connect_timeout {
+                    builder = builder.connect_timeout(timeout);
+                }
+                let http = builder
+                    .build()
+                    .map_err(|error| Error::Config(format!("cannot set up HTTP: {error}")))?;
+                (http, self.connect_timeout)
+            }
+        };
 
         Ok(Client {
             inner: Arc::new(Inner {
@@ -407,6 +632,9 @@ impl ClientBuilder {
                 base_url,
                 auth,
                 timeout: self.timeout,
+                upload_timeout: self.upload_timeout,
+                connect_timeout,
+                retry: self.retry,
                 headers,
             }),
         })
@@ -581,6 +809,7 @@ mod tests {
             400,
             &headers,
             br#"{"code":4,"message":"bad","StatusCode":400,"duration":"1ms","more_info":"https://x","details":[],"unrecoverable":true,"exception_fields":{"id":"missing"}}"#,
+            1,
         );
         let error = api.api_error().unwrap();
         assert_eq!((error.code, error.status_code), (4, 400));
@@ -595,7 +824,7 @@ mod tests {
             b"[1]",
             b"\xff",
         ] {
-            let error = error_from_response("Op", 502, &headers, body);
+            let error = error_from_response("Op", 502, &headers, body, 1);
             assert!(
                 matches!(error, Error::Http { status: 502, .. }),
                 "{error:?}"

@@ -9,12 +9,15 @@ const EXCERPT_CHARS: usize = 200;
 /// Why a call failed.
 ///
 /// Every variant that had a response keeps its HTTP status and rate-limit state, available
-/// through [`Error::status`] and [`Error::rate_limit`] whatever the variant.
+/// through [`Error::status`] and [`Error::rate_limit`] whatever the variant; every variant from
+/// a call that was sent says how many attempts it took ([`Error::attempts`]), which is more
+/// than one only with a [`RetryPolicy`](crate::RetryPolicy).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The API answered with a non-2xx status and a JSON error body.
     #[error("{operation} failed with HTTP {status}: Stream error {code}: {message}", code = error.code, message = error.message)]
+    #[non_exhaustive]
     Api {
         /// The operation that was called, e.g. `"DeleteChannel"`.
         operation: &'static str,
@@ -24,11 +27,14 @@ pub enum Error {
         error: Box<ApiError>,
         /// The rate-limit state from the response headers.
         rate_limit: Option<RateLimit>,
+        /// How many times the request was sent (1 without retries).
+        attempts: u32,
     },
 
     /// A non-2xx status whose body is not an API error (plain text, HTML or empty, typically
     /// from a proxy or load balancer).
     #[error("{operation} failed with HTTP {status}{}", describe_body(body))]
+    #[non_exhaustive]
     Http {
         /// The operation that was called.
         operation: &'static str,
@@ -38,10 +44,13 @@ pub enum Error {
         body: String,
         /// The rate-limit state from the response headers.
         rate_limit: Option<RateLimit>,
+        /// How many times the request was sent (1 without retries).
+        attempts: u32,
     },
 
     /// A 2xx response whose body could not be decoded into the expected type.
     #[error("{operation}: cannot decode the HTTP {status} response at `{path}`: {source}; body: {body_excerpt}")]
+    #[non_exhaustive]
     Decode {
         /// The operation that was called.
         operation: &'static str,
@@ -57,18 +66,42 @@ pub enum Error {
         body_excerpt: String,
         /// The rate-limit state from the response headers.
         rate_limit: Option<RateLimit>,
+        /// How many times the request was sent (1 without retries).
+        attempts: u32,
     },
 
-    /// The request timed out (see [`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    #[error("request timed out: {0}")]
-    Timeout(#[source] reqwest::Error),
+    /// The request timed out: the whole request (see
+    /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout),
+    /// [`ResponseFuture::timeout`](crate::ResponseFuture::timeout)) or opening the connection
+    /// ([`ClientBuilder::connect_timeout`](crate::ClientBuilder::connect_timeout)).
+    #[error("{operation}: request timed out: {source}")]
+    #[non_exhaustive]
+    Timeout {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The HTTP client's error.
+        #[source]
+        source: reqwest::Error,
+        /// How many times the request was sent (1 without retries).
+        attempts: u32,
+    },
 
-    /// The request could not be sent or its response not read (connection, TLS, DNS, ...).
-    #[error("transport error: {0}")]
-    Transport(#[source] reqwest::Error),
+    /// The request could not be sent or its response not read: connection refused or reset,
+    /// TLS, DNS, a body cut short, a redirect loop, ...
+    #[error("{operation}: transport error: {source}")]
+    #[non_exhaustive]
+    Transport {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The HTTP client's error.
+        #[source]
+        source: reqwest::Error,
+        /// How many times the request was sent (1 without retries).
+        attempts: u32,
+    },
 
     /// The request could not be encoded (a body or query value failed to serialize, or a file
-    /// part has an invalid content type).
+    /// part has an invalid content type); nothing was sent.
     #[error("{operation}: cannot encode the request: {message}")]
     Encode {
         /// The operation that was called.
@@ -98,7 +131,9 @@ impl Error {
             Error::Api { status, .. }
             | Error::Http { status, .. }
             | Error::Decode { status, .. } => Some(*status),
-            Error::Timeout(error) | Error::Transport(error) => error.status().map(|s| s.as_u16()),
+            Error::Timeout { source, .. } | Error::Transport { source, .. } => {
+                source.status().map(|s| s.as_u16())
+            }
             Error::Encode { .. } | Error::Config(_) => None,
             #[cfg(feature = "ws")]
             Error::Realtime(error) => error.status(),
@@ -132,14 +167,56 @@ impl Error {
             Error::Api { operation, .. }
             | Error::Http { operation, .. }
             | Error::Decode { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Transport { operation, .. }
             | Error::Encode { operation, .. } => Some(operation),
             _ => None,
         }
     }
 
+    /// How many times the request was sent, for errors of a call that was sent: 1 without
+    /// retries, more when a [`RetryPolicy`](crate::RetryPolicy) retried it.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Api { attempts, .. }
+            | Error::Http { attempts, .. }
+            | Error::Decode { attempts, .. }
+            | Error::Timeout { attempts, .. }
+            | Error::Transport { attempts, .. } => Some(*attempts),
+            _ => None,
+        }
+    }
+
+    /// A short, stable name of the variant for logs and metrics: `api`, `http`, `decode`,
+    /// `timeout`, `connect` (a transport error opening the connection), `transport`, `encode`,
+    /// `config` or `realtime`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Api { .. } => "api",
+            Error::Http { .. } => "http",
+            Error::Decode { .. } => "decode",
+            Error::Timeout { .. } => "timeout",
+            Error::Transport { source, .. } if source.is_connect() => "connect",
+            Error::Transport { .. } => "transport",
+            Error::Encode { .. } => "encode",
+            Error::Config(_) => "config",
+            #[cfg(feature = "ws")]
+            Error::Realtime(_) => "realtime",
+        }
+    }
+
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout(_))
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// Whether the connection to the server could not be opened (refused, DNS, TLS handshake,
+    /// connect timeout): the request never reached the server, so resending it is safe.
+    pub fn is_connect(&self) -> bool {
+        match self {
+            Error::Timeout { source, .. } | Error::Transport { source, .. } => source.is_connect(),
+            _ => false,
+        }
     }
 
     /// Whether the API refused the call for exceeding a rate limit (HTTP 429).
@@ -153,6 +230,30 @@ impl Error {
         self.api_error()
             .and_then(|error| error.unrecoverable)
             .unwrap_or(false)
+    }
+
+    /// Whether the failure is transient by its nature: a connect error, or HTTP 429, 502, 503
+    /// or 504 not marked `unrecoverable`. Whether a call is actually retried also depends on
+    /// its method (see [`RetryPolicy`](crate::RetryPolicy)).
+    pub fn is_retryable(&self) -> bool {
+        if self.is_connect() {
+            return true;
+        }
+        matches!(self, Error::Api { .. } | Error::Http { .. })
+            && matches!(self.status(), Some(429 | 502 | 503 | 504))
+            && !self.is_unrecoverable()
+    }
+
+    /// Sets the attempt count of a variant that has one.
+    pub(crate) fn set_attempts(&mut self, count: u32) {
+        match self {
+            Error::Api { attempts, .. }
+            | Error::Http { attempts, .. }
+            | Error::Decode { attempts, .. }
+            | Error::Timeout { attempts, .. }
+            | Error::Transport { attempts, .. } => *attempts = count,
+            _ => {}
+        }
     }
 }
 
@@ -198,6 +299,7 @@ mod tests {
             status: 502,
             body: String::new(),
             rate_limit: None,
+            attempts: 1,
         };
         assert_eq!(
             error.to_string(),
@@ -223,6 +325,7 @@ mod tests {
                 limit: Some(1),
                 ..RateLimit::default()
             }),
+            attempts: 2,
         };
         assert_eq!(
             api.to_string(),
@@ -232,6 +335,12 @@ mod tests {
         assert_eq!(api.rate_limit().and_then(|r| r.limit), Some(1));
         assert!(api.is_unrecoverable());
         assert_eq!(api.operation(), Some("DeleteChannel"));
+        assert_eq!(api.attempts(), Some(2));
+        assert_eq!(api.kind(), "api");
+        assert!(!api.is_retryable() && !api.is_connect());
+        assert!(error.is_retryable());
+        assert_eq!(error.kind(), "http");
+        assert_eq!(Error::Config(String::new()).attempts(), None);
     }
 
     #[test]

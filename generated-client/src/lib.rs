@@ -70,6 +70,7 @@ mod operation;
 mod rate_limit;
 mod request;
 mod response;
+mod retry;
 mod serde_support;
 #[cfg(test)]
 mod smoke_tests;
@@ -78,11 +79,17 @@ pub mod webhook;
 #[cfg_attr(docsrs, doc(cfg(feature = "ws")))]
 pub mod ws;
 
-pub use auth::{server_token, Auth, Secret, UserToken};
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT};
+pub use auth::{server_token, Auth, Secret, UserToken, DEFAULT_IAT_LEEWAY};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_UPLOAD_TIMEOUT,
+};
 pub use error::Error;
 pub use generated::{models, operations, Event, EventTypeInfo, Permission, EVENT_TYPES};
 pub use operation::{Method, OperationInfo};
 pub use rate_limit::RateLimit;
 pub use request::FilePart;
+/// The `reqwest` version the client uses, to build a client for
+/// [`ClientBuilder::http_client`] (proxies, custom TLS) with the same version.
+pub use reqwest;
 pub use response::{ApiResponse, ResponseFuture};
+pub use retry::RetryPolicy;

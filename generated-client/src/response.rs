@@ -6,32 +6,120 @@ use std::marker::PhantomData;
 use std::ops::Deref;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
+use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use crate::client::RawResponse;
-use crate::{Error, RateLimit};
+use crate::request::Request;
+use crate::{Client, Error, RateLimit, RetryPolicy};
 
 /// The future every generated method returns: it sends the request when first polled, then
 /// decodes a 2xx body as `T`.
 ///
-/// It borrows only the [`Client`](crate::Client), not the method's arguments, and it is `Send`,
-/// so it can be spawned or stored (its type can be named, unlike an `async fn`'s).
+/// It borrows only the [`Client`], not the method's arguments, and it is `Send`, so it can be
+/// spawned or stored (its type can be named, unlike an `async fn`'s).
+///
+/// Before it is awaited, its builder methods change this one call: [`timeout`](Self::timeout),
+/// [`retry_policy`](Self::retry_policy), [`no_retry`](Self::no_retry) and
+/// [`idempotent`](Self::idempotent). Once polled, the call is under way and they have no effect.
+///
+/// ```no_run
+/// use std::time::Duration;
+///
+/// use stream_chat_client::{Client, Error, RetryPolicy};
+///
+/// # async fn run(client: Client) -> Result<(), Error> {
+/// let app = client
+///     .get_app()
+///     .timeout(Duration::from_secs(2))
+///     .retry_policy(RetryPolicy::new().max_attempts(2))
+///     .await?;
+/// println!("took {} attempt(s)", app.attempts());
+/// # Ok(())
+/// # }
+/// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct ResponseFuture<'a, T> {
-    inner: Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>,
+    state: State<'a>,
     body: PhantomData<fn() -> T>,
 }
 
+/// A call not sent yet, then sending.
+enum State<'a> {
+    Pending {
+        client: &'a Client,
+        request: Request,
+        options: CallOptions,
+    },
+    Sending(Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>),
+    Done,
+}
+
+/// The per-call settings of a [`ResponseFuture`], over the client's.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CallOptions {
+    /// Replaces the client's request (or upload) timeout.
+    pub(crate) timeout: Option<Duration>,
+    /// Replaces the client's retry policy.
+    pub(crate) retry: Option<RetryPolicy>,
+    /// The caller says that sending the call twice does no harm (opts a `POST` into retries).
+    pub(crate) idempotent: bool,
+}
+
 impl<'a, T> ResponseFuture<'a, T> {
-    pub(crate) fn new(
-        inner: Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>,
-    ) -> Self {
+    pub(crate) fn new(client: &'a Client, request: Request) -> Self {
         Self {
-            inner,
+            state: State::Pending {
+                client,
+                request,
+                options: CallOptions::default(),
+            },
             body: PhantomData,
         }
+    }
+
+    fn options(&mut self) -> Option<&mut CallOptions> {
+        match &mut self.state {
+            State::Pending { options, .. } => Some(options),
+            State::Sending(_) | State::Done => None,
+        }
+    }
+
+    /// Sets the timeout of this call's whole request, replacing the client's
+    /// [`timeout`](crate::ClientBuilder::timeout) (or, for an upload, its
+    /// [`upload_timeout`](crate::ClientBuilder::upload_timeout)). With retries, each attempt
+    /// gets this timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        if let Some(options) = self.options() {
+            options.timeout = Some(timeout);
+        }
+        self
+    }
+
+    /// Uses this retry policy for this call instead of the client's
+    /// [`retry_policy`](crate::ClientBuilder::retry_policy).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        if let Some(options) = self.options() {
+            options.retry = Some(policy);
+        }
+        self
+    }
+
+    /// Sends this call once, whatever the client's retry policy.
+    pub fn no_retry(self) -> Self {
+        self.retry_policy(RetryPolicy::none())
+    }
+
+    /// Marks this call as safe to send more than once, so that the retry policy may retry a
+    /// `POST` or `PATCH` (e.g. an upsert or an update with the same data). `GET`, `PUT` and
+    /// `DELETE` calls are retried without it.
+    pub fn idempotent(mut self) -> Self {
+        if let Some(options) = self.options() {
+            options.idempotent = true;
+        }
+        self
     }
 }
 
@@ -39,16 +127,40 @@ impl<T: DeserializeOwned> Future for ResponseFuture<'_, T> {
     type Output = Result<ApiResponse<T>, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let raw = ready!(self.inner.as_mut().poll(cx))?;
-        Poll::Ready(raw.decode())
+        let this = &mut *self;
+        if matches!(this.state, State::Pending { .. }) {
+            if let State::Pending {
+                client,
+                request,
+                options,
+            } = std::mem::replace(&mut this.state, State::Done)
+            {
+                this.state = State::Sending(Box::pin(client.send(request, options)));
+            }
+        }
+        let State::Sending(inner) = &mut this.state else {
+            // Polled again after it completed: a caller bug that futures may answer with a panic.
+            panic!("ResponseFuture polled after completion");
+        };
+        let result = ready!(inner.as_mut().poll(cx));
+        this.state = State::Done;
+        Poll::Ready(result.and_then(RawResponse::decode))
     }
 }
 
 impl<T> fmt::Debug for ResponseFuture<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ResponseFuture")
-            .field("body", &std::any::type_name::<T>())
-            .finish_non_exhaustive()
+        let mut debug = f.debug_struct("ResponseFuture");
+        debug.field("body", &std::any::type_name::<T>());
+        if let State::Pending {
+            request, options, ..
+        } = &self.state
+        {
+            debug
+                .field("operation", &request.operation.name)
+                .field("options", options);
+        }
+        debug.finish_non_exhaustive()
     }
 }
 
@@ -61,18 +173,26 @@ pub struct ApiResponse<T> {
     status: u16,
     headers: HeaderMap,
     rate_limit: Option<RateLimit>,
+    attempts: u32,
     body: T,
 }
 
 impl<T> ApiResponse<T> {
-    pub(crate) fn new(status: u16, headers: HeaderMap, body: T) -> Self {
+    pub(crate) fn new(status: u16, headers: HeaderMap, attempts: u32, body: T) -> Self {
         let rate_limit = RateLimit::from_headers(&headers);
         Self {
             status,
             headers,
             rate_limit,
+            attempts,
             body,
         }
+    }
+
+    /// How many times the request was sent: 1, or more when the
+    /// [`RetryPolicy`] retried it.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// The HTTP status code (some 2xx).
@@ -106,6 +226,7 @@ impl<T> ApiResponse<T> {
             status: self.status,
             headers: self.headers,
             rate_limit: self.rate_limit,
+            attempts: self.attempts,
             body: f(self.body),
         }
     }

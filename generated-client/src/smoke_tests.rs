@@ -391,7 +391,7 @@ async fn timeouts_and_transport_errors() {
         .execute::<serde_json::Value>(Request::new(&GET_OP, &["x"]))
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     assert_eq!(error.status(), None);
 }
 

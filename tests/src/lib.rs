@@ -23,6 +23,7 @@
 //! The realtime tests use [`ws`]: a websocket server on `127.0.0.1` and control of tokio's
 //! paused clock.
 
+pub mod raw;
 pub mod ws;
 
 /// The code blocks of the workspace README, compiled as doctests so its example stays true.

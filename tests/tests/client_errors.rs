@@ -119,6 +119,7 @@ async fn json_error_body_is_an_api_error() {
         status,
         error: api,
         rate_limit,
+        ..
     } = &error
     else {
         panic!("expected Error::Api, got {error:?}");
@@ -205,6 +206,7 @@ async fn plain_text_502_keeps_the_text() {
             status,
             body,
             rate_limit,
+            ..
         } => {
             assert_eq!(*operation, "GetChannelType");
             assert_eq!(*status, 502);
@@ -488,7 +490,7 @@ async fn slow_response_times_out() {
     let elapsed = started.elapsed();
 
     assert!(error.is_timeout(), "{error:?}");
-    assert!(matches!(error, Error::Timeout(_)));
+    assert!(matches!(error, Error::Timeout { .. }));
     assert_eq!(error.status(), None);
     assert!(
         elapsed >= Duration::from_millis(150) && elapsed < Duration::from_millis(550),
@@ -506,11 +508,16 @@ async fn refused_connection_is_a_transport_error() {
         .await
         .expect_err("nothing listens");
 
-    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
     assert!(!error.is_timeout());
     assert_eq!(error.status(), None);
     assert_eq!(error.rate_limit(), None);
-    assert!(error.to_string().starts_with("transport error"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("GetChannelType: transport error"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
