@@ -173,16 +173,18 @@ impl Client {
             error = Empty,
         );
         let started = Instant::now();
-        let result = self
+        let mut result = self
             .send_with_retries(request, options, started)
             .instrument(span.clone())
             .await;
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         span.record("duration_ms", duration_ms);
-        match &result {
+        match &mut result {
             Ok(raw) => {
                 span.record("status", raw.status);
                 span.record("attempts", raw.attempts);
+                // The body is decoded later, by the typed future: it records a failure here.
+                raw.span = span;
             }
             Err(error) => {
                 if let Some(status) = error.status() {
@@ -326,6 +328,7 @@ impl Client {
                 headers,
                 bytes,
                 attempts,
+                span: tracing::Span::none(),
             })
         } else {
             let error = error_from_response(name, status, &headers, &bytes, attempts);
@@ -398,6 +401,8 @@ pub(crate) struct RawResponse {
     headers: HeaderMap,
     bytes: Bytes,
     attempts: u32,
+    /// The call's `stream_chat.request` span, which gets `error = "decode"` if decoding fails.
+    span: tracing::Span,
 }
 
 impl RawResponse {
@@ -410,15 +415,18 @@ impl RawResponse {
                 self.attempts,
                 body,
             )),
-            Err((path, source)) => Err(Error::Decode {
-                operation: self.operation,
-                status: self.status,
-                path,
-                source,
-                body_excerpt: excerpt(&self.bytes),
-                rate_limit: RateLimit::from_headers(&self.headers),
-                attempts: self.attempts,
-            }),
+            Err((path, source)) => {
+                self.span.record("error", "decode");
+                Err(Error::Decode {
+                    operation: self.operation,
+                    status: self.status,
+                    path,
+                    source,
+                    body_excerpt: excerpt(&self.bytes),
+                    rate_limit: RateLimit::from_headers(&self.headers),
+                    attempts: self.attempts,
+                })
+            }
         }
     }
 }

@@ -194,6 +194,7 @@ async fn each_call_has_one_span_with_its_outcome_and_retries_inside() {
         ),
         Reply::json(200, r#"{"duration":"1ms"}"#),
         Reply::json(404, not_found),
+        Reply::json(200, r#"{"duration": 5}"#),
     ])
     .await;
     let client = client(&server, "server");
@@ -208,9 +209,14 @@ async fn each_call_has_one_span_with_its_outcome_and_retries_inside() {
         .await
         .expect_err("404");
     assert_eq!(error.status(), Some(404));
+    let error = client
+        .delete_channel_type(CHANNEL_TYPE)
+        .await
+        .expect_err("undecodable");
+    assert_eq!(error.kind(), "decode");
 
     let spans = capture.spans();
-    assert_eq!(spans.len(), 2, "{spans:#?}");
+    assert_eq!(spans.len(), 3, "{spans:#?}");
     let ok = &spans[0];
     assert_eq!(ok.field("operation"), Some("DeleteChannelType"));
     assert_eq!(ok.field("method"), Some("DELETE"));
@@ -226,6 +232,9 @@ async fn each_call_has_one_span_with_its_outcome_and_retries_inside() {
     assert_eq!(failed.field("status"), Some("404"));
     assert_eq!(failed.field("attempts"), Some("1"));
     assert_eq!(failed.field("error"), Some("api"));
+    // Decoding happens after the HTTP exchange, in the typed future, and still records.
+    assert_eq!(spans[2].field("status"), Some("200"));
+    assert_eq!(spans[2].field("error"), Some("decode"));
 
     let retries: Vec<Captured> = capture
         .records()
