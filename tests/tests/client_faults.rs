@@ -630,3 +630,61 @@ async fn broken_rate_limit_headers_never_fail_a_call() {
     let response = client.delete_channel_type("x").await.expect("garbage only");
     assert_eq!(response.rate_limit(), None);
 }
+
+#[tokio::test]
+async fn a_call_sends_nothing_until_awaited_and_takes_its_own_policy() {
+    let server = RawServer::start([html_502(), ok_json(), html_502()]).await;
+    let client = Client::builder(API_KEY)
+        .server_side(Secret::new(SECRET))
+        .base_url(server.url())
+        .build()
+        .expect("client");
+    assert!(!client.retry_policy().is_enabled(), "no retries by default");
+
+    // Built, configured and dropped: never sent.
+    drop(client.get_app().retry_policy(fast_retries()));
+    let response = client
+        .delete_channel_type("x")
+        .retry_policy(fast_retries())
+        .await
+        .expect("retried by the call's policy");
+    assert_eq!(response.attempts(), 2);
+    assert_eq!(server.request_count(), 2);
+    assert!(server.requests().iter().all(|r| r.method == "DELETE"));
+
+    let error = client
+        .delete_channel_type("x")
+        .await
+        .expect_err("client policy: none");
+    assert_eq!((error.status(), error.attempts()), (Some(502), Some(1)));
+    assert_eq!(server.request_count(), 3);
+}
+
+#[tokio::test]
+async fn a_callers_reqwest_client_sends_the_requests() {
+    let server = RawServer::start([ok_json()]).await;
+    let mut headers = stream_chat_client::reqwest::header::HeaderMap::new();
+    headers.insert("x-via", "caller-client".parse().expect("header value"));
+    let http = stream_chat_client::reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("reqwest client");
+    let client = Client::builder(API_KEY)
+        .server_side(Secret::new(SECRET))
+        .base_url(server.url())
+        .connect_timeout(Duration::from_secs(1))
+        .http_client(http)
+        .build()
+        .expect("client");
+    assert_eq!(
+        client.connect_timeout(),
+        None,
+        "the caller's client decides"
+    );
+
+    client.get_app().await.expect("sent");
+    let request = &server.requests()[0];
+    assert_eq!(request.header("x-via"), Some("caller-client"));
+    assert_eq!(request.header("stream-auth-type"), Some("jwt"));
+    assert!(request.header("authorization").is_some());
+}
