@@ -36,6 +36,14 @@
 //! # }
 //! ```
 //!
+//! # Production use
+//!
+//! Timeouts per client ([`ClientBuilder::timeout`], [`ClientBuilder::connect_timeout`],
+//! [`ClientBuilder::upload_timeout`]) and per call ([`ResponseFuture::timeout`]); retries of
+//! what is safe to repeat with a [`RetryPolicy`] (off by default); your own `reqwest` client
+//! through [`ClientBuilder::http_client`]; a `tracing` span per call (see [`Client`]); user
+//! tokens back-dated against clock skew ([`UserToken::issued_now`]).
+//!
 //! # Real-time events
 //!
 //! With the `ws` cargo feature, `Client::realtime` opens the websocket of a client-side app:
@@ -54,7 +62,8 @@
 //! ([`Error::api_error`] gives its code and message), [`Error::Http`] for other non-2xx
 //! responses, [`Error::Decode`] when a 2xx body does not match the expected type (naming the
 //! field), [`Error::Timeout`] and [`Error::Transport`] for network failures. Every response,
-//! successful or not, exposes the rate-limit headers as a [`RateLimit`].
+//! successful or not, exposes the rate-limit headers as a [`RateLimit`]; [`Error::kind`] names
+//! the failure for logs and [`Error::attempts`] says how many attempts the call took.
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
