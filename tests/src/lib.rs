@@ -21,8 +21,10 @@
 //! ```
 //!
 //! The realtime tests use [`ws`]: a websocket server on `127.0.0.1` and control of tokio's
-//! paused clock.
+//! paused clock. The load test and its benchmark use [`load`]: a keep-alive server that
+//! injects failures and counts connections, and a runner that reports latencies.
 
+pub mod load;
 pub mod raw;
 pub mod ws;
 

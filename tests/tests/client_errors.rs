@@ -6,7 +6,10 @@ use std::time::{Duration, Instant};
 
 use chrono::DateTime;
 use serde_json::{json, Value};
-use stream_chat_client::models::{DeleteChannelQuery, HideChannelRequest, MarkChannelsReadRequest};
+use stream_chat_client::models::{
+    DeleteChannelQuery, HideChannelRequest, MarkChannelsReadRequest, MessageRequest,
+    SendMessageRequest,
+};
 use stream_chat_client::{Client, Error, Secret};
 use stream_chat_tests::{
     channel_config_json, refused_url, server_client, Prepared, RecordingServer, SECRET,
@@ -579,4 +582,75 @@ async fn lenient_rate_limit_headers() {
         "{error:?}"
     );
     assert_eq!(error.rate_limit(), None);
+}
+
+/// A `SendMessage` response whose message quotes a message `depth` times, each level a full
+/// message with its author (as `message.quoted_message.quoted_message...`).
+fn quoting_messages(depth: usize) -> Value {
+    let message = json!({
+        "id": "msg-1", "text": "hi", "html": "<p>hi</p>", "type": "regular",
+        "user": {"id": "jack", "language": "en", "role": "user", "teams": [],
+                 "created_at": "2024-03-01T10:15:30Z", "updated_at": "2024-03-01T10:15:30Z",
+                 "banned": false, "online": false, "blocked_user_ids": [],
+                 "shadow_banned": false, "invisible": false},
+        "attachments": [], "latest_reactions": [], "own_reactions": [],
+        "reaction_counts": {}, "reaction_scores": {}, "reply_count": 0,
+        "deleted_reply_count": 0, "cid": "messaging:general",
+        "created_at": "2024-03-05T09:31:00Z", "updated_at": "2024-03-05T09:31:00Z",
+        "shadowed": false, "mentioned_users": [], "mentioned_channel": false,
+        "mentioned_here": false, "silent": false, "pinned": false, "restricted_visibility": []
+    });
+    let mut nested = message.clone();
+    for _ in 0..depth {
+        let mut outer = message.clone();
+        outer["quoted_message"] = nested;
+        nested = outer;
+    }
+    json!({ "message": nested, "duration": "1ms" })
+}
+
+/// Regression (found while fuzzing): 50 nested quoted messages, well within serde_json's
+/// nesting limit, overflowed the 2 MiB stack of this test's thread in a debug build and aborted
+/// the process. Objects nested deeper than 32 are now a decode error naming the field.
+#[tokio::test]
+async fn deeply_nested_objects_are_a_decode_error_not_a_stack_overflow() {
+    let server = RecordingServer::with([
+        Prepared::json(201, quoting_messages(10)),
+        Prepared::json(201, quoting_messages(100)),
+    ])
+    .await;
+    let client = server_client(&server.url());
+    let body = SendMessageRequest::new(MessageRequest::default());
+
+    let response = client
+        .send_message("messaging", "general", &body)
+        .await
+        .expect("10 quoted messages decode");
+    let mut depth = 0;
+    let mut message = &response.message;
+    while let Some(quoted) = &message.quoted_message {
+        depth += 1;
+        message = quoted;
+    }
+    assert_eq!(depth, 10);
+
+    let error = client
+        .send_message("messaging", "general", &body)
+        .await
+        .expect_err("100 quoted messages are too deep");
+    match &error {
+        Error::Decode { path, status, .. } => {
+            assert_eq!(*status, 201);
+            // The 32nd object is the 31st quoted message: the error names where it got too deep.
+            let expected = format!("message{}", ".quoted_message".repeat(31));
+            assert_eq!(path, &expected);
+        }
+        other => panic!("expected Error::Decode, got {other:?}"),
+    }
+    assert!(
+        error
+            .to_string()
+            .contains("objects nested more than 32 deep"),
+        "{error}"
+    );
 }

@@ -9,7 +9,8 @@
 //! Semantics (see the runtime's `serde_support` for why the impls are written out): unknown keys
 //! are kept as custom data or skipped, optional and nullable fields may be absent or `null`, an
 //! absent required field takes its type's empty value when it has one, and custom keys named like
-//! a documented field are never written.
+//! a documented field are never written. Each visitor holds a `serde_support::enter` guard while
+//! it decodes, so objects nested deeper than the runtime allows are an error, not a stack overflow.
 
 use super::schemas::is_optional;
 use crate::model::{Area, Object, Schema, SchemaKind};
@@ -114,7 +115,8 @@ fn write_object(out: &mut String, schema: &Schema, object: &Object) {
          type Value = {name};\n            \
          fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n                \
          f.write_str({expecting})\n            }}\n            \
-         fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<{name}, A::Error> {{\n",
+         fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<{name}, A::Error> {{\n                \
+         let _nesting = crate::serde_support::enter::<A::Error>()?;\n",
         expecting = literal(&format!("a `{}` object", schema.spec_name)),
     );
     const BODY: &str = "                ";

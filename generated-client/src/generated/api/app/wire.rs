@@ -25,6 +25,7 @@ impl<'de> serde::Deserialize<'de> for GetApplicationResponse {
                 f.write_str("a `GetApplicationResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetApplicationResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut app_: Option<AppResponseFields> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -237,6 +238,7 @@ impl<'de> serde::Deserialize<'de> for UpdateAppRequest {
                 f.write_str("a `UpdateAppRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateAppRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut disable_auth_checks_: Option<bool> = None;
                 let mut disable_permissions_checks_: Option<bool> = None;
                 let mut apn_config_: Option<ApnConfig> = None;
@@ -459,6 +461,7 @@ impl<'de> serde::Deserialize<'de> for GetRateLimitsResponse {
                 f.write_str("a `GetRateLimitsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetRateLimitsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut server_side_: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
                 let mut android_: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
                 let mut ios_: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
@@ -524,6 +527,7 @@ impl<'de> serde::Deserialize<'de> for QueryTeamUsageStatsRequest {
                 f.write_str("a `QueryTeamUsageStatsRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryTeamUsageStatsRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut month_: Option<String> = None;
                 let mut start_date_: Option<String> = None;
                 let mut end_date_: Option<String> = None;
@@ -576,6 +580,7 @@ impl<'de> serde::Deserialize<'de> for QueryTeamUsageStatsResponse {
                 f.write_str("a `QueryTeamUsageStatsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryTeamUsageStatsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut teams_: Option<Vec<TeamUsageStats>> = None;
                 let mut next_: Option<String> = None;
                 let mut duration_: Option<String> = None;
@@ -682,6 +687,7 @@ impl<'de> serde::Deserialize<'de> for GetOgResponse {
                 f.write_str("a `GetOGResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetOgResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut type_: Option<String> = None;
                 let mut fallback_: Option<String> = None;
                 let mut color_: Option<String> = None;
@@ -869,6 +875,7 @@ impl<'de> serde::Deserialize<'de> for AppResponseFields {
                 f.write_str("a `AppResponseFields` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AppResponseFields, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<i32> = None;
                 let mut name_: Option<String> = None;
                 let mut organization_: Option<String> = None;
@@ -1114,6 +1121,7 @@ impl<'de> serde::Deserialize<'de> for ApnConfig {
                 f.write_str("a `APNConfig` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ApnConfig, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut auth_type_: Option<ApnConfigAuthType> = None;
                 let mut development_: Option<bool> = None;
                 let mut host_: Option<String> = None;
@@ -1194,6 +1202,7 @@ impl<'de> serde::Deserialize<'de> for FirebaseConfig {
                 f.write_str("a `FirebaseConfig` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FirebaseConfig, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut disabled_: Option<bool> = None;
                 let mut server_key_: Option<String> = None;
                 let mut notification_template_: Option<String> = None;
@@ -1253,6 +1262,7 @@ impl<'de> serde::Deserialize<'de> for HuaweiConfig {
                 f.write_str("a `HuaweiConfig` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<HuaweiConfig, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut secret_: Option<String> = None;
                 let mut disabled_: Option<bool> = None;
@@ -1303,6 +1313,7 @@ impl<'de> serde::Deserialize<'de> for XiaomiConfig {
                 f.write_str("a `XiaomiConfig` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<XiaomiConfig, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut package_name_: Option<String> = None;
                 let mut secret_: Option<String> = None;
                 let mut disabled_: Option<bool> = None;
@@ -1348,6 +1359,7 @@ impl<'de> serde::Deserialize<'de> for PushConfig {
                 f.write_str("a `PushConfig` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushConfig, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut version_: Option<PushConfigVersion> = None;
                 let mut offline_only_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -1402,6 +1414,7 @@ impl<'de> serde::Deserialize<'de> for FileUploadConfig {
                 f.write_str("a `FileUploadConfig` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FileUploadConfig, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut allowed_file_extensions_: Option<Vec<String>> = None;
                 let mut blocked_file_extensions_: Option<Vec<String>> = None;
                 let mut allowed_mime_types_: Option<Vec<String>> = None;
@@ -1455,6 +1468,7 @@ impl<'de> serde::Deserialize<'de> for AsyncModerationConfiguration {
                 f.write_str("a `AsyncModerationConfiguration` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncModerationConfiguration, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut timeout_ms_: Option<i32> = None;
                 let mut callback_: Option<AsyncModerationCallbackConfig> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -1502,6 +1516,7 @@ impl<'de> serde::Deserialize<'de> for DataDogInfo {
                 f.write_str("a `DataDogInfo` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DataDogInfo, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut api_key_: Option<String> = None;
                 let mut site_: Option<String> = None;
                 let mut enabled_: Option<bool> = None;
@@ -1585,6 +1600,7 @@ impl<'de> serde::Deserialize<'de> for ModerationDashboardPreferences {
                 f.write_str("a `ModerationDashboardPreferences` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ModerationDashboardPreferences, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut media_queue_blur_enabled_: Option<bool> = None;
                 let mut flag_user_on_flagged_content_: Option<bool> = None;
                 let mut disable_flagging_reviewed_entity_: Option<bool> = None;
@@ -1734,6 +1750,7 @@ impl<'de> serde::Deserialize<'de> for EventHook {
                 f.write_str("a `EventHook` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<EventHook, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut hook_type_: Option<String> = None;
                 let mut enabled_: Option<bool> = None;
@@ -1844,6 +1861,7 @@ impl<'de> serde::Deserialize<'de> for LimitInfoResponse {
                 f.write_str("a `LimitInfoResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<LimitInfoResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut limit_: Option<i64> = None;
                 let mut remaining_: Option<i64> = None;
                 let mut reset_: Option<i64> = None;
@@ -1902,6 +1920,7 @@ impl<'de> serde::Deserialize<'de> for TeamUsageStats {
                 f.write_str("a `TeamUsageStats` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TeamUsageStats, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut team_: Option<String> = None;
                 let mut users_daily_: Option<MetricStats> = None;
                 let mut messages_daily_: Option<MetricStats> = None;
@@ -1994,6 +2013,7 @@ impl<'de> serde::Deserialize<'de> for PushNotificationFields {
                 f.write_str("a `PushNotificationFields` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushNotificationFields, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut version_: Option<String> = None;
                 let mut offline_only_: Option<bool> = None;
                 let mut apn_: Option<ApnConfigFields> = None;
@@ -2101,6 +2121,7 @@ impl<'de> serde::Deserialize<'de> for ChannelConfig {
                 f.write_str("a `ChannelConfig` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelConfig, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut typing_events_: Option<bool> = None;
                 let mut read_events_: Option<bool> = None;
@@ -2265,6 +2286,7 @@ impl<'de> serde::Deserialize<'de> for CallType {
                 f.write_str("a `CallType` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CallType, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<i32> = None;
                 let mut app_: Option<i32> = None;
                 let mut name_: Option<String> = None;
@@ -2335,6 +2357,7 @@ impl<'de> serde::Deserialize<'de> for Policy {
                 f.write_str("a `Policy` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Policy, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut resources_: Option<Vec<String>> = None;
                 let mut roles_: Option<Vec<String>> = None;
@@ -2407,6 +2430,7 @@ impl<'de> serde::Deserialize<'de> for GeofenceResponse {
                 f.write_str("a `GeofenceResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GeofenceResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut type_: Option<String> = None;
                 let mut description_: Option<String> = None;
@@ -2457,6 +2481,7 @@ impl<'de> serde::Deserialize<'de> for AsyncModerationCallbackConfig {
                 f.write_str("a `AsyncModerationCallbackConfig` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncModerationCallbackConfig, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut server_url_: Option<String> = None;
                 let mut mode_: Option<AsyncModerationCallbackConfigMode> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -2501,6 +2526,7 @@ impl<'de> serde::Deserialize<'de> for OverviewDashboardConfig {
                 f.write_str("a `OverviewDashboardConfig` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<OverviewDashboardConfig, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut visible_charts_: Option<Vec<String>> = None;
                 let mut default_date_range_days_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -2551,6 +2577,7 @@ impl<'de> serde::Deserialize<'de> for WebhookFailoverConfig {
                 f.write_str("a `WebhookFailoverConfig` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<WebhookFailoverConfig, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut type_: Option<String> = None;
                 let mut gcs_bucket_: Option<String> = None;
                 let mut gcs_path_: Option<String> = None;
@@ -2599,6 +2626,7 @@ impl<'de> serde::Deserialize<'de> for MetricStats {
                 f.write_str("a `MetricStats` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MetricStats, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut daily_: Option<Vec<DailyValue>> = None;
                 let mut total_: Option<i64> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -2663,6 +2691,7 @@ impl<'de> serde::Deserialize<'de> for ApnConfigFields {
                 f.write_str("a `APNConfigFields` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ApnConfigFields, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut enabled_: Option<bool> = None;
                 let mut development_: Option<bool> = None;
                 let mut auth_type_: Option<String> = None;
@@ -2741,6 +2770,7 @@ impl<'de> serde::Deserialize<'de> for FirebaseConfigFields {
                 f.write_str("a `FirebaseConfigFields` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FirebaseConfigFields, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut enabled_: Option<bool> = None;
                 let mut notification_template_: Option<String> = None;
                 let mut data_template_: Option<String> = None;
@@ -2798,6 +2828,7 @@ impl<'de> serde::Deserialize<'de> for HuaweiConfigFields {
                 f.write_str("a `HuaweiConfigFields` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<HuaweiConfigFields, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut enabled_: Option<bool> = None;
                 let mut id_: Option<String> = None;
                 let mut secret_: Option<String> = None;
@@ -2846,6 +2877,7 @@ impl<'de> serde::Deserialize<'de> for XiaomiConfigFields {
                 f.write_str("a `XiaomiConfigFields` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<XiaomiConfigFields, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut enabled_: Option<bool> = None;
                 let mut package_name_: Option<String> = None;
                 let mut secret_: Option<String> = None;
@@ -2963,6 +2995,7 @@ impl<'de> serde::Deserialize<'de> for PushProvider {
                 f.write_str("a `PushProvider` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushProvider, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut type_: Option<String> = None;
                 let mut description_: Option<String> = None;
@@ -3133,6 +3166,7 @@ impl<'de> serde::Deserialize<'de> for CallSettings {
                 f.write_str("a `CallSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CallSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut audio_: Option<AudioSettings> = None;
                 let mut backstage_: Option<BackstageSettings> = None;
                 let mut video_: Option<VideoSettings> = None;
@@ -3219,6 +3253,7 @@ impl<'de> serde::Deserialize<'de> for NotificationSettings {
                 f.write_str("a `NotificationSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<NotificationSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut enabled_: Option<bool> = None;
                 let mut call_live_started_: Option<EventNotificationSettings> = None;
                 let mut session_started_: Option<EventNotificationSettings> = None;
@@ -3271,6 +3306,7 @@ impl<'de> serde::Deserialize<'de> for DailyValue {
                 f.write_str("a `DailyValue` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DailyValue, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut date_: Option<String> = None;
                 let mut value_: Option<i64> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -3316,6 +3352,7 @@ impl<'de> serde::Deserialize<'de> for PushTemplate {
                 f.write_str("a `PushTemplate` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushTemplate, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut enable_push_: Option<bool> = None;
                 let mut event_type_: Option<PushTemplateEventType> = None;
                 let mut template_: Option<String> = None;
@@ -3382,6 +3419,7 @@ impl<'de> serde::Deserialize<'de> for AudioSettings {
                 f.write_str("a `AudioSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AudioSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut access_request_enabled_: Option<bool> = None;
                 let mut opus_dtx_enabled_: Option<bool> = None;
                 let mut redundant_coding_enabled_: Option<bool> = None;
@@ -3445,6 +3483,7 @@ impl<'de> serde::Deserialize<'de> for BackstageSettings {
                 f.write_str("a `BackstageSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BackstageSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut enabled_: Option<bool> = None;
                 let mut join_ahead_time_seconds_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -3488,6 +3527,7 @@ impl<'de> serde::Deserialize<'de> for VideoSettings {
                 f.write_str("a `VideoSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<VideoSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut enabled_: Option<bool> = None;
                 let mut access_request_enabled_: Option<bool> = None;
                 let mut target_resolution_: Option<TargetResolution> = None;
@@ -3543,6 +3583,7 @@ impl<'de> serde::Deserialize<'de> for ScreensharingSettings {
                 f.write_str("a `ScreensharingSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ScreensharingSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut enabled_: Option<bool> = None;
                 let mut access_request_enabled_: Option<bool> = None;
                 let mut target_resolution_: Option<TargetResolution> = None;
@@ -3594,6 +3635,7 @@ impl<'de> serde::Deserialize<'de> for RecordSettings {
                 f.write_str("a `RecordSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RecordSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut audio_only_: Option<bool> = None;
                 let mut mode_: Option<String> = None;
                 let mut quality_: Option<String> = None;
@@ -3643,6 +3685,7 @@ impl<'de> serde::Deserialize<'de> for FrameRecordSettings {
                 f.write_str("a `FrameRecordSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FrameRecordSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut mode_: Option<FrameRecordSettingsMode> = None;
                 let mut quality_: Option<String> = None;
                 let mut capture_interval_in_seconds_: Option<i32> = None;
@@ -3691,6 +3734,7 @@ impl<'de> serde::Deserialize<'de> for IndividualRecordSettings {
                 f.write_str("a `IndividualRecordSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<IndividualRecordSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut mode_: Option<IndividualRecordSettingsMode> = None;
                 let mut output_types_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -3736,6 +3780,7 @@ impl<'de> serde::Deserialize<'de> for RawRecordSettings {
                 f.write_str("a `RawRecordSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RawRecordSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut mode_: Option<RawRecordSettingsMode> = None;
                 let mut audio_only_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -3784,6 +3829,7 @@ impl<'de> serde::Deserialize<'de> for BroadcastSettings {
                 f.write_str("a `BroadcastSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BroadcastSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut enabled_: Option<bool> = None;
                 let mut hls_: Option<HlsSettings> = None;
                 let mut rtmp_: Option<RtmpSettings> = None;
@@ -3826,6 +3872,7 @@ impl<'de> serde::Deserialize<'de> for GeofenceSettings {
                 f.write_str("a `GeofenceSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GeofenceSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut names_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -3870,6 +3917,7 @@ impl<'de> serde::Deserialize<'de> for TranscriptionSettings {
                 f.write_str("a `TranscriptionSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TranscriptionSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut mode_: Option<TranscriptionSettingsMode> = None;
                 let mut closed_caption_mode_: Option<TranscriptionSettingsClosedCaptionMode> = None;
                 let mut language_: Option<TranscriptionSettingsLanguage> = None;
@@ -3929,6 +3977,7 @@ impl<'de> serde::Deserialize<'de> for RingSettings {
                 f.write_str("a `RingSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RingSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut incoming_call_timeout_ms_: Option<i32> = None;
                 let mut auto_cancel_timeout_ms_: Option<i32> = None;
                 let mut missed_call_timeout_ms_: Option<i32> = None;
@@ -3971,6 +4020,7 @@ impl<'de> serde::Deserialize<'de> for ThumbnailsSettings {
                 f.write_str("a `ThumbnailsSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ThumbnailsSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut enabled_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -4016,6 +4066,7 @@ impl<'de> serde::Deserialize<'de> for LimitsSettings {
                 f.write_str("a `LimitsSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<LimitsSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut max_participants_: Option<i32> = None;
                 let mut max_participants_exclude_roles_: Option<Vec<String>> = None;
                 let mut max_participants_exclude_owner_: Option<bool> = None;
@@ -4061,6 +4112,7 @@ impl<'de> serde::Deserialize<'de> for SessionSettings {
                 f.write_str("a `SessionSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SessionSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut inactivity_timeout_seconds_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -4103,6 +4155,7 @@ impl<'de> serde::Deserialize<'de> for IngressSettings {
                 f.write_str("a `IngressSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<IngressSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut enabled_: Option<bool> = None;
                 let mut audio_encoding_options_: Option<IngressAudioEncodingOptions> = None;
                 let mut video_encoding_options_: Option<std::collections::BTreeMap<String, IngressVideoEncodingOptions>> = None;
@@ -4147,6 +4200,7 @@ impl<'de> serde::Deserialize<'de> for EventNotificationSettings {
                 f.write_str("a `EventNotificationSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<EventNotificationSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut enabled_: Option<bool> = None;
                 let mut apns_: Option<Apns> = None;
                 let mut fcm_: Option<Fcm> = None;
@@ -4189,6 +4243,7 @@ impl<'de> serde::Deserialize<'de> for NoiseCancellationSettings {
                 f.write_str("a `NoiseCancellationSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<NoiseCancellationSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut mode_: Option<NoiseCancellationSettingsMode> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -4230,6 +4285,7 @@ impl<'de> serde::Deserialize<'de> for TargetResolution {
                 f.write_str("a `TargetResolution` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TargetResolution, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut width_: Option<i32> = None;
                 let mut height_: Option<i32> = None;
                 let mut bitrate_: Option<i32> = None;
@@ -4280,6 +4336,7 @@ impl<'de> serde::Deserialize<'de> for LayoutSettings {
                 f.write_str("a `LayoutSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<LayoutSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<LayoutSettingsName> = None;
                 let mut options_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut external_app_url_: Option<String> = None;
@@ -4336,6 +4393,7 @@ impl<'de> serde::Deserialize<'de> for HlsSettings {
                 f.write_str("a `HLSSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<HlsSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut auto_on_: Option<bool> = None;
                 let mut enabled_: Option<bool> = None;
                 let mut quality_tracks_: Option<Vec<String>> = None;
@@ -4390,6 +4448,7 @@ impl<'de> serde::Deserialize<'de> for RtmpSettings {
                 f.write_str("a `RTMPSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RtmpSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut enabled_: Option<bool> = None;
                 let mut quality_name_: Option<String> = None;
                 let mut layout_: Option<LayoutSettings> = None;
@@ -4436,6 +4495,7 @@ impl<'de> serde::Deserialize<'de> for TranslationSettings {
                 f.write_str("a `TranslationSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TranslationSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut enabled_: Option<bool> = None;
                 let mut languages_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -4480,6 +4540,7 @@ impl<'de> serde::Deserialize<'de> for SpeechSegmentConfig {
                 f.write_str("a `SpeechSegmentConfig` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SpeechSegmentConfig, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut max_speech_caption_ms_: Option<i32> = None;
                 let mut silence_duration_ms_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -4521,6 +4582,7 @@ impl<'de> serde::Deserialize<'de> for IngressAudioEncodingOptions {
                 f.write_str("a `IngressAudioEncodingOptions` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<IngressAudioEncodingOptions, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channels_: Option<i32> = None;
                 let mut enable_dtx_: Option<bool> = None;
                 let mut bitrate_: Option<i64> = None;
@@ -4566,6 +4628,7 @@ impl<'de> serde::Deserialize<'de> for IngressVideoEncodingOptions {
                 f.write_str("a `IngressVideoEncodingOptions` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<IngressVideoEncodingOptions, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut source_: Option<IngressSource> = None;
                 let mut layers_: Option<Vec<IngressVideoLayer>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -4618,6 +4681,7 @@ impl<'de> serde::Deserialize<'de> for Apns {
                 f.write_str("a `APNS` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Apns, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut title_: Option<String> = None;
                 let mut body_: Option<String> = None;
                 let mut sound_: Option<String> = None;
@@ -4671,6 +4735,7 @@ impl<'de> serde::Deserialize<'de> for Fcm {
                 f.write_str("a `FCM` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Fcm, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut data_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -4709,6 +4774,7 @@ impl<'de> serde::Deserialize<'de> for RtmpLocation {
                 f.write_str("a `RTMPLocation` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RtmpLocation, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut stream_url_: Option<String> = None;
                 let mut stream_key_: Option<String> = None;
@@ -4753,6 +4819,7 @@ impl<'de> serde::Deserialize<'de> for IngressSource {
                 f.write_str("a `IngressSource` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<IngressSource, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut width_: Option<i64> = None;
                 let mut height_: Option<i64> = None;
                 let mut fps_: Option<i64> = None;
@@ -4799,6 +4866,7 @@ impl<'de> serde::Deserialize<'de> for IngressVideoLayer {
                 f.write_str("a `IngressVideoLayer` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<IngressVideoLayer, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut codec_: Option<IngressVideoLayerCodec> = None;
                 let mut bitrate_: Option<i64> = None;
                 let mut frame_rate_: Option<i64> = None;

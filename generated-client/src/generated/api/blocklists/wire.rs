@@ -28,6 +28,7 @@ impl<'de> serde::Deserialize<'de> for ListBlockListResponse {
                 f.write_str("a `ListBlockListResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListBlockListResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut blocklists_: Option<Vec<BlockListResponse>> = None;
                 let mut next_cursor_: Option<String> = None;
                 let mut duration_: Option<String> = None;
@@ -95,6 +96,7 @@ impl<'de> serde::Deserialize<'de> for CreateBlockListRequest {
                 f.write_str("a `CreateBlockListRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateBlockListRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut is_leet_check_enabled_: Option<bool> = None;
                 let mut is_plural_check_enabled_: Option<bool> = None;
                 let mut is_confusable_folding_enabled_: Option<bool> = None;
@@ -161,6 +163,7 @@ impl<'de> serde::Deserialize<'de> for CreateBlockListResponse {
                 f.write_str("a `CreateBlockListResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateBlockListResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut blocklist_: Option<BlockListResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -203,6 +206,7 @@ impl<'de> serde::Deserialize<'de> for ImportBlockListRequest {
                 f.write_str("a `ImportBlockListRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImportBlockListRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut items_: Option<Vec<String>> = None;
                 let mut chunk_size_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -243,6 +247,7 @@ impl<'de> serde::Deserialize<'de> for ImportBlockListResponse {
                 f.write_str("a `ImportBlockListResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImportBlockListResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut task_id_: Option<String> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -285,6 +290,7 @@ impl<'de> serde::Deserialize<'de> for GetBlockListResponse {
                 f.write_str("a `GetBlockListResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetBlockListResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut blocklist_: Option<BlockListResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -347,6 +353,7 @@ impl<'de> serde::Deserialize<'de> for UpdateBlockListRequest {
                 f.write_str("a `UpdateBlockListRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateBlockListRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut team_: Option<String> = None;
                 let mut words_: Option<Vec<String>> = None;
                 let mut is_leet_check_enabled_: Option<bool> = None;
@@ -407,6 +414,7 @@ impl<'de> serde::Deserialize<'de> for UpdateBlockListResponse {
                 f.write_str("a `UpdateBlockListResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateBlockListResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut blocklist_: Option<BlockListResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -467,6 +475,7 @@ impl<'de> serde::Deserialize<'de> for BlockListResponse {
                 f.write_str("a `BlockListResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BlockListResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut id_: Option<String> = None;
@@ -537,6 +546,7 @@ impl<'de> serde::Deserialize<'de> for BlockListOptions {
                 f.write_str("a `BlockListOptions` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BlockListOptions, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut blocklist_: Option<String> = None;
                 let mut behavior_: Option<BlocklistBehavior> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {

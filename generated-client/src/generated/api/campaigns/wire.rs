@@ -61,6 +61,7 @@ impl<'de> serde::Deserialize<'de> for CreateCampaignRequest {
                 f.write_str("a `CreateCampaignRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateCampaignRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut segment_ids_: Option<Vec<String>> = None;
                 let mut user_ids_: Option<Vec<String>> = None;
@@ -142,6 +143,7 @@ impl<'de> serde::Deserialize<'de> for CreateCampaignResponse {
                 f.write_str("a `CreateCampaignResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateCampaignResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut campaign_: Option<CampaignResponse> = None;
                 let mut users_: Option<PagerResponse> = None;
                 let mut duration_: Option<String> = None;
@@ -201,6 +203,7 @@ impl<'de> serde::Deserialize<'de> for QueryCampaignsRequest {
                 f.write_str("a `QueryCampaignsRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryCampaignsRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut user_limit_: Option<i32> = None;
@@ -259,6 +262,7 @@ impl<'de> serde::Deserialize<'de> for QueryCampaignsResponse {
                 f.write_str("a `QueryCampaignsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryCampaignsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut campaigns_: Option<Vec<CampaignResponse>> = None;
                 let mut next_: Option<String> = None;
                 let mut prev_: Option<String> = None;
@@ -304,6 +308,7 @@ impl<'de> serde::Deserialize<'de> for DeleteCampaignResponse {
                 f.write_str("a `DeleteCampaignResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteCampaignResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -346,6 +351,7 @@ impl<'de> serde::Deserialize<'de> for GetCampaignResponse {
                 f.write_str("a `GetCampaignResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetCampaignResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut campaign_: Option<CampaignResponse> = None;
                 let mut users_: Option<PagerResponse> = None;
                 let mut duration_: Option<String> = None;
@@ -425,6 +431,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCampaignRequest {
                 f.write_str("a `UpdateCampaignRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateCampaignRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut segment_ids_: Option<Vec<String>> = None;
                 let mut user_ids_: Option<Vec<String>> = None;
@@ -532,6 +539,7 @@ impl<'de> serde::Deserialize<'de> for CampaignResponse {
                 f.write_str("a `CampaignResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut segment_ids_: Option<Vec<String>> = None;
                 let mut segments_: Option<Vec<Segment>> = None;
@@ -648,6 +656,7 @@ impl<'de> serde::Deserialize<'de> for StartCampaignRequest {
                 f.write_str("a `StartCampaignRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<StartCampaignRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut scheduled_for_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut stop_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -693,6 +702,7 @@ impl<'de> serde::Deserialize<'de> for StartCampaignResponse {
                 f.write_str("a `StartCampaignResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<StartCampaignResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut campaign_: Option<CampaignResponse> = None;
                 let mut users_: Option<PagerResponse> = None;
                 let mut duration_: Option<String> = None;
@@ -742,6 +752,7 @@ impl<'de> serde::Deserialize<'de> for CampaignCompletedEvent {
                 f.write_str("a `CampaignCompletedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignCompletedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut campaign_: Option<CampaignResponse> = None;
@@ -796,6 +807,7 @@ impl<'de> serde::Deserialize<'de> for CampaignStartedEvent {
                 f.write_str("a `CampaignStartedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignStartedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut campaign_: Option<CampaignResponse> = None;
@@ -853,6 +865,7 @@ impl<'de> serde::Deserialize<'de> for CampaignMessageTemplate {
                 f.write_str("a `CampaignMessageTemplate` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignMessageTemplate, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut text_: Option<String> = None;
                 let mut attachments_: Option<Vec<Attachment>> = None;
                 let mut poll_id_: Option<String> = None;
@@ -913,6 +926,7 @@ impl<'de> serde::Deserialize<'de> for CampaignChannelTemplate {
                 f.write_str("a `CampaignChannelTemplate` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignChannelTemplate, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut type_: Option<String> = None;
                 let mut id_: Option<String> = None;
                 let mut members_: Option<Vec<String>> = None;
@@ -968,6 +982,7 @@ impl<'de> serde::Deserialize<'de> for PagerResponse {
                 f.write_str("a `PagerResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PagerResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut next_: Option<String> = None;
                 let mut prev_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -1026,6 +1041,7 @@ impl<'de> serde::Deserialize<'de> for Segment {
                 f.write_str("a `Segment` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Segment, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut type_: Option<String> = None;
                 let mut name_: Option<String> = None;
@@ -1107,6 +1123,7 @@ impl<'de> serde::Deserialize<'de> for CampaignStatsResponse {
                 f.write_str("a `CampaignStatsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignStatsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut stats_started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut stats_completed_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut stats_messages_sent_: Option<i32> = None;
@@ -1171,6 +1188,7 @@ impl<'de> serde::Deserialize<'de> for CampaignChannelMember {
                 f.write_str("a `CampaignChannelMember` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignChannelMember, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_id_: Option<String> = None;
                 let mut channel_role_: Option<String> = None;
                 let mut custom_ = serde_json::Map::new();
@@ -1211,6 +1229,7 @@ impl<'de> serde::Deserialize<'de> for StopCampaignRequest {
                 f.write_str("a `StopCampaignRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<StopCampaignRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 while let Some(_key) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     map_.next_value::<serde::de::IgnoredAny>()?;
                 }

@@ -25,6 +25,7 @@ impl<'de> serde::Deserialize<'de> for ListChannelTypesResponse {
                 f.write_str("a `ListChannelTypesResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListChannelTypesResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channel_types_: Option<std::collections::BTreeMap<String, ChannelTypeConfig>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -154,6 +155,7 @@ impl<'de> serde::Deserialize<'de> for CreateChannelTypeRequest {
                 f.write_str("a `CreateChannelTypeRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateChannelTypeRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut typing_events_: Option<bool> = None;
                 let mut read_events_: Option<bool> = None;
@@ -348,6 +350,7 @@ impl<'de> serde::Deserialize<'de> for CreateChannelTypeResponse {
                 f.write_str("a `CreateChannelTypeResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateChannelTypeResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut typing_events_: Option<bool> = None;
                 let mut read_events_: Option<bool> = None;
@@ -566,6 +569,7 @@ impl<'de> serde::Deserialize<'de> for GetChannelTypeResponse {
                 f.write_str("a `GetChannelTypeResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetChannelTypeResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut permissions_: Option<Vec<PolicyRequest>> = None;
                 let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -826,6 +830,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeRequest {
                 f.write_str("a `UpdateChannelTypeRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateChannelTypeRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut permissions_: Option<Vec<PolicyRequest>> = None;
                 let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
                 let mut partition_size_: Option<i32> = None;
@@ -1026,6 +1031,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeResponse {
                 f.write_str("a `UpdateChannelTypeResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateChannelTypeResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut permissions_: Option<Vec<PolicyRequest>> = None;
                 let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
                 let mut name_: Option<String> = None;
@@ -1243,6 +1249,7 @@ impl<'de> serde::Deserialize<'de> for ChannelTypeConfig {
                 f.write_str("a `ChannelTypeConfig` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelTypeConfig, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut permissions_: Option<Vec<PolicyRequest>> = None;
                 let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -1407,6 +1414,7 @@ impl<'de> serde::Deserialize<'de> for PolicyRequest {
                 f.write_str("a `PolicyRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PolicyRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut action_: Option<PolicyRequestAction> = None;
                 let mut name_: Option<String> = None;
                 let mut resources_: Option<Vec<String>> = None;
@@ -1469,6 +1477,7 @@ impl<'de> serde::Deserialize<'de> for Thresholds {
                 f.write_str("a `Thresholds` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Thresholds, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut explicit_: Option<LabelThresholds> = None;
                 let mut spam_: Option<LabelThresholds> = None;
                 let mut toxic_: Option<LabelThresholds> = None;
@@ -1516,6 +1525,7 @@ impl<'de> serde::Deserialize<'de> for LabelThresholds {
                 f.write_str("a `LabelThresholds` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<LabelThresholds, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut flag_: Option<f32> = None;
                 let mut block_: Option<f32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -1578,6 +1588,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferences {
                 f.write_str("a `ChatPreferences` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChatPreferences, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut default_preference_: Option<String> = None;
                 let mut direct_mentions_: Option<String> = None;
                 let mut role_mentions_: Option<String> = None;
@@ -1644,6 +1655,7 @@ impl<'de> serde::Deserialize<'de> for Command {
                 f.write_str("a `Command` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Command, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut name_: Option<String> = None;
@@ -1751,6 +1763,7 @@ impl<'de> serde::Deserialize<'de> for ChannelConfigWithInfo {
                 f.write_str("a `ChannelConfigWithInfo` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelConfigWithInfo, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut name_: Option<String> = None;

@@ -62,6 +62,7 @@ impl<'de> serde::Deserialize<'de> for QueryChannelsRequest {
                 f.write_str("a `QueryChannelsRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryChannelsRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut filter_conditions_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut state_: Option<bool> = None;
@@ -138,6 +139,7 @@ impl<'de> serde::Deserialize<'de> for QueryChannelsResponse {
                 f.write_str("a `QueryChannelsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryChannelsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channels_: Option<Vec<ChannelStateResponseFields>> = None;
                 let mut predefined_filter_: Option<ParsedPredefinedFilterResponse> = None;
                 let mut duration_: Option<String> = None;
@@ -191,6 +193,7 @@ impl<'de> serde::Deserialize<'de> for GroupedQueryChannelsRequest {
                 f.write_str("a `GroupedQueryChannelsRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GroupedQueryChannelsRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut limit_: Option<i32> = None;
                 let mut groups_: Option<std::collections::BTreeMap<String, GroupedChannelsGroupRequest>> = None;
                 let mut user_id_: Option<String> = None;
@@ -237,6 +240,7 @@ impl<'de> serde::Deserialize<'de> for GroupedQueryChannelsResponse {
                 f.write_str("a `GroupedQueryChannelsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GroupedQueryChannelsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut groups_: Option<std::collections::BTreeMap<String, GroupedChannelsBucket>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -299,6 +303,7 @@ impl<'de> serde::Deserialize<'de> for ChannelGetOrCreateRequest {
                 f.write_str("a `ChannelGetOrCreateRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelGetOrCreateRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut data_: Option<ChannelInput> = None;
                 let mut state_: Option<bool> = None;
                 let mut hide_for_creator_: Option<bool> = None;
@@ -393,6 +398,7 @@ impl<'de> serde::Deserialize<'de> for ChannelStateResponse {
                 f.write_str("a `ChannelStateResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelStateResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channel_: Option<ChannelResponse> = None;
                 let mut messages_: Option<Vec<MessageResponse>> = None;
                 let mut pinned_messages_: Option<Vec<MessageResponse>> = None;
@@ -527,6 +533,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelRequest {
                 f.write_str("a `UpdateChannelRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateChannelRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut add_members_: Option<Vec<ChannelMemberRequest>> = None;
                 let mut remove_members_: Option<Vec<String>> = None;
                 let mut add_moderators_: Option<Vec<String>> = None;
@@ -621,6 +628,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelResponse {
                 f.write_str("a `UpdateChannelResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateChannelResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channel_: Option<ChannelResponse> = None;
                 let mut message_: Option<MessageResponse> = None;
                 let mut members_: Option<Vec<ChannelMemberResponse>> = None;
@@ -677,6 +685,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelPartialRequest {
                 f.write_str("a `UpdateChannelPartialRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateChannelPartialRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut set_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut unset_: Option<Vec<String>> = None;
                 let mut user_id_: Option<String> = None;
@@ -726,6 +735,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelPartialResponse {
                 f.write_str("a `UpdateChannelPartialResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateChannelPartialResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channel_: Option<ChannelResponse> = None;
                 let mut members_: Option<Vec<ChannelMemberResponse>> = None;
                 let mut duration_: Option<String> = None;
@@ -771,6 +781,7 @@ impl<'de> serde::Deserialize<'de> for DeleteChannelResponse {
                 f.write_str("a `DeleteChannelResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteChannelResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 let mut channel_: Option<ChannelResponse> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -813,6 +824,7 @@ impl<'de> serde::Deserialize<'de> for DeleteChannelsRequest {
                 f.write_str("a `DeleteChannelsRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteChannelsRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut cids_: Option<Vec<String>> = None;
                 let mut hard_delete_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -858,6 +870,7 @@ impl<'de> serde::Deserialize<'de> for DeleteChannelsResponse {
                 f.write_str("a `DeleteChannelsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteChannelsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut result_: Option<std::collections::BTreeMap<String, DeleteChannelsResultResponse>> = None;
                 let mut task_id_: Option<String> = None;
                 let mut duration_: Option<String> = None;
@@ -907,6 +920,7 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchUpdateRequest {
                 f.write_str("a `ChannelBatchUpdateRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelBatchUpdateRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut operation_: Option<ChannelBatchUpdateRequestOperation> = None;
                 let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut members_: Option<Vec<ChannelBatchMemberRequest>> = None;
@@ -958,6 +972,7 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchUpdateResponse {
                 f.write_str("a `ChannelBatchUpdateResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelBatchUpdateResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut task_id_: Option<String> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -1005,6 +1020,7 @@ impl<'de> serde::Deserialize<'de> for HideChannelRequest {
                 f.write_str("a `HideChannelRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<HideChannelRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut clear_history_: Option<bool> = None;
                 let mut user_id_: Option<String> = None;
                 let mut user_: Option<UserRequest> = None;
@@ -1047,6 +1063,7 @@ impl<'de> serde::Deserialize<'de> for HideChannelResponse {
                 f.write_str("a `HideChannelResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<HideChannelResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -1088,6 +1105,7 @@ impl<'de> serde::Deserialize<'de> for ShowChannelRequest {
                 f.write_str("a `ShowChannelRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ShowChannelRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_id_: Option<String> = None;
                 let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -1127,6 +1145,7 @@ impl<'de> serde::Deserialize<'de> for ShowChannelResponse {
                 f.write_str("a `ShowChannelResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ShowChannelResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -1183,6 +1202,7 @@ impl<'de> serde::Deserialize<'de> for TruncateChannelRequest {
                 f.write_str("a `TruncateChannelRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TruncateChannelRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut hard_delete_: Option<bool> = None;
                 let mut message_: Option<MessageRequest> = None;
                 let mut skip_push_: Option<bool> = None;
@@ -1243,6 +1263,7 @@ impl<'de> serde::Deserialize<'de> for TruncateChannelResponse {
                 f.write_str("a `TruncateChannelResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TruncateChannelResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 let mut channel_: Option<ChannelResponse> = None;
                 let mut message_: Option<MessageResponse> = None;
@@ -1285,6 +1306,7 @@ impl<'de> serde::Deserialize<'de> for SendEventRequest {
                 f.write_str("a `SendEventRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SendEventRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut event_: Option<EventRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -1322,6 +1344,7 @@ impl<'de> serde::Deserialize<'de> for EventResponse {
                 f.write_str("a `EventResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<EventResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut event_: Option<WsEvent> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -1375,6 +1398,7 @@ impl<'de> serde::Deserialize<'de> for MarkReadRequest {
                 f.write_str("a `MarkReadRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkReadRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_id_: Option<String> = None;
                 let mut thread_id_: Option<String> = None;
                 let mut user_id_: Option<String> = None;
@@ -1423,6 +1447,7 @@ impl<'de> serde::Deserialize<'de> for MarkReadResponse {
                 f.write_str("a `MarkReadResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkReadResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut event_: Option<MarkReadResponseEvent> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -1470,6 +1495,7 @@ impl<'de> serde::Deserialize<'de> for MarkChannelsReadRequest {
                 f.write_str("a `MarkChannelsReadRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkChannelsReadRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut read_by_channel_: Option<std::collections::BTreeMap<String, String>> = None;
                 let mut user_id_: Option<String> = None;
                 let mut user_: Option<UserRequest> = None;
@@ -1526,6 +1552,7 @@ impl<'de> serde::Deserialize<'de> for MarkUnreadRequest {
                 f.write_str("a `MarkUnreadRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkUnreadRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_id_: Option<String> = None;
                 let mut thread_id_: Option<String> = None;
                 let mut message_timestamp_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -1576,6 +1603,7 @@ impl<'de> serde::Deserialize<'de> for MarkDeliveredRequest {
                 f.write_str("a `MarkDeliveredRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkDeliveredRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut latest_delivered_messages_: Option<Vec<DeliveredMessagePayload>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -1612,6 +1640,7 @@ impl<'de> serde::Deserialize<'de> for MarkDeliveredResponse {
                 f.write_str("a `MarkDeliveredResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkDeliveredResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -1656,6 +1685,7 @@ impl<'de> serde::Deserialize<'de> for WrappedUnreadCountsResponse {
                 f.write_str("a `WrappedUnreadCountsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<WrappedUnreadCountsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut total_unread_count_: Option<i32> = None;
                 let mut total_unread_threads_count_: Option<i32> = None;
                 let mut total_unread_count_by_team_: Option<std::collections::BTreeMap<String, i32>> = None;
@@ -1710,6 +1740,7 @@ impl<'de> serde::Deserialize<'de> for UnreadCountsBatchRequest {
                 f.write_str("a `UnreadCountsBatchRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnreadCountsBatchRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_ids_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -1747,6 +1778,7 @@ impl<'de> serde::Deserialize<'de> for UnreadCountsBatchResponse {
                 f.write_str("a `UnreadCountsBatchResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnreadCountsBatchResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut counts_by_user_: Option<std::collections::BTreeMap<String, UnreadCountsResponse>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -1797,6 +1829,7 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchCompletedEvent {
                 f.write_str("a `ChannelBatchCompletedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelBatchCompletedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut operation_: Option<String> = None;
@@ -1879,6 +1912,7 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchStartedEvent {
                 f.write_str("a `ChannelBatchStartedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelBatchStartedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut operation_: Option<String> = None;
@@ -1979,6 +2013,7 @@ impl<'de> serde::Deserialize<'de> for ChannelCreatedEvent {
                 f.write_str("a `ChannelCreatedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelCreatedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -2082,6 +2117,7 @@ impl<'de> serde::Deserialize<'de> for ChannelDeletedEvent {
                 f.write_str("a `ChannelDeletedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelDeletedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -2169,6 +2205,7 @@ impl<'de> serde::Deserialize<'de> for ChannelFrozenEvent {
                 f.write_str("a `ChannelFrozenEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelFrozenEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -2252,6 +2289,7 @@ impl<'de> serde::Deserialize<'de> for ChannelHiddenEvent {
                 f.write_str("a `ChannelHiddenEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelHiddenEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -2342,6 +2380,7 @@ impl<'de> serde::Deserialize<'de> for ChannelMutedEvent {
                 f.write_str("a `ChannelMutedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelMutedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut user_: Option<UserResponseCommonFields> = None;
@@ -2430,6 +2469,7 @@ impl<'de> serde::Deserialize<'de> for ChannelTruncatedEvent {
                 f.write_str("a `ChannelTruncatedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelTruncatedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -2523,6 +2563,7 @@ impl<'de> serde::Deserialize<'de> for ChannelUnFrozenEvent {
                 f.write_str("a `ChannelUnFrozenEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelUnFrozenEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -2589,6 +2630,7 @@ impl<'de> serde::Deserialize<'de> for ChannelUnmutedEvent {
                 f.write_str("a `ChannelUnmutedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelUnmutedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut user_: Option<UserResponseCommonFields> = None;
@@ -2677,6 +2719,7 @@ impl<'de> serde::Deserialize<'de> for ChannelUpdatedEvent {
                 f.write_str("a `ChannelUpdatedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelUpdatedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -2786,6 +2829,7 @@ impl<'de> serde::Deserialize<'de> for ChannelVisibleEvent {
                 f.write_str("a `ChannelVisibleEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelVisibleEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -2864,6 +2908,7 @@ impl<'de> serde::Deserialize<'de> for MaxStreakChangedEvent {
                 f.write_str("a `MaxStreakChangedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MaxStreakChangedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut custom_ = serde_json::Map::new();
@@ -2938,6 +2983,7 @@ impl<'de> serde::Deserialize<'de> for MemberAddedEvent {
                 f.write_str("a `MemberAddedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MemberAddedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut member_: Option<ChannelMemberResponse> = None;
                 let mut user_: Option<UserResponseCommonFields> = None;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -3048,6 +3094,7 @@ impl<'de> serde::Deserialize<'de> for MemberRemovedEvent {
                 f.write_str("a `MemberRemovedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MemberRemovedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut member_: Option<ChannelMemberResponse> = None;
                 let mut user_: Option<UserResponseCommonFields> = None;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -3158,6 +3205,7 @@ impl<'de> serde::Deserialize<'de> for MemberUpdatedEvent {
                 f.write_str("a `MemberUpdatedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MemberUpdatedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut member_: Option<ChannelMemberResponse> = None;
                 let mut user_: Option<UserResponseCommonFields> = None;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -3275,6 +3323,7 @@ impl<'de> serde::Deserialize<'de> for MessageReadEvent {
                 f.write_str("a `MessageReadEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageReadEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -3416,6 +3465,7 @@ impl<'de> serde::Deserialize<'de> for NotificationMarkUnreadEvent {
                 f.write_str("a `NotificationMarkUnreadEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<NotificationMarkUnreadEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -3556,6 +3606,7 @@ impl<'de> serde::Deserialize<'de> for ChannelStateResponseFields {
                 f.write_str("a `ChannelStateResponseFields` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelStateResponseFields, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channel_: Option<ChannelResponse> = None;
                 let mut messages_: Option<Vec<MessageResponse>> = None;
                 let mut pinned_messages_: Option<Vec<MessageResponse>> = None;
@@ -3638,6 +3689,7 @@ impl<'de> serde::Deserialize<'de> for ParsedPredefinedFilterResponse {
                 f.write_str("a `ParsedPredefinedFilterResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ParsedPredefinedFilterResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
@@ -3688,6 +3740,7 @@ impl<'de> serde::Deserialize<'de> for GroupedChannelsGroupRequest {
                 f.write_str("a `GroupedChannelsGroupRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GroupedChannelsGroupRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut limit_: Option<i32> = None;
                 let mut next_: Option<String> = None;
                 let mut prev_: Option<String> = None;
@@ -3739,6 +3792,7 @@ impl<'de> serde::Deserialize<'de> for GroupedChannelsBucket {
                 f.write_str("a `GroupedChannelsBucket` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GroupedChannelsBucket, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channels_: Option<Vec<ChannelStateResponseFields>> = None;
                 let mut unread_channels_: Option<i32> = None;
                 let mut next_: Option<String> = None;
@@ -3820,6 +3874,7 @@ impl<'de> serde::Deserialize<'de> for ChannelInput {
                 f.write_str("a `ChannelInput` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelInput, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut team_: Option<String> = None;
                 let mut auto_translation_enabled_: Option<bool> = None;
                 let mut auto_translation_language_: Option<String> = None;
@@ -3923,6 +3978,7 @@ impl<'de> serde::Deserialize<'de> for MessagePaginationParams {
                 f.write_str("a `MessagePaginationParams` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessagePaginationParams, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut limit_: Option<i32> = None;
                 let mut id_gte_: Option<String> = None;
                 let mut id_gt_: Option<String> = None;
@@ -3994,6 +4050,7 @@ impl<'de> serde::Deserialize<'de> for PaginationParams {
                 f.write_str("a `PaginationParams` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PaginationParams, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut limit_: Option<i32> = None;
                 let mut offset_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -4044,6 +4101,7 @@ impl<'de> serde::Deserialize<'de> for PendingMessageResponse {
                 f.write_str("a `PendingMessageResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PendingMessageResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_: Option<UserResponse> = None;
                 let mut channel_: Option<ChannelResponse> = None;
                 let mut message_: Option<MessageResponse> = None;
@@ -4116,6 +4174,7 @@ impl<'de> serde::Deserialize<'de> for ChannelInputRequest {
                 f.write_str("a `ChannelInputRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelInputRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut team_: Option<String> = None;
                 let mut auto_translation_enabled_: Option<bool> = None;
                 let mut auto_translation_language_: Option<String> = None;
@@ -4181,6 +4240,7 @@ impl<'de> serde::Deserialize<'de> for DeleteChannelsResultResponse {
                 f.write_str("a `DeleteChannelsResultResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteChannelsResultResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut status_: Option<String> = None;
                 let mut error_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -4223,6 +4283,7 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchMemberRequest {
                 f.write_str("a `ChannelBatchMemberRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelBatchMemberRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_id_: Option<String> = None;
                 let mut channel_role_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -4280,6 +4341,7 @@ impl<'de> serde::Deserialize<'de> for ChannelDataUpdate {
                 f.write_str("a `ChannelDataUpdate` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelDataUpdate, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut frozen_: Option<bool> = None;
                 let mut disabled_: Option<bool> = None;
                 let mut team_: Option<String> = None;
@@ -4343,6 +4405,7 @@ impl<'de> serde::Deserialize<'de> for EventRequest {
                 f.write_str("a `EventRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<EventRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut type_: Option<String> = None;
                 let mut parent_id_: Option<String> = None;
                 let mut user_id_: Option<String> = None;
@@ -4464,6 +4527,7 @@ impl<'de> serde::Deserialize<'de> for WsEvent {
                 f.write_str("a `WSEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<WsEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut type_: Option<String> = None;
                 let mut connection_id_: Option<String> = None;
                 let mut cid_: Option<String> = None;
@@ -4602,6 +4666,7 @@ impl<'de> serde::Deserialize<'de> for MarkReadResponseEvent {
                 f.write_str("a `MarkReadResponseEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkReadResponseEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut type_: Option<String> = None;
                 let mut cid_: Option<String> = None;
                 let mut channel_id_: Option<String> = None;
@@ -4676,6 +4741,7 @@ impl<'de> serde::Deserialize<'de> for DeliveredMessagePayload {
                 f.write_str("a `DeliveredMessagePayload` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeliveredMessagePayload, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut cid_: Option<String> = None;
                 let mut id_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -4717,6 +4783,7 @@ impl<'de> serde::Deserialize<'de> for UnreadCountsChannel {
                 f.write_str("a `UnreadCountsChannel` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnreadCountsChannel, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channel_id_: Option<String> = None;
                 let mut unread_count_: Option<i32> = None;
                 let mut last_read_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -4764,6 +4831,7 @@ impl<'de> serde::Deserialize<'de> for UnreadCountsChannelType {
                 f.write_str("a `UnreadCountsChannelType` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnreadCountsChannelType, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channel_type_: Option<String> = None;
                 let mut channel_count_: Option<i32> = None;
                 let mut unread_count_: Option<i32> = None;
@@ -4809,6 +4877,7 @@ impl<'de> serde::Deserialize<'de> for UnreadCountsThread {
                 f.write_str("a `UnreadCountsThread` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnreadCountsThread, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut unread_count_: Option<i32> = None;
                 let mut last_read_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut last_read_message_id_: Option<String> = None;
@@ -4864,6 +4933,7 @@ impl<'de> serde::Deserialize<'de> for UnreadCountsResponse {
                 f.write_str("a `UnreadCountsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnreadCountsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut total_unread_count_: Option<i32> = None;
                 let mut total_unread_threads_count_: Option<i32> = None;
                 let mut total_unread_count_by_team_: Option<std::collections::BTreeMap<String, i32>> = None;
@@ -4916,6 +4986,7 @@ impl<'de> serde::Deserialize<'de> for FailedChannelUpdates {
                 f.write_str("a `FailedChannelUpdates` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FailedChannelUpdates, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut reason_: Option<String> = None;
                 let mut cids_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -5002,6 +5073,7 @@ impl<'de> serde::Deserialize<'de> for ChannelConfigOverrides {
                 f.write_str("a `ChannelConfigOverrides` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelConfigOverrides, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut typing_events_: Option<bool> = None;
                 let mut reactions_: Option<bool> = None;
                 let mut replies_: Option<bool> = None;
@@ -5130,6 +5202,7 @@ impl<'de> serde::Deserialize<'de> for ConfigOverridesRequest {
                 f.write_str("a `ConfigOverridesRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ConfigOverridesRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut typing_events_: Option<bool> = None;
                 let mut reactions_: Option<bool> = None;
                 let mut replies_: Option<bool> = None;
@@ -5262,6 +5335,7 @@ impl<'de> serde::Deserialize<'de> for ChannelMemberResponse {
                 f.write_str("a `ChannelMemberResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelMemberResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_id_: Option<String> = None;
                 let mut user_: Option<UserResponse> = None;
                 let mut is_moderator_: Option<bool> = None;
@@ -5433,6 +5507,7 @@ impl<'de> serde::Deserialize<'de> for ChannelResponse {
                 f.write_str("a `ChannelResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut type_: Option<String> = None;
                 let mut cid_: Option<String> = None;
@@ -5557,6 +5632,7 @@ impl<'de> serde::Deserialize<'de> for ChannelMemberPartialResponse {
                 f.write_str("a `ChannelMemberPartialResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelMemberPartialResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channel_role_: Option<String> = None;
                 let mut notifications_muted_: Option<bool> = None;
                 let mut custom_ = serde_json::Map::new();
@@ -5605,6 +5681,7 @@ impl<'de> serde::Deserialize<'de> for ChannelMemberRequest {
                 f.write_str("a `ChannelMemberRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelMemberRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_id_: Option<String> = None;
                 let mut user_: Option<UserResponse> = None;
                 let mut channel_role_: Option<String> = None;
@@ -5660,6 +5737,7 @@ impl<'de> serde::Deserialize<'de> for ReadStateResponse {
                 f.write_str("a `ReadStateResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReadStateResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_: Option<UserResponse> = None;
                 let mut last_read_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut unread_messages_: Option<i32> = None;
@@ -5727,6 +5805,7 @@ impl<'de> serde::Deserialize<'de> for ChannelMute {
                 f.write_str("a `ChannelMute` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelMute, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_: Option<UserResponse> = None;
                 let mut channel_: Option<ChannelResponse> = None;
                 let mut expires_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -5800,6 +5879,7 @@ impl<'de> serde::Deserialize<'de> for UserWatchingStartEvent {
                 f.write_str("a `UserWatchingStartEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserWatchingStartEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
                 let mut channel_id_: Option<String> = None;

@@ -25,6 +25,7 @@ impl<'de> serde::Deserialize<'de> for ListCommandsResponse {
                 f.write_str("a `ListCommandsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListCommandsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut commands_: Option<Vec<Command>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -71,6 +72,7 @@ impl<'de> serde::Deserialize<'de> for CreateCommandRequest {
                 f.write_str("a `CreateCommandRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateCommandRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut description_: Option<String> = None;
                 let mut args_: Option<String> = None;
@@ -119,6 +121,7 @@ impl<'de> serde::Deserialize<'de> for CreateCommandResponse {
                 f.write_str("a `CreateCommandResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateCommandResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut command_: Option<Command> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -168,6 +171,7 @@ impl<'de> serde::Deserialize<'de> for GetCommandResponse {
                 f.write_str("a `GetCommandResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetCommandResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut name_: Option<String> = None;
@@ -228,6 +232,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCommandRequest {
                 f.write_str("a `UpdateCommandRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateCommandRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut description_: Option<String> = None;
                 let mut args_: Option<String> = None;
                 let mut set_: Option<String> = None;
@@ -273,6 +278,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCommandResponse {
                 f.write_str("a `UpdateCommandResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateCommandResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut command_: Option<Command> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -313,6 +319,7 @@ impl<'de> serde::Deserialize<'de> for DeleteCommandResponse {
                 f.write_str("a `DeleteCommandResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteCommandResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {

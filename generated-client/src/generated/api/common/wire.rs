@@ -35,6 +35,7 @@ impl<'de> serde::Deserialize<'de> for ApiError {
                 f.write_str("a `APIError` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ApiError, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut code_: Option<i32> = None;
                 let mut message_: Option<String> = None;
                 let mut exception_fields_: Option<std::collections::BTreeMap<String, String>> = None;
@@ -92,6 +93,7 @@ impl<'de> serde::Deserialize<'de> for Response {
                 f.write_str("a `Response` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Response, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -136,6 +138,7 @@ impl<'de> serde::Deserialize<'de> for SortParamRequest {
                 f.write_str("a `SortParamRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SortParamRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut field_: Option<String> = None;
                 let mut type_: Option<String> = None;
                 let mut direction_: Option<i32> = None;
@@ -203,6 +206,7 @@ impl<'de> serde::Deserialize<'de> for UserRequest {
                 f.write_str("a `UserRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut name_: Option<String> = None;
                 let mut image_: Option<String> = None;
@@ -315,6 +319,7 @@ impl<'de> serde::Deserialize<'de> for UserResponse {
                 f.write_str("a `UserResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut name_: Option<String> = None;
                 let mut image_: Option<String> = None;
@@ -461,6 +466,7 @@ impl<'de> serde::Deserialize<'de> for UserResponseCommonFields {
                 f.write_str("a `UserResponseCommonFields` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserResponseCommonFields, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut name_: Option<String> = None;
                 let mut image_: Option<String> = None;
@@ -561,6 +567,7 @@ impl<'de> serde::Deserialize<'de> for PrivacySettingsResponse {
                 f.write_str("a `PrivacySettingsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PrivacySettingsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut typing_indicators_: Option<TypingIndicatorsResponse> = None;
                 let mut read_receipts_: Option<ReadReceiptsResponse> = None;
                 let mut delivery_receipts_: Option<DeliveryReceiptsResponse> = None;
@@ -605,6 +612,7 @@ impl<'de> serde::Deserialize<'de> for DeliveryReceiptsResponse {
                 f.write_str("a `DeliveryReceiptsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeliveryReceiptsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut enabled_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -643,6 +651,7 @@ impl<'de> serde::Deserialize<'de> for ReadReceiptsResponse {
                 f.write_str("a `ReadReceiptsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReadReceiptsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut enabled_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -681,6 +690,7 @@ impl<'de> serde::Deserialize<'de> for TypingIndicatorsResponse {
                 f.write_str("a `TypingIndicatorsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TypingIndicatorsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut enabled_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -735,6 +745,7 @@ impl<'de> serde::Deserialize<'de> for DeviceResponse {
                 f.write_str("a `DeviceResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeviceResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut push_provider_: Option<String> = None;
                 let mut push_provider_name_: Option<String> = None;
                 let mut id_: Option<String> = None;
@@ -803,6 +814,7 @@ impl<'de> serde::Deserialize<'de> for PushNotificationSettingsResponse {
                 f.write_str("a `PushNotificationSettingsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushNotificationSettingsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut disabled_: Option<bool> = None;
                 let mut disabled_until_: Option<chrono::DateTime<chrono::Utc>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {

@@ -25,6 +25,7 @@ impl<'de> serde::Deserialize<'de> for GetDraftResponse {
                 f.write_str("a `GetDraftResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetDraftResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut draft_: Option<DraftResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -87,6 +88,7 @@ impl<'de> serde::Deserialize<'de> for QueryDraftsRequest {
                 f.write_str("a `QueryDraftsRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryDraftsRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut user_id_: Option<String> = None;
@@ -148,6 +150,7 @@ impl<'de> serde::Deserialize<'de> for QueryDraftsResponse {
                 f.write_str("a `QueryDraftsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryDraftsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut drafts_: Option<Vec<DraftResponse>> = None;
                 let mut next_: Option<String> = None;
                 let mut prev_: Option<String> = None;
@@ -207,6 +210,7 @@ impl<'de> serde::Deserialize<'de> for DraftResponse {
                 f.write_str("a `DraftResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DraftResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_: Option<DraftPayloadResponse> = None;
                 let mut channel_cid_: Option<String> = None;
                 let mut channel_: Option<ChannelResponse> = None;
@@ -296,6 +300,7 @@ impl<'de> serde::Deserialize<'de> for DraftPayloadResponse {
                 f.write_str("a `DraftPayloadResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DraftPayloadResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut text_: Option<String> = None;
                 let mut mml_: Option<String> = None;

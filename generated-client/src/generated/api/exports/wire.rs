@@ -45,6 +45,7 @@ impl<'de> serde::Deserialize<'de> for ExportChannelsRequest {
                 f.write_str("a `ExportChannelsRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ExportChannelsRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut version_: Option<String> = None;
                 let mut channels_: Option<Vec<ChannelExport>> = None;
                 let mut clear_deleted_message_text_: Option<bool> = None;
@@ -103,6 +104,7 @@ impl<'de> serde::Deserialize<'de> for ExportChannelsResponse {
                 f.write_str("a `ExportChannelsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ExportChannelsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut task_id_: Option<String> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -142,6 +144,7 @@ impl<'de> serde::Deserialize<'de> for ExportUsersRequest {
                 f.write_str("a `ExportUsersRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ExportUsersRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_ids_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -179,6 +182,7 @@ impl<'de> serde::Deserialize<'de> for ExportUsersResponse {
                 f.write_str("a `ExportUsersResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ExportUsersResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut task_id_: Option<String> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -227,6 +231,7 @@ impl<'de> serde::Deserialize<'de> for ExportUserResponse {
                 f.write_str("a `ExportUserResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ExportUserResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_: Option<UserResponse> = None;
                 let mut messages_: Option<Vec<MessageResponse>> = None;
                 let mut reactions_: Option<Vec<ReactionResponse>> = None;
@@ -282,6 +287,7 @@ impl<'de> serde::Deserialize<'de> for GetTaskResponse {
                 f.write_str("a `GetTaskResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetTaskResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut task_id_: Option<String> = None;
                 let mut status_: Option<String> = None;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -350,6 +356,7 @@ impl<'de> serde::Deserialize<'de> for AsyncBulkImageModerationEvent {
                 f.write_str("a `AsyncBulkImageModerationEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncBulkImageModerationEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut url_: Option<String> = None;
                 let mut task_id_: Option<String> = None;
                 let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -420,6 +427,7 @@ impl<'de> serde::Deserialize<'de> for AsyncExportChannelsEvent {
                 f.write_str("a `AsyncExportChannelsEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncExportChannelsEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut url_: Option<String> = None;
                 let mut task_id_: Option<String> = None;
                 let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -490,6 +498,7 @@ impl<'de> serde::Deserialize<'de> for AsyncExportErrorEvent {
                 f.write_str("a `AsyncExportErrorEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncExportErrorEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut error_: Option<String> = None;
                 let mut task_id_: Option<String> = None;
                 let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -560,6 +569,7 @@ impl<'de> serde::Deserialize<'de> for AsyncExportModerationLogsEvent {
                 f.write_str("a `AsyncExportModerationLogsEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncExportModerationLogsEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut url_: Option<String> = None;
                 let mut task_id_: Option<String> = None;
                 let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -630,6 +640,7 @@ impl<'de> serde::Deserialize<'de> for AsyncExportReviewQueueEvent {
                 f.write_str("a `AsyncExportReviewQueueEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncExportReviewQueueEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut url_: Option<String> = None;
                 let mut task_id_: Option<String> = None;
                 let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -700,6 +711,7 @@ impl<'de> serde::Deserialize<'de> for AsyncExportUsersEvent {
                 f.write_str("a `AsyncExportUsersEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncExportUsersEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut url_: Option<String> = None;
                 let mut task_id_: Option<String> = None;
                 let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -776,6 +788,7 @@ impl<'de> serde::Deserialize<'de> for ChannelExport {
                 f.write_str("a `ChannelExport` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelExport, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut type_: Option<String> = None;
                 let mut id_: Option<String> = None;
                 let mut cid_: Option<String> = None;
@@ -831,6 +844,7 @@ impl<'de> serde::Deserialize<'de> for ErrorResult {
                 f.write_str("a `ErrorResult` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ErrorResult, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut type_: Option<String> = None;
                 let mut description_: Option<String> = None;
                 let mut stacktrace_: Option<String> = None;
@@ -890,6 +904,7 @@ impl<'de> serde::Deserialize<'de> for GetExportChannelsStatusResponse {
                 f.write_str("a `GetExportChannelsStatusResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetExportChannelsStatusResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut task_id_: Option<String> = None;
                 let mut status_: Option<String> = None;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;

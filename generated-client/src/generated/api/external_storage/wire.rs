@@ -25,6 +25,7 @@ impl<'de> serde::Deserialize<'de> for ListExternalStorageResponse {
                 f.write_str("a `ListExternalStorageResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListExternalStorageResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 let mut external_storages_: Option<std::collections::BTreeMap<String, ExternalStorageResponse>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -78,6 +79,7 @@ impl<'de> serde::Deserialize<'de> for CreateExternalStorageRequest {
                 f.write_str("a `CreateExternalStorageRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateExternalStorageRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut storage_type_: Option<CreateExternalStorageRequestStorageType> = None;
                 let mut bucket_: Option<String> = None;
@@ -135,6 +137,7 @@ impl<'de> serde::Deserialize<'de> for CreateExternalStorageResponse {
                 f.write_str("a `CreateExternalStorageResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateExternalStorageResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -184,6 +187,7 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalStorageRequest {
                 f.write_str("a `UpdateExternalStorageRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateExternalStorageRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut storage_type_: Option<UpdateExternalStorageRequestStorageType> = None;
                 let mut bucket_: Option<String> = None;
                 let mut path_: Option<String> = None;
@@ -242,6 +246,7 @@ impl<'de> serde::Deserialize<'de> for UpdateExternalStorageResponse {
                 f.write_str("a `UpdateExternalStorageResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateExternalStorageResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut type_: Option<UpdateExternalStorageResponseType> = None;
                 let mut bucket_: Option<String> = None;
@@ -294,6 +299,7 @@ impl<'de> serde::Deserialize<'de> for CheckExternalStorageResponse {
                 f.write_str("a `CheckExternalStorageResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckExternalStorageResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 let mut file_url_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -336,6 +342,7 @@ impl<'de> serde::Deserialize<'de> for ExternalStorageResponse {
                 f.write_str("a `ExternalStorageResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ExternalStorageResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut type_: Option<ExternalStorageResponseType> = None;
                 let mut bucket_: Option<String> = None;
@@ -393,6 +400,7 @@ impl<'de> serde::Deserialize<'de> for S3Request {
                 f.write_str("a `S3Request` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<S3Request, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut s3_region_: Option<String> = None;
                 let mut s3_api_key_: Option<String> = None;
                 let mut s3_secret_: Option<String> = None;
@@ -441,6 +449,7 @@ impl<'de> serde::Deserialize<'de> for AzureRequest {
                 f.write_str("a `AzureRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AzureRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut abs_account_name_: Option<String> = None;
                 let mut abs_tenant_id_: Option<String> = None;
                 let mut abs_client_id_: Option<String> = None;
@@ -486,6 +495,7 @@ impl<'de> serde::Deserialize<'de> for DeleteExternalStorageResponse {
                 f.write_str("a `DeleteExternalStorageResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteExternalStorageResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {

@@ -26,6 +26,7 @@ impl<'de> serde::Deserialize<'de> for CreateImportUrlRequest {
                 f.write_str("a `CreateImportURLRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateImportUrlRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut filename_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -64,6 +65,7 @@ impl<'de> serde::Deserialize<'de> for CreateImportUrlResponse {
                 f.write_str("a `CreateImportURLResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateImportUrlResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut path_: Option<String> = None;
                 let mut upload_url_: Option<String> = None;
                 let mut duration_: Option<String> = None;
@@ -107,6 +109,7 @@ impl<'de> serde::Deserialize<'de> for ListImportsResponse {
                 f.write_str("a `ListImportsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListImportsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut import_tasks_: Option<Vec<ImportTask>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -150,6 +153,7 @@ impl<'de> serde::Deserialize<'de> for CreateImportRequest {
                 f.write_str("a `CreateImportRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateImportRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut path_: Option<String> = None;
                 let mut mode_: Option<CreateImportRequestMode> = None;
                 let mut merge_custom_: Option<bool> = None;
@@ -198,6 +202,7 @@ impl<'de> serde::Deserialize<'de> for CreateImportResponse {
                 f.write_str("a `CreateImportResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateImportResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut import_task_: Option<ImportTask> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -240,6 +245,7 @@ impl<'de> serde::Deserialize<'de> for GetImportResponse {
                 f.write_str("a `GetImportResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetImportResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut import_task_: Option<ImportTask> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -286,6 +292,7 @@ impl<'de> serde::Deserialize<'de> for ListImportV2TasksResponse {
                 f.write_str("a `ListImportV2TasksResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListImportV2TasksResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut import_tasks_: Option<Vec<ImportV2TaskItem>> = None;
                 let mut duration_: Option<String> = None;
                 let mut next_: Option<String> = None;
@@ -338,6 +345,7 @@ impl<'de> serde::Deserialize<'de> for CreateImportV2TaskRequest {
                 f.write_str("a `CreateImportV2TaskRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateImportV2TaskRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut product_: Option<CreateImportV2TaskRequestProduct> = None;
                 let mut settings_: Option<ImportV2TaskSettings> = None;
                 let mut user_id_: Option<String> = None;
@@ -393,6 +401,7 @@ impl<'de> serde::Deserialize<'de> for CreateImportV2TaskResponse {
                 f.write_str("a `CreateImportV2TaskResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateImportV2TaskResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut app_pk_: Option<i32> = None;
                 let mut product_: Option<String> = None;
@@ -466,6 +475,7 @@ impl<'de> serde::Deserialize<'de> for GetImportV2TaskResponse {
                 f.write_str("a `GetImportV2TaskResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetImportV2TaskResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut app_pk_: Option<i32> = None;
                 let mut product_: Option<String> = None;
@@ -532,6 +542,7 @@ impl<'de> serde::Deserialize<'de> for DeleteImportV2TaskResponse {
                 f.write_str("a `DeleteImportV2TaskResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteImportV2TaskResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -568,6 +579,7 @@ impl<'de> serde::Deserialize<'de> for CancelImportV2TaskResponse {
                 f.write_str("a `CancelImportV2TaskResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CancelImportV2TaskResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -613,6 +625,7 @@ impl<'de> serde::Deserialize<'de> for GetExternalStorageResponse {
                 f.write_str("a `GetExternalStorageResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetExternalStorageResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut type_: Option<String> = None;
                 let mut aws_s3_: Option<GetExternalStorageAwss3Response> = None;
                 let mut gcs_: Option<GetExternalStorageGcsResponse> = None;
@@ -676,6 +689,7 @@ impl<'de> serde::Deserialize<'de> for UpsertExternalStorageRequest {
                 f.write_str("a `UpsertExternalStorageRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertExternalStorageRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut type_: Option<UpsertExternalStorageRequestType> = None;
                 let mut aws_s3_: Option<UpsertExternalStorageAwss3Request> = None;
                 let mut gcs_: Option<UpsertExternalStorageGcsRequest> = None;
@@ -721,6 +735,7 @@ impl<'de> serde::Deserialize<'de> for UpsertExternalStorageResponse {
                 f.write_str("a `UpsertExternalStorageResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertExternalStorageResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -757,6 +772,7 @@ impl<'de> serde::Deserialize<'de> for ValidateExternalStorageResponse {
                 f.write_str("a `ValidateExternalStorageResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ValidateExternalStorageResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -802,6 +818,7 @@ impl<'de> serde::Deserialize<'de> for ImportTask {
                 f.write_str("a `ImportTask` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImportTask, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut path_: Option<String> = None;
                 let mut mode_: Option<String> = None;
@@ -874,6 +891,7 @@ impl<'de> serde::Deserialize<'de> for ImportV2TaskItem {
                 f.write_str("a `ImportV2TaskItem` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImportV2TaskItem, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut app_pk_: Option<i32> = None;
                 let mut product_: Option<String> = None;
@@ -954,6 +972,7 @@ impl<'de> serde::Deserialize<'de> for ImportV2TaskSettings {
                 f.write_str("a `ImportV2TaskSettings` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImportV2TaskSettings, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut s3_: Option<ImportV2TaskSettingsS3> = None;
                 let mut mode_: Option<String> = None;
                 let mut path_: Option<String> = None;
@@ -1010,6 +1029,7 @@ impl<'de> serde::Deserialize<'de> for GetExternalStorageAwss3Response {
                 f.write_str("a `GetExternalStorageAWSS3Response` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetExternalStorageAwss3Response, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut role_arn_: Option<String> = None;
                 let mut bucket_: Option<String> = None;
                 let mut region_: Option<String> = None;
@@ -1059,6 +1079,7 @@ impl<'de> serde::Deserialize<'de> for GetExternalStorageGcsResponse {
                 f.write_str("a `GetExternalStorageGCSResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetExternalStorageGcsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut bucket_: Option<String> = None;
                 let mut path_prefix_: Option<String> = None;
                 let mut credentials_set_: Option<bool> = None;
@@ -1106,6 +1127,7 @@ impl<'de> serde::Deserialize<'de> for UpsertExternalStorageAwss3Request {
                 f.write_str("a `UpsertExternalStorageAWSS3Request` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertExternalStorageAwss3Request, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut role_arn_: Option<String> = None;
                 let mut bucket_: Option<String> = None;
                 let mut region_: Option<String> = None;
@@ -1155,6 +1177,7 @@ impl<'de> serde::Deserialize<'de> for UpsertExternalStorageGcsRequest {
                 f.write_str("a `UpsertExternalStorageGCSRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertExternalStorageGcsRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut bucket_: Option<String> = None;
                 let mut credentials_: Option<String> = None;
                 let mut path_prefix_: Option<String> = None;
@@ -1199,6 +1222,7 @@ impl<'de> serde::Deserialize<'de> for ImportTaskHistory {
                 f.write_str("a `ImportTaskHistory` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImportTaskHistory, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut prev_state_: Option<String> = None;
                 let mut next_state_: Option<String> = None;
@@ -1252,6 +1276,7 @@ impl<'de> serde::Deserialize<'de> for ImportV2TaskSettingsS3 {
                 f.write_str("a `ImportV2TaskSettingsS3` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImportV2TaskSettingsS3, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut region_: Option<String> = None;
                 let mut bucket_: Option<String> = None;
                 let mut dir_: Option<String> = None;
@@ -1293,6 +1318,7 @@ impl<'de> serde::Deserialize<'de> for CancelImportV2TaskRequest {
                 f.write_str("a `CancelImportV2TaskRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CancelImportV2TaskRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 while let Some(_key) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     map_.next_value::<serde::de::IgnoredAny>()?;
                 }

@@ -25,6 +25,7 @@ impl<'de> serde::Deserialize<'de> for MembersResponse {
                 f.write_str("a `MembersResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MembersResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut members_: Option<Vec<ChannelMemberResponse>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -86,6 +87,7 @@ impl<'de> serde::Deserialize<'de> for QueryMembersPayload {
                 f.write_str("a `QueryMembersPayload` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryMembersPayload, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut type_: Option<String> = None;
                 let mut id_: Option<String> = None;
                 let mut members_: Option<Vec<ChannelMemberRequest>> = None;
@@ -151,6 +153,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMemberPartialRequest {
                 f.write_str("a `UpdateMemberPartialRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateMemberPartialRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut set_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut unset_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -193,6 +196,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMemberPartialResponse {
                 f.write_str("a `UpdateMemberPartialResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateMemberPartialResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channel_member_: Option<ChannelMemberResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {

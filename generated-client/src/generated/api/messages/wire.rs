@@ -48,6 +48,7 @@ impl<'de> serde::Deserialize<'de> for SendMessageRequest {
                 f.write_str("a `SendMessageRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SendMessageRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_: Option<MessageRequest> = None;
                 let mut skip_push_: Option<bool> = None;
                 let mut skip_enrich_url_: Option<bool> = None;
@@ -118,6 +119,7 @@ impl<'de> serde::Deserialize<'de> for SendMessageResponse {
                 f.write_str("a `SendMessageResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SendMessageResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_: Option<MessageResponse> = None;
                 let mut pending_message_metadata_: Option<std::collections::BTreeMap<String, String>> = None;
                 let mut duration_: Option<String> = None;
@@ -173,6 +175,7 @@ impl<'de> serde::Deserialize<'de> for GetMessageResponse {
                 f.write_str("a `GetMessageResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetMessageResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_: Option<MessageWithChannelResponse> = None;
                 let mut pending_message_metadata_: Option<std::collections::BTreeMap<String, String>> = None;
                 let mut duration_: Option<String> = None;
@@ -219,6 +222,7 @@ impl<'de> serde::Deserialize<'de> for GetManyMessagesResponse {
                 f.write_str("a `GetManyMessagesResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetManyMessagesResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut messages_: Option<Vec<MessageResponse>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -264,6 +268,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMessageRequest {
                 f.write_str("a `UpdateMessageRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateMessageRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_: Option<MessageRequest> = None;
                 let mut skip_push_: Option<bool> = None;
                 let mut skip_enrich_url_: Option<bool> = None;
@@ -310,6 +315,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMessageResponse {
                 f.write_str("a `UpdateMessageResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateMessageResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_: Option<MessageResponse> = None;
                 let mut pending_message_metadata_: Option<std::collections::BTreeMap<String, String>> = None;
                 let mut duration_: Option<String> = None;
@@ -372,6 +378,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMessagePartialRequest {
                 f.write_str("a `UpdateMessagePartialRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateMessagePartialRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut skip_enrich_url_: Option<bool> = None;
                 let mut skip_push_: Option<bool> = None;
                 let mut set_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
@@ -429,6 +436,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMessagePartialResponse {
                 f.write_str("a `UpdateMessagePartialResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateMessagePartialResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_: Option<MessageResponse> = None;
                 let mut pending_message_metadata_: Option<std::collections::BTreeMap<String, String>> = None;
                 let mut duration_: Option<String> = None;
@@ -472,6 +480,7 @@ impl<'de> serde::Deserialize<'de> for DeleteMessageResponse {
                 f.write_str("a `DeleteMessageResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteMessageResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_: Option<MessageResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -514,6 +523,7 @@ impl<'de> serde::Deserialize<'de> for UndeleteMessageRequest {
                 f.write_str("a `UndeleteMessageRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UndeleteMessageRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut undeleted_by_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -551,6 +561,7 @@ impl<'de> serde::Deserialize<'de> for UndeleteMessageResponse {
                 f.write_str("a `UndeleteMessageResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UndeleteMessageResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_: Option<MessageResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -599,6 +610,7 @@ impl<'de> serde::Deserialize<'de> for MessageActionRequest {
                 f.write_str("a `MessageActionRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageActionRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut form_data_: Option<std::collections::BTreeMap<String, String>> = None;
                 let mut user_id_: Option<String> = None;
                 let mut user_: Option<UserRequest> = None;
@@ -644,6 +656,7 @@ impl<'de> serde::Deserialize<'de> for MessageActionResponse {
                 f.write_str("a `MessageActionResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageActionResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_: Option<MessageResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -683,6 +696,7 @@ impl<'de> serde::Deserialize<'de> for TranslateMessageRequest {
                 f.write_str("a `TranslateMessageRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TranslateMessageRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut language_: Option<TranslateMessageRequestLanguage> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -723,6 +737,7 @@ impl<'de> serde::Deserialize<'de> for GetRepliesResponse {
                 f.write_str("a `GetRepliesResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetRepliesResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut messages_: Option<Vec<MessageResponse>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -774,6 +789,7 @@ impl<'de> serde::Deserialize<'de> for QueryMessageHistoryRequest {
                 f.write_str("a `QueryMessageHistoryRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryMessageHistoryRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut limit_: Option<i32> = None;
@@ -829,6 +845,7 @@ impl<'de> serde::Deserialize<'de> for QueryMessageHistoryResponse {
                 f.write_str("a `QueryMessageHistoryResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryMessageHistoryResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_history_: Option<Vec<MessageHistoryEntryResponse>> = None;
                 let mut next_: Option<String> = None;
                 let mut prev_: Option<String> = None;
@@ -884,6 +901,7 @@ impl<'de> serde::Deserialize<'de> for SearchResponse {
                 f.write_str("a `SearchResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SearchResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut results_: Option<Vec<SearchResult>> = None;
                 let mut results_warning_: Option<SearchWarning> = None;
                 let mut next_: Option<String> = None;
@@ -959,6 +977,7 @@ impl<'de> serde::Deserialize<'de> for SearchPayload {
                 f.write_str("a `SearchPayload` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SearchPayload, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut query_: Option<String> = None;
                 let mut filter_conditions_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut message_filter_conditions_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
@@ -1056,6 +1075,7 @@ impl<'de> serde::Deserialize<'de> for MessageDeletedEvent {
                 f.write_str("a `MessageDeletedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageDeletedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -1191,6 +1211,7 @@ impl<'de> serde::Deserialize<'de> for MessageNewEvent {
                 f.write_str("a `MessageNewEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageNewEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -1319,6 +1340,7 @@ impl<'de> serde::Deserialize<'de> for MessageUndeletedEvent {
                 f.write_str("a `MessageUndeletedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageUndeletedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -1426,6 +1448,7 @@ impl<'de> serde::Deserialize<'de> for MessageUpdatedEvent {
                 f.write_str("a `MessageUpdatedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageUpdatedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -1523,6 +1546,7 @@ impl<'de> serde::Deserialize<'de> for PendingMessageEvent {
                 f.write_str("a `PendingMessageEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PendingMessageEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut user_: Option<UserResponse> = None;
                 let mut channel_: Option<ChannelResponse> = None;
@@ -1587,6 +1611,7 @@ impl<'de> serde::Deserialize<'de> for ChannelContextResponse {
                 f.write_str("a `ChannelContextResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelContextResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut cid_: Option<String> = None;
                 let mut type_: Option<String> = None;
                 let mut id_: Option<String> = None;
@@ -1733,6 +1758,7 @@ impl<'de> serde::Deserialize<'de> for MessageWithChannelResponse {
                 f.write_str("a `MessageWithChannelResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageWithChannelResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut text_: Option<String> = None;
                 let mut mml_: Option<String> = None;
@@ -1933,6 +1959,7 @@ impl<'de> serde::Deserialize<'de> for MessageHistoryEntryResponse {
                 f.write_str("a `MessageHistoryEntryResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageHistoryEntryResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_id_: Option<String> = None;
                 let mut message_updated_by_id_: Option<String> = None;
                 let mut message_updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -1991,6 +2018,7 @@ impl<'de> serde::Deserialize<'de> for SearchResult {
                 f.write_str("a `SearchResult` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SearchResult, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_: Option<SearchResultMessage> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -2034,6 +2062,7 @@ impl<'de> serde::Deserialize<'de> for SearchWarning {
                 f.write_str("a `SearchWarning` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SearchWarning, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut warning_description_: Option<String> = None;
                 let mut warning_code_: Option<i32> = None;
                 let mut channel_search_count_: Option<i32> = None;
@@ -2084,6 +2113,7 @@ impl<'de> serde::Deserialize<'de> for MessageOptions {
                 f.write_str("a `MessageOptions` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageOptions, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut include_thread_participants_: Option<bool> = None;
                 let mut member_custom_include_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -2226,6 +2256,7 @@ impl<'de> serde::Deserialize<'de> for SearchResultMessage {
                 f.write_str("a `SearchResultMessage` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SearchResultMessage, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut text_: Option<String> = None;
                 let mut mml_: Option<String> = None;
@@ -2425,6 +2456,7 @@ impl<'de> serde::Deserialize<'de> for Action {
                 f.write_str("a `Action` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Action, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut text_: Option<String> = None;
                 let mut style_: Option<String> = None;
@@ -2475,6 +2507,7 @@ impl<'de> serde::Deserialize<'de> for Field {
                 f.write_str("a `Field` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Field, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut title_: Option<String> = None;
                 let mut value_: Option<String> = None;
                 let mut short_: Option<bool> = None;
@@ -2523,6 +2556,7 @@ impl<'de> serde::Deserialize<'de> for Images {
                 f.write_str("a `Images` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Images, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut original_: Option<ImageData> = None;
                 let mut fixed_height_: Option<ImageData> = None;
                 let mut fixed_height_still_: Option<ImageData> = None;
@@ -2581,6 +2615,7 @@ impl<'de> serde::Deserialize<'de> for ImageData {
                 f.write_str("a `ImageData` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImageData, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut url_: Option<String> = None;
                 let mut width_: Option<String> = None;
                 let mut height_: Option<String> = None;
@@ -2692,6 +2727,7 @@ impl<'de> serde::Deserialize<'de> for Attachment {
                 f.write_str("a `Attachment` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Attachment, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut type_: Option<String> = None;
                 let mut fallback_: Option<String> = None;
                 let mut color_: Option<String> = None;
@@ -2890,6 +2926,7 @@ impl<'de> serde::Deserialize<'de> for MessageResponse {
                 f.write_str("a `MessageResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut text_: Option<String> = None;
                 let mut mml_: Option<String> = None;
@@ -3147,6 +3184,7 @@ impl<'de> serde::Deserialize<'de> for MessageRequest {
                 f.write_str("a `MessageRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut text_: Option<String> = None;
                 let mut mml_: Option<String> = None;
@@ -3256,6 +3294,7 @@ impl<'de> serde::Deserialize<'de> for MessageUpdate {
                 f.write_str("a `MessageUpdate` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageUpdate, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut old_text_: Option<String> = None;
                 let mut change_set_: Option<MessageChangeSet> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -3303,6 +3342,7 @@ impl<'de> serde::Deserialize<'de> for MessageChangeSet {
                 f.write_str("a `MessageChangeSet` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageChangeSet, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut custom_: Option<bool> = None;
                 let mut text_: Option<bool> = None;
                 let mut mml_: Option<bool> = None;
@@ -3382,6 +3422,7 @@ impl<'de> serde::Deserialize<'de> for ModerationV2Response {
                 f.write_str("a `ModerationV2Response` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ModerationV2Response, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut action_: Option<String> = None;
                 let mut original_text_: Option<String> = None;
                 let mut text_harms_: Option<Vec<String>> = None;
@@ -3438,6 +3479,7 @@ impl<'de> serde::Deserialize<'de> for CommitMessageRequest {
                 f.write_str("a `CommitMessageRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CommitMessageRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 while let Some(_key) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     map_.next_value::<serde::de::IgnoredAny>()?;
                 }

@@ -60,6 +60,7 @@ impl<'de> serde::Deserialize<'de> for BanRequest {
                 f.write_str("a `BanRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BanRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut target_user_id_: Option<String> = None;
                 let mut timeout_: Option<i64> = None;
                 let mut reason_: Option<String> = None;
@@ -133,6 +134,7 @@ impl<'de> serde::Deserialize<'de> for QueryBannedUsersResponse {
                 f.write_str("a `QueryBannedUsersResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryBannedUsersResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut bans_: Option<Vec<BanResponse>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -190,6 +192,7 @@ impl<'de> serde::Deserialize<'de> for QueryBannedUsersPayload {
                 f.write_str("a `QueryBannedUsersPayload` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryBannedUsersPayload, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut filter_conditions_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut limit_: Option<i32> = None;
@@ -248,6 +251,7 @@ impl<'de> serde::Deserialize<'de> for QueryFutureChannelBansResponse {
                 f.write_str("a `QueryFutureChannelBansResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryFutureChannelBansResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut bans_: Option<Vec<FutureChannelBanResponse>> = None;
                 let mut total_: Option<i32> = None;
                 let mut duration_: Option<String> = None;
@@ -310,6 +314,7 @@ impl<'de> serde::Deserialize<'de> for QueryFutureChannelBansPayload {
                 f.write_str("a `QueryFutureChannelBansPayload` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryFutureChannelBansPayload, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut limit_: Option<i32> = None;
                 let mut offset_: Option<i32> = None;
                 let mut exclude_expired_bans_: Option<bool> = None;
@@ -379,6 +384,7 @@ impl<'de> serde::Deserialize<'de> for FlagRequest {
                 f.write_str("a `FlagRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut target_message_id_: Option<String> = None;
                 let mut target_user_id_: Option<String> = None;
                 let mut reason_: Option<String> = None;
@@ -433,6 +439,7 @@ impl<'de> serde::Deserialize<'de> for FlagMessageResponse {
                 f.write_str("a `FlagMessageResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagMessageResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut flag_: Option<FlagResponse> = None;
                 let mut review_queue_item_id_: Option<String> = None;
                 let mut duration_: Option<String> = None;
@@ -476,6 +483,7 @@ impl<'de> serde::Deserialize<'de> for QueryMessageFlagsResponse {
                 f.write_str("a `QueryMessageFlagsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryMessageFlagsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut flags_: Option<Vec<MessageFlagResponse>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -535,6 +543,7 @@ impl<'de> serde::Deserialize<'de> for QueryMessageFlagsPayload {
                 f.write_str("a `QueryMessageFlagsPayload` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryMessageFlagsPayload, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut filter_conditions_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut show_deleted_messages_: Option<bool> = None;
                 let mut limit_: Option<i32> = None;
@@ -598,6 +607,7 @@ impl<'de> serde::Deserialize<'de> for MuteUserRequest {
                 f.write_str("a `MuteUserRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MuteUserRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut target_ids_: Option<Vec<String>> = None;
                 let mut timeout_: Option<i64> = None;
                 let mut user_id_: Option<String> = None;
@@ -655,6 +665,7 @@ impl<'de> serde::Deserialize<'de> for MuteUserResponse {
                 f.write_str("a `MuteUserResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MuteUserResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut mute_: Option<UserMuteResponse> = None;
                 let mut mutes_: Option<Vec<UserMuteResponse>> = None;
                 let mut own_user_: Option<OwnUserResponse> = None;
@@ -711,6 +722,7 @@ impl<'de> serde::Deserialize<'de> for UnmuteUserRequest {
                 f.write_str("a `UnmuteUserRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnmuteUserRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut target_ids_: Option<Vec<String>> = None;
                 let mut user_id_: Option<String> = None;
                 let mut user_: Option<UserRequest> = None;
@@ -756,6 +768,7 @@ impl<'de> serde::Deserialize<'de> for UnmuteUserResponse {
                 f.write_str("a `UnmuteUserResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnmuteUserResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut non_existing_users_: Option<Vec<String>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -806,6 +819,7 @@ impl<'de> serde::Deserialize<'de> for MuteChannelRequest {
                 f.write_str("a `MuteChannelRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MuteChannelRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channel_cids_: Option<Vec<String>> = None;
                 let mut expiration_: Option<i64> = None;
                 let mut user_id_: Option<String> = None;
@@ -860,6 +874,7 @@ impl<'de> serde::Deserialize<'de> for MuteChannelResponse {
                 f.write_str("a `MuteChannelResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MuteChannelResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channel_mute_: Option<ChannelMute> = None;
                 let mut channel_mutes_: Option<Vec<ChannelMute>> = None;
                 let mut own_user_: Option<OwnUserResponse> = None;
@@ -916,6 +931,7 @@ impl<'de> serde::Deserialize<'de> for UnmuteChannelRequest {
                 f.write_str("a `UnmuteChannelRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnmuteChannelRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channel_cids_: Option<Vec<String>> = None;
                 let mut expiration_: Option<i64> = None;
                 let mut user_id_: Option<String> = None;
@@ -964,6 +980,7 @@ impl<'de> serde::Deserialize<'de> for UnmuteResponse {
                 f.write_str("a `UnmuteResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnmuteResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut non_existing_users_: Option<Vec<String>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -1016,6 +1033,7 @@ impl<'de> serde::Deserialize<'de> for FlagUpdatedEvent {
                 f.write_str("a `FlagUpdatedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagUpdatedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut message_: Option<MessageResponse> = None;
@@ -1111,6 +1129,7 @@ impl<'de> serde::Deserialize<'de> for MessageFlaggedEvent {
                 f.write_str("a `MessageFlaggedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageFlaggedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -1212,6 +1231,7 @@ impl<'de> serde::Deserialize<'de> for MessageUnblockedEvent {
                 f.write_str("a `MessageUnblockedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageUnblockedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -1317,6 +1337,7 @@ impl<'de> serde::Deserialize<'de> for UserBannedEvent {
                 f.write_str("a `UserBannedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserBannedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -1415,6 +1436,7 @@ impl<'de> serde::Deserialize<'de> for UserFlaggedEvent {
                 f.write_str("a `UserFlaggedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserFlaggedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut user_: Option<UserResponseCommonFields> = None;
@@ -1502,6 +1524,7 @@ impl<'de> serde::Deserialize<'de> for UserMessagesDeletedEvent {
                 f.write_str("a `UserMessagesDeletedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserMessagesDeletedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -1586,6 +1609,7 @@ impl<'de> serde::Deserialize<'de> for UserMutedEvent {
                 f.write_str("a `UserMutedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserMutedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut user_: Option<UserResponseCommonFields> = None;
@@ -1673,6 +1697,7 @@ impl<'de> serde::Deserialize<'de> for UserUnbannedEvent {
                 f.write_str("a `UserUnbannedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserUnbannedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -1760,6 +1785,7 @@ impl<'de> serde::Deserialize<'de> for UserUnmutedEvent {
                 f.write_str("a `UserUnmutedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserUnmutedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut user_: Option<UserResponseCommonFields> = None;
@@ -1831,6 +1857,7 @@ impl<'de> serde::Deserialize<'de> for BanResponse {
                 f.write_str("a `BanResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BanResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channel_: Option<ChannelResponse> = None;
                 let mut user_: Option<UserResponse> = None;
                 let mut expires_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -1903,6 +1930,7 @@ impl<'de> serde::Deserialize<'de> for FutureChannelBanResponse {
                 f.write_str("a `FutureChannelBanResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FutureChannelBanResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_: Option<UserResponse> = None;
                 let mut banned_by_: Option<UserResponse> = None;
                 let mut expires_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -1990,6 +2018,7 @@ impl<'de> serde::Deserialize<'de> for FlagResponse {
                 f.write_str("a `FlagResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_by_automod_: Option<bool> = None;
                 let mut user_: Option<UserResponse> = None;
                 let mut target_message_id_: Option<String> = None;
@@ -2103,6 +2132,7 @@ impl<'de> serde::Deserialize<'de> for MessageFlagResponse {
                 f.write_str("a `MessageFlagResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageFlagResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_by_automod_: Option<bool> = None;
                 let mut moderation_result_: Option<MessageModerationResult> = None;
                 let mut moderation_feedback_: Option<FlagFeedbackResponse> = None;
@@ -2203,6 +2233,7 @@ impl<'de> serde::Deserialize<'de> for MessageModerationResult {
                 f.write_str("a `MessageModerationResult` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageModerationResult, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_id_: Option<String> = None;
                 let mut action_: Option<String> = None;
                 let mut moderated_by_: Option<String> = None;
@@ -2278,6 +2309,7 @@ impl<'de> serde::Deserialize<'de> for FlagDetails {
                 f.write_str("a `FlagDetails` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagDetails, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut automod_: Option<AutomodDetailsResponse> = None;
                 let mut original_text_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -2319,6 +2351,7 @@ impl<'de> serde::Deserialize<'de> for FlagFeedbackResponse {
                 f.write_str("a `FlagFeedbackResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagFeedbackResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_id_: Option<String> = None;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut labels_: Option<Vec<LabelResponse>> = None;
@@ -2370,6 +2403,7 @@ impl<'de> serde::Deserialize<'de> for FlagDetailsResponse {
                 f.write_str("a `FlagDetailsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagDetailsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut automod_: Option<AutomodDetailsResponse> = None;
                 let mut extra_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut original_text_: Option<String> = None;
@@ -2426,6 +2460,7 @@ impl<'de> serde::Deserialize<'de> for AutomodDetailsResponse {
                 f.write_str("a `AutomodDetailsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AutomodDetailsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut action_: Option<String> = None;
                 let mut original_message_type_: Option<String> = None;
                 let mut result_: Option<MessageModerationResult> = None;
@@ -2480,6 +2515,7 @@ impl<'de> serde::Deserialize<'de> for LabelResponse {
                 f.write_str("a `LabelResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<LabelResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut phrase_list_ids_: Option<Vec<i32>> = None;
                 let mut harm_labels_: Option<Vec<String>> = None;
@@ -2533,6 +2569,7 @@ impl<'de> serde::Deserialize<'de> for FlagMessageDetailsResponse {
                 f.write_str("a `FlagMessageDetailsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagMessageDetailsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut updated_by_id_: Option<String> = None;
                 let mut pin_changed_: Option<bool> = None;
                 let mut should_enrich_: Option<bool> = None;
@@ -2581,6 +2618,7 @@ impl<'de> serde::Deserialize<'de> for ModerationResponse {
                 f.write_str("a `ModerationResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ModerationResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut toxic_: Option<f32> = None;
                 let mut explicit_: Option<f32> = None;
                 let mut spam_: Option<f32> = None;

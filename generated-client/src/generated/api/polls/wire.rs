@@ -58,6 +58,7 @@ impl<'de> serde::Deserialize<'de> for CreatePollRequest {
                 f.write_str("a `CreatePollRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreatePollRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut name_: Option<String> = None;
                 let mut description_: Option<String> = None;
@@ -130,6 +131,7 @@ impl<'de> serde::Deserialize<'de> for PollResponse {
                 f.write_str("a `PollResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PollResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut poll_: Option<PollResponseData> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -204,6 +206,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePollRequest {
                 f.write_str("a `UpdatePollRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdatePollRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut name_: Option<String> = None;
                 let mut description_: Option<String> = None;
@@ -286,6 +289,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePollPartialRequest {
                 f.write_str("a `UpdatePollPartialRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdatePollPartialRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut set_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut unset_: Option<Vec<String>> = None;
                 let mut user_id_: Option<String> = None;
@@ -345,6 +349,7 @@ impl<'de> serde::Deserialize<'de> for QueryPollsRequest {
                 f.write_str("a `QueryPollsRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryPollsRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut limit_: Option<i32> = None;
@@ -400,6 +405,7 @@ impl<'de> serde::Deserialize<'de> for QueryPollsResponse {
                 f.write_str("a `QueryPollsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryPollsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut polls_: Option<Vec<PollResponseData>> = None;
                 let mut next_: Option<String> = None;
                 let mut prev_: Option<String> = None;
@@ -452,6 +458,7 @@ impl<'de> serde::Deserialize<'de> for CreatePollOptionRequest {
                 f.write_str("a `CreatePollOptionRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreatePollOptionRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut text_: Option<String> = None;
                 let mut user_id_: Option<String> = None;
                 let mut user_: Option<UserRequest> = None;
@@ -497,6 +504,7 @@ impl<'de> serde::Deserialize<'de> for PollOptionResponse {
                 f.write_str("a `PollOptionResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PollOptionResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut poll_option_: Option<PollOptionResponseData> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -544,6 +552,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePollOptionRequest {
                 f.write_str("a `UpdatePollOptionRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdatePollOptionRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut text_: Option<String> = None;
                 let mut user_id_: Option<String> = None;
@@ -599,6 +608,7 @@ impl<'de> serde::Deserialize<'de> for CastPollVoteRequest {
                 f.write_str("a `CastPollVoteRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CastPollVoteRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut vote_: Option<VoteData> = None;
                 let mut user_id_: Option<String> = None;
                 let mut user_: Option<UserRequest> = None;
@@ -647,6 +657,7 @@ impl<'de> serde::Deserialize<'de> for PollVoteResponse {
                 f.write_str("a `PollVoteResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PollVoteResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut vote_: Option<PollVoteResponseData> = None;
                 let mut poll_: Option<PollResponseData> = None;
                 let mut duration_: Option<String> = None;
@@ -703,6 +714,7 @@ impl<'de> serde::Deserialize<'de> for QueryPollVotesRequest {
                 f.write_str("a `QueryPollVotesRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryPollVotesRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut limit_: Option<i32> = None;
@@ -758,6 +770,7 @@ impl<'de> serde::Deserialize<'de> for PollVotesResponse {
                 f.write_str("a `PollVotesResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PollVotesResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut votes_: Option<Vec<PollVoteResponseData>> = None;
                 let mut next_: Option<String> = None;
                 let mut prev_: Option<String> = None;
@@ -806,6 +819,7 @@ impl<'de> serde::Deserialize<'de> for PollOptionInput {
                 f.write_str("a `PollOptionInput` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PollOptionInput, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut text_: Option<String> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -848,6 +862,7 @@ impl<'de> serde::Deserialize<'de> for PollOptionRequest {
                 f.write_str("a `PollOptionRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PollOptionRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut text_: Option<String> = None;
                 let mut custom_ = serde_json::Map::new();
@@ -894,6 +909,7 @@ impl<'de> serde::Deserialize<'de> for VoteData {
                 f.write_str("a `VoteData` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<VoteData, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut option_id_: Option<String> = None;
                 let mut answer_text_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -959,6 +975,7 @@ impl<'de> serde::Deserialize<'de> for PollResponseData {
                 f.write_str("a `PollResponseData` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PollResponseData, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut name_: Option<String> = None;
                 let mut description_: Option<String> = None;
@@ -1076,6 +1093,7 @@ impl<'de> serde::Deserialize<'de> for PollVoteResponseData {
                 f.write_str("a `PollVoteResponseData` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PollVoteResponseData, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut poll_id_: Option<String> = None;
                 let mut id_: Option<String> = None;
                 let mut option_id_: Option<String> = None;
@@ -1144,6 +1162,7 @@ impl<'de> serde::Deserialize<'de> for PollOptionResponseData {
                 f.write_str("a `PollOptionResponseData` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PollOptionResponseData, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut text_: Option<String> = None;
                 let mut custom_ = serde_json::Map::new();

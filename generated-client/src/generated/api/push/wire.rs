@@ -25,6 +25,7 @@ impl<'de> serde::Deserialize<'de> for ListDevicesResponse {
                 f.write_str("a `ListDevicesResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListDevicesResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut devices_: Option<Vec<DeviceResponse>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -80,6 +81,7 @@ impl<'de> serde::Deserialize<'de> for CreateDeviceRequest {
                 f.write_str("a `CreateDeviceRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateDeviceRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut push_provider_: Option<CreateDeviceRequestPushProvider> = None;
                 let mut push_provider_name_: Option<String> = None;
@@ -137,6 +139,7 @@ impl<'de> serde::Deserialize<'de> for UpsertPushPreferencesRequest {
                 f.write_str("a `UpsertPushPreferencesRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertPushPreferencesRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut preferences_: Option<Vec<PushPreferenceInput>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -175,6 +178,7 @@ impl<'de> serde::Deserialize<'de> for UpsertPushPreferencesResponse {
                 f.write_str("a `UpsertPushPreferencesResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertPushPreferencesResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_preferences_: Option<std::collections::BTreeMap<String, PushPreferencesResponse>> = None;
                 let mut user_channel_preferences_: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, ChannelPushPreferencesResponse>>> = None;
                 let mut duration_: Option<String> = None;
@@ -218,6 +222,7 @@ impl<'de> serde::Deserialize<'de> for ListPushProvidersResponse {
                 f.write_str("a `ListPushProvidersResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListPushProvidersResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut push_providers_: Option<Vec<PushProviderResponse>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -259,6 +264,7 @@ impl<'de> serde::Deserialize<'de> for UpsertPushProviderRequest {
                 f.write_str("a `UpsertPushProviderRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertPushProviderRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut push_provider_: Option<PushProviderRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -296,6 +302,7 @@ impl<'de> serde::Deserialize<'de> for UpsertPushProviderResponse {
                 f.write_str("a `UpsertPushProviderResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertPushProviderResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut push_provider_: Option<PushProviderResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -339,6 +346,7 @@ impl<'de> serde::Deserialize<'de> for GetPushTemplatesResponse {
                 f.write_str("a `GetPushTemplatesResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetPushTemplatesResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 let mut templates_: Option<Vec<PushTemplateResponse>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -388,6 +396,7 @@ impl<'de> serde::Deserialize<'de> for UpsertPushTemplateRequest {
                 f.write_str("a `UpsertPushTemplateRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertPushTemplateRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut enable_push_: Option<bool> = None;
                 let mut event_type_: Option<UpsertPushTemplateRequestEventType> = None;
                 let mut push_provider_name_: Option<String> = None;
@@ -445,6 +454,7 @@ impl<'de> serde::Deserialize<'de> for UpsertPushTemplateResponse {
                 f.write_str("a `UpsertPushTemplateResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertPushTemplateResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 let mut template_: Option<PushTemplateResponse> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -513,6 +523,7 @@ impl<'de> serde::Deserialize<'de> for CheckPushRequest {
                 f.write_str("a `CheckPushRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckPushRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_id_: Option<String> = None;
                 let mut apn_template_: Option<String> = None;
                 let mut firebase_template_: Option<String> = None;
@@ -597,6 +608,7 @@ impl<'de> serde::Deserialize<'de> for CheckPushResponse {
                 f.write_str("a `CheckPushResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckPushResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut device_errors_: Option<std::collections::BTreeMap<String, DeviceErrorInfo>> = None;
                 let mut general_errors_: Option<Vec<String>> = None;
                 let mut skip_devices_: Option<bool> = None;
@@ -662,6 +674,7 @@ impl<'de> serde::Deserialize<'de> for CheckSnsRequest {
                 f.write_str("a `CheckSNSRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckSnsRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut sns_topic_arn_: Option<String> = None;
                 let mut sns_key_: Option<String> = None;
                 let mut sns_secret_: Option<String> = None;
@@ -711,6 +724,7 @@ impl<'de> serde::Deserialize<'de> for CheckSnsResponse {
                 f.write_str("a `CheckSNSResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckSnsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut status_: Option<String> = None;
                 let mut error_: Option<String> = None;
                 let mut data_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
@@ -764,6 +778,7 @@ impl<'de> serde::Deserialize<'de> for CheckSqsRequest {
                 f.write_str("a `CheckSQSRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckSqsRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut sqs_url_: Option<String> = None;
                 let mut sqs_key_: Option<String> = None;
                 let mut sqs_secret_: Option<String> = None;
@@ -813,6 +828,7 @@ impl<'de> serde::Deserialize<'de> for CheckSqsResponse {
                 f.write_str("a `CheckSQSResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckSqsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut status_: Option<String> = None;
                 let mut error_: Option<String> = None;
                 let mut data_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
@@ -884,6 +900,7 @@ impl<'de> serde::Deserialize<'de> for PushPreferenceInput {
                 f.write_str("a `PushPreferenceInput` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushPreferenceInput, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_id_: Option<String> = None;
                 let mut channel_cid_: Option<String> = None;
                 let mut chat_level_: Option<PushPreferenceInputChatLevel> = None;
@@ -1019,6 +1036,7 @@ impl<'de> serde::Deserialize<'de> for PushProviderResponse {
                 f.write_str("a `PushProviderResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushProviderResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut type_: Option<String> = None;
                 let mut description_: Option<String> = None;
@@ -1211,6 +1229,7 @@ impl<'de> serde::Deserialize<'de> for PushProviderRequest {
                 f.write_str("a `PushProviderRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushProviderRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut type_: Option<String> = None;
                 let mut description_: Option<String> = None;
@@ -1323,6 +1342,7 @@ impl<'de> serde::Deserialize<'de> for PushTemplateResponse {
                 f.write_str("a `PushTemplateResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushTemplateResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut push_provider_internal_id_: Option<String> = None;
                 let mut enable_push_: Option<bool> = None;
                 let mut event_type_: Option<String> = None;
@@ -1382,6 +1402,7 @@ impl<'de> serde::Deserialize<'de> for DeviceErrorInfo {
                 f.write_str("a `DeviceErrorInfo` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeviceErrorInfo, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut provider_: Option<String> = None;
                 let mut provider_name_: Option<String> = None;
                 let mut error_message_: Option<String> = None;
@@ -1444,6 +1465,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesInput {
                 f.write_str("a `ChatPreferencesInput` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChatPreferencesInput, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut default_preference_: Option<ChatPreferencesInputDefaultPreference> = None;
                 let mut direct_mentions_: Option<ChatPreferencesInputDirectMentions> = None;
                 let mut role_mentions_: Option<ChatPreferencesInputRoleMentions> = None;
@@ -1521,6 +1543,7 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferences {
                 f.write_str("a `FeedsPreferences` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FeedsPreferences, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut follow_: Option<FeedsPreferencesFollow> = None;
                 let mut comment_: Option<FeedsPreferencesComment> = None;
                 let mut reaction_: Option<FeedsPreferencesReaction> = None;
@@ -1598,6 +1621,7 @@ impl<'de> serde::Deserialize<'de> for ChatPreferencesResponse {
                 f.write_str("a `ChatPreferencesResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChatPreferencesResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut default_preference_: Option<String> = None;
                 let mut direct_mentions_: Option<String> = None;
                 let mut role_mentions_: Option<String> = None;
@@ -1669,6 +1693,7 @@ impl<'de> serde::Deserialize<'de> for PushPreferencesResponse {
                 f.write_str("a `PushPreferencesResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushPreferencesResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut chat_level_: Option<String> = None;
                 let mut chat_preferences_: Option<ChatPreferencesResponse> = None;
                 let mut call_level_: Option<String> = None;
@@ -1743,6 +1768,7 @@ impl<'de> serde::Deserialize<'de> for FeedsPreferencesResponse {
                 f.write_str("a `FeedsPreferencesResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FeedsPreferencesResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut follow_: Option<String> = None;
                 let mut comment_: Option<String> = None;
                 let mut reaction_: Option<String> = None;
@@ -1808,6 +1834,7 @@ impl<'de> serde::Deserialize<'de> for ChannelPushPreferencesResponse {
                 f.write_str("a `ChannelPushPreferencesResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelPushPreferencesResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut chat_level_: Option<String> = None;
                 let mut chat_preferences_: Option<ChatPreferencesResponse> = None;
                 let mut disabled_until_: Option<chrono::DateTime<chrono::Utc>> = None;

@@ -30,6 +30,7 @@ impl<'de> serde::Deserialize<'de> for SendReactionRequest {
                 f.write_str("a `SendReactionRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SendReactionRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut reaction_: Option<ReactionRequest> = None;
                 let mut enforce_unique_: Option<bool> = None;
                 let mut skip_push_: Option<bool> = None;
@@ -74,6 +75,7 @@ impl<'de> serde::Deserialize<'de> for SendReactionResponse {
                 f.write_str("a `SendReactionResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SendReactionResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_: Option<MessageResponse> = None;
                 let mut reaction_: Option<ReactionResponse> = None;
                 let mut duration_: Option<String> = None;
@@ -124,6 +126,7 @@ impl<'de> serde::Deserialize<'de> for DeleteReactionResponse {
                 f.write_str("a `DeleteReactionResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteReactionResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_: Option<MessageResponse> = None;
                 let mut reaction_: Option<ReactionResponse> = None;
                 let mut duration_: Option<String> = None;
@@ -173,6 +176,7 @@ impl<'de> serde::Deserialize<'de> for GetReactionsResponse {
                 f.write_str("a `GetReactionsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetReactionsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut reactions_: Option<Vec<ReactionResponse>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -232,6 +236,7 @@ impl<'de> serde::Deserialize<'de> for QueryReactionsRequest {
                 f.write_str("a `QueryReactionsRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryReactionsRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut user_id_: Option<String> = None;
@@ -293,6 +298,7 @@ impl<'de> serde::Deserialize<'de> for QueryReactionsResponse {
                 f.write_str("a `QueryReactionsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryReactionsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut reactions_: Option<Vec<ReactionResponse>> = None;
                 let mut duration_: Option<String> = None;
                 let mut next_: Option<String> = None;
@@ -379,6 +385,7 @@ impl<'de> serde::Deserialize<'de> for ReactionDeletedEvent {
                 f.write_str("a `ReactionDeletedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactionDeletedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut reaction_: Option<ReactionResponse> = None;
                 let mut message_id_: Option<String> = None;
                 let mut message_: Option<MessageResponse> = None;
@@ -506,6 +513,7 @@ impl<'de> serde::Deserialize<'de> for ReactionNewEvent {
                 f.write_str("a `ReactionNewEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactionNewEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut reaction_: Option<ReactionResponse> = None;
                 let mut message_id_: Option<String> = None;
                 let mut message_: Option<MessageResponse> = None;
@@ -626,6 +634,7 @@ impl<'de> serde::Deserialize<'de> for ReactionUpdatedEvent {
                 f.write_str("a `ReactionUpdatedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactionUpdatedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut reaction_: Option<ReactionResponse> = None;
                 let mut message_id_: Option<String> = None;
                 let mut message_: Option<MessageResponse> = None;
@@ -728,6 +737,7 @@ impl<'de> serde::Deserialize<'de> for ReactionRequest {
                 f.write_str("a `ReactionRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactionRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut type_: Option<String> = None;
                 let mut score_: Option<i32> = None;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -788,6 +798,7 @@ impl<'de> serde::Deserialize<'de> for ReactionResponse {
                 f.write_str("a `ReactionResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactionResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_id_: Option<String> = None;
                 let mut user_id_: Option<String> = None;
                 let mut user_: Option<UserResponse> = None;
@@ -857,6 +868,7 @@ impl<'de> serde::Deserialize<'de> for ReactionGroupResponse {
                 f.write_str("a `ReactionGroupResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactionGroupResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut count_: Option<i32> = None;
                 let mut sum_scores_: Option<i32> = None;
                 let mut first_reaction_at_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -915,6 +927,7 @@ impl<'de> serde::Deserialize<'de> for ReactionGroupUserResponse {
                 f.write_str("a `ReactionGroupUserResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactionGroupUserResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_id_: Option<String> = None;
                 let mut user_: Option<UserResponse> = None;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;

@@ -32,6 +32,7 @@ impl<'de> serde::Deserialize<'de> for CreateReminderRequest {
                 f.write_str("a `CreateReminderRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateReminderRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut remind_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut user_id_: Option<String> = None;
                 let mut user_: Option<UserRequest> = None;
@@ -82,6 +83,7 @@ impl<'de> serde::Deserialize<'de> for UpdateReminderRequest {
                 f.write_str("a `UpdateReminderRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateReminderRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut remind_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut user_id_: Option<String> = None;
                 let mut user_: Option<UserRequest> = None;
@@ -125,6 +127,7 @@ impl<'de> serde::Deserialize<'de> for UpdateReminderResponse {
                 f.write_str("a `UpdateReminderResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateReminderResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut reminder_: Option<ReminderResponseData> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -167,6 +170,7 @@ impl<'de> serde::Deserialize<'de> for DeleteReminderResponse {
                 f.write_str("a `DeleteReminderResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteReminderResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -223,6 +227,7 @@ impl<'de> serde::Deserialize<'de> for QueryRemindersRequest {
                 f.write_str("a `QueryRemindersRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryRemindersRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut user_id_: Option<String> = None;
@@ -284,6 +289,7 @@ impl<'de> serde::Deserialize<'de> for QueryRemindersResponse {
                 f.write_str("a `QueryRemindersResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryRemindersResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut reminders_: Option<Vec<ReminderResponseData>> = None;
                 let mut next_: Option<String> = None;
                 let mut prev_: Option<String> = None;
@@ -342,6 +348,7 @@ impl<'de> serde::Deserialize<'de> for ReminderCreatedEvent {
                 f.write_str("a `ReminderCreatedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReminderCreatedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut message_id_: Option<String> = None;
@@ -414,6 +421,7 @@ impl<'de> serde::Deserialize<'de> for ReminderDeletedEvent {
                 f.write_str("a `ReminderDeletedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReminderDeletedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut message_id_: Option<String> = None;
@@ -486,6 +494,7 @@ impl<'de> serde::Deserialize<'de> for ReminderNotificationEvent {
                 f.write_str("a `ReminderNotificationEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReminderNotificationEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut message_id_: Option<String> = None;
@@ -558,6 +567,7 @@ impl<'de> serde::Deserialize<'de> for ReminderUpdatedEvent {
                 f.write_str("a `ReminderUpdatedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReminderUpdatedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut message_id_: Option<String> = None;
@@ -633,6 +643,7 @@ impl<'de> serde::Deserialize<'de> for ReminderResponseData {
                 f.write_str("a `ReminderResponseData` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReminderResponseData, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut remind_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut channel_cid_: Option<String> = None;
                 let mut channel_: Option<ChannelResponse> = None;

@@ -25,6 +25,7 @@ impl<'de> serde::Deserialize<'de> for GetRetentionPolicyResponse {
                 f.write_str("a `GetRetentionPolicyResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetRetentionPolicyResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut policies_: Option<Vec<RetentionPolicy>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -65,6 +66,7 @@ impl<'de> serde::Deserialize<'de> for SetRetentionPolicyRequest {
                 f.write_str("a `SetRetentionPolicyRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SetRetentionPolicyRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut policy_: Option<SetRetentionPolicyRequestPolicy> = None;
                 let mut max_age_hours_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -108,6 +110,7 @@ impl<'de> serde::Deserialize<'de> for SetRetentionPolicyResponse {
                 f.write_str("a `SetRetentionPolicyResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SetRetentionPolicyResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut policy_: Option<RetentionPolicy> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -150,6 +153,7 @@ impl<'de> serde::Deserialize<'de> for DeleteRetentionPolicyRequest {
                 f.write_str("a `DeleteRetentionPolicyRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteRetentionPolicyRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut policy_: Option<DeleteRetentionPolicyRequestPolicy> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -189,6 +193,7 @@ impl<'de> serde::Deserialize<'de> for DeleteRetentionPolicyResponse {
                 f.write_str("a `DeleteRetentionPolicyResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteRetentionPolicyResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -239,6 +244,7 @@ impl<'de> serde::Deserialize<'de> for GetRetentionPolicyRunsRequest {
                 f.write_str("a `GetRetentionPolicyRunsRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetRetentionPolicyRunsRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut filter_conditions_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut limit_: Option<i32> = None;
@@ -294,6 +300,7 @@ impl<'de> serde::Deserialize<'de> for GetRetentionPolicyRunsResponse {
                 f.write_str("a `GetRetentionPolicyRunsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetRetentionPolicyRunsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut runs_: Option<Vec<RetentionRunResponse>> = None;
                 let mut next_: Option<String> = None;
                 let mut prev_: Option<String> = None;
@@ -342,6 +349,7 @@ impl<'de> serde::Deserialize<'de> for RetentionPolicy {
                 f.write_str("a `RetentionPolicy` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RetentionPolicy, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut app_pk_: Option<i64> = None;
                 let mut policy_: Option<String> = None;
                 let mut config_: Option<PolicyConfig> = None;
@@ -393,6 +401,7 @@ impl<'de> serde::Deserialize<'de> for RetentionRunResponse {
                 f.write_str("a `RetentionRunResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RetentionRunResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut app_pk_: Option<i64> = None;
                 let mut policy_: Option<String> = None;
                 let mut date_: Option<String> = None;
@@ -438,6 +447,7 @@ impl<'de> serde::Deserialize<'de> for PolicyConfig {
                 f.write_str("a `PolicyConfig` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PolicyConfig, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut max_age_hours_: Option<i32> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -479,6 +489,7 @@ impl<'de> serde::Deserialize<'de> for RunStats {
                 f.write_str("a `RunStats` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RunStats, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channels_deleted_: Option<i64> = None;
                 let mut messages_deleted_: Option<i64> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {

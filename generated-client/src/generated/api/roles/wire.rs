@@ -25,6 +25,7 @@ impl<'de> serde::Deserialize<'de> for ListPermissionsResponse {
                 f.write_str("a `ListPermissionsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListPermissionsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut permissions_: Option<Vec<Permission>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -65,6 +66,7 @@ impl<'de> serde::Deserialize<'de> for GetCustomPermissionResponse {
                 f.write_str("a `GetCustomPermissionResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetCustomPermissionResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut permission_: Option<Permission> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -105,6 +107,7 @@ impl<'de> serde::Deserialize<'de> for ListRolesResponse {
                 f.write_str("a `ListRolesResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListRolesResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut roles_: Option<Vec<Role>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -144,6 +147,7 @@ impl<'de> serde::Deserialize<'de> for CreateRoleRequest {
                 f.write_str("a `CreateRoleRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateRoleRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -181,6 +185,7 @@ impl<'de> serde::Deserialize<'de> for CreateRoleResponse {
                 f.write_str("a `CreateRoleResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateRoleResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 let mut role_: Option<Role> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -224,6 +229,7 @@ impl<'de> serde::Deserialize<'de> for SearchRolesResponse {
                 f.write_str("a `SearchRolesResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SearchRolesResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 let mut roles_: Option<Vec<Role>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -275,6 +281,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
                 f.write_str("a `Permission` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Permission, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut name_: Option<String> = None;
                 let mut description_: Option<String> = None;
@@ -345,6 +352,7 @@ impl<'de> serde::Deserialize<'de> for Role {
                 f.write_str("a `Role` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Role, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut custom_: Option<bool> = None;
                 let mut scopes_: Option<Vec<String>> = None;

@@ -42,6 +42,7 @@ impl<'de> serde::Deserialize<'de> for CreateSegmentRequest {
                 f.write_str("a `CreateSegmentRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateSegmentRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut type_: Option<CreateSegmentRequestType> = None;
                 let mut name_: Option<String> = None;
@@ -102,6 +103,7 @@ impl<'de> serde::Deserialize<'de> for CreateSegmentResponse {
                 f.write_str("a `CreateSegmentResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateSegmentResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut segment_: Option<SegmentResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -153,6 +155,7 @@ impl<'de> serde::Deserialize<'de> for QuerySegmentsRequest {
                 f.write_str("a `QuerySegmentsRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QuerySegmentsRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut limit_: Option<i32> = None;
@@ -208,6 +211,7 @@ impl<'de> serde::Deserialize<'de> for QuerySegmentsResponse {
                 f.write_str("a `QuerySegmentsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QuerySegmentsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut segments_: Option<Vec<SegmentResponse>> = None;
                 let mut next_: Option<String> = None;
                 let mut prev_: Option<String> = None;
@@ -256,6 +260,7 @@ impl<'de> serde::Deserialize<'de> for GetSegmentResponse {
                 f.write_str("a `GetSegmentResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetSegmentResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut segment_: Option<SegmentResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -303,6 +308,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSegmentRequest {
                 f.write_str("a `UpdateSegmentRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateSegmentRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut description_: Option<String> = None;
                 let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
@@ -346,6 +352,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSegmentResponse {
                 f.write_str("a `UpdateSegmentResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateSegmentResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut segment_: Option<SegmentResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -388,6 +395,7 @@ impl<'de> serde::Deserialize<'de> for AddSegmentTargetsRequest {
                 f.write_str("a `AddSegmentTargetsRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AddSegmentTargetsRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut target_ids_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -424,6 +432,7 @@ impl<'de> serde::Deserialize<'de> for DeleteSegmentTargetsRequest {
                 f.write_str("a `DeleteSegmentTargetsRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteSegmentTargetsRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut target_ids_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -474,6 +483,7 @@ impl<'de> serde::Deserialize<'de> for QuerySegmentTargetsRequest {
                 f.write_str("a `QuerySegmentTargetsRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QuerySegmentTargetsRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut limit_: Option<i32> = None;
                 let mut next_: Option<String> = None;
                 let mut prev_: Option<String> = None;
@@ -529,6 +539,7 @@ impl<'de> serde::Deserialize<'de> for QuerySegmentTargetsResponse {
                 f.write_str("a `QuerySegmentTargetsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QuerySegmentTargetsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut targets_: Option<Vec<SegmentTargetResponse>> = None;
                 let mut next_: Option<String> = None;
                 let mut prev_: Option<String> = None;
@@ -584,6 +595,7 @@ impl<'de> serde::Deserialize<'de> for SegmentResponse {
                 f.write_str("a `SegmentResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SegmentResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut type_: Option<String> = None;
                 let mut name_: Option<String> = None;
@@ -662,6 +674,7 @@ impl<'de> serde::Deserialize<'de> for SegmentTargetResponse {
                 f.write_str("a `SegmentTargetResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SegmentTargetResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut app_pk_: Option<i32> = None;
                 let mut segment_id_: Option<String> = None;
                 let mut target_id_: Option<String> = None;

@@ -53,6 +53,7 @@ impl<'de> serde::Deserialize<'de> for QueryThreadsRequest {
                 f.write_str("a `QueryThreadsRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryThreadsRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut reply_limit_: Option<i32> = None;
                 let mut participant_limit_: Option<i32> = None;
                 let mut member_limit_: Option<i32> = None;
@@ -123,6 +124,7 @@ impl<'de> serde::Deserialize<'de> for QueryThreadsResponse {
                 f.write_str("a `QueryThreadsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryThreadsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut threads_: Option<Vec<ThreadStateResponse>> = None;
                 let mut next_: Option<String> = None;
                 let mut prev_: Option<String> = None;
@@ -169,6 +171,7 @@ impl<'de> serde::Deserialize<'de> for GetThreadResponse {
                 f.write_str("a `GetThreadResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetThreadResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut thread_: Option<ThreadStateResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -222,6 +225,7 @@ impl<'de> serde::Deserialize<'de> for UpdateThreadPartialRequest {
                 f.write_str("a `UpdateThreadPartialRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateThreadPartialRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_id_: Option<String> = None;
                 let mut user_: Option<UserRequest> = None;
                 let mut set_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
@@ -268,6 +272,7 @@ impl<'de> serde::Deserialize<'de> for UpdateThreadPartialResponse {
                 f.write_str("a `UpdateThreadPartialResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateThreadPartialResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut thread_: Option<ThreadResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -352,6 +357,7 @@ impl<'de> serde::Deserialize<'de> for NotificationThreadMessageNewEvent {
                 f.write_str("a `NotificationThreadMessageNewEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<NotificationThreadMessageNewEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -466,6 +472,7 @@ impl<'de> serde::Deserialize<'de> for ThreadUpdatedEvent {
                 f.write_str("a `ThreadUpdatedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ThreadUpdatedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
@@ -556,6 +563,7 @@ impl<'de> serde::Deserialize<'de> for ThreadStateResponse {
                 f.write_str("a `ThreadStateResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ThreadStateResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channel_cid_: Option<String> = None;
                 let mut channel_: Option<ChannelResponse> = None;
                 let mut parent_message_id_: Option<String> = None;
@@ -678,6 +686,7 @@ impl<'de> serde::Deserialize<'de> for ThreadResponse {
                 f.write_str("a `ThreadResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ThreadResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channel_cid_: Option<String> = None;
                 let mut channel_: Option<ChannelResponse> = None;
                 let mut parent_message_id_: Option<String> = None;
@@ -782,6 +791,7 @@ impl<'de> serde::Deserialize<'de> for ThreadParticipant {
                 f.write_str("a `ThreadParticipant` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ThreadParticipant, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channel_cid_: Option<String> = None;
                 let mut last_thread_message_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut thread_id_: Option<String> = None;

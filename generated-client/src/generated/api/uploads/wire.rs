@@ -33,6 +33,7 @@ impl<'de> serde::Deserialize<'de> for UploadChannelFileResponse {
                 f.write_str("a `UploadChannelFileResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UploadChannelFileResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut file_: Option<String> = None;
                 let mut thumb_url_: Option<String> = None;
                 let mut moderation_action_: Option<String> = None;
@@ -90,6 +91,7 @@ impl<'de> serde::Deserialize<'de> for UploadChannelResponse {
                 f.write_str("a `UploadChannelResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UploadChannelResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut file_: Option<String> = None;
                 let mut thumb_url_: Option<String> = None;
                 let mut moderation_action_: Option<String> = None;
@@ -144,6 +146,7 @@ impl<'de> serde::Deserialize<'de> for FileUploadResponse {
                 f.write_str("a `FileUploadResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FileUploadResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut file_: Option<String> = None;
                 let mut thumb_url_: Option<String> = None;
                 let mut duration_: Option<String> = None;
@@ -195,6 +198,7 @@ impl<'de> serde::Deserialize<'de> for ImageUploadResponse {
                 f.write_str("a `ImageUploadResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImageUploadResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut file_: Option<String> = None;
                 let mut thumb_url_: Option<String> = None;
                 let mut duration_: Option<String> = None;
@@ -240,6 +244,7 @@ impl<'de> serde::Deserialize<'de> for OnlyUserId {
                 f.write_str("a `OnlyUserID` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<OnlyUserId, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -287,6 +292,7 @@ impl<'de> serde::Deserialize<'de> for ImageSize {
                 f.write_str("a `ImageSize` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImageSize, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut crop_: Option<String> = None;
                 let mut resize_: Option<String> = None;
                 let mut height_: Option<i32> = None;

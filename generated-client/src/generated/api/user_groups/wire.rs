@@ -25,6 +25,7 @@ impl<'de> serde::Deserialize<'de> for ListUserGroupsResponse {
                 f.write_str("a `ListUserGroupsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListUserGroupsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_groups_: Option<Vec<UserGroupResponse>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -76,6 +77,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserGroupRequest {
                 f.write_str("a `CreateUserGroupRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateUserGroupRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut name_: Option<String> = None;
                 let mut description_: Option<String> = None;
@@ -127,6 +129,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserGroupResponse {
                 f.write_str("a `CreateUserGroupResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateUserGroupResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_group_: Option<UserGroupResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -167,6 +170,7 @@ impl<'de> serde::Deserialize<'de> for SearchUserGroupsResponse {
                 f.write_str("a `SearchUserGroupsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SearchUserGroupsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_groups_: Option<Vec<UserGroupResponse>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -209,6 +213,7 @@ impl<'de> serde::Deserialize<'de> for GetUserGroupResponse {
                 f.write_str("a `GetUserGroupResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetUserGroupResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_group_: Option<UserGroupResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -256,6 +261,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserGroupRequest {
                 f.write_str("a `UpdateUserGroupRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateUserGroupRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut name_: Option<String> = None;
                 let mut description_: Option<String> = None;
                 let mut team_id_: Option<String> = None;
@@ -301,6 +307,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserGroupResponse {
                 f.write_str("a `UpdateUserGroupResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateUserGroupResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_group_: Option<UserGroupResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -346,6 +353,7 @@ impl<'de> serde::Deserialize<'de> for AddUserGroupMembersRequest {
                 f.write_str("a `AddUserGroupMembersRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AddUserGroupMembersRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut member_ids_: Option<Vec<String>> = None;
                 let mut as_admin_: Option<bool> = None;
                 let mut team_id_: Option<String> = None;
@@ -391,6 +399,7 @@ impl<'de> serde::Deserialize<'de> for AddUserGroupMembersResponse {
                 f.write_str("a `AddUserGroupMembersResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AddUserGroupMembersResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_group_: Option<UserGroupResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -433,6 +442,7 @@ impl<'de> serde::Deserialize<'de> for RemoveUserGroupMembersRequest {
                 f.write_str("a `RemoveUserGroupMembersRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RemoveUserGroupMembersRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut member_ids_: Option<Vec<String>> = None;
                 let mut team_id_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -475,6 +485,7 @@ impl<'de> serde::Deserialize<'de> for RemoveUserGroupMembersResponse {
                 f.write_str("a `RemoveUserGroupMembersResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RemoveUserGroupMembersResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_group_: Option<UserGroupResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -524,6 +535,7 @@ impl<'de> serde::Deserialize<'de> for UserGroupCreatedEvent {
                 f.write_str("a `UserGroupCreatedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserGroupCreatedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut user_: Option<UserResponseCommonFields> = None;
@@ -584,6 +596,7 @@ impl<'de> serde::Deserialize<'de> for UserGroupDeletedEvent {
                 f.write_str("a `UserGroupDeletedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserGroupDeletedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut user_: Option<UserResponseCommonFields> = None;
@@ -645,6 +658,7 @@ impl<'de> serde::Deserialize<'de> for UserGroupMemberAddedEvent {
                 f.write_str("a `UserGroupMemberAddedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserGroupMemberAddedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut user_: Option<UserResponseCommonFields> = None;
@@ -709,6 +723,7 @@ impl<'de> serde::Deserialize<'de> for UserGroupMemberRemovedEvent {
                 f.write_str("a `UserGroupMemberRemovedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserGroupMemberRemovedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut user_: Option<UserResponseCommonFields> = None;
@@ -772,6 +787,7 @@ impl<'de> serde::Deserialize<'de> for UserGroupUpdatedEvent {
                 f.write_str("a `UserGroupUpdatedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserGroupUpdatedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut user_: Option<UserResponseCommonFields> = None;
@@ -838,6 +854,7 @@ impl<'de> serde::Deserialize<'de> for UserGroup {
                 f.write_str("a `UserGroup` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserGroup, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut app_pk_: Option<i64> = None;
                 let mut id_: Option<String> = None;
                 let mut team_id_: Option<String> = None;
@@ -919,6 +936,7 @@ impl<'de> serde::Deserialize<'de> for UserGroupResponse {
                 f.write_str("a `UserGroupResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserGroupResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut name_: Option<String> = None;
                 let mut description_: Option<String> = None;
@@ -986,6 +1004,7 @@ impl<'de> serde::Deserialize<'de> for UserGroupMember {
                 f.write_str("a `UserGroupMember` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserGroupMember, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut app_pk_: Option<i64> = None;
                 let mut group_id_: Option<String> = None;
                 let mut user_id_: Option<String> = None;

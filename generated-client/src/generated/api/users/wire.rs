@@ -25,6 +25,7 @@ impl<'de> serde::Deserialize<'de> for QueryUsersResponse {
                 f.write_str("a `QueryUsersResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryUsersResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut users_: Option<Vec<FullUserResponse>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -85,6 +86,7 @@ impl<'de> serde::Deserialize<'de> for QueryUsersPayload {
                 f.write_str("a `QueryUsersPayload` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryUsersPayload, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut filter_conditions_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut presence_: Option<bool> = None;
@@ -142,6 +144,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUsersRequest {
                 f.write_str("a `UpdateUsersRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateUsersRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut users_: Option<std::collections::BTreeMap<String, UserRequest>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -180,6 +183,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUsersResponse {
                 f.write_str("a `UpdateUsersResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateUsersResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut users_: Option<std::collections::BTreeMap<String, FullUserResponse>> = None;
                 let mut membership_deletion_task_id_: Option<String> = None;
                 let mut duration_: Option<String> = None;
@@ -222,6 +226,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUsersPartialRequest {
                 f.write_str("a `UpdateUsersPartialRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateUsersPartialRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut users_: Option<Vec<UpdateUserPartialRequest>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -258,6 +263,7 @@ impl<'de> serde::Deserialize<'de> for CreateGuestRequest {
                 f.write_str("a `CreateGuestRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateGuestRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_: Option<UserRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -296,6 +302,7 @@ impl<'de> serde::Deserialize<'de> for CreateGuestResponse {
                 f.write_str("a `CreateGuestResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateGuestResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_: Option<UserResponse> = None;
                 let mut access_token_: Option<String> = None;
                 let mut duration_: Option<String> = None;
@@ -346,6 +353,7 @@ impl<'de> serde::Deserialize<'de> for DeactivateUserRequest {
                 f.write_str("a `DeactivateUserRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeactivateUserRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut mark_messages_deleted_: Option<bool> = None;
                 let mut created_by_id_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -388,6 +396,7 @@ impl<'de> serde::Deserialize<'de> for DeactivateUserResponse {
                 f.write_str("a `DeactivateUserResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeactivateUserResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_: Option<UserResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -436,6 +445,7 @@ impl<'de> serde::Deserialize<'de> for DeactivateUsersRequest {
                 f.write_str("a `DeactivateUsersRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeactivateUsersRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_ids_: Option<Vec<String>> = None;
                 let mut mark_messages_deleted_: Option<bool> = None;
                 let mut created_by_id_: Option<String> = None;
@@ -482,6 +492,7 @@ impl<'de> serde::Deserialize<'de> for DeactivateUsersResponse {
                 f.write_str("a `DeactivateUsersResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeactivateUsersResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut task_id_: Option<String> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -529,6 +540,7 @@ impl<'de> serde::Deserialize<'de> for ReactivateUserRequest {
                 f.write_str("a `ReactivateUserRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactivateUserRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut restore_messages_: Option<bool> = None;
                 let mut name_: Option<String> = None;
                 let mut created_by_id_: Option<String> = None;
@@ -574,6 +586,7 @@ impl<'de> serde::Deserialize<'de> for ReactivateUserResponse {
                 f.write_str("a `ReactivateUserResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactivateUserResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_: Option<UserResponse> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -622,6 +635,7 @@ impl<'de> serde::Deserialize<'de> for ReactivateUsersRequest {
                 f.write_str("a `ReactivateUsersRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactivateUsersRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_ids_: Option<Vec<String>> = None;
                 let mut restore_messages_: Option<bool> = None;
                 let mut created_by_id_: Option<String> = None;
@@ -668,6 +682,7 @@ impl<'de> serde::Deserialize<'de> for ReactivateUsersResponse {
                 f.write_str("a `ReactivateUsersResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactivateUsersResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut task_id_: Option<String> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -728,6 +743,7 @@ impl<'de> serde::Deserialize<'de> for DeleteUsersRequest {
                 f.write_str("a `DeleteUsersRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteUsersRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_ids_: Option<Vec<String>> = None;
                 let mut user_: Option<DeleteUsersRequestUser> = None;
                 let mut messages_: Option<DeleteUsersRequestMessages> = None;
@@ -786,6 +802,7 @@ impl<'de> serde::Deserialize<'de> for DeleteUsersResponse {
                 f.write_str("a `DeleteUsersResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteUsersResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut task_id_: Option<String> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -825,6 +842,7 @@ impl<'de> serde::Deserialize<'de> for RestoreUsersRequest {
                 f.write_str("a `RestoreUsersRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RestoreUsersRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_ids_: Option<Vec<String>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -867,6 +885,7 @@ impl<'de> serde::Deserialize<'de> for BlockUsersRequest {
                 f.write_str("a `BlockUsersRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BlockUsersRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut blocked_user_id_: Option<String> = None;
                 let mut user_id_: Option<String> = None;
                 let mut user_: Option<UserRequest> = None;
@@ -912,6 +931,7 @@ impl<'de> serde::Deserialize<'de> for BlockUsersResponse {
                 f.write_str("a `BlockUsersResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BlockUsersResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 let mut blocked_by_user_id_: Option<String> = None;
                 let mut blocked_user_id_: Option<String> = None;
@@ -966,6 +986,7 @@ impl<'de> serde::Deserialize<'de> for UnblockUsersRequest {
                 f.write_str("a `UnblockUsersRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnblockUsersRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut blocked_user_id_: Option<String> = None;
                 let mut user_id_: Option<String> = None;
                 let mut user_: Option<UserRequest> = None;
@@ -1008,6 +1029,7 @@ impl<'de> serde::Deserialize<'de> for UnblockUsersResponse {
                 f.write_str("a `UnblockUsersResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnblockUsersResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -1045,6 +1067,7 @@ impl<'de> serde::Deserialize<'de> for GetBlockedUsersResponse {
                 f.write_str("a `GetBlockedUsersResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetBlockedUsersResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut blocks_: Option<Vec<BlockedUserResponse>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -1084,6 +1107,7 @@ impl<'de> serde::Deserialize<'de> for SendUserCustomEventRequest {
                 f.write_str("a `SendUserCustomEventRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SendUserCustomEventRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut event_: Option<UserCustomEventRequest> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
@@ -1121,6 +1145,7 @@ impl<'de> serde::Deserialize<'de> for SharedLocationsResponse {
                 f.write_str("a `SharedLocationsResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SharedLocationsResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut active_live_locations_: Option<Vec<SharedLocationResponseData>> = None;
                 let mut duration_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -1169,6 +1194,7 @@ impl<'de> serde::Deserialize<'de> for UpdateLiveLocationRequest {
                 f.write_str("a `UpdateLiveLocationRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateLiveLocationRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut message_id_: Option<String> = None;
                 let mut latitude_: Option<f64> = None;
                 let mut longitude_: Option<f64> = None;
@@ -1231,6 +1257,7 @@ impl<'de> serde::Deserialize<'de> for SharedLocationResponse {
                 f.write_str("a `SharedLocationResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SharedLocationResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channel_cid_: Option<String> = None;
                 let mut message_id_: Option<String> = None;
                 let mut user_id_: Option<String> = None;
@@ -1311,6 +1338,7 @@ impl<'de> serde::Deserialize<'de> for CustomEvent {
                 f.write_str("a `CustomEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CustomEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut type_: Option<String> = None;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -1368,6 +1396,7 @@ impl<'de> serde::Deserialize<'de> for UserDeactivatedEvent {
                 f.write_str("a `UserDeactivatedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserDeactivatedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut user_: Option<UserResponseCommonFields> = None;
@@ -1431,6 +1460,7 @@ impl<'de> serde::Deserialize<'de> for UserDeletedEvent {
                 f.write_str("a `UserDeletedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserDeletedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut user_: Option<UserResponseCommonFields> = None;
@@ -1506,6 +1536,7 @@ impl<'de> serde::Deserialize<'de> for UserReactivatedEvent {
                 f.write_str("a `UserReactivatedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserReactivatedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut user_: Option<UserResponseCommonFields> = None;
@@ -1564,6 +1595,7 @@ impl<'de> serde::Deserialize<'de> for UserUnreadReminderEvent {
                 f.write_str("a `UserUnreadReminderEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserUnreadReminderEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut user_: Option<UserResponseCommonFields> = None;
@@ -1621,6 +1653,7 @@ impl<'de> serde::Deserialize<'de> for UserUpdatedEvent {
                 f.write_str("a `UserUpdatedEvent` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserUpdatedEvent, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut user_: Option<UserResponsePrivacyFields> = None;
@@ -1722,6 +1755,7 @@ impl<'de> serde::Deserialize<'de> for FullUserResponse {
                 f.write_str("a `FullUserResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FullUserResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut name_: Option<String> = None;
                 let mut image_: Option<String> = None;
@@ -1859,6 +1893,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserPartialRequest {
                 f.write_str("a `UpdateUserPartialRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateUserPartialRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut set_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
                 let mut unset_: Option<Vec<String>> = None;
@@ -1905,6 +1940,7 @@ impl<'de> serde::Deserialize<'de> for BlockedUserResponse {
                 f.write_str("a `BlockedUserResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BlockedUserResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_: Option<UserResponse> = None;
                 let mut user_id_: Option<String> = None;
                 let mut blocked_user_: Option<UserResponse> = None;
@@ -1963,6 +1999,7 @@ impl<'de> serde::Deserialize<'de> for UserCustomEventRequest {
                 f.write_str("a `UserCustomEventRequest` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserCustomEventRequest, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut type_: Option<String> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -2002,6 +2039,7 @@ impl<'de> serde::Deserialize<'de> for ChannelMessagesResponse {
                 f.write_str("a `ChannelMessagesResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelMessagesResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channel_: Option<ChannelResponse> = None;
                 let mut messages_: Option<Vec<MessageResponse>> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
@@ -2083,6 +2121,7 @@ impl<'de> serde::Deserialize<'de> for UserResponsePrivacyFields {
                 f.write_str("a `UserResponsePrivacyFields` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserResponsePrivacyFields, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut name_: Option<String> = None;
                 let mut image_: Option<String> = None;
@@ -2236,6 +2275,7 @@ impl<'de> serde::Deserialize<'de> for OwnUserResponse {
                 f.write_str("a `OwnUserResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<OwnUserResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut id_: Option<String> = None;
                 let mut name_: Option<String> = None;
                 let mut image_: Option<String> = None;
@@ -2374,6 +2414,7 @@ impl<'de> serde::Deserialize<'de> for UserMuteResponse {
                 f.write_str("a `UserMuteResponse` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserMuteResponse, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut user_: Option<UserResponse> = None;
                 let mut target_: Option<UserResponse> = None;
                 let mut expires_: Option<chrono::DateTime<chrono::Utc>> = None;
@@ -2435,6 +2476,7 @@ impl<'de> serde::Deserialize<'de> for SharedLocation {
                 f.write_str("a `SharedLocation` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SharedLocation, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut latitude_: Option<f64> = None;
                 let mut longitude_: Option<f64> = None;
                 let mut created_by_device_id_: Option<String> = None;
@@ -2496,6 +2538,7 @@ impl<'de> serde::Deserialize<'de> for SharedLocationResponseData {
                 f.write_str("a `SharedLocationResponseData` object")
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SharedLocationResponseData, A::Error> {
+                let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut channel_cid_: Option<String> = None;
                 let mut message_id_: Option<String> = None;
                 let mut user_id_: Option<String> = None;
