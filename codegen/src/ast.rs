@@ -177,6 +177,29 @@ pub struct FieldDef {
     pub max_items: Option<u64>,
     pub default: Option<Scalar>,
     pub deprecated: Option<Deprecation>,
+    /// On a `map<json>` field of a request schema: the query filter's fields.
+    pub filter: Option<IndexMap<String, FilterFieldDef>>,
+    /// On a `list<SortParamRequest>` field: the fields the query sorts by.
+    pub sort: Option<Vec<String>>,
+    /// The combinations of sort fields the API supports, for the docs.
+    pub sort_combinations: Option<Vec<Vec<String>>>,
+}
+
+/// A field of a query filter: its value type and the operators the API accepts on it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilterFieldDef {
+    /// `string`, `bool`, `datetime`, `number` or `custom` (custom data, named at run time).
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Operators without the `$`: `eq`, `ne`, `in`, `nin`, `gt`, `gte`, `lt`, `lte`,
+    /// `exists`, `autocomplete`, `q`, `contains`.
+    pub ops: Vec<String>,
+    /// The Rust name of the field's function, when the wire name does not make one.
+    #[serde(default)]
+    pub rust: Option<String>,
+    #[serde(default)]
+    pub doc: Option<String>,
 }
 
 /// A default value as written in the spec.
@@ -229,6 +252,12 @@ struct FieldFull {
     default: Option<Scalar>,
     #[serde(default)]
     deprecated: Option<Deprecation>,
+    #[serde(default)]
+    filter: Option<IndexMap<String, FilterFieldDef>>,
+    #[serde(default)]
+    sort: Option<Vec<String>>,
+    #[serde(default)]
+    sort_combinations: Option<Vec<Vec<String>>>,
 }
 
 impl<'de> Deserialize<'de> for FieldDef {
@@ -261,6 +290,9 @@ impl<'de> Deserialize<'de> for FieldDef {
                     max_items: f.max_items,
                     default: f.default,
                     deprecated: f.deprecated,
+                    filter: f.filter,
+                    sort: f.sort,
+                    sort_combinations: f.sort_combinations,
                 })
             }
         }
@@ -313,5 +345,10 @@ pub mod keys {
         "max_items",
         "default",
         "deprecated",
+        "filter",
+        "sort",
+        "sort_combinations",
     ];
+    /// A field of a query filter.
+    pub const FILTER_FIELD: &[&str] = &["type", "ops", "rust", "doc"];
 }

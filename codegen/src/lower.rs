@@ -145,7 +145,10 @@ pub fn lower(files: &[SourceFile]) -> Api {
         }
         // An area with only permissions or events has no types or methods of its own.
         if !schemas.is_empty() || !endpoints.is_empty() {
+            let (filters, sorts) = filters_and_sorts(file);
             areas.push(Area {
+                filters,
+                sorts,
                 module,
                 doc: file.spec.doc.trim().to_owned(),
                 feature,
@@ -335,8 +338,64 @@ impl Lowerer {
             notes: notes(def),
             deprecated: Deprecation::note(&def.deprecated),
             boxed: false,
+            filter: def
+                .filter
+                .as_ref()
+                .map(|_| naming::filter_type_name(owner, wire)),
         }
     }
+}
+
+/// The typed filters and sort enums of a file's request schemas.
+fn filters_and_sorts(file: &SourceFile) -> (Vec<QueryFilter>, Vec<QuerySort>) {
+    let mut filters = Vec::new();
+    let mut sorts = Vec::new();
+    for (schema, def) in &file.spec.schemas {
+        for (field, fdef) in def.fields.iter().flatten() {
+            if let Some(entries) = &fdef.filter {
+                let rust_name = naming::filter_type_name(schema, field);
+                let fields = entries
+                    .iter()
+                    .map(|(wire, entry)| {
+                        let rust_name = entry
+                            .rust
+                            .clone()
+                            .unwrap_or_else(|| naming::field_name(wire));
+                        FilterField {
+                            wire_name: wire.clone(),
+                            // Validation keeps the functions apart, and so their types.
+                            marker: naming::type_name(&rust_name),
+                            rust_name,
+                            kind: FilterKind::parse(&entry.ty).unwrap_or(FilterKind::Custom),
+                            ops: entry
+                                .ops
+                                .iter()
+                                .filter_map(|op| FilterOp::parse(op))
+                                .collect(),
+                            doc: entry.doc.as_ref().map(|d| d.trim().to_owned()),
+                        }
+                    })
+                    .collect();
+                filters.push(QueryFilter {
+                    module: naming::field_name(&rust_name),
+                    rust_name,
+                    schema: schema.clone(),
+                    field: field.clone(),
+                    fields,
+                });
+            }
+            if let Some(names) = &fdef.sort {
+                sorts.push(QuerySort {
+                    rust_name: naming::sort_type_name(schema, field),
+                    schema: schema.clone(),
+                    field: field.clone(),
+                    fields: enum_values(names),
+                    combinations: fdef.sort_combinations.clone().unwrap_or_default(),
+                });
+            }
+        }
+    }
+    (filters, sorts)
 }
 
 fn enum_values(values: &[String]) -> Vec<EnumValue> {

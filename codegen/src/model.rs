@@ -35,6 +35,10 @@ pub struct Area {
     pub feature: Option<String>,
     pub schemas: Vec<Schema>,
     pub endpoints: Vec<Endpoint>,
+    /// The typed query filters of the area's request schemas.
+    pub filters: Vec<QueryFilter>,
+    /// The sort-field enums of the area's request schemas.
+    pub sorts: Vec<QuerySort>,
 }
 
 /// A named type.
@@ -96,6 +100,154 @@ pub struct Field {
     pub deprecated: Option<Option<String>>,
     /// The value is boxed because the type contains itself.
     pub boxed: bool,
+    /// A typed query filter: the field is a `Filter` of this marker type (a `map<json>`
+    /// with a `filter:` list in the spec).
+    pub filter: Option<String>,
+}
+
+/// A query's filter: a marker type with one function per field the API filters on.
+#[derive(Debug, Clone)]
+pub struct QueryFilter {
+    /// The marker type, e.g. `QueryUsersFilter`.
+    pub rust_name: String,
+    /// The module of its field types, e.g. `query_users_filter`.
+    pub module: String,
+    /// The request schema and its field that hold the filter.
+    pub schema: String,
+    pub field: String,
+    pub fields: Vec<FilterField>,
+}
+
+/// A field of a query filter.
+#[derive(Debug, Clone)]
+pub struct FilterField {
+    pub wire_name: String,
+    /// The marker's function, e.g. `created_at`.
+    pub rust_name: String,
+    /// The field's type in the filter's module, e.g. `CreatedAt`.
+    pub marker: String,
+    pub kind: FilterKind,
+    pub ops: Vec<FilterOp>,
+    pub doc: Option<String>,
+}
+
+/// The value type of a filter field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterKind {
+    String,
+    Bool,
+    DateTime,
+    Number,
+    /// Custom data: the field's name is given at run time, values are any JSON.
+    Custom,
+}
+
+impl FilterKind {
+    /// Every kind with its spec name.
+    pub const ALL: [(&'static str, FilterKind); 5] = [
+        ("string", FilterKind::String),
+        ("bool", FilterKind::Bool),
+        ("datetime", FilterKind::DateTime),
+        ("number", FilterKind::Number),
+        ("custom", FilterKind::Custom),
+    ];
+
+    /// The kind a spec name stands for.
+    pub fn parse(name: &str) -> Option<FilterKind> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
+    }
+
+    /// The spec name.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map_or("", |(n, _)| n)
+    }
+
+    /// True when the operator makes sense on values of this kind (no `$gt` on a bool, no
+    /// text search on a date).
+    pub fn allows(self, op: FilterOp) -> bool {
+        use FilterOp::*;
+        match self {
+            FilterKind::String | FilterKind::Custom => true,
+            FilterKind::Bool => matches!(op, Eq | Ne | In | Nin | Exists),
+            FilterKind::DateTime | FilterKind::Number => {
+                matches!(op, Eq | Ne | In | Nin | Gt | Gte | Lt | Lte | Exists)
+            }
+        }
+    }
+}
+
+/// A filter operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FilterOp {
+    Eq,
+    Ne,
+    In,
+    Nin,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+    Exists,
+    Autocomplete,
+    Q,
+    Contains,
+}
+
+impl FilterOp {
+    /// Every operator with its spec name (the wire name without `$`), in a fixed order.
+    pub const ALL: [(&'static str, FilterOp); 12] = [
+        ("eq", FilterOp::Eq),
+        ("ne", FilterOp::Ne),
+        ("in", FilterOp::In),
+        ("nin", FilterOp::Nin),
+        ("gt", FilterOp::Gt),
+        ("gte", FilterOp::Gte),
+        ("lt", FilterOp::Lt),
+        ("lte", FilterOp::Lte),
+        ("exists", FilterOp::Exists),
+        ("autocomplete", FilterOp::Autocomplete),
+        ("q", FilterOp::Q),
+        ("contains", FilterOp::Contains),
+    ];
+
+    /// The operator a spec name stands for.
+    pub fn parse(name: &str) -> Option<FilterOp> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, o)| *o)
+    }
+
+    /// The spec name (`gte`).
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, o)| *o == self)
+            .map_or("", |(n, _)| n)
+    }
+
+    /// The marker trait in the runtime's `filter::ops` (`Gte`).
+    pub fn trait_name(self) -> String {
+        crate::naming::type_name(self.name())
+    }
+
+    /// The method of the runtime's `Field` (`in_` for `in`).
+    pub fn method(self) -> String {
+        crate::naming::field_name(self.name())
+    }
+}
+
+/// A query's sortable fields: an enum whose variants make `SortParamRequest`s.
+#[derive(Debug, Clone)]
+pub struct QuerySort {
+    /// The enum, e.g. `QueryMembersSort`.
+    pub rust_name: String,
+    /// The request schema and its field that hold the sort.
+    pub schema: String,
+    pub field: String,
+    pub fields: Vec<EnumValue>,
+    /// The combinations of fields the API supports, for the docs.
+    pub combinations: Vec<Vec<String>>,
 }
 
 /// A value of an enum.

@@ -74,6 +74,32 @@ pub fn query_struct_name(endpoint: &str) -> String {
     format!("{}Query", type_name(endpoint))
 }
 
+/// The query a request schema stands for: its name without `Request` or `Payload`.
+fn query_base(schema: &str) -> String {
+    let name = type_name(schema);
+    for suffix in ["Request", "Payload"] {
+        if let Some(base) = name.strip_suffix(suffix) {
+            if !base.is_empty() {
+                return base.to_owned();
+            }
+        }
+    }
+    name
+}
+
+/// The marker type of a query filter: the query plus the field without `_conditions`
+/// (`QueryUsersPayload.filter_conditions` -> `QueryUsersFilter`,
+/// `SearchPayload.message_filter_conditions` -> `SearchMessageFilter`).
+pub fn filter_type_name(schema: &str, field: &str) -> String {
+    let field = field.strip_suffix("_conditions").unwrap_or(field);
+    format!("{}{}", query_base(schema), type_name(field))
+}
+
+/// The sort-field enum of a query (`QueryMembersPayload.sort` -> `QueryMembersSort`).
+pub fn sort_type_name(schema: &str, field: &str) -> String {
+    format!("{}{}", query_base(schema), type_name(field))
+}
+
 /// A readable fallback doc for an undocumented field: `created_at` -> "Created at."
 pub fn humanize(wire: &str) -> String {
     let words = wire.to_snake_case().replace('_', " ");

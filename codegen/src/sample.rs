@@ -401,6 +401,7 @@ mod tests {
             notes: notes.iter().map(|n| (*n).to_owned()).collect(),
             deprecated: None,
             boxed: false,
+            filter: None,
         }
     }
 

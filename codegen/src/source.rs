@@ -316,12 +316,18 @@ fn unknown_keys(file: &Value) -> Vec<UnknownKey> {
 fn check_fields(fields: Option<&Value>, path: &[String], found: &mut Vec<UnknownKey>) {
     for (name, field) in fields.and_then(Value::as_mapping).into_iter().flatten() {
         if let Some(map) = field.as_mapping() {
-            check_keys(
-                map,
-                keys::FIELD,
-                &[path.to_vec(), vec![key_text(name)]].concat(),
-                found,
-            );
+            let field_path = [path.to_vec(), vec![key_text(name)]].concat();
+            check_keys(map, keys::FIELD, &field_path, found);
+            let filter = map.get("filter").and_then(Value::as_mapping);
+            for (entry, value) in filter.into_iter().flatten() {
+                if let Some(entry_map) = value.as_mapping() {
+                    let entry_path = [
+                        field_path.clone(),
+                        vec!["filter".to_owned(), key_text(entry)],
+                    ];
+                    check_keys(entry_map, keys::FILTER_FIELD, &entry_path.concat(), found);
+                }
+            }
         }
     }
 }
@@ -366,7 +372,7 @@ mod tests {
     /// The key lists in `ast::keys` are exactly the keys serde accepts for each struct.
     #[test]
     fn key_lists_match_the_structs() {
-        let cases: [(&str, &[&str]); 7] = [
+        let cases: [(&str, &[&str]); 8] = [
             ("bogus: 1", keys::FILE),
             ("doc: x\npermissions: { P: { bogus: 1 } }", keys::PERMISSION),
             ("doc: x\nevents: { e.x: { bogus: 1 } }", keys::EVENT),
@@ -379,6 +385,10 @@ mod tests {
             (
                 "doc: x\nschemas: { S: { doc: x, fields: { f: { bogus: 1 } } } }",
                 keys::FIELD,
+            ),
+            (
+                "doc: x\nschemas: { S: { doc: x, fields: { f: { type: x, filter: { a: { bogus: 1 } } } } } }",
+                keys::FILTER_FIELD,
             ),
         ];
         for (text, allowed) in cases {

@@ -2,9 +2,9 @@
 //!
 //! Lowering (stage 3) relies on these checks: it only runs on a spec that passed them.
 
-use crate::ast::{BodyContent, FieldDef, SchemaDef};
+use crate::ast::{BodyContent, FieldDef, FilterFieldDef, SchemaDef};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::{CORE_AREA, FALLBACK_EVENT};
+use crate::model::{FilterKind, FilterOp, CORE_AREA, FALLBACK_EVENT};
 use crate::naming;
 use crate::source::SourceFile;
 use crate::types::TypeExpr;
@@ -194,6 +194,25 @@ impl<'a> Checker<'a> {
                     naming::type_name(name),
                 );
                 for (field, def) in schema.fields.iter().flatten() {
+                    let generated = [
+                        def.filter
+                            .as_ref()
+                            .map(|_| ("filter", naming::filter_type_name(name, field))),
+                        def.sort
+                            .as_ref()
+                            .map(|_| ("sort enum", naming::sort_type_name(name, field))),
+                    ];
+                    for (kind, rust) in generated.into_iter().flatten() {
+                        let what = format!("{kind} `{rust}`");
+                        self.claim(
+                            &mut types,
+                            index,
+                            &["schemas", name, "fields", field],
+                            &what,
+                            &what,
+                            rust,
+                        );
+                    }
                     if def.values.is_some() {
                         let rust = naming::inline_enum_name(name, field);
                         let what = format!("inline enum `{rust}`");
@@ -696,6 +715,7 @@ impl<'a> Checker<'a> {
                 return;
             }
         };
+        self.check_query_keys(index, path, def, &ty);
         for target in ty.refs() {
             if !self.schemas.contains_key(target) {
                 self.error(index, path, format!("unknown schema `{target}`"));
@@ -762,6 +782,164 @@ impl<'a> Checker<'a> {
                     );
                 }
             }
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// The `filter:`, `sort:` and `sort_combinations:` keys of a field.
+    fn check_query_keys(&mut self, index: usize, path: &[&str], def: &FieldDef, ty: &TypeExpr) {
+        let at = |key: &'static str| [path, &[key]].concat();
+        let in_schema = path.first() == Some(&"schemas");
+        if let Some(filter) = &def.filter {
+            let json_map = TypeExpr::Map(Box::new(TypeExpr::Json));
+            if !in_schema {
+                self.error(
+                    index,
+                    &at("filter"),
+                    "`filter:` goes on a field of a request schema, not on a parameter",
+                );
+            } else if *ty != json_map {
+                self.error(index, &at("filter"), format!("`filter:` goes on a `map<json>` field (the filter object), not on a `{ty}`"));
+            }
+            if filter.is_empty() {
+                self.error(index, &at("filter"), "a filter lists at least one field");
+            }
+            let mut functions: HashMap<String, &str> = HashMap::new();
+            for (wire, entry) in filter {
+                let entry_path = [path, &["filter", wire.as_str()]].concat();
+                self.check_filter_field(index, &entry_path, wire, entry, &mut functions);
+            }
+        }
+        if let Some(sort) = &def.sort {
+            let sort_list = TypeExpr::List(Box::new(TypeExpr::Ref("SortParamRequest".to_owned())));
+            if !in_schema {
+                self.error(
+                    index,
+                    &at("sort"),
+                    "`sort:` goes on a field of a request schema, not on a parameter",
+                );
+            } else if *ty != sort_list {
+                self.error(
+                    index,
+                    &at("sort"),
+                    format!("`sort:` goes on a `list<SortParamRequest>` field, not on a `{ty}`"),
+                );
+            }
+            if sort.is_empty() {
+                self.error(index, &at("sort"), "a sort lists at least one field");
+            }
+            let mut variants: HashMap<String, &str> = HashMap::new();
+            for field in sort {
+                let variant = naming::variant_name(field);
+                match variants.insert(variant.clone(), field) {
+                    Some(other) if other == field => self.error(index, &at("sort"), format!("the sort field `{field}` is listed twice")),
+                    Some(other) => self.error(index, &at("sort"), format!("the sort fields `{other}` and `{field}` both become the variant `{variant}`")),
+                    None => {}
+                }
+            }
+        }
+        if let Some(combinations) = &def.sort_combinations {
+            let known: HashSet<&str> = def.sort.iter().flatten().map(String::as_str).collect();
+            if def.sort.is_none() {
+                self.error(
+                    index,
+                    &at("sort_combinations"),
+                    "`sort_combinations:` needs a `sort:` list",
+                );
+            }
+            for field in combinations.iter().flatten() {
+                if def.sort.is_some() && !known.contains(field.as_str()) {
+                    self.error(
+                        index,
+                        &at("sort_combinations"),
+                        format!("`{field}` is not one of the `sort:` fields"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_filter_field<'w>(
+        &mut self,
+        index: usize,
+        path: &[&str],
+        wire: &'w str,
+        entry: &FilterFieldDef,
+        functions: &mut HashMap<String, &'w str>,
+    ) {
+        if wire.is_empty() {
+            self.error(index, path, "a filter field name is empty");
+        }
+        let kind = FilterKind::parse(&entry.ty);
+        if kind.is_none() {
+            let expected = FilterKind::ALL.map(|(name, _)| name).join(", ");
+            self.error(
+                index,
+                &[path, &["type"]].concat(),
+                format!(
+                    "unknown filter type `{}`; expected one of {expected}",
+                    entry.ty
+                ),
+            );
+        }
+        if entry.ops.is_empty() {
+            self.error(
+                index,
+                &[path, &["ops"]].concat(),
+                "a filter field needs at least one operator",
+            );
+        }
+        let mut seen = HashSet::new();
+        for op in &entry.ops {
+            let ops_path = [path, &["ops"]].concat();
+            match FilterOp::parse(op) {
+                None => {
+                    let expected = FilterOp::ALL.map(|(name, _)| name).join(", ");
+                    self.error(
+                        index,
+                        &ops_path,
+                        format!(
+                            "unknown operator `{op}`; expected one of {expected} (without `$`)"
+                        ),
+                    );
+                }
+                Some(parsed) => {
+                    if !seen.insert(parsed) {
+                        self.error(
+                            index,
+                            &ops_path,
+                            format!("the operator `{op}` is listed twice"),
+                        );
+                    }
+                    if let Some(kind) = kind {
+                        if !kind.allows(parsed) {
+                            self.error(
+                                index,
+                                &ops_path,
+                                format!("`{op}` does not apply to a `{}` field", kind.name()),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(rust) = &entry.rust {
+            let snake = naming::field_name(rust);
+            if snake != *rust {
+                self.error(
+                    index,
+                    &[path, &["rust"]].concat(),
+                    format!("`{rust}` is not a snake_case Rust name (it would be `{snake}`)"),
+                );
+            }
+        }
+        let function = entry
+            .rust
+            .clone()
+            .unwrap_or_else(|| naming::field_name(wire));
+        if let Some(other) = functions.insert(function.clone(), wire) {
+            self.error(index, path, format!("`{other}` and `{wire}` both become the function `{function}`; set `rust:` on one of them"));
         }
     }
 }

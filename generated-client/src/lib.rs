@@ -72,6 +72,7 @@
 mod auth;
 mod client;
 mod error;
+pub mod filter;
 // Formatted by the generator (prettyplease); rustfmt would fight `cargo xtask codegen --check`.
 #[rustfmt::skip]
 mod generated;
@@ -93,6 +94,7 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_UPLOAD_TIMEOUT,
 };
 pub use error::Error;
+pub use filter::Filter;
 pub use generated::{models, operations, Event, EventTypeInfo, Permission, EVENT_TYPES};
 pub use operation::{Method, OperationInfo};
 pub use rate_limit::RateLimit;

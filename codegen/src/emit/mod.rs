@@ -5,6 +5,7 @@
 
 mod endpoints;
 mod events;
+mod filters;
 mod operations;
 mod permissions;
 mod schemas;
@@ -174,6 +175,8 @@ fn area_module(area: &Area) -> TokenStream {
     }
     let imports = imports(&area.module, used);
     let schema_items = area.schemas.iter().map(schemas::emit);
+    let filter_items = area.filters.iter().map(filters::filter);
+    let sort_items = area.sorts.iter().map(filters::sort);
     let query_structs = area.endpoints.iter().filter_map(endpoints::query_struct);
     let methods = area.endpoints.iter().map(endpoints::method);
     let wire_module = if wire::needed(area) {
@@ -196,6 +199,8 @@ fn area_module(area: &Area) -> TokenStream {
         #imports
         #wire_module
         #(#schema_items)*
+        #(#filter_items)*
+        #(#sort_items)*
         #(#query_structs)*
         #client_impl
     }

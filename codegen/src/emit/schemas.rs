@@ -26,7 +26,7 @@ pub(super) fn emit(schema: &Schema) -> TokenStream {
 
 /// The field's type as declared: `T`, `Box<T>`, `Option<T>` or `Option<Box<T>>`.
 pub(super) fn field_type(field: &Field) -> TokenStream {
-    let mut ty = rust_type(&field.ty);
+    let mut ty = value_type(field);
     if field.boxed {
         ty = quote! { Box<#ty> };
     }
@@ -34,6 +34,17 @@ pub(super) fn field_type(field: &Field) -> TokenStream {
         ty = quote! { Option<#ty> };
     }
     ty
+}
+
+/// The type of a field's value: its spec type, or `Filter<Marker>` for a typed query filter.
+pub(super) fn value_type(field: &Field) -> TokenStream {
+    match &field.filter {
+        Some(marker) => {
+            let marker = ident(marker);
+            quote! { crate::filter::Filter<#marker> }
+        }
+        None => rust_type(&field.ty),
+    }
 }
 
 /// Optional and nullable fields are `Option`s.
@@ -110,7 +121,7 @@ fn constructor(rust_name: &str, object: &Object) -> TokenStream {
         let rust = ident(&field.rust_name);
         let ty = match &field.ty {
             Type::String | Type::Duration => quote! { impl Into<String> },
-            other => rust_type(other),
+            _ => value_type(field),
         };
         quote! { #rust: #ty }
     });
