@@ -217,7 +217,7 @@ impl CreateCampaignResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryCampaignsRequest {
     /// Filter on fields such as `id`, `name`, `status`, `sender_id`, `segments` and `created_at`.
-    pub filter: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub filter: Option<crate::filter::Filter<QueryCampaignsFilter>>,
     /// Sort order.
     pub sort: Option<Vec<SortParamRequest>>,
     /// Maximum number of target users to return per campaign.
@@ -869,6 +869,186 @@ impl CampaignChannelMember {
 /// An empty request to stop a campaign.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StopCampaignRequest {}
+/// The typed filter of [`QueryCampaignsRequest::filter`]: one function per field the API filters on, each with the operators the API accepts there.
+///
+/// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
+#[derive(Debug)]
+pub enum QueryCampaignsFilter {}
+impl QueryCampaignsFilter {
+    /// `created_at` (datetime): Created at.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn created_at() -> crate::filter::Field<query_campaigns_filter::CreatedAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// `id` (string): Id.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn id() -> crate::filter::Field<query_campaigns_filter::Id> {
+        crate::filter::Field::documented()
+    }
+
+    /// `name` (string): Name.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn name() -> crate::filter::Field<query_campaigns_filter::Name> {
+        crate::filter::Field::documented()
+    }
+
+    /// `segments` (string): Segments.
+    ///
+    /// Operators: `$eq`, `$in`, `$contains`.
+    pub fn segments() -> crate::filter::Field<query_campaigns_filter::Segments> {
+        crate::filter::Field::documented()
+    }
+
+    /// `sender_id` (string): Sender id.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn sender_id() -> crate::filter::Field<query_campaigns_filter::SenderId> {
+        crate::filter::Field::documented()
+    }
+
+    /// `status` (string): Status.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn status() -> crate::filter::Field<query_campaigns_filter::Status> {
+        crate::filter::Field::documented()
+    }
+
+    /// `updated_at` (datetime): Updated at.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn updated_at() -> crate::filter::Field<query_campaigns_filter::UpdatedAt> {
+        crate::filter::Field::documented()
+    }
+}
+
+/// The field types of [`QueryCampaignsFilter`].
+pub mod query_campaigns_filter {
+    /// The `created_at` field of [`QueryCampaignsFilter`](super::QueryCampaignsFilter).
+    #[derive(Debug)]
+    pub enum CreatedAt {}
+    impl crate::filter::FilterField for CreatedAt {
+        type Query = super::QueryCampaignsFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "created_at";
+    }
+
+    impl crate::filter::ops::Eq for CreatedAt {}
+    impl crate::filter::ops::Ne for CreatedAt {}
+    impl crate::filter::ops::In for CreatedAt {}
+    impl crate::filter::ops::Nin for CreatedAt {}
+    impl crate::filter::ops::Gt for CreatedAt {}
+    impl crate::filter::ops::Gte for CreatedAt {}
+    impl crate::filter::ops::Lt for CreatedAt {}
+    impl crate::filter::ops::Lte for CreatedAt {}
+    impl crate::filter::ops::Exists for CreatedAt {}
+    /// The `id` field of [`QueryCampaignsFilter`](super::QueryCampaignsFilter).
+    #[derive(Debug)]
+    pub enum Id {}
+    impl crate::filter::FilterField for Id {
+        type Query = super::QueryCampaignsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "id";
+    }
+
+    impl crate::filter::ops::Eq for Id {}
+    impl crate::filter::ops::Ne for Id {}
+    impl crate::filter::ops::In for Id {}
+    impl crate::filter::ops::Nin for Id {}
+    impl crate::filter::ops::Gt for Id {}
+    impl crate::filter::ops::Gte for Id {}
+    impl crate::filter::ops::Lt for Id {}
+    impl crate::filter::ops::Lte for Id {}
+    impl crate::filter::ops::Exists for Id {}
+    /// The `name` field of [`QueryCampaignsFilter`](super::QueryCampaignsFilter).
+    #[derive(Debug)]
+    pub enum Name {}
+    impl crate::filter::FilterField for Name {
+        type Query = super::QueryCampaignsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "name";
+    }
+
+    impl crate::filter::ops::Eq for Name {}
+    impl crate::filter::ops::Ne for Name {}
+    impl crate::filter::ops::In for Name {}
+    impl crate::filter::ops::Nin for Name {}
+    impl crate::filter::ops::Gt for Name {}
+    impl crate::filter::ops::Gte for Name {}
+    impl crate::filter::ops::Lt for Name {}
+    impl crate::filter::ops::Lte for Name {}
+    impl crate::filter::ops::Exists for Name {}
+    /// The `segments` field of [`QueryCampaignsFilter`](super::QueryCampaignsFilter).
+    #[derive(Debug)]
+    pub enum Segments {}
+    impl crate::filter::FilterField for Segments {
+        type Query = super::QueryCampaignsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "segments";
+    }
+
+    impl crate::filter::ops::Eq for Segments {}
+    impl crate::filter::ops::In for Segments {}
+    impl crate::filter::ops::Contains for Segments {}
+    /// The `sender_id` field of [`QueryCampaignsFilter`](super::QueryCampaignsFilter).
+    #[derive(Debug)]
+    pub enum SenderId {}
+    impl crate::filter::FilterField for SenderId {
+        type Query = super::QueryCampaignsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "sender_id";
+    }
+
+    impl crate::filter::ops::Eq for SenderId {}
+    impl crate::filter::ops::Ne for SenderId {}
+    impl crate::filter::ops::In for SenderId {}
+    impl crate::filter::ops::Nin for SenderId {}
+    impl crate::filter::ops::Gt for SenderId {}
+    impl crate::filter::ops::Gte for SenderId {}
+    impl crate::filter::ops::Lt for SenderId {}
+    impl crate::filter::ops::Lte for SenderId {}
+    impl crate::filter::ops::Exists for SenderId {}
+    /// The `status` field of [`QueryCampaignsFilter`](super::QueryCampaignsFilter).
+    #[derive(Debug)]
+    pub enum Status {}
+    impl crate::filter::FilterField for Status {
+        type Query = super::QueryCampaignsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "status";
+    }
+
+    impl crate::filter::ops::Eq for Status {}
+    impl crate::filter::ops::Ne for Status {}
+    impl crate::filter::ops::In for Status {}
+    impl crate::filter::ops::Nin for Status {}
+    impl crate::filter::ops::Gt for Status {}
+    impl crate::filter::ops::Gte for Status {}
+    impl crate::filter::ops::Lt for Status {}
+    impl crate::filter::ops::Lte for Status {}
+    impl crate::filter::ops::Exists for Status {}
+    /// The `updated_at` field of [`QueryCampaignsFilter`](super::QueryCampaignsFilter).
+    #[derive(Debug)]
+    pub enum UpdatedAt {}
+    impl crate::filter::FilterField for UpdatedAt {
+        type Query = super::QueryCampaignsFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "updated_at";
+    }
+
+    impl crate::filter::ops::Eq for UpdatedAt {}
+    impl crate::filter::ops::Ne for UpdatedAt {}
+    impl crate::filter::ops::In for UpdatedAt {}
+    impl crate::filter::ops::Nin for UpdatedAt {}
+    impl crate::filter::ops::Gt for UpdatedAt {}
+    impl crate::filter::ops::Gte for UpdatedAt {}
+    impl crate::filter::ops::Lt for UpdatedAt {}
+    impl crate::filter::ops::Lte for UpdatedAt {}
+    impl crate::filter::ops::Exists for UpdatedAt {}
+}
+
 /// Query parameters of [`Client::get_campaign`](crate::Client::get_campaign).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetCampaignQuery {

@@ -23,7 +23,7 @@ mod wire;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryChannelsRequest {
     /// Filter on channel fields such as `type`, `members`, `team`, `last_message_at`, `hidden`, `pinned` or custom data.
-    pub filter_conditions: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub filter_conditions: Option<crate::filter::Filter<QueryChannelsFilter>>,
     /// Sort order, for example on `last_message_at` or `created_at`.
     ///
     /// At most 5 items.
@@ -400,7 +400,7 @@ pub struct ChannelBatchUpdateRequest {
     /// What to do to each channel.
     pub operation: ChannelBatchUpdateRequestOperation,
     /// Which channels to update, by `cids` or `types`.
-    pub filter: std::collections::BTreeMap<String, serde_json::Value>,
+    pub filter: crate::filter::Filter<ChannelBatchUpdateFilter>,
     /// Members to add, remove, invite, promote or demote, for member operations.
     ///
     /// At most 100 items.
@@ -413,7 +413,7 @@ impl ChannelBatchUpdateRequest {
     /// Creates a `ChannelBatchUpdateRequest` from its required fields; the optional ones are `None`.
     pub fn new(
         operation: ChannelBatchUpdateRequestOperation,
-        filter: std::collections::BTreeMap<String, serde_json::Value>,
+        filter: crate::filter::Filter<ChannelBatchUpdateFilter>,
     ) -> Self {
         Self {
             operation,
@@ -3117,6 +3117,681 @@ impl UserWatchingStartEvent {
             custom: serde_json::Map::new(),
         }
     }
+}
+
+/// The typed filter of [`QueryChannelsRequest::filter_conditions`]: one function per field the API filters on, each with the operators the API accepts there.
+///
+/// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
+#[derive(Debug)]
+pub enum QueryChannelsFilter {}
+impl QueryChannelsFilter {
+    /// `app_banned` (string): App banned.
+    ///
+    /// Operators: `$eq`.
+    pub fn app_banned() -> crate::filter::Field<query_channels_filter::AppBanned> {
+        crate::filter::Field::documented()
+    }
+
+    /// `archived` (bool): Archived.
+    ///
+    /// Operators: `$eq`.
+    pub fn archived() -> crate::filter::Field<query_channels_filter::Archived> {
+        crate::filter::Field::documented()
+    }
+
+    /// `blocked` (bool): Blocked.
+    ///
+    /// Operators: `$eq`.
+    pub fn blocked() -> crate::filter::Field<query_channels_filter::Blocked> {
+        crate::filter::Field::documented()
+    }
+
+    /// `channel_role` (string): Channel role.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn channel_role() -> crate::filter::Field<query_channels_filter::ChannelRole> {
+        crate::filter::Field::documented()
+    }
+
+    /// `cid` (string): Cid.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn cid() -> crate::filter::Field<query_channels_filter::Cid> {
+        crate::filter::Field::documented()
+    }
+
+    /// `created_at` (datetime): Created at.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn created_at() -> crate::filter::Field<query_channels_filter::CreatedAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// `created_by_id` (string): Created by id.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn created_by_id() -> crate::filter::Field<query_channels_filter::CreatedById> {
+        crate::filter::Field::documented()
+    }
+
+    /// A custom-data field named `name` (the explicit escape hatch for fields the API does not document). Custom.
+    ///
+    /// Operators: `$eq`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`, `$contains`.
+    pub fn custom(
+        name: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> crate::filter::Field<query_channels_filter::Custom> {
+        crate::filter::Field::named(name)
+    }
+
+    /// `disabled` (bool): Disabled.
+    ///
+    /// Operators: `$eq`.
+    pub fn disabled() -> crate::filter::Field<query_channels_filter::Disabled> {
+        crate::filter::Field::documented()
+    }
+
+    /// `distinct` (bool): Distinct.
+    ///
+    /// Operators: `$eq`.
+    pub fn distinct() -> crate::filter::Field<query_channels_filter::Distinct> {
+        crate::filter::Field::documented()
+    }
+
+    /// `filter_tags` (string): Filter tags.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn filter_tags() -> crate::filter::Field<query_channels_filter::FilterTags> {
+        crate::filter::Field::documented()
+    }
+
+    /// `frozen` (bool): Frozen.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$exists`.
+    pub fn frozen() -> crate::filter::Field<query_channels_filter::Frozen> {
+        crate::filter::Field::documented()
+    }
+
+    /// `has_unread` (bool): Has unread.
+    ///
+    /// Operators: `$eq`.
+    pub fn has_unread() -> crate::filter::Field<query_channels_filter::HasUnread> {
+        crate::filter::Field::documented()
+    }
+
+    /// `hidden` (bool): Hidden.
+    ///
+    /// Operators: `$eq`.
+    pub fn hidden() -> crate::filter::Field<query_channels_filter::Hidden> {
+        crate::filter::Field::documented()
+    }
+
+    /// `id` (string): Id.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn id() -> crate::filter::Field<query_channels_filter::Id> {
+        crate::filter::Field::documented()
+    }
+
+    /// `invite` (string): Invite.
+    ///
+    /// Operators: `$eq`.
+    pub fn invite() -> crate::filter::Field<query_channels_filter::Invite> {
+        crate::filter::Field::documented()
+    }
+
+    /// `joined` (bool): Joined.
+    ///
+    /// Operators: `$eq`.
+    pub fn joined() -> crate::filter::Field<query_channels_filter::Joined> {
+        crate::filter::Field::documented()
+    }
+
+    /// `last_message_at` (datetime): Last message at.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn last_message_at() -> crate::filter::Field<
+        query_channels_filter::LastMessageAt,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `last_updated` (datetime): Last updated.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn last_updated() -> crate::filter::Field<query_channels_filter::LastUpdated> {
+        crate::filter::Field::documented()
+    }
+
+    /// `member.user.name` (string): Member user name.
+    ///
+    /// Operators: `$eq`, `$ne`, `$autocomplete`.
+    pub fn member_user_name() -> crate::filter::Field<
+        query_channels_filter::MemberUserName,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `member_count` (number): Member count.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn member_count() -> crate::filter::Field<query_channels_filter::MemberCount> {
+        crate::filter::Field::documented()
+    }
+
+    /// `members` (string): Members.
+    ///
+    /// Operators: `$eq`, `$in`, `$nin`.
+    pub fn members() -> crate::filter::Field<query_channels_filter::Members> {
+        crate::filter::Field::documented()
+    }
+
+    /// `message_count` (number): Message count.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn message_count() -> crate::filter::Field<query_channels_filter::MessageCount> {
+        crate::filter::Field::documented()
+    }
+
+    /// `muted` (bool): Muted.
+    ///
+    /// Operators: `$eq`.
+    pub fn muted() -> crate::filter::Field<query_channels_filter::Muted> {
+        crate::filter::Field::documented()
+    }
+
+    /// `name` (string): Name.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`.
+    pub fn name() -> crate::filter::Field<query_channels_filter::Name> {
+        crate::filter::Field::documented()
+    }
+
+    /// `pinned` (bool): Pinned.
+    ///
+    /// Operators: `$eq`.
+    pub fn pinned() -> crate::filter::Field<query_channels_filter::Pinned> {
+        crate::filter::Field::documented()
+    }
+
+    /// `team` (string): Team.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn team() -> crate::filter::Field<query_channels_filter::Team> {
+        crate::filter::Field::documented()
+    }
+
+    /// `type` (string): Type.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn type_() -> crate::filter::Field<query_channels_filter::Type> {
+        crate::filter::Field::documented()
+    }
+
+    /// `updated_at` (datetime): Updated at.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn updated_at() -> crate::filter::Field<query_channels_filter::UpdatedAt> {
+        crate::filter::Field::documented()
+    }
+}
+
+/// The field types of [`QueryChannelsFilter`].
+pub mod query_channels_filter {
+    /// The `app_banned` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum AppBanned {}
+    impl crate::filter::FilterField for AppBanned {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "app_banned";
+    }
+
+    impl crate::filter::ops::Eq for AppBanned {}
+    /// The `archived` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum Archived {}
+    impl crate::filter::FilterField for Archived {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "archived";
+    }
+
+    impl crate::filter::ops::Eq for Archived {}
+    /// The `blocked` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum Blocked {}
+    impl crate::filter::FilterField for Blocked {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "blocked";
+    }
+
+    impl crate::filter::ops::Eq for Blocked {}
+    /// The `channel_role` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum ChannelRole {}
+    impl crate::filter::FilterField for ChannelRole {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "channel_role";
+    }
+
+    impl crate::filter::ops::Eq for ChannelRole {}
+    impl crate::filter::ops::In for ChannelRole {}
+    /// The `cid` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum Cid {}
+    impl crate::filter::FilterField for Cid {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "cid";
+    }
+
+    impl crate::filter::ops::Eq for Cid {}
+    impl crate::filter::ops::Ne for Cid {}
+    impl crate::filter::ops::In for Cid {}
+    impl crate::filter::ops::Nin for Cid {}
+    impl crate::filter::ops::Gt for Cid {}
+    impl crate::filter::ops::Gte for Cid {}
+    impl crate::filter::ops::Lt for Cid {}
+    impl crate::filter::ops::Lte for Cid {}
+    impl crate::filter::ops::Exists for Cid {}
+    /// The `created_at` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum CreatedAt {}
+    impl crate::filter::FilterField for CreatedAt {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "created_at";
+    }
+
+    impl crate::filter::ops::Eq for CreatedAt {}
+    impl crate::filter::ops::Ne for CreatedAt {}
+    impl crate::filter::ops::In for CreatedAt {}
+    impl crate::filter::ops::Nin for CreatedAt {}
+    impl crate::filter::ops::Gt for CreatedAt {}
+    impl crate::filter::ops::Gte for CreatedAt {}
+    impl crate::filter::ops::Lt for CreatedAt {}
+    impl crate::filter::ops::Lte for CreatedAt {}
+    impl crate::filter::ops::Exists for CreatedAt {}
+    /// The `created_by_id` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum CreatedById {}
+    impl crate::filter::FilterField for CreatedById {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "created_by_id";
+    }
+
+    impl crate::filter::ops::Eq for CreatedById {}
+    impl crate::filter::ops::Ne for CreatedById {}
+    impl crate::filter::ops::In for CreatedById {}
+    impl crate::filter::ops::Nin for CreatedById {}
+    impl crate::filter::ops::Gt for CreatedById {}
+    impl crate::filter::ops::Gte for CreatedById {}
+    impl crate::filter::ops::Lt for CreatedById {}
+    impl crate::filter::ops::Lte for CreatedById {}
+    impl crate::filter::ops::Exists for CreatedById {}
+    /// Custom-data fields of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum Custom {}
+    impl crate::filter::FilterField for Custom {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Json;
+        const NAME: &'static str = "";
+    }
+
+    impl crate::filter::ops::Eq for Custom {}
+    impl crate::filter::ops::In for Custom {}
+    impl crate::filter::ops::Nin for Custom {}
+    impl crate::filter::ops::Gt for Custom {}
+    impl crate::filter::ops::Gte for Custom {}
+    impl crate::filter::ops::Lt for Custom {}
+    impl crate::filter::ops::Lte for Custom {}
+    impl crate::filter::ops::Exists for Custom {}
+    impl crate::filter::ops::Autocomplete for Custom {}
+    impl crate::filter::ops::Q for Custom {}
+    impl crate::filter::ops::Contains for Custom {}
+    /// The `disabled` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum Disabled {}
+    impl crate::filter::FilterField for Disabled {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "disabled";
+    }
+
+    impl crate::filter::ops::Eq for Disabled {}
+    /// The `distinct` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum Distinct {}
+    impl crate::filter::FilterField for Distinct {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "distinct";
+    }
+
+    impl crate::filter::ops::Eq for Distinct {}
+    /// The `filter_tags` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum FilterTags {}
+    impl crate::filter::FilterField for FilterTags {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "filter_tags";
+    }
+
+    impl crate::filter::ops::Eq for FilterTags {}
+    impl crate::filter::ops::In for FilterTags {}
+    /// The `frozen` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum Frozen {}
+    impl crate::filter::FilterField for Frozen {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "frozen";
+    }
+
+    impl crate::filter::ops::Eq for Frozen {}
+    impl crate::filter::ops::Ne for Frozen {}
+    impl crate::filter::ops::In for Frozen {}
+    impl crate::filter::ops::Nin for Frozen {}
+    impl crate::filter::ops::Exists for Frozen {}
+    /// The `has_unread` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum HasUnread {}
+    impl crate::filter::FilterField for HasUnread {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "has_unread";
+    }
+
+    impl crate::filter::ops::Eq for HasUnread {}
+    /// The `hidden` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum Hidden {}
+    impl crate::filter::FilterField for Hidden {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "hidden";
+    }
+
+    impl crate::filter::ops::Eq for Hidden {}
+    /// The `id` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum Id {}
+    impl crate::filter::FilterField for Id {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "id";
+    }
+
+    impl crate::filter::ops::Eq for Id {}
+    impl crate::filter::ops::Ne for Id {}
+    impl crate::filter::ops::In for Id {}
+    impl crate::filter::ops::Nin for Id {}
+    impl crate::filter::ops::Gt for Id {}
+    impl crate::filter::ops::Gte for Id {}
+    impl crate::filter::ops::Lt for Id {}
+    impl crate::filter::ops::Lte for Id {}
+    impl crate::filter::ops::Exists for Id {}
+    /// The `invite` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum Invite {}
+    impl crate::filter::FilterField for Invite {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "invite";
+    }
+
+    impl crate::filter::ops::Eq for Invite {}
+    /// The `joined` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum Joined {}
+    impl crate::filter::FilterField for Joined {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "joined";
+    }
+
+    impl crate::filter::ops::Eq for Joined {}
+    /// The `last_message_at` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum LastMessageAt {}
+    impl crate::filter::FilterField for LastMessageAt {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "last_message_at";
+    }
+
+    impl crate::filter::ops::Eq for LastMessageAt {}
+    impl crate::filter::ops::Ne for LastMessageAt {}
+    impl crate::filter::ops::In for LastMessageAt {}
+    impl crate::filter::ops::Nin for LastMessageAt {}
+    impl crate::filter::ops::Gt for LastMessageAt {}
+    impl crate::filter::ops::Gte for LastMessageAt {}
+    impl crate::filter::ops::Lt for LastMessageAt {}
+    impl crate::filter::ops::Lte for LastMessageAt {}
+    impl crate::filter::ops::Exists for LastMessageAt {}
+    /// The `last_updated` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum LastUpdated {}
+    impl crate::filter::FilterField for LastUpdated {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "last_updated";
+    }
+
+    impl crate::filter::ops::Eq for LastUpdated {}
+    impl crate::filter::ops::Ne for LastUpdated {}
+    impl crate::filter::ops::In for LastUpdated {}
+    impl crate::filter::ops::Nin for LastUpdated {}
+    impl crate::filter::ops::Gt for LastUpdated {}
+    impl crate::filter::ops::Gte for LastUpdated {}
+    impl crate::filter::ops::Lt for LastUpdated {}
+    impl crate::filter::ops::Lte for LastUpdated {}
+    impl crate::filter::ops::Exists for LastUpdated {}
+    /// The `member.user.name` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum MemberUserName {}
+    impl crate::filter::FilterField for MemberUserName {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "member.user.name";
+    }
+
+    impl crate::filter::ops::Eq for MemberUserName {}
+    impl crate::filter::ops::Ne for MemberUserName {}
+    impl crate::filter::ops::Autocomplete for MemberUserName {}
+    /// The `member_count` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum MemberCount {}
+    impl crate::filter::FilterField for MemberCount {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Number;
+        const NAME: &'static str = "member_count";
+    }
+
+    impl crate::filter::ops::Eq for MemberCount {}
+    impl crate::filter::ops::Ne for MemberCount {}
+    impl crate::filter::ops::In for MemberCount {}
+    impl crate::filter::ops::Nin for MemberCount {}
+    impl crate::filter::ops::Gt for MemberCount {}
+    impl crate::filter::ops::Gte for MemberCount {}
+    impl crate::filter::ops::Lt for MemberCount {}
+    impl crate::filter::ops::Lte for MemberCount {}
+    impl crate::filter::ops::Exists for MemberCount {}
+    /// The `members` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum Members {}
+    impl crate::filter::FilterField for Members {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "members";
+    }
+
+    impl crate::filter::ops::Eq for Members {}
+    impl crate::filter::ops::In for Members {}
+    impl crate::filter::ops::Nin for Members {}
+    /// The `message_count` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum MessageCount {}
+    impl crate::filter::FilterField for MessageCount {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Number;
+        const NAME: &'static str = "message_count";
+    }
+
+    impl crate::filter::ops::Eq for MessageCount {}
+    impl crate::filter::ops::Ne for MessageCount {}
+    impl crate::filter::ops::In for MessageCount {}
+    impl crate::filter::ops::Nin for MessageCount {}
+    impl crate::filter::ops::Gt for MessageCount {}
+    impl crate::filter::ops::Gte for MessageCount {}
+    impl crate::filter::ops::Lt for MessageCount {}
+    impl crate::filter::ops::Lte for MessageCount {}
+    impl crate::filter::ops::Exists for MessageCount {}
+    /// The `muted` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum Muted {}
+    impl crate::filter::FilterField for Muted {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "muted";
+    }
+
+    impl crate::filter::ops::Eq for Muted {}
+    /// The `name` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum Name {}
+    impl crate::filter::FilterField for Name {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "name";
+    }
+
+    impl crate::filter::ops::Eq for Name {}
+    impl crate::filter::ops::Ne for Name {}
+    impl crate::filter::ops::In for Name {}
+    impl crate::filter::ops::Nin for Name {}
+    impl crate::filter::ops::Gt for Name {}
+    impl crate::filter::ops::Gte for Name {}
+    impl crate::filter::ops::Lt for Name {}
+    impl crate::filter::ops::Lte for Name {}
+    impl crate::filter::ops::Exists for Name {}
+    impl crate::filter::ops::Autocomplete for Name {}
+    impl crate::filter::ops::Q for Name {}
+    /// The `pinned` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum Pinned {}
+    impl crate::filter::FilterField for Pinned {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "pinned";
+    }
+
+    impl crate::filter::ops::Eq for Pinned {}
+    /// The `team` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum Team {}
+    impl crate::filter::FilterField for Team {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "team";
+    }
+
+    impl crate::filter::ops::Eq for Team {}
+    impl crate::filter::ops::Ne for Team {}
+    impl crate::filter::ops::In for Team {}
+    impl crate::filter::ops::Nin for Team {}
+    impl crate::filter::ops::Gt for Team {}
+    impl crate::filter::ops::Gte for Team {}
+    impl crate::filter::ops::Lt for Team {}
+    impl crate::filter::ops::Lte for Team {}
+    impl crate::filter::ops::Exists for Team {}
+    /// The `type` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum Type {}
+    impl crate::filter::FilterField for Type {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "type";
+    }
+
+    impl crate::filter::ops::Eq for Type {}
+    impl crate::filter::ops::Ne for Type {}
+    impl crate::filter::ops::In for Type {}
+    impl crate::filter::ops::Nin for Type {}
+    impl crate::filter::ops::Gt for Type {}
+    impl crate::filter::ops::Gte for Type {}
+    impl crate::filter::ops::Lt for Type {}
+    impl crate::filter::ops::Lte for Type {}
+    impl crate::filter::ops::Exists for Type {}
+    /// The `updated_at` field of [`QueryChannelsFilter`](super::QueryChannelsFilter).
+    #[derive(Debug)]
+    pub enum UpdatedAt {}
+    impl crate::filter::FilterField for UpdatedAt {
+        type Query = super::QueryChannelsFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "updated_at";
+    }
+
+    impl crate::filter::ops::Eq for UpdatedAt {}
+    impl crate::filter::ops::Ne for UpdatedAt {}
+    impl crate::filter::ops::In for UpdatedAt {}
+    impl crate::filter::ops::Nin for UpdatedAt {}
+    impl crate::filter::ops::Gt for UpdatedAt {}
+    impl crate::filter::ops::Gte for UpdatedAt {}
+    impl crate::filter::ops::Lt for UpdatedAt {}
+    impl crate::filter::ops::Lte for UpdatedAt {}
+    impl crate::filter::ops::Exists for UpdatedAt {}
+}
+
+/// The typed filter of [`ChannelBatchUpdateRequest::filter`]: one function per field the API filters on, each with the operators the API accepts there.
+///
+/// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
+#[derive(Debug)]
+pub enum ChannelBatchUpdateFilter {}
+impl ChannelBatchUpdateFilter {
+    /// `cids` (string): Cids.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn cids() -> crate::filter::Field<channel_batch_update_filter::Cids> {
+        crate::filter::Field::documented()
+    }
+
+    /// `types` (string): Types.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn types() -> crate::filter::Field<channel_batch_update_filter::Types> {
+        crate::filter::Field::documented()
+    }
+}
+
+/// The field types of [`ChannelBatchUpdateFilter`].
+pub mod channel_batch_update_filter {
+    /// The `cids` field of [`ChannelBatchUpdateFilter`](super::ChannelBatchUpdateFilter).
+    #[derive(Debug)]
+    pub enum Cids {}
+    impl crate::filter::FilterField for Cids {
+        type Query = super::ChannelBatchUpdateFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "cids";
+    }
+
+    impl crate::filter::ops::Eq for Cids {}
+    impl crate::filter::ops::In for Cids {}
+    /// The `types` field of [`ChannelBatchUpdateFilter`](super::ChannelBatchUpdateFilter).
+    #[derive(Debug)]
+    pub enum Types {}
+    impl crate::filter::FilterField for Types {
+        type Query = super::ChannelBatchUpdateFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "types";
+    }
+
+    impl crate::filter::ops::Eq for Types {}
+    impl crate::filter::ops::In for Types {}
 }
 
 /// Query parameters of [`Client::get_channel`](crate::Client::get_channel).

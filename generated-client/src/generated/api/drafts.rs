@@ -33,7 +33,7 @@ impl GetDraftResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryDraftsRequest {
     /// Filter on `channel_cid`, `created_at` or `parent_id`.
-    pub filter: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub filter: Option<crate::filter::Filter<QueryDraftsFilter>>,
     /// Sort order; only `created_at` is sortable.
     ///
     /// At most 5 items.
@@ -164,6 +164,111 @@ impl DraftPayloadResponse {
             silent: None,
             poll_id: None,
             custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// The typed filter of [`QueryDraftsRequest::filter`]: one function per field the API filters on, each with the operators the API accepts there.
+///
+/// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
+#[derive(Debug)]
+pub enum QueryDraftsFilter {}
+impl QueryDraftsFilter {
+    /// `channel_cid` (string): Channel cid.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn channel_cid() -> crate::filter::Field<query_drafts_filter::ChannelCid> {
+        crate::filter::Field::documented()
+    }
+
+    /// `created_at` (datetime): Created at.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`.
+    pub fn created_at() -> crate::filter::Field<query_drafts_filter::CreatedAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// `parent_id` (string): Parent id.
+    ///
+    /// Operators: `$eq`, `$in`, `$exists`.
+    pub fn parent_id() -> crate::filter::Field<query_drafts_filter::ParentId> {
+        crate::filter::Field::documented()
+    }
+}
+
+/// The field types of [`QueryDraftsFilter`].
+pub mod query_drafts_filter {
+    /// The `channel_cid` field of [`QueryDraftsFilter`](super::QueryDraftsFilter).
+    #[derive(Debug)]
+    pub enum ChannelCid {}
+    impl crate::filter::FilterField for ChannelCid {
+        type Query = super::QueryDraftsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "channel_cid";
+    }
+
+    impl crate::filter::ops::Eq for ChannelCid {}
+    impl crate::filter::ops::In for ChannelCid {}
+    /// The `created_at` field of [`QueryDraftsFilter`](super::QueryDraftsFilter).
+    #[derive(Debug)]
+    pub enum CreatedAt {}
+    impl crate::filter::FilterField for CreatedAt {
+        type Query = super::QueryDraftsFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "created_at";
+    }
+
+    impl crate::filter::ops::Eq for CreatedAt {}
+    impl crate::filter::ops::Gt for CreatedAt {}
+    impl crate::filter::ops::Gte for CreatedAt {}
+    impl crate::filter::ops::Lt for CreatedAt {}
+    impl crate::filter::ops::Lte for CreatedAt {}
+    /// The `parent_id` field of [`QueryDraftsFilter`](super::QueryDraftsFilter).
+    #[derive(Debug)]
+    pub enum ParentId {}
+    impl crate::filter::FilterField for ParentId {
+        type Query = super::QueryDraftsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "parent_id";
+    }
+
+    impl crate::filter::ops::Eq for ParentId {}
+    impl crate::filter::ops::In for ParentId {}
+    impl crate::filter::ops::Exists for ParentId {}
+}
+
+/// The fields [`QueryDraftsRequest::sort`] sorts by: `QueryDraftsSort::X.desc()` makes a [`SortParamRequest`](crate::models::SortParamRequest).
+///
+/// The combinations the API supports: `created_at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueryDraftsSort {
+    /// `created_at`.
+    CreatedAt,
+}
+
+impl QueryDraftsSort {
+    /// The field's name on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::CreatedAt => "created_at",
+        }
+    }
+
+    /// Ascending order: `{"field": name, "direction": 1}`.
+    pub fn asc(self) -> crate::models::SortParamRequest {
+        self.direction(1)
+    }
+
+    /// Descending order: `{"field": name, "direction": -1}`.
+    pub fn desc(self) -> crate::models::SortParamRequest {
+        self.direction(-1)
+    }
+
+    fn direction(self, direction: i32) -> crate::models::SortParamRequest {
+        crate::models::SortParamRequest {
+            field: Some(self.name().to_owned()),
+            direction: Some(direction),
+            ..Default::default()
         }
     }
 }

@@ -43,7 +43,7 @@ pub struct QueryMembersPayload {
     /// Members of a distinct channel that has no ID.
     pub members: Option<Vec<ChannelMemberRequest>>,
     /// Filter on member fields such as `user_id`, `channel_role`, `banned`, `joined`, `invite`, `name` or custom data.
-    pub filter_conditions: std::collections::BTreeMap<String, serde_json::Value>,
+    pub filter_conditions: crate::filter::Filter<QueryMembersFilter>,
     /// Sort order; only `created_at` is sortable.
     ///
     /// At most 1 items.
@@ -66,7 +66,7 @@ impl QueryMembersPayload {
     /// Creates a `QueryMembersPayload` from its required fields; the optional ones are `None`.
     pub fn new(
         type_: impl Into<String>,
-        filter_conditions: std::collections::BTreeMap<String, serde_json::Value>,
+        filter_conditions: crate::filter::Filter<QueryMembersFilter>,
     ) -> Self {
         Self {
             type_: type_.into(),
@@ -106,6 +106,388 @@ impl UpdateMemberPartialResponse {
         Self {
             channel_member: None,
             duration: duration.into(),
+        }
+    }
+}
+
+/// The typed filter of [`QueryMembersPayload::filter_conditions`]: one function per field the API filters on, each with the operators the API accepts there.
+///
+/// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
+#[derive(Debug)]
+pub enum QueryMembersFilter {}
+impl QueryMembersFilter {
+    /// `banned` (bool): Banned.
+    ///
+    /// Operators: `$eq`.
+    pub fn banned() -> crate::filter::Field<query_members_filter::Banned> {
+        crate::filter::Field::documented()
+    }
+
+    /// `channel_role` (string): Channel role.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn channel_role() -> crate::filter::Field<query_members_filter::ChannelRole> {
+        crate::filter::Field::documented()
+    }
+
+    /// `cid` (string): Cid.
+    ///
+    /// Operators: `$eq`.
+    pub fn cid() -> crate::filter::Field<query_members_filter::Cid> {
+        crate::filter::Field::documented()
+    }
+
+    /// `created_at` (datetime): Created at.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn created_at() -> crate::filter::Field<query_members_filter::CreatedAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// A custom-data field named `name` (the explicit escape hatch for fields the API does not document). Custom.
+    ///
+    /// Operators: `$eq`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`, `$contains`.
+    pub fn custom(
+        name: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> crate::filter::Field<query_members_filter::Custom> {
+        crate::filter::Field::named(name)
+    }
+
+    /// `id` (string): Id.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn id() -> crate::filter::Field<query_members_filter::Id> {
+        crate::filter::Field::documented()
+    }
+
+    /// `invite` (string): Invite.
+    ///
+    /// Operators: `$eq`.
+    pub fn invite() -> crate::filter::Field<query_members_filter::Invite> {
+        crate::filter::Field::documented()
+    }
+
+    /// `is_moderator` (bool): Is moderator.
+    ///
+    /// Operators: `$eq`, `$ne`.
+    pub fn is_moderator() -> crate::filter::Field<query_members_filter::IsModerator> {
+        crate::filter::Field::documented()
+    }
+
+    /// `joined` (bool): Joined.
+    ///
+    /// Operators: `$eq`.
+    pub fn joined() -> crate::filter::Field<query_members_filter::Joined> {
+        crate::filter::Field::documented()
+    }
+
+    /// `last_active` (datetime): Last active.
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$gte`, `$lt`, `$lte`.
+    pub fn last_active() -> crate::filter::Field<query_members_filter::LastActive> {
+        crate::filter::Field::documented()
+    }
+
+    /// `name` (string): Name.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$autocomplete`, `$q`.
+    pub fn name() -> crate::filter::Field<query_members_filter::Name> {
+        crate::filter::Field::documented()
+    }
+
+    /// `notifications_muted` (bool): Notifications muted.
+    ///
+    /// Operators: `$eq`.
+    pub fn notifications_muted() -> crate::filter::Field<
+        query_members_filter::NotificationsMuted,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `updated_at` (datetime): Updated at.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn updated_at() -> crate::filter::Field<query_members_filter::UpdatedAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// `user.email` (string): User email.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$autocomplete`, `$q`.
+    pub fn user_email() -> crate::filter::Field<query_members_filter::UserEmail> {
+        crate::filter::Field::documented()
+    }
+
+    /// `user.nd_deactivated` (bool): User nd deactivated.
+    ///
+    /// Operators: `$eq`.
+    pub fn user_nd_deactivated() -> crate::filter::Field<
+        query_members_filter::UserNdDeactivated,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `user_id` (string): User id.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn user_id() -> crate::filter::Field<query_members_filter::UserId> {
+        crate::filter::Field::documented()
+    }
+}
+
+/// The field types of [`QueryMembersFilter`].
+pub mod query_members_filter {
+    /// The `banned` field of [`QueryMembersFilter`](super::QueryMembersFilter).
+    #[derive(Debug)]
+    pub enum Banned {}
+    impl crate::filter::FilterField for Banned {
+        type Query = super::QueryMembersFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "banned";
+    }
+
+    impl crate::filter::ops::Eq for Banned {}
+    /// The `channel_role` field of [`QueryMembersFilter`](super::QueryMembersFilter).
+    #[derive(Debug)]
+    pub enum ChannelRole {}
+    impl crate::filter::FilterField for ChannelRole {
+        type Query = super::QueryMembersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "channel_role";
+    }
+
+    impl crate::filter::ops::Eq for ChannelRole {}
+    impl crate::filter::ops::In for ChannelRole {}
+    /// The `cid` field of [`QueryMembersFilter`](super::QueryMembersFilter).
+    #[derive(Debug)]
+    pub enum Cid {}
+    impl crate::filter::FilterField for Cid {
+        type Query = super::QueryMembersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "cid";
+    }
+
+    impl crate::filter::ops::Eq for Cid {}
+    /// The `created_at` field of [`QueryMembersFilter`](super::QueryMembersFilter).
+    #[derive(Debug)]
+    pub enum CreatedAt {}
+    impl crate::filter::FilterField for CreatedAt {
+        type Query = super::QueryMembersFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "created_at";
+    }
+
+    impl crate::filter::ops::Eq for CreatedAt {}
+    impl crate::filter::ops::Ne for CreatedAt {}
+    impl crate::filter::ops::In for CreatedAt {}
+    impl crate::filter::ops::Nin for CreatedAt {}
+    impl crate::filter::ops::Gt for CreatedAt {}
+    impl crate::filter::ops::Gte for CreatedAt {}
+    impl crate::filter::ops::Lt for CreatedAt {}
+    impl crate::filter::ops::Lte for CreatedAt {}
+    impl crate::filter::ops::Exists for CreatedAt {}
+    /// Custom-data fields of [`QueryMembersFilter`](super::QueryMembersFilter).
+    #[derive(Debug)]
+    pub enum Custom {}
+    impl crate::filter::FilterField for Custom {
+        type Query = super::QueryMembersFilter;
+        type Kind = crate::filter::value::Json;
+        const NAME: &'static str = "";
+    }
+
+    impl crate::filter::ops::Eq for Custom {}
+    impl crate::filter::ops::In for Custom {}
+    impl crate::filter::ops::Nin for Custom {}
+    impl crate::filter::ops::Gt for Custom {}
+    impl crate::filter::ops::Gte for Custom {}
+    impl crate::filter::ops::Lt for Custom {}
+    impl crate::filter::ops::Lte for Custom {}
+    impl crate::filter::ops::Exists for Custom {}
+    impl crate::filter::ops::Autocomplete for Custom {}
+    impl crate::filter::ops::Q for Custom {}
+    impl crate::filter::ops::Contains for Custom {}
+    /// The `id` field of [`QueryMembersFilter`](super::QueryMembersFilter).
+    #[derive(Debug)]
+    pub enum Id {}
+    impl crate::filter::FilterField for Id {
+        type Query = super::QueryMembersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "id";
+    }
+
+    impl crate::filter::ops::Eq for Id {}
+    impl crate::filter::ops::Ne for Id {}
+    impl crate::filter::ops::In for Id {}
+    impl crate::filter::ops::Nin for Id {}
+    impl crate::filter::ops::Gt for Id {}
+    impl crate::filter::ops::Gte for Id {}
+    impl crate::filter::ops::Lt for Id {}
+    impl crate::filter::ops::Lte for Id {}
+    impl crate::filter::ops::Exists for Id {}
+    /// The `invite` field of [`QueryMembersFilter`](super::QueryMembersFilter).
+    #[derive(Debug)]
+    pub enum Invite {}
+    impl crate::filter::FilterField for Invite {
+        type Query = super::QueryMembersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "invite";
+    }
+
+    impl crate::filter::ops::Eq for Invite {}
+    /// The `is_moderator` field of [`QueryMembersFilter`](super::QueryMembersFilter).
+    #[derive(Debug)]
+    pub enum IsModerator {}
+    impl crate::filter::FilterField for IsModerator {
+        type Query = super::QueryMembersFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "is_moderator";
+    }
+
+    impl crate::filter::ops::Eq for IsModerator {}
+    impl crate::filter::ops::Ne for IsModerator {}
+    /// The `joined` field of [`QueryMembersFilter`](super::QueryMembersFilter).
+    #[derive(Debug)]
+    pub enum Joined {}
+    impl crate::filter::FilterField for Joined {
+        type Query = super::QueryMembersFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "joined";
+    }
+
+    impl crate::filter::ops::Eq for Joined {}
+    /// The `last_active` field of [`QueryMembersFilter`](super::QueryMembersFilter).
+    #[derive(Debug)]
+    pub enum LastActive {}
+    impl crate::filter::FilterField for LastActive {
+        type Query = super::QueryMembersFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "last_active";
+    }
+
+    impl crate::filter::ops::Eq for LastActive {}
+    impl crate::filter::ops::Ne for LastActive {}
+    impl crate::filter::ops::Gt for LastActive {}
+    impl crate::filter::ops::Gte for LastActive {}
+    impl crate::filter::ops::Lt for LastActive {}
+    impl crate::filter::ops::Lte for LastActive {}
+    /// The `name` field of [`QueryMembersFilter`](super::QueryMembersFilter).
+    #[derive(Debug)]
+    pub enum Name {}
+    impl crate::filter::FilterField for Name {
+        type Query = super::QueryMembersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "name";
+    }
+
+    impl crate::filter::ops::Eq for Name {}
+    impl crate::filter::ops::Ne for Name {}
+    impl crate::filter::ops::In for Name {}
+    impl crate::filter::ops::Nin for Name {}
+    impl crate::filter::ops::Autocomplete for Name {}
+    impl crate::filter::ops::Q for Name {}
+    /// The `notifications_muted` field of [`QueryMembersFilter`](super::QueryMembersFilter).
+    #[derive(Debug)]
+    pub enum NotificationsMuted {}
+    impl crate::filter::FilterField for NotificationsMuted {
+        type Query = super::QueryMembersFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "notifications_muted";
+    }
+
+    impl crate::filter::ops::Eq for NotificationsMuted {}
+    /// The `updated_at` field of [`QueryMembersFilter`](super::QueryMembersFilter).
+    #[derive(Debug)]
+    pub enum UpdatedAt {}
+    impl crate::filter::FilterField for UpdatedAt {
+        type Query = super::QueryMembersFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "updated_at";
+    }
+
+    impl crate::filter::ops::Eq for UpdatedAt {}
+    impl crate::filter::ops::Ne for UpdatedAt {}
+    impl crate::filter::ops::In for UpdatedAt {}
+    impl crate::filter::ops::Nin for UpdatedAt {}
+    impl crate::filter::ops::Gt for UpdatedAt {}
+    impl crate::filter::ops::Gte for UpdatedAt {}
+    impl crate::filter::ops::Lt for UpdatedAt {}
+    impl crate::filter::ops::Lte for UpdatedAt {}
+    impl crate::filter::ops::Exists for UpdatedAt {}
+    /// The `user.email` field of [`QueryMembersFilter`](super::QueryMembersFilter).
+    #[derive(Debug)]
+    pub enum UserEmail {}
+    impl crate::filter::FilterField for UserEmail {
+        type Query = super::QueryMembersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "user.email";
+    }
+
+    impl crate::filter::ops::Eq for UserEmail {}
+    impl crate::filter::ops::Ne for UserEmail {}
+    impl crate::filter::ops::In for UserEmail {}
+    impl crate::filter::ops::Nin for UserEmail {}
+    impl crate::filter::ops::Autocomplete for UserEmail {}
+    impl crate::filter::ops::Q for UserEmail {}
+    /// The `user.nd_deactivated` field of [`QueryMembersFilter`](super::QueryMembersFilter).
+    #[derive(Debug)]
+    pub enum UserNdDeactivated {}
+    impl crate::filter::FilterField for UserNdDeactivated {
+        type Query = super::QueryMembersFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "user.nd_deactivated";
+    }
+
+    impl crate::filter::ops::Eq for UserNdDeactivated {}
+    /// The `user_id` field of [`QueryMembersFilter`](super::QueryMembersFilter).
+    #[derive(Debug)]
+    pub enum UserId {}
+    impl crate::filter::FilterField for UserId {
+        type Query = super::QueryMembersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "user_id";
+    }
+
+    impl crate::filter::ops::Eq for UserId {}
+    impl crate::filter::ops::Ne for UserId {}
+    impl crate::filter::ops::In for UserId {}
+    impl crate::filter::ops::Nin for UserId {}
+    impl crate::filter::ops::Gt for UserId {}
+    impl crate::filter::ops::Gte for UserId {}
+    impl crate::filter::ops::Lt for UserId {}
+    impl crate::filter::ops::Lte for UserId {}
+    impl crate::filter::ops::Exists for UserId {}
+}
+
+/// The fields [`QueryMembersPayload::sort`] sorts by: `QueryMembersSort::X.desc()` makes a [`SortParamRequest`](crate::models::SortParamRequest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueryMembersSort {
+    /// `created_at`.
+    CreatedAt,
+}
+
+impl QueryMembersSort {
+    /// The field's name on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::CreatedAt => "created_at",
+        }
+    }
+
+    /// Ascending order: `{"field": name, "direction": 1}`.
+    pub fn asc(self) -> crate::models::SortParamRequest {
+        self.direction(1)
+    }
+
+    /// Descending order: `{"field": name, "direction": -1}`.
+    pub fn desc(self) -> crate::models::SortParamRequest {
+        self.direction(-1)
+    }
+
+    fn direction(self, direction: i32) -> crate::models::SortParamRequest {
+        crate::models::SortParamRequest {
+            field: Some(self.name().to_owned()),
+            direction: Some(direction),
+            ..Default::default()
         }
     }
 }

@@ -623,7 +623,7 @@ impl GetRepliesResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryMessageHistoryRequest {
     /// Filter on `message_id`, `message_updated_by_id`, `message_updated_at` or custom data.
-    pub filter: std::collections::BTreeMap<String, serde_json::Value>,
+    pub filter: crate::filter::Filter<QueryMessageHistoryFilter>,
     /// Sort order.
     ///
     /// At most 5 items.
@@ -640,7 +640,7 @@ pub struct QueryMessageHistoryRequest {
 
 impl QueryMessageHistoryRequest {
     /// Creates a `QueryMessageHistoryRequest` from its required fields; the optional ones are `None`.
-    pub fn new(filter: std::collections::BTreeMap<String, serde_json::Value>) -> Self {
+    pub fn new(filter: crate::filter::Filter<QueryMessageHistoryFilter>) -> Self {
         Self {
             filter,
             sort: None,
@@ -713,11 +713,9 @@ pub struct SearchPayload {
     /// Text to search for; give either this or `message_filter_conditions`.
     pub query: Option<String>,
     /// Filter choosing the channels to search, on fields such as `cid`, `type`, `members`, `team` or custom data.
-    pub filter_conditions: std::collections::BTreeMap<String, serde_json::Value>,
+    pub filter_conditions: crate::filter::Filter<SearchFilter>,
     /// Filter on message fields such as `text`, `user_id`, `attachments.type`, `parent_id`, `pinned` or custom data.
-    pub message_filter_conditions: Option<
-        std::collections::BTreeMap<String, serde_json::Value>,
-    >,
+    pub message_filter_conditions: Option<crate::filter::Filter<SearchMessageFilter>>,
     /// Extra data to include with each message.
     pub message_options: Option<MessageOptions>,
     /// Maximum number of results to return.
@@ -736,9 +734,7 @@ pub struct SearchPayload {
 
 impl SearchPayload {
     /// Creates a `SearchPayload` from its required fields; the optional ones are `None`.
-    pub fn new(
-        filter_conditions: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
+    pub fn new(filter_conditions: crate::filter::Filter<SearchFilter>) -> Self {
         Self {
             query: None,
             filter_conditions,
@@ -2142,6 +2138,1125 @@ impl ModerationV2Response {
 /// An empty request body.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CommitMessageRequest {}
+/// The typed filter of [`QueryMessageHistoryRequest::filter`]: one function per field the API filters on, each with the operators the API accepts there.
+///
+/// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
+#[derive(Debug)]
+pub enum QueryMessageHistoryFilter {}
+impl QueryMessageHistoryFilter {
+    /// A custom-data field named `name` (the explicit escape hatch for fields the API does not document). Custom.
+    ///
+    /// Operators: `$eq`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`, `$contains`.
+    pub fn custom(
+        name: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> crate::filter::Field<query_message_history_filter::Custom> {
+        crate::filter::Field::named(name)
+    }
+
+    /// `message_id` (string): Message id.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn message_id() -> crate::filter::Field<
+        query_message_history_filter::MessageId,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `message_updated_at` (datetime): Message updated at.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`.
+    pub fn message_updated_at() -> crate::filter::Field<
+        query_message_history_filter::MessageUpdatedAt,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `message_updated_by_id` (string): Message updated by id.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn message_updated_by_id() -> crate::filter::Field<
+        query_message_history_filter::MessageUpdatedById,
+    > {
+        crate::filter::Field::documented()
+    }
+}
+
+/// The field types of [`QueryMessageHistoryFilter`].
+pub mod query_message_history_filter {
+    /// Custom-data fields of [`QueryMessageHistoryFilter`](super::QueryMessageHistoryFilter).
+    #[derive(Debug)]
+    pub enum Custom {}
+    impl crate::filter::FilterField for Custom {
+        type Query = super::QueryMessageHistoryFilter;
+        type Kind = crate::filter::value::Json;
+        const NAME: &'static str = "";
+    }
+
+    impl crate::filter::ops::Eq for Custom {}
+    impl crate::filter::ops::In for Custom {}
+    impl crate::filter::ops::Nin for Custom {}
+    impl crate::filter::ops::Gt for Custom {}
+    impl crate::filter::ops::Gte for Custom {}
+    impl crate::filter::ops::Lt for Custom {}
+    impl crate::filter::ops::Lte for Custom {}
+    impl crate::filter::ops::Exists for Custom {}
+    impl crate::filter::ops::Autocomplete for Custom {}
+    impl crate::filter::ops::Q for Custom {}
+    impl crate::filter::ops::Contains for Custom {}
+    /// The `message_id` field of [`QueryMessageHistoryFilter`](super::QueryMessageHistoryFilter).
+    #[derive(Debug)]
+    pub enum MessageId {}
+    impl crate::filter::FilterField for MessageId {
+        type Query = super::QueryMessageHistoryFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "message_id";
+    }
+
+    impl crate::filter::ops::Eq for MessageId {}
+    impl crate::filter::ops::In for MessageId {}
+    /// The `message_updated_at` field of [`QueryMessageHistoryFilter`](super::QueryMessageHistoryFilter).
+    #[derive(Debug)]
+    pub enum MessageUpdatedAt {}
+    impl crate::filter::FilterField for MessageUpdatedAt {
+        type Query = super::QueryMessageHistoryFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "message_updated_at";
+    }
+
+    impl crate::filter::ops::Eq for MessageUpdatedAt {}
+    impl crate::filter::ops::Gt for MessageUpdatedAt {}
+    impl crate::filter::ops::Gte for MessageUpdatedAt {}
+    impl crate::filter::ops::Lt for MessageUpdatedAt {}
+    impl crate::filter::ops::Lte for MessageUpdatedAt {}
+    /// The `message_updated_by_id` field of [`QueryMessageHistoryFilter`](super::QueryMessageHistoryFilter).
+    #[derive(Debug)]
+    pub enum MessageUpdatedById {}
+    impl crate::filter::FilterField for MessageUpdatedById {
+        type Query = super::QueryMessageHistoryFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "message_updated_by_id";
+    }
+
+    impl crate::filter::ops::Eq for MessageUpdatedById {}
+    impl crate::filter::ops::In for MessageUpdatedById {}
+}
+
+/// The typed filter of [`SearchPayload::filter_conditions`]: one function per field the API filters on, each with the operators the API accepts there.
+///
+/// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
+#[derive(Debug)]
+pub enum SearchFilter {}
+impl SearchFilter {
+    /// `app_banned` (string): App banned.
+    ///
+    /// Operators: `$eq`.
+    pub fn app_banned() -> crate::filter::Field<search_filter::AppBanned> {
+        crate::filter::Field::documented()
+    }
+
+    /// `archived` (bool): Archived.
+    ///
+    /// Operators: `$eq`.
+    pub fn archived() -> crate::filter::Field<search_filter::Archived> {
+        crate::filter::Field::documented()
+    }
+
+    /// `blocked` (bool): Blocked.
+    ///
+    /// Operators: `$eq`.
+    pub fn blocked() -> crate::filter::Field<search_filter::Blocked> {
+        crate::filter::Field::documented()
+    }
+
+    /// `channel_role` (string): Channel role.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn channel_role() -> crate::filter::Field<search_filter::ChannelRole> {
+        crate::filter::Field::documented()
+    }
+
+    /// `cid` (string): Cid.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn cid() -> crate::filter::Field<search_filter::Cid> {
+        crate::filter::Field::documented()
+    }
+
+    /// `created_at` (datetime): Created at.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn created_at() -> crate::filter::Field<search_filter::CreatedAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// `created_by_id` (string): Created by id.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn created_by_id() -> crate::filter::Field<search_filter::CreatedById> {
+        crate::filter::Field::documented()
+    }
+
+    /// A custom-data field named `name` (the explicit escape hatch for fields the API does not document). Custom.
+    ///
+    /// Operators: `$eq`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`, `$contains`.
+    pub fn custom(
+        name: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> crate::filter::Field<search_filter::Custom> {
+        crate::filter::Field::named(name)
+    }
+
+    /// `disabled` (bool): Disabled.
+    ///
+    /// Operators: `$eq`.
+    pub fn disabled() -> crate::filter::Field<search_filter::Disabled> {
+        crate::filter::Field::documented()
+    }
+
+    /// `distinct` (bool): Distinct.
+    ///
+    /// Operators: `$eq`.
+    pub fn distinct() -> crate::filter::Field<search_filter::Distinct> {
+        crate::filter::Field::documented()
+    }
+
+    /// `filter_tags` (string): Filter tags.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn filter_tags() -> crate::filter::Field<search_filter::FilterTags> {
+        crate::filter::Field::documented()
+    }
+
+    /// `frozen` (bool): Frozen.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$exists`.
+    pub fn frozen() -> crate::filter::Field<search_filter::Frozen> {
+        crate::filter::Field::documented()
+    }
+
+    /// `has_unread` (bool): Has unread.
+    ///
+    /// Operators: `$eq`.
+    pub fn has_unread() -> crate::filter::Field<search_filter::HasUnread> {
+        crate::filter::Field::documented()
+    }
+
+    /// `hidden` (bool): Hidden.
+    ///
+    /// Operators: `$eq`.
+    pub fn hidden() -> crate::filter::Field<search_filter::Hidden> {
+        crate::filter::Field::documented()
+    }
+
+    /// `id` (string): Id.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn id() -> crate::filter::Field<search_filter::Id> {
+        crate::filter::Field::documented()
+    }
+
+    /// `invite` (string): Invite.
+    ///
+    /// Operators: `$eq`.
+    pub fn invite() -> crate::filter::Field<search_filter::Invite> {
+        crate::filter::Field::documented()
+    }
+
+    /// `joined` (bool): Joined.
+    ///
+    /// Operators: `$eq`.
+    pub fn joined() -> crate::filter::Field<search_filter::Joined> {
+        crate::filter::Field::documented()
+    }
+
+    /// `last_message_at` (datetime): Last message at.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn last_message_at() -> crate::filter::Field<search_filter::LastMessageAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// `last_updated` (datetime): Last updated.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn last_updated() -> crate::filter::Field<search_filter::LastUpdated> {
+        crate::filter::Field::documented()
+    }
+
+    /// `member.user.name` (string): Member user name.
+    ///
+    /// Operators: `$eq`, `$ne`, `$autocomplete`.
+    pub fn member_user_name() -> crate::filter::Field<search_filter::MemberUserName> {
+        crate::filter::Field::documented()
+    }
+
+    /// `member_count` (number): Member count.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn member_count() -> crate::filter::Field<search_filter::MemberCount> {
+        crate::filter::Field::documented()
+    }
+
+    /// `members` (string): Members.
+    ///
+    /// Operators: `$eq`, `$in`, `$nin`.
+    pub fn members() -> crate::filter::Field<search_filter::Members> {
+        crate::filter::Field::documented()
+    }
+
+    /// `message_count` (number): Message count.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn message_count() -> crate::filter::Field<search_filter::MessageCount> {
+        crate::filter::Field::documented()
+    }
+
+    /// `muted` (bool): Muted.
+    ///
+    /// Operators: `$eq`.
+    pub fn muted() -> crate::filter::Field<search_filter::Muted> {
+        crate::filter::Field::documented()
+    }
+
+    /// `name` (string): Name.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`.
+    pub fn name() -> crate::filter::Field<search_filter::Name> {
+        crate::filter::Field::documented()
+    }
+
+    /// `pinned` (bool): Pinned.
+    ///
+    /// Operators: `$eq`.
+    pub fn pinned() -> crate::filter::Field<search_filter::Pinned> {
+        crate::filter::Field::documented()
+    }
+
+    /// `team` (string): Team.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn team() -> crate::filter::Field<search_filter::Team> {
+        crate::filter::Field::documented()
+    }
+
+    /// `type` (string): Type.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn type_() -> crate::filter::Field<search_filter::Type> {
+        crate::filter::Field::documented()
+    }
+
+    /// `updated_at` (datetime): Updated at.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn updated_at() -> crate::filter::Field<search_filter::UpdatedAt> {
+        crate::filter::Field::documented()
+    }
+}
+
+/// The field types of [`SearchFilter`].
+pub mod search_filter {
+    /// The `app_banned` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum AppBanned {}
+    impl crate::filter::FilterField for AppBanned {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "app_banned";
+    }
+
+    impl crate::filter::ops::Eq for AppBanned {}
+    /// The `archived` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum Archived {}
+    impl crate::filter::FilterField for Archived {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "archived";
+    }
+
+    impl crate::filter::ops::Eq for Archived {}
+    /// The `blocked` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum Blocked {}
+    impl crate::filter::FilterField for Blocked {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "blocked";
+    }
+
+    impl crate::filter::ops::Eq for Blocked {}
+    /// The `channel_role` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum ChannelRole {}
+    impl crate::filter::FilterField for ChannelRole {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "channel_role";
+    }
+
+    impl crate::filter::ops::Eq for ChannelRole {}
+    impl crate::filter::ops::In for ChannelRole {}
+    /// The `cid` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum Cid {}
+    impl crate::filter::FilterField for Cid {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "cid";
+    }
+
+    impl crate::filter::ops::Eq for Cid {}
+    impl crate::filter::ops::Ne for Cid {}
+    impl crate::filter::ops::In for Cid {}
+    impl crate::filter::ops::Nin for Cid {}
+    impl crate::filter::ops::Gt for Cid {}
+    impl crate::filter::ops::Gte for Cid {}
+    impl crate::filter::ops::Lt for Cid {}
+    impl crate::filter::ops::Lte for Cid {}
+    impl crate::filter::ops::Exists for Cid {}
+    /// The `created_at` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum CreatedAt {}
+    impl crate::filter::FilterField for CreatedAt {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "created_at";
+    }
+
+    impl crate::filter::ops::Eq for CreatedAt {}
+    impl crate::filter::ops::Ne for CreatedAt {}
+    impl crate::filter::ops::In for CreatedAt {}
+    impl crate::filter::ops::Nin for CreatedAt {}
+    impl crate::filter::ops::Gt for CreatedAt {}
+    impl crate::filter::ops::Gte for CreatedAt {}
+    impl crate::filter::ops::Lt for CreatedAt {}
+    impl crate::filter::ops::Lte for CreatedAt {}
+    impl crate::filter::ops::Exists for CreatedAt {}
+    /// The `created_by_id` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum CreatedById {}
+    impl crate::filter::FilterField for CreatedById {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "created_by_id";
+    }
+
+    impl crate::filter::ops::Eq for CreatedById {}
+    impl crate::filter::ops::Ne for CreatedById {}
+    impl crate::filter::ops::In for CreatedById {}
+    impl crate::filter::ops::Nin for CreatedById {}
+    impl crate::filter::ops::Gt for CreatedById {}
+    impl crate::filter::ops::Gte for CreatedById {}
+    impl crate::filter::ops::Lt for CreatedById {}
+    impl crate::filter::ops::Lte for CreatedById {}
+    impl crate::filter::ops::Exists for CreatedById {}
+    /// Custom-data fields of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum Custom {}
+    impl crate::filter::FilterField for Custom {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Json;
+        const NAME: &'static str = "";
+    }
+
+    impl crate::filter::ops::Eq for Custom {}
+    impl crate::filter::ops::In for Custom {}
+    impl crate::filter::ops::Nin for Custom {}
+    impl crate::filter::ops::Gt for Custom {}
+    impl crate::filter::ops::Gte for Custom {}
+    impl crate::filter::ops::Lt for Custom {}
+    impl crate::filter::ops::Lte for Custom {}
+    impl crate::filter::ops::Exists for Custom {}
+    impl crate::filter::ops::Autocomplete for Custom {}
+    impl crate::filter::ops::Q for Custom {}
+    impl crate::filter::ops::Contains for Custom {}
+    /// The `disabled` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum Disabled {}
+    impl crate::filter::FilterField for Disabled {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "disabled";
+    }
+
+    impl crate::filter::ops::Eq for Disabled {}
+    /// The `distinct` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum Distinct {}
+    impl crate::filter::FilterField for Distinct {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "distinct";
+    }
+
+    impl crate::filter::ops::Eq for Distinct {}
+    /// The `filter_tags` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum FilterTags {}
+    impl crate::filter::FilterField for FilterTags {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "filter_tags";
+    }
+
+    impl crate::filter::ops::Eq for FilterTags {}
+    impl crate::filter::ops::In for FilterTags {}
+    /// The `frozen` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum Frozen {}
+    impl crate::filter::FilterField for Frozen {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "frozen";
+    }
+
+    impl crate::filter::ops::Eq for Frozen {}
+    impl crate::filter::ops::Ne for Frozen {}
+    impl crate::filter::ops::In for Frozen {}
+    impl crate::filter::ops::Nin for Frozen {}
+    impl crate::filter::ops::Exists for Frozen {}
+    /// The `has_unread` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum HasUnread {}
+    impl crate::filter::FilterField for HasUnread {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "has_unread";
+    }
+
+    impl crate::filter::ops::Eq for HasUnread {}
+    /// The `hidden` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum Hidden {}
+    impl crate::filter::FilterField for Hidden {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "hidden";
+    }
+
+    impl crate::filter::ops::Eq for Hidden {}
+    /// The `id` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum Id {}
+    impl crate::filter::FilterField for Id {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "id";
+    }
+
+    impl crate::filter::ops::Eq for Id {}
+    impl crate::filter::ops::Ne for Id {}
+    impl crate::filter::ops::In for Id {}
+    impl crate::filter::ops::Nin for Id {}
+    impl crate::filter::ops::Gt for Id {}
+    impl crate::filter::ops::Gte for Id {}
+    impl crate::filter::ops::Lt for Id {}
+    impl crate::filter::ops::Lte for Id {}
+    impl crate::filter::ops::Exists for Id {}
+    /// The `invite` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum Invite {}
+    impl crate::filter::FilterField for Invite {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "invite";
+    }
+
+    impl crate::filter::ops::Eq for Invite {}
+    /// The `joined` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum Joined {}
+    impl crate::filter::FilterField for Joined {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "joined";
+    }
+
+    impl crate::filter::ops::Eq for Joined {}
+    /// The `last_message_at` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum LastMessageAt {}
+    impl crate::filter::FilterField for LastMessageAt {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "last_message_at";
+    }
+
+    impl crate::filter::ops::Eq for LastMessageAt {}
+    impl crate::filter::ops::Ne for LastMessageAt {}
+    impl crate::filter::ops::In for LastMessageAt {}
+    impl crate::filter::ops::Nin for LastMessageAt {}
+    impl crate::filter::ops::Gt for LastMessageAt {}
+    impl crate::filter::ops::Gte for LastMessageAt {}
+    impl crate::filter::ops::Lt for LastMessageAt {}
+    impl crate::filter::ops::Lte for LastMessageAt {}
+    impl crate::filter::ops::Exists for LastMessageAt {}
+    /// The `last_updated` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum LastUpdated {}
+    impl crate::filter::FilterField for LastUpdated {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "last_updated";
+    }
+
+    impl crate::filter::ops::Eq for LastUpdated {}
+    impl crate::filter::ops::Ne for LastUpdated {}
+    impl crate::filter::ops::In for LastUpdated {}
+    impl crate::filter::ops::Nin for LastUpdated {}
+    impl crate::filter::ops::Gt for LastUpdated {}
+    impl crate::filter::ops::Gte for LastUpdated {}
+    impl crate::filter::ops::Lt for LastUpdated {}
+    impl crate::filter::ops::Lte for LastUpdated {}
+    impl crate::filter::ops::Exists for LastUpdated {}
+    /// The `member.user.name` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum MemberUserName {}
+    impl crate::filter::FilterField for MemberUserName {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "member.user.name";
+    }
+
+    impl crate::filter::ops::Eq for MemberUserName {}
+    impl crate::filter::ops::Ne for MemberUserName {}
+    impl crate::filter::ops::Autocomplete for MemberUserName {}
+    /// The `member_count` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum MemberCount {}
+    impl crate::filter::FilterField for MemberCount {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Number;
+        const NAME: &'static str = "member_count";
+    }
+
+    impl crate::filter::ops::Eq for MemberCount {}
+    impl crate::filter::ops::Ne for MemberCount {}
+    impl crate::filter::ops::In for MemberCount {}
+    impl crate::filter::ops::Nin for MemberCount {}
+    impl crate::filter::ops::Gt for MemberCount {}
+    impl crate::filter::ops::Gte for MemberCount {}
+    impl crate::filter::ops::Lt for MemberCount {}
+    impl crate::filter::ops::Lte for MemberCount {}
+    impl crate::filter::ops::Exists for MemberCount {}
+    /// The `members` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum Members {}
+    impl crate::filter::FilterField for Members {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "members";
+    }
+
+    impl crate::filter::ops::Eq for Members {}
+    impl crate::filter::ops::In for Members {}
+    impl crate::filter::ops::Nin for Members {}
+    /// The `message_count` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum MessageCount {}
+    impl crate::filter::FilterField for MessageCount {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Number;
+        const NAME: &'static str = "message_count";
+    }
+
+    impl crate::filter::ops::Eq for MessageCount {}
+    impl crate::filter::ops::Ne for MessageCount {}
+    impl crate::filter::ops::In for MessageCount {}
+    impl crate::filter::ops::Nin for MessageCount {}
+    impl crate::filter::ops::Gt for MessageCount {}
+    impl crate::filter::ops::Gte for MessageCount {}
+    impl crate::filter::ops::Lt for MessageCount {}
+    impl crate::filter::ops::Lte for MessageCount {}
+    impl crate::filter::ops::Exists for MessageCount {}
+    /// The `muted` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum Muted {}
+    impl crate::filter::FilterField for Muted {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "muted";
+    }
+
+    impl crate::filter::ops::Eq for Muted {}
+    /// The `name` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum Name {}
+    impl crate::filter::FilterField for Name {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "name";
+    }
+
+    impl crate::filter::ops::Eq for Name {}
+    impl crate::filter::ops::Ne for Name {}
+    impl crate::filter::ops::In for Name {}
+    impl crate::filter::ops::Nin for Name {}
+    impl crate::filter::ops::Gt for Name {}
+    impl crate::filter::ops::Gte for Name {}
+    impl crate::filter::ops::Lt for Name {}
+    impl crate::filter::ops::Lte for Name {}
+    impl crate::filter::ops::Exists for Name {}
+    impl crate::filter::ops::Autocomplete for Name {}
+    impl crate::filter::ops::Q for Name {}
+    /// The `pinned` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum Pinned {}
+    impl crate::filter::FilterField for Pinned {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "pinned";
+    }
+
+    impl crate::filter::ops::Eq for Pinned {}
+    /// The `team` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum Team {}
+    impl crate::filter::FilterField for Team {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "team";
+    }
+
+    impl crate::filter::ops::Eq for Team {}
+    impl crate::filter::ops::Ne for Team {}
+    impl crate::filter::ops::In for Team {}
+    impl crate::filter::ops::Nin for Team {}
+    impl crate::filter::ops::Gt for Team {}
+    impl crate::filter::ops::Gte for Team {}
+    impl crate::filter::ops::Lt for Team {}
+    impl crate::filter::ops::Lte for Team {}
+    impl crate::filter::ops::Exists for Team {}
+    /// The `type` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum Type {}
+    impl crate::filter::FilterField for Type {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "type";
+    }
+
+    impl crate::filter::ops::Eq for Type {}
+    impl crate::filter::ops::Ne for Type {}
+    impl crate::filter::ops::In for Type {}
+    impl crate::filter::ops::Nin for Type {}
+    impl crate::filter::ops::Gt for Type {}
+    impl crate::filter::ops::Gte for Type {}
+    impl crate::filter::ops::Lt for Type {}
+    impl crate::filter::ops::Lte for Type {}
+    impl crate::filter::ops::Exists for Type {}
+    /// The `updated_at` field of [`SearchFilter`](super::SearchFilter).
+    #[derive(Debug)]
+    pub enum UpdatedAt {}
+    impl crate::filter::FilterField for UpdatedAt {
+        type Query = super::SearchFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "updated_at";
+    }
+
+    impl crate::filter::ops::Eq for UpdatedAt {}
+    impl crate::filter::ops::Ne for UpdatedAt {}
+    impl crate::filter::ops::In for UpdatedAt {}
+    impl crate::filter::ops::Nin for UpdatedAt {}
+    impl crate::filter::ops::Gt for UpdatedAt {}
+    impl crate::filter::ops::Gte for UpdatedAt {}
+    impl crate::filter::ops::Lt for UpdatedAt {}
+    impl crate::filter::ops::Lte for UpdatedAt {}
+    impl crate::filter::ops::Exists for UpdatedAt {}
+}
+
+/// The typed filter of [`SearchPayload::message_filter_conditions`]: one function per field the API filters on, each with the operators the API accepts there.
+///
+/// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
+#[derive(Debug)]
+pub enum SearchMessageFilter {}
+impl SearchMessageFilter {
+    /// `attachments` (bool): Attachments.
+    ///
+    /// Operators: `$exists`.
+    pub fn attachments() -> crate::filter::Field<search_message_filter::Attachments> {
+        crate::filter::Field::documented()
+    }
+
+    /// `attachments.type` (string): Attachments type.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn attachments_type() -> crate::filter::Field<
+        search_message_filter::AttachmentsType,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `cid` (string): Cid.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn cid() -> crate::filter::Field<search_message_filter::Cid> {
+        crate::filter::Field::documented()
+    }
+
+    /// `created_at` (datetime): Created at.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn created_at() -> crate::filter::Field<search_message_filter::CreatedAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// A custom-data field named `name` (the explicit escape hatch for fields the API does not document). Custom.
+    ///
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`.
+    pub fn custom(
+        name: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> crate::filter::Field<search_message_filter::Custom> {
+        crate::filter::Field::named(name)
+    }
+
+    /// `id` (string): Id.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn id() -> crate::filter::Field<search_message_filter::Id> {
+        crate::filter::Field::documented()
+    }
+
+    /// `mentioned_users.id` (string): Mentioned users id.
+    ///
+    /// Operators: `$contains`.
+    pub fn mentioned_users_id() -> crate::filter::Field<
+        search_message_filter::MentionedUsersId,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `parent_id` (string): Parent id.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn parent_id() -> crate::filter::Field<search_message_filter::ParentId> {
+        crate::filter::Field::documented()
+    }
+
+    /// `pinned` (bool): Pinned.
+    ///
+    /// Operators: `$eq`.
+    pub fn pinned() -> crate::filter::Field<search_message_filter::Pinned> {
+        crate::filter::Field::documented()
+    }
+
+    /// `reply_count` (number): Reply count.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn reply_count() -> crate::filter::Field<search_message_filter::ReplyCount> {
+        crate::filter::Field::documented()
+    }
+
+    /// `text` (string): Text.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`.
+    pub fn text() -> crate::filter::Field<search_message_filter::Text> {
+        crate::filter::Field::documented()
+    }
+
+    /// `type` (string): Type.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn type_() -> crate::filter::Field<search_message_filter::Type> {
+        crate::filter::Field::documented()
+    }
+
+    /// `updated_at` (datetime): Updated at.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn updated_at() -> crate::filter::Field<search_message_filter::UpdatedAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// `user.id` (string): The `id` of the message's `user` object (the same as `user_id`).
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`.
+    pub fn user_object_id() -> crate::filter::Field<
+        search_message_filter::UserObjectId,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `user_id` (string): User id.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`.
+    pub fn user_id() -> crate::filter::Field<search_message_filter::UserId> {
+        crate::filter::Field::documented()
+    }
+}
+
+/// The field types of [`SearchMessageFilter`].
+pub mod search_message_filter {
+    /// The `attachments` field of [`SearchMessageFilter`](super::SearchMessageFilter).
+    #[derive(Debug)]
+    pub enum Attachments {}
+    impl crate::filter::FilterField for Attachments {
+        type Query = super::SearchMessageFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "attachments";
+    }
+
+    impl crate::filter::ops::Exists for Attachments {}
+    /// The `attachments.type` field of [`SearchMessageFilter`](super::SearchMessageFilter).
+    #[derive(Debug)]
+    pub enum AttachmentsType {}
+    impl crate::filter::FilterField for AttachmentsType {
+        type Query = super::SearchMessageFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "attachments.type";
+    }
+
+    impl crate::filter::ops::Eq for AttachmentsType {}
+    impl crate::filter::ops::In for AttachmentsType {}
+    /// The `cid` field of [`SearchMessageFilter`](super::SearchMessageFilter).
+    #[derive(Debug)]
+    pub enum Cid {}
+    impl crate::filter::FilterField for Cid {
+        type Query = super::SearchMessageFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "cid";
+    }
+
+    impl crate::filter::ops::Eq for Cid {}
+    impl crate::filter::ops::Ne for Cid {}
+    impl crate::filter::ops::In for Cid {}
+    impl crate::filter::ops::Nin for Cid {}
+    impl crate::filter::ops::Gt for Cid {}
+    impl crate::filter::ops::Gte for Cid {}
+    impl crate::filter::ops::Lt for Cid {}
+    impl crate::filter::ops::Lte for Cid {}
+    impl crate::filter::ops::Exists for Cid {}
+    /// The `created_at` field of [`SearchMessageFilter`](super::SearchMessageFilter).
+    #[derive(Debug)]
+    pub enum CreatedAt {}
+    impl crate::filter::FilterField for CreatedAt {
+        type Query = super::SearchMessageFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "created_at";
+    }
+
+    impl crate::filter::ops::Eq for CreatedAt {}
+    impl crate::filter::ops::Ne for CreatedAt {}
+    impl crate::filter::ops::In for CreatedAt {}
+    impl crate::filter::ops::Nin for CreatedAt {}
+    impl crate::filter::ops::Gt for CreatedAt {}
+    impl crate::filter::ops::Gte for CreatedAt {}
+    impl crate::filter::ops::Lt for CreatedAt {}
+    impl crate::filter::ops::Lte for CreatedAt {}
+    impl crate::filter::ops::Exists for CreatedAt {}
+    /// Custom-data fields of [`SearchMessageFilter`](super::SearchMessageFilter).
+    #[derive(Debug)]
+    pub enum Custom {}
+    impl crate::filter::FilterField for Custom {
+        type Query = super::SearchMessageFilter;
+        type Kind = crate::filter::value::Json;
+        const NAME: &'static str = "";
+    }
+
+    impl crate::filter::ops::Eq for Custom {}
+    impl crate::filter::ops::In for Custom {}
+    impl crate::filter::ops::Gt for Custom {}
+    impl crate::filter::ops::Gte for Custom {}
+    impl crate::filter::ops::Lt for Custom {}
+    impl crate::filter::ops::Lte for Custom {}
+    /// The `id` field of [`SearchMessageFilter`](super::SearchMessageFilter).
+    #[derive(Debug)]
+    pub enum Id {}
+    impl crate::filter::FilterField for Id {
+        type Query = super::SearchMessageFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "id";
+    }
+
+    impl crate::filter::ops::Eq for Id {}
+    impl crate::filter::ops::Ne for Id {}
+    impl crate::filter::ops::In for Id {}
+    impl crate::filter::ops::Nin for Id {}
+    impl crate::filter::ops::Gt for Id {}
+    impl crate::filter::ops::Gte for Id {}
+    impl crate::filter::ops::Lt for Id {}
+    impl crate::filter::ops::Lte for Id {}
+    impl crate::filter::ops::Exists for Id {}
+    /// The `mentioned_users.id` field of [`SearchMessageFilter`](super::SearchMessageFilter).
+    #[derive(Debug)]
+    pub enum MentionedUsersId {}
+    impl crate::filter::FilterField for MentionedUsersId {
+        type Query = super::SearchMessageFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "mentioned_users.id";
+    }
+
+    impl crate::filter::ops::Contains for MentionedUsersId {}
+    /// The `parent_id` field of [`SearchMessageFilter`](super::SearchMessageFilter).
+    #[derive(Debug)]
+    pub enum ParentId {}
+    impl crate::filter::FilterField for ParentId {
+        type Query = super::SearchMessageFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "parent_id";
+    }
+
+    impl crate::filter::ops::Eq for ParentId {}
+    impl crate::filter::ops::Ne for ParentId {}
+    impl crate::filter::ops::In for ParentId {}
+    impl crate::filter::ops::Nin for ParentId {}
+    impl crate::filter::ops::Gt for ParentId {}
+    impl crate::filter::ops::Gte for ParentId {}
+    impl crate::filter::ops::Lt for ParentId {}
+    impl crate::filter::ops::Lte for ParentId {}
+    impl crate::filter::ops::Exists for ParentId {}
+    /// The `pinned` field of [`SearchMessageFilter`](super::SearchMessageFilter).
+    #[derive(Debug)]
+    pub enum Pinned {}
+    impl crate::filter::FilterField for Pinned {
+        type Query = super::SearchMessageFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "pinned";
+    }
+
+    impl crate::filter::ops::Eq for Pinned {}
+    /// The `reply_count` field of [`SearchMessageFilter`](super::SearchMessageFilter).
+    #[derive(Debug)]
+    pub enum ReplyCount {}
+    impl crate::filter::FilterField for ReplyCount {
+        type Query = super::SearchMessageFilter;
+        type Kind = crate::filter::value::Number;
+        const NAME: &'static str = "reply_count";
+    }
+
+    impl crate::filter::ops::Eq for ReplyCount {}
+    impl crate::filter::ops::Ne for ReplyCount {}
+    impl crate::filter::ops::In for ReplyCount {}
+    impl crate::filter::ops::Nin for ReplyCount {}
+    impl crate::filter::ops::Gt for ReplyCount {}
+    impl crate::filter::ops::Gte for ReplyCount {}
+    impl crate::filter::ops::Lt for ReplyCount {}
+    impl crate::filter::ops::Lte for ReplyCount {}
+    impl crate::filter::ops::Exists for ReplyCount {}
+    /// The `text` field of [`SearchMessageFilter`](super::SearchMessageFilter).
+    #[derive(Debug)]
+    pub enum Text {}
+    impl crate::filter::FilterField for Text {
+        type Query = super::SearchMessageFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "text";
+    }
+
+    impl crate::filter::ops::Eq for Text {}
+    impl crate::filter::ops::Ne for Text {}
+    impl crate::filter::ops::In for Text {}
+    impl crate::filter::ops::Nin for Text {}
+    impl crate::filter::ops::Gt for Text {}
+    impl crate::filter::ops::Gte for Text {}
+    impl crate::filter::ops::Lt for Text {}
+    impl crate::filter::ops::Lte for Text {}
+    impl crate::filter::ops::Exists for Text {}
+    impl crate::filter::ops::Autocomplete for Text {}
+    impl crate::filter::ops::Q for Text {}
+    /// The `type` field of [`SearchMessageFilter`](super::SearchMessageFilter).
+    #[derive(Debug)]
+    pub enum Type {}
+    impl crate::filter::FilterField for Type {
+        type Query = super::SearchMessageFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "type";
+    }
+
+    impl crate::filter::ops::Eq for Type {}
+    impl crate::filter::ops::Ne for Type {}
+    impl crate::filter::ops::In for Type {}
+    impl crate::filter::ops::Nin for Type {}
+    impl crate::filter::ops::Gt for Type {}
+    impl crate::filter::ops::Gte for Type {}
+    impl crate::filter::ops::Lt for Type {}
+    impl crate::filter::ops::Lte for Type {}
+    impl crate::filter::ops::Exists for Type {}
+    /// The `updated_at` field of [`SearchMessageFilter`](super::SearchMessageFilter).
+    #[derive(Debug)]
+    pub enum UpdatedAt {}
+    impl crate::filter::FilterField for UpdatedAt {
+        type Query = super::SearchMessageFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "updated_at";
+    }
+
+    impl crate::filter::ops::Eq for UpdatedAt {}
+    impl crate::filter::ops::Ne for UpdatedAt {}
+    impl crate::filter::ops::In for UpdatedAt {}
+    impl crate::filter::ops::Nin for UpdatedAt {}
+    impl crate::filter::ops::Gt for UpdatedAt {}
+    impl crate::filter::ops::Gte for UpdatedAt {}
+    impl crate::filter::ops::Lt for UpdatedAt {}
+    impl crate::filter::ops::Lte for UpdatedAt {}
+    impl crate::filter::ops::Exists for UpdatedAt {}
+    /// The `user.id` field of [`SearchMessageFilter`](super::SearchMessageFilter).
+    #[derive(Debug)]
+    pub enum UserObjectId {}
+    impl crate::filter::FilterField for UserObjectId {
+        type Query = super::SearchMessageFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "user.id";
+    }
+
+    impl crate::filter::ops::Eq for UserObjectId {}
+    impl crate::filter::ops::Ne for UserObjectId {}
+    impl crate::filter::ops::In for UserObjectId {}
+    impl crate::filter::ops::Nin for UserObjectId {}
+    /// The `user_id` field of [`SearchMessageFilter`](super::SearchMessageFilter).
+    #[derive(Debug)]
+    pub enum UserId {}
+    impl crate::filter::FilterField for UserId {
+        type Query = super::SearchMessageFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "user_id";
+    }
+
+    impl crate::filter::ops::Eq for UserId {}
+    impl crate::filter::ops::Ne for UserId {}
+    impl crate::filter::ops::In for UserId {}
+    impl crate::filter::ops::Nin for UserId {}
+}
+
+/// The fields [`SearchPayload::sort`] sorts by: `SearchSort::X.desc()` makes a [`SortParamRequest`](crate::models::SortParamRequest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SearchSort {
+    /// `created_at`.
+    CreatedAt,
+    /// `id`.
+    Id,
+    /// `updated_at`.
+    UpdatedAt,
+}
+
+impl SearchSort {
+    /// The field's name on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::CreatedAt => "created_at",
+            Self::Id => "id",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+
+    /// Ascending order: `{"field": name, "direction": 1}`.
+    pub fn asc(self) -> crate::models::SortParamRequest {
+        self.direction(1)
+    }
+
+    /// Descending order: `{"field": name, "direction": -1}`.
+    pub fn desc(self) -> crate::models::SortParamRequest {
+        self.direction(-1)
+    }
+
+    fn direction(self, direction: i32) -> crate::models::SortParamRequest {
+        crate::models::SortParamRequest {
+            field: Some(self.name().to_owned()),
+            direction: Some(direction),
+            ..Default::default()
+        }
+    }
+}
+
 /// Query parameters of [`Client::get_message`](crate::Client::get_message).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetMessageQuery {

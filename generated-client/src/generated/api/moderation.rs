@@ -152,7 +152,7 @@ impl QueryBannedUsersResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryBannedUsersPayload {
     /// Filter on `user_id`, `channel_cid`, `banned_by_id`, `reason` or `created_at`.
-    pub filter_conditions: std::collections::BTreeMap<String, serde_json::Value>,
+    pub filter_conditions: crate::filter::Filter<QueryBannedUsersFilter>,
     /// Sort order.
     ///
     /// At most 1 items.
@@ -176,7 +176,7 @@ pub struct QueryBannedUsersPayload {
 impl QueryBannedUsersPayload {
     /// Creates a `QueryBannedUsersPayload` from its required fields; the optional ones are `None`.
     pub fn new(
-        filter_conditions: std::collections::BTreeMap<String, serde_json::Value>,
+        filter_conditions: crate::filter::Filter<QueryBannedUsersFilter>,
     ) -> Self {
         Self {
             filter_conditions,
@@ -306,7 +306,7 @@ impl QueryMessageFlagsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryMessageFlagsPayload {
     /// Filter on fields such as `channel_cid`, `user_id`, `message_id`, `reason`, `team` or `is_reviewed`.
-    pub filter_conditions: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub filter_conditions: Option<crate::filter::Filter<QueryMessageFlagsFilter>>,
     /// Include flags on deleted messages.
     pub show_deleted_messages: Option<bool>,
     /// Maximum number of flags to return.
@@ -1279,6 +1279,459 @@ impl ModerationResponse {
             action: action.into(),
         }
     }
+}
+
+/// The typed filter of [`QueryBannedUsersPayload::filter_conditions`]: one function per field the API filters on, each with the operators the API accepts there.
+///
+/// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
+#[derive(Debug)]
+pub enum QueryBannedUsersFilter {}
+impl QueryBannedUsersFilter {
+    /// `banned_by_id` (string): Banned by id.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn banned_by_id() -> crate::filter::Field<
+        query_banned_users_filter::BannedById,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `channel_cid` (string): Channel cid.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn channel_cid() -> crate::filter::Field<query_banned_users_filter::ChannelCid> {
+        crate::filter::Field::documented()
+    }
+
+    /// `created_at` (datetime): Created at.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn created_at() -> crate::filter::Field<query_banned_users_filter::CreatedAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// `reason` (string): Reason.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`.
+    pub fn reason() -> crate::filter::Field<query_banned_users_filter::Reason> {
+        crate::filter::Field::documented()
+    }
+
+    /// `user_id` (string): User id.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn user_id() -> crate::filter::Field<query_banned_users_filter::UserId> {
+        crate::filter::Field::documented()
+    }
+}
+
+/// The field types of [`QueryBannedUsersFilter`].
+pub mod query_banned_users_filter {
+    /// The `banned_by_id` field of [`QueryBannedUsersFilter`](super::QueryBannedUsersFilter).
+    #[derive(Debug)]
+    pub enum BannedById {}
+    impl crate::filter::FilterField for BannedById {
+        type Query = super::QueryBannedUsersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "banned_by_id";
+    }
+
+    impl crate::filter::ops::Eq for BannedById {}
+    impl crate::filter::ops::Ne for BannedById {}
+    impl crate::filter::ops::In for BannedById {}
+    impl crate::filter::ops::Nin for BannedById {}
+    impl crate::filter::ops::Gt for BannedById {}
+    impl crate::filter::ops::Gte for BannedById {}
+    impl crate::filter::ops::Lt for BannedById {}
+    impl crate::filter::ops::Lte for BannedById {}
+    impl crate::filter::ops::Exists for BannedById {}
+    /// The `channel_cid` field of [`QueryBannedUsersFilter`](super::QueryBannedUsersFilter).
+    #[derive(Debug)]
+    pub enum ChannelCid {}
+    impl crate::filter::FilterField for ChannelCid {
+        type Query = super::QueryBannedUsersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "channel_cid";
+    }
+
+    impl crate::filter::ops::Eq for ChannelCid {}
+    impl crate::filter::ops::In for ChannelCid {}
+    /// The `created_at` field of [`QueryBannedUsersFilter`](super::QueryBannedUsersFilter).
+    #[derive(Debug)]
+    pub enum CreatedAt {}
+    impl crate::filter::FilterField for CreatedAt {
+        type Query = super::QueryBannedUsersFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "created_at";
+    }
+
+    impl crate::filter::ops::Eq for CreatedAt {}
+    impl crate::filter::ops::Ne for CreatedAt {}
+    impl crate::filter::ops::In for CreatedAt {}
+    impl crate::filter::ops::Nin for CreatedAt {}
+    impl crate::filter::ops::Gt for CreatedAt {}
+    impl crate::filter::ops::Gte for CreatedAt {}
+    impl crate::filter::ops::Lt for CreatedAt {}
+    impl crate::filter::ops::Lte for CreatedAt {}
+    impl crate::filter::ops::Exists for CreatedAt {}
+    /// The `reason` field of [`QueryBannedUsersFilter`](super::QueryBannedUsersFilter).
+    #[derive(Debug)]
+    pub enum Reason {}
+    impl crate::filter::FilterField for Reason {
+        type Query = super::QueryBannedUsersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "reason";
+    }
+
+    impl crate::filter::ops::Eq for Reason {}
+    impl crate::filter::ops::Ne for Reason {}
+    impl crate::filter::ops::In for Reason {}
+    impl crate::filter::ops::Nin for Reason {}
+    impl crate::filter::ops::Gt for Reason {}
+    impl crate::filter::ops::Gte for Reason {}
+    impl crate::filter::ops::Lt for Reason {}
+    impl crate::filter::ops::Lte for Reason {}
+    impl crate::filter::ops::Exists for Reason {}
+    impl crate::filter::ops::Autocomplete for Reason {}
+    /// The `user_id` field of [`QueryBannedUsersFilter`](super::QueryBannedUsersFilter).
+    #[derive(Debug)]
+    pub enum UserId {}
+    impl crate::filter::FilterField for UserId {
+        type Query = super::QueryBannedUsersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "user_id";
+    }
+
+    impl crate::filter::ops::Eq for UserId {}
+    impl crate::filter::ops::Ne for UserId {}
+    impl crate::filter::ops::In for UserId {}
+    impl crate::filter::ops::Nin for UserId {}
+    impl crate::filter::ops::Gt for UserId {}
+    impl crate::filter::ops::Gte for UserId {}
+    impl crate::filter::ops::Lt for UserId {}
+    impl crate::filter::ops::Lte for UserId {}
+    impl crate::filter::ops::Exists for UserId {}
+}
+
+/// The typed filter of [`QueryMessageFlagsPayload::filter_conditions`]: one function per field the API filters on, each with the operators the API accepts there.
+///
+/// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
+#[derive(Debug)]
+pub enum QueryMessageFlagsFilter {}
+impl QueryMessageFlagsFilter {
+    /// `action` (string): Action.
+    ///
+    /// Operators: `$eq`.
+    pub fn action() -> crate::filter::Field<query_message_flags_filter::Action> {
+        crate::filter::Field::documented()
+    }
+
+    /// `blocklist_name` (string): Blocklist name.
+    ///
+    /// Operators: `$eq`.
+    pub fn blocklist_name() -> crate::filter::Field<
+        query_message_flags_filter::BlocklistName,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `channel_cid` (string): Channel cid.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn channel_cid() -> crate::filter::Field<
+        query_message_flags_filter::ChannelCid,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `date_range` (string): Date range.
+    ///
+    /// Operators: `$eq`.
+    pub fn date_range() -> crate::filter::Field<query_message_flags_filter::DateRange> {
+        crate::filter::Field::documented()
+    }
+
+    /// `harm_label` (string): Harm label.
+    ///
+    /// Operators: `$eq`.
+    pub fn harm_label() -> crate::filter::Field<query_message_flags_filter::HarmLabel> {
+        crate::filter::Field::documented()
+    }
+
+    /// `harm_type` (string): Harm type.
+    ///
+    /// Operators: `$eq`.
+    pub fn harm_type() -> crate::filter::Field<query_message_flags_filter::HarmType> {
+        crate::filter::Field::documented()
+    }
+
+    /// `image_labels` (string): Image labels.
+    ///
+    /// Operators: `$eq`.
+    pub fn image_labels() -> crate::filter::Field<
+        query_message_flags_filter::ImageLabels,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `is_reviewed` (bool): Is reviewed.
+    ///
+    /// Operators: `$eq`.
+    pub fn is_reviewed() -> crate::filter::Field<
+        query_message_flags_filter::IsReviewed,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `keyword` (string): Keyword.
+    ///
+    /// Operators: `$eq`.
+    pub fn keyword() -> crate::filter::Field<query_message_flags_filter::Keyword> {
+        crate::filter::Field::documented()
+    }
+
+    /// `matched_phrase` (string): Matched phrase.
+    ///
+    /// Operators: `$eq`.
+    pub fn matched_phrase() -> crate::filter::Field<
+        query_message_flags_filter::MatchedPhrase,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `message_id` (string): Message id.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn message_id() -> crate::filter::Field<query_message_flags_filter::MessageId> {
+        crate::filter::Field::documented()
+    }
+
+    /// `phrase_list_ids` (number): Phrase list ids.
+    ///
+    /// Operators: `$eq`.
+    pub fn phrase_list_ids() -> crate::filter::Field<
+        query_message_flags_filter::PhraseListIds,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `reason` (string): Reason.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn reason() -> crate::filter::Field<query_message_flags_filter::Reason> {
+        crate::filter::Field::documented()
+    }
+
+    /// `reporter_id` (string): Reporter id.
+    ///
+    /// Operators: `$eq`.
+    pub fn reporter_id() -> crate::filter::Field<
+        query_message_flags_filter::ReporterId,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `reporter_type` (string): Reporter type.
+    ///
+    /// Operators: `$eq`.
+    pub fn reporter_type() -> crate::filter::Field<
+        query_message_flags_filter::ReporterType,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `team` (string): Team.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn team() -> crate::filter::Field<query_message_flags_filter::Team> {
+        crate::filter::Field::documented()
+    }
+
+    /// `user_id` (string): User id.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn user_id() -> crate::filter::Field<query_message_flags_filter::UserId> {
+        crate::filter::Field::documented()
+    }
+}
+
+/// The field types of [`QueryMessageFlagsFilter`].
+pub mod query_message_flags_filter {
+    /// The `action` field of [`QueryMessageFlagsFilter`](super::QueryMessageFlagsFilter).
+    #[derive(Debug)]
+    pub enum Action {}
+    impl crate::filter::FilterField for Action {
+        type Query = super::QueryMessageFlagsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "action";
+    }
+
+    impl crate::filter::ops::Eq for Action {}
+    /// The `blocklist_name` field of [`QueryMessageFlagsFilter`](super::QueryMessageFlagsFilter).
+    #[derive(Debug)]
+    pub enum BlocklistName {}
+    impl crate::filter::FilterField for BlocklistName {
+        type Query = super::QueryMessageFlagsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "blocklist_name";
+    }
+
+    impl crate::filter::ops::Eq for BlocklistName {}
+    /// The `channel_cid` field of [`QueryMessageFlagsFilter`](super::QueryMessageFlagsFilter).
+    #[derive(Debug)]
+    pub enum ChannelCid {}
+    impl crate::filter::FilterField for ChannelCid {
+        type Query = super::QueryMessageFlagsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "channel_cid";
+    }
+
+    impl crate::filter::ops::Eq for ChannelCid {}
+    impl crate::filter::ops::In for ChannelCid {}
+    /// The `date_range` field of [`QueryMessageFlagsFilter`](super::QueryMessageFlagsFilter).
+    #[derive(Debug)]
+    pub enum DateRange {}
+    impl crate::filter::FilterField for DateRange {
+        type Query = super::QueryMessageFlagsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "date_range";
+    }
+
+    impl crate::filter::ops::Eq for DateRange {}
+    /// The `harm_label` field of [`QueryMessageFlagsFilter`](super::QueryMessageFlagsFilter).
+    #[derive(Debug)]
+    pub enum HarmLabel {}
+    impl crate::filter::FilterField for HarmLabel {
+        type Query = super::QueryMessageFlagsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "harm_label";
+    }
+
+    impl crate::filter::ops::Eq for HarmLabel {}
+    /// The `harm_type` field of [`QueryMessageFlagsFilter`](super::QueryMessageFlagsFilter).
+    #[derive(Debug)]
+    pub enum HarmType {}
+    impl crate::filter::FilterField for HarmType {
+        type Query = super::QueryMessageFlagsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "harm_type";
+    }
+
+    impl crate::filter::ops::Eq for HarmType {}
+    /// The `image_labels` field of [`QueryMessageFlagsFilter`](super::QueryMessageFlagsFilter).
+    #[derive(Debug)]
+    pub enum ImageLabels {}
+    impl crate::filter::FilterField for ImageLabels {
+        type Query = super::QueryMessageFlagsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "image_labels";
+    }
+
+    impl crate::filter::ops::Eq for ImageLabels {}
+    /// The `is_reviewed` field of [`QueryMessageFlagsFilter`](super::QueryMessageFlagsFilter).
+    #[derive(Debug)]
+    pub enum IsReviewed {}
+    impl crate::filter::FilterField for IsReviewed {
+        type Query = super::QueryMessageFlagsFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "is_reviewed";
+    }
+
+    impl crate::filter::ops::Eq for IsReviewed {}
+    /// The `keyword` field of [`QueryMessageFlagsFilter`](super::QueryMessageFlagsFilter).
+    #[derive(Debug)]
+    pub enum Keyword {}
+    impl crate::filter::FilterField for Keyword {
+        type Query = super::QueryMessageFlagsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "keyword";
+    }
+
+    impl crate::filter::ops::Eq for Keyword {}
+    /// The `matched_phrase` field of [`QueryMessageFlagsFilter`](super::QueryMessageFlagsFilter).
+    #[derive(Debug)]
+    pub enum MatchedPhrase {}
+    impl crate::filter::FilterField for MatchedPhrase {
+        type Query = super::QueryMessageFlagsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "matched_phrase";
+    }
+
+    impl crate::filter::ops::Eq for MatchedPhrase {}
+    /// The `message_id` field of [`QueryMessageFlagsFilter`](super::QueryMessageFlagsFilter).
+    #[derive(Debug)]
+    pub enum MessageId {}
+    impl crate::filter::FilterField for MessageId {
+        type Query = super::QueryMessageFlagsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "message_id";
+    }
+
+    impl crate::filter::ops::Eq for MessageId {}
+    impl crate::filter::ops::In for MessageId {}
+    /// The `phrase_list_ids` field of [`QueryMessageFlagsFilter`](super::QueryMessageFlagsFilter).
+    #[derive(Debug)]
+    pub enum PhraseListIds {}
+    impl crate::filter::FilterField for PhraseListIds {
+        type Query = super::QueryMessageFlagsFilter;
+        type Kind = crate::filter::value::Number;
+        const NAME: &'static str = "phrase_list_ids";
+    }
+
+    impl crate::filter::ops::Eq for PhraseListIds {}
+    /// The `reason` field of [`QueryMessageFlagsFilter`](super::QueryMessageFlagsFilter).
+    #[derive(Debug)]
+    pub enum Reason {}
+    impl crate::filter::FilterField for Reason {
+        type Query = super::QueryMessageFlagsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "reason";
+    }
+
+    impl crate::filter::ops::Eq for Reason {}
+    impl crate::filter::ops::In for Reason {}
+    /// The `reporter_id` field of [`QueryMessageFlagsFilter`](super::QueryMessageFlagsFilter).
+    #[derive(Debug)]
+    pub enum ReporterId {}
+    impl crate::filter::FilterField for ReporterId {
+        type Query = super::QueryMessageFlagsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "reporter_id";
+    }
+
+    impl crate::filter::ops::Eq for ReporterId {}
+    /// The `reporter_type` field of [`QueryMessageFlagsFilter`](super::QueryMessageFlagsFilter).
+    #[derive(Debug)]
+    pub enum ReporterType {}
+    impl crate::filter::FilterField for ReporterType {
+        type Query = super::QueryMessageFlagsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "reporter_type";
+    }
+
+    impl crate::filter::ops::Eq for ReporterType {}
+    /// The `team` field of [`QueryMessageFlagsFilter`](super::QueryMessageFlagsFilter).
+    #[derive(Debug)]
+    pub enum Team {}
+    impl crate::filter::FilterField for Team {
+        type Query = super::QueryMessageFlagsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "team";
+    }
+
+    impl crate::filter::ops::Eq for Team {}
+    impl crate::filter::ops::In for Team {}
+    /// The `user_id` field of [`QueryMessageFlagsFilter`](super::QueryMessageFlagsFilter).
+    #[derive(Debug)]
+    pub enum UserId {}
+    impl crate::filter::FilterField for UserId {
+        type Query = super::QueryMessageFlagsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "user_id";
+    }
+
+    impl crate::filter::ops::Eq for UserId {}
+    impl crate::filter::ops::In for UserId {}
 }
 
 /// Query parameters of [`Client::unban`](crate::Client::unban).

@@ -280,7 +280,7 @@ pub struct UpdatePollPartialRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryPollsRequest {
     /// Filter on poll fields such as `id`, `name`, `is_closed`, `created_by_id`, `voting_visibility` or custom data.
-    pub filter: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub filter: Option<crate::filter::Filter<QueryPollsFilter>>,
     /// Sort order on `created_at`, `updated_at`, `id`, `name` or `is_closed`.
     ///
     /// At most 5 items.
@@ -436,7 +436,7 @@ impl PollVoteResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryPollVotesRequest {
     /// Filter on vote fields such as `option_id`, `user_id`, `is_answer` or `created_at`.
-    pub filter: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub filter: Option<crate::filter::Filter<QueryPollVotesFilter>>,
     /// Sort order on `created_at`, `updated_at` or `id`.
     ///
     /// At most 5 items.
@@ -689,6 +689,471 @@ impl PollOptionResponseData {
             id: id.into(),
             text: text.into(),
             custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// The typed filter of [`QueryPollsRequest::filter`]: one function per field the API filters on, each with the operators the API accepts there.
+///
+/// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
+#[derive(Debug)]
+pub enum QueryPollsFilter {}
+impl QueryPollsFilter {
+    /// `allow_answers` (bool): Allow answers.
+    ///
+    /// Operators: `$eq`.
+    pub fn allow_answers() -> crate::filter::Field<query_polls_filter::AllowAnswers> {
+        crate::filter::Field::documented()
+    }
+
+    /// `allow_user_suggested_options` (bool): Allow user suggested options.
+    ///
+    /// Operators: `$eq`.
+    pub fn allow_user_suggested_options() -> crate::filter::Field<
+        query_polls_filter::AllowUserSuggestedOptions,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `created_at` (datetime): Created at.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`.
+    pub fn created_at() -> crate::filter::Field<query_polls_filter::CreatedAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// `created_by_id` (string): Created by id.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn created_by_id() -> crate::filter::Field<query_polls_filter::CreatedById> {
+        crate::filter::Field::documented()
+    }
+
+    /// A custom-data field named `name` (the explicit escape hatch for fields the API does not document). Custom.
+    ///
+    /// Operators: `$eq`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`, `$contains`.
+    pub fn custom(
+        name: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> crate::filter::Field<query_polls_filter::Custom> {
+        crate::filter::Field::named(name)
+    }
+
+    /// `id` (string): Id.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn id() -> crate::filter::Field<query_polls_filter::Id> {
+        crate::filter::Field::documented()
+    }
+
+    /// `is_closed` (bool): Is closed.
+    ///
+    /// Operators: `$eq`.
+    pub fn is_closed() -> crate::filter::Field<query_polls_filter::IsClosed> {
+        crate::filter::Field::documented()
+    }
+
+    /// `max_votes_allowed` (number): Max votes allowed.
+    ///
+    /// Operators: `$eq`, `$ne`, `$gt`, `$gte`, `$lt`, `$lte`.
+    pub fn max_votes_allowed() -> crate::filter::Field<
+        query_polls_filter::MaxVotesAllowed,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `name` (string): Name.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn name() -> crate::filter::Field<query_polls_filter::Name> {
+        crate::filter::Field::documented()
+    }
+
+    /// `updated_at` (datetime): Updated at.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`.
+    pub fn updated_at() -> crate::filter::Field<query_polls_filter::UpdatedAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// `voting_visibility` (string): Voting visibility.
+    ///
+    /// Operators: `$eq`.
+    pub fn voting_visibility() -> crate::filter::Field<
+        query_polls_filter::VotingVisibility,
+    > {
+        crate::filter::Field::documented()
+    }
+}
+
+/// The field types of [`QueryPollsFilter`].
+pub mod query_polls_filter {
+    /// The `allow_answers` field of [`QueryPollsFilter`](super::QueryPollsFilter).
+    #[derive(Debug)]
+    pub enum AllowAnswers {}
+    impl crate::filter::FilterField for AllowAnswers {
+        type Query = super::QueryPollsFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "allow_answers";
+    }
+
+    impl crate::filter::ops::Eq for AllowAnswers {}
+    /// The `allow_user_suggested_options` field of [`QueryPollsFilter`](super::QueryPollsFilter).
+    #[derive(Debug)]
+    pub enum AllowUserSuggestedOptions {}
+    impl crate::filter::FilterField for AllowUserSuggestedOptions {
+        type Query = super::QueryPollsFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "allow_user_suggested_options";
+    }
+
+    impl crate::filter::ops::Eq for AllowUserSuggestedOptions {}
+    /// The `created_at` field of [`QueryPollsFilter`](super::QueryPollsFilter).
+    #[derive(Debug)]
+    pub enum CreatedAt {}
+    impl crate::filter::FilterField for CreatedAt {
+        type Query = super::QueryPollsFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "created_at";
+    }
+
+    impl crate::filter::ops::Eq for CreatedAt {}
+    impl crate::filter::ops::Gt for CreatedAt {}
+    impl crate::filter::ops::Gte for CreatedAt {}
+    impl crate::filter::ops::Lt for CreatedAt {}
+    impl crate::filter::ops::Lte for CreatedAt {}
+    /// The `created_by_id` field of [`QueryPollsFilter`](super::QueryPollsFilter).
+    #[derive(Debug)]
+    pub enum CreatedById {}
+    impl crate::filter::FilterField for CreatedById {
+        type Query = super::QueryPollsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "created_by_id";
+    }
+
+    impl crate::filter::ops::Eq for CreatedById {}
+    impl crate::filter::ops::In for CreatedById {}
+    /// Custom-data fields of [`QueryPollsFilter`](super::QueryPollsFilter).
+    #[derive(Debug)]
+    pub enum Custom {}
+    impl crate::filter::FilterField for Custom {
+        type Query = super::QueryPollsFilter;
+        type Kind = crate::filter::value::Json;
+        const NAME: &'static str = "";
+    }
+
+    impl crate::filter::ops::Eq for Custom {}
+    impl crate::filter::ops::In for Custom {}
+    impl crate::filter::ops::Nin for Custom {}
+    impl crate::filter::ops::Gt for Custom {}
+    impl crate::filter::ops::Gte for Custom {}
+    impl crate::filter::ops::Lt for Custom {}
+    impl crate::filter::ops::Lte for Custom {}
+    impl crate::filter::ops::Exists for Custom {}
+    impl crate::filter::ops::Autocomplete for Custom {}
+    impl crate::filter::ops::Q for Custom {}
+    impl crate::filter::ops::Contains for Custom {}
+    /// The `id` field of [`QueryPollsFilter`](super::QueryPollsFilter).
+    #[derive(Debug)]
+    pub enum Id {}
+    impl crate::filter::FilterField for Id {
+        type Query = super::QueryPollsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "id";
+    }
+
+    impl crate::filter::ops::Eq for Id {}
+    impl crate::filter::ops::In for Id {}
+    /// The `is_closed` field of [`QueryPollsFilter`](super::QueryPollsFilter).
+    #[derive(Debug)]
+    pub enum IsClosed {}
+    impl crate::filter::FilterField for IsClosed {
+        type Query = super::QueryPollsFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "is_closed";
+    }
+
+    impl crate::filter::ops::Eq for IsClosed {}
+    /// The `max_votes_allowed` field of [`QueryPollsFilter`](super::QueryPollsFilter).
+    #[derive(Debug)]
+    pub enum MaxVotesAllowed {}
+    impl crate::filter::FilterField for MaxVotesAllowed {
+        type Query = super::QueryPollsFilter;
+        type Kind = crate::filter::value::Number;
+        const NAME: &'static str = "max_votes_allowed";
+    }
+
+    impl crate::filter::ops::Eq for MaxVotesAllowed {}
+    impl crate::filter::ops::Ne for MaxVotesAllowed {}
+    impl crate::filter::ops::Gt for MaxVotesAllowed {}
+    impl crate::filter::ops::Gte for MaxVotesAllowed {}
+    impl crate::filter::ops::Lt for MaxVotesAllowed {}
+    impl crate::filter::ops::Lte for MaxVotesAllowed {}
+    /// The `name` field of [`QueryPollsFilter`](super::QueryPollsFilter).
+    #[derive(Debug)]
+    pub enum Name {}
+    impl crate::filter::FilterField for Name {
+        type Query = super::QueryPollsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "name";
+    }
+
+    impl crate::filter::ops::Eq for Name {}
+    impl crate::filter::ops::In for Name {}
+    /// The `updated_at` field of [`QueryPollsFilter`](super::QueryPollsFilter).
+    #[derive(Debug)]
+    pub enum UpdatedAt {}
+    impl crate::filter::FilterField for UpdatedAt {
+        type Query = super::QueryPollsFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "updated_at";
+    }
+
+    impl crate::filter::ops::Eq for UpdatedAt {}
+    impl crate::filter::ops::Gt for UpdatedAt {}
+    impl crate::filter::ops::Gte for UpdatedAt {}
+    impl crate::filter::ops::Lt for UpdatedAt {}
+    impl crate::filter::ops::Lte for UpdatedAt {}
+    /// The `voting_visibility` field of [`QueryPollsFilter`](super::QueryPollsFilter).
+    #[derive(Debug)]
+    pub enum VotingVisibility {}
+    impl crate::filter::FilterField for VotingVisibility {
+        type Query = super::QueryPollsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "voting_visibility";
+    }
+
+    impl crate::filter::ops::Eq for VotingVisibility {}
+}
+
+/// The typed filter of [`QueryPollVotesRequest::filter`]: one function per field the API filters on, each with the operators the API accepts there.
+///
+/// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
+#[derive(Debug)]
+pub enum QueryPollVotesFilter {}
+impl QueryPollVotesFilter {
+    /// `created_at` (datetime): Created at.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`.
+    pub fn created_at() -> crate::filter::Field<query_poll_votes_filter::CreatedAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// `id` (string): Id.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn id() -> crate::filter::Field<query_poll_votes_filter::Id> {
+        crate::filter::Field::documented()
+    }
+
+    /// `is_answer` (bool): Is answer.
+    ///
+    /// Operators: `$eq`.
+    pub fn is_answer() -> crate::filter::Field<query_poll_votes_filter::IsAnswer> {
+        crate::filter::Field::documented()
+    }
+
+    /// `option_id` (string): Option id.
+    ///
+    /// Operators: `$eq`, `$in`, `$exists`.
+    pub fn option_id() -> crate::filter::Field<query_poll_votes_filter::OptionId> {
+        crate::filter::Field::documented()
+    }
+
+    /// `poll_id` (string): Poll id.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn poll_id() -> crate::filter::Field<query_poll_votes_filter::PollId> {
+        crate::filter::Field::documented()
+    }
+
+    /// `updated_at` (datetime): Updated at.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`.
+    pub fn updated_at() -> crate::filter::Field<query_poll_votes_filter::UpdatedAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// `user_id` (string): User id.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn user_id() -> crate::filter::Field<query_poll_votes_filter::UserId> {
+        crate::filter::Field::documented()
+    }
+}
+
+/// The field types of [`QueryPollVotesFilter`].
+pub mod query_poll_votes_filter {
+    /// The `created_at` field of [`QueryPollVotesFilter`](super::QueryPollVotesFilter).
+    #[derive(Debug)]
+    pub enum CreatedAt {}
+    impl crate::filter::FilterField for CreatedAt {
+        type Query = super::QueryPollVotesFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "created_at";
+    }
+
+    impl crate::filter::ops::Eq for CreatedAt {}
+    impl crate::filter::ops::Gt for CreatedAt {}
+    impl crate::filter::ops::Gte for CreatedAt {}
+    impl crate::filter::ops::Lt for CreatedAt {}
+    impl crate::filter::ops::Lte for CreatedAt {}
+    /// The `id` field of [`QueryPollVotesFilter`](super::QueryPollVotesFilter).
+    #[derive(Debug)]
+    pub enum Id {}
+    impl crate::filter::FilterField for Id {
+        type Query = super::QueryPollVotesFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "id";
+    }
+
+    impl crate::filter::ops::Eq for Id {}
+    impl crate::filter::ops::In for Id {}
+    /// The `is_answer` field of [`QueryPollVotesFilter`](super::QueryPollVotesFilter).
+    #[derive(Debug)]
+    pub enum IsAnswer {}
+    impl crate::filter::FilterField for IsAnswer {
+        type Query = super::QueryPollVotesFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "is_answer";
+    }
+
+    impl crate::filter::ops::Eq for IsAnswer {}
+    /// The `option_id` field of [`QueryPollVotesFilter`](super::QueryPollVotesFilter).
+    #[derive(Debug)]
+    pub enum OptionId {}
+    impl crate::filter::FilterField for OptionId {
+        type Query = super::QueryPollVotesFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "option_id";
+    }
+
+    impl crate::filter::ops::Eq for OptionId {}
+    impl crate::filter::ops::In for OptionId {}
+    impl crate::filter::ops::Exists for OptionId {}
+    /// The `poll_id` field of [`QueryPollVotesFilter`](super::QueryPollVotesFilter).
+    #[derive(Debug)]
+    pub enum PollId {}
+    impl crate::filter::FilterField for PollId {
+        type Query = super::QueryPollVotesFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "poll_id";
+    }
+
+    impl crate::filter::ops::Eq for PollId {}
+    impl crate::filter::ops::In for PollId {}
+    /// The `updated_at` field of [`QueryPollVotesFilter`](super::QueryPollVotesFilter).
+    #[derive(Debug)]
+    pub enum UpdatedAt {}
+    impl crate::filter::FilterField for UpdatedAt {
+        type Query = super::QueryPollVotesFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "updated_at";
+    }
+
+    impl crate::filter::ops::Eq for UpdatedAt {}
+    impl crate::filter::ops::Gt for UpdatedAt {}
+    impl crate::filter::ops::Gte for UpdatedAt {}
+    impl crate::filter::ops::Lt for UpdatedAt {}
+    impl crate::filter::ops::Lte for UpdatedAt {}
+    /// The `user_id` field of [`QueryPollVotesFilter`](super::QueryPollVotesFilter).
+    #[derive(Debug)]
+    pub enum UserId {}
+    impl crate::filter::FilterField for UserId {
+        type Query = super::QueryPollVotesFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "user_id";
+    }
+
+    impl crate::filter::ops::Eq for UserId {}
+    impl crate::filter::ops::In for UserId {}
+}
+
+/// The fields [`QueryPollsRequest::sort`] sorts by: `QueryPollsSort::X.desc()` makes a [`SortParamRequest`](crate::models::SortParamRequest).
+///
+/// The combinations the API supports: `id`; `name`; `created_at`; `updated_at`; `is_closed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueryPollsSort {
+    /// `created_at`.
+    CreatedAt,
+    /// `id`.
+    Id,
+    /// `is_closed`.
+    IsClosed,
+    /// `name`.
+    Name,
+    /// `updated_at`.
+    UpdatedAt,
+}
+
+impl QueryPollsSort {
+    /// The field's name on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::CreatedAt => "created_at",
+            Self::Id => "id",
+            Self::IsClosed => "is_closed",
+            Self::Name => "name",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+
+    /// Ascending order: `{"field": name, "direction": 1}`.
+    pub fn asc(self) -> crate::models::SortParamRequest {
+        self.direction(1)
+    }
+
+    /// Descending order: `{"field": name, "direction": -1}`.
+    pub fn desc(self) -> crate::models::SortParamRequest {
+        self.direction(-1)
+    }
+
+    fn direction(self, direction: i32) -> crate::models::SortParamRequest {
+        crate::models::SortParamRequest {
+            field: Some(self.name().to_owned()),
+            direction: Some(direction),
+            ..Default::default()
+        }
+    }
+}
+
+/// The fields [`QueryPollVotesRequest::sort`] sorts by: `QueryPollVotesSort::X.desc()` makes a [`SortParamRequest`](crate::models::SortParamRequest).
+///
+/// The combinations the API supports: `id`; `created_at`; `updated_at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueryPollVotesSort {
+    /// `created_at`.
+    CreatedAt,
+    /// `id`.
+    Id,
+    /// `updated_at`.
+    UpdatedAt,
+}
+
+impl QueryPollVotesSort {
+    /// The field's name on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::CreatedAt => "created_at",
+            Self::Id => "id",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+
+    /// Ascending order: `{"field": name, "direction": 1}`.
+    pub fn asc(self) -> crate::models::SortParamRequest {
+        self.direction(1)
+    }
+
+    /// Descending order: `{"field": name, "direction": -1}`.
+    pub fn desc(self) -> crate::models::SortParamRequest {
+        self.direction(-1)
+    }
+
+    fn direction(self, direction: i32) -> crate::models::SortParamRequest {
+        crate::models::SortParamRequest {
+            field: Some(self.name().to_owned()),
+            direction: Some(direction),
+            ..Default::default()
         }
     }
 }

@@ -109,7 +109,7 @@ impl GetReactionsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryReactionsRequest {
     /// Filter on `type`, `user_id` or `created_at`.
-    pub filter: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub filter: Option<crate::filter::Filter<QueryReactionsFilter>>,
     /// Sort order; only `created_at` is sortable.
     ///
     /// At most 2 items.
@@ -485,6 +485,114 @@ impl ReactionGroupUserResponse {
             user_id: user_id.into(),
             user: None,
             created_at,
+        }
+    }
+}
+
+/// The typed filter of [`QueryReactionsRequest::filter`]: one function per field the API filters on, each with the operators the API accepts there.
+///
+/// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
+#[derive(Debug)]
+pub enum QueryReactionsFilter {}
+impl QueryReactionsFilter {
+    /// `created_at` (datetime): Created at.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn created_at() -> crate::filter::Field<query_reactions_filter::CreatedAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// `type` (string): Type.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn type_() -> crate::filter::Field<query_reactions_filter::Type> {
+        crate::filter::Field::documented()
+    }
+
+    /// `user_id` (string): User id.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn user_id() -> crate::filter::Field<query_reactions_filter::UserId> {
+        crate::filter::Field::documented()
+    }
+}
+
+/// The field types of [`QueryReactionsFilter`].
+pub mod query_reactions_filter {
+    /// The `created_at` field of [`QueryReactionsFilter`](super::QueryReactionsFilter).
+    #[derive(Debug)]
+    pub enum CreatedAt {}
+    impl crate::filter::FilterField for CreatedAt {
+        type Query = super::QueryReactionsFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "created_at";
+    }
+
+    impl crate::filter::ops::Eq for CreatedAt {}
+    impl crate::filter::ops::Ne for CreatedAt {}
+    impl crate::filter::ops::In for CreatedAt {}
+    impl crate::filter::ops::Nin for CreatedAt {}
+    impl crate::filter::ops::Gt for CreatedAt {}
+    impl crate::filter::ops::Gte for CreatedAt {}
+    impl crate::filter::ops::Lt for CreatedAt {}
+    impl crate::filter::ops::Lte for CreatedAt {}
+    impl crate::filter::ops::Exists for CreatedAt {}
+    /// The `type` field of [`QueryReactionsFilter`](super::QueryReactionsFilter).
+    #[derive(Debug)]
+    pub enum Type {}
+    impl crate::filter::FilterField for Type {
+        type Query = super::QueryReactionsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "type";
+    }
+
+    impl crate::filter::ops::Eq for Type {}
+    impl crate::filter::ops::In for Type {}
+    /// The `user_id` field of [`QueryReactionsFilter`](super::QueryReactionsFilter).
+    #[derive(Debug)]
+    pub enum UserId {}
+    impl crate::filter::FilterField for UserId {
+        type Query = super::QueryReactionsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "user_id";
+    }
+
+    impl crate::filter::ops::Eq for UserId {}
+    impl crate::filter::ops::In for UserId {}
+}
+
+/// The fields [`QueryReactionsRequest::sort`] sorts by: `QueryReactionsSort::X.desc()` makes a [`SortParamRequest`](crate::models::SortParamRequest).
+///
+/// The combinations the API supports: `created_at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueryReactionsSort {
+    /// `created_at`.
+    CreatedAt,
+}
+
+impl QueryReactionsSort {
+    /// The field's name on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::CreatedAt => "created_at",
+        }
+    }
+
+    /// Ascending order: `{"field": name, "direction": 1}`.
+    pub fn asc(self) -> crate::models::SortParamRequest {
+        self.direction(1)
+    }
+
+    /// Descending order: `{"field": name, "direction": -1}`.
+    pub fn desc(self) -> crate::models::SortParamRequest {
+        self.direction(-1)
+    }
+
+    fn direction(self, direction: i32) -> crate::models::SortParamRequest {
+        crate::models::SortParamRequest {
+            field: Some(self.name().to_owned()),
+            direction: Some(direction),
+            ..Default::default()
         }
     }
 }

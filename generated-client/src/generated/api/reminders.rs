@@ -69,7 +69,7 @@ impl DeleteReminderResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryRemindersRequest {
     /// Filter on `channel_cid`, `message_id`, `remind_at` or `created_at`.
-    pub filter: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub filter: Option<crate::filter::Filter<QueryRemindersFilter>>,
     /// Sort order on `channel_cid`, `message_id`, `remind_at` or `created_at`.
     ///
     /// At most 5 items.
@@ -330,6 +330,141 @@ impl ReminderResponseData {
             user: None,
             created_at,
             updated_at,
+        }
+    }
+}
+
+/// The typed filter of [`QueryRemindersRequest::filter`]: one function per field the API filters on, each with the operators the API accepts there.
+///
+/// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
+#[derive(Debug)]
+pub enum QueryRemindersFilter {}
+impl QueryRemindersFilter {
+    /// `channel_cid` (string): Channel cid.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn channel_cid() -> crate::filter::Field<query_reminders_filter::ChannelCid> {
+        crate::filter::Field::documented()
+    }
+
+    /// `created_at` (datetime): Created at.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`.
+    pub fn created_at() -> crate::filter::Field<query_reminders_filter::CreatedAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// `message_id` (string): Message id.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn message_id() -> crate::filter::Field<query_reminders_filter::MessageId> {
+        crate::filter::Field::documented()
+    }
+
+    /// `remind_at` (datetime): Remind at.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn remind_at() -> crate::filter::Field<query_reminders_filter::RemindAt> {
+        crate::filter::Field::documented()
+    }
+}
+
+/// The field types of [`QueryRemindersFilter`].
+pub mod query_reminders_filter {
+    /// The `channel_cid` field of [`QueryRemindersFilter`](super::QueryRemindersFilter).
+    #[derive(Debug)]
+    pub enum ChannelCid {}
+    impl crate::filter::FilterField for ChannelCid {
+        type Query = super::QueryRemindersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "channel_cid";
+    }
+
+    impl crate::filter::ops::Eq for ChannelCid {}
+    impl crate::filter::ops::In for ChannelCid {}
+    /// The `created_at` field of [`QueryRemindersFilter`](super::QueryRemindersFilter).
+    #[derive(Debug)]
+    pub enum CreatedAt {}
+    impl crate::filter::FilterField for CreatedAt {
+        type Query = super::QueryRemindersFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "created_at";
+    }
+
+    impl crate::filter::ops::Eq for CreatedAt {}
+    impl crate::filter::ops::Gt for CreatedAt {}
+    impl crate::filter::ops::Gte for CreatedAt {}
+    impl crate::filter::ops::Lt for CreatedAt {}
+    impl crate::filter::ops::Lte for CreatedAt {}
+    /// The `message_id` field of [`QueryRemindersFilter`](super::QueryRemindersFilter).
+    #[derive(Debug)]
+    pub enum MessageId {}
+    impl crate::filter::FilterField for MessageId {
+        type Query = super::QueryRemindersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "message_id";
+    }
+
+    impl crate::filter::ops::Eq for MessageId {}
+    impl crate::filter::ops::In for MessageId {}
+    /// The `remind_at` field of [`QueryRemindersFilter`](super::QueryRemindersFilter).
+    #[derive(Debug)]
+    pub enum RemindAt {}
+    impl crate::filter::FilterField for RemindAt {
+        type Query = super::QueryRemindersFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "remind_at";
+    }
+
+    impl crate::filter::ops::Eq for RemindAt {}
+    impl crate::filter::ops::Gt for RemindAt {}
+    impl crate::filter::ops::Gte for RemindAt {}
+    impl crate::filter::ops::Lt for RemindAt {}
+    impl crate::filter::ops::Lte for RemindAt {}
+    impl crate::filter::ops::Exists for RemindAt {}
+}
+
+/// The fields [`QueryRemindersRequest::sort`] sorts by: `QueryRemindersSort::X.desc()` makes a [`SortParamRequest`](crate::models::SortParamRequest).
+///
+/// The combinations the API supports: `channel_cid, message_id`; `remind_at, message_id`; `created_at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueryRemindersSort {
+    /// `channel_cid`.
+    ChannelCid,
+    /// `created_at`.
+    CreatedAt,
+    /// `message_id`.
+    MessageId,
+    /// `remind_at`.
+    RemindAt,
+}
+
+impl QueryRemindersSort {
+    /// The field's name on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ChannelCid => "channel_cid",
+            Self::CreatedAt => "created_at",
+            Self::MessageId => "message_id",
+            Self::RemindAt => "remind_at",
+        }
+    }
+
+    /// Ascending order: `{"field": name, "direction": 1}`.
+    pub fn asc(self) -> crate::models::SortParamRequest {
+        self.direction(1)
+    }
+
+    /// Descending order: `{"field": name, "direction": -1}`.
+    pub fn desc(self) -> crate::models::SortParamRequest {
+        self.direction(-1)
+    }
+
+    fn direction(self, direction: i32) -> crate::models::SortParamRequest {
+        crate::models::SortParamRequest {
+            field: Some(self.name().to_owned()),
+            direction: Some(direction),
+            ..Default::default()
         }
     }
 }

@@ -214,7 +214,7 @@ impl DeleteRetentionPolicyResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetRetentionPolicyRunsRequest {
     /// Filter on `date` and `policy`, with operators such as `$eq`, `$in`, `$gt` and `$lt`.
-    pub filter_conditions: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub filter_conditions: Option<crate::filter::Filter<GetRetentionPolicyRunsFilter>>,
     /// Sort order, by `date` or `policy`.
     ///
     /// At most 2 items.
@@ -335,6 +335,106 @@ pub struct RunStats {
     pub channels_deleted: Option<i64>,
     /// Number of messages deleted.
     pub messages_deleted: Option<i64>,
+}
+
+/// The typed filter of [`GetRetentionPolicyRunsRequest::filter_conditions`]: one function per field the API filters on, each with the operators the API accepts there.
+///
+/// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
+#[derive(Debug)]
+pub enum GetRetentionPolicyRunsFilter {}
+impl GetRetentionPolicyRunsFilter {
+    /// `date` (datetime): Date.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn date() -> crate::filter::Field<get_retention_policy_runs_filter::Date> {
+        crate::filter::Field::documented()
+    }
+
+    /// `policy` (string): Policy.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn policy() -> crate::filter::Field<get_retention_policy_runs_filter::Policy> {
+        crate::filter::Field::documented()
+    }
+}
+
+/// The field types of [`GetRetentionPolicyRunsFilter`].
+pub mod get_retention_policy_runs_filter {
+    /// The `date` field of [`GetRetentionPolicyRunsFilter`](super::GetRetentionPolicyRunsFilter).
+    #[derive(Debug)]
+    pub enum Date {}
+    impl crate::filter::FilterField for Date {
+        type Query = super::GetRetentionPolicyRunsFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "date";
+    }
+
+    impl crate::filter::ops::Eq for Date {}
+    impl crate::filter::ops::Ne for Date {}
+    impl crate::filter::ops::In for Date {}
+    impl crate::filter::ops::Nin for Date {}
+    impl crate::filter::ops::Gt for Date {}
+    impl crate::filter::ops::Gte for Date {}
+    impl crate::filter::ops::Lt for Date {}
+    impl crate::filter::ops::Lte for Date {}
+    impl crate::filter::ops::Exists for Date {}
+    /// The `policy` field of [`GetRetentionPolicyRunsFilter`](super::GetRetentionPolicyRunsFilter).
+    #[derive(Debug)]
+    pub enum Policy {}
+    impl crate::filter::FilterField for Policy {
+        type Query = super::GetRetentionPolicyRunsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "policy";
+    }
+
+    impl crate::filter::ops::Eq for Policy {}
+    impl crate::filter::ops::Ne for Policy {}
+    impl crate::filter::ops::In for Policy {}
+    impl crate::filter::ops::Nin for Policy {}
+    impl crate::filter::ops::Gt for Policy {}
+    impl crate::filter::ops::Gte for Policy {}
+    impl crate::filter::ops::Lt for Policy {}
+    impl crate::filter::ops::Lte for Policy {}
+    impl crate::filter::ops::Exists for Policy {}
+}
+
+/// The fields [`GetRetentionPolicyRunsRequest::sort`] sorts by: `GetRetentionPolicyRunsSort::X.desc()` makes a [`SortParamRequest`](crate::models::SortParamRequest).
+///
+/// The combinations the API supports: `policy`; `date`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GetRetentionPolicyRunsSort {
+    /// `policy`.
+    Policy,
+    /// `date`.
+    Date,
+}
+
+impl GetRetentionPolicyRunsSort {
+    /// The field's name on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Policy => "policy",
+            Self::Date => "date",
+        }
+    }
+
+    /// Ascending order: `{"field": name, "direction": 1}`.
+    pub fn asc(self) -> crate::models::SortParamRequest {
+        self.direction(1)
+    }
+
+    /// Descending order: `{"field": name, "direction": -1}`.
+    pub fn desc(self) -> crate::models::SortParamRequest {
+        self.direction(-1)
+    }
+
+    fn direction(self, direction: i32) -> crate::models::SortParamRequest {
+        crate::models::SortParamRequest {
+            field: Some(self.name().to_owned()),
+            direction: Some(direction),
+            ..Default::default()
+        }
+    }
 }
 
 impl crate::Client {

@@ -130,7 +130,7 @@ impl CreateSegmentResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QuerySegmentsRequest {
     /// Filter on fields such as `id`, `name`, `type`, `all_users` and `created_at`.
-    pub filter: std::collections::BTreeMap<String, serde_json::Value>,
+    pub filter: crate::filter::Filter<QuerySegmentsFilter>,
     /// Sort order.
     pub sort: Option<Vec<SortParamRequest>>,
     /// Maximum number of segments to return.
@@ -145,7 +145,7 @@ pub struct QuerySegmentsRequest {
 
 impl QuerySegmentsRequest {
     /// Creates a `QuerySegmentsRequest` from its required fields; the optional ones are `None`.
-    pub fn new(filter: std::collections::BTreeMap<String, serde_json::Value>) -> Self {
+    pub fn new(filter: crate::filter::Filter<QuerySegmentsFilter>) -> Self {
         Self {
             filter,
             sort: None,
@@ -398,6 +398,157 @@ impl SegmentTargetResponse {
             created_at,
         }
     }
+}
+
+/// The typed filter of [`QuerySegmentsRequest::filter`]: one function per field the API filters on, each with the operators the API accepts there.
+///
+/// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
+#[derive(Debug)]
+pub enum QuerySegmentsFilter {}
+impl QuerySegmentsFilter {
+    /// `all_users` (bool): All users.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$exists`.
+    pub fn all_users() -> crate::filter::Field<query_segments_filter::AllUsers> {
+        crate::filter::Field::documented()
+    }
+
+    /// `created_at` (datetime): Created at.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn created_at() -> crate::filter::Field<query_segments_filter::CreatedAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// `id` (string): Id.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn id() -> crate::filter::Field<query_segments_filter::Id> {
+        crate::filter::Field::documented()
+    }
+
+    /// `name` (string): Name.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn name() -> crate::filter::Field<query_segments_filter::Name> {
+        crate::filter::Field::documented()
+    }
+
+    /// `type` (string): Type.
+    ///
+    /// Operators: `$eq`, `$in`, `$exists`.
+    pub fn type_() -> crate::filter::Field<query_segments_filter::Type> {
+        crate::filter::Field::documented()
+    }
+
+    /// `updated_at` (datetime): Updated at.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn updated_at() -> crate::filter::Field<query_segments_filter::UpdatedAt> {
+        crate::filter::Field::documented()
+    }
+}
+
+/// The field types of [`QuerySegmentsFilter`].
+pub mod query_segments_filter {
+    /// The `all_users` field of [`QuerySegmentsFilter`](super::QuerySegmentsFilter).
+    #[derive(Debug)]
+    pub enum AllUsers {}
+    impl crate::filter::FilterField for AllUsers {
+        type Query = super::QuerySegmentsFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "all_users";
+    }
+
+    impl crate::filter::ops::Eq for AllUsers {}
+    impl crate::filter::ops::Ne for AllUsers {}
+    impl crate::filter::ops::In for AllUsers {}
+    impl crate::filter::ops::Nin for AllUsers {}
+    impl crate::filter::ops::Exists for AllUsers {}
+    /// The `created_at` field of [`QuerySegmentsFilter`](super::QuerySegmentsFilter).
+    #[derive(Debug)]
+    pub enum CreatedAt {}
+    impl crate::filter::FilterField for CreatedAt {
+        type Query = super::QuerySegmentsFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "created_at";
+    }
+
+    impl crate::filter::ops::Eq for CreatedAt {}
+    impl crate::filter::ops::Ne for CreatedAt {}
+    impl crate::filter::ops::In for CreatedAt {}
+    impl crate::filter::ops::Nin for CreatedAt {}
+    impl crate::filter::ops::Gt for CreatedAt {}
+    impl crate::filter::ops::Gte for CreatedAt {}
+    impl crate::filter::ops::Lt for CreatedAt {}
+    impl crate::filter::ops::Lte for CreatedAt {}
+    impl crate::filter::ops::Exists for CreatedAt {}
+    /// The `id` field of [`QuerySegmentsFilter`](super::QuerySegmentsFilter).
+    #[derive(Debug)]
+    pub enum Id {}
+    impl crate::filter::FilterField for Id {
+        type Query = super::QuerySegmentsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "id";
+    }
+
+    impl crate::filter::ops::Eq for Id {}
+    impl crate::filter::ops::Ne for Id {}
+    impl crate::filter::ops::In for Id {}
+    impl crate::filter::ops::Nin for Id {}
+    impl crate::filter::ops::Gt for Id {}
+    impl crate::filter::ops::Gte for Id {}
+    impl crate::filter::ops::Lt for Id {}
+    impl crate::filter::ops::Lte for Id {}
+    impl crate::filter::ops::Exists for Id {}
+    /// The `name` field of [`QuerySegmentsFilter`](super::QuerySegmentsFilter).
+    #[derive(Debug)]
+    pub enum Name {}
+    impl crate::filter::FilterField for Name {
+        type Query = super::QuerySegmentsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "name";
+    }
+
+    impl crate::filter::ops::Eq for Name {}
+    impl crate::filter::ops::Ne for Name {}
+    impl crate::filter::ops::In for Name {}
+    impl crate::filter::ops::Nin for Name {}
+    impl crate::filter::ops::Gt for Name {}
+    impl crate::filter::ops::Gte for Name {}
+    impl crate::filter::ops::Lt for Name {}
+    impl crate::filter::ops::Lte for Name {}
+    impl crate::filter::ops::Exists for Name {}
+    /// The `type` field of [`QuerySegmentsFilter`](super::QuerySegmentsFilter).
+    #[derive(Debug)]
+    pub enum Type {}
+    impl crate::filter::FilterField for Type {
+        type Query = super::QuerySegmentsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "type";
+    }
+
+    impl crate::filter::ops::Eq for Type {}
+    impl crate::filter::ops::In for Type {}
+    impl crate::filter::ops::Exists for Type {}
+    /// The `updated_at` field of [`QuerySegmentsFilter`](super::QuerySegmentsFilter).
+    #[derive(Debug)]
+    pub enum UpdatedAt {}
+    impl crate::filter::FilterField for UpdatedAt {
+        type Query = super::QuerySegmentsFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "updated_at";
+    }
+
+    impl crate::filter::ops::Eq for UpdatedAt {}
+    impl crate::filter::ops::Ne for UpdatedAt {}
+    impl crate::filter::ops::In for UpdatedAt {}
+    impl crate::filter::ops::Nin for UpdatedAt {}
+    impl crate::filter::ops::Gt for UpdatedAt {}
+    impl crate::filter::ops::Gte for UpdatedAt {}
+    impl crate::filter::ops::Lt for UpdatedAt {}
+    impl crate::filter::ops::Lte for UpdatedAt {}
+    impl crate::filter::ops::Exists for UpdatedAt {}
 }
 
 impl crate::Client {

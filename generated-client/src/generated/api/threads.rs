@@ -29,7 +29,7 @@ pub struct QueryThreadsRequest {
     /// Between 0 and 100.
     pub member_limit: Option<i32>,
     /// Filter on thread fields such as `channel_cid`, `parent_message_id`, `created_by_user_id`, `has_unread`, `last_message_at`, `reply_count` or custom data.
-    pub filter: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    pub filter: Option<crate::filter::Filter<QueryThreadsFilter>>,
     /// Sort order, for example on `last_message_at`, `created_at`, `reply_count`, `participant_count` or `has_unread`.
     ///
     /// At most 5 items.
@@ -434,6 +434,347 @@ impl ThreadParticipant {
             left_thread_at: None,
             last_read_at,
             custom: serde_json::Map::new(),
+        }
+    }
+}
+
+/// The typed filter of [`QueryThreadsRequest::filter`]: one function per field the API filters on, each with the operators the API accepts there.
+///
+/// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
+#[derive(Debug)]
+pub enum QueryThreadsFilter {}
+impl QueryThreadsFilter {
+    /// `active_participant_count` (number): Active participant count.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`.
+    pub fn active_participant_count() -> crate::filter::Field<
+        query_threads_filter::ActiveParticipantCount,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `channel.disabled` (bool): Channel disabled.
+    ///
+    /// Operators: `$eq`.
+    pub fn channel_disabled() -> crate::filter::Field<
+        query_threads_filter::ChannelDisabled,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `channel.team` (string): Channel team.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn channel_team() -> crate::filter::Field<query_threads_filter::ChannelTeam> {
+        crate::filter::Field::documented()
+    }
+
+    /// `channel_cid` (string): Channel cid.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn channel_cid() -> crate::filter::Field<query_threads_filter::ChannelCid> {
+        crate::filter::Field::documented()
+    }
+
+    /// `created_at` (datetime): Created at.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`.
+    pub fn created_at() -> crate::filter::Field<query_threads_filter::CreatedAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// `created_by_user_id` (string): Created by user id.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn created_by_user_id() -> crate::filter::Field<
+        query_threads_filter::CreatedByUserId,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// A custom-data field named `name` (the explicit escape hatch for fields the API does not document). Custom.
+    ///
+    /// Operators: `$eq`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`, `$contains`.
+    pub fn custom(
+        name: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> crate::filter::Field<query_threads_filter::Custom> {
+        crate::filter::Field::named(name)
+    }
+
+    /// `has_unread` (bool): Has unread.
+    ///
+    /// Operators: `$eq`.
+    pub fn has_unread() -> crate::filter::Field<query_threads_filter::HasUnread> {
+        crate::filter::Field::documented()
+    }
+
+    /// `last_message_at` (datetime): Last message at.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`.
+    pub fn last_message_at() -> crate::filter::Field<
+        query_threads_filter::LastMessageAt,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `parent_message_id` (string): Parent message id.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn parent_message_id() -> crate::filter::Field<
+        query_threads_filter::ParentMessageId,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `participant_count` (number): Participant count.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`.
+    pub fn participant_count() -> crate::filter::Field<
+        query_threads_filter::ParticipantCount,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `reply_count` (number): Reply count.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`.
+    pub fn reply_count() -> crate::filter::Field<query_threads_filter::ReplyCount> {
+        crate::filter::Field::documented()
+    }
+
+    /// `updated_at` (datetime): Updated at.
+    ///
+    /// Operators: `$eq`, `$gt`, `$gte`, `$lt`, `$lte`.
+    pub fn updated_at() -> crate::filter::Field<query_threads_filter::UpdatedAt> {
+        crate::filter::Field::documented()
+    }
+}
+
+/// The field types of [`QueryThreadsFilter`].
+pub mod query_threads_filter {
+    /// The `active_participant_count` field of [`QueryThreadsFilter`](super::QueryThreadsFilter).
+    #[derive(Debug)]
+    pub enum ActiveParticipantCount {}
+    impl crate::filter::FilterField for ActiveParticipantCount {
+        type Query = super::QueryThreadsFilter;
+        type Kind = crate::filter::value::Number;
+        const NAME: &'static str = "active_participant_count";
+    }
+
+    impl crate::filter::ops::Eq for ActiveParticipantCount {}
+    impl crate::filter::ops::Gt for ActiveParticipantCount {}
+    impl crate::filter::ops::Gte for ActiveParticipantCount {}
+    impl crate::filter::ops::Lt for ActiveParticipantCount {}
+    impl crate::filter::ops::Lte for ActiveParticipantCount {}
+    /// The `channel.disabled` field of [`QueryThreadsFilter`](super::QueryThreadsFilter).
+    #[derive(Debug)]
+    pub enum ChannelDisabled {}
+    impl crate::filter::FilterField for ChannelDisabled {
+        type Query = super::QueryThreadsFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "channel.disabled";
+    }
+
+    impl crate::filter::ops::Eq for ChannelDisabled {}
+    /// The `channel.team` field of [`QueryThreadsFilter`](super::QueryThreadsFilter).
+    #[derive(Debug)]
+    pub enum ChannelTeam {}
+    impl crate::filter::FilterField for ChannelTeam {
+        type Query = super::QueryThreadsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "channel.team";
+    }
+
+    impl crate::filter::ops::Eq for ChannelTeam {}
+    impl crate::filter::ops::In for ChannelTeam {}
+    /// The `channel_cid` field of [`QueryThreadsFilter`](super::QueryThreadsFilter).
+    #[derive(Debug)]
+    pub enum ChannelCid {}
+    impl crate::filter::FilterField for ChannelCid {
+        type Query = super::QueryThreadsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "channel_cid";
+    }
+
+    impl crate::filter::ops::Eq for ChannelCid {}
+    impl crate::filter::ops::In for ChannelCid {}
+    /// The `created_at` field of [`QueryThreadsFilter`](super::QueryThreadsFilter).
+    #[derive(Debug)]
+    pub enum CreatedAt {}
+    impl crate::filter::FilterField for CreatedAt {
+        type Query = super::QueryThreadsFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "created_at";
+    }
+
+    impl crate::filter::ops::Eq for CreatedAt {}
+    impl crate::filter::ops::Gt for CreatedAt {}
+    impl crate::filter::ops::Gte for CreatedAt {}
+    impl crate::filter::ops::Lt for CreatedAt {}
+    impl crate::filter::ops::Lte for CreatedAt {}
+    /// The `created_by_user_id` field of [`QueryThreadsFilter`](super::QueryThreadsFilter).
+    #[derive(Debug)]
+    pub enum CreatedByUserId {}
+    impl crate::filter::FilterField for CreatedByUserId {
+        type Query = super::QueryThreadsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "created_by_user_id";
+    }
+
+    impl crate::filter::ops::Eq for CreatedByUserId {}
+    impl crate::filter::ops::In for CreatedByUserId {}
+    /// Custom-data fields of [`QueryThreadsFilter`](super::QueryThreadsFilter).
+    #[derive(Debug)]
+    pub enum Custom {}
+    impl crate::filter::FilterField for Custom {
+        type Query = super::QueryThreadsFilter;
+        type Kind = crate::filter::value::Json;
+        const NAME: &'static str = "";
+    }
+
+    impl crate::filter::ops::Eq for Custom {}
+    impl crate::filter::ops::In for Custom {}
+    impl crate::filter::ops::Nin for Custom {}
+    impl crate::filter::ops::Gt for Custom {}
+    impl crate::filter::ops::Gte for Custom {}
+    impl crate::filter::ops::Lt for Custom {}
+    impl crate::filter::ops::Lte for Custom {}
+    impl crate::filter::ops::Exists for Custom {}
+    impl crate::filter::ops::Autocomplete for Custom {}
+    impl crate::filter::ops::Q for Custom {}
+    impl crate::filter::ops::Contains for Custom {}
+    /// The `has_unread` field of [`QueryThreadsFilter`](super::QueryThreadsFilter).
+    #[derive(Debug)]
+    pub enum HasUnread {}
+    impl crate::filter::FilterField for HasUnread {
+        type Query = super::QueryThreadsFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "has_unread";
+    }
+
+    impl crate::filter::ops::Eq for HasUnread {}
+    /// The `last_message_at` field of [`QueryThreadsFilter`](super::QueryThreadsFilter).
+    #[derive(Debug)]
+    pub enum LastMessageAt {}
+    impl crate::filter::FilterField for LastMessageAt {
+        type Query = super::QueryThreadsFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "last_message_at";
+    }
+
+    impl crate::filter::ops::Eq for LastMessageAt {}
+    impl crate::filter::ops::Gt for LastMessageAt {}
+    impl crate::filter::ops::Gte for LastMessageAt {}
+    impl crate::filter::ops::Lt for LastMessageAt {}
+    impl crate::filter::ops::Lte for LastMessageAt {}
+    /// The `parent_message_id` field of [`QueryThreadsFilter`](super::QueryThreadsFilter).
+    #[derive(Debug)]
+    pub enum ParentMessageId {}
+    impl crate::filter::FilterField for ParentMessageId {
+        type Query = super::QueryThreadsFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "parent_message_id";
+    }
+
+    impl crate::filter::ops::Eq for ParentMessageId {}
+    impl crate::filter::ops::In for ParentMessageId {}
+    /// The `participant_count` field of [`QueryThreadsFilter`](super::QueryThreadsFilter).
+    #[derive(Debug)]
+    pub enum ParticipantCount {}
+    impl crate::filter::FilterField for ParticipantCount {
+        type Query = super::QueryThreadsFilter;
+        type Kind = crate::filter::value::Number;
+        const NAME: &'static str = "participant_count";
+    }
+
+    impl crate::filter::ops::Eq for ParticipantCount {}
+    impl crate::filter::ops::Gt for ParticipantCount {}
+    impl crate::filter::ops::Gte for ParticipantCount {}
+    impl crate::filter::ops::Lt for ParticipantCount {}
+    impl crate::filter::ops::Lte for ParticipantCount {}
+    /// The `reply_count` field of [`QueryThreadsFilter`](super::QueryThreadsFilter).
+    #[derive(Debug)]
+    pub enum ReplyCount {}
+    impl crate::filter::FilterField for ReplyCount {
+        type Query = super::QueryThreadsFilter;
+        type Kind = crate::filter::value::Number;
+        const NAME: &'static str = "reply_count";
+    }
+
+    impl crate::filter::ops::Eq for ReplyCount {}
+    impl crate::filter::ops::Gt for ReplyCount {}
+    impl crate::filter::ops::Gte for ReplyCount {}
+    impl crate::filter::ops::Lt for ReplyCount {}
+    impl crate::filter::ops::Lte for ReplyCount {}
+    /// The `updated_at` field of [`QueryThreadsFilter`](super::QueryThreadsFilter).
+    #[derive(Debug)]
+    pub enum UpdatedAt {}
+    impl crate::filter::FilterField for UpdatedAt {
+        type Query = super::QueryThreadsFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "updated_at";
+    }
+
+    impl crate::filter::ops::Eq for UpdatedAt {}
+    impl crate::filter::ops::Gt for UpdatedAt {}
+    impl crate::filter::ops::Gte for UpdatedAt {}
+    impl crate::filter::ops::Lt for UpdatedAt {}
+    impl crate::filter::ops::Lte for UpdatedAt {}
+}
+
+/// The fields [`QueryThreadsRequest::sort`] sorts by: `QueryThreadsSort::X.desc()` makes a [`SortParamRequest`](crate::models::SortParamRequest).
+///
+/// The combinations the API supports: `has_unread, last_message_at, parent_message_id`; `last_message_at, parent_message_id`; `created_at`; `updated_at`; `reply_count`; `participant_count`; `active_participant_count`; `parent_message_id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueryThreadsSort {
+    /// `active_participant_count`.
+    ActiveParticipantCount,
+    /// `created_at`.
+    CreatedAt,
+    /// `has_unread`.
+    HasUnread,
+    /// `last_message_at`.
+    LastMessageAt,
+    /// `parent_message_id`.
+    ParentMessageId,
+    /// `participant_count`.
+    ParticipantCount,
+    /// `reply_count`.
+    ReplyCount,
+    /// `updated_at`.
+    UpdatedAt,
+}
+
+impl QueryThreadsSort {
+    /// The field's name on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ActiveParticipantCount => "active_participant_count",
+            Self::CreatedAt => "created_at",
+            Self::HasUnread => "has_unread",
+            Self::LastMessageAt => "last_message_at",
+            Self::ParentMessageId => "parent_message_id",
+            Self::ParticipantCount => "participant_count",
+            Self::ReplyCount => "reply_count",
+            Self::UpdatedAt => "updated_at",
+        }
+    }
+
+    /// Ascending order: `{"field": name, "direction": 1}`.
+    pub fn asc(self) -> crate::models::SortParamRequest {
+        self.direction(1)
+    }
+
+    /// Descending order: `{"field": name, "direction": -1}`.
+    pub fn desc(self) -> crate::models::SortParamRequest {
+        self.direction(-1)
+    }
+
+    fn direction(self, direction: i32) -> crate::models::SortParamRequest {
+        crate::models::SortParamRequest {
+            field: Some(self.name().to_owned()),
+            direction: Some(direction),
+            ..Default::default()
         }
     }
 }

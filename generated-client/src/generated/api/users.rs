@@ -37,7 +37,7 @@ impl QueryUsersResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryUsersPayload {
     /// Filter on fields such as `id`, `name`, `role`, `teams`, `banned`, `last_active`, `created_at` or custom fields.
-    pub filter_conditions: std::collections::BTreeMap<String, serde_json::Value>,
+    pub filter_conditions: crate::filter::Filter<QueryUsersFilter>,
     /// Sort order.
     ///
     /// At most 5 items.
@@ -62,9 +62,7 @@ pub struct QueryUsersPayload {
 
 impl QueryUsersPayload {
     /// Creates a `QueryUsersPayload` from its required fields; the optional ones are `None`.
-    pub fn new(
-        filter_conditions: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
+    pub fn new(filter_conditions: crate::filter::Filter<QueryUsersFilter>) -> Self {
         Self {
             filter_conditions,
             sort: None,
@@ -1613,6 +1611,325 @@ impl SharedLocationResponseData {
             channel: None,
         }
     }
+}
+
+/// The typed filter of [`QueryUsersPayload::filter_conditions`]: one function per field the API filters on, each with the operators the API accepts there.
+///
+/// Combine conditions with `&`, `|` and [`Filter::nor`](crate::Filter::nor); see [`crate::filter`].
+#[derive(Debug)]
+pub enum QueryUsersFilter {}
+impl QueryUsersFilter {
+    /// `banned` (bool): Banned.
+    ///
+    /// Operators: `$eq`, `$ne`.
+    pub fn banned() -> crate::filter::Field<query_users_filter::Banned> {
+        crate::filter::Field::documented()
+    }
+
+    /// `bypass_moderation` (bool): Bypass moderation.
+    ///
+    /// Operators: `$eq`, `$ne`.
+    pub fn bypass_moderation() -> crate::filter::Field<
+        query_users_filter::BypassModeration,
+    > {
+        crate::filter::Field::documented()
+    }
+
+    /// `created_at` (datetime): Created at.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn created_at() -> crate::filter::Field<query_users_filter::CreatedAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// A custom-data field named `name` (the explicit escape hatch for fields the API does not document). Custom.
+    ///
+    /// Operators: `$eq`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$contains`.
+    pub fn custom(
+        name: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> crate::filter::Field<query_users_filter::Custom> {
+        crate::filter::Field::named(name)
+    }
+
+    /// `email` (string): Email.
+    ///
+    /// Operators: `$eq`, `$in`.
+    pub fn email() -> crate::filter::Field<query_users_filter::Email> {
+        crate::filter::Field::documented()
+    }
+
+    /// `id` (string): Id.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`.
+    pub fn id() -> crate::filter::Field<query_users_filter::Id> {
+        crate::filter::Field::documented()
+    }
+
+    /// `language` (string): Language.
+    ///
+    /// Operators: `$eq`, `$ne`.
+    pub fn language() -> crate::filter::Field<query_users_filter::Language> {
+        crate::filter::Field::documented()
+    }
+
+    /// `last_active` (datetime): Last active.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn last_active() -> crate::filter::Field<query_users_filter::LastActive> {
+        crate::filter::Field::documented()
+    }
+
+    /// `name` (string): Name.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`.
+    pub fn name() -> crate::filter::Field<query_users_filter::Name> {
+        crate::filter::Field::documented()
+    }
+
+    /// `role` (string): Role.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn role() -> crate::filter::Field<query_users_filter::Role> {
+        crate::filter::Field::documented()
+    }
+
+    /// `shadow_banned` (bool): Shadow banned.
+    ///
+    /// Operators: `$eq`, `$ne`.
+    pub fn shadow_banned() -> crate::filter::Field<query_users_filter::ShadowBanned> {
+        crate::filter::Field::documented()
+    }
+
+    /// `teams` (string): Teams.
+    ///
+    /// Operators: `$eq`, `$in`, `$contains`.
+    pub fn teams() -> crate::filter::Field<query_users_filter::Teams> {
+        crate::filter::Field::documented()
+    }
+
+    /// `updated_at` (datetime): Updated at.
+    ///
+    /// Operators: `$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`.
+    pub fn updated_at() -> crate::filter::Field<query_users_filter::UpdatedAt> {
+        crate::filter::Field::documented()
+    }
+
+    /// `username` (string): Username.
+    ///
+    /// Operators: `$eq`, `$autocomplete`.
+    pub fn username() -> crate::filter::Field<query_users_filter::Username> {
+        crate::filter::Field::documented()
+    }
+}
+
+/// The field types of [`QueryUsersFilter`].
+pub mod query_users_filter {
+    /// The `banned` field of [`QueryUsersFilter`](super::QueryUsersFilter).
+    #[derive(Debug)]
+    pub enum Banned {}
+    impl crate::filter::FilterField for Banned {
+        type Query = super::QueryUsersFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "banned";
+    }
+
+    impl crate::filter::ops::Eq for Banned {}
+    impl crate::filter::ops::Ne for Banned {}
+    /// The `bypass_moderation` field of [`QueryUsersFilter`](super::QueryUsersFilter).
+    #[derive(Debug)]
+    pub enum BypassModeration {}
+    impl crate::filter::FilterField for BypassModeration {
+        type Query = super::QueryUsersFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "bypass_moderation";
+    }
+
+    impl crate::filter::ops::Eq for BypassModeration {}
+    impl crate::filter::ops::Ne for BypassModeration {}
+    /// The `created_at` field of [`QueryUsersFilter`](super::QueryUsersFilter).
+    #[derive(Debug)]
+    pub enum CreatedAt {}
+    impl crate::filter::FilterField for CreatedAt {
+        type Query = super::QueryUsersFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "created_at";
+    }
+
+    impl crate::filter::ops::Eq for CreatedAt {}
+    impl crate::filter::ops::Ne for CreatedAt {}
+    impl crate::filter::ops::In for CreatedAt {}
+    impl crate::filter::ops::Nin for CreatedAt {}
+    impl crate::filter::ops::Gt for CreatedAt {}
+    impl crate::filter::ops::Gte for CreatedAt {}
+    impl crate::filter::ops::Lt for CreatedAt {}
+    impl crate::filter::ops::Lte for CreatedAt {}
+    impl crate::filter::ops::Exists for CreatedAt {}
+    /// Custom-data fields of [`QueryUsersFilter`](super::QueryUsersFilter).
+    #[derive(Debug)]
+    pub enum Custom {}
+    impl crate::filter::FilterField for Custom {
+        type Query = super::QueryUsersFilter;
+        type Kind = crate::filter::value::Json;
+        const NAME: &'static str = "";
+    }
+
+    impl crate::filter::ops::Eq for Custom {}
+    impl crate::filter::ops::In for Custom {}
+    impl crate::filter::ops::Nin for Custom {}
+    impl crate::filter::ops::Gt for Custom {}
+    impl crate::filter::ops::Gte for Custom {}
+    impl crate::filter::ops::Lt for Custom {}
+    impl crate::filter::ops::Lte for Custom {}
+    impl crate::filter::ops::Exists for Custom {}
+    impl crate::filter::ops::Contains for Custom {}
+    /// The `email` field of [`QueryUsersFilter`](super::QueryUsersFilter).
+    #[derive(Debug)]
+    pub enum Email {}
+    impl crate::filter::FilterField for Email {
+        type Query = super::QueryUsersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "email";
+    }
+
+    impl crate::filter::ops::Eq for Email {}
+    impl crate::filter::ops::In for Email {}
+    /// The `id` field of [`QueryUsersFilter`](super::QueryUsersFilter).
+    #[derive(Debug)]
+    pub enum Id {}
+    impl crate::filter::FilterField for Id {
+        type Query = super::QueryUsersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "id";
+    }
+
+    impl crate::filter::ops::Eq for Id {}
+    impl crate::filter::ops::Ne for Id {}
+    impl crate::filter::ops::In for Id {}
+    impl crate::filter::ops::Nin for Id {}
+    impl crate::filter::ops::Gt for Id {}
+    impl crate::filter::ops::Gte for Id {}
+    impl crate::filter::ops::Lt for Id {}
+    impl crate::filter::ops::Lte for Id {}
+    impl crate::filter::ops::Exists for Id {}
+    impl crate::filter::ops::Autocomplete for Id {}
+    /// The `language` field of [`QueryUsersFilter`](super::QueryUsersFilter).
+    #[derive(Debug)]
+    pub enum Language {}
+    impl crate::filter::FilterField for Language {
+        type Query = super::QueryUsersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "language";
+    }
+
+    impl crate::filter::ops::Eq for Language {}
+    impl crate::filter::ops::Ne for Language {}
+    /// The `last_active` field of [`QueryUsersFilter`](super::QueryUsersFilter).
+    #[derive(Debug)]
+    pub enum LastActive {}
+    impl crate::filter::FilterField for LastActive {
+        type Query = super::QueryUsersFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "last_active";
+    }
+
+    impl crate::filter::ops::Eq for LastActive {}
+    impl crate::filter::ops::Ne for LastActive {}
+    impl crate::filter::ops::In for LastActive {}
+    impl crate::filter::ops::Nin for LastActive {}
+    impl crate::filter::ops::Gt for LastActive {}
+    impl crate::filter::ops::Gte for LastActive {}
+    impl crate::filter::ops::Lt for LastActive {}
+    impl crate::filter::ops::Lte for LastActive {}
+    impl crate::filter::ops::Exists for LastActive {}
+    /// The `name` field of [`QueryUsersFilter`](super::QueryUsersFilter).
+    #[derive(Debug)]
+    pub enum Name {}
+    impl crate::filter::FilterField for Name {
+        type Query = super::QueryUsersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "name";
+    }
+
+    impl crate::filter::ops::Eq for Name {}
+    impl crate::filter::ops::Ne for Name {}
+    impl crate::filter::ops::In for Name {}
+    impl crate::filter::ops::Nin for Name {}
+    impl crate::filter::ops::Gt for Name {}
+    impl crate::filter::ops::Gte for Name {}
+    impl crate::filter::ops::Lt for Name {}
+    impl crate::filter::ops::Lte for Name {}
+    impl crate::filter::ops::Exists for Name {}
+    impl crate::filter::ops::Autocomplete for Name {}
+    /// The `role` field of [`QueryUsersFilter`](super::QueryUsersFilter).
+    #[derive(Debug)]
+    pub enum Role {}
+    impl crate::filter::FilterField for Role {
+        type Query = super::QueryUsersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "role";
+    }
+
+    impl crate::filter::ops::Eq for Role {}
+    impl crate::filter::ops::Ne for Role {}
+    impl crate::filter::ops::In for Role {}
+    impl crate::filter::ops::Nin for Role {}
+    impl crate::filter::ops::Gt for Role {}
+    impl crate::filter::ops::Gte for Role {}
+    impl crate::filter::ops::Lt for Role {}
+    impl crate::filter::ops::Lte for Role {}
+    impl crate::filter::ops::Exists for Role {}
+    /// The `shadow_banned` field of [`QueryUsersFilter`](super::QueryUsersFilter).
+    #[derive(Debug)]
+    pub enum ShadowBanned {}
+    impl crate::filter::FilterField for ShadowBanned {
+        type Query = super::QueryUsersFilter;
+        type Kind = crate::filter::value::Bool;
+        const NAME: &'static str = "shadow_banned";
+    }
+
+    impl crate::filter::ops::Eq for ShadowBanned {}
+    impl crate::filter::ops::Ne for ShadowBanned {}
+    /// The `teams` field of [`QueryUsersFilter`](super::QueryUsersFilter).
+    #[derive(Debug)]
+    pub enum Teams {}
+    impl crate::filter::FilterField for Teams {
+        type Query = super::QueryUsersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "teams";
+    }
+
+    impl crate::filter::ops::Eq for Teams {}
+    impl crate::filter::ops::In for Teams {}
+    impl crate::filter::ops::Contains for Teams {}
+    /// The `updated_at` field of [`QueryUsersFilter`](super::QueryUsersFilter).
+    #[derive(Debug)]
+    pub enum UpdatedAt {}
+    impl crate::filter::FilterField for UpdatedAt {
+        type Query = super::QueryUsersFilter;
+        type Kind = crate::filter::value::Time;
+        const NAME: &'static str = "updated_at";
+    }
+
+    impl crate::filter::ops::Eq for UpdatedAt {}
+    impl crate::filter::ops::Ne for UpdatedAt {}
+    impl crate::filter::ops::In for UpdatedAt {}
+    impl crate::filter::ops::Nin for UpdatedAt {}
+    impl crate::filter::ops::Gt for UpdatedAt {}
+    impl crate::filter::ops::Gte for UpdatedAt {}
+    impl crate::filter::ops::Lt for UpdatedAt {}
+    impl crate::filter::ops::Lte for UpdatedAt {}
+    impl crate::filter::ops::Exists for UpdatedAt {}
+    /// The `username` field of [`QueryUsersFilter`](super::QueryUsersFilter).
+    #[derive(Debug)]
+    pub enum Username {}
+    impl crate::filter::FilterField for Username {
+        type Query = super::QueryUsersFilter;
+        type Kind = crate::filter::value::Text;
+        const NAME: &'static str = "username";
+    }
+
+    impl crate::filter::ops::Eq for Username {}
+    impl crate::filter::ops::Autocomplete for Username {}
 }
 
 /// Query parameters of [`Client::query_users`](crate::Client::query_users).

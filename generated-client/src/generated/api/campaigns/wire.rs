@@ -204,7 +204,7 @@ impl<'de> serde::Deserialize<'de> for QueryCampaignsRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryCampaignsRequest, A::Error> {
                 let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut filter_: Option<crate::filter::Filter<QueryCampaignsFilter>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut user_limit_: Option<i32> = None;
                 let mut limit_: Option<i32> = None;

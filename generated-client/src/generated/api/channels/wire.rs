@@ -63,7 +63,7 @@ impl<'de> serde::Deserialize<'de> for QueryChannelsRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryChannelsRequest, A::Error> {
                 let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_conditions_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut filter_conditions_: Option<crate::filter::Filter<QueryChannelsFilter>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut state_: Option<bool> = None;
                 let mut message_limit_: Option<i32> = None;
@@ -922,7 +922,7 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchUpdateRequest {
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelBatchUpdateRequest, A::Error> {
                 let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut operation_: Option<ChannelBatchUpdateRequestOperation> = None;
-                let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut filter_: Option<crate::filter::Filter<ChannelBatchUpdateFilter>> = None;
                 let mut members_: Option<Vec<ChannelBatchMemberRequest>> = None;
                 let mut data_: Option<ChannelDataUpdate> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {

@@ -91,7 +91,7 @@ impl<'de> serde::Deserialize<'de> for QueryMembersPayload {
                 let mut type_: Option<String> = None;
                 let mut id_: Option<String> = None;
                 let mut members_: Option<Vec<ChannelMemberRequest>> = None;
-                let mut filter_conditions_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut filter_conditions_: Option<crate::filter::Filter<QueryMembersFilter>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut limit_: Option<i32> = None;
                 let mut offset_: Option<i32> = None;

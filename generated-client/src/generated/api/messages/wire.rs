@@ -790,7 +790,7 @@ impl<'de> serde::Deserialize<'de> for QueryMessageHistoryRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryMessageHistoryRequest, A::Error> {
                 let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut filter_: Option<crate::filter::Filter<QueryMessageHistoryFilter>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut limit_: Option<i32> = None;
                 let mut next_: Option<String> = None;
@@ -979,8 +979,8 @@ impl<'de> serde::Deserialize<'de> for SearchPayload {
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SearchPayload, A::Error> {
                 let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut query_: Option<String> = None;
-                let mut filter_conditions_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut message_filter_conditions_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut filter_conditions_: Option<crate::filter::Filter<SearchFilter>> = None;
+                let mut message_filter_conditions_: Option<crate::filter::Filter<SearchMessageFilter>> = None;
                 let mut message_options_: Option<MessageOptions> = None;
                 let mut limit_: Option<i32> = None;
                 let mut offset_: Option<i32> = None;

@@ -193,7 +193,7 @@ impl<'de> serde::Deserialize<'de> for QueryBannedUsersPayload {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryBannedUsersPayload, A::Error> {
                 let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_conditions_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut filter_conditions_: Option<crate::filter::Filter<QueryBannedUsersFilter>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut limit_: Option<i32> = None;
                 let mut offset_: Option<i32> = None;
@@ -544,7 +544,7 @@ impl<'de> serde::Deserialize<'de> for QueryMessageFlagsPayload {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryMessageFlagsPayload, A::Error> {
                 let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_conditions_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut filter_conditions_: Option<crate::filter::Filter<QueryMessageFlagsFilter>> = None;
                 let mut show_deleted_messages_: Option<bool> = None;
                 let mut limit_: Option<i32> = None;
                 let mut offset_: Option<i32> = None;

@@ -350,7 +350,7 @@ impl<'de> serde::Deserialize<'de> for QueryPollsRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryPollsRequest, A::Error> {
                 let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut filter_: Option<crate::filter::Filter<QueryPollsFilter>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut limit_: Option<i32> = None;
                 let mut next_: Option<String> = None;
@@ -715,7 +715,7 @@ impl<'de> serde::Deserialize<'de> for QueryPollVotesRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryPollVotesRequest, A::Error> {
                 let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut filter_: Option<crate::filter::Filter<QueryPollVotesFilter>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut limit_: Option<i32> = None;
                 let mut next_: Option<String> = None;

@@ -156,7 +156,7 @@ impl<'de> serde::Deserialize<'de> for QuerySegmentsRequest {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QuerySegmentsRequest, A::Error> {
                 let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut filter_: Option<crate::filter::Filter<QuerySegmentsFilter>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut limit_: Option<i32> = None;
                 let mut next_: Option<String> = None;

@@ -57,7 +57,7 @@ impl<'de> serde::Deserialize<'de> for QueryThreadsRequest {
                 let mut reply_limit_: Option<i32> = None;
                 let mut participant_limit_: Option<i32> = None;
                 let mut member_limit_: Option<i32> = None;
-                let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut filter_: Option<crate::filter::Filter<QueryThreadsFilter>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut limit_: Option<i32> = None;
                 let mut next_: Option<String> = None;

@@ -87,7 +87,7 @@ impl<'de> serde::Deserialize<'de> for QueryUsersPayload {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryUsersPayload, A::Error> {
                 let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_conditions_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
+                let mut filter_conditions_: Option<crate::filter::Filter<QueryUsersFilter>> = None;
                 let mut sort_: Option<Vec<SortParamRequest>> = None;
                 let mut presence_: Option<bool> = None;
                 let mut include_deactivated_users_: Option<bool> = None;
