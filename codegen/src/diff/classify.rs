@@ -209,6 +209,13 @@ wire_rules! {
     PERMISSION_ADDED = "permission-added", Compatible, "A new permission action, checked only where operations now name it (reported there).";
     PERMISSION_REMOVED = "permission-removed", Breaking, "Grants and policies naming the action stop working.";
     PERMISSION_RESOURCE_CHANGED = "permission-resource-changed", Compatible, "The resource of an action is descriptive.";
+    FILTER_FIELD_ADDED = "filter-field-added", Compatible, "A query filters on one more field; filters that callers send still work.";
+    FILTER_FIELD_REMOVED = "filter-field-removed", Breaking, "Callers that filter on the field are refused.";
+    FILTER_FIELD_TYPE_CHANGED = "filter-field-type-changed", Breaking, "Values of the old type no longer match the field.";
+    FILTER_OPERATOR_ADDED = "filter-operator-added", Compatible, "A filter field accepts one more operator.";
+    FILTER_OPERATOR_REMOVED = "filter-operator-removed", Breaking, "Callers that use the operator on the field are refused.";
+    SORT_FIELD_ADDED = "sort-field-added", Compatible, "A query sorts by one more field.";
+    SORT_FIELD_REMOVED = "sort-field-removed", Breaking, "Callers that sort by the field are refused.";
     NO_WIRE_CHANGE = "no-wire-change", Compatible, "Only the generated Rust code changes; the JSON is the same.";
     ATTRIBUTE_CHANGED = "attribute-changed", Breaking, "An attribute without a rule of its own changed: review it by hand (this rule is the conservative fallback).";
 }
@@ -224,6 +231,11 @@ rust_rules! {
     RUST_TYPE_KIND_CHANGED = "rust-type-kind-changed", Major, "The type changed between struct, enum and alias.";
     RUST_VARIANT_ADDED = "rust-variant-added", Minor, "A new enum variant. Values it stands for used to arrive as `Unknown`; matches over generated enums need a wildcard arm (the client's documented policy).";
     RUST_VARIANT_REMOVED = "rust-variant-removed", Major, "Code that names the variant no longer compiles.";
+    RUST_FILTER_FIELD_ADDED = "rust-filter-field-added", Minor, "A new function on the query's filter type.";
+    RUST_FILTER_FIELD_REMOVED = "rust-filter-field-removed", Major, "Code that filters on the field no longer compiles.";
+    RUST_FILTER_VALUE_TYPE_CHANGED = "rust-filter-value-type-changed", Major, "The field takes values of another type: code that passes the old one no longer compiles.";
+    RUST_FILTER_OPERATOR_ADDED = "rust-filter-operator-added", Minor, "One more operator method compiles on the field.";
+    RUST_FILTER_OPERATOR_REMOVED = "rust-filter-operator-removed", Major, "Code that uses the operator on the field no longer compiles.";
     RUST_TRAIT_LOST = "rust-trait-lost", Major, "The type no longer derives a trait (`Default`, `Eq`, serde) that callers may use.";
     RUST_TRAIT_GAINED = "rust-trait-gained", Minor, "The type derives one more trait.";
     RUST_DEPRECATED = "rust-deprecated", Minor, "`#[deprecated]` added: callers see warnings, nothing breaks.";

@@ -377,6 +377,7 @@ fn compare_fields(out: &mut Vec<Change>, scope: &Scope, base: &Fields<'_>, head:
                     .rules(&rules::NO_WIRE_CHANGE, &rules::RUST_TYPE_CHANGED),
             );
         }
+        compare_query_keys(out, scope, &at(name), old, def);
         if let (Some(old_values), Some(new_values)) = (&old.values, &def.values) {
             compare_values(
                 out,
@@ -385,6 +386,93 @@ fn compare_fields(out: &mut Vec<Change>, scope: &Scope, base: &Fields<'_>, head:
                 scope.usage,
                 old_values,
                 new_values,
+            );
+        }
+    }
+}
+
+/// The `filter:` and `sort:` lists of a field present on both sides, entry by entry. A list
+/// that appears or goes changes the field's Rust type, which is reported with the field.
+fn compare_query_keys(
+    out: &mut Vec<Change>,
+    scope: &Scope,
+    location: &str,
+    before: &FieldDef,
+    after: &FieldDef,
+) {
+    let new = |entity, kind, name: &str| {
+        Change::new(scope.group, entity, kind, format!("{location}.{name}")).usage(scope.usage)
+    };
+    if let (Some(old), Some(head)) = (&before.filter, &after.filter) {
+        let summary =
+            |entry: &crate::ast::FilterFieldDef| format!("{} [{}]", entry.ty, entry.ops.join(", "));
+        for (name, entry) in old.iter().filter(|(name, _)| !head.contains_key(*name)) {
+            out.push(
+                new(Entity::FilterField, ChangeKind::Removed, name)
+                    .values(Some(summary(entry)), None)
+                    .rules(
+                        &rules::FILTER_FIELD_REMOVED,
+                        &rules::RUST_FILTER_FIELD_REMOVED,
+                    ),
+            );
+        }
+        for (name, entry) in head {
+            let Some(previous) = old.get(name) else {
+                out.push(
+                    new(Entity::FilterField, ChangeKind::Added, name)
+                        .values(None, Some(summary(entry)))
+                        .rules(&rules::FILTER_FIELD_ADDED, &rules::RUST_FILTER_FIELD_ADDED),
+                );
+                continue;
+            };
+            if previous.ty != entry.ty {
+                out.push(
+                    new(Entity::FilterField, ChangeKind::Changed, name)
+                        .attribute("type")
+                        .values(Some(previous.ty.clone()), Some(entry.ty.clone()))
+                        .rules(
+                            &rules::FILTER_FIELD_TYPE_CHANGED,
+                            &rules::RUST_FILTER_VALUE_TYPE_CHANGED,
+                        ),
+                );
+            }
+            for op in previous.ops.iter().filter(|op| !entry.ops.contains(op)) {
+                out.push(
+                    new(Entity::FilterField, ChangeKind::Changed, name)
+                        .attribute("ops")
+                        .values(Some(op.clone()), None)
+                        .rules(
+                            &rules::FILTER_OPERATOR_REMOVED,
+                            &rules::RUST_FILTER_OPERATOR_REMOVED,
+                        ),
+                );
+            }
+            for op in entry.ops.iter().filter(|op| !previous.ops.contains(op)) {
+                out.push(
+                    new(Entity::FilterField, ChangeKind::Changed, name)
+                        .attribute("ops")
+                        .values(None, Some(op.clone()))
+                        .rules(
+                            &rules::FILTER_OPERATOR_ADDED,
+                            &rules::RUST_FILTER_OPERATOR_ADDED,
+                        ),
+                );
+            }
+        }
+    }
+    if let (Some(old), Some(head)) = (&before.sort, &after.sort) {
+        for name in old.iter().filter(|name| !head.contains(name)) {
+            out.push(
+                new(Entity::SortField, ChangeKind::Removed, name)
+                    .values(Some(name.clone()), None)
+                    .rules(&rules::SORT_FIELD_REMOVED, &rules::RUST_VARIANT_REMOVED),
+            );
+        }
+        for name in head.iter().filter(|name| !old.contains(name)) {
+            out.push(
+                new(Entity::SortField, ChangeKind::Added, name)
+                    .values(None, Some(name.clone()))
+                    .rules(&rules::SORT_FIELD_ADDED, &rules::RUST_VARIANT_ADDED),
             );
         }
     }

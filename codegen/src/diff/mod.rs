@@ -72,6 +72,10 @@ pub enum Entity {
     Field,
     /// A value of a named or inline enum.
     EnumValue,
+    /// A field of a query filter (`filter:` of a request field).
+    FilterField,
+    /// A sortable field of a query (`sort:` of a request field).
+    SortField,
     /// An event type.
     Event,
     /// A permission action.
@@ -90,6 +94,8 @@ impl Entity {
             Entity::Schema => "schema",
             Entity::Field => "field",
             Entity::EnumValue => "enum-value",
+            Entity::FilterField => "filter-field",
+            Entity::SortField => "sort-field",
             Entity::Event => "event",
             Entity::Permission => "permission",
         }
@@ -106,6 +112,8 @@ impl Entity {
             Entity::Schema => "schema",
             Entity::Field => "field",
             Entity::EnumValue => "enum value",
+            Entity::FilterField => "filter field",
+            Entity::SortField => "sort field",
             Entity::Event => "event type",
             Entity::Permission => "permission",
         }
