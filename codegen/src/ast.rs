@@ -70,6 +70,31 @@ pub struct EndpointDef {
     pub permissions: Vec<String>,
     #[serde(default)]
     pub deprecated: Option<Deprecation>,
+    /// How the operation pages through a list, when it does.
+    #[serde(default)]
+    pub pagination: Option<PaginationDef>,
+}
+
+/// `pagination:` of an endpoint: the paging style and the fields it reads and writes.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaginationDef {
+    /// `cursor` (a `next` cursor in each response) or `offset` (limit/offset).
+    pub style: String,
+    /// Where the paging fields live; only `body` (the JSON request body) so far.
+    #[serde(rename = "in")]
+    pub location: String,
+    /// The response field holding the page's items (a list).
+    pub items: String,
+    /// The request's page-size field; default `limit`.
+    #[serde(default)]
+    pub limit: Option<String>,
+    /// The cursor field of request and response (cursor style); default `next`.
+    #[serde(default)]
+    pub next: Option<String>,
+    /// The request's offset field (offset style); default `offset`.
+    #[serde(default)]
+    pub offset: Option<String>,
 }
 
 /// `true` or a reason.
@@ -325,7 +350,10 @@ pub mod keys {
         "events",
         "permissions",
         "deprecated",
+        "pagination",
     ];
+    /// An endpoint's `pagination:`.
+    pub const PAGINATION: &[&str] = &["style", "in", "items", "limit", "next", "offset"];
     /// A body written as a mapping.
     pub const BODY: &[&str] = &["schema", "content"];
     /// A schema.

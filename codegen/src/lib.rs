@@ -27,6 +27,7 @@ pub mod lower;
 pub mod model;
 pub mod naming;
 pub mod output;
+pub mod pagination;
 pub mod parallel;
 pub mod sample;
 pub mod source;

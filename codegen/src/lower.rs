@@ -103,6 +103,14 @@ pub fn lower(files: &[SourceFile]) -> Api {
                     .map(|p| naming::type_name(p))
                     .collect(),
                 deprecated: Deprecation::note(&def.deprecated),
+                pagination: def.pagination.as_ref().and_then(|pagination| {
+                    crate::pagination::lower(
+                        pagination,
+                        def,
+                        |name| files.iter().find_map(|f| f.spec.schemas.get(name)),
+                        |expr| lowerer.resolve(expr),
+                    )
+                }),
             });
         }
         for (name, def) in &file.spec.permissions {

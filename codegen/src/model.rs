@@ -347,6 +347,8 @@ pub struct Endpoint {
     /// Permission variant names.
     pub permissions: Vec<String>,
     pub deprecated: Option<Option<String>>,
+    /// How the operation pages, when it has a `pagination:`.
+    pub pagination: Option<crate::pagination::Pagination>,
 }
 
 impl Endpoint {
@@ -361,6 +363,9 @@ impl Endpoint {
         named.push(&self.response);
         if let Some(body) = &self.body {
             named.push(&body.schema);
+        }
+        if let Some(pagination) = &self.pagination {
+            named.extend(pagination.item_type.named());
         }
         named
     }

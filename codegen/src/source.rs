@@ -290,6 +290,14 @@ fn unknown_keys(file: &Value) -> Vec<UnknownKey> {
                 &mut found,
             );
         }
+        if let Some(pagination) = map.get("pagination").and_then(Value::as_mapping) {
+            check_keys(
+                pagination,
+                keys::PAGINATION,
+                &[path.clone(), vec!["pagination".to_owned()]].concat(),
+                &mut found,
+            );
+        }
         for params in ["path_params", "query"] {
             check_fields(
                 map.get(params),
@@ -377,6 +385,10 @@ mod tests {
             ("doc: x\npermissions: { P: { bogus: 1 } }", keys::PERMISSION),
             ("doc: x\nevents: { e.x: { bogus: 1 } }", keys::EVENT),
             ("doc: x\nendpoints: { E: { bogus: 1 } }", keys::ENDPOINT),
+            (
+                "doc: x\nendpoints: { E: { pagination: { bogus: 1 } } }",
+                keys::PAGINATION,
+            ),
             (
                 "doc: x\nendpoints: { E: { body: { bogus: 1 } } }",
                 keys::BODY,

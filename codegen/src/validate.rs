@@ -524,6 +524,15 @@ impl<'a> Checker<'a> {
                     );
                 }
             }
+            if let Some(pagination) = &endpoint.pagination {
+                let schemas = &self.schemas;
+                let found = crate::pagination::check(pagination, endpoint, |name| {
+                    schemas.get(name).map(|(_, schema)| *schema)
+                });
+                for (key, message) in found {
+                    self.error(index, &["endpoints", name, "pagination", key], message);
+                }
+            }
             for (position, permission) in endpoint.permissions.iter().enumerate() {
                 if !self.permissions.contains(permission.as_str()) {
                     self.error(

@@ -77,6 +77,7 @@ pub mod filter;
 #[rustfmt::skip]
 mod generated;
 mod operation;
+mod paginate;
 mod rate_limit;
 mod request;
 mod response;
@@ -97,6 +98,7 @@ pub use error::Error;
 pub use filter::Filter;
 pub use generated::{models, operations, Event, EventTypeInfo, Permission, EVENT_TYPES};
 pub use operation::{Method, OperationInfo};
+pub use paginate::{Items, OffsetPaging, Pages};
 pub use rate_limit::RateLimit;
 pub use request::FilePart;
 /// The `reqwest` version the client uses, to build a client for

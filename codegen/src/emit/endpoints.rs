@@ -82,29 +82,7 @@ pub(super) fn method(endpoint: &Endpoint) -> TokenStream {
     let name = ident(&endpoint.method_name);
     let constant = ident(&endpoint.const_name);
     let response = ident(&endpoint.response.rust_name);
-
-    let mut params = Vec::new();
-    for field in &endpoint.path_params {
-        let rust = ident(&field.rust_name);
-        let ty = match &field.ty {
-            Type::String => quote! { &str },
-            Type::Named(named) => {
-                let ty = ident(&named.rust_name);
-                quote! { &#ty }
-            }
-            other => rust_type(other),
-        };
-        params.push(quote! { #rust: #ty });
-    }
-    if let Some(query) = &endpoint.query_struct {
-        let query = ident(query);
-        params.push(quote! { query: &#query });
-    }
-    if let Some(body) = &endpoint.body {
-        let body = ident(&body.schema.rust_name);
-        params.push(quote! { body: &#body });
-    }
-
+    let params = params(endpoint);
     let path = path_arguments(endpoint);
     let query_lines = endpoint.query.iter().map(query_line);
     let body_lines = match &endpoint.body {
@@ -130,6 +108,32 @@ pub(super) fn method(endpoint: &Endpoint) -> TokenStream {
             self.execute(request)
         }
     }
+}
+
+/// The method's parameters: path parameters in order, then `query`, then `body`.
+pub(super) fn params(endpoint: &Endpoint) -> Vec<TokenStream> {
+    let mut params = Vec::new();
+    for field in &endpoint.path_params {
+        let rust = ident(&field.rust_name);
+        let ty = match &field.ty {
+            Type::String => quote! { &str },
+            Type::Named(named) => {
+                let ty = ident(&named.rust_name);
+                quote! { &#ty }
+            }
+            other => rust_type(other),
+        };
+        params.push(quote! { #rust: #ty });
+    }
+    if let Some(query) = &endpoint.query_struct {
+        let query = ident(query);
+        params.push(quote! { query: &#query });
+    }
+    if let Some(body) = &endpoint.body {
+        let body = ident(&body.schema.rust_name);
+        params.push(quote! { body: &#body });
+    }
+    params
 }
 
 /// The method's rustdoc: summary, doc, then the operation's facts.

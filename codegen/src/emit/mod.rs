@@ -7,6 +7,7 @@ mod endpoints;
 mod events;
 mod filters;
 mod operations;
+mod pagination;
 mod permissions;
 mod schemas;
 mod wire;
@@ -178,7 +179,11 @@ fn area_module(area: &Area) -> TokenStream {
     let filter_items = area.filters.iter().map(filters::filter);
     let sort_items = area.sorts.iter().map(filters::sort);
     let query_structs = area.endpoints.iter().filter_map(endpoints::query_struct);
-    let methods = area.endpoints.iter().map(endpoints::method);
+    let methods = area.endpoints.iter().map(|endpoint| {
+        let method = endpoints::method(endpoint);
+        let pages = pagination::pages_method(endpoint);
+        quote! { #method #pages }
+    });
     let wire_module = if wire::needed(area) {
         quote! { mod wire; }
     } else {

@@ -3843,6 +3843,29 @@ impl crate::Client {
         self.execute(request)
     }
 
+    /// Query Team Usage Statistics, page by page: a lazy stream of [`Self::query_team_usage_stats`] requests.
+    ///
+    /// Cursor paging: each request carries the `next` cursor of the previous response; the stream ends when a response has no new cursor or no items. A `limit` above 30 is lowered to 30. Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) for single items.
+    ///
+    /// # Errors
+    ///
+    /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    pub fn query_team_usage_stats_pages(
+        &self,
+        body: &QueryTeamUsageStatsRequest,
+    ) -> crate::Pages<'_, QueryTeamUsageStatsRequest, TeamUsageStats> {
+        let mut body = body.clone();
+        if body.limit.is_some_and(|limit| limit > 30) {
+            body.limit = Some(30);
+        }
+        crate::Pages::cursor(
+            body,
+            move |body| self.query_team_usage_stats(body),
+            |page| (page.teams, page.next),
+            |body, next| body.next = Some(next),
+        )
+    }
+
     /// Get OG.
     ///
     /// Scrapes the Open Graph metadata of a URL and returns it in the shape of an attachment, as used for link previews.

@@ -1113,6 +1113,29 @@ impl crate::Client {
         self.execute(request)
     }
 
+    /// Query campaigns, page by page: a lazy stream of [`Self::query_campaigns`] requests.
+    ///
+    /// Cursor paging: each request carries the `next` cursor of the previous response; the stream ends when a response has no new cursor or no items. A `limit` above 100 is lowered to 100. Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) for single items.
+    ///
+    /// # Errors
+    ///
+    /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    pub fn query_campaigns_pages(
+        &self,
+        body: &QueryCampaignsRequest,
+    ) -> crate::Pages<'_, QueryCampaignsRequest, CampaignResponse> {
+        let mut body = body.clone();
+        if body.limit.is_some_and(|limit| limit > 100) {
+            body.limit = Some(100);
+        }
+        crate::Pages::cursor(
+            body,
+            move |body| self.query_campaigns(body),
+            |page| (page.campaigns, page.next),
+            |body, next| body.next = Some(next),
+        )
+    }
+
     /// Delete campaign.
     ///
     /// Deletes a campaign. Server-side only.

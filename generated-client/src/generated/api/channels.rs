@@ -41,6 +41,8 @@ pub struct QueryChannelsRequest {
     /// Maximum number of channels to return.
     pub limit: Option<i32>,
     /// Number of channels to skip.
+    ///
+    /// Between 0 and 1000.
     pub offset: Option<i32>,
     /// Name of a predefined filter to use instead of `filter_conditions`.
     ///
@@ -3868,6 +3870,32 @@ impl crate::Client {
         );
         request.json_body(body);
         self.execute(request)
+    }
+
+    /// Query channels, page by page: a lazy stream of [`Self::query_channels`] requests.
+    ///
+    /// Offset paging: `offset` advances by the items received; the stream ends on an empty page, a page shorter than `limit`, or when the next `offset` would pass 1000. Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) for single items.
+    ///
+    /// # Errors
+    ///
+    /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    pub fn query_channels_pages(
+        &self,
+        body: &QueryChannelsRequest,
+    ) -> crate::Pages<'_, QueryChannelsRequest, ChannelStateResponseFields> {
+        let body = body.clone();
+        let paging = crate::OffsetPaging {
+            offset: body.offset.and_then(|offset| u32::try_from(offset).ok()),
+            limit: body.limit.and_then(|limit| u32::try_from(limit).ok()),
+            max_offset: Some(1000),
+        };
+        crate::Pages::offset(
+            body,
+            move |body| self.query_channels(body),
+            |page| page.channels,
+            |body, offset| body.offset = Some(i32::try_from(offset).unwrap_or(i32::MAX)),
+            paging,
+        )
     }
 
     /// Grouped query channels.

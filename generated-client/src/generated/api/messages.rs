@@ -3682,6 +3682,29 @@ impl crate::Client {
         self.execute(request)
     }
 
+    /// Query message history, page by page: a lazy stream of [`Self::query_message_history`] requests.
+    ///
+    /// Cursor paging: each request carries the `next` cursor of the previous response; the stream ends when a response has no new cursor or no items. A `limit` above 100 is lowered to 100. Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) for single items.
+    ///
+    /// # Errors
+    ///
+    /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    pub fn query_message_history_pages(
+        &self,
+        body: &QueryMessageHistoryRequest,
+    ) -> crate::Pages<'_, QueryMessageHistoryRequest, MessageHistoryEntryResponse> {
+        let mut body = body.clone();
+        if body.limit.is_some_and(|limit| limit > 100) {
+            body.limit = Some(100);
+        }
+        crate::Pages::cursor(
+            body,
+            move |body| self.query_message_history(body),
+            |page| (page.message_history, page.next),
+            |body, next| body.next = Some(next),
+        )
+    }
+
     /// Search messages.
     ///
     /// Searches messages in the channels that match a channel filter, by text or by a message filter. Pages use either `offset` or the `next` cursor.

@@ -1356,6 +1356,31 @@ impl crate::Client {
         self.execute(request)
     }
 
+    /// Query polls, page by page: a lazy stream of [`Self::query_polls`] requests.
+    ///
+    /// Cursor paging: each request carries the `next` cursor of the previous response; the stream ends when a response has no new cursor or no items. A `limit` above 100 is lowered to 100. Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) for single items.
+    ///
+    /// # Errors
+    ///
+    /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    pub fn query_polls_pages(
+        &self,
+        query: &QueryPollsQuery,
+        body: &QueryPollsRequest,
+    ) -> crate::Pages<'_, QueryPollsRequest, PollResponseData> {
+        let query = query.clone();
+        let mut body = body.clone();
+        if body.limit.is_some_and(|limit| limit > 100) {
+            body.limit = Some(100);
+        }
+        crate::Pages::cursor(
+            body,
+            move |body| self.query_polls(&query, body),
+            |page| (page.polls, page.next),
+            |body, next| body.next = Some(next),
+        )
+    }
+
     /// Create poll option.
     ///
     /// Adds an option to a poll and returns it.
@@ -1541,5 +1566,32 @@ impl crate::Client {
         request.query("user_id", &query.user_id);
         request.json_body(body);
         self.execute(request)
+    }
+
+    /// Query votes, page by page: a lazy stream of [`Self::query_poll_votes`] requests.
+    ///
+    /// Cursor paging: each request carries the `next` cursor of the previous response; the stream ends when a response has no new cursor or no items. A `limit` above 100 is lowered to 100. Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) for single items.
+    ///
+    /// # Errors
+    ///
+    /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    pub fn query_poll_votes_pages(
+        &self,
+        poll_id: &str,
+        query: &QueryPollVotesQuery,
+        body: &QueryPollVotesRequest,
+    ) -> crate::Pages<'_, QueryPollVotesRequest, PollVoteResponseData> {
+        let poll_id = poll_id.to_owned();
+        let query = query.clone();
+        let mut body = body.clone();
+        if body.limit.is_some_and(|limit| limit > 100) {
+            body.limit = Some(100);
+        }
+        crate::Pages::cursor(
+            body,
+            move |body| self.query_poll_votes(&poll_id, &query, body),
+            |page| (page.votes, page.next),
+            |body, next| body.next = Some(next),
+        )
     }
 }

@@ -535,4 +535,27 @@ impl crate::Client {
         request.json_body(body);
         self.execute(request)
     }
+
+    /// Get retention policy runs, page by page: a lazy stream of [`Self::get_retention_policy_runs`] requests.
+    ///
+    /// Cursor paging: each request carries the `next` cursor of the previous response; the stream ends when a response has no new cursor or no items. A `limit` above 100 is lowered to 100. Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) for single items.
+    ///
+    /// # Errors
+    ///
+    /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    pub fn get_retention_policy_runs_pages(
+        &self,
+        body: &GetRetentionPolicyRunsRequest,
+    ) -> crate::Pages<'_, GetRetentionPolicyRunsRequest, RetentionRunResponse> {
+        let mut body = body.clone();
+        if body.limit.is_some_and(|limit| limit > 100) {
+            body.limit = Some(100);
+        }
+        crate::Pages::cursor(
+            body,
+            move |body| self.get_retention_policy_runs(body),
+            |page| (page.runs, page.next),
+            |body, next| body.next = Some(next),
+        )
+    }
 }

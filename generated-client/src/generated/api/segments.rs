@@ -602,6 +602,29 @@ impl crate::Client {
         self.execute(request)
     }
 
+    /// Query segments, page by page: a lazy stream of [`Self::query_segments`] requests.
+    ///
+    /// Cursor paging: each request carries the `next` cursor of the previous response; the stream ends when a response has no new cursor or no items. A `limit` above 100 is lowered to 100. Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) for single items.
+    ///
+    /// # Errors
+    ///
+    /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    pub fn query_segments_pages(
+        &self,
+        body: &QuerySegmentsRequest,
+    ) -> crate::Pages<'_, QuerySegmentsRequest, SegmentResponse> {
+        let mut body = body.clone();
+        if body.limit.is_some_and(|limit| limit > 100) {
+            body.limit = Some(100);
+        }
+        crate::Pages::cursor(
+            body,
+            move |body| self.query_segments(body),
+            |page| (page.segments, page.next),
+            |body, next| body.next = Some(next),
+        )
+    }
+
     /// Delete segment.
     ///
     /// Deletes a segment. Server-side only.
@@ -774,5 +797,30 @@ impl crate::Client {
         );
         request.json_body(body);
         self.execute(request)
+    }
+
+    /// Query segment targets, page by page: a lazy stream of [`Self::query_segment_targets`] requests.
+    ///
+    /// Cursor paging: each request carries the `next` cursor of the previous response; the stream ends when a response has no new cursor or no items. A `limit` above 10000 is lowered to 10000. Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) for single items.
+    ///
+    /// # Errors
+    ///
+    /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    pub fn query_segment_targets_pages(
+        &self,
+        id: &str,
+        body: &QuerySegmentTargetsRequest,
+    ) -> crate::Pages<'_, QuerySegmentTargetsRequest, SegmentTargetResponse> {
+        let id = id.to_owned();
+        let mut body = body.clone();
+        if body.limit.is_some_and(|limit| limit > 10000) {
+            body.limit = Some(10000);
+        }
+        crate::Pages::cursor(
+            body,
+            move |body| self.query_segment_targets(&id, body),
+            |page| (page.targets, page.next),
+            |body, next| body.next = Some(next),
+        )
     }
 }

@@ -822,6 +822,29 @@ impl crate::Client {
         self.execute(request)
     }
 
+    /// Query Threads, page by page: a lazy stream of [`Self::query_threads`] requests.
+    ///
+    /// Cursor paging: each request carries the `next` cursor of the previous response; the stream ends when a response has no new cursor or no items. A `limit` above 100 is lowered to 100. Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) for single items.
+    ///
+    /// # Errors
+    ///
+    /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    pub fn query_threads_pages(
+        &self,
+        body: &QueryThreadsRequest,
+    ) -> crate::Pages<'_, QueryThreadsRequest, ThreadStateResponse> {
+        let mut body = body.clone();
+        if body.limit.is_some_and(|limit| limit > 100) {
+            body.limit = Some(100);
+        }
+        crate::Pages::cursor(
+            body,
+            move |body| self.query_threads(body),
+            |page| (page.threads, page.next),
+            |body, next| body.next = Some(next),
+        )
+    }
+
     /// Get Thread.
     ///
     /// Returns the thread of a parent message, with its latest replies, participants and read state.

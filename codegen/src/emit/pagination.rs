@@ -1,0 +1,163 @@
+//! The `<method>_pages` method of each paginated operation: a lazy `crate::Pages` stream that
+//! sends the operation's request once per page (see `pagination.rs` for the spec side).
+
+use super::endpoints::params;
+use super::{ident, rust_type};
+use crate::model::{Endpoint, Type};
+use crate::pagination::PageStyle;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The stream method of a paginated operation; `None` for the others.
+pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
+    let pagination = endpoint.pagination.as_ref()?;
+    let body = ident(&endpoint.body.as_ref()?.schema.rust_name);
+    let method = ident(&endpoint.method_name);
+    let name = format_ident!("{}_pages", endpoint.method_name);
+    let item = rust_type(&pagination.item_type);
+    let params = params(endpoint);
+
+    // The stream outlives the arguments: it owns copies of them.
+    let mut owned = Vec::new();
+    let mut args = Vec::new();
+    for field in &endpoint.path_params {
+        let rust = ident(&field.rust_name);
+        match &field.ty {
+            Type::String => {
+                owned.push(quote! { let #rust = #rust.to_owned(); });
+                args.push(quote! { &#rust });
+            }
+            Type::Named(_) => {
+                owned.push(quote! { let #rust = #rust.clone(); });
+                args.push(quote! { &#rust });
+            }
+            _ => args.push(quote! { #rust }),
+        }
+    }
+    if endpoint.query_struct.is_some() {
+        owned.push(quote! { let query = query.clone(); });
+        args.push(quote! { &query });
+    }
+
+    let limit = ident(&pagination.limit);
+    let clamp = pagination.limit_max.map(|max| {
+        let max = proc_macro2::Literal::i64_unsuffixed(max);
+        quote! {
+            if body.#limit.is_some_and(|limit| limit > #max) {
+                body.#limit = Some(#max);
+            }
+        }
+    });
+    let items = ident(&pagination.items);
+    let page_items = if pagination.items_required {
+        quote! { page.#items }
+    } else {
+        quote! { page.#items.unwrap_or_default() }
+    };
+    let constructor = match &pagination.style {
+        PageStyle::Cursor {
+            next,
+            next_required,
+        } => {
+            let next = ident(next);
+            let page_next = if *next_required {
+                quote! { Some(page.#next) }
+            } else {
+                quote! { page.#next }
+            };
+            quote! {
+                crate::Pages::cursor(
+                    body,
+                    move |body| self.#method(#(#args,)* body),
+                    |page| (#page_items, #page_next),
+                    |body, next| body.#next = Some(next),
+                )
+            }
+        }
+        PageStyle::Offset {
+            offset,
+            max_offset,
+            wide,
+        } => {
+            let offset = ident(offset);
+            // `u32` always fits an `i64`; past `i32::MAX` an `int32` offset stays there.
+            let set_offset = if *wide {
+                quote! { |body, offset| body.#offset = Some(offset.into()) }
+            } else {
+                quote! { |body, offset| body.#offset = Some(i32::try_from(offset).unwrap_or(i32::MAX)) }
+            };
+            let max_offset = match max_offset {
+                Some(max) => {
+                    let max = proc_macro2::Literal::i64_unsuffixed(*max);
+                    quote! { Some(#max) }
+                }
+                None => quote! { None },
+            };
+            quote! {
+                let paging = crate::OffsetPaging {
+                    offset: body.#offset.and_then(|offset| u32::try_from(offset).ok()),
+                    limit: body.#limit.and_then(|limit| u32::try_from(limit).ok()),
+                    max_offset: #max_offset,
+                };
+                crate::Pages::offset(
+                    body,
+                    move |body| self.#method(#(#args,)* body),
+                    |page| #page_items,
+                    #set_offset,
+                    paging,
+                )
+            }
+        }
+    };
+    let text = pages_doc(endpoint, pagination);
+    let docs = super::doc(&text);
+    let deprecated = super::deprecated(&endpoint.deprecated);
+    let mutability = if clamp.is_some() {
+        quote! { mut }
+    } else {
+        quote! {}
+    };
+    Some(quote! {
+        #docs
+        #deprecated
+        pub fn #name(&self, #(#params),*) -> crate::Pages<'_, #body, #item> {
+            #(#owned)*
+            let #mutability body = body.clone();
+            #clamp
+            #constructor
+        }
+    })
+}
+
+fn pages_doc(endpoint: &Endpoint, pagination: &crate::pagination::Pagination) -> String {
+    let method = &endpoint.method_name;
+    let style = match &pagination.style {
+        PageStyle::Cursor { next, .. } => format!(
+            "Cursor paging: each request carries the `{next}` cursor of the previous response; the \
+             stream ends when a response has no new cursor or no items."
+        ),
+        PageStyle::Offset {
+            offset, max_offset, ..
+        } => {
+            let cap = max_offset
+                .map(|max| format!(", or when the next `{offset}` would pass {max}"))
+                .unwrap_or_default();
+            format!(
+                "Offset paging: `{offset}` advances by the items received; the stream ends on an \
+                 empty page, a page shorter than `{}`{cap}.",
+                pagination.limit
+            )
+        }
+    };
+    let limit = pagination
+        .limit_max
+        .map(|max| format!(" A `{}` above {max} is lowered to {max}.", pagination.limit))
+        .unwrap_or_default();
+    format!(
+        "{summary}, page by page: a lazy stream of [`Self::{method}`] requests.\n\n{style}{limit} \
+         Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) \
+         for single items.\n\n# Errors\n\nA failed request ends the stream after yielding its \
+         [`Error`](crate::Error).",
+        summary = endpoint.summary
+    )
+}

@@ -1,0 +1,215 @@
+//! `pagination:` of an endpoint: its checks (stage 2) and its lowering into [`Pagination`]
+//! (stage 3), read by `emit/pagination.rs` to write the `<method>_pages` stream methods.
+
+use crate::ast::{EndpointDef, FieldDef, PaginationDef, SchemaDef};
+use crate::model::Type;
+use crate::naming;
+use crate::types::TypeExpr;
+
+/// How a paginated operation pages, resolved to Rust field names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    pub style: PageStyle,
+    /// The response's list field (Rust name), and whether it is required (not an `Option`).
+    pub items: String,
+    pub items_required: bool,
+    /// The list's element type.
+    pub item_type: Type,
+    /// The request's page-size field (Rust name) and the API's maximum page size.
+    pub limit: String,
+    pub limit_max: Option<i64>,
+}
+
+/// The paging style, with the fields only it uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageStyle {
+    /// The response's `next` cursor goes into the request's field of the same name.
+    Cursor {
+        next: String,
+        /// The response's cursor is required (a `String`, not an `Option`).
+        next_required: bool,
+    },
+    /// The request's offset field advances by the items received, up to `max_offset`.
+    Offset {
+        offset: String,
+        max_offset: Option<i64>,
+        /// The offset is an `int64` (`i64`) rather than an `int32`.
+        wide: bool,
+    },
+}
+
+/// The styles `style:` accepts.
+const STYLES: &[&str] = &["cursor", "offset"];
+
+/// Checks an endpoint's `pagination:`; each problem is a key under `pagination` and a message.
+/// `schema` finds an object schema's definition by name.
+pub(crate) fn check<'a>(
+    def: &PaginationDef,
+    endpoint: &EndpointDef,
+    schema: impl Fn(&str) -> Option<&'a SchemaDef>,
+) -> Vec<(&'static str, String)> {
+    let mut problems = Vec::new();
+    if !STYLES.contains(&def.style.as_str()) {
+        problems.push((
+            "style",
+            format!(
+                "unknown paging style `{}`; use `cursor` or `offset`",
+                def.style
+            ),
+        ));
+    }
+    if def.location != "body" {
+        problems.push((
+            "in",
+            format!(
+                "paging fields `in: {}` are not supported; only `in: body` is",
+                def.location
+            ),
+        ));
+        return problems;
+    }
+    let Some(body) = endpoint.body.as_ref() else {
+        problems.push((
+            "in",
+            "`in: body` needs an endpoint with a `body:`".to_owned(),
+        ));
+        return problems;
+    };
+    let request = schema(&body.schema).and_then(|s| s.fields.as_ref());
+    let response = schema(&endpoint.response).and_then(|s| s.fields.as_ref());
+    let (Some(request), Some(response)) = (request, response) else {
+        // Unknown or non-object schemas are reported under `body:`/`response:` already.
+        return problems;
+    };
+    match response.get(&def.items).map(|f| TypeExpr::parse(&f.ty)) {
+        Some(Ok(TypeExpr::List(_))) => {}
+        Some(_) => problems.push((
+            "items",
+            format!(
+                "`{}.{}` is not a list, so it cannot hold the page's items",
+                endpoint.response, def.items
+            ),
+        )),
+        None => problems.push((
+            "items",
+            format!(
+                "the response `{}` has no field `{}`",
+                endpoint.response, def.items
+            ),
+        )),
+    }
+    let mut request_field = |key: &'static str, name: &str, integer: bool| {
+        let what = if integer { "integer" } else { "string" };
+        match request.get(name) {
+            None => problems.push((
+                key,
+                format!("the request body `{}` has no field `{name}`", body.schema),
+            )),
+            Some(field) if !is_kind(field, integer) || field.required => problems.push((
+                key,
+                format!(
+                    "`{}.{name}` must be an optional {what} field to page with",
+                    body.schema
+                ),
+            )),
+            Some(_) => {}
+        }
+    };
+    request_field("limit", limit_name(def), true);
+    match def.style.as_str() {
+        "cursor" => {
+            request_field("next", next_name(def), false);
+            match response.get(next_name(def)) {
+                Some(field) if is_kind(field, false) => {}
+                Some(_) => problems.push((
+                    "next",
+                    format!(
+                        "`{}.{}` must be a string",
+                        endpoint.response,
+                        next_name(def)
+                    ),
+                )),
+                None => problems.push((
+                    "next",
+                    format!(
+                        "cursor paging needs the response `{}` to have a `{}` cursor",
+                        endpoint.response,
+                        next_name(def)
+                    ),
+                )),
+            }
+            if def.offset.is_some() {
+                problems.push(("offset", "`offset` is for `style: offset`".to_owned()));
+            }
+        }
+        "offset" => {
+            request_field("offset", offset_name(def), true);
+            if def.next.is_some() {
+                problems.push(("next", "`next` is for `style: cursor`".to_owned()));
+            }
+        }
+        _ => {}
+    }
+    problems
+}
+
+/// Lowers a checked `pagination:`; `schema` finds an object schema's definition by name and
+/// `resolve` turns the items' type expression into a model type.
+pub(crate) fn lower<'a>(
+    def: &PaginationDef,
+    endpoint: &EndpointDef,
+    schema: impl Fn(&str) -> Option<&'a SchemaDef>,
+    resolve: impl Fn(&TypeExpr) -> Type,
+) -> Option<Pagination> {
+    let body = endpoint.body.as_ref()?;
+    let request = schema(&body.schema)?.fields.as_ref()?;
+    let response = schema(&endpoint.response)?.fields.as_ref()?;
+    let items = response.get(&def.items)?;
+    let TypeExpr::List(item_type) = TypeExpr::parse(&items.ty).ok()? else {
+        return None;
+    };
+    let max = |name: &str| request.get(name).and_then(|f| f.max).map(|max| max as i64);
+    let style = if def.style == "cursor" {
+        PageStyle::Cursor {
+            next: naming::field_name(next_name(def)),
+            next_required: response.get(next_name(def))?.required,
+        }
+    } else {
+        PageStyle::Offset {
+            offset: naming::field_name(offset_name(def)),
+            max_offset: max(offset_name(def)),
+            wide: request
+                .get(offset_name(def))
+                .is_some_and(|f| TypeExpr::parse(&f.ty) == Ok(TypeExpr::Int64)),
+        }
+    };
+    Some(Pagination {
+        style,
+        items: naming::field_name(&def.items),
+        items_required: items.required,
+        item_type: resolve(&item_type),
+        limit: naming::field_name(limit_name(def)),
+        limit_max: max(limit_name(def)),
+    })
+}
+
+fn limit_name(def: &PaginationDef) -> &str {
+    def.limit.as_deref().unwrap_or("limit")
+}
+
+fn next_name(def: &PaginationDef) -> &str {
+    def.next.as_deref().unwrap_or("next")
+}
+
+fn offset_name(def: &PaginationDef) -> &str {
+    def.offset.as_deref().unwrap_or("offset")
+}
+
+/// The field is an integer (`integer`) or a string.
+fn is_kind(field: &FieldDef, integer: bool) -> bool {
+    match TypeExpr::parse(&field.ty) {
+        Ok(TypeExpr::Int32 | TypeExpr::Int64) => integer,
+        Ok(TypeExpr::String) => !integer,
+        _ => false,
+    }
+}
