@@ -5,11 +5,14 @@ use crate::ast::{EndpointDef, FieldDef, PaginationDef, SchemaDef};
 use crate::model::Type;
 use crate::naming;
 use crate::types::TypeExpr;
+use indexmap::IndexMap;
 
 /// How a paginated operation pages, resolved to Rust field names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pagination {
     pub style: PageStyle,
+    /// The paging fields are query parameters (`in: query`), not body fields.
+    pub in_query: bool,
     /// The response's list field (Rust name), and whether it is required (not an `Option`).
     pub items: String,
     pub items_required: bool,
@@ -45,7 +48,7 @@ const STYLES: &[&str] = &["cursor", "offset"];
 /// `schema` finds an object schema's definition by name.
 pub(crate) fn check<'a>(
     def: &PaginationDef,
-    endpoint: &EndpointDef,
+    endpoint: &'a EndpointDef,
     schema: impl Fn(&str) -> Option<&'a SchemaDef>,
 ) -> Vec<(&'static str, String)> {
     let mut problems = Vec::new();
@@ -58,27 +61,25 @@ pub(crate) fn check<'a>(
             ),
         ));
     }
-    if def.location != "body" {
-        problems.push((
-            "in",
-            format!(
-                "paging fields `in: {}` are not supported; only `in: body` is",
-                def.location
+    let Some((request, label)) = paged_fields(def, endpoint, &schema) else {
+        let problem = match def.location.as_str() {
+            "body" if endpoint.body.is_none() => {
+                "`in: body` needs an endpoint with a `body:`".to_owned()
+            }
+            "query" if endpoint.query.is_empty() => {
+                "`in: query` needs an endpoint with `query:` parameters".to_owned()
+            }
+            // An unknown or non-object body schema is reported under `body:` already.
+            "body" => return problems,
+            other => format!(
+                "paging fields `in: {other}` are not supported; use `in: body` or `in: query`"
             ),
-        ));
-        return problems;
-    }
-    let Some(body) = endpoint.body.as_ref() else {
-        problems.push((
-            "in",
-            "`in: body` needs an endpoint with a `body:`".to_owned(),
-        ));
+        };
+        problems.push(("in", problem));
         return problems;
     };
-    let request = schema(&body.schema).and_then(|s| s.fields.as_ref());
-    let response = schema(&endpoint.response).and_then(|s| s.fields.as_ref());
-    let (Some(request), Some(response)) = (request, response) else {
-        // Unknown or non-object schemas are reported under `body:`/`response:` already.
+    let Some(response) = schema(&endpoint.response).and_then(|s| s.fields.as_ref()) else {
+        // An unknown or non-object response schema is reported under `response:` already.
         return problems;
     };
     match response.get(&def.items).map(|f| TypeExpr::parse(&f.ty)) {
@@ -101,16 +102,10 @@ pub(crate) fn check<'a>(
     let mut request_field = |key: &'static str, name: &str, integer: bool| {
         let what = if integer { "integer" } else { "string" };
         match request.get(name) {
-            None => problems.push((
-                key,
-                format!("the request body `{}` has no field `{name}`", body.schema),
-            )),
+            None => problems.push((key, format!("{label} has no field `{name}`"))),
             Some(field) if !is_kind(field, integer) || field.required => problems.push((
                 key,
-                format!(
-                    "`{}.{name}` must be an optional {what} field to page with",
-                    body.schema
-                ),
+                format!("`{name}` of {label} must be an optional {what} field to page with"),
             )),
             Some(_) => {}
         }
@@ -157,12 +152,11 @@ pub(crate) fn check<'a>(
 /// `resolve` turns the items' type expression into a model type.
 pub(crate) fn lower<'a>(
     def: &PaginationDef,
-    endpoint: &EndpointDef,
+    endpoint: &'a EndpointDef,
     schema: impl Fn(&str) -> Option<&'a SchemaDef>,
     resolve: impl Fn(&TypeExpr) -> Type,
 ) -> Option<Pagination> {
-    let body = endpoint.body.as_ref()?;
-    let request = schema(&body.schema)?.fields.as_ref()?;
+    let (request, _) = paged_fields(def, endpoint, &schema)?;
     let response = schema(&endpoint.response)?.fields.as_ref()?;
     let items = response.get(&def.items)?;
     let TypeExpr::List(item_type) = TypeExpr::parse(&items.ty).ok()? else {
@@ -184,6 +178,7 @@ pub(crate) fn lower<'a>(
         }
     };
     Some(Pagination {
+        in_query: def.location == "query",
         style,
         items: naming::field_name(&def.items),
         items_required: items.required,
@@ -191,6 +186,25 @@ pub(crate) fn lower<'a>(
         limit: naming::field_name(limit_name(def)),
         limit_max: max(limit_name(def)),
     })
+}
+
+/// The fields that hold the paging fields (`in:`), and how messages call them.
+fn paged_fields<'a>(
+    def: &PaginationDef,
+    endpoint: &'a EndpointDef,
+    schema: &impl Fn(&str) -> Option<&'a SchemaDef>,
+) -> Option<(&'a IndexMap<String, FieldDef>, String)> {
+    match def.location.as_str() {
+        "body" => {
+            let body = endpoint.body.as_ref()?;
+            let fields = schema(&body.schema)?.fields.as_ref()?;
+            Some((fields, format!("the request body `{}`", body.schema)))
+        }
+        "query" if !endpoint.query.is_empty() => {
+            Some((&endpoint.query, "the query parameters".to_owned()))
+        }
+        _ => None,
+    }
 }
 
 fn limit_name(def: &PaginationDef) -> &str {

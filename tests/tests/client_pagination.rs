@@ -5,7 +5,9 @@
 
 use futures_util::StreamExt;
 use serde_json::{json, Value};
-use stream_chat_client::models::{QueryChannelsRequest, QueryReactionsRequest, ReactionResponse};
+use stream_chat_client::models::{
+    GetReactionsQuery, QueryChannelsRequest, QueryReactionsRequest, ReactionResponse,
+};
 use stream_chat_client::{Error, Pages};
 use stream_chat_tests::{server_client, Prepared, RecordingServer};
 
@@ -280,4 +282,53 @@ async fn an_offset_stream_without_a_limit_ends_on_an_empty_page() {
         .map(|r| r.json()["offset"].clone())
         .collect();
     assert_eq!(offsets, [Value::Null, json!(3)]);
+}
+
+#[tokio::test]
+async fn offset_pages_in_the_query_string() {
+    let server = RecordingServer::with([
+        Prepared::json(
+            201,
+            json!({"reactions": [reaction_json("a"), reaction_json("b")], "duration": "1ms"}),
+        ),
+        Prepared::json(
+            201,
+            json!({"reactions": [reaction_json("c")], "duration": "1ms"}),
+        ),
+        Prepared::json(201, json!({"reactions": [], "duration": "1ms"})),
+    ])
+    .await;
+    let client = server_client(&server.url());
+    let query = GetReactionsQuery {
+        limit: Some(2),
+        offset: Some(10),
+    };
+    let items: Vec<ReactionResponse> = client
+        .get_reactions_pages("m1", &query)
+        .items()
+        .map(|item| item.expect("reaction"))
+        .collect()
+        .await;
+    assert_eq!(kinds(&items), ["a", "b", "c"]);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "the short second page is the last");
+    let paging: Vec<Vec<(&str, &str)>> = requests
+        .iter()
+        .map(|r| {
+            r.query_pairs()
+                .into_iter()
+                .filter(|(name, _)| matches!(*name, "limit" | "offset"))
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        paging,
+        [
+            vec![("limit", "2"), ("offset", "10")],
+            vec![("limit", "2"), ("offset", "12")]
+        ]
+    );
+    assert!(requests
+        .iter()
+        .all(|r| r.method == "GET" && r.path == "/messages/m1/reactions"));
 }

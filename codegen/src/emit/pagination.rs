@@ -11,7 +11,15 @@ use quote::{format_ident, quote};
 /// The stream method of a paginated operation; `None` for the others.
 pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
     let pagination = endpoint.pagination.as_ref()?;
-    let body = ident(&endpoint.body.as_ref()?.schema.rust_name);
+    // The paged request (`body` or `query`) is the stream's own, the other arguments are copies.
+    let (paged, paged_type) = if pagination.in_query {
+        (quote! { query }, ident(endpoint.query_struct.as_ref()?))
+    } else {
+        (
+            quote! { body },
+            ident(&endpoint.body.as_ref()?.schema.rust_name),
+        )
+    };
     let method = ident(&endpoint.method_name);
     let name = format_ident!("{}_pages", endpoint.method_name);
     let item = rust_type(&pagination.item_type);
@@ -35,16 +43,28 @@ pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
         }
     }
     if endpoint.query_struct.is_some() {
-        owned.push(quote! { let query = query.clone(); });
-        args.push(quote! { &query });
+        if pagination.in_query {
+            args.push(quote! { query });
+        } else {
+            owned.push(quote! { let query = query.clone(); });
+            args.push(quote! { &query });
+        }
+    }
+    if endpoint.body.is_some() {
+        if pagination.in_query {
+            owned.push(quote! { let body = body.clone(); });
+            args.push(quote! { &body });
+        } else {
+            args.push(quote! { body });
+        }
     }
 
     let limit = ident(&pagination.limit);
     let clamp = pagination.limit_max.map(|max| {
         let max = proc_macro2::Literal::i64_unsuffixed(max);
         quote! {
-            if body.#limit.is_some_and(|limit| limit > #max) {
-                body.#limit = Some(#max);
+            if #paged.#limit.is_some_and(|limit| limit > #max) {
+                #paged.#limit = Some(#max);
             }
         }
     });
@@ -67,10 +87,10 @@ pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
             };
             quote! {
                 crate::Pages::cursor(
-                    body,
-                    move |body| self.#method(#(#args,)* body),
+                    #paged,
+                    move |#paged| self.#method(#(#args),*),
                     |page| (#page_items, #page_next),
-                    |body, next| body.#next = Some(next),
+                    |#paged, next| #paged.#next = Some(next),
                 )
             }
         }
@@ -82,9 +102,9 @@ pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
             let offset = ident(offset);
             // `u32` always fits an `i64`; past `i32::MAX` an `int32` offset stays there.
             let set_offset = if *wide {
-                quote! { |body, offset| body.#offset = Some(offset.into()) }
+                quote! { |#paged, offset| #paged.#offset = Some(offset.into()) }
             } else {
-                quote! { |body, offset| body.#offset = Some(i32::try_from(offset).unwrap_or(i32::MAX)) }
+                quote! { |#paged, offset| #paged.#offset = Some(i32::try_from(offset).unwrap_or(i32::MAX)) }
             };
             let max_offset = match max_offset {
                 Some(max) => {
@@ -95,13 +115,13 @@ pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
             };
             quote! {
                 let paging = crate::OffsetPaging {
-                    offset: body.#offset.and_then(|offset| u32::try_from(offset).ok()),
-                    limit: body.#limit.and_then(|limit| u32::try_from(limit).ok()),
+                    offset: #paged.#offset.and_then(|offset| u32::try_from(offset).ok()),
+                    limit: #paged.#limit.and_then(|limit| u32::try_from(limit).ok()),
                     max_offset: #max_offset,
                 };
                 crate::Pages::offset(
-                    body,
-                    move |body| self.#method(#(#args,)* body),
+                    #paged,
+                    move |#paged| self.#method(#(#args),*),
                     |page| #page_items,
                     #set_offset,
                     paging,
@@ -120,9 +140,9 @@ pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
     Some(quote! {
         #docs
         #deprecated
-        pub fn #name(&self, #(#params),*) -> crate::Pages<'_, #body, #item> {
+        pub fn #name(&self, #(#params),*) -> crate::Pages<'_, #paged_type, #item> {
             #(#owned)*
-            let #mutability body = body.clone();
+            let #mutability #paged = #paged.clone();
             #clamp
             #constructor
         }
@@ -144,7 +164,7 @@ fn pages_doc(endpoint: &Endpoint, pagination: &crate::pagination::Pagination) ->
                 .unwrap_or_default();
             format!(
                 "Offset paging: `{offset}` advances by the items received; the stream ends on an \
-                 empty page, a page shorter than `{}`{cap}.",
+                 empty page or one shorter than `{}`{cap}.",
                 pagination.limit
             )
         }

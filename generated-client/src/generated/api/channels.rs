@@ -3874,7 +3874,7 @@ impl crate::Client {
 
     /// Query channels, page by page: a lazy stream of [`Self::query_channels`] requests.
     ///
-    /// Offset paging: `offset` advances by the items received; the stream ends on an empty page, a page shorter than `limit`, or when the next `offset` would pass 1000. Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) for single items.
+    /// Offset paging: `offset` advances by the items received; the stream ends on an empty page or one shorter than `limit`, or when the next `offset` would pass 1000. Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) for single items.
     ///
     /// # Errors
     ///

@@ -694,6 +694,36 @@ impl crate::Client {
         self.execute(request)
     }
 
+    /// Get reactions, page by page: a lazy stream of [`Self::get_reactions`] requests.
+    ///
+    /// Offset paging: `offset` advances by the items received; the stream ends on an empty page or one shorter than `limit`. Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) for single items.
+    ///
+    /// # Errors
+    ///
+    /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    pub fn get_reactions_pages(
+        &self,
+        id: &str,
+        query: &GetReactionsQuery,
+    ) -> crate::Pages<'_, GetReactionsQuery, ReactionResponse> {
+        let id = id.to_owned();
+        let query = query.clone();
+        let paging = crate::OffsetPaging {
+            offset: query.offset.and_then(|offset| u32::try_from(offset).ok()),
+            limit: query.limit.and_then(|limit| u32::try_from(limit).ok()),
+            max_offset: None,
+        };
+        crate::Pages::offset(
+            query,
+            move |query| self.get_reactions(&id, query),
+            |page| page.reactions,
+            |query, offset| {
+                query.offset = Some(i32::try_from(offset).unwrap_or(i32::MAX));
+            },
+            paging,
+        )
+    }
+
     /// Query reactions.
     ///
     /// Lists the reactions on a message that match a filter, sorted, with cursor pagination.
