@@ -380,7 +380,7 @@ mod tests {
     /// The key lists in `ast::keys` are exactly the keys serde accepts for each struct.
     #[test]
     fn key_lists_match_the_structs() {
-        let cases: [(&str, &[&str]); 8] = [
+        let cases: [(&str, &[&str]); 9] = [
             ("bogus: 1", keys::FILE),
             ("doc: x\npermissions: { P: { bogus: 1 } }", keys::PERMISSION),
             ("doc: x\nevents: { e.x: { bogus: 1 } }", keys::EVENT),

@@ -7,8 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde_json::json;
-use stream_chat_client::models::{QueryUsersPayload, QueryUsersQuery};
+use stream_chat_client::models::{QueryUsersFilter, QueryUsersPayload, QueryUsersQuery};
 use stream_chat_client::{Client, RetryPolicy, Secret};
 use stream_chat_tests::raw::{RawServer, Reply};
 use stream_chat_tests::{JACK_TOKEN, SECRET, SERVER_TOKEN};
@@ -265,8 +264,7 @@ async fn tokens_keys_and_query_values_are_never_recorded() {
     .await;
     let client = client(&server, "user");
 
-    let mut filter = std::collections::BTreeMap::new();
-    filter.insert("id".to_owned(), json!({ "$eq": QUERY_VALUE }));
+    let filter = QueryUsersFilter::id().eq(QUERY_VALUE);
     let query = QueryUsersQuery {
         payload: Some(QueryUsersPayload::new(filter)),
     };
