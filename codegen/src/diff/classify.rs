@@ -169,6 +169,7 @@ wire_rules! {
     OPERATION_EVENT_REMOVED = "operation-event-removed", Breaking, "Listeners wait for an event the call no longer sends.";
     OPERATION_PERMISSION_ADDED = "operation-permission-added", Breaking, "Client-side callers without the new permission are refused.";
     OPERATION_PERMISSION_REMOVED = "operation-permission-removed", Compatible, "Fewer checks: every caller allowed before still is.";
+    OPERATION_PAGINATION_CHANGED = "operation-pagination-changed", Compatible, "Only how the client walks through the pages changed (added, removed, or other paging fields): each request and response keeps its JSON, which the body and field rules cover.";
     PATH_PARAM_ADDED = "path-param-added", Breaking, "The path has a new segment that callers do not fill in.";
     PATH_PARAM_REMOVED = "path-param-removed", Breaking, "The path lost a segment that callers still send.";
     OPTIONAL_FIELD_ADDED = "optional-field-added", Compatible, "Callers that do not know the field neither send nor need it.";
@@ -228,6 +229,7 @@ rust_rules! {
     RUST_CONSTRUCTOR_CHANGED = "rust-constructor-changed", Major, "A new non-optional field: it is an argument of the struct's `new`, and struct literals must set it.";
     RUST_FIELD_REMOVED = "rust-field-removed", Major, "Code that reads or sets the field no longer compiles.";
     RUST_TYPE_CHANGED = "rust-type-changed", Major, "A field's, alias's or payload's Rust type changed (including `Option` or `Box` around it).";
+    RUST_PAGES_CHANGED = "rust-pages-changed", Major, "The operation's `*_pages` stream pages by other fields or yields other items: code that reads its pages or items may no longer compile or may see other pages.";
     RUST_TYPE_KIND_CHANGED = "rust-type-kind-changed", Major, "The type changed between struct, enum and alias.";
     RUST_VARIANT_ADDED = "rust-variant-added", Minor, "A new enum variant. Values it stands for used to arrive as `Unknown`; matches over generated enums need a wildcard arm (the client's documented policy).";
     RUST_VARIANT_REMOVED = "rust-variant-removed", Major, "Code that names the variant no longer compiles.";
@@ -281,13 +283,23 @@ pub fn operation_attribute(
             _ => &OPERATION_BODY_CHANGED,
         },
         "deprecated" => deprecation(before),
+        "pagination" => &OPERATION_PAGINATION_CHANGED,
         _ => &ATTRIBUTE_CHANGED,
     }
 }
 
 /// The Rust rule of an attribute change of an operation.
-pub fn operation_attribute_rust(key: &str, before: Option<&str>) -> &'static RustRule {
+pub fn operation_attribute_rust(
+    key: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+) -> &'static RustRule {
     match key {
+        "pagination" => match (before, after) {
+            (None, Some(_)) => &RUST_ITEM_ADDED,
+            (Some(_), None) => &RUST_ITEM_REMOVED,
+            _ => &RUST_PAGES_CHANGED,
+        },
         "method" | "path" | "status" | "server_side_only" => &RUST_DOCS_ONLY,
         "response" | "body" => &RUST_SIGNATURE_CHANGED,
         "deprecated" => rust_deprecation(before),

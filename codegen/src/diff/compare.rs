@@ -10,7 +10,9 @@
 
 use super::classify::{self as rules, Usage};
 use super::{Change, ChangeKind, Entity, Group};
-use crate::ast::{Deprecation, EndpointDef, EventDef, FieldDef, PermissionDef, SchemaDef};
+use crate::ast::{
+    Deprecation, EndpointDef, EventDef, FieldDef, PaginationDef, PermissionDef, SchemaDef,
+};
 use crate::model::{self, SchemaKind};
 use crate::source::SourceFile;
 use crate::types::TypeExpr;
@@ -149,7 +151,28 @@ fn endpoint_attributes(def: &EndpointDef) -> Vec<Attr> {
         ("status", Some(def.status.unwrap_or(200).to_string())),
         ("server_side_only", Some(def.server_side_only.to_string())),
         ("deprecated", deprecation(&def.deprecated)),
+        (
+            "pagination",
+            def.pagination.as_ref().map(pagination_summary),
+        ),
     ]
+}
+
+/// `pagination:` as one line, every key spelled out (defaults included), so that any change
+/// to how the client pages shows as a before/after pair.
+fn pagination_summary(def: &PaginationDef) -> String {
+    let or = |value: &Option<String>, default: &str| value.clone().unwrap_or(default.to_owned());
+    let position = match def.style.as_str() {
+        "offset" => format!("offset {}", or(&def.offset, "offset")),
+        _ => format!("next {}", or(&def.next, "next")),
+    };
+    format!(
+        "{} in {}: items {}, limit {}, {position}",
+        def.style,
+        def.location,
+        def.items,
+        or(&def.limit, "limit")
+    )
 }
 
 /// The attributes of a field or parameter that the diff compares (inline enum values are
@@ -541,7 +564,8 @@ fn operations(out: &mut Vec<Change>, base: &Side<'_>, head: &Side<'_>) {
             endpoint_attributes(def),
             |key, before, after| {
                 let wire = rules::operation_attribute(key, before.as_deref(), after.as_deref());
-                let rust = rules::operation_attribute_rust(key, before.as_deref());
+                let rust =
+                    rules::operation_attribute_rust(key, before.as_deref(), after.as_deref());
                 out.push(
                     op(ChangeKind::Changed, name)
                         .attribute(key)
