@@ -70,6 +70,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
+mod backoff;
 mod client;
 mod error;
 pub mod filter;

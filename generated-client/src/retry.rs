@@ -4,6 +4,7 @@ use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
+use crate::backoff;
 use crate::operation::Method;
 use crate::Error;
 
@@ -143,13 +144,8 @@ impl RetryPolicy {
 
     /// Full jitter: uniform in `[0, min(max_delay, base_delay × 2^(attempts-1))]`.
     fn backoff(&self, attempts: u32) -> Duration {
-        let exponent = attempts.saturating_sub(1).min(31);
-        let ceiling = self
-            .base_delay
-            .saturating_mul(1u32 << exponent)
-            .min(self.max_delay);
-        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
-        Duration::from_nanos(fastrand::u64(..=nanos))
+        let ceiling = backoff::ceiling(self.base_delay, self.max_delay, attempts);
+        backoff::full_jitter(ceiling, &mut fastrand::Rng::new())
     }
 }
 

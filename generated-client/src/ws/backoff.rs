@@ -105,20 +105,14 @@ impl Backoff {
 
     /// The largest delay of attempt `attempt` (1 for the first): `min(cap, base × 2^(attempt-1))`.
     pub fn ceiling(&self, attempt: u32) -> Duration {
-        let doublings = attempt.saturating_sub(1).min(31);
-        self.base
-            .checked_mul(1 << doublings)
-            .map_or(self.cap, |ceiling| ceiling.min(self.cap))
+        crate::backoff::ceiling(self.base, self.cap, attempt)
     }
 
     /// The delay before attempt `attempt`: between zero and [`Backoff::ceiling`].
     pub fn delay(&mut self, attempt: u32) -> Duration {
         let ceiling = self.ceiling(attempt);
         match &mut self.jitter {
-            Jitter::Random(rng) => {
-                let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
-                Duration::from_nanos(rng.u64(0..=nanos))
-            }
+            Jitter::Random(rng) => crate::backoff::full_jitter(ceiling, rng),
             Jitter::Custom(jitter) => jitter(ceiling).min(ceiling),
         }
     }
