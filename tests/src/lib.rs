@@ -261,33 +261,66 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// An axum app served on `127.0.0.1` (a free port) by a background task, stopped on drop.
+pub struct Served {
+    address: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Served {
+    /// Binds `127.0.0.1:0` and serves `app` in a task of the current Tokio runtime.
+    pub async fn start(app: Router) -> Self {
+        Self::start_with(app, |listener| listener).await
+    }
+
+    /// Like [`Served::start`], with the listener first wrapped by `tap` (e.g. `tap_io` to count
+    /// or tune the accepted connections).
+    pub async fn start_with<L>(app: Router, tap: impl FnOnce(tokio::net::TcpListener) -> L) -> Self
+    where
+        L: axum::serve::Listener,
+        L::Addr: std::fmt::Debug,
+    {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
+        let address = listener.local_addr().expect("bound address");
+        let listener = tap(listener);
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app).await.expect("server runs");
+        });
+        Self { address, task }
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:41234` (no trailing slash).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
 /// A local HTTP server that records requests and answers with prepared responses.
 ///
 /// Started with [`RecordingServer::start`] inside a Tokio runtime; it stops when dropped.
 /// A request that finds the queue empty gets `599` with the text `no prepared response`, so a
 /// test that sends more requests than it prepared fails loudly.
 pub struct RecordingServer {
-    address: SocketAddr,
+    server: Served,
     state: Arc<State>,
-    task: tokio::task::JoinHandle<()>,
 }
 
 impl RecordingServer {
     /// Binds `127.0.0.1:0` and serves in a background task.
     pub async fn start() -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind 127.0.0.1:0");
-        let address = listener.local_addr().expect("bound address");
         let state = Arc::new(State::default());
         let app = Router::new().fallback(handle).with_state(state.clone());
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app).await.expect("server runs");
-        });
         Self {
-            address,
+            server: Served::start(app).await,
             state,
-            task,
         }
     }
 
@@ -302,7 +335,7 @@ impl RecordingServer {
 
     /// The base URL, e.g. `http://127.0.0.1:41234` (no trailing slash).
     pub fn url(&self) -> String {
-        format!("http://{}", self.address)
+        self.server.url()
     }
 
     /// Queues the response for the next request.
@@ -329,12 +362,6 @@ impl RecordingServer {
     /// Takes the requests received so far, leaving none recorded.
     pub fn take_requests(&self) -> Vec<Recorded> {
         std::mem::take(&mut *lock(&self.state.requests))
-    }
-}
-
-impl Drop for RecordingServer {
-    fn drop(&mut self) {
-        self.task.abort();
     }
 }
 
@@ -441,6 +468,27 @@ pub fn assert_server_side_request(
             );
         }
     }
+}
+
+/// A user as the API returns it, every documented field set; `favorite_color` is custom data.
+pub fn user_json(id: &str, name: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": id,
+        "name": name,
+        "image": format!("https://getstream.io/random_png/?id={id}&name={name}"),
+        "language": "en",
+        "role": "user",
+        "teams": [],
+        "created_at": "2024-03-01T10:15:30.123456Z",
+        "updated_at": "2024-03-04T08:00:00.654321Z",
+        "banned": false,
+        "online": true,
+        "last_active": "2024-03-05T09:30:00.000001Z",
+        "blocked_user_ids": [],
+        "shadow_banned": false,
+        "invisible": false,
+        "favorite_color": "green"
+    })
 }
 
 /// A realistic channel-type configuration as channels and channel types carry it, with one

@@ -22,7 +22,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -35,6 +34,8 @@ use axum::Router;
 use futures_util::StreamExt as _;
 use stream_chat_client::models::{MessageRequest, SendMessageRequest, SendMessageResponse};
 use stream_chat_client::{ApiResponse, Client, Error};
+
+use crate::Served;
 
 /// One request in this many gets a fault: the 100th, 200th, ... in the server's arrival order.
 pub const FAULT_EVERY: u64 = 100;
@@ -178,31 +179,13 @@ fn json_response(status: StatusCode, body: Bytes) -> Response {
 
 /// The answer to a successful `SendMessage`: the stored message, as the API returns it.
 fn message_response() -> Bytes {
-    let user = |id: &str, name: &str| {
-        serde_json::json!({
-            "id": id,
-            "name": name,
-            "image": format!("https://getstream.io/random_png/?id={id}&name={name}"),
-            "language": "en",
-            "role": "user",
-            "teams": [],
-            "created_at": "2024-03-01T10:15:30.123456Z",
-            "updated_at": "2024-03-04T08:00:00.654321Z",
-            "banned": false,
-            "online": true,
-            "last_active": "2024-03-05T09:30:00.000001Z",
-            "blocked_user_ids": [],
-            "shadow_banned": false,
-            "invisible": false
-        })
-    };
     serde_json::json!({
         "message": {
             "id": "msg-1",
             "text": "Hello @jill",
             "html": "<p>Hello @jill</p>\n",
             "type": "regular",
-            "user": user("jack", "Jack"),
+            "user": crate::user_json("jack", "Jack"),
             "attachments": [],
             "latest_reactions": [],
             "own_reactions": [],
@@ -214,7 +197,7 @@ fn message_response() -> Bytes {
             "created_at": "2024-03-05T09:31:00.123Z",
             "updated_at": "2024-03-05T09:31:00.123Z",
             "shadowed": false,
-            "mentioned_users": [user("jill", "Jill")],
+            "mentioned_users": [crate::user_json("jill", "Jill")],
             "mentioned_channel": false,
             "mentioned_here": false,
             "silent": false,
@@ -238,44 +221,35 @@ struct ServerState {
 /// The load test's server: answers every request as `SendMessage` would, injecting
 /// [`Fault`]s, and counts the TCP connections it accepts. It stops when dropped.
 pub struct LoadServer {
-    address: SocketAddr,
+    server: Served,
     state: Arc<ServerState>,
-    task: tokio::task::JoinHandle<()>,
 }
 
 impl LoadServer {
     /// Binds `127.0.0.1:0` and serves (HTTP/1.1, keep-alive) in a background task of the
     /// current Tokio runtime.
     pub async fn start() -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind 127.0.0.1:0");
-        let address = listener.local_addr().expect("bound address");
         let state = Arc::new(ServerState {
             requests: AtomicU64::new(0),
             connections: AtomicU64::new(0),
             message: message_response(),
         });
         let counter = state.clone();
-        let listener = listener.tap_io(move |stream| {
-            counter.connections.fetch_add(1, Ordering::Relaxed);
-            // Small responses go out at once instead of waiting for Nagle's delayed ACK.
-            let _ = stream.set_nodelay(true);
-        });
         let app = Router::new().fallback(answer).with_state(state.clone());
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app).await.expect("server runs");
-        });
-        Self {
-            address,
-            state,
-            task,
-        }
+        let server = Served::start_with(app, |listener| {
+            listener.tap_io(move |stream| {
+                counter.connections.fetch_add(1, Ordering::Relaxed);
+                // Small responses go out at once instead of waiting for Nagle's delayed ACK.
+                let _ = stream.set_nodelay(true);
+            })
+        })
+        .await;
+        Self { server, state }
     }
 
     /// The base URL, e.g. `http://127.0.0.1:41234`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.address)
+        self.server.url()
     }
 
     /// The TCP connections accepted so far.
@@ -286,12 +260,6 @@ impl LoadServer {
     /// The requests answered (or being answered) so far.
     pub fn requests(&self) -> u64 {
         self.state.requests.load(Ordering::Relaxed)
-    }
-}
-
-impl Drop for LoadServer {
-    fn drop(&mut self) {
-        self.task.abort();
     }
 }
 

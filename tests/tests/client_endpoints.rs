@@ -16,8 +16,8 @@ use stream_chat_client::models::{
 };
 use stream_chat_client::{operations, Client, Error, Method, Permission, Secret};
 use stream_chat_tests::{
-    assert_server_side_request, channel_config_json, server_client, Prepared, RecordingServer,
-    SECRET,
+    assert_server_side_request, channel_config_json, server_client, user_json, Prepared,
+    RecordingServer, SECRET,
 };
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -35,27 +35,6 @@ fn object(value: Value) -> serde_json::Map<String, Value> {
 
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
-}
-
-/// A user as the API returns it: `image` is a documented field, `favorite_color` custom data.
-fn user_json(id: &str, name: &str) -> Value {
-    json!({
-        "id": id,
-        "name": name,
-        "image": format!("https://getstream.io/random_png/?id={id}&name={name}"),
-        "language": "en",
-        "role": "user",
-        "teams": [],
-        "created_at": "2024-03-01T10:15:30.123456Z",
-        "updated_at": "2024-03-04T08:00:00.654321Z",
-        "banned": false,
-        "online": true,
-        "last_active": "2024-03-05T09:30:00.000001Z",
-        "blocked_user_ids": [],
-        "shadow_banned": false,
-        "invisible": false,
-        "favorite_color": "green"
-    })
 }
 
 /// A member with its user; `is_vip` is custom member data.

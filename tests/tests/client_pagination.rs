@@ -9,30 +9,13 @@ use stream_chat_client::models::{
     GetReactionsQuery, QueryChannelsRequest, QueryReactionsRequest, ReactionResponse,
 };
 use stream_chat_client::{Error, Pages};
-use stream_chat_tests::{server_client, Prepared, RecordingServer};
-
-/// A user as the API returns it.
-fn user_json(id: &str) -> Value {
-    json!({
-        "id": id,
-        "role": "user",
-        "teams": [],
-        "created_at": "2024-03-01T10:15:30Z",
-        "updated_at": "2024-03-01T10:15:30Z",
-        "banned": false,
-        "online": false,
-        "blocked_user_ids": [],
-        "shadow_banned": false,
-        "invisible": false,
-        "language": "en"
-    })
-}
+use stream_chat_tests::{server_client, user_json, Prepared, RecordingServer};
 
 fn reaction_json(kind: &str) -> Value {
     json!({
         "message_id": "m/1",
         "user_id": "jack",
-        "user": user_json("jack"),
+        "user": user_json("jack", "Jack"),
         "type": kind,
         "score": 1,
         "created_at": "2024-03-05T09:31:00Z",

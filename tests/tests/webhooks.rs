@@ -13,7 +13,7 @@ use axum::Router;
 use serde_json::{json, Value};
 use stream_chat_client::webhook::{signature, Webhook, WebhookError};
 use stream_chat_client::{Event, Secret};
-use stream_chat_tests::SECRET;
+use stream_chat_tests::{Served, SECRET};
 use tokio::sync::mpsc;
 
 /// What the endpoint saw: a decoded event, or the error it answered with.
@@ -23,6 +23,8 @@ struct Endpoint {
     url: String,
     http: reqwest::Client,
     outcomes: mpsc::UnboundedReceiver<Outcome>,
+    /// Keeps the endpoint's server running as long as the test uses it.
+    _server: Served,
 }
 
 async fn receive(
@@ -46,11 +48,10 @@ impl Endpoint {
         let app = Router::new()
             .route("/webhook", post(receive))
             .with_state((Arc::new(webhook), sender));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/webhook", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let server = Served::start(app).await;
         Self {
-            url,
+            url: format!("{}/webhook", server.url()),
+            _server: server,
             http: reqwest::Client::new(),
             outcomes,
         }
