@@ -81,7 +81,8 @@ pub struct EndpointDef {
 pub struct PaginationDef {
     /// `cursor` (a `next` cursor in each response) or `offset` (limit/offset).
     pub style: String,
-    /// Where the paging fields live; only `body` (the JSON request body) so far.
+    /// Where the paging fields live: `body`, `query`, or `query.<parameter>` (a JSON object in one
+    /// query parameter).
     #[serde(rename = "in")]
     pub location: String,
     /// The response field holding the page's items (a list).

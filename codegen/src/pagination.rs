@@ -11,8 +11,8 @@ use indexmap::IndexMap;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pagination {
     pub style: PageStyle,
-    /// The paging fields are query parameters (`in: query`), not body fields.
-    pub in_query: bool,
+    /// Where the paging fields live.
+    pub location: PageLocation,
     /// The response's list field (Rust name), and whether it is required (not an `Option`).
     pub items: String,
     pub items_required: bool,
@@ -21,6 +21,22 @@ pub struct Pagination {
     /// The request's page-size field (Rust name) and the API's maximum page size.
     pub limit: String,
     pub limit_max: Option<i64>,
+}
+
+/// Where the paging fields of a request live (`in:`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageLocation {
+    /// Fields of the JSON request body (`in: body`).
+    Body,
+    /// Query parameters (`in: query`).
+    Query,
+    /// Fields of an object sent JSON-encoded in one query parameter (`in: query.payload`).
+    QueryParam {
+        /// The parameter's Rust name.
+        param: String,
+        /// The parameter is required (not an `Option`).
+        required: bool,
+    },
 }
 
 /// The paging style, with the fields only it uses.
@@ -62,17 +78,26 @@ pub(crate) fn check<'a>(
         ));
     }
     let Some((request, label)) = paged_fields(def, endpoint, &schema) else {
-        let problem = match def.location.as_str() {
-            "body" if endpoint.body.is_none() => {
+        let problem = match (def.location.as_str(), query_param(def)) {
+            ("body", _) if endpoint.body.is_none() => {
                 "`in: body` needs an endpoint with a `body:`".to_owned()
             }
-            "query" if endpoint.query.is_empty() => {
+            ("query", _) if endpoint.query.is_empty() => {
                 "`in: query` needs an endpoint with `query:` parameters".to_owned()
             }
             // An unknown or non-object body schema is reported under `body:` already.
-            "body" => return problems,
-            other => format!(
-                "paging fields `in: {other}` are not supported; use `in: body` or `in: query`"
+            ("body", _) => return problems,
+            (_, Some(param)) => match endpoint.query.get(param) {
+                None => format!("`in: query.{param}` needs a query parameter `{param}`"),
+                Some(field) => format!(
+                    "the query parameter `{param}` is a `{}`, not an object whose fields hold \
+                     the paging fields",
+                    field.ty
+                ),
+            },
+            (other, None) => format!(
+                "paging fields `in: {other}` are not supported; use `in: body`, `in: query` or \
+                 `in: query.<parameter>`"
             ),
         };
         problems.push(("in", problem));
@@ -177,8 +202,16 @@ pub(crate) fn lower<'a>(
                 .is_some_and(|f| TypeExpr::parse(&f.ty) == Ok(TypeExpr::Int64)),
         }
     };
+    let location = match (def.location.as_str(), query_param(def)) {
+        ("body", _) => PageLocation::Body,
+        (_, Some(param)) => PageLocation::QueryParam {
+            param: naming::field_name(param),
+            required: endpoint.query.get(param)?.required,
+        },
+        _ => PageLocation::Query,
+    };
     Some(Pagination {
-        in_query: def.location == "query",
+        location,
         style,
         items: naming::field_name(&def.items),
         items_required: items.required,
@@ -203,8 +236,22 @@ fn paged_fields<'a>(
         "query" if !endpoint.query.is_empty() => {
             Some((&endpoint.query, "the query parameters".to_owned()))
         }
-        _ => None,
+        _ => {
+            let param = query_param(def)?;
+            let TypeExpr::Ref(name) = TypeExpr::parse(&endpoint.query.get(param)?.ty).ok()? else {
+                return None;
+            };
+            let fields = schema(&name)?.fields.as_ref()?;
+            Some((fields, format!("`{name}`, the query parameter `{param}`,")))
+        }
     }
+}
+
+/// The parameter of `in: query.<parameter>`.
+fn query_param(def: &PaginationDef) -> Option<&str> {
+    def.location
+        .strip_prefix("query.")
+        .filter(|param| !param.is_empty())
 }
 
 fn limit_name(def: &PaginationDef) -> &str {

@@ -491,6 +491,35 @@ pub fn user_json(id: &str, name: &str) -> serde_json::Value {
     })
 }
 
+/// A message from `jack` as the API returns it, mentioning `jill`; `priority` is custom data.
+pub fn message_json(id: &str, cid: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": id,
+        "text": "Hello @jill",
+        "html": "<p>Hello @jill</p>\n",
+        "type": "regular",
+        "user": user_json("jack", "Jack"),
+        "attachments": [],
+        "latest_reactions": [],
+        "own_reactions": [],
+        "reaction_counts": {"like": 2},
+        "reaction_scores": {"like": 2},
+        "reply_count": 0,
+        "deleted_reply_count": 0,
+        "cid": cid,
+        "created_at": "2024-03-05T09:31:00.123Z",
+        "updated_at": "2024-03-05T09:31:00.123Z",
+        "shadowed": false,
+        "mentioned_users": [user_json("jill", "Jill")],
+        "mentioned_channel": false,
+        "mentioned_here": false,
+        "silent": false,
+        "pinned": false,
+        "restricted_visibility": [],
+        "priority": "high"
+    })
+}
+
 /// A realistic channel-type configuration as channels and channel types carry it, with one
 /// command, plus a field this client does not know (`message_retention`), which the real API
 /// sends.

@@ -16,8 +16,8 @@ use stream_chat_client::models::{
 };
 use stream_chat_client::{operations, Client, Error, Method, Permission, Secret};
 use stream_chat_tests::{
-    assert_server_side_request, channel_config_json, server_client, user_json, Prepared,
-    RecordingServer, SECRET,
+    assert_server_side_request, channel_config_json, message_json, server_client, user_json,
+    Prepared, RecordingServer, SECRET,
 };
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -75,40 +75,12 @@ fn channel_json(kind: &str, id: &str) -> Value {
     })
 }
 
-fn message_json(cid: &str) -> Value {
-    json!({
-        "id": "msg-1",
-        "text": "Hello @jill",
-        "html": "<p>Hello @jill</p>\n",
-        "type": "regular",
-        "user": user_json("jack", "Jack"),
-        "attachments": [],
-        "latest_reactions": [],
-        "own_reactions": [],
-        "reaction_counts": {"like": 2},
-        "reaction_scores": {"like": 2},
-        "reply_count": 0,
-        "deleted_reply_count": 0,
-        "cid": cid,
-        "created_at": "2024-03-05T09:31:00.123Z",
-        "updated_at": "2024-03-05T09:31:00.123Z",
-        "shadowed": false,
-        "mentioned_users": [user_json("jill", "Jill")],
-        "mentioned_channel": false,
-        "mentioned_here": false,
-        "silent": false,
-        "pinned": false,
-        "restricted_visibility": [],
-        "priority": "high"
-    })
-}
-
 #[tokio::test]
 async fn get_or_create_channel() {
     let cid = "messaging:a/b c";
     let response = json!({
         "channel": channel_json("messaging", "a/b c"),
-        "messages": [message_json(cid)],
+        "messages": [message_json("msg-1", cid)],
         "pinned_messages": [],
         "watcher_count": 1,
         "read": [{

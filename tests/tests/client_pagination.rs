@@ -1,15 +1,17 @@
 //! The generated `*_pages` streams against a local HTTP server: cursor pages (each request
 //! carries the previous `next`), offset pages (the offset advances, stops at the API's cap),
 //! the page-size cap, the stops on an empty page and on a repeated cursor, an error mid-way,
-//! laziness, and `Pages::items`.
+//! laziness, `Pages::items`, and paging fields inside the JSON `payload` query parameter.
 
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 use stream_chat_client::models::{
-    GetReactionsQuery, QueryChannelsRequest, QueryReactionsRequest, ReactionResponse,
+    GetReactionsQuery, QueryBannedUsersFilter, QueryBannedUsersPayload, QueryBannedUsersQuery,
+    QueryChannelsRequest, QueryReactionsRequest, QueryUsersFilter, QueryUsersPayload,
+    QueryUsersQuery, ReactionResponse, SearchFilter, SearchPayload, SearchQuery,
 };
 use stream_chat_client::{Error, Pages};
-use stream_chat_tests::{server_client, user_json, Prepared, RecordingServer};
+use stream_chat_tests::{message_json, server_client, user_json, Prepared, RecordingServer};
 
 fn reaction_json(kind: &str) -> Value {
     json!({
@@ -314,4 +316,170 @@ async fn offset_pages_in_the_query_string() {
     assert!(requests
         .iter()
         .all(|r| r.method == "GET" && r.path == "/messages/m1/reactions"));
+}
+
+/// The JSON document in a recorded request's `payload` query parameter.
+fn sent_payload(request: &stream_chat_tests::Recorded) -> Value {
+    let (_, text) = request
+        .query_pairs()
+        .into_iter()
+        .find(|(name, _)| *name == "payload")
+        .expect("a payload parameter");
+    serde_json::from_str(text).expect("the payload is JSON")
+}
+
+/// A page of `QueryUsers` with users `u<first>` to `u<first + count - 1>`.
+fn users_page(first: usize, count: usize) -> Prepared {
+    let users: Vec<Value> = (first..first + count)
+        .map(|n| user_json(&format!("u{n}"), "User"))
+        .collect();
+    Prepared::json(200, json!({ "users": users, "duration": "1ms" }))
+}
+
+#[tokio::test]
+async fn offset_pages_inside_the_json_payload_parameter() {
+    let server =
+        RecordingServer::with([users_page(0, 2), users_page(2, 2), users_page(4, 1)]).await;
+    let client = server_client(&server.url());
+    let mut payload = QueryUsersPayload::new(QueryUsersFilter::role().eq("admin"));
+    payload.limit = Some(2);
+    let query = QueryUsersQuery {
+        payload: Some(payload),
+    };
+    let ids: Vec<String> = client
+        .query_users_pages(&query)
+        .items()
+        .map(|user| user.expect("user").id)
+        .collect()
+        .await;
+    assert_eq!(ids, ["u0", "u1", "u2", "u3", "u4"]);
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3, "the short third page is the last");
+    for (request, offset) in requests.iter().zip([Value::Null, json!(2), json!(4)]) {
+        assert_eq!(
+            (request.method.as_str(), request.path.as_str()),
+            ("GET", "/users")
+        );
+        let payload = sent_payload(request);
+        assert_eq!(payload["offset"], offset);
+        assert_eq!(payload["limit"], 2);
+        // The rest of the query travels unchanged with every page.
+        assert_eq!(
+            payload["filter_conditions"],
+            json!({"role": {"$eq": "admin"}})
+        );
+    }
+}
+
+#[tokio::test]
+async fn payload_pages_lower_the_limit_and_stop_at_the_offset_cap() {
+    // QueryUsers takes at most 100 users per page and offsets up to 1000.
+    let server = RecordingServer::with([
+        users_page(0, 100),
+        users_page(100, 100),
+        users_page(200, 100),
+    ])
+    .await;
+    let client = server_client(&server.url());
+    let mut payload = QueryUsersPayload::new(QueryUsersFilter::custom("team").eq("red"));
+    payload.limit = Some(250);
+    payload.offset = Some(800);
+    let pages: Vec<_> = client
+        .query_users_pages(&QueryUsersQuery {
+            payload: Some(payload),
+        })
+        .collect()
+        .await;
+    assert_eq!(
+        pages.len(),
+        3,
+        "offsets 800, 900 and 1000; 1100 is past the cap"
+    );
+    let paging: Vec<(Value, Value)> = server
+        .requests()
+        .iter()
+        .map(|request| {
+            let payload = sent_payload(request);
+            (payload["limit"].clone(), payload["offset"].clone())
+        })
+        .collect();
+    assert_eq!(
+        paging,
+        [
+            (json!(100), json!(800)),
+            (json!(100), json!(900)),
+            (json!(100), json!(1000))
+        ]
+    );
+}
+
+#[tokio::test]
+async fn cursor_pages_inside_the_json_payload_parameter() {
+    let result = |id: &str| json!({ "message": message_json(id, "messaging:general") });
+    let server = RecordingServer::with([
+        Prepared::json(
+            200,
+            json!({"results": [result("m1"), result("m2")], "next": "n1", "duration": "1ms"}),
+        ),
+        Prepared::json(200, json!({"results": [result("m3")], "duration": "1ms"})),
+    ])
+    .await;
+    let client = server_client(&server.url());
+    let mut payload = SearchPayload::new(SearchFilter::cid().in_(["messaging:general"]));
+    payload.query = Some("hello".to_owned());
+    payload.limit = Some(2);
+    let pages: Vec<usize> = client
+        .search_pages(&SearchQuery {
+            payload: Some(payload),
+        })
+        .map(|page| page.expect("page").len())
+        .collect()
+        .await;
+    assert_eq!(pages, [2, 1]);
+    let sent: Vec<(Value, Value)> = server
+        .requests()
+        .iter()
+        .map(|request| {
+            let payload = sent_payload(request);
+            (payload["next"].clone(), payload["query"].clone())
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [(Value::Null, json!("hello")), (json!("n1"), json!("hello"))]
+    );
+}
+
+#[tokio::test]
+async fn an_error_mid_way_ends_a_payload_stream() {
+    let ban = json!({"created_at": "2024-03-05T09:31:00Z"});
+    let server = RecordingServer::with([
+        Prepared::json(
+            200,
+            json!({"bans": [ban.clone(), ban.clone()], "duration": "1ms"}),
+        ),
+        Prepared::text(502, "Bad Gateway"),
+        Prepared::json(200, json!({"bans": [ban], "duration": "1ms"})),
+    ])
+    .await;
+    let client = server_client(&server.url());
+    let mut payload =
+        QueryBannedUsersPayload::new(QueryBannedUsersFilter::channel_cid().eq("messaging:general"));
+    payload.limit = Some(2);
+    let pages: Vec<_> = client
+        .query_banned_users_pages(&QueryBannedUsersQuery {
+            payload: Some(payload),
+        })
+        .collect()
+        .await;
+    assert_eq!(pages.len(), 2);
+    assert_eq!(pages[0].as_ref().expect("first page").len(), 2);
+    let error = pages[1].as_ref().expect_err("the error");
+    assert!(
+        matches!(error, Error::Http { status: 502, .. }),
+        "{error:?}"
+    );
+    assert_eq!(server.requests().len(), 2, "no request after the error");
+    assert_eq!(sent_payload(&server.requests()[1])["offset"], 2);
 }

@@ -4,7 +4,7 @@
 use super::endpoints::params;
 use super::{ident, rust_type};
 use crate::model::{Endpoint, Type};
-use crate::pagination::PageStyle;
+use crate::pagination::{PageLocation, PageStyle};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -12,13 +12,18 @@ use quote::{format_ident, quote};
 pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
     let pagination = endpoint.pagination.as_ref()?;
     // The paged request (`body` or `query`) is the stream's own, the other arguments are copies.
-    let (paged, paged_type) = if pagination.in_query {
+    let in_query = pagination.location != PageLocation::Body;
+    let (paged, paged_type) = if in_query {
         (quote! { query }, ident(endpoint.query_struct.as_ref()?))
     } else {
         (
             quote! { body },
             ident(&endpoint.body.as_ref()?.schema.rust_name),
         )
+    };
+    let fields = PagedFields {
+        paged: paged.clone(),
+        location: &pagination.location,
     };
     let method = ident(&endpoint.method_name);
     let name = format_ident!("{}_pages", endpoint.method_name);
@@ -43,7 +48,7 @@ pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
         }
     }
     if endpoint.query_struct.is_some() {
-        if pagination.in_query {
+        if in_query {
             args.push(quote! { query });
         } else {
             owned.push(quote! { let query = query.clone(); });
@@ -51,7 +56,7 @@ pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
         }
     }
     if endpoint.body.is_some() {
-        if pagination.in_query {
+        if in_query {
             owned.push(quote! { let body = body.clone(); });
             args.push(quote! { &body });
         } else {
@@ -59,12 +64,13 @@ pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
         }
     }
 
-    let limit = ident(&pagination.limit);
+    let limit = fields.get(&pagination.limit);
     let clamp = pagination.limit_max.map(|max| {
         let max = proc_macro2::Literal::i64_unsuffixed(max);
+        let set_limit = fields.set(&pagination.limit);
         quote! {
-            if #paged.#limit.is_some_and(|limit| limit > #max) {
-                #paged.#limit = Some(#max);
+            if #limit.is_some_and(|limit| limit > #max) {
+                #set_limit = Some(#max);
             }
         }
     });
@@ -79,6 +85,7 @@ pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
             next,
             next_required,
         } => {
+            let set_next = fields.set(next);
             let next = ident(next);
             let page_next = if *next_required {
                 quote! { Some(page.#next) }
@@ -90,7 +97,7 @@ pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
                     #paged,
                     move |#paged| self.#method(#(#args),*),
                     |page| (#page_items, #page_next),
-                    |#paged, next| #paged.#next = Some(next),
+                    |#paged, next| #set_next = Some(next),
                 )
             }
         }
@@ -99,12 +106,13 @@ pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
             max_offset,
             wide,
         } => {
-            let offset = ident(offset);
+            let get_offset = fields.get(offset);
+            let set = fields.set(offset);
             // `u32` always fits an `i64`; past `i32::MAX` an `int32` offset stays there.
             let set_offset = if *wide {
-                quote! { |#paged, offset| #paged.#offset = Some(offset.into()) }
+                quote! { |#paged, offset| #set = Some(offset.into()) }
             } else {
-                quote! { |#paged, offset| #paged.#offset = Some(i32::try_from(offset).unwrap_or(i32::MAX)) }
+                quote! { |#paged, offset| #set = Some(i32::try_from(offset).unwrap_or(i32::MAX)) }
             };
             let max_offset = match max_offset {
                 Some(max) => {
@@ -115,8 +123,8 @@ pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
             };
             quote! {
                 let paging = crate::OffsetPaging {
-                    offset: #paged.#offset.and_then(|offset| u32::try_from(offset).ok()),
-                    limit: #paged.#limit.and_then(|limit| u32::try_from(limit).ok()),
+                    offset: #get_offset.and_then(|offset| u32::try_from(offset).ok()),
+                    limit: #limit.and_then(|limit| u32::try_from(limit).ok()),
                     max_offset: #max_offset,
                 };
                 crate::Pages::offset(
@@ -147,6 +155,45 @@ pub(super) fn pages_method(endpoint: &Endpoint) -> Option<TokenStream> {
             #constructor
         }
     })
+}
+
+/// Reads and writes the paging fields of the stream's request (`body` or `query`).
+struct PagedFields<'a> {
+    paged: TokenStream,
+    location: &'a PageLocation,
+}
+
+impl PagedFields<'_> {
+    /// The field's value, an `Option` of a copyable scalar.
+    fn get(&self, field: &str) -> TokenStream {
+        match self.location {
+            PageLocation::QueryParam {
+                param,
+                required: false,
+            } => {
+                let (paged, param, field) = (&self.paged, ident(param), ident(field));
+                quote! { #paged.#param.as_ref().and_then(|#param| #param.#field) }
+            }
+            _ => self.set(field),
+        }
+    }
+
+    /// The field as a place to assign to; an absent optional parameter object is created first.
+    fn set(&self, field: &str) -> TokenStream {
+        let (paged, field) = (&self.paged, ident(field));
+        match self.location {
+            PageLocation::Body | PageLocation::Query => quote! { #paged.#field },
+            PageLocation::QueryParam { param, required } => {
+                let param = ident(param);
+                let object = if *required {
+                    quote! { #paged.#param }
+                } else {
+                    quote! { #paged.#param.get_or_insert_with(Default::default) }
+                };
+                quote! { #object.#field }
+            }
+        }
+    }
 }
 
 fn pages_doc(endpoint: &Endpoint, pagination: &crate::pagination::Pagination) -> String {

@@ -534,6 +534,52 @@ impl crate::Client {
         self.execute(request)
     }
 
+    /// Query members, page by page: a lazy stream of [`Self::query_members`] requests.
+    ///
+    /// Offset paging: `offset` advances by the items received; the stream ends on an empty page or one shorter than `limit`, or when the next `offset` would pass 10000. A `limit` above 300 is lowered to 300. Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) for single items.
+    ///
+    /// # Errors
+    ///
+    /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    pub fn query_members_pages(
+        &self,
+        query: &QueryMembersQuery,
+    ) -> crate::Pages<'_, QueryMembersQuery, ChannelMemberResponse> {
+        let mut query = query.clone();
+        if query
+            .payload
+            .as_ref()
+            .and_then(|payload| payload.limit)
+            .is_some_and(|limit| limit > 300)
+        {
+            query.payload.get_or_insert_with(Default::default).limit = Some(300);
+        }
+        let paging = crate::OffsetPaging {
+            offset: query
+                .payload
+                .as_ref()
+                .and_then(|payload| payload.offset)
+                .and_then(|offset| u32::try_from(offset).ok()),
+            limit: query
+                .payload
+                .as_ref()
+                .and_then(|payload| payload.limit)
+                .and_then(|limit| u32::try_from(limit).ok()),
+            max_offset: Some(10000),
+        };
+        crate::Pages::offset(
+            query,
+            move |query| self.query_members(query),
+            |page| page.members,
+            |query, offset| {
+                query.payload.get_or_insert_with(Default::default).offset = Some(
+                    i32::try_from(offset).unwrap_or(i32::MAX),
+                );
+            },
+            paging,
+        )
+    }
+
     /// Partially channel member update.
     ///
     /// Sets or removes fields of one channel member, such as custom data, and returns the updated member.

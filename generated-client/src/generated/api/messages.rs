@@ -3728,4 +3728,26 @@ impl crate::Client {
         }
         self.execute(request)
     }
+
+    /// Search messages, page by page: a lazy stream of [`Self::search`] requests.
+    ///
+    /// Cursor paging: each request carries the `next` cursor of the previous response; the stream ends when a response has no new cursor or no items. Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) for single items.
+    ///
+    /// # Errors
+    ///
+    /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    pub fn search_pages(
+        &self,
+        query: &SearchQuery,
+    ) -> crate::Pages<'_, SearchQuery, SearchResult> {
+        let query = query.clone();
+        crate::Pages::cursor(
+            query,
+            move |query| self.search(query),
+            |page| (page.results, page.next),
+            |query, next| {
+                query.payload.get_or_insert_with(Default::default).next = Some(next);
+            },
+        )
+    }
 }

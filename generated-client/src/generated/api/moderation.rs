@@ -1853,6 +1853,52 @@ impl crate::Client {
         self.execute(request)
     }
 
+    /// Query Banned Users, page by page: a lazy stream of [`Self::query_banned_users`] requests.
+    ///
+    /// Offset paging: `offset` advances by the items received; the stream ends on an empty page or one shorter than `limit`, or when the next `offset` would pass 10000. A `limit` above 300 is lowered to 300. Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) for single items.
+    ///
+    /// # Errors
+    ///
+    /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    pub fn query_banned_users_pages(
+        &self,
+        query: &QueryBannedUsersQuery,
+    ) -> crate::Pages<'_, QueryBannedUsersQuery, BanResponse> {
+        let mut query = query.clone();
+        if query
+            .payload
+            .as_ref()
+            .and_then(|payload| payload.limit)
+            .is_some_and(|limit| limit > 300)
+        {
+            query.payload.get_or_insert_with(Default::default).limit = Some(300);
+        }
+        let paging = crate::OffsetPaging {
+            offset: query
+                .payload
+                .as_ref()
+                .and_then(|payload| payload.offset)
+                .and_then(|offset| u32::try_from(offset).ok()),
+            limit: query
+                .payload
+                .as_ref()
+                .and_then(|payload| payload.limit)
+                .and_then(|limit| u32::try_from(limit).ok()),
+            max_offset: Some(10000),
+        };
+        crate::Pages::offset(
+            query,
+            move |query| self.query_banned_users(query),
+            |page| page.bans,
+            |query, offset| {
+                query.payload.get_or_insert_with(Default::default).offset = Some(
+                    i32::try_from(offset).unwrap_or(i32::MAX),
+                );
+            },
+            paging,
+        )
+    }
+
     /// Query Future Channel Bans.
     ///
     /// Lists the bans that will apply to channels created in the future.
@@ -1878,6 +1924,52 @@ impl crate::Client {
             request.query("payload", &crate::request::JsonQuery(value));
         }
         self.execute(request)
+    }
+
+    /// Query Future Channel Bans, page by page: a lazy stream of [`Self::query_future_channel_bans`] requests.
+    ///
+    /// Offset paging: `offset` advances by the items received; the stream ends on an empty page or one shorter than `limit`, or when the next `offset` would pass 10000. A `limit` above 300 is lowered to 300. Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) for single items.
+    ///
+    /// # Errors
+    ///
+    /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    pub fn query_future_channel_bans_pages(
+        &self,
+        query: &QueryFutureChannelBansQuery,
+    ) -> crate::Pages<'_, QueryFutureChannelBansQuery, FutureChannelBanResponse> {
+        let mut query = query.clone();
+        if query
+            .payload
+            .as_ref()
+            .and_then(|payload| payload.limit)
+            .is_some_and(|limit| limit > 300)
+        {
+            query.payload.get_or_insert_with(Default::default).limit = Some(300);
+        }
+        let paging = crate::OffsetPaging {
+            offset: query
+                .payload
+                .as_ref()
+                .and_then(|payload| payload.offset)
+                .and_then(|offset| u32::try_from(offset).ok()),
+            limit: query
+                .payload
+                .as_ref()
+                .and_then(|payload| payload.limit)
+                .and_then(|limit| u32::try_from(limit).ok()),
+            max_offset: Some(10000),
+        };
+        crate::Pages::offset(
+            query,
+            move |query| self.query_future_channel_bans(query),
+            |page| page.bans,
+            |query, offset| {
+                query.payload.get_or_insert_with(Default::default).offset = Some(
+                    i32::try_from(offset).unwrap_or(i32::MAX),
+                );
+            },
+            paging,
+        )
     }
 
     /// Flag.
@@ -1927,6 +2019,52 @@ impl crate::Client {
             request.query("payload", &crate::request::JsonQuery(value));
         }
         self.execute(request)
+    }
+
+    /// Query Message Flags, page by page: a lazy stream of [`Self::query_message_flags`] requests.
+    ///
+    /// Offset paging: `offset` advances by the items received; the stream ends on an empty page or one shorter than `limit`, or when the next `offset` would pass 10000. A `limit` above 300 is lowered to 300. Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) for single items.
+    ///
+    /// # Errors
+    ///
+    /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    pub fn query_message_flags_pages(
+        &self,
+        query: &QueryMessageFlagsQuery,
+    ) -> crate::Pages<'_, QueryMessageFlagsQuery, MessageFlagResponse> {
+        let mut query = query.clone();
+        if query
+            .payload
+            .as_ref()
+            .and_then(|payload| payload.limit)
+            .is_some_and(|limit| limit > 300)
+        {
+            query.payload.get_or_insert_with(Default::default).limit = Some(300);
+        }
+        let paging = crate::OffsetPaging {
+            offset: query
+                .payload
+                .as_ref()
+                .and_then(|payload| payload.offset)
+                .and_then(|offset| u32::try_from(offset).ok()),
+            limit: query
+                .payload
+                .as_ref()
+                .and_then(|payload| payload.limit)
+                .and_then(|limit| u32::try_from(limit).ok()),
+            max_offset: Some(10000),
+        };
+        crate::Pages::offset(
+            query,
+            move |query| self.query_message_flags(query),
+            |page| page.flags,
+            |query, offset| {
+                query.payload.get_or_insert_with(Default::default).offset = Some(
+                    i32::try_from(offset).unwrap_or(i32::MAX),
+                );
+            },
+            paging,
+        )
     }
 
     /// Mute user.

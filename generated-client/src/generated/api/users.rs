@@ -1988,6 +1988,52 @@ impl crate::Client {
         self.execute(request)
     }
 
+    /// Query users, page by page: a lazy stream of [`Self::query_users`] requests.
+    ///
+    /// Offset paging: `offset` advances by the items received; the stream ends on an empty page or one shorter than `limit`, or when the next `offset` would pass 1000. A `limit` above 100 is lowered to 100. Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) for single items.
+    ///
+    /// # Errors
+    ///
+    /// A failed request ends the stream after yielding its [`Error`](crate::Error).
+    pub fn query_users_pages(
+        &self,
+        query: &QueryUsersQuery,
+    ) -> crate::Pages<'_, QueryUsersQuery, FullUserResponse> {
+        let mut query = query.clone();
+        if query
+            .payload
+            .as_ref()
+            .and_then(|payload| payload.limit)
+            .is_some_and(|limit| limit > 100)
+        {
+            query.payload.get_or_insert_with(Default::default).limit = Some(100);
+        }
+        let paging = crate::OffsetPaging {
+            offset: query
+                .payload
+                .as_ref()
+                .and_then(|payload| payload.offset)
+                .and_then(|offset| u32::try_from(offset).ok()),
+            limit: query
+                .payload
+                .as_ref()
+                .and_then(|payload| payload.limit)
+                .and_then(|limit| u32::try_from(limit).ok()),
+            max_offset: Some(1000),
+        };
+        crate::Pages::offset(
+            query,
+            move |query| self.query_users(query),
+            |page| page.users,
+            |query, offset| {
+                query.payload.get_or_insert_with(Default::default).offset = Some(
+                    i32::try_from(offset).unwrap_or(i32::MAX),
+                );
+            },
+            paging,
+        )
+    }
+
     /// Upsert users.
     ///
     /// Creates or replaces users; fields left out of a user are removed from it. The response holds the users by ID.
