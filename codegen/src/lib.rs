@@ -30,6 +30,7 @@ pub mod output;
 pub mod pagination;
 pub mod parallel;
 pub mod sample;
+pub mod setters;
 pub mod source;
 pub mod types;
 pub mod validate;

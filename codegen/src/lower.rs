@@ -165,12 +165,14 @@ pub fn lower(files: &[SourceFile]) -> Api {
             });
         }
     }
-    Api {
+    let mut api = Api {
         areas,
         permissions,
         events,
         features,
-    }
+    };
+    crate::setters::mark(&mut api);
+    api
 }
 
 /// The other gated areas whose types an area's schemas, endpoints and event payloads use.
@@ -285,6 +287,7 @@ impl Lowerer {
                 derives_default: info.has_default,
                 derives_eq: info.is_eq,
                 has_binary,
+                setters: false,
             };
             out.push(Schema {
                 spec_name: name.to_owned(),

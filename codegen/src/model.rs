@@ -84,6 +84,8 @@ pub struct Object {
     /// A field holds a file (`binary`): the object is a multipart body, sent part by part,
     /// and has no serde implementations.
     pub has_binary: bool,
+    /// Chainable setters for the optional fields (see `setters.rs`).
+    pub setters: bool,
 }
 
 /// A field of an object, or a parameter of an endpoint.
@@ -103,6 +105,13 @@ pub struct Field {
     /// A typed query filter: the field is a `Filter` of this marker type (a `map<json>`
     /// with a `filter:` list in the spec).
     pub filter: Option<String>,
+}
+
+impl Field {
+    /// Optional and nullable fields are `Option`s.
+    pub fn is_optional(&self) -> bool {
+        !self.required || self.nullable
+    }
 }
 
 /// A query's filter: a marker type with one function per field the API filters on.

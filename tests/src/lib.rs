@@ -33,6 +33,11 @@ pub mod ws;
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeExamples;
 
+/// The code blocks of the client crate's README (its page on crates.io), compiled likewise.
+#[cfg(doctest)]
+#[doc = include_str!("../../generated-client/README.md")]
+pub struct ClientReadmeExamples;
+
 use std::collections::VecDeque;
 use std::io::Write as _;
 use std::net::SocketAddr;

@@ -11,8 +11,9 @@ use stream_chat_client::models::{
     ChannelMemberRequest, ChannelOwnCapability, CreateChannelTypeRequest,
     CreateChannelTypeRequestAutomodBehavior, DeleteChannelQuery, DeleteChannelsRequest,
     ExportChannelsRequest, ExportChannelsRequestFormat, HideChannelRequest,
-    MarkChannelsReadRequest, MessagePaginationParams, PaginationParams, PolicyRequest,
-    PolicyRequestAction, PushLevel, UpdateChannelTypeRequest, UserRequest,
+    MarkChannelsReadRequest, MessagePaginationParams, MessageRequest, PaginationParams,
+    PolicyRequest, PolicyRequestAction, PushLevel, SendMessageRequest, UpdateChannelTypeRequest,
+    UserRequest,
 };
 use stream_chat_client::{operations, Client, Error, Method, Permission, Secret};
 use stream_chat_tests::{
@@ -234,6 +235,71 @@ async fn get_or_create_channel() {
     assert_eq!(read[0].last_read_message_id.as_deref(), Some("msg-1"));
     assert_eq!(state.watcher_count, Some(1));
     assert!(state.pinned_messages.is_empty() && state.threads.is_empty());
+}
+
+/// The generated setters build the same requests as struct literals, custom data included.
+#[tokio::test]
+async fn requests_built_with_setters() {
+    let server = RecordingServer::with([
+        Prepared::json(
+            201,
+            json!({"message": message_json("msg-1", "messaging:general"), "duration": "1ms"}),
+        ),
+        Prepared::json(201, json!({"channel": channel_json("messaging", "general"), "members": [], "messages": [], "pinned_messages": [], "threads": [], "duration": "1ms"})),
+    ])
+    .await;
+    let client = server_client(&server.url());
+
+    let message = MessageRequest::default()
+        .text("Hello @jill")
+        .mentioned_users(vec!["jill".to_owned()])
+        .pinned(true)
+        .user_id("jack")
+        .custom("priority", "high");
+    let body = SendMessageRequest::new(message).skip_push(true);
+    let sent = client
+        .send_message("messaging", "general", &body)
+        .await
+        .expect("message sent");
+    assert_eq!(sent.message.custom, object(json!({"priority": "high"})));
+
+    let data = ChannelInput::default()
+        .created_by_id("jack")
+        .members(vec![ChannelMemberRequest::new("jack")])
+        .custom("name", "Général");
+    let body = ChannelGetOrCreateRequest::default()
+        .data(data)
+        .state(true)
+        .messages(MessagePaginationParams::default().limit(20));
+    client
+        .get_or_create_channel("messaging", "general", &body)
+        .await
+        .expect("channel state");
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].path, "/channels/messaging/general/message");
+    assert_eq!(
+        requests[0].json(),
+        json!({
+            "message": {
+                "text": "Hello @jill",
+                "mentioned_users": ["jill"],
+                "pinned": true,
+                "user_id": "jack",
+                "priority": "high"
+            },
+            "skip_push": true
+        })
+    );
+    assert_eq!(
+        requests[1].json(),
+        json!({
+            "data": {"created_by_id": "jack", "members": [{"user_id": "jack"}], "name": "Général"},
+            "state": true,
+            "messages": {"limit": 20}
+        })
+    );
 }
 
 #[tokio::test]

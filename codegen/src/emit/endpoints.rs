@@ -3,7 +3,7 @@
 //! Methods build their request at once and return a `ResponseFuture` that sends it: the future
 //! borrows only the client, not the arguments, and no per-method state machine is compiled.
 
-use super::schemas::{field_doc, field_type, is_optional};
+use super::schemas::{field_doc, field_type};
 use super::{deprecated, doc, ident, rust_type};
 use crate::model::{Endpoint, Field, Type};
 use proc_macro2::TokenStream;
@@ -20,7 +20,7 @@ pub(super) fn query_struct(endpoint: &Endpoint) -> Option<TokenStream> {
     let all_default = endpoint
         .query
         .iter()
-        .all(|f| is_optional(f) || f.ty.has_default());
+        .all(|f| f.is_optional() || f.ty.has_default());
     let all_eq = endpoint.query.iter().all(|f| f.ty.is_eq());
     let mut derives = vec![quote! { Debug }, quote! { Clone }, quote! { PartialEq }];
     if all_eq {
@@ -36,7 +36,7 @@ pub(super) fn query_struct(endpoint: &Endpoint) -> Option<TokenStream> {
         let ty = field_type(field);
         quote! { #docs #deprecated pub #rust: #ty, }
     });
-    let required: Vec<&Field> = endpoint.query.iter().filter(|f| !is_optional(f)).collect();
+    let required: Vec<&Field> = endpoint.query.iter().filter(|f| !f.is_optional()).collect();
     let constructor = if required.is_empty() {
         quote! {}
     } else {
@@ -47,7 +47,7 @@ pub(super) fn query_struct(endpoint: &Endpoint) -> Option<TokenStream> {
         });
         let inits = endpoint.query.iter().map(|f| {
             let rust = ident(&f.rust_name);
-            if is_optional(f) {
+            if f.is_optional() {
                 quote! { #rust: None }
             } else {
                 quote! { #rust }
@@ -205,7 +205,7 @@ fn query_line(field: &Field) -> TokenStream {
     if !is_json_in_query(&field.ty) {
         return quote! { request.query(#wire, &query.#rust); };
     }
-    if is_optional(field) {
+    if field.is_optional() {
         quote! {
             if let Some(value) = &query.#rust {
                 request.query(#wire, &crate::request::JsonQuery(value));
@@ -224,7 +224,7 @@ fn multipart_line(field: &Field) -> TokenStream {
     } else {
         quote! { multipart_part_json }
     };
-    if is_optional(field) {
+    if field.is_optional() {
         quote! {
             if let Some(value) = &body.#rust {
                 request.#call(#wire, value);

@@ -10,6 +10,7 @@ mod operations;
 mod pagination;
 mod permissions;
 mod schemas;
+mod setters;
 mod wire;
 
 use crate::model::{Api, Area, Named, Type};

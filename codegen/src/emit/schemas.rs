@@ -30,7 +30,7 @@ pub(super) fn field_type(field: &Field) -> TokenStream {
     if field.boxed {
         ty = quote! { Box<#ty> };
     }
-    if is_optional(field) {
+    if field.is_optional() {
         ty = quote! { Option<#ty> };
     }
     ty
@@ -47,13 +47,13 @@ pub(super) fn value_type(field: &Field) -> TokenStream {
     }
 }
 
-/// Optional and nullable fields are `Option`s.
-pub(super) fn is_optional(field: &Field) -> bool {
-    !field.required || field.nullable
-}
-
 /// The field's rustdoc: its doc (or a readable fallback), then bounds and defaults.
 pub(super) fn field_doc(field: &Field) -> TokenStream {
+    doc(&field_doc_text(field))
+}
+
+/// The text of [`field_doc`].
+pub(super) fn field_doc_text(field: &Field) -> String {
     let mut text = field
         .doc
         .clone()
@@ -62,7 +62,7 @@ pub(super) fn field_doc(field: &Field) -> TokenStream {
         text.push_str("\n\n");
         text.push_str(&field.notes.join(" "));
     }
-    doc(&text)
+    text
 }
 
 fn object_items(schema: &Schema, object: &Object) -> TokenStream {
@@ -98,6 +98,17 @@ fn object_items(schema: &Schema, object: &Object) -> TokenStream {
         quote! {}
     };
     let constructor = constructor(&schema.rust_name, object);
+    let setters = super::setters::setters(object);
+    let methods = if constructor.is_empty() && setters.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            impl #name {
+                #constructor
+                #setters
+            }
+        }
+    };
     quote! {
         #docs
         #schema_deprecated
@@ -106,36 +117,30 @@ fn object_items(schema: &Schema, object: &Object) -> TokenStream {
             #(#fields)*
             #custom
         }
-        #constructor
+        #methods
     }
 }
 
 /// `new` taking the required fields; skipped when `Default` already builds the value.
+/// String fields take `impl Into<String>`, as their setters do.
 fn constructor(rust_name: &str, object: &Object) -> TokenStream {
-    let required: Vec<&Field> = object.fields.iter().filter(|f| !is_optional(f)).collect();
+    let required: Vec<&Field> = object.fields.iter().filter(|f| !f.is_optional()).collect();
     if required.is_empty() && object.derives_default {
         return quote! {};
     }
-    let name = ident(rust_name);
     let params = required.iter().map(|field| {
         let rust = ident(&field.rust_name);
-        let ty = match &field.ty {
-            Type::String | Type::Duration => quote! { impl Into<String> },
-            _ => value_type(field),
-        };
+        let ty = param_type(field);
         quote! { #rust: #ty }
     });
     let inits = object.fields.iter().map(|field| {
         let rust = ident(&field.rust_name);
-        if is_optional(field) {
+        if field.is_optional() {
             return quote! { #rust: None };
         }
-        let converted = matches!(field.ty, Type::String | Type::Duration);
-        match (converted, field.boxed) {
-            (false, false) => quote! { #rust },
-            (true, false) => quote! { #rust: #rust.into() },
-            (false, true) => quote! { #rust: Box::new(#rust) },
-            (true, true) => quote! { #rust: Box::new(#rust.into()) },
+        match param_value(field) {
+            Some(value) => quote! { #rust: #value },
+            None => quote! { #rust },
         }
     });
     let custom = if object.custom_data && !object.has_binary {
@@ -151,16 +156,35 @@ fn constructor(rust_name: &str, object: &Object) -> TokenStream {
     let text =
         format!(" Creates a `{rust_name}` from its required fields; the optional ones are `None`.");
     quote! {
-        impl #name {
-            #[doc = #text]
-            #allow
-            pub fn new(#(#params),*) -> Self {
-                Self {
-                    #(#inits,)*
-                    #custom
-                }
+        #[doc = #text]
+        #allow
+        pub fn new(#(#params),*) -> Self {
+            Self {
+                #(#inits,)*
+                #custom
             }
         }
+    }
+}
+
+/// The field's value built from the parameter of [`param_type`] named like the field; `None`
+/// when it is the parameter itself.
+pub(super) fn param_value(field: &Field) -> Option<TokenStream> {
+    let rust = ident(&field.rust_name);
+    let converted = matches!(field.ty, Type::String | Type::Duration);
+    match (converted, field.boxed) {
+        (false, false) => None,
+        (true, false) => Some(quote! { #rust.into() }),
+        (false, true) => Some(quote! { Box::new(#rust) }),
+        (true, true) => Some(quote! { Box::new(#rust.into()) }),
+    }
+}
+
+/// The type a method takes for a field's value: `impl Into<String>` for strings.
+pub(super) fn param_type(field: &Field) -> TokenStream {
+    match &field.ty {
+        Type::String | Type::Duration => quote! { impl Into<String> },
+        _ => value_type(field),
     }
 }
 

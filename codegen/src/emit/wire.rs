@@ -12,7 +12,6 @@
 //! a documented field are never written. Each visitor holds a `serde_support::enter` guard while
 //! it decodes, so objects nested deeper than the runtime allows are an error, not a stack overflow.
 
-use super::schemas::is_optional;
 use crate::model::{Area, Object, Schema, SchemaKind};
 use std::fmt::Write as _;
 
@@ -122,7 +121,7 @@ fn write_object(out: &mut String, schema: &Schema, object: &Object) {
     const BODY: &str = "                ";
     for field in &object.fields {
         let ty = type_text(field);
-        let ty = if is_optional(field) {
+        let ty = if field.is_optional() {
             ty
         } else {
             format!("Option<{ty}>")
@@ -150,7 +149,7 @@ fn write_object(out: &mut String, schema: &Schema, object: &Object) {
         let _ = writeln!(out, "{BODY}    match key_.as_str() {{");
         for field in &object.fields {
             let (local, wire) = (local(&field.rust_name), literal(&field.wire_name));
-            if is_optional(field) {
+            if field.is_optional() {
                 let _ = writeln!(out, "{BODY}        {wire} => {local} = map_.next_value()?,");
             } else {
                 let _ = writeln!(
@@ -174,7 +173,7 @@ fn write_object(out: &mut String, schema: &Schema, object: &Object) {
     }
     let _ = writeln!(out, "{BODY}}}");
     for field in &object.fields {
-        if !is_optional(field) && !field.ty.has_default() {
+        if !field.is_optional() && !field.ty.has_default() {
             let local = local(&field.rust_name);
             let _ = write!(
                 out,
@@ -187,7 +186,7 @@ fn write_object(out: &mut String, schema: &Schema, object: &Object) {
     let _ = writeln!(out, "{BODY}Ok({name} {{");
     for field in &object.fields {
         let (rust, local) = (&field.rust_name, local(&field.rust_name));
-        if !is_optional(field) && field.ty.has_default() {
+        if !field.is_optional() && field.ty.has_default() {
             let _ = writeln!(out, "{BODY}    {rust}: {local}.unwrap_or_default(),");
         } else if local == *rust {
             let _ = writeln!(out, "{BODY}    {rust},");

@@ -74,6 +74,68 @@ impl CreateBlockListRequest {
             user: None,
         }
     }
+
+    /// Sets `is_leet_check_enabled` to `Some(is_leet_check_enabled)`: Also match leetspeak spellings of entries, such as digits in place of letters.
+    #[must_use]
+    pub fn is_leet_check_enabled(mut self, is_leet_check_enabled: bool) -> Self {
+        self.is_leet_check_enabled = Some(is_leet_check_enabled);
+        self
+    }
+
+    /// Sets `is_plural_check_enabled` to `Some(is_plural_check_enabled)`: Also match plural forms of entries.
+    #[must_use]
+    pub fn is_plural_check_enabled(mut self, is_plural_check_enabled: bool) -> Self {
+        self.is_plural_check_enabled = Some(is_plural_check_enabled);
+        self
+    }
+
+    /// Sets `is_confusable_folding_enabled` to `Some(is_confusable_folding_enabled)`: Treat look-alike Unicode characters as the letters they resemble when matching.
+    #[must_use]
+    pub fn is_confusable_folding_enabled(
+        mut self,
+        is_confusable_folding_enabled: bool,
+    ) -> Self {
+        self.is_confusable_folding_enabled = Some(is_confusable_folding_enabled);
+        self
+    }
+
+    /// Sets `is_substring_matching_enabled` to `Some(is_substring_matching_enabled)`: Also match entries that appear inside longer words.
+    #[must_use]
+    pub fn is_substring_matching_enabled(
+        mut self,
+        is_substring_matching_enabled: bool,
+    ) -> Self {
+        self.is_substring_matching_enabled = Some(is_substring_matching_enabled);
+        self
+    }
+
+    /// Sets `type_` to `Some(type_)`: What the entries are and whether they block or allow.
+    #[must_use]
+    pub fn type_(mut self, type_: CreateBlockListRequestType) -> Self {
+        self.type_ = Some(type_);
+        self
+    }
+
+    /// Sets `team` to `Some(team)`: Team the blocklist belongs to.
+    #[must_use]
+    pub fn team(mut self, team: impl Into<String>) -> Self {
+        self.team = Some(team.into());
+        self
+    }
+
+    /// Sets `user_id` to `Some(user_id)`: User on whose behalf the call is made.
+    #[must_use]
+    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `user` to `Some(user)`: User on whose behalf the call is made.
+    #[must_use]
+    pub fn user(mut self, user: UserRequest) -> Self {
+        self.user = Some(user);
+        self
+    }
 }
 
 /// What the entries are and whether they block or allow.
@@ -247,6 +309,70 @@ pub struct UpdateBlockListRequest {
     pub user_id: Option<String>,
     /// User on whose behalf the call is made.
     pub user: Option<UserRequest>,
+}
+
+impl UpdateBlockListRequest {
+    /// Sets `team` to `Some(team)`: Team the blocklist belongs to.
+    #[must_use]
+    pub fn team(mut self, team: impl Into<String>) -> Self {
+        self.team = Some(team.into());
+        self
+    }
+
+    /// Sets `words` to `Some(words)`: The new entries; they replace the current ones.
+    #[must_use]
+    pub fn words(mut self, words: Vec<String>) -> Self {
+        self.words = Some(words);
+        self
+    }
+
+    /// Sets `is_leet_check_enabled` to `Some(is_leet_check_enabled)`: Also match leetspeak spellings of entries.
+    #[must_use]
+    pub fn is_leet_check_enabled(mut self, is_leet_check_enabled: bool) -> Self {
+        self.is_leet_check_enabled = Some(is_leet_check_enabled);
+        self
+    }
+
+    /// Sets `is_plural_check_enabled` to `Some(is_plural_check_enabled)`: Also match plural forms of entries.
+    #[must_use]
+    pub fn is_plural_check_enabled(mut self, is_plural_check_enabled: bool) -> Self {
+        self.is_plural_check_enabled = Some(is_plural_check_enabled);
+        self
+    }
+
+    /// Sets `is_confusable_folding_enabled` to `Some(is_confusable_folding_enabled)`: Treat look-alike Unicode characters as the letters they resemble when matching.
+    #[must_use]
+    pub fn is_confusable_folding_enabled(
+        mut self,
+        is_confusable_folding_enabled: bool,
+    ) -> Self {
+        self.is_confusable_folding_enabled = Some(is_confusable_folding_enabled);
+        self
+    }
+
+    /// Sets `is_substring_matching_enabled` to `Some(is_substring_matching_enabled)`: Also match entries that appear inside longer words.
+    #[must_use]
+    pub fn is_substring_matching_enabled(
+        mut self,
+        is_substring_matching_enabled: bool,
+    ) -> Self {
+        self.is_substring_matching_enabled = Some(is_substring_matching_enabled);
+        self
+    }
+
+    /// Sets `user_id` to `Some(user_id)`: User on whose behalf the call is made.
+    #[must_use]
+    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `user` to `Some(user)`: User on whose behalf the call is made.
+    #[must_use]
+    pub fn user(mut self, user: UserRequest) -> Self {
+        self.user = Some(user);
+        self
+    }
 }
 
 /// The updated blocklist.

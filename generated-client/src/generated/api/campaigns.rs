@@ -71,6 +71,102 @@ impl CreateCampaignRequest {
             sender_visibility: None,
         }
     }
+
+    /// Sets `id` to `Some(id)`: Campaign ID; generated when left out.
+    ///
+    /// At most 255 characters.
+    #[must_use]
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// Sets `segment_ids` to `Some(segment_ids)`: Segments whose users or channels receive the message.
+    ///
+    /// At most 25 items.
+    #[must_use]
+    pub fn segment_ids(mut self, segment_ids: Vec<String>) -> Self {
+        self.segment_ids = Some(segment_ids);
+        self
+    }
+
+    /// Sets `user_ids` to `Some(user_ids)`: Users who receive the message, instead of or besides segments.
+    ///
+    /// At most 10000 items.
+    #[must_use]
+    pub fn user_ids(mut self, user_ids: Vec<String>) -> Self {
+        self.user_ids = Some(user_ids);
+        self
+    }
+
+    /// Sets `sender_mode` to `Some(sender_mode)`: Whether the sender is left out of or included in the target channels.
+    #[must_use]
+    pub fn sender_mode(mut self, sender_mode: CreateCampaignRequestSenderMode) -> Self {
+        self.sender_mode = Some(sender_mode);
+        self
+    }
+
+    /// Sets `name` to `Some(name)`: Campaign name.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `description` to `Some(description)`: Campaign description.
+    #[must_use]
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets `create_channels` to `Some(create_channels)`: Create a channel between sender and receiver when none exists; needs `channel_template`.
+    #[must_use]
+    pub fn create_channels(mut self, create_channels: bool) -> Self {
+        self.create_channels = Some(create_channels);
+        self
+    }
+
+    /// Sets `show_channels` to `Some(show_channels)`: Show the channel again to receivers who have hidden it.
+    #[must_use]
+    pub fn show_channels(mut self, show_channels: bool) -> Self {
+        self.show_channels = Some(show_channels);
+        self
+    }
+
+    /// Sets `skip_push` to `Some(skip_push)`: Send no push notifications for the messages.
+    #[must_use]
+    pub fn skip_push(mut self, skip_push: bool) -> Self {
+        self.skip_push = Some(skip_push);
+        self
+    }
+
+    /// Sets `skip_webhook` to `Some(skip_webhook)`: Call no webhooks for the messages.
+    #[must_use]
+    pub fn skip_webhook(mut self, skip_webhook: bool) -> Self {
+        self.skip_webhook = Some(skip_webhook);
+        self
+    }
+
+    /// Sets `channel_template` to `Some(channel_template)`: How to create channels when `create_channels` is set.
+    #[must_use]
+    pub fn channel_template(
+        mut self,
+        channel_template: CampaignChannelTemplate,
+    ) -> Self {
+        self.channel_template = Some(channel_template);
+        self
+    }
+
+    /// Sets `sender_visibility` to `Some(sender_visibility)`: Whether the channels the campaign creates are hidden or archived for the sender.
+    #[must_use]
+    pub fn sender_visibility(
+        mut self,
+        sender_visibility: CreateCampaignRequestSenderVisibility,
+    ) -> Self {
+        self.sender_visibility = Some(sender_visibility);
+        self
+    }
 }
 
 /// Whether the sender is left out of or included in the target channels.
@@ -356,6 +452,102 @@ impl UpdateCampaignRequest {
             channel_template: None,
             sender_visibility: None,
         }
+    }
+
+    /// Sets `id` to `Some(id)`: Campaign ID; generated when left out.
+    ///
+    /// At most 255 characters.
+    #[must_use]
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// Sets `segment_ids` to `Some(segment_ids)`: Segments whose users or channels receive the message.
+    ///
+    /// At most 25 items.
+    #[must_use]
+    pub fn segment_ids(mut self, segment_ids: Vec<String>) -> Self {
+        self.segment_ids = Some(segment_ids);
+        self
+    }
+
+    /// Sets `user_ids` to `Some(user_ids)`: Users who receive the message, instead of or besides segments.
+    ///
+    /// At most 10000 items.
+    #[must_use]
+    pub fn user_ids(mut self, user_ids: Vec<String>) -> Self {
+        self.user_ids = Some(user_ids);
+        self
+    }
+
+    /// Sets `sender_mode` to `Some(sender_mode)`: Whether the sender is left out of or included in the target channels.
+    #[must_use]
+    pub fn sender_mode(mut self, sender_mode: UpdateCampaignRequestSenderMode) -> Self {
+        self.sender_mode = Some(sender_mode);
+        self
+    }
+
+    /// Sets `name` to `Some(name)`: Campaign name.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `description` to `Some(description)`: Campaign description.
+    #[must_use]
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets `create_channels` to `Some(create_channels)`: Create a channel between sender and receiver when none exists; needs `channel_template`.
+    #[must_use]
+    pub fn create_channels(mut self, create_channels: bool) -> Self {
+        self.create_channels = Some(create_channels);
+        self
+    }
+
+    /// Sets `show_channels` to `Some(show_channels)`: Show the channel again to receivers who have hidden it.
+    #[must_use]
+    pub fn show_channels(mut self, show_channels: bool) -> Self {
+        self.show_channels = Some(show_channels);
+        self
+    }
+
+    /// Sets `skip_push` to `Some(skip_push)`: Send no push notifications for the messages.
+    #[must_use]
+    pub fn skip_push(mut self, skip_push: bool) -> Self {
+        self.skip_push = Some(skip_push);
+        self
+    }
+
+    /// Sets `skip_webhook` to `Some(skip_webhook)`: Call no webhooks for the messages.
+    #[must_use]
+    pub fn skip_webhook(mut self, skip_webhook: bool) -> Self {
+        self.skip_webhook = Some(skip_webhook);
+        self
+    }
+
+    /// Sets `channel_template` to `Some(channel_template)`: How to create channels when `create_channels` is set.
+    #[must_use]
+    pub fn channel_template(
+        mut self,
+        channel_template: CampaignChannelTemplate,
+    ) -> Self {
+        self.channel_template = Some(channel_template);
+        self
+    }
+
+    /// Sets `sender_visibility` to `Some(sender_visibility)`: Whether the channels the campaign creates are hidden or archived for the sender.
+    #[must_use]
+    pub fn sender_visibility(
+        mut self,
+        sender_visibility: UpdateCampaignRequestSenderVisibility,
+    ) -> Self {
+        self.sender_visibility = Some(sender_visibility);
+        self
     }
 }
 

@@ -149,6 +149,219 @@ impl CreateChannelTypeRequest {
             chat_preferences: None,
         }
     }
+
+    /// Sets `typing_events` to `Some(typing_events)`: Typing events are sent.
+    #[must_use]
+    pub fn typing_events(mut self, typing_events: bool) -> Self {
+        self.typing_events = Some(typing_events);
+        self
+    }
+
+    /// Sets `read_events` to `Some(read_events)`: Read events are sent and read state is kept.
+    #[must_use]
+    pub fn read_events(mut self, read_events: bool) -> Self {
+        self.read_events = Some(read_events);
+        self
+    }
+
+    /// Sets `connect_events` to `Some(connect_events)`: Events for users going online and offline are sent.
+    #[must_use]
+    pub fn connect_events(mut self, connect_events: bool) -> Self {
+        self.connect_events = Some(connect_events);
+        self
+    }
+
+    /// Sets `delivery_events` to `Some(delivery_events)`: Delivery receipts are sent.
+    #[must_use]
+    pub fn delivery_events(mut self, delivery_events: bool) -> Self {
+        self.delivery_events = Some(delivery_events);
+        self
+    }
+
+    /// Sets `reactions` to `Some(reactions)`: Messages can get reactions.
+    #[must_use]
+    pub fn reactions(mut self, reactions: bool) -> Self {
+        self.reactions = Some(reactions);
+        self
+    }
+
+    /// Sets `replies` to `Some(replies)`: Messages can get thread replies.
+    #[must_use]
+    pub fn replies(mut self, replies: bool) -> Self {
+        self.replies = Some(replies);
+        self
+    }
+
+    /// Sets `search` to `Some(search)`: Messages can be searched.
+    #[must_use]
+    pub fn search(mut self, search: bool) -> Self {
+        self.search = Some(search);
+        self
+    }
+
+    /// Sets `mutes` to `Some(mutes)`: Users can mute channels.
+    #[must_use]
+    pub fn mutes(mut self, mutes: bool) -> Self {
+        self.mutes = Some(mutes);
+        self
+    }
+
+    /// Sets `uploads` to `Some(uploads)`: Files and images can be uploaded.
+    #[must_use]
+    pub fn uploads(mut self, uploads: bool) -> Self {
+        self.uploads = Some(uploads);
+        self
+    }
+
+    /// Sets `url_enrichment` to `Some(url_enrichment)`: Links in messages get previews.
+    #[must_use]
+    pub fn url_enrichment(mut self, url_enrichment: bool) -> Self {
+        self.url_enrichment = Some(url_enrichment);
+        self
+    }
+
+    /// Sets `custom_events` to `Some(custom_events)`: Custom events can be sent.
+    #[must_use]
+    pub fn custom_events(mut self, custom_events: bool) -> Self {
+        self.custom_events = Some(custom_events);
+        self
+    }
+
+    /// Sets `push_notifications` to `Some(push_notifications)`: Push notifications are sent.
+    #[must_use]
+    pub fn push_notifications(mut self, push_notifications: bool) -> Self {
+        self.push_notifications = Some(push_notifications);
+        self
+    }
+
+    /// Sets `mark_messages_pending` to `Some(mark_messages_pending)`: New messages are pending by default.
+    #[must_use]
+    pub fn mark_messages_pending(mut self, mark_messages_pending: bool) -> Self {
+        self.mark_messages_pending = Some(mark_messages_pending);
+        self
+    }
+
+    /// Sets `polls` to `Some(polls)`: Polls are enabled.
+    #[must_use]
+    pub fn polls(mut self, polls: bool) -> Self {
+        self.polls = Some(polls);
+        self
+    }
+
+    /// Sets `user_message_reminders` to `Some(user_message_reminders)`: Users can set reminders on messages.
+    #[must_use]
+    pub fn user_message_reminders(mut self, user_message_reminders: bool) -> Self {
+        self.user_message_reminders = Some(user_message_reminders);
+        self
+    }
+
+    /// Sets `shared_locations` to `Some(shared_locations)`: Locations can be shared.
+    #[must_use]
+    pub fn shared_locations(mut self, shared_locations: bool) -> Self {
+        self.shared_locations = Some(shared_locations);
+        self
+    }
+
+    /// Sets `count_messages` to `Some(count_messages)`: Channels keep a message count.
+    #[must_use]
+    pub fn count_messages(mut self, count_messages: bool) -> Self {
+        self.count_messages = Some(count_messages);
+        self
+    }
+
+    /// Sets `message_retention` to `Some(message_retention)`: Days to keep messages; `infinite` keeps them forever.
+    #[must_use]
+    pub fn message_retention(mut self, message_retention: impl Into<String>) -> Self {
+        self.message_retention = Some(message_retention.into());
+        self
+    }
+
+    /// Sets `commands` to `Some(commands)`: Names of the slash commands to enable.
+    #[must_use]
+    pub fn commands(mut self, commands: Vec<String>) -> Self {
+        self.commands = Some(commands);
+        self
+    }
+
+    /// Sets `permissions` to `Some(permissions)`: Permission policies of the channel type.
+    #[must_use]
+    pub fn permissions(mut self, permissions: Vec<PolicyRequest>) -> Self {
+        self.permissions = Some(permissions);
+        self
+    }
+
+    /// Sets `grants` to `Some(grants)`: Permission IDs granted, by role.
+    #[must_use]
+    pub fn grants(
+        mut self,
+        grants: std::collections::BTreeMap<String, Vec<String>>,
+    ) -> Self {
+        self.grants = Some(grants);
+        self
+    }
+
+    /// Sets `blocklist` to `Some(blocklist)`: Name of the blocklist to apply.
+    #[must_use]
+    pub fn blocklist(mut self, blocklist: impl Into<String>) -> Self {
+        self.blocklist = Some(blocklist.into());
+        self
+    }
+
+    /// Sets `blocklist_behavior` to `Some(blocklist_behavior)`: What happens to a message that matches the blocklist.
+    #[must_use]
+    pub fn blocklist_behavior(mut self, blocklist_behavior: BlocklistBehavior) -> Self {
+        self.blocklist_behavior = Some(blocklist_behavior);
+        self
+    }
+
+    /// Sets `blocklists` to `Some(blocklists)`: Blocklists to apply, each with its own behavior.
+    #[must_use]
+    pub fn blocklists(mut self, blocklists: Vec<BlockListOptions>) -> Self {
+        self.blocklists = Some(blocklists);
+        self
+    }
+
+    /// Sets `partition_size` to `Some(partition_size)`: Partition size for large channels.
+    ///
+    /// At least 10.
+    #[must_use]
+    pub fn partition_size(mut self, partition_size: i32) -> Self {
+        self.partition_size = Some(partition_size);
+        self
+    }
+
+    /// Sets `partition_ttl` to `Some(partition_ttl)`: How long a partition lives.
+    #[must_use]
+    pub fn partition_ttl(mut self, partition_ttl: impl Into<String>) -> Self {
+        self.partition_ttl = Some(partition_ttl.into());
+        self
+    }
+
+    /// Sets `skip_last_msg_update_for_system_msgs` to `Some(skip_last_msg_update_for_system_msgs)`: System messages leave the channel's last message time unchanged.
+    #[must_use]
+    pub fn skip_last_msg_update_for_system_msgs(
+        mut self,
+        skip_last_msg_update_for_system_msgs: bool,
+    ) -> Self {
+        self.skip_last_msg_update_for_system_msgs = Some(
+            skip_last_msg_update_for_system_msgs,
+        );
+        self
+    }
+
+    /// Sets `push_level` to `Some(push_level)`: Which messages trigger push notifications.
+    #[must_use]
+    pub fn push_level(mut self, push_level: PushLevel) -> Self {
+        self.push_level = Some(push_level);
+        self
+    }
+
+    /// Sets `chat_preferences` to `Some(chat_preferences)`: Default notification preferences.
+    #[must_use]
+    pub fn chat_preferences(mut self, chat_preferences: ChatPreferences) -> Self {
+        self.chat_preferences = Some(chat_preferences);
+        self
+    }
 }
 
 /// What automatic moderation does with a message it catches.
@@ -662,6 +875,240 @@ impl UpdateChannelTypeRequest {
             commands: None,
         }
     }
+
+    /// Sets `permissions` to `Some(permissions)`: Permission policies of the channel type.
+    #[must_use]
+    pub fn permissions(mut self, permissions: Vec<PolicyRequest>) -> Self {
+        self.permissions = Some(permissions);
+        self
+    }
+
+    /// Sets `grants` to `Some(grants)`: Permission IDs granted, by role.
+    #[must_use]
+    pub fn grants(
+        mut self,
+        grants: std::collections::BTreeMap<String, Vec<String>>,
+    ) -> Self {
+        self.grants = Some(grants);
+        self
+    }
+
+    /// Sets `partition_size` to `Some(partition_size)`: Partition size for large channels.
+    ///
+    /// At least 0.
+    #[must_use]
+    pub fn partition_size(mut self, partition_size: i32) -> Self {
+        self.partition_size = Some(partition_size);
+        self
+    }
+
+    /// Sets `partition_ttl` to `Some(partition_ttl)`: How long a partition lives.
+    #[must_use]
+    pub fn partition_ttl(mut self, partition_ttl: impl Into<String>) -> Self {
+        self.partition_ttl = Some(partition_ttl.into());
+        self
+    }
+
+    /// Sets `typing_events` to `Some(typing_events)`: Typing events are sent.
+    #[must_use]
+    pub fn typing_events(mut self, typing_events: bool) -> Self {
+        self.typing_events = Some(typing_events);
+        self
+    }
+
+    /// Sets `read_events` to `Some(read_events)`: Read events are sent and read state is kept.
+    #[must_use]
+    pub fn read_events(mut self, read_events: bool) -> Self {
+        self.read_events = Some(read_events);
+        self
+    }
+
+    /// Sets `connect_events` to `Some(connect_events)`: Events for users going online and offline are sent.
+    #[must_use]
+    pub fn connect_events(mut self, connect_events: bool) -> Self {
+        self.connect_events = Some(connect_events);
+        self
+    }
+
+    /// Sets `delivery_events` to `Some(delivery_events)`: Delivery receipts are sent.
+    #[must_use]
+    pub fn delivery_events(mut self, delivery_events: bool) -> Self {
+        self.delivery_events = Some(delivery_events);
+        self
+    }
+
+    /// Sets `search` to `Some(search)`: Messages can be searched.
+    #[must_use]
+    pub fn search(mut self, search: bool) -> Self {
+        self.search = Some(search);
+        self
+    }
+
+    /// Sets `reactions` to `Some(reactions)`: Messages can get reactions.
+    #[must_use]
+    pub fn reactions(mut self, reactions: bool) -> Self {
+        self.reactions = Some(reactions);
+        self
+    }
+
+    /// Sets `replies` to `Some(replies)`: Messages can get thread replies.
+    #[must_use]
+    pub fn replies(mut self, replies: bool) -> Self {
+        self.replies = Some(replies);
+        self
+    }
+
+    /// Sets `quotes` to `Some(quotes)`: Messages can quote other messages.
+    #[must_use]
+    pub fn quotes(mut self, quotes: bool) -> Self {
+        self.quotes = Some(quotes);
+        self
+    }
+
+    /// Sets `mutes` to `Some(mutes)`: Users can mute channels.
+    #[must_use]
+    pub fn mutes(mut self, mutes: bool) -> Self {
+        self.mutes = Some(mutes);
+        self
+    }
+
+    /// Sets `uploads` to `Some(uploads)`: Files and images can be uploaded.
+    #[must_use]
+    pub fn uploads(mut self, uploads: bool) -> Self {
+        self.uploads = Some(uploads);
+        self
+    }
+
+    /// Sets `url_enrichment` to `Some(url_enrichment)`: Links in messages get previews.
+    #[must_use]
+    pub fn url_enrichment(mut self, url_enrichment: bool) -> Self {
+        self.url_enrichment = Some(url_enrichment);
+        self
+    }
+
+    /// Sets `custom_events` to `Some(custom_events)`: Custom events can be sent.
+    #[must_use]
+    pub fn custom_events(mut self, custom_events: bool) -> Self {
+        self.custom_events = Some(custom_events);
+        self
+    }
+
+    /// Sets `push_notifications` to `Some(push_notifications)`: Push notifications are sent.
+    #[must_use]
+    pub fn push_notifications(mut self, push_notifications: bool) -> Self {
+        self.push_notifications = Some(push_notifications);
+        self
+    }
+
+    /// Sets `reminders` to `Some(reminders)`: Message reminders are enabled.
+    #[must_use]
+    pub fn reminders(mut self, reminders: bool) -> Self {
+        self.reminders = Some(reminders);
+        self
+    }
+
+    /// Sets `mark_messages_pending` to `Some(mark_messages_pending)`: New messages are pending by default.
+    #[must_use]
+    pub fn mark_messages_pending(mut self, mark_messages_pending: bool) -> Self {
+        self.mark_messages_pending = Some(mark_messages_pending);
+        self
+    }
+
+    /// Sets `polls` to `Some(polls)`: Polls are enabled.
+    #[must_use]
+    pub fn polls(mut self, polls: bool) -> Self {
+        self.polls = Some(polls);
+        self
+    }
+
+    /// Sets `user_message_reminders` to `Some(user_message_reminders)`: Users can set reminders on messages.
+    #[must_use]
+    pub fn user_message_reminders(mut self, user_message_reminders: bool) -> Self {
+        self.user_message_reminders = Some(user_message_reminders);
+        self
+    }
+
+    /// Sets `shared_locations` to `Some(shared_locations)`: Locations can be shared.
+    #[must_use]
+    pub fn shared_locations(mut self, shared_locations: bool) -> Self {
+        self.shared_locations = Some(shared_locations);
+        self
+    }
+
+    /// Sets `count_messages` to `Some(count_messages)`: Channels keep a message count.
+    #[must_use]
+    pub fn count_messages(mut self, count_messages: bool) -> Self {
+        self.count_messages = Some(count_messages);
+        self
+    }
+
+    /// Sets `blocklist` to `Some(blocklist)`: Name of the blocklist to apply.
+    #[must_use]
+    pub fn blocklist(mut self, blocklist: impl Into<String>) -> Self {
+        self.blocklist = Some(blocklist.into());
+        self
+    }
+
+    /// Sets `blocklist_behavior` to `Some(blocklist_behavior)`: What happens to a message that matches the blocklist.
+    #[must_use]
+    pub fn blocklist_behavior(mut self, blocklist_behavior: BlocklistBehavior) -> Self {
+        self.blocklist_behavior = Some(blocklist_behavior);
+        self
+    }
+
+    /// Sets `blocklists` to `Some(blocklists)`: Blocklists to apply, each with its own behavior.
+    #[must_use]
+    pub fn blocklists(mut self, blocklists: Vec<BlockListOptions>) -> Self {
+        self.blocklists = Some(blocklists);
+        self
+    }
+
+    /// Sets `allowed_flag_reasons` to `Some(allowed_flag_reasons)`: Reasons users may give when they flag a message.
+    #[must_use]
+    pub fn allowed_flag_reasons(mut self, allowed_flag_reasons: Vec<String>) -> Self {
+        self.allowed_flag_reasons = Some(allowed_flag_reasons);
+        self
+    }
+
+    /// Sets `automod_thresholds` to `Some(automod_thresholds)`: Score thresholds of AI moderation.
+    #[must_use]
+    pub fn automod_thresholds(mut self, automod_thresholds: Thresholds) -> Self {
+        self.automod_thresholds = Some(automod_thresholds);
+        self
+    }
+
+    /// Sets `skip_last_msg_update_for_system_msgs` to `Some(skip_last_msg_update_for_system_msgs)`: System messages leave the channel's last message time unchanged.
+    #[must_use]
+    pub fn skip_last_msg_update_for_system_msgs(
+        mut self,
+        skip_last_msg_update_for_system_msgs: bool,
+    ) -> Self {
+        self.skip_last_msg_update_for_system_msgs = Some(
+            skip_last_msg_update_for_system_msgs,
+        );
+        self
+    }
+
+    /// Sets `push_level` to `Some(push_level)`: Which messages trigger push notifications.
+    #[must_use]
+    pub fn push_level(mut self, push_level: PushLevel) -> Self {
+        self.push_level = Some(push_level);
+        self
+    }
+
+    /// Sets `chat_preferences` to `Some(chat_preferences)`: Default notification preferences.
+    #[must_use]
+    pub fn chat_preferences(mut self, chat_preferences: ChatPreferences) -> Self {
+        self.chat_preferences = Some(chat_preferences);
+        self
+    }
+
+    /// Sets `commands` to `Some(commands)`: Names of the slash commands to enable.
+    #[must_use]
+    pub fn commands(mut self, commands: Vec<String>) -> Self {
+        self.commands = Some(commands);
+        self
+    }
 }
 
 /// The channel type after the update.
@@ -1132,6 +1579,67 @@ pub struct ChatPreferences {
     pub channel_mentions: Option<String>,
     /// Preference for messages in distinct channels.
     pub distinct_channel_messages: Option<String>,
+}
+
+impl ChatPreferences {
+    /// Sets `default_preference` to `Some(default_preference)`: Preference for anything not set below.
+    #[must_use]
+    pub fn default_preference(mut self, default_preference: impl Into<String>) -> Self {
+        self.default_preference = Some(default_preference.into());
+        self
+    }
+
+    /// Sets `direct_mentions` to `Some(direct_mentions)`: Preference for mentions of the user.
+    #[must_use]
+    pub fn direct_mentions(mut self, direct_mentions: impl Into<String>) -> Self {
+        self.direct_mentions = Some(direct_mentions.into());
+        self
+    }
+
+    /// Sets `role_mentions` to `Some(role_mentions)`: Preference for mentions of a role.
+    #[must_use]
+    pub fn role_mentions(mut self, role_mentions: impl Into<String>) -> Self {
+        self.role_mentions = Some(role_mentions.into());
+        self
+    }
+
+    /// Sets `group_mentions` to `Some(group_mentions)`: Preference for mentions of a user group.
+    #[must_use]
+    pub fn group_mentions(mut self, group_mentions: impl Into<String>) -> Self {
+        self.group_mentions = Some(group_mentions.into());
+        self
+    }
+
+    /// Sets `thread_replies` to `Some(thread_replies)`: Preference for thread replies.
+    #[must_use]
+    pub fn thread_replies(mut self, thread_replies: impl Into<String>) -> Self {
+        self.thread_replies = Some(thread_replies.into());
+        self
+    }
+
+    /// Sets `here_mentions` to `Some(here_mentions)`: Preference for `@here` mentions.
+    #[must_use]
+    pub fn here_mentions(mut self, here_mentions: impl Into<String>) -> Self {
+        self.here_mentions = Some(here_mentions.into());
+        self
+    }
+
+    /// Sets `channel_mentions` to `Some(channel_mentions)`: Preference for `@channel` mentions.
+    #[must_use]
+    pub fn channel_mentions(mut self, channel_mentions: impl Into<String>) -> Self {
+        self.channel_mentions = Some(channel_mentions.into());
+        self
+    }
+
+    /// Sets `distinct_channel_messages` to `Some(distinct_channel_messages)`: Preference for messages in distinct channels.
+    #[must_use]
+    pub fn distinct_channel_messages(
+        mut self,
+        distinct_channel_messages: impl Into<String>,
+    ) -> Self {
+        self.distinct_channel_messages = Some(distinct_channel_messages.into());
+        self
+    }
 }
 
 /// A slash command that users can run in a channel.

@@ -62,6 +62,120 @@ pub struct QueryChannelsRequest {
     pub user: Option<UserRequest>,
 }
 
+impl QueryChannelsRequest {
+    /// Sets `filter_conditions` to `Some(filter_conditions)`: Filter on channel fields such as `type`, `members`, `team`, `last_message_at`, `hidden`, `pinned` or custom data.
+    #[must_use]
+    pub fn filter_conditions(
+        mut self,
+        filter_conditions: crate::filter::Filter<QueryChannelsFilter>,
+    ) -> Self {
+        self.filter_conditions = Some(filter_conditions);
+        self
+    }
+
+    /// Sets `sort` to `Some(sort)`: Sort order, for example on `last_message_at` or `created_at`.
+    ///
+    /// At most 5 items.
+    #[must_use]
+    pub fn sort(mut self, sort: Vec<SortParamRequest>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+
+    /// Sets `state` to `Some(state)`: Return the state of each channel.
+    #[must_use]
+    pub fn state(mut self, state: bool) -> Self {
+        self.state = Some(state);
+        self
+    }
+
+    /// Sets `message_limit` to `Some(message_limit)`: Number of latest messages to return per channel.
+    ///
+    /// At least 0.
+    #[must_use]
+    pub fn message_limit(mut self, message_limit: i32) -> Self {
+        self.message_limit = Some(message_limit);
+        self
+    }
+
+    /// Sets `member_limit` to `Some(member_limit)`: Number of members to return per channel.
+    ///
+    /// Between 0 and 100.
+    #[must_use]
+    pub fn member_limit(mut self, member_limit: i32) -> Self {
+        self.member_limit = Some(member_limit);
+        self
+    }
+
+    /// Sets `limit` to `Some(limit)`: Maximum number of channels to return.
+    #[must_use]
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Sets `offset` to `Some(offset)`: Number of channels to skip.
+    ///
+    /// Between 0 and 1000.
+    #[must_use]
+    pub fn offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+
+    /// Sets `predefined_filter` to `Some(predefined_filter)`: Name of a predefined filter to use instead of `filter_conditions`.
+    ///
+    /// At most 255 characters.
+    #[must_use]
+    pub fn predefined_filter(mut self, predefined_filter: impl Into<String>) -> Self {
+        self.predefined_filter = Some(predefined_filter.into());
+        self
+    }
+
+    /// Sets `filter_values` to `Some(filter_values)`: Values for the placeholders of the predefined filter.
+    #[must_use]
+    pub fn filter_values(
+        mut self,
+        filter_values: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.filter_values = Some(filter_values);
+        self
+    }
+
+    /// Sets `sort_values` to `Some(sort_values)`: Values for the placeholders of the predefined filter's sort.
+    #[must_use]
+    pub fn sort_values(
+        mut self,
+        sort_values: std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.sort_values = Some(sort_values);
+        self
+    }
+
+    /// Sets `member_custom_include` to `Some(member_custom_include)`: Names of custom member fields to include.
+    ///
+    /// At most 8 items.
+    #[must_use]
+    pub fn member_custom_include(mut self, member_custom_include: Vec<String>) -> Self {
+        self.member_custom_include = Some(member_custom_include);
+        self
+    }
+
+    /// Sets `user_id` to `Some(user_id)`: ID of the user whose channels to query (server-side only).
+    #[must_use]
+    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `user` to `Some(user)`: User whose channels to query (server-side only).
+    #[must_use]
+    pub fn user(mut self, user: UserRequest) -> Self {
+        self.user = Some(user);
+        self
+    }
+}
+
 /// The channels that matched a query.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryChannelsResponse {
@@ -145,6 +259,66 @@ pub struct ChannelGetOrCreateRequest {
     ///
     /// At most 8 items.
     pub member_custom_include: Option<Vec<String>>,
+}
+
+impl ChannelGetOrCreateRequest {
+    /// Sets `data` to `Some(data)`: Channel data to set.
+    #[must_use]
+    pub fn data(mut self, data: ChannelInput) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// Sets `state` to `Some(state)`: Return the channel state.
+    #[must_use]
+    pub fn state(mut self, state: bool) -> Self {
+        self.state = Some(state);
+        self
+    }
+
+    /// Sets `hide_for_creator` to `Some(hide_for_creator)`: Hide a new channel for the user who creates it.
+    #[must_use]
+    pub fn hide_for_creator(mut self, hide_for_creator: bool) -> Self {
+        self.hide_for_creator = Some(hide_for_creator);
+        self
+    }
+
+    /// Sets `thread_unread_counts` to `Some(thread_unread_counts)`: Include unread counts of threads.
+    #[must_use]
+    pub fn thread_unread_counts(mut self, thread_unread_counts: bool) -> Self {
+        self.thread_unread_counts = Some(thread_unread_counts);
+        self
+    }
+
+    /// Sets `messages` to `Some(messages)`: Which messages to return.
+    #[must_use]
+    pub fn messages(mut self, messages: MessagePaginationParams) -> Self {
+        self.messages = Some(messages);
+        self
+    }
+
+    /// Sets `members` to `Some(members)`: Which members to return.
+    #[must_use]
+    pub fn members(mut self, members: PaginationParams) -> Self {
+        self.members = Some(members);
+        self
+    }
+
+    /// Sets `watchers` to `Some(watchers)`: Which watchers to return.
+    #[must_use]
+    pub fn watchers(mut self, watchers: PaginationParams) -> Self {
+        self.watchers = Some(watchers);
+        self
+    }
+
+    /// Sets `member_custom_include` to `Some(member_custom_include)`: Custom member fields to include.
+    ///
+    /// At most 8 items.
+    #[must_use]
+    pub fn member_custom_include(mut self, member_custom_include: Vec<String>) -> Self {
+        self.member_custom_include = Some(member_custom_include);
+        self
+    }
 }
 
 /// A channel with its messages, members, watchers, read state and threads.
@@ -269,6 +443,153 @@ pub struct UpdateChannelRequest {
     pub user_id: Option<String>,
     /// User who makes the change (server-side only).
     pub user: Option<UserRequest>,
+}
+
+impl UpdateChannelRequest {
+    /// Sets `add_members` to `Some(add_members)`: Users to add as members.
+    ///
+    /// At most 100 items.
+    #[must_use]
+    pub fn add_members(mut self, add_members: Vec<ChannelMemberRequest>) -> Self {
+        self.add_members = Some(add_members);
+        self
+    }
+
+    /// Sets `remove_members` to `Some(remove_members)`: IDs of the members to remove.
+    ///
+    /// At most 100 items.
+    #[must_use]
+    pub fn remove_members(mut self, remove_members: Vec<String>) -> Self {
+        self.remove_members = Some(remove_members);
+        self
+    }
+
+    /// Sets `add_moderators` to `Some(add_moderators)`: IDs of the members to make moderators.
+    ///
+    /// At most 100 items.
+    #[must_use]
+    pub fn add_moderators(mut self, add_moderators: Vec<String>) -> Self {
+        self.add_moderators = Some(add_moderators);
+        self
+    }
+
+    /// Sets `demote_moderators` to `Some(demote_moderators)`: IDs of the moderators to make regular members.
+    ///
+    /// At most 100 items.
+    #[must_use]
+    pub fn demote_moderators(mut self, demote_moderators: Vec<String>) -> Self {
+        self.demote_moderators = Some(demote_moderators);
+        self
+    }
+
+    /// Sets `invites` to `Some(invites)`: Users to invite.
+    ///
+    /// At most 100 items.
+    #[must_use]
+    pub fn invites(mut self, invites: Vec<ChannelMemberRequest>) -> Self {
+        self.invites = Some(invites);
+        self
+    }
+
+    /// Sets `assign_roles` to `Some(assign_roles)`: Members with the channel roles to give them.
+    ///
+    /// At most 100 items.
+    #[must_use]
+    pub fn assign_roles(mut self, assign_roles: Vec<ChannelMemberRequest>) -> Self {
+        self.assign_roles = Some(assign_roles);
+        self
+    }
+
+    /// Sets `cooldown` to `Some(cooldown)`: Slow mode: seconds a user must wait between messages; 0 turns it off.
+    ///
+    /// Between 0 and 120.
+    #[must_use]
+    pub fn cooldown(mut self, cooldown: i32) -> Self {
+        self.cooldown = Some(cooldown);
+        self
+    }
+
+    /// Sets `accept_invite` to `Some(accept_invite)`: Accept the current user's invite to the channel.
+    #[must_use]
+    pub fn accept_invite(mut self, accept_invite: bool) -> Self {
+        self.accept_invite = Some(accept_invite);
+        self
+    }
+
+    /// Sets `reject_invite` to `Some(reject_invite)`: Reject the current user's invite to the channel.
+    #[must_use]
+    pub fn reject_invite(mut self, reject_invite: bool) -> Self {
+        self.reject_invite = Some(reject_invite);
+        self
+    }
+
+    /// Sets `message` to `Some(message)`: A system message to post with the change.
+    #[must_use]
+    pub fn message(mut self, message: MessageRequest) -> Self {
+        self.message = Some(message);
+        self
+    }
+
+    /// Sets `skip_push` to `Some(skip_push)`: Do not send push notifications for the message.
+    #[must_use]
+    pub fn skip_push(mut self, skip_push: bool) -> Self {
+        self.skip_push = Some(skip_push);
+        self
+    }
+
+    /// Sets `hide_history` to `Some(hide_history)`: Hide earlier messages from the members added now.
+    #[must_use]
+    pub fn hide_history(mut self, hide_history: bool) -> Self {
+        self.hide_history = Some(hide_history);
+        self
+    }
+
+    /// Sets `hide_history_before` to `Some(hide_history_before)`: Hide messages before this time from the members added now.
+    #[must_use]
+    pub fn hide_history_before(
+        mut self,
+        hide_history_before: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        self.hide_history_before = Some(hide_history_before);
+        self
+    }
+
+    /// Sets `add_filter_tags` to `Some(add_filter_tags)`: Filter tags to add.
+    ///
+    /// At most 10 items.
+    #[must_use]
+    pub fn add_filter_tags(mut self, add_filter_tags: Vec<String>) -> Self {
+        self.add_filter_tags = Some(add_filter_tags);
+        self
+    }
+
+    /// Sets `remove_filter_tags` to `Some(remove_filter_tags)`: Filter tags to remove.
+    #[must_use]
+    pub fn remove_filter_tags(mut self, remove_filter_tags: Vec<String>) -> Self {
+        self.remove_filter_tags = Some(remove_filter_tags);
+        self
+    }
+
+    /// Sets `data` to `Some(data)`: The new channel data, replacing the current data.
+    #[must_use]
+    pub fn data(mut self, data: ChannelInputRequest) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    /// Sets `user_id` to `Some(user_id)`: ID of the user who makes the change (server-side only).
+    #[must_use]
+    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `user` to `Some(user)`: User who makes the change (server-side only).
+    #[must_use]
+    pub fn user(mut self, user: UserRequest) -> Self {
+        self.user = Some(user);
+        self
+    }
 }
 
 /// The channel after the update.
@@ -1893,6 +2214,112 @@ pub struct ChannelInput {
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
+impl ChannelInput {
+    /// Sets `team` to `Some(team)`: Team the channel belongs to.
+    #[must_use]
+    pub fn team(mut self, team: impl Into<String>) -> Self {
+        self.team = Some(team.into());
+        self
+    }
+
+    /// Sets `auto_translation_enabled` to `Some(auto_translation_enabled)`: Translate messages automatically.
+    #[must_use]
+    pub fn auto_translation_enabled(mut self, auto_translation_enabled: bool) -> Self {
+        self.auto_translation_enabled = Some(auto_translation_enabled);
+        self
+    }
+
+    /// Sets `auto_translation_language` to `Some(auto_translation_language)`: Language to translate messages into.
+    #[must_use]
+    pub fn auto_translation_language(
+        mut self,
+        auto_translation_language: impl Into<String>,
+    ) -> Self {
+        self.auto_translation_language = Some(auto_translation_language.into());
+        self
+    }
+
+    /// Sets `created_by_id` to `Some(created_by_id)`: ID of the creator (server-side only).
+    #[must_use]
+    pub fn created_by_id(mut self, created_by_id: impl Into<String>) -> Self {
+        self.created_by_id = Some(created_by_id.into());
+        self
+    }
+
+    /// Sets `created_by` to `Some(created_by)`: The creator (server-side only).
+    #[must_use]
+    pub fn created_by(mut self, created_by: UserRequest) -> Self {
+        self.created_by = Some(created_by);
+        self
+    }
+
+    /// Sets `truncated_by_id` to `Some(truncated_by_id)`: ID of the user who truncated the channel.
+    #[must_use]
+    pub fn truncated_by_id(mut self, truncated_by_id: impl Into<String>) -> Self {
+        self.truncated_by_id = Some(truncated_by_id.into());
+        self
+    }
+
+    /// Sets `frozen` to `Some(frozen)`: No new messages can be sent.
+    #[must_use]
+    pub fn frozen(mut self, frozen: bool) -> Self {
+        self.frozen = Some(frozen);
+        self
+    }
+
+    /// Sets `disabled` to `Some(disabled)`: The channel is disabled.
+    #[must_use]
+    pub fn disabled(mut self, disabled: bool) -> Self {
+        self.disabled = Some(disabled);
+        self
+    }
+
+    /// Sets `invites` to `Some(invites)`: Users to invite.
+    ///
+    /// At most 100 items.
+    #[must_use]
+    pub fn invites(mut self, invites: Vec<ChannelMemberRequest>) -> Self {
+        self.invites = Some(invites);
+        self
+    }
+
+    /// Sets `members` to `Some(members)`: Members to add.
+    ///
+    /// At most 100 items.
+    #[must_use]
+    pub fn members(mut self, members: Vec<ChannelMemberRequest>) -> Self {
+        self.members = Some(members);
+        self
+    }
+
+    /// Sets `config_overrides` to `Some(config_overrides)`: Channel type settings to override for this channel.
+    #[must_use]
+    pub fn config_overrides(mut self, config_overrides: ChannelConfigOverrides) -> Self {
+        self.config_overrides = Some(config_overrides);
+        self
+    }
+
+    /// Sets `filter_tags` to `Some(filter_tags)`: Tags to filter channels by.
+    ///
+    /// At most 10 items.
+    #[must_use]
+    pub fn filter_tags(mut self, filter_tags: Vec<String>) -> Self {
+        self.filter_tags = Some(filter_tags);
+        self
+    }
+
+    /// Adds the custom-data key `key` with `value`, sent as a top-level key of the object.
+    #[must_use]
+    pub fn custom(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom.insert(key.into(), value.into());
+        self
+    }
+}
+
 /// Paging of messages by ID, by creation time or around a given message.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MessagePaginationParams {
@@ -1920,6 +2347,102 @@ pub struct MessagePaginationParams {
     pub id_around: Option<String>,
     /// Messages around this time.
     pub created_at_around: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl MessagePaginationParams {
+    /// Sets `limit` to `Some(limit)`: Maximum number of messages to return.
+    ///
+    /// At least 0.
+    #[must_use]
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Sets `id_gte` to `Some(id_gte)`: Messages with an ID greater than or equal to this.
+    #[must_use]
+    pub fn id_gte(mut self, id_gte: impl Into<String>) -> Self {
+        self.id_gte = Some(id_gte.into());
+        self
+    }
+
+    /// Sets `id_gt` to `Some(id_gt)`: Messages with an ID greater than this.
+    #[must_use]
+    pub fn id_gt(mut self, id_gt: impl Into<String>) -> Self {
+        self.id_gt = Some(id_gt.into());
+        self
+    }
+
+    /// Sets `id_lte` to `Some(id_lte)`: Messages with an ID less than or equal to this.
+    #[must_use]
+    pub fn id_lte(mut self, id_lte: impl Into<String>) -> Self {
+        self.id_lte = Some(id_lte.into());
+        self
+    }
+
+    /// Sets `id_lt` to `Some(id_lt)`: Messages with an ID less than this.
+    #[must_use]
+    pub fn id_lt(mut self, id_lt: impl Into<String>) -> Self {
+        self.id_lt = Some(id_lt.into());
+        self
+    }
+
+    /// Sets `created_at_after_or_equal` to `Some(created_at_after_or_equal)`: Messages created at or after this time.
+    #[must_use]
+    pub fn created_at_after_or_equal(
+        mut self,
+        created_at_after_or_equal: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        self.created_at_after_or_equal = Some(created_at_after_or_equal);
+        self
+    }
+
+    /// Sets `created_at_after` to `Some(created_at_after)`: Messages created after this time.
+    #[must_use]
+    pub fn created_at_after(
+        mut self,
+        created_at_after: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        self.created_at_after = Some(created_at_after);
+        self
+    }
+
+    /// Sets `created_at_before_or_equal` to `Some(created_at_before_or_equal)`: Messages created at or before this time.
+    #[must_use]
+    pub fn created_at_before_or_equal(
+        mut self,
+        created_at_before_or_equal: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        self.created_at_before_or_equal = Some(created_at_before_or_equal);
+        self
+    }
+
+    /// Sets `created_at_before` to `Some(created_at_before)`: Messages created before this time.
+    #[must_use]
+    pub fn created_at_before(
+        mut self,
+        created_at_before: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        self.created_at_before = Some(created_at_before);
+        self
+    }
+
+    /// Sets `id_around` to `Some(id_around)`: Messages around the message with this ID.
+    #[must_use]
+    pub fn id_around(mut self, id_around: impl Into<String>) -> Self {
+        self.id_around = Some(id_around.into());
+        self
+    }
+
+    /// Sets `created_at_around` to `Some(created_at_around)`: Messages around this time.
+    #[must_use]
+    pub fn created_at_around(
+        mut self,
+        created_at_around: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        self.created_at_around = Some(created_at_around);
+        self
+    }
 }
 
 /// Limit and offset paging for lists such as members and watchers.
@@ -1974,6 +2497,89 @@ pub struct ChannelInputRequest {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ChannelInputRequest {
+    /// Sets `team` to `Some(team)`: Team the channel belongs to.
+    #[must_use]
+    pub fn team(mut self, team: impl Into<String>) -> Self {
+        self.team = Some(team.into());
+        self
+    }
+
+    /// Sets `auto_translation_enabled` to `Some(auto_translation_enabled)`: Translate messages automatically.
+    #[must_use]
+    pub fn auto_translation_enabled(mut self, auto_translation_enabled: bool) -> Self {
+        self.auto_translation_enabled = Some(auto_translation_enabled);
+        self
+    }
+
+    /// Sets `auto_translation_language` to `Some(auto_translation_language)`: Language to translate messages into.
+    #[must_use]
+    pub fn auto_translation_language(
+        mut self,
+        auto_translation_language: impl Into<String>,
+    ) -> Self {
+        self.auto_translation_language = Some(auto_translation_language.into());
+        self
+    }
+
+    /// Sets `frozen` to `Some(frozen)`: No new messages can be sent.
+    #[must_use]
+    pub fn frozen(mut self, frozen: bool) -> Self {
+        self.frozen = Some(frozen);
+        self
+    }
+
+    /// Sets `disabled` to `Some(disabled)`: The channel is disabled.
+    #[must_use]
+    pub fn disabled(mut self, disabled: bool) -> Self {
+        self.disabled = Some(disabled);
+        self
+    }
+
+    /// Sets `invites` to `Some(invites)`: Users to invite.
+    ///
+    /// At most 100 items.
+    #[must_use]
+    pub fn invites(mut self, invites: Vec<ChannelMemberRequest>) -> Self {
+        self.invites = Some(invites);
+        self
+    }
+
+    /// Sets `members` to `Some(members)`: Members to add.
+    ///
+    /// At most 100 items.
+    #[must_use]
+    pub fn members(mut self, members: Vec<ChannelMemberRequest>) -> Self {
+        self.members = Some(members);
+        self
+    }
+
+    /// Sets `config_overrides` to `Some(config_overrides)`: Channel type settings to override for this channel.
+    #[must_use]
+    pub fn config_overrides(mut self, config_overrides: ConfigOverridesRequest) -> Self {
+        self.config_overrides = Some(config_overrides);
+        self
+    }
+
+    /// Sets `created_by` to `Some(created_by)`: The creator (server-side only).
+    #[must_use]
+    pub fn created_by(mut self, created_by: UserRequest) -> Self {
+        self.created_by = Some(created_by);
+        self
+    }
+
+    /// Adds the custom-data key `key` with `value`, sent as a top-level key of the object.
+    #[must_use]
+    pub fn custom(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// The outcome of deleting one channel.
@@ -2399,6 +3005,128 @@ pub struct ChannelConfigOverrides {
     pub count_messages: Option<bool>,
 }
 
+impl ChannelConfigOverrides {
+    /// Sets `typing_events` to `Some(typing_events)`: Typing events are sent.
+    #[must_use]
+    pub fn typing_events(mut self, typing_events: bool) -> Self {
+        self.typing_events = Some(typing_events);
+        self
+    }
+
+    /// Sets `reactions` to `Some(reactions)`: Messages can get reactions.
+    #[must_use]
+    pub fn reactions(mut self, reactions: bool) -> Self {
+        self.reactions = Some(reactions);
+        self
+    }
+
+    /// Sets `replies` to `Some(replies)`: Messages can get thread replies.
+    #[must_use]
+    pub fn replies(mut self, replies: bool) -> Self {
+        self.replies = Some(replies);
+        self
+    }
+
+    /// Sets `quotes` to `Some(quotes)`: Messages can quote other messages.
+    #[must_use]
+    pub fn quotes(mut self, quotes: bool) -> Self {
+        self.quotes = Some(quotes);
+        self
+    }
+
+    /// Sets `uploads` to `Some(uploads)`: Files and images can be uploaded.
+    #[must_use]
+    pub fn uploads(mut self, uploads: bool) -> Self {
+        self.uploads = Some(uploads);
+        self
+    }
+
+    /// Sets `url_enrichment` to `Some(url_enrichment)`: Links in messages get previews.
+    #[must_use]
+    pub fn url_enrichment(mut self, url_enrichment: bool) -> Self {
+        self.url_enrichment = Some(url_enrichment);
+        self
+    }
+
+    /// Sets `max_message_length` to `Some(max_message_length)`: Longest message allowed, in characters.
+    ///
+    /// At most 20000.
+    #[must_use]
+    pub fn max_message_length(mut self, max_message_length: i32) -> Self {
+        self.max_message_length = Some(max_message_length);
+        self
+    }
+
+    /// Sets `blocklist` to `Some(blocklist)`: Name of the blocklist to apply.
+    #[must_use]
+    pub fn blocklist(mut self, blocklist: impl Into<String>) -> Self {
+        self.blocklist = Some(blocklist.into());
+        self
+    }
+
+    /// Sets `blocklist_behavior` to `Some(blocklist_behavior)`: What happens to a message that matches the blocklist.
+    #[must_use]
+    pub fn blocklist_behavior(
+        mut self,
+        blocklist_behavior: ChannelConfigOverridesBlocklistBehavior,
+    ) -> Self {
+        self.blocklist_behavior = Some(blocklist_behavior);
+        self
+    }
+
+    /// Sets `grants` to `Some(grants)`: Permission IDs granted, by role.
+    #[must_use]
+    pub fn grants(
+        mut self,
+        grants: std::collections::BTreeMap<String, Vec<String>>,
+    ) -> Self {
+        self.grants = Some(grants);
+        self
+    }
+
+    /// Sets `commands` to `Some(commands)`: Names of the slash commands to enable.
+    #[must_use]
+    pub fn commands(mut self, commands: Vec<String>) -> Self {
+        self.commands = Some(commands);
+        self
+    }
+
+    /// Sets `push_level` to `Some(push_level)`: Which messages trigger push notifications.
+    #[must_use]
+    pub fn push_level(mut self, push_level: PushLevel) -> Self {
+        self.push_level = Some(push_level);
+        self
+    }
+
+    /// Sets `chat_preferences` to `Some(chat_preferences)`: Default notification preferences.
+    #[must_use]
+    pub fn chat_preferences(mut self, chat_preferences: ChatPreferences) -> Self {
+        self.chat_preferences = Some(chat_preferences);
+        self
+    }
+
+    /// Sets `user_message_reminders` to `Some(user_message_reminders)`: Users can set reminders on messages.
+    #[must_use]
+    pub fn user_message_reminders(mut self, user_message_reminders: bool) -> Self {
+        self.user_message_reminders = Some(user_message_reminders);
+        self
+    }
+
+    /// Sets `shared_locations` to `Some(shared_locations)`: Locations can be shared.
+    #[must_use]
+    pub fn shared_locations(mut self, shared_locations: bool) -> Self {
+        self.shared_locations = Some(shared_locations);
+        self
+    }
+
+    /// Sets `count_messages` to `Some(count_messages)`: Channels keep a message count.
+    #[must_use]
+    pub fn count_messages(mut self, count_messages: bool) -> Self {
+        self.count_messages = Some(count_messages);
+        self
+    }
+}
+
 /// What happens to a message that matches the blocklist.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChannelConfigOverridesBlocklistBehavior {
@@ -2495,6 +3223,128 @@ pub struct ConfigOverridesRequest {
     pub push_level: Option<PushLevel>,
     /// Default notification preferences.
     pub chat_preferences: Option<ChatPreferences>,
+}
+
+impl ConfigOverridesRequest {
+    /// Sets `typing_events` to `Some(typing_events)`: Typing events are sent.
+    #[must_use]
+    pub fn typing_events(mut self, typing_events: bool) -> Self {
+        self.typing_events = Some(typing_events);
+        self
+    }
+
+    /// Sets `reactions` to `Some(reactions)`: Messages can get reactions.
+    #[must_use]
+    pub fn reactions(mut self, reactions: bool) -> Self {
+        self.reactions = Some(reactions);
+        self
+    }
+
+    /// Sets `replies` to `Some(replies)`: Messages can get thread replies.
+    #[must_use]
+    pub fn replies(mut self, replies: bool) -> Self {
+        self.replies = Some(replies);
+        self
+    }
+
+    /// Sets `quotes` to `Some(quotes)`: Messages can quote other messages.
+    #[must_use]
+    pub fn quotes(mut self, quotes: bool) -> Self {
+        self.quotes = Some(quotes);
+        self
+    }
+
+    /// Sets `uploads` to `Some(uploads)`: Files and images can be uploaded.
+    #[must_use]
+    pub fn uploads(mut self, uploads: bool) -> Self {
+        self.uploads = Some(uploads);
+        self
+    }
+
+    /// Sets `url_enrichment` to `Some(url_enrichment)`: Links in messages get previews.
+    #[must_use]
+    pub fn url_enrichment(mut self, url_enrichment: bool) -> Self {
+        self.url_enrichment = Some(url_enrichment);
+        self
+    }
+
+    /// Sets `max_message_length` to `Some(max_message_length)`: Longest message allowed, in characters.
+    ///
+    /// At most 20000.
+    #[must_use]
+    pub fn max_message_length(mut self, max_message_length: i32) -> Self {
+        self.max_message_length = Some(max_message_length);
+        self
+    }
+
+    /// Sets `blocklist` to `Some(blocklist)`: Name of the blocklist to apply.
+    #[must_use]
+    pub fn blocklist(mut self, blocklist: impl Into<String>) -> Self {
+        self.blocklist = Some(blocklist.into());
+        self
+    }
+
+    /// Sets `blocklist_behavior` to `Some(blocklist_behavior)`: What happens to a message that matches the blocklist.
+    #[must_use]
+    pub fn blocklist_behavior(
+        mut self,
+        blocklist_behavior: ConfigOverridesRequestBlocklistBehavior,
+    ) -> Self {
+        self.blocklist_behavior = Some(blocklist_behavior);
+        self
+    }
+
+    /// Sets `grants` to `Some(grants)`: Permission IDs granted, by role.
+    #[must_use]
+    pub fn grants(
+        mut self,
+        grants: std::collections::BTreeMap<String, Vec<String>>,
+    ) -> Self {
+        self.grants = Some(grants);
+        self
+    }
+
+    /// Sets `commands` to `Some(commands)`: Names of the slash commands to enable.
+    #[must_use]
+    pub fn commands(mut self, commands: Vec<String>) -> Self {
+        self.commands = Some(commands);
+        self
+    }
+
+    /// Sets `user_message_reminders` to `Some(user_message_reminders)`: Users can set reminders on messages.
+    #[must_use]
+    pub fn user_message_reminders(mut self, user_message_reminders: bool) -> Self {
+        self.user_message_reminders = Some(user_message_reminders);
+        self
+    }
+
+    /// Sets `shared_locations` to `Some(shared_locations)`: Locations can be shared.
+    #[must_use]
+    pub fn shared_locations(mut self, shared_locations: bool) -> Self {
+        self.shared_locations = Some(shared_locations);
+        self
+    }
+
+    /// Sets `count_messages` to `Some(count_messages)`: Channels keep a message count.
+    #[must_use]
+    pub fn count_messages(mut self, count_messages: bool) -> Self {
+        self.count_messages = Some(count_messages);
+        self
+    }
+
+    /// Sets `push_level` to `Some(push_level)`: Which messages trigger push notifications.
+    #[must_use]
+    pub fn push_level(mut self, push_level: PushLevel) -> Self {
+        self.push_level = Some(push_level);
+        self
+    }
+
+    /// Sets `chat_preferences` to `Some(chat_preferences)`: Default notification preferences.
+    #[must_use]
+    pub fn chat_preferences(mut self, chat_preferences: ChatPreferences) -> Self {
+        self.chat_preferences = Some(chat_preferences);
+        self
+    }
 }
 
 /// What happens to a message that matches the blocklist.

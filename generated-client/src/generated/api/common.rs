@@ -117,6 +117,79 @@ impl UserRequest {
             custom: serde_json::Map::new(),
         }
     }
+
+    /// Sets `name` to `Some(name)`: Display name.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `image` to `Some(image)`: Avatar URL.
+    #[must_use]
+    pub fn image(mut self, image: impl Into<String>) -> Self {
+        self.image = Some(image.into());
+        self
+    }
+
+    /// Sets `language` to `Some(language)`: Preferred language.
+    #[must_use]
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.language = Some(language.into());
+        self
+    }
+
+    /// Sets `invisible` to `Some(invisible)`: Hide the user's online status.
+    #[must_use]
+    pub fn invisible(mut self, invisible: bool) -> Self {
+        self.invisible = Some(invisible);
+        self
+    }
+
+    /// Sets `privacy_settings` to `Some(privacy_settings)`: Presence signals the user shares.
+    #[must_use]
+    pub fn privacy_settings(
+        mut self,
+        privacy_settings: PrivacySettingsResponse,
+    ) -> Self {
+        self.privacy_settings = Some(privacy_settings);
+        self
+    }
+
+    /// Sets `role` to `Some(role)`: App-wide role.
+    #[must_use]
+    pub fn role(mut self, role: impl Into<String>) -> Self {
+        self.role = Some(role.into());
+        self
+    }
+
+    /// Sets `teams_role` to `Some(teams_role)`: Role by team.
+    #[must_use]
+    pub fn teams_role(
+        mut self,
+        teams_role: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.teams_role = Some(teams_role);
+        self
+    }
+
+    /// Sets `teams` to `Some(teams)`: Teams the user belongs to.
+    #[must_use]
+    pub fn teams(mut self, teams: Vec<String>) -> Self {
+        self.teams = Some(teams);
+        self
+    }
+
+    /// Adds the custom-data key `key` with `value`, sent as a top-level key of the object.
+    #[must_use]
+    pub fn custom(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// A user with their full profile and settings.
@@ -218,6 +291,123 @@ impl UserResponse {
             invisible,
             custom: serde_json::Map::new(),
         }
+    }
+
+    /// Sets `name` to `Some(name)`: Display name.
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `image` to `Some(image)`: Avatar URL.
+    #[must_use]
+    pub fn image(mut self, image: impl Into<String>) -> Self {
+        self.image = Some(image.into());
+        self
+    }
+
+    /// Sets `teams_role` to `Some(teams_role)`: Role by team.
+    #[must_use]
+    pub fn teams_role(
+        mut self,
+        teams_role: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.teams_role = Some(teams_role);
+        self
+    }
+
+    /// Sets `deleted_at` to `Some(deleted_at)`: Deleted at.
+    #[must_use]
+    pub fn deleted_at(mut self, deleted_at: chrono::DateTime<chrono::Utc>) -> Self {
+        self.deleted_at = Some(deleted_at);
+        self
+    }
+
+    /// Sets `last_active` to `Some(last_active)`: When the user was last active.
+    #[must_use]
+    pub fn last_active(mut self, last_active: chrono::DateTime<chrono::Utc>) -> Self {
+        self.last_active = Some(last_active);
+        self
+    }
+
+    /// Sets `revoke_tokens_issued_before` to `Some(revoke_tokens_issued_before)`: Tokens issued before this time are rejected.
+    #[must_use]
+    pub fn revoke_tokens_issued_before(
+        mut self,
+        revoke_tokens_issued_before: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        self.revoke_tokens_issued_before = Some(revoke_tokens_issued_before);
+        self
+    }
+
+    /// Sets `deactivated_at` to `Some(deactivated_at)`: When the user was deactivated.
+    #[must_use]
+    pub fn deactivated_at(
+        mut self,
+        deactivated_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        self.deactivated_at = Some(deactivated_at);
+        self
+    }
+
+    /// Sets `avg_response_time` to `Some(avg_response_time)`: Average time the user takes to reply, in seconds.
+    #[must_use]
+    pub fn avg_response_time(mut self, avg_response_time: i32) -> Self {
+        self.avg_response_time = Some(avg_response_time);
+        self
+    }
+
+    /// Sets `bypass_moderation` to `Some(bypass_moderation)`: The user's messages skip moderation.
+    #[must_use]
+    pub fn bypass_moderation(mut self, bypass_moderation: bool) -> Self {
+        self.bypass_moderation = Some(bypass_moderation);
+        self
+    }
+
+    /// Sets `ban_expires` to `Some(ban_expires)`: When the ban ends.
+    #[must_use]
+    pub fn ban_expires(mut self, ban_expires: chrono::DateTime<chrono::Utc>) -> Self {
+        self.ban_expires = Some(ban_expires);
+        self
+    }
+
+    /// Sets `push_notifications` to `Some(push_notifications)`: Push notification settings.
+    #[must_use]
+    pub fn push_notifications(
+        mut self,
+        push_notifications: PushNotificationSettingsResponse,
+    ) -> Self {
+        self.push_notifications = Some(push_notifications);
+        self
+    }
+
+    /// Sets `privacy_settings` to `Some(privacy_settings)`: Presence signals the user shares.
+    #[must_use]
+    pub fn privacy_settings(
+        mut self,
+        privacy_settings: PrivacySettingsResponse,
+    ) -> Self {
+        self.privacy_settings = Some(privacy_settings);
+        self
+    }
+
+    /// Sets `devices` to `Some(devices)`: Devices registered for push.
+    #[must_use]
+    pub fn devices(mut self, devices: Vec<DeviceResponse>) -> Self {
+        self.devices = Some(devices);
+        self
+    }
+
+    /// Adds the custom-data key `key` with `value`, sent as a top-level key of the object.
+    #[must_use]
+    pub fn custom(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom.insert(key.into(), value.into());
+        self
     }
 }
 

@@ -55,6 +55,65 @@ impl SendMessageRequest {
             include_channel_context: None,
         }
     }
+
+    /// Sets `skip_push` to `Some(skip_push)`: Do not send push notifications for the message.
+    #[must_use]
+    pub fn skip_push(mut self, skip_push: bool) -> Self {
+        self.skip_push = Some(skip_push);
+        self
+    }
+
+    /// Sets `skip_enrich_url` to `Some(skip_enrich_url)`: Do not add link previews for URLs in the text.
+    #[must_use]
+    pub fn skip_enrich_url(mut self, skip_enrich_url: bool) -> Self {
+        self.skip_enrich_url = Some(skip_enrich_url);
+        self
+    }
+
+    /// Sets `pending_message_metadata` to `Some(pending_message_metadata)`: Key-value data kept with a pending message.
+    #[must_use]
+    pub fn pending_message_metadata(
+        mut self,
+        pending_message_metadata: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.pending_message_metadata = Some(pending_message_metadata);
+        self
+    }
+
+    /// Sets `pending` to `Some(pending)`: Send the message as pending; others see it only once it is committed with `CommitMessage`.
+    #[must_use]
+    pub fn pending(mut self, pending: bool) -> Self {
+        self.pending = Some(pending);
+        self
+    }
+
+    /// Sets `force_moderation` to `Some(force_moderation)`: Run moderation on the message even though the call is server-side.
+    #[must_use]
+    pub fn force_moderation(mut self, force_moderation: bool) -> Self {
+        self.force_moderation = Some(force_moderation);
+        self
+    }
+
+    /// Sets `keep_channel_hidden` to `Some(keep_channel_hidden)`: Do not show the channel again to members who hid it.
+    #[must_use]
+    pub fn keep_channel_hidden(mut self, keep_channel_hidden: bool) -> Self {
+        self.keep_channel_hidden = Some(keep_channel_hidden);
+        self
+    }
+
+    /// Sets `include_mentioned_members` to `Some(include_mentioned_members)`: Return `mentioned_members` in the response.
+    #[must_use]
+    pub fn include_mentioned_members(mut self, include_mentioned_members: bool) -> Self {
+        self.include_mentioned_members = Some(include_mentioned_members);
+        self
+    }
+
+    /// Sets `include_channel_context` to `Some(include_channel_context)`: Return `channel_context` in the response.
+    #[must_use]
+    pub fn include_channel_context(mut self, include_channel_context: bool) -> Self {
+        self.include_channel_context = Some(include_channel_context);
+        self
+    }
 }
 
 /// The sent message.
@@ -747,6 +806,72 @@ impl SearchPayload {
             force_default_search: None,
             force_sql_v2_backend: None,
         }
+    }
+
+    /// Sets `query` to `Some(query)`: Text to search for; give either this or `message_filter_conditions`.
+    #[must_use]
+    pub fn query(mut self, query: impl Into<String>) -> Self {
+        self.query = Some(query.into());
+        self
+    }
+
+    /// Sets `message_filter_conditions` to `Some(message_filter_conditions)`: Filter on message fields such as `text`, `user_id`, `attachments.type`, `parent_id`, `pinned` or custom data.
+    #[must_use]
+    pub fn message_filter_conditions(
+        mut self,
+        message_filter_conditions: crate::filter::Filter<SearchMessageFilter>,
+    ) -> Self {
+        self.message_filter_conditions = Some(message_filter_conditions);
+        self
+    }
+
+    /// Sets `message_options` to `Some(message_options)`: Extra data to include with each message.
+    #[must_use]
+    pub fn message_options(mut self, message_options: MessageOptions) -> Self {
+        self.message_options = Some(message_options);
+        self
+    }
+
+    /// Sets `limit` to `Some(limit)`: Maximum number of results to return.
+    #[must_use]
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Sets `offset` to `Some(offset)`: Number of results to skip; not usable together with `next` or `sort`.
+    #[must_use]
+    pub fn offset(mut self, offset: i32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+
+    /// Sets `sort` to `Some(sort)`: Sort order on `created_at`, `updated_at` or `id`.
+    #[must_use]
+    pub fn sort(mut self, sort: Vec<SortParamRequest>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+
+    /// Sets `next` to `Some(next)`: Cursor of the next page, from a previous response.
+    #[must_use]
+    pub fn next(mut self, next: impl Into<String>) -> Self {
+        self.next = Some(next.into());
+        self
+    }
+
+    /// Sets `force_default_search` to `Some(force_default_search)`: Force default search.
+    #[must_use]
+    pub fn force_default_search(mut self, force_default_search: bool) -> Self {
+        self.force_default_search = Some(force_default_search);
+        self
+    }
+
+    /// Sets `force_sql_v2_backend` to `Some(force_sql_v2_backend)`: Force sql v2 backend.
+    #[must_use]
+    pub fn force_sql_v2_backend(mut self, force_sql_v2_backend: bool) -> Self {
+        self.force_sql_v2_backend = Some(force_sql_v2_backend);
+        self
     }
 }
 
@@ -1726,6 +1851,166 @@ pub struct Attachment {
     pub custom: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Attachment {
+    /// Sets `type_` to `Some(type_)`: Attachment type, such as `image`, `file` or `giphy`.
+    #[must_use]
+    pub fn type_(mut self, type_: impl Into<String>) -> Self {
+        self.type_ = Some(type_.into());
+        self
+    }
+
+    /// Sets `fallback` to `Some(fallback)`: Plain-text summary.
+    #[must_use]
+    pub fn fallback(mut self, fallback: impl Into<String>) -> Self {
+        self.fallback = Some(fallback.into());
+        self
+    }
+
+    /// Sets `color` to `Some(color)`: Color of the attachment's side bar.
+    #[must_use]
+    pub fn color(mut self, color: impl Into<String>) -> Self {
+        self.color = Some(color.into());
+        self
+    }
+
+    /// Sets `pretext` to `Some(pretext)`: Text shown above the attachment.
+    #[must_use]
+    pub fn pretext(mut self, pretext: impl Into<String>) -> Self {
+        self.pretext = Some(pretext.into());
+        self
+    }
+
+    /// Sets `author_name` to `Some(author_name)`: Name of the author or site of the linked content.
+    #[must_use]
+    pub fn author_name(mut self, author_name: impl Into<String>) -> Self {
+        self.author_name = Some(author_name.into());
+        self
+    }
+
+    /// Sets `author_link` to `Some(author_link)`: URL of the author or site.
+    #[must_use]
+    pub fn author_link(mut self, author_link: impl Into<String>) -> Self {
+        self.author_link = Some(author_link.into());
+        self
+    }
+
+    /// Sets `author_icon` to `Some(author_icon)`: URL of an icon of the author or site.
+    #[must_use]
+    pub fn author_icon(mut self, author_icon: impl Into<String>) -> Self {
+        self.author_icon = Some(author_icon.into());
+        self
+    }
+
+    /// Sets `title` to `Some(title)`: Title of the attachment.
+    #[must_use]
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Sets `title_link` to `Some(title_link)`: URL the title links to.
+    #[must_use]
+    pub fn title_link(mut self, title_link: impl Into<String>) -> Self {
+        self.title_link = Some(title_link.into());
+        self
+    }
+
+    /// Sets `text` to `Some(text)`: Text of the attachment.
+    #[must_use]
+    pub fn text(mut self, text: impl Into<String>) -> Self {
+        self.text = Some(text.into());
+        self
+    }
+
+    /// Sets `image_url` to `Some(image_url)`: URL of the image.
+    #[must_use]
+    pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
+        self.image_url = Some(image_url.into());
+        self
+    }
+
+    /// Sets `thumb_url` to `Some(thumb_url)`: URL of a thumbnail or preview image.
+    #[must_use]
+    pub fn thumb_url(mut self, thumb_url: impl Into<String>) -> Self {
+        self.thumb_url = Some(thumb_url.into());
+        self
+    }
+
+    /// Sets `footer` to `Some(footer)`: Text shown at the bottom of the attachment.
+    #[must_use]
+    pub fn footer(mut self, footer: impl Into<String>) -> Self {
+        self.footer = Some(footer.into());
+        self
+    }
+
+    /// Sets `footer_icon` to `Some(footer_icon)`: URL of an icon shown in the footer.
+    #[must_use]
+    pub fn footer_icon(mut self, footer_icon: impl Into<String>) -> Self {
+        self.footer_icon = Some(footer_icon.into());
+        self
+    }
+
+    /// Sets `actions` to `Some(actions)`: Buttons or choices the user can act on.
+    #[must_use]
+    pub fn actions(mut self, actions: Vec<Action>) -> Self {
+        self.actions = Some(actions);
+        self
+    }
+
+    /// Sets `fields` to `Some(fields)`: Title and value pairs to show.
+    #[must_use]
+    pub fn fields(mut self, fields: Vec<Field>) -> Self {
+        self.fields = Some(fields);
+        self
+    }
+
+    /// Sets `asset_url` to `Some(asset_url)`: URL of the file.
+    #[must_use]
+    pub fn asset_url(mut self, asset_url: impl Into<String>) -> Self {
+        self.asset_url = Some(asset_url.into());
+        self
+    }
+
+    /// Sets `giphy` to `Some(giphy)`: Giphy renditions.
+    #[must_use]
+    pub fn giphy(mut self, giphy: Images) -> Self {
+        self.giphy = Some(giphy);
+        self
+    }
+
+    /// Sets `og_scrape_url` to `Some(og_scrape_url)`: URL the link preview was built from.
+    #[must_use]
+    pub fn og_scrape_url(mut self, og_scrape_url: impl Into<String>) -> Self {
+        self.og_scrape_url = Some(og_scrape_url.into());
+        self
+    }
+
+    /// Sets `original_width` to `Some(original_width)`: Width of the original image, in pixels.
+    #[must_use]
+    pub fn original_width(mut self, original_width: i32) -> Self {
+        self.original_width = Some(original_width);
+        self
+    }
+
+    /// Sets `original_height` to `Some(original_height)`: Height of the original image, in pixels.
+    #[must_use]
+    pub fn original_height(mut self, original_height: i32) -> Self {
+        self.original_height = Some(original_height);
+        self
+    }
+
+    /// Adds the custom-data key `key` with `value`, sent as a top-level key of the object.
+    #[must_use]
+    pub fn custom(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom.insert(key.into(), value.into());
+        self
+    }
+}
+
 /// A message with its author, attachments, reactions and related data.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessageResponse {
@@ -1977,6 +2262,192 @@ pub struct MessageRequest {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+impl MessageRequest {
+    /// Sets `id` to `Some(id)`: ID of the message; generated when left out.
+    ///
+    /// At most 255 characters.
+    #[must_use]
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// Sets `text` to `Some(text)`: Text of the message.
+    #[must_use]
+    pub fn text(mut self, text: impl Into<String>) -> Self {
+        self.text = Some(text.into());
+        self
+    }
+
+    /// Sets `mml` to `Some(mml)`: Message in Messaging Markup Language.
+    #[must_use]
+    pub fn mml(mut self, mml: impl Into<String>) -> Self {
+        self.mml = Some(mml.into());
+        self
+    }
+
+    /// Sets `attachments` to `Some(attachments)`: Files, images, link previews and other attachments.
+    ///
+    /// At most 30 items.
+    #[must_use]
+    pub fn attachments(mut self, attachments: Vec<Attachment>) -> Self {
+        self.attachments = Some(attachments);
+        self
+    }
+
+    /// Sets `parent_id` to `Some(parent_id)`: ID of the thread parent, to send a reply.
+    #[must_use]
+    pub fn parent_id(mut self, parent_id: impl Into<String>) -> Self {
+        self.parent_id = Some(parent_id.into());
+        self
+    }
+
+    /// Sets `show_in_channel` to `Some(show_in_channel)`: Also show the reply in the channel.
+    #[must_use]
+    pub fn show_in_channel(mut self, show_in_channel: bool) -> Self {
+        self.show_in_channel = Some(show_in_channel);
+        self
+    }
+
+    /// Sets `mentioned_users` to `Some(mentioned_users)`: IDs of the users mentioned in the message.
+    ///
+    /// At most 100 items.
+    #[must_use]
+    pub fn mentioned_users(mut self, mentioned_users: Vec<String>) -> Self {
+        self.mentioned_users = Some(mentioned_users);
+        self
+    }
+
+    /// Sets `mentioned_roles` to `Some(mentioned_roles)`: Roles mentioned in the message.
+    ///
+    /// At most 10 items.
+    #[must_use]
+    pub fn mentioned_roles(mut self, mentioned_roles: Vec<String>) -> Self {
+        self.mentioned_roles = Some(mentioned_roles);
+        self
+    }
+
+    /// Sets `mentioned_group_ids` to `Some(mentioned_group_ids)`: IDs of the user groups mentioned in the message.
+    ///
+    /// At most 10 items.
+    #[must_use]
+    pub fn mentioned_group_ids(mut self, mentioned_group_ids: Vec<String>) -> Self {
+        self.mentioned_group_ids = Some(mentioned_group_ids);
+        self
+    }
+
+    /// Sets `mentioned_channel` to `Some(mentioned_channel)`: The message mentions `@channel`.
+    #[must_use]
+    pub fn mentioned_channel(mut self, mentioned_channel: bool) -> Self {
+        self.mentioned_channel = Some(mentioned_channel);
+        self
+    }
+
+    /// Sets `mentioned_here` to `Some(mentioned_here)`: The message mentions `@here`.
+    #[must_use]
+    pub fn mentioned_here(mut self, mentioned_here: bool) -> Self {
+        self.mentioned_here = Some(mentioned_here);
+        self
+    }
+
+    /// Sets `quoted_message_id` to `Some(quoted_message_id)`: ID of the message to quote.
+    #[must_use]
+    pub fn quoted_message_id(mut self, quoted_message_id: impl Into<String>) -> Self {
+        self.quoted_message_id = Some(quoted_message_id.into());
+        self
+    }
+
+    /// Sets `html` to `Some(html)`: Text rendered as HTML; only server-side calls may set it.
+    #[must_use]
+    pub fn html(mut self, html: impl Into<String>) -> Self {
+        self.html = Some(html.into());
+        self
+    }
+
+    /// Sets `type_` to `Some(type_)`: Message type; `regular` when left out.
+    #[must_use]
+    pub fn type_(mut self, type_: MessageRequestType) -> Self {
+        self.type_ = Some(type_);
+        self
+    }
+
+    /// Sets `silent` to `Some(silent)`: The message does not notify or count as unread.
+    #[must_use]
+    pub fn silent(mut self, silent: bool) -> Self {
+        self.silent = Some(silent);
+        self
+    }
+
+    /// Sets `pinned` to `Some(pinned)`: Pin the message.
+    #[must_use]
+    pub fn pinned(mut self, pinned: bool) -> Self {
+        self.pinned = Some(pinned);
+        self
+    }
+
+    /// Sets `pinned_at` to `Some(pinned_at)`: When the message was pinned.
+    #[must_use]
+    pub fn pinned_at(mut self, pinned_at: chrono::DateTime<chrono::Utc>) -> Self {
+        self.pinned_at = Some(pinned_at);
+        self
+    }
+
+    /// Sets `pin_expires` to `Some(pin_expires)`: When the pin ends; the pin does not expire when left out.
+    #[must_use]
+    pub fn pin_expires(mut self, pin_expires: chrono::DateTime<chrono::Utc>) -> Self {
+        self.pin_expires = Some(pin_expires);
+        self
+    }
+
+    /// Sets `restricted_visibility` to `Some(restricted_visibility)`: IDs of the only users who may see the message.
+    ///
+    /// At most 10 items.
+    #[must_use]
+    pub fn restricted_visibility(mut self, restricted_visibility: Vec<String>) -> Self {
+        self.restricted_visibility = Some(restricted_visibility);
+        self
+    }
+
+    /// Sets `user_id` to `Some(user_id)`: ID of the author (server-side only).
+    #[must_use]
+    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `user` to `Some(user)`: The author (server-side only).
+    #[must_use]
+    pub fn user(mut self, user: UserRequest) -> Self {
+        self.user = Some(user);
+        self
+    }
+
+    /// Sets `poll_id` to `Some(poll_id)`: ID of a poll to attach.
+    #[must_use]
+    pub fn poll_id(mut self, poll_id: impl Into<String>) -> Self {
+        self.poll_id = Some(poll_id.into());
+        self
+    }
+
+    /// Sets `shared_location` to `Some(shared_location)`: A location to share in the message.
+    #[must_use]
+    pub fn shared_location(mut self, shared_location: SharedLocation) -> Self {
+        self.shared_location = Some(shared_location);
+        self
+    }
+
+    /// Adds the custom-data key `key` with `value`, sent as a top-level key of the object.
+    #[must_use]
+    pub fn custom(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Message type; `regular` when left out.

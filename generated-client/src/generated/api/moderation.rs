@@ -64,6 +64,90 @@ impl BanRequest {
             user: None,
         }
     }
+
+    /// Sets `timeout` to `Some(timeout)`: Length of the ban in minutes; the ban does not expire when left out.
+    #[must_use]
+    pub fn timeout(mut self, timeout: i64) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets `reason` to `Some(reason)`: Why the user is banned.
+    #[must_use]
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// Sets `channel_cid` to `Some(channel_cid)`: Channel to ban the user from (`type:id`); app-wide when left out.
+    #[must_use]
+    pub fn channel_cid(mut self, channel_cid: impl Into<String>) -> Self {
+        self.channel_cid = Some(channel_cid.into());
+        self
+    }
+
+    /// Sets `shadow` to `Some(shadow)`: Shadow ban; the user can still post but others do not see the messages.
+    #[must_use]
+    pub fn shadow(mut self, shadow: bool) -> Self {
+        self.shadow = Some(shadow);
+        self
+    }
+
+    /// Sets `ip_ban` to `Some(ip_ban)`: Also ban the user's last known IP address.
+    #[must_use]
+    pub fn ip_ban(mut self, ip_ban: bool) -> Self {
+        self.ip_ban = Some(ip_ban);
+        self
+    }
+
+    /// Sets `banned_by_id` to `Some(banned_by_id)`: ID of the user who issues the ban (server-side only).
+    #[must_use]
+    pub fn banned_by_id(mut self, banned_by_id: impl Into<String>) -> Self {
+        self.banned_by_id = Some(banned_by_id.into());
+        self
+    }
+
+    /// Sets `banned_by` to `Some(banned_by)`: User who issues the ban (server-side only).
+    #[must_use]
+    pub fn banned_by(mut self, banned_by: UserRequest) -> Self {
+        self.banned_by = Some(banned_by);
+        self
+    }
+
+    /// Sets `delete_messages` to `Some(delete_messages)`: How to delete the user's messages along with the ban; kept when left out.
+    #[must_use]
+    pub fn delete_messages(mut self, delete_messages: BanRequestDeleteMessages) -> Self {
+        self.delete_messages = Some(delete_messages);
+        self
+    }
+
+    /// Sets `delete_reactions` to `Some(delete_reactions)`: Also delete the user's reactions.
+    #[must_use]
+    pub fn delete_reactions(mut self, delete_reactions: bool) -> Self {
+        self.delete_reactions = Some(delete_reactions);
+        self
+    }
+
+    /// Sets `ban_from_future_channels` to `Some(ban_from_future_channels)`: Also ban the user from channels the banning user creates later.
+    #[must_use]
+    pub fn ban_from_future_channels(mut self, ban_from_future_channels: bool) -> Self {
+        self.ban_from_future_channels = Some(ban_from_future_channels);
+        self
+    }
+
+    /// Sets `user_id` to `Some(user_id)`: ID of the user to act for (server-side only).
+    #[must_use]
+    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `user` to `Some(user)`: User to act for (server-side only).
+    #[must_use]
+    pub fn user(mut self, user: UserRequest) -> Self {
+        self.user = Some(user);
+        self
+    }
 }
 
 /// How to delete the user's messages along with the ban; kept when left out.

@@ -65,6 +65,106 @@ impl CreatePollRequest {
             custom: serde_json::Map::new(),
         }
     }
+
+    /// Sets `id` to `Some(id)`: ID of the poll; generated when left out.
+    ///
+    /// At most 255 characters.
+    #[must_use]
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// Sets `description` to `Some(description)`: Longer text shown with the poll.
+    #[must_use]
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets `options` to `Some(options)`: Options voters can pick.
+    ///
+    /// At most 100 items.
+    #[must_use]
+    pub fn options(mut self, options: Vec<PollOptionInput>) -> Self {
+        self.options = Some(options);
+        self
+    }
+
+    /// Sets `voting_visibility` to `Some(voting_visibility)`: `public` shows who voted for what; `anonymous` hides the voters.
+    #[must_use]
+    pub fn voting_visibility(
+        mut self,
+        voting_visibility: CreatePollRequestVotingVisibility,
+    ) -> Self {
+        self.voting_visibility = Some(voting_visibility);
+        self
+    }
+
+    /// Sets `enforce_unique_vote` to `Some(enforce_unique_vote)`: Each user may vote for only one option.
+    #[must_use]
+    pub fn enforce_unique_vote(mut self, enforce_unique_vote: bool) -> Self {
+        self.enforce_unique_vote = Some(enforce_unique_vote);
+        self
+    }
+
+    /// Sets `max_votes_allowed` to `Some(max_votes_allowed)`: Maximum number of votes one user may cast.
+    ///
+    /// At most 10.
+    #[must_use]
+    pub fn max_votes_allowed(mut self, max_votes_allowed: i32) -> Self {
+        self.max_votes_allowed = Some(max_votes_allowed);
+        self
+    }
+
+    /// Sets `allow_user_suggested_options` to `Some(allow_user_suggested_options)`: Users may add their own options.
+    #[must_use]
+    pub fn allow_user_suggested_options(
+        mut self,
+        allow_user_suggested_options: bool,
+    ) -> Self {
+        self.allow_user_suggested_options = Some(allow_user_suggested_options);
+        self
+    }
+
+    /// Sets `allow_answers` to `Some(allow_answers)`: Users may give free-text answers.
+    #[must_use]
+    pub fn allow_answers(mut self, allow_answers: bool) -> Self {
+        self.allow_answers = Some(allow_answers);
+        self
+    }
+
+    /// Sets `is_closed` to `Some(is_closed)`: Create the poll closed to votes.
+    #[must_use]
+    pub fn is_closed(mut self, is_closed: bool) -> Self {
+        self.is_closed = Some(is_closed);
+        self
+    }
+
+    /// Sets `user_id` to `Some(user_id)`: ID of the user who creates the poll (server-side only).
+    #[must_use]
+    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `user` to `Some(user)`: User who creates the poll (server-side only).
+    #[must_use]
+    pub fn user(mut self, user: UserRequest) -> Self {
+        self.user = Some(user);
+        self
+    }
+
+    /// Adds the custom-data key `key` with `value`, sent as a top-level key of the object.
+    #[must_use]
+    pub fn custom(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// `public` shows who voted for what; `anonymous` hides the voters.
@@ -201,6 +301,97 @@ impl UpdatePollRequest {
             user: None,
             custom: serde_json::Map::new(),
         }
+    }
+
+    /// Sets `description` to `Some(description)`: Longer text shown with the poll.
+    #[must_use]
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets `options` to `Some(options)`: The poll's options; each is identified by its `id`.
+    ///
+    /// At most 100 items.
+    #[must_use]
+    pub fn options(mut self, options: Vec<PollOptionRequest>) -> Self {
+        self.options = Some(options);
+        self
+    }
+
+    /// Sets `enforce_unique_vote` to `Some(enforce_unique_vote)`: Each user may vote for only one option.
+    #[must_use]
+    pub fn enforce_unique_vote(mut self, enforce_unique_vote: bool) -> Self {
+        self.enforce_unique_vote = Some(enforce_unique_vote);
+        self
+    }
+
+    /// Sets `voting_visibility` to `Some(voting_visibility)`: `public` shows who voted for what; `anonymous` hides the voters.
+    #[must_use]
+    pub fn voting_visibility(
+        mut self,
+        voting_visibility: UpdatePollRequestVotingVisibility,
+    ) -> Self {
+        self.voting_visibility = Some(voting_visibility);
+        self
+    }
+
+    /// Sets `max_votes_allowed` to `Some(max_votes_allowed)`: Maximum number of votes one user may cast.
+    ///
+    /// At most 10.
+    #[must_use]
+    pub fn max_votes_allowed(mut self, max_votes_allowed: i32) -> Self {
+        self.max_votes_allowed = Some(max_votes_allowed);
+        self
+    }
+
+    /// Sets `allow_user_suggested_options` to `Some(allow_user_suggested_options)`: Users may add their own options.
+    #[must_use]
+    pub fn allow_user_suggested_options(
+        mut self,
+        allow_user_suggested_options: bool,
+    ) -> Self {
+        self.allow_user_suggested_options = Some(allow_user_suggested_options);
+        self
+    }
+
+    /// Sets `allow_answers` to `Some(allow_answers)`: Users may give free-text answers.
+    #[must_use]
+    pub fn allow_answers(mut self, allow_answers: bool) -> Self {
+        self.allow_answers = Some(allow_answers);
+        self
+    }
+
+    /// Sets `is_closed` to `Some(is_closed)`: The poll accepts no more votes.
+    #[must_use]
+    pub fn is_closed(mut self, is_closed: bool) -> Self {
+        self.is_closed = Some(is_closed);
+        self
+    }
+
+    /// Sets `user_id` to `Some(user_id)`: ID of the user to act for (server-side only).
+    #[must_use]
+    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `user` to `Some(user)`: User to act for (server-side only).
+    #[must_use]
+    pub fn user(mut self, user: UserRequest) -> Self {
+        self.user = Some(user);
+        self
+    }
+
+    /// Adds the custom-data key `key` with `value`, sent as a top-level key of the object.
+    #[must_use]
+    pub fn custom(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.custom.insert(key.into(), value.into());
+        self
     }
 }
 

@@ -487,6 +487,81 @@ pub struct CheckPushRequest {
     pub user: Option<UserRequest>,
 }
 
+impl CheckPushRequest {
+    /// Sets `message_id` to `Some(message_id)`: Message to render the push for.
+    #[must_use]
+    pub fn message_id(mut self, message_id: impl Into<String>) -> Self {
+        self.message_id = Some(message_id.into());
+        self
+    }
+
+    /// Sets `apn_template` to `Some(apn_template)`: APNs template to try instead of the stored one.
+    #[must_use]
+    pub fn apn_template(mut self, apn_template: impl Into<String>) -> Self {
+        self.apn_template = Some(apn_template.into());
+        self
+    }
+
+    /// Sets `firebase_template` to `Some(firebase_template)`: Firebase notification template to try instead of the stored one.
+    #[must_use]
+    pub fn firebase_template(mut self, firebase_template: impl Into<String>) -> Self {
+        self.firebase_template = Some(firebase_template.into());
+        self
+    }
+
+    /// Sets `firebase_data_template` to `Some(firebase_data_template)`: Firebase data template to try instead of the stored one.
+    #[must_use]
+    pub fn firebase_data_template(
+        mut self,
+        firebase_data_template: impl Into<String>,
+    ) -> Self {
+        self.firebase_data_template = Some(firebase_data_template.into());
+        self
+    }
+
+    /// Sets `skip_devices` to `Some(skip_devices)`: Only render the templates; do not send to the user's devices.
+    #[must_use]
+    pub fn skip_devices(mut self, skip_devices: bool) -> Self {
+        self.skip_devices = Some(skip_devices);
+        self
+    }
+
+    /// Sets `push_provider_type` to `Some(push_provider_type)`: Kind of push provider to test.
+    #[must_use]
+    pub fn push_provider_type(mut self, push_provider_type: impl Into<String>) -> Self {
+        self.push_provider_type = Some(push_provider_type.into());
+        self
+    }
+
+    /// Sets `push_provider_name` to `Some(push_provider_name)`: Name of the push provider configuration to test.
+    #[must_use]
+    pub fn push_provider_name(mut self, push_provider_name: impl Into<String>) -> Self {
+        self.push_provider_name = Some(push_provider_name.into());
+        self
+    }
+
+    /// Sets `event_type` to `Some(event_type)`: Event type to render the push for.
+    #[must_use]
+    pub fn event_type(mut self, event_type: CheckPushRequestEventType) -> Self {
+        self.event_type = Some(event_type);
+        self
+    }
+
+    /// Sets `user_id` to `Some(user_id)`: User whose devices receive the test push.
+    #[must_use]
+    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `user` to `Some(user)`: User whose devices receive the test push.
+    #[must_use]
+    pub fn user(mut self, user: UserRequest) -> Self {
+        self.user = Some(user);
+        self
+    }
+}
+
 /// Event type to render the push for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CheckPushRequestEventType {
@@ -688,6 +763,74 @@ pub struct PushPreferenceInput {
     pub disabled_until: Option<chrono::DateTime<chrono::Utc>>,
     /// Lift an earlier pause.
     pub remove_disable: Option<bool>,
+}
+
+impl PushPreferenceInput {
+    /// Sets `user_id` to `Some(user_id)`: User the preferences are for.
+    #[must_use]
+    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `channel_cid` to `Some(channel_cid)`: Channel CID (`type:id`).
+    #[must_use]
+    pub fn channel_cid(mut self, channel_cid: impl Into<String>) -> Self {
+        self.channel_cid = Some(channel_cid.into());
+        self
+    }
+
+    /// Sets `chat_level` to `Some(chat_level)`: Which chat messages trigger a push; `default` falls back to the app or channel type setting.
+    #[must_use]
+    pub fn chat_level(mut self, chat_level: PushPreferenceInputChatLevel) -> Self {
+        self.chat_level = Some(chat_level);
+        self
+    }
+
+    /// Sets `chat_preferences` to `Some(chat_preferences)`: Preferences per kind of chat message.
+    #[must_use]
+    pub fn chat_preferences(mut self, chat_preferences: ChatPreferencesInput) -> Self {
+        self.chat_preferences = Some(chat_preferences);
+        self
+    }
+
+    /// Sets `call_level` to `Some(call_level)`: Whether calls trigger a push.
+    #[must_use]
+    pub fn call_level(mut self, call_level: PushPreferenceInputCallLevel) -> Self {
+        self.call_level = Some(call_level);
+        self
+    }
+
+    /// Sets `feeds_level` to `Some(feeds_level)`: Whether activity feed events trigger a push.
+    #[must_use]
+    pub fn feeds_level(mut self, feeds_level: PushPreferenceInputFeedsLevel) -> Self {
+        self.feeds_level = Some(feeds_level);
+        self
+    }
+
+    /// Sets `feeds_preferences` to `Some(feeds_preferences)`: Preferences per kind of activity feed event.
+    #[must_use]
+    pub fn feeds_preferences(mut self, feeds_preferences: FeedsPreferences) -> Self {
+        self.feeds_preferences = Some(feeds_preferences);
+        self
+    }
+
+    /// Sets `disabled_until` to `Some(disabled_until)`: Pause pushes until this time.
+    #[must_use]
+    pub fn disabled_until(
+        mut self,
+        disabled_until: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        self.disabled_until = Some(disabled_until);
+        self
+    }
+
+    /// Sets `remove_disable` to `Some(remove_disable)`: Lift an earlier pause.
+    #[must_use]
+    pub fn remove_disable(mut self, remove_disable: bool) -> Self {
+        self.remove_disable = Some(remove_disable);
+        self
+    }
 }
 
 /// Which chat messages trigger a push; `default` falls back to the app or channel type setting.
@@ -1081,6 +1224,194 @@ impl PushProviderRequest {
             xiaomi_package_name: None,
             xiaomi_app_secret: None,
         }
+    }
+
+    /// Sets `type_` to `Some(type_)`: Kind of provider: `apn`, `firebase`, `huawei` or `xiaomi`.
+    #[must_use]
+    pub fn type_(mut self, type_: impl Into<String>) -> Self {
+        self.type_ = Some(type_.into());
+        self
+    }
+
+    /// Sets `description` to `Some(description)`: Free text description.
+    ///
+    /// At most 128 characters.
+    #[must_use]
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets `disabled_at` to `Some(disabled_at)`: Disable the configuration from this time.
+    #[must_use]
+    pub fn disabled_at(mut self, disabled_at: chrono::DateTime<chrono::Utc>) -> Self {
+        self.disabled_at = Some(disabled_at);
+        self
+    }
+
+    /// Sets `disabled_reason` to `Some(disabled_reason)`: Why the configuration is disabled.
+    ///
+    /// At most 255 characters.
+    #[must_use]
+    pub fn disabled_reason(mut self, disabled_reason: impl Into<String>) -> Self {
+        self.disabled_reason = Some(disabled_reason.into());
+        self
+    }
+
+    /// Sets `apn_auth_key` to `Some(apn_auth_key)`: APNs token authentication key (`.p8` content).
+    #[must_use]
+    pub fn apn_auth_key(mut self, apn_auth_key: impl Into<String>) -> Self {
+        self.apn_auth_key = Some(apn_auth_key.into());
+        self
+    }
+
+    /// Sets `apn_key_id` to `Some(apn_key_id)`: ID of the APNs authentication key.
+    #[must_use]
+    pub fn apn_key_id(mut self, apn_key_id: impl Into<String>) -> Self {
+        self.apn_key_id = Some(apn_key_id.into());
+        self
+    }
+
+    /// Sets `apn_p12_cert` to `Some(apn_p12_cert)`: APNs certificate (`.p12`) for certificate authentication.
+    #[must_use]
+    pub fn apn_p12_cert(mut self, apn_p12_cert: impl Into<String>) -> Self {
+        self.apn_p12_cert = Some(apn_p12_cert.into());
+        self
+    }
+
+    /// Sets `apn_team_id` to `Some(apn_team_id)`: Apple developer team ID.
+    #[must_use]
+    pub fn apn_team_id(mut self, apn_team_id: impl Into<String>) -> Self {
+        self.apn_team_id = Some(apn_team_id.into());
+        self
+    }
+
+    /// Sets `apn_topic` to `Some(apn_topic)`: APNs topic (usually the app's bundle ID).
+    #[must_use]
+    pub fn apn_topic(mut self, apn_topic: impl Into<String>) -> Self {
+        self.apn_topic = Some(apn_topic.into());
+        self
+    }
+
+    /// Sets `apn_auth_type` to `Some(apn_auth_type)`: How APNs authentication works: by token or by certificate.
+    #[must_use]
+    pub fn apn_auth_type(mut self, apn_auth_type: impl Into<String>) -> Self {
+        self.apn_auth_type = Some(apn_auth_type.into());
+        self
+    }
+
+    /// Sets `apn_development` to `Some(apn_development)`: Use the APNs development (sandbox) environment.
+    #[must_use]
+    pub fn apn_development(mut self, apn_development: bool) -> Self {
+        self.apn_development = Some(apn_development);
+        self
+    }
+
+    /// Sets `apn_host` to `Some(apn_host)`: APNs host to send to.
+    #[must_use]
+    pub fn apn_host(mut self, apn_host: impl Into<String>) -> Self {
+        self.apn_host = Some(apn_host.into());
+        self
+    }
+
+    /// Sets `apn_notification_template` to `Some(apn_notification_template)`: Template of the APNs payload.
+    #[must_use]
+    pub fn apn_notification_template(
+        mut self,
+        apn_notification_template: impl Into<String>,
+    ) -> Self {
+        self.apn_notification_template = Some(apn_notification_template.into());
+        self
+    }
+
+    /// Sets `firebase_server_key` to `Some(firebase_server_key)`: Legacy Firebase server key.
+    #[must_use]
+    pub fn firebase_server_key(
+        mut self,
+        firebase_server_key: impl Into<String>,
+    ) -> Self {
+        self.firebase_server_key = Some(firebase_server_key.into());
+        self
+    }
+
+    /// Sets `firebase_credentials` to `Some(firebase_credentials)`: Firebase service account credentials (JSON).
+    #[must_use]
+    pub fn firebase_credentials(
+        mut self,
+        firebase_credentials: impl Into<String>,
+    ) -> Self {
+        self.firebase_credentials = Some(firebase_credentials.into());
+        self
+    }
+
+    /// Sets `firebase_data_template` to `Some(firebase_data_template)`: Template of the Firebase data payload.
+    #[must_use]
+    pub fn firebase_data_template(
+        mut self,
+        firebase_data_template: impl Into<String>,
+    ) -> Self {
+        self.firebase_data_template = Some(firebase_data_template.into());
+        self
+    }
+
+    /// Sets `firebase_notification_template` to `Some(firebase_notification_template)`: Template of the Firebase notification payload.
+    #[must_use]
+    pub fn firebase_notification_template(
+        mut self,
+        firebase_notification_template: impl Into<String>,
+    ) -> Self {
+        self.firebase_notification_template = Some(
+            firebase_notification_template.into(),
+        );
+        self
+    }
+
+    /// Sets `firebase_apn_template` to `Some(firebase_apn_template)`: Template of the APNs part of Firebase messages.
+    #[must_use]
+    pub fn firebase_apn_template(
+        mut self,
+        firebase_apn_template: impl Into<String>,
+    ) -> Self {
+        self.firebase_apn_template = Some(firebase_apn_template.into());
+        self
+    }
+
+    /// Sets `firebase_host` to `Some(firebase_host)`: Firebase host to send to.
+    #[must_use]
+    pub fn firebase_host(mut self, firebase_host: impl Into<String>) -> Self {
+        self.firebase_host = Some(firebase_host.into());
+        self
+    }
+
+    /// Sets `huawei_app_id` to `Some(huawei_app_id)`: Huawei app ID.
+    #[must_use]
+    pub fn huawei_app_id(mut self, huawei_app_id: impl Into<String>) -> Self {
+        self.huawei_app_id = Some(huawei_app_id.into());
+        self
+    }
+
+    /// Sets `huawei_app_secret` to `Some(huawei_app_secret)`: Huawei app secret.
+    #[must_use]
+    pub fn huawei_app_secret(mut self, huawei_app_secret: impl Into<String>) -> Self {
+        self.huawei_app_secret = Some(huawei_app_secret.into());
+        self
+    }
+
+    /// Sets `xiaomi_package_name` to `Some(xiaomi_package_name)`: Android package name registered with Xiaomi.
+    #[must_use]
+    pub fn xiaomi_package_name(
+        mut self,
+        xiaomi_package_name: impl Into<String>,
+    ) -> Self {
+        self.xiaomi_package_name = Some(xiaomi_package_name.into());
+        self
+    }
+
+    /// Sets `xiaomi_app_secret` to `Some(xiaomi_app_secret)`: Xiaomi app secret.
+    #[must_use]
+    pub fn xiaomi_app_secret(mut self, xiaomi_app_secret: impl Into<String>) -> Self {
+        self.xiaomi_app_secret = Some(xiaomi_app_secret.into());
+        self
     }
 }
 
@@ -1598,6 +1929,73 @@ pub struct FeedsPreferences {
     pub mention: Option<FeedsPreferencesMention>,
     /// Preferences by custom activity type.
     pub custom_activity_types: Option<std::collections::BTreeMap<String, String>>,
+}
+
+impl FeedsPreferences {
+    /// Sets `follow` to `Some(follow)`: Preference for new followers.
+    #[must_use]
+    pub fn follow(mut self, follow: FeedsPreferencesFollow) -> Self {
+        self.follow = Some(follow);
+        self
+    }
+
+    /// Sets `comment` to `Some(comment)`: Preference for comments.
+    #[must_use]
+    pub fn comment(mut self, comment: FeedsPreferencesComment) -> Self {
+        self.comment = Some(comment);
+        self
+    }
+
+    /// Sets `reaction` to `Some(reaction)`: Preference for reactions to activities.
+    #[must_use]
+    pub fn reaction(mut self, reaction: FeedsPreferencesReaction) -> Self {
+        self.reaction = Some(reaction);
+        self
+    }
+
+    /// Sets `comment_reaction` to `Some(comment_reaction)`: Preference for reactions to comments.
+    #[must_use]
+    pub fn comment_reaction(
+        mut self,
+        comment_reaction: FeedsPreferencesCommentReaction,
+    ) -> Self {
+        self.comment_reaction = Some(comment_reaction);
+        self
+    }
+
+    /// Sets `comment_reply` to `Some(comment_reply)`: Preference for replies to comments.
+    #[must_use]
+    pub fn comment_reply(mut self, comment_reply: FeedsPreferencesCommentReply) -> Self {
+        self.comment_reply = Some(comment_reply);
+        self
+    }
+
+    /// Sets `comment_mention` to `Some(comment_mention)`: Preference for mentions in comments.
+    #[must_use]
+    pub fn comment_mention(
+        mut self,
+        comment_mention: FeedsPreferencesCommentMention,
+    ) -> Self {
+        self.comment_mention = Some(comment_mention);
+        self
+    }
+
+    /// Sets `mention` to `Some(mention)`: Preference for mentions in activities.
+    #[must_use]
+    pub fn mention(mut self, mention: FeedsPreferencesMention) -> Self {
+        self.mention = Some(mention);
+        self
+    }
+
+    /// Sets `custom_activity_types` to `Some(custom_activity_types)`: Preferences by custom activity type.
+    #[must_use]
+    pub fn custom_activity_types(
+        mut self,
+        custom_activity_types: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.custom_activity_types = Some(custom_activity_types);
+        self
+    }
 }
 
 /// Preference for new followers.

@@ -48,6 +48,88 @@ pub struct QueryThreadsRequest {
     pub user: Option<UserRequest>,
 }
 
+impl QueryThreadsRequest {
+    /// Sets `reply_limit` to `Some(reply_limit)`: Number of latest replies to include per thread.
+    ///
+    /// Between 0 and 10.
+    #[must_use]
+    pub fn reply_limit(mut self, reply_limit: i32) -> Self {
+        self.reply_limit = Some(reply_limit);
+        self
+    }
+
+    /// Sets `participant_limit` to `Some(participant_limit)`: Number of participants to include per thread.
+    ///
+    /// Between 0 and 100.
+    #[must_use]
+    pub fn participant_limit(mut self, participant_limit: i32) -> Self {
+        self.participant_limit = Some(participant_limit);
+        self
+    }
+
+    /// Sets `member_limit` to `Some(member_limit)`: Number of channel members to include with each thread's channel.
+    ///
+    /// Between 0 and 100.
+    #[must_use]
+    pub fn member_limit(mut self, member_limit: i32) -> Self {
+        self.member_limit = Some(member_limit);
+        self
+    }
+
+    /// Sets `filter` to `Some(filter)`: Filter on thread fields such as `channel_cid`, `parent_message_id`, `created_by_user_id`, `has_unread`, `last_message_at`, `reply_count` or custom data.
+    #[must_use]
+    pub fn filter(mut self, filter: crate::filter::Filter<QueryThreadsFilter>) -> Self {
+        self.filter = Some(filter);
+        self
+    }
+
+    /// Sets `sort` to `Some(sort)`: Sort order, for example on `last_message_at`, `created_at`, `reply_count`, `participant_count` or `has_unread`.
+    ///
+    /// At most 5 items.
+    #[must_use]
+    pub fn sort(mut self, sort: Vec<SortParamRequest>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+
+    /// Sets `limit` to `Some(limit)`: Maximum number of threads to return.
+    ///
+    /// Between 0 and 100.
+    #[must_use]
+    pub fn limit(mut self, limit: i32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Sets `next` to `Some(next)`: Cursor of the next page, from a previous response.
+    #[must_use]
+    pub fn next(mut self, next: impl Into<String>) -> Self {
+        self.next = Some(next.into());
+        self
+    }
+
+    /// Sets `prev` to `Some(prev)`: Cursor of the previous page, from a previous response.
+    #[must_use]
+    pub fn prev(mut self, prev: impl Into<String>) -> Self {
+        self.prev = Some(prev.into());
+        self
+    }
+
+    /// Sets `user_id` to `Some(user_id)`: ID of the user whose threads to query (server-side only).
+    #[must_use]
+    pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
+        self.user_id = Some(user_id.into());
+        self
+    }
+
+    /// Sets `user` to `Some(user)`: User whose threads to query (server-side only).
+    #[must_use]
+    pub fn user(mut self, user: UserRequest) -> Self {
+        self.user = Some(user);
+        self
+    }
+}
+
 /// A page of threads that matched a query.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct QueryThreadsResponse {
