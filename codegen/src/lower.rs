@@ -430,10 +430,18 @@ fn number(value: f64) -> String {
 /// Bounds and defaults as sentences for the docs.
 fn notes(def: &FieldDef) -> Vec<String> {
     let mut notes = Vec::new();
+    // "At most 1 item.", "At most 2 items.": a unit is plural but after a lone 1.
+    let one = |count: &str, unit: &str| {
+        if count == "1" {
+            unit.strip_suffix('s').unwrap_or(unit).to_owned()
+        } else {
+            unit.to_owned()
+        }
+    };
     let range = |low: Option<String>, high: Option<String>, unit: &str| match (low, high) {
         (Some(low), Some(high)) => Some(format!("Between {low} and {high}{unit}.")),
-        (Some(low), None) => Some(format!("At least {low}{unit}.")),
-        (None, Some(high)) => Some(format!("At most {high}{unit}.")),
+        (Some(low), None) => Some(format!("At least {low}{}.", one(&low, unit))),
+        (None, Some(high)) => Some(format!("At most {high}{}.", one(&high, unit))),
         (None, None) => None,
     };
     notes.extend(range(def.min.map(number), def.max.map(number), ""));

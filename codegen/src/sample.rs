@@ -294,9 +294,13 @@ impl Bounds {
             let Some(note) = note.strip_suffix('.') else {
                 continue;
             };
-            let (note, unit) = if let Some(rest) = note.strip_suffix(" characters") {
+            let unit_word = |singular: &str| {
+                note.strip_suffix(&format!(" {singular}s"))
+                    .or_else(|| note.strip_suffix(&format!(" {singular}")))
+            };
+            let (note, unit) = if let Some(rest) = unit_word("character") {
                 (rest, Unit::Chars)
-            } else if let Some(rest) = note.strip_suffix(" items") {
+            } else if let Some(rest) = unit_word("item") {
                 (rest, Unit::Items)
             } else {
                 (note, Unit::Number)
@@ -478,6 +482,8 @@ schemas:
         assert_eq!(bounds(&[]).items(), 1);
         assert_eq!(bounds(&["At least 3 items."]).items(), 3);
         assert_eq!(bounds(&["At most 0 items."]).items(), 0);
+        assert_eq!(bounds(&["At least 1 item."]).items(), 1);
+        assert_eq!(bounds(&["At most 1 character."]).string(STRING), "t");
     }
 
     #[test]

@@ -4394,7 +4394,7 @@ pub struct IngressVideoEncodingOptions {
     pub source: Option<IngressSource>,
     /// Video layers made from the source.
     ///
-    /// At least 1 items.
+    /// At least 1 item.
     pub layers: Vec<IngressVideoLayer>,
 }
 

@@ -237,7 +237,7 @@ impl CreateBlockListResponse {
 pub struct ImportBlockListRequest {
     /// The entries to add.
     ///
-    /// At least 1 items.
+    /// At least 1 item.
     pub items: Vec<String>,
     /// How many entries the background task processes at a time.
     ///

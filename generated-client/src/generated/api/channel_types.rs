@@ -1444,7 +1444,7 @@ pub struct PolicyRequest {
     pub name: String,
     /// Resources (permission actions) the policy covers.
     ///
-    /// At least 1 items.
+    /// At least 1 item.
     pub resources: Vec<String>,
     /// Roles the policy applies to.
     pub roles: Vec<String>,

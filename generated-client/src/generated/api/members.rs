@@ -46,7 +46,7 @@ pub struct QueryMembersPayload {
     pub filter_conditions: crate::filter::Filter<QueryMembersFilter>,
     /// Sort order; only `created_at` is sortable.
     ///
-    /// At most 1 items.
+    /// At most 1 item.
     pub sort: Option<Vec<SortParamRequest>>,
     /// Maximum number of members to return.
     ///

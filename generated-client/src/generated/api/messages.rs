@@ -3774,7 +3774,7 @@ pub struct DeleteMessageQuery {
 pub struct GetRepliesQuery {
     /// Sort order of the replies.
     ///
-    /// At most 1 items.
+    /// At most 1 item.
     pub sort: Option<Vec<SortParamRequest>>,
     /// Maximum number of replies to return.
     ///

@@ -239,7 +239,7 @@ pub struct QueryBannedUsersPayload {
     pub filter_conditions: crate::filter::Filter<QueryBannedUsersFilter>,
     /// Sort order.
     ///
-    /// At most 1 items.
+    /// At most 1 item.
     pub sort: Option<Vec<SortParamRequest>>,
     /// Maximum number of bans to return.
     ///
