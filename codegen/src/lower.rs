@@ -346,7 +346,18 @@ impl Lowerer {
             required: def.required,
             nullable: def.nullable,
             doc: def.doc.as_ref().map(|d| d.trim().to_owned()),
-            notes: notes(def),
+            bounds: Bounds {
+                min: def.min,
+                max: def.max,
+                min_len: def.min_len,
+                max_len: def.max_len,
+                min_items: def.min_items,
+                max_items: def.max_items,
+            },
+            server_default: def.default.as_ref().map(|default| match default {
+                Scalar::String(text) => text.clone(),
+                other => other.to_string(),
+            }),
             deprecated: Deprecation::note(&def.deprecated),
             boxed: false,
             filter: def
@@ -417,52 +428,6 @@ fn enum_values(values: &[String]) -> Vec<EnumValue> {
             variant: naming::variant_name(v),
         })
         .collect()
-}
-
-fn number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{}", value as i64)
-    } else {
-        format!("{value}")
-    }
-}
-
-/// Bounds and defaults as sentences for the docs.
-fn notes(def: &FieldDef) -> Vec<String> {
-    let mut notes = Vec::new();
-    // "At most 1 item.", "At most 2 items.": a unit is plural but after a lone 1.
-    let one = |count: &str, unit: &str| {
-        if count == "1" {
-            unit.strip_suffix('s').unwrap_or(unit).to_owned()
-        } else {
-            unit.to_owned()
-        }
-    };
-    let range = |low: Option<String>, high: Option<String>, unit: &str| match (low, high) {
-        (Some(low), Some(high)) => Some(format!("Between {low} and {high}{unit}.")),
-        (Some(low), None) => Some(format!("At least {low}{}.", one(&low, unit))),
-        (None, Some(high)) => Some(format!("At most {high}{}.", one(&high, unit))),
-        (None, None) => None,
-    };
-    notes.extend(range(def.min.map(number), def.max.map(number), ""));
-    notes.extend(range(
-        def.min_len.map(|v| v.to_string()),
-        def.max_len.map(|v| v.to_string()),
-        " characters",
-    ));
-    notes.extend(range(
-        def.min_items.map(|v| v.to_string()),
-        def.max_items.map(|v| v.to_string()),
-        " items",
-    ));
-    if let Some(default) = &def.default {
-        let shown = match default {
-            Scalar::String(s) => format!("`{s}`"),
-            other => format!("`{other}`"),
-        };
-        notes.push(format!("The server's default is {shown}."));
-    }
-    notes
 }
 
 /// Computes, per schema name, its module, Rust name and whether it can derive `Default`/`Eq`

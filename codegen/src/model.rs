@@ -97,8 +97,10 @@ pub struct Field {
     pub required: bool,
     pub nullable: bool,
     pub doc: Option<String>,
-    /// Bounds and server defaults, rendered for docs (e.g. "At most 64 characters.").
-    pub notes: Vec<String>,
+    /// The bounds the API documents for the value.
+    pub bounds: Bounds,
+    /// The value the server uses when the field is left out, as written in the spec.
+    pub server_default: Option<String>,
     pub deprecated: Option<Option<String>>,
     /// The value is boxed because the type contains itself.
     pub boxed: bool,
@@ -112,6 +114,18 @@ impl Field {
     pub fn is_optional(&self) -> bool {
         !self.required || self.nullable
     }
+}
+
+/// A field's documented bounds: of a number's value, a string's length in characters and a
+/// list's length in items.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bounds {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub min_len: Option<u64>,
+    pub max_len: Option<u64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
 }
 
 /// A query's filter: a marker type with one function per field the API filters on.

@@ -32,7 +32,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Map, Value};
 
-use crate::model::{Api, Endpoint, Event, Field, Schema, SchemaKind, Type};
+use crate::model::{Api, Bounds, Endpoint, Event, Field, Schema, SchemaKind, Type};
 
 /// How deep objects nest in a sample at most.
 pub const MAX_DEPTH: usize = 12;
@@ -133,7 +133,7 @@ impl<'a> Sampler<'a> {
                 Type::String | Type::Duration | Type::Named(_) => {
                     format!("{} a b/ü?#%", field.wire_name)
                 }
-                other => match self.value(other, &Bounds::of(field)) {
+                other => match self.value(other, &field.bounds) {
                     Value::String(text) => text,
                     value => value.to_string(),
                 },
@@ -163,7 +163,7 @@ impl<'a> Sampler<'a> {
         fields
             .iter()
             .map(|field| {
-                let value = self.ty(&field.ty, &Bounds::of(field), walk);
+                let value = self.ty(&field.ty, &field.bounds, walk);
                 (field.wire_name.clone(), value)
             })
             .collect()
@@ -201,7 +201,7 @@ impl<'a> Sampler<'a> {
                 .iter()
                 .filter(|field| field.required)
                 .map(|field| {
-                    let value = self.minimal_value(&field.ty, &Bounds::of(field), depth + 1);
+                    let value = self.minimal_value(&field.ty, &field.bounds, depth + 1);
                     (field.wire_name.clone(), value)
                 })
                 .collect(),
@@ -271,63 +271,8 @@ fn first_value(values: &[crate::model::EnumValue]) -> Value {
     Value::String(values.first().map(|v| v.wire.clone()).unwrap_or_default())
 }
 
-/// A field's documented bounds.
-///
-/// The model keeps them only as the sentences of the field's docs (`Field::notes`, written by
-/// `lower::notes`: "Between 1 and 64 characters.", "At least 0.", "At most 5 items."), so they
-/// are read back from there.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Bounds {
-    pub min: Option<f64>,
-    pub max: Option<f64>,
-    pub min_len: Option<u64>,
-    pub max_len: Option<u64>,
-    pub min_items: Option<u64>,
-    pub max_items: Option<u64>,
-}
-
+/// Values kept within a field's documented bounds.
 impl Bounds {
-    /// The bounds of a field, from its notes.
-    pub fn of(field: &Field) -> Self {
-        let mut bounds = Bounds::default();
-        for note in &field.notes {
-            let Some(note) = note.strip_suffix('.') else {
-                continue;
-            };
-            let unit_word = |singular: &str| {
-                note.strip_suffix(&format!(" {singular}s"))
-                    .or_else(|| note.strip_suffix(&format!(" {singular}")))
-            };
-            let (note, unit) = if let Some(rest) = unit_word("character") {
-                (rest, Unit::Chars)
-            } else if let Some(rest) = unit_word("item") {
-                (rest, Unit::Items)
-            } else {
-                (note, Unit::Number)
-            };
-            let (low, high) = if let Some(rest) = note.strip_prefix("Between ") {
-                match rest.split_once(" and ") {
-                    Some((low, high)) => (Some(low), Some(high)),
-                    None => continue,
-                }
-            } else if let Some(low) = note.strip_prefix("At least ") {
-                (Some(low), None)
-            } else if let Some(high) = note.strip_prefix("At most ") {
-                (None, Some(high))
-            } else {
-                continue;
-            };
-            let float = |text: Option<&str>| text.and_then(|t| t.parse::<f64>().ok());
-            let count = |text: Option<&str>| text.and_then(|t| t.parse::<u64>().ok());
-            match unit {
-                Unit::Number => (bounds.min, bounds.max) = (float(low), float(high)),
-                Unit::Chars => (bounds.min_len, bounds.max_len) = (count(low), count(high)),
-                Unit::Items => (bounds.min_items, bounds.max_items) = (count(low), count(high)),
-            }
-        }
-        bounds
-    }
-
     /// `text` cut to `max_len` and padded with `x` to `min_len` characters.
     pub fn string(&self, text: &str) -> String {
         let mut text: String = match self.max_len {
@@ -376,12 +321,6 @@ impl Bounds {
     }
 }
 
-enum Unit {
-    Number,
-    Chars,
-    Items,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,50 +333,8 @@ mod tests {
         crate::lower::lower(&files)
     }
 
-    fn field(notes: &[&str]) -> Field {
-        Field {
-            wire_name: "f".to_owned(),
-            rust_name: "f".to_owned(),
-            ty: Type::String,
-            required: false,
-            nullable: false,
-            doc: None,
-            notes: notes.iter().map(|n| (*n).to_owned()).collect(),
-            deprecated: None,
-            boxed: false,
-            filter: None,
-        }
-    }
-
     #[test]
-    fn bounds_are_read_from_the_notes() {
-        let f = field(&[
-            "Between 1 and 3 characters.",
-            "At least -2.5.",
-            "At most 5 items.",
-            "The server's default is `7`.",
-        ]);
-        assert_eq!(
-            Bounds::of(&f),
-            Bounds {
-                min: Some(-2.5),
-                max: None,
-                min_len: Some(1),
-                max_len: Some(3),
-                min_items: None,
-                max_items: Some(5),
-            }
-        );
-        let f = field(&["Between 0 and 10."]);
-        assert_eq!(
-            (Bounds::of(&f).min, Bounds::of(&f).max),
-            (Some(0.0), Some(10.0))
-        );
-    }
-
-    #[test]
-    fn bounds_match_what_lowering_writes() {
-        // The notes parser reads what `lower::notes` writes: check it on lowered fields.
+    fn bounds_come_from_the_spec() {
         let api = api(r#"
 doc: Bounds.
 schemas:
@@ -452,7 +349,7 @@ schemas:
         let SchemaKind::Object(object) = &api.areas[0].schemas[0].kind else {
             panic!("an object");
         };
-        let bounds: Vec<Bounds> = object.fields.iter().map(Bounds::of).collect();
+        let bounds: Vec<&Bounds> = object.fields.iter().map(|f| &f.bounds).collect();
         assert_eq!((bounds[0].min_len, bounds[0].max_len), (Some(2), Some(4)));
         assert_eq!((bounds[1].min, bounds[1].max), (Some(-1.0), Some(7.0)));
         assert_eq!((bounds[2].min, bounds[2].max), (Some(0.25), None));
@@ -468,22 +365,34 @@ schemas:
 
     #[test]
     fn scalars_respect_bounds() {
-        let bounds = |notes: &[&str]| Bounds::of(&field(notes));
-        assert_eq!(bounds(&[]).string(STRING), STRING);
-        assert_eq!(bounds(&["At most 3 characters."]).string(STRING), "tex");
-        assert_eq!(
-            bounds(&["At least 8 characters."]).string(STRING),
-            "text üxx"
-        );
-        assert_eq!(bounds(&["Between 0 and 10."]).int(42), 10);
-        assert_eq!(bounds(&["At least 100."]).int(42), 100);
-        assert_eq!(bounds(&["Between 0.5 and 1."]).float(1.5), 1.0);
-        assert_eq!(bounds(&["At least 2."]).float(1.5), 2.0);
-        assert_eq!(bounds(&[]).items(), 1);
-        assert_eq!(bounds(&["At least 3 items."]).items(), 3);
-        assert_eq!(bounds(&["At most 0 items."]).items(), 0);
-        assert_eq!(bounds(&["At least 1 item."]).items(), 1);
-        assert_eq!(bounds(&["At most 1 character."]).string(STRING), "t");
+        let none = Bounds::default();
+        let chars = |min_len, max_len| Bounds {
+            min_len,
+            max_len,
+            ..Bounds::default()
+        };
+        let range = |min, max| Bounds {
+            min,
+            max,
+            ..Bounds::default()
+        };
+        let items = |min_items, max_items| Bounds {
+            min_items,
+            max_items,
+            ..Bounds::default()
+        };
+        assert_eq!(none.string(STRING), STRING);
+        assert_eq!(chars(None, Some(3)).string(STRING), "tex");
+        assert_eq!(chars(Some(8), None).string(STRING), "text üxx");
+        assert_eq!(chars(None, Some(1)).string(STRING), "t");
+        assert_eq!(range(Some(0.0), Some(10.0)).int(42), 10);
+        assert_eq!(range(Some(100.0), None).int(42), 100);
+        assert_eq!(range(Some(0.5), Some(1.0)).float(1.5), 1.0);
+        assert_eq!(range(Some(2.0), None).float(1.5), 2.0);
+        assert_eq!(none.items(), 1);
+        assert_eq!(items(Some(3), None).items(), 3);
+        assert_eq!(items(None, Some(0)).items(), 0);
+        assert_eq!(items(Some(1), None).items(), 1);
     }
 
     #[test]

@@ -58,11 +58,58 @@ pub(super) fn field_doc_text(field: &Field) -> String {
         .doc
         .clone()
         .unwrap_or_else(|| crate::naming::humanize(&field.wire_name));
-    if !field.notes.is_empty() {
+    let notes = notes(field);
+    if !notes.is_empty() {
         text.push_str("\n\n");
-        text.push_str(&field.notes.join(" "));
+        text.push_str(&notes.join(" "));
     }
     text
+}
+
+/// A field's bounds and server default as sentences: "Between 1 and 64 characters.",
+/// "At most 1 item.", "The server's default is `25`."
+fn notes(field: &Field) -> Vec<String> {
+    let bounds = &field.bounds;
+    // "At most 1 item.", "At most 2 items.": a unit is plural but after a lone 1.
+    let one = |count: &str, unit: &str| {
+        if count == "1" {
+            unit.strip_suffix('s').unwrap_or(unit).to_owned()
+        } else {
+            unit.to_owned()
+        }
+    };
+    let range = |low: Option<String>, high: Option<String>, unit: &str| match (low, high) {
+        (Some(low), Some(high)) => Some(format!("Between {low} and {high}{unit}.")),
+        (Some(low), None) => Some(format!("At least {low}{}.", one(&low, unit))),
+        (None, Some(high)) => Some(format!("At most {high}{}.", one(&high, unit))),
+        (None, None) => None,
+    };
+    let count = |value: Option<u64>| value.map(|v| v.to_string());
+    let mut notes = Vec::new();
+    notes.extend(range(bounds.min.map(number), bounds.max.map(number), ""));
+    notes.extend(range(
+        count(bounds.min_len),
+        count(bounds.max_len),
+        " characters",
+    ));
+    notes.extend(range(
+        count(bounds.min_items),
+        count(bounds.max_items),
+        " items",
+    ));
+    if let Some(default) = &field.server_default {
+        notes.push(format!("The server's default is `{default}`."));
+    }
+    notes
+}
+
+/// A bound as written: integers without a fraction.
+fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
 }
 
 fn object_items(schema: &Schema, object: &Object) -> TokenStream {
