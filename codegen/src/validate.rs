@@ -201,21 +201,12 @@ impl<'a> Checker<'a> {
                         def.sort
                             .as_ref()
                             .map(|_| ("sort enum", naming::sort_type_name(name, field))),
+                        def.values
+                            .as_ref()
+                            .map(|_| ("inline enum", naming::inline_enum_name(name, field))),
                     ];
                     for (kind, rust) in generated.into_iter().flatten() {
                         let what = format!("{kind} `{rust}`");
-                        self.claim(
-                            &mut types,
-                            index,
-                            &["schemas", name, "fields", field],
-                            &what,
-                            &what,
-                            rust,
-                        );
-                    }
-                    if def.values.is_some() {
-                        let rust = naming::inline_enum_name(name, field);
-                        let what = format!("inline enum `{rust}`");
                         self.claim(
                             &mut types,
                             index,
