@@ -218,12 +218,10 @@ async fn offset_pages_advance_by_the_items_received_until_a_short_page() {
         .await;
     assert_eq!(counts, [Some(0), Some(1), Some(2), Some(3), Some(4)]);
 
-    let offsets: Vec<Value> = server
-        .requests()
-        .iter()
-        .map(|r| r.json()["offset"].clone())
-        .collect();
-    assert_eq!(offsets, [Value::Null, json!(2), json!(4)]);
+    assert_eq!(
+        body_values(&server, "offset"),
+        [Value::Null, json!(2), json!(4)]
+    );
 }
 
 #[tokio::test]
@@ -244,12 +242,10 @@ async fn offset_pages_stop_before_passing_the_api_offset_cap() {
     };
     let pages: Vec<_> = client.query_channels_pages(&request).collect().await;
     assert_eq!(pages.len(), 3);
-    let offsets: Vec<Value> = server
-        .requests()
-        .iter()
-        .map(|r| r.json()["offset"].clone())
-        .collect();
-    assert_eq!(offsets, [json!(996), json!(998), json!(1000)]);
+    assert_eq!(
+        body_values(&server, "offset"),
+        [json!(996), json!(998), json!(1000)]
+    );
 }
 
 #[tokio::test]
@@ -261,12 +257,7 @@ async fn an_offset_stream_without_a_limit_ends_on_an_empty_page() {
         .collect()
         .await;
     assert_eq!(pages.len(), 2);
-    let offsets: Vec<Value> = server
-        .requests()
-        .iter()
-        .map(|r| r.json()["offset"].clone())
-        .collect();
-    assert_eq!(offsets, [Value::Null, json!(3)]);
+    assert_eq!(body_values(&server, "offset"), [Value::Null, json!(3)]);
 }
 
 #[tokio::test]
@@ -326,6 +317,27 @@ fn sent_payload(request: &stream_chat_tests::Recorded) -> Value {
         .find(|(name, _)| *name == "payload")
         .expect("a payload parameter");
     serde_json::from_str(text).expect("the payload is JSON")
+}
+
+/// The value at `key` in the JSON body of each recorded request, in order.
+fn body_values(server: &RecordingServer, key: &str) -> Vec<Value> {
+    server
+        .requests()
+        .iter()
+        .map(|request| request.json()[key].clone())
+        .collect()
+}
+
+/// The values at `keys` in the `payload` parameter of each recorded request, in order.
+fn payload_values<const N: usize>(server: &RecordingServer, keys: [&str; N]) -> Vec<[Value; N]> {
+    server
+        .requests()
+        .iter()
+        .map(|request| {
+            let payload = sent_payload(request);
+            keys.map(|key| payload[key].clone())
+        })
+        .collect()
 }
 
 /// A page of `QueryUsers` with users `u<first>` to `u<first + count - 1>`.
@@ -396,20 +408,12 @@ async fn payload_pages_lower_the_limit_and_stop_at_the_offset_cap() {
         3,
         "offsets 800, 900 and 1000; 1100 is past the cap"
     );
-    let paging: Vec<(Value, Value)> = server
-        .requests()
-        .iter()
-        .map(|request| {
-            let payload = sent_payload(request);
-            (payload["limit"].clone(), payload["offset"].clone())
-        })
-        .collect();
     assert_eq!(
-        paging,
+        payload_values(&server, ["limit", "offset"]),
         [
-            (json!(100), json!(800)),
-            (json!(100), json!(900)),
-            (json!(100), json!(1000))
+            [json!(100), json!(800)],
+            [json!(100), json!(900)],
+            [json!(100), json!(1000)]
         ]
     );
 }
@@ -437,17 +441,9 @@ async fn cursor_pages_inside_the_json_payload_parameter() {
         .collect()
         .await;
     assert_eq!(pages, [2, 1]);
-    let sent: Vec<(Value, Value)> = server
-        .requests()
-        .iter()
-        .map(|request| {
-            let payload = sent_payload(request);
-            (payload["next"].clone(), payload["query"].clone())
-        })
-        .collect();
     assert_eq!(
-        sent,
-        [(Value::Null, json!("hello")), (json!("n1"), json!("hello"))]
+        payload_values(&server, ["next", "query"]),
+        [[Value::Null, json!("hello")], [json!("n1"), json!("hello")]]
     );
 }
 
