@@ -195,12 +195,7 @@ pub struct FieldDef {
     pub nullable: bool,
     pub doc: Option<String>,
     pub values: Option<Vec<String>>,
-    pub min: Option<f64>,
-    pub max: Option<f64>,
-    pub min_len: Option<u64>,
-    pub max_len: Option<u64>,
-    pub min_items: Option<u64>,
-    pub max_items: Option<u64>,
+    pub bounds: Bounds,
     pub default: Option<Scalar>,
     pub deprecated: Option<Deprecation>,
     /// On a `map<json>` field of a request schema: the query filter's fields.
@@ -209,6 +204,18 @@ pub struct FieldDef {
     pub sort: Option<Vec<String>>,
     /// The combinations of sort fields the API supports, for the docs.
     pub sort_combinations: Option<Vec<Vec<String>>>,
+}
+
+/// A field's bounds, inclusive: of a number's value (`min`, `max`), a string's length in
+/// characters (`min_len`, `max_len`) and a list's length in items (`min_items`, `max_items`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bounds {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub min_len: Option<u64>,
+    pub max_len: Option<u64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
 }
 
 /// A field of a query filter: its value type and the operators the API accepts on it.
@@ -308,12 +315,14 @@ impl<'de> Deserialize<'de> for FieldDef {
                     nullable: f.nullable,
                     doc: f.doc,
                     values: f.values,
-                    min: f.min,
-                    max: f.max,
-                    min_len: f.min_len,
-                    max_len: f.max_len,
-                    min_items: f.min_items,
-                    max_items: f.max_items,
+                    bounds: Bounds {
+                        min: f.min,
+                        max: f.max,
+                        min_len: f.min_len,
+                        max_len: f.max_len,
+                        min_items: f.min_items,
+                        max_items: f.max_items,
+                    },
                     default: f.default,
                     deprecated: f.deprecated,
                     filter: f.filter,

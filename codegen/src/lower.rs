@@ -346,14 +346,7 @@ impl Lowerer {
             required: def.required,
             nullable: def.nullable,
             doc: def.doc.as_ref().map(|d| d.trim().to_owned()),
-            bounds: Bounds {
-                min: def.min,
-                max: def.max,
-                min_len: def.min_len,
-                max_len: def.max_len,
-                min_items: def.min_items,
-                max_items: def.max_items,
-            },
+            bounds: def.bounds.clone(),
             server_default: def.default.as_ref().map(|default| match default {
                 Scalar::String(text) => text.clone(),
                 other => other.to_string(),

@@ -1,5 +1,8 @@
 //! The resolved model: what the emitter needs, with Rust names chosen and references checked.
 
+/// Bounds pass from the spec to the model as they are.
+pub use crate::ast::Bounds;
+
 /// The whole API.
 #[derive(Debug, Clone)]
 pub struct Api {
@@ -114,18 +117,6 @@ impl Field {
     pub fn is_optional(&self) -> bool {
         !self.required || self.nullable
     }
-}
-
-/// A field's documented bounds: of a number's value, a string's length in characters and a
-/// list's length in items.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Bounds {
-    pub min: Option<f64>,
-    pub max: Option<f64>,
-    pub min_len: Option<u64>,
-    pub max_len: Option<u64>,
-    pub min_items: Option<u64>,
-    pub max_items: Option<u64>,
 }
 
 /// A query's filter: a marker type with one function per field the API filters on.

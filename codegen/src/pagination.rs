@@ -187,7 +187,12 @@ pub(crate) fn lower<'a>(
     let TypeExpr::List(item_type) = TypeExpr::parse(&items.ty).ok()? else {
         return None;
     };
-    let max = |name: &str| request.get(name).and_then(|f| f.max).map(|max| max as i64);
+    let max = |name: &str| {
+        request
+            .get(name)
+            .and_then(|f| f.bounds.max)
+            .map(|max| max as i64)
+    };
     let style = if def.style == "cursor" {
         PageStyle::Cursor {
             next: naming::field_name(next_name(def)),

@@ -741,18 +741,18 @@ impl<'a> Checker<'a> {
         }
         let numeric = ty.is_numeric();
         let bound_checks: [(&str, bool, Option<f64>, Option<f64>); 3] = [
-            ("min/max", numeric, def.min, def.max),
+            ("min/max", numeric, def.bounds.min, def.bounds.max),
             (
                 "min_len/max_len",
                 ty == TypeExpr::String,
-                def.min_len.map(|v| v as f64),
-                def.max_len.map(|v| v as f64),
+                def.bounds.min_len.map(|v| v as f64),
+                def.bounds.max_len.map(|v| v as f64),
             ),
             (
                 "min_items/max_items",
                 matches!(ty, TypeExpr::List(_)),
-                def.min_items.map(|v| v as f64),
-                def.max_items.map(|v| v as f64),
+                def.bounds.min_items.map(|v| v as f64),
+                def.bounds.max_items.map(|v| v as f64),
             ),
         ];
         for (keys, applies, low, high) in bound_checks {
@@ -770,7 +770,7 @@ impl<'a> Checker<'a> {
             }
         }
         if matches!(ty, TypeExpr::Int32) {
-            for bound in [def.min, def.max].into_iter().flatten() {
+            for bound in [def.bounds.min, def.bounds.max].into_iter().flatten() {
                 if bound < f64::from(i32::MIN)
                     || bound > f64::from(i32::MAX)
                     || bound.fract() != 0.0

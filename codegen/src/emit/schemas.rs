@@ -84,9 +84,11 @@ fn notes(field: &Field) -> Vec<String> {
         (None, Some(high)) => Some(format!("At most {high}{}.", one(&high, unit))),
         (None, None) => None,
     };
+    // f64's Display writes whole numbers without a fraction: "At most 25.", not "25.0".
+    let number = |value: Option<f64>| value.map(|v| v.to_string());
     let count = |value: Option<u64>| value.map(|v| v.to_string());
     let mut notes = Vec::new();
-    notes.extend(range(bounds.min.map(number), bounds.max.map(number), ""));
+    notes.extend(range(number(bounds.min), number(bounds.max), ""));
     notes.extend(range(
         count(bounds.min_len),
         count(bounds.max_len),
@@ -101,15 +103,6 @@ fn notes(field: &Field) -> Vec<String> {
         notes.push(format!("The server's default is `{default}`."));
     }
     notes
-}
-
-/// A bound as written: integers without a fraction.
-fn number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{}", value as i64)
-    } else {
-        format!("{value}")
-    }
 }
 
 fn object_items(schema: &Schema, object: &Object) -> TokenStream {
