@@ -14,6 +14,9 @@ use std::fmt;
 pub struct SpecFile {
     /// What the area covers.
     pub doc: String,
+    /// The version of Stream's API the spec describes (`v235.16.3`); only in the core area.
+    #[serde(default)]
+    pub api_version: Option<String>,
     #[serde(default)]
     pub permissions: IndexMap<String, PermissionDef>,
     #[serde(default)]
@@ -340,7 +343,14 @@ impl<'de> Deserialize<'de> for FieldDef {
 /// structs above, so the two cannot drift apart.
 pub mod keys {
     /// A spec file.
-    pub const FILE: &[&str] = &["doc", "permissions", "events", "endpoints", "schemas"];
+    pub const FILE: &[&str] = &[
+        "doc",
+        "api_version",
+        "permissions",
+        "events",
+        "endpoints",
+        "schemas",
+    ];
     /// A permission.
     pub const PERMISSION: &[&str] = &["resource", "doc"];
     /// An event.

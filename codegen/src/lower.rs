@@ -165,7 +165,9 @@ pub fn lower(files: &[SourceFile]) -> Api {
             });
         }
     }
+    let api_version = files.iter().find_map(|file| file.spec.api_version.clone());
     let mut api = Api {
+        api_version,
         areas,
         permissions,
         events,

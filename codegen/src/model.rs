@@ -6,6 +6,9 @@ pub use crate::ast::Bounds;
 /// The whole API.
 #[derive(Debug, Clone)]
 pub struct Api {
+    /// The version of Stream's API the spec describes (`api_version` of the core area), e.g.
+    /// `v235.16.3`.
+    pub api_version: Option<String>,
     /// One per spec file, in file-name order.
     pub areas: Vec<Area>,
     /// All permissions, in spec order.

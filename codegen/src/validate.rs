@@ -77,6 +77,7 @@ pub fn validate(files: &[SourceFile]) -> Result<(), Diagnostics> {
         checker.check_file(index, file);
     }
     checker.check_core_area();
+    checker.check_api_version();
     if checker.problems.is_empty() {
         Ok(())
     } else {
@@ -156,6 +157,28 @@ impl<'a> Checker<'a> {
                 &path,
                 format!("`{target}` is not a core type: `{CORE_AREA}` is compiled without cargo features, so its types may only use other `{CORE_AREA}` types"),
             );
+        }
+    }
+
+    /// `api_version` is said once, in the core area, as `v<major>.<minor>.<patch>`.
+    fn check_api_version(&mut self) {
+        for (index, file) in self.files.iter().enumerate() {
+            let Some(version) = &file.spec.api_version else {
+                continue;
+            };
+            if naming::module_name(&file.area) != CORE_AREA {
+                self.error(
+                    index,
+                    &["api_version"],
+                    format!("`api_version` belongs in `{CORE_AREA}.yaml`, the one file every build reads"),
+                );
+            } else if !is_api_version(version) {
+                self.error(
+                    index,
+                    &["api_version"],
+                    format!("`{version}` is not a Stream API version; write it as `v<major>.<minor>.<patch>`, e.g. `v235.16.3`"),
+                );
+            }
         }
     }
 
@@ -942,6 +965,18 @@ impl Checker<'_> {
             self.error(index, path, format!("`{other}` and `{wire}` both become the function `{function}`; set `rust:` on one of them"));
         }
     }
+}
+
+/// `v235.16.3`: a `v` and three dot-separated numbers.
+fn is_api_version(text: &str) -> bool {
+    let Some(numbers) = text.strip_prefix('v') else {
+        return false;
+    };
+    let parts: Vec<&str> = numbers.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn is_path_type(ty: &TypeExpr, schemas: &HashMap<&str, (Kind, &SchemaDef)>) -> bool {

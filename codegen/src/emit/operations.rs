@@ -44,11 +44,22 @@ pub(super) fn emit(api: &Api) -> TokenStream {
     if endpoints.iter().any(|e| !e.permissions.is_empty()) {
         used.push(quote! { Permission });
     }
+    let api_version = api.api_version.as_deref().map(|version| {
+        let docs = doc(&format!(
+            "The version of Stream's API these operations describe (`{version}`)."
+        ));
+        quote! {
+            #docs
+            pub const API_VERSION: &str = #version;
+        }
+    });
     quote! {
         #![doc = " Metadata of every operation: method, path template, success status, events,"]
         #![doc = " permissions, and whether it is server-side only or deprecated."]
 
         use crate::{#(#used),*};
+
+        #api_version
 
         #(#statics)*
 

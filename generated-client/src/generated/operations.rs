@@ -6,6 +6,9 @@
 
 use crate::{Method, OperationInfo, Permission};
 
+/// The version of Stream's API these operations describe (`v235.16.3`).
+pub const API_VERSION: &str = "v235.16.3";
+
 /// `GET /app`: Get App Settings.
 pub static GET_APP: OperationInfo = OperationInfo {
     name: "GetApp",
