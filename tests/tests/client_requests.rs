@@ -1,0 +1,97 @@
+//! Requests send only what the caller set: a field the spec makes optional, against Stream's
+//! documents, is left out of the JSON body when the caller leaves it unset, so a settings update
+//! never overwrites settings the caller did not mention. Each test asserts the exact body a local
+//! server received. `docs/request-deviations.md` lists these fields and the evidence.
+
+use serde_json::{json, Value};
+use stream_chat_client::models::{CreateChannelTypeRequest, UpdateChannelTypeRequest};
+use stream_chat_tests::{
+    assert_server_side_request, channel_config_json, server_client, Prepared, RecordingServer,
+};
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// A channel type as create and update return it, with these command names.
+fn channel_type_json(name: &str, commands: &[&str]) -> Value {
+    let mut value = channel_config_json();
+    value["name"] = json!(name);
+    value["commands"] = json!(commands);
+    value["permissions"] = json!([]);
+    value["grants"] = json!({});
+    value["duration"] = json!("3.1ms");
+    value
+}
+
+/// As the Python SDK's integration test does against the live service: only `commands`.
+#[tokio::test]
+async fn update_channel_type_sends_only_the_fields_set() {
+    let server = RecordingServer::with([Prepared::json(
+        201,
+        channel_type_json("team", &["ban", "unban"]),
+    )])
+    .await;
+    let client = server_client(&server.url());
+    let body = UpdateChannelTypeRequest::default().commands(strings(&["ban", "unban"]));
+
+    let updated = client
+        .update_channel_type("team", &body)
+        .await
+        .expect("updated");
+
+    assert_server_side_request(
+        &server.single_request(),
+        "PUT",
+        "/channeltypes/team",
+        &[],
+        Some(&json!({"commands": ["ban", "unban"]})),
+    );
+    assert_eq!(updated.commands, strings(&["ban", "unban"]));
+}
+
+/// An update of one setting leaves automatic moderation and the length limit out.
+#[tokio::test]
+async fn update_channel_type_of_one_setting_leaves_moderation_out() {
+    let server = RecordingServer::with([Prepared::json(
+        201,
+        channel_type_json("messaging", &["giphy"]),
+    )])
+    .await;
+    let client = server_client(&server.url());
+    let body = UpdateChannelTypeRequest::default().typing_events(true);
+
+    client
+        .update_channel_type("messaging", &body)
+        .await
+        .expect("updated");
+
+    assert_server_side_request(
+        &server.single_request(),
+        "PUT",
+        "/channeltypes/messaging",
+        &[],
+        Some(&json!({"typing_events": true})),
+    );
+}
+
+/// As the JS SDK's live-service test creates one: a name and commands; the service fills in the
+/// length limit and automatic moderation.
+#[tokio::test]
+async fn create_channel_type_sends_only_the_fields_set() {
+    let server =
+        RecordingServer::with([Prepared::json(201, channel_type_json("support", &["all"]))]).await;
+    let client = server_client(&server.url());
+    let body = CreateChannelTypeRequest::new("support").commands(strings(&["all"]));
+
+    let created = client.create_channel_type(&body).await.expect("created");
+
+    assert_server_side_request(
+        &server.single_request(),
+        "POST",
+        "/channeltypes",
+        &[],
+        Some(&json!({"name": "support", "commands": ["all"]})),
+    );
+    assert_eq!(created.name, "support");
+}
