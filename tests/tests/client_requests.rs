@@ -4,9 +4,12 @@
 //! server received. `docs/request-deviations.md` lists these fields and the evidence.
 
 use serde_json::{json, Value};
-use stream_chat_client::models::{CreateChannelTypeRequest, UpdateChannelTypeRequest};
+use stream_chat_client::models::{
+    CreateChannelTypeRequest, MuteUserRequest, UpdateChannelTypeRequest,
+};
 use stream_chat_tests::{
-    assert_server_side_request, channel_config_json, server_client, Prepared, RecordingServer,
+    assert_server_side_request, channel_config_json, server_client, user_json, Prepared,
+    RecordingServer,
 };
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -94,4 +97,41 @@ async fn create_channel_type_sends_only_the_fields_set() {
         Some(&json!({"name": "support", "commands": ["all"]})),
     );
     assert_eq!(created.name, "support");
+}
+
+/// As all three SDKs mute by default: no `timeout`, so the mute never expires.
+#[tokio::test]
+async fn mute_user_without_timeout_sends_no_timeout() {
+    let server = RecordingServer::with([Prepared::json(
+        201,
+        json!({
+            "mutes": [{
+                "user": user_json("jack", "Jack"),
+                "target": user_json("bob", "Bob"),
+                "created_at": "2024-03-05T09:31:00Z",
+                "updated_at": "2024-03-05T09:31:00Z"
+            }],
+            "duration": "2.4ms"
+        }),
+    )])
+    .await;
+    let client = server_client(&server.url());
+    let body = MuteUserRequest {
+        target_ids: Some(strings(&["bob"])),
+        user_id: Some("jack".to_owned()),
+        ..MuteUserRequest::default()
+    };
+
+    let muted = client.mute_user(&body).await.expect("muted");
+
+    assert_server_side_request(
+        &server.single_request(),
+        "POST",
+        "/moderation/mute",
+        &[],
+        Some(&json!({"target_ids": ["bob"], "user_id": "jack"})),
+    );
+    let mutes = muted.mutes.as_ref().expect("mutes");
+    assert_eq!(mutes.len(), 1);
+    assert_eq!(mutes[0].expires, None);
 }
