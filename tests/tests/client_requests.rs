@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 use stream_chat_client::models::{
-    CreateChannelTypeRequest, MuteUserRequest, UpdateChannelTypeRequest,
+    CreateChannelTypeRequest, MuteUserRequest, UpdateChannelTypeRequest, UpdateCommandRequest,
 };
 use stream_chat_tests::{
     assert_server_side_request, channel_config_json, server_client, user_json, Prepared,
@@ -134,4 +134,44 @@ async fn mute_user_without_timeout_sends_no_timeout() {
     let mutes = muted.mutes.as_ref().expect("mutes");
     assert_eq!(mutes.len(), 1);
     assert_eq!(mutes[0].expires, None);
+}
+
+/// A command update sends only what changes, as Stream's guide to custom commands says.
+#[tokio::test]
+async fn update_command_sends_only_the_fields_set() {
+    let server = RecordingServer::with([Prepared::json(
+        201,
+        json!({
+            "command": {
+                "name": "ticket",
+                "description": "Create a support ticket",
+                "args": "[summary]",
+                "set": "support",
+                "created_at": "2024-03-01T10:16:00Z",
+                "updated_at": "2024-03-05T09:31:00Z"
+            },
+            "duration": "1.2ms"
+        }),
+    )])
+    .await;
+    let client = server_client(&server.url());
+    let body = UpdateCommandRequest {
+        args: Some("[summary]".to_owned()),
+        ..UpdateCommandRequest::default()
+    };
+
+    let updated = client
+        .update_command("ticket", &body)
+        .await
+        .expect("updated");
+
+    assert_server_side_request(
+        &server.single_request(),
+        "PUT",
+        "/commands/ticket",
+        &[],
+        Some(&json!({"args": "[summary]"})),
+    );
+    let command = updated.command.as_ref().expect("command");
+    assert_eq!(command.description, "Create a support ticket");
 }
