@@ -5,7 +5,8 @@
 
 use serde_json::{json, Value};
 use stream_chat_client::models::{
-    CreateChannelTypeRequest, MuteUserRequest, UpdateChannelTypeRequest, UpdateCommandRequest,
+    CreateChannelTypeRequest, FileUploadConfig, MuteUserRequest, PushConfig, UpdateAppRequest,
+    UpdateChannelTypeRequest, UpdateCommandRequest,
 };
 use stream_chat_tests::{
     assert_server_side_request, channel_config_json, server_client, user_json, Prepared,
@@ -174,4 +175,36 @@ async fn update_command_sends_only_the_fields_set() {
     );
     let command = updated.command.as_ref().expect("command");
     assert_eq!(command.description, "Create a support ticket");
+}
+
+/// App settings are a partial update down to their nested objects: push settings without a
+/// `version`, upload settings without a `size_limit`.
+#[tokio::test]
+async fn update_app_sends_only_the_nested_settings_set() {
+    let server = RecordingServer::with([Prepared::json(200, json!({"duration": "5.3ms"}))]).await;
+    let client = server_client(&server.url());
+    let push_config = PushConfig {
+        offline_only: Some(true),
+        ..PushConfig::default()
+    };
+    let file_upload_config = FileUploadConfig {
+        allowed_file_extensions: Some(strings(&[".pdf", ".txt"])),
+        ..FileUploadConfig::default()
+    };
+    let body = UpdateAppRequest::default()
+        .push_config(push_config)
+        .file_upload_config(file_upload_config);
+
+    client.update_app(&body).await.expect("updated");
+
+    assert_server_side_request(
+        &server.single_request(),
+        "PATCH",
+        "/app",
+        &[],
+        Some(&json!({
+            "push_config": {"offline_only": true},
+            "file_upload_config": {"allowed_file_extensions": [".pdf", ".txt"]}
+        })),
+    );
 }
