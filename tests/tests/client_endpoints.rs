@@ -536,12 +536,10 @@ async fn create_channel_type() {
             strings(&["delete-channel"]),
         )])),
         push_level: Some(PushLevel::AllMentions),
-        ..CreateChannelTypeRequest::new(
-            "livestream-2",
-            5000,
-            Automod::Disabled,
-            CreateChannelTypeRequestAutomodBehavior::Flag,
-        )
+        max_message_length: Some(5000),
+        automod: Some(Automod::Disabled),
+        automod_behavior: Some(CreateChannelTypeRequestAutomodBehavior::Flag),
+        ..CreateChannelTypeRequest::new("livestream-2")
     };
 
     let created = client.create_channel_type(&body).await.expect("created");
@@ -664,7 +662,10 @@ async fn update_channel_type() {
     let body = UpdateChannelTypeRequest {
         replies: Some(false),
         commands: Some(strings(&["giphy"])),
-        ..UpdateChannelTypeRequest::new(2000, Automod::Simple, AutomodBehavior::Block)
+        max_message_length: Some(2000),
+        automod: Some(Automod::Simple),
+        automod_behavior: Some(AutomodBehavior::Block),
+        ..UpdateChannelTypeRequest::default()
     };
 
     let updated = client

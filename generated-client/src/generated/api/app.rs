@@ -1563,25 +1563,15 @@ pub struct XiaomiConfig {
 }
 
 /// General push notification settings of an app.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushConfig {
-    /// Version of the push notification system.
-    pub version: PushConfigVersion,
+    /// Version of the push notification system. Optional: the service applies partial updates; Stream's docs mark it required.
+    pub version: Option<PushConfigVersion>,
     /// Only send push notifications to users who are not connected.
     pub offline_only: Option<bool>,
 }
 
-impl PushConfig {
-    /// Creates a `PushConfig` from its required fields; the optional ones are `None`.
-    pub fn new(version: PushConfigVersion) -> Self {
-        Self {
-            version,
-            offline_only: None,
-        }
-    }
-}
-
-/// Version of the push notification system.
+/// Version of the push notification system. Optional: the service applies partial updates; Stream's docs mark it required.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PushConfigVersion {
     /// `v1`
@@ -1655,23 +1645,10 @@ pub struct FileUploadConfig {
     pub allowed_mime_types: Option<Vec<String>>,
     /// MIME types that may not be uploaded.
     pub blocked_mime_types: Option<Vec<String>>,
-    /// Largest allowed file, in bytes.
+    /// Largest allowed file, in bytes. Optional: the service applies partial updates; Stream's docs mark it required.
     ///
     /// Between 0 and 104857600.
-    pub size_limit: i32,
-}
-
-impl FileUploadConfig {
-    /// Creates a `FileUploadConfig` from its required fields; the optional ones are `None`.
-    pub fn new(size_limit: i32) -> Self {
-        Self {
-            allowed_file_extensions: None,
-            blocked_file_extensions: None,
-            allowed_mime_types: None,
-            blocked_mime_types: None,
-            size_limit,
-        }
-    }
+    pub size_limit: Option<i32>,
 }
 
 /// How content is sent to an external moderation service.

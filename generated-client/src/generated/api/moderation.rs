@@ -418,26 +418,14 @@ pub struct MuteUserRequest {
     ///
     /// At most 1000 items.
     pub target_ids: Option<Vec<String>>,
-    /// Length of the mute in minutes.
+    /// Length of the mute in minutes. Optional: without it the mute never expires; Stream's docs mark it required.
     ///
     /// At least 0.
-    pub timeout: i64,
+    pub timeout: Option<i64>,
     /// ID of the user to act for (server-side only).
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
-}
-
-impl MuteUserRequest {
-    /// Creates a `MuteUserRequest` from its required fields; the optional ones are `None`.
-    pub fn new(timeout: i64) -> Self {
-        Self {
-            target_ids: None,
-            timeout,
-            user_id: None,
-            user: None,
-        }
-    }
 }
 
 /// The mutes that were created.

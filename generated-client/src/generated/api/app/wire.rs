@@ -1342,7 +1342,9 @@ impl serde::Serialize for PushConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("version", &self.version)?;
+        if let Some(value) = &self.version {
+            map_.serialize_entry("version", value)?;
+        }
         if let Some(value) = &self.offline_only {
             map_.serialize_entry("offline_only", value)?;
         }
@@ -1364,16 +1366,13 @@ impl<'de> serde::Deserialize<'de> for PushConfig {
                 let mut offline_only_: Option<bool> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
-                        "version" => version_ = Some(map_.next_value()?),
+                        "version" => version_ = map_.next_value()?,
                         "offline_only" => offline_only_ = map_.next_value()?,
                         _ => {
                             map_.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
-                let Some(version_) = version_ else {
-                    return Err(serde::de::Error::missing_field("version"));
-                };
                 Ok(PushConfig {
                     version: version_,
                     offline_only: offline_only_,
@@ -1400,7 +1399,9 @@ impl serde::Serialize for FileUploadConfig {
         if let Some(value) = &self.blocked_mime_types {
             map_.serialize_entry("blocked_mime_types", value)?;
         }
-        map_.serialize_entry("size_limit", &self.size_limit)?;
+        if let Some(value) = &self.size_limit {
+            map_.serialize_entry("size_limit", value)?;
+        }
         map_.end()
     }
 }
@@ -1426,7 +1427,7 @@ impl<'de> serde::Deserialize<'de> for FileUploadConfig {
                         "blocked_file_extensions" => blocked_file_extensions_ = map_.next_value()?,
                         "allowed_mime_types" => allowed_mime_types_ = map_.next_value()?,
                         "blocked_mime_types" => blocked_mime_types_ = map_.next_value()?,
-                        "size_limit" => size_limit_ = Some(map_.next_value()?),
+                        "size_limit" => size_limit_ = map_.next_value()?,
                         _ => {
                             map_.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -1437,7 +1438,7 @@ impl<'de> serde::Deserialize<'de> for FileUploadConfig {
                     blocked_file_extensions: blocked_file_extensions_,
                     allowed_mime_types: allowed_mime_types_,
                     blocked_mime_types: blocked_mime_types_,
-                    size_limit: size_limit_.unwrap_or_default(),
+                    size_limit: size_limit_,
                 })
             }
         }

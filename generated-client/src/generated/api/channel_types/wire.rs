@@ -106,9 +106,15 @@ impl serde::Serialize for CreateChannelTypeRequest {
         if let Some(value) = &self.message_retention {
             map_.serialize_entry("message_retention", value)?;
         }
-        map_.serialize_entry("max_message_length", &self.max_message_length)?;
-        map_.serialize_entry("automod", &self.automod)?;
-        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
+        if let Some(value) = &self.max_message_length {
+            map_.serialize_entry("max_message_length", value)?;
+        }
+        if let Some(value) = &self.automod {
+            map_.serialize_entry("automod", value)?;
+        }
+        if let Some(value) = &self.automod_behavior {
+            map_.serialize_entry("automod_behavior", value)?;
+        }
         if let Some(value) = &self.commands {
             map_.serialize_entry("commands", value)?;
         }
@@ -210,9 +216,9 @@ impl<'de> serde::Deserialize<'de> for CreateChannelTypeRequest {
                         "shared_locations" => shared_locations_ = map_.next_value()?,
                         "count_messages" => count_messages_ = map_.next_value()?,
                         "message_retention" => message_retention_ = map_.next_value()?,
-                        "max_message_length" => max_message_length_ = Some(map_.next_value()?),
-                        "automod" => automod_ = Some(map_.next_value()?),
-                        "automod_behavior" => automod_behavior_ = Some(map_.next_value()?),
+                        "max_message_length" => max_message_length_ = map_.next_value()?,
+                        "automod" => automod_ = map_.next_value()?,
+                        "automod_behavior" => automod_behavior_ = map_.next_value()?,
                         "commands" => commands_ = map_.next_value()?,
                         "permissions" => permissions_ = map_.next_value()?,
                         "grants" => grants_ = map_.next_value()?,
@@ -229,12 +235,6 @@ impl<'de> serde::Deserialize<'de> for CreateChannelTypeRequest {
                         }
                     }
                 }
-                let Some(automod_) = automod_ else {
-                    return Err(serde::de::Error::missing_field("automod"));
-                };
-                let Some(automod_behavior_) = automod_behavior_ else {
-                    return Err(serde::de::Error::missing_field("automod_behavior"));
-                };
                 Ok(CreateChannelTypeRequest {
                     name: name_.unwrap_or_default(),
                     typing_events: typing_events_,
@@ -255,7 +255,7 @@ impl<'de> serde::Deserialize<'de> for CreateChannelTypeRequest {
                     shared_locations: shared_locations_,
                     count_messages: count_messages_,
                     message_retention: message_retention_,
-                    max_message_length: max_message_length_.unwrap_or_default(),
+                    max_message_length: max_message_length_,
                     automod: automod_,
                     automod_behavior: automod_behavior_,
                     commands: commands_,
@@ -787,9 +787,15 @@ impl serde::Serialize for UpdateChannelTypeRequest {
         if let Some(value) = &self.count_messages {
             map_.serialize_entry("count_messages", value)?;
         }
-        map_.serialize_entry("max_message_length", &self.max_message_length)?;
-        map_.serialize_entry("automod", &self.automod)?;
-        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
+        if let Some(value) = &self.max_message_length {
+            map_.serialize_entry("max_message_length", value)?;
+        }
+        if let Some(value) = &self.automod {
+            map_.serialize_entry("automod", value)?;
+        }
+        if let Some(value) = &self.automod_behavior {
+            map_.serialize_entry("automod_behavior", value)?;
+        }
         if let Some(value) = &self.blocklist {
             map_.serialize_entry("blocklist", value)?;
         }
@@ -891,9 +897,9 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeRequest {
                         "user_message_reminders" => user_message_reminders_ = map_.next_value()?,
                         "shared_locations" => shared_locations_ = map_.next_value()?,
                         "count_messages" => count_messages_ = map_.next_value()?,
-                        "max_message_length" => max_message_length_ = Some(map_.next_value()?),
-                        "automod" => automod_ = Some(map_.next_value()?),
-                        "automod_behavior" => automod_behavior_ = Some(map_.next_value()?),
+                        "max_message_length" => max_message_length_ = map_.next_value()?,
+                        "automod" => automod_ = map_.next_value()?,
+                        "automod_behavior" => automod_behavior_ = map_.next_value()?,
                         "blocklist" => blocklist_ = map_.next_value()?,
                         "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
                         "blocklists" => blocklists_ = map_.next_value()?,
@@ -908,12 +914,6 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeRequest {
                         }
                     }
                 }
-                let Some(automod_) = automod_ else {
-                    return Err(serde::de::Error::missing_field("automod"));
-                };
-                let Some(automod_behavior_) = automod_behavior_ else {
-                    return Err(serde::de::Error::missing_field("automod_behavior"));
-                };
                 Ok(UpdateChannelTypeRequest {
                     permissions: permissions_,
                     grants: grants_,
@@ -938,7 +938,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeRequest {
                     user_message_reminders: user_message_reminders_,
                     shared_locations: shared_locations_,
                     count_messages: count_messages_,
-                    max_message_length: max_message_length_.unwrap_or_default(),
+                    max_message_length: max_message_length_,
                     automod: automod_,
                     automod_behavior: automod_behavior_,
                     blocklist: blocklist_,

@@ -212,7 +212,9 @@ impl serde::Serialize for UpdateCommandRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("description", &self.description)?;
+        if let Some(value) = &self.description {
+            map_.serialize_entry("description", value)?;
+        }
         if let Some(value) = &self.args {
             map_.serialize_entry("args", value)?;
         }
@@ -238,7 +240,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCommandRequest {
                 let mut set_: Option<String> = None;
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
-                        "description" => description_ = Some(map_.next_value()?),
+                        "description" => description_ = map_.next_value()?,
                         "args" => args_ = map_.next_value()?,
                         "set" => set_ = map_.next_value()?,
                         _ => {
@@ -247,7 +249,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCommandRequest {
                     }
                 }
                 Ok(UpdateCommandRequest {
-                    description: description_.unwrap_or_default(),
+                    description: description_,
                     args: args_,
                     set: set_,
                 })

@@ -587,7 +587,9 @@ impl serde::Serialize for MuteUserRequest {
         if let Some(value) = &self.target_ids {
             map_.serialize_entry("target_ids", value)?;
         }
-        map_.serialize_entry("timeout", &self.timeout)?;
+        if let Some(value) = &self.timeout {
+            map_.serialize_entry("timeout", value)?;
+        }
         if let Some(value) = &self.user_id {
             map_.serialize_entry("user_id", value)?;
         }
@@ -615,7 +617,7 @@ impl<'de> serde::Deserialize<'de> for MuteUserRequest {
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
                         "target_ids" => target_ids_ = map_.next_value()?,
-                        "timeout" => timeout_ = Some(map_.next_value()?),
+                        "timeout" => timeout_ = map_.next_value()?,
                         "user_id" => user_id_ = map_.next_value()?,
                         "user" => user_ = map_.next_value()?,
                         _ => {
@@ -625,7 +627,7 @@ impl<'de> serde::Deserialize<'de> for MuteUserRequest {
                 }
                 Ok(MuteUserRequest {
                     target_ids: target_ids_,
-                    timeout: timeout_.unwrap_or_default(),
+                    timeout: timeout_,
                     user_id: user_id_,
                     user: user_,
                 })
