@@ -17,6 +17,7 @@
 //! OpenAPI 3.0 document.
 
 pub mod ast;
+pub mod counts;
 pub mod diagnostic;
 pub mod diff;
 pub mod drift;

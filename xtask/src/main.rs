@@ -135,9 +135,22 @@ fn codegen(mut parser: lexopt::Parser) -> Result<ExitCode, String> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    if let Err(message) = cargo_features(&root.join("generated-client/Cargo.toml"), &api, check) {
-        eprintln!("{message}");
-        return Ok(ExitCode::FAILURE);
+    use stream_chat_codegen::{counts, features};
+    let numbers = counts::region(&api);
+    let generated: [(&str, &dyn Fn(&str) -> Result<String, String>); 3] = [
+        ("generated-client/Cargo.toml", &|text| {
+            features::splice(text, &features::region(&api))
+        }),
+        ("README.md", &|text| counts::splice(text, &numbers)),
+        ("generated-client/README.md", &|text| {
+            counts::splice(text, &numbers)
+        }),
+    ];
+    for (file, splice) in generated {
+        if let Err(message) = generated_region(&root.join(file), splice, check) {
+            eprintln!("{message}");
+            return Ok(ExitCode::FAILURE);
+        }
     }
     if check {
         match stream_chat_codegen::output::check(&out, &files) {
@@ -271,26 +284,25 @@ fn drift_command(mut parser: lexopt::Parser) -> Result<ExitCode, String> {
     })
 }
 
-/// Writes (or, with `check`, compares) the generated `[features]` region of the client's manifest.
-fn cargo_features(
-    manifest: &Path,
-    api: &stream_chat_codegen::model::Api,
+/// Writes (or, with `check`, compares) the generated region of a hand-written file: the
+/// `[features]` of the client's manifest, the numbers in the READMEs.
+fn generated_region(
+    path: &Path,
+    splice: &dyn Fn(&str) -> Result<String, String>,
     check: bool,
 ) -> Result<(), String> {
-    use stream_chat_codegen::features;
-    let current = std::fs::read_to_string(manifest)
-        .map_err(|error| format!("cannot read {}: {error}", manifest.display()))?;
-    let updated = features::splice(&current, &features::region(api))
-        .map_err(|error| format!("{}: {error}", manifest.display()))?;
+    let current = std::fs::read_to_string(path)
+        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    let updated = splice(&current).map_err(|error| format!("{}: {error}", path.display()))?;
     if updated == current {
         return Ok(());
     }
     if check {
         return Err(format!(
-            "the cargo features in {} are stale: run `cargo xtask codegen` and commit the result",
-            manifest.display()
+            "the generated part of {} is stale: run `cargo xtask codegen` and commit the result",
+            path.display()
         ));
     }
-    std::fs::write(manifest, updated)
-        .map_err(|error| format!("cannot write {}: {error}", manifest.display()))
+    std::fs::write(path, updated)
+        .map_err(|error| format!("cannot write {}: {error}", path.display()))
 }
