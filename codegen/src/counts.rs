@@ -86,15 +86,19 @@ impl Counts {
         }
     }
 
-    /// One sentence for release notes: "Stream Chat API v235.16.3: 187 operations in 24
-    /// areas, 538 models, 79 event types and 47 permission actions."
-    pub fn sentence(&self) -> String {
-        let version = self
+    /// One sentence for release notes: "Stream Chat API v235.16.3 (was v235.0.0): 187
+    /// operations in 24 areas, 611 models, 79 event types and 47 permission actions." The
+    /// earlier version shows when `previous` (the last release's, when it said one) differs.
+    pub fn sentence(&self, previous: Option<&str>) -> String {
+        let mut version = self
             .api_version
             .as_deref()
             .map_or("Stream Chat API".to_owned(), |v| {
                 format!("Stream Chat API {v}")
             });
+        if let Some(previous) = previous.filter(|p| Some(*p) != self.api_version.as_deref()) {
+            version.push_str(&format!(" (was {previous})"));
+        }
         format!(
             "{version}: {} in {}, {}, {} and {}.",
             plural(self.operations, "operation"),
@@ -193,9 +197,12 @@ mod tests {
         );
         assert_eq!((counts.event_types, counts.permissions), (2, 1));
         assert_eq!(
-            counts.sentence(),
+            counts.sentence(None),
             "Stream Chat API: 1 operation in 1 area, 2 models, 2 event types and 1 permission action."
         );
+        assert!(counts
+            .sentence(Some("v1.0.0"))
+            .starts_with("Stream Chat API (was v1.0.0): 1 operation"));
         let region = region(&api);
         assert!(region.starts_with(BEGIN) && region.ends_with(&format!("{END}\n")));
         assert!(region.contains("| operations (`Client` methods) | 1, in 1 areas |"));

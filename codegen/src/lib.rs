@@ -30,6 +30,7 @@ pub mod naming;
 pub mod output;
 pub mod pagination;
 pub mod parallel;
+pub mod release;
 pub mod sample;
 pub mod setters;
 pub mod source;
