@@ -1,6 +1,7 @@
 //! The documents' numbers come from the spec: the generated regions of both READMEs are what
 //! `cargo xtask codegen` writes from today's `spec/`, and no sentence outside them types a count
-//! of the API ("187 operations"), which the next spec change would make wrong.
+//! of the API ("187 operations"), which the next spec change would make wrong. Fenced blocks
+//! (commands and their output on fixtures) are examples, not claims about the API.
 
 use std::path::Path;
 
@@ -62,7 +63,15 @@ fn no_document_types_a_count_of_the_api() {
             (Some(begin), Some(end)) => format!("{}{}", &text[..begin], &text[end..]),
             _ => text,
         };
+        let mut in_example = false;
         for (number, line) in hand_written.lines().enumerate() {
+            // Fenced blocks show commands and their output, on fixtures.
+            if line.trim_start().starts_with("```") {
+                in_example = !in_example;
+            }
+            if in_example {
+                continue;
+            }
             let words: Vec<&str> = line
                 .split(|c: char| !c.is_ascii_alphanumeric() && c != ',')
                 .filter(|w| !w.is_empty())

@@ -7,9 +7,9 @@
 //! named rules: one for existing callers of the HTTP API ([`Wire`]), one for the generated
 //! crate ([`Release`]). [`render`] prints a [`Report`] as text, markdown or JSON.
 //!
-//! Definitions are matched by name, except for the renames the wire proves ([`renames`]
-//! module): an operation with a new name but the same method and path, and path placeholders
-//! renamed in place. A reference that moves to another schema of exactly the same JSON shape
+//! Definitions are matched by name, except for the renames the wire proves (`renames.rs`): an
+//! operation with a new name but the same method and path, and path placeholders renamed in
+//! place. A reference that moves to another schema of exactly the same JSON shape
 //! (`shape.rs`) changes nothing on the wire. Any other rename shows as a removal plus an
 //! addition, never as a guess.
 
