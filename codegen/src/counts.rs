@@ -2,7 +2,8 @@
 //! types a number that the next spec change makes wrong.
 //!
 //! `cargo xtask codegen` writes [`region`] into the documents that carry its markers (the
-//! READMEs), between [`BEGIN`] and [`END`], and `--check` fails when it is stale; `cargo xtask
+//! READMEs), between [`BEGIN`] and [`END`] (with `output::splice_region`), and `--check`
+//! fails when it is stale; `cargo xtask
 //! release` opens each release's notes with [`Counts::sentence`].
 
 use crate::model::{Api, SchemaKind};
@@ -163,15 +164,6 @@ pub fn region(api: &Api) -> String {
     text.push_str(END);
     text.push('\n');
     text
-}
-
-/// Replaces the generated region of a document's text with `region`.
-///
-/// # Errors
-///
-/// Fails with a readable message when the markers are missing or out of order.
-pub fn splice(document: &str, region: &str) -> Result<String, String> {
-    crate::output::splice_region(document, BEGIN, END, region)
 }
 
 #[cfg(test)]

@@ -186,18 +186,22 @@ fn codegen(mut parser: lexopt::Parser) -> Result<ExitCode, String> {
         }
     };
     use stream_chat_codegen::{counts, features};
-    let numbers = counts::region(&api);
-    let generated: [(&str, &Splice); 3] = [
-        ("generated-client/Cargo.toml", &|text| {
-            features::splice(text, &features::region(&api))
-        }),
-        ("README.md", &|text| counts::splice(text, &numbers)),
-        ("generated-client/README.md", &|text| {
-            counts::splice(text, &numbers)
-        }),
+    let (cargo_features, numbers) = (features::region(&api), counts::region(&api));
+    let regions = [
+        (
+            "generated-client/Cargo.toml",
+            (features::BEGIN, features::END),
+            &cargo_features,
+        ),
+        ("README.md", (counts::BEGIN, counts::END), &numbers),
+        (
+            "generated-client/README.md",
+            (counts::BEGIN, counts::END),
+            &numbers,
+        ),
     ];
-    for (file, splice) in generated {
-        if let Err(message) = generated_region(&root.join(file), splice, check) {
+    for (file, markers, region) in regions {
+        if let Err(message) = generated_region(&root.join(file), markers, region, check) {
             eprintln!("{message}");
             return Ok(ExitCode::FAILURE);
         }
@@ -335,15 +339,19 @@ fn drift_command(mut parser: lexopt::Parser) -> Result<ExitCode, String> {
     })
 }
 
-/// Puts a generated region into a hand-written file's text.
-type Splice<'a> = dyn Fn(&str) -> Result<String, String> + 'a;
-
-/// Writes (or, with `check`, compares) the generated region of a hand-written file: the
-/// `[features]` of the client's manifest, the numbers in the READMEs.
-fn generated_region(path: &Path, splice: &Splice, check: bool) -> Result<(), String> {
+/// Writes (or, with `check`, compares) the generated region of a hand-written file, between
+/// its `(begin, end)` markers: the `[features]` of the client's manifest, the numbers in the
+/// READMEs.
+fn generated_region(
+    path: &Path,
+    (begin, end): (&str, &str),
+    region: &str,
+    check: bool,
+) -> Result<(), String> {
     let current = std::fs::read_to_string(path)
         .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
-    let updated = splice(&current).map_err(|error| format!("{}: {error}", path.display()))?;
+    let updated = stream_chat_codegen::output::splice_region(&current, begin, end, region)
+        .map_err(|error| format!("{}: {error}", path.display()))?;
     if updated == current {
         return Ok(());
     }

@@ -14,18 +14,15 @@ use super::compare::Side;
 
 /// `(old name, new name)` of every operation renamed between the two sides.
 pub(super) fn operations<'a>(base: &Side<'a>, head: &Side<'a>) -> Vec<(&'a str, &'a str)> {
-    let gone: Vec<(&str, (&str, String))> = base
-        .endpoints
-        .iter()
-        .filter(|(name, _)| !head.endpoints.contains_key(*name))
-        .map(|(name, def)| (*name, (def.method.as_str(), pattern(&def.path))))
-        .collect();
-    let new: Vec<(&str, (&str, String))> = head
-        .endpoints
-        .iter()
-        .filter(|(name, _)| !base.endpoints.contains_key(*name))
-        .map(|(name, def)| (*name, (def.method.as_str(), pattern(&def.path))))
-        .collect();
+    // The operations only `from` has, each with its method and path pattern.
+    let only_in = |from: &Side<'a>, other: &Side<'a>| -> Vec<(&'a str, (&'a str, String))> {
+        from.endpoints
+            .iter()
+            .filter(|(name, _)| !other.endpoints.contains_key(*name))
+            .map(|(name, def)| (*name, (def.method.as_str(), pattern(&def.path))))
+            .collect()
+    };
+    let (gone, new) = (only_in(base, head), only_in(head, base));
     let only = |list: &[(&'a str, (&str, String))], key: &(&str, String)| {
         let mut matching = list.iter().filter(|(_, k)| k == key);
         match (matching.next(), matching.next()) {

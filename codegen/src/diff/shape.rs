@@ -7,6 +7,7 @@
 //! and an enum has the same values, an alias the same type, an object the same fields, each
 //! with the same type (compared the same way, recursively), `required`, `nullable`, bounds,
 //! default, inline enum values and `filter`/`sort` lists. Docs and deprecations do not count.
+//! `duration` and `string` are the same JSON (a string).
 
 use super::compare::{field_attributes, Side};
 use crate::ast::{FieldDef, SchemaDef};
@@ -49,6 +50,8 @@ impl Shapes<'_, '_> {
             (TypeExpr::Ref(before), TypeExpr::Ref(after)) => {
                 before == after || self.schemas(before, after)
             }
+            // A duration is a JSON string (`"24h"`), and a `String` in Rust.
+            (TypeExpr::String, TypeExpr::Duration) | (TypeExpr::Duration, TypeExpr::String) => true,
             _ => before == after,
         }
     }

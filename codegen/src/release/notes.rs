@@ -407,10 +407,7 @@ fn describe(change: &Change, names: &Names, base: &Names) -> (String, String) {
             (filter, phrase)
         }
         Entity::Event => {
-            let variant = names
-                .events
-                .get(location)
-                .map_or_else(|| location.to_owned(), |v| format!("Event::{v}"));
+            let variant = variant_of(&names.events, "Event", location);
             let phrase = match (kind, attribute) {
                 (ChangeKind::Added, _) => format!("new event type `{location}`"),
                 (ChangeKind::Removed, _) => format!("event type `{location}` removed"),
@@ -428,10 +425,7 @@ fn describe(change: &Change, names: &Names, base: &Names) -> (String, String) {
             (variant, phrase)
         }
         Entity::Permission => {
-            let variant = names
-                .permissions
-                .get(location)
-                .map_or_else(|| location.to_owned(), |v| format!("Permission::{v}"));
+            let variant = variant_of(&names.permissions, "Permission", location);
             let phrase = match kind {
                 ChangeKind::Added => format!("new permission action `{location}`"),
                 ChangeKind::Removed => format!("permission action `{location}` removed"),
@@ -440,6 +434,13 @@ fn describe(change: &Change, names: &Names, base: &Names) -> (String, String) {
             (variant, phrase)
         }
     }
+}
+
+/// `Event::MessageNew` for `message.new`: the variant of `enum_name` named for `key`.
+fn variant_of(variants: &HashMap<String, String>, enum_name: &str, key: &str) -> String {
+    variants
+        .get(key)
+        .map_or_else(|| key.to_owned(), |v| format!("{enum_name}::{v}"))
 }
 
 /// `("Operation", "param")` of `Operation<separator>param`.
