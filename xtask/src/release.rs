@@ -4,7 +4,7 @@
 //! does; and, unless `--dry-run`, writes the changelog, the manifest's version and
 //! `Cargo.lock`. It never commits, tags or publishes: it prints those commands.
 
-use crate::base::{self, ReadError, ReadSpec};
+use crate::base::{self, ReadSpec};
 use lexopt::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -55,10 +55,6 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-fn spec_error(side: &str, error: ReadError) -> String {
-    crate::read_error(side, error)
-}
-
 /// The base: `--base`, else the newest release tag, which must be the manifest's version;
 /// `None` when there is no release tag yet (the first release).
 fn base(
@@ -69,10 +65,10 @@ fn base(
     if let Some(arg) = &options.base {
         return base::read_base(Some(arg), root)
             .map(Some)
-            .map_err(|e| spec_error("base", e));
+            .map_err(|e| crate::read_error("base", e));
     }
     let pattern = format!("{}*", version::TAG_PREFIX);
-    let tags = base::tags(&pattern, root).map_err(|e| spec_error("base", e))?;
+    let tags = base::tags(&pattern, root).map_err(|e| crate::read_error("base", e))?;
     let Some((tag, tagged)) = version::latest_tag(tags.iter().map(String::as_str)) else {
         eprintln!(
             "note: no release tag `{pattern}`: this is the first release, and there is no API \
@@ -89,7 +85,7 @@ fn base(
     }
     base::read_git(&tag, root)
         .map(Some)
-        .map_err(|e| spec_error("base", e))
+        .map_err(|e| crate::read_error("base", e))
 }
 
 /// Runs the command.
@@ -103,7 +99,7 @@ pub fn run(options: Options, workspace: &Path) -> Result<ExitCode, String> {
         .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
     let base = base(&options, &root, &current)?;
     let head = base::read_dir(&root.join("spec"), "working tree".to_owned())
-        .map_err(|e| spec_error("head", e))?;
+        .map_err(|e| crate::read_error("head", e))?;
     let changelog = read(&changelog_path)?;
     let date = options.date.clone().unwrap_or_else(|| {
         chrono::Utc::now()
