@@ -38,19 +38,7 @@ pub fn region(api: &Api) -> String {
 ///
 /// Fails with a readable message when the markers are missing or out of order.
 pub fn splice(manifest: &str, region: &str) -> Result<String, String> {
-    let start = manifest
-        .find(BEGIN)
-        .ok_or_else(|| format!("the manifest has no line `{BEGIN}` under `[features]`"))?;
-    let end = manifest[start..]
-        .find(END)
-        .map(|offset| start + offset + END.len())
-        .ok_or_else(|| format!("the manifest has no line `{END}` after the generated features"))?;
-    let end = manifest[end..].strip_prefix('\n').map_or(end, |_| end + 1);
-    Ok(format!(
-        "{}{region}{}",
-        &manifest[..start],
-        &manifest[end..]
-    ))
+    crate::output::splice_region(manifest, BEGIN, END, region)
 }
 
 #[cfg(test)]
@@ -74,5 +62,6 @@ mod tests {
     fn splice_names_a_missing_marker() {
         let error = splice("[features]\n", "").unwrap_err();
         assert!(error.contains("has no line"), "{error}");
+        assert!(error.contains(BEGIN), "{error}");
     }
 }

@@ -17,6 +17,7 @@
 //! OpenAPI 3.0 document.
 
 pub mod ast;
+pub mod counts;
 pub mod diagnostic;
 pub mod diff;
 pub mod drift;
@@ -29,6 +30,7 @@ pub mod naming;
 pub mod output;
 pub mod pagination;
 pub mod parallel;
+pub mod release;
 pub mod sample;
 pub mod setters;
 pub mod source;

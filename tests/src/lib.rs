@@ -587,3 +587,10 @@ pub fn fixture_spec_texts(dir: &std::path::Path) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// The model of the workspace's `spec/`, for tests that compare the generated client with
+/// what the spec says (counts among them: no test types a number the next spec changes).
+pub fn spec_api() -> stream_chat_codegen::model::Api {
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    stream_chat_codegen::load_api(&spec).unwrap_or_else(|problems| panic!("{problems}"))
+}

@@ -1,5 +1,6 @@
 //! The `xtask` binary as CI runs it: exit statuses of `diff --fail-on`, errors for bad
-//! arguments, missing revisions and broken specs, and reading the base from git.
+//! arguments, missing revisions and broken specs, reading the base from git, every command's
+//! `--help`, and `release` on a scratch workspace (dry run, a real run, the base from a tag).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -168,4 +169,250 @@ fn drift_needs_an_openapi_document() {
     let missing = xtask(&["drift", "--openapi", "/no/such/file.yaml"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("cannot read /no/such/file.yaml"));
+}
+
+#[test]
+fn every_command_explains_itself_with_help() {
+    let commands: [(&str, &[&str]); 4] = [
+        ("codegen", &["--check"]),
+        ("diff", &["--base", "--head", "--format", "--fail-on"]),
+        ("bench-compile", &["--runs", "--area", "--incremental-area"]),
+        (
+            "release",
+            &["--base", "--dry-run", "--version", "--date", "--root"],
+        ),
+    ];
+    for (command, options) in commands {
+        for flag in ["--help", "-h"] {
+            let output = xtask(&[command, flag]);
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{command} {flag}: {}",
+                stderr(&output)
+            );
+            let text = stdout(&output);
+            assert!(
+                text.starts_with(&format!("usage: cargo xtask {command} [options]")),
+                "{text}"
+            );
+            for option in options {
+                assert!(
+                    text.contains(option),
+                    "{command} --help lacks {option}:\n{text}"
+                );
+            }
+            assert!(text.contains("exit status"), "{text}");
+        }
+    }
+    let all = xtask(&["--help"]);
+    assert_eq!(all.status.code(), Some(0));
+    assert!(stdout(&all).contains("  release "));
+}
+
+/// A scratch workspace for `release --root`: the planted fixture's head as `spec/`, a manifest
+/// and lock at 0.1.0, and a changelog with hand-written notes. Removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let root =
+            std::env::temp_dir().join(format!("xtask-release-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("generated-client")).unwrap();
+        let scratch = Scratch(root);
+        scratch.spec("head");
+        scratch.write(
+            "generated-client/Cargo.toml",
+            "[package]\nname = \"stream-chat-client\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        );
+        scratch.write(
+            "Cargo.lock",
+            "version = 4\n\n[[package]]\nname = \"stream-chat-client\"\nversion = \"0.1.0\"\n",
+        );
+        let changelog = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/release/CHANGELOG.md"),
+        )
+        .unwrap();
+        scratch.write("generated-client/CHANGELOG.md", &changelog);
+        scratch
+    }
+
+    /// Puts the planted fixture's `side` in `spec/`.
+    fn spec(&self, side: &str) {
+        let spec = self.0.join("spec");
+        let _ = std::fs::remove_dir_all(&spec);
+        std::fs::create_dir_all(&spec).unwrap();
+        for entry in std::fs::read_dir(fixture("diff/planted", side)).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, spec.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+
+    fn write(&self, file: &str, text: &str) {
+        std::fs::write(self.0.join(file), text).unwrap();
+    }
+
+    fn read(&self, file: &str) -> String {
+        std::fs::read_to_string(self.0.join(file)).unwrap()
+    }
+
+    fn files(&self) -> Vec<String> {
+        [
+            "generated-client/Cargo.toml",
+            "Cargo.lock",
+            "generated-client/CHANGELOG.md",
+        ]
+        .map(|file| self.read(file))
+        .to_vec()
+    }
+
+    fn release(&self, extra: &[&str]) -> Output {
+        let root = self.0.to_str().unwrap();
+        xtask(&[&["release", "--root", root, "--date", "2026-12-01"], extra].concat())
+    }
+
+    fn git(&self, args: &[&str]) {
+        let status = Command::new("git")
+            .arg("-C")
+            .arg(&self.0)
+            .args([
+                "-c",
+                "user.name=Release Test",
+                "-c",
+                "user.email=release@example.com",
+            ])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(status.status.success(), "git {args:?}: {}", stderr(&status));
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn release_dry_run_prints_the_plan_and_writes_nothing() {
+    let scratch = Scratch::new("dry-run");
+    let before = scratch.files();
+    let base = fixture("diff/planted", "base");
+    let output = scratch.release(&["--base", base.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.starts_with(
+            "stream-chat-client 0.1.0 -> 0.2.0: the changes break the Rust API: a breaking release"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("would write (dry run: nothing written):"),
+        "{text}"
+    );
+    assert!(
+        text.contains("## [0.2.0] - 2026-12-01\n\nStream Chat API v1.1.0 (was v1.0.0)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("- `Client::fetch_user`: renamed from `Client::get_user`."),
+        "{text}"
+    );
+    assert_eq!(scratch.files(), before, "a dry run writes nothing");
+}
+
+#[test]
+fn release_sets_the_version_and_writes_the_changelog() {
+    let scratch = Scratch::new("write");
+    let base = fixture("diff/planted", "base");
+    let output = scratch.release(&["--base", base.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("git tag stream-chat-client-v0.2.0"));
+    assert!(scratch
+        .read("generated-client/Cargo.toml")
+        .contains("version = \"0.2.0\""));
+    assert!(scratch
+        .read("Cargo.lock")
+        .contains("name = \"stream-chat-client\"\nversion = \"0.2.0\""));
+    let changelog = scratch.read("generated-client/CHANGELOG.md");
+    let unreleased = changelog.find("## [Unreleased]").unwrap();
+    let released = changelog.find("## [0.2.0] - 2026-12-01").unwrap();
+    let history = changelog.find("## [0.1.0] - 2026-11-01").unwrap();
+    assert!(unreleased < released && released < history, "{changelog}");
+    assert!(changelog.contains("### Fixed\n\n- A retried upload sends its file again"));
+
+    // The same release again: 0.2.0 is in the changelog, and the manifest says 0.2.0, so the
+    // next is 0.3.0 against the same base; a version already released is refused.
+    let again = scratch.release(&["--base", base.to_str().unwrap(), "--version", "0.2.1"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("choose 0.3.0 or later"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn release_takes_the_newest_tag_as_its_base() {
+    let in_git = Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !in_git {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    let scratch = Scratch::new("tags");
+    scratch.spec("base");
+    scratch.git(&["init", "--quiet"]);
+    scratch.git(&["add", "."]);
+    scratch.git(&["commit", "--quiet", "-m", "0.0.9"]);
+    scratch.git(&["tag", "stream-chat-client-v0.0.9"]);
+    scratch.git(&["commit", "--quiet", "--allow-empty", "-m", "0.1.0"]);
+    scratch.git(&["tag", "stream-chat-client-v0.1.0"]);
+    scratch.git(&["tag", "v7.0.0"]);
+    scratch.spec("head");
+
+    let output = scratch.release(&["--dry-run"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("base: stream-chat-client-v0.1.0 (Stream Chat API v1.0.0)"),
+        "{text}"
+    );
+    assert!(text.contains("0.1.0 -> 0.2.0"), "{text}");
+
+    // The manifest moved on without a tag for it: a release now would skip one.
+    scratch.write(
+        "generated-client/Cargo.toml",
+        "[package]\nname = \"stream-chat-client\"\nversion = \"0.1.1\"\n",
+    );
+    let untagged = scratch.release(&["--dry-run"]);
+    assert_eq!(untagged.status.code(), Some(2));
+    assert!(
+        stderr(&untagged)
+            .contains("says 0.1.1, but the newest release tag is stream-chat-client-v0.1.0"),
+        "{}",
+        stderr(&untagged)
+    );
+}
+
+#[test]
+fn release_refuses_bad_options() {
+    let scratch = Scratch::new("options");
+    let date = scratch.release(&["--date", "01/12/2026", "--dry-run"]);
+    assert_eq!(date.status.code(), Some(2));
+    assert!(stderr(&date).contains("YYYY-MM-DD"), "{}", stderr(&date));
+    let version = scratch.release(&["--version", "two", "--dry-run"]);
+    assert_eq!(version.status.code(), Some(2));
+    assert!(
+        stderr(&version).contains("--version two"),
+        "{}",
+        stderr(&version)
+    );
+    let unknown = scratch.release(&["--frobnicate"]);
+    assert_eq!(unknown.status.code(), Some(2));
 }
