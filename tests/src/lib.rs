@@ -23,7 +23,10 @@
 //! The realtime tests use [`ws`]: a websocket server on `127.0.0.1` and control of tokio's
 //! paused clock. The load test and its benchmark use [`load`]: a keep-alive server that
 //! injects failures and counts connections, and a runner that reports latencies.
+//! [`fake_stream`] is a fake Stream Chat server (REST and websocket on one port, with channels,
+//! members and watchers) for end-to-end tests.
 
+pub mod fake_stream;
 pub mod load;
 pub mod raw;
 pub mod ws;
