@@ -24,7 +24,7 @@
 //! paused clock. The load test and its benchmark use [`load`]: a keep-alive server that
 //! injects failures and counts connections, and a runner that reports latencies.
 //! [`fake_stream`] is a fake Stream Chat server (REST and websocket on one port, with channels,
-//! members and watchers) for end-to-end tests.
+//! members and watchers) for end-to-end tests and the `fake-stream` binary.
 
 pub mod fake_stream;
 pub mod load;
