@@ -92,7 +92,7 @@ impl<S: Send + Sync> FromRequest<S> for Call {
             .map_err(|rejection| {
                 json_response(
                     400,
-                    &ApiError::input(rejection.body_text()).body("Request", ""),
+                    &ApiError::input(rejection.body_text()).body("Request", &duration(started)),
                 )
             })?;
         Ok(Self {
@@ -275,10 +275,11 @@ async fn query_users(State(app): Shared, call: Call) -> Response {
 /// Any route the fake does not serve: Stream's error body, code 16, so a test sees at once
 /// which call the fake lacks.
 async fn unknown_route(State(app): Shared, method: Method, uri: Uri) -> Response {
+    let started = Instant::now();
     app.log(format_args!("{method} {} 404 (no such route)", uri.path()));
     let error = ApiError::not_found(format!(
         "the fake Stream server has no route {method} {}",
         uri.path()
     ));
-    json_response(404, &error.body("Request", ""))
+    json_response(404, &error.body("Request", &duration(started)))
 }
