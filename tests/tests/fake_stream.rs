@@ -1119,6 +1119,13 @@ async fn rest_refusals_carry_streams_error_body() {
         .post("/channels/messaging/general", &[], json!({"cooldown": 5}))
         .await
         .error(400, 4);
+    // An update is checked whole before anything changes.
+    let half_valid = json!({"add_members": ["alice"], "message": {"text": ""}});
+    bob_app
+        .post("/channels/messaging/general", &[], half_valid)
+        .await
+        .error(400, 4);
+    assert_eq!(server.members(GENERAL), ["bob"]);
     bob_app
         .post("/channels/unknown/x/query", &[], json!({}))
         .await

@@ -421,7 +421,23 @@ pub(crate) fn update(
     let promoted = input::strings(body, "add_moderators")?;
     let demoted = input::strings(body, "demote_moderators")?;
     let data = input::object(body, "data")?;
-    let message = input::object(body, "message")?;
+    let (frozen, disabled) = (
+        input::flag(body, "data.frozen")?,
+        input::flag(body, "data.disabled")?,
+    );
+    // Everything is checked before anything changes.
+    let message = match input::object(body, "message")? {
+        Some(message) => {
+            let user_id = match &acting {
+                Some(user_id) => user_id.clone(),
+                None => request
+                    .caller
+                    .acting_user(&Value::Object(message.clone()))?,
+            };
+            Some(messages::prepare(store, cid, &user_id, message)?)
+        }
+        None => None,
+    };
     let now = now();
 
     for user_id in &added {
@@ -469,8 +485,8 @@ pub(crate) fn update(
     if let Some(data) = data {
         let channel = store.channel_mut(cid)?;
         channel.custom = input::custom(data, &CHANNEL_INPUT_FIELDS);
-        channel.frozen = input::flag(body, "data.frozen")?;
-        channel.disabled = input::flag(body, "data.disabled")?;
+        channel.frozen = frozen;
+        channel.disabled = disabled;
         channel.updated_at = now;
         let channel = store.channel(cid)?;
         let by = acting
@@ -481,13 +497,7 @@ pub(crate) fn update(
     }
     let mut response = json!({});
     if let Some(message) = message {
-        let user_id = match &acting {
-            Some(user_id) => user_id.clone(),
-            None => request
-                .caller
-                .acting_user(&Value::Object(message.clone()))?,
-        };
-        let id = messages::post(store, cid, &user_id, message)?;
+        let id = messages::publish(store, message)?;
         response["message"] = messages::render_by_id(store, &id)?;
     }
     let channel = store.channel(cid)?;
@@ -575,11 +585,6 @@ pub(crate) fn mark_read(
     let body = &request.body;
     let user_id = writer(store, request, cid, body)?;
     let channel = store.channel(cid)?;
-    if !channel.is_member(&user_id) {
-        return Err(ApiError::not_allowed(format!(
-            "user {user_id:?} is not a member of channel {cid:?}: only members have a read state"
-        )));
-    }
     let last_read_message_id = match input::string(body, "message_id")? {
         Some(id) if channel.messages.iter().any(|m| m.id == id) => Some(id.to_owned()),
         Some(id) => {
@@ -589,20 +594,20 @@ pub(crate) fn mark_read(
         }
         None => channel.messages.last().map(|m| m.id.clone()),
     };
-    let now = now();
     let channel = store.channel_mut(cid)?;
-    if let Some(member) = channel.members.iter_mut().find(|m| m.user_id == user_id) {
-        member.last_read = now;
-        member.unread_messages = 0;
-        member.last_read_message_id = last_read_message_id;
-    }
+    let Some(member) = channel.members.iter_mut().find(|m| m.user_id == user_id) else {
+        return Err(ApiError::not_allowed(format!(
+            "user {user_id:?} is not a member of channel {cid:?}: only members have a read state"
+        )));
+    };
+    member.last_read = now();
+    member.unread_messages = 0;
+    member.last_read_message_id = last_read_message_id;
+    let member = member.clone();
     let channel = store.channel(cid)?;
-    let member = channel
-        .member(&user_id)
-        .ok_or_else(|| ApiError::not_found("member"))?;
-    let read = events::read(store, channel, "message.read", member);
+    let read = events::read(store, channel, "message.read", &member);
     notify_watchers(store, cid, &read);
-    let notification = events::read(store, channel, "notification.mark_read", member);
+    let notification = events::read(store, channel, "notification.mark_read", &member);
     store.deliver_each(
         &store.user_connections(&user_id),
         &notification,

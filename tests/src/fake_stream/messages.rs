@@ -1,6 +1,7 @@
 //! The message operations: SendMessage, GetMessage, UpdateMessage and DeleteMessage.
 //!
-//! Posting a message (also UpdateChannel's `message`) raises every other member's unread
+//! Posting a message (also UpdateChannel's `message`: checked by [`prepare`] before the
+//! channel changes, posted by [`publish`] after) raises every other member's unread
 //! count (not for `silent` messages), marks the channel read for the sender, sends
 //! `message.new` to the connections watching the channel and `notification.message_new` to the
 //! other members' connections that do not watch it, each with the recipient's unread counts.
@@ -90,17 +91,18 @@ pub(crate) fn send(store: &mut Store, request: &Request<'_>, cid: &str) -> Resul
     let message = input::required_object(&request.body, "message")?;
     let user_id = channels::writer(store, request, cid, &Value::Object(message.clone()))?;
     store.ensure_user(&user_id, now())?;
-    let id = post(store, cid, &user_id, message)?;
+    let message = prepare(store, cid, &user_id, message)?;
+    let id = publish(store, message)?;
     Ok(json!({ "message": render_by_id(store, &id)? }))
 }
 
-/// Posts `message` by `user_id` in `cid`, with its read states and events; returns its ID.
-pub(crate) fn post(
+/// Checks the request `message` by `user_id` for `cid` and makes the message, not yet posted.
+pub(crate) fn prepare(
     store: &mut Store,
     cid: &str,
     user_id: &str,
     message: &Map<String, Value>,
-) -> Result<String, ApiError> {
+) -> Result<Message, ApiError> {
     let content = content(message)?;
     let wrapped = json!({ "message": message });
     let id = match input::string(&wrapped, "message.id")? {
@@ -134,21 +136,8 @@ pub(crate) fn post(
         }
     };
     let now = now();
-    let channel = store.channel_mut(cid)?;
-    for member in &mut channel.members {
-        if member.user_id == user_id {
-            member.last_read = now;
-            member.unread_messages = 0;
-            member.last_read_message_id = Some(id.clone());
-        } else if !content.silent {
-            member.unread_messages += 1;
-        }
-    }
-    if !content.silent {
-        channel.last_message_at = Some(now);
-    }
-    channel.messages.push(Message {
-        id: id.clone(),
+    Ok(Message {
+        id,
         cid: cid.to_owned(),
         user_id: user_id.to_owned(),
         text: content.text,
@@ -161,9 +150,32 @@ pub(crate) fn post(
         created_at: now,
         updated_at: now,
         deleted_at: None,
-    });
-    store.message_cids.insert(id.clone(), cid.to_owned());
-    announce_new(store, cid, user_id);
+    })
+}
+
+/// Posts a prepared message, with its read states and events; returns its ID.
+pub(crate) fn publish(store: &mut Store, message: Message) -> Result<String, ApiError> {
+    let (id, cid, sender) = (
+        message.id.clone(),
+        message.cid.clone(),
+        message.user_id.clone(),
+    );
+    let channel = store.channel_mut(&cid)?;
+    for member in &mut channel.members {
+        if member.user_id == sender {
+            member.last_read = message.created_at;
+            member.unread_messages = 0;
+            member.last_read_message_id = Some(id.clone());
+        } else if !message.silent {
+            member.unread_messages += 1;
+        }
+    }
+    if !message.silent {
+        channel.last_message_at = Some(message.created_at);
+    }
+    channel.messages.push(message);
+    store.message_cids.insert(id.clone(), cid.clone());
+    announce_new(store, &cid, &sender);
     Ok(id)
 }
 
