@@ -23,7 +23,10 @@
 //! The realtime tests use [`ws`]: a websocket server on `127.0.0.1` and control of tokio's
 //! paused clock. The load test and its benchmark use [`load`]: a keep-alive server that
 //! injects failures and counts connections, and a runner that reports latencies.
+//! [`fake_stream`] is a fake Stream Chat server (REST and websocket on one port, with channels,
+//! members and watchers) for end-to-end tests and the `fake-stream` binary.
 
+pub mod fake_stream;
 pub mod load;
 pub mod raw;
 pub mod ws;
@@ -289,7 +292,22 @@ impl Served {
             .await
             .expect("bind 127.0.0.1:0");
         let address = listener.local_addr().expect("bound address");
-        let listener = tap(listener);
+        Self::serve(app, tap(listener), address)
+    }
+
+    /// Binds `127.0.0.1:port` (`0`: a free port) and serves `app`; fails when the port cannot
+    /// be bound (e.g. it is taken), for callers that chose the port.
+    pub async fn bind(port: u16, app: Router) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+        let address = listener.local_addr()?;
+        Ok(Self::serve(app, listener, address))
+    }
+
+    fn serve<L>(app: Router, listener: L, address: SocketAddr) -> Self
+    where
+        L: axum::serve::Listener,
+        L::Addr: std::fmt::Debug,
+    {
         let task = tokio::spawn(async move {
             axum::serve(listener, app).await.expect("server runs");
         });
