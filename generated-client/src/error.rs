@@ -4,9 +4,8 @@ use std::time::Duration;
 
 use crate::body::ErrorBody;
 use crate::models::ApiError;
+use crate::transport_error as transport;
 use crate::RateLimit;
-
-mod transport;
 
 /// How many characters of a body an error message shows.
 const EXCERPT_CHARS: usize = 200;

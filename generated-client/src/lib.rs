@@ -95,6 +95,7 @@ mod retry;
 mod serde_support;
 #[cfg(test)]
 mod smoke_tests;
+mod transport_error;
 pub mod webhook;
 #[cfg(feature = "ws")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ws")))]

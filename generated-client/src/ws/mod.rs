@@ -92,8 +92,7 @@ pub use keepalive::{PING_INTERVAL, UNHEALTHY_AFTER};
 
 use crate::auth::Secret;
 use crate::Client;
-use connect::Endpoint;
-use connect::{Hello, Socket};
+use connect::{Endpoint, Hello, Socket};
 
 /// How many times [`ConnectionBuilder::connect`] tries to open the first connection by
 /// default, the first attempt included.

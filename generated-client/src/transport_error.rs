@@ -10,7 +10,7 @@ use std::error::Error as _;
 /// The cause of a transport error, e.g. `cannot connect to 127.0.0.1:3030: Connection refused
 /// (os error 111)` or `reading the response body failed: Connection reset by peer (os error
 /// 104)`.
-pub(super) fn cause(error: &reqwest::Error) -> String {
+pub(crate) fn cause(error: &reqwest::Error) -> String {
     let root = root_cause(error);
     let is_https = error.url().is_some_and(|url| url.scheme() == "https");
     if error.is_dns() {
@@ -35,7 +35,7 @@ pub(super) fn cause(error: &reqwest::Error) -> String {
 
 /// What a timed-out request was waiting for: `connecting to <host>`, `waiting for the
 /// response` or `reading the response body`.
-pub(super) fn timeout_phase(error: &reqwest::Error) -> String {
+pub(crate) fn timeout_phase(error: &reqwest::Error) -> String {
     if error.is_connect() {
         format!("connecting to {}", host(error))
     } else if error.is_body() || error.is_decode() {
@@ -47,7 +47,7 @@ pub(super) fn timeout_phase(error: &reqwest::Error) -> String {
 
 /// The message of the innermost error of the chain (the one with no source), which names
 /// the actual failure: `Connection refused (os error 111)`, `invalid peer certificate: ...`.
-pub(super) fn root_cause(error: &reqwest::Error) -> String {
+pub(crate) fn root_cause(error: &reqwest::Error) -> String {
     let mut innermost: &dyn std::error::Error = error;
     while let Some(source) = innermost.source() {
         innermost = source;
