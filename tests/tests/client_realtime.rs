@@ -820,6 +820,16 @@ async fn refused_upgrades_and_connections_fail_connect() {
     assert!(error.is_transient());
 }
 
+/// `connect` as `jack` with the full-ceiling backoff and up to `attempts` attempts.
+async fn connect_retrying(client: &Client, attempts: u32) -> Result<Connection, RealtimeError> {
+    client
+        .realtime(jack())
+        .backoff(full_backoff())
+        .connect_attempts(attempts)
+        .connect()
+        .await
+}
+
 /// Waits until the client sleeps (the failure reached it: a frame or a refusal on loopback
 /// takes microseconds), then moves the clock to just before `delay` and to it, checking that
 /// the next attempt comes exactly then.
@@ -835,11 +845,7 @@ async fn connect_retries_transient_failures_with_the_backoff() {
     let _clock = freeze_clock();
     let server = WsServer::start().await;
     let client = user_client(&server.base_url());
-    let connecting = client
-        .realtime(jack())
-        .backoff(full_backoff())
-        .connect_attempts(5)
-        .connect();
+    let connecting = connect_retrying(&client, 5);
 
     let script = async {
         // 1: the upgrade answered 503.
@@ -874,11 +880,7 @@ async fn connect_gives_up_after_its_attempts() {
     let _clock = freeze_clock();
     let server = WsServer::start().await;
     let client = user_client(&server.base_url());
-    let connecting = client
-        .realtime(jack())
-        .backoff(full_backoff())
-        .connect_attempts(2)
-        .connect();
+    let connecting = connect_retrying(&client, 2);
     let script = async {
         server.refuse_upgrade(502, "bad gateway").await;
         server.assert_no_connection("backing off").await;
