@@ -32,7 +32,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(6);
 pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The `X-Stream-Client` header: which SDK and version sent the request, in the form of the
-/// official SDKs' (`stream-<language>-client-<version>`).
+/// official Chat SDKs' (`stream-chat-javascript-client-browser-8.12.1`, ...).
 pub(crate) const CLIENT_ID: &str = concat!("stream-chat-rust-client-", env!("CARGO_PKG_VERSION"));
 
 /// The client's product token in the `User-Agent` header, after the application's own if it
