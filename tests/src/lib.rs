@@ -428,7 +428,7 @@ pub const CLIENT_PREFIX: &str = "stream-chat-rust-client-";
 /// Checks everything a server-side client must send: `method`, the raw (percent-encoded)
 /// `path`, the decoded query pairs (`api_key` first, then `query`), the headers
 /// (`Stream-Auth-Type: jwt`, `Authorization` equal to [`SERVER_TOKEN`] without `Bearer`,
-/// `X-Stream-Client`, `Accept-Encoding` offering gzip and deflate, `Content-Type:
+/// `X-Stream-Client`, `User-Agent`, `Accept-Encoding` offering gzip and deflate, `Content-Type:
 /// application/json` exactly when there is a body) and the JSON body (`None`: no body).
 pub fn assert_server_side_request(
     request: &Recorded,
@@ -466,6 +466,11 @@ pub fn assert_server_side_request(
     assert!(
         client.len() > CLIENT_PREFIX.len(),
         "X-Stream-Client has a version"
+    );
+    assert_eq!(
+        request.header("user-agent"),
+        Some(stream_chat_client::USER_AGENT_PRODUCT),
+        "User-Agent"
     );
     let accept_encoding = request.header("accept-encoding").unwrap_or_default();
     assert!(
