@@ -25,6 +25,7 @@
 //! injects failures and counts connections, and a runner that reports latencies.
 
 pub mod load;
+pub mod openapi;
 pub mod raw;
 pub mod ws;
 
