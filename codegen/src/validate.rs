@@ -78,6 +78,7 @@ pub fn validate(files: &[SourceFile]) -> Result<(), Diagnostics> {
     }
     checker.check_core_area();
     checker.check_api_version();
+    checker.check_doc_markers();
     if checker.problems.is_empty() {
         Ok(())
     } else {
@@ -179,6 +180,69 @@ impl<'a> Checker<'a> {
                     format!("`{version}` is not a Stream API version; write it as `v<major>.<minor>.<patch>`, e.g. `v235.16.3`"),
                 );
             }
+        }
+    }
+
+    /// `cargo xtask drift --write` leaves [`DOC_MARKER`](crate::drift::DOC_MARKER) where a
+    /// doc is needed; the spec is not done until a person wrote each in our own words.
+    fn check_doc_markers(&mut self) {
+        let marker = crate::drift::DOC_MARKER;
+        let mut found: Vec<(usize, Vec<String>)> = Vec::new();
+        for (index, file) in self.files.iter().enumerate() {
+            let spec = &file.spec;
+            let mut texts: Vec<(Vec<String>, Option<&str>)> =
+                vec![(vec!["doc".into()], Some(&spec.doc))];
+            let at = |parts: &[&str]| parts.iter().map(|p| (*p).to_owned()).collect::<Vec<_>>();
+            for (name, p) in &spec.permissions {
+                texts.push((at(&["permissions", name, "doc"]), Some(&p.doc)));
+            }
+            for (name, e) in &spec.events {
+                texts.push((at(&["events", name, "doc"]), Some(&e.doc)));
+            }
+            let field_texts = |base: Vec<String>, field: &'a FieldDef| {
+                let mut out = vec![(
+                    [base.clone(), vec!["doc".into()]].concat(),
+                    field.doc.as_deref(),
+                )];
+                for (name, f) in field.filter.iter().flatten() {
+                    let path = [
+                        base.clone(),
+                        vec!["filter".into(), name.clone(), "doc".into()],
+                    ]
+                    .concat();
+                    out.push((path, f.doc.as_deref()));
+                }
+                out
+            };
+            for (name, e) in &spec.endpoints {
+                texts.push((at(&["endpoints", name, "summary"]), Some(&e.summary)));
+                texts.push((at(&["endpoints", name, "doc"]), e.doc.as_deref()));
+                for (section, fields) in [("path_params", &e.path_params), ("query", &e.query)] {
+                    for (field, def) in fields {
+                        texts.extend(field_texts(at(&["endpoints", name, section, field]), def));
+                    }
+                }
+            }
+            for (name, schema) in &spec.schemas {
+                texts.push((at(&["schemas", name, "doc"]), Some(&schema.doc)));
+                for (field, def) in schema.fields.iter().flatten() {
+                    texts.extend(field_texts(at(&["schemas", name, "fields", field]), def));
+                }
+            }
+            for (path, text) in texts {
+                if text.is_some_and(|t| t.contains(marker)) {
+                    found.push((index, path));
+                }
+            }
+        }
+        for (index, path) in found {
+            let path: Vec<&str> = path.iter().map(String::as_str).collect();
+            let key = path.last().copied().unwrap_or("doc");
+            self.error(
+                index,
+                &path,
+                format!("`{key}` still holds `{marker}`, left by `cargo xtask drift --write`: describe it in our own words (never copy Stream's)"),
+            );
         }
     }
 

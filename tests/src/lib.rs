@@ -28,6 +28,7 @@
 
 pub mod fake_stream;
 pub mod load;
+pub mod openapi;
 pub mod raw;
 pub mod ws;
 

@@ -6,6 +6,7 @@
 
 mod base;
 mod bench_compile;
+mod drift;
 mod release;
 
 use base::ReadError;
@@ -13,7 +14,6 @@ use lexopt::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use stream_chat_codegen::diff::{self, render::Format, FailOn, Report};
-use stream_chat_codegen::drift;
 
 /// The generator allocates many small token trees and syntax nodes; mimalloc is faster at that.
 #[global_allocator]
@@ -45,13 +45,8 @@ commands:
       --format F         text (default), markdown or json
       --fail-on WHEN     exit 1 when a change is `breaking` (wire), `major` (Rust),
                          or on `any` change; default `never`
-  drift             compare spec/ with an OpenAPI 3.0 document (JSON or YAML)
-      --openapi FILE     the OpenAPI document (required)
-      --spec DIR         the spec to compare (default: spec/)
-      --strip-prefix P   drop P from the start of OpenAPI paths (repeatable;
-                         default: /api/v2/chat and /api/v2)
-      --format F         text (default) or json
-      --fail-on WHEN     exit 1 on `any` difference; default `never`
+  drift             compare spec/ with Stream's OpenAPI documents and traffic records,
+                    or write the spec YAML they call for (`cargo xtask drift --help`)
 
 exit status: 0 success, 1 check failed (stale code, --fail-on), 2 could not run
 ";
@@ -100,7 +95,7 @@ fn run() -> Result<ExitCode, String> {
             Ok(bench_compile::run(&workspace_root(), &options))
         }
         "diff" => diff_command(parser),
-        "drift" => drift_command(parser),
+        "drift" => drift::run(parser, &workspace_root()),
         "help" => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -267,72 +262,6 @@ fn diff_command(mut parser: lexopt::Parser) -> Result<ExitCode, String> {
     };
     print!("{}", format.render(&report));
     Ok(if fail_on.fails(&report) {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-fn drift_command(mut parser: lexopt::Parser) -> Result<ExitCode, String> {
-    let (mut openapi, mut spec, mut prefixes) = (None, None, Vec::new());
-    let (mut json, mut fail) = (false, false);
-    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
-        match arg {
-            Long("openapi") => openapi = Some(value(&mut parser)?),
-            Long("spec") => spec = Some(value(&mut parser)?),
-            Long("strip-prefix") => prefixes.push(value(&mut parser)?),
-            Long("format") => {
-                json = match value(&mut parser)?.as_str() {
-                    "text" => false,
-                    "json" => true,
-                    other => return Err(format!("unknown format `{other}`: use text or json")),
-                }
-            }
-            Long("fail-on") => {
-                fail = match value(&mut parser)?.as_str() {
-                    "never" => false,
-                    "any" => true,
-                    other => {
-                        return Err(format!(
-                            "unknown --fail-on value `{other}`: use any or never"
-                        ))
-                    }
-                }
-            }
-            other => return Err(other.unexpected().to_string()),
-        }
-    }
-    let openapi = openapi.ok_or("drift needs --openapi FILE")?;
-    if prefixes.is_empty() {
-        prefixes = drift::DEFAULT_PREFIXES
-            .iter()
-            .map(|p| p.to_string())
-            .collect();
-    }
-    let root = workspace_root();
-    let (spec_dir, spec_label) = match spec {
-        Some(dir) => (PathBuf::from(&dir), dir),
-        None => (root.join("spec"), "spec".to_owned()),
-    };
-    let files = stream_chat_codegen::source::load_dir(&spec_dir)
-        .map_err(|problems| drift::DriftError::Spec(problems).to_string())?;
-    let text =
-        std::fs::read_to_string(&openapi).map_err(|e| format!("cannot read {openapi}: {e}"))?;
-    let findings = drift::drift(&files, &text, &prefixes).map_err(|e| e.to_string())?;
-    let report = drift::Report {
-        spec: spec_label,
-        openapi,
-        findings,
-    };
-    print!(
-        "{}",
-        if json {
-            drift::json(&report)
-        } else {
-            drift::text(&report)
-        }
-    );
-    Ok(if fail && !report.findings.is_empty() {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

@@ -139,36 +139,206 @@ fn reads_the_base_from_a_git_revision() {
     assert!(stdout(&output).contains("\"base\": \"HEAD\""));
 }
 
-#[test]
-fn drift_reports_and_fails_on_any_difference_when_asked() {
-    let spec = fixture("drift", "spec");
-    let document =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/drift/openapi.json");
-    let args = [
-        "drift",
-        "--openapi",
-        document.to_str().unwrap(),
-        "--spec",
-        spec.to_str().unwrap(),
-    ];
-    let output = xtask(&args);
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(stdout(&output)
-        .contains("only-in-openapi GET /notes: operation only in OpenAPI (ListNotes)"));
+fn drift_fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/drift")
+        .join(name)
+        .display()
+        .to_string()
+}
 
-    let failing = xtask(&[&args[..], &["--fail-on", "any", "--format", "json"]].concat());
-    assert_eq!(failing.status.code(), Some(1));
-    assert!(stdout(&failing).contains("\"format_version\": 1"));
+/// A fresh folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xtask-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    dir
 }
 
 #[test]
-fn drift_needs_an_openapi_document() {
+fn drift_reports_and_fails_on_any_difference_when_asked() {
+    let spec = drift_fixture("spec");
+    let (server, client) = (
+        drift_fixture("openapi.json"),
+        drift_fixture("openapi-clientside.yaml"),
+    );
+    let args = [
+        "drift",
+        "--openapi",
+        &server,
+        "--openapi",
+        &client,
+        "--spec",
+        &spec,
+    ];
+    let output = xtask(&args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("only-in-openapi GET /notes: operation only in OpenAPI (ListNotes)"),
+        "{text}"
+    );
+    assert!(text.contains("(client-side, v1.3.0)"), "{text}");
+
+    let failing = xtask(&[&args[..], &["--fail-on", "any", "--format", "json"]].concat());
+    assert_eq!(failing.status.code(), Some(1));
+    assert!(stdout(&failing).contains("\"format_version\": 2"));
+}
+
+/// With nothing left to report, `--fail-on any` succeeds; a stale deviation fails it.
+#[test]
+fn drift_fails_on_stale_deviations_and_passes_when_clean() {
+    let dir = scratch("clean");
+    let spec = dir.join("spec");
+    std::fs::create_dir_all(spec.join("reviewed")).unwrap();
+    std::fs::write(
+        spec.join("common.yaml"),
+        "doc: Items.\napi_version: v1.0.0\nendpoints:\n  GetItem:\n    summary: Get item\n    method: GET\n    path: /items/{id}\n    path_params:\n      id: string\n    response: Item\nschemas:\n  Item:\n    doc: An item.\n    fields:\n      id: { type: string, required: true }\n",
+    )
+    .unwrap();
+    let document = r##"{"openapi": "3.0.3", "info": {"version": "v1.0.0"}, "paths": {"/items/{id}": {"get": {"operationId": "GetItem",
+        "parameters": [{"in": "path", "name": "id", "required": true, "schema": {"type": "string"}}],
+        "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}}}}}},
+        "components": {"schemas": {"Item": {"type": "object", "properties": {"id": {"type": "string"}}, "required": ["id"]}}}}"##;
+    let server = dir.join("chat-openapi.json");
+    std::fs::write(&server, document).unwrap();
+    let client = dir.join("chat-openapi-clientside.json");
+    std::fs::write(&client, document).unwrap();
+    let args = [
+        "drift",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--openapi",
+        server.to_str().unwrap(),
+        "--openapi",
+        client.to_str().unwrap(),
+        "--fail-on",
+        "any",
+    ];
+    let clean = xtask(&args);
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&clean),
+        stderr(&clean)
+    );
+    assert!(
+        stdout(&clean).contains(": no findings"),
+        "{}",
+        stdout(&clean)
+    );
+
+    // The default deviations file is found next to the spec; its entry matches nothing.
+    std::fs::write(
+        spec.join("reviewed/deviations.yaml"),
+        "- field: Item.name\n  only_in: spec\n  reason: Gone since.\n",
+    )
+    .unwrap();
+    let stale = xtask(&args);
+    assert_eq!(stale.status.code(), Some(1));
+    let text = stdout(&stale);
+    assert!(text.contains("0 reviewed, 1 stale"), "{text}");
+    assert!(
+        text.contains("deviations.yaml:1: field Item.name (only in spec)"),
+        "{text}"
+    );
+
+    std::fs::write(
+        spec.join("reviewed/deviations.yaml"),
+        "- field: Item.name\n",
+    )
+    .unwrap();
+    let broken = xtask(&args);
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(
+        stderr(&broken).contains("deviations.yaml:1: every entry says why under `reason`"),
+        "{}",
+        stderr(&broken)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn drift_help_prints_its_usage() {
+    for flag in ["--help", "-h"] {
+        let output = xtask(&["drift", flag]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let text = stdout(&output);
+        assert!(text.starts_with("usage: cargo xtask drift"), "{text}");
+        assert!(
+            text.contains("--observed FILE") && text.contains("--write"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn drift_needs_a_document_or_traffic() {
     let output = xtask(&["drift"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("drift needs --openapi FILE"));
+    assert!(stderr(&output)
+        .contains("drift needs --openapi FILE (once per document) or --observed FILE"));
     let missing = xtask(&["drift", "--openapi", "/no/such/file.yaml"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("cannot read /no/such/file.yaml"));
+    let option = xtask(&["drift", "--frobnicate"]);
+    assert_eq!(option.status.code(), Some(2));
+    assert!(stderr(&option).contains("--frobnicate"));
+}
+
+#[test]
+fn drift_reads_traffic_records_alone() {
+    let observed = drift_fixture("observed.jsonl");
+    let args = [
+        "drift",
+        "--observed",
+        &observed,
+        "--spec",
+        &drift_fixture("spec"),
+        "--deviations",
+        "none",
+    ];
+    let output = xtask(&args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains(
+            "NoteResponse.rating: field seen in traffic, not in spec/ (number; seen 2 times"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("line 15: not a JSON record"), "{text}");
+}
+
+#[test]
+fn drift_write_edits_a_copy_of_the_spec() {
+    let dir = scratch("write");
+    for entry in std::fs::read_dir(drift_fixture("spec")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+    }
+    let before = std::fs::read_to_string(dir.join("notes.yaml")).unwrap();
+    let output = xtask(&[
+        "drift",
+        "--spec",
+        dir.to_str().unwrap(),
+        "--openapi",
+        &drift_fixture("openapi.yaml"),
+        "--openapi",
+        &drift_fixture("openapi-clientside.yaml"),
+        "--write",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("docs to write in our own words"), "{text}");
+    let after = std::fs::read_to_string(dir.join("notes.yaml")).unwrap();
+    assert_ne!(before, after);
+    assert!(
+        after.contains("  ListNotes:\n    summary: List notes\n    doc: TODO(drift)\n"),
+        "{after}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

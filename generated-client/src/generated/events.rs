@@ -1656,12 +1656,12 @@ pub struct EventTypeInfo {
 pub static EVENT_TYPES: &[EventTypeInfo] = &[
     EventTypeInfo {
         event_type: "campaign.completed",
-        client_side: true,
+        client_side: false,
         description: "A campaign finished sending its messages.",
     },
     EventTypeInfo {
         event_type: "campaign.started",
-        client_side: true,
+        client_side: false,
         description: "A campaign started sending its messages.",
     },
     EventTypeInfo {
@@ -1691,7 +1691,7 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
     },
     EventTypeInfo {
         event_type: "channel.muted",
-        client_side: true,
+        client_side: false,
         description: "A user muted one or more channels.",
     },
     EventTypeInfo {
@@ -1706,7 +1706,7 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
     },
     EventTypeInfo {
         event_type: "channel.unmuted",
-        client_side: true,
+        client_side: false,
         description: "A user unmuted one or more channels.",
     },
     EventTypeInfo {
@@ -1721,12 +1721,12 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
     },
     EventTypeInfo {
         event_type: "channel_batch_update.completed",
-        client_side: true,
+        client_side: false,
         description: "A batch update of channels finished.",
     },
     EventTypeInfo {
         event_type: "channel_batch_update.started",
-        client_side: true,
+        client_side: false,
         description: "A batch update of channels started.",
     },
     EventTypeInfo {
@@ -1761,57 +1761,57 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
     },
     EventTypeInfo {
         event_type: "draft.deleted",
-        client_side: false,
+        client_side: true,
         description: "A user's draft message was deleted.",
     },
     EventTypeInfo {
         event_type: "export.bulk_image_moderation.error",
-        client_side: true,
+        client_side: false,
         description: "A bulk image moderation task failed.",
     },
     EventTypeInfo {
         event_type: "export.bulk_image_moderation.success",
-        client_side: true,
+        client_side: false,
         description: "A bulk image moderation task finished; the payload holds the URL of its results.",
     },
     EventTypeInfo {
         event_type: "export.channels.error",
-        client_side: true,
+        client_side: false,
         description: "A channel export task failed.",
     },
     EventTypeInfo {
         event_type: "export.channels.success",
-        client_side: true,
+        client_side: false,
         description: "A channel export task finished; the payload holds the URL of the file.",
     },
     EventTypeInfo {
         event_type: "export.moderation_logs.error",
-        client_side: true,
+        client_side: false,
         description: "A moderation log export task failed.",
     },
     EventTypeInfo {
         event_type: "export.moderation_logs.success",
-        client_side: true,
+        client_side: false,
         description: "A moderation log export task finished; the payload holds the URL of the file.",
     },
     EventTypeInfo {
         event_type: "export.review_queue.error",
-        client_side: true,
+        client_side: false,
         description: "A review queue export task failed.",
     },
     EventTypeInfo {
         event_type: "export.review_queue.success",
-        client_side: true,
+        client_side: false,
         description: "A review queue export task finished; the payload holds the URL of the file.",
     },
     EventTypeInfo {
         event_type: "export.users.error",
-        client_side: true,
+        client_side: false,
         description: "A user export task failed.",
     },
     EventTypeInfo {
         event_type: "export.users.success",
-        client_side: true,
+        client_side: false,
         description: "A user export task finished; the payload holds the URL of the file.",
     },
     EventTypeInfo {
@@ -1841,17 +1841,17 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
     },
     EventTypeInfo {
         event_type: "flag.updated",
-        client_side: true,
+        client_side: false,
         description: "A flag was updated, for example after a moderator reviewed it.",
     },
     EventTypeInfo {
         event_type: "message.flagged",
-        client_side: true,
+        client_side: false,
         description: "A message was flagged for moderation.",
     },
     EventTypeInfo {
         event_type: "message.unblocked",
-        client_side: true,
+        client_side: false,
         description: "A message that moderation had blocked was unblocked.",
     },
     EventTypeInfo {
@@ -1861,7 +1861,7 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
     },
     EventTypeInfo {
         event_type: "user.flagged",
-        client_side: true,
+        client_side: false,
         description: "A user was flagged for moderation.",
     },
     EventTypeInfo {
@@ -1881,7 +1881,7 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
     },
     EventTypeInfo {
         event_type: "user.unmuted",
-        client_side: true,
+        client_side: false,
         description: "A user unmuted one or more other users.",
     },
     EventTypeInfo {
@@ -1916,32 +1916,32 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
     },
     EventTypeInfo {
         event_type: "poll.closed",
-        client_side: false,
+        client_side: true,
         description: "A poll was closed to further votes.",
     },
     EventTypeInfo {
         event_type: "poll.deleted",
-        client_side: false,
+        client_side: true,
         description: "A poll was deleted.",
     },
     EventTypeInfo {
         event_type: "poll.updated",
-        client_side: false,
+        client_side: true,
         description: "A poll or one of its options was changed.",
     },
     EventTypeInfo {
         event_type: "poll.vote_casted",
-        client_side: false,
+        client_side: true,
         description: "A user voted or answered in a poll.",
     },
     EventTypeInfo {
         event_type: "poll.vote_changed",
-        client_side: false,
+        client_side: true,
         description: "A user changed their vote in a poll.",
     },
     EventTypeInfo {
         event_type: "poll.vote_removed",
-        client_side: false,
+        client_side: true,
         description: "A vote or answer was removed from a poll.",
     },
     EventTypeInfo {
@@ -2036,7 +2036,7 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
     },
     EventTypeInfo {
         event_type: "user.unread_message_reminder",
-        client_side: true,
+        client_side: false,
         description: "A user has messages that stayed unread for a while; the event lists them by channel.",
     },
     EventTypeInfo {
@@ -2046,7 +2046,7 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
     },
     EventTypeInfo {
         event_type: "user.presence.changed",
-        client_side: false,
+        client_side: true,
         description: "A user went online or offline or changed their visibility.",
     },
 ];

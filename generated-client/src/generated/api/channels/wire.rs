@@ -5847,6 +5847,9 @@ impl serde::Serialize for UserWatchingStartEvent {
         use serde::ser::SerializeMap as _;
         let mut map_ = serializer.serialize_map(None)?;
         map_.serialize_entry("created_at", &self.created_at)?;
+        if let Some(value) = &self.received_at {
+            map_.serialize_entry("received_at", value)?;
+        }
         if let Some(value) = &self.cid {
             map_.serialize_entry("cid", value)?;
         }
@@ -5856,16 +5859,11 @@ impl serde::Serialize for UserWatchingStartEvent {
         if let Some(value) = &self.channel_type {
             map_.serialize_entry("channel_type", value)?;
         }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
         if let Some(value) = &self.user {
             map_.serialize_entry("user", value)?;
         }
-        if let Some(value) = &self.watcher_count {
-            map_.serialize_entry("watcher_count", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "cid", "channel_id", "channel_type", "team", "user", "watcher_count"])?;
+        map_.serialize_entry("watcher_count", &self.watcher_count)?;
+        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "channel_id", "channel_type", "user", "watcher_count"])?;
         map_.end()
     }
 }
@@ -5881,22 +5879,22 @@ impl<'de> serde::Deserialize<'de> for UserWatchingStartEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserWatchingStartEvent, A::Error> {
                 let _nesting = crate::serde_support::enter::<A::Error>()?;
                 let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
                 let mut cid_: Option<String> = None;
                 let mut channel_id_: Option<String> = None;
                 let mut channel_type_: Option<String> = None;
-                let mut team_: Option<String> = None;
                 let mut user_: Option<UserResponseCommonFields> = None;
                 let mut watcher_count_: Option<i32> = None;
                 let mut custom_ = serde_json::Map::new();
                 while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
                     match key_.as_str() {
                         "created_at" => created_at_ = Some(map_.next_value()?),
+                        "received_at" => received_at_ = map_.next_value()?,
                         "cid" => cid_ = map_.next_value()?,
                         "channel_id" => channel_id_ = map_.next_value()?,
                         "channel_type" => channel_type_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
                         "user" => user_ = map_.next_value()?,
-                        "watcher_count" => watcher_count_ = map_.next_value()?,
+                        "watcher_count" => watcher_count_ = Some(map_.next_value()?),
                         _ => {
                             custom_.insert(key_.into_string(), map_.next_value()?);
                         }
@@ -5907,12 +5905,12 @@ impl<'de> serde::Deserialize<'de> for UserWatchingStartEvent {
                 };
                 Ok(UserWatchingStartEvent {
                     created_at: created_at_,
+                    received_at: received_at_,
                     cid: cid_,
                     channel_id: channel_id_,
                     channel_type: channel_type_,
-                    team: team_,
                     user: user_,
-                    watcher_count: watcher_count_,
+                    watcher_count: watcher_count_.unwrap_or_default(),
                     custom: custom_,
                 })
             }
