@@ -29,6 +29,8 @@ pub mod naming;
 pub mod output;
 pub mod pagination;
 pub mod parallel;
+pub mod recursion;
+pub mod reserved;
 pub mod sample;
 pub mod setters;
 pub mod source;

@@ -1957,7 +1957,7 @@ impl crate::Client {
         {
             query.payload.get_or_insert_with(Default::default).limit = Some(300);
         }
-        let paging = crate::OffsetPaging {
+        let __paging = crate::OffsetPaging {
             offset: query
                 .payload
                 .as_ref()
@@ -1979,7 +1979,7 @@ impl crate::Client {
                     i32::try_from(offset).unwrap_or(i32::MAX),
                 );
             },
-            paging,
+            __paging,
         )
     }
 
@@ -2030,7 +2030,7 @@ impl crate::Client {
         {
             query.payload.get_or_insert_with(Default::default).limit = Some(300);
         }
-        let paging = crate::OffsetPaging {
+        let __paging = crate::OffsetPaging {
             offset: query
                 .payload
                 .as_ref()
@@ -2052,7 +2052,7 @@ impl crate::Client {
                     i32::try_from(offset).unwrap_or(i32::MAX),
                 );
             },
-            paging,
+            __paging,
         )
     }
 
@@ -2125,7 +2125,7 @@ impl crate::Client {
         {
             query.payload.get_or_insert_with(Default::default).limit = Some(300);
         }
-        let paging = crate::OffsetPaging {
+        let __paging = crate::OffsetPaging {
             offset: query
                 .payload
                 .as_ref()
@@ -2147,7 +2147,7 @@ impl crate::Client {
                     i32::try_from(offset).unwrap_or(i32::MAX),
                 );
             },
-            paging,
+            __paging,
         )
     }
 

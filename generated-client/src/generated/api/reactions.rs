@@ -708,7 +708,7 @@ impl crate::Client {
     ) -> crate::Pages<'_, GetReactionsQuery, ReactionResponse> {
         let id = id.to_owned();
         let query = query.clone();
-        let paging = crate::OffsetPaging {
+        let __paging = crate::OffsetPaging {
             offset: query.offset.and_then(|offset| u32::try_from(offset).ok()),
             limit: query.limit.and_then(|limit| u32::try_from(limit).ok()),
             max_offset: None,
@@ -720,7 +720,7 @@ impl crate::Client {
             |query, offset| {
                 query.offset = Some(i32::try_from(offset).unwrap_or(i32::MAX));
             },
-            paging,
+            __paging,
         )
     }
 
