@@ -26,6 +26,7 @@ pub mod format;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod outline;
 pub mod output;
 pub mod pagination;
 pub mod parallel;
