@@ -315,7 +315,10 @@ impl Lowerer {
                 let rust_name = naming::inline_enum_name(owner, wire);
                 let doc = match &def.doc {
                     Some(doc) => doc.trim().to_owned(),
-                    None => format!("Values of `{}.{wire}`.", naming::type_name(owner)),
+                    None => format!(
+                        "Values of {}.",
+                        crate::emit::rustdoc::code(&format!("{}.{wire}", naming::type_name(owner)))
+                    ),
                 };
                 inline.push(Schema {
                     spec_name: rust_name.clone(),

@@ -1,5 +1,6 @@
 //! The `Event` enum, dispatched on the JSON `type` field, and the table of event types.
 
+use super::rustdoc::{code, prose};
 use super::{cfg_feature, doc, ident};
 use crate::model::Api;
 use crate::naming;
@@ -14,17 +15,18 @@ pub(super) fn emit(api: &Api) -> TokenStream {
         let (text, payload) = match &event.payload {
             Some(payload) => {
                 let text = if event.fallback {
-                    format!("Any other type (an app's custom event): {}", event.doc)
+                    format!("Any other type (an app's custom event): {}", prose(&event.doc))
                 } else {
-                    format!("`{}`: {}", event.event_type, event.doc)
+                    format!("{}: {}", code(&event.event_type), prose(&event.doc))
                 };
                 let payload = payload_path(&payload.rust_name);
                 (text, quote! { Box<#payload> })
             }
             None => (
                 format!(
-                    "`{}`: {}\n\nThe API does not document this payload: the keys beside `type`, as sent.",
-                    event.event_type, event.doc
+                    "{}: {}\n\nThe API does not document this payload: the keys beside `type`, as sent.",
+                    code(&event.event_type),
+                    prose(&event.doc)
                 ),
                 quote! { serde_json::Map<String, serde_json::Value> },
             ),

@@ -9,6 +9,7 @@ mod filters;
 mod operations;
 mod pagination;
 mod permissions;
+pub(crate) mod rustdoc;
 mod schemas;
 mod setters;
 mod wire;
@@ -167,7 +168,7 @@ fn api_module(api: &Api) -> TokenStream {
 }
 
 fn area_module(area: &Area) -> TokenStream {
-    let doc = inner_doc(&area.doc);
+    let doc = inner_doc(&rustdoc::prose(&area.doc));
     let mut used = Vec::new();
     for schema in &area.schemas {
         used.extend(schema.referenced());
@@ -270,12 +271,16 @@ pub(crate) fn inner_doc(text: &str) -> TokenStream {
     quote! { #(#lines)* }
 }
 
-/// A `#[deprecated]` attribute, when the item is deprecated.
+/// A `#[deprecated]` attribute, when the item is deprecated (rustdoc renders its note as
+/// markdown, so the note is escaped like any doc).
 pub(crate) fn deprecated(note: &Option<Option<String>>) -> TokenStream {
     match note {
         None => quote! {},
         Some(None) => quote! { #[deprecated] },
-        Some(Some(reason)) => quote! { #[deprecated = #reason] },
+        Some(Some(reason)) => {
+            let reason = rustdoc::prose(reason);
+            quote! { #[deprecated = #reason] }
+        }
     }
 }
 

@@ -226,6 +226,6 @@ fn pages_doc(endpoint: &Endpoint, pagination: &crate::pagination::Pagination) ->
          Nothing is sent until the stream is polled; use [`Pages::items`](crate::Pages::items) \
          for single items.\n\n# Errors\n\nA failed request ends the stream after yielding its \
          [`Error`](crate::Error).",
-        summary = endpoint.summary
+        summary = super::rustdoc::prose(&endpoint.summary)
     )
 }
