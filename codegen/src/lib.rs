@@ -59,6 +59,18 @@ pub fn load_api(spec_dir: &Path) -> Result<model::Api, Diagnostics> {
     checked_model(source::load_dir(spec_dir)?)
 }
 
+/// [`load_api`] for a client whose manifest declares `manual_features` by hand (from
+/// [`features::declared_by_hand`]): an area named like one of them is refused too, before
+/// anything is written (its generated feature would declare the name a second time).
+pub fn load_api_for_manifest(
+    spec_dir: &Path,
+    manual_features: &[String],
+) -> Result<model::Api, Diagnostics> {
+    let files = source::load_dir(spec_dir)?;
+    validate::validate_with_features(&files, manual_features)?;
+    Ok(lower::lower(&files))
+}
+
 /// [`load_api`] for spec texts given as `(display path, text)` pairs.
 pub fn load_api_texts(inputs: Vec<(String, String)>) -> Result<model::Api, Diagnostics> {
     checked_model(source::load_texts(inputs)?)
