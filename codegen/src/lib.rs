@@ -32,6 +32,7 @@ pub mod pagination;
 pub mod parallel;
 pub mod recursion;
 pub mod reserved;
+pub mod runtime_types;
 pub mod sample;
 pub mod setters;
 pub mod source;

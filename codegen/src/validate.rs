@@ -733,6 +733,16 @@ impl<'a> Checker<'a> {
 
     fn check_schema(&mut self, index: usize, name: &str, schema: &SchemaDef) {
         let at = ["schemas", name];
+        if let Some(runtime) = crate::runtime_types::provided(name) {
+            for (field, problem) in runtime.mismatches(schema) {
+                let path = match &field {
+                    Some(field) => vec!["schemas", name, "fields", field.as_str()],
+                    None => at.to_vec(),
+                };
+                let message = format!("`{name}` is the runtime's `{}` ({}), which the spec only describes: {problem}; change the runtime first", runtime.rust_path, runtime.file);
+                self.error(index, &path, message);
+            }
+        }
         let forms = [
             schema.fields.is_some(),
             schema.values.is_some(),

@@ -1,6 +1,6 @@
 //! The error type of every call.
 
-use crate::models::ApiError;
+use crate::ApiError;
 use crate::RateLimit;
 
 /// How many characters of a body an error message shows.
@@ -320,6 +320,7 @@ mod tests {
                 more_info: String::new(),
                 details: serde_json::Value::Null,
                 unrecoverable: Some(true),
+                unknown: serde_json::Map::new(),
             }),
             rate_limit: Some(RateLimit {
                 limit: Some(1),

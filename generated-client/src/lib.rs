@@ -69,6 +69,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod api_error;
 mod auth;
 mod backoff;
 mod client;
@@ -91,6 +92,7 @@ pub mod webhook;
 #[cfg_attr(docsrs, doc(cfg(feature = "ws")))]
 pub mod ws;
 
+pub use api_error::ApiError;
 pub use auth::{server_token, Auth, Secret, UserToken, DEFAULT_IAT_LEEWAY};
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_UPLOAD_TIMEOUT,

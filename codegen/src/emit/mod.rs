@@ -17,6 +17,7 @@ mod wire;
 use crate::model::{Api, Area, Named, Type};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A generated file before formatting: its path relative to the output folder.
@@ -58,7 +59,7 @@ pub fn plan(api: &Api) -> Vec<FileJob> {
     let mut jobs = vec![FileJob::Root];
     for (index, area) in api.areas.iter().enumerate() {
         jobs.push(FileJob::Area(index));
-        if wire::needed(area) {
+        if wire::needed(&wire_area(area)) {
             jobs.push(FileJob::Wire(index));
         }
     }
@@ -104,10 +105,10 @@ pub fn emit_file(api: &Api, job: FileJob) -> EmittedFile {
             (format!("api/{}.rs", area.module), area_module(area))
         }
         FileJob::Wire(index) => {
-            let area = &api.areas[index];
+            let area = wire_area(&api.areas[index]);
             return EmittedFile {
-                path: wire::path(area),
-                content: Content::Text(wire::file(area)),
+                path: wire::path(&area),
+                content: Content::Text(wire::file(&area)),
             };
         }
         FileJob::Events => ("events.rs".to_owned(), events::emit(api)),
@@ -186,7 +187,7 @@ fn area_module(area: &Area) -> TokenStream {
         let pages = pagination::pages_method(endpoint);
         quote! { #method #pages }
     });
-    let wire_module = if wire::needed(area) {
+    let wire_module = if wire::needed(&wire_area(area)) {
         quote! { mod wire; }
     } else {
         quote! {}
@@ -211,6 +212,19 @@ fn area_module(area: &Area) -> TokenStream {
         #(#query_structs)*
         #client_impl
     }
+}
+
+/// The area as its wire module sees it: without the objects the runtime defines, whose serde
+/// impls are the runtime's (`runtime_types.rs`).
+fn wire_area(area: &Area) -> Cow<'_, Area> {
+    let from_runtime =
+        |schema: &crate::model::Schema| crate::runtime_types::provided(&schema.spec_name).is_some();
+    if !area.schemas.iter().any(from_runtime) {
+        return Cow::Borrowed(area);
+    }
+    let mut area = area.clone();
+    area.schemas.retain(|schema| !from_runtime(schema));
+    Cow::Owned(area)
 }
 
 /// `use super::<module>::{...};` lines for the named types defined in other area modules.

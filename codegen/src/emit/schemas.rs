@@ -8,6 +8,11 @@ use quote::quote;
 
 /// The items of one schema.
 pub(super) fn emit(schema: &Schema) -> TokenStream {
+    if let Some(runtime) = crate::runtime_types::provided(&schema.spec_name) {
+        // The runtime defines it; `models` re-exports it under the same name.
+        let path = ident(runtime.rust_path);
+        return quote! { pub use crate::#path; };
+    }
     let docs = doc(&prose(&schema.doc));
     let deprecated = deprecated(&schema.deprecated);
     let name = ident(&schema.rust_name);
