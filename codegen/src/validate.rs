@@ -343,16 +343,20 @@ impl<'a> Checker<'a> {
                     }
                 }
                 let method = naming::field_name(name);
-                let mut rust_methods = vec![(format!("endpoint `{name}`"), method.clone())];
+                let mut rust_methods = vec![(
+                    format!("endpoint `{name}`"),
+                    format!("`{name}`"),
+                    method.clone(),
+                )];
                 if endpoint.pagination.is_some() {
-                    let pages = format!("{method}_pages");
-                    rust_methods.push((format!("the stream method of endpoint `{name}`"), pages));
+                    let what = format!("the stream method of endpoint `{name}`");
+                    rust_methods.push((what.clone(), what, format!("{method}_pages")));
                 }
-                for (what, rust) in rust_methods {
+                for (what, label, rust) in rust_methods {
                     let claimant = Claimant {
                         path: &path,
                         what,
-                        label: format!("`{name}`"),
+                        label,
                         hint: "rename the endpoint",
                     };
                     self.claim(&mut methods, index, claimant, rust);

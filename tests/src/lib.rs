@@ -24,6 +24,7 @@
 //! paused clock. The load test and its benchmark use [`load`]: a keep-alive server that
 //! injects failures and counts connections, and a runner that reports latencies.
 
+pub mod generated_check;
 pub mod load;
 pub mod raw;
 pub mod ws;

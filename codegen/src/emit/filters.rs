@@ -23,7 +23,7 @@ fn ops_text(field: &crate::model::FilterField) -> String {
 }
 
 /// The marker type, its field functions and its field types.
-pub(super) fn filter(filter: &QueryFilter) -> TokenStream {
+pub(super) fn filter(filter: &QueryFilter, area_module: &str) -> TokenStream {
     let name = ident(&filter.rust_name);
     let module = ident(&filter.module);
     let schema = crate::naming::type_name(&filter.schema);
@@ -117,6 +117,7 @@ pub(super) fn filter(filter: &QueryFilter) -> TokenStream {
         }
     });
     let module_doc = format!(" The field types of [`{}`].", filter.rust_name);
+    let inception = super::inception(area_module, &filter.module);
     quote! {
         #docs
         #[derive(Debug)]
@@ -125,6 +126,7 @@ pub(super) fn filter(filter: &QueryFilter) -> TokenStream {
             #(#functions)*
         }
         #[doc = #module_doc]
+        #inception
         pub mod #module {
             #(#markers)*
         }
@@ -187,6 +189,7 @@ pub(super) fn sort(sort: &QuerySort) -> TokenStream {
                 self.direction(-1)
             }
 
+            #[allow(clippy::needless_update, reason = "a spec's `SortParamRequest` may have no other field")]
             fn direction(self, direction: i32) -> crate::models::SortParamRequest {
                 crate::models::SortParamRequest {
                     field: Some(self.name().to_owned()),

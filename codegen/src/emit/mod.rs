@@ -159,7 +159,8 @@ fn api_module(api: &Api) -> TokenStream {
     let modules = api.areas.iter().map(|area| {
         let module = ident(&area.module);
         let cfg = cfg_feature(area.feature.as_deref());
-        quote! { #cfg pub(super) mod #module; }
+        let inception = inception("api", &area.module);
+        quote! { #cfg #inception pub(super) mod #module; }
     });
     quote! {
         #![doc = " One module per API area (per spec file): its types and its `Client` methods."]
@@ -179,7 +180,10 @@ fn area_module(area: &Area) -> TokenStream {
     }
     let imports = imports(&area.module, used);
     let schema_items = area.schemas.iter().map(schemas::emit);
-    let filter_items = area.filters.iter().map(filters::filter);
+    let filter_items = area
+        .filters
+        .iter()
+        .map(|filter| filters::filter(filter, &area.module));
     let sort_items = area.sorts.iter().map(filters::sort);
     let query_structs = area.endpoints.iter().filter_map(endpoints::query_struct);
     let methods = area.endpoints.iter().map(|endpoint| {
@@ -188,7 +192,8 @@ fn area_module(area: &Area) -> TokenStream {
         quote! { #method #pages }
     });
     let wire_module = if wire::needed(&wire_area(area)) {
-        quote! { mod wire; }
+        let inception = inception(&area.module, "wire");
+        quote! { #inception mod wire; }
     } else {
         quote! {}
     };
@@ -244,6 +249,17 @@ pub(crate) fn imports<'a>(current: &str, used: impl IntoIterator<Item = &'a Name
         quote! { use super::#module::{#(#names),*}; }
     });
     quote! { #(#lines)* }
+}
+
+/// An allow of clippy's `module_inception` on a module named like its parent (an area called
+/// `api` or `wire`, a filter module named like its area): legal Rust, and both names are the
+/// spec's to choose.
+pub(crate) fn inception(parent: &str, child: &str) -> TokenStream {
+    if parent == child {
+        quote! { #[allow(clippy::module_inception, reason = "the spec names both modules")] }
+    } else {
+        quote! {}
+    }
 }
 
 /// `#[cfg(feature = "...")]` for an item of a gated area; nothing for the core area.

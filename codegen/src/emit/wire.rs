@@ -136,15 +136,20 @@ fn write_object(out: &mut String, schema: &Schema, object: &Object) {
     if custom {
         let _ = writeln!(out, "{BODY}let mut __custom = serde_json::Map::new();");
     }
-    let key = if empty { "_" } else { "__key" };
     let _ = writeln!(
         out,
-        "{BODY}while let Some({key}) = __map.next_key::<crate::serde_support::Key<'de>>()? {{"
+        "{BODY}while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {{"
     );
     if empty {
         let _ = writeln!(
             out,
             "{BODY}    __map.next_value::<serde::de::IgnoredAny>()?;"
+        );
+    } else if object.fields.is_empty() {
+        // Custom data and no documented field: every key is custom (no one-arm `match`).
+        let _ = writeln!(
+            out,
+            "{BODY}    __custom.insert(__key.into_string(), __map.next_value()?);"
         );
     } else {
         let _ = writeln!(out, "{BODY}    match __key.as_str() {{");

@@ -1319,7 +1319,7 @@ impl<'de> serde::Deserialize<'de> for CancelImportV2TaskRequest {
             }
             fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<CancelImportV2TaskRequest, __A::Error> {
                 let __nesting = crate::serde_support::enter::<__A::Error>()?;
-                while let Some(_) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
                     __map.next_value::<serde::de::IgnoredAny>()?;
                 }
                 Ok(CancelImportV2TaskRequest {
