@@ -685,7 +685,8 @@ fn generate(files: &[(String, String)]) -> Outcome {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 256,
+        // 256 in CI; `PROPTEST_CASES=N` runs more.
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(256),
         // Integration tests have no `lib.rs` for proptest to find: name the file.
         failure_persistence: Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(
             "proptest-regressions/adversarial_specs.txt",
