@@ -42,6 +42,18 @@ struct Claimant<'p> {
     hint: &'static str,
 }
 
+impl<'p> Claimant<'p> {
+    /// A claimant that later claimants name as it names itself.
+    fn new(path: &'p [&'p str], what: String, hint: &'static str) -> Claimant<'p> {
+        Claimant {
+            path,
+            label: what.clone(),
+            what,
+            hint,
+        }
+    }
+}
+
 impl Namespace {
     fn new(kind: &'static str, space: Option<Space>, shows_key_path: bool) -> Namespace {
         Namespace {
@@ -257,12 +269,8 @@ impl<'a> Checker<'a> {
             }
             modules.insert(module.clone(), index);
             if module != CORE_AREA {
-                let claimant = Claimant {
-                    path: &[],
-                    what: format!("the area `{}`", file.area),
-                    label: format!("the area `{}`", file.area),
-                    hint: "rename the file",
-                };
+                let what = format!("the area `{}`", file.area);
+                let claimant = Claimant::new(&[], what, "rename the file");
                 let by_hand = self.manual_features.contains(&module);
                 if by_hand && reserved::taken(Space::Feature, &module).is_none() {
                     let message = format!("{} becomes the cargo feature `{module}`, which generated-client/Cargo.toml declares by hand; rename the file", claimant.what);
@@ -273,12 +281,8 @@ impl<'a> Checker<'a> {
 
             for (name, schema) in &file.spec.schemas {
                 let what = format!("schema `{name}`");
-                let claimant = Claimant {
-                    path: &["schemas", name],
-                    label: what.clone(),
-                    what,
-                    hint: "rename the schema",
-                };
+                let at = ["schemas", name.as_str()];
+                let claimant = Claimant::new(&at, what, "rename the schema");
                 self.claim(&mut types, index, claimant, naming::type_name(name));
                 for (field, def) in schema.fields.iter().flatten() {
                     let path = ["schemas", name.as_str(), "fields", field.as_str()];
@@ -297,21 +301,11 @@ impl<'a> Checker<'a> {
                         if kind == "filter" {
                             let module = naming::field_name(&rust);
                             let what = format!("the module `{module}` of filter `{rust}`");
-                            let claimant = Claimant {
-                                path: &path,
-                                label: what.clone(),
-                                what,
-                                hint: "rename the field",
-                            };
+                            let claimant = Claimant::new(&path, what, "rename the field");
                             self.claim(&mut filter_modules, index, claimant, module);
                         }
                         let what = format!("{kind} `{rust}`");
-                        let claimant = Claimant {
-                            path: &path,
-                            label: what.clone(),
-                            what,
-                            hint: "rename the field or the schema",
-                        };
+                        let claimant = Claimant::new(&path, what, "rename the field or the schema");
                         self.claim(&mut types, index, claimant, rust);
                     }
                 }
@@ -321,24 +315,15 @@ impl<'a> Checker<'a> {
                 if !endpoint.query.is_empty() {
                     let rust = naming::query_struct_name(name);
                     let what = format!("query struct `{rust}`");
-                    let claimant = Claimant {
-                        path: &path,
-                        label: what.clone(),
-                        what,
-                        hint: "rename the endpoint",
-                    };
+                    let claimant = Claimant::new(&path, what, "rename the endpoint");
                     self.claim(&mut types, index, claimant, rust);
                 }
                 for (field, def) in endpoint.query.iter().chain(&endpoint.path_params) {
                     if def.values.is_some() {
                         let rust = naming::inline_enum_name(name, field);
                         let what = format!("inline enum `{rust}`");
-                        let claimant = Claimant {
-                            path: &path,
-                            label: what.clone(),
-                            what,
-                            hint: "rename the parameter or the endpoint",
-                        };
+                        let claimant =
+                            Claimant::new(&path, what, "rename the parameter or the endpoint");
                         self.claim(&mut types, index, claimant, rust);
                     }
                 }

@@ -13,9 +13,10 @@ use std::collections::BTreeMap;
 /// The error body that every failing call returns: Stream's error code and message, and what
 /// else the API says about the failure.
 ///
-/// Decoding takes any JSON object and loses nothing: a documented field that is missing takes
-/// its empty value, and a key this type does not list, or a documented one whose value has
-/// another type than documented, is kept in [`unknown`](ApiError::unknown) as sent.
+/// Decoding takes any JSON object whose documented fields have their documented types: one
+/// that is missing takes its empty value, and the keys this type does not list are kept in
+/// [`unknown`](ApiError::unknown) as sent. A body that is not such an object does not decode
+/// (the runtime then keeps it as text in [`Error::Http`](crate::Error::Http)).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiError {
     /// Stream error code.
@@ -34,8 +35,7 @@ pub struct ApiError {
     pub details: Value,
     /// Retrying the call will not help.
     pub unrecoverable: Option<bool>,
-    /// The keys of the body that this type does not list, and documented keys whose value had
-    /// another type, as sent. Not sent back when named like a documented field.
+    /// The keys of the body that this type does not list, as sent.
     pub unknown: Map<String, Value>,
 }
 
@@ -81,40 +81,31 @@ impl<'de> serde::Deserialize<'de> for ApiError {
         let Value::Object(mut object) = Value::deserialize(deserializer)? else {
             return Err(de::Error::custom("an API error body is a JSON object"));
         };
-        let mut unknown = Map::new();
         let mut take = |key: &str| object.remove(key);
-        let mut error = ApiError {
-            code: typed(&mut unknown, "code", take("code")),
-            message: typed(&mut unknown, "message", take("message")),
-            exception_fields: typed(&mut unknown, "exception_fields", take("exception_fields")),
-            status_code: typed(&mut unknown, "StatusCode", take("StatusCode")),
-            duration: typed(&mut unknown, "duration", take("duration")),
-            more_info: typed(&mut unknown, "more_info", take("more_info")),
+        let error = ApiError {
+            code: typed("code", take("code"))?,
+            message: typed("message", take("message"))?,
+            exception_fields: typed("exception_fields", take("exception_fields"))?,
+            status_code: typed("StatusCode", take("StatusCode"))?,
+            duration: typed("duration", take("duration"))?,
+            more_info: typed("more_info", take("more_info"))?,
             details: take("details").unwrap_or_default(),
-            unrecoverable: typed(&mut unknown, "unrecoverable", take("unrecoverable")),
-            unknown: Map::new(),
+            unrecoverable: typed("unrecoverable", take("unrecoverable"))?,
+            unknown: object,
         };
-        unknown.extend(object);
-        error.unknown = unknown;
         Ok(error)
     }
 }
 
-/// A documented field's value: decoded when present and of its type, else the empty value
-/// (and a value of another type is kept in `unknown`).
-fn typed<T: DeserializeOwned + Default>(
-    unknown: &mut Map<String, Value>,
+/// A documented field's value: decoded when present, the empty value when absent.
+fn typed<T: DeserializeOwned + Default, E: de::Error>(
     key: &str,
     value: Option<Value>,
-) -> T {
-    let Some(value) = value else {
-        return T::default();
-    };
-    match T::deserialize(&value) {
-        Ok(decoded) => decoded,
-        Err(_) => {
-            unknown.insert(key.to_owned(), value);
-            T::default()
+) -> Result<T, E> {
+    match value {
+        None => Ok(T::default()),
+        Some(value) => {
+            T::deserialize(value).map_err(|error| E::custom(format!("`{key}`: {error}")))
         }
     }
 }
@@ -145,21 +136,25 @@ mod tests {
     }
 
     #[test]
-    fn unknown_keys_and_wrong_types_are_kept() {
+    fn unknown_keys_are_kept_and_missing_fields_are_empty() {
         let body =
-            json!({ "code": "16", "message": "x", "request_id": "abc", "unrecoverable": null });
+            json!({ "code": 16, "message": "x", "request_id": "abc", "unrecoverable": null });
         let error: ApiError = serde_json::from_value(body).unwrap();
-        assert_eq!(error.code, 0);
+        assert_eq!((error.code, error.status_code), (16, 0));
         assert_eq!(error.message, "x");
         assert_eq!(error.unrecoverable, None);
-        assert_eq!(error.unknown.get("code"), Some(&json!("16")));
         assert_eq!(error.unknown.get("request_id"), Some(&json!("abc")));
         let back = serde_json::to_value(&error).unwrap();
         assert_eq!(back["request_id"], "abc");
+        let mut named_like_a_field = error.clone();
+        named_like_a_field.unknown.insert("code".into(), json!("x"));
+        let back = serde_json::to_value(&named_like_a_field).unwrap();
         assert_eq!(
-            back["code"], 0,
+            back["code"], 16,
             "a documented name is written from its field"
         );
+        let wrong = serde_json::from_value::<ApiError>(json!({ "code": "forty" })).unwrap_err();
+        assert!(wrong.to_string().contains("`code`"), "{wrong}");
         assert!(serde_json::from_value::<ApiError>(json!([1])).is_err());
         assert_eq!(
             serde_json::from_value::<ApiError>(json!({})).unwrap(),

@@ -317,25 +317,23 @@ enum Recursion {
     ListSelf,
 }
 
+impl Recursion {
+    const ALL: &'static [Recursion] = &[
+        Recursion::SelfOptional,
+        Recursion::SelfRequired,
+        Recursion::SelfNullable,
+        Recursion::MutualRequired,
+        Recursion::MutualOptional,
+        Recursion::ViaAliasOptional,
+        Recursion::ViaAliasRequired,
+        Recursion::AliasCycle,
+        Recursion::AliasListSelf,
+        Recursion::ListSelf,
+    ];
+}
+
 fn recursion() -> impl Strategy<Value = Option<Recursion>> {
-    use Recursion::*;
-    proptest::option::weighted(
-        0.4,
-        proptest::sample::select(
-            &[
-                SelfOptional,
-                SelfRequired,
-                SelfNullable,
-                MutualRequired,
-                MutualOptional,
-                ViaAliasOptional,
-                ViaAliasRequired,
-                AliasCycle,
-                AliasListSelf,
-                ListSelf,
-            ][..],
-        ),
-    )
+    proptest::option::weighted(0.4, proptest::sample::select(Recursion::ALL))
 }
 
 /// One adversarial spec.

@@ -130,7 +130,12 @@ pub fn emit(api: &Api) -> Vec<EmittedFile> {
 }
 
 fn root_module(api: &Api) -> TokenStream {
-    let reexports = api.areas.iter().map(|area| {
+    // An area with nothing but `Client` methods has nothing to re-export (an unused import).
+    let exports_items = |area: &&Area| {
+        !area.schemas.is_empty()
+            || area.endpoints.iter().any(|endpoint| endpoint.query_struct.is_some())
+    };
+    let reexports = api.areas.iter().filter(exports_items).map(|area| {
         let module = ident(&area.module);
         let cfg = cfg_feature(area.feature.as_deref());
         quote! { #cfg pub use super::api::#module::*; }

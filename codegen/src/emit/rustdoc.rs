@@ -30,7 +30,8 @@ fn options() -> Options {
 
 /// A doc from the spec, escaped for rustdoc (see the module docs).
 pub(crate) fn prose(text: &str) -> String {
-    let mut text = text.to_owned();
+    // A tab is four columns to markdown, and a lint to clippy (`tabs_in_doc_comments`).
+    let mut text = text.replace('\t', "    ");
     // Each pass escapes what the previous one exposed (an HTML block, once escaped, is a
     // paragraph whose brackets may read as links); escaping only ever adds escapes.
     for _ in 0..8 {
@@ -46,7 +47,7 @@ pub(crate) fn prose(text: &str) -> String {
 /// Any text as one inline code span: a fence longer than any run of backticks inside, line
 /// breaks as spaces (as markdown shows them anyway).
 pub(crate) fn code(text: &str) -> String {
-    let text = text.replace(['\n', '\r'], " ");
+    let text = text.replace(['\n', '\r', '\t'], " ");
     let mut longest = 0;
     let mut run = 0;
     for c in text.chars() {
@@ -295,6 +296,7 @@ mod tests {
         assert_eq!(prose("~~~json\n{}\n~~~"), "~~~text\n{}\n~~~");
         // An open fence is closed, so that what follows is not code.
         assert_eq!(prose("```\nx"), "```text\nx\n```");
+        assert_eq!(prose("Tab:\n\n\tcode"), "Tab:\n\n```text\ncode\n```");
         assert_eq!(
             prose("Before:\n\n    let x = 1;\n    x\n\nAfter."),
             "Before:\n\n```text\nlet x = 1;\nx\n```\n\nAfter."
@@ -335,6 +337,7 @@ mod tests {
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(code("`x"), "`` `x ``");
         assert_eq!(code("two\nlines"), "`two lines`");
+        assert_eq!(code("a\tb"), "`a b`");
         assert_eq!(code(""), "`  `");
     }
 }
