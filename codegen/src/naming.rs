@@ -34,10 +34,22 @@ pub fn field_name(wire: &str) -> String {
 
 /// An UpperCamelCase type or variant name.
 pub fn type_name(spec: &str) -> String {
+    unkeyword(camel(spec))
+}
+
+/// The UpperCamelCase words of a spec name, a valid identifier start (`V` before a digit or
+/// nothing), but maybe a keyword (`Self`): names made of several parts join these first, so that
+/// `Self` + `Query` is `SelfQuery`, not `Self_Query`.
+fn camel(spec: &str) -> String {
     let mut name = ascii_words(spec).to_upper_camel_case();
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, 'V');
     }
+    name
+}
+
+/// A keyword gets a trailing `_`.
+fn unkeyword(mut name: String) -> String {
     if KEYWORDS.contains(&name.as_str()) {
         name.push('_');
     }
@@ -70,17 +82,17 @@ pub fn module_name(area: &str) -> String {
 
 /// The name of an inline enum: its schema name plus its field name.
 pub fn inline_enum_name(schema: &str, field: &str) -> String {
-    format!("{}{}", type_name(schema), type_name(field))
+    unkeyword(format!("{}{}", camel(schema), camel(field)))
 }
 
 /// The name of an endpoint's query-parameter struct.
 pub fn query_struct_name(endpoint: &str) -> String {
-    format!("{}Query", type_name(endpoint))
+    format!("{}Query", camel(endpoint))
 }
 
 /// The query a request schema stands for: its name without `Request` or `Payload`.
 fn query_base(schema: &str) -> String {
-    let name = type_name(schema);
+    let name = camel(schema);
     for suffix in ["Request", "Payload"] {
         if let Some(base) = name.strip_suffix(suffix) {
             if !base.is_empty() {
@@ -96,12 +108,12 @@ fn query_base(schema: &str) -> String {
 /// `SearchPayload.message_filter_conditions` -> `SearchMessageFilter`).
 pub fn filter_type_name(schema: &str, field: &str) -> String {
     let field = field.strip_suffix("_conditions").unwrap_or(field);
-    format!("{}{}", query_base(schema), type_name(field))
+    unkeyword(format!("{}{}", query_base(schema), camel(field)))
 }
 
 /// The sort-field enum of a query (`QueryMembersPayload.sort` -> `QueryMembersSort`).
 pub fn sort_type_name(schema: &str, field: &str) -> String {
-    format!("{}{}", query_base(schema), type_name(field))
+    unkeyword(format!("{}{}", query_base(schema), camel(field)))
 }
 
 /// A readable fallback doc for an undocumented field: `created_at` -> "Created at."
@@ -143,6 +155,11 @@ mod tests {
         assert_eq!(type_name("٣"), "V");
         assert_eq!(type_name("2fa"), "V2fa");
         assert_eq!(type_name("Self"), "Self_");
+        // Names of several parts join the words first: no `Self_Query` (not UpperCamelCase).
+        assert_eq!(query_struct_name("Self"), "SelfQuery");
+        assert_eq!(inline_enum_name("Self", "self"), "SelfSelf");
+        assert_eq!(inline_enum_name("", "Self"), "VSelf");
+        assert_eq!(sort_type_name("SelfRequest", "type"), "SelfType");
         assert_eq!(const_name("2fa"), "N_2FA");
         assert_eq!(const_name("type"), "TYPE_");
         for name in [
