@@ -133,7 +133,10 @@ fn root_module(api: &Api) -> TokenStream {
     // An area with nothing but `Client` methods has nothing to re-export (an unused import).
     let exports_items = |area: &&Area| {
         !area.schemas.is_empty()
-            || area.endpoints.iter().any(|endpoint| endpoint.query_struct.is_some())
+            || area
+                .endpoints
+                .iter()
+                .any(|endpoint| endpoint.query_struct.is_some())
     };
     let reexports = api.areas.iter().filter(exports_items).map(|area| {
         let module = ident(&area.module);
