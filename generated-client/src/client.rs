@@ -16,10 +16,10 @@ use tracing::Instrument as _;
 use crate::auth::{Auth, Secret};
 use crate::body::{self, ErrorBody, DEFAULT_MAX_BODY_SIZE, MAX_ERROR_BODY_SIZE};
 use crate::error::excerpt;
-use crate::models::ApiError;
 use crate::request::{Body, Part, Request};
 use crate::response::CallOptions;
 use crate::retry::{server_delay, Call};
+use crate::ApiError;
 use crate::{ApiResponse, Error, RateLimit, ResponseFuture, RetryPolicy};
 
 /// The production API endpoint.

@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use crate::body::ErrorBody;
-use crate::models::ApiError;
 use crate::transport_error as transport;
+use crate::ApiError;
 use crate::RateLimit;
 
 /// How many characters of a body an error message shows.
@@ -425,6 +425,7 @@ mod tests {
                 more_info: String::new(),
                 details: serde_json::Value::Null,
                 unrecoverable: Some(true),
+                unknown: serde_json::Map::new(),
             }),
             rate_limit: Some(RateLimit {
                 limit: Some(1),

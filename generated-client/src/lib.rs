@@ -77,6 +77,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod api_error;
 mod auth;
 mod backoff;
 mod body;
@@ -101,6 +102,7 @@ pub mod webhook;
 #[cfg_attr(docsrs, doc(cfg(feature = "ws")))]
 pub mod ws;
 
+pub use api_error::ApiError;
 pub use auth::{server_token, Auth, Secret, UserToken, DEFAULT_IAT_LEEWAY};
 pub use body::{ErrorBody, DEFAULT_MAX_BODY_SIZE, MAX_ERROR_BODY_SIZE};
 pub use client::{

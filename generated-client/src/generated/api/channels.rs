@@ -4734,7 +4734,7 @@ impl crate::Client {
         body: &QueryChannelsRequest,
     ) -> crate::Pages<'_, QueryChannelsRequest, ChannelStateResponseFields> {
         let body = body.clone();
-        let paging = crate::OffsetPaging {
+        let __paging = crate::OffsetPaging {
             offset: body.offset.and_then(|offset| u32::try_from(offset).ok()),
             limit: body.limit.and_then(|limit| u32::try_from(limit).ok()),
             max_offset: Some(1000),
@@ -4744,7 +4744,7 @@ impl crate::Client {
             move |body| self.query_channels(body),
             |page| page.channels,
             |body, offset| body.offset = Some(i32::try_from(offset).unwrap_or(i32::MAX)),
-            paging,
+            __paging,
         )
     }
 
