@@ -121,11 +121,14 @@ pub const CLIENT_METHODS: &[&str] = &[
     "upload_timeout",
     "connect_timeout",
     "retry_policy",
+    "max_body_size",
+    "user_agent",
     "execute",
     "send",
     "send_with_retries",
     "prepare",
     "attempt",
+    "transport_error",
     "realtime",
 ];
 
