@@ -67,12 +67,35 @@ pub enum Event {
     /// `message.read`: A user marked a channel or thread as read.
     #[cfg(feature = "channels")]
     MessageRead(Box<crate::models::MessageReadEvent>),
+    /// `notification.added_to_channel`: The user was added to a channel; sent to the user's connections, watching or not.
+    #[cfg(feature = "channels")]
+    NotificationAddedToChannel(Box<crate::models::NotificationAddedToChannelEvent>),
+    /// `notification.mark_read`: The user marked a channel or thread as read, on another connection; carries the new unread counts.
+    #[cfg(feature = "channels")]
+    NotificationMarkRead(Box<crate::models::NotificationMarkReadEvent>),
     /// `notification.mark_unread`: A user marked a channel or thread as unread.
     #[cfg(feature = "channels")]
     NotificationMarkUnread(Box<crate::models::NotificationMarkUnreadEvent>),
+    /// `notification.message_new`: A new message in a channel the user is a member of but does not watch on this connection.
+    #[cfg(feature = "channels")]
+    NotificationMessageNew(Box<crate::models::NotificationNewMessageEvent>),
+    /// `notification.removed_from_channel`: The user was removed from a channel.
+    #[cfg(feature = "channels")]
+    NotificationRemovedFromChannel(
+        Box<crate::models::NotificationRemovedFromChannelEvent>,
+    ),
+    /// `typing.start`: A user started typing in a channel or thread.
+    #[cfg(feature = "channels")]
+    TypingStart(Box<crate::models::TypingStartEvent>),
+    /// `typing.stop`: A user stopped typing in a channel or thread.
+    #[cfg(feature = "channels")]
+    TypingStop(Box<crate::models::TypingStopEvent>),
     /// `user.watching.start`: A user started watching a channel.
     #[cfg(feature = "channels")]
     UserWatchingStart(Box<crate::models::UserWatchingStartEvent>),
+    /// `user.watching.stop`: A user stopped watching a channel.
+    #[cfg(feature = "channels")]
+    UserWatchingStop(Box<crate::models::UserWatchingStopEvent>),
     /// `draft.deleted`: A user's draft message was deleted.
     ///
     /// The API does not document this payload: the keys beside `type`, as sent.
@@ -255,6 +278,9 @@ pub enum Event {
     /// Any other type (an app's custom event): An app-defined event: any type this client does not know.
     #[cfg(feature = "users")]
     Custom(Box<crate::models::CustomEvent>),
+    /// `health.check`: The keep-alive of a real-time connection, and its first message (the hello, with the connection's ID). The `ws` connection answers these itself; they reach callers only through webhooks or `Event::from_value`.
+    #[cfg(feature = "users")]
+    HealthCheck(Box<crate::models::HealthCheckEvent>),
     /// `user.deactivated`: A user was deactivated.
     #[cfg(feature = "users")]
     UserDeactivated(Box<crate::models::UserDeactivatedEvent>),
@@ -322,9 +348,25 @@ impl Event {
             #[cfg(feature = "channels")]
             Self::MessageRead(_) => "message.read",
             #[cfg(feature = "channels")]
+            Self::NotificationAddedToChannel(_) => "notification.added_to_channel",
+            #[cfg(feature = "channels")]
+            Self::NotificationMarkRead(_) => "notification.mark_read",
+            #[cfg(feature = "channels")]
             Self::NotificationMarkUnread(_) => "notification.mark_unread",
             #[cfg(feature = "channels")]
+            Self::NotificationMessageNew(_) => "notification.message_new",
+            #[cfg(feature = "channels")]
+            Self::NotificationRemovedFromChannel(_) => {
+                "notification.removed_from_channel"
+            }
+            #[cfg(feature = "channels")]
+            Self::TypingStart(_) => "typing.start",
+            #[cfg(feature = "channels")]
+            Self::TypingStop(_) => "typing.stop",
+            #[cfg(feature = "channels")]
             Self::UserWatchingStart(_) => "user.watching.start",
+            #[cfg(feature = "channels")]
+            Self::UserWatchingStop(_) => "user.watching.stop",
             #[cfg(feature = "drafts")]
             Self::DraftDeleted(_) => "draft.deleted",
             #[cfg(feature = "exports")]
@@ -433,6 +475,8 @@ impl Event {
             Self::UserGroupUpdated(_) => "user_group.updated",
             #[cfg(feature = "users")]
             Self::Custom(payload) => &payload.type_,
+            #[cfg(feature = "users")]
+            Self::HealthCheck(_) => "health.check",
             #[cfg(feature = "users")]
             Self::UserDeactivated(_) => "user.deactivated",
             #[cfg(feature = "users")]
@@ -625,6 +669,22 @@ impl Event {
                     )
                 }
                 #[cfg(feature = "channels")]
+                "notification.added_to_channel" => {
+                    Self::NotificationAddedToChannel(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.mark_read" => {
+                    Self::NotificationMarkRead(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
                 "notification.mark_unread" => {
                     Self::NotificationMarkUnread(
                         Box::new(
@@ -633,8 +693,48 @@ impl Event {
                     )
                 }
                 #[cfg(feature = "channels")]
+                "notification.message_new" => {
+                    Self::NotificationMessageNew(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "notification.removed_from_channel" => {
+                    Self::NotificationRemovedFromChannel(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "typing.start" => {
+                    Self::TypingStart(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "typing.stop" => {
+                    Self::TypingStop(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
                 "user.watching.start" => {
                     Self::UserWatchingStart(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "channels")]
+                "user.watching.stop" => {
+                    Self::UserWatchingStop(
                         Box::new(
                             serde_json::from_value(serde_json::Value::Object(object))?,
                         ),
@@ -971,6 +1071,14 @@ impl Event {
                     )
                 }
                 #[cfg(feature = "users")]
+                "health.check" => {
+                    Self::HealthCheck(
+                        Box::new(
+                            serde_json::from_value(serde_json::Value::Object(object))?,
+                        ),
+                    )
+                }
+                #[cfg(feature = "users")]
                 "user.deactivated" => {
                     Self::UserDeactivated(
                         Box::new(
@@ -1129,6 +1237,18 @@ impl serde::Serialize for Event {
                 serialize_tagged(serializer, "message.read", payload.as_ref())
             }
             #[cfg(feature = "channels")]
+            Self::NotificationAddedToChannel(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "notification.added_to_channel",
+                    payload.as_ref(),
+                )
+            }
+            #[cfg(feature = "channels")]
+            Self::NotificationMarkRead(payload) => {
+                serialize_tagged(serializer, "notification.mark_read", payload.as_ref())
+            }
+            #[cfg(feature = "channels")]
             Self::NotificationMarkUnread(payload) => {
                 serialize_tagged(
                     serializer,
@@ -1137,8 +1257,36 @@ impl serde::Serialize for Event {
                 )
             }
             #[cfg(feature = "channels")]
+            Self::NotificationMessageNew(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "notification.message_new",
+                    payload.as_ref(),
+                )
+            }
+            #[cfg(feature = "channels")]
+            Self::NotificationRemovedFromChannel(payload) => {
+                serialize_tagged(
+                    serializer,
+                    "notification.removed_from_channel",
+                    payload.as_ref(),
+                )
+            }
+            #[cfg(feature = "channels")]
+            Self::TypingStart(payload) => {
+                serialize_tagged(serializer, "typing.start", payload.as_ref())
+            }
+            #[cfg(feature = "channels")]
+            Self::TypingStop(payload) => {
+                serialize_tagged(serializer, "typing.stop", payload.as_ref())
+            }
+            #[cfg(feature = "channels")]
             Self::UserWatchingStart(payload) => {
                 serialize_tagged(serializer, "user.watching.start", payload.as_ref())
+            }
+            #[cfg(feature = "channels")]
+            Self::UserWatchingStop(payload) => {
+                serialize_tagged(serializer, "user.watching.stop", payload.as_ref())
             }
             #[cfg(feature = "drafts")]
             Self::DraftDeleted(payload) => {
@@ -1385,6 +1533,10 @@ impl serde::Serialize for Event {
                 serde::Serialize::serialize(payload.as_ref(), serializer)
             }
             #[cfg(feature = "users")]
+            Self::HealthCheck(payload) => {
+                serialize_tagged(serializer, "health.check", payload.as_ref())
+            }
+            #[cfg(feature = "users")]
             Self::UserDeactivated(payload) => {
                 serialize_tagged(serializer, "user.deactivated", payload.as_ref())
             }
@@ -1567,14 +1719,49 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
         description: "A user marked a channel or thread as read.",
     },
     EventTypeInfo {
+        event_type: "notification.added_to_channel",
+        client_side: true,
+        description: "The user was added to a channel; sent to the user's connections, watching or not.",
+    },
+    EventTypeInfo {
+        event_type: "notification.mark_read",
+        client_side: true,
+        description: "The user marked a channel or thread as read, on another connection; carries the new unread counts.",
+    },
+    EventTypeInfo {
         event_type: "notification.mark_unread",
         client_side: true,
         description: "A user marked a channel or thread as unread.",
     },
     EventTypeInfo {
+        event_type: "notification.message_new",
+        client_side: true,
+        description: "A new message in a channel the user is a member of but does not watch on this connection.",
+    },
+    EventTypeInfo {
+        event_type: "notification.removed_from_channel",
+        client_side: true,
+        description: "The user was removed from a channel.",
+    },
+    EventTypeInfo {
+        event_type: "typing.start",
+        client_side: true,
+        description: "A user started typing in a channel or thread.",
+    },
+    EventTypeInfo {
+        event_type: "typing.stop",
+        client_side: true,
+        description: "A user stopped typing in a channel or thread.",
+    },
+    EventTypeInfo {
         event_type: "user.watching.start",
         client_side: true,
         description: "A user started watching a channel.",
+    },
+    EventTypeInfo {
+        event_type: "user.watching.stop",
+        client_side: true,
+        description: "A user stopped watching a channel.",
     },
     EventTypeInfo {
         event_type: "draft.deleted",
@@ -1835,6 +2022,11 @@ pub static EVENT_TYPES: &[EventTypeInfo] = &[
         event_type: "*",
         client_side: true,
         description: "An app-defined event: any type this client does not know.",
+    },
+    EventTypeInfo {
+        event_type: "health.check",
+        client_side: true,
+        description: "The keep-alive of a real-time connection, and its first message (the hello, with the connection's ID). The `ws` connection answers these itself; they reach callers only through webhooks or `Event::from_value`.",
     },
     EventTypeInfo {
         event_type: "user.deactivated",
