@@ -55,7 +55,15 @@ pub fn lower(files: &[SourceFile]) -> Api {
                     ..field
                 })
                 .collect();
-            let query = params(&def.query, &mut schemas);
+            // The connection's ID is not the caller's to set in the query struct: the runtime
+            // fills it in (see `model::Endpoint::connection_id`).
+            let connection_id = def
+                .query
+                .iter()
+                .find(|(_, field)| field.from_connection)
+                .map(|(param, _)| param.clone());
+            let mut query = params(&def.query, &mut schemas);
+            query.retain(|field| Some(&field.wire_name) != connection_id.as_ref());
             let body = def.body.as_ref().map(|body| {
                 let multipart = body.content == crate::ast::BodyContent::Multipart;
                 let parts = if multipart {
@@ -90,12 +98,14 @@ pub fn lower(files: &[SourceFile]) -> Api {
                 http_method: def.method.clone(),
                 path: def.path.clone(),
                 path_params,
-                query_struct: (!def.query.is_empty()).then(|| naming::query_struct_name(name)),
+                query_struct: (!query.is_empty()).then(|| naming::query_struct_name(name)),
                 query,
+                connection_id,
                 body,
                 response: lowerer.named(&def.response),
                 status: def.status.unwrap_or(200),
                 server_side_only: def.server_side_only,
+                client_side_only: def.client_side_only,
                 events: def.events.clone(),
                 permissions: def
                     .permissions
@@ -362,6 +372,7 @@ impl Lowerer {
                 .filter
                 .as_ref()
                 .map(|_| naming::filter_type_name(owner, wire)),
+            client_side_only: def.client_side_only,
         }
     }
 }

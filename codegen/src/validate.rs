@@ -2,7 +2,7 @@
 //!
 //! Lowering (stage 3) relies on these checks: it only runs on a spec that passed them.
 
-use crate::ast::{BodyContent, FieldDef, FilterFieldDef, SchemaDef};
+use crate::ast::{BodyContent, EndpointDef, FieldDef, FilterFieldDef, SchemaDef};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{FilterKind, FilterOp, CORE_AREA, FALLBACK_EVENT};
 use crate::naming;
@@ -376,7 +376,7 @@ impl<'a> Checker<'a> {
             }
             for (name, endpoint) in &file.spec.endpoints {
                 let path = ["endpoints", name.as_str()];
-                if !endpoint.query.is_empty() {
+                if endpoint.query.values().any(|def| !def.from_connection) {
                     let rust = naming::query_struct_name(name);
                     let what = format!("query struct `{rust}`");
                     let claimant = Claimant::new(&path, what, "rename the endpoint");
@@ -577,6 +577,7 @@ impl<'a> Checker<'a> {
                 self.error(index, &at("summary"), "the summary is empty");
             }
             self.check_path(index, name, &endpoint.path, &endpoint.path_params);
+            self.check_client_side(index, name, endpoint);
             let mut rust_names: HashMap<String, &str> = HashMap::new();
             for (section, params) in [
                 ("path_params", &endpoint.path_params),
@@ -890,6 +891,7 @@ impl<'a> Checker<'a> {
             }
         };
         self.check_query_keys(index, path, def, &ty);
+        self.check_client_side_keys(index, path, def, &ty);
         for target in ty.refs() {
             if !self.schemas.contains_key(target) {
                 self.error(index, path, format!("unknown schema `{target}`"));
@@ -956,6 +958,94 @@ impl<'a> Checker<'a> {
                     );
                 }
             }
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// An endpoint's client-side marks: not both `server_side_only` and `client_side_only`,
+    /// and at most one parameter filled from the connection, client-side only itself or on a
+    /// client-side only endpoint.
+    fn check_client_side(&mut self, index: usize, name: &str, endpoint: &EndpointDef) {
+        if endpoint.server_side_only && endpoint.client_side_only {
+            self.error(
+                index,
+                &["endpoints", name, "client_side_only"],
+                "an endpoint is `server_side_only` or `client_side_only`, not both",
+            );
+        }
+        let filled: Vec<&String> = endpoint
+            .query
+            .iter()
+            .filter(|(_, def)| def.from_connection)
+            .map(|(param, _)| param)
+            .collect();
+        for (param, def) in &endpoint.query {
+            if def.from_connection && !def.client_side_only && !endpoint.client_side_only {
+                self.error(
+                    index,
+                    &["endpoints", name, "query", param.as_str(), "from_connection"],
+                    "only client-side callers have a connection: add `client_side_only: true` to the parameter (or the endpoint)",
+                );
+            }
+        }
+        if let [_, second, ..] = filled.as_slice() {
+            self.error(
+                index,
+                &[
+                    "endpoints",
+                    name,
+                    "query",
+                    second.as_str(),
+                    "from_connection",
+                ],
+                "only one query parameter can take the connection's ID",
+            );
+        }
+    }
+
+    /// A field's or parameter's `client_side_only` and `from_connection`: the connection's ID
+    /// goes in an optional string query parameter that only client-side callers send.
+    fn check_client_side_keys(
+        &mut self,
+        index: usize,
+        path: &[&str],
+        def: &FieldDef,
+        ty: &TypeExpr,
+    ) {
+        let at = |key: &'static str| [path, &[key]].concat();
+        let section = path.get(2).copied();
+        if def.client_side_only && section == Some("path_params") {
+            self.error(
+                index,
+                &at("client_side_only"),
+                "a path parameter is part of every call; only query parameters and fields can be client-side only",
+            );
+        }
+        if !def.from_connection {
+            return;
+        }
+        if path.first() != Some(&"endpoints") || section != Some("query") {
+            self.error(
+                index,
+                &at("from_connection"),
+                "`from_connection:` goes on a query parameter of an endpoint",
+            );
+            return;
+        }
+        if *ty != TypeExpr::String {
+            self.error(
+                index,
+                &at("from_connection"),
+                format!("the connection's ID is a string (`type: string`), not `{ty}`"),
+            );
+        }
+        if def.required {
+            self.error(
+                index,
+                &at("from_connection"),
+                "a parameter filled from the connection is optional: server-side callers have none",
+            );
         }
     }
 }

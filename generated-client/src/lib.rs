@@ -55,7 +55,10 @@
 //! With the `ws` cargo feature, `Client::realtime` opens the websocket of a client-side app:
 //! the events of the channels the user watches as a `Stream` of the generated [`Event`] enum,
 //! with health checks, reconnects and token refresh handled by the connection. See the `ws`
-//! module.
+//! module. `Connection::client` (or `Client::with_connection`) gives a client bound to the
+//! connection: the calls that watch channels (`query_channels`, `get_or_create_channel`, ...
+//! with `watch: true`) name the connection with its current ID, so its events arrive there;
+//! [`ResponseFuture::connection_id`] sets an ID by hand.
 //!
 //! # Webhooks
 //!

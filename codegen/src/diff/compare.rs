@@ -150,6 +150,7 @@ fn endpoint_attributes(def: &EndpointDef) -> Vec<Attr> {
         ("response", Some(def.response.clone())),
         ("status", Some(def.status.unwrap_or(200).to_string())),
         ("server_side_only", Some(def.server_side_only.to_string())),
+        ("client_side_only", Some(def.client_side_only.to_string())),
         ("deprecated", deprecation(&def.deprecated)),
         (
             "pagination",
@@ -191,6 +192,8 @@ pub(super) fn field_attributes(def: &FieldDef) -> Vec<Attr> {
         ("max_items", count(def.bounds.max_items)),
         ("default", def.default.as_ref().map(ToString::to_string)),
         ("deprecated", deprecation(&def.deprecated)),
+        ("client_side_only", Some(def.client_side_only.to_string())),
+        ("from_connection", Some(def.from_connection.to_string())),
     ]
 }
 
@@ -384,6 +387,7 @@ fn compare_fields(
                 _ => rules::field_removed(scope.usage),
             };
             let rust = match scope.holder {
+                _ if def.from_connection => &rules::RUST_CONNECTION_PARAM,
                 Holder::Path | Holder::Query { after: false, .. } => &rules::RUST_SIGNATURE_CHANGED,
                 _ => &rules::RUST_FIELD_REMOVED,
             };
@@ -402,6 +406,7 @@ fn compare_fields(
                 _ => rules::field_added(def.required, scope.usage),
             };
             let rust = match scope.holder {
+                _ if def.from_connection => &rules::RUST_CONNECTION_PARAM,
                 Holder::Path | Holder::Query { before: false, .. } => {
                     &rules::RUST_SIGNATURE_CHANGED
                 }
@@ -732,9 +737,10 @@ fn operations(out: &mut Vec<Change>, sides: Sides<'_, '_>) {
             entity: Entity::QueryParam,
             owner: format!("{name}.query"),
             usage: Usage::Request,
+            // The query struct holds the parameters the runtime does not fill in.
             holder: Holder::Query {
-                before: !old.query.is_empty(),
-                after: !def.query.is_empty(),
+                before: old.query.values().any(|param| !param.from_connection),
+                after: def.query.values().any(|param| !param.from_connection),
             },
         };
         compare_fields(

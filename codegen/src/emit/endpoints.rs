@@ -152,9 +152,22 @@ fn method_doc(endpoint: &Endpoint) -> String {
     ));
     text.push_str(if endpoint.server_side_only {
         "\n- Server-side only: yes (the client must be built with the API secret)"
+    } else if endpoint.client_side_only {
+        "\n- Client-side only: yes (the client must use a user token)"
     } else {
         "\n- Server-side only: no"
     });
+    if let Some(param) = &endpoint.connection_id {
+        text.push_str(&format!(
+            "\n- Connection ID: the {} query parameter names the caller's real-time \
+             connection, which `watch` and `presence` apply to (client-side callers only). A \
+             client bound to a connection (`Client::with_connection`, feature `ws`) sends its \
+             current ID on every call, and \
+             [`ResponseFuture::connection_id`](crate::ResponseFuture::connection_id) sets one \
+             for one call; otherwise none is sent.",
+            code(param)
+        ));
+    }
     let events: Vec<String> = endpoint.events.iter().map(|e| code(e)).collect();
     text.push_str(&format!("\n- Events: {}", list_or_none(&events)));
     let permissions: Vec<String> = endpoint

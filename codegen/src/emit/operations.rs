@@ -23,6 +23,11 @@ pub(super) fn emit(api: &Api) -> TokenStream {
         let path = &e.path;
         let status = proc_macro2::Literal::u16_unsuffixed(e.status);
         let server_side_only = e.server_side_only;
+        let client_side_only = e.client_side_only;
+        let connection_id_param = match &e.connection_id {
+            Some(param) => quote! { Some(#param) },
+            None => quote! { None },
+        };
         let events = &e.events;
         let permissions = e.permissions.iter().map(|p| ident(p));
         let deprecated = e.deprecated.is_some();
@@ -35,6 +40,8 @@ pub(super) fn emit(api: &Api) -> TokenStream {
                 path: #path,
                 success_status: #status,
                 server_side_only: #server_side_only,
+                client_side_only: #client_side_only,
+                connection_id_param: #connection_id_param,
                 events: &[#(#events),*],
                 permissions: &[#(Permission::#permissions),*],
                 deprecated: #deprecated,
@@ -60,7 +67,8 @@ pub(super) fn emit(api: &Api) -> TokenStream {
     });
     quote! {
         #![doc = " Metadata of every operation: method, path template, success status, events,"]
-        #![doc = " permissions, and whether it is server-side only or deprecated."]
+        #![doc = " permissions, whether it is server-side or client-side only or deprecated, and"]
+        #![doc = " which query parameter takes the real-time connection's ID."]
 
         use crate::{#(#used),*};
 

@@ -110,6 +110,9 @@ fn notes(field: &Field) -> Vec<String> {
     if let Some(default) = &field.server_default {
         notes.push(format!("The server's default is {}.", code(default)));
     }
+    if field.client_side_only {
+        notes.push("Client-side only: only a client with a user token sends it.".to_owned());
+    }
     notes
 }
 

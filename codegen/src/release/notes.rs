@@ -313,6 +313,19 @@ fn describe(change: &Change, names: &Names, base: &Names) -> (String, String) {
         Entity::QueryParam | Entity::Field => {
             let (owner, wire) = location.rsplit_once('.').unwrap_or((location, ""));
             match kind {
+                // Not in the query struct: the runtime fills it in (`from_connection`).
+                ChangeKind::Added | ChangeKind::Removed
+                    if change.rust.id == crate::diff::classify::RUST_CONNECTION_PARAM.id =>
+                {
+                    let verb = if kind == ChangeKind::Added {
+                        "now sends"
+                    } else {
+                        "no longer sends"
+                    };
+                    let operation = owner.strip_suffix(".query").unwrap_or(owner);
+                    let phrase = format!("{verb} the bound real-time connection's ID as `{wire}`");
+                    (names.method(operation), phrase)
+                }
                 ChangeKind::Added | ChangeKind::Removed => {
                     // A removed field is named as it was, on its owner as it is.
                     let source = if kind == ChangeKind::Added {
@@ -463,6 +476,10 @@ fn operation_attribute(
             "server-side only: clients built with a user token are refused".to_owned()
         }
         "server_side_only" => "may now be called client-side, with a user token".to_owned(),
+        "client_side_only" if after == "true" => {
+            "client-side only: clients built with the API secret are refused".to_owned()
+        }
+        "client_side_only" => "may now be called server-side, with the API secret".to_owned(),
         "response" => format!(
             "returns `{}` instead of `{}`",
             names.ty(after),
@@ -499,6 +516,12 @@ fn field_attribute(change: &Change, (old, new): (Option<&String>, Option<&String
         "nullable" if after == "true" => format!("may now be `null`{rust}"),
         "nullable" => format!("never `null` any more{rust}"),
         "deprecated" => deprecation(before, after),
+        "client_side_only" if after == "true" => "client-side only".to_owned(),
+        "client_side_only" => "no longer client-side only".to_owned(),
+        "from_connection" if after == "true" => {
+            "filled in from the real-time connection (no longer in the query struct)".to_owned()
+        }
+        "from_connection" => "no longer filled in from the real-time connection".to_owned(),
         "rust type" => format!("Rust type `{}` (was `{}`)", tidy(after), tidy(before)),
         key @ ("min" | "max" | "min_len" | "max_len" | "min_items" | "max_items" | "default") => {
             format!("`{key}` {after} (was {before})")

@@ -485,6 +485,8 @@ pub struct CreateChannelTypeResponse {
     pub shared_locations: bool,
     /// Channels keep a message count.
     pub count_messages: bool,
+    /// Days to keep messages, as text; `infinite` keeps them forever. Optional although the documents require it: configs from before v236.0.4 lack it.
+    pub message_retention: Option<String>,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
@@ -583,6 +585,7 @@ impl CreateChannelTypeResponse {
             user_message_reminders,
             shared_locations,
             count_messages,
+            message_retention: None,
             max_message_length,
             automod,
             automod_behavior,
@@ -657,6 +660,8 @@ pub struct GetChannelTypeResponse {
     pub shared_locations: bool,
     /// Channels keep a message count.
     pub count_messages: bool,
+    /// Days to keep messages, as text; `infinite` keeps them forever. Optional although the documents require it: configs from before v236.0.4 lack it.
+    pub message_retention: Option<String>,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
@@ -751,6 +756,7 @@ impl GetChannelTypeResponse {
             user_message_reminders,
             shared_locations,
             count_messages,
+            message_retention: None,
             max_message_length,
             automod,
             automod_behavior,
@@ -821,6 +827,8 @@ pub struct UpdateChannelTypeRequest {
     pub shared_locations: Option<bool>,
     /// Channels keep a message count.
     pub count_messages: Option<bool>,
+    /// Days to keep messages, as text; `infinite` keeps them forever.
+    pub message_retention: Option<String>,
     /// Longest message allowed, in characters. Optional: the service applies partial updates; Stream's docs mark it required.
     ///
     /// At most 20000.
@@ -1016,6 +1024,13 @@ impl UpdateChannelTypeRequest {
         self
     }
 
+    /// Sets `message_retention` to `Some(message_retention)`: Days to keep messages, as text; `infinite` keeps them forever.
+    #[must_use]
+    pub fn message_retention(mut self, message_retention: impl Into<String>) -> Self {
+        self.message_retention = Some(message_retention.into());
+        self
+    }
+
     /// Sets `max_message_length` to `Some(max_message_length)`: Longest message allowed, in characters. Optional: the service applies partial updates; Stream's docs mark it required.
     ///
     /// At most 20000.
@@ -1155,6 +1170,8 @@ pub struct UpdateChannelTypeResponse {
     pub shared_locations: bool,
     /// Channels keep a message count.
     pub count_messages: bool,
+    /// Days to keep messages, as text; `infinite` keeps them forever. Optional although the documents require it: configs from before v236.0.4 lack it.
+    pub message_retention: Option<String>,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
@@ -1251,6 +1268,7 @@ impl UpdateChannelTypeResponse {
             user_message_reminders,
             shared_locations,
             count_messages,
+            message_retention: None,
             max_message_length,
             automod,
             automod_behavior,
@@ -1323,6 +1341,8 @@ pub struct ChannelTypeConfig {
     pub shared_locations: bool,
     /// Channels keep a message count.
     pub count_messages: bool,
+    /// Days to keep messages, as text; `infinite` keeps them forever. Optional although the documents require it: configs from before v236.0.4 lack it.
+    pub message_retention: Option<String>,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
@@ -1414,6 +1434,7 @@ impl ChannelTypeConfig {
             user_message_reminders,
             shared_locations,
             count_messages,
+            message_retention: None,
             max_message_length,
             automod,
             automod_behavior,
@@ -1722,6 +1743,8 @@ pub struct ChannelConfigWithInfo {
     pub shared_locations: bool,
     /// Channels keep a message count.
     pub count_messages: bool,
+    /// Days to keep messages, as text; `infinite` keeps them forever. Optional although the documents require it: configs from before v236.0.4 lack it.
+    pub message_retention: Option<String>,
     /// Longest message allowed, in characters.
     ///
     /// At most 20000.
@@ -1811,6 +1834,7 @@ impl ChannelConfigWithInfo {
             user_message_reminders,
             shared_locations,
             count_messages,
+            message_retention: None,
             max_message_length,
             automod,
             automod_behavior,

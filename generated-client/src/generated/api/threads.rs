@@ -46,6 +46,10 @@ pub struct QueryThreadsRequest {
     pub user_id: Option<String>,
     /// User whose threads to query (server-side only).
     pub user: Option<UserRequest>,
+    /// Send the events of the threads found to the caller's real-time connection.
+    ///
+    /// Client-side only: only a client with a user token sends it.
+    pub watch: Option<bool>,
 }
 
 impl QueryThreadsRequest {
@@ -126,6 +130,15 @@ impl QueryThreadsRequest {
     #[must_use]
     pub fn user(mut self, user: UserRequest) -> Self {
         self.user = Some(user);
+        self
+    }
+
+    /// Sets `watch` to `Some(watch)`: Send the events of the threads found to the caller's real-time connection.
+    ///
+    /// Client-side only: only a client with a user token sends it.
+    #[must_use]
+    pub fn watch(mut self, watch: bool) -> Self {
+        self.watch = Some(watch);
         self
     }
 }
@@ -576,7 +589,7 @@ impl QueryThreadsFilter {
 
     /// A custom-data field named `name` (the explicit escape hatch for fields the API does not document). Custom.
     ///
-    /// Operators: `$eq`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`, `$contains`.
+    /// Operators: `$eq`, `$in`, `$gt`, `$gte`, `$lt`, `$lte`, `$exists`, `$autocomplete`, `$q`, `$contains`.
     pub fn custom(
         name: impl Into<std::borrow::Cow<'static, str>>,
     ) -> crate::filter::Field<query_threads_filter::Custom> {
@@ -716,7 +729,6 @@ pub mod query_threads_filter {
 
     impl crate::filter::ops::Eq for Custom {}
     impl crate::filter::ops::In for Custom {}
-    impl crate::filter::ops::Nin for Custom {}
     impl crate::filter::ops::Gt for Custom {}
     impl crate::filter::ops::Gte for Custom {}
     impl crate::filter::ops::Lt for Custom {}
@@ -880,6 +892,10 @@ pub struct GetThreadQuery {
     ///
     /// Between 0 and 100.
     pub member_limit: Option<i32>,
+    /// Send the thread's events to the caller's real-time connection.
+    ///
+    /// Client-side only: only a client with a user token sends it.
+    pub watch: Option<bool>,
 }
 
 impl crate::Client {
@@ -889,6 +905,7 @@ impl crate::Client {
     ///
     /// - Request: `POST /threads`, success status `201`
     /// - Server-side only: no
+    /// - Connection ID: the `connection_id` query parameter names the caller's real-time connection, which `watch` and `presence` apply to (client-side callers only). A client bound to a connection (`Client::with_connection`, feature `ws`) sends its current ID on every call, and [`ResponseFuture::connection_id`](crate::ResponseFuture::connection_id) sets one for one call; otherwise none is sent.
     /// - Events: none
     /// - Permissions (checked for client-side callers): none
     /// - Metadata: [`operations::QUERY_THREADS`](crate::operations::QUERY_THREADS)
@@ -937,6 +954,7 @@ impl crate::Client {
     ///
     /// - Request: `GET /threads/{message_id}`, success status `200`
     /// - Server-side only: no
+    /// - Connection ID: the `connection_id` query parameter names the caller's real-time connection, which `watch` and `presence` apply to (client-side callers only). A client bound to a connection (`Client::with_connection`, feature `ws`) sends its current ID on every call, and [`ResponseFuture::connection_id`](crate::ResponseFuture::connection_id) sets one for one call; otherwise none is sent.
     /// - Events: none
     /// - Permissions (checked for client-side callers): none
     /// - Metadata: [`operations::GET_THREAD`](crate::operations::GET_THREAD)
@@ -956,6 +974,7 @@ impl crate::Client {
         request.query("reply_limit", &query.reply_limit);
         request.query("participant_limit", &query.participant_limit);
         request.query("member_limit", &query.member_limit);
+        request.query("watch", &query.watch);
         self.execute(request)
     }
 

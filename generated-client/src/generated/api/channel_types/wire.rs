@@ -300,6 +300,9 @@ impl serde::Serialize for CreateChannelTypeResponse {
         __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
         __map.serialize_entry("shared_locations", &self.shared_locations)?;
         __map.serialize_entry("count_messages", &self.count_messages)?;
+        if let Some(__value) = &self.message_retention {
+            __map.serialize_entry("message_retention", __value)?;
+        }
         __map.serialize_entry("max_message_length", &self.max_message_length)?;
         __map.serialize_entry("automod", &self.automod)?;
         __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
@@ -371,6 +374,7 @@ impl<'de> serde::Deserialize<'de> for CreateChannelTypeResponse {
                 let mut __field_user_message_reminders: Option<bool> = None;
                 let mut __field_shared_locations: Option<bool> = None;
                 let mut __field_count_messages: Option<bool> = None;
+                let mut __field_message_retention: Option<String> = None;
                 let mut __field_max_message_length: Option<i32> = None;
                 let mut __field_automod: Option<Automod> = None;
                 let mut __field_automod_behavior: Option<AutomodBehavior> = None;
@@ -412,6 +416,7 @@ impl<'de> serde::Deserialize<'de> for CreateChannelTypeResponse {
                         "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
                         "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
                         "count_messages" => __field_count_messages = Some(__map.next_value()?),
+                        "message_retention" => __field_message_retention = __map.next_value()?,
                         "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
                         "automod" => __field_automod = Some(__map.next_value()?),
                         "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
@@ -469,6 +474,7 @@ impl<'de> serde::Deserialize<'de> for CreateChannelTypeResponse {
                     user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
                     shared_locations: __field_shared_locations.unwrap_or_default(),
                     count_messages: __field_count_messages.unwrap_or_default(),
+                    message_retention: __field_message_retention,
                     max_message_length: __field_max_message_length.unwrap_or_default(),
                     automod: __field_automod,
                     automod_behavior: __field_automod_behavior,
@@ -523,6 +529,9 @@ impl serde::Serialize for GetChannelTypeResponse {
         __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
         __map.serialize_entry("shared_locations", &self.shared_locations)?;
         __map.serialize_entry("count_messages", &self.count_messages)?;
+        if let Some(__value) = &self.message_retention {
+            __map.serialize_entry("message_retention", __value)?;
+        }
         __map.serialize_entry("max_message_length", &self.max_message_length)?;
         __map.serialize_entry("automod", &self.automod)?;
         __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
@@ -594,6 +603,7 @@ impl<'de> serde::Deserialize<'de> for GetChannelTypeResponse {
                 let mut __field_user_message_reminders: Option<bool> = None;
                 let mut __field_shared_locations: Option<bool> = None;
                 let mut __field_count_messages: Option<bool> = None;
+                let mut __field_message_retention: Option<String> = None;
                 let mut __field_max_message_length: Option<i32> = None;
                 let mut __field_automod: Option<Automod> = None;
                 let mut __field_automod_behavior: Option<AutomodBehavior> = None;
@@ -635,6 +645,7 @@ impl<'de> serde::Deserialize<'de> for GetChannelTypeResponse {
                         "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
                         "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
                         "count_messages" => __field_count_messages = Some(__map.next_value()?),
+                        "message_retention" => __field_message_retention = __map.next_value()?,
                         "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
                         "automod" => __field_automod = Some(__map.next_value()?),
                         "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
@@ -692,6 +703,7 @@ impl<'de> serde::Deserialize<'de> for GetChannelTypeResponse {
                     user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
                     shared_locations: __field_shared_locations.unwrap_or_default(),
                     count_messages: __field_count_messages.unwrap_or_default(),
+                    message_retention: __field_message_retention,
                     max_message_length: __field_max_message_length.unwrap_or_default(),
                     automod: __field_automod,
                     automod_behavior: __field_automod_behavior,
@@ -787,6 +799,9 @@ impl serde::Serialize for UpdateChannelTypeRequest {
         if let Some(__value) = &self.count_messages {
             __map.serialize_entry("count_messages", __value)?;
         }
+        if let Some(__value) = &self.message_retention {
+            __map.serialize_entry("message_retention", __value)?;
+        }
         if let Some(__value) = &self.max_message_length {
             __map.serialize_entry("max_message_length", __value)?;
         }
@@ -860,6 +875,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeRequest {
                 let mut __field_user_message_reminders: Option<bool> = None;
                 let mut __field_shared_locations: Option<bool> = None;
                 let mut __field_count_messages: Option<bool> = None;
+                let mut __field_message_retention: Option<String> = None;
                 let mut __field_max_message_length: Option<i32> = None;
                 let mut __field_automod: Option<Automod> = None;
                 let mut __field_automod_behavior: Option<AutomodBehavior> = None;
@@ -897,6 +913,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeRequest {
                         "user_message_reminders" => __field_user_message_reminders = __map.next_value()?,
                         "shared_locations" => __field_shared_locations = __map.next_value()?,
                         "count_messages" => __field_count_messages = __map.next_value()?,
+                        "message_retention" => __field_message_retention = __map.next_value()?,
                         "max_message_length" => __field_max_message_length = __map.next_value()?,
                         "automod" => __field_automod = __map.next_value()?,
                         "automod_behavior" => __field_automod_behavior = __map.next_value()?,
@@ -938,6 +955,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeRequest {
                     user_message_reminders: __field_user_message_reminders,
                     shared_locations: __field_shared_locations,
                     count_messages: __field_count_messages,
+                    message_retention: __field_message_retention,
                     max_message_length: __field_max_message_length,
                     automod: __field_automod,
                     automod_behavior: __field_automod_behavior,
@@ -983,6 +1001,9 @@ impl serde::Serialize for UpdateChannelTypeResponse {
         __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
         __map.serialize_entry("shared_locations", &self.shared_locations)?;
         __map.serialize_entry("count_messages", &self.count_messages)?;
+        if let Some(__value) = &self.message_retention {
+            __map.serialize_entry("message_retention", __value)?;
+        }
         __map.serialize_entry("max_message_length", &self.max_message_length)?;
         __map.serialize_entry("automod", &self.automod)?;
         __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
@@ -1054,6 +1075,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeResponse {
                 let mut __field_user_message_reminders: Option<bool> = None;
                 let mut __field_shared_locations: Option<bool> = None;
                 let mut __field_count_messages: Option<bool> = None;
+                let mut __field_message_retention: Option<String> = None;
                 let mut __field_max_message_length: Option<i32> = None;
                 let mut __field_automod: Option<Automod> = None;
                 let mut __field_automod_behavior: Option<AutomodBehavior> = None;
@@ -1095,6 +1117,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeResponse {
                         "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
                         "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
                         "count_messages" => __field_count_messages = Some(__map.next_value()?),
+                        "message_retention" => __field_message_retention = __map.next_value()?,
                         "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
                         "automod" => __field_automod = Some(__map.next_value()?),
                         "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
@@ -1152,6 +1175,7 @@ impl<'de> serde::Deserialize<'de> for UpdateChannelTypeResponse {
                     user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
                     shared_locations: __field_shared_locations.unwrap_or_default(),
                     count_messages: __field_count_messages.unwrap_or_default(),
+                    message_retention: __field_message_retention,
                     max_message_length: __field_max_message_length.unwrap_or_default(),
                     automod: __field_automod,
                     automod_behavior: __field_automod_behavior,
@@ -1204,6 +1228,9 @@ impl serde::Serialize for ChannelTypeConfig {
         __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
         __map.serialize_entry("shared_locations", &self.shared_locations)?;
         __map.serialize_entry("count_messages", &self.count_messages)?;
+        if let Some(__value) = &self.message_retention {
+            __map.serialize_entry("message_retention", __value)?;
+        }
         __map.serialize_entry("max_message_length", &self.max_message_length)?;
         __map.serialize_entry("automod", &self.automod)?;
         __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
@@ -1274,6 +1301,7 @@ impl<'de> serde::Deserialize<'de> for ChannelTypeConfig {
                 let mut __field_user_message_reminders: Option<bool> = None;
                 let mut __field_shared_locations: Option<bool> = None;
                 let mut __field_count_messages: Option<bool> = None;
+                let mut __field_message_retention: Option<String> = None;
                 let mut __field_max_message_length: Option<i32> = None;
                 let mut __field_automod: Option<Automod> = None;
                 let mut __field_automod_behavior: Option<AutomodBehavior> = None;
@@ -1314,6 +1342,7 @@ impl<'de> serde::Deserialize<'de> for ChannelTypeConfig {
                         "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
                         "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
                         "count_messages" => __field_count_messages = Some(__map.next_value()?),
+                        "message_retention" => __field_message_retention = __map.next_value()?,
                         "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
                         "automod" => __field_automod = Some(__map.next_value()?),
                         "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
@@ -1370,6 +1399,7 @@ impl<'de> serde::Deserialize<'de> for ChannelTypeConfig {
                     user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
                     shared_locations: __field_shared_locations.unwrap_or_default(),
                     count_messages: __field_count_messages.unwrap_or_default(),
+                    message_retention: __field_message_retention,
                     max_message_length: __field_max_message_length.unwrap_or_default(),
                     automod: __field_automod,
                     automod_behavior: __field_automod_behavior,
@@ -1715,6 +1745,9 @@ impl serde::Serialize for ChannelConfigWithInfo {
         __map.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
         __map.serialize_entry("shared_locations", &self.shared_locations)?;
         __map.serialize_entry("count_messages", &self.count_messages)?;
+        if let Some(__value) = &self.message_retention {
+            __map.serialize_entry("message_retention", __value)?;
+        }
         __map.serialize_entry("max_message_length", &self.max_message_length)?;
         __map.serialize_entry("automod", &self.automod)?;
         __map.serialize_entry("automod_behavior", &self.automod_behavior)?;
@@ -1786,6 +1819,7 @@ impl<'de> serde::Deserialize<'de> for ChannelConfigWithInfo {
                 let mut __field_user_message_reminders: Option<bool> = None;
                 let mut __field_shared_locations: Option<bool> = None;
                 let mut __field_count_messages: Option<bool> = None;
+                let mut __field_message_retention: Option<String> = None;
                 let mut __field_max_message_length: Option<i32> = None;
                 let mut __field_automod: Option<Automod> = None;
                 let mut __field_automod_behavior: Option<AutomodBehavior> = None;
@@ -1825,6 +1859,7 @@ impl<'de> serde::Deserialize<'de> for ChannelConfigWithInfo {
                         "user_message_reminders" => __field_user_message_reminders = Some(__map.next_value()?),
                         "shared_locations" => __field_shared_locations = Some(__map.next_value()?),
                         "count_messages" => __field_count_messages = Some(__map.next_value()?),
+                        "message_retention" => __field_message_retention = __map.next_value()?,
                         "max_message_length" => __field_max_message_length = Some(__map.next_value()?),
                         "automod" => __field_automod = Some(__map.next_value()?),
                         "automod_behavior" => __field_automod_behavior = Some(__map.next_value()?),
@@ -1880,6 +1915,7 @@ impl<'de> serde::Deserialize<'de> for ChannelConfigWithInfo {
                     user_message_reminders: __field_user_message_reminders.unwrap_or_default(),
                     shared_locations: __field_shared_locations.unwrap_or_default(),
                     count_messages: __field_count_messages.unwrap_or_default(),
+                    message_retention: __field_message_retention,
                     max_message_length: __field_max_message_length.unwrap_or_default(),
                     automod: __field_automod,
                     automod_behavior: __field_automod_behavior,

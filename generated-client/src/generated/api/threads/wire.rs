@@ -40,6 +40,9 @@ impl serde::Serialize for QueryThreadsRequest {
         if let Some(__value) = &self.user {
             __map.serialize_entry("user", __value)?;
         }
+        if let Some(__value) = &self.watch {
+            __map.serialize_entry("watch", __value)?;
+        }
         __map.end()
     }
 }
@@ -64,6 +67,7 @@ impl<'de> serde::Deserialize<'de> for QueryThreadsRequest {
                 let mut __field_prev: Option<String> = None;
                 let mut __field_user_id: Option<String> = None;
                 let mut __field_user: Option<UserRequest> = None;
+                let mut __field_watch: Option<bool> = None;
                 while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
                     match __key.as_str() {
                         "reply_limit" => __field_reply_limit = __map.next_value()?,
@@ -76,6 +80,7 @@ impl<'de> serde::Deserialize<'de> for QueryThreadsRequest {
                         "prev" => __field_prev = __map.next_value()?,
                         "user_id" => __field_user_id = __map.next_value()?,
                         "user" => __field_user = __map.next_value()?,
+                        "watch" => __field_watch = __map.next_value()?,
                         _ => {
                             __map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -92,6 +97,7 @@ impl<'de> serde::Deserialize<'de> for QueryThreadsRequest {
                     prev: __field_prev,
                     user_id: __field_user_id,
                     user: __field_user,
+                    watch: __field_watch,
                 })
             }
         }

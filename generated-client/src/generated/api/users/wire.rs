@@ -1368,6 +1368,71 @@ impl<'de> serde::Deserialize<'de> for CustomEvent {
     }
 }
 
+impl serde::Serialize for HealthCheckEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("connection_id", &self.connection_id)?;
+        if let Some(__value) = &self.me {
+            __map.serialize_entry("me", __value)?;
+        }
+        if let Some(__value) = &self.cid {
+            __map.serialize_entry("cid", __value)?;
+        }
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["connection_id", "me", "cid", "created_at", "received_at"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HealthCheckEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = HealthCheckEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `HealthCheckEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<HealthCheckEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_connection_id: Option<String> = None;
+                let mut __field_me: Option<OwnUserResponse> = None;
+                let mut __field_cid: Option<String> = None;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "connection_id" => __field_connection_id = Some(__map.next_value()?),
+                        "me" => __field_me = __map.next_value()?,
+                        "cid" => __field_cid = __map.next_value()?,
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                Ok(HealthCheckEvent {
+                    connection_id: __field_connection_id.unwrap_or_default(),
+                    me: __field_me,
+                    cid: __field_cid,
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
 impl serde::Serialize for UserDeactivatedEvent {
     fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         use serde::ser::SerializeMap as _;
@@ -1500,6 +1565,62 @@ impl<'de> serde::Deserialize<'de> for UserDeletedEvent {
                     hard_delete: __field_hard_delete.unwrap_or_default(),
                     mark_messages_deleted: __field_mark_messages_deleted.unwrap_or_default(),
                     delete_conversation_channels: __field_delete_conversation_channels.unwrap_or_default(),
+                    custom: __custom,
+                })
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    }
+}
+
+impl serde::Serialize for UserPresenceChangedEvent {
+    fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut __map = serializer.serialize_map(None)?;
+        __map.serialize_entry("created_at", &self.created_at)?;
+        if let Some(__value) = &self.received_at {
+            __map.serialize_entry("received_at", __value)?;
+        }
+        __map.serialize_entry("user", &self.user)?;
+        crate::serde_support::serialize_custom(&mut __map, &self.custom, &["created_at", "received_at", "user"])?;
+        __map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserPresenceChangedEvent {
+    fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = UserPresenceChangedEvent;
+            fn expecting(&self, __formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                __formatter.write_str("a `UserPresenceChangedEvent` object")
+            }
+            fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut __map: __A) -> Result<UserPresenceChangedEvent, __A::Error> {
+                let __nesting = crate::serde_support::enter::<__A::Error>()?;
+                let mut __field_created_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_received_at: Option<chrono::DateTime<chrono::Utc>> = None;
+                let mut __field_user: Option<UserResponseCommonFields> = None;
+                let mut __custom = serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<crate::serde_support::Key<'de>>()? {
+                    match __key.as_str() {
+                        "created_at" => __field_created_at = Some(__map.next_value()?),
+                        "received_at" => __field_received_at = __map.next_value()?,
+                        "user" => __field_user = Some(__map.next_value()?),
+                        _ => {
+                            __custom.insert(__key.into_string(), __map.next_value()?);
+                        }
+                    }
+                }
+                let Some(__field_created_at) = __field_created_at else {
+                    return Err(serde::de::Error::missing_field("created_at"));
+                };
+                let Some(__field_user) = __field_user else {
+                    return Err(serde::de::Error::missing_field("user"));
+                };
+                Ok(UserPresenceChangedEvent {
+                    created_at: __field_created_at,
+                    received_at: __field_received_at,
+                    user: __field_user,
                     custom: __custom,
                 })
             }
