@@ -10,6 +10,7 @@
 use crate::ast::keys;
 use indexmap::IndexMap;
 use libyaml_safer::{EventData, MappingStyle, Parser, ScalarStyle};
+use std::borrow::Cow;
 
 /// A 1-based line and column (in characters).
 pub type Position = (usize, usize);
@@ -90,6 +91,14 @@ impl Outline {
     /// Reads the outline of a YAML text. Never fails: a text that is not YAML has no root.
     pub fn read(text: &str) -> Outline {
         let mut outline = Outline::default();
+        // libyaml-safer 0.3 panics when a backslash inside a double-quoted scalar is the last
+        // character of the text (it reads the escaped character without checking that there is
+        // one). A final line break, which YAML ignores, means a backslash is never last.
+        let text = if text.ends_with('\n') {
+            Cow::Borrowed(text)
+        } else {
+            Cow::Owned(format!("{text}\n"))
+        };
         let mut input = text.as_bytes();
         let mut parser = Parser::new();
         parser.set_input_string(&mut input);
@@ -390,5 +399,9 @@ mod tests {
         assert!(Outline::read(&deep).locate(&["a"]).is_none());
         let broken = Outline::read("a: [1,\n");
         assert!(broken.locate(&["a"]).is_none());
+        // Found by client_fuzz: an escape cut off by the end of the text.
+        for cut in ["\"\\", "a: \"b\\", "a: \"b\\\n"] {
+            assert!(Outline::read(cut).locate(&["a"]).is_none(), "{cut:?}");
+        }
     }
 }
