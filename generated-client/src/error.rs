@@ -320,6 +320,7 @@ mod tests {
                 more_info: String::new(),
                 details: serde_json::Value::Null,
                 unrecoverable: Some(true),
+                ..ApiError::default()
             }),
             rate_limit: Some(RateLimit {
                 limit: Some(1),

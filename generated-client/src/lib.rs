@@ -72,11 +72,14 @@
 mod auth;
 mod backoff;
 mod client;
+mod decode;
 mod error;
 pub mod filter;
+pub mod mismatch;
 // Formatted by the generator (prettyplease); rustfmt would fight `cargo xtask codegen --check`.
 #[rustfmt::skip]
 mod generated;
+mod object;
 mod operation;
 mod paginate;
 mod rate_limit;
@@ -95,9 +98,12 @@ pub use auth::{server_token, Auth, Secret, UserToken, DEFAULT_IAT_LEEWAY};
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_UPLOAD_TIMEOUT,
 };
+pub use decode::decode_json;
 pub use error::Error;
 pub use filter::Filter;
 pub use generated::{models, operations, Event, EventTypeInfo, Permission, EVENT_TYPES};
+pub use mismatch::Mismatch;
+pub use object::{WireObject, WireState};
 pub use operation::{Method, OperationInfo};
 pub use paginate::{Items, OffsetPaging, Pages};
 pub use rate_limit::RateLimit;

@@ -714,6 +714,7 @@ async fn uploads_send_exactly_the_documented_parts() {
         resize: Some("scale".to_owned()),
         height: Some(100),
         width: Some(200),
+        ..ImageSize::default()
     }];
     let sizes_json = json!([{"crop": "center", "resize": "scale", "height": 100, "width": 200}]);
     let file = |bytes: &[u8], name: &str, content_type: &str| {

@@ -106,7 +106,7 @@ pub fn emit_file(api: &Api, job: FileJob) -> EmittedFile {
             let area = &api.areas[index];
             return EmittedFile {
                 path: wire::path(area),
-                content: Content::Text(wire::file(area)),
+                content: Content::Text(wire::file(api, area)),
             };
         }
         FileJob::Events => ("events.rs".to_owned(), events::emit(api)),

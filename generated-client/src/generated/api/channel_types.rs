@@ -17,6 +17,10 @@ pub struct ListChannelTypesResponse {
     pub channel_types: std::collections::BTreeMap<String, ChannelTypeConfig>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ListChannelTypesResponse {
@@ -28,12 +32,13 @@ impl ListChannelTypesResponse {
         Self {
             channel_types,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The settings of a new channel type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CreateChannelTypeRequest {
     /// Channel type name.
     pub name: String,
@@ -103,6 +108,10 @@ pub struct CreateChannelTypeRequest {
     pub push_level: Option<PushLevel>,
     /// Default notification preferences.
     pub chat_preferences: Option<ChatPreferences>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateChannelTypeRequest {
@@ -147,6 +156,7 @@ impl CreateChannelTypeRequest {
             skip_last_msg_update_for_system_msgs: None,
             push_level: None,
             chat_preferences: None,
+            __wire: crate::WireState::default(),
         }
     }
 
@@ -384,15 +394,27 @@ impl CreateChannelTypeRequestAutomodBehavior {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "flag" => Some(Self::Flag),
+            "block" => Some(Self::Block),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for CreateChannelTypeRequestAutomodBehavior {
     fn from(value: &str) -> Self {
-        match value {
-            "flag" => Self::Flag,
-            "block" => Self::Block,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for CreateChannelTypeRequestAutomodBehavior {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -412,8 +434,12 @@ impl<'de> serde::Deserialize<'de> for CreateChannelTypeRequestAutomodBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "CreateChannelTypeRequestAutomodBehavior",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -424,7 +450,7 @@ impl crate::request::QueryValue for CreateChannelTypeRequestAutomodBehavior {
 }
 
 /// The channel type that was created.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateChannelTypeResponse {
     /// Channel type name.
     pub name: String,
@@ -506,6 +532,10 @@ pub struct CreateChannelTypeResponse {
     pub grants: std::collections::BTreeMap<String, Vec<String>>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateChannelTypeResponse {
@@ -583,12 +613,13 @@ impl CreateChannelTypeResponse {
             permissions,
             grants,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// One channel type with its full configuration.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetChannelTypeResponse {
     /// Permission policies of the channel type.
     pub permissions: Vec<PolicyRequest>,
@@ -670,6 +701,10 @@ pub struct GetChannelTypeResponse {
     pub commands: Vec<Command>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetChannelTypeResponse {
@@ -747,12 +782,13 @@ impl GetChannelTypeResponse {
             chat_preferences: None,
             commands,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// New settings for an existing channel type.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateChannelTypeRequest {
     /// Permission policies of the channel type.
     pub permissions: Option<Vec<PolicyRequest>>,
@@ -828,6 +864,10 @@ pub struct UpdateChannelTypeRequest {
     pub chat_preferences: Option<ChatPreferences>,
     /// Names of the slash commands to enable.
     pub commands: Option<Vec<String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateChannelTypeRequest {
@@ -873,6 +913,7 @@ impl UpdateChannelTypeRequest {
             push_level: None,
             chat_preferences: None,
             commands: None,
+            __wire: crate::WireState::default(),
         }
     }
 
@@ -1112,7 +1153,7 @@ impl UpdateChannelTypeRequest {
 }
 
 /// The channel type after the update.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateChannelTypeResponse {
     /// Permission policies of the channel type.
     pub permissions: Vec<PolicyRequest>,
@@ -1194,6 +1235,10 @@ pub struct UpdateChannelTypeResponse {
     pub commands: Vec<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateChannelTypeResponse {
@@ -1271,12 +1316,13 @@ impl UpdateChannelTypeResponse {
             updated_at,
             commands,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The configuration of a channel type as listings return it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelTypeConfig {
     /// Permission policies of the channel type.
     pub permissions: Vec<PolicyRequest>,
@@ -1356,6 +1402,10 @@ pub struct ChannelTypeConfig {
     pub chat_preferences: Option<ChatPreferences>,
     /// The enabled slash commands.
     pub commands: Vec<Command>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelTypeConfig {
@@ -1431,12 +1481,13 @@ impl ChannelTypeConfig {
             push_level: None,
             chat_preferences: None,
             commands,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A permission policy that allows or denies resources to roles.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PolicyRequest {
     /// Whether the policy allows or denies.
     pub action: PolicyRequestAction,
@@ -1454,6 +1505,10 @@ pub struct PolicyRequest {
     ///
     /// Between 1 and 999.
     pub priority: i32,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl PolicyRequest {
@@ -1473,6 +1528,7 @@ impl PolicyRequest {
             roles,
             owner,
             priority,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1497,15 +1553,27 @@ impl PolicyRequestAction {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "Deny" => Some(Self::Deny),
+            "Allow" => Some(Self::Allow),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for PolicyRequestAction {
     fn from(value: &str) -> Self {
-        match value {
-            "Deny" => Self::Deny,
-            "Allow" => Self::Allow,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for PolicyRequestAction {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -1525,8 +1593,12 @@ impl<'de> serde::Deserialize<'de> for PolicyRequestAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "PolicyRequestAction",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -1545,6 +1617,10 @@ pub struct Thresholds {
     pub spam: Option<LabelThresholds>,
     /// Thresholds for toxic content.
     pub toxic: Option<LabelThresholds>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The scores from which a message is flagged or blocked.
@@ -1558,6 +1634,10 @@ pub struct LabelThresholds {
     ///
     /// Between 0 and 1.
     pub block: Option<f32>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Default notification preferences per kind of message.
@@ -1579,6 +1659,10 @@ pub struct ChatPreferences {
     pub channel_mentions: Option<String>,
     /// Preference for messages in distinct channels.
     pub distinct_channel_messages: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChatPreferences {
@@ -1657,6 +1741,10 @@ pub struct Command {
     pub args: String,
     /// Group the command belongs to.
     pub set: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl Command {
@@ -1674,12 +1762,13 @@ impl Command {
             description: description.into(),
             args: args.into(),
             set: set.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The configuration a channel gets from its type, as embedded in channel responses.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelConfigWithInfo {
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1757,6 +1846,10 @@ pub struct ChannelConfigWithInfo {
     pub commands: Vec<Command>,
     /// Permission IDs granted, by role.
     pub grants: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelConfigWithInfo {
@@ -1829,6 +1922,7 @@ impl ChannelConfigWithInfo {
             chat_preferences: None,
             commands,
             grants: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1856,16 +1950,28 @@ impl Automod {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "disabled" => Some(Self::Disabled),
+            "simple" => Some(Self::Simple),
+            "AI" => Some(Self::Ai),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for Automod {
     fn from(value: &str) -> Self {
-        match value {
-            "disabled" => Self::Disabled,
-            "simple" => Self::Simple,
-            "AI" => Self::Ai,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for Automod {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -1885,8 +1991,12 @@ impl<'de> serde::Deserialize<'de> for Automod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "Automod",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -1919,16 +2029,28 @@ impl AutomodBehavior {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "flag" => Some(Self::Flag),
+            "block" => Some(Self::Block),
+            "shadow_block" => Some(Self::ShadowBlock),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for AutomodBehavior {
     fn from(value: &str) -> Self {
-        match value {
-            "flag" => Self::Flag,
-            "block" => Self::Block,
-            "shadow_block" => Self::ShadowBlock,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for AutomodBehavior {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -1948,8 +2070,12 @@ impl<'de> serde::Deserialize<'de> for AutomodBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "AutomodBehavior",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -1982,16 +2108,28 @@ impl BlocklistBehavior {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "flag" => Some(Self::Flag),
+            "block" => Some(Self::Block),
+            "shadow_block" => Some(Self::ShadowBlock),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for BlocklistBehavior {
     fn from(value: &str) -> Self {
-        match value {
-            "flag" => Self::Flag,
-            "block" => Self::Block,
-            "shadow_block" => Self::ShadowBlock,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for BlocklistBehavior {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -2011,8 +2149,12 @@ impl<'de> serde::Deserialize<'de> for BlocklistBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "BlocklistBehavior",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 

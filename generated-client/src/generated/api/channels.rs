@@ -60,6 +60,10 @@ pub struct QueryChannelsRequest {
     pub user_id: Option<String>,
     /// User whose channels to query (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryChannelsRequest {
@@ -185,6 +189,10 @@ pub struct QueryChannelsResponse {
     pub predefined_filter: Option<ParsedPredefinedFilterResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryChannelsResponse {
@@ -197,6 +205,7 @@ impl QueryChannelsResponse {
             channels,
             predefined_filter: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -214,6 +223,10 @@ pub struct GroupedQueryChannelsRequest {
     pub user_id: Option<String>,
     /// User whose channels to query (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Channels by group.
@@ -223,6 +236,10 @@ pub struct GroupedQueryChannelsResponse {
     pub groups: std::collections::BTreeMap<String, GroupedChannelsBucket>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GroupedQueryChannelsResponse {
@@ -234,6 +251,7 @@ impl GroupedQueryChannelsResponse {
         Self {
             groups,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -259,6 +277,10 @@ pub struct ChannelGetOrCreateRequest {
     ///
     /// At most 8 items.
     pub member_custom_include: Option<Vec<String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelGetOrCreateRequest {
@@ -356,6 +378,10 @@ pub struct ChannelStateResponse {
     pub active_live_locations: Option<Vec<SharedLocationResponseData>>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelStateResponse {
@@ -384,6 +410,7 @@ impl ChannelStateResponse {
             draft: None,
             active_live_locations: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -443,6 +470,10 @@ pub struct UpdateChannelRequest {
     pub user_id: Option<String>,
     /// User who makes the change (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateChannelRequest {
@@ -603,6 +634,10 @@ pub struct UpdateChannelResponse {
     pub members: Vec<ChannelMemberResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateChannelResponse {
@@ -616,6 +651,7 @@ impl UpdateChannelResponse {
             message: None,
             members,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -631,6 +667,10 @@ pub struct UpdateChannelPartialRequest {
     pub user_id: Option<String>,
     /// User who makes the change (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The channel after the update.
@@ -642,6 +682,10 @@ pub struct UpdateChannelPartialResponse {
     pub members: Vec<ChannelMemberResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UpdateChannelPartialResponse {
@@ -654,6 +698,7 @@ impl UpdateChannelPartialResponse {
             channel: None,
             members,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -665,6 +710,10 @@ pub struct DeleteChannelResponse {
     pub duration: String,
     /// The deleted channel.
     pub channel: Option<ChannelResponse>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteChannelResponse {
@@ -673,6 +722,7 @@ impl DeleteChannelResponse {
         Self {
             duration: duration.into(),
             channel: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -686,12 +736,20 @@ pub struct DeleteChannelsRequest {
     pub cids: Vec<String>,
     /// Delete the channels and their messages for good.
     pub hard_delete: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteChannelsRequest {
     /// Creates a `DeleteChannelsRequest` from its required fields; the optional ones are `None`.
     pub fn new(cids: Vec<String>) -> Self {
-        Self { cids, hard_delete: None }
+        Self {
+            cids,
+            hard_delete: None,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -704,6 +762,10 @@ pub struct DeleteChannelsResponse {
     pub task_id: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteChannelsResponse {
@@ -713,12 +775,13 @@ impl DeleteChannelsResponse {
             result: None,
             task_id: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// An operation to apply to every channel that matches a filter.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelBatchUpdateRequest {
     /// What to do to each channel.
     pub operation: ChannelBatchUpdateRequestOperation,
@@ -730,6 +793,10 @@ pub struct ChannelBatchUpdateRequest {
     pub members: Option<Vec<ChannelBatchMemberRequest>>,
     /// Channel data to set, for `updateData`.
     pub data: Option<ChannelDataUpdate>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelBatchUpdateRequest {
@@ -743,6 +810,7 @@ impl ChannelBatchUpdateRequest {
             filter,
             members: None,
             data: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -797,25 +865,37 @@ impl ChannelBatchUpdateRequestOperation {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "addMembers" => Some(Self::AddMembers),
+            "removeMembers" => Some(Self::RemoveMembers),
+            "inviteMembers" => Some(Self::InviteMembers),
+            "invites" => Some(Self::Invites),
+            "assignRoles" => Some(Self::AssignRoles),
+            "addModerators" => Some(Self::AddModerators),
+            "demoteModerators" => Some(Self::DemoteModerators),
+            "hide" => Some(Self::Hide),
+            "show" => Some(Self::Show),
+            "archive" => Some(Self::Archive),
+            "unarchive" => Some(Self::Unarchive),
+            "updateData" => Some(Self::UpdateData),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for ChannelBatchUpdateRequestOperation {
     fn from(value: &str) -> Self {
-        match value {
-            "addMembers" => Self::AddMembers,
-            "removeMembers" => Self::RemoveMembers,
-            "inviteMembers" => Self::InviteMembers,
-            "invites" => Self::Invites,
-            "assignRoles" => Self::AssignRoles,
-            "addModerators" => Self::AddModerators,
-            "demoteModerators" => Self::DemoteModerators,
-            "hide" => Self::Hide,
-            "show" => Self::Show,
-            "archive" => Self::Archive,
-            "unarchive" => Self::Unarchive,
-            "updateData" => Self::UpdateData,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for ChannelBatchUpdateRequestOperation {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -835,8 +915,12 @@ impl<'de> serde::Deserialize<'de> for ChannelBatchUpdateRequestOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "ChannelBatchUpdateRequestOperation",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -853,6 +937,10 @@ pub struct ChannelBatchUpdateResponse {
     pub task_id: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelBatchUpdateResponse {
@@ -861,6 +949,7 @@ impl ChannelBatchUpdateResponse {
         Self {
             task_id: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -874,6 +963,10 @@ pub struct HideChannelRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The result of hiding a channel.
@@ -881,12 +974,19 @@ pub struct HideChannelRequest {
 pub struct HideChannelResponse {
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl HideChannelResponse {
     /// Creates a `HideChannelResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
-        Self { duration: duration.into() }
+        Self {
+            duration: duration.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -897,6 +997,10 @@ pub struct ShowChannelRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Confirms that the channel is shown again.
@@ -904,12 +1008,19 @@ pub struct ShowChannelRequest {
 pub struct ShowChannelResponse {
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ShowChannelResponse {
     /// Creates a `ShowChannelResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
-        Self { duration: duration.into() }
+        Self {
+            duration: duration.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -932,6 +1043,10 @@ pub struct TruncateChannelRequest {
     pub user_id: Option<String>,
     /// User who truncates the channel (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The channel after truncating.
@@ -943,6 +1058,10 @@ pub struct TruncateChannelResponse {
     pub channel: Option<ChannelResponse>,
     /// The system message posted after truncating.
     pub message: Option<MessageResponse>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl TruncateChannelResponse {
@@ -952,6 +1071,7 @@ impl TruncateChannelResponse {
             duration: duration.into(),
             channel: None,
             message: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -961,22 +1081,33 @@ impl TruncateChannelResponse {
 pub struct SendEventRequest {
     /// The event.
     pub event: EventRequest,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SendEventRequest {
     /// Creates a `SendEventRequest` from its required fields; the optional ones are `None`.
     pub fn new(event: EventRequest) -> Self {
-        Self { event }
+        Self {
+            event,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
 /// The event as it was sent.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventResponse {
     /// The event, as watchers receive it.
     pub event: WsEvent,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl EventResponse {
@@ -985,6 +1116,7 @@ impl EventResponse {
         Self {
             event,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1000,6 +1132,10 @@ pub struct MarkReadRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The result of marking channels as read.
@@ -1009,6 +1145,10 @@ pub struct MarkReadResponse {
     pub event: Option<MarkReadResponseEvent>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MarkReadResponse {
@@ -1017,6 +1157,7 @@ impl MarkReadResponse {
         Self {
             event: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1030,6 +1171,10 @@ pub struct MarkChannelsReadRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// From where a channel or thread becomes unread.
@@ -1045,6 +1190,10 @@ pub struct MarkUnreadRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The messages that reached the user's device.
@@ -1052,6 +1201,10 @@ pub struct MarkUnreadRequest {
 pub struct MarkDeliveredRequest {
     /// The latest delivered message of each channel.
     pub latest_delivered_messages: Option<Vec<DeliveredMessagePayload>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Confirms that the deliveries were recorded.
@@ -1059,12 +1212,19 @@ pub struct MarkDeliveredRequest {
 pub struct MarkDeliveredResponse {
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MarkDeliveredResponse {
     /// Creates a `MarkDeliveredResponse` from its required fields; the optional ones are `None`.
     pub fn new(duration: impl Into<String>) -> Self {
-        Self { duration: duration.into() }
+        Self {
+            duration: duration.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -1085,6 +1245,10 @@ pub struct WrappedUnreadCountsResponse {
     pub threads: Vec<UnreadCountsThread>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl WrappedUnreadCountsResponse {
@@ -1105,6 +1269,7 @@ impl WrappedUnreadCountsResponse {
             channel_type,
             threads,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1116,12 +1281,19 @@ pub struct UnreadCountsBatchRequest {
     ///
     /// Between 1 and 100 items.
     pub user_ids: Vec<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UnreadCountsBatchRequest {
     /// Creates a `UnreadCountsBatchRequest` from its required fields; the optional ones are `None`.
     pub fn new(user_ids: Vec<String>) -> Self {
-        Self { user_ids }
+        Self {
+            user_ids,
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
@@ -1132,6 +1304,10 @@ pub struct UnreadCountsBatchResponse {
     pub counts_by_user: std::collections::BTreeMap<String, UnreadCountsResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UnreadCountsBatchResponse {
@@ -1143,12 +1319,13 @@ impl UnreadCountsBatchResponse {
         Self {
             counts_by_user,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a batch update of channels that finished.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelBatchCompletedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1171,6 +1348,10 @@ pub struct ChannelBatchCompletedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelBatchCompletedEvent {
@@ -1197,12 +1378,13 @@ impl ChannelBatchCompletedEvent {
             batch_created_at,
             finished_at,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a batch update of channels that started.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelBatchStartedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1225,6 +1407,10 @@ pub struct ChannelBatchStartedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelBatchStartedEvent {
@@ -1251,12 +1437,13 @@ impl ChannelBatchStartedEvent {
             batch_created_at,
             finished_at,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Sent when a channel is created.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelCreatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1283,6 +1470,10 @@ pub struct ChannelCreatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelCreatedEvent {
@@ -1304,12 +1495,13 @@ impl ChannelCreatedEvent {
             channel,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Sent when a channel is deleted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelDeletedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1336,6 +1528,10 @@ pub struct ChannelDeletedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelDeletedEvent {
@@ -1357,12 +1553,13 @@ impl ChannelDeletedEvent {
             channel,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a channel that was frozen.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelFrozenEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1377,6 +1574,10 @@ pub struct ChannelFrozenEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelFrozenEvent {
@@ -1389,12 +1590,13 @@ impl ChannelFrozenEvent {
             channel_type: None,
             channel_id: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Sent when a channel is hidden for a user.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelHiddenEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1423,6 +1625,10 @@ pub struct ChannelHiddenEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelHiddenEvent {
@@ -1446,12 +1652,13 @@ impl ChannelHiddenEvent {
             user: None,
             clear_history,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes channel mutes that a user set.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelMutedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1466,6 +1673,10 @@ pub struct ChannelMutedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelMutedEvent {
@@ -1478,12 +1689,13 @@ impl ChannelMutedEvent {
             mute: None,
             mutes: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a channel that was truncated.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelTruncatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1514,6 +1726,10 @@ pub struct ChannelTruncatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelTruncatedEvent {
@@ -1537,12 +1753,13 @@ impl ChannelTruncatedEvent {
             message: None,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a channel that was unfrozen.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelUnFrozenEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1557,6 +1774,10 @@ pub struct ChannelUnFrozenEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelUnFrozenEvent {
@@ -1569,12 +1790,13 @@ impl ChannelUnFrozenEvent {
             channel_type: None,
             channel_id: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes channel mutes that a user removed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelUnmutedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1589,6 +1811,10 @@ pub struct ChannelUnmutedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelUnmutedEvent {
@@ -1601,12 +1827,13 @@ impl ChannelUnmutedEvent {
             mute: None,
             mutes: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a channel that was changed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelUpdatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1637,6 +1864,10 @@ pub struct ChannelUpdatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelUpdatedEvent {
@@ -1660,12 +1891,13 @@ impl ChannelUpdatedEvent {
             message: None,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a channel that was shown again for a user.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelVisibleEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1692,6 +1924,10 @@ pub struct ChannelVisibleEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelVisibleEvent {
@@ -1713,12 +1949,13 @@ impl ChannelVisibleEvent {
             channel,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a change of a channel's longest streak.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MaxStreakChangedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1727,6 +1964,10 @@ pub struct MaxStreakChangedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MaxStreakChangedEvent {
@@ -1736,12 +1977,13 @@ impl MaxStreakChangedEvent {
             created_at,
             received_at: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Sent when a member joins a channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MemberAddedEvent {
     /// The member.
     pub member: ChannelMemberResponse,
@@ -1770,6 +2012,10 @@ pub struct MemberAddedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MemberAddedEvent {
@@ -1793,12 +2039,13 @@ impl MemberAddedEvent {
             channel_id: None,
             channel,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Sent when a member leaves or is removed from a channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MemberRemovedEvent {
     /// The member.
     pub member: ChannelMemberResponse,
@@ -1827,6 +2074,10 @@ pub struct MemberRemovedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MemberRemovedEvent {
@@ -1850,12 +2101,13 @@ impl MemberRemovedEvent {
             channel_id: None,
             channel,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Sent when a channel member changes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MemberUpdatedEvent {
     /// The member.
     pub member: ChannelMemberResponse,
@@ -1884,6 +2136,10 @@ pub struct MemberUpdatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MemberUpdatedEvent {
@@ -1907,12 +2163,13 @@ impl MemberUpdatedEvent {
             channel_id: None,
             channel,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Sent when a user marks a channel or thread as read.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageReadEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -1943,6 +2200,10 @@ pub struct MessageReadEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageReadEvent {
@@ -1963,12 +2224,13 @@ impl MessageReadEvent {
             thread: None,
             last_read_message_id: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Describes a channel or thread that a user marked as unread.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationMarkUnreadEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -2017,6 +2279,10 @@ pub struct NotificationMarkUnreadEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl NotificationMarkUnreadEvent {
@@ -2046,6 +2312,7 @@ impl NotificationMarkUnreadEvent {
             unread_threads: None,
             unread_thread_messages: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2083,6 +2350,10 @@ pub struct ChannelStateResponseFields {
     pub draft: Option<DraftResponse>,
     /// Live locations being shared in the channel.
     pub active_live_locations: Option<Vec<SharedLocationResponseData>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelStateResponseFields {
@@ -2109,6 +2380,7 @@ impl ChannelStateResponseFields {
             pending_messages: None,
             draft: None,
             active_live_locations: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2122,6 +2394,10 @@ pub struct ParsedPredefinedFilterResponse {
     pub filter: std::collections::BTreeMap<String, serde_json::Value>,
     /// The resulting sort order.
     pub sort: Option<Vec<SortParamRequest>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ParsedPredefinedFilterResponse {
@@ -2134,6 +2410,7 @@ impl ParsedPredefinedFilterResponse {
             name: name.into(),
             filter,
             sort: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2149,6 +2426,10 @@ pub struct GroupedChannelsGroupRequest {
     pub next: Option<String>,
     /// Cursor of the previous page, from a previous response.
     pub prev: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A page of the channels of one group.
@@ -2162,6 +2443,10 @@ pub struct GroupedChannelsBucket {
     pub next: Option<String>,
     /// Cursor of the previous page; absent on the first page.
     pub prev: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GroupedChannelsBucket {
@@ -2172,6 +2457,7 @@ impl GroupedChannelsBucket {
             unread_channels: None,
             next: None,
             prev: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2212,6 +2498,10 @@ pub struct ChannelInput {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelInput {
@@ -2347,6 +2637,10 @@ pub struct MessagePaginationParams {
     pub id_around: Option<String>,
     /// Messages around this time.
     pub created_at_around: Option<chrono::DateTime<chrono::Utc>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessagePaginationParams {
@@ -2454,6 +2748,10 @@ pub struct PaginationParams {
     pub limit: Option<i32>,
     /// Number of items to skip.
     pub offset: Option<i32>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A message held as pending until it is committed.
@@ -2467,6 +2765,10 @@ pub struct PendingMessageResponse {
     pub message: Option<MessageResponse>,
     /// Metadata attached to the pending message.
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Channel data to set with a full channel update.
@@ -2497,6 +2799,10 @@ pub struct ChannelInputRequest {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelInputRequest {
@@ -2589,6 +2895,10 @@ pub struct DeleteChannelsResultResponse {
     pub status: String,
     /// Why the deletion failed.
     pub error: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DeleteChannelsResultResponse {
@@ -2597,6 +2907,7 @@ impl DeleteChannelsResultResponse {
         Self {
             status: status.into(),
             error: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2608,6 +2919,10 @@ pub struct ChannelBatchMemberRequest {
     pub user_id: String,
     /// Channel role to give the member.
     pub channel_role: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelBatchMemberRequest {
@@ -2616,6 +2931,7 @@ impl ChannelBatchMemberRequest {
         Self {
             user_id: user_id.into(),
             channel_role: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2638,6 +2954,10 @@ pub struct ChannelDataUpdate {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A typing or custom event to send to a channel.
@@ -2654,6 +2974,10 @@ pub struct EventRequest {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl EventRequest {
@@ -2665,12 +2989,13 @@ impl EventRequest {
             user_id: None,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// An event as clients receive it over the websocket.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WsEvent {
     /// Event type.
     pub type_: String,
@@ -2727,6 +3052,10 @@ pub struct WsEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl WsEvent {
@@ -2763,12 +3092,13 @@ impl WsEvent {
             team: None,
             created_at,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// The read event produced by marking a channel as read.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MarkReadResponseEvent {
     /// Event type.
     pub type_: String,
@@ -2792,6 +3122,10 @@ pub struct MarkReadResponseEvent {
     pub last_read_message_id: Option<String>,
     /// The channel.
     pub channel: Option<ChannelResponse>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MarkReadResponseEvent {
@@ -2815,6 +3149,7 @@ impl MarkReadResponseEvent {
             created_at,
             last_read_message_id: None,
             channel: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2826,10 +3161,14 @@ pub struct DeliveredMessagePayload {
     pub cid: Option<String>,
     /// ID of the message.
     pub id: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Unread messages in one channel.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UnreadCountsChannel {
     /// The channel.
     pub channel_id: String,
@@ -2837,6 +3176,10 @@ pub struct UnreadCountsChannel {
     pub unread_count: i32,
     /// When the user last read the channel.
     pub last_read: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UnreadCountsChannel {
@@ -2850,6 +3193,7 @@ impl UnreadCountsChannel {
             channel_id: channel_id.into(),
             unread_count,
             last_read,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2863,6 +3207,10 @@ pub struct UnreadCountsChannelType {
     pub channel_count: i32,
     /// Number of unread messages.
     pub unread_count: i32,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UnreadCountsChannelType {
@@ -2876,12 +3224,13 @@ impl UnreadCountsChannelType {
             channel_type: channel_type.into(),
             channel_count,
             unread_count,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Unread replies in one thread.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UnreadCountsThread {
     /// Number of unread replies.
     pub unread_count: i32,
@@ -2891,6 +3240,10 @@ pub struct UnreadCountsThread {
     pub last_read_message_id: String,
     /// ID of the thread's parent message.
     pub parent_message_id: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UnreadCountsThread {
@@ -2906,6 +3259,7 @@ impl UnreadCountsThread {
             last_read,
             last_read_message_id: last_read_message_id.into(),
             parent_message_id: parent_message_id.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2925,6 +3279,10 @@ pub struct UnreadCountsResponse {
     pub channel_type: Vec<UnreadCountsChannelType>,
     /// Unread counts by thread.
     pub threads: Vec<UnreadCountsThread>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UnreadCountsResponse {
@@ -2943,6 +3301,7 @@ impl UnreadCountsResponse {
             channels,
             channel_type,
             threads,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -2954,6 +3313,10 @@ pub struct FailedChannelUpdates {
     pub reason: String,
     /// CIDs of the channels.
     pub cids: Vec<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FailedChannelUpdates {
@@ -2962,6 +3325,7 @@ impl FailedChannelUpdates {
         Self {
             reason: reason.into(),
             cids,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -3003,6 +3367,10 @@ pub struct ChannelConfigOverrides {
     pub shared_locations: Option<bool>,
     /// Channels keep a message count.
     pub count_messages: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelConfigOverrides {
@@ -3147,15 +3515,27 @@ impl ChannelConfigOverridesBlocklistBehavior {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "flag" => Some(Self::Flag),
+            "block" => Some(Self::Block),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for ChannelConfigOverridesBlocklistBehavior {
     fn from(value: &str) -> Self {
-        match value {
-            "flag" => Self::Flag,
-            "block" => Self::Block,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for ChannelConfigOverridesBlocklistBehavior {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -3175,8 +3555,12 @@ impl<'de> serde::Deserialize<'de> for ChannelConfigOverridesBlocklistBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "ChannelConfigOverridesBlocklistBehavior",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -3223,6 +3607,10 @@ pub struct ConfigOverridesRequest {
     pub push_level: Option<PushLevel>,
     /// Default notification preferences.
     pub chat_preferences: Option<ChatPreferences>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ConfigOverridesRequest {
@@ -3367,15 +3755,27 @@ impl ConfigOverridesRequestBlocklistBehavior {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "flag" => Some(Self::Flag),
+            "block" => Some(Self::Block),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for ConfigOverridesRequestBlocklistBehavior {
     fn from(value: &str) -> Self {
-        match value {
-            "flag" => Self::Flag,
-            "block" => Self::Block,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for ConfigOverridesRequestBlocklistBehavior {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -3395,8 +3795,12 @@ impl<'de> serde::Deserialize<'de> for ConfigOverridesRequestBlocklistBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "ConfigOverridesRequestBlocklistBehavior",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -3407,7 +3811,7 @@ impl crate::request::QueryValue for ConfigOverridesRequestBlocklistBehavior {
 }
 
 /// A user's membership of a channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelMemberResponse {
     /// ID of the member.
     pub user_id: Option<String>,
@@ -3454,6 +3858,10 @@ pub struct ChannelMemberResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelMemberResponse {
@@ -3489,12 +3897,13 @@ impl ChannelMemberResponse {
             notifications_muted,
             deleted_messages: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A channel with its configuration.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelResponse {
     /// Channel ID.
     pub id: String,
@@ -3553,6 +3962,10 @@ pub struct ChannelResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelResponse {
@@ -3595,6 +4008,7 @@ impl ChannelResponse {
             message_count: None,
             filter_tags: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -3739,55 +4153,69 @@ impl ChannelOwnCapability {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "ban-channel-members" => Some(Self::BanChannelMembers),
+            "cast-poll-vote" => Some(Self::CastPollVote),
+            "connect-events" => Some(Self::ConnectEvents),
+            "create-attachment" => Some(Self::CreateAttachment),
+            "create-mention" => Some(Self::CreateMention),
+            "delete-any-message" => Some(Self::DeleteAnyMessage),
+            "delete-channel" => Some(Self::DeleteChannel),
+            "delete-own-message" => Some(Self::DeleteOwnMessage),
+            "delivery-events" => Some(Self::DeliveryEvents),
+            "flag-message" => Some(Self::FlagMessage),
+            "freeze-channel" => Some(Self::FreezeChannel),
+            "join-channel" => Some(Self::JoinChannel),
+            "leave-channel" => Some(Self::LeaveChannel),
+            "mute-channel" => Some(Self::MuteChannel),
+            "notify-channel" => Some(Self::NotifyChannel),
+            "notify-group" => Some(Self::NotifyGroup),
+            "notify-here" => Some(Self::NotifyHere),
+            "notify-role" => Some(Self::NotifyRole),
+            "pin-message" => Some(Self::PinMessage),
+            "query-poll-votes" => Some(Self::QueryPollVotes),
+            "quote-message" => Some(Self::QuoteMessage),
+            "read-events" => Some(Self::ReadEvents),
+            "search-messages" => Some(Self::SearchMessages),
+            "send-custom-events" => Some(Self::SendCustomEvents),
+            "send-links" => Some(Self::SendLinks),
+            "send-message" => Some(Self::SendMessage),
+            "send-poll" => Some(Self::SendPoll),
+            "send-reaction" => Some(Self::SendReaction),
+            "send-reply" => Some(Self::SendReply),
+            "send-restricted-visibility-message" => {
+                Some(Self::SendRestrictedVisibilityMessage)
+            }
+            "send-typing-events" => Some(Self::SendTypingEvents),
+            "set-channel-cooldown" => Some(Self::SetChannelCooldown),
+            "share-location" => Some(Self::ShareLocation),
+            "skip-slow-mode" => Some(Self::SkipSlowMode),
+            "slow-mode" => Some(Self::SlowMode),
+            "typing-events" => Some(Self::TypingEvents),
+            "update-any-message" => Some(Self::UpdateAnyMessage),
+            "update-channel" => Some(Self::UpdateChannel),
+            "update-channel-members" => Some(Self::UpdateChannelMembers),
+            "update-own-message" => Some(Self::UpdateOwnMessage),
+            "update-thread" => Some(Self::UpdateThread),
+            "upload-file" => Some(Self::UploadFile),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for ChannelOwnCapability {
     fn from(value: &str) -> Self {
-        match value {
-            "ban-channel-members" => Self::BanChannelMembers,
-            "cast-poll-vote" => Self::CastPollVote,
-            "connect-events" => Self::ConnectEvents,
-            "create-attachment" => Self::CreateAttachment,
-            "create-mention" => Self::CreateMention,
-            "delete-any-message" => Self::DeleteAnyMessage,
-            "delete-channel" => Self::DeleteChannel,
-            "delete-own-message" => Self::DeleteOwnMessage,
-            "delivery-events" => Self::DeliveryEvents,
-            "flag-message" => Self::FlagMessage,
-            "freeze-channel" => Self::FreezeChannel,
-            "join-channel" => Self::JoinChannel,
-            "leave-channel" => Self::LeaveChannel,
-            "mute-channel" => Self::MuteChannel,
-            "notify-channel" => Self::NotifyChannel,
-            "notify-group" => Self::NotifyGroup,
-            "notify-here" => Self::NotifyHere,
-            "notify-role" => Self::NotifyRole,
-            "pin-message" => Self::PinMessage,
-            "query-poll-votes" => Self::QueryPollVotes,
-            "quote-message" => Self::QuoteMessage,
-            "read-events" => Self::ReadEvents,
-            "search-messages" => Self::SearchMessages,
-            "send-custom-events" => Self::SendCustomEvents,
-            "send-links" => Self::SendLinks,
-            "send-message" => Self::SendMessage,
-            "send-poll" => Self::SendPoll,
-            "send-reaction" => Self::SendReaction,
-            "send-reply" => Self::SendReply,
-            "send-restricted-visibility-message" => Self::SendRestrictedVisibilityMessage,
-            "send-typing-events" => Self::SendTypingEvents,
-            "set-channel-cooldown" => Self::SetChannelCooldown,
-            "share-location" => Self::ShareLocation,
-            "skip-slow-mode" => Self::SkipSlowMode,
-            "slow-mode" => Self::SlowMode,
-            "typing-events" => Self::TypingEvents,
-            "update-any-message" => Self::UpdateAnyMessage,
-            "update-channel" => Self::UpdateChannel,
-            "update-channel-members" => Self::UpdateChannelMembers,
-            "update-own-message" => Self::UpdateOwnMessage,
-            "update-thread" => Self::UpdateThread,
-            "upload-file" => Self::UploadFile,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for ChannelOwnCapability {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -3807,8 +4235,12 @@ impl<'de> serde::Deserialize<'de> for ChannelOwnCapability {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "ChannelOwnCapability",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -3828,6 +4260,10 @@ pub struct ChannelMemberPartialResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelMemberPartialResponse {
@@ -3837,6 +4273,7 @@ impl ChannelMemberPartialResponse {
             channel_role: channel_role.into(),
             notifications_muted,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -3853,6 +4290,10 @@ pub struct ChannelMemberRequest {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelMemberRequest {
@@ -3863,12 +4304,13 @@ impl ChannelMemberRequest {
             user: None,
             channel_role: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// How far a user has read and received a channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadStateResponse {
     /// The reader.
     pub user: UserResponse,
@@ -3882,6 +4324,10 @@ pub struct ReadStateResponse {
     pub last_delivered_at: Option<chrono::DateTime<chrono::Utc>>,
     /// ID of the last delivered message.
     pub last_delivered_message_id: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ReadStateResponse {
@@ -3898,12 +4344,13 @@ impl ReadStateResponse {
             last_read_message_id: None,
             last_delivered_at: None,
             last_delivered_message_id: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A user's mute of a channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChannelMute {
     /// The user who muted the channel.
     pub user: Option<UserResponse>,
@@ -3915,6 +4362,10 @@ pub struct ChannelMute {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ChannelMute {
@@ -3929,12 +4380,13 @@ impl ChannelMute {
             expires: None,
             created_at,
             updated_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Sent when a user starts watching a channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserWatchingStartEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -3953,6 +4405,10 @@ pub struct UserWatchingStartEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserWatchingStartEvent {
@@ -3967,6 +4423,7 @@ impl UserWatchingStartEvent {
             user: None,
             watcher_count: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }

@@ -11,12 +11,16 @@ use super::messages::{Attachment, MessageResponse};
 mod wire;
 
 /// The requested draft.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetDraftResponse {
     /// The draft.
     pub draft: DraftResponse,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetDraftResponse {
@@ -25,6 +29,7 @@ impl GetDraftResponse {
         Self {
             draft,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -50,6 +55,10 @@ pub struct QueryDraftsRequest {
     pub next: Option<String>,
     /// Cursor of the previous page, from a previous response.
     pub prev: Option<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A page of drafts that matched a query.
@@ -63,6 +72,10 @@ pub struct QueryDraftsResponse {
     pub prev: Option<String>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryDraftsResponse {
@@ -73,12 +86,13 @@ impl QueryDraftsResponse {
             next: None,
             prev: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// An unsent message that a user saved in a channel or thread.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DraftResponse {
     /// The content of the draft.
     pub message: DraftPayloadResponse,
@@ -94,6 +108,10 @@ pub struct DraftResponse {
     pub quoted_message: Option<Box<MessageResponse>>,
     /// When the draft was saved.
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DraftResponse {
@@ -111,6 +129,7 @@ impl DraftResponse {
             parent_message: None,
             quoted_message: None,
             created_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -145,6 +164,10 @@ pub struct DraftPayloadResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl DraftPayloadResponse {
@@ -164,6 +187,7 @@ impl DraftPayloadResponse {
             silent: None,
             poll_id: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }

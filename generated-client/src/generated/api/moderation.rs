@@ -43,6 +43,10 @@ pub struct BanRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl BanRequest {
@@ -62,6 +66,7 @@ impl BanRequest {
             ban_from_future_channels: None,
             user_id: None,
             user: None,
+            __wire: crate::WireState::default(),
         }
     }
 
@@ -173,16 +178,28 @@ impl BanRequestDeleteMessages {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "soft" => Some(Self::Soft),
+            "pruning" => Some(Self::Pruning),
+            "hard" => Some(Self::Hard),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for BanRequestDeleteMessages {
     fn from(value: &str) -> Self {
-        match value {
-            "soft" => Self::Soft,
-            "pruning" => Self::Pruning,
-            "hard" => Self::Hard,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for BanRequestDeleteMessages {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -202,8 +219,12 @@ impl<'de> serde::Deserialize<'de> for BanRequestDeleteMessages {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "BanRequestDeleteMessages",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 
@@ -220,6 +241,10 @@ pub struct QueryBannedUsersResponse {
     pub bans: Vec<BanResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryBannedUsersResponse {
@@ -228,6 +253,7 @@ impl QueryBannedUsersResponse {
         Self {
             bans,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -255,6 +281,10 @@ pub struct QueryBannedUsersPayload {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryBannedUsersPayload {
@@ -270,6 +300,7 @@ impl QueryBannedUsersPayload {
             exclude_expired_bans: None,
             user_id: None,
             user: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -283,6 +314,10 @@ pub struct QueryFutureChannelBansResponse {
     pub total: Option<i32>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryFutureChannelBansResponse {
@@ -295,6 +330,7 @@ impl QueryFutureChannelBansResponse {
             bans,
             total: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -320,6 +356,10 @@ pub struct QueryFutureChannelBansPayload {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// What to flag and why; set either a message or a user as the target.
@@ -340,6 +380,10 @@ pub struct FlagRequest {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The created flag.
@@ -351,6 +395,10 @@ pub struct FlagMessageResponse {
     pub review_queue_item_id: String,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FlagMessageResponse {
@@ -363,6 +411,7 @@ impl FlagMessageResponse {
             flag: None,
             review_queue_item_id: review_queue_item_id.into(),
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -374,6 +423,10 @@ pub struct QueryMessageFlagsResponse {
     pub flags: Vec<MessageFlagResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl QueryMessageFlagsResponse {
@@ -382,6 +435,7 @@ impl QueryMessageFlagsResponse {
         Self {
             flags,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -409,6 +463,10 @@ pub struct QueryMessageFlagsPayload {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// Users to mute and for how long.
@@ -426,6 +484,10 @@ pub struct MuteUserRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MuteUserRequest {
@@ -436,6 +498,7 @@ impl MuteUserRequest {
             timeout,
             user_id: None,
             user: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -453,6 +516,10 @@ pub struct MuteUserResponse {
     pub non_existing_users: Option<Vec<String>>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MuteUserResponse {
@@ -464,6 +531,7 @@ impl MuteUserResponse {
             own_user: None,
             non_existing_users: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -479,6 +547,10 @@ pub struct UnmuteUserRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The outcome of unmuting users.
@@ -488,6 +560,10 @@ pub struct UnmuteUserResponse {
     pub non_existing_users: Option<Vec<String>>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UnmuteUserResponse {
@@ -496,6 +572,7 @@ impl UnmuteUserResponse {
         Self {
             non_existing_users: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -513,6 +590,10 @@ pub struct MuteChannelRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The channel mutes that were created.
@@ -526,6 +607,10 @@ pub struct MuteChannelResponse {
     pub own_user: Option<OwnUserResponse>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MuteChannelResponse {
@@ -536,6 +621,7 @@ impl MuteChannelResponse {
             channel_mutes: None,
             own_user: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -553,6 +639,10 @@ pub struct UnmuteChannelRequest {
     pub user_id: Option<String>,
     /// User to act for (server-side only).
     pub user: Option<UserRequest>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// The outcome of unmuting channels.
@@ -562,6 +652,10 @@ pub struct UnmuteResponse {
     pub non_existing_users: Option<Vec<String>>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UnmuteResponse {
@@ -570,12 +664,13 @@ impl UnmuteResponse {
         Self {
             non_existing_users: None,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a flag changed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlagUpdatedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -590,6 +685,10 @@ pub struct FlagUpdatedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FlagUpdatedEvent {
@@ -602,12 +701,13 @@ impl FlagUpdatedEvent {
             user: None,
             created_by: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a message was flagged.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageFlaggedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -644,6 +744,10 @@ pub struct MessageFlaggedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageFlaggedEvent {
@@ -671,12 +775,13 @@ impl MessageFlaggedEvent {
             total_flags: None,
             details: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a blocked message was unblocked.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageUnblockedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -693,6 +798,10 @@ pub struct MessageUnblockedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageUnblockedEvent {
@@ -710,12 +819,13 @@ impl MessageUnblockedEvent {
             message,
             user: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a user was banned.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserBannedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -752,6 +862,10 @@ pub struct UserBannedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserBannedEvent {
@@ -775,12 +889,13 @@ impl UserBannedEvent {
             review_queue_item_id: None,
             total_bans: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a user was flagged.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserFlaggedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -797,6 +912,10 @@ pub struct UserFlaggedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserFlaggedEvent {
@@ -814,12 +933,13 @@ impl UserFlaggedEvent {
             reason: reason.into(),
             total_flags,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a user's messages were deleted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserMessagesDeletedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -846,6 +966,10 @@ pub struct UserMessagesDeletedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserMessagesDeletedEvent {
@@ -864,12 +988,13 @@ impl UserMessagesDeletedEvent {
             user: None,
             hard_delete: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a user muted other users.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserMutedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -884,6 +1009,10 @@ pub struct UserMutedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserMutedEvent {
@@ -896,12 +1025,13 @@ impl UserMutedEvent {
             target_user: None,
             target_users: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a user's ban was lifted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserUnbannedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -930,6 +1060,10 @@ pub struct UserUnbannedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserUnbannedEvent {
@@ -949,12 +1083,13 @@ impl UserUnbannedEvent {
             created_by: None,
             shadow: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Tells that a user unmuted other users.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserUnmutedEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
@@ -969,6 +1104,10 @@ pub struct UserUnmutedEvent {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl UserUnmutedEvent {
@@ -981,12 +1120,13 @@ impl UserUnmutedEvent {
             target_user: None,
             target_users: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A ban of a user, app-wide or from a channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BanResponse {
     /// Channel the ban applies to; absent for app-wide bans.
     pub channel: Option<ChannelResponse>,
@@ -1002,6 +1142,10 @@ pub struct BanResponse {
     pub banned_by: Option<UserResponse>,
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl BanResponse {
@@ -1015,12 +1159,13 @@ impl BanResponse {
             shadow: None,
             banned_by: None,
             created_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A ban that applies to channels the banning user creates later.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FutureChannelBanResponse {
     /// The banned user.
     pub user: Option<UserResponse>,
@@ -1034,6 +1179,10 @@ pub struct FutureChannelBanResponse {
     pub shadow: Option<bool>,
     /// Created at.
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FutureChannelBanResponse {
@@ -1046,12 +1195,13 @@ impl FutureChannelBanResponse {
             reason: None,
             shadow: None,
             created_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A flag raised on a message or user.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FlagResponse {
     /// Automatic moderation raised the flag.
     pub created_by_automod: bool,
@@ -1082,6 +1232,10 @@ pub struct FlagResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FlagResponse {
@@ -1106,12 +1260,13 @@ impl FlagResponse {
             reason: None,
             details: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A flag raised on a message, with the message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageFlagResponse {
     /// Automatic moderation raised the flag.
     pub created_by_automod: bool,
@@ -1142,6 +1297,10 @@ pub struct MessageFlagResponse {
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageFlagResponse {
@@ -1166,12 +1325,13 @@ impl MessageFlagResponse {
             approved_at: None,
             rejected_at: None,
             custom: serde_json::Map::new(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// What automatic moderation decided about a message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageModerationResult {
     /// ID of the moderated message.
     pub message_id: String,
@@ -1195,6 +1355,10 @@ pub struct MessageModerationResult {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl MessageModerationResult {
@@ -1219,6 +1383,7 @@ impl MessageModerationResult {
             user_bad_karma,
             created_at,
             updated_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1230,6 +1395,10 @@ pub struct FlagDetails {
     pub automod: Option<AutomodDetailsResponse>,
     /// Text of the message when it was flagged.
     pub original_text: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FlagDetails {
@@ -1238,12 +1407,13 @@ impl FlagDetails {
         Self {
             automod: None,
             original_text: original_text.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// Feedback labels given on the moderation of a message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FlagFeedbackResponse {
     /// ID of the message.
     pub message_id: String,
@@ -1251,6 +1421,10 @@ pub struct FlagFeedbackResponse {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// The labels given.
     pub labels: Vec<LabelResponse>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FlagFeedbackResponse {
@@ -1264,6 +1438,7 @@ impl FlagFeedbackResponse {
             message_id: message_id.into(),
             created_at,
             labels,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1277,6 +1452,10 @@ pub struct FlagDetailsResponse {
     pub extra: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// Text of the message when it was flagged.
     pub original_text: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl FlagDetailsResponse {
@@ -1286,6 +1465,7 @@ impl FlagDetailsResponse {
             automod: None,
             extra: None,
             original_text: original_text.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1303,6 +1483,10 @@ pub struct AutomodDetailsResponse {
     pub message_details: Option<FlagMessageDetailsResponse>,
     /// Labels found in the message's images.
     pub image_labels: Option<Vec<String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// A moderation label with what it covers.
@@ -1314,6 +1498,10 @@ pub struct LabelResponse {
     pub phrase_list_ids: Option<Vec<i32>>,
     /// Harm labels the label relates to.
     pub harm_labels: Option<Vec<String>>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl LabelResponse {
@@ -1323,6 +1511,7 @@ impl LabelResponse {
             name: name.into(),
             phrase_list_ids: None,
             harm_labels: None,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -1338,6 +1527,10 @@ pub struct FlagMessageDetailsResponse {
     pub should_enrich: Option<bool>,
     /// The update was not to send a push notification.
     pub skip_push: Option<bool>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 /// AI moderation scores of a message.
@@ -1351,6 +1544,10 @@ pub struct ModerationResponse {
     pub spam: f32,
     /// The action taken from the scores.
     pub action: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ModerationResponse {
@@ -1361,6 +1558,7 @@ impl ModerationResponse {
             explicit,
             spam,
             action: action.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }

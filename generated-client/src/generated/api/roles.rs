@@ -15,6 +15,10 @@ pub struct ListPermissionsResponse {
     pub permissions: Vec<Permission>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ListPermissionsResponse {
@@ -23,6 +27,7 @@ impl ListPermissionsResponse {
         Self {
             permissions,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -34,6 +39,10 @@ pub struct GetCustomPermissionResponse {
     pub permission: Permission,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl GetCustomPermissionResponse {
@@ -42,6 +51,7 @@ impl GetCustomPermissionResponse {
         Self {
             permission,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -53,6 +63,10 @@ pub struct ListRolesResponse {
     pub roles: Vec<Role>,
     /// Time the server took to handle the request.
     pub duration: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl ListRolesResponse {
@@ -61,6 +75,7 @@ impl ListRolesResponse {
         Self {
             roles,
             duration: duration.into(),
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -72,22 +87,33 @@ pub struct CreateRoleRequest {
     ///
     /// At most 64 characters.
     pub name: String,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateRoleRequest {
     /// Creates a `CreateRoleRequest` from its required fields; the optional ones are `None`.
     pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into() }
+        Self {
+            name: name.into(),
+            __wire: crate::WireState::default(),
+        }
     }
 }
 
 /// The created role.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CreateRoleResponse {
     /// Time the server took to handle the request.
     pub duration: String,
     /// Role.
     pub role: Role,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl CreateRoleResponse {
@@ -96,6 +122,7 @@ impl CreateRoleResponse {
         Self {
             duration: duration.into(),
             role,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -107,6 +134,10 @@ pub struct SearchRolesResponse {
     pub duration: String,
     /// The matching roles.
     pub roles: Vec<Role>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl SearchRolesResponse {
@@ -115,6 +146,7 @@ impl SearchRolesResponse {
         Self {
             duration: duration.into(),
             roles,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -144,6 +176,10 @@ pub struct Permission {
     pub owner_resource: String,
     /// Labels that group related permissions.
     pub tags: Vec<String>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl Permission {
@@ -173,12 +209,13 @@ impl Permission {
             level: level.into(),
             owner_resource: owner_resource.into(),
             tags,
+            __wire: crate::WireState::default(),
         }
     }
 }
 
 /// A role that users or channel members can have.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Role {
     /// Role name.
     pub name: String,
@@ -190,6 +227,10 @@ pub struct Role {
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// Updated at.
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
+    /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
+    /// `Default::default()` when building the object.
+    pub __wire: crate::WireState,
 }
 
 impl Role {
@@ -207,6 +248,7 @@ impl Role {
             scopes,
             created_at,
             updated_at,
+            __wire: crate::WireState::default(),
         }
     }
 }
@@ -231,15 +273,27 @@ impl SearchRolesRoleType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The known value spelled `value` on the wire.
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "user" => Some(Self::User),
+            "channel" => Some(Self::Channel),
+            _ => None,
+        }
+    }
 }
 
 impl From<&str> for SearchRolesRoleType {
     fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "channel" => Self::Channel,
-            other => Self::Unknown(other.to_owned()),
-        }
+        Self::known(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
+    }
+}
+
+/// An empty [`Unknown`](Self::Unknown): what an absent required field of this type holds.
+impl Default for SearchRolesRoleType {
+    fn default() -> Self {
+        Self::Unknown(String::new())
     }
 }
 
@@ -259,8 +313,12 @@ impl<'de> serde::Deserialize<'de> for SearchRolesRoleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
+        crate::serde_support::deserialize_enum(
+            deserializer,
+            "SearchRolesRoleType",
+            Self::known,
+            Self::Unknown,
+        )
     }
 }
 

@@ -5,4897 +5,4226 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for GetApplicationResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetApplicationResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "app", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.app),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for GetApplicationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("app", &self.app)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.app);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetApplicationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetApplicationResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetApplicationResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetApplicationResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut app_: Option<AppResponseFields> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "app" => app_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetApplicationResponse {
-                    app: app_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetApplicationResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateAppRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateAppRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "disable_auth_checks", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disable_permissions_checks", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "firebase_config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "huawei_config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "xiaomi_config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "push_config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "webhook_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_analytics_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_onboarding_complete", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_webhook_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "permission_version", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user_search_disallowed_roles", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "multi_tenant_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image_moderation_labels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image_moderation_block_labels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image_moderation_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "allowed_flag_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auto_translation_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "async_url_enrich_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "before_message_send_hook_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "before_message_send_hook_attempt_timeout_ms", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "custom_action_handler_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "enforce_unique_usernames", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "sqs_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_topic_arn", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image_upload_config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "file_upload_config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "revoke_tokens_issued_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "webhook_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_hide_members_only", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "grants", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "migrate_permissions_to_v2", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reminders_interval", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reminders_max_members", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reminders_max_per_user", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cdn_expiration_seconds", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "async_moderation_config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "datadog_info", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "feeds_v2_region", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "feeds_moderation_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "feed_audit_logs_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "guest_user_creation_disabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_dashboard_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "event_hooks", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "enable_hook_payload_compression", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_response_time_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_aggregated_activities_length", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "member_custom_on_messages_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_s3_image_access_role_arn", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "activity_metrics_config", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "video_primary_use_case", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_primary_use_case", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.disable_auth_checks),
+                1 => __reader.option(&mut __map, 1, &mut __value.disable_permissions_checks),
+                2 => __reader.option(&mut __map, 2, &mut __value.apn_config),
+                3 => __reader.option(&mut __map, 3, &mut __value.firebase_config),
+                4 => __reader.option(&mut __map, 4, &mut __value.huawei_config),
+                5 => __reader.option(&mut __map, 5, &mut __value.xiaomi_config),
+                6 => __reader.option(&mut __map, 6, &mut __value.push_config),
+                7 => __reader.option(&mut __map, 7, &mut __value.webhook_url),
+                8 => __reader.option(&mut __map, 8, &mut __value.moderation_enabled),
+                9 => __reader.option(&mut __map, 9, &mut __value.moderation_analytics_enabled),
+                10 => __reader.option(&mut __map, 10, &mut __value.moderation_onboarding_complete),
+                11 => __reader.option(&mut __map, 11, &mut __value.moderation_webhook_url),
+                12 => __reader.option(&mut __map, 12, &mut __value.permission_version),
+                13 => __reader.option(&mut __map, 13, &mut __value.user_search_disallowed_roles),
+                14 => __reader.option(&mut __map, 14, &mut __value.multi_tenant_enabled),
+                15 => __reader.option(&mut __map, 15, &mut __value.image_moderation_labels),
+                16 => __reader.option(&mut __map, 16, &mut __value.image_moderation_block_labels),
+                17 => __reader.option(&mut __map, 17, &mut __value.image_moderation_enabled),
+                18 => __reader.option(&mut __map, 18, &mut __value.allowed_flag_reasons),
+                19 => __reader.option(&mut __map, 19, &mut __value.auto_translation_enabled),
+                20 => __reader.option(&mut __map, 20, &mut __value.async_url_enrich_enabled),
+                21 => __reader.option(&mut __map, 21, &mut __value.before_message_send_hook_url),
+                22 => __reader.option(&mut __map, 22, &mut __value.before_message_send_hook_attempt_timeout_ms),
+                23 => __reader.option(&mut __map, 23, &mut __value.custom_action_handler_url),
+                24 => __reader.option(&mut __map, 24, &mut __value.enforce_unique_usernames),
+                25 => __reader.option(&mut __map, 25, &mut __value.sqs_url),
+                26 => __reader.option(&mut __map, 26, &mut __value.sqs_key),
+                27 => __reader.option(&mut __map, 27, &mut __value.sqs_secret),
+                28 => __reader.option(&mut __map, 28, &mut __value.sns_topic_arn),
+                29 => __reader.option(&mut __map, 29, &mut __value.sns_key),
+                30 => __reader.option(&mut __map, 30, &mut __value.sns_secret),
+                31 => __reader.option(&mut __map, 31, &mut __value.image_upload_config),
+                32 => __reader.option(&mut __map, 32, &mut __value.file_upload_config),
+                33 => __reader.option(&mut __map, 33, &mut __value.revoke_tokens_issued_before),
+                34 => __reader.option(&mut __map, 34, &mut __value.webhook_events),
+                35 => __reader.option(&mut __map, 35, &mut __value.channel_hide_members_only),
+                36 => __reader.option(&mut __map, 36, &mut __value.grants),
+                37 => __reader.option(&mut __map, 37, &mut __value.migrate_permissions_to_v2),
+                38 => __reader.option(&mut __map, 38, &mut __value.reminders_interval),
+                39 => __reader.option(&mut __map, 39, &mut __value.reminders_max_members),
+                40 => __reader.option(&mut __map, 40, &mut __value.reminders_max_per_user),
+                41 => __reader.option(&mut __map, 41, &mut __value.cdn_expiration_seconds),
+                42 => __reader.option(&mut __map, 42, &mut __value.async_moderation_config),
+                43 => __reader.option(&mut __map, 43, &mut __value.datadog_info),
+                44 => __reader.option(&mut __map, 44, &mut __value.feeds_v2_region),
+                45 => __reader.option(&mut __map, 45, &mut __value.feeds_moderation_enabled),
+                46 => __reader.option(&mut __map, 46, &mut __value.feed_audit_logs_enabled),
+                47 => __reader.option(&mut __map, 47, &mut __value.guest_user_creation_disabled),
+                48 => __reader.option(&mut __map, 48, &mut __value.moderation_dashboard_preferences),
+                49 => __reader.option(&mut __map, 49, &mut __value.event_hooks),
+                50 => __reader.option(&mut __map, 50, &mut __value.enable_hook_payload_compression),
+                51 => __reader.option(&mut __map, 51, &mut __value.user_response_time_enabled),
+                52 => __reader.option(&mut __map, 52, &mut __value.max_aggregated_activities_length),
+                53 => __reader.option(&mut __map, 53, &mut __value.member_custom_on_messages_enabled),
+                54 => __reader.option(&mut __map, 54, &mut __value.moderation_s3_image_access_role_arn),
+                55 => __reader.option(&mut __map, 55, &mut __value.activity_metrics_config),
+                56 => __reader.option(&mut __map, 56, &mut __value.video_primary_use_case),
+                57 => __reader.option(&mut __map, 57, &mut __value.chat_primary_use_case),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateAppRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.disable_auth_checks {
-            map_.serialize_entry("disable_auth_checks", value)?;
-        }
-        if let Some(value) = &self.disable_permissions_checks {
-            map_.serialize_entry("disable_permissions_checks", value)?;
-        }
-        if let Some(value) = &self.apn_config {
-            map_.serialize_entry("apn_config", value)?;
-        }
-        if let Some(value) = &self.firebase_config {
-            map_.serialize_entry("firebase_config", value)?;
-        }
-        if let Some(value) = &self.huawei_config {
-            map_.serialize_entry("huawei_config", value)?;
-        }
-        if let Some(value) = &self.xiaomi_config {
-            map_.serialize_entry("xiaomi_config", value)?;
-        }
-        if let Some(value) = &self.push_config {
-            map_.serialize_entry("push_config", value)?;
-        }
-        if let Some(value) = &self.webhook_url {
-            map_.serialize_entry("webhook_url", value)?;
-        }
-        if let Some(value) = &self.moderation_enabled {
-            map_.serialize_entry("moderation_enabled", value)?;
-        }
-        if let Some(value) = &self.moderation_analytics_enabled {
-            map_.serialize_entry("moderation_analytics_enabled", value)?;
-        }
-        if let Some(value) = &self.moderation_onboarding_complete {
-            map_.serialize_entry("moderation_onboarding_complete", value)?;
-        }
-        if let Some(value) = &self.moderation_webhook_url {
-            map_.serialize_entry("moderation_webhook_url", value)?;
-        }
-        if let Some(value) = &self.permission_version {
-            map_.serialize_entry("permission_version", value)?;
-        }
-        if let Some(value) = &self.user_search_disallowed_roles {
-            map_.serialize_entry("user_search_disallowed_roles", value)?;
-        }
-        if let Some(value) = &self.multi_tenant_enabled {
-            map_.serialize_entry("multi_tenant_enabled", value)?;
-        }
-        if let Some(value) = &self.image_moderation_labels {
-            map_.serialize_entry("image_moderation_labels", value)?;
-        }
-        if let Some(value) = &self.image_moderation_block_labels {
-            map_.serialize_entry("image_moderation_block_labels", value)?;
-        }
-        if let Some(value) = &self.image_moderation_enabled {
-            map_.serialize_entry("image_moderation_enabled", value)?;
-        }
-        if let Some(value) = &self.allowed_flag_reasons {
-            map_.serialize_entry("allowed_flag_reasons", value)?;
-        }
-        if let Some(value) = &self.auto_translation_enabled {
-            map_.serialize_entry("auto_translation_enabled", value)?;
-        }
-        if let Some(value) = &self.async_url_enrich_enabled {
-            map_.serialize_entry("async_url_enrich_enabled", value)?;
-        }
-        if let Some(value) = &self.before_message_send_hook_url {
-            map_.serialize_entry("before_message_send_hook_url", value)?;
-        }
-        if let Some(value) = &self.before_message_send_hook_attempt_timeout_ms {
-            map_.serialize_entry("before_message_send_hook_attempt_timeout_ms", value)?;
-        }
-        if let Some(value) = &self.custom_action_handler_url {
-            map_.serialize_entry("custom_action_handler_url", value)?;
-        }
-        if let Some(value) = &self.enforce_unique_usernames {
-            map_.serialize_entry("enforce_unique_usernames", value)?;
-        }
-        if let Some(value) = &self.sqs_url {
-            map_.serialize_entry("sqs_url", value)?;
-        }
-        if let Some(value) = &self.sqs_key {
-            map_.serialize_entry("sqs_key", value)?;
-        }
-        if let Some(value) = &self.sqs_secret {
-            map_.serialize_entry("sqs_secret", value)?;
-        }
-        if let Some(value) = &self.sns_topic_arn {
-            map_.serialize_entry("sns_topic_arn", value)?;
-        }
-        if let Some(value) = &self.sns_key {
-            map_.serialize_entry("sns_key", value)?;
-        }
-        if let Some(value) = &self.sns_secret {
-            map_.serialize_entry("sns_secret", value)?;
-        }
-        if let Some(value) = &self.image_upload_config {
-            map_.serialize_entry("image_upload_config", value)?;
-        }
-        if let Some(value) = &self.file_upload_config {
-            map_.serialize_entry("file_upload_config", value)?;
-        }
-        if let Some(value) = &self.revoke_tokens_issued_before {
-            map_.serialize_entry("revoke_tokens_issued_before", value)?;
-        }
-        if let Some(value) = &self.webhook_events {
-            map_.serialize_entry("webhook_events", value)?;
-        }
-        if let Some(value) = &self.channel_hide_members_only {
-            map_.serialize_entry("channel_hide_members_only", value)?;
-        }
-        if let Some(value) = &self.grants {
-            map_.serialize_entry("grants", value)?;
-        }
-        if let Some(value) = &self.migrate_permissions_to_v2 {
-            map_.serialize_entry("migrate_permissions_to_v2", value)?;
-        }
-        if let Some(value) = &self.reminders_interval {
-            map_.serialize_entry("reminders_interval", value)?;
-        }
-        if let Some(value) = &self.reminders_max_members {
-            map_.serialize_entry("reminders_max_members", value)?;
-        }
-        if let Some(value) = &self.reminders_max_per_user {
-            map_.serialize_entry("reminders_max_per_user", value)?;
-        }
-        if let Some(value) = &self.cdn_expiration_seconds {
-            map_.serialize_entry("cdn_expiration_seconds", value)?;
-        }
-        if let Some(value) = &self.async_moderation_config {
-            map_.serialize_entry("async_moderation_config", value)?;
-        }
-        if let Some(value) = &self.datadog_info {
-            map_.serialize_entry("datadog_info", value)?;
-        }
-        if let Some(value) = &self.feeds_v2_region {
-            map_.serialize_entry("feeds_v2_region", value)?;
-        }
-        if let Some(value) = &self.feeds_moderation_enabled {
-            map_.serialize_entry("feeds_moderation_enabled", value)?;
-        }
-        if let Some(value) = &self.feed_audit_logs_enabled {
-            map_.serialize_entry("feed_audit_logs_enabled", value)?;
-        }
-        if let Some(value) = &self.guest_user_creation_disabled {
-            map_.serialize_entry("guest_user_creation_disabled", value)?;
-        }
-        if let Some(value) = &self.moderation_dashboard_preferences {
-            map_.serialize_entry("moderation_dashboard_preferences", value)?;
-        }
-        if let Some(value) = &self.event_hooks {
-            map_.serialize_entry("event_hooks", value)?;
-        }
-        if let Some(value) = &self.enable_hook_payload_compression {
-            map_.serialize_entry("enable_hook_payload_compression", value)?;
-        }
-        if let Some(value) = &self.user_response_time_enabled {
-            map_.serialize_entry("user_response_time_enabled", value)?;
-        }
-        if let Some(value) = &self.max_aggregated_activities_length {
-            map_.serialize_entry("max_aggregated_activities_length", value)?;
-        }
-        if let Some(value) = &self.member_custom_on_messages_enabled {
-            map_.serialize_entry("member_custom_on_messages_enabled", value)?;
-        }
-        if let Some(value) = &self.moderation_s3_image_access_role_arn {
-            map_.serialize_entry("moderation_s3_image_access_role_arn", value)?;
-        }
-        if let Some(value) = &self.activity_metrics_config {
-            map_.serialize_entry("activity_metrics_config", value)?;
-        }
-        if let Some(value) = &self.video_primary_use_case {
-            map_.serialize_entry("video_primary_use_case", value)?;
-        }
-        if let Some(value) = &self.chat_primary_use_case {
-            map_.serialize_entry("chat_primary_use_case", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.disable_auth_checks);
+        __map.optional(1, &self.disable_permissions_checks);
+        __map.optional(2, &self.apn_config);
+        __map.optional(3, &self.firebase_config);
+        __map.optional(4, &self.huawei_config);
+        __map.optional(5, &self.xiaomi_config);
+        __map.optional(6, &self.push_config);
+        __map.optional(7, &self.webhook_url);
+        __map.optional(8, &self.moderation_enabled);
+        __map.optional(9, &self.moderation_analytics_enabled);
+        __map.optional(10, &self.moderation_onboarding_complete);
+        __map.optional(11, &self.moderation_webhook_url);
+        __map.optional(12, &self.permission_version);
+        __map.optional(13, &self.user_search_disallowed_roles);
+        __map.optional(14, &self.multi_tenant_enabled);
+        __map.optional(15, &self.image_moderation_labels);
+        __map.optional(16, &self.image_moderation_block_labels);
+        __map.optional(17, &self.image_moderation_enabled);
+        __map.optional(18, &self.allowed_flag_reasons);
+        __map.optional(19, &self.auto_translation_enabled);
+        __map.optional(20, &self.async_url_enrich_enabled);
+        __map.optional(21, &self.before_message_send_hook_url);
+        __map.optional(22, &self.before_message_send_hook_attempt_timeout_ms);
+        __map.optional(23, &self.custom_action_handler_url);
+        __map.optional(24, &self.enforce_unique_usernames);
+        __map.optional(25, &self.sqs_url);
+        __map.optional(26, &self.sqs_key);
+        __map.optional(27, &self.sqs_secret);
+        __map.optional(28, &self.sns_topic_arn);
+        __map.optional(29, &self.sns_key);
+        __map.optional(30, &self.sns_secret);
+        __map.optional(31, &self.image_upload_config);
+        __map.optional(32, &self.file_upload_config);
+        __map.optional(33, &self.revoke_tokens_issued_before);
+        __map.optional(34, &self.webhook_events);
+        __map.optional(35, &self.channel_hide_members_only);
+        __map.optional(36, &self.grants);
+        __map.optional(37, &self.migrate_permissions_to_v2);
+        __map.optional(38, &self.reminders_interval);
+        __map.optional(39, &self.reminders_max_members);
+        __map.optional(40, &self.reminders_max_per_user);
+        __map.optional(41, &self.cdn_expiration_seconds);
+        __map.optional(42, &self.async_moderation_config);
+        __map.optional(43, &self.datadog_info);
+        __map.optional(44, &self.feeds_v2_region);
+        __map.optional(45, &self.feeds_moderation_enabled);
+        __map.optional(46, &self.feed_audit_logs_enabled);
+        __map.optional(47, &self.guest_user_creation_disabled);
+        __map.optional(48, &self.moderation_dashboard_preferences);
+        __map.optional(49, &self.event_hooks);
+        __map.optional(50, &self.enable_hook_payload_compression);
+        __map.optional(51, &self.user_response_time_enabled);
+        __map.optional(52, &self.max_aggregated_activities_length);
+        __map.optional(53, &self.member_custom_on_messages_enabled);
+        __map.optional(54, &self.moderation_s3_image_access_role_arn);
+        __map.optional(55, &self.activity_metrics_config);
+        __map.optional(56, &self.video_primary_use_case);
+        __map.optional(57, &self.chat_primary_use_case);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateAppRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateAppRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateAppRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateAppRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut disable_auth_checks_: Option<bool> = None;
-                let mut disable_permissions_checks_: Option<bool> = None;
-                let mut apn_config_: Option<ApnConfig> = None;
-                let mut firebase_config_: Option<FirebaseConfig> = None;
-                let mut huawei_config_: Option<HuaweiConfig> = None;
-                let mut xiaomi_config_: Option<XiaomiConfig> = None;
-                let mut push_config_: Option<PushConfig> = None;
-                let mut webhook_url_: Option<String> = None;
-                let mut moderation_enabled_: Option<bool> = None;
-                let mut moderation_analytics_enabled_: Option<bool> = None;
-                let mut moderation_onboarding_complete_: Option<bool> = None;
-                let mut moderation_webhook_url_: Option<String> = None;
-                let mut permission_version_: Option<UpdateAppRequestPermissionVersion> = None;
-                let mut user_search_disallowed_roles_: Option<Vec<String>> = None;
-                let mut multi_tenant_enabled_: Option<bool> = None;
-                let mut image_moderation_labels_: Option<Vec<String>> = None;
-                let mut image_moderation_block_labels_: Option<Vec<String>> = None;
-                let mut image_moderation_enabled_: Option<bool> = None;
-                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
-                let mut auto_translation_enabled_: Option<bool> = None;
-                let mut async_url_enrich_enabled_: Option<bool> = None;
-                let mut before_message_send_hook_url_: Option<String> = None;
-                let mut before_message_send_hook_attempt_timeout_ms_: Option<i32> = None;
-                let mut custom_action_handler_url_: Option<String> = None;
-                let mut enforce_unique_usernames_: Option<UpdateAppRequestEnforceUniqueUsernames> = None;
-                let mut sqs_url_: Option<String> = None;
-                let mut sqs_key_: Option<String> = None;
-                let mut sqs_secret_: Option<String> = None;
-                let mut sns_topic_arn_: Option<String> = None;
-                let mut sns_key_: Option<String> = None;
-                let mut sns_secret_: Option<String> = None;
-                let mut image_upload_config_: Option<FileUploadConfig> = None;
-                let mut file_upload_config_: Option<FileUploadConfig> = None;
-                let mut revoke_tokens_issued_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut webhook_events_: Option<Vec<String>> = None;
-                let mut channel_hide_members_only_: Option<bool> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut migrate_permissions_to_v2_: Option<bool> = None;
-                let mut reminders_interval_: Option<i32> = None;
-                let mut reminders_max_members_: Option<i32> = None;
-                let mut reminders_max_per_user_: Option<i32> = None;
-                let mut cdn_expiration_seconds_: Option<i32> = None;
-                let mut async_moderation_config_: Option<AsyncModerationConfiguration> = None;
-                let mut datadog_info_: Option<DataDogInfo> = None;
-                let mut feeds_v2_region_: Option<String> = None;
-                let mut feeds_moderation_enabled_: Option<bool> = None;
-                let mut feed_audit_logs_enabled_: Option<bool> = None;
-                let mut guest_user_creation_disabled_: Option<bool> = None;
-                let mut moderation_dashboard_preferences_: Option<ModerationDashboardPreferences> = None;
-                let mut event_hooks_: Option<Vec<EventHook>> = None;
-                let mut enable_hook_payload_compression_: Option<bool> = None;
-                let mut user_response_time_enabled_: Option<bool> = None;
-                let mut max_aggregated_activities_length_: Option<i32> = None;
-                let mut member_custom_on_messages_enabled_: Option<bool> = None;
-                let mut moderation_s3_image_access_role_arn_: Option<String> = None;
-                let mut activity_metrics_config_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut video_primary_use_case_: Option<UpdateAppRequestVideoPrimaryUseCase> = None;
-                let mut chat_primary_use_case_: Option<UpdateAppRequestChatPrimaryUseCase> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "disable_auth_checks" => disable_auth_checks_ = map_.next_value()?,
-                        "disable_permissions_checks" => disable_permissions_checks_ = map_.next_value()?,
-                        "apn_config" => apn_config_ = map_.next_value()?,
-                        "firebase_config" => firebase_config_ = map_.next_value()?,
-                        "huawei_config" => huawei_config_ = map_.next_value()?,
-                        "xiaomi_config" => xiaomi_config_ = map_.next_value()?,
-                        "push_config" => push_config_ = map_.next_value()?,
-                        "webhook_url" => webhook_url_ = map_.next_value()?,
-                        "moderation_enabled" => moderation_enabled_ = map_.next_value()?,
-                        "moderation_analytics_enabled" => moderation_analytics_enabled_ = map_.next_value()?,
-                        "moderation_onboarding_complete" => moderation_onboarding_complete_ = map_.next_value()?,
-                        "moderation_webhook_url" => moderation_webhook_url_ = map_.next_value()?,
-                        "permission_version" => permission_version_ = map_.next_value()?,
-                        "user_search_disallowed_roles" => user_search_disallowed_roles_ = map_.next_value()?,
-                        "multi_tenant_enabled" => multi_tenant_enabled_ = map_.next_value()?,
-                        "image_moderation_labels" => image_moderation_labels_ = map_.next_value()?,
-                        "image_moderation_block_labels" => image_moderation_block_labels_ = map_.next_value()?,
-                        "image_moderation_enabled" => image_moderation_enabled_ = map_.next_value()?,
-                        "allowed_flag_reasons" => allowed_flag_reasons_ = map_.next_value()?,
-                        "auto_translation_enabled" => auto_translation_enabled_ = map_.next_value()?,
-                        "async_url_enrich_enabled" => async_url_enrich_enabled_ = map_.next_value()?,
-                        "before_message_send_hook_url" => before_message_send_hook_url_ = map_.next_value()?,
-                        "before_message_send_hook_attempt_timeout_ms" => before_message_send_hook_attempt_timeout_ms_ = map_.next_value()?,
-                        "custom_action_handler_url" => custom_action_handler_url_ = map_.next_value()?,
-                        "enforce_unique_usernames" => enforce_unique_usernames_ = map_.next_value()?,
-                        "sqs_url" => sqs_url_ = map_.next_value()?,
-                        "sqs_key" => sqs_key_ = map_.next_value()?,
-                        "sqs_secret" => sqs_secret_ = map_.next_value()?,
-                        "sns_topic_arn" => sns_topic_arn_ = map_.next_value()?,
-                        "sns_key" => sns_key_ = map_.next_value()?,
-                        "sns_secret" => sns_secret_ = map_.next_value()?,
-                        "image_upload_config" => image_upload_config_ = map_.next_value()?,
-                        "file_upload_config" => file_upload_config_ = map_.next_value()?,
-                        "revoke_tokens_issued_before" => revoke_tokens_issued_before_ = map_.next_value()?,
-                        "webhook_events" => webhook_events_ = map_.next_value()?,
-                        "channel_hide_members_only" => channel_hide_members_only_ = map_.next_value()?,
-                        "grants" => grants_ = map_.next_value()?,
-                        "migrate_permissions_to_v2" => migrate_permissions_to_v2_ = map_.next_value()?,
-                        "reminders_interval" => reminders_interval_ = map_.next_value()?,
-                        "reminders_max_members" => reminders_max_members_ = map_.next_value()?,
-                        "reminders_max_per_user" => reminders_max_per_user_ = map_.next_value()?,
-                        "cdn_expiration_seconds" => cdn_expiration_seconds_ = map_.next_value()?,
-                        "async_moderation_config" => async_moderation_config_ = map_.next_value()?,
-                        "datadog_info" => datadog_info_ = map_.next_value()?,
-                        "feeds_v2_region" => feeds_v2_region_ = map_.next_value()?,
-                        "feeds_moderation_enabled" => feeds_moderation_enabled_ = map_.next_value()?,
-                        "feed_audit_logs_enabled" => feed_audit_logs_enabled_ = map_.next_value()?,
-                        "guest_user_creation_disabled" => guest_user_creation_disabled_ = map_.next_value()?,
-                        "moderation_dashboard_preferences" => moderation_dashboard_preferences_ = map_.next_value()?,
-                        "event_hooks" => event_hooks_ = map_.next_value()?,
-                        "enable_hook_payload_compression" => enable_hook_payload_compression_ = map_.next_value()?,
-                        "user_response_time_enabled" => user_response_time_enabled_ = map_.next_value()?,
-                        "max_aggregated_activities_length" => max_aggregated_activities_length_ = map_.next_value()?,
-                        "member_custom_on_messages_enabled" => member_custom_on_messages_enabled_ = map_.next_value()?,
-                        "moderation_s3_image_access_role_arn" => moderation_s3_image_access_role_arn_ = map_.next_value()?,
-                        "activity_metrics_config" => activity_metrics_config_ = map_.next_value()?,
-                        "video_primary_use_case" => video_primary_use_case_ = map_.next_value()?,
-                        "chat_primary_use_case" => chat_primary_use_case_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateAppRequest {
-                    disable_auth_checks: disable_auth_checks_,
-                    disable_permissions_checks: disable_permissions_checks_,
-                    apn_config: apn_config_,
-                    firebase_config: firebase_config_,
-                    huawei_config: huawei_config_,
-                    xiaomi_config: xiaomi_config_,
-                    push_config: push_config_,
-                    webhook_url: webhook_url_,
-                    moderation_enabled: moderation_enabled_,
-                    moderation_analytics_enabled: moderation_analytics_enabled_,
-                    moderation_onboarding_complete: moderation_onboarding_complete_,
-                    moderation_webhook_url: moderation_webhook_url_,
-                    permission_version: permission_version_,
-                    user_search_disallowed_roles: user_search_disallowed_roles_,
-                    multi_tenant_enabled: multi_tenant_enabled_,
-                    image_moderation_labels: image_moderation_labels_,
-                    image_moderation_block_labels: image_moderation_block_labels_,
-                    image_moderation_enabled: image_moderation_enabled_,
-                    allowed_flag_reasons: allowed_flag_reasons_,
-                    auto_translation_enabled: auto_translation_enabled_,
-                    async_url_enrich_enabled: async_url_enrich_enabled_,
-                    before_message_send_hook_url: before_message_send_hook_url_,
-                    before_message_send_hook_attempt_timeout_ms: before_message_send_hook_attempt_timeout_ms_,
-                    custom_action_handler_url: custom_action_handler_url_,
-                    enforce_unique_usernames: enforce_unique_usernames_,
-                    sqs_url: sqs_url_,
-                    sqs_key: sqs_key_,
-                    sqs_secret: sqs_secret_,
-                    sns_topic_arn: sns_topic_arn_,
-                    sns_key: sns_key_,
-                    sns_secret: sns_secret_,
-                    image_upload_config: image_upload_config_,
-                    file_upload_config: file_upload_config_,
-                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
-                    webhook_events: webhook_events_,
-                    channel_hide_members_only: channel_hide_members_only_,
-                    grants: grants_,
-                    migrate_permissions_to_v2: migrate_permissions_to_v2_,
-                    reminders_interval: reminders_interval_,
-                    reminders_max_members: reminders_max_members_,
-                    reminders_max_per_user: reminders_max_per_user_,
-                    cdn_expiration_seconds: cdn_expiration_seconds_,
-                    async_moderation_config: async_moderation_config_,
-                    datadog_info: datadog_info_,
-                    feeds_v2_region: feeds_v2_region_,
-                    feeds_moderation_enabled: feeds_moderation_enabled_,
-                    feed_audit_logs_enabled: feed_audit_logs_enabled_,
-                    guest_user_creation_disabled: guest_user_creation_disabled_,
-                    moderation_dashboard_preferences: moderation_dashboard_preferences_,
-                    event_hooks: event_hooks_,
-                    enable_hook_payload_compression: enable_hook_payload_compression_,
-                    user_response_time_enabled: user_response_time_enabled_,
-                    max_aggregated_activities_length: max_aggregated_activities_length_,
-                    member_custom_on_messages_enabled: member_custom_on_messages_enabled_,
-                    moderation_s3_image_access_role_arn: moderation_s3_image_access_role_arn_,
-                    activity_metrics_config: activity_metrics_config_,
-                    video_primary_use_case: video_primary_use_case_,
-                    chat_primary_use_case: chat_primary_use_case_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateAppRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetRateLimitsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetRateLimitsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "server_side", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "android", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "ios", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "web", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "unity", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.server_side),
+                1 => __reader.option(&mut __map, 1, &mut __value.android),
+                2 => __reader.option(&mut __map, 2, &mut __value.ios),
+                3 => __reader.option(&mut __map, 3, &mut __value.web),
+                4 => __reader.option(&mut __map, 4, &mut __value.unity),
+                5 => __reader.value(&mut __map, 5, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetRateLimitsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.server_side {
-            map_.serialize_entry("server_side", value)?;
-        }
-        if let Some(value) = &self.android {
-            map_.serialize_entry("android", value)?;
-        }
-        if let Some(value) = &self.ios {
-            map_.serialize_entry("ios", value)?;
-        }
-        if let Some(value) = &self.web {
-            map_.serialize_entry("web", value)?;
-        }
-        if let Some(value) = &self.unity {
-            map_.serialize_entry("unity", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.server_side);
+        __map.optional(1, &self.android);
+        __map.optional(2, &self.ios);
+        __map.optional(3, &self.web);
+        __map.optional(4, &self.unity);
+        __map.required(5, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetRateLimitsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetRateLimitsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetRateLimitsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetRateLimitsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut server_side_: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
-                let mut android_: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
-                let mut ios_: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
-                let mut web_: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
-                let mut unity_: Option<std::collections::BTreeMap<String, LimitInfoResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "server_side" => server_side_ = map_.next_value()?,
-                        "android" => android_ = map_.next_value()?,
-                        "ios" => ios_ = map_.next_value()?,
-                        "web" => web_ = map_.next_value()?,
-                        "unity" => unity_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetRateLimitsResponse {
-                    server_side: server_side_,
-                    android: android_,
-                    ios: ios_,
-                    web: web_,
-                    unity: unity_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetRateLimitsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryTeamUsageStatsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryTeamUsageStatsRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "month", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "start_date", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "end_date", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.month),
+                1 => __reader.option(&mut __map, 1, &mut __value.start_date),
+                2 => __reader.option(&mut __map, 2, &mut __value.end_date),
+                3 => __reader.option(&mut __map, 3, &mut __value.limit),
+                4 => __reader.option(&mut __map, 4, &mut __value.next),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryTeamUsageStatsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.month {
-            map_.serialize_entry("month", value)?;
-        }
-        if let Some(value) = &self.start_date {
-            map_.serialize_entry("start_date", value)?;
-        }
-        if let Some(value) = &self.end_date {
-            map_.serialize_entry("end_date", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.month);
+        __map.optional(1, &self.start_date);
+        __map.optional(2, &self.end_date);
+        __map.optional(3, &self.limit);
+        __map.optional(4, &self.next);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryTeamUsageStatsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryTeamUsageStatsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryTeamUsageStatsRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryTeamUsageStatsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut month_: Option<String> = None;
-                let mut start_date_: Option<String> = None;
-                let mut end_date_: Option<String> = None;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "month" => month_ = map_.next_value()?,
-                        "start_date" => start_date_ = map_.next_value()?,
-                        "end_date" => end_date_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryTeamUsageStatsRequest {
-                    month: month_,
-                    start_date: start_date_,
-                    end_date: end_date_,
-                    limit: limit_,
-                    next: next_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryTeamUsageStatsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryTeamUsageStatsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryTeamUsageStatsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "teams", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.teams),
+                1 => __reader.option(&mut __map, 1, &mut __value.next),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryTeamUsageStatsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("teams", &self.teams)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.teams);
+        __map.optional(1, &self.next);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryTeamUsageStatsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryTeamUsageStatsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryTeamUsageStatsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryTeamUsageStatsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut teams_: Option<Vec<TeamUsageStats>> = None;
-                let mut next_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "teams" => teams_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryTeamUsageStatsResponse {
-                    teams: teams_.unwrap_or_default(),
-                    next: next_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryTeamUsageStatsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetOgResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetOGResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "fallback", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "color", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pretext", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "author_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "author_link", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "author_icon", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "title", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "title_link", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "text", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thumb_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "footer", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "footer_icon", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "actions", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "fields", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "asset_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "giphy", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "og_scrape_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "original_width", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "original_height", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.type_),
+                1 => __reader.option(&mut __map, 1, &mut __value.fallback),
+                2 => __reader.option(&mut __map, 2, &mut __value.color),
+                3 => __reader.option(&mut __map, 3, &mut __value.pretext),
+                4 => __reader.option(&mut __map, 4, &mut __value.author_name),
+                5 => __reader.option(&mut __map, 5, &mut __value.author_link),
+                6 => __reader.option(&mut __map, 6, &mut __value.author_icon),
+                7 => __reader.option(&mut __map, 7, &mut __value.title),
+                8 => __reader.option(&mut __map, 8, &mut __value.title_link),
+                9 => __reader.option(&mut __map, 9, &mut __value.text),
+                10 => __reader.option(&mut __map, 10, &mut __value.image_url),
+                11 => __reader.option(&mut __map, 11, &mut __value.thumb_url),
+                12 => __reader.option(&mut __map, 12, &mut __value.footer),
+                13 => __reader.option(&mut __map, 13, &mut __value.footer_icon),
+                14 => __reader.option(&mut __map, 14, &mut __value.actions),
+                15 => __reader.option(&mut __map, 15, &mut __value.fields),
+                16 => __reader.option(&mut __map, 16, &mut __value.asset_url),
+                17 => __reader.option(&mut __map, 17, &mut __value.giphy),
+                18 => __reader.option(&mut __map, 18, &mut __value.og_scrape_url),
+                19 => __reader.option(&mut __map, 19, &mut __value.original_width),
+                20 => __reader.option(&mut __map, 20, &mut __value.original_height),
+                21 => __reader.value(&mut __map, 21, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetOgResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.fallback {
-            map_.serialize_entry("fallback", value)?;
-        }
-        if let Some(value) = &self.color {
-            map_.serialize_entry("color", value)?;
-        }
-        if let Some(value) = &self.pretext {
-            map_.serialize_entry("pretext", value)?;
-        }
-        if let Some(value) = &self.author_name {
-            map_.serialize_entry("author_name", value)?;
-        }
-        if let Some(value) = &self.author_link {
-            map_.serialize_entry("author_link", value)?;
-        }
-        if let Some(value) = &self.author_icon {
-            map_.serialize_entry("author_icon", value)?;
-        }
-        if let Some(value) = &self.title {
-            map_.serialize_entry("title", value)?;
-        }
-        if let Some(value) = &self.title_link {
-            map_.serialize_entry("title_link", value)?;
-        }
-        if let Some(value) = &self.text {
-            map_.serialize_entry("text", value)?;
-        }
-        if let Some(value) = &self.image_url {
-            map_.serialize_entry("image_url", value)?;
-        }
-        if let Some(value) = &self.thumb_url {
-            map_.serialize_entry("thumb_url", value)?;
-        }
-        if let Some(value) = &self.footer {
-            map_.serialize_entry("footer", value)?;
-        }
-        if let Some(value) = &self.footer_icon {
-            map_.serialize_entry("footer_icon", value)?;
-        }
-        if let Some(value) = &self.actions {
-            map_.serialize_entry("actions", value)?;
-        }
-        if let Some(value) = &self.fields {
-            map_.serialize_entry("fields", value)?;
-        }
-        if let Some(value) = &self.asset_url {
-            map_.serialize_entry("asset_url", value)?;
-        }
-        if let Some(value) = &self.giphy {
-            map_.serialize_entry("giphy", value)?;
-        }
-        if let Some(value) = &self.og_scrape_url {
-            map_.serialize_entry("og_scrape_url", value)?;
-        }
-        if let Some(value) = &self.original_width {
-            map_.serialize_entry("original_width", value)?;
-        }
-        if let Some(value) = &self.original_height {
-            map_.serialize_entry("original_height", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["type", "fallback", "color", "pretext", "author_name", "author_link", "author_icon", "title", "title_link", "text", "image_url", "thumb_url", "footer", "footer_icon", "actions", "fields", "asset_url", "giphy", "og_scrape_url", "original_width", "original_height", "duration"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.type_);
+        __map.optional(1, &self.fallback);
+        __map.optional(2, &self.color);
+        __map.optional(3, &self.pretext);
+        __map.optional(4, &self.author_name);
+        __map.optional(5, &self.author_link);
+        __map.optional(6, &self.author_icon);
+        __map.optional(7, &self.title);
+        __map.optional(8, &self.title_link);
+        __map.optional(9, &self.text);
+        __map.optional(10, &self.image_url);
+        __map.optional(11, &self.thumb_url);
+        __map.optional(12, &self.footer);
+        __map.optional(13, &self.footer_icon);
+        __map.optional(14, &self.actions);
+        __map.optional(15, &self.fields);
+        __map.optional(16, &self.asset_url);
+        __map.optional(17, &self.giphy);
+        __map.optional(18, &self.og_scrape_url);
+        __map.optional(19, &self.original_width);
+        __map.optional(20, &self.original_height);
+        __map.required(21, &self.duration);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetOgResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetOgResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetOGResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetOgResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut fallback_: Option<String> = None;
-                let mut color_: Option<String> = None;
-                let mut pretext_: Option<String> = None;
-                let mut author_name_: Option<String> = None;
-                let mut author_link_: Option<String> = None;
-                let mut author_icon_: Option<String> = None;
-                let mut title_: Option<String> = None;
-                let mut title_link_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut image_url_: Option<String> = None;
-                let mut thumb_url_: Option<String> = None;
-                let mut footer_: Option<String> = None;
-                let mut footer_icon_: Option<String> = None;
-                let mut actions_: Option<Vec<Action>> = None;
-                let mut fields_: Option<Vec<Field>> = None;
-                let mut asset_url_: Option<String> = None;
-                let mut giphy_: Option<Images> = None;
-                let mut og_scrape_url_: Option<String> = None;
-                let mut original_width_: Option<i32> = None;
-                let mut original_height_: Option<i32> = None;
-                let mut duration_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = map_.next_value()?,
-                        "fallback" => fallback_ = map_.next_value()?,
-                        "color" => color_ = map_.next_value()?,
-                        "pretext" => pretext_ = map_.next_value()?,
-                        "author_name" => author_name_ = map_.next_value()?,
-                        "author_link" => author_link_ = map_.next_value()?,
-                        "author_icon" => author_icon_ = map_.next_value()?,
-                        "title" => title_ = map_.next_value()?,
-                        "title_link" => title_link_ = map_.next_value()?,
-                        "text" => text_ = map_.next_value()?,
-                        "image_url" => image_url_ = map_.next_value()?,
-                        "thumb_url" => thumb_url_ = map_.next_value()?,
-                        "footer" => footer_ = map_.next_value()?,
-                        "footer_icon" => footer_icon_ = map_.next_value()?,
-                        "actions" => actions_ = map_.next_value()?,
-                        "fields" => fields_ = map_.next_value()?,
-                        "asset_url" => asset_url_ = map_.next_value()?,
-                        "giphy" => giphy_ = map_.next_value()?,
-                        "og_scrape_url" => og_scrape_url_ = map_.next_value()?,
-                        "original_width" => original_width_ = map_.next_value()?,
-                        "original_height" => original_height_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(GetOgResponse {
-                    type_,
-                    fallback: fallback_,
-                    color: color_,
-                    pretext: pretext_,
-                    author_name: author_name_,
-                    author_link: author_link_,
-                    author_icon: author_icon_,
-                    title: title_,
-                    title_link: title_link_,
-                    text: text_,
-                    image_url: image_url_,
-                    thumb_url: thumb_url_,
-                    footer: footer_,
-                    footer_icon: footer_icon_,
-                    actions: actions_,
-                    fields: fields_,
-                    asset_url: asset_url_,
-                    giphy: giphy_,
-                    og_scrape_url: og_scrape_url_,
-                    original_width: original_width_,
-                    original_height: original_height_,
-                    duration: duration_.unwrap_or_default(),
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetOgResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for AppResponseFields {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AppResponseFields",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "organization", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "placement", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "webhook_url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "moderation_webhook_url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel_configs", flags: __rt::REQUIRED, nested: Some("{}") },
+            __rt::Field { name: "call_types", flags: __rt::REQUIRED, nested: Some("{}") },
+            __rt::Field { name: "policies", flags: __rt::REQUIRED, nested: Some("{}[]") },
+            __rt::Field { name: "suspended", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "suspended_explanation", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "disable_auth_checks", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "disable_permissions_checks", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "permission_version", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_search_disallowed_roles", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "multi_tenant_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "allow_multi_user_devices", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "image_moderation_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "async_url_enrich_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "image_moderation_labels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "allowed_flag_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auto_translation_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "before_message_send_hook_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "before_message_send_hook_attempt_timeout_ms", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "custom_action_handler_url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "enforce_unique_usernames", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "video_primary_use_case", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "chat_primary_use_case", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sqs_key", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sqs_secret", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sns_topic_arn", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sns_key", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sns_secret", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "file_upload_config", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "image_upload_config", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "revoke_tokens_issued_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "grants", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "campaign_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "webhook_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reminders_interval", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "cdn_expiration_seconds", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "geofences", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "datadog_info", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "moderation_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "moderation_multitenant_blocklist_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "guest_user_creation_disabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "moderation_dashboard_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "event_hooks", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "use_hook_v2", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_response_time_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "moderation_llm_configurability_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "max_aggregated_activities_length", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "feed_audit_logs_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "moderation_onboarding_complete", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_video_call_moderation_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "moderation_audio_call_moderation_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "moderation_s3_image_access_role_arn", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "activity_metrics_config", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "member_custom_on_messages_enabled", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.name),
+                2 => __reader.value(&mut __map, 2, &mut __value.organization),
+                3 => __reader.value(&mut __map, 3, &mut __value.placement),
+                4 => __reader.value(&mut __map, 4, &mut __value.push_notifications),
+                5 => __reader.value(&mut __map, 5, &mut __value.webhook_url),
+                6 => __reader.value(&mut __map, 6, &mut __value.moderation_webhook_url),
+                7 => __reader.value(&mut __map, 7, &mut __value.channel_configs),
+                8 => __reader.value(&mut __map, 8, &mut __value.call_types),
+                9 => __reader.value(&mut __map, 9, &mut __value.policies),
+                10 => __reader.value(&mut __map, 10, &mut __value.suspended),
+                11 => __reader.value(&mut __map, 11, &mut __value.suspended_explanation),
+                12 => __reader.value(&mut __map, 12, &mut __value.disable_auth_checks),
+                13 => __reader.value(&mut __map, 13, &mut __value.disable_permissions_checks),
+                14 => __reader.value(&mut __map, 14, &mut __value.permission_version),
+                15 => __reader.value(&mut __map, 15, &mut __value.user_search_disallowed_roles),
+                16 => __reader.value(&mut __map, 16, &mut __value.multi_tenant_enabled),
+                17 => __reader.value(&mut __map, 17, &mut __value.allow_multi_user_devices),
+                18 => __reader.value(&mut __map, 18, &mut __value.image_moderation_enabled),
+                19 => __reader.value(&mut __map, 19, &mut __value.async_url_enrich_enabled),
+                20 => __reader.option(&mut __map, 20, &mut __value.image_moderation_labels),
+                21 => __reader.option(&mut __map, 21, &mut __value.allowed_flag_reasons),
+                22 => __reader.value(&mut __map, 22, &mut __value.auto_translation_enabled),
+                23 => __reader.option(&mut __map, 23, &mut __value.before_message_send_hook_url),
+                24 => __reader.option(&mut __map, 24, &mut __value.before_message_send_hook_attempt_timeout_ms),
+                25 => __reader.value(&mut __map, 25, &mut __value.custom_action_handler_url),
+                26 => __reader.value(&mut __map, 26, &mut __value.enforce_unique_usernames),
+                27 => __reader.option(&mut __map, 27, &mut __value.video_primary_use_case),
+                28 => __reader.option(&mut __map, 28, &mut __value.chat_primary_use_case),
+                29 => __reader.value(&mut __map, 29, &mut __value.sqs_url),
+                30 => __reader.value(&mut __map, 30, &mut __value.sqs_key),
+                31 => __reader.value(&mut __map, 31, &mut __value.sqs_secret),
+                32 => __reader.value(&mut __map, 32, &mut __value.sns_topic_arn),
+                33 => __reader.value(&mut __map, 33, &mut __value.sns_key),
+                34 => __reader.value(&mut __map, 34, &mut __value.sns_secret),
+                35 => __reader.value(&mut __map, 35, &mut __value.file_upload_config),
+                36 => __reader.value(&mut __map, 36, &mut __value.image_upload_config),
+                37 => __reader.option(&mut __map, 37, &mut __value.revoke_tokens_issued_before),
+                38 => __reader.value(&mut __map, 38, &mut __value.grants),
+                39 => __reader.value(&mut __map, 39, &mut __value.campaign_enabled),
+                40 => __reader.value(&mut __map, 40, &mut __value.webhook_events),
+                41 => __reader.value(&mut __map, 41, &mut __value.reminders_interval),
+                42 => __reader.value(&mut __map, 42, &mut __value.cdn_expiration_seconds),
+                43 => __reader.option(&mut __map, 43, &mut __value.geofences),
+                44 => __reader.option(&mut __map, 44, &mut __value.datadog_info),
+                45 => __reader.value(&mut __map, 45, &mut __value.moderation_enabled),
+                46 => __reader.value(&mut __map, 46, &mut __value.moderation_multitenant_blocklist_enabled),
+                47 => __reader.value(&mut __map, 47, &mut __value.guest_user_creation_disabled),
+                48 => __reader.option(&mut __map, 48, &mut __value.moderation_dashboard_preferences),
+                49 => __reader.value(&mut __map, 49, &mut __value.event_hooks),
+                50 => __reader.value(&mut __map, 50, &mut __value.use_hook_v2),
+                51 => __reader.value(&mut __map, 51, &mut __value.user_response_time_enabled),
+                52 => __reader.value(&mut __map, 52, &mut __value.moderation_llm_configurability_enabled),
+                53 => __reader.value(&mut __map, 53, &mut __value.max_aggregated_activities_length),
+                54 => __reader.value(&mut __map, 54, &mut __value.feed_audit_logs_enabled),
+                55 => __reader.option(&mut __map, 55, &mut __value.moderation_onboarding_complete),
+                56 => __reader.value(&mut __map, 56, &mut __value.moderation_video_call_moderation_enabled),
+                57 => __reader.value(&mut __map, 57, &mut __value.moderation_audio_call_moderation_enabled),
+                58 => __reader.option(&mut __map, 58, &mut __value.moderation_s3_image_access_role_arn),
+                59 => __reader.option(&mut __map, 59, &mut __value.activity_metrics_config),
+                60 => __reader.value(&mut __map, 60, &mut __value.member_custom_on_messages_enabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AppResponseFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("organization", &self.organization)?;
-        map_.serialize_entry("placement", &self.placement)?;
-        map_.serialize_entry("push_notifications", &self.push_notifications)?;
-        map_.serialize_entry("webhook_url", &self.webhook_url)?;
-        map_.serialize_entry("moderation_webhook_url", &self.moderation_webhook_url)?;
-        map_.serialize_entry("channel_configs", &self.channel_configs)?;
-        map_.serialize_entry("call_types", &self.call_types)?;
-        map_.serialize_entry("policies", &self.policies)?;
-        map_.serialize_entry("suspended", &self.suspended)?;
-        map_.serialize_entry("suspended_explanation", &self.suspended_explanation)?;
-        map_.serialize_entry("disable_auth_checks", &self.disable_auth_checks)?;
-        map_.serialize_entry("disable_permissions_checks", &self.disable_permissions_checks)?;
-        map_.serialize_entry("permission_version", &self.permission_version)?;
-        map_.serialize_entry("user_search_disallowed_roles", &self.user_search_disallowed_roles)?;
-        map_.serialize_entry("multi_tenant_enabled", &self.multi_tenant_enabled)?;
-        map_.serialize_entry("allow_multi_user_devices", &self.allow_multi_user_devices)?;
-        map_.serialize_entry("image_moderation_enabled", &self.image_moderation_enabled)?;
-        map_.serialize_entry("async_url_enrich_enabled", &self.async_url_enrich_enabled)?;
-        if let Some(value) = &self.image_moderation_labels {
-            map_.serialize_entry("image_moderation_labels", value)?;
-        }
-        if let Some(value) = &self.allowed_flag_reasons {
-            map_.serialize_entry("allowed_flag_reasons", value)?;
-        }
-        map_.serialize_entry("auto_translation_enabled", &self.auto_translation_enabled)?;
-        if let Some(value) = &self.before_message_send_hook_url {
-            map_.serialize_entry("before_message_send_hook_url", value)?;
-        }
-        if let Some(value) = &self.before_message_send_hook_attempt_timeout_ms {
-            map_.serialize_entry("before_message_send_hook_attempt_timeout_ms", value)?;
-        }
-        map_.serialize_entry("custom_action_handler_url", &self.custom_action_handler_url)?;
-        map_.serialize_entry("enforce_unique_usernames", &self.enforce_unique_usernames)?;
-        if let Some(value) = &self.video_primary_use_case {
-            map_.serialize_entry("video_primary_use_case", value)?;
-        }
-        if let Some(value) = &self.chat_primary_use_case {
-            map_.serialize_entry("chat_primary_use_case", value)?;
-        }
-        map_.serialize_entry("sqs_url", &self.sqs_url)?;
-        map_.serialize_entry("sqs_key", &self.sqs_key)?;
-        map_.serialize_entry("sqs_secret", &self.sqs_secret)?;
-        map_.serialize_entry("sns_topic_arn", &self.sns_topic_arn)?;
-        map_.serialize_entry("sns_key", &self.sns_key)?;
-        map_.serialize_entry("sns_secret", &self.sns_secret)?;
-        map_.serialize_entry("file_upload_config", &self.file_upload_config)?;
-        map_.serialize_entry("image_upload_config", &self.image_upload_config)?;
-        if let Some(value) = &self.revoke_tokens_issued_before {
-            map_.serialize_entry("revoke_tokens_issued_before", value)?;
-        }
-        map_.serialize_entry("grants", &self.grants)?;
-        map_.serialize_entry("campaign_enabled", &self.campaign_enabled)?;
-        map_.serialize_entry("webhook_events", &self.webhook_events)?;
-        map_.serialize_entry("reminders_interval", &self.reminders_interval)?;
-        map_.serialize_entry("cdn_expiration_seconds", &self.cdn_expiration_seconds)?;
-        if let Some(value) = &self.geofences {
-            map_.serialize_entry("geofences", value)?;
-        }
-        if let Some(value) = &self.datadog_info {
-            map_.serialize_entry("datadog_info", value)?;
-        }
-        map_.serialize_entry("moderation_enabled", &self.moderation_enabled)?;
-        map_.serialize_entry("moderation_multitenant_blocklist_enabled", &self.moderation_multitenant_blocklist_enabled)?;
-        map_.serialize_entry("guest_user_creation_disabled", &self.guest_user_creation_disabled)?;
-        if let Some(value) = &self.moderation_dashboard_preferences {
-            map_.serialize_entry("moderation_dashboard_preferences", value)?;
-        }
-        map_.serialize_entry("event_hooks", &self.event_hooks)?;
-        map_.serialize_entry("use_hook_v2", &self.use_hook_v2)?;
-        map_.serialize_entry("user_response_time_enabled", &self.user_response_time_enabled)?;
-        map_.serialize_entry("moderation_llm_configurability_enabled", &self.moderation_llm_configurability_enabled)?;
-        map_.serialize_entry("max_aggregated_activities_length", &self.max_aggregated_activities_length)?;
-        map_.serialize_entry("feed_audit_logs_enabled", &self.feed_audit_logs_enabled)?;
-        if let Some(value) = &self.moderation_onboarding_complete {
-            map_.serialize_entry("moderation_onboarding_complete", value)?;
-        }
-        map_.serialize_entry("moderation_video_call_moderation_enabled", &self.moderation_video_call_moderation_enabled)?;
-        map_.serialize_entry("moderation_audio_call_moderation_enabled", &self.moderation_audio_call_moderation_enabled)?;
-        if let Some(value) = &self.moderation_s3_image_access_role_arn {
-            map_.serialize_entry("moderation_s3_image_access_role_arn", value)?;
-        }
-        if let Some(value) = &self.activity_metrics_config {
-            map_.serialize_entry("activity_metrics_config", value)?;
-        }
-        map_.serialize_entry("member_custom_on_messages_enabled", &self.member_custom_on_messages_enabled)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.name);
+        __map.required(2, &self.organization);
+        __map.required(3, &self.placement);
+        __map.required(4, &self.push_notifications);
+        __map.required(5, &self.webhook_url);
+        __map.required(6, &self.moderation_webhook_url);
+        __map.required(7, &self.channel_configs);
+        __map.required(8, &self.call_types);
+        __map.required(9, &self.policies);
+        __map.required(10, &self.suspended);
+        __map.required(11, &self.suspended_explanation);
+        __map.required(12, &self.disable_auth_checks);
+        __map.required(13, &self.disable_permissions_checks);
+        __map.required(14, &self.permission_version);
+        __map.required(15, &self.user_search_disallowed_roles);
+        __map.required(16, &self.multi_tenant_enabled);
+        __map.required(17, &self.allow_multi_user_devices);
+        __map.required(18, &self.image_moderation_enabled);
+        __map.required(19, &self.async_url_enrich_enabled);
+        __map.optional(20, &self.image_moderation_labels);
+        __map.optional(21, &self.allowed_flag_reasons);
+        __map.required(22, &self.auto_translation_enabled);
+        __map.optional(23, &self.before_message_send_hook_url);
+        __map.optional(24, &self.before_message_send_hook_attempt_timeout_ms);
+        __map.required(25, &self.custom_action_handler_url);
+        __map.required(26, &self.enforce_unique_usernames);
+        __map.optional(27, &self.video_primary_use_case);
+        __map.optional(28, &self.chat_primary_use_case);
+        __map.required(29, &self.sqs_url);
+        __map.required(30, &self.sqs_key);
+        __map.required(31, &self.sqs_secret);
+        __map.required(32, &self.sns_topic_arn);
+        __map.required(33, &self.sns_key);
+        __map.required(34, &self.sns_secret);
+        __map.required(35, &self.file_upload_config);
+        __map.required(36, &self.image_upload_config);
+        __map.optional(37, &self.revoke_tokens_issued_before);
+        __map.required(38, &self.grants);
+        __map.required(39, &self.campaign_enabled);
+        __map.required(40, &self.webhook_events);
+        __map.required(41, &self.reminders_interval);
+        __map.required(42, &self.cdn_expiration_seconds);
+        __map.optional(43, &self.geofences);
+        __map.optional(44, &self.datadog_info);
+        __map.required(45, &self.moderation_enabled);
+        __map.required(46, &self.moderation_multitenant_blocklist_enabled);
+        __map.required(47, &self.guest_user_creation_disabled);
+        __map.optional(48, &self.moderation_dashboard_preferences);
+        __map.required(49, &self.event_hooks);
+        __map.required(50, &self.use_hook_v2);
+        __map.required(51, &self.user_response_time_enabled);
+        __map.required(52, &self.moderation_llm_configurability_enabled);
+        __map.required(53, &self.max_aggregated_activities_length);
+        __map.required(54, &self.feed_audit_logs_enabled);
+        __map.optional(55, &self.moderation_onboarding_complete);
+        __map.required(56, &self.moderation_video_call_moderation_enabled);
+        __map.required(57, &self.moderation_audio_call_moderation_enabled);
+        __map.optional(58, &self.moderation_s3_image_access_role_arn);
+        __map.optional(59, &self.activity_metrics_config);
+        __map.required(60, &self.member_custom_on_messages_enabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AppResponseFields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = AppResponseFields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AppResponseFields` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AppResponseFields, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<i32> = None;
-                let mut name_: Option<String> = None;
-                let mut organization_: Option<String> = None;
-                let mut placement_: Option<String> = None;
-                let mut push_notifications_: Option<PushNotificationFields> = None;
-                let mut webhook_url_: Option<String> = None;
-                let mut moderation_webhook_url_: Option<String> = None;
-                let mut channel_configs_: Option<std::collections::BTreeMap<String, ChannelConfig>> = None;
-                let mut call_types_: Option<std::collections::BTreeMap<String, CallType>> = None;
-                let mut policies_: Option<std::collections::BTreeMap<String, Vec<Policy>>> = None;
-                let mut suspended_: Option<bool> = None;
-                let mut suspended_explanation_: Option<String> = None;
-                let mut disable_auth_checks_: Option<bool> = None;
-                let mut disable_permissions_checks_: Option<bool> = None;
-                let mut permission_version_: Option<String> = None;
-                let mut user_search_disallowed_roles_: Option<Vec<String>> = None;
-                let mut multi_tenant_enabled_: Option<bool> = None;
-                let mut allow_multi_user_devices_: Option<bool> = None;
-                let mut image_moderation_enabled_: Option<bool> = None;
-                let mut async_url_enrich_enabled_: Option<bool> = None;
-                let mut image_moderation_labels_: Option<Vec<String>> = None;
-                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
-                let mut auto_translation_enabled_: Option<bool> = None;
-                let mut before_message_send_hook_url_: Option<String> = None;
-                let mut before_message_send_hook_attempt_timeout_ms_: Option<i32> = None;
-                let mut custom_action_handler_url_: Option<String> = None;
-                let mut enforce_unique_usernames_: Option<String> = None;
-                let mut video_primary_use_case_: Option<String> = None;
-                let mut chat_primary_use_case_: Option<String> = None;
-                let mut sqs_url_: Option<String> = None;
-                let mut sqs_key_: Option<String> = None;
-                let mut sqs_secret_: Option<String> = None;
-                let mut sns_topic_arn_: Option<String> = None;
-                let mut sns_key_: Option<String> = None;
-                let mut sns_secret_: Option<String> = None;
-                let mut file_upload_config_: Option<FileUploadConfig> = None;
-                let mut image_upload_config_: Option<FileUploadConfig> = None;
-                let mut revoke_tokens_issued_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut campaign_enabled_: Option<bool> = None;
-                let mut webhook_events_: Option<Vec<String>> = None;
-                let mut reminders_interval_: Option<i32> = None;
-                let mut cdn_expiration_seconds_: Option<i32> = None;
-                let mut geofences_: Option<Vec<GeofenceResponse>> = None;
-                let mut datadog_info_: Option<DataDogInfo> = None;
-                let mut moderation_enabled_: Option<bool> = None;
-                let mut moderation_multitenant_blocklist_enabled_: Option<bool> = None;
-                let mut guest_user_creation_disabled_: Option<bool> = None;
-                let mut moderation_dashboard_preferences_: Option<ModerationDashboardPreferences> = None;
-                let mut event_hooks_: Option<Vec<EventHook>> = None;
-                let mut use_hook_v2_: Option<bool> = None;
-                let mut user_response_time_enabled_: Option<bool> = None;
-                let mut moderation_llm_configurability_enabled_: Option<bool> = None;
-                let mut max_aggregated_activities_length_: Option<i32> = None;
-                let mut feed_audit_logs_enabled_: Option<bool> = None;
-                let mut moderation_onboarding_complete_: Option<bool> = None;
-                let mut moderation_video_call_moderation_enabled_: Option<bool> = None;
-                let mut moderation_audio_call_moderation_enabled_: Option<bool> = None;
-                let mut moderation_s3_image_access_role_arn_: Option<String> = None;
-                let mut activity_metrics_config_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut member_custom_on_messages_enabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "organization" => organization_ = Some(map_.next_value()?),
-                        "placement" => placement_ = Some(map_.next_value()?),
-                        "push_notifications" => push_notifications_ = Some(map_.next_value()?),
-                        "webhook_url" => webhook_url_ = Some(map_.next_value()?),
-                        "moderation_webhook_url" => moderation_webhook_url_ = Some(map_.next_value()?),
-                        "channel_configs" => channel_configs_ = Some(map_.next_value()?),
-                        "call_types" => call_types_ = Some(map_.next_value()?),
-                        "policies" => policies_ = Some(map_.next_value()?),
-                        "suspended" => suspended_ = Some(map_.next_value()?),
-                        "suspended_explanation" => suspended_explanation_ = Some(map_.next_value()?),
-                        "disable_auth_checks" => disable_auth_checks_ = Some(map_.next_value()?),
-                        "disable_permissions_checks" => disable_permissions_checks_ = Some(map_.next_value()?),
-                        "permission_version" => permission_version_ = Some(map_.next_value()?),
-                        "user_search_disallowed_roles" => user_search_disallowed_roles_ = Some(map_.next_value()?),
-                        "multi_tenant_enabled" => multi_tenant_enabled_ = Some(map_.next_value()?),
-                        "allow_multi_user_devices" => allow_multi_user_devices_ = Some(map_.next_value()?),
-                        "image_moderation_enabled" => image_moderation_enabled_ = Some(map_.next_value()?),
-                        "async_url_enrich_enabled" => async_url_enrich_enabled_ = Some(map_.next_value()?),
-                        "image_moderation_labels" => image_moderation_labels_ = map_.next_value()?,
-                        "allowed_flag_reasons" => allowed_flag_reasons_ = map_.next_value()?,
-                        "auto_translation_enabled" => auto_translation_enabled_ = Some(map_.next_value()?),
-                        "before_message_send_hook_url" => before_message_send_hook_url_ = map_.next_value()?,
-                        "before_message_send_hook_attempt_timeout_ms" => before_message_send_hook_attempt_timeout_ms_ = map_.next_value()?,
-                        "custom_action_handler_url" => custom_action_handler_url_ = Some(map_.next_value()?),
-                        "enforce_unique_usernames" => enforce_unique_usernames_ = Some(map_.next_value()?),
-                        "video_primary_use_case" => video_primary_use_case_ = map_.next_value()?,
-                        "chat_primary_use_case" => chat_primary_use_case_ = map_.next_value()?,
-                        "sqs_url" => sqs_url_ = Some(map_.next_value()?),
-                        "sqs_key" => sqs_key_ = Some(map_.next_value()?),
-                        "sqs_secret" => sqs_secret_ = Some(map_.next_value()?),
-                        "sns_topic_arn" => sns_topic_arn_ = Some(map_.next_value()?),
-                        "sns_key" => sns_key_ = Some(map_.next_value()?),
-                        "sns_secret" => sns_secret_ = Some(map_.next_value()?),
-                        "file_upload_config" => file_upload_config_ = Some(map_.next_value()?),
-                        "image_upload_config" => image_upload_config_ = Some(map_.next_value()?),
-                        "revoke_tokens_issued_before" => revoke_tokens_issued_before_ = map_.next_value()?,
-                        "grants" => grants_ = Some(map_.next_value()?),
-                        "campaign_enabled" => campaign_enabled_ = Some(map_.next_value()?),
-                        "webhook_events" => webhook_events_ = Some(map_.next_value()?),
-                        "reminders_interval" => reminders_interval_ = Some(map_.next_value()?),
-                        "cdn_expiration_seconds" => cdn_expiration_seconds_ = Some(map_.next_value()?),
-                        "geofences" => geofences_ = map_.next_value()?,
-                        "datadog_info" => datadog_info_ = map_.next_value()?,
-                        "moderation_enabled" => moderation_enabled_ = Some(map_.next_value()?),
-                        "moderation_multitenant_blocklist_enabled" => moderation_multitenant_blocklist_enabled_ = Some(map_.next_value()?),
-                        "guest_user_creation_disabled" => guest_user_creation_disabled_ = Some(map_.next_value()?),
-                        "moderation_dashboard_preferences" => moderation_dashboard_preferences_ = map_.next_value()?,
-                        "event_hooks" => event_hooks_ = Some(map_.next_value()?),
-                        "use_hook_v2" => use_hook_v2_ = Some(map_.next_value()?),
-                        "user_response_time_enabled" => user_response_time_enabled_ = Some(map_.next_value()?),
-                        "moderation_llm_configurability_enabled" => moderation_llm_configurability_enabled_ = Some(map_.next_value()?),
-                        "max_aggregated_activities_length" => max_aggregated_activities_length_ = Some(map_.next_value()?),
-                        "feed_audit_logs_enabled" => feed_audit_logs_enabled_ = Some(map_.next_value()?),
-                        "moderation_onboarding_complete" => moderation_onboarding_complete_ = map_.next_value()?,
-                        "moderation_video_call_moderation_enabled" => moderation_video_call_moderation_enabled_ = Some(map_.next_value()?),
-                        "moderation_audio_call_moderation_enabled" => moderation_audio_call_moderation_enabled_ = Some(map_.next_value()?),
-                        "moderation_s3_image_access_role_arn" => moderation_s3_image_access_role_arn_ = map_.next_value()?,
-                        "activity_metrics_config" => activity_metrics_config_ = map_.next_value()?,
-                        "member_custom_on_messages_enabled" => member_custom_on_messages_enabled_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AppResponseFields {
-                    id: id_.unwrap_or_default(),
-                    name: name_.unwrap_or_default(),
-                    organization: organization_.unwrap_or_default(),
-                    placement: placement_.unwrap_or_default(),
-                    push_notifications: push_notifications_.unwrap_or_default(),
-                    webhook_url: webhook_url_.unwrap_or_default(),
-                    moderation_webhook_url: moderation_webhook_url_.unwrap_or_default(),
-                    channel_configs: channel_configs_.unwrap_or_default(),
-                    call_types: call_types_.unwrap_or_default(),
-                    policies: policies_.unwrap_or_default(),
-                    suspended: suspended_.unwrap_or_default(),
-                    suspended_explanation: suspended_explanation_.unwrap_or_default(),
-                    disable_auth_checks: disable_auth_checks_.unwrap_or_default(),
-                    disable_permissions_checks: disable_permissions_checks_.unwrap_or_default(),
-                    permission_version: permission_version_.unwrap_or_default(),
-                    user_search_disallowed_roles: user_search_disallowed_roles_.unwrap_or_default(),
-                    multi_tenant_enabled: multi_tenant_enabled_.unwrap_or_default(),
-                    allow_multi_user_devices: allow_multi_user_devices_.unwrap_or_default(),
-                    image_moderation_enabled: image_moderation_enabled_.unwrap_or_default(),
-                    async_url_enrich_enabled: async_url_enrich_enabled_.unwrap_or_default(),
-                    image_moderation_labels: image_moderation_labels_,
-                    allowed_flag_reasons: allowed_flag_reasons_,
-                    auto_translation_enabled: auto_translation_enabled_.unwrap_or_default(),
-                    before_message_send_hook_url: before_message_send_hook_url_,
-                    before_message_send_hook_attempt_timeout_ms: before_message_send_hook_attempt_timeout_ms_,
-                    custom_action_handler_url: custom_action_handler_url_.unwrap_or_default(),
-                    enforce_unique_usernames: enforce_unique_usernames_.unwrap_or_default(),
-                    video_primary_use_case: video_primary_use_case_,
-                    chat_primary_use_case: chat_primary_use_case_,
-                    sqs_url: sqs_url_.unwrap_or_default(),
-                    sqs_key: sqs_key_.unwrap_or_default(),
-                    sqs_secret: sqs_secret_.unwrap_or_default(),
-                    sns_topic_arn: sns_topic_arn_.unwrap_or_default(),
-                    sns_key: sns_key_.unwrap_or_default(),
-                    sns_secret: sns_secret_.unwrap_or_default(),
-                    file_upload_config: file_upload_config_.unwrap_or_default(),
-                    image_upload_config: image_upload_config_.unwrap_or_default(),
-                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
-                    grants: grants_.unwrap_or_default(),
-                    campaign_enabled: campaign_enabled_.unwrap_or_default(),
-                    webhook_events: webhook_events_.unwrap_or_default(),
-                    reminders_interval: reminders_interval_.unwrap_or_default(),
-                    cdn_expiration_seconds: cdn_expiration_seconds_.unwrap_or_default(),
-                    geofences: geofences_,
-                    datadog_info: datadog_info_,
-                    moderation_enabled: moderation_enabled_.unwrap_or_default(),
-                    moderation_multitenant_blocklist_enabled: moderation_multitenant_blocklist_enabled_.unwrap_or_default(),
-                    guest_user_creation_disabled: guest_user_creation_disabled_.unwrap_or_default(),
-                    moderation_dashboard_preferences: moderation_dashboard_preferences_,
-                    event_hooks: event_hooks_.unwrap_or_default(),
-                    use_hook_v2: use_hook_v2_.unwrap_or_default(),
-                    user_response_time_enabled: user_response_time_enabled_.unwrap_or_default(),
-                    moderation_llm_configurability_enabled: moderation_llm_configurability_enabled_.unwrap_or_default(),
-                    max_aggregated_activities_length: max_aggregated_activities_length_.unwrap_or_default(),
-                    feed_audit_logs_enabled: feed_audit_logs_enabled_.unwrap_or_default(),
-                    moderation_onboarding_complete: moderation_onboarding_complete_,
-                    moderation_video_call_moderation_enabled: moderation_video_call_moderation_enabled_.unwrap_or_default(),
-                    moderation_audio_call_moderation_enabled: moderation_audio_call_moderation_enabled_.unwrap_or_default(),
-                    moderation_s3_image_access_role_arn: moderation_s3_image_access_role_arn_,
-                    activity_metrics_config: activity_metrics_config_,
-                    member_custom_on_messages_enabled: member_custom_on_messages_enabled_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AppResponseFields {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ApnConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "APNConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "auth_type", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "development", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "host", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "bundle_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "Disabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auth_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "key_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "p12_cert", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "notification_template", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.auth_type),
+                1 => __reader.option(&mut __map, 1, &mut __value.development),
+                2 => __reader.option(&mut __map, 2, &mut __value.host),
+                3 => __reader.option(&mut __map, 3, &mut __value.bundle_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.disabled),
+                5 => __reader.option(&mut __map, 5, &mut __value.auth_key),
+                6 => __reader.option(&mut __map, 6, &mut __value.key_id),
+                7 => __reader.option(&mut __map, 7, &mut __value.team_id),
+                8 => __reader.option(&mut __map, 8, &mut __value.p12_cert),
+                9 => __reader.option(&mut __map, 9, &mut __value.notification_template),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ApnConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.auth_type {
-            map_.serialize_entry("auth_type", value)?;
-        }
-        if let Some(value) = &self.development {
-            map_.serialize_entry("development", value)?;
-        }
-        if let Some(value) = &self.host {
-            map_.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.bundle_id {
-            map_.serialize_entry("bundle_id", value)?;
-        }
-        if let Some(value) = &self.disabled {
-            map_.serialize_entry("Disabled", value)?;
-        }
-        if let Some(value) = &self.auth_key {
-            map_.serialize_entry("auth_key", value)?;
-        }
-        if let Some(value) = &self.key_id {
-            map_.serialize_entry("key_id", value)?;
-        }
-        if let Some(value) = &self.team_id {
-            map_.serialize_entry("team_id", value)?;
-        }
-        if let Some(value) = &self.p12_cert {
-            map_.serialize_entry("p12_cert", value)?;
-        }
-        if let Some(value) = &self.notification_template {
-            map_.serialize_entry("notification_template", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.auth_type);
+        __map.optional(1, &self.development);
+        __map.optional(2, &self.host);
+        __map.optional(3, &self.bundle_id);
+        __map.optional(4, &self.disabled);
+        __map.optional(5, &self.auth_key);
+        __map.optional(6, &self.key_id);
+        __map.optional(7, &self.team_id);
+        __map.optional(8, &self.p12_cert);
+        __map.optional(9, &self.notification_template);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ApnConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ApnConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `APNConfig` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ApnConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut auth_type_: Option<ApnConfigAuthType> = None;
-                let mut development_: Option<bool> = None;
-                let mut host_: Option<String> = None;
-                let mut bundle_id_: Option<String> = None;
-                let mut disabled_: Option<bool> = None;
-                let mut auth_key_: Option<String> = None;
-                let mut key_id_: Option<String> = None;
-                let mut team_id_: Option<String> = None;
-                let mut p12_cert_: Option<String> = None;
-                let mut notification_template_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "auth_type" => auth_type_ = map_.next_value()?,
-                        "development" => development_ = map_.next_value()?,
-                        "host" => host_ = map_.next_value()?,
-                        "bundle_id" => bundle_id_ = map_.next_value()?,
-                        "Disabled" => disabled_ = map_.next_value()?,
-                        "auth_key" => auth_key_ = map_.next_value()?,
-                        "key_id" => key_id_ = map_.next_value()?,
-                        "team_id" => team_id_ = map_.next_value()?,
-                        "p12_cert" => p12_cert_ = map_.next_value()?,
-                        "notification_template" => notification_template_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ApnConfig {
-                    auth_type: auth_type_,
-                    development: development_,
-                    host: host_,
-                    bundle_id: bundle_id_,
-                    disabled: disabled_,
-                    auth_key: auth_key_,
-                    key_id: key_id_,
-                    team_id: team_id_,
-                    p12_cert: p12_cert_,
-                    notification_template: notification_template_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ApnConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FirebaseConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FirebaseConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "Disabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "server_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "notification_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "data_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "credentials_json", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.disabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.server_key),
+                2 => __reader.option(&mut __map, 2, &mut __value.notification_template),
+                3 => __reader.option(&mut __map, 3, &mut __value.data_template),
+                4 => __reader.option(&mut __map, 4, &mut __value.apn_template),
+                5 => __reader.option(&mut __map, 5, &mut __value.credentials_json),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FirebaseConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.disabled {
-            map_.serialize_entry("Disabled", value)?;
-        }
-        if let Some(value) = &self.server_key {
-            map_.serialize_entry("server_key", value)?;
-        }
-        if let Some(value) = &self.notification_template {
-            map_.serialize_entry("notification_template", value)?;
-        }
-        if let Some(value) = &self.data_template {
-            map_.serialize_entry("data_template", value)?;
-        }
-        if let Some(value) = &self.apn_template {
-            map_.serialize_entry("apn_template", value)?;
-        }
-        if let Some(value) = &self.credentials_json {
-            map_.serialize_entry("credentials_json", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.disabled);
+        __map.optional(1, &self.server_key);
+        __map.optional(2, &self.notification_template);
+        __map.optional(3, &self.data_template);
+        __map.optional(4, &self.apn_template);
+        __map.optional(5, &self.credentials_json);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FirebaseConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FirebaseConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FirebaseConfig` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FirebaseConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut disabled_: Option<bool> = None;
-                let mut server_key_: Option<String> = None;
-                let mut notification_template_: Option<String> = None;
-                let mut data_template_: Option<String> = None;
-                let mut apn_template_: Option<String> = None;
-                let mut credentials_json_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "Disabled" => disabled_ = map_.next_value()?,
-                        "server_key" => server_key_ = map_.next_value()?,
-                        "notification_template" => notification_template_ = map_.next_value()?,
-                        "data_template" => data_template_ = map_.next_value()?,
-                        "apn_template" => apn_template_ = map_.next_value()?,
-                        "credentials_json" => credentials_json_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FirebaseConfig {
-                    disabled: disabled_,
-                    server_key: server_key_,
-                    notification_template: notification_template_,
-                    data_template: data_template_,
-                    apn_template: apn_template_,
-                    credentials_json: credentials_json_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FirebaseConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for HuaweiConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "HuaweiConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "Disabled", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.secret),
+                2 => __reader.option(&mut __map, 2, &mut __value.disabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for HuaweiConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.secret {
-            map_.serialize_entry("secret", value)?;
-        }
-        if let Some(value) = &self.disabled {
-            map_.serialize_entry("Disabled", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.id);
+        __map.optional(1, &self.secret);
+        __map.optional(2, &self.disabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for HuaweiConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = HuaweiConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `HuaweiConfig` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<HuaweiConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut secret_: Option<String> = None;
-                let mut disabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = map_.next_value()?,
-                        "secret" => secret_ = map_.next_value()?,
-                        "Disabled" => disabled_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(HuaweiConfig {
-                    id: id_,
-                    secret: secret_,
-                    disabled: disabled_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for HuaweiConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for XiaomiConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "XiaomiConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "package_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "Disabled", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.package_name),
+                1 => __reader.option(&mut __map, 1, &mut __value.secret),
+                2 => __reader.option(&mut __map, 2, &mut __value.disabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for XiaomiConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.package_name {
-            map_.serialize_entry("package_name", value)?;
-        }
-        if let Some(value) = &self.secret {
-            map_.serialize_entry("secret", value)?;
-        }
-        if let Some(value) = &self.disabled {
-            map_.serialize_entry("Disabled", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.package_name);
+        __map.optional(1, &self.secret);
+        __map.optional(2, &self.disabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for XiaomiConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = XiaomiConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `XiaomiConfig` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<XiaomiConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut package_name_: Option<String> = None;
-                let mut secret_: Option<String> = None;
-                let mut disabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "package_name" => package_name_ = map_.next_value()?,
-                        "secret" => secret_ = map_.next_value()?,
-                        "Disabled" => disabled_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(XiaomiConfig {
-                    package_name: package_name_,
-                    secret: secret_,
-                    disabled: disabled_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for XiaomiConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "version", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "offline_only", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.version),
+                1 => __reader.option(&mut __map, 1, &mut __value.offline_only),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("version", &self.version)?;
-        if let Some(value) = &self.offline_only {
-            map_.serialize_entry("offline_only", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.version);
+        __map.optional(1, &self.offline_only);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PushConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushConfig` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut version_: Option<PushConfigVersion> = None;
-                let mut offline_only_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "version" => version_ = Some(map_.next_value()?),
-                        "offline_only" => offline_only_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(version_) = version_ else {
-                    return Err(serde::de::Error::missing_field("version"));
-                };
-                Ok(PushConfig {
-                    version: version_,
-                    offline_only: offline_only_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FileUploadConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FileUploadConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "allowed_file_extensions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocked_file_extensions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "allowed_mime_types", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocked_mime_types", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "size_limit", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.allowed_file_extensions),
+                1 => __reader.option(&mut __map, 1, &mut __value.blocked_file_extensions),
+                2 => __reader.option(&mut __map, 2, &mut __value.allowed_mime_types),
+                3 => __reader.option(&mut __map, 3, &mut __value.blocked_mime_types),
+                4 => __reader.value(&mut __map, 4, &mut __value.size_limit),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FileUploadConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allowed_file_extensions {
-            map_.serialize_entry("allowed_file_extensions", value)?;
-        }
-        if let Some(value) = &self.blocked_file_extensions {
-            map_.serialize_entry("blocked_file_extensions", value)?;
-        }
-        if let Some(value) = &self.allowed_mime_types {
-            map_.serialize_entry("allowed_mime_types", value)?;
-        }
-        if let Some(value) = &self.blocked_mime_types {
-            map_.serialize_entry("blocked_mime_types", value)?;
-        }
-        map_.serialize_entry("size_limit", &self.size_limit)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.allowed_file_extensions);
+        __map.optional(1, &self.blocked_file_extensions);
+        __map.optional(2, &self.allowed_mime_types);
+        __map.optional(3, &self.blocked_mime_types);
+        __map.required(4, &self.size_limit);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FileUploadConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FileUploadConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FileUploadConfig` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FileUploadConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut allowed_file_extensions_: Option<Vec<String>> = None;
-                let mut blocked_file_extensions_: Option<Vec<String>> = None;
-                let mut allowed_mime_types_: Option<Vec<String>> = None;
-                let mut blocked_mime_types_: Option<Vec<String>> = None;
-                let mut size_limit_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "allowed_file_extensions" => allowed_file_extensions_ = map_.next_value()?,
-                        "blocked_file_extensions" => blocked_file_extensions_ = map_.next_value()?,
-                        "allowed_mime_types" => allowed_mime_types_ = map_.next_value()?,
-                        "blocked_mime_types" => blocked_mime_types_ = map_.next_value()?,
-                        "size_limit" => size_limit_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FileUploadConfig {
-                    allowed_file_extensions: allowed_file_extensions_,
-                    blocked_file_extensions: blocked_file_extensions_,
-                    allowed_mime_types: allowed_mime_types_,
-                    blocked_mime_types: blocked_mime_types_,
-                    size_limit: size_limit_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FileUploadConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for AsyncModerationConfiguration {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AsyncModerationConfiguration",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "timeout_ms", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "callback", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.timeout_ms),
+                1 => __reader.option(&mut __map, 1, &mut __value.callback),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AsyncModerationConfiguration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.timeout_ms {
-            map_.serialize_entry("timeout_ms", value)?;
-        }
-        if let Some(value) = &self.callback {
-            map_.serialize_entry("callback", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.timeout_ms);
+        __map.optional(1, &self.callback);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncModerationConfiguration {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = AsyncModerationConfiguration;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AsyncModerationConfiguration` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncModerationConfiguration, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut timeout_ms_: Option<i32> = None;
-                let mut callback_: Option<AsyncModerationCallbackConfig> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "timeout_ms" => timeout_ms_ = map_.next_value()?,
-                        "callback" => callback_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AsyncModerationConfiguration {
-                    timeout_ms: timeout_ms_,
-                    callback: callback_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AsyncModerationConfiguration {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DataDogInfo {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DataDogInfo",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "api_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "site", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "enabled", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.api_key),
+                1 => __reader.option(&mut __map, 1, &mut __value.site),
+                2 => __reader.option(&mut __map, 2, &mut __value.enabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DataDogInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.api_key {
-            map_.serialize_entry("api_key", value)?;
-        }
-        if let Some(value) = &self.site {
-            map_.serialize_entry("site", value)?;
-        }
-        if let Some(value) = &self.enabled {
-            map_.serialize_entry("enabled", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.api_key);
+        __map.optional(1, &self.site);
+        __map.optional(2, &self.enabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DataDogInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DataDogInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DataDogInfo` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DataDogInfo, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut api_key_: Option<String> = None;
-                let mut site_: Option<String> = None;
-                let mut enabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "api_key" => api_key_ = map_.next_value()?,
-                        "site" => site_ = map_.next_value()?,
-                        "enabled" => enabled_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DataDogInfo {
-                    api_key: api_key_,
-                    site: site_,
-                    enabled: enabled_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DataDogInfo {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ModerationDashboardPreferences {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ModerationDashboardPreferences",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "media_queue_blur_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "flag_user_on_flagged_content", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disable_flagging_reviewed_entity", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "allowed_moderation_action_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "overview_dashboard", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "async_review_queue_upsert", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disable_audit_logs", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "keyframe_classifications_map", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "escalation_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "escalation_queue_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "custom_views_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "include_attachment_payload", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "block_foreign_cdn_attachments", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "filterable_custom_keys", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.media_queue_blur_enabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.flag_user_on_flagged_content),
+                2 => __reader.option(&mut __map, 2, &mut __value.disable_flagging_reviewed_entity),
+                3 => __reader.option(&mut __map, 3, &mut __value.allowed_moderation_action_reasons),
+                4 => __reader.option(&mut __map, 4, &mut __value.overview_dashboard),
+                5 => __reader.option(&mut __map, 5, &mut __value.async_review_queue_upsert),
+                6 => __reader.option(&mut __map, 6, &mut __value.disable_audit_logs),
+                7 => __reader.option(&mut __map, 7, &mut __value.keyframe_classifications_map),
+                8 => __reader.option(&mut __map, 8, &mut __value.escalation_reasons),
+                9 => __reader.option(&mut __map, 9, &mut __value.escalation_queue_enabled),
+                10 => __reader.option(&mut __map, 10, &mut __value.custom_views_enabled),
+                11 => __reader.option(&mut __map, 11, &mut __value.include_attachment_payload),
+                12 => __reader.option(&mut __map, 12, &mut __value.block_foreign_cdn_attachments),
+                13 => __reader.option(&mut __map, 13, &mut __value.filterable_custom_keys),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ModerationDashboardPreferences {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.media_queue_blur_enabled {
-            map_.serialize_entry("media_queue_blur_enabled", value)?;
-        }
-        if let Some(value) = &self.flag_user_on_flagged_content {
-            map_.serialize_entry("flag_user_on_flagged_content", value)?;
-        }
-        if let Some(value) = &self.disable_flagging_reviewed_entity {
-            map_.serialize_entry("disable_flagging_reviewed_entity", value)?;
-        }
-        if let Some(value) = &self.allowed_moderation_action_reasons {
-            map_.serialize_entry("allowed_moderation_action_reasons", value)?;
-        }
-        if let Some(value) = &self.overview_dashboard {
-            map_.serialize_entry("overview_dashboard", value)?;
-        }
-        if let Some(value) = &self.async_review_queue_upsert {
-            map_.serialize_entry("async_review_queue_upsert", value)?;
-        }
-        if let Some(value) = &self.disable_audit_logs {
-            map_.serialize_entry("disable_audit_logs", value)?;
-        }
-        if let Some(value) = &self.keyframe_classifications_map {
-            map_.serialize_entry("keyframe_classifications_map", value)?;
-        }
-        if let Some(value) = &self.escalation_reasons {
-            map_.serialize_entry("escalation_reasons", value)?;
-        }
-        if let Some(value) = &self.escalation_queue_enabled {
-            map_.serialize_entry("escalation_queue_enabled", value)?;
-        }
-        if let Some(value) = &self.custom_views_enabled {
-            map_.serialize_entry("custom_views_enabled", value)?;
-        }
-        if let Some(value) = &self.include_attachment_payload {
-            map_.serialize_entry("include_attachment_payload", value)?;
-        }
-        if let Some(value) = &self.block_foreign_cdn_attachments {
-            map_.serialize_entry("block_foreign_cdn_attachments", value)?;
-        }
-        if let Some(value) = &self.filterable_custom_keys {
-            map_.serialize_entry("filterable_custom_keys", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.media_queue_blur_enabled);
+        __map.optional(1, &self.flag_user_on_flagged_content);
+        __map.optional(2, &self.disable_flagging_reviewed_entity);
+        __map.optional(3, &self.allowed_moderation_action_reasons);
+        __map.optional(4, &self.overview_dashboard);
+        __map.optional(5, &self.async_review_queue_upsert);
+        __map.optional(6, &self.disable_audit_logs);
+        __map.optional(7, &self.keyframe_classifications_map);
+        __map.optional(8, &self.escalation_reasons);
+        __map.optional(9, &self.escalation_queue_enabled);
+        __map.optional(10, &self.custom_views_enabled);
+        __map.optional(11, &self.include_attachment_payload);
+        __map.optional(12, &self.block_foreign_cdn_attachments);
+        __map.optional(13, &self.filterable_custom_keys);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ModerationDashboardPreferences {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ModerationDashboardPreferences;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ModerationDashboardPreferences` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ModerationDashboardPreferences, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut media_queue_blur_enabled_: Option<bool> = None;
-                let mut flag_user_on_flagged_content_: Option<bool> = None;
-                let mut disable_flagging_reviewed_entity_: Option<bool> = None;
-                let mut allowed_moderation_action_reasons_: Option<Vec<String>> = None;
-                let mut overview_dashboard_: Option<OverviewDashboardConfig> = None;
-                let mut async_review_queue_upsert_: Option<bool> = None;
-                let mut disable_audit_logs_: Option<bool> = None;
-                let mut keyframe_classifications_map_: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, bool>>> = None;
-                let mut escalation_reasons_: Option<Vec<String>> = None;
-                let mut escalation_queue_enabled_: Option<bool> = None;
-                let mut custom_views_enabled_: Option<bool> = None;
-                let mut include_attachment_payload_: Option<bool> = None;
-                let mut block_foreign_cdn_attachments_: Option<bool> = None;
-                let mut filterable_custom_keys_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "media_queue_blur_enabled" => media_queue_blur_enabled_ = map_.next_value()?,
-                        "flag_user_on_flagged_content" => flag_user_on_flagged_content_ = map_.next_value()?,
-                        "disable_flagging_reviewed_entity" => disable_flagging_reviewed_entity_ = map_.next_value()?,
-                        "allowed_moderation_action_reasons" => allowed_moderation_action_reasons_ = map_.next_value()?,
-                        "overview_dashboard" => overview_dashboard_ = map_.next_value()?,
-                        "async_review_queue_upsert" => async_review_queue_upsert_ = map_.next_value()?,
-                        "disable_audit_logs" => disable_audit_logs_ = map_.next_value()?,
-                        "keyframe_classifications_map" => keyframe_classifications_map_ = map_.next_value()?,
-                        "escalation_reasons" => escalation_reasons_ = map_.next_value()?,
-                        "escalation_queue_enabled" => escalation_queue_enabled_ = map_.next_value()?,
-                        "custom_views_enabled" => custom_views_enabled_ = map_.next_value()?,
-                        "include_attachment_payload" => include_attachment_payload_ = map_.next_value()?,
-                        "block_foreign_cdn_attachments" => block_foreign_cdn_attachments_ = map_.next_value()?,
-                        "filterable_custom_keys" => filterable_custom_keys_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ModerationDashboardPreferences {
-                    media_queue_blur_enabled: media_queue_blur_enabled_,
-                    flag_user_on_flagged_content: flag_user_on_flagged_content_,
-                    disable_flagging_reviewed_entity: disable_flagging_reviewed_entity_,
-                    allowed_moderation_action_reasons: allowed_moderation_action_reasons_,
-                    overview_dashboard: overview_dashboard_,
-                    async_review_queue_upsert: async_review_queue_upsert_,
-                    disable_audit_logs: disable_audit_logs_,
-                    keyframe_classifications_map: keyframe_classifications_map_,
-                    escalation_reasons: escalation_reasons_,
-                    escalation_queue_enabled: escalation_queue_enabled_,
-                    custom_views_enabled: custom_views_enabled_,
-                    include_attachment_payload: include_attachment_payload_,
-                    block_foreign_cdn_attachments: block_foreign_cdn_attachments_,
-                    filterable_custom_keys: filterable_custom_keys_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ModerationDashboardPreferences {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for EventHook {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "EventHook",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "hook_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "event_types", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "webhook_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_queue_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_region", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_auth_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_role_arn", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_topic_arn", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_region", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_auth_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_role_arn", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "product", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "should_send_custom_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "timeout_ms", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "callback", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "sns_event_based_message_group_id_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "failover_config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.hook_type),
+                2 => __reader.option(&mut __map, 2, &mut __value.enabled),
+                3 => __reader.option(&mut __map, 3, &mut __value.event_types),
+                4 => __reader.option(&mut __map, 4, &mut __value.webhook_url),
+                5 => __reader.option(&mut __map, 5, &mut __value.sqs_queue_url),
+                6 => __reader.option(&mut __map, 6, &mut __value.sqs_region),
+                7 => __reader.option(&mut __map, 7, &mut __value.sqs_auth_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.sqs_key),
+                9 => __reader.option(&mut __map, 9, &mut __value.sqs_secret),
+                10 => __reader.option(&mut __map, 10, &mut __value.sqs_role_arn),
+                11 => __reader.option(&mut __map, 11, &mut __value.sns_topic_arn),
+                12 => __reader.option(&mut __map, 12, &mut __value.sns_region),
+                13 => __reader.option(&mut __map, 13, &mut __value.sns_auth_type),
+                14 => __reader.option(&mut __map, 14, &mut __value.sns_key),
+                15 => __reader.option(&mut __map, 15, &mut __value.sns_secret),
+                16 => __reader.option(&mut __map, 16, &mut __value.sns_role_arn),
+                17 => __reader.option(&mut __map, 17, &mut __value.product),
+                18 => __reader.option(&mut __map, 18, &mut __value.should_send_custom_events),
+                19 => __reader.option(&mut __map, 19, &mut __value.timeout_ms),
+                20 => __reader.option(&mut __map, 20, &mut __value.callback),
+                21 => __reader.option(&mut __map, 21, &mut __value.sns_event_based_message_group_id_enabled),
+                22 => __reader.option(&mut __map, 22, &mut __value.failover_config),
+                23 => __reader.option(&mut __map, 23, &mut __value.created_at),
+                24 => __reader.option(&mut __map, 24, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for EventHook {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.hook_type {
-            map_.serialize_entry("hook_type", value)?;
-        }
-        if let Some(value) = &self.enabled {
-            map_.serialize_entry("enabled", value)?;
-        }
-        if let Some(value) = &self.event_types {
-            map_.serialize_entry("event_types", value)?;
-        }
-        if let Some(value) = &self.webhook_url {
-            map_.serialize_entry("webhook_url", value)?;
-        }
-        if let Some(value) = &self.sqs_queue_url {
-            map_.serialize_entry("sqs_queue_url", value)?;
-        }
-        if let Some(value) = &self.sqs_region {
-            map_.serialize_entry("sqs_region", value)?;
-        }
-        if let Some(value) = &self.sqs_auth_type {
-            map_.serialize_entry("sqs_auth_type", value)?;
-        }
-        if let Some(value) = &self.sqs_key {
-            map_.serialize_entry("sqs_key", value)?;
-        }
-        if let Some(value) = &self.sqs_secret {
-            map_.serialize_entry("sqs_secret", value)?;
-        }
-        if let Some(value) = &self.sqs_role_arn {
-            map_.serialize_entry("sqs_role_arn", value)?;
-        }
-        if let Some(value) = &self.sns_topic_arn {
-            map_.serialize_entry("sns_topic_arn", value)?;
-        }
-        if let Some(value) = &self.sns_region {
-            map_.serialize_entry("sns_region", value)?;
-        }
-        if let Some(value) = &self.sns_auth_type {
-            map_.serialize_entry("sns_auth_type", value)?;
-        }
-        if let Some(value) = &self.sns_key {
-            map_.serialize_entry("sns_key", value)?;
-        }
-        if let Some(value) = &self.sns_secret {
-            map_.serialize_entry("sns_secret", value)?;
-        }
-        if let Some(value) = &self.sns_role_arn {
-            map_.serialize_entry("sns_role_arn", value)?;
-        }
-        if let Some(value) = &self.product {
-            map_.serialize_entry("product", value)?;
-        }
-        if let Some(value) = &self.should_send_custom_events {
-            map_.serialize_entry("should_send_custom_events", value)?;
-        }
-        if let Some(value) = &self.timeout_ms {
-            map_.serialize_entry("timeout_ms", value)?;
-        }
-        if let Some(value) = &self.callback {
-            map_.serialize_entry("callback", value)?;
-        }
-        if let Some(value) = &self.sns_event_based_message_group_id_enabled {
-            map_.serialize_entry("sns_event_based_message_group_id_enabled", value)?;
-        }
-        if let Some(value) = &self.failover_config {
-            map_.serialize_entry("failover_config", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map_.serialize_entry("created_at", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map_.serialize_entry("updated_at", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.id);
+        __map.optional(1, &self.hook_type);
+        __map.optional(2, &self.enabled);
+        __map.optional(3, &self.event_types);
+        __map.optional(4, &self.webhook_url);
+        __map.optional(5, &self.sqs_queue_url);
+        __map.optional(6, &self.sqs_region);
+        __map.optional(7, &self.sqs_auth_type);
+        __map.optional(8, &self.sqs_key);
+        __map.optional(9, &self.sqs_secret);
+        __map.optional(10, &self.sqs_role_arn);
+        __map.optional(11, &self.sns_topic_arn);
+        __map.optional(12, &self.sns_region);
+        __map.optional(13, &self.sns_auth_type);
+        __map.optional(14, &self.sns_key);
+        __map.optional(15, &self.sns_secret);
+        __map.optional(16, &self.sns_role_arn);
+        __map.optional(17, &self.product);
+        __map.optional(18, &self.should_send_custom_events);
+        __map.optional(19, &self.timeout_ms);
+        __map.optional(20, &self.callback);
+        __map.optional(21, &self.sns_event_based_message_group_id_enabled);
+        __map.optional(22, &self.failover_config);
+        __map.optional(23, &self.created_at);
+        __map.optional(24, &self.updated_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventHook {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EventHook;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `EventHook` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<EventHook, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut hook_type_: Option<String> = None;
-                let mut enabled_: Option<bool> = None;
-                let mut event_types_: Option<Vec<String>> = None;
-                let mut webhook_url_: Option<String> = None;
-                let mut sqs_queue_url_: Option<String> = None;
-                let mut sqs_region_: Option<String> = None;
-                let mut sqs_auth_type_: Option<String> = None;
-                let mut sqs_key_: Option<String> = None;
-                let mut sqs_secret_: Option<String> = None;
-                let mut sqs_role_arn_: Option<String> = None;
-                let mut sns_topic_arn_: Option<String> = None;
-                let mut sns_region_: Option<String> = None;
-                let mut sns_auth_type_: Option<String> = None;
-                let mut sns_key_: Option<String> = None;
-                let mut sns_secret_: Option<String> = None;
-                let mut sns_role_arn_: Option<String> = None;
-                let mut product_: Option<String> = None;
-                let mut should_send_custom_events_: Option<bool> = None;
-                let mut timeout_ms_: Option<i32> = None;
-                let mut callback_: Option<AsyncModerationCallbackConfig> = None;
-                let mut sns_event_based_message_group_id_enabled_: Option<bool> = None;
-                let mut failover_config_: Option<WebhookFailoverConfig> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = map_.next_value()?,
-                        "hook_type" => hook_type_ = map_.next_value()?,
-                        "enabled" => enabled_ = map_.next_value()?,
-                        "event_types" => event_types_ = map_.next_value()?,
-                        "webhook_url" => webhook_url_ = map_.next_value()?,
-                        "sqs_queue_url" => sqs_queue_url_ = map_.next_value()?,
-                        "sqs_region" => sqs_region_ = map_.next_value()?,
-                        "sqs_auth_type" => sqs_auth_type_ = map_.next_value()?,
-                        "sqs_key" => sqs_key_ = map_.next_value()?,
-                        "sqs_secret" => sqs_secret_ = map_.next_value()?,
-                        "sqs_role_arn" => sqs_role_arn_ = map_.next_value()?,
-                        "sns_topic_arn" => sns_topic_arn_ = map_.next_value()?,
-                        "sns_region" => sns_region_ = map_.next_value()?,
-                        "sns_auth_type" => sns_auth_type_ = map_.next_value()?,
-                        "sns_key" => sns_key_ = map_.next_value()?,
-                        "sns_secret" => sns_secret_ = map_.next_value()?,
-                        "sns_role_arn" => sns_role_arn_ = map_.next_value()?,
-                        "product" => product_ = map_.next_value()?,
-                        "should_send_custom_events" => should_send_custom_events_ = map_.next_value()?,
-                        "timeout_ms" => timeout_ms_ = map_.next_value()?,
-                        "callback" => callback_ = map_.next_value()?,
-                        "sns_event_based_message_group_id_enabled" => sns_event_based_message_group_id_enabled_ = map_.next_value()?,
-                        "failover_config" => failover_config_ = map_.next_value()?,
-                        "created_at" => created_at_ = map_.next_value()?,
-                        "updated_at" => updated_at_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(EventHook {
-                    id: id_,
-                    hook_type: hook_type_,
-                    enabled: enabled_,
-                    event_types: event_types_,
-                    webhook_url: webhook_url_,
-                    sqs_queue_url: sqs_queue_url_,
-                    sqs_region: sqs_region_,
-                    sqs_auth_type: sqs_auth_type_,
-                    sqs_key: sqs_key_,
-                    sqs_secret: sqs_secret_,
-                    sqs_role_arn: sqs_role_arn_,
-                    sns_topic_arn: sns_topic_arn_,
-                    sns_region: sns_region_,
-                    sns_auth_type: sns_auth_type_,
-                    sns_key: sns_key_,
-                    sns_secret: sns_secret_,
-                    sns_role_arn: sns_role_arn_,
-                    product: product_,
-                    should_send_custom_events: should_send_custom_events_,
-                    timeout_ms: timeout_ms_,
-                    callback: callback_,
-                    sns_event_based_message_group_id_enabled: sns_event_based_message_group_id_enabled_,
-                    failover_config: failover_config_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for EventHook {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for LimitInfoResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "LimitInfoResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "limit", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "remaining", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reset", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.limit),
+                1 => __reader.value(&mut __map, 1, &mut __value.remaining),
+                2 => __reader.value(&mut __map, 2, &mut __value.reset),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for LimitInfoResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("limit", &self.limit)?;
-        map_.serialize_entry("remaining", &self.remaining)?;
-        map_.serialize_entry("reset", &self.reset)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.limit);
+        __map.required(1, &self.remaining);
+        __map.required(2, &self.reset);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for LimitInfoResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = LimitInfoResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `LimitInfoResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<LimitInfoResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut limit_: Option<i64> = None;
-                let mut remaining_: Option<i64> = None;
-                let mut reset_: Option<i64> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "limit" => limit_ = Some(map_.next_value()?),
-                        "remaining" => remaining_ = Some(map_.next_value()?),
-                        "reset" => reset_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(LimitInfoResponse {
-                    limit: limit_.unwrap_or_default(),
-                    remaining: remaining_.unwrap_or_default(),
-                    reset: reset_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for LimitInfoResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for TeamUsageStats {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "TeamUsageStats",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "team", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "users_daily", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "messages_daily", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "translations_daily", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "image_moderations_daily", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "concurrent_users", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "concurrent_connections", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "users_total", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "users_last_24_hours", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "users_last_30_days", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "users_month_to_date", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "users_engaged_last_30_days", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "users_engaged_month_to_date", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "messages_total", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "messages_last_24_hours", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "messages_last_30_days", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "messages_month_to_date", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.team),
+                1 => __reader.value(&mut __map, 1, &mut __value.users_daily),
+                2 => __reader.value(&mut __map, 2, &mut __value.messages_daily),
+                3 => __reader.value(&mut __map, 3, &mut __value.translations_daily),
+                4 => __reader.value(&mut __map, 4, &mut __value.image_moderations_daily),
+                5 => __reader.value(&mut __map, 5, &mut __value.concurrent_users),
+                6 => __reader.value(&mut __map, 6, &mut __value.concurrent_connections),
+                7 => __reader.value(&mut __map, 7, &mut __value.users_total),
+                8 => __reader.value(&mut __map, 8, &mut __value.users_last_24_hours),
+                9 => __reader.value(&mut __map, 9, &mut __value.users_last_30_days),
+                10 => __reader.value(&mut __map, 10, &mut __value.users_month_to_date),
+                11 => __reader.value(&mut __map, 11, &mut __value.users_engaged_last_30_days),
+                12 => __reader.value(&mut __map, 12, &mut __value.users_engaged_month_to_date),
+                13 => __reader.value(&mut __map, 13, &mut __value.messages_total),
+                14 => __reader.value(&mut __map, 14, &mut __value.messages_last_24_hours),
+                15 => __reader.value(&mut __map, 15, &mut __value.messages_last_30_days),
+                16 => __reader.value(&mut __map, 16, &mut __value.messages_month_to_date),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for TeamUsageStats {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("team", &self.team)?;
-        map_.serialize_entry("users_daily", &self.users_daily)?;
-        map_.serialize_entry("messages_daily", &self.messages_daily)?;
-        map_.serialize_entry("translations_daily", &self.translations_daily)?;
-        map_.serialize_entry("image_moderations_daily", &self.image_moderations_daily)?;
-        map_.serialize_entry("concurrent_users", &self.concurrent_users)?;
-        map_.serialize_entry("concurrent_connections", &self.concurrent_connections)?;
-        map_.serialize_entry("users_total", &self.users_total)?;
-        map_.serialize_entry("users_last_24_hours", &self.users_last_24_hours)?;
-        map_.serialize_entry("users_last_30_days", &self.users_last_30_days)?;
-        map_.serialize_entry("users_month_to_date", &self.users_month_to_date)?;
-        map_.serialize_entry("users_engaged_last_30_days", &self.users_engaged_last_30_days)?;
-        map_.serialize_entry("users_engaged_month_to_date", &self.users_engaged_month_to_date)?;
-        map_.serialize_entry("messages_total", &self.messages_total)?;
-        map_.serialize_entry("messages_last_24_hours", &self.messages_last_24_hours)?;
-        map_.serialize_entry("messages_last_30_days", &self.messages_last_30_days)?;
-        map_.serialize_entry("messages_month_to_date", &self.messages_month_to_date)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.team);
+        __map.required(1, &self.users_daily);
+        __map.required(2, &self.messages_daily);
+        __map.required(3, &self.translations_daily);
+        __map.required(4, &self.image_moderations_daily);
+        __map.required(5, &self.concurrent_users);
+        __map.required(6, &self.concurrent_connections);
+        __map.required(7, &self.users_total);
+        __map.required(8, &self.users_last_24_hours);
+        __map.required(9, &self.users_last_30_days);
+        __map.required(10, &self.users_month_to_date);
+        __map.required(11, &self.users_engaged_last_30_days);
+        __map.required(12, &self.users_engaged_month_to_date);
+        __map.required(13, &self.messages_total);
+        __map.required(14, &self.messages_last_24_hours);
+        __map.required(15, &self.messages_last_30_days);
+        __map.required(16, &self.messages_month_to_date);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TeamUsageStats {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = TeamUsageStats;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TeamUsageStats` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TeamUsageStats, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut team_: Option<String> = None;
-                let mut users_daily_: Option<MetricStats> = None;
-                let mut messages_daily_: Option<MetricStats> = None;
-                let mut translations_daily_: Option<MetricStats> = None;
-                let mut image_moderations_daily_: Option<MetricStats> = None;
-                let mut concurrent_users_: Option<MetricStats> = None;
-                let mut concurrent_connections_: Option<MetricStats> = None;
-                let mut users_total_: Option<MetricStats> = None;
-                let mut users_last_24_hours_: Option<MetricStats> = None;
-                let mut users_last_30_days_: Option<MetricStats> = None;
-                let mut users_month_to_date_: Option<MetricStats> = None;
-                let mut users_engaged_last_30_days_: Option<MetricStats> = None;
-                let mut users_engaged_month_to_date_: Option<MetricStats> = None;
-                let mut messages_total_: Option<MetricStats> = None;
-                let mut messages_last_24_hours_: Option<MetricStats> = None;
-                let mut messages_last_30_days_: Option<MetricStats> = None;
-                let mut messages_month_to_date_: Option<MetricStats> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "team" => team_ = Some(map_.next_value()?),
-                        "users_daily" => users_daily_ = Some(map_.next_value()?),
-                        "messages_daily" => messages_daily_ = Some(map_.next_value()?),
-                        "translations_daily" => translations_daily_ = Some(map_.next_value()?),
-                        "image_moderations_daily" => image_moderations_daily_ = Some(map_.next_value()?),
-                        "concurrent_users" => concurrent_users_ = Some(map_.next_value()?),
-                        "concurrent_connections" => concurrent_connections_ = Some(map_.next_value()?),
-                        "users_total" => users_total_ = Some(map_.next_value()?),
-                        "users_last_24_hours" => users_last_24_hours_ = Some(map_.next_value()?),
-                        "users_last_30_days" => users_last_30_days_ = Some(map_.next_value()?),
-                        "users_month_to_date" => users_month_to_date_ = Some(map_.next_value()?),
-                        "users_engaged_last_30_days" => users_engaged_last_30_days_ = Some(map_.next_value()?),
-                        "users_engaged_month_to_date" => users_engaged_month_to_date_ = Some(map_.next_value()?),
-                        "messages_total" => messages_total_ = Some(map_.next_value()?),
-                        "messages_last_24_hours" => messages_last_24_hours_ = Some(map_.next_value()?),
-                        "messages_last_30_days" => messages_last_30_days_ = Some(map_.next_value()?),
-                        "messages_month_to_date" => messages_month_to_date_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(TeamUsageStats {
-                    team: team_.unwrap_or_default(),
-                    users_daily: users_daily_.unwrap_or_default(),
-                    messages_daily: messages_daily_.unwrap_or_default(),
-                    translations_daily: translations_daily_.unwrap_or_default(),
-                    image_moderations_daily: image_moderations_daily_.unwrap_or_default(),
-                    concurrent_users: concurrent_users_.unwrap_or_default(),
-                    concurrent_connections: concurrent_connections_.unwrap_or_default(),
-                    users_total: users_total_.unwrap_or_default(),
-                    users_last_24_hours: users_last_24_hours_.unwrap_or_default(),
-                    users_last_30_days: users_last_30_days_.unwrap_or_default(),
-                    users_month_to_date: users_month_to_date_.unwrap_or_default(),
-                    users_engaged_last_30_days: users_engaged_last_30_days_.unwrap_or_default(),
-                    users_engaged_month_to_date: users_engaged_month_to_date_.unwrap_or_default(),
-                    messages_total: messages_total_.unwrap_or_default(),
-                    messages_last_24_hours: messages_last_24_hours_.unwrap_or_default(),
-                    messages_last_30_days: messages_last_30_days_.unwrap_or_default(),
-                    messages_month_to_date: messages_month_to_date_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for TeamUsageStats {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushNotificationFields {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushNotificationFields",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "version", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "offline_only", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "apn", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "firebase", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "huawei", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "xiaomi", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "providers", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.version),
+                1 => __reader.value(&mut __map, 1, &mut __value.offline_only),
+                2 => __reader.value(&mut __map, 2, &mut __value.apn),
+                3 => __reader.value(&mut __map, 3, &mut __value.firebase),
+                4 => __reader.value(&mut __map, 4, &mut __value.huawei),
+                5 => __reader.value(&mut __map, 5, &mut __value.xiaomi),
+                6 => __reader.option(&mut __map, 6, &mut __value.providers),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushNotificationFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("version", &self.version)?;
-        map_.serialize_entry("offline_only", &self.offline_only)?;
-        map_.serialize_entry("apn", &self.apn)?;
-        map_.serialize_entry("firebase", &self.firebase)?;
-        map_.serialize_entry("huawei", &self.huawei)?;
-        map_.serialize_entry("xiaomi", &self.xiaomi)?;
-        if let Some(value) = &self.providers {
-            map_.serialize_entry("providers", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.version);
+        __map.required(1, &self.offline_only);
+        __map.required(2, &self.apn);
+        __map.required(3, &self.firebase);
+        __map.required(4, &self.huawei);
+        __map.required(5, &self.xiaomi);
+        __map.optional(6, &self.providers);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushNotificationFields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PushNotificationFields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushNotificationFields` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushNotificationFields, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut version_: Option<String> = None;
-                let mut offline_only_: Option<bool> = None;
-                let mut apn_: Option<ApnConfigFields> = None;
-                let mut firebase_: Option<FirebaseConfigFields> = None;
-                let mut huawei_: Option<HuaweiConfigFields> = None;
-                let mut xiaomi_: Option<XiaomiConfigFields> = None;
-                let mut providers_: Option<Vec<PushProvider>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "version" => version_ = Some(map_.next_value()?),
-                        "offline_only" => offline_only_ = Some(map_.next_value()?),
-                        "apn" => apn_ = Some(map_.next_value()?),
-                        "firebase" => firebase_ = Some(map_.next_value()?),
-                        "huawei" => huawei_ = Some(map_.next_value()?),
-                        "xiaomi" => xiaomi_ = Some(map_.next_value()?),
-                        "providers" => providers_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PushNotificationFields {
-                    version: version_.unwrap_or_default(),
-                    offline_only: offline_only_.unwrap_or_default(),
-                    apn: apn_.unwrap_or_default(),
-                    firebase: firebase_.unwrap_or_default(),
-                    huawei: huawei_.unwrap_or_default(),
-                    xiaomi: xiaomi_.unwrap_or_default(),
-                    providers: providers_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushNotificationFields {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "typing_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "read_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "connect_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "delivery_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "search", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "replies", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quotes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "custom_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mark_messages_pending", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "polls", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_message_reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "automod", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "automod_behavior", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "blocklists", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "allowed_flag_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automod_thresholds", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "partition_size", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "partition_ttl", flags: __rt::NULLABLE, nested: None },
+            __rt::Field { name: "skip_last_msg_update_for_system_msgs", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "commands", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.typing_events),
+                2 => __reader.value(&mut __map, 2, &mut __value.read_events),
+                3 => __reader.value(&mut __map, 3, &mut __value.connect_events),
+                4 => __reader.value(&mut __map, 4, &mut __value.delivery_events),
+                5 => __reader.value(&mut __map, 5, &mut __value.search),
+                6 => __reader.value(&mut __map, 6, &mut __value.reactions),
+                7 => __reader.value(&mut __map, 7, &mut __value.replies),
+                8 => __reader.value(&mut __map, 8, &mut __value.quotes),
+                9 => __reader.value(&mut __map, 9, &mut __value.mutes),
+                10 => __reader.value(&mut __map, 10, &mut __value.uploads),
+                11 => __reader.value(&mut __map, 11, &mut __value.url_enrichment),
+                12 => __reader.value(&mut __map, 12, &mut __value.custom_events),
+                13 => __reader.value(&mut __map, 13, &mut __value.push_notifications),
+                14 => __reader.value(&mut __map, 14, &mut __value.reminders),
+                15 => __reader.value(&mut __map, 15, &mut __value.mark_messages_pending),
+                16 => __reader.value(&mut __map, 16, &mut __value.polls),
+                17 => __reader.value(&mut __map, 17, &mut __value.user_message_reminders),
+                18 => __reader.value(&mut __map, 18, &mut __value.shared_locations),
+                19 => __reader.value(&mut __map, 19, &mut __value.count_messages),
+                20 => __reader.value(&mut __map, 20, &mut __value.max_message_length),
+                21 => __reader.value(&mut __map, 21, &mut __value.automod),
+                22 => __reader.value(&mut __map, 22, &mut __value.automod_behavior),
+                23 => __reader.option(&mut __map, 23, &mut __value.blocklist),
+                24 => __reader.option(&mut __map, 24, &mut __value.blocklist_behavior),
+                25 => __reader.option(&mut __map, 25, &mut __value.blocklists),
+                26 => __reader.option(&mut __map, 26, &mut __value.allowed_flag_reasons),
+                27 => __reader.option(&mut __map, 27, &mut __value.automod_thresholds),
+                28 => __reader.option(&mut __map, 28, &mut __value.partition_size),
+                29 => __reader.option(&mut __map, 29, &mut __value.partition_ttl),
+                30 => __reader.value(&mut __map, 30, &mut __value.skip_last_msg_update_for_system_msgs),
+                31 => __reader.option(&mut __map, 31, &mut __value.push_level),
+                32 => __reader.option(&mut __map, 32, &mut __value.chat_preferences),
+                33 => __reader.value(&mut __map, 33, &mut __value.created_at),
+                34 => __reader.value(&mut __map, 34, &mut __value.updated_at),
+                35 => __reader.value(&mut __map, 35, &mut __value.commands),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("typing_events", &self.typing_events)?;
-        map_.serialize_entry("read_events", &self.read_events)?;
-        map_.serialize_entry("connect_events", &self.connect_events)?;
-        map_.serialize_entry("delivery_events", &self.delivery_events)?;
-        map_.serialize_entry("search", &self.search)?;
-        map_.serialize_entry("reactions", &self.reactions)?;
-        map_.serialize_entry("replies", &self.replies)?;
-        map_.serialize_entry("quotes", &self.quotes)?;
-        map_.serialize_entry("mutes", &self.mutes)?;
-        map_.serialize_entry("uploads", &self.uploads)?;
-        map_.serialize_entry("url_enrichment", &self.url_enrichment)?;
-        map_.serialize_entry("custom_events", &self.custom_events)?;
-        map_.serialize_entry("push_notifications", &self.push_notifications)?;
-        map_.serialize_entry("reminders", &self.reminders)?;
-        map_.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
-        map_.serialize_entry("polls", &self.polls)?;
-        map_.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
-        map_.serialize_entry("shared_locations", &self.shared_locations)?;
-        map_.serialize_entry("count_messages", &self.count_messages)?;
-        map_.serialize_entry("max_message_length", &self.max_message_length)?;
-        map_.serialize_entry("automod", &self.automod)?;
-        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
-        }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
-        }
-        if let Some(value) = &self.blocklists {
-            map_.serialize_entry("blocklists", value)?;
-        }
-        if let Some(value) = &self.allowed_flag_reasons {
-            map_.serialize_entry("allowed_flag_reasons", value)?;
-        }
-        if let Some(value) = &self.automod_thresholds {
-            map_.serialize_entry("automod_thresholds", value)?;
-        }
-        if let Some(value) = &self.partition_size {
-            map_.serialize_entry("partition_size", value)?;
-        }
-        if let Some(value) = &self.partition_ttl {
-            map_.serialize_entry("partition_ttl", value)?;
-        }
-        map_.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
-        }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("commands", &self.commands)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.typing_events);
+        __map.required(2, &self.read_events);
+        __map.required(3, &self.connect_events);
+        __map.required(4, &self.delivery_events);
+        __map.required(5, &self.search);
+        __map.required(6, &self.reactions);
+        __map.required(7, &self.replies);
+        __map.required(8, &self.quotes);
+        __map.required(9, &self.mutes);
+        __map.required(10, &self.uploads);
+        __map.required(11, &self.url_enrichment);
+        __map.required(12, &self.custom_events);
+        __map.required(13, &self.push_notifications);
+        __map.required(14, &self.reminders);
+        __map.required(15, &self.mark_messages_pending);
+        __map.required(16, &self.polls);
+        __map.required(17, &self.user_message_reminders);
+        __map.required(18, &self.shared_locations);
+        __map.required(19, &self.count_messages);
+        __map.required(20, &self.max_message_length);
+        __map.required(21, &self.automod);
+        __map.required(22, &self.automod_behavior);
+        __map.optional(23, &self.blocklist);
+        __map.optional(24, &self.blocklist_behavior);
+        __map.optional(25, &self.blocklists);
+        __map.optional(26, &self.allowed_flag_reasons);
+        __map.optional(27, &self.automod_thresholds);
+        __map.optional(28, &self.partition_size);
+        __map.optional(29, &self.partition_ttl);
+        __map.required(30, &self.skip_last_msg_update_for_system_msgs);
+        __map.optional(31, &self.push_level);
+        __map.optional(32, &self.chat_preferences);
+        __map.required(33, &self.created_at);
+        __map.required(34, &self.updated_at);
+        __map.required(35, &self.commands);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelConfig` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut typing_events_: Option<bool> = None;
-                let mut read_events_: Option<bool> = None;
-                let mut connect_events_: Option<bool> = None;
-                let mut delivery_events_: Option<bool> = None;
-                let mut search_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut quotes_: Option<bool> = None;
-                let mut mutes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut custom_events_: Option<bool> = None;
-                let mut push_notifications_: Option<bool> = None;
-                let mut reminders_: Option<bool> = None;
-                let mut mark_messages_pending_: Option<bool> = None;
-                let mut polls_: Option<bool> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut automod_: Option<Automod> = None;
-                let mut automod_behavior_: Option<AutomodBehavior> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
-                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
-                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
-                let mut automod_thresholds_: Option<Thresholds> = None;
-                let mut partition_size_: Option<i32> = None;
-                let mut partition_ttl_: Option<String> = None;
-                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut commands_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "typing_events" => typing_events_ = Some(map_.next_value()?),
-                        "read_events" => read_events_ = Some(map_.next_value()?),
-                        "connect_events" => connect_events_ = Some(map_.next_value()?),
-                        "delivery_events" => delivery_events_ = Some(map_.next_value()?),
-                        "search" => search_ = Some(map_.next_value()?),
-                        "reactions" => reactions_ = Some(map_.next_value()?),
-                        "replies" => replies_ = Some(map_.next_value()?),
-                        "quotes" => quotes_ = Some(map_.next_value()?),
-                        "mutes" => mutes_ = Some(map_.next_value()?),
-                        "uploads" => uploads_ = Some(map_.next_value()?),
-                        "url_enrichment" => url_enrichment_ = Some(map_.next_value()?),
-                        "custom_events" => custom_events_ = Some(map_.next_value()?),
-                        "push_notifications" => push_notifications_ = Some(map_.next_value()?),
-                        "reminders" => reminders_ = Some(map_.next_value()?),
-                        "mark_messages_pending" => mark_messages_pending_ = Some(map_.next_value()?),
-                        "polls" => polls_ = Some(map_.next_value()?),
-                        "user_message_reminders" => user_message_reminders_ = Some(map_.next_value()?),
-                        "shared_locations" => shared_locations_ = Some(map_.next_value()?),
-                        "count_messages" => count_messages_ = Some(map_.next_value()?),
-                        "max_message_length" => max_message_length_ = Some(map_.next_value()?),
-                        "automod" => automod_ = Some(map_.next_value()?),
-                        "automod_behavior" => automod_behavior_ = Some(map_.next_value()?),
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "blocklists" => blocklists_ = map_.next_value()?,
-                        "allowed_flag_reasons" => allowed_flag_reasons_ = map_.next_value()?,
-                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
-                        "partition_size" => partition_size_ = map_.next_value()?,
-                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => skip_last_msg_update_for_system_msgs_ = Some(map_.next_value()?),
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "commands" => commands_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(automod_) = automod_ else {
-                    return Err(serde::de::Error::missing_field("automod"));
-                };
-                let Some(automod_behavior_) = automod_behavior_ else {
-                    return Err(serde::de::Error::missing_field("automod_behavior"));
-                };
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(ChannelConfig {
-                    name: name_.unwrap_or_default(),
-                    typing_events: typing_events_.unwrap_or_default(),
-                    read_events: read_events_.unwrap_or_default(),
-                    connect_events: connect_events_.unwrap_or_default(),
-                    delivery_events: delivery_events_.unwrap_or_default(),
-                    search: search_.unwrap_or_default(),
-                    reactions: reactions_.unwrap_or_default(),
-                    replies: replies_.unwrap_or_default(),
-                    quotes: quotes_.unwrap_or_default(),
-                    mutes: mutes_.unwrap_or_default(),
-                    uploads: uploads_.unwrap_or_default(),
-                    url_enrichment: url_enrichment_.unwrap_or_default(),
-                    custom_events: custom_events_.unwrap_or_default(),
-                    push_notifications: push_notifications_.unwrap_or_default(),
-                    reminders: reminders_.unwrap_or_default(),
-                    mark_messages_pending: mark_messages_pending_.unwrap_or_default(),
-                    polls: polls_.unwrap_or_default(),
-                    user_message_reminders: user_message_reminders_.unwrap_or_default(),
-                    shared_locations: shared_locations_.unwrap_or_default(),
-                    count_messages: count_messages_.unwrap_or_default(),
-                    max_message_length: max_message_length_.unwrap_or_default(),
-                    automod: automod_,
-                    automod_behavior: automod_behavior_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    blocklists: blocklists_,
-                    allowed_flag_reasons: allowed_flag_reasons_,
-                    automod_thresholds: automod_thresholds_,
-                    partition_size: partition_size_,
-                    partition_ttl: partition_ttl_,
-                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_.unwrap_or_default(),
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    commands: commands_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CallType {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CallType",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "app", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "settings", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "notification_settings", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "recording_external_storage", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.app),
+                2 => __reader.value(&mut __map, 2, &mut __value.name),
+                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.settings),
+                6 => __reader.option(&mut __map, 6, &mut __value.notification_settings),
+                7 => __reader.value(&mut __map, 7, &mut __value.recording_external_storage),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CallType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("app", &self.app)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.settings {
-            map_.serialize_entry("settings", value)?;
-        }
-        if let Some(value) = &self.notification_settings {
-            map_.serialize_entry("notification_settings", value)?;
-        }
-        map_.serialize_entry("recording_external_storage", &self.recording_external_storage)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.app);
+        __map.required(2, &self.name);
+        __map.required(3, &self.created_at);
+        __map.required(4, &self.updated_at);
+        __map.optional(5, &self.settings);
+        __map.optional(6, &self.notification_settings);
+        __map.required(7, &self.recording_external_storage);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CallType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CallType;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CallType` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CallType, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<i32> = None;
-                let mut app_: Option<i32> = None;
-                let mut name_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut settings_: Option<CallSettings> = None;
-                let mut notification_settings_: Option<NotificationSettings> = None;
-                let mut recording_external_storage_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "app" => app_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "settings" => settings_ = map_.next_value()?,
-                        "notification_settings" => notification_settings_ = map_.next_value()?,
-                        "recording_external_storage" => recording_external_storage_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(CallType {
-                    id: id_.unwrap_or_default(),
-                    app: app_.unwrap_or_default(),
-                    name: name_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    settings: settings_,
-                    notification_settings: notification_settings_,
-                    recording_external_storage: recording_external_storage_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CallType {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Policy {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Policy",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "resources", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "roles", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "action", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "owner", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "priority", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.resources),
+                2 => __reader.value(&mut __map, 2, &mut __value.roles),
+                3 => __reader.value(&mut __map, 3, &mut __value.action),
+                4 => __reader.value(&mut __map, 4, &mut __value.owner),
+                5 => __reader.value(&mut __map, 5, &mut __value.priority),
+                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
+                7 => __reader.value(&mut __map, 7, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Policy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("resources", &self.resources)?;
-        map_.serialize_entry("roles", &self.roles)?;
-        map_.serialize_entry("action", &self.action)?;
-        map_.serialize_entry("owner", &self.owner)?;
-        map_.serialize_entry("priority", &self.priority)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.resources);
+        __map.required(2, &self.roles);
+        __map.required(3, &self.action);
+        __map.required(4, &self.owner);
+        __map.required(5, &self.priority);
+        __map.required(6, &self.created_at);
+        __map.required(7, &self.updated_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Policy {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Policy;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Policy` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Policy, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut resources_: Option<Vec<String>> = None;
-                let mut roles_: Option<Vec<String>> = None;
-                let mut action_: Option<i64> = None;
-                let mut owner_: Option<bool> = None;
-                let mut priority_: Option<i32> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "resources" => resources_ = Some(map_.next_value()?),
-                        "roles" => roles_ = Some(map_.next_value()?),
-                        "action" => action_ = Some(map_.next_value()?),
-                        "owner" => owner_ = Some(map_.next_value()?),
-                        "priority" => priority_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(Policy {
-                    name: name_.unwrap_or_default(),
-                    resources: resources_.unwrap_or_default(),
-                    roles: roles_.unwrap_or_default(),
-                    action: action_.unwrap_or_default(),
-                    owner: owner_.unwrap_or_default(),
-                    priority: priority_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Policy {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GeofenceResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GeofenceResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "country_codes", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.option(&mut __map, 1, &mut __value.type_),
+                2 => __reader.option(&mut __map, 2, &mut __value.description),
+                3 => __reader.option(&mut __map, 3, &mut __value.country_codes),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GeofenceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.country_codes {
-            map_.serialize_entry("country_codes", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.optional(1, &self.type_);
+        __map.optional(2, &self.description);
+        __map.optional(3, &self.country_codes);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GeofenceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GeofenceResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GeofenceResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GeofenceResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut country_codes_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "type" => type_ = map_.next_value()?,
-                        "description" => description_ = map_.next_value()?,
-                        "country_codes" => country_codes_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GeofenceResponse {
-                    name: name_.unwrap_or_default(),
-                    type_,
-                    description: description_,
-                    country_codes: country_codes_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GeofenceResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for AsyncModerationCallbackConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AsyncModerationCallbackConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "server_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mode", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.server_url),
+                1 => __reader.option(&mut __map, 1, &mut __value.mode),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AsyncModerationCallbackConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.server_url {
-            map_.serialize_entry("server_url", value)?;
-        }
-        if let Some(value) = &self.mode {
-            map_.serialize_entry("mode", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.server_url);
+        __map.optional(1, &self.mode);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncModerationCallbackConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = AsyncModerationCallbackConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AsyncModerationCallbackConfig` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncModerationCallbackConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut server_url_: Option<String> = None;
-                let mut mode_: Option<AsyncModerationCallbackConfigMode> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "server_url" => server_url_ = map_.next_value()?,
-                        "mode" => mode_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AsyncModerationCallbackConfig {
-                    server_url: server_url_,
-                    mode: mode_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AsyncModerationCallbackConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for OverviewDashboardConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "OverviewDashboardConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "visible_charts", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "default_date_range_days", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.visible_charts),
+                1 => __reader.option(&mut __map, 1, &mut __value.default_date_range_days),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for OverviewDashboardConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.visible_charts {
-            map_.serialize_entry("visible_charts", value)?;
-        }
-        if let Some(value) = &self.default_date_range_days {
-            map_.serialize_entry("default_date_range_days", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.visible_charts);
+        __map.optional(1, &self.default_date_range_days);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for OverviewDashboardConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = OverviewDashboardConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `OverviewDashboardConfig` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<OverviewDashboardConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut visible_charts_: Option<Vec<String>> = None;
-                let mut default_date_range_days_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "visible_charts" => visible_charts_ = map_.next_value()?,
-                        "default_date_range_days" => default_date_range_days_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(OverviewDashboardConfig {
-                    visible_charts: visible_charts_,
-                    default_date_range_days: default_date_range_days_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for OverviewDashboardConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for WebhookFailoverConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "WebhookFailoverConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "gcs_bucket", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "gcs_path", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "gcs_credentials", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.type_),
+                1 => __reader.option(&mut __map, 1, &mut __value.gcs_bucket),
+                2 => __reader.option(&mut __map, 2, &mut __value.gcs_path),
+                3 => __reader.option(&mut __map, 3, &mut __value.gcs_credentials),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for WebhookFailoverConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.gcs_bucket {
-            map_.serialize_entry("gcs_bucket", value)?;
-        }
-        if let Some(value) = &self.gcs_path {
-            map_.serialize_entry("gcs_path", value)?;
-        }
-        if let Some(value) = &self.gcs_credentials {
-            map_.serialize_entry("gcs_credentials", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.type_);
+        __map.optional(1, &self.gcs_bucket);
+        __map.optional(2, &self.gcs_path);
+        __map.optional(3, &self.gcs_credentials);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for WebhookFailoverConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = WebhookFailoverConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WebhookFailoverConfig` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<WebhookFailoverConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut gcs_bucket_: Option<String> = None;
-                let mut gcs_path_: Option<String> = None;
-                let mut gcs_credentials_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = map_.next_value()?,
-                        "gcs_bucket" => gcs_bucket_ = map_.next_value()?,
-                        "gcs_path" => gcs_path_ = map_.next_value()?,
-                        "gcs_credentials" => gcs_credentials_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(WebhookFailoverConfig {
-                    type_,
-                    gcs_bucket: gcs_bucket_,
-                    gcs_path: gcs_path_,
-                    gcs_credentials: gcs_credentials_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for WebhookFailoverConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MetricStats {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MetricStats",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "daily", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "total", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.daily),
+                1 => __reader.value(&mut __map, 1, &mut __value.total),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MetricStats {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.daily {
-            map_.serialize_entry("daily", value)?;
-        }
-        map_.serialize_entry("total", &self.total)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.daily);
+        __map.required(1, &self.total);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MetricStats {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MetricStats;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MetricStats` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MetricStats, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut daily_: Option<Vec<DailyValue>> = None;
-                let mut total_: Option<i64> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "daily" => daily_ = map_.next_value()?,
-                        "total" => total_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MetricStats {
-                    daily: daily_,
-                    total: total_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MetricStats {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ApnConfigFields {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "APNConfigFields",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "development", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "auth_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "notification_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "host", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "bundle_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "key_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auth_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "p12_cert", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.value(&mut __map, 1, &mut __value.development),
+                2 => __reader.option(&mut __map, 2, &mut __value.auth_type),
+                3 => __reader.option(&mut __map, 3, &mut __value.notification_template),
+                4 => __reader.option(&mut __map, 4, &mut __value.host),
+                5 => __reader.option(&mut __map, 5, &mut __value.bundle_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.team_id),
+                7 => __reader.option(&mut __map, 7, &mut __value.key_id),
+                8 => __reader.option(&mut __map, 8, &mut __value.auth_key),
+                9 => __reader.option(&mut __map, 9, &mut __value.p12_cert),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ApnConfigFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        map_.serialize_entry("development", &self.development)?;
-        if let Some(value) = &self.auth_type {
-            map_.serialize_entry("auth_type", value)?;
-        }
-        if let Some(value) = &self.notification_template {
-            map_.serialize_entry("notification_template", value)?;
-        }
-        if let Some(value) = &self.host {
-            map_.serialize_entry("host", value)?;
-        }
-        if let Some(value) = &self.bundle_id {
-            map_.serialize_entry("bundle_id", value)?;
-        }
-        if let Some(value) = &self.team_id {
-            map_.serialize_entry("team_id", value)?;
-        }
-        if let Some(value) = &self.key_id {
-            map_.serialize_entry("key_id", value)?;
-        }
-        if let Some(value) = &self.auth_key {
-            map_.serialize_entry("auth_key", value)?;
-        }
-        if let Some(value) = &self.p12_cert {
-            map_.serialize_entry("p12_cert", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.required(1, &self.development);
+        __map.optional(2, &self.auth_type);
+        __map.optional(3, &self.notification_template);
+        __map.optional(4, &self.host);
+        __map.optional(5, &self.bundle_id);
+        __map.optional(6, &self.team_id);
+        __map.optional(7, &self.key_id);
+        __map.optional(8, &self.auth_key);
+        __map.optional(9, &self.p12_cert);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ApnConfigFields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ApnConfigFields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `APNConfigFields` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ApnConfigFields, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut development_: Option<bool> = None;
-                let mut auth_type_: Option<String> = None;
-                let mut notification_template_: Option<String> = None;
-                let mut host_: Option<String> = None;
-                let mut bundle_id_: Option<String> = None;
-                let mut team_id_: Option<String> = None;
-                let mut key_id_: Option<String> = None;
-                let mut auth_key_: Option<String> = None;
-                let mut p12_cert_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "development" => development_ = Some(map_.next_value()?),
-                        "auth_type" => auth_type_ = map_.next_value()?,
-                        "notification_template" => notification_template_ = map_.next_value()?,
-                        "host" => host_ = map_.next_value()?,
-                        "bundle_id" => bundle_id_ = map_.next_value()?,
-                        "team_id" => team_id_ = map_.next_value()?,
-                        "key_id" => key_id_ = map_.next_value()?,
-                        "auth_key" => auth_key_ = map_.next_value()?,
-                        "p12_cert" => p12_cert_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ApnConfigFields {
-                    enabled: enabled_.unwrap_or_default(),
-                    development: development_.unwrap_or_default(),
-                    auth_type: auth_type_,
-                    notification_template: notification_template_,
-                    host: host_,
-                    bundle_id: bundle_id_,
-                    team_id: team_id_,
-                    key_id: key_id_,
-                    auth_key: auth_key_,
-                    p12_cert: p12_cert_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ApnConfigFields {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FirebaseConfigFields {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FirebaseConfigFields",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "notification_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "data_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "server_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "credentials_json", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.notification_template),
+                2 => __reader.option(&mut __map, 2, &mut __value.data_template),
+                3 => __reader.option(&mut __map, 3, &mut __value.apn_template),
+                4 => __reader.option(&mut __map, 4, &mut __value.server_key),
+                5 => __reader.option(&mut __map, 5, &mut __value.credentials_json),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FirebaseConfigFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.notification_template {
-            map_.serialize_entry("notification_template", value)?;
-        }
-        if let Some(value) = &self.data_template {
-            map_.serialize_entry("data_template", value)?;
-        }
-        if let Some(value) = &self.apn_template {
-            map_.serialize_entry("apn_template", value)?;
-        }
-        if let Some(value) = &self.server_key {
-            map_.serialize_entry("server_key", value)?;
-        }
-        if let Some(value) = &self.credentials_json {
-            map_.serialize_entry("credentials_json", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.optional(1, &self.notification_template);
+        __map.optional(2, &self.data_template);
+        __map.optional(3, &self.apn_template);
+        __map.optional(4, &self.server_key);
+        __map.optional(5, &self.credentials_json);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FirebaseConfigFields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FirebaseConfigFields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FirebaseConfigFields` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FirebaseConfigFields, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut notification_template_: Option<String> = None;
-                let mut data_template_: Option<String> = None;
-                let mut apn_template_: Option<String> = None;
-                let mut server_key_: Option<String> = None;
-                let mut credentials_json_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "notification_template" => notification_template_ = map_.next_value()?,
-                        "data_template" => data_template_ = map_.next_value()?,
-                        "apn_template" => apn_template_ = map_.next_value()?,
-                        "server_key" => server_key_ = map_.next_value()?,
-                        "credentials_json" => credentials_json_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FirebaseConfigFields {
-                    enabled: enabled_.unwrap_or_default(),
-                    notification_template: notification_template_,
-                    data_template: data_template_,
-                    apn_template: apn_template_,
-                    server_key: server_key_,
-                    credentials_json: credentials_json_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FirebaseConfigFields {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for HuaweiConfigFields {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "HuaweiConfigFields",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "secret", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.id),
+                2 => __reader.option(&mut __map, 2, &mut __value.secret),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for HuaweiConfigFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.secret {
-            map_.serialize_entry("secret", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.optional(1, &self.id);
+        __map.optional(2, &self.secret);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for HuaweiConfigFields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = HuaweiConfigFields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `HuaweiConfigFields` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<HuaweiConfigFields, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut id_: Option<String> = None;
-                let mut secret_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "id" => id_ = map_.next_value()?,
-                        "secret" => secret_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(HuaweiConfigFields {
-                    enabled: enabled_.unwrap_or_default(),
-                    id: id_,
-                    secret: secret_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for HuaweiConfigFields {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for XiaomiConfigFields {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "XiaomiConfigFields",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "package_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "secret", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.package_name),
+                2 => __reader.option(&mut __map, 2, &mut __value.secret),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for XiaomiConfigFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.package_name {
-            map_.serialize_entry("package_name", value)?;
-        }
-        if let Some(value) = &self.secret {
-            map_.serialize_entry("secret", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.optional(1, &self.package_name);
+        __map.optional(2, &self.secret);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for XiaomiConfigFields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = XiaomiConfigFields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `XiaomiConfigFields` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<XiaomiConfigFields, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut package_name_: Option<String> = None;
-                let mut secret_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "package_name" => package_name_ = map_.next_value()?,
-                        "secret" => secret_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(XiaomiConfigFields {
-                    enabled: enabled_.unwrap_or_default(),
-                    package_name: package_name_,
-                    secret: secret_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for XiaomiConfigFields {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushProvider {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushProvider",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "disabled_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disabled_reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_auth_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_key_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_p12_cert", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_team_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_topic", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_auth_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_development", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_host", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_notification_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_server_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_credentials", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_data_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_notification_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_apn_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_host", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "huawei_app_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "huawei_app_secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "xiaomi_package_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "xiaomi_app_secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_templates", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "huawei_host", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.type_),
+                2 => __reader.option(&mut __map, 2, &mut __value.description),
+                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.disabled_at),
+                6 => __reader.option(&mut __map, 6, &mut __value.disabled_reason),
+                7 => __reader.option(&mut __map, 7, &mut __value.apn_auth_key),
+                8 => __reader.option(&mut __map, 8, &mut __value.apn_key_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.apn_p12_cert),
+                10 => __reader.option(&mut __map, 10, &mut __value.apn_team_id),
+                11 => __reader.option(&mut __map, 11, &mut __value.apn_topic),
+                12 => __reader.option(&mut __map, 12, &mut __value.apn_auth_type),
+                13 => __reader.option(&mut __map, 13, &mut __value.apn_development),
+                14 => __reader.option(&mut __map, 14, &mut __value.apn_host),
+                15 => __reader.option(&mut __map, 15, &mut __value.apn_notification_template),
+                16 => __reader.option(&mut __map, 16, &mut __value.firebase_server_key),
+                17 => __reader.option(&mut __map, 17, &mut __value.firebase_credentials),
+                18 => __reader.option(&mut __map, 18, &mut __value.firebase_data_template),
+                19 => __reader.option(&mut __map, 19, &mut __value.firebase_notification_template),
+                20 => __reader.option(&mut __map, 20, &mut __value.firebase_apn_template),
+                21 => __reader.option(&mut __map, 21, &mut __value.firebase_host),
+                22 => __reader.option(&mut __map, 22, &mut __value.huawei_app_id),
+                23 => __reader.option(&mut __map, 23, &mut __value.huawei_app_secret),
+                24 => __reader.option(&mut __map, 24, &mut __value.xiaomi_package_name),
+                25 => __reader.option(&mut __map, 25, &mut __value.xiaomi_app_secret),
+                26 => __reader.option(&mut __map, 26, &mut __value.push_templates),
+                27 => __reader.option(&mut __map, 27, &mut __value.huawei_host),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.disabled_at {
-            map_.serialize_entry("disabled_at", value)?;
-        }
-        if let Some(value) = &self.disabled_reason {
-            map_.serialize_entry("disabled_reason", value)?;
-        }
-        if let Some(value) = &self.apn_auth_key {
-            map_.serialize_entry("apn_auth_key", value)?;
-        }
-        if let Some(value) = &self.apn_key_id {
-            map_.serialize_entry("apn_key_id", value)?;
-        }
-        if let Some(value) = &self.apn_p12_cert {
-            map_.serialize_entry("apn_p12_cert", value)?;
-        }
-        if let Some(value) = &self.apn_team_id {
-            map_.serialize_entry("apn_team_id", value)?;
-        }
-        if let Some(value) = &self.apn_topic {
-            map_.serialize_entry("apn_topic", value)?;
-        }
-        if let Some(value) = &self.apn_auth_type {
-            map_.serialize_entry("apn_auth_type", value)?;
-        }
-        if let Some(value) = &self.apn_development {
-            map_.serialize_entry("apn_development", value)?;
-        }
-        if let Some(value) = &self.apn_host {
-            map_.serialize_entry("apn_host", value)?;
-        }
-        if let Some(value) = &self.apn_notification_template {
-            map_.serialize_entry("apn_notification_template", value)?;
-        }
-        if let Some(value) = &self.firebase_server_key {
-            map_.serialize_entry("firebase_server_key", value)?;
-        }
-        if let Some(value) = &self.firebase_credentials {
-            map_.serialize_entry("firebase_credentials", value)?;
-        }
-        if let Some(value) = &self.firebase_data_template {
-            map_.serialize_entry("firebase_data_template", value)?;
-        }
-        if let Some(value) = &self.firebase_notification_template {
-            map_.serialize_entry("firebase_notification_template", value)?;
-        }
-        if let Some(value) = &self.firebase_apn_template {
-            map_.serialize_entry("firebase_apn_template", value)?;
-        }
-        if let Some(value) = &self.firebase_host {
-            map_.serialize_entry("firebase_host", value)?;
-        }
-        if let Some(value) = &self.huawei_app_id {
-            map_.serialize_entry("huawei_app_id", value)?;
-        }
-        if let Some(value) = &self.huawei_app_secret {
-            map_.serialize_entry("huawei_app_secret", value)?;
-        }
-        if let Some(value) = &self.xiaomi_package_name {
-            map_.serialize_entry("xiaomi_package_name", value)?;
-        }
-        if let Some(value) = &self.xiaomi_app_secret {
-            map_.serialize_entry("xiaomi_app_secret", value)?;
-        }
-        if let Some(value) = &self.push_templates {
-            map_.serialize_entry("push_templates", value)?;
-        }
-        if let Some(value) = &self.huawei_host {
-            map_.serialize_entry("huawei_host", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.type_);
+        __map.optional(2, &self.description);
+        __map.required(3, &self.created_at);
+        __map.required(4, &self.updated_at);
+        __map.optional(5, &self.disabled_at);
+        __map.optional(6, &self.disabled_reason);
+        __map.optional(7, &self.apn_auth_key);
+        __map.optional(8, &self.apn_key_id);
+        __map.optional(9, &self.apn_p12_cert);
+        __map.optional(10, &self.apn_team_id);
+        __map.optional(11, &self.apn_topic);
+        __map.optional(12, &self.apn_auth_type);
+        __map.optional(13, &self.apn_development);
+        __map.optional(14, &self.apn_host);
+        __map.optional(15, &self.apn_notification_template);
+        __map.optional(16, &self.firebase_server_key);
+        __map.optional(17, &self.firebase_credentials);
+        __map.optional(18, &self.firebase_data_template);
+        __map.optional(19, &self.firebase_notification_template);
+        __map.optional(20, &self.firebase_apn_template);
+        __map.optional(21, &self.firebase_host);
+        __map.optional(22, &self.huawei_app_id);
+        __map.optional(23, &self.huawei_app_secret);
+        __map.optional(24, &self.xiaomi_package_name);
+        __map.optional(25, &self.xiaomi_app_secret);
+        __map.optional(26, &self.push_templates);
+        __map.optional(27, &self.huawei_host);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PushProvider;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushProvider` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushProvider, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut disabled_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut disabled_reason_: Option<String> = None;
-                let mut apn_auth_key_: Option<String> = None;
-                let mut apn_key_id_: Option<String> = None;
-                let mut apn_p12_cert_: Option<String> = None;
-                let mut apn_team_id_: Option<String> = None;
-                let mut apn_topic_: Option<String> = None;
-                let mut apn_auth_type_: Option<String> = None;
-                let mut apn_development_: Option<bool> = None;
-                let mut apn_host_: Option<String> = None;
-                let mut apn_notification_template_: Option<String> = None;
-                let mut firebase_server_key_: Option<String> = None;
-                let mut firebase_credentials_: Option<String> = None;
-                let mut firebase_data_template_: Option<String> = None;
-                let mut firebase_notification_template_: Option<String> = None;
-                let mut firebase_apn_template_: Option<String> = None;
-                let mut firebase_host_: Option<String> = None;
-                let mut huawei_app_id_: Option<String> = None;
-                let mut huawei_app_secret_: Option<String> = None;
-                let mut xiaomi_package_name_: Option<String> = None;
-                let mut xiaomi_app_secret_: Option<String> = None;
-                let mut push_templates_: Option<Vec<PushTemplate>> = None;
-                let mut huawei_host_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "description" => description_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "disabled_at" => disabled_at_ = map_.next_value()?,
-                        "disabled_reason" => disabled_reason_ = map_.next_value()?,
-                        "apn_auth_key" => apn_auth_key_ = map_.next_value()?,
-                        "apn_key_id" => apn_key_id_ = map_.next_value()?,
-                        "apn_p12_cert" => apn_p12_cert_ = map_.next_value()?,
-                        "apn_team_id" => apn_team_id_ = map_.next_value()?,
-                        "apn_topic" => apn_topic_ = map_.next_value()?,
-                        "apn_auth_type" => apn_auth_type_ = map_.next_value()?,
-                        "apn_development" => apn_development_ = map_.next_value()?,
-                        "apn_host" => apn_host_ = map_.next_value()?,
-                        "apn_notification_template" => apn_notification_template_ = map_.next_value()?,
-                        "firebase_server_key" => firebase_server_key_ = map_.next_value()?,
-                        "firebase_credentials" => firebase_credentials_ = map_.next_value()?,
-                        "firebase_data_template" => firebase_data_template_ = map_.next_value()?,
-                        "firebase_notification_template" => firebase_notification_template_ = map_.next_value()?,
-                        "firebase_apn_template" => firebase_apn_template_ = map_.next_value()?,
-                        "firebase_host" => firebase_host_ = map_.next_value()?,
-                        "huawei_app_id" => huawei_app_id_ = map_.next_value()?,
-                        "huawei_app_secret" => huawei_app_secret_ = map_.next_value()?,
-                        "xiaomi_package_name" => xiaomi_package_name_ = map_.next_value()?,
-                        "xiaomi_app_secret" => xiaomi_app_secret_ = map_.next_value()?,
-                        "push_templates" => push_templates_ = map_.next_value()?,
-                        "huawei_host" => huawei_host_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(PushProvider {
-                    name: name_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    description: description_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    disabled_at: disabled_at_,
-                    disabled_reason: disabled_reason_,
-                    apn_auth_key: apn_auth_key_,
-                    apn_key_id: apn_key_id_,
-                    apn_p12_cert: apn_p12_cert_,
-                    apn_team_id: apn_team_id_,
-                    apn_topic: apn_topic_,
-                    apn_auth_type: apn_auth_type_,
-                    apn_development: apn_development_,
-                    apn_host: apn_host_,
-                    apn_notification_template: apn_notification_template_,
-                    firebase_server_key: firebase_server_key_,
-                    firebase_credentials: firebase_credentials_,
-                    firebase_data_template: firebase_data_template_,
-                    firebase_notification_template: firebase_notification_template_,
-                    firebase_apn_template: firebase_apn_template_,
-                    firebase_host: firebase_host_,
-                    huawei_app_id: huawei_app_id_,
-                    huawei_app_secret: huawei_app_secret_,
-                    xiaomi_package_name: xiaomi_package_name_,
-                    xiaomi_app_secret: xiaomi_app_secret_,
-                    push_templates: push_templates_,
-                    huawei_host: huawei_host_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushProvider {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CallSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CallSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "audio", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "backstage", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "video", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "screensharing", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "recording", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "frame_recording", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "individual_recording", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "raw_recording", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "broadcasting", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "geofencing", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "transcription", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "ring", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thumbnails", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "limits", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "session", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "ingress", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.audio),
+                1 => __reader.option(&mut __map, 1, &mut __value.backstage),
+                2 => __reader.option(&mut __map, 2, &mut __value.video),
+                3 => __reader.option(&mut __map, 3, &mut __value.screensharing),
+                4 => __reader.option(&mut __map, 4, &mut __value.recording),
+                5 => __reader.option(&mut __map, 5, &mut __value.frame_recording),
+                6 => __reader.option(&mut __map, 6, &mut __value.individual_recording),
+                7 => __reader.option(&mut __map, 7, &mut __value.raw_recording),
+                8 => __reader.option(&mut __map, 8, &mut __value.broadcasting),
+                9 => __reader.option(&mut __map, 9, &mut __value.geofencing),
+                10 => __reader.option(&mut __map, 10, &mut __value.transcription),
+                11 => __reader.option(&mut __map, 11, &mut __value.ring),
+                12 => __reader.option(&mut __map, 12, &mut __value.thumbnails),
+                13 => __reader.option(&mut __map, 13, &mut __value.limits),
+                14 => __reader.option(&mut __map, 14, &mut __value.session),
+                15 => __reader.option(&mut __map, 15, &mut __value.ingress),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CallSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.audio {
-            map_.serialize_entry("audio", value)?;
-        }
-        if let Some(value) = &self.backstage {
-            map_.serialize_entry("backstage", value)?;
-        }
-        if let Some(value) = &self.video {
-            map_.serialize_entry("video", value)?;
-        }
-        if let Some(value) = &self.screensharing {
-            map_.serialize_entry("screensharing", value)?;
-        }
-        if let Some(value) = &self.recording {
-            map_.serialize_entry("recording", value)?;
-        }
-        if let Some(value) = &self.frame_recording {
-            map_.serialize_entry("frame_recording", value)?;
-        }
-        if let Some(value) = &self.individual_recording {
-            map_.serialize_entry("individual_recording", value)?;
-        }
-        if let Some(value) = &self.raw_recording {
-            map_.serialize_entry("raw_recording", value)?;
-        }
-        if let Some(value) = &self.broadcasting {
-            map_.serialize_entry("broadcasting", value)?;
-        }
-        if let Some(value) = &self.geofencing {
-            map_.serialize_entry("geofencing", value)?;
-        }
-        if let Some(value) = &self.transcription {
-            map_.serialize_entry("transcription", value)?;
-        }
-        if let Some(value) = &self.ring {
-            map_.serialize_entry("ring", value)?;
-        }
-        if let Some(value) = &self.thumbnails {
-            map_.serialize_entry("thumbnails", value)?;
-        }
-        if let Some(value) = &self.limits {
-            map_.serialize_entry("limits", value)?;
-        }
-        if let Some(value) = &self.session {
-            map_.serialize_entry("session", value)?;
-        }
-        if let Some(value) = &self.ingress {
-            map_.serialize_entry("ingress", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.audio);
+        __map.optional(1, &self.backstage);
+        __map.optional(2, &self.video);
+        __map.optional(3, &self.screensharing);
+        __map.optional(4, &self.recording);
+        __map.optional(5, &self.frame_recording);
+        __map.optional(6, &self.individual_recording);
+        __map.optional(7, &self.raw_recording);
+        __map.optional(8, &self.broadcasting);
+        __map.optional(9, &self.geofencing);
+        __map.optional(10, &self.transcription);
+        __map.optional(11, &self.ring);
+        __map.optional(12, &self.thumbnails);
+        __map.optional(13, &self.limits);
+        __map.optional(14, &self.session);
+        __map.optional(15, &self.ingress);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CallSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CallSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CallSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CallSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut audio_: Option<AudioSettings> = None;
-                let mut backstage_: Option<BackstageSettings> = None;
-                let mut video_: Option<VideoSettings> = None;
-                let mut screensharing_: Option<ScreensharingSettings> = None;
-                let mut recording_: Option<RecordSettings> = None;
-                let mut frame_recording_: Option<FrameRecordSettings> = None;
-                let mut individual_recording_: Option<IndividualRecordSettings> = None;
-                let mut raw_recording_: Option<RawRecordSettings> = None;
-                let mut broadcasting_: Option<BroadcastSettings> = None;
-                let mut geofencing_: Option<GeofenceSettings> = None;
-                let mut transcription_: Option<TranscriptionSettings> = None;
-                let mut ring_: Option<RingSettings> = None;
-                let mut thumbnails_: Option<ThumbnailsSettings> = None;
-                let mut limits_: Option<LimitsSettings> = None;
-                let mut session_: Option<SessionSettings> = None;
-                let mut ingress_: Option<IngressSettings> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "audio" => audio_ = map_.next_value()?,
-                        "backstage" => backstage_ = map_.next_value()?,
-                        "video" => video_ = map_.next_value()?,
-                        "screensharing" => screensharing_ = map_.next_value()?,
-                        "recording" => recording_ = map_.next_value()?,
-                        "frame_recording" => frame_recording_ = map_.next_value()?,
-                        "individual_recording" => individual_recording_ = map_.next_value()?,
-                        "raw_recording" => raw_recording_ = map_.next_value()?,
-                        "broadcasting" => broadcasting_ = map_.next_value()?,
-                        "geofencing" => geofencing_ = map_.next_value()?,
-                        "transcription" => transcription_ = map_.next_value()?,
-                        "ring" => ring_ = map_.next_value()?,
-                        "thumbnails" => thumbnails_ = map_.next_value()?,
-                        "limits" => limits_ = map_.next_value()?,
-                        "session" => session_ = map_.next_value()?,
-                        "ingress" => ingress_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CallSettings {
-                    audio: audio_,
-                    backstage: backstage_,
-                    video: video_,
-                    screensharing: screensharing_,
-                    recording: recording_,
-                    frame_recording: frame_recording_,
-                    individual_recording: individual_recording_,
-                    raw_recording: raw_recording_,
-                    broadcasting: broadcasting_,
-                    geofencing: geofencing_,
-                    transcription: transcription_,
-                    ring: ring_,
-                    thumbnails: thumbnails_,
-                    limits: limits_,
-                    session: session_,
-                    ingress: ingress_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CallSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for NotificationSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "NotificationSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "call_live_started", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "session_started", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "call_notification", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "call_ring", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "call_missed", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.value(&mut __map, 1, &mut __value.call_live_started),
+                2 => __reader.value(&mut __map, 2, &mut __value.session_started),
+                3 => __reader.value(&mut __map, 3, &mut __value.call_notification),
+                4 => __reader.value(&mut __map, 4, &mut __value.call_ring),
+                5 => __reader.value(&mut __map, 5, &mut __value.call_missed),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for NotificationSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        map_.serialize_entry("call_live_started", &self.call_live_started)?;
-        map_.serialize_entry("session_started", &self.session_started)?;
-        map_.serialize_entry("call_notification", &self.call_notification)?;
-        map_.serialize_entry("call_ring", &self.call_ring)?;
-        map_.serialize_entry("call_missed", &self.call_missed)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.required(1, &self.call_live_started);
+        __map.required(2, &self.session_started);
+        __map.required(3, &self.call_notification);
+        __map.required(4, &self.call_ring);
+        __map.required(5, &self.call_missed);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = NotificationSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `NotificationSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<NotificationSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut call_live_started_: Option<EventNotificationSettings> = None;
-                let mut session_started_: Option<EventNotificationSettings> = None;
-                let mut call_notification_: Option<EventNotificationSettings> = None;
-                let mut call_ring_: Option<EventNotificationSettings> = None;
-                let mut call_missed_: Option<EventNotificationSettings> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "call_live_started" => call_live_started_ = Some(map_.next_value()?),
-                        "session_started" => session_started_ = Some(map_.next_value()?),
-                        "call_notification" => call_notification_ = Some(map_.next_value()?),
-                        "call_ring" => call_ring_ = Some(map_.next_value()?),
-                        "call_missed" => call_missed_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(NotificationSettings {
-                    enabled: enabled_.unwrap_or_default(),
-                    call_live_started: call_live_started_.unwrap_or_default(),
-                    session_started: session_started_.unwrap_or_default(),
-                    call_notification: call_notification_.unwrap_or_default(),
-                    call_ring: call_ring_.unwrap_or_default(),
-                    call_missed: call_missed_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for NotificationSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DailyValue {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DailyValue",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "date", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "value", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.date),
+                1 => __reader.value(&mut __map, 1, &mut __value.value),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DailyValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("date", &self.date)?;
-        map_.serialize_entry("value", &self.value)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.date);
+        __map.required(1, &self.value);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DailyValue {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DailyValue;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DailyValue` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DailyValue, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut date_: Option<String> = None;
-                let mut value_: Option<i64> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "date" => date_ = Some(map_.next_value()?),
-                        "value" => value_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DailyValue {
-                    date: date_.unwrap_or_default(),
-                    value: value_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DailyValue {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushTemplate {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushTemplate",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enable_push", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "event_type", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enable_push),
+                1 => __reader.value(&mut __map, 1, &mut __value.event_type),
+                2 => __reader.option(&mut __map, 2, &mut __value.template),
+                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enable_push", &self.enable_push)?;
-        map_.serialize_entry("event_type", &self.event_type)?;
-        if let Some(value) = &self.template {
-            map_.serialize_entry("template", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enable_push);
+        __map.required(1, &self.event_type);
+        __map.optional(2, &self.template);
+        __map.required(3, &self.created_at);
+        __map.required(4, &self.updated_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PushTemplate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushTemplate` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushTemplate, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enable_push_: Option<bool> = None;
-                let mut event_type_: Option<PushTemplateEventType> = None;
-                let mut template_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enable_push" => enable_push_ = Some(map_.next_value()?),
-                        "event_type" => event_type_ = Some(map_.next_value()?),
-                        "template" => template_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(event_type_) = event_type_ else {
-                    return Err(serde::de::Error::missing_field("event_type"));
-                };
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(PushTemplate {
-                    enable_push: enable_push_.unwrap_or_default(),
-                    event_type: event_type_,
-                    template: template_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushTemplate {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for AudioSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AudioSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "access_request_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "opus_dtx_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "redundant_coding_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mic_default_on", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "speaker_default_on", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "default_device", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "noise_cancellation", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "hifi_audio_enabled", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.access_request_enabled),
+                1 => __reader.value(&mut __map, 1, &mut __value.opus_dtx_enabled),
+                2 => __reader.value(&mut __map, 2, &mut __value.redundant_coding_enabled),
+                3 => __reader.value(&mut __map, 3, &mut __value.mic_default_on),
+                4 => __reader.value(&mut __map, 4, &mut __value.speaker_default_on),
+                5 => __reader.value(&mut __map, 5, &mut __value.default_device),
+                6 => __reader.option(&mut __map, 6, &mut __value.noise_cancellation),
+                7 => __reader.value(&mut __map, 7, &mut __value.hifi_audio_enabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AudioSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("access_request_enabled", &self.access_request_enabled)?;
-        map_.serialize_entry("opus_dtx_enabled", &self.opus_dtx_enabled)?;
-        map_.serialize_entry("redundant_coding_enabled", &self.redundant_coding_enabled)?;
-        map_.serialize_entry("mic_default_on", &self.mic_default_on)?;
-        map_.serialize_entry("speaker_default_on", &self.speaker_default_on)?;
-        map_.serialize_entry("default_device", &self.default_device)?;
-        if let Some(value) = &self.noise_cancellation {
-            map_.serialize_entry("noise_cancellation", value)?;
-        }
-        map_.serialize_entry("hifi_audio_enabled", &self.hifi_audio_enabled)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.access_request_enabled);
+        __map.required(1, &self.opus_dtx_enabled);
+        __map.required(2, &self.redundant_coding_enabled);
+        __map.required(3, &self.mic_default_on);
+        __map.required(4, &self.speaker_default_on);
+        __map.required(5, &self.default_device);
+        __map.optional(6, &self.noise_cancellation);
+        __map.required(7, &self.hifi_audio_enabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AudioSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = AudioSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AudioSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AudioSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut access_request_enabled_: Option<bool> = None;
-                let mut opus_dtx_enabled_: Option<bool> = None;
-                let mut redundant_coding_enabled_: Option<bool> = None;
-                let mut mic_default_on_: Option<bool> = None;
-                let mut speaker_default_on_: Option<bool> = None;
-                let mut default_device_: Option<AudioSettingsDefaultDevice> = None;
-                let mut noise_cancellation_: Option<NoiseCancellationSettings> = None;
-                let mut hifi_audio_enabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "access_request_enabled" => access_request_enabled_ = Some(map_.next_value()?),
-                        "opus_dtx_enabled" => opus_dtx_enabled_ = Some(map_.next_value()?),
-                        "redundant_coding_enabled" => redundant_coding_enabled_ = Some(map_.next_value()?),
-                        "mic_default_on" => mic_default_on_ = Some(map_.next_value()?),
-                        "speaker_default_on" => speaker_default_on_ = Some(map_.next_value()?),
-                        "default_device" => default_device_ = Some(map_.next_value()?),
-                        "noise_cancellation" => noise_cancellation_ = map_.next_value()?,
-                        "hifi_audio_enabled" => hifi_audio_enabled_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(default_device_) = default_device_ else {
-                    return Err(serde::de::Error::missing_field("default_device"));
-                };
-                Ok(AudioSettings {
-                    access_request_enabled: access_request_enabled_.unwrap_or_default(),
-                    opus_dtx_enabled: opus_dtx_enabled_.unwrap_or_default(),
-                    redundant_coding_enabled: redundant_coding_enabled_.unwrap_or_default(),
-                    mic_default_on: mic_default_on_.unwrap_or_default(),
-                    speaker_default_on: speaker_default_on_.unwrap_or_default(),
-                    default_device: default_device_,
-                    noise_cancellation: noise_cancellation_,
-                    hifi_audio_enabled: hifi_audio_enabled_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AudioSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for BackstageSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "BackstageSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "join_ahead_time_seconds", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.join_ahead_time_seconds),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for BackstageSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.join_ahead_time_seconds {
-            map_.serialize_entry("join_ahead_time_seconds", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.optional(1, &self.join_ahead_time_seconds);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BackstageSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = BackstageSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BackstageSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BackstageSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut join_ahead_time_seconds_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "join_ahead_time_seconds" => join_ahead_time_seconds_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BackstageSettings {
-                    enabled: enabled_.unwrap_or_default(),
-                    join_ahead_time_seconds: join_ahead_time_seconds_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for BackstageSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for VideoSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "VideoSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "access_request_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "target_resolution", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "camera_default_on", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "camera_facing", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.value(&mut __map, 1, &mut __value.access_request_enabled),
+                2 => __reader.value(&mut __map, 2, &mut __value.target_resolution),
+                3 => __reader.value(&mut __map, 3, &mut __value.camera_default_on),
+                4 => __reader.value(&mut __map, 4, &mut __value.camera_facing),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for VideoSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        map_.serialize_entry("access_request_enabled", &self.access_request_enabled)?;
-        map_.serialize_entry("target_resolution", &self.target_resolution)?;
-        map_.serialize_entry("camera_default_on", &self.camera_default_on)?;
-        map_.serialize_entry("camera_facing", &self.camera_facing)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.required(1, &self.access_request_enabled);
+        __map.required(2, &self.target_resolution);
+        __map.required(3, &self.camera_default_on);
+        __map.required(4, &self.camera_facing);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for VideoSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = VideoSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `VideoSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<VideoSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut access_request_enabled_: Option<bool> = None;
-                let mut target_resolution_: Option<TargetResolution> = None;
-                let mut camera_default_on_: Option<bool> = None;
-                let mut camera_facing_: Option<VideoSettingsCameraFacing> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "access_request_enabled" => access_request_enabled_ = Some(map_.next_value()?),
-                        "target_resolution" => target_resolution_ = Some(map_.next_value()?),
-                        "camera_default_on" => camera_default_on_ = Some(map_.next_value()?),
-                        "camera_facing" => camera_facing_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(camera_facing_) = camera_facing_ else {
-                    return Err(serde::de::Error::missing_field("camera_facing"));
-                };
-                Ok(VideoSettings {
-                    enabled: enabled_.unwrap_or_default(),
-                    access_request_enabled: access_request_enabled_.unwrap_or_default(),
-                    target_resolution: target_resolution_.unwrap_or_default(),
-                    camera_default_on: camera_default_on_.unwrap_or_default(),
-                    camera_facing: camera_facing_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for VideoSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ScreensharingSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ScreensharingSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "access_request_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "target_resolution", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.value(&mut __map, 1, &mut __value.access_request_enabled),
+                2 => __reader.option(&mut __map, 2, &mut __value.target_resolution),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ScreensharingSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        map_.serialize_entry("access_request_enabled", &self.access_request_enabled)?;
-        if let Some(value) = &self.target_resolution {
-            map_.serialize_entry("target_resolution", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.required(1, &self.access_request_enabled);
+        __map.optional(2, &self.target_resolution);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ScreensharingSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ScreensharingSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ScreensharingSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ScreensharingSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut access_request_enabled_: Option<bool> = None;
-                let mut target_resolution_: Option<TargetResolution> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "access_request_enabled" => access_request_enabled_ = Some(map_.next_value()?),
-                        "target_resolution" => target_resolution_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ScreensharingSettings {
-                    enabled: enabled_.unwrap_or_default(),
-                    access_request_enabled: access_request_enabled_.unwrap_or_default(),
-                    target_resolution: target_resolution_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ScreensharingSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for RecordSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "RecordSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "audio_only", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mode", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quality", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "layout", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.audio_only),
+                1 => __reader.value(&mut __map, 1, &mut __value.mode),
+                2 => __reader.option(&mut __map, 2, &mut __value.quality),
+                3 => __reader.option(&mut __map, 3, &mut __value.layout),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for RecordSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.audio_only {
-            map_.serialize_entry("audio_only", value)?;
-        }
-        map_.serialize_entry("mode", &self.mode)?;
-        if let Some(value) = &self.quality {
-            map_.serialize_entry("quality", value)?;
-        }
-        if let Some(value) = &self.layout {
-            map_.serialize_entry("layout", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.audio_only);
+        __map.required(1, &self.mode);
+        __map.optional(2, &self.quality);
+        __map.optional(3, &self.layout);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RecordSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = RecordSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RecordSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RecordSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut audio_only_: Option<bool> = None;
-                let mut mode_: Option<String> = None;
-                let mut quality_: Option<String> = None;
-                let mut layout_: Option<LayoutSettings> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "audio_only" => audio_only_ = map_.next_value()?,
-                        "mode" => mode_ = Some(map_.next_value()?),
-                        "quality" => quality_ = map_.next_value()?,
-                        "layout" => layout_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RecordSettings {
-                    audio_only: audio_only_,
-                    mode: mode_.unwrap_or_default(),
-                    quality: quality_,
-                    layout: layout_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for RecordSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FrameRecordSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FrameRecordSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "mode", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "quality", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "capture_interval_in_seconds", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.mode),
+                1 => __reader.option(&mut __map, 1, &mut __value.quality),
+                2 => __reader.value(&mut __map, 2, &mut __value.capture_interval_in_seconds),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FrameRecordSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("mode", &self.mode)?;
-        if let Some(value) = &self.quality {
-            map_.serialize_entry("quality", value)?;
-        }
-        map_.serialize_entry("capture_interval_in_seconds", &self.capture_interval_in_seconds)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.mode);
+        __map.optional(1, &self.quality);
+        __map.required(2, &self.capture_interval_in_seconds);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FrameRecordSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FrameRecordSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FrameRecordSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FrameRecordSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut mode_: Option<FrameRecordSettingsMode> = None;
-                let mut quality_: Option<String> = None;
-                let mut capture_interval_in_seconds_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "mode" => mode_ = Some(map_.next_value()?),
-                        "quality" => quality_ = map_.next_value()?,
-                        "capture_interval_in_seconds" => capture_interval_in_seconds_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(mode_) = mode_ else {
-                    return Err(serde::de::Error::missing_field("mode"));
-                };
-                Ok(FrameRecordSettings {
-                    mode: mode_,
-                    quality: quality_,
-                    capture_interval_in_seconds: capture_interval_in_seconds_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FrameRecordSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for IndividualRecordSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "IndividualRecordSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "mode", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "output_types", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.mode),
+                1 => __reader.option(&mut __map, 1, &mut __value.output_types),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for IndividualRecordSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("mode", &self.mode)?;
-        if let Some(value) = &self.output_types {
-            map_.serialize_entry("output_types", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.mode);
+        __map.optional(1, &self.output_types);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for IndividualRecordSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = IndividualRecordSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `IndividualRecordSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<IndividualRecordSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut mode_: Option<IndividualRecordSettingsMode> = None;
-                let mut output_types_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "mode" => mode_ = Some(map_.next_value()?),
-                        "output_types" => output_types_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(mode_) = mode_ else {
-                    return Err(serde::de::Error::missing_field("mode"));
-                };
-                Ok(IndividualRecordSettings {
-                    mode: mode_,
-                    output_types: output_types_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for IndividualRecordSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for RawRecordSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "RawRecordSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "mode", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "audio_only", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.mode),
+                1 => __reader.option(&mut __map, 1, &mut __value.audio_only),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for RawRecordSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("mode", &self.mode)?;
-        if let Some(value) = &self.audio_only {
-            map_.serialize_entry("audio_only", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.mode);
+        __map.optional(1, &self.audio_only);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RawRecordSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = RawRecordSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RawRecordSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RawRecordSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut mode_: Option<RawRecordSettingsMode> = None;
-                let mut audio_only_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "mode" => mode_ = Some(map_.next_value()?),
-                        "audio_only" => audio_only_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(mode_) = mode_ else {
-                    return Err(serde::de::Error::missing_field("mode"));
-                };
-                Ok(RawRecordSettings {
-                    mode: mode_,
-                    audio_only: audio_only_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for RawRecordSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for BroadcastSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "BroadcastSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "hls", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "rtmp", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.hls),
+                2 => __reader.option(&mut __map, 2, &mut __value.rtmp),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for BroadcastSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.hls {
-            map_.serialize_entry("hls", value)?;
-        }
-        if let Some(value) = &self.rtmp {
-            map_.serialize_entry("rtmp", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.optional(1, &self.hls);
+        __map.optional(2, &self.rtmp);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BroadcastSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = BroadcastSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BroadcastSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BroadcastSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut hls_: Option<HlsSettings> = None;
-                let mut rtmp_: Option<RtmpSettings> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "hls" => hls_ = map_.next_value()?,
-                        "rtmp" => rtmp_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BroadcastSettings {
-                    enabled: enabled_.unwrap_or_default(),
-                    hls: hls_,
-                    rtmp: rtmp_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for BroadcastSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GeofenceSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GeofenceSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "names", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.names),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GeofenceSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("names", &self.names)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.names);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GeofenceSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GeofenceSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GeofenceSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GeofenceSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut names_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "names" => names_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GeofenceSettings {
-                    names: names_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GeofenceSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for TranscriptionSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "TranscriptionSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "mode", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "closed_caption_mode", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "language", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "translation", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "speech_segment_config", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.mode),
+                1 => __reader.value(&mut __map, 1, &mut __value.closed_caption_mode),
+                2 => __reader.value(&mut __map, 2, &mut __value.language),
+                3 => __reader.option(&mut __map, 3, &mut __value.translation),
+                4 => __reader.option(&mut __map, 4, &mut __value.speech_segment_config),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for TranscriptionSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("mode", &self.mode)?;
-        map_.serialize_entry("closed_caption_mode", &self.closed_caption_mode)?;
-        map_.serialize_entry("language", &self.language)?;
-        if let Some(value) = &self.translation {
-            map_.serialize_entry("translation", value)?;
-        }
-        if let Some(value) = &self.speech_segment_config {
-            map_.serialize_entry("speech_segment_config", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.mode);
+        __map.required(1, &self.closed_caption_mode);
+        __map.required(2, &self.language);
+        __map.optional(3, &self.translation);
+        __map.optional(4, &self.speech_segment_config);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TranscriptionSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = TranscriptionSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TranscriptionSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TranscriptionSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut mode_: Option<TranscriptionSettingsMode> = None;
-                let mut closed_caption_mode_: Option<TranscriptionSettingsClosedCaptionMode> = None;
-                let mut language_: Option<TranscriptionSettingsLanguage> = None;
-                let mut translation_: Option<TranslationSettings> = None;
-                let mut speech_segment_config_: Option<SpeechSegmentConfig> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "mode" => mode_ = Some(map_.next_value()?),
-                        "closed_caption_mode" => closed_caption_mode_ = Some(map_.next_value()?),
-                        "language" => language_ = Some(map_.next_value()?),
-                        "translation" => translation_ = map_.next_value()?,
-                        "speech_segment_config" => speech_segment_config_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(mode_) = mode_ else {
-                    return Err(serde::de::Error::missing_field("mode"));
-                };
-                let Some(closed_caption_mode_) = closed_caption_mode_ else {
-                    return Err(serde::de::Error::missing_field("closed_caption_mode"));
-                };
-                let Some(language_) = language_ else {
-                    return Err(serde::de::Error::missing_field("language"));
-                };
-                Ok(TranscriptionSettings {
-                    mode: mode_,
-                    closed_caption_mode: closed_caption_mode_,
-                    language: language_,
-                    translation: translation_,
-                    speech_segment_config: speech_segment_config_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for TranscriptionSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for RingSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "RingSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "incoming_call_timeout_ms", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "auto_cancel_timeout_ms", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "missed_call_timeout_ms", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.incoming_call_timeout_ms),
+                1 => __reader.value(&mut __map, 1, &mut __value.auto_cancel_timeout_ms),
+                2 => __reader.value(&mut __map, 2, &mut __value.missed_call_timeout_ms),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for RingSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("incoming_call_timeout_ms", &self.incoming_call_timeout_ms)?;
-        map_.serialize_entry("auto_cancel_timeout_ms", &self.auto_cancel_timeout_ms)?;
-        map_.serialize_entry("missed_call_timeout_ms", &self.missed_call_timeout_ms)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.incoming_call_timeout_ms);
+        __map.required(1, &self.auto_cancel_timeout_ms);
+        __map.required(2, &self.missed_call_timeout_ms);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RingSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = RingSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RingSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RingSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut incoming_call_timeout_ms_: Option<i32> = None;
-                let mut auto_cancel_timeout_ms_: Option<i32> = None;
-                let mut missed_call_timeout_ms_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "incoming_call_timeout_ms" => incoming_call_timeout_ms_ = Some(map_.next_value()?),
-                        "auto_cancel_timeout_ms" => auto_cancel_timeout_ms_ = Some(map_.next_value()?),
-                        "missed_call_timeout_ms" => missed_call_timeout_ms_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RingSettings {
-                    incoming_call_timeout_ms: incoming_call_timeout_ms_.unwrap_or_default(),
-                    auto_cancel_timeout_ms: auto_cancel_timeout_ms_.unwrap_or_default(),
-                    missed_call_timeout_ms: missed_call_timeout_ms_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for RingSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ThumbnailsSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ThumbnailsSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ThumbnailsSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ThumbnailsSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ThumbnailsSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ThumbnailsSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ThumbnailsSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ThumbnailsSettings {
-                    enabled: enabled_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ThumbnailsSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for LimitsSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "LimitsSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "max_participants", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_participants_exclude_roles", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "max_participants_exclude_owner", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_duration_seconds", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.max_participants),
+                1 => __reader.value(&mut __map, 1, &mut __value.max_participants_exclude_roles),
+                2 => __reader.option(&mut __map, 2, &mut __value.max_participants_exclude_owner),
+                3 => __reader.option(&mut __map, 3, &mut __value.max_duration_seconds),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for LimitsSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.max_participants {
-            map_.serialize_entry("max_participants", value)?;
-        }
-        map_.serialize_entry("max_participants_exclude_roles", &self.max_participants_exclude_roles)?;
-        if let Some(value) = &self.max_participants_exclude_owner {
-            map_.serialize_entry("max_participants_exclude_owner", value)?;
-        }
-        if let Some(value) = &self.max_duration_seconds {
-            map_.serialize_entry("max_duration_seconds", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.max_participants);
+        __map.required(1, &self.max_participants_exclude_roles);
+        __map.optional(2, &self.max_participants_exclude_owner);
+        __map.optional(3, &self.max_duration_seconds);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for LimitsSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = LimitsSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `LimitsSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<LimitsSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut max_participants_: Option<i32> = None;
-                let mut max_participants_exclude_roles_: Option<Vec<String>> = None;
-                let mut max_participants_exclude_owner_: Option<bool> = None;
-                let mut max_duration_seconds_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "max_participants" => max_participants_ = map_.next_value()?,
-                        "max_participants_exclude_roles" => max_participants_exclude_roles_ = Some(map_.next_value()?),
-                        "max_participants_exclude_owner" => max_participants_exclude_owner_ = map_.next_value()?,
-                        "max_duration_seconds" => max_duration_seconds_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(LimitsSettings {
-                    max_participants: max_participants_,
-                    max_participants_exclude_roles: max_participants_exclude_roles_.unwrap_or_default(),
-                    max_participants_exclude_owner: max_participants_exclude_owner_,
-                    max_duration_seconds: max_duration_seconds_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for LimitsSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SessionSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SessionSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "inactivity_timeout_seconds", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.inactivity_timeout_seconds),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SessionSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("inactivity_timeout_seconds", &self.inactivity_timeout_seconds)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.inactivity_timeout_seconds);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SessionSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SessionSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SessionSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SessionSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut inactivity_timeout_seconds_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "inactivity_timeout_seconds" => inactivity_timeout_seconds_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SessionSettings {
-                    inactivity_timeout_seconds: inactivity_timeout_seconds_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SessionSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for IngressSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "IngressSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "audio_encoding_options", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "video_encoding_options", flags: __rt::OPTIONAL, nested: Some("{}") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.audio_encoding_options),
+                2 => __reader.option(&mut __map, 2, &mut __value.video_encoding_options),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for IngressSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.audio_encoding_options {
-            map_.serialize_entry("audio_encoding_options", value)?;
-        }
-        if let Some(value) = &self.video_encoding_options {
-            map_.serialize_entry("video_encoding_options", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.optional(1, &self.audio_encoding_options);
+        __map.optional(2, &self.video_encoding_options);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for IngressSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = IngressSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `IngressSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<IngressSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut audio_encoding_options_: Option<IngressAudioEncodingOptions> = None;
-                let mut video_encoding_options_: Option<std::collections::BTreeMap<String, IngressVideoEncodingOptions>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "audio_encoding_options" => audio_encoding_options_ = map_.next_value()?,
-                        "video_encoding_options" => video_encoding_options_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(IngressSettings {
-                    enabled: enabled_.unwrap_or_default(),
-                    audio_encoding_options: audio_encoding_options_,
-                    video_encoding_options: video_encoding_options_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for IngressSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for EventNotificationSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "EventNotificationSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "apns", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "fcm", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.value(&mut __map, 1, &mut __value.apns),
+                2 => __reader.value(&mut __map, 2, &mut __value.fcm),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for EventNotificationSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        map_.serialize_entry("apns", &self.apns)?;
-        map_.serialize_entry("fcm", &self.fcm)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.required(1, &self.apns);
+        __map.required(2, &self.fcm);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventNotificationSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EventNotificationSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `EventNotificationSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<EventNotificationSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut apns_: Option<Apns> = None;
-                let mut fcm_: Option<Fcm> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "apns" => apns_ = Some(map_.next_value()?),
-                        "fcm" => fcm_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(EventNotificationSettings {
-                    enabled: enabled_.unwrap_or_default(),
-                    apns: apns_.unwrap_or_default(),
-                    fcm: fcm_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for EventNotificationSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for NoiseCancellationSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "NoiseCancellationSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "mode", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.mode),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for NoiseCancellationSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("mode", &self.mode)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.mode);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NoiseCancellationSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = NoiseCancellationSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `NoiseCancellationSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<NoiseCancellationSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut mode_: Option<NoiseCancellationSettingsMode> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "mode" => mode_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(mode_) = mode_ else {
-                    return Err(serde::de::Error::missing_field("mode"));
-                };
-                Ok(NoiseCancellationSettings {
-                    mode: mode_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for NoiseCancellationSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for TargetResolution {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "TargetResolution",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "width", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "height", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "bitrate", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.width),
+                1 => __reader.value(&mut __map, 1, &mut __value.height),
+                2 => __reader.value(&mut __map, 2, &mut __value.bitrate),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for TargetResolution {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("width", &self.width)?;
-        map_.serialize_entry("height", &self.height)?;
-        map_.serialize_entry("bitrate", &self.bitrate)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.width);
+        __map.required(1, &self.height);
+        __map.required(2, &self.bitrate);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TargetResolution {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = TargetResolution;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TargetResolution` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TargetResolution, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut width_: Option<i32> = None;
-                let mut height_: Option<i32> = None;
-                let mut bitrate_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "width" => width_ = Some(map_.next_value()?),
-                        "height" => height_ = Some(map_.next_value()?),
-                        "bitrate" => bitrate_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(TargetResolution {
-                    width: width_.unwrap_or_default(),
-                    height: height_.unwrap_or_default(),
-                    bitrate: bitrate_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for TargetResolution {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for LayoutSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "LayoutSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "options", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "external_app_url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "external_css_url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "detect_orientation", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.option(&mut __map, 1, &mut __value.options),
+                2 => __reader.value(&mut __map, 2, &mut __value.external_app_url),
+                3 => __reader.value(&mut __map, 3, &mut __value.external_css_url),
+                4 => __reader.option(&mut __map, 4, &mut __value.detect_orientation),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for LayoutSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.options {
-            map_.serialize_entry("options", value)?;
-        }
-        map_.serialize_entry("external_app_url", &self.external_app_url)?;
-        map_.serialize_entry("external_css_url", &self.external_css_url)?;
-        if let Some(value) = &self.detect_orientation {
-            map_.serialize_entry("detect_orientation", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.optional(1, &self.options);
+        __map.required(2, &self.external_app_url);
+        __map.required(3, &self.external_css_url);
+        __map.optional(4, &self.detect_orientation);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for LayoutSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = LayoutSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `LayoutSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<LayoutSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<LayoutSettingsName> = None;
-                let mut options_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut external_app_url_: Option<String> = None;
-                let mut external_css_url_: Option<String> = None;
-                let mut detect_orientation_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "options" => options_ = map_.next_value()?,
-                        "external_app_url" => external_app_url_ = Some(map_.next_value()?),
-                        "external_css_url" => external_css_url_ = Some(map_.next_value()?),
-                        "detect_orientation" => detect_orientation_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(name_) = name_ else {
-                    return Err(serde::de::Error::missing_field("name"));
-                };
-                Ok(LayoutSettings {
-                    name: name_,
-                    options: options_,
-                    external_app_url: external_app_url_.unwrap_or_default(),
-                    external_css_url: external_css_url_.unwrap_or_default(),
-                    detect_orientation: detect_orientation_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for LayoutSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for HlsSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "HLSSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "auto_on", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quality_tracks", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "layout", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.auto_on),
+                1 => __reader.value(&mut __map, 1, &mut __value.enabled),
+                2 => __reader.value(&mut __map, 2, &mut __value.quality_tracks),
+                3 => __reader.option(&mut __map, 3, &mut __value.layout),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for HlsSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("auto_on", &self.auto_on)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        map_.serialize_entry("quality_tracks", &self.quality_tracks)?;
-        if let Some(value) = &self.layout {
-            map_.serialize_entry("layout", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.auto_on);
+        __map.required(1, &self.enabled);
+        __map.required(2, &self.quality_tracks);
+        __map.optional(3, &self.layout);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for HlsSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = HlsSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `HLSSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<HlsSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut auto_on_: Option<bool> = None;
-                let mut enabled_: Option<bool> = None;
-                let mut quality_tracks_: Option<Vec<String>> = None;
-                let mut layout_: Option<LayoutSettings> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "auto_on" => auto_on_ = Some(map_.next_value()?),
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "quality_tracks" => quality_tracks_ = Some(map_.next_value()?),
-                        "layout" => layout_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(HlsSettings {
-                    auto_on: auto_on_.unwrap_or_default(),
-                    enabled: enabled_.unwrap_or_default(),
-                    quality_tracks: quality_tracks_.unwrap_or_default(),
-                    layout: layout_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for HlsSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for RtmpSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "RTMPSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quality_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "layout", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "location", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.quality_name),
+                2 => __reader.option(&mut __map, 2, &mut __value.layout),
+                3 => __reader.option(&mut __map, 3, &mut __value.location),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for RtmpSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        if let Some(value) = &self.quality_name {
-            map_.serialize_entry("quality_name", value)?;
-        }
-        if let Some(value) = &self.layout {
-            map_.serialize_entry("layout", value)?;
-        }
-        if let Some(value) = &self.location {
-            map_.serialize_entry("location", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.optional(1, &self.quality_name);
+        __map.optional(2, &self.layout);
+        __map.optional(3, &self.location);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RtmpSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = RtmpSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RTMPSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RtmpSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut quality_name_: Option<String> = None;
-                let mut layout_: Option<LayoutSettings> = None;
-                let mut location_: Option<RtmpLocation> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "quality_name" => quality_name_ = map_.next_value()?,
-                        "layout" => layout_ = map_.next_value()?,
-                        "location" => location_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RtmpSettings {
-                    enabled: enabled_.unwrap_or_default(),
-                    quality_name: quality_name_,
-                    layout: layout_,
-                    location: location_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for RtmpSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for TranslationSettings {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "TranslationSettings",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "languages", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.enabled),
+                1 => __reader.value(&mut __map, 1, &mut __value.languages),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for TranslationSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("enabled", &self.enabled)?;
-        map_.serialize_entry("languages", &self.languages)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.enabled);
+        __map.required(1, &self.languages);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TranslationSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = TranslationSettings;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TranslationSettings` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TranslationSettings, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                let mut languages_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = Some(map_.next_value()?),
-                        "languages" => languages_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(TranslationSettings {
-                    enabled: enabled_.unwrap_or_default(),
-                    languages: languages_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for TranslationSettings {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SpeechSegmentConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SpeechSegmentConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "max_speech_caption_ms", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "silence_duration_ms", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.max_speech_caption_ms),
+                1 => __reader.option(&mut __map, 1, &mut __value.silence_duration_ms),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SpeechSegmentConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.max_speech_caption_ms {
-            map_.serialize_entry("max_speech_caption_ms", value)?;
-        }
-        if let Some(value) = &self.silence_duration_ms {
-            map_.serialize_entry("silence_duration_ms", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.max_speech_caption_ms);
+        __map.optional(1, &self.silence_duration_ms);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SpeechSegmentConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SpeechSegmentConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SpeechSegmentConfig` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SpeechSegmentConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut max_speech_caption_ms_: Option<i32> = None;
-                let mut silence_duration_ms_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "max_speech_caption_ms" => max_speech_caption_ms_ = map_.next_value()?,
-                        "silence_duration_ms" => silence_duration_ms_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SpeechSegmentConfig {
-                    max_speech_caption_ms: max_speech_caption_ms_,
-                    silence_duration_ms: silence_duration_ms_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SpeechSegmentConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for IngressAudioEncodingOptions {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "IngressAudioEncodingOptions",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channels", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "enable_dtx", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "bitrate", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channels),
+                1 => __reader.value(&mut __map, 1, &mut __value.enable_dtx),
+                2 => __reader.value(&mut __map, 2, &mut __value.bitrate),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for IngressAudioEncodingOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channels", &self.channels)?;
-        map_.serialize_entry("enable_dtx", &self.enable_dtx)?;
-        map_.serialize_entry("bitrate", &self.bitrate)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channels);
+        __map.required(1, &self.enable_dtx);
+        __map.required(2, &self.bitrate);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for IngressAudioEncodingOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = IngressAudioEncodingOptions;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `IngressAudioEncodingOptions` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<IngressAudioEncodingOptions, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channels_: Option<i32> = None;
-                let mut enable_dtx_: Option<bool> = None;
-                let mut bitrate_: Option<i64> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channels" => channels_ = Some(map_.next_value()?),
-                        "enable_dtx" => enable_dtx_ = Some(map_.next_value()?),
-                        "bitrate" => bitrate_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(IngressAudioEncodingOptions {
-                    channels: channels_.unwrap_or_default(),
-                    enable_dtx: enable_dtx_.unwrap_or_default(),
-                    bitrate: bitrate_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for IngressAudioEncodingOptions {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for IngressVideoEncodingOptions {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "IngressVideoEncodingOptions",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "source", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "layers", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.source),
+                1 => __reader.value(&mut __map, 1, &mut __value.layers),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for IngressVideoEncodingOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.source {
-            map_.serialize_entry("source", value)?;
-        }
-        map_.serialize_entry("layers", &self.layers)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.source);
+        __map.required(1, &self.layers);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for IngressVideoEncodingOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = IngressVideoEncodingOptions;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `IngressVideoEncodingOptions` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<IngressVideoEncodingOptions, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut source_: Option<IngressSource> = None;
-                let mut layers_: Option<Vec<IngressVideoLayer>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "source" => source_ = map_.next_value()?,
-                        "layers" => layers_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(IngressVideoEncodingOptions {
-                    source: source_,
-                    layers: layers_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for IngressVideoEncodingOptions {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Apns {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "APNS",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "title", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "body", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sound", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "content-available", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mutable-content", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "data", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.title),
+                1 => __reader.value(&mut __map, 1, &mut __value.body),
+                2 => __reader.option(&mut __map, 2, &mut __value.sound),
+                3 => __reader.option(&mut __map, 3, &mut __value.content_available),
+                4 => __reader.option(&mut __map, 4, &mut __value.mutable_content),
+                5 => __reader.option(&mut __map, 5, &mut __value.data),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Apns {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("title", &self.title)?;
-        map_.serialize_entry("body", &self.body)?;
-        if let Some(value) = &self.sound {
-            map_.serialize_entry("sound", value)?;
-        }
-        if let Some(value) = &self.content_available {
-            map_.serialize_entry("content-available", value)?;
-        }
-        if let Some(value) = &self.mutable_content {
-            map_.serialize_entry("mutable-content", value)?;
-        }
-        if let Some(value) = &self.data {
-            map_.serialize_entry("data", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.title);
+        __map.required(1, &self.body);
+        __map.optional(2, &self.sound);
+        __map.optional(3, &self.content_available);
+        __map.optional(4, &self.mutable_content);
+        __map.optional(5, &self.data);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Apns {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Apns;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `APNS` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Apns, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut title_: Option<String> = None;
-                let mut body_: Option<String> = None;
-                let mut sound_: Option<String> = None;
-                let mut content_available_: Option<i32> = None;
-                let mut mutable_content_: Option<i32> = None;
-                let mut data_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "title" => title_ = Some(map_.next_value()?),
-                        "body" => body_ = Some(map_.next_value()?),
-                        "sound" => sound_ = map_.next_value()?,
-                        "content-available" => content_available_ = map_.next_value()?,
-                        "mutable-content" => mutable_content_ = map_.next_value()?,
-                        "data" => data_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Apns {
-                    title: title_.unwrap_or_default(),
-                    body: body_.unwrap_or_default(),
-                    sound: sound_,
-                    content_available: content_available_,
-                    mutable_content: mutable_content_,
-                    data: data_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Apns {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Fcm {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FCM",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "data", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.data),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Fcm {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.data {
-            map_.serialize_entry("data", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.data);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Fcm {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Fcm;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FCM` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Fcm, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut data_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "data" => data_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Fcm {
-                    data: data_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Fcm {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for RtmpLocation {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "RTMPLocation",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "stream_url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "stream_key", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.stream_url),
+                2 => __reader.value(&mut __map, 2, &mut __value.stream_key),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for RtmpLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("stream_url", &self.stream_url)?;
-        map_.serialize_entry("stream_key", &self.stream_key)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.stream_url);
+        __map.required(2, &self.stream_key);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RtmpLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = RtmpLocation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RTMPLocation` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RtmpLocation, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut stream_url_: Option<String> = None;
-                let mut stream_key_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "stream_url" => stream_url_ = Some(map_.next_value()?),
-                        "stream_key" => stream_key_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RtmpLocation {
-                    name: name_.unwrap_or_default(),
-                    stream_url: stream_url_.unwrap_or_default(),
-                    stream_key: stream_key_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for RtmpLocation {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for IngressSource {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "IngressSource",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "width", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "height", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "fps", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.width),
+                1 => __reader.value(&mut __map, 1, &mut __value.height),
+                2 => __reader.value(&mut __map, 2, &mut __value.fps),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for IngressSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("width", &self.width)?;
-        map_.serialize_entry("height", &self.height)?;
-        map_.serialize_entry("fps", &self.fps)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.width);
+        __map.required(1, &self.height);
+        __map.required(2, &self.fps);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for IngressSource {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = IngressSource;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `IngressSource` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<IngressSource, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut width_: Option<i64> = None;
-                let mut height_: Option<i64> = None;
-                let mut fps_: Option<i64> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "width" => width_ = Some(map_.next_value()?),
-                        "height" => height_ = Some(map_.next_value()?),
-                        "fps" => fps_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(IngressSource {
-                    width: width_.unwrap_or_default(),
-                    height: height_.unwrap_or_default(),
-                    fps: fps_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for IngressSource {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for IngressVideoLayer {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "IngressVideoLayer",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "codec", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "bitrate", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "frame_rate", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "min_dimension", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "max_dimension", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.codec),
+                1 => __reader.value(&mut __map, 1, &mut __value.bitrate),
+                2 => __reader.value(&mut __map, 2, &mut __value.frame_rate),
+                3 => __reader.value(&mut __map, 3, &mut __value.min_dimension),
+                4 => __reader.value(&mut __map, 4, &mut __value.max_dimension),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for IngressVideoLayer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("codec", &self.codec)?;
-        map_.serialize_entry("bitrate", &self.bitrate)?;
-        map_.serialize_entry("frame_rate", &self.frame_rate)?;
-        map_.serialize_entry("min_dimension", &self.min_dimension)?;
-        map_.serialize_entry("max_dimension", &self.max_dimension)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.codec);
+        __map.required(1, &self.bitrate);
+        __map.required(2, &self.frame_rate);
+        __map.required(3, &self.min_dimension);
+        __map.required(4, &self.max_dimension);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for IngressVideoLayer {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = IngressVideoLayer;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `IngressVideoLayer` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<IngressVideoLayer, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut codec_: Option<IngressVideoLayerCodec> = None;
-                let mut bitrate_: Option<i64> = None;
-                let mut frame_rate_: Option<i64> = None;
-                let mut min_dimension_: Option<i64> = None;
-                let mut max_dimension_: Option<i64> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "codec" => codec_ = Some(map_.next_value()?),
-                        "bitrate" => bitrate_ = Some(map_.next_value()?),
-                        "frame_rate" => frame_rate_ = Some(map_.next_value()?),
-                        "min_dimension" => min_dimension_ = Some(map_.next_value()?),
-                        "max_dimension" => max_dimension_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(codec_) = codec_ else {
-                    return Err(serde::de::Error::missing_field("codec"));
-                };
-                Ok(IngressVideoLayer {
-                    codec: codec_,
-                    bitrate: bitrate_.unwrap_or_default(),
-                    frame_rate: frame_rate_.unwrap_or_default(),
-                    min_dimension: min_dimension_.unwrap_or_default(),
-                    max_dimension: max_dimension_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for IngressVideoLayer {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

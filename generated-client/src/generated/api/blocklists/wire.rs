@@ -5,568 +5,539 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for ListBlockListResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ListBlockListResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "blocklists", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "next_cursor", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.blocklists),
+                1 => __reader.option(&mut __map, 1, &mut __value.next_cursor),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for ListBlockListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("blocklists", &self.blocklists)?;
-        if let Some(value) = &self.next_cursor {
-            map_.serialize_entry("next_cursor", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.blocklists);
+        __map.optional(1, &self.next_cursor);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListBlockListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ListBlockListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListBlockListResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListBlockListResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut blocklists_: Option<Vec<BlockListResponse>> = None;
-                let mut next_cursor_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "blocklists" => blocklists_ = Some(map_.next_value()?),
-                        "next_cursor" => next_cursor_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListBlockListResponse {
-                    blocklists: blocklists_.unwrap_or_default(),
-                    next_cursor: next_cursor_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ListBlockListResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateBlockListRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateBlockListRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "is_leet_check_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "is_plural_check_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "is_confusable_folding_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "is_substring_matching_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "words", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.is_leet_check_enabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.is_plural_check_enabled),
+                2 => __reader.option(&mut __map, 2, &mut __value.is_confusable_folding_enabled),
+                3 => __reader.option(&mut __map, 3, &mut __value.is_substring_matching_enabled),
+                4 => __reader.value(&mut __map, 4, &mut __value.name),
+                5 => __reader.value(&mut __map, 5, &mut __value.words),
+                6 => __reader.option(&mut __map, 6, &mut __value.type_),
+                7 => __reader.option(&mut __map, 7, &mut __value.team),
+                8 => __reader.option(&mut __map, 8, &mut __value.user_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateBlockListRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.is_leet_check_enabled {
-            map_.serialize_entry("is_leet_check_enabled", value)?;
-        }
-        if let Some(value) = &self.is_plural_check_enabled {
-            map_.serialize_entry("is_plural_check_enabled", value)?;
-        }
-        if let Some(value) = &self.is_confusable_folding_enabled {
-            map_.serialize_entry("is_confusable_folding_enabled", value)?;
-        }
-        if let Some(value) = &self.is_substring_matching_enabled {
-            map_.serialize_entry("is_substring_matching_enabled", value)?;
-        }
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("words", &self.words)?;
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.is_leet_check_enabled);
+        __map.optional(1, &self.is_plural_check_enabled);
+        __map.optional(2, &self.is_confusable_folding_enabled);
+        __map.optional(3, &self.is_substring_matching_enabled);
+        __map.required(4, &self.name);
+        __map.required(5, &self.words);
+        __map.optional(6, &self.type_);
+        __map.optional(7, &self.team);
+        __map.optional(8, &self.user_id);
+        __map.optional(9, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateBlockListRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateBlockListRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateBlockListRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateBlockListRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut is_leet_check_enabled_: Option<bool> = None;
-                let mut is_plural_check_enabled_: Option<bool> = None;
-                let mut is_confusable_folding_enabled_: Option<bool> = None;
-                let mut is_substring_matching_enabled_: Option<bool> = None;
-                let mut name_: Option<String> = None;
-                let mut words_: Option<Vec<String>> = None;
-                let mut type_: Option<CreateBlockListRequestType> = None;
-                let mut team_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "is_leet_check_enabled" => is_leet_check_enabled_ = map_.next_value()?,
-                        "is_plural_check_enabled" => is_plural_check_enabled_ = map_.next_value()?,
-                        "is_confusable_folding_enabled" => is_confusable_folding_enabled_ = map_.next_value()?,
-                        "is_substring_matching_enabled" => is_substring_matching_enabled_ = map_.next_value()?,
-                        "name" => name_ = Some(map_.next_value()?),
-                        "words" => words_ = Some(map_.next_value()?),
-                        "type" => type_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateBlockListRequest {
-                    is_leet_check_enabled: is_leet_check_enabled_,
-                    is_plural_check_enabled: is_plural_check_enabled_,
-                    is_confusable_folding_enabled: is_confusable_folding_enabled_,
-                    is_substring_matching_enabled: is_substring_matching_enabled_,
-                    name: name_.unwrap_or_default(),
-                    words: words_.unwrap_or_default(),
-                    type_,
-                    team: team_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateBlockListRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateBlockListResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateBlockListResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.blocklist),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateBlockListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.blocklist);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateBlockListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateBlockListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateBlockListResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateBlockListResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut blocklist_: Option<BlockListResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateBlockListResponse {
-                    blocklist: blocklist_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateBlockListResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ImportBlockListRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ImportBlockListRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "items", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "chunk_size", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.items),
+                1 => __reader.option(&mut __map, 1, &mut __value.chunk_size),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ImportBlockListRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("items", &self.items)?;
-        if let Some(value) = &self.chunk_size {
-            map_.serialize_entry("chunk_size", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.items);
+        __map.optional(1, &self.chunk_size);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImportBlockListRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ImportBlockListRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportBlockListRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImportBlockListRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut items_: Option<Vec<String>> = None;
-                let mut chunk_size_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "items" => items_ = Some(map_.next_value()?),
-                        "chunk_size" => chunk_size_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ImportBlockListRequest {
-                    items: items_.unwrap_or_default(),
-                    chunk_size: chunk_size_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ImportBlockListRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ImportBlockListResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ImportBlockListResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ImportBlockListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.task_id);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImportBlockListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ImportBlockListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImportBlockListResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImportBlockListResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut task_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ImportBlockListResponse {
-                    task_id: task_id_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ImportBlockListResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetBlockListResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetBlockListResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.blocklist),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetBlockListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.blocklist);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetBlockListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetBlockListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetBlockListResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetBlockListResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut blocklist_: Option<BlockListResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetBlockListResponse {
-                    blocklist: blocklist_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetBlockListResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateBlockListRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateBlockListRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "words", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "is_leet_check_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "is_plural_check_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "is_confusable_folding_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "is_substring_matching_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.team),
+                1 => __reader.option(&mut __map, 1, &mut __value.words),
+                2 => __reader.option(&mut __map, 2, &mut __value.is_leet_check_enabled),
+                3 => __reader.option(&mut __map, 3, &mut __value.is_plural_check_enabled),
+                4 => __reader.option(&mut __map, 4, &mut __value.is_confusable_folding_enabled),
+                5 => __reader.option(&mut __map, 5, &mut __value.is_substring_matching_enabled),
+                6 => __reader.option(&mut __map, 6, &mut __value.user_id),
+                7 => __reader.option(&mut __map, 7, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateBlockListRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.words {
-            map_.serialize_entry("words", value)?;
-        }
-        if let Some(value) = &self.is_leet_check_enabled {
-            map_.serialize_entry("is_leet_check_enabled", value)?;
-        }
-        if let Some(value) = &self.is_plural_check_enabled {
-            map_.serialize_entry("is_plural_check_enabled", value)?;
-        }
-        if let Some(value) = &self.is_confusable_folding_enabled {
-            map_.serialize_entry("is_confusable_folding_enabled", value)?;
-        }
-        if let Some(value) = &self.is_substring_matching_enabled {
-            map_.serialize_entry("is_substring_matching_enabled", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.team);
+        __map.optional(1, &self.words);
+        __map.optional(2, &self.is_leet_check_enabled);
+        __map.optional(3, &self.is_plural_check_enabled);
+        __map.optional(4, &self.is_confusable_folding_enabled);
+        __map.optional(5, &self.is_substring_matching_enabled);
+        __map.optional(6, &self.user_id);
+        __map.optional(7, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateBlockListRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateBlockListRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateBlockListRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateBlockListRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut team_: Option<String> = None;
-                let mut words_: Option<Vec<String>> = None;
-                let mut is_leet_check_enabled_: Option<bool> = None;
-                let mut is_plural_check_enabled_: Option<bool> = None;
-                let mut is_confusable_folding_enabled_: Option<bool> = None;
-                let mut is_substring_matching_enabled_: Option<bool> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "team" => team_ = map_.next_value()?,
-                        "words" => words_ = map_.next_value()?,
-                        "is_leet_check_enabled" => is_leet_check_enabled_ = map_.next_value()?,
-                        "is_plural_check_enabled" => is_plural_check_enabled_ = map_.next_value()?,
-                        "is_confusable_folding_enabled" => is_confusable_folding_enabled_ = map_.next_value()?,
-                        "is_substring_matching_enabled" => is_substring_matching_enabled_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateBlockListRequest {
-                    team: team_,
-                    words: words_,
-                    is_leet_check_enabled: is_leet_check_enabled_,
-                    is_plural_check_enabled: is_plural_check_enabled_,
-                    is_confusable_folding_enabled: is_confusable_folding_enabled_,
-                    is_substring_matching_enabled: is_substring_matching_enabled_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateBlockListRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateBlockListResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateBlockListResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.blocklist),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateBlockListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.blocklist);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateBlockListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateBlockListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateBlockListResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateBlockListResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut blocklist_: Option<BlockListResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateBlockListResponse {
-                    blocklist: blocklist_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateBlockListResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for BlockListResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "BlockListResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "words", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "owner_user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "is_leet_check_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "is_plural_check_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "is_confusable_folding_enabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "is_substring_matching_enabled", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.updated_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.id),
+                3 => __reader.value(&mut __map, 3, &mut __value.name),
+                4 => __reader.value(&mut __map, 4, &mut __value.type_),
+                5 => __reader.value(&mut __map, 5, &mut __value.words),
+                6 => __reader.option(&mut __map, 6, &mut __value.team),
+                7 => __reader.option(&mut __map, 7, &mut __value.owner_user_id),
+                8 => __reader.value(&mut __map, 8, &mut __value.is_leet_check_enabled),
+                9 => __reader.value(&mut __map, 9, &mut __value.is_plural_check_enabled),
+                10 => __reader.value(&mut __map, 10, &mut __value.is_confusable_folding_enabled),
+                11 => __reader.value(&mut __map, 11, &mut __value.is_substring_matching_enabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for BlockListResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.created_at {
-            map_.serialize_entry("created_at", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map_.serialize_entry("updated_at", value)?;
-        }
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
-        }
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("words", &self.words)?;
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.owner_user_id {
-            map_.serialize_entry("owner_user_id", value)?;
-        }
-        map_.serialize_entry("is_leet_check_enabled", &self.is_leet_check_enabled)?;
-        map_.serialize_entry("is_plural_check_enabled", &self.is_plural_check_enabled)?;
-        map_.serialize_entry("is_confusable_folding_enabled", &self.is_confusable_folding_enabled)?;
-        map_.serialize_entry("is_substring_matching_enabled", &self.is_substring_matching_enabled)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.created_at);
+        __map.optional(1, &self.updated_at);
+        __map.optional(2, &self.id);
+        __map.required(3, &self.name);
+        __map.required(4, &self.type_);
+        __map.required(5, &self.words);
+        __map.optional(6, &self.team);
+        __map.optional(7, &self.owner_user_id);
+        __map.required(8, &self.is_leet_check_enabled);
+        __map.required(9, &self.is_plural_check_enabled);
+        __map.required(10, &self.is_confusable_folding_enabled);
+        __map.required(11, &self.is_substring_matching_enabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BlockListResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = BlockListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BlockListResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BlockListResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut words_: Option<Vec<String>> = None;
-                let mut team_: Option<String> = None;
-                let mut owner_user_id_: Option<String> = None;
-                let mut is_leet_check_enabled_: Option<bool> = None;
-                let mut is_plural_check_enabled_: Option<bool> = None;
-                let mut is_confusable_folding_enabled_: Option<bool> = None;
-                let mut is_substring_matching_enabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = map_.next_value()?,
-                        "updated_at" => updated_at_ = map_.next_value()?,
-                        "id" => id_ = map_.next_value()?,
-                        "name" => name_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "words" => words_ = Some(map_.next_value()?),
-                        "team" => team_ = map_.next_value()?,
-                        "owner_user_id" => owner_user_id_ = map_.next_value()?,
-                        "is_leet_check_enabled" => is_leet_check_enabled_ = Some(map_.next_value()?),
-                        "is_plural_check_enabled" => is_plural_check_enabled_ = Some(map_.next_value()?),
-                        "is_confusable_folding_enabled" => is_confusable_folding_enabled_ = Some(map_.next_value()?),
-                        "is_substring_matching_enabled" => is_substring_matching_enabled_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BlockListResponse {
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    id: id_,
-                    name: name_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    words: words_.unwrap_or_default(),
-                    team: team_,
-                    owner_user_id: owner_user_id_,
-                    is_leet_check_enabled: is_leet_check_enabled_.unwrap_or_default(),
-                    is_plural_check_enabled: is_plural_check_enabled_.unwrap_or_default(),
-                    is_confusable_folding_enabled: is_confusable_folding_enabled_.unwrap_or_default(),
-                    is_substring_matching_enabled: is_substring_matching_enabled_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for BlockListResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for BlockListOptions {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "BlockListOptions",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "blocklist", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "behavior", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.blocklist),
+                1 => __reader.value(&mut __map, 1, &mut __value.behavior),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for BlockListOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("blocklist", &self.blocklist)?;
-        map_.serialize_entry("behavior", &self.behavior)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.blocklist);
+        __map.required(1, &self.behavior);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BlockListOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = BlockListOptions;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BlockListOptions` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BlockListOptions, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut blocklist_: Option<String> = None;
-                let mut behavior_: Option<BlocklistBehavior> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "blocklist" => blocklist_ = Some(map_.next_value()?),
-                        "behavior" => behavior_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(behavior_) = behavior_ else {
-                    return Err(serde::de::Error::missing_field("behavior"));
-                };
-                Ok(BlockListOptions {
-                    blocklist: blocklist_.unwrap_or_default(),
-                    behavior: behavior_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for BlockListOptions {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

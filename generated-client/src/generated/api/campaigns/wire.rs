@@ -5,1238 +5,1119 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for CreateCampaignRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateCampaignRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "segment_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sender_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sender_mode", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "create_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "show_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_webhook", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_template", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "channel_template", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "sender_visibility", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.segment_ids),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_ids),
+                3 => __reader.value(&mut __map, 3, &mut __value.sender_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.sender_mode),
+                5 => __reader.option(&mut __map, 5, &mut __value.name),
+                6 => __reader.option(&mut __map, 6, &mut __value.description),
+                7 => __reader.option(&mut __map, 7, &mut __value.create_channels),
+                8 => __reader.option(&mut __map, 8, &mut __value.show_channels),
+                9 => __reader.option(&mut __map, 9, &mut __value.skip_push),
+                10 => __reader.option(&mut __map, 10, &mut __value.skip_webhook),
+                11 => __reader.value(&mut __map, 11, &mut __value.message_template),
+                12 => __reader.option(&mut __map, 12, &mut __value.channel_template),
+                13 => __reader.option(&mut __map, 13, &mut __value.sender_visibility),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for CreateCampaignRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.segment_ids {
-            map_.serialize_entry("segment_ids", value)?;
-        }
-        if let Some(value) = &self.user_ids {
-            map_.serialize_entry("user_ids", value)?;
-        }
-        map_.serialize_entry("sender_id", &self.sender_id)?;
-        if let Some(value) = &self.sender_mode {
-            map_.serialize_entry("sender_mode", value)?;
-        }
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.create_channels {
-            map_.serialize_entry("create_channels", value)?;
-        }
-        if let Some(value) = &self.show_channels {
-            map_.serialize_entry("show_channels", value)?;
-        }
-        if let Some(value) = &self.skip_push {
-            map_.serialize_entry("skip_push", value)?;
-        }
-        if let Some(value) = &self.skip_webhook {
-            map_.serialize_entry("skip_webhook", value)?;
-        }
-        map_.serialize_entry("message_template", &self.message_template)?;
-        if let Some(value) = &self.channel_template {
-            map_.serialize_entry("channel_template", value)?;
-        }
-        if let Some(value) = &self.sender_visibility {
-            map_.serialize_entry("sender_visibility", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.id);
+        __map.optional(1, &self.segment_ids);
+        __map.optional(2, &self.user_ids);
+        __map.required(3, &self.sender_id);
+        __map.optional(4, &self.sender_mode);
+        __map.optional(5, &self.name);
+        __map.optional(6, &self.description);
+        __map.optional(7, &self.create_channels);
+        __map.optional(8, &self.show_channels);
+        __map.optional(9, &self.skip_push);
+        __map.optional(10, &self.skip_webhook);
+        __map.required(11, &self.message_template);
+        __map.optional(12, &self.channel_template);
+        __map.optional(13, &self.sender_visibility);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateCampaignRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateCampaignRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateCampaignRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateCampaignRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut segment_ids_: Option<Vec<String>> = None;
-                let mut user_ids_: Option<Vec<String>> = None;
-                let mut sender_id_: Option<String> = None;
-                let mut sender_mode_: Option<CreateCampaignRequestSenderMode> = None;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut create_channels_: Option<bool> = None;
-                let mut show_channels_: Option<bool> = None;
-                let mut skip_push_: Option<bool> = None;
-                let mut skip_webhook_: Option<bool> = None;
-                let mut message_template_: Option<CampaignMessageTemplate> = None;
-                let mut channel_template_: Option<CampaignChannelTemplate> = None;
-                let mut sender_visibility_: Option<CreateCampaignRequestSenderVisibility> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = map_.next_value()?,
-                        "segment_ids" => segment_ids_ = map_.next_value()?,
-                        "user_ids" => user_ids_ = map_.next_value()?,
-                        "sender_id" => sender_id_ = Some(map_.next_value()?),
-                        "sender_mode" => sender_mode_ = map_.next_value()?,
-                        "name" => name_ = map_.next_value()?,
-                        "description" => description_ = map_.next_value()?,
-                        "create_channels" => create_channels_ = map_.next_value()?,
-                        "show_channels" => show_channels_ = map_.next_value()?,
-                        "skip_push" => skip_push_ = map_.next_value()?,
-                        "skip_webhook" => skip_webhook_ = map_.next_value()?,
-                        "message_template" => message_template_ = Some(map_.next_value()?),
-                        "channel_template" => channel_template_ = map_.next_value()?,
-                        "sender_visibility" => sender_visibility_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateCampaignRequest {
-                    id: id_,
-                    segment_ids: segment_ids_,
-                    user_ids: user_ids_,
-                    sender_id: sender_id_.unwrap_or_default(),
-                    sender_mode: sender_mode_,
-                    name: name_,
-                    description: description_,
-                    create_channels: create_channels_,
-                    show_channels: show_channels_,
-                    skip_push: skip_push_,
-                    skip_webhook: skip_webhook_,
-                    message_template: message_template_.unwrap_or_default(),
-                    channel_template: channel_template_,
-                    sender_visibility: sender_visibility_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateCampaignRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateCampaignResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateCampaignResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "campaign", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "users", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.campaign),
+                1 => __reader.option(&mut __map, 1, &mut __value.users),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateCampaignResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.campaign {
-            map_.serialize_entry("campaign", value)?;
-        }
-        if let Some(value) = &self.users {
-            map_.serialize_entry("users", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.campaign);
+        __map.optional(1, &self.users);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateCampaignResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateCampaignResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateCampaignResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateCampaignResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut campaign_: Option<CampaignResponse> = None;
-                let mut users_: Option<PagerResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "campaign" => campaign_ = map_.next_value()?,
-                        "users" => users_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateCampaignResponse {
-                    campaign: campaign_,
-                    users: users_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateCampaignResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryCampaignsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryCampaignsRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filter", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "user_limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.filter),
+                1 => __reader.option(&mut __map, 1, &mut __value.sort),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_limit),
+                3 => __reader.option(&mut __map, 3, &mut __value.limit),
+                4 => __reader.option(&mut __map, 4, &mut __value.next),
+                5 => __reader.option(&mut __map, 5, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryCampaignsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.filter {
-            map_.serialize_entry("filter", value)?;
-        }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
-        }
-        if let Some(value) = &self.user_limit {
-            map_.serialize_entry("user_limit", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.filter);
+        __map.optional(1, &self.sort);
+        __map.optional(2, &self.user_limit);
+        __map.optional(3, &self.limit);
+        __map.optional(4, &self.next);
+        __map.optional(5, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryCampaignsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryCampaignsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryCampaignsRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryCampaignsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_: Option<crate::filter::Filter<QueryCampaignsFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut user_limit_: Option<i32> = None;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filter" => filter_ = map_.next_value()?,
-                        "sort" => sort_ = map_.next_value()?,
-                        "user_limit" => user_limit_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryCampaignsRequest {
-                    filter: filter_,
-                    sort: sort_,
-                    user_limit: user_limit_,
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryCampaignsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryCampaignsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryCampaignsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "campaigns", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.campaigns),
+                1 => __reader.option(&mut __map, 1, &mut __value.next),
+                2 => __reader.option(&mut __map, 2, &mut __value.prev),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryCampaignsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("campaigns", &self.campaigns)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.campaigns);
+        __map.optional(1, &self.next);
+        __map.optional(2, &self.prev);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryCampaignsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryCampaignsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryCampaignsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryCampaignsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut campaigns_: Option<Vec<CampaignResponse>> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "campaigns" => campaigns_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryCampaignsResponse {
-                    campaigns: campaigns_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryCampaignsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteCampaignResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteCampaignResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteCampaignResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteCampaignResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeleteCampaignResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteCampaignResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteCampaignResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteCampaignResponse {
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteCampaignResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetCampaignResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetCampaignResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "campaign", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "users", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.campaign),
+                1 => __reader.option(&mut __map, 1, &mut __value.users),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetCampaignResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.campaign {
-            map_.serialize_entry("campaign", value)?;
-        }
-        if let Some(value) = &self.users {
-            map_.serialize_entry("users", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.campaign);
+        __map.optional(1, &self.users);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetCampaignResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetCampaignResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetCampaignResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetCampaignResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut campaign_: Option<CampaignResponse> = None;
-                let mut users_: Option<PagerResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "campaign" => campaign_ = map_.next_value()?,
-                        "users" => users_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetCampaignResponse {
-                    campaign: campaign_,
-                    users: users_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetCampaignResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateCampaignRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateCampaignRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "segment_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sender_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sender_mode", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "create_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "show_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_webhook", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_template", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "channel_template", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "sender_visibility", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.segment_ids),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_ids),
+                3 => __reader.value(&mut __map, 3, &mut __value.sender_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.sender_mode),
+                5 => __reader.option(&mut __map, 5, &mut __value.name),
+                6 => __reader.option(&mut __map, 6, &mut __value.description),
+                7 => __reader.option(&mut __map, 7, &mut __value.create_channels),
+                8 => __reader.option(&mut __map, 8, &mut __value.show_channels),
+                9 => __reader.option(&mut __map, 9, &mut __value.skip_push),
+                10 => __reader.option(&mut __map, 10, &mut __value.skip_webhook),
+                11 => __reader.value(&mut __map, 11, &mut __value.message_template),
+                12 => __reader.option(&mut __map, 12, &mut __value.channel_template),
+                13 => __reader.option(&mut __map, 13, &mut __value.sender_visibility),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateCampaignRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.segment_ids {
-            map_.serialize_entry("segment_ids", value)?;
-        }
-        if let Some(value) = &self.user_ids {
-            map_.serialize_entry("user_ids", value)?;
-        }
-        map_.serialize_entry("sender_id", &self.sender_id)?;
-        if let Some(value) = &self.sender_mode {
-            map_.serialize_entry("sender_mode", value)?;
-        }
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.create_channels {
-            map_.serialize_entry("create_channels", value)?;
-        }
-        if let Some(value) = &self.show_channels {
-            map_.serialize_entry("show_channels", value)?;
-        }
-        if let Some(value) = &self.skip_push {
-            map_.serialize_entry("skip_push", value)?;
-        }
-        if let Some(value) = &self.skip_webhook {
-            map_.serialize_entry("skip_webhook", value)?;
-        }
-        map_.serialize_entry("message_template", &self.message_template)?;
-        if let Some(value) = &self.channel_template {
-            map_.serialize_entry("channel_template", value)?;
-        }
-        if let Some(value) = &self.sender_visibility {
-            map_.serialize_entry("sender_visibility", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.id);
+        __map.optional(1, &self.segment_ids);
+        __map.optional(2, &self.user_ids);
+        __map.required(3, &self.sender_id);
+        __map.optional(4, &self.sender_mode);
+        __map.optional(5, &self.name);
+        __map.optional(6, &self.description);
+        __map.optional(7, &self.create_channels);
+        __map.optional(8, &self.show_channels);
+        __map.optional(9, &self.skip_push);
+        __map.optional(10, &self.skip_webhook);
+        __map.required(11, &self.message_template);
+        __map.optional(12, &self.channel_template);
+        __map.optional(13, &self.sender_visibility);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateCampaignRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateCampaignRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateCampaignRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateCampaignRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut segment_ids_: Option<Vec<String>> = None;
-                let mut user_ids_: Option<Vec<String>> = None;
-                let mut sender_id_: Option<String> = None;
-                let mut sender_mode_: Option<UpdateCampaignRequestSenderMode> = None;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut create_channels_: Option<bool> = None;
-                let mut show_channels_: Option<bool> = None;
-                let mut skip_push_: Option<bool> = None;
-                let mut skip_webhook_: Option<bool> = None;
-                let mut message_template_: Option<CampaignMessageTemplate> = None;
-                let mut channel_template_: Option<CampaignChannelTemplate> = None;
-                let mut sender_visibility_: Option<UpdateCampaignRequestSenderVisibility> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = map_.next_value()?,
-                        "segment_ids" => segment_ids_ = map_.next_value()?,
-                        "user_ids" => user_ids_ = map_.next_value()?,
-                        "sender_id" => sender_id_ = Some(map_.next_value()?),
-                        "sender_mode" => sender_mode_ = map_.next_value()?,
-                        "name" => name_ = map_.next_value()?,
-                        "description" => description_ = map_.next_value()?,
-                        "create_channels" => create_channels_ = map_.next_value()?,
-                        "show_channels" => show_channels_ = map_.next_value()?,
-                        "skip_push" => skip_push_ = map_.next_value()?,
-                        "skip_webhook" => skip_webhook_ = map_.next_value()?,
-                        "message_template" => message_template_ = Some(map_.next_value()?),
-                        "channel_template" => channel_template_ = map_.next_value()?,
-                        "sender_visibility" => sender_visibility_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateCampaignRequest {
-                    id: id_,
-                    segment_ids: segment_ids_,
-                    user_ids: user_ids_,
-                    sender_id: sender_id_.unwrap_or_default(),
-                    sender_mode: sender_mode_,
-                    name: name_,
-                    description: description_,
-                    create_channels: create_channels_,
-                    show_channels: show_channels_,
-                    skip_push: skip_push_,
-                    skip_webhook: skip_webhook_,
-                    message_template: message_template_.unwrap_or_default(),
-                    channel_template: channel_template_,
-                    sender_visibility: sender_visibility_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateCampaignRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CampaignResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CampaignResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "segment_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "segments", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "sender_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sender", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "sender_mode", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sender_visibility", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "create_channels", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "show_channels", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "skip_push", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "skip_webhook", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "scheduled_for", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "stop_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_template", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel_template", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "users", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "status", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "stats", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.segment_ids),
+                2 => __reader.value(&mut __map, 2, &mut __value.segments),
+                3 => __reader.value(&mut __map, 3, &mut __value.sender_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.sender),
+                5 => __reader.value(&mut __map, 5, &mut __value.sender_mode),
+                6 => __reader.value(&mut __map, 6, &mut __value.sender_visibility),
+                7 => __reader.value(&mut __map, 7, &mut __value.name),
+                8 => __reader.value(&mut __map, 8, &mut __value.create_channels),
+                9 => __reader.value(&mut __map, 9, &mut __value.show_channels),
+                10 => __reader.value(&mut __map, 10, &mut __value.description),
+                11 => __reader.value(&mut __map, 11, &mut __value.skip_push),
+                12 => __reader.value(&mut __map, 12, &mut __value.skip_webhook),
+                13 => __reader.option(&mut __map, 13, &mut __value.scheduled_for),
+                14 => __reader.option(&mut __map, 14, &mut __value.stop_at),
+                15 => __reader.option(&mut __map, 15, &mut __value.message_template),
+                16 => __reader.option(&mut __map, 16, &mut __value.channel_template),
+                17 => __reader.value(&mut __map, 17, &mut __value.user_ids),
+                18 => __reader.value(&mut __map, 18, &mut __value.users),
+                19 => __reader.value(&mut __map, 19, &mut __value.status),
+                20 => __reader.value(&mut __map, 20, &mut __value.created_at),
+                21 => __reader.value(&mut __map, 21, &mut __value.updated_at),
+                22 => __reader.value(&mut __map, 22, &mut __value.stats),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CampaignResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("segment_ids", &self.segment_ids)?;
-        map_.serialize_entry("segments", &self.segments)?;
-        map_.serialize_entry("sender_id", &self.sender_id)?;
-        if let Some(value) = &self.sender {
-            map_.serialize_entry("sender", value)?;
-        }
-        map_.serialize_entry("sender_mode", &self.sender_mode)?;
-        map_.serialize_entry("sender_visibility", &self.sender_visibility)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("create_channels", &self.create_channels)?;
-        map_.serialize_entry("show_channels", &self.show_channels)?;
-        map_.serialize_entry("description", &self.description)?;
-        map_.serialize_entry("skip_push", &self.skip_push)?;
-        map_.serialize_entry("skip_webhook", &self.skip_webhook)?;
-        if let Some(value) = &self.scheduled_for {
-            map_.serialize_entry("scheduled_for", value)?;
-        }
-        if let Some(value) = &self.stop_at {
-            map_.serialize_entry("stop_at", value)?;
-        }
-        if let Some(value) = &self.message_template {
-            map_.serialize_entry("message_template", value)?;
-        }
-        if let Some(value) = &self.channel_template {
-            map_.serialize_entry("channel_template", value)?;
-        }
-        map_.serialize_entry("user_ids", &self.user_ids)?;
-        map_.serialize_entry("users", &self.users)?;
-        map_.serialize_entry("status", &self.status)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("stats", &self.stats)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.segment_ids);
+        __map.required(2, &self.segments);
+        __map.required(3, &self.sender_id);
+        __map.optional(4, &self.sender);
+        __map.required(5, &self.sender_mode);
+        __map.required(6, &self.sender_visibility);
+        __map.required(7, &self.name);
+        __map.required(8, &self.create_channels);
+        __map.required(9, &self.show_channels);
+        __map.required(10, &self.description);
+        __map.required(11, &self.skip_push);
+        __map.required(12, &self.skip_webhook);
+        __map.optional(13, &self.scheduled_for);
+        __map.optional(14, &self.stop_at);
+        __map.optional(15, &self.message_template);
+        __map.optional(16, &self.channel_template);
+        __map.required(17, &self.user_ids);
+        __map.required(18, &self.users);
+        __map.required(19, &self.status);
+        __map.required(20, &self.created_at);
+        __map.required(21, &self.updated_at);
+        __map.required(22, &self.stats);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CampaignResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CampaignResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut segment_ids_: Option<Vec<String>> = None;
-                let mut segments_: Option<Vec<Segment>> = None;
-                let mut sender_id_: Option<String> = None;
-                let mut sender_: Option<UserResponse> = None;
-                let mut sender_mode_: Option<String> = None;
-                let mut sender_visibility_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut create_channels_: Option<bool> = None;
-                let mut show_channels_: Option<bool> = None;
-                let mut description_: Option<String> = None;
-                let mut skip_push_: Option<bool> = None;
-                let mut skip_webhook_: Option<bool> = None;
-                let mut scheduled_for_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut stop_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_template_: Option<CampaignMessageTemplate> = None;
-                let mut channel_template_: Option<CampaignChannelTemplate> = None;
-                let mut user_ids_: Option<Vec<String>> = None;
-                let mut users_: Option<Vec<UserResponse>> = None;
-                let mut status_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut stats_: Option<CampaignStatsResponse> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "segment_ids" => segment_ids_ = Some(map_.next_value()?),
-                        "segments" => segments_ = Some(map_.next_value()?),
-                        "sender_id" => sender_id_ = Some(map_.next_value()?),
-                        "sender" => sender_ = map_.next_value()?,
-                        "sender_mode" => sender_mode_ = Some(map_.next_value()?),
-                        "sender_visibility" => sender_visibility_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "create_channels" => create_channels_ = Some(map_.next_value()?),
-                        "show_channels" => show_channels_ = Some(map_.next_value()?),
-                        "description" => description_ = Some(map_.next_value()?),
-                        "skip_push" => skip_push_ = Some(map_.next_value()?),
-                        "skip_webhook" => skip_webhook_ = Some(map_.next_value()?),
-                        "scheduled_for" => scheduled_for_ = map_.next_value()?,
-                        "stop_at" => stop_at_ = map_.next_value()?,
-                        "message_template" => message_template_ = map_.next_value()?,
-                        "channel_template" => channel_template_ = map_.next_value()?,
-                        "user_ids" => user_ids_ = Some(map_.next_value()?),
-                        "users" => users_ = Some(map_.next_value()?),
-                        "status" => status_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "stats" => stats_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                let Some(stats_) = stats_ else {
-                    return Err(serde::de::Error::missing_field("stats"));
-                };
-                Ok(CampaignResponse {
-                    id: id_.unwrap_or_default(),
-                    segment_ids: segment_ids_.unwrap_or_default(),
-                    segments: segments_.unwrap_or_default(),
-                    sender_id: sender_id_.unwrap_or_default(),
-                    sender: sender_,
-                    sender_mode: sender_mode_.unwrap_or_default(),
-                    sender_visibility: sender_visibility_.unwrap_or_default(),
-                    name: name_.unwrap_or_default(),
-                    create_channels: create_channels_.unwrap_or_default(),
-                    show_channels: show_channels_.unwrap_or_default(),
-                    description: description_.unwrap_or_default(),
-                    skip_push: skip_push_.unwrap_or_default(),
-                    skip_webhook: skip_webhook_.unwrap_or_default(),
-                    scheduled_for: scheduled_for_,
-                    stop_at: stop_at_,
-                    message_template: message_template_,
-                    channel_template: channel_template_,
-                    user_ids: user_ids_.unwrap_or_default(),
-                    users: users_.unwrap_or_default(),
-                    status: status_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    stats: stats_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CampaignResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for StartCampaignRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "StartCampaignRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "scheduled_for", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "stop_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.scheduled_for),
+                1 => __reader.option(&mut __map, 1, &mut __value.stop_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for StartCampaignRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.scheduled_for {
-            map_.serialize_entry("scheduled_for", value)?;
-        }
-        if let Some(value) = &self.stop_at {
-            map_.serialize_entry("stop_at", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.scheduled_for);
+        __map.optional(1, &self.stop_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for StartCampaignRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = StartCampaignRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `StartCampaignRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<StartCampaignRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut scheduled_for_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut stop_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "scheduled_for" => scheduled_for_ = map_.next_value()?,
-                        "stop_at" => stop_at_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(StartCampaignRequest {
-                    scheduled_for: scheduled_for_,
-                    stop_at: stop_at_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for StartCampaignRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for StartCampaignResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "StartCampaignResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "campaign", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "users", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.campaign),
+                1 => __reader.option(&mut __map, 1, &mut __value.users),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for StartCampaignResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.campaign {
-            map_.serialize_entry("campaign", value)?;
-        }
-        if let Some(value) = &self.users {
-            map_.serialize_entry("users", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.campaign);
+        __map.optional(1, &self.users);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for StartCampaignResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = StartCampaignResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `StartCampaignResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<StartCampaignResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut campaign_: Option<CampaignResponse> = None;
-                let mut users_: Option<PagerResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "campaign" => campaign_ = map_.next_value()?,
-                        "users" => users_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(StartCampaignResponse {
-                    campaign: campaign_,
-                    users: users_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for StartCampaignResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CampaignCompletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CampaignCompletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "campaign", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.campaign),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CampaignCompletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.campaign {
-            map_.serialize_entry("campaign", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "campaign"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.campaign);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignCompletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CampaignCompletedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CampaignCompletedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignCompletedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut campaign_: Option<CampaignResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "campaign" => campaign_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(CampaignCompletedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    campaign: campaign_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CampaignCompletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for CampaignStartedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CampaignStartedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "campaign", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.campaign),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CampaignStartedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.campaign {
-            map_.serialize_entry("campaign", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "campaign"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.campaign);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignStartedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CampaignStartedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CampaignStartedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignStartedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut campaign_: Option<CampaignResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "campaign" => campaign_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(CampaignStartedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    campaign: campaign_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CampaignStartedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for CampaignMessageTemplate {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CampaignMessageTemplate",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "attachments", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "poll_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "searchable", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.text),
+                1 => __reader.option(&mut __map, 1, &mut __value.attachments),
+                2 => __reader.option(&mut __map, 2, &mut __value.poll_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.searchable),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CampaignMessageTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("text", &self.text)?;
-        if let Some(value) = &self.attachments {
-            map_.serialize_entry("attachments", value)?;
-        }
-        if let Some(value) = &self.poll_id {
-            map_.serialize_entry("poll_id", value)?;
-        }
-        if let Some(value) = &self.searchable {
-            map_.serialize_entry("searchable", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["text", "attachments", "poll_id", "searchable"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.text);
+        __map.optional(1, &self.attachments);
+        __map.optional(2, &self.poll_id);
+        __map.optional(3, &self.searchable);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignMessageTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CampaignMessageTemplate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CampaignMessageTemplate` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignMessageTemplate, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut text_: Option<String> = None;
-                let mut attachments_: Option<Vec<Attachment>> = None;
-                let mut poll_id_: Option<String> = None;
-                let mut searchable_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "text" => text_ = Some(map_.next_value()?),
-                        "attachments" => attachments_ = map_.next_value()?,
-                        "poll_id" => poll_id_ = map_.next_value()?,
-                        "searchable" => searchable_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(CampaignMessageTemplate {
-                    text: text_.unwrap_or_default(),
-                    attachments: attachments_,
-                    poll_id: poll_id_,
-                    searchable: searchable_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CampaignMessageTemplate {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for CampaignChannelTemplate {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CampaignChannelTemplate",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "members", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "members_template", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.type_),
+                1 => __reader.option(&mut __map, 1, &mut __value.id),
+                2 => __reader.option(&mut __map, 2, &mut __value.members),
+                3 => __reader.option(&mut __map, 3, &mut __value.members_template),
+                4 => __reader.option(&mut __map, 4, &mut __value.team),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CampaignChannelTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.members {
-            map_.serialize_entry("members", value)?;
-        }
-        if let Some(value) = &self.members_template {
-            map_.serialize_entry("members_template", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["type", "id", "members", "members_template", "team"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.type_);
+        __map.optional(1, &self.id);
+        __map.optional(2, &self.members);
+        __map.optional(3, &self.members_template);
+        __map.optional(4, &self.team);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignChannelTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CampaignChannelTemplate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CampaignChannelTemplate` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignChannelTemplate, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut id_: Option<String> = None;
-                let mut members_: Option<Vec<String>> = None;
-                let mut members_template_: Option<Vec<CampaignChannelMember>> = None;
-                let mut team_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
-                        "id" => id_ = map_.next_value()?,
-                        "members" => members_ = map_.next_value()?,
-                        "members_template" => members_template_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(CampaignChannelTemplate {
-                    type_: type_.unwrap_or_default(),
-                    id: id_,
-                    members: members_,
-                    members_template: members_template_,
-                    team: team_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CampaignChannelTemplate {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for PagerResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PagerResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.next),
+                1 => __reader.option(&mut __map, 1, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PagerResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.next);
+        __map.optional(1, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PagerResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PagerResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PagerResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PagerResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PagerResponse {
-                    next: next_,
-                    prev: prev_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PagerResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Segment {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Segment",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "filter", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "all_users", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "all_sender_channels", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "task_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "size", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.type_),
+                2 => __reader.value(&mut __map, 2, &mut __value.name),
+                3 => __reader.option(&mut __map, 3, &mut __value.description),
+                4 => __reader.option(&mut __map, 4, &mut __value.filter),
+                5 => __reader.value(&mut __map, 5, &mut __value.all_users),
+                6 => __reader.value(&mut __map, 6, &mut __value.all_sender_channels),
+                7 => __reader.option(&mut __map, 7, &mut __value.task_id),
+                8 => __reader.value(&mut __map, 8, &mut __value.size),
+                9 => __reader.value(&mut __map, 9, &mut __value.created_at),
+                10 => __reader.value(&mut __map, 10, &mut __value.updated_at),
+                11 => __reader.option(&mut __map, 11, &mut __value.deleted_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Segment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.filter {
-            map_.serialize_entry("filter", value)?;
-        }
-        map_.serialize_entry("all_users", &self.all_users)?;
-        map_.serialize_entry("all_sender_channels", &self.all_sender_channels)?;
-        if let Some(value) = &self.task_id {
-            map_.serialize_entry("task_id", value)?;
-        }
-        map_.serialize_entry("size", &self.size)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.type_);
+        __map.required(2, &self.name);
+        __map.optional(3, &self.description);
+        __map.optional(4, &self.filter);
+        __map.required(5, &self.all_users);
+        __map.required(6, &self.all_sender_channels);
+        __map.optional(7, &self.task_id);
+        __map.required(8, &self.size);
+        __map.required(9, &self.created_at);
+        __map.required(10, &self.updated_at);
+        __map.optional(11, &self.deleted_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Segment {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Segment;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Segment` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Segment, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut all_users_: Option<bool> = None;
-                let mut all_sender_channels_: Option<bool> = None;
-                let mut task_id_: Option<String> = None;
-                let mut size_: Option<i32> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "description" => description_ = map_.next_value()?,
-                        "filter" => filter_ = map_.next_value()?,
-                        "all_users" => all_users_ = Some(map_.next_value()?),
-                        "all_sender_channels" => all_sender_channels_ = Some(map_.next_value()?),
-                        "task_id" => task_id_ = map_.next_value()?,
-                        "size" => size_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(Segment {
-                    id: id_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    name: name_.unwrap_or_default(),
-                    description: description_,
-                    filter: filter_,
-                    all_users: all_users_.unwrap_or_default(),
-                    all_sender_channels: all_sender_channels_.unwrap_or_default(),
-                    task_id: task_id_,
-                    size: size_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Segment {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CampaignStatsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CampaignStatsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "stats_started_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "stats_completed_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "stats_messages_sent", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "stats_channels_created", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "progress", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "stats_users_sent", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "stats_users_read", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.stats_started_at),
+                1 => __reader.value(&mut __map, 1, &mut __value.stats_completed_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.stats_messages_sent),
+                3 => __reader.value(&mut __map, 3, &mut __value.stats_channels_created),
+                4 => __reader.value(&mut __map, 4, &mut __value.progress),
+                5 => __reader.value(&mut __map, 5, &mut __value.stats_users_sent),
+                6 => __reader.value(&mut __map, 6, &mut __value.stats_users_read),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CampaignStatsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("stats_started_at", &self.stats_started_at)?;
-        map_.serialize_entry("stats_completed_at", &self.stats_completed_at)?;
-        map_.serialize_entry("stats_messages_sent", &self.stats_messages_sent)?;
-        map_.serialize_entry("stats_channels_created", &self.stats_channels_created)?;
-        map_.serialize_entry("progress", &self.progress)?;
-        map_.serialize_entry("stats_users_sent", &self.stats_users_sent)?;
-        map_.serialize_entry("stats_users_read", &self.stats_users_read)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.stats_started_at);
+        __map.required(1, &self.stats_completed_at);
+        __map.required(2, &self.stats_messages_sent);
+        __map.required(3, &self.stats_channels_created);
+        __map.required(4, &self.progress);
+        __map.required(5, &self.stats_users_sent);
+        __map.required(6, &self.stats_users_read);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignStatsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CampaignStatsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CampaignStatsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignStatsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut stats_started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut stats_completed_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut stats_messages_sent_: Option<i32> = None;
-                let mut stats_channels_created_: Option<i32> = None;
-                let mut progress_: Option<f64> = None;
-                let mut stats_users_sent_: Option<i32> = None;
-                let mut stats_users_read_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "stats_started_at" => stats_started_at_ = Some(map_.next_value()?),
-                        "stats_completed_at" => stats_completed_at_ = Some(map_.next_value()?),
-                        "stats_messages_sent" => stats_messages_sent_ = Some(map_.next_value()?),
-                        "stats_channels_created" => stats_channels_created_ = Some(map_.next_value()?),
-                        "progress" => progress_ = Some(map_.next_value()?),
-                        "stats_users_sent" => stats_users_sent_ = Some(map_.next_value()?),
-                        "stats_users_read" => stats_users_read_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(stats_started_at_) = stats_started_at_ else {
-                    return Err(serde::de::Error::missing_field("stats_started_at"));
-                };
-                let Some(stats_completed_at_) = stats_completed_at_ else {
-                    return Err(serde::de::Error::missing_field("stats_completed_at"));
-                };
-                Ok(CampaignStatsResponse {
-                    stats_started_at: stats_started_at_,
-                    stats_completed_at: stats_completed_at_,
-                    stats_messages_sent: stats_messages_sent_.unwrap_or_default(),
-                    stats_channels_created: stats_channels_created_.unwrap_or_default(),
-                    progress: progress_.unwrap_or_default(),
-                    stats_users_sent: stats_users_sent_.unwrap_or_default(),
-                    stats_users_read: stats_users_read_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CampaignStatsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CampaignChannelMember {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CampaignChannelMember",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel_role", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel_role),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CampaignChannelMember {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_id", &self.user_id)?;
-        if let Some(value) = &self.channel_role {
-            map_.serialize_entry("channel_role", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["user_id", "channel_role"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_id);
+        __map.optional(1, &self.channel_role);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CampaignChannelMember {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CampaignChannelMember;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CampaignChannelMember` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CampaignChannelMember, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_id_: Option<String> = None;
-                let mut channel_role_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "channel_role" => channel_role_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(CampaignChannelMember {
-                    user_id: user_id_.unwrap_or_default(),
-                    channel_role: channel_role_,
-                    custom: custom_,
-                })
-            }
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CampaignChannelMember {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for StopCampaignRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "StopCampaignRequest",
+        custom: false,
+        fields: &[],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            __reader.unknown(&mut __map, __key);
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for StopCampaignRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let map_ = serializer.serialize_map(None)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for StopCampaignRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = StopCampaignRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `StopCampaignRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<StopCampaignRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                while let Some(_key) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    map_.next_value::<serde::de::IgnoredAny>()?;
-                }
-                Ok(StopCampaignRequest {
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for StopCampaignRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

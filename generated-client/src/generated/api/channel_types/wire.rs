@@ -5,1899 +5,1385 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for ListChannelTypesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ListChannelTypesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel_types", flags: __rt::REQUIRED, nested: Some("{}") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel_types),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for ListChannelTypesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel_types", &self.channel_types)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel_types);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListChannelTypesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ListChannelTypesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListChannelTypesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListChannelTypesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_types_: Option<std::collections::BTreeMap<String, ChannelTypeConfig>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_types" => channel_types_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListChannelTypesResponse {
-                    channel_types: channel_types_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ListChannelTypesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateChannelTypeRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateChannelTypeRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "typing_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "read_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "connect_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "delivery_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "replies", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "search", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "custom_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mark_messages_pending", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "polls", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_message_reminders", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_retention", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "automod", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "automod_behavior", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "commands", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "permissions", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "grants", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "blocklists", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "partition_size", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "partition_ttl", flags: __rt::NULLABLE, nested: None },
+            __rt::Field { name: "skip_last_msg_update_for_system_msgs", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.option(&mut __map, 1, &mut __value.typing_events),
+                2 => __reader.option(&mut __map, 2, &mut __value.read_events),
+                3 => __reader.option(&mut __map, 3, &mut __value.connect_events),
+                4 => __reader.option(&mut __map, 4, &mut __value.delivery_events),
+                5 => __reader.option(&mut __map, 5, &mut __value.reactions),
+                6 => __reader.option(&mut __map, 6, &mut __value.replies),
+                7 => __reader.option(&mut __map, 7, &mut __value.search),
+                8 => __reader.option(&mut __map, 8, &mut __value.mutes),
+                9 => __reader.option(&mut __map, 9, &mut __value.uploads),
+                10 => __reader.option(&mut __map, 10, &mut __value.url_enrichment),
+                11 => __reader.option(&mut __map, 11, &mut __value.custom_events),
+                12 => __reader.option(&mut __map, 12, &mut __value.push_notifications),
+                13 => __reader.option(&mut __map, 13, &mut __value.mark_messages_pending),
+                14 => __reader.option(&mut __map, 14, &mut __value.polls),
+                15 => __reader.option(&mut __map, 15, &mut __value.user_message_reminders),
+                16 => __reader.option(&mut __map, 16, &mut __value.shared_locations),
+                17 => __reader.option(&mut __map, 17, &mut __value.count_messages),
+                18 => __reader.option(&mut __map, 18, &mut __value.message_retention),
+                19 => __reader.value(&mut __map, 19, &mut __value.max_message_length),
+                20 => __reader.value(&mut __map, 20, &mut __value.automod),
+                21 => __reader.value(&mut __map, 21, &mut __value.automod_behavior),
+                22 => __reader.option(&mut __map, 22, &mut __value.commands),
+                23 => __reader.option(&mut __map, 23, &mut __value.permissions),
+                24 => __reader.option(&mut __map, 24, &mut __value.grants),
+                25 => __reader.option(&mut __map, 25, &mut __value.blocklist),
+                26 => __reader.option(&mut __map, 26, &mut __value.blocklist_behavior),
+                27 => __reader.option(&mut __map, 27, &mut __value.blocklists),
+                28 => __reader.option(&mut __map, 28, &mut __value.partition_size),
+                29 => __reader.option(&mut __map, 29, &mut __value.partition_ttl),
+                30 => __reader.option(&mut __map, 30, &mut __value.skip_last_msg_update_for_system_msgs),
+                31 => __reader.option(&mut __map, 31, &mut __value.push_level),
+                32 => __reader.option(&mut __map, 32, &mut __value.chat_preferences),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateChannelTypeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.typing_events {
-            map_.serialize_entry("typing_events", value)?;
-        }
-        if let Some(value) = &self.read_events {
-            map_.serialize_entry("read_events", value)?;
-        }
-        if let Some(value) = &self.connect_events {
-            map_.serialize_entry("connect_events", value)?;
-        }
-        if let Some(value) = &self.delivery_events {
-            map_.serialize_entry("delivery_events", value)?;
-        }
-        if let Some(value) = &self.reactions {
-            map_.serialize_entry("reactions", value)?;
-        }
-        if let Some(value) = &self.replies {
-            map_.serialize_entry("replies", value)?;
-        }
-        if let Some(value) = &self.search {
-            map_.serialize_entry("search", value)?;
-        }
-        if let Some(value) = &self.mutes {
-            map_.serialize_entry("mutes", value)?;
-        }
-        if let Some(value) = &self.uploads {
-            map_.serialize_entry("uploads", value)?;
-        }
-        if let Some(value) = &self.url_enrichment {
-            map_.serialize_entry("url_enrichment", value)?;
-        }
-        if let Some(value) = &self.custom_events {
-            map_.serialize_entry("custom_events", value)?;
-        }
-        if let Some(value) = &self.push_notifications {
-            map_.serialize_entry("push_notifications", value)?;
-        }
-        if let Some(value) = &self.mark_messages_pending {
-            map_.serialize_entry("mark_messages_pending", value)?;
-        }
-        if let Some(value) = &self.polls {
-            map_.serialize_entry("polls", value)?;
-        }
-        if let Some(value) = &self.user_message_reminders {
-            map_.serialize_entry("user_message_reminders", value)?;
-        }
-        if let Some(value) = &self.shared_locations {
-            map_.serialize_entry("shared_locations", value)?;
-        }
-        if let Some(value) = &self.count_messages {
-            map_.serialize_entry("count_messages", value)?;
-        }
-        if let Some(value) = &self.message_retention {
-            map_.serialize_entry("message_retention", value)?;
-        }
-        map_.serialize_entry("max_message_length", &self.max_message_length)?;
-        map_.serialize_entry("automod", &self.automod)?;
-        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(value) = &self.commands {
-            map_.serialize_entry("commands", value)?;
-        }
-        if let Some(value) = &self.permissions {
-            map_.serialize_entry("permissions", value)?;
-        }
-        if let Some(value) = &self.grants {
-            map_.serialize_entry("grants", value)?;
-        }
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
-        }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
-        }
-        if let Some(value) = &self.blocklists {
-            map_.serialize_entry("blocklists", value)?;
-        }
-        if let Some(value) = &self.partition_size {
-            map_.serialize_entry("partition_size", value)?;
-        }
-        if let Some(value) = &self.partition_ttl {
-            map_.serialize_entry("partition_ttl", value)?;
-        }
-        if let Some(value) = &self.skip_last_msg_update_for_system_msgs {
-            map_.serialize_entry("skip_last_msg_update_for_system_msgs", value)?;
-        }
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
-        }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.optional(1, &self.typing_events);
+        __map.optional(2, &self.read_events);
+        __map.optional(3, &self.connect_events);
+        __map.optional(4, &self.delivery_events);
+        __map.optional(5, &self.reactions);
+        __map.optional(6, &self.replies);
+        __map.optional(7, &self.search);
+        __map.optional(8, &self.mutes);
+        __map.optional(9, &self.uploads);
+        __map.optional(10, &self.url_enrichment);
+        __map.optional(11, &self.custom_events);
+        __map.optional(12, &self.push_notifications);
+        __map.optional(13, &self.mark_messages_pending);
+        __map.optional(14, &self.polls);
+        __map.optional(15, &self.user_message_reminders);
+        __map.optional(16, &self.shared_locations);
+        __map.optional(17, &self.count_messages);
+        __map.optional(18, &self.message_retention);
+        __map.required(19, &self.max_message_length);
+        __map.required(20, &self.automod);
+        __map.required(21, &self.automod_behavior);
+        __map.optional(22, &self.commands);
+        __map.optional(23, &self.permissions);
+        __map.optional(24, &self.grants);
+        __map.optional(25, &self.blocklist);
+        __map.optional(26, &self.blocklist_behavior);
+        __map.optional(27, &self.blocklists);
+        __map.optional(28, &self.partition_size);
+        __map.optional(29, &self.partition_ttl);
+        __map.optional(30, &self.skip_last_msg_update_for_system_msgs);
+        __map.optional(31, &self.push_level);
+        __map.optional(32, &self.chat_preferences);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateChannelTypeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateChannelTypeRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateChannelTypeRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateChannelTypeRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut typing_events_: Option<bool> = None;
-                let mut read_events_: Option<bool> = None;
-                let mut connect_events_: Option<bool> = None;
-                let mut delivery_events_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut search_: Option<bool> = None;
-                let mut mutes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut custom_events_: Option<bool> = None;
-                let mut push_notifications_: Option<bool> = None;
-                let mut mark_messages_pending_: Option<bool> = None;
-                let mut polls_: Option<bool> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                let mut message_retention_: Option<String> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut automod_: Option<Automod> = None;
-                let mut automod_behavior_: Option<CreateChannelTypeRequestAutomodBehavior> = None;
-                let mut commands_: Option<Vec<String>> = None;
-                let mut permissions_: Option<Vec<PolicyRequest>> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
-                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
-                let mut partition_size_: Option<i32> = None;
-                let mut partition_ttl_: Option<String> = None;
-                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "typing_events" => typing_events_ = map_.next_value()?,
-                        "read_events" => read_events_ = map_.next_value()?,
-                        "connect_events" => connect_events_ = map_.next_value()?,
-                        "delivery_events" => delivery_events_ = map_.next_value()?,
-                        "reactions" => reactions_ = map_.next_value()?,
-                        "replies" => replies_ = map_.next_value()?,
-                        "search" => search_ = map_.next_value()?,
-                        "mutes" => mutes_ = map_.next_value()?,
-                        "uploads" => uploads_ = map_.next_value()?,
-                        "url_enrichment" => url_enrichment_ = map_.next_value()?,
-                        "custom_events" => custom_events_ = map_.next_value()?,
-                        "push_notifications" => push_notifications_ = map_.next_value()?,
-                        "mark_messages_pending" => mark_messages_pending_ = map_.next_value()?,
-                        "polls" => polls_ = map_.next_value()?,
-                        "user_message_reminders" => user_message_reminders_ = map_.next_value()?,
-                        "shared_locations" => shared_locations_ = map_.next_value()?,
-                        "count_messages" => count_messages_ = map_.next_value()?,
-                        "message_retention" => message_retention_ = map_.next_value()?,
-                        "max_message_length" => max_message_length_ = Some(map_.next_value()?),
-                        "automod" => automod_ = Some(map_.next_value()?),
-                        "automod_behavior" => automod_behavior_ = Some(map_.next_value()?),
-                        "commands" => commands_ = map_.next_value()?,
-                        "permissions" => permissions_ = map_.next_value()?,
-                        "grants" => grants_ = map_.next_value()?,
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "blocklists" => blocklists_ = map_.next_value()?,
-                        "partition_size" => partition_size_ = map_.next_value()?,
-                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => skip_last_msg_update_for_system_msgs_ = map_.next_value()?,
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(automod_) = automod_ else {
-                    return Err(serde::de::Error::missing_field("automod"));
-                };
-                let Some(automod_behavior_) = automod_behavior_ else {
-                    return Err(serde::de::Error::missing_field("automod_behavior"));
-                };
-                Ok(CreateChannelTypeRequest {
-                    name: name_.unwrap_or_default(),
-                    typing_events: typing_events_,
-                    read_events: read_events_,
-                    connect_events: connect_events_,
-                    delivery_events: delivery_events_,
-                    reactions: reactions_,
-                    replies: replies_,
-                    search: search_,
-                    mutes: mutes_,
-                    uploads: uploads_,
-                    url_enrichment: url_enrichment_,
-                    custom_events: custom_events_,
-                    push_notifications: push_notifications_,
-                    mark_messages_pending: mark_messages_pending_,
-                    polls: polls_,
-                    user_message_reminders: user_message_reminders_,
-                    shared_locations: shared_locations_,
-                    count_messages: count_messages_,
-                    message_retention: message_retention_,
-                    max_message_length: max_message_length_.unwrap_or_default(),
-                    automod: automod_,
-                    automod_behavior: automod_behavior_,
-                    commands: commands_,
-                    permissions: permissions_,
-                    grants: grants_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    blocklists: blocklists_,
-                    partition_size: partition_size_,
-                    partition_ttl: partition_ttl_,
-                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_,
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateChannelTypeRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateChannelTypeResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateChannelTypeResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "typing_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "read_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "connect_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "delivery_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "search", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "replies", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quotes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "custom_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mark_messages_pending", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "polls", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_message_reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "automod", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "automod_behavior", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "blocklists", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "allowed_flag_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automod_thresholds", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "partition_size", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "partition_ttl", flags: __rt::NULLABLE, nested: None },
+            __rt::Field { name: "skip_last_msg_update_for_system_msgs", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "commands", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "permissions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "grants", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.typing_events),
+                2 => __reader.value(&mut __map, 2, &mut __value.read_events),
+                3 => __reader.value(&mut __map, 3, &mut __value.connect_events),
+                4 => __reader.value(&mut __map, 4, &mut __value.delivery_events),
+                5 => __reader.value(&mut __map, 5, &mut __value.search),
+                6 => __reader.value(&mut __map, 6, &mut __value.reactions),
+                7 => __reader.value(&mut __map, 7, &mut __value.replies),
+                8 => __reader.value(&mut __map, 8, &mut __value.quotes),
+                9 => __reader.value(&mut __map, 9, &mut __value.mutes),
+                10 => __reader.value(&mut __map, 10, &mut __value.uploads),
+                11 => __reader.value(&mut __map, 11, &mut __value.url_enrichment),
+                12 => __reader.value(&mut __map, 12, &mut __value.custom_events),
+                13 => __reader.value(&mut __map, 13, &mut __value.push_notifications),
+                14 => __reader.value(&mut __map, 14, &mut __value.reminders),
+                15 => __reader.value(&mut __map, 15, &mut __value.mark_messages_pending),
+                16 => __reader.value(&mut __map, 16, &mut __value.polls),
+                17 => __reader.value(&mut __map, 17, &mut __value.user_message_reminders),
+                18 => __reader.value(&mut __map, 18, &mut __value.shared_locations),
+                19 => __reader.value(&mut __map, 19, &mut __value.count_messages),
+                20 => __reader.value(&mut __map, 20, &mut __value.max_message_length),
+                21 => __reader.value(&mut __map, 21, &mut __value.automod),
+                22 => __reader.value(&mut __map, 22, &mut __value.automod_behavior),
+                23 => __reader.option(&mut __map, 23, &mut __value.blocklist),
+                24 => __reader.option(&mut __map, 24, &mut __value.blocklist_behavior),
+                25 => __reader.option(&mut __map, 25, &mut __value.blocklists),
+                26 => __reader.option(&mut __map, 26, &mut __value.allowed_flag_reasons),
+                27 => __reader.option(&mut __map, 27, &mut __value.automod_thresholds),
+                28 => __reader.option(&mut __map, 28, &mut __value.partition_size),
+                29 => __reader.option(&mut __map, 29, &mut __value.partition_ttl),
+                30 => __reader.value(&mut __map, 30, &mut __value.skip_last_msg_update_for_system_msgs),
+                31 => __reader.option(&mut __map, 31, &mut __value.push_level),
+                32 => __reader.option(&mut __map, 32, &mut __value.chat_preferences),
+                33 => __reader.value(&mut __map, 33, &mut __value.created_at),
+                34 => __reader.value(&mut __map, 34, &mut __value.updated_at),
+                35 => __reader.value(&mut __map, 35, &mut __value.commands),
+                36 => __reader.value(&mut __map, 36, &mut __value.permissions),
+                37 => __reader.value(&mut __map, 37, &mut __value.grants),
+                38 => __reader.value(&mut __map, 38, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateChannelTypeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("typing_events", &self.typing_events)?;
-        map_.serialize_entry("read_events", &self.read_events)?;
-        map_.serialize_entry("connect_events", &self.connect_events)?;
-        map_.serialize_entry("delivery_events", &self.delivery_events)?;
-        map_.serialize_entry("search", &self.search)?;
-        map_.serialize_entry("reactions", &self.reactions)?;
-        map_.serialize_entry("replies", &self.replies)?;
-        map_.serialize_entry("quotes", &self.quotes)?;
-        map_.serialize_entry("mutes", &self.mutes)?;
-        map_.serialize_entry("uploads", &self.uploads)?;
-        map_.serialize_entry("url_enrichment", &self.url_enrichment)?;
-        map_.serialize_entry("custom_events", &self.custom_events)?;
-        map_.serialize_entry("push_notifications", &self.push_notifications)?;
-        map_.serialize_entry("reminders", &self.reminders)?;
-        map_.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
-        map_.serialize_entry("polls", &self.polls)?;
-        map_.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
-        map_.serialize_entry("shared_locations", &self.shared_locations)?;
-        map_.serialize_entry("count_messages", &self.count_messages)?;
-        map_.serialize_entry("max_message_length", &self.max_message_length)?;
-        map_.serialize_entry("automod", &self.automod)?;
-        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
-        }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
-        }
-        if let Some(value) = &self.blocklists {
-            map_.serialize_entry("blocklists", value)?;
-        }
-        if let Some(value) = &self.allowed_flag_reasons {
-            map_.serialize_entry("allowed_flag_reasons", value)?;
-        }
-        if let Some(value) = &self.automod_thresholds {
-            map_.serialize_entry("automod_thresholds", value)?;
-        }
-        if let Some(value) = &self.partition_size {
-            map_.serialize_entry("partition_size", value)?;
-        }
-        if let Some(value) = &self.partition_ttl {
-            map_.serialize_entry("partition_ttl", value)?;
-        }
-        map_.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
-        }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("commands", &self.commands)?;
-        map_.serialize_entry("permissions", &self.permissions)?;
-        map_.serialize_entry("grants", &self.grants)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.typing_events);
+        __map.required(2, &self.read_events);
+        __map.required(3, &self.connect_events);
+        __map.required(4, &self.delivery_events);
+        __map.required(5, &self.search);
+        __map.required(6, &self.reactions);
+        __map.required(7, &self.replies);
+        __map.required(8, &self.quotes);
+        __map.required(9, &self.mutes);
+        __map.required(10, &self.uploads);
+        __map.required(11, &self.url_enrichment);
+        __map.required(12, &self.custom_events);
+        __map.required(13, &self.push_notifications);
+        __map.required(14, &self.reminders);
+        __map.required(15, &self.mark_messages_pending);
+        __map.required(16, &self.polls);
+        __map.required(17, &self.user_message_reminders);
+        __map.required(18, &self.shared_locations);
+        __map.required(19, &self.count_messages);
+        __map.required(20, &self.max_message_length);
+        __map.required(21, &self.automod);
+        __map.required(22, &self.automod_behavior);
+        __map.optional(23, &self.blocklist);
+        __map.optional(24, &self.blocklist_behavior);
+        __map.optional(25, &self.blocklists);
+        __map.optional(26, &self.allowed_flag_reasons);
+        __map.optional(27, &self.automod_thresholds);
+        __map.optional(28, &self.partition_size);
+        __map.optional(29, &self.partition_ttl);
+        __map.required(30, &self.skip_last_msg_update_for_system_msgs);
+        __map.optional(31, &self.push_level);
+        __map.optional(32, &self.chat_preferences);
+        __map.required(33, &self.created_at);
+        __map.required(34, &self.updated_at);
+        __map.required(35, &self.commands);
+        __map.required(36, &self.permissions);
+        __map.required(37, &self.grants);
+        __map.required(38, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateChannelTypeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateChannelTypeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateChannelTypeResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateChannelTypeResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut typing_events_: Option<bool> = None;
-                let mut read_events_: Option<bool> = None;
-                let mut connect_events_: Option<bool> = None;
-                let mut delivery_events_: Option<bool> = None;
-                let mut search_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut quotes_: Option<bool> = None;
-                let mut mutes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut custom_events_: Option<bool> = None;
-                let mut push_notifications_: Option<bool> = None;
-                let mut reminders_: Option<bool> = None;
-                let mut mark_messages_pending_: Option<bool> = None;
-                let mut polls_: Option<bool> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut automod_: Option<Automod> = None;
-                let mut automod_behavior_: Option<AutomodBehavior> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
-                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
-                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
-                let mut automod_thresholds_: Option<Thresholds> = None;
-                let mut partition_size_: Option<i32> = None;
-                let mut partition_ttl_: Option<String> = None;
-                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut commands_: Option<Vec<String>> = None;
-                let mut permissions_: Option<Vec<PolicyRequest>> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "typing_events" => typing_events_ = Some(map_.next_value()?),
-                        "read_events" => read_events_ = Some(map_.next_value()?),
-                        "connect_events" => connect_events_ = Some(map_.next_value()?),
-                        "delivery_events" => delivery_events_ = Some(map_.next_value()?),
-                        "search" => search_ = Some(map_.next_value()?),
-                        "reactions" => reactions_ = Some(map_.next_value()?),
-                        "replies" => replies_ = Some(map_.next_value()?),
-                        "quotes" => quotes_ = Some(map_.next_value()?),
-                        "mutes" => mutes_ = Some(map_.next_value()?),
-                        "uploads" => uploads_ = Some(map_.next_value()?),
-                        "url_enrichment" => url_enrichment_ = Some(map_.next_value()?),
-                        "custom_events" => custom_events_ = Some(map_.next_value()?),
-                        "push_notifications" => push_notifications_ = Some(map_.next_value()?),
-                        "reminders" => reminders_ = Some(map_.next_value()?),
-                        "mark_messages_pending" => mark_messages_pending_ = Some(map_.next_value()?),
-                        "polls" => polls_ = Some(map_.next_value()?),
-                        "user_message_reminders" => user_message_reminders_ = Some(map_.next_value()?),
-                        "shared_locations" => shared_locations_ = Some(map_.next_value()?),
-                        "count_messages" => count_messages_ = Some(map_.next_value()?),
-                        "max_message_length" => max_message_length_ = Some(map_.next_value()?),
-                        "automod" => automod_ = Some(map_.next_value()?),
-                        "automod_behavior" => automod_behavior_ = Some(map_.next_value()?),
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "blocklists" => blocklists_ = map_.next_value()?,
-                        "allowed_flag_reasons" => allowed_flag_reasons_ = map_.next_value()?,
-                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
-                        "partition_size" => partition_size_ = map_.next_value()?,
-                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => skip_last_msg_update_for_system_msgs_ = Some(map_.next_value()?),
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "commands" => commands_ = Some(map_.next_value()?),
-                        "permissions" => permissions_ = Some(map_.next_value()?),
-                        "grants" => grants_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(automod_) = automod_ else {
-                    return Err(serde::de::Error::missing_field("automod"));
-                };
-                let Some(automod_behavior_) = automod_behavior_ else {
-                    return Err(serde::de::Error::missing_field("automod_behavior"));
-                };
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(CreateChannelTypeResponse {
-                    name: name_.unwrap_or_default(),
-                    typing_events: typing_events_.unwrap_or_default(),
-                    read_events: read_events_.unwrap_or_default(),
-                    connect_events: connect_events_.unwrap_or_default(),
-                    delivery_events: delivery_events_.unwrap_or_default(),
-                    search: search_.unwrap_or_default(),
-                    reactions: reactions_.unwrap_or_default(),
-                    replies: replies_.unwrap_or_default(),
-                    quotes: quotes_.unwrap_or_default(),
-                    mutes: mutes_.unwrap_or_default(),
-                    uploads: uploads_.unwrap_or_default(),
-                    url_enrichment: url_enrichment_.unwrap_or_default(),
-                    custom_events: custom_events_.unwrap_or_default(),
-                    push_notifications: push_notifications_.unwrap_or_default(),
-                    reminders: reminders_.unwrap_or_default(),
-                    mark_messages_pending: mark_messages_pending_.unwrap_or_default(),
-                    polls: polls_.unwrap_or_default(),
-                    user_message_reminders: user_message_reminders_.unwrap_or_default(),
-                    shared_locations: shared_locations_.unwrap_or_default(),
-                    count_messages: count_messages_.unwrap_or_default(),
-                    max_message_length: max_message_length_.unwrap_or_default(),
-                    automod: automod_,
-                    automod_behavior: automod_behavior_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    blocklists: blocklists_,
-                    allowed_flag_reasons: allowed_flag_reasons_,
-                    automod_thresholds: automod_thresholds_,
-                    partition_size: partition_size_,
-                    partition_ttl: partition_ttl_,
-                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_.unwrap_or_default(),
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    commands: commands_.unwrap_or_default(),
-                    permissions: permissions_.unwrap_or_default(),
-                    grants: grants_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateChannelTypeResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetChannelTypeResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetChannelTypeResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "permissions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "grants", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "typing_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "read_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "connect_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "delivery_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "search", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "replies", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quotes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "custom_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mark_messages_pending", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "polls", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_message_reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "automod", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "automod_behavior", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "blocklists", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "allowed_flag_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automod_thresholds", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "partition_size", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "partition_ttl", flags: __rt::NULLABLE, nested: None },
+            __rt::Field { name: "skip_last_msg_update_for_system_msgs", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "commands", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.permissions),
+                1 => __reader.value(&mut __map, 1, &mut __value.grants),
+                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.updated_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.name),
+                5 => __reader.value(&mut __map, 5, &mut __value.typing_events),
+                6 => __reader.value(&mut __map, 6, &mut __value.read_events),
+                7 => __reader.value(&mut __map, 7, &mut __value.connect_events),
+                8 => __reader.value(&mut __map, 8, &mut __value.delivery_events),
+                9 => __reader.value(&mut __map, 9, &mut __value.search),
+                10 => __reader.value(&mut __map, 10, &mut __value.reactions),
+                11 => __reader.value(&mut __map, 11, &mut __value.replies),
+                12 => __reader.value(&mut __map, 12, &mut __value.quotes),
+                13 => __reader.value(&mut __map, 13, &mut __value.mutes),
+                14 => __reader.value(&mut __map, 14, &mut __value.uploads),
+                15 => __reader.value(&mut __map, 15, &mut __value.url_enrichment),
+                16 => __reader.value(&mut __map, 16, &mut __value.custom_events),
+                17 => __reader.value(&mut __map, 17, &mut __value.push_notifications),
+                18 => __reader.value(&mut __map, 18, &mut __value.reminders),
+                19 => __reader.value(&mut __map, 19, &mut __value.mark_messages_pending),
+                20 => __reader.value(&mut __map, 20, &mut __value.polls),
+                21 => __reader.value(&mut __map, 21, &mut __value.user_message_reminders),
+                22 => __reader.value(&mut __map, 22, &mut __value.shared_locations),
+                23 => __reader.value(&mut __map, 23, &mut __value.count_messages),
+                24 => __reader.value(&mut __map, 24, &mut __value.max_message_length),
+                25 => __reader.value(&mut __map, 25, &mut __value.automod),
+                26 => __reader.value(&mut __map, 26, &mut __value.automod_behavior),
+                27 => __reader.option(&mut __map, 27, &mut __value.blocklist),
+                28 => __reader.option(&mut __map, 28, &mut __value.blocklist_behavior),
+                29 => __reader.option(&mut __map, 29, &mut __value.blocklists),
+                30 => __reader.option(&mut __map, 30, &mut __value.allowed_flag_reasons),
+                31 => __reader.option(&mut __map, 31, &mut __value.automod_thresholds),
+                32 => __reader.option(&mut __map, 32, &mut __value.partition_size),
+                33 => __reader.option(&mut __map, 33, &mut __value.partition_ttl),
+                34 => __reader.value(&mut __map, 34, &mut __value.skip_last_msg_update_for_system_msgs),
+                35 => __reader.option(&mut __map, 35, &mut __value.push_level),
+                36 => __reader.option(&mut __map, 36, &mut __value.chat_preferences),
+                37 => __reader.value(&mut __map, 37, &mut __value.commands),
+                38 => __reader.value(&mut __map, 38, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetChannelTypeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("permissions", &self.permissions)?;
-        map_.serialize_entry("grants", &self.grants)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("typing_events", &self.typing_events)?;
-        map_.serialize_entry("read_events", &self.read_events)?;
-        map_.serialize_entry("connect_events", &self.connect_events)?;
-        map_.serialize_entry("delivery_events", &self.delivery_events)?;
-        map_.serialize_entry("search", &self.search)?;
-        map_.serialize_entry("reactions", &self.reactions)?;
-        map_.serialize_entry("replies", &self.replies)?;
-        map_.serialize_entry("quotes", &self.quotes)?;
-        map_.serialize_entry("mutes", &self.mutes)?;
-        map_.serialize_entry("uploads", &self.uploads)?;
-        map_.serialize_entry("url_enrichment", &self.url_enrichment)?;
-        map_.serialize_entry("custom_events", &self.custom_events)?;
-        map_.serialize_entry("push_notifications", &self.push_notifications)?;
-        map_.serialize_entry("reminders", &self.reminders)?;
-        map_.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
-        map_.serialize_entry("polls", &self.polls)?;
-        map_.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
-        map_.serialize_entry("shared_locations", &self.shared_locations)?;
-        map_.serialize_entry("count_messages", &self.count_messages)?;
-        map_.serialize_entry("max_message_length", &self.max_message_length)?;
-        map_.serialize_entry("automod", &self.automod)?;
-        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
-        }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
-        }
-        if let Some(value) = &self.blocklists {
-            map_.serialize_entry("blocklists", value)?;
-        }
-        if let Some(value) = &self.allowed_flag_reasons {
-            map_.serialize_entry("allowed_flag_reasons", value)?;
-        }
-        if let Some(value) = &self.automod_thresholds {
-            map_.serialize_entry("automod_thresholds", value)?;
-        }
-        if let Some(value) = &self.partition_size {
-            map_.serialize_entry("partition_size", value)?;
-        }
-        if let Some(value) = &self.partition_ttl {
-            map_.serialize_entry("partition_ttl", value)?;
-        }
-        map_.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
-        }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
-        }
-        map_.serialize_entry("commands", &self.commands)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.permissions);
+        __map.required(1, &self.grants);
+        __map.required(2, &self.created_at);
+        __map.required(3, &self.updated_at);
+        __map.required(4, &self.name);
+        __map.required(5, &self.typing_events);
+        __map.required(6, &self.read_events);
+        __map.required(7, &self.connect_events);
+        __map.required(8, &self.delivery_events);
+        __map.required(9, &self.search);
+        __map.required(10, &self.reactions);
+        __map.required(11, &self.replies);
+        __map.required(12, &self.quotes);
+        __map.required(13, &self.mutes);
+        __map.required(14, &self.uploads);
+        __map.required(15, &self.url_enrichment);
+        __map.required(16, &self.custom_events);
+        __map.required(17, &self.push_notifications);
+        __map.required(18, &self.reminders);
+        __map.required(19, &self.mark_messages_pending);
+        __map.required(20, &self.polls);
+        __map.required(21, &self.user_message_reminders);
+        __map.required(22, &self.shared_locations);
+        __map.required(23, &self.count_messages);
+        __map.required(24, &self.max_message_length);
+        __map.required(25, &self.automod);
+        __map.required(26, &self.automod_behavior);
+        __map.optional(27, &self.blocklist);
+        __map.optional(28, &self.blocklist_behavior);
+        __map.optional(29, &self.blocklists);
+        __map.optional(30, &self.allowed_flag_reasons);
+        __map.optional(31, &self.automod_thresholds);
+        __map.optional(32, &self.partition_size);
+        __map.optional(33, &self.partition_ttl);
+        __map.required(34, &self.skip_last_msg_update_for_system_msgs);
+        __map.optional(35, &self.push_level);
+        __map.optional(36, &self.chat_preferences);
+        __map.required(37, &self.commands);
+        __map.required(38, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetChannelTypeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetChannelTypeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetChannelTypeResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetChannelTypeResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut permissions_: Option<Vec<PolicyRequest>> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut name_: Option<String> = None;
-                let mut typing_events_: Option<bool> = None;
-                let mut read_events_: Option<bool> = None;
-                let mut connect_events_: Option<bool> = None;
-                let mut delivery_events_: Option<bool> = None;
-                let mut search_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut quotes_: Option<bool> = None;
-                let mut mutes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut custom_events_: Option<bool> = None;
-                let mut push_notifications_: Option<bool> = None;
-                let mut reminders_: Option<bool> = None;
-                let mut mark_messages_pending_: Option<bool> = None;
-                let mut polls_: Option<bool> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut automod_: Option<Automod> = None;
-                let mut automod_behavior_: Option<AutomodBehavior> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
-                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
-                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
-                let mut automod_thresholds_: Option<Thresholds> = None;
-                let mut partition_size_: Option<i32> = None;
-                let mut partition_ttl_: Option<String> = None;
-                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                let mut commands_: Option<Vec<Command>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "permissions" => permissions_ = Some(map_.next_value()?),
-                        "grants" => grants_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "typing_events" => typing_events_ = Some(map_.next_value()?),
-                        "read_events" => read_events_ = Some(map_.next_value()?),
-                        "connect_events" => connect_events_ = Some(map_.next_value()?),
-                        "delivery_events" => delivery_events_ = Some(map_.next_value()?),
-                        "search" => search_ = Some(map_.next_value()?),
-                        "reactions" => reactions_ = Some(map_.next_value()?),
-                        "replies" => replies_ = Some(map_.next_value()?),
-                        "quotes" => quotes_ = Some(map_.next_value()?),
-                        "mutes" => mutes_ = Some(map_.next_value()?),
-                        "uploads" => uploads_ = Some(map_.next_value()?),
-                        "url_enrichment" => url_enrichment_ = Some(map_.next_value()?),
-                        "custom_events" => custom_events_ = Some(map_.next_value()?),
-                        "push_notifications" => push_notifications_ = Some(map_.next_value()?),
-                        "reminders" => reminders_ = Some(map_.next_value()?),
-                        "mark_messages_pending" => mark_messages_pending_ = Some(map_.next_value()?),
-                        "polls" => polls_ = Some(map_.next_value()?),
-                        "user_message_reminders" => user_message_reminders_ = Some(map_.next_value()?),
-                        "shared_locations" => shared_locations_ = Some(map_.next_value()?),
-                        "count_messages" => count_messages_ = Some(map_.next_value()?),
-                        "max_message_length" => max_message_length_ = Some(map_.next_value()?),
-                        "automod" => automod_ = Some(map_.next_value()?),
-                        "automod_behavior" => automod_behavior_ = Some(map_.next_value()?),
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "blocklists" => blocklists_ = map_.next_value()?,
-                        "allowed_flag_reasons" => allowed_flag_reasons_ = map_.next_value()?,
-                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
-                        "partition_size" => partition_size_ = map_.next_value()?,
-                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => skip_last_msg_update_for_system_msgs_ = Some(map_.next_value()?),
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "commands" => commands_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                let Some(automod_) = automod_ else {
-                    return Err(serde::de::Error::missing_field("automod"));
-                };
-                let Some(automod_behavior_) = automod_behavior_ else {
-                    return Err(serde::de::Error::missing_field("automod_behavior"));
-                };
-                Ok(GetChannelTypeResponse {
-                    permissions: permissions_.unwrap_or_default(),
-                    grants: grants_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    name: name_.unwrap_or_default(),
-                    typing_events: typing_events_.unwrap_or_default(),
-                    read_events: read_events_.unwrap_or_default(),
-                    connect_events: connect_events_.unwrap_or_default(),
-                    delivery_events: delivery_events_.unwrap_or_default(),
-                    search: search_.unwrap_or_default(),
-                    reactions: reactions_.unwrap_or_default(),
-                    replies: replies_.unwrap_or_default(),
-                    quotes: quotes_.unwrap_or_default(),
-                    mutes: mutes_.unwrap_or_default(),
-                    uploads: uploads_.unwrap_or_default(),
-                    url_enrichment: url_enrichment_.unwrap_or_default(),
-                    custom_events: custom_events_.unwrap_or_default(),
-                    push_notifications: push_notifications_.unwrap_or_default(),
-                    reminders: reminders_.unwrap_or_default(),
-                    mark_messages_pending: mark_messages_pending_.unwrap_or_default(),
-                    polls: polls_.unwrap_or_default(),
-                    user_message_reminders: user_message_reminders_.unwrap_or_default(),
-                    shared_locations: shared_locations_.unwrap_or_default(),
-                    count_messages: count_messages_.unwrap_or_default(),
-                    max_message_length: max_message_length_.unwrap_or_default(),
-                    automod: automod_,
-                    automod_behavior: automod_behavior_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    blocklists: blocklists_,
-                    allowed_flag_reasons: allowed_flag_reasons_,
-                    automod_thresholds: automod_thresholds_,
-                    partition_size: partition_size_,
-                    partition_ttl: partition_ttl_,
-                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_.unwrap_or_default(),
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
-                    commands: commands_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetChannelTypeResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateChannelTypeRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateChannelTypeRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "permissions", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "grants", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "partition_size", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "partition_ttl", flags: __rt::NULLABLE, nested: None },
+            __rt::Field { name: "typing_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "read_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "connect_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "delivery_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "search", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "replies", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "quotes", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "custom_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reminders", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mark_messages_pending", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "polls", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_message_reminders", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "automod", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "automod_behavior", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "blocklists", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "allowed_flag_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automod_thresholds", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "skip_last_msg_update_for_system_msgs", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "commands", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.permissions),
+                1 => __reader.option(&mut __map, 1, &mut __value.grants),
+                2 => __reader.option(&mut __map, 2, &mut __value.partition_size),
+                3 => __reader.option(&mut __map, 3, &mut __value.partition_ttl),
+                4 => __reader.option(&mut __map, 4, &mut __value.typing_events),
+                5 => __reader.option(&mut __map, 5, &mut __value.read_events),
+                6 => __reader.option(&mut __map, 6, &mut __value.connect_events),
+                7 => __reader.option(&mut __map, 7, &mut __value.delivery_events),
+                8 => __reader.option(&mut __map, 8, &mut __value.search),
+                9 => __reader.option(&mut __map, 9, &mut __value.reactions),
+                10 => __reader.option(&mut __map, 10, &mut __value.replies),
+                11 => __reader.option(&mut __map, 11, &mut __value.quotes),
+                12 => __reader.option(&mut __map, 12, &mut __value.mutes),
+                13 => __reader.option(&mut __map, 13, &mut __value.uploads),
+                14 => __reader.option(&mut __map, 14, &mut __value.url_enrichment),
+                15 => __reader.option(&mut __map, 15, &mut __value.custom_events),
+                16 => __reader.option(&mut __map, 16, &mut __value.push_notifications),
+                17 => __reader.option(&mut __map, 17, &mut __value.reminders),
+                18 => __reader.option(&mut __map, 18, &mut __value.mark_messages_pending),
+                19 => __reader.option(&mut __map, 19, &mut __value.polls),
+                20 => __reader.option(&mut __map, 20, &mut __value.user_message_reminders),
+                21 => __reader.option(&mut __map, 21, &mut __value.shared_locations),
+                22 => __reader.option(&mut __map, 22, &mut __value.count_messages),
+                23 => __reader.value(&mut __map, 23, &mut __value.max_message_length),
+                24 => __reader.value(&mut __map, 24, &mut __value.automod),
+                25 => __reader.value(&mut __map, 25, &mut __value.automod_behavior),
+                26 => __reader.option(&mut __map, 26, &mut __value.blocklist),
+                27 => __reader.option(&mut __map, 27, &mut __value.blocklist_behavior),
+                28 => __reader.option(&mut __map, 28, &mut __value.blocklists),
+                29 => __reader.option(&mut __map, 29, &mut __value.allowed_flag_reasons),
+                30 => __reader.option(&mut __map, 30, &mut __value.automod_thresholds),
+                31 => __reader.option(&mut __map, 31, &mut __value.skip_last_msg_update_for_system_msgs),
+                32 => __reader.option(&mut __map, 32, &mut __value.push_level),
+                33 => __reader.option(&mut __map, 33, &mut __value.chat_preferences),
+                34 => __reader.option(&mut __map, 34, &mut __value.commands),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateChannelTypeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.permissions {
-            map_.serialize_entry("permissions", value)?;
-        }
-        if let Some(value) = &self.grants {
-            map_.serialize_entry("grants", value)?;
-        }
-        if let Some(value) = &self.partition_size {
-            map_.serialize_entry("partition_size", value)?;
-        }
-        if let Some(value) = &self.partition_ttl {
-            map_.serialize_entry("partition_ttl", value)?;
-        }
-        if let Some(value) = &self.typing_events {
-            map_.serialize_entry("typing_events", value)?;
-        }
-        if let Some(value) = &self.read_events {
-            map_.serialize_entry("read_events", value)?;
-        }
-        if let Some(value) = &self.connect_events {
-            map_.serialize_entry("connect_events", value)?;
-        }
-        if let Some(value) = &self.delivery_events {
-            map_.serialize_entry("delivery_events", value)?;
-        }
-        if let Some(value) = &self.search {
-            map_.serialize_entry("search", value)?;
-        }
-        if let Some(value) = &self.reactions {
-            map_.serialize_entry("reactions", value)?;
-        }
-        if let Some(value) = &self.replies {
-            map_.serialize_entry("replies", value)?;
-        }
-        if let Some(value) = &self.quotes {
-            map_.serialize_entry("quotes", value)?;
-        }
-        if let Some(value) = &self.mutes {
-            map_.serialize_entry("mutes", value)?;
-        }
-        if let Some(value) = &self.uploads {
-            map_.serialize_entry("uploads", value)?;
-        }
-        if let Some(value) = &self.url_enrichment {
-            map_.serialize_entry("url_enrichment", value)?;
-        }
-        if let Some(value) = &self.custom_events {
-            map_.serialize_entry("custom_events", value)?;
-        }
-        if let Some(value) = &self.push_notifications {
-            map_.serialize_entry("push_notifications", value)?;
-        }
-        if let Some(value) = &self.reminders {
-            map_.serialize_entry("reminders", value)?;
-        }
-        if let Some(value) = &self.mark_messages_pending {
-            map_.serialize_entry("mark_messages_pending", value)?;
-        }
-        if let Some(value) = &self.polls {
-            map_.serialize_entry("polls", value)?;
-        }
-        if let Some(value) = &self.user_message_reminders {
-            map_.serialize_entry("user_message_reminders", value)?;
-        }
-        if let Some(value) = &self.shared_locations {
-            map_.serialize_entry("shared_locations", value)?;
-        }
-        if let Some(value) = &self.count_messages {
-            map_.serialize_entry("count_messages", value)?;
-        }
-        map_.serialize_entry("max_message_length", &self.max_message_length)?;
-        map_.serialize_entry("automod", &self.automod)?;
-        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
-        }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
-        }
-        if let Some(value) = &self.blocklists {
-            map_.serialize_entry("blocklists", value)?;
-        }
-        if let Some(value) = &self.allowed_flag_reasons {
-            map_.serialize_entry("allowed_flag_reasons", value)?;
-        }
-        if let Some(value) = &self.automod_thresholds {
-            map_.serialize_entry("automod_thresholds", value)?;
-        }
-        if let Some(value) = &self.skip_last_msg_update_for_system_msgs {
-            map_.serialize_entry("skip_last_msg_update_for_system_msgs", value)?;
-        }
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
-        }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
-        }
-        if let Some(value) = &self.commands {
-            map_.serialize_entry("commands", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.permissions);
+        __map.optional(1, &self.grants);
+        __map.optional(2, &self.partition_size);
+        __map.optional(3, &self.partition_ttl);
+        __map.optional(4, &self.typing_events);
+        __map.optional(5, &self.read_events);
+        __map.optional(6, &self.connect_events);
+        __map.optional(7, &self.delivery_events);
+        __map.optional(8, &self.search);
+        __map.optional(9, &self.reactions);
+        __map.optional(10, &self.replies);
+        __map.optional(11, &self.quotes);
+        __map.optional(12, &self.mutes);
+        __map.optional(13, &self.uploads);
+        __map.optional(14, &self.url_enrichment);
+        __map.optional(15, &self.custom_events);
+        __map.optional(16, &self.push_notifications);
+        __map.optional(17, &self.reminders);
+        __map.optional(18, &self.mark_messages_pending);
+        __map.optional(19, &self.polls);
+        __map.optional(20, &self.user_message_reminders);
+        __map.optional(21, &self.shared_locations);
+        __map.optional(22, &self.count_messages);
+        __map.required(23, &self.max_message_length);
+        __map.required(24, &self.automod);
+        __map.required(25, &self.automod_behavior);
+        __map.optional(26, &self.blocklist);
+        __map.optional(27, &self.blocklist_behavior);
+        __map.optional(28, &self.blocklists);
+        __map.optional(29, &self.allowed_flag_reasons);
+        __map.optional(30, &self.automod_thresholds);
+        __map.optional(31, &self.skip_last_msg_update_for_system_msgs);
+        __map.optional(32, &self.push_level);
+        __map.optional(33, &self.chat_preferences);
+        __map.optional(34, &self.commands);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateChannelTypeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateChannelTypeRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateChannelTypeRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateChannelTypeRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut permissions_: Option<Vec<PolicyRequest>> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut partition_size_: Option<i32> = None;
-                let mut partition_ttl_: Option<String> = None;
-                let mut typing_events_: Option<bool> = None;
-                let mut read_events_: Option<bool> = None;
-                let mut connect_events_: Option<bool> = None;
-                let mut delivery_events_: Option<bool> = None;
-                let mut search_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut quotes_: Option<bool> = None;
-                let mut mutes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut custom_events_: Option<bool> = None;
-                let mut push_notifications_: Option<bool> = None;
-                let mut reminders_: Option<bool> = None;
-                let mut mark_messages_pending_: Option<bool> = None;
-                let mut polls_: Option<bool> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut automod_: Option<Automod> = None;
-                let mut automod_behavior_: Option<AutomodBehavior> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
-                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
-                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
-                let mut automod_thresholds_: Option<Thresholds> = None;
-                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                let mut commands_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "permissions" => permissions_ = map_.next_value()?,
-                        "grants" => grants_ = map_.next_value()?,
-                        "partition_size" => partition_size_ = map_.next_value()?,
-                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
-                        "typing_events" => typing_events_ = map_.next_value()?,
-                        "read_events" => read_events_ = map_.next_value()?,
-                        "connect_events" => connect_events_ = map_.next_value()?,
-                        "delivery_events" => delivery_events_ = map_.next_value()?,
-                        "search" => search_ = map_.next_value()?,
-                        "reactions" => reactions_ = map_.next_value()?,
-                        "replies" => replies_ = map_.next_value()?,
-                        "quotes" => quotes_ = map_.next_value()?,
-                        "mutes" => mutes_ = map_.next_value()?,
-                        "uploads" => uploads_ = map_.next_value()?,
-                        "url_enrichment" => url_enrichment_ = map_.next_value()?,
-                        "custom_events" => custom_events_ = map_.next_value()?,
-                        "push_notifications" => push_notifications_ = map_.next_value()?,
-                        "reminders" => reminders_ = map_.next_value()?,
-                        "mark_messages_pending" => mark_messages_pending_ = map_.next_value()?,
-                        "polls" => polls_ = map_.next_value()?,
-                        "user_message_reminders" => user_message_reminders_ = map_.next_value()?,
-                        "shared_locations" => shared_locations_ = map_.next_value()?,
-                        "count_messages" => count_messages_ = map_.next_value()?,
-                        "max_message_length" => max_message_length_ = Some(map_.next_value()?),
-                        "automod" => automod_ = Some(map_.next_value()?),
-                        "automod_behavior" => automod_behavior_ = Some(map_.next_value()?),
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "blocklists" => blocklists_ = map_.next_value()?,
-                        "allowed_flag_reasons" => allowed_flag_reasons_ = map_.next_value()?,
-                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => skip_last_msg_update_for_system_msgs_ = map_.next_value()?,
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "commands" => commands_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(automod_) = automod_ else {
-                    return Err(serde::de::Error::missing_field("automod"));
-                };
-                let Some(automod_behavior_) = automod_behavior_ else {
-                    return Err(serde::de::Error::missing_field("automod_behavior"));
-                };
-                Ok(UpdateChannelTypeRequest {
-                    permissions: permissions_,
-                    grants: grants_,
-                    partition_size: partition_size_,
-                    partition_ttl: partition_ttl_,
-                    typing_events: typing_events_,
-                    read_events: read_events_,
-                    connect_events: connect_events_,
-                    delivery_events: delivery_events_,
-                    search: search_,
-                    reactions: reactions_,
-                    replies: replies_,
-                    quotes: quotes_,
-                    mutes: mutes_,
-                    uploads: uploads_,
-                    url_enrichment: url_enrichment_,
-                    custom_events: custom_events_,
-                    push_notifications: push_notifications_,
-                    reminders: reminders_,
-                    mark_messages_pending: mark_messages_pending_,
-                    polls: polls_,
-                    user_message_reminders: user_message_reminders_,
-                    shared_locations: shared_locations_,
-                    count_messages: count_messages_,
-                    max_message_length: max_message_length_.unwrap_or_default(),
-                    automod: automod_,
-                    automod_behavior: automod_behavior_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    blocklists: blocklists_,
-                    allowed_flag_reasons: allowed_flag_reasons_,
-                    automod_thresholds: automod_thresholds_,
-                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_,
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
-                    commands: commands_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateChannelTypeRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateChannelTypeResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateChannelTypeResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "permissions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "grants", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "typing_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "read_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "connect_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "delivery_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "search", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "replies", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quotes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "custom_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mark_messages_pending", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "polls", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_message_reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "automod", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "automod_behavior", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "blocklists", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "allowed_flag_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automod_thresholds", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "partition_size", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "partition_ttl", flags: __rt::NULLABLE, nested: None },
+            __rt::Field { name: "skip_last_msg_update_for_system_msgs", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "commands", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.permissions),
+                1 => __reader.value(&mut __map, 1, &mut __value.grants),
+                2 => __reader.value(&mut __map, 2, &mut __value.name),
+                3 => __reader.value(&mut __map, 3, &mut __value.typing_events),
+                4 => __reader.value(&mut __map, 4, &mut __value.read_events),
+                5 => __reader.value(&mut __map, 5, &mut __value.connect_events),
+                6 => __reader.value(&mut __map, 6, &mut __value.delivery_events),
+                7 => __reader.value(&mut __map, 7, &mut __value.search),
+                8 => __reader.value(&mut __map, 8, &mut __value.reactions),
+                9 => __reader.value(&mut __map, 9, &mut __value.replies),
+                10 => __reader.value(&mut __map, 10, &mut __value.quotes),
+                11 => __reader.value(&mut __map, 11, &mut __value.mutes),
+                12 => __reader.value(&mut __map, 12, &mut __value.uploads),
+                13 => __reader.value(&mut __map, 13, &mut __value.url_enrichment),
+                14 => __reader.value(&mut __map, 14, &mut __value.custom_events),
+                15 => __reader.value(&mut __map, 15, &mut __value.push_notifications),
+                16 => __reader.value(&mut __map, 16, &mut __value.reminders),
+                17 => __reader.value(&mut __map, 17, &mut __value.mark_messages_pending),
+                18 => __reader.value(&mut __map, 18, &mut __value.polls),
+                19 => __reader.value(&mut __map, 19, &mut __value.user_message_reminders),
+                20 => __reader.value(&mut __map, 20, &mut __value.shared_locations),
+                21 => __reader.value(&mut __map, 21, &mut __value.count_messages),
+                22 => __reader.value(&mut __map, 22, &mut __value.max_message_length),
+                23 => __reader.value(&mut __map, 23, &mut __value.automod),
+                24 => __reader.value(&mut __map, 24, &mut __value.automod_behavior),
+                25 => __reader.option(&mut __map, 25, &mut __value.blocklist),
+                26 => __reader.option(&mut __map, 26, &mut __value.blocklist_behavior),
+                27 => __reader.option(&mut __map, 27, &mut __value.blocklists),
+                28 => __reader.option(&mut __map, 28, &mut __value.allowed_flag_reasons),
+                29 => __reader.option(&mut __map, 29, &mut __value.automod_thresholds),
+                30 => __reader.option(&mut __map, 30, &mut __value.partition_size),
+                31 => __reader.option(&mut __map, 31, &mut __value.partition_ttl),
+                32 => __reader.value(&mut __map, 32, &mut __value.skip_last_msg_update_for_system_msgs),
+                33 => __reader.option(&mut __map, 33, &mut __value.push_level),
+                34 => __reader.option(&mut __map, 34, &mut __value.chat_preferences),
+                35 => __reader.value(&mut __map, 35, &mut __value.created_at),
+                36 => __reader.value(&mut __map, 36, &mut __value.updated_at),
+                37 => __reader.value(&mut __map, 37, &mut __value.commands),
+                38 => __reader.value(&mut __map, 38, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateChannelTypeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("permissions", &self.permissions)?;
-        map_.serialize_entry("grants", &self.grants)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("typing_events", &self.typing_events)?;
-        map_.serialize_entry("read_events", &self.read_events)?;
-        map_.serialize_entry("connect_events", &self.connect_events)?;
-        map_.serialize_entry("delivery_events", &self.delivery_events)?;
-        map_.serialize_entry("search", &self.search)?;
-        map_.serialize_entry("reactions", &self.reactions)?;
-        map_.serialize_entry("replies", &self.replies)?;
-        map_.serialize_entry("quotes", &self.quotes)?;
-        map_.serialize_entry("mutes", &self.mutes)?;
-        map_.serialize_entry("uploads", &self.uploads)?;
-        map_.serialize_entry("url_enrichment", &self.url_enrichment)?;
-        map_.serialize_entry("custom_events", &self.custom_events)?;
-        map_.serialize_entry("push_notifications", &self.push_notifications)?;
-        map_.serialize_entry("reminders", &self.reminders)?;
-        map_.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
-        map_.serialize_entry("polls", &self.polls)?;
-        map_.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
-        map_.serialize_entry("shared_locations", &self.shared_locations)?;
-        map_.serialize_entry("count_messages", &self.count_messages)?;
-        map_.serialize_entry("max_message_length", &self.max_message_length)?;
-        map_.serialize_entry("automod", &self.automod)?;
-        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
-        }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
-        }
-        if let Some(value) = &self.blocklists {
-            map_.serialize_entry("blocklists", value)?;
-        }
-        if let Some(value) = &self.allowed_flag_reasons {
-            map_.serialize_entry("allowed_flag_reasons", value)?;
-        }
-        if let Some(value) = &self.automod_thresholds {
-            map_.serialize_entry("automod_thresholds", value)?;
-        }
-        if let Some(value) = &self.partition_size {
-            map_.serialize_entry("partition_size", value)?;
-        }
-        if let Some(value) = &self.partition_ttl {
-            map_.serialize_entry("partition_ttl", value)?;
-        }
-        map_.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
-        }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("commands", &self.commands)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.permissions);
+        __map.required(1, &self.grants);
+        __map.required(2, &self.name);
+        __map.required(3, &self.typing_events);
+        __map.required(4, &self.read_events);
+        __map.required(5, &self.connect_events);
+        __map.required(6, &self.delivery_events);
+        __map.required(7, &self.search);
+        __map.required(8, &self.reactions);
+        __map.required(9, &self.replies);
+        __map.required(10, &self.quotes);
+        __map.required(11, &self.mutes);
+        __map.required(12, &self.uploads);
+        __map.required(13, &self.url_enrichment);
+        __map.required(14, &self.custom_events);
+        __map.required(15, &self.push_notifications);
+        __map.required(16, &self.reminders);
+        __map.required(17, &self.mark_messages_pending);
+        __map.required(18, &self.polls);
+        __map.required(19, &self.user_message_reminders);
+        __map.required(20, &self.shared_locations);
+        __map.required(21, &self.count_messages);
+        __map.required(22, &self.max_message_length);
+        __map.required(23, &self.automod);
+        __map.required(24, &self.automod_behavior);
+        __map.optional(25, &self.blocklist);
+        __map.optional(26, &self.blocklist_behavior);
+        __map.optional(27, &self.blocklists);
+        __map.optional(28, &self.allowed_flag_reasons);
+        __map.optional(29, &self.automod_thresholds);
+        __map.optional(30, &self.partition_size);
+        __map.optional(31, &self.partition_ttl);
+        __map.required(32, &self.skip_last_msg_update_for_system_msgs);
+        __map.optional(33, &self.push_level);
+        __map.optional(34, &self.chat_preferences);
+        __map.required(35, &self.created_at);
+        __map.required(36, &self.updated_at);
+        __map.required(37, &self.commands);
+        __map.required(38, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateChannelTypeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateChannelTypeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateChannelTypeResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateChannelTypeResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut permissions_: Option<Vec<PolicyRequest>> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut name_: Option<String> = None;
-                let mut typing_events_: Option<bool> = None;
-                let mut read_events_: Option<bool> = None;
-                let mut connect_events_: Option<bool> = None;
-                let mut delivery_events_: Option<bool> = None;
-                let mut search_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut quotes_: Option<bool> = None;
-                let mut mutes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut custom_events_: Option<bool> = None;
-                let mut push_notifications_: Option<bool> = None;
-                let mut reminders_: Option<bool> = None;
-                let mut mark_messages_pending_: Option<bool> = None;
-                let mut polls_: Option<bool> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut automod_: Option<Automod> = None;
-                let mut automod_behavior_: Option<AutomodBehavior> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
-                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
-                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
-                let mut automod_thresholds_: Option<Thresholds> = None;
-                let mut partition_size_: Option<i32> = None;
-                let mut partition_ttl_: Option<String> = None;
-                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut commands_: Option<Vec<String>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "permissions" => permissions_ = Some(map_.next_value()?),
-                        "grants" => grants_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "typing_events" => typing_events_ = Some(map_.next_value()?),
-                        "read_events" => read_events_ = Some(map_.next_value()?),
-                        "connect_events" => connect_events_ = Some(map_.next_value()?),
-                        "delivery_events" => delivery_events_ = Some(map_.next_value()?),
-                        "search" => search_ = Some(map_.next_value()?),
-                        "reactions" => reactions_ = Some(map_.next_value()?),
-                        "replies" => replies_ = Some(map_.next_value()?),
-                        "quotes" => quotes_ = Some(map_.next_value()?),
-                        "mutes" => mutes_ = Some(map_.next_value()?),
-                        "uploads" => uploads_ = Some(map_.next_value()?),
-                        "url_enrichment" => url_enrichment_ = Some(map_.next_value()?),
-                        "custom_events" => custom_events_ = Some(map_.next_value()?),
-                        "push_notifications" => push_notifications_ = Some(map_.next_value()?),
-                        "reminders" => reminders_ = Some(map_.next_value()?),
-                        "mark_messages_pending" => mark_messages_pending_ = Some(map_.next_value()?),
-                        "polls" => polls_ = Some(map_.next_value()?),
-                        "user_message_reminders" => user_message_reminders_ = Some(map_.next_value()?),
-                        "shared_locations" => shared_locations_ = Some(map_.next_value()?),
-                        "count_messages" => count_messages_ = Some(map_.next_value()?),
-                        "max_message_length" => max_message_length_ = Some(map_.next_value()?),
-                        "automod" => automod_ = Some(map_.next_value()?),
-                        "automod_behavior" => automod_behavior_ = Some(map_.next_value()?),
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "blocklists" => blocklists_ = map_.next_value()?,
-                        "allowed_flag_reasons" => allowed_flag_reasons_ = map_.next_value()?,
-                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
-                        "partition_size" => partition_size_ = map_.next_value()?,
-                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => skip_last_msg_update_for_system_msgs_ = Some(map_.next_value()?),
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "commands" => commands_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(automod_) = automod_ else {
-                    return Err(serde::de::Error::missing_field("automod"));
-                };
-                let Some(automod_behavior_) = automod_behavior_ else {
-                    return Err(serde::de::Error::missing_field("automod_behavior"));
-                };
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(UpdateChannelTypeResponse {
-                    permissions: permissions_.unwrap_or_default(),
-                    grants: grants_.unwrap_or_default(),
-                    name: name_.unwrap_or_default(),
-                    typing_events: typing_events_.unwrap_or_default(),
-                    read_events: read_events_.unwrap_or_default(),
-                    connect_events: connect_events_.unwrap_or_default(),
-                    delivery_events: delivery_events_.unwrap_or_default(),
-                    search: search_.unwrap_or_default(),
-                    reactions: reactions_.unwrap_or_default(),
-                    replies: replies_.unwrap_or_default(),
-                    quotes: quotes_.unwrap_or_default(),
-                    mutes: mutes_.unwrap_or_default(),
-                    uploads: uploads_.unwrap_or_default(),
-                    url_enrichment: url_enrichment_.unwrap_or_default(),
-                    custom_events: custom_events_.unwrap_or_default(),
-                    push_notifications: push_notifications_.unwrap_or_default(),
-                    reminders: reminders_.unwrap_or_default(),
-                    mark_messages_pending: mark_messages_pending_.unwrap_or_default(),
-                    polls: polls_.unwrap_or_default(),
-                    user_message_reminders: user_message_reminders_.unwrap_or_default(),
-                    shared_locations: shared_locations_.unwrap_or_default(),
-                    count_messages: count_messages_.unwrap_or_default(),
-                    max_message_length: max_message_length_.unwrap_or_default(),
-                    automod: automod_,
-                    automod_behavior: automod_behavior_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    blocklists: blocklists_,
-                    allowed_flag_reasons: allowed_flag_reasons_,
-                    automod_thresholds: automod_thresholds_,
-                    partition_size: partition_size_,
-                    partition_ttl: partition_ttl_,
-                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_.unwrap_or_default(),
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    commands: commands_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateChannelTypeResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelTypeConfig {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelTypeConfig",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "permissions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "grants", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "typing_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "read_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "connect_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "delivery_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "search", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "replies", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quotes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "custom_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mark_messages_pending", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "polls", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_message_reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "automod", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "automod_behavior", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "blocklists", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "allowed_flag_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automod_thresholds", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "partition_size", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "partition_ttl", flags: __rt::NULLABLE, nested: None },
+            __rt::Field { name: "skip_last_msg_update_for_system_msgs", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "commands", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.permissions),
+                1 => __reader.value(&mut __map, 1, &mut __value.grants),
+                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.updated_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.name),
+                5 => __reader.value(&mut __map, 5, &mut __value.typing_events),
+                6 => __reader.value(&mut __map, 6, &mut __value.read_events),
+                7 => __reader.value(&mut __map, 7, &mut __value.connect_events),
+                8 => __reader.value(&mut __map, 8, &mut __value.delivery_events),
+                9 => __reader.value(&mut __map, 9, &mut __value.search),
+                10 => __reader.value(&mut __map, 10, &mut __value.reactions),
+                11 => __reader.value(&mut __map, 11, &mut __value.replies),
+                12 => __reader.value(&mut __map, 12, &mut __value.quotes),
+                13 => __reader.value(&mut __map, 13, &mut __value.mutes),
+                14 => __reader.value(&mut __map, 14, &mut __value.uploads),
+                15 => __reader.value(&mut __map, 15, &mut __value.url_enrichment),
+                16 => __reader.value(&mut __map, 16, &mut __value.custom_events),
+                17 => __reader.value(&mut __map, 17, &mut __value.push_notifications),
+                18 => __reader.value(&mut __map, 18, &mut __value.reminders),
+                19 => __reader.value(&mut __map, 19, &mut __value.mark_messages_pending),
+                20 => __reader.value(&mut __map, 20, &mut __value.polls),
+                21 => __reader.value(&mut __map, 21, &mut __value.user_message_reminders),
+                22 => __reader.value(&mut __map, 22, &mut __value.shared_locations),
+                23 => __reader.value(&mut __map, 23, &mut __value.count_messages),
+                24 => __reader.value(&mut __map, 24, &mut __value.max_message_length),
+                25 => __reader.value(&mut __map, 25, &mut __value.automod),
+                26 => __reader.value(&mut __map, 26, &mut __value.automod_behavior),
+                27 => __reader.option(&mut __map, 27, &mut __value.blocklist),
+                28 => __reader.option(&mut __map, 28, &mut __value.blocklist_behavior),
+                29 => __reader.option(&mut __map, 29, &mut __value.blocklists),
+                30 => __reader.option(&mut __map, 30, &mut __value.allowed_flag_reasons),
+                31 => __reader.option(&mut __map, 31, &mut __value.automod_thresholds),
+                32 => __reader.option(&mut __map, 32, &mut __value.partition_size),
+                33 => __reader.option(&mut __map, 33, &mut __value.partition_ttl),
+                34 => __reader.value(&mut __map, 34, &mut __value.skip_last_msg_update_for_system_msgs),
+                35 => __reader.option(&mut __map, 35, &mut __value.push_level),
+                36 => __reader.option(&mut __map, 36, &mut __value.chat_preferences),
+                37 => __reader.value(&mut __map, 37, &mut __value.commands),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelTypeConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("permissions", &self.permissions)?;
-        map_.serialize_entry("grants", &self.grants)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("typing_events", &self.typing_events)?;
-        map_.serialize_entry("read_events", &self.read_events)?;
-        map_.serialize_entry("connect_events", &self.connect_events)?;
-        map_.serialize_entry("delivery_events", &self.delivery_events)?;
-        map_.serialize_entry("search", &self.search)?;
-        map_.serialize_entry("reactions", &self.reactions)?;
-        map_.serialize_entry("replies", &self.replies)?;
-        map_.serialize_entry("quotes", &self.quotes)?;
-        map_.serialize_entry("mutes", &self.mutes)?;
-        map_.serialize_entry("uploads", &self.uploads)?;
-        map_.serialize_entry("url_enrichment", &self.url_enrichment)?;
-        map_.serialize_entry("custom_events", &self.custom_events)?;
-        map_.serialize_entry("push_notifications", &self.push_notifications)?;
-        map_.serialize_entry("reminders", &self.reminders)?;
-        map_.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
-        map_.serialize_entry("polls", &self.polls)?;
-        map_.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
-        map_.serialize_entry("shared_locations", &self.shared_locations)?;
-        map_.serialize_entry("count_messages", &self.count_messages)?;
-        map_.serialize_entry("max_message_length", &self.max_message_length)?;
-        map_.serialize_entry("automod", &self.automod)?;
-        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
-        }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
-        }
-        if let Some(value) = &self.blocklists {
-            map_.serialize_entry("blocklists", value)?;
-        }
-        if let Some(value) = &self.allowed_flag_reasons {
-            map_.serialize_entry("allowed_flag_reasons", value)?;
-        }
-        if let Some(value) = &self.automod_thresholds {
-            map_.serialize_entry("automod_thresholds", value)?;
-        }
-        if let Some(value) = &self.partition_size {
-            map_.serialize_entry("partition_size", value)?;
-        }
-        if let Some(value) = &self.partition_ttl {
-            map_.serialize_entry("partition_ttl", value)?;
-        }
-        map_.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
-        }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
-        }
-        map_.serialize_entry("commands", &self.commands)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.permissions);
+        __map.required(1, &self.grants);
+        __map.required(2, &self.created_at);
+        __map.required(3, &self.updated_at);
+        __map.required(4, &self.name);
+        __map.required(5, &self.typing_events);
+        __map.required(6, &self.read_events);
+        __map.required(7, &self.connect_events);
+        __map.required(8, &self.delivery_events);
+        __map.required(9, &self.search);
+        __map.required(10, &self.reactions);
+        __map.required(11, &self.replies);
+        __map.required(12, &self.quotes);
+        __map.required(13, &self.mutes);
+        __map.required(14, &self.uploads);
+        __map.required(15, &self.url_enrichment);
+        __map.required(16, &self.custom_events);
+        __map.required(17, &self.push_notifications);
+        __map.required(18, &self.reminders);
+        __map.required(19, &self.mark_messages_pending);
+        __map.required(20, &self.polls);
+        __map.required(21, &self.user_message_reminders);
+        __map.required(22, &self.shared_locations);
+        __map.required(23, &self.count_messages);
+        __map.required(24, &self.max_message_length);
+        __map.required(25, &self.automod);
+        __map.required(26, &self.automod_behavior);
+        __map.optional(27, &self.blocklist);
+        __map.optional(28, &self.blocklist_behavior);
+        __map.optional(29, &self.blocklists);
+        __map.optional(30, &self.allowed_flag_reasons);
+        __map.optional(31, &self.automod_thresholds);
+        __map.optional(32, &self.partition_size);
+        __map.optional(33, &self.partition_ttl);
+        __map.required(34, &self.skip_last_msg_update_for_system_msgs);
+        __map.optional(35, &self.push_level);
+        __map.optional(36, &self.chat_preferences);
+        __map.required(37, &self.commands);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelTypeConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelTypeConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelTypeConfig` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelTypeConfig, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut permissions_: Option<Vec<PolicyRequest>> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut name_: Option<String> = None;
-                let mut typing_events_: Option<bool> = None;
-                let mut read_events_: Option<bool> = None;
-                let mut connect_events_: Option<bool> = None;
-                let mut delivery_events_: Option<bool> = None;
-                let mut search_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut quotes_: Option<bool> = None;
-                let mut mutes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut custom_events_: Option<bool> = None;
-                let mut push_notifications_: Option<bool> = None;
-                let mut reminders_: Option<bool> = None;
-                let mut mark_messages_pending_: Option<bool> = None;
-                let mut polls_: Option<bool> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut automod_: Option<Automod> = None;
-                let mut automod_behavior_: Option<AutomodBehavior> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
-                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
-                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
-                let mut automod_thresholds_: Option<Thresholds> = None;
-                let mut partition_size_: Option<i32> = None;
-                let mut partition_ttl_: Option<String> = None;
-                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                let mut commands_: Option<Vec<Command>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "permissions" => permissions_ = Some(map_.next_value()?),
-                        "grants" => grants_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "typing_events" => typing_events_ = Some(map_.next_value()?),
-                        "read_events" => read_events_ = Some(map_.next_value()?),
-                        "connect_events" => connect_events_ = Some(map_.next_value()?),
-                        "delivery_events" => delivery_events_ = Some(map_.next_value()?),
-                        "search" => search_ = Some(map_.next_value()?),
-                        "reactions" => reactions_ = Some(map_.next_value()?),
-                        "replies" => replies_ = Some(map_.next_value()?),
-                        "quotes" => quotes_ = Some(map_.next_value()?),
-                        "mutes" => mutes_ = Some(map_.next_value()?),
-                        "uploads" => uploads_ = Some(map_.next_value()?),
-                        "url_enrichment" => url_enrichment_ = Some(map_.next_value()?),
-                        "custom_events" => custom_events_ = Some(map_.next_value()?),
-                        "push_notifications" => push_notifications_ = Some(map_.next_value()?),
-                        "reminders" => reminders_ = Some(map_.next_value()?),
-                        "mark_messages_pending" => mark_messages_pending_ = Some(map_.next_value()?),
-                        "polls" => polls_ = Some(map_.next_value()?),
-                        "user_message_reminders" => user_message_reminders_ = Some(map_.next_value()?),
-                        "shared_locations" => shared_locations_ = Some(map_.next_value()?),
-                        "count_messages" => count_messages_ = Some(map_.next_value()?),
-                        "max_message_length" => max_message_length_ = Some(map_.next_value()?),
-                        "automod" => automod_ = Some(map_.next_value()?),
-                        "automod_behavior" => automod_behavior_ = Some(map_.next_value()?),
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "blocklists" => blocklists_ = map_.next_value()?,
-                        "allowed_flag_reasons" => allowed_flag_reasons_ = map_.next_value()?,
-                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
-                        "partition_size" => partition_size_ = map_.next_value()?,
-                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => skip_last_msg_update_for_system_msgs_ = Some(map_.next_value()?),
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "commands" => commands_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                let Some(automod_) = automod_ else {
-                    return Err(serde::de::Error::missing_field("automod"));
-                };
-                let Some(automod_behavior_) = automod_behavior_ else {
-                    return Err(serde::de::Error::missing_field("automod_behavior"));
-                };
-                Ok(ChannelTypeConfig {
-                    permissions: permissions_.unwrap_or_default(),
-                    grants: grants_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    name: name_.unwrap_or_default(),
-                    typing_events: typing_events_.unwrap_or_default(),
-                    read_events: read_events_.unwrap_or_default(),
-                    connect_events: connect_events_.unwrap_or_default(),
-                    delivery_events: delivery_events_.unwrap_or_default(),
-                    search: search_.unwrap_or_default(),
-                    reactions: reactions_.unwrap_or_default(),
-                    replies: replies_.unwrap_or_default(),
-                    quotes: quotes_.unwrap_or_default(),
-                    mutes: mutes_.unwrap_or_default(),
-                    uploads: uploads_.unwrap_or_default(),
-                    url_enrichment: url_enrichment_.unwrap_or_default(),
-                    custom_events: custom_events_.unwrap_or_default(),
-                    push_notifications: push_notifications_.unwrap_or_default(),
-                    reminders: reminders_.unwrap_or_default(),
-                    mark_messages_pending: mark_messages_pending_.unwrap_or_default(),
-                    polls: polls_.unwrap_or_default(),
-                    user_message_reminders: user_message_reminders_.unwrap_or_default(),
-                    shared_locations: shared_locations_.unwrap_or_default(),
-                    count_messages: count_messages_.unwrap_or_default(),
-                    max_message_length: max_message_length_.unwrap_or_default(),
-                    automod: automod_,
-                    automod_behavior: automod_behavior_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    blocklists: blocklists_,
-                    allowed_flag_reasons: allowed_flag_reasons_,
-                    automod_thresholds: automod_thresholds_,
-                    partition_size: partition_size_,
-                    partition_ttl: partition_ttl_,
-                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_.unwrap_or_default(),
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
-                    commands: commands_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelTypeConfig {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PolicyRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PolicyRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "action", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "resources", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "roles", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "owner", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "priority", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.action),
+                1 => __reader.value(&mut __map, 1, &mut __value.name),
+                2 => __reader.value(&mut __map, 2, &mut __value.resources),
+                3 => __reader.value(&mut __map, 3, &mut __value.roles),
+                4 => __reader.value(&mut __map, 4, &mut __value.owner),
+                5 => __reader.value(&mut __map, 5, &mut __value.priority),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PolicyRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("action", &self.action)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("resources", &self.resources)?;
-        map_.serialize_entry("roles", &self.roles)?;
-        map_.serialize_entry("owner", &self.owner)?;
-        map_.serialize_entry("priority", &self.priority)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.action);
+        __map.required(1, &self.name);
+        __map.required(2, &self.resources);
+        __map.required(3, &self.roles);
+        __map.required(4, &self.owner);
+        __map.required(5, &self.priority);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PolicyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PolicyRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PolicyRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PolicyRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut action_: Option<PolicyRequestAction> = None;
-                let mut name_: Option<String> = None;
-                let mut resources_: Option<Vec<String>> = None;
-                let mut roles_: Option<Vec<String>> = None;
-                let mut owner_: Option<bool> = None;
-                let mut priority_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "action" => action_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "resources" => resources_ = Some(map_.next_value()?),
-                        "roles" => roles_ = Some(map_.next_value()?),
-                        "owner" => owner_ = Some(map_.next_value()?),
-                        "priority" => priority_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(action_) = action_ else {
-                    return Err(serde::de::Error::missing_field("action"));
-                };
-                Ok(PolicyRequest {
-                    action: action_,
-                    name: name_.unwrap_or_default(),
-                    resources: resources_.unwrap_or_default(),
-                    roles: roles_.unwrap_or_default(),
-                    owner: owner_.unwrap_or_default(),
-                    priority: priority_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PolicyRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Thresholds {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Thresholds",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "explicit", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "spam", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "toxic", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.explicit),
+                1 => __reader.option(&mut __map, 1, &mut __value.spam),
+                2 => __reader.option(&mut __map, 2, &mut __value.toxic),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Thresholds {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.explicit {
-            map_.serialize_entry("explicit", value)?;
-        }
-        if let Some(value) = &self.spam {
-            map_.serialize_entry("spam", value)?;
-        }
-        if let Some(value) = &self.toxic {
-            map_.serialize_entry("toxic", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.explicit);
+        __map.optional(1, &self.spam);
+        __map.optional(2, &self.toxic);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Thresholds {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Thresholds;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Thresholds` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Thresholds, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut explicit_: Option<LabelThresholds> = None;
-                let mut spam_: Option<LabelThresholds> = None;
-                let mut toxic_: Option<LabelThresholds> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "explicit" => explicit_ = map_.next_value()?,
-                        "spam" => spam_ = map_.next_value()?,
-                        "toxic" => toxic_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Thresholds {
-                    explicit: explicit_,
-                    spam: spam_,
-                    toxic: toxic_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Thresholds {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for LabelThresholds {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "LabelThresholds",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "flag", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "block", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.flag),
+                1 => __reader.option(&mut __map, 1, &mut __value.block),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for LabelThresholds {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.flag {
-            map_.serialize_entry("flag", value)?;
-        }
-        if let Some(value) = &self.block {
-            map_.serialize_entry("block", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.flag);
+        __map.optional(1, &self.block);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for LabelThresholds {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = LabelThresholds;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `LabelThresholds` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<LabelThresholds, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut flag_: Option<f32> = None;
-                let mut block_: Option<f32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "flag" => flag_ = map_.next_value()?,
-                        "block" => block_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(LabelThresholds {
-                    flag: flag_,
-                    block: block_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for LabelThresholds {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChatPreferences {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChatPreferences",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "default_preference", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "direct_mentions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "role_mentions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "group_mentions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thread_replies", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "here_mentions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_mentions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "distinct_channel_messages", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.default_preference),
+                1 => __reader.option(&mut __map, 1, &mut __value.direct_mentions),
+                2 => __reader.option(&mut __map, 2, &mut __value.role_mentions),
+                3 => __reader.option(&mut __map, 3, &mut __value.group_mentions),
+                4 => __reader.option(&mut __map, 4, &mut __value.thread_replies),
+                5 => __reader.option(&mut __map, 5, &mut __value.here_mentions),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_mentions),
+                7 => __reader.option(&mut __map, 7, &mut __value.distinct_channel_messages),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChatPreferences {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.default_preference {
-            map_.serialize_entry("default_preference", value)?;
-        }
-        if let Some(value) = &self.direct_mentions {
-            map_.serialize_entry("direct_mentions", value)?;
-        }
-        if let Some(value) = &self.role_mentions {
-            map_.serialize_entry("role_mentions", value)?;
-        }
-        if let Some(value) = &self.group_mentions {
-            map_.serialize_entry("group_mentions", value)?;
-        }
-        if let Some(value) = &self.thread_replies {
-            map_.serialize_entry("thread_replies", value)?;
-        }
-        if let Some(value) = &self.here_mentions {
-            map_.serialize_entry("here_mentions", value)?;
-        }
-        if let Some(value) = &self.channel_mentions {
-            map_.serialize_entry("channel_mentions", value)?;
-        }
-        if let Some(value) = &self.distinct_channel_messages {
-            map_.serialize_entry("distinct_channel_messages", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.default_preference);
+        __map.optional(1, &self.direct_mentions);
+        __map.optional(2, &self.role_mentions);
+        __map.optional(3, &self.group_mentions);
+        __map.optional(4, &self.thread_replies);
+        __map.optional(5, &self.here_mentions);
+        __map.optional(6, &self.channel_mentions);
+        __map.optional(7, &self.distinct_channel_messages);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatPreferences {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChatPreferences;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChatPreferences` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChatPreferences, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut default_preference_: Option<String> = None;
-                let mut direct_mentions_: Option<String> = None;
-                let mut role_mentions_: Option<String> = None;
-                let mut group_mentions_: Option<String> = None;
-                let mut thread_replies_: Option<String> = None;
-                let mut here_mentions_: Option<String> = None;
-                let mut channel_mentions_: Option<String> = None;
-                let mut distinct_channel_messages_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "default_preference" => default_preference_ = map_.next_value()?,
-                        "direct_mentions" => direct_mentions_ = map_.next_value()?,
-                        "role_mentions" => role_mentions_ = map_.next_value()?,
-                        "group_mentions" => group_mentions_ = map_.next_value()?,
-                        "thread_replies" => thread_replies_ = map_.next_value()?,
-                        "here_mentions" => here_mentions_ = map_.next_value()?,
-                        "channel_mentions" => channel_mentions_ = map_.next_value()?,
-                        "distinct_channel_messages" => distinct_channel_messages_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChatPreferences {
-                    default_preference: default_preference_,
-                    direct_mentions: direct_mentions_,
-                    role_mentions: role_mentions_,
-                    group_mentions: group_mentions_,
-                    thread_replies: thread_replies_,
-                    here_mentions: here_mentions_,
-                    channel_mentions: channel_mentions_,
-                    distinct_channel_messages: distinct_channel_messages_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChatPreferences {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Command {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Command",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "args", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "set", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.updated_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.name),
+                3 => __reader.value(&mut __map, 3, &mut __value.description),
+                4 => __reader.value(&mut __map, 4, &mut __value.args),
+                5 => __reader.value(&mut __map, 5, &mut __value.set),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Command {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.created_at {
-            map_.serialize_entry("created_at", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map_.serialize_entry("updated_at", value)?;
-        }
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("description", &self.description)?;
-        map_.serialize_entry("args", &self.args)?;
-        map_.serialize_entry("set", &self.set)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.created_at);
+        __map.optional(1, &self.updated_at);
+        __map.required(2, &self.name);
+        __map.required(3, &self.description);
+        __map.required(4, &self.args);
+        __map.required(5, &self.set);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Command {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Command;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Command` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Command, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut name_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut args_: Option<String> = None;
-                let mut set_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = map_.next_value()?,
-                        "updated_at" => updated_at_ = map_.next_value()?,
-                        "name" => name_ = Some(map_.next_value()?),
-                        "description" => description_ = Some(map_.next_value()?),
-                        "args" => args_ = Some(map_.next_value()?),
-                        "set" => set_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Command {
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    name: name_.unwrap_or_default(),
-                    description: description_.unwrap_or_default(),
-                    args: args_.unwrap_or_default(),
-                    set: set_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Command {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelConfigWithInfo {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelConfigWithInfo",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "typing_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "read_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "connect_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "delivery_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "search", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "replies", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quotes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "custom_events", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mark_messages_pending", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "polls", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_message_reminders", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "automod", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "automod_behavior", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "blocklists", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "allowed_flag_reasons", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automod_thresholds", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "partition_size", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "partition_ttl", flags: __rt::NULLABLE, nested: None },
+            __rt::Field { name: "skip_last_msg_update_for_system_msgs", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "commands", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "grants", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.value(&mut __map, 1, &mut __value.updated_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.name),
+                3 => __reader.value(&mut __map, 3, &mut __value.typing_events),
+                4 => __reader.value(&mut __map, 4, &mut __value.read_events),
+                5 => __reader.value(&mut __map, 5, &mut __value.connect_events),
+                6 => __reader.value(&mut __map, 6, &mut __value.delivery_events),
+                7 => __reader.value(&mut __map, 7, &mut __value.search),
+                8 => __reader.value(&mut __map, 8, &mut __value.reactions),
+                9 => __reader.value(&mut __map, 9, &mut __value.replies),
+                10 => __reader.value(&mut __map, 10, &mut __value.quotes),
+                11 => __reader.value(&mut __map, 11, &mut __value.mutes),
+                12 => __reader.value(&mut __map, 12, &mut __value.uploads),
+                13 => __reader.value(&mut __map, 13, &mut __value.url_enrichment),
+                14 => __reader.value(&mut __map, 14, &mut __value.custom_events),
+                15 => __reader.value(&mut __map, 15, &mut __value.push_notifications),
+                16 => __reader.value(&mut __map, 16, &mut __value.reminders),
+                17 => __reader.value(&mut __map, 17, &mut __value.mark_messages_pending),
+                18 => __reader.value(&mut __map, 18, &mut __value.polls),
+                19 => __reader.value(&mut __map, 19, &mut __value.user_message_reminders),
+                20 => __reader.value(&mut __map, 20, &mut __value.shared_locations),
+                21 => __reader.value(&mut __map, 21, &mut __value.count_messages),
+                22 => __reader.value(&mut __map, 22, &mut __value.max_message_length),
+                23 => __reader.value(&mut __map, 23, &mut __value.automod),
+                24 => __reader.value(&mut __map, 24, &mut __value.automod_behavior),
+                25 => __reader.option(&mut __map, 25, &mut __value.blocklist),
+                26 => __reader.option(&mut __map, 26, &mut __value.blocklist_behavior),
+                27 => __reader.option(&mut __map, 27, &mut __value.blocklists),
+                28 => __reader.option(&mut __map, 28, &mut __value.allowed_flag_reasons),
+                29 => __reader.option(&mut __map, 29, &mut __value.automod_thresholds),
+                30 => __reader.option(&mut __map, 30, &mut __value.partition_size),
+                31 => __reader.option(&mut __map, 31, &mut __value.partition_ttl),
+                32 => __reader.value(&mut __map, 32, &mut __value.skip_last_msg_update_for_system_msgs),
+                33 => __reader.option(&mut __map, 33, &mut __value.push_level),
+                34 => __reader.option(&mut __map, 34, &mut __value.chat_preferences),
+                35 => __reader.value(&mut __map, 35, &mut __value.commands),
+                36 => __reader.option(&mut __map, 36, &mut __value.grants),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelConfigWithInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("typing_events", &self.typing_events)?;
-        map_.serialize_entry("read_events", &self.read_events)?;
-        map_.serialize_entry("connect_events", &self.connect_events)?;
-        map_.serialize_entry("delivery_events", &self.delivery_events)?;
-        map_.serialize_entry("search", &self.search)?;
-        map_.serialize_entry("reactions", &self.reactions)?;
-        map_.serialize_entry("replies", &self.replies)?;
-        map_.serialize_entry("quotes", &self.quotes)?;
-        map_.serialize_entry("mutes", &self.mutes)?;
-        map_.serialize_entry("uploads", &self.uploads)?;
-        map_.serialize_entry("url_enrichment", &self.url_enrichment)?;
-        map_.serialize_entry("custom_events", &self.custom_events)?;
-        map_.serialize_entry("push_notifications", &self.push_notifications)?;
-        map_.serialize_entry("reminders", &self.reminders)?;
-        map_.serialize_entry("mark_messages_pending", &self.mark_messages_pending)?;
-        map_.serialize_entry("polls", &self.polls)?;
-        map_.serialize_entry("user_message_reminders", &self.user_message_reminders)?;
-        map_.serialize_entry("shared_locations", &self.shared_locations)?;
-        map_.serialize_entry("count_messages", &self.count_messages)?;
-        map_.serialize_entry("max_message_length", &self.max_message_length)?;
-        map_.serialize_entry("automod", &self.automod)?;
-        map_.serialize_entry("automod_behavior", &self.automod_behavior)?;
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
-        }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
-        }
-        if let Some(value) = &self.blocklists {
-            map_.serialize_entry("blocklists", value)?;
-        }
-        if let Some(value) = &self.allowed_flag_reasons {
-            map_.serialize_entry("allowed_flag_reasons", value)?;
-        }
-        if let Some(value) = &self.automod_thresholds {
-            map_.serialize_entry("automod_thresholds", value)?;
-        }
-        if let Some(value) = &self.partition_size {
-            map_.serialize_entry("partition_size", value)?;
-        }
-        if let Some(value) = &self.partition_ttl {
-            map_.serialize_entry("partition_ttl", value)?;
-        }
-        map_.serialize_entry("skip_last_msg_update_for_system_msgs", &self.skip_last_msg_update_for_system_msgs)?;
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
-        }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
-        }
-        map_.serialize_entry("commands", &self.commands)?;
-        if let Some(value) = &self.grants {
-            map_.serialize_entry("grants", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.required(1, &self.updated_at);
+        __map.required(2, &self.name);
+        __map.required(3, &self.typing_events);
+        __map.required(4, &self.read_events);
+        __map.required(5, &self.connect_events);
+        __map.required(6, &self.delivery_events);
+        __map.required(7, &self.search);
+        __map.required(8, &self.reactions);
+        __map.required(9, &self.replies);
+        __map.required(10, &self.quotes);
+        __map.required(11, &self.mutes);
+        __map.required(12, &self.uploads);
+        __map.required(13, &self.url_enrichment);
+        __map.required(14, &self.custom_events);
+        __map.required(15, &self.push_notifications);
+        __map.required(16, &self.reminders);
+        __map.required(17, &self.mark_messages_pending);
+        __map.required(18, &self.polls);
+        __map.required(19, &self.user_message_reminders);
+        __map.required(20, &self.shared_locations);
+        __map.required(21, &self.count_messages);
+        __map.required(22, &self.max_message_length);
+        __map.required(23, &self.automod);
+        __map.required(24, &self.automod_behavior);
+        __map.optional(25, &self.blocklist);
+        __map.optional(26, &self.blocklist_behavior);
+        __map.optional(27, &self.blocklists);
+        __map.optional(28, &self.allowed_flag_reasons);
+        __map.optional(29, &self.automod_thresholds);
+        __map.optional(30, &self.partition_size);
+        __map.optional(31, &self.partition_ttl);
+        __map.required(32, &self.skip_last_msg_update_for_system_msgs);
+        __map.optional(33, &self.push_level);
+        __map.optional(34, &self.chat_preferences);
+        __map.required(35, &self.commands);
+        __map.optional(36, &self.grants);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelConfigWithInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelConfigWithInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelConfigWithInfo` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelConfigWithInfo, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut name_: Option<String> = None;
-                let mut typing_events_: Option<bool> = None;
-                let mut read_events_: Option<bool> = None;
-                let mut connect_events_: Option<bool> = None;
-                let mut delivery_events_: Option<bool> = None;
-                let mut search_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut quotes_: Option<bool> = None;
-                let mut mutes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut custom_events_: Option<bool> = None;
-                let mut push_notifications_: Option<bool> = None;
-                let mut reminders_: Option<bool> = None;
-                let mut mark_messages_pending_: Option<bool> = None;
-                let mut polls_: Option<bool> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut automod_: Option<Automod> = None;
-                let mut automod_behavior_: Option<AutomodBehavior> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<BlocklistBehavior> = None;
-                let mut blocklists_: Option<Vec<BlockListOptions>> = None;
-                let mut allowed_flag_reasons_: Option<Vec<String>> = None;
-                let mut automod_thresholds_: Option<Thresholds> = None;
-                let mut partition_size_: Option<i32> = None;
-                let mut partition_ttl_: Option<String> = None;
-                let mut skip_last_msg_update_for_system_msgs_: Option<bool> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                let mut commands_: Option<Vec<Command>> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "name" => name_ = Some(map_.next_value()?),
-                        "typing_events" => typing_events_ = Some(map_.next_value()?),
-                        "read_events" => read_events_ = Some(map_.next_value()?),
-                        "connect_events" => connect_events_ = Some(map_.next_value()?),
-                        "delivery_events" => delivery_events_ = Some(map_.next_value()?),
-                        "search" => search_ = Some(map_.next_value()?),
-                        "reactions" => reactions_ = Some(map_.next_value()?),
-                        "replies" => replies_ = Some(map_.next_value()?),
-                        "quotes" => quotes_ = Some(map_.next_value()?),
-                        "mutes" => mutes_ = Some(map_.next_value()?),
-                        "uploads" => uploads_ = Some(map_.next_value()?),
-                        "url_enrichment" => url_enrichment_ = Some(map_.next_value()?),
-                        "custom_events" => custom_events_ = Some(map_.next_value()?),
-                        "push_notifications" => push_notifications_ = Some(map_.next_value()?),
-                        "reminders" => reminders_ = Some(map_.next_value()?),
-                        "mark_messages_pending" => mark_messages_pending_ = Some(map_.next_value()?),
-                        "polls" => polls_ = Some(map_.next_value()?),
-                        "user_message_reminders" => user_message_reminders_ = Some(map_.next_value()?),
-                        "shared_locations" => shared_locations_ = Some(map_.next_value()?),
-                        "count_messages" => count_messages_ = Some(map_.next_value()?),
-                        "max_message_length" => max_message_length_ = Some(map_.next_value()?),
-                        "automod" => automod_ = Some(map_.next_value()?),
-                        "automod_behavior" => automod_behavior_ = Some(map_.next_value()?),
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "blocklists" => blocklists_ = map_.next_value()?,
-                        "allowed_flag_reasons" => allowed_flag_reasons_ = map_.next_value()?,
-                        "automod_thresholds" => automod_thresholds_ = map_.next_value()?,
-                        "partition_size" => partition_size_ = map_.next_value()?,
-                        "partition_ttl" => partition_ttl_ = map_.next_value()?,
-                        "skip_last_msg_update_for_system_msgs" => skip_last_msg_update_for_system_msgs_ = Some(map_.next_value()?),
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "commands" => commands_ = Some(map_.next_value()?),
-                        "grants" => grants_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                let Some(automod_) = automod_ else {
-                    return Err(serde::de::Error::missing_field("automod"));
-                };
-                let Some(automod_behavior_) = automod_behavior_ else {
-                    return Err(serde::de::Error::missing_field("automod_behavior"));
-                };
-                Ok(ChannelConfigWithInfo {
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    name: name_.unwrap_or_default(),
-                    typing_events: typing_events_.unwrap_or_default(),
-                    read_events: read_events_.unwrap_or_default(),
-                    connect_events: connect_events_.unwrap_or_default(),
-                    delivery_events: delivery_events_.unwrap_or_default(),
-                    search: search_.unwrap_or_default(),
-                    reactions: reactions_.unwrap_or_default(),
-                    replies: replies_.unwrap_or_default(),
-                    quotes: quotes_.unwrap_or_default(),
-                    mutes: mutes_.unwrap_or_default(),
-                    uploads: uploads_.unwrap_or_default(),
-                    url_enrichment: url_enrichment_.unwrap_or_default(),
-                    custom_events: custom_events_.unwrap_or_default(),
-                    push_notifications: push_notifications_.unwrap_or_default(),
-                    reminders: reminders_.unwrap_or_default(),
-                    mark_messages_pending: mark_messages_pending_.unwrap_or_default(),
-                    polls: polls_.unwrap_or_default(),
-                    user_message_reminders: user_message_reminders_.unwrap_or_default(),
-                    shared_locations: shared_locations_.unwrap_or_default(),
-                    count_messages: count_messages_.unwrap_or_default(),
-                    max_message_length: max_message_length_.unwrap_or_default(),
-                    automod: automod_,
-                    automod_behavior: automod_behavior_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    blocklists: blocklists_,
-                    allowed_flag_reasons: allowed_flag_reasons_,
-                    automod_thresholds: automod_thresholds_,
-                    partition_size: partition_size_,
-                    partition_ttl: partition_ttl_,
-                    skip_last_msg_update_for_system_msgs: skip_last_msg_update_for_system_msgs_.unwrap_or_default(),
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
-                    commands: commands_.unwrap_or_default(),
-                    grants: grants_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelConfigWithInfo {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

@@ -5,5918 +5,5003 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for QueryChannelsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryChannelsRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filter_conditions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "state", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "member_limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "offset", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "predefined_filter", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "filter_values", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sort_values", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "member_custom_include", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.filter_conditions),
+                1 => __reader.option(&mut __map, 1, &mut __value.sort),
+                2 => __reader.option(&mut __map, 2, &mut __value.state),
+                3 => __reader.option(&mut __map, 3, &mut __value.message_limit),
+                4 => __reader.option(&mut __map, 4, &mut __value.member_limit),
+                5 => __reader.option(&mut __map, 5, &mut __value.limit),
+                6 => __reader.option(&mut __map, 6, &mut __value.offset),
+                7 => __reader.option(&mut __map, 7, &mut __value.predefined_filter),
+                8 => __reader.option(&mut __map, 8, &mut __value.filter_values),
+                9 => __reader.option(&mut __map, 9, &mut __value.sort_values),
+                10 => __reader.option(&mut __map, 10, &mut __value.member_custom_include),
+                11 => __reader.option(&mut __map, 11, &mut __value.user_id),
+                12 => __reader.option(&mut __map, 12, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for QueryChannelsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.filter_conditions {
-            map_.serialize_entry("filter_conditions", value)?;
-        }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
-        }
-        if let Some(value) = &self.state {
-            map_.serialize_entry("state", value)?;
-        }
-        if let Some(value) = &self.message_limit {
-            map_.serialize_entry("message_limit", value)?;
-        }
-        if let Some(value) = &self.member_limit {
-            map_.serialize_entry("member_limit", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.offset {
-            map_.serialize_entry("offset", value)?;
-        }
-        if let Some(value) = &self.predefined_filter {
-            map_.serialize_entry("predefined_filter", value)?;
-        }
-        if let Some(value) = &self.filter_values {
-            map_.serialize_entry("filter_values", value)?;
-        }
-        if let Some(value) = &self.sort_values {
-            map_.serialize_entry("sort_values", value)?;
-        }
-        if let Some(value) = &self.member_custom_include {
-            map_.serialize_entry("member_custom_include", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.filter_conditions);
+        __map.optional(1, &self.sort);
+        __map.optional(2, &self.state);
+        __map.optional(3, &self.message_limit);
+        __map.optional(4, &self.member_limit);
+        __map.optional(5, &self.limit);
+        __map.optional(6, &self.offset);
+        __map.optional(7, &self.predefined_filter);
+        __map.optional(8, &self.filter_values);
+        __map.optional(9, &self.sort_values);
+        __map.optional(10, &self.member_custom_include);
+        __map.optional(11, &self.user_id);
+        __map.optional(12, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryChannelsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryChannelsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryChannelsRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryChannelsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_conditions_: Option<crate::filter::Filter<QueryChannelsFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut state_: Option<bool> = None;
-                let mut message_limit_: Option<i32> = None;
-                let mut member_limit_: Option<i32> = None;
-                let mut limit_: Option<i32> = None;
-                let mut offset_: Option<i32> = None;
-                let mut predefined_filter_: Option<String> = None;
-                let mut filter_values_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut sort_values_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut member_custom_include_: Option<Vec<String>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filter_conditions" => filter_conditions_ = map_.next_value()?,
-                        "sort" => sort_ = map_.next_value()?,
-                        "state" => state_ = map_.next_value()?,
-                        "message_limit" => message_limit_ = map_.next_value()?,
-                        "member_limit" => member_limit_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "offset" => offset_ = map_.next_value()?,
-                        "predefined_filter" => predefined_filter_ = map_.next_value()?,
-                        "filter_values" => filter_values_ = map_.next_value()?,
-                        "sort_values" => sort_values_ = map_.next_value()?,
-                        "member_custom_include" => member_custom_include_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryChannelsRequest {
-                    filter_conditions: filter_conditions_,
-                    sort: sort_,
-                    state: state_,
-                    message_limit: message_limit_,
-                    member_limit: member_limit_,
-                    limit: limit_,
-                    offset: offset_,
-                    predefined_filter: predefined_filter_,
-                    filter_values: filter_values_,
-                    sort_values: sort_values_,
-                    member_custom_include: member_custom_include_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryChannelsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryChannelsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryChannelsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channels", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "predefined_filter", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channels),
+                1 => __reader.option(&mut __map, 1, &mut __value.predefined_filter),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryChannelsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channels", &self.channels)?;
-        if let Some(value) = &self.predefined_filter {
-            map_.serialize_entry("predefined_filter", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channels);
+        __map.optional(1, &self.predefined_filter);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryChannelsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryChannelsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryChannelsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryChannelsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channels_: Option<Vec<ChannelStateResponseFields>> = None;
-                let mut predefined_filter_: Option<ParsedPredefinedFilterResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channels" => channels_ = Some(map_.next_value()?),
-                        "predefined_filter" => predefined_filter_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryChannelsResponse {
-                    channels: channels_.unwrap_or_default(),
-                    predefined_filter: predefined_filter_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryChannelsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GroupedQueryChannelsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GroupedQueryChannelsRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "groups", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.limit),
+                1 => __reader.option(&mut __map, 1, &mut __value.groups),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GroupedQueryChannelsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.groups {
-            map_.serialize_entry("groups", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.limit);
+        __map.optional(1, &self.groups);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GroupedQueryChannelsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GroupedQueryChannelsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GroupedQueryChannelsRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GroupedQueryChannelsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut limit_: Option<i32> = None;
-                let mut groups_: Option<std::collections::BTreeMap<String, GroupedChannelsGroupRequest>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "limit" => limit_ = map_.next_value()?,
-                        "groups" => groups_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GroupedQueryChannelsRequest {
-                    limit: limit_,
-                    groups: groups_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GroupedQueryChannelsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GroupedQueryChannelsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GroupedQueryChannelsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "groups", flags: __rt::REQUIRED, nested: Some("{}") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.groups),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GroupedQueryChannelsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("groups", &self.groups)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.groups);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GroupedQueryChannelsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GroupedQueryChannelsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GroupedQueryChannelsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GroupedQueryChannelsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut groups_: Option<std::collections::BTreeMap<String, GroupedChannelsBucket>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "groups" => groups_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GroupedQueryChannelsResponse {
-                    groups: groups_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GroupedQueryChannelsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelGetOrCreateRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelGetOrCreateRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "data", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "state", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "hide_for_creator", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thread_unread_counts", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "messages", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "members", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "watchers", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "member_custom_include", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.data),
+                1 => __reader.option(&mut __map, 1, &mut __value.state),
+                2 => __reader.option(&mut __map, 2, &mut __value.hide_for_creator),
+                3 => __reader.option(&mut __map, 3, &mut __value.thread_unread_counts),
+                4 => __reader.option(&mut __map, 4, &mut __value.messages),
+                5 => __reader.option(&mut __map, 5, &mut __value.members),
+                6 => __reader.option(&mut __map, 6, &mut __value.watchers),
+                7 => __reader.option(&mut __map, 7, &mut __value.member_custom_include),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelGetOrCreateRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.data {
-            map_.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.state {
-            map_.serialize_entry("state", value)?;
-        }
-        if let Some(value) = &self.hide_for_creator {
-            map_.serialize_entry("hide_for_creator", value)?;
-        }
-        if let Some(value) = &self.thread_unread_counts {
-            map_.serialize_entry("thread_unread_counts", value)?;
-        }
-        if let Some(value) = &self.messages {
-            map_.serialize_entry("messages", value)?;
-        }
-        if let Some(value) = &self.members {
-            map_.serialize_entry("members", value)?;
-        }
-        if let Some(value) = &self.watchers {
-            map_.serialize_entry("watchers", value)?;
-        }
-        if let Some(value) = &self.member_custom_include {
-            map_.serialize_entry("member_custom_include", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.data);
+        __map.optional(1, &self.state);
+        __map.optional(2, &self.hide_for_creator);
+        __map.optional(3, &self.thread_unread_counts);
+        __map.optional(4, &self.messages);
+        __map.optional(5, &self.members);
+        __map.optional(6, &self.watchers);
+        __map.optional(7, &self.member_custom_include);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelGetOrCreateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelGetOrCreateRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelGetOrCreateRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelGetOrCreateRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut data_: Option<ChannelInput> = None;
-                let mut state_: Option<bool> = None;
-                let mut hide_for_creator_: Option<bool> = None;
-                let mut thread_unread_counts_: Option<bool> = None;
-                let mut messages_: Option<MessagePaginationParams> = None;
-                let mut members_: Option<PaginationParams> = None;
-                let mut watchers_: Option<PaginationParams> = None;
-                let mut member_custom_include_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "data" => data_ = map_.next_value()?,
-                        "state" => state_ = map_.next_value()?,
-                        "hide_for_creator" => hide_for_creator_ = map_.next_value()?,
-                        "thread_unread_counts" => thread_unread_counts_ = map_.next_value()?,
-                        "messages" => messages_ = map_.next_value()?,
-                        "members" => members_ = map_.next_value()?,
-                        "watchers" => watchers_ = map_.next_value()?,
-                        "member_custom_include" => member_custom_include_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChannelGetOrCreateRequest {
-                    data: data_,
-                    state: state_,
-                    hide_for_creator: hide_for_creator_,
-                    thread_unread_counts: thread_unread_counts_,
-                    messages: messages_,
-                    members: members_,
-                    watchers: watchers_,
-                    member_custom_include: member_custom_include_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelGetOrCreateRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelStateResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelStateResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "messages", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "pinned_messages", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "watcher_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "watchers", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "read", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "members", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "membership", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "push_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "threads", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "hidden", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "hide_messages_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pending_messages", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "draft", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "active_live_locations", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.channel),
+                1 => __reader.value(&mut __map, 1, &mut __value.messages),
+                2 => __reader.value(&mut __map, 2, &mut __value.pinned_messages),
+                3 => __reader.option(&mut __map, 3, &mut __value.watcher_count),
+                4 => __reader.option(&mut __map, 4, &mut __value.watchers),
+                5 => __reader.option(&mut __map, 5, &mut __value.read),
+                6 => __reader.value(&mut __map, 6, &mut __value.members),
+                7 => __reader.option(&mut __map, 7, &mut __value.membership),
+                8 => __reader.option(&mut __map, 8, &mut __value.push_preferences),
+                9 => __reader.value(&mut __map, 9, &mut __value.threads),
+                10 => __reader.option(&mut __map, 10, &mut __value.hidden),
+                11 => __reader.option(&mut __map, 11, &mut __value.hide_messages_before),
+                12 => __reader.option(&mut __map, 12, &mut __value.pending_messages),
+                13 => __reader.option(&mut __map, 13, &mut __value.draft),
+                14 => __reader.option(&mut __map, 14, &mut __value.active_live_locations),
+                15 => __reader.value(&mut __map, 15, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelStateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        map_.serialize_entry("messages", &self.messages)?;
-        map_.serialize_entry("pinned_messages", &self.pinned_messages)?;
-        if let Some(value) = &self.watcher_count {
-            map_.serialize_entry("watcher_count", value)?;
-        }
-        if let Some(value) = &self.watchers {
-            map_.serialize_entry("watchers", value)?;
-        }
-        if let Some(value) = &self.read {
-            map_.serialize_entry("read", value)?;
-        }
-        map_.serialize_entry("members", &self.members)?;
-        if let Some(value) = &self.membership {
-            map_.serialize_entry("membership", value)?;
-        }
-        if let Some(value) = &self.push_preferences {
-            map_.serialize_entry("push_preferences", value)?;
-        }
-        map_.serialize_entry("threads", &self.threads)?;
-        if let Some(value) = &self.hidden {
-            map_.serialize_entry("hidden", value)?;
-        }
-        if let Some(value) = &self.hide_messages_before {
-            map_.serialize_entry("hide_messages_before", value)?;
-        }
-        if let Some(value) = &self.pending_messages {
-            map_.serialize_entry("pending_messages", value)?;
-        }
-        if let Some(value) = &self.draft {
-            map_.serialize_entry("draft", value)?;
-        }
-        if let Some(value) = &self.active_live_locations {
-            map_.serialize_entry("active_live_locations", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.channel);
+        __map.required(1, &self.messages);
+        __map.required(2, &self.pinned_messages);
+        __map.optional(3, &self.watcher_count);
+        __map.optional(4, &self.watchers);
+        __map.optional(5, &self.read);
+        __map.required(6, &self.members);
+        __map.optional(7, &self.membership);
+        __map.optional(8, &self.push_preferences);
+        __map.required(9, &self.threads);
+        __map.optional(10, &self.hidden);
+        __map.optional(11, &self.hide_messages_before);
+        __map.optional(12, &self.pending_messages);
+        __map.optional(13, &self.draft);
+        __map.optional(14, &self.active_live_locations);
+        __map.required(15, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelStateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelStateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelStateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelStateResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut messages_: Option<Vec<MessageResponse>> = None;
-                let mut pinned_messages_: Option<Vec<MessageResponse>> = None;
-                let mut watcher_count_: Option<i32> = None;
-                let mut watchers_: Option<Vec<UserResponse>> = None;
-                let mut read_: Option<Vec<ReadStateResponse>> = None;
-                let mut members_: Option<Vec<ChannelMemberResponse>> = None;
-                let mut membership_: Option<ChannelMemberResponse> = None;
-                let mut push_preferences_: Option<ChannelPushPreferencesResponse> = None;
-                let mut threads_: Option<Vec<ThreadStateResponse>> = None;
-                let mut hidden_: Option<bool> = None;
-                let mut hide_messages_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut pending_messages_: Option<Vec<PendingMessageResponse>> = None;
-                let mut draft_: Option<DraftResponse> = None;
-                let mut active_live_locations_: Option<Vec<SharedLocationResponseData>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel" => channel_ = map_.next_value()?,
-                        "messages" => messages_ = Some(map_.next_value()?),
-                        "pinned_messages" => pinned_messages_ = Some(map_.next_value()?),
-                        "watcher_count" => watcher_count_ = map_.next_value()?,
-                        "watchers" => watchers_ = map_.next_value()?,
-                        "read" => read_ = map_.next_value()?,
-                        "members" => members_ = Some(map_.next_value()?),
-                        "membership" => membership_ = map_.next_value()?,
-                        "push_preferences" => push_preferences_ = map_.next_value()?,
-                        "threads" => threads_ = Some(map_.next_value()?),
-                        "hidden" => hidden_ = map_.next_value()?,
-                        "hide_messages_before" => hide_messages_before_ = map_.next_value()?,
-                        "pending_messages" => pending_messages_ = map_.next_value()?,
-                        "draft" => draft_ = map_.next_value()?,
-                        "active_live_locations" => active_live_locations_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChannelStateResponse {
-                    channel: channel_,
-                    messages: messages_.unwrap_or_default(),
-                    pinned_messages: pinned_messages_.unwrap_or_default(),
-                    watcher_count: watcher_count_,
-                    watchers: watchers_,
-                    read: read_,
-                    members: members_.unwrap_or_default(),
-                    membership: membership_,
-                    push_preferences: push_preferences_,
-                    threads: threads_.unwrap_or_default(),
-                    hidden: hidden_,
-                    hide_messages_before: hide_messages_before_,
-                    pending_messages: pending_messages_,
-                    draft: draft_,
-                    active_live_locations: active_live_locations_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelStateResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateChannelRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateChannelRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "add_members", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "remove_members", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "add_moderators", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "demote_moderators", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "invites", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "assign_roles", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "cooldown", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "accept_invite", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reject_invite", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "hide_history", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "hide_history_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "add_filter_tags", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "remove_filter_tags", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "data", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.add_members),
+                1 => __reader.option(&mut __map, 1, &mut __value.remove_members),
+                2 => __reader.option(&mut __map, 2, &mut __value.add_moderators),
+                3 => __reader.option(&mut __map, 3, &mut __value.demote_moderators),
+                4 => __reader.option(&mut __map, 4, &mut __value.invites),
+                5 => __reader.option(&mut __map, 5, &mut __value.assign_roles),
+                6 => __reader.option(&mut __map, 6, &mut __value.cooldown),
+                7 => __reader.option(&mut __map, 7, &mut __value.accept_invite),
+                8 => __reader.option(&mut __map, 8, &mut __value.reject_invite),
+                9 => __reader.option(&mut __map, 9, &mut __value.message),
+                10 => __reader.option(&mut __map, 10, &mut __value.skip_push),
+                11 => __reader.option(&mut __map, 11, &mut __value.hide_history),
+                12 => __reader.option(&mut __map, 12, &mut __value.hide_history_before),
+                13 => __reader.option(&mut __map, 13, &mut __value.add_filter_tags),
+                14 => __reader.option(&mut __map, 14, &mut __value.remove_filter_tags),
+                15 => __reader.option(&mut __map, 15, &mut __value.data),
+                16 => __reader.option(&mut __map, 16, &mut __value.user_id),
+                17 => __reader.option(&mut __map, 17, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateChannelRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.add_members {
-            map_.serialize_entry("add_members", value)?;
-        }
-        if let Some(value) = &self.remove_members {
-            map_.serialize_entry("remove_members", value)?;
-        }
-        if let Some(value) = &self.add_moderators {
-            map_.serialize_entry("add_moderators", value)?;
-        }
-        if let Some(value) = &self.demote_moderators {
-            map_.serialize_entry("demote_moderators", value)?;
-        }
-        if let Some(value) = &self.invites {
-            map_.serialize_entry("invites", value)?;
-        }
-        if let Some(value) = &self.assign_roles {
-            map_.serialize_entry("assign_roles", value)?;
-        }
-        if let Some(value) = &self.cooldown {
-            map_.serialize_entry("cooldown", value)?;
-        }
-        if let Some(value) = &self.accept_invite {
-            map_.serialize_entry("accept_invite", value)?;
-        }
-        if let Some(value) = &self.reject_invite {
-            map_.serialize_entry("reject_invite", value)?;
-        }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.skip_push {
-            map_.serialize_entry("skip_push", value)?;
-        }
-        if let Some(value) = &self.hide_history {
-            map_.serialize_entry("hide_history", value)?;
-        }
-        if let Some(value) = &self.hide_history_before {
-            map_.serialize_entry("hide_history_before", value)?;
-        }
-        if let Some(value) = &self.add_filter_tags {
-            map_.serialize_entry("add_filter_tags", value)?;
-        }
-        if let Some(value) = &self.remove_filter_tags {
-            map_.serialize_entry("remove_filter_tags", value)?;
-        }
-        if let Some(value) = &self.data {
-            map_.serialize_entry("data", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.add_members);
+        __map.optional(1, &self.remove_members);
+        __map.optional(2, &self.add_moderators);
+        __map.optional(3, &self.demote_moderators);
+        __map.optional(4, &self.invites);
+        __map.optional(5, &self.assign_roles);
+        __map.optional(6, &self.cooldown);
+        __map.optional(7, &self.accept_invite);
+        __map.optional(8, &self.reject_invite);
+        __map.optional(9, &self.message);
+        __map.optional(10, &self.skip_push);
+        __map.optional(11, &self.hide_history);
+        __map.optional(12, &self.hide_history_before);
+        __map.optional(13, &self.add_filter_tags);
+        __map.optional(14, &self.remove_filter_tags);
+        __map.optional(15, &self.data);
+        __map.optional(16, &self.user_id);
+        __map.optional(17, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateChannelRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateChannelRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateChannelRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateChannelRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut add_members_: Option<Vec<ChannelMemberRequest>> = None;
-                let mut remove_members_: Option<Vec<String>> = None;
-                let mut add_moderators_: Option<Vec<String>> = None;
-                let mut demote_moderators_: Option<Vec<String>> = None;
-                let mut invites_: Option<Vec<ChannelMemberRequest>> = None;
-                let mut assign_roles_: Option<Vec<ChannelMemberRequest>> = None;
-                let mut cooldown_: Option<i32> = None;
-                let mut accept_invite_: Option<bool> = None;
-                let mut reject_invite_: Option<bool> = None;
-                let mut message_: Option<MessageRequest> = None;
-                let mut skip_push_: Option<bool> = None;
-                let mut hide_history_: Option<bool> = None;
-                let mut hide_history_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut add_filter_tags_: Option<Vec<String>> = None;
-                let mut remove_filter_tags_: Option<Vec<String>> = None;
-                let mut data_: Option<ChannelInputRequest> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "add_members" => add_members_ = map_.next_value()?,
-                        "remove_members" => remove_members_ = map_.next_value()?,
-                        "add_moderators" => add_moderators_ = map_.next_value()?,
-                        "demote_moderators" => demote_moderators_ = map_.next_value()?,
-                        "invites" => invites_ = map_.next_value()?,
-                        "assign_roles" => assign_roles_ = map_.next_value()?,
-                        "cooldown" => cooldown_ = map_.next_value()?,
-                        "accept_invite" => accept_invite_ = map_.next_value()?,
-                        "reject_invite" => reject_invite_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "skip_push" => skip_push_ = map_.next_value()?,
-                        "hide_history" => hide_history_ = map_.next_value()?,
-                        "hide_history_before" => hide_history_before_ = map_.next_value()?,
-                        "add_filter_tags" => add_filter_tags_ = map_.next_value()?,
-                        "remove_filter_tags" => remove_filter_tags_ = map_.next_value()?,
-                        "data" => data_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateChannelRequest {
-                    add_members: add_members_,
-                    remove_members: remove_members_,
-                    add_moderators: add_moderators_,
-                    demote_moderators: demote_moderators_,
-                    invites: invites_,
-                    assign_roles: assign_roles_,
-                    cooldown: cooldown_,
-                    accept_invite: accept_invite_,
-                    reject_invite: reject_invite_,
-                    message: message_,
-                    skip_push: skip_push_,
-                    hide_history: hide_history_,
-                    hide_history_before: hide_history_before_,
-                    add_filter_tags: add_filter_tags_,
-                    remove_filter_tags: remove_filter_tags_,
-                    data: data_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateChannelRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateChannelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateChannelResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "members", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.channel),
+                1 => __reader.option(&mut __map, 1, &mut __value.message),
+                2 => __reader.value(&mut __map, 2, &mut __value.members),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateChannelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
-        }
-        map_.serialize_entry("members", &self.members)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.channel);
+        __map.optional(1, &self.message);
+        __map.required(2, &self.members);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateChannelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateChannelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateChannelResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateChannelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut members_: Option<Vec<ChannelMemberResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel" => channel_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "members" => members_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateChannelResponse {
-                    channel: channel_,
-                    message: message_,
-                    members: members_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateChannelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateChannelPartialRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateChannelPartialRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "set", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unset", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.set),
+                1 => __reader.option(&mut __map, 1, &mut __value.unset),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateChannelPartialRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.set {
-            map_.serialize_entry("set", value)?;
-        }
-        if let Some(value) = &self.unset {
-            map_.serialize_entry("unset", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.set);
+        __map.optional(1, &self.unset);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateChannelPartialRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateChannelPartialRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateChannelPartialRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateChannelPartialRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut set_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut unset_: Option<Vec<String>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "set" => set_ = map_.next_value()?,
-                        "unset" => unset_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateChannelPartialRequest {
-                    set: set_,
-                    unset: unset_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateChannelPartialRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateChannelPartialResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateChannelPartialResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "members", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.channel),
+                1 => __reader.value(&mut __map, 1, &mut __value.members),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateChannelPartialResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        map_.serialize_entry("members", &self.members)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.channel);
+        __map.required(1, &self.members);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateChannelPartialResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateChannelPartialResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateChannelPartialResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateChannelPartialResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut members_: Option<Vec<ChannelMemberResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel" => channel_ = map_.next_value()?,
-                        "members" => members_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateChannelPartialResponse {
-                    channel: channel_,
-                    members: members_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateChannelPartialResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteChannelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteChannelResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteChannelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.optional(1, &self.channel);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteChannelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeleteChannelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteChannelResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteChannelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "channel" => channel_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteChannelResponse {
-                    duration: duration_.unwrap_or_default(),
-                    channel: channel_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteChannelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteChannelsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteChannelsRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "cids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "hard_delete", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.cids),
+                1 => __reader.option(&mut __map, 1, &mut __value.hard_delete),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteChannelsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("cids", &self.cids)?;
-        if let Some(value) = &self.hard_delete {
-            map_.serialize_entry("hard_delete", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.cids);
+        __map.optional(1, &self.hard_delete);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteChannelsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeleteChannelsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteChannelsRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteChannelsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut cids_: Option<Vec<String>> = None;
-                let mut hard_delete_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "cids" => cids_ = Some(map_.next_value()?),
-                        "hard_delete" => hard_delete_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteChannelsRequest {
-                    cids: cids_.unwrap_or_default(),
-                    hard_delete: hard_delete_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteChannelsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteChannelsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteChannelsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "result", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "task_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.result),
+                1 => __reader.option(&mut __map, 1, &mut __value.task_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteChannelsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.result {
-            map_.serialize_entry("result", value)?;
-        }
-        if let Some(value) = &self.task_id {
-            map_.serialize_entry("task_id", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.result);
+        __map.optional(1, &self.task_id);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteChannelsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeleteChannelsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteChannelsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteChannelsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut result_: Option<std::collections::BTreeMap<String, DeleteChannelsResultResponse>> = None;
-                let mut task_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "result" => result_ = map_.next_value()?,
-                        "task_id" => task_id_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteChannelsResponse {
-                    result: result_,
-                    task_id: task_id_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteChannelsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelBatchUpdateRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelBatchUpdateRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "operation", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "filter", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "members", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "data", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.operation),
+                1 => __reader.value(&mut __map, 1, &mut __value.filter),
+                2 => __reader.option(&mut __map, 2, &mut __value.members),
+                3 => __reader.option(&mut __map, 3, &mut __value.data),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelBatchUpdateRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("operation", &self.operation)?;
-        map_.serialize_entry("filter", &self.filter)?;
-        if let Some(value) = &self.members {
-            map_.serialize_entry("members", value)?;
-        }
-        if let Some(value) = &self.data {
-            map_.serialize_entry("data", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.operation);
+        __map.required(1, &self.filter);
+        __map.optional(2, &self.members);
+        __map.optional(3, &self.data);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelBatchUpdateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelBatchUpdateRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelBatchUpdateRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelBatchUpdateRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut operation_: Option<ChannelBatchUpdateRequestOperation> = None;
-                let mut filter_: Option<crate::filter::Filter<ChannelBatchUpdateFilter>> = None;
-                let mut members_: Option<Vec<ChannelBatchMemberRequest>> = None;
-                let mut data_: Option<ChannelDataUpdate> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "operation" => operation_ = Some(map_.next_value()?),
-                        "filter" => filter_ = Some(map_.next_value()?),
-                        "members" => members_ = map_.next_value()?,
-                        "data" => data_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(operation_) = operation_ else {
-                    return Err(serde::de::Error::missing_field("operation"));
-                };
-                Ok(ChannelBatchUpdateRequest {
-                    operation: operation_,
-                    filter: filter_.unwrap_or_default(),
-                    members: members_,
-                    data: data_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelBatchUpdateRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelBatchUpdateResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelBatchUpdateResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "task_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.task_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelBatchUpdateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.task_id {
-            map_.serialize_entry("task_id", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.task_id);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelBatchUpdateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelBatchUpdateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelBatchUpdateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelBatchUpdateResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut task_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "task_id" => task_id_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChannelBatchUpdateResponse {
-                    task_id: task_id_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelBatchUpdateResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for HideChannelRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "HideChannelRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "clear_history", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.clear_history),
+                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for HideChannelRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.clear_history {
-            map_.serialize_entry("clear_history", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.clear_history);
+        __map.optional(1, &self.user_id);
+        __map.optional(2, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for HideChannelRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = HideChannelRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `HideChannelRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<HideChannelRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut clear_history_: Option<bool> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "clear_history" => clear_history_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(HideChannelRequest {
-                    clear_history: clear_history_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for HideChannelRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for HideChannelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "HideChannelResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for HideChannelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for HideChannelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = HideChannelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `HideChannelResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<HideChannelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(HideChannelResponse {
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for HideChannelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ShowChannelRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ShowChannelRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ShowChannelRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user_id);
+        __map.optional(1, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ShowChannelRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ShowChannelRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ShowChannelRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ShowChannelRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ShowChannelRequest {
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ShowChannelRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ShowChannelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ShowChannelResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ShowChannelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ShowChannelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ShowChannelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ShowChannelResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ShowChannelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ShowChannelResponse {
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ShowChannelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for TruncateChannelRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "TruncateChannelRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "hard_delete", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "truncated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "member_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.hard_delete),
+                1 => __reader.option(&mut __map, 1, &mut __value.message),
+                2 => __reader.option(&mut __map, 2, &mut __value.skip_push),
+                3 => __reader.option(&mut __map, 3, &mut __value.truncated_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.member_ids),
+                5 => __reader.option(&mut __map, 5, &mut __value.user_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for TruncateChannelRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.hard_delete {
-            map_.serialize_entry("hard_delete", value)?;
-        }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.skip_push {
-            map_.serialize_entry("skip_push", value)?;
-        }
-        if let Some(value) = &self.truncated_at {
-            map_.serialize_entry("truncated_at", value)?;
-        }
-        if let Some(value) = &self.member_ids {
-            map_.serialize_entry("member_ids", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.hard_delete);
+        __map.optional(1, &self.message);
+        __map.optional(2, &self.skip_push);
+        __map.optional(3, &self.truncated_at);
+        __map.optional(4, &self.member_ids);
+        __map.optional(5, &self.user_id);
+        __map.optional(6, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TruncateChannelRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = TruncateChannelRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TruncateChannelRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TruncateChannelRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut hard_delete_: Option<bool> = None;
-                let mut message_: Option<MessageRequest> = None;
-                let mut skip_push_: Option<bool> = None;
-                let mut truncated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut member_ids_: Option<Vec<String>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "hard_delete" => hard_delete_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "skip_push" => skip_push_ = map_.next_value()?,
-                        "truncated_at" => truncated_at_ = map_.next_value()?,
-                        "member_ids" => member_ids_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(TruncateChannelRequest {
-                    hard_delete: hard_delete_,
-                    message: message_,
-                    skip_push: skip_push_,
-                    truncated_at: truncated_at_,
-                    member_ids: member_ids_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for TruncateChannelRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for TruncateChannelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "TruncateChannelResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel),
+                2 => __reader.option(&mut __map, 2, &mut __value.message),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for TruncateChannelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.optional(1, &self.channel);
+        __map.optional(2, &self.message);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TruncateChannelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = TruncateChannelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TruncateChannelResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TruncateChannelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut message_: Option<MessageResponse> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "channel" => channel_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(TruncateChannelResponse {
-                    duration: duration_.unwrap_or_default(),
-                    channel: channel_,
-                    message: message_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for TruncateChannelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SendEventRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SendEventRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "event", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.event),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SendEventRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("event", &self.event)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.event);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SendEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SendEventRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SendEventRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SendEventRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut event_: Option<EventRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "event" => event_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SendEventRequest {
-                    event: event_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SendEventRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for EventResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "EventResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "event", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.event),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for EventResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("event", &self.event)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.event);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EventResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `EventResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<EventResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut event_: Option<WsEvent> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "event" => event_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(event_) = event_ else {
-                    return Err(serde::de::Error::missing_field("event"));
-                };
-                Ok(EventResponse {
-                    event: event_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for EventResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MarkReadRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MarkReadRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thread_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.message_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.thread_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MarkReadRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message_id {
-            map_.serialize_entry("message_id", value)?;
-        }
-        if let Some(value) = &self.thread_id {
-            map_.serialize_entry("thread_id", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.message_id);
+        __map.optional(1, &self.thread_id);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkReadRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MarkReadRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MarkReadRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkReadRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_id_: Option<String> = None;
-                let mut thread_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message_id" => message_id_ = map_.next_value()?,
-                        "thread_id" => thread_id_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MarkReadRequest {
-                    message_id: message_id_,
-                    thread_id: thread_id_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MarkReadRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MarkReadResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MarkReadResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "event", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.event),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MarkReadResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.event {
-            map_.serialize_entry("event", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.event);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkReadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MarkReadResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MarkReadResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkReadResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut event_: Option<MarkReadResponseEvent> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "event" => event_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MarkReadResponse {
-                    event: event_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MarkReadResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MarkChannelsReadRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MarkChannelsReadRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "read_by_channel", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.read_by_channel),
+                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MarkChannelsReadRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.read_by_channel {
-            map_.serialize_entry("read_by_channel", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.read_by_channel);
+        __map.optional(1, &self.user_id);
+        __map.optional(2, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkChannelsReadRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MarkChannelsReadRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MarkChannelsReadRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkChannelsReadRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut read_by_channel_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "read_by_channel" => read_by_channel_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MarkChannelsReadRequest {
-                    read_by_channel: read_by_channel_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MarkChannelsReadRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MarkUnreadRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MarkUnreadRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thread_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_timestamp", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.message_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.thread_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.message_timestamp),
+                3 => __reader.option(&mut __map, 3, &mut __value.user_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MarkUnreadRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message_id {
-            map_.serialize_entry("message_id", value)?;
-        }
-        if let Some(value) = &self.thread_id {
-            map_.serialize_entry("thread_id", value)?;
-        }
-        if let Some(value) = &self.message_timestamp {
-            map_.serialize_entry("message_timestamp", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.message_id);
+        __map.optional(1, &self.thread_id);
+        __map.optional(2, &self.message_timestamp);
+        __map.optional(3, &self.user_id);
+        __map.optional(4, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkUnreadRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MarkUnreadRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MarkUnreadRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkUnreadRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_id_: Option<String> = None;
-                let mut thread_id_: Option<String> = None;
-                let mut message_timestamp_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message_id" => message_id_ = map_.next_value()?,
-                        "thread_id" => thread_id_ = map_.next_value()?,
-                        "message_timestamp" => message_timestamp_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MarkUnreadRequest {
-                    message_id: message_id_,
-                    thread_id: thread_id_,
-                    message_timestamp: message_timestamp_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MarkUnreadRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MarkDeliveredRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MarkDeliveredRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "latest_delivered_messages", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.latest_delivered_messages),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MarkDeliveredRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.latest_delivered_messages {
-            map_.serialize_entry("latest_delivered_messages", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.latest_delivered_messages);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkDeliveredRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MarkDeliveredRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MarkDeliveredRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkDeliveredRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut latest_delivered_messages_: Option<Vec<DeliveredMessagePayload>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "latest_delivered_messages" => latest_delivered_messages_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MarkDeliveredRequest {
-                    latest_delivered_messages: latest_delivered_messages_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MarkDeliveredRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MarkDeliveredResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MarkDeliveredResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MarkDeliveredResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkDeliveredResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MarkDeliveredResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MarkDeliveredResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkDeliveredResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MarkDeliveredResponse {
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MarkDeliveredResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for WrappedUnreadCountsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "WrappedUnreadCountsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "total_unread_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "total_unread_threads_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "total_unread_count_by_team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channels", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "channel_type", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "threads", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.total_unread_count),
+                1 => __reader.value(&mut __map, 1, &mut __value.total_unread_threads_count),
+                2 => __reader.option(&mut __map, 2, &mut __value.total_unread_count_by_team),
+                3 => __reader.value(&mut __map, 3, &mut __value.channels),
+                4 => __reader.value(&mut __map, 4, &mut __value.channel_type),
+                5 => __reader.value(&mut __map, 5, &mut __value.threads),
+                6 => __reader.value(&mut __map, 6, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for WrappedUnreadCountsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("total_unread_count", &self.total_unread_count)?;
-        map_.serialize_entry("total_unread_threads_count", &self.total_unread_threads_count)?;
-        if let Some(value) = &self.total_unread_count_by_team {
-            map_.serialize_entry("total_unread_count_by_team", value)?;
-        }
-        map_.serialize_entry("channels", &self.channels)?;
-        map_.serialize_entry("channel_type", &self.channel_type)?;
-        map_.serialize_entry("threads", &self.threads)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.total_unread_count);
+        __map.required(1, &self.total_unread_threads_count);
+        __map.optional(2, &self.total_unread_count_by_team);
+        __map.required(3, &self.channels);
+        __map.required(4, &self.channel_type);
+        __map.required(5, &self.threads);
+        __map.required(6, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for WrappedUnreadCountsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = WrappedUnreadCountsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WrappedUnreadCountsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<WrappedUnreadCountsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut total_unread_count_: Option<i32> = None;
-                let mut total_unread_threads_count_: Option<i32> = None;
-                let mut total_unread_count_by_team_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut channels_: Option<Vec<UnreadCountsChannel>> = None;
-                let mut channel_type_: Option<Vec<UnreadCountsChannelType>> = None;
-                let mut threads_: Option<Vec<UnreadCountsThread>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "total_unread_count" => total_unread_count_ = Some(map_.next_value()?),
-                        "total_unread_threads_count" => total_unread_threads_count_ = Some(map_.next_value()?),
-                        "total_unread_count_by_team" => total_unread_count_by_team_ = map_.next_value()?,
-                        "channels" => channels_ = Some(map_.next_value()?),
-                        "channel_type" => channel_type_ = Some(map_.next_value()?),
-                        "threads" => threads_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(WrappedUnreadCountsResponse {
-                    total_unread_count: total_unread_count_.unwrap_or_default(),
-                    total_unread_threads_count: total_unread_threads_count_.unwrap_or_default(),
-                    total_unread_count_by_team: total_unread_count_by_team_,
-                    channels: channels_.unwrap_or_default(),
-                    channel_type: channel_type_.unwrap_or_default(),
-                    threads: threads_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for WrappedUnreadCountsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnreadCountsBatchRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnreadCountsBatchRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_ids", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_ids),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnreadCountsBatchRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_ids", &self.user_ids)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_ids);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnreadCountsBatchRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UnreadCountsBatchRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnreadCountsBatchRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnreadCountsBatchRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_ids_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_ids" => user_ids_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnreadCountsBatchRequest {
-                    user_ids: user_ids_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnreadCountsBatchRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnreadCountsBatchResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnreadCountsBatchResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "counts_by_user", flags: __rt::REQUIRED, nested: Some("{}") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.counts_by_user),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnreadCountsBatchResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("counts_by_user", &self.counts_by_user)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.counts_by_user);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnreadCountsBatchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UnreadCountsBatchResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnreadCountsBatchResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnreadCountsBatchResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut counts_by_user_: Option<std::collections::BTreeMap<String, UnreadCountsResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "counts_by_user" => counts_by_user_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnreadCountsBatchResponse {
-                    counts_by_user: counts_by_user_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnreadCountsBatchResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelBatchCompletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelBatchCompletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "operation", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "status", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "failed_channels", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "success_channels_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "batch_created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "finished_at", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.operation),
+                3 => __reader.value(&mut __map, 3, &mut __value.status),
+                4 => __reader.value(&mut __map, 4, &mut __value.task_id),
+                5 => __reader.value(&mut __map, 5, &mut __value.failed_channels),
+                6 => __reader.value(&mut __map, 6, &mut __value.success_channels_count),
+                7 => __reader.value(&mut __map, 7, &mut __value.batch_created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.finished_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelBatchCompletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        map_.serialize_entry("operation", &self.operation)?;
-        map_.serialize_entry("status", &self.status)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("failed_channels", &self.failed_channels)?;
-        map_.serialize_entry("success_channels_count", &self.success_channels_count)?;
-        map_.serialize_entry("batch_created_at", &self.batch_created_at)?;
-        map_.serialize_entry("finished_at", &self.finished_at)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "operation", "status", "task_id", "failed_channels", "success_channels_count", "batch_created_at", "finished_at"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.required(2, &self.operation);
+        __map.required(3, &self.status);
+        __map.required(4, &self.task_id);
+        __map.required(5, &self.failed_channels);
+        __map.required(6, &self.success_channels_count);
+        __map.required(7, &self.batch_created_at);
+        __map.required(8, &self.finished_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelBatchCompletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelBatchCompletedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelBatchCompletedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelBatchCompletedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut operation_: Option<String> = None;
-                let mut status_: Option<String> = None;
-                let mut task_id_: Option<String> = None;
-                let mut failed_channels_: Option<Vec<FailedChannelUpdates>> = None;
-                let mut success_channels_count_: Option<i32> = None;
-                let mut batch_created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "operation" => operation_ = Some(map_.next_value()?),
-                        "status" => status_ = Some(map_.next_value()?),
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "failed_channels" => failed_channels_ = Some(map_.next_value()?),
-                        "success_channels_count" => success_channels_count_ = Some(map_.next_value()?),
-                        "batch_created_at" => batch_created_at_ = Some(map_.next_value()?),
-                        "finished_at" => finished_at_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(batch_created_at_) = batch_created_at_ else {
-                    return Err(serde::de::Error::missing_field("batch_created_at"));
-                };
-                let Some(finished_at_) = finished_at_ else {
-                    return Err(serde::de::Error::missing_field("finished_at"));
-                };
-                Ok(ChannelBatchCompletedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    operation: operation_.unwrap_or_default(),
-                    status: status_.unwrap_or_default(),
-                    task_id: task_id_.unwrap_or_default(),
-                    failed_channels: failed_channels_.unwrap_or_default(),
-                    success_channels_count: success_channels_count_.unwrap_or_default(),
-                    batch_created_at: batch_created_at_,
-                    finished_at: finished_at_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelBatchCompletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelBatchStartedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelBatchStartedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "operation", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "status", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "failed_channels", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "success_channels_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "batch_created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "finished_at", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.operation),
+                3 => __reader.value(&mut __map, 3, &mut __value.status),
+                4 => __reader.value(&mut __map, 4, &mut __value.task_id),
+                5 => __reader.value(&mut __map, 5, &mut __value.failed_channels),
+                6 => __reader.value(&mut __map, 6, &mut __value.success_channels_count),
+                7 => __reader.value(&mut __map, 7, &mut __value.batch_created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.finished_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelBatchStartedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        map_.serialize_entry("operation", &self.operation)?;
-        map_.serialize_entry("status", &self.status)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("failed_channels", &self.failed_channels)?;
-        map_.serialize_entry("success_channels_count", &self.success_channels_count)?;
-        map_.serialize_entry("batch_created_at", &self.batch_created_at)?;
-        map_.serialize_entry("finished_at", &self.finished_at)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "operation", "status", "task_id", "failed_channels", "success_channels_count", "batch_created_at", "finished_at"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.required(2, &self.operation);
+        __map.required(3, &self.status);
+        __map.required(4, &self.task_id);
+        __map.required(5, &self.failed_channels);
+        __map.required(6, &self.success_channels_count);
+        __map.required(7, &self.batch_created_at);
+        __map.required(8, &self.finished_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelBatchStartedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelBatchStartedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelBatchStartedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelBatchStartedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut operation_: Option<String> = None;
-                let mut status_: Option<String> = None;
-                let mut task_id_: Option<String> = None;
-                let mut failed_channels_: Option<Vec<FailedChannelUpdates>> = None;
-                let mut success_channels_count_: Option<i32> = None;
-                let mut batch_created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "operation" => operation_ = Some(map_.next_value()?),
-                        "status" => status_ = Some(map_.next_value()?),
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "failed_channels" => failed_channels_ = Some(map_.next_value()?),
-                        "success_channels_count" => success_channels_count_ = Some(map_.next_value()?),
-                        "batch_created_at" => batch_created_at_ = Some(map_.next_value()?),
-                        "finished_at" => finished_at_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(batch_created_at_) = batch_created_at_ else {
-                    return Err(serde::de::Error::missing_field("batch_created_at"));
-                };
-                let Some(finished_at_) = finished_at_ else {
-                    return Err(serde::de::Error::missing_field("finished_at"));
-                };
-                Ok(ChannelBatchStartedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    operation: operation_.unwrap_or_default(),
-                    status: status_.unwrap_or_default(),
-                    task_id: task_id_.unwrap_or_default(),
-                    failed_channels: failed_channels_.unwrap_or_default(),
-                    success_channels_count: success_channels_count_.unwrap_or_default(),
-                    batch_created_at: batch_created_at_,
-                    finished_at: finished_at_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelBatchStartedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelCreatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelCreatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        map_.serialize_entry("channel", &self.channel)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.channel);
+        __map.optional(10, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelCreatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelCreatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelCreatedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelCreatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(channel_) = channel_ else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ChannelCreatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    user: user_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelCreatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelDeletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelDeletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelDeletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        map_.serialize_entry("channel", &self.channel)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.channel);
+        __map.optional(10, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelDeletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelDeletedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelDeletedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelDeletedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(channel_) = channel_ else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ChannelDeletedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    user: user_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelDeletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelFrozenEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelFrozenEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelFrozenEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "channel_type", "channel_id"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.channel_type);
+        __map.optional(4, &self.channel_id);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelFrozenEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelFrozenEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelFrozenEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelFrozenEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(ChannelFrozenEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelFrozenEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelHiddenEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelHiddenEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "clear_history", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.user),
+                11 => __reader.value(&mut __map, 11, &mut __value.clear_history),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelHiddenEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        map_.serialize_entry("channel", &self.channel)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.serialize_entry("clear_history", &self.clear_history)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user", "clear_history"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.channel);
+        __map.optional(10, &self.user);
+        __map.required(11, &self.clear_history);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelHiddenEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelHiddenEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelHiddenEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelHiddenEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut clear_history_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "clear_history" => clear_history_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(channel_) = channel_ else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ChannelHiddenEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    user: user_,
-                    clear_history: clear_history_.unwrap_or_default(),
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelHiddenEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelMutedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelMutedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "mute", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "mutes", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                3 => __reader.option(&mut __map, 3, &mut __value.mute),
+                4 => __reader.option(&mut __map, 4, &mut __value.mutes),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelMutedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.mute {
-            map_.serialize_entry("mute", value)?;
-        }
-        if let Some(value) = &self.mutes {
-            map_.serialize_entry("mutes", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user", "mute", "mutes"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.optional(3, &self.mute);
+        __map.optional(4, &self.mutes);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelMutedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelMutedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelMutedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelMutedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut mute_: Option<ChannelMute> = None;
-                let mut mutes_: Option<Vec<ChannelMute>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "mute" => mute_ = map_.next_value()?,
-                        "mutes" => mutes_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(ChannelMutedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    mute: mute_,
-                    mutes: mutes_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelMutedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelTruncatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelTruncatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.message_id),
+                11 => __reader.option(&mut __map, 11, &mut __value.message),
+                12 => __reader.option(&mut __map, 12, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelTruncatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        map_.serialize_entry("channel", &self.channel)?;
-        if let Some(value) = &self.message_id {
-            map_.serialize_entry("message_id", value)?;
-        }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "message_id", "message", "user"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.channel);
+        __map.optional(10, &self.message_id);
+        __map.optional(11, &self.message);
+        __map.optional(12, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelTruncatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelTruncatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelTruncatedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelTruncatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        "message_id" => message_id_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(channel_) = channel_ else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ChannelTruncatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    message_id: message_id_,
-                    message: message_,
-                    user: user_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelTruncatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelUnFrozenEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelUnFrozenEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelUnFrozenEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "channel_type", "channel_id"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.channel_type);
+        __map.optional(4, &self.channel_id);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelUnFrozenEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelUnFrozenEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelUnFrozenEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelUnFrozenEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(ChannelUnFrozenEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelUnFrozenEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelUnmutedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelUnmutedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "mute", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "mutes", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                3 => __reader.option(&mut __map, 3, &mut __value.mute),
+                4 => __reader.option(&mut __map, 4, &mut __value.mutes),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelUnmutedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.mute {
-            map_.serialize_entry("mute", value)?;
-        }
-        if let Some(value) = &self.mutes {
-            map_.serialize_entry("mutes", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user", "mute", "mutes"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.optional(3, &self.mute);
+        __map.optional(4, &self.mutes);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelUnmutedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelUnmutedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelUnmutedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelUnmutedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut mute_: Option<ChannelMute> = None;
-                let mut mutes_: Option<Vec<ChannelMute>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "mute" => mute_ = map_.next_value()?,
-                        "mutes" => mutes_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(ChannelUnmutedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    mute: mute_,
-                    mutes: mutes_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelUnmutedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.message_id),
+                11 => __reader.option(&mut __map, 11, &mut __value.message),
+                12 => __reader.option(&mut __map, 12, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        map_.serialize_entry("channel", &self.channel)?;
-        if let Some(value) = &self.message_id {
-            map_.serialize_entry("message_id", value)?;
-        }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "message_id", "message", "user"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.channel);
+        __map.optional(10, &self.message_id);
+        __map.optional(11, &self.message);
+        __map.optional(12, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelUpdatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelUpdatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelUpdatedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelUpdatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        "message_id" => message_id_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(channel_) = channel_ else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ChannelUpdatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    message_id: message_id_,
-                    message: message_,
-                    user: user_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelVisibleEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelVisibleEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelVisibleEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        map_.serialize_entry("channel", &self.channel)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "user"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.channel);
+        __map.optional(10, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelVisibleEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelVisibleEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelVisibleEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelVisibleEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(channel_) = channel_ else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ChannelVisibleEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    user: user_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelVisibleEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MaxStreakChangedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MaxStreakChangedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MaxStreakChangedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MaxStreakChangedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MaxStreakChangedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MaxStreakChangedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MaxStreakChangedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(MaxStreakChangedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MaxStreakChangedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MemberAddedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MemberAddedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "member", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.member),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
+                3 => __reader.option(&mut __map, 3, &mut __value.received_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.cid),
+                5 => __reader.option(&mut __map, 5, &mut __value.team),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_member_count),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_message_count),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_custom),
+                9 => __reader.option(&mut __map, 9, &mut __value.channel_type),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel_id),
+                11 => __reader.value(&mut __map, 11, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MemberAddedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("member", &self.member)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        map_.serialize_entry("channel", &self.channel)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["member", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.member);
+        __map.optional(1, &self.user);
+        __map.required(2, &self.created_at);
+        __map.optional(3, &self.received_at);
+        __map.optional(4, &self.cid);
+        __map.optional(5, &self.team);
+        __map.optional(6, &self.channel_member_count);
+        __map.optional(7, &self.channel_message_count);
+        __map.optional(8, &self.channel_custom);
+        __map.optional(9, &self.channel_type);
+        __map.optional(10, &self.channel_id);
+        __map.required(11, &self.channel);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MemberAddedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MemberAddedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MemberAddedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MemberAddedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut member_: Option<ChannelMemberResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "member" => member_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(member_) = member_ else {
-                    return Err(serde::de::Error::missing_field("member"));
-                };
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(channel_) = channel_ else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(MemberAddedEvent {
-                    member: member_,
-                    user: user_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MemberAddedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MemberRemovedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MemberRemovedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "member", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.member),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
+                3 => __reader.option(&mut __map, 3, &mut __value.received_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.cid),
+                5 => __reader.option(&mut __map, 5, &mut __value.team),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_member_count),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_message_count),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_custom),
+                9 => __reader.option(&mut __map, 9, &mut __value.channel_type),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel_id),
+                11 => __reader.value(&mut __map, 11, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MemberRemovedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("member", &self.member)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        map_.serialize_entry("channel", &self.channel)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["member", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.member);
+        __map.optional(1, &self.user);
+        __map.required(2, &self.created_at);
+        __map.optional(3, &self.received_at);
+        __map.optional(4, &self.cid);
+        __map.optional(5, &self.team);
+        __map.optional(6, &self.channel_member_count);
+        __map.optional(7, &self.channel_message_count);
+        __map.optional(8, &self.channel_custom);
+        __map.optional(9, &self.channel_type);
+        __map.optional(10, &self.channel_id);
+        __map.required(11, &self.channel);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MemberRemovedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MemberRemovedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MemberRemovedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MemberRemovedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut member_: Option<ChannelMemberResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "member" => member_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(member_) = member_ else {
-                    return Err(serde::de::Error::missing_field("member"));
-                };
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(channel_) = channel_ else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(MemberRemovedEvent {
-                    member: member_,
-                    user: user_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MemberRemovedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MemberUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MemberUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "member", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.member),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
+                3 => __reader.option(&mut __map, 3, &mut __value.received_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.cid),
+                5 => __reader.option(&mut __map, 5, &mut __value.team),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_member_count),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_message_count),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_custom),
+                9 => __reader.option(&mut __map, 9, &mut __value.channel_type),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel_id),
+                11 => __reader.value(&mut __map, 11, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MemberUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("member", &self.member)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        map_.serialize_entry("channel", &self.channel)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["member", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.member);
+        __map.optional(1, &self.user);
+        __map.required(2, &self.created_at);
+        __map.optional(3, &self.received_at);
+        __map.optional(4, &self.cid);
+        __map.optional(5, &self.team);
+        __map.optional(6, &self.channel_member_count);
+        __map.optional(7, &self.channel_message_count);
+        __map.optional(8, &self.channel_custom);
+        __map.optional(9, &self.channel_type);
+        __map.optional(10, &self.channel_id);
+        __map.required(11, &self.channel);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MemberUpdatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MemberUpdatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MemberUpdatedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MemberUpdatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut member_: Option<ChannelMemberResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "member" => member_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(member_) = member_ else {
-                    return Err(serde::de::Error::missing_field("member"));
-                };
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(channel_) = channel_ else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(MemberUpdatedEvent {
-                    member: member_,
-                    user: user_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MemberUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageReadEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageReadEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "last_read_message_id", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.user),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel),
+                11 => __reader.option(&mut __map, 11, &mut __value.thread),
+                12 => __reader.option(&mut __map, 12, &mut __value.last_read_message_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageReadEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        if let Some(value) = &self.thread {
-            map_.serialize_entry("thread", value)?;
-        }
-        if let Some(value) = &self.last_read_message_id {
-            map_.serialize_entry("last_read_message_id", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "user", "channel", "thread", "last_read_message_id"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.optional(9, &self.user);
+        __map.optional(10, &self.channel);
+        __map.optional(11, &self.thread);
+        __map.optional(12, &self.last_read_message_id);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageReadEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MessageReadEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageReadEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageReadEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut thread_: Option<ThreadResponse> = None;
-                let mut last_read_message_id_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
-                        "thread" => thread_ = map_.next_value()?,
-                        "last_read_message_id" => last_read_message_id_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(MessageReadEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    user: user_,
-                    channel: channel_,
-                    thread: thread_,
-                    last_read_message_id: last_read_message_id_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageReadEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for NotificationMarkUnreadEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "NotificationMarkUnreadEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "first_unread_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "last_read_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "last_read_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_messages", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "total_unread_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "grouped_unread_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_threads", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_thread_messages", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.thread_id),
+                11 => __reader.option(&mut __map, 11, &mut __value.user),
+                12 => __reader.option(&mut __map, 12, &mut __value.first_unread_message_id),
+                13 => __reader.option(&mut __map, 13, &mut __value.last_read_at),
+                14 => __reader.option(&mut __map, 14, &mut __value.last_read_message_id),
+                15 => __reader.option(&mut __map, 15, &mut __value.unread_messages),
+                16 => __reader.option(&mut __map, 16, &mut __value.unread_count),
+                17 => __reader.option(&mut __map, 17, &mut __value.total_unread_count),
+                18 => __reader.option(&mut __map, 18, &mut __value.unread_channels),
+                19 => __reader.option(&mut __map, 19, &mut __value.grouped_unread_channels),
+                20 => __reader.option(&mut __map, 20, &mut __value.unread_threads),
+                21 => __reader.option(&mut __map, 21, &mut __value.unread_thread_messages),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for NotificationMarkUnreadEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        if let Some(value) = &self.thread_id {
-            map_.serialize_entry("thread_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.first_unread_message_id {
-            map_.serialize_entry("first_unread_message_id", value)?;
-        }
-        if let Some(value) = &self.last_read_at {
-            map_.serialize_entry("last_read_at", value)?;
-        }
-        if let Some(value) = &self.last_read_message_id {
-            map_.serialize_entry("last_read_message_id", value)?;
-        }
-        if let Some(value) = &self.unread_messages {
-            map_.serialize_entry("unread_messages", value)?;
-        }
-        if let Some(value) = &self.unread_count {
-            map_.serialize_entry("unread_count", value)?;
-        }
-        if let Some(value) = &self.total_unread_count {
-            map_.serialize_entry("total_unread_count", value)?;
-        }
-        if let Some(value) = &self.unread_channels {
-            map_.serialize_entry("unread_channels", value)?;
-        }
-        if let Some(value) = &self.grouped_unread_channels {
-            map_.serialize_entry("grouped_unread_channels", value)?;
-        }
-        if let Some(value) = &self.unread_threads {
-            map_.serialize_entry("unread_threads", value)?;
-        }
-        if let Some(value) = &self.unread_thread_messages {
-            map_.serialize_entry("unread_thread_messages", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "thread_id", "user", "first_unread_message_id", "last_read_at", "last_read_message_id", "unread_messages", "unread_count", "total_unread_count", "unread_channels", "grouped_unread_channels", "unread_threads", "unread_thread_messages"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.optional(9, &self.channel);
+        __map.optional(10, &self.thread_id);
+        __map.optional(11, &self.user);
+        __map.optional(12, &self.first_unread_message_id);
+        __map.optional(13, &self.last_read_at);
+        __map.optional(14, &self.last_read_message_id);
+        __map.optional(15, &self.unread_messages);
+        __map.optional(16, &self.unread_count);
+        __map.optional(17, &self.total_unread_count);
+        __map.optional(18, &self.unread_channels);
+        __map.optional(19, &self.grouped_unread_channels);
+        __map.optional(20, &self.unread_threads);
+        __map.optional(21, &self.unread_thread_messages);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationMarkUnreadEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = NotificationMarkUnreadEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `NotificationMarkUnreadEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<NotificationMarkUnreadEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut thread_id_: Option<String> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut first_unread_message_id_: Option<String> = None;
-                let mut last_read_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut last_read_message_id_: Option<String> = None;
-                let mut unread_messages_: Option<i32> = None;
-                let mut unread_count_: Option<i32> = None;
-                let mut total_unread_count_: Option<i32> = None;
-                let mut unread_channels_: Option<i32> = None;
-                let mut grouped_unread_channels_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut unread_threads_: Option<i32> = None;
-                let mut unread_thread_messages_: Option<i32> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
-                        "thread_id" => thread_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "first_unread_message_id" => first_unread_message_id_ = map_.next_value()?,
-                        "last_read_at" => last_read_at_ = map_.next_value()?,
-                        "last_read_message_id" => last_read_message_id_ = map_.next_value()?,
-                        "unread_messages" => unread_messages_ = map_.next_value()?,
-                        "unread_count" => unread_count_ = map_.next_value()?,
-                        "total_unread_count" => total_unread_count_ = map_.next_value()?,
-                        "unread_channels" => unread_channels_ = map_.next_value()?,
-                        "grouped_unread_channels" => grouped_unread_channels_ = map_.next_value()?,
-                        "unread_threads" => unread_threads_ = map_.next_value()?,
-                        "unread_thread_messages" => unread_thread_messages_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(NotificationMarkUnreadEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    thread_id: thread_id_,
-                    user: user_,
-                    first_unread_message_id: first_unread_message_id_,
-                    last_read_at: last_read_at_,
-                    last_read_message_id: last_read_message_id_,
-                    unread_messages: unread_messages_,
-                    unread_count: unread_count_,
-                    total_unread_count: total_unread_count_,
-                    unread_channels: unread_channels_,
-                    grouped_unread_channels: grouped_unread_channels_,
-                    unread_threads: unread_threads_,
-                    unread_thread_messages: unread_thread_messages_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for NotificationMarkUnreadEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelStateResponseFields {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelStateResponseFields",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "messages", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "pinned_messages", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "watcher_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "watchers", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "read", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "members", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "membership", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "push_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "threads", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "hidden", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "hide_messages_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pending_messages", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "draft", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "active_live_locations", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.channel),
+                1 => __reader.value(&mut __map, 1, &mut __value.messages),
+                2 => __reader.value(&mut __map, 2, &mut __value.pinned_messages),
+                3 => __reader.option(&mut __map, 3, &mut __value.watcher_count),
+                4 => __reader.option(&mut __map, 4, &mut __value.watchers),
+                5 => __reader.option(&mut __map, 5, &mut __value.read),
+                6 => __reader.value(&mut __map, 6, &mut __value.members),
+                7 => __reader.option(&mut __map, 7, &mut __value.membership),
+                8 => __reader.option(&mut __map, 8, &mut __value.push_preferences),
+                9 => __reader.value(&mut __map, 9, &mut __value.threads),
+                10 => __reader.option(&mut __map, 10, &mut __value.hidden),
+                11 => __reader.option(&mut __map, 11, &mut __value.hide_messages_before),
+                12 => __reader.option(&mut __map, 12, &mut __value.pending_messages),
+                13 => __reader.option(&mut __map, 13, &mut __value.draft),
+                14 => __reader.option(&mut __map, 14, &mut __value.active_live_locations),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelStateResponseFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        map_.serialize_entry("messages", &self.messages)?;
-        map_.serialize_entry("pinned_messages", &self.pinned_messages)?;
-        if let Some(value) = &self.watcher_count {
-            map_.serialize_entry("watcher_count", value)?;
-        }
-        if let Some(value) = &self.watchers {
-            map_.serialize_entry("watchers", value)?;
-        }
-        if let Some(value) = &self.read {
-            map_.serialize_entry("read", value)?;
-        }
-        map_.serialize_entry("members", &self.members)?;
-        if let Some(value) = &self.membership {
-            map_.serialize_entry("membership", value)?;
-        }
-        if let Some(value) = &self.push_preferences {
-            map_.serialize_entry("push_preferences", value)?;
-        }
-        map_.serialize_entry("threads", &self.threads)?;
-        if let Some(value) = &self.hidden {
-            map_.serialize_entry("hidden", value)?;
-        }
-        if let Some(value) = &self.hide_messages_before {
-            map_.serialize_entry("hide_messages_before", value)?;
-        }
-        if let Some(value) = &self.pending_messages {
-            map_.serialize_entry("pending_messages", value)?;
-        }
-        if let Some(value) = &self.draft {
-            map_.serialize_entry("draft", value)?;
-        }
-        if let Some(value) = &self.active_live_locations {
-            map_.serialize_entry("active_live_locations", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.channel);
+        __map.required(1, &self.messages);
+        __map.required(2, &self.pinned_messages);
+        __map.optional(3, &self.watcher_count);
+        __map.optional(4, &self.watchers);
+        __map.optional(5, &self.read);
+        __map.required(6, &self.members);
+        __map.optional(7, &self.membership);
+        __map.optional(8, &self.push_preferences);
+        __map.required(9, &self.threads);
+        __map.optional(10, &self.hidden);
+        __map.optional(11, &self.hide_messages_before);
+        __map.optional(12, &self.pending_messages);
+        __map.optional(13, &self.draft);
+        __map.optional(14, &self.active_live_locations);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelStateResponseFields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelStateResponseFields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelStateResponseFields` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelStateResponseFields, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut messages_: Option<Vec<MessageResponse>> = None;
-                let mut pinned_messages_: Option<Vec<MessageResponse>> = None;
-                let mut watcher_count_: Option<i32> = None;
-                let mut watchers_: Option<Vec<UserResponse>> = None;
-                let mut read_: Option<Vec<ReadStateResponse>> = None;
-                let mut members_: Option<Vec<ChannelMemberResponse>> = None;
-                let mut membership_: Option<ChannelMemberResponse> = None;
-                let mut push_preferences_: Option<ChannelPushPreferencesResponse> = None;
-                let mut threads_: Option<Vec<ThreadStateResponse>> = None;
-                let mut hidden_: Option<bool> = None;
-                let mut hide_messages_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut pending_messages_: Option<Vec<PendingMessageResponse>> = None;
-                let mut draft_: Option<DraftResponse> = None;
-                let mut active_live_locations_: Option<Vec<SharedLocationResponseData>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel" => channel_ = map_.next_value()?,
-                        "messages" => messages_ = Some(map_.next_value()?),
-                        "pinned_messages" => pinned_messages_ = Some(map_.next_value()?),
-                        "watcher_count" => watcher_count_ = map_.next_value()?,
-                        "watchers" => watchers_ = map_.next_value()?,
-                        "read" => read_ = map_.next_value()?,
-                        "members" => members_ = Some(map_.next_value()?),
-                        "membership" => membership_ = map_.next_value()?,
-                        "push_preferences" => push_preferences_ = map_.next_value()?,
-                        "threads" => threads_ = Some(map_.next_value()?),
-                        "hidden" => hidden_ = map_.next_value()?,
-                        "hide_messages_before" => hide_messages_before_ = map_.next_value()?,
-                        "pending_messages" => pending_messages_ = map_.next_value()?,
-                        "draft" => draft_ = map_.next_value()?,
-                        "active_live_locations" => active_live_locations_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChannelStateResponseFields {
-                    channel: channel_,
-                    messages: messages_.unwrap_or_default(),
-                    pinned_messages: pinned_messages_.unwrap_or_default(),
-                    watcher_count: watcher_count_,
-                    watchers: watchers_,
-                    read: read_,
-                    members: members_.unwrap_or_default(),
-                    membership: membership_,
-                    push_preferences: push_preferences_,
-                    threads: threads_.unwrap_or_default(),
-                    hidden: hidden_,
-                    hide_messages_before: hide_messages_before_,
-                    pending_messages: pending_messages_,
-                    draft: draft_,
-                    active_live_locations: active_live_locations_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelStateResponseFields {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ParsedPredefinedFilterResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ParsedPredefinedFilterResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "filter", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.filter),
+                2 => __reader.option(&mut __map, 2, &mut __value.sort),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ParsedPredefinedFilterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("filter", &self.filter)?;
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.filter);
+        __map.optional(2, &self.sort);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ParsedPredefinedFilterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ParsedPredefinedFilterResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ParsedPredefinedFilterResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ParsedPredefinedFilterResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut filter_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "filter" => filter_ = Some(map_.next_value()?),
-                        "sort" => sort_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ParsedPredefinedFilterResponse {
-                    name: name_.unwrap_or_default(),
-                    filter: filter_.unwrap_or_default(),
-                    sort: sort_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ParsedPredefinedFilterResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GroupedChannelsGroupRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GroupedChannelsGroupRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.limit),
+                1 => __reader.option(&mut __map, 1, &mut __value.next),
+                2 => __reader.option(&mut __map, 2, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GroupedChannelsGroupRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.limit);
+        __map.optional(1, &self.next);
+        __map.optional(2, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GroupedChannelsGroupRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GroupedChannelsGroupRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GroupedChannelsGroupRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GroupedChannelsGroupRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GroupedChannelsGroupRequest {
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GroupedChannelsGroupRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GroupedChannelsBucket {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GroupedChannelsBucket",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channels", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "unread_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channels),
+                1 => __reader.option(&mut __map, 1, &mut __value.unread_channels),
+                2 => __reader.option(&mut __map, 2, &mut __value.next),
+                3 => __reader.option(&mut __map, 3, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GroupedChannelsBucket {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channels", &self.channels)?;
-        if let Some(value) = &self.unread_channels {
-            map_.serialize_entry("unread_channels", value)?;
-        }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channels);
+        __map.optional(1, &self.unread_channels);
+        __map.optional(2, &self.next);
+        __map.optional(3, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GroupedChannelsBucket {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GroupedChannelsBucket;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GroupedChannelsBucket` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GroupedChannelsBucket, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channels_: Option<Vec<ChannelStateResponseFields>> = None;
-                let mut unread_channels_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channels" => channels_ = Some(map_.next_value()?),
-                        "unread_channels" => unread_channels_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GroupedChannelsBucket {
-                    channels: channels_.unwrap_or_default(),
-                    unread_channels: unread_channels_,
-                    next: next_,
-                    prev: prev_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GroupedChannelsBucket {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelInput {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelInput",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auto_translation_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auto_translation_language", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_by_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "truncated_by_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "frozen", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "invites", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "members", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "config_overrides", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "filter_tags", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.team),
+                1 => __reader.option(&mut __map, 1, &mut __value.auto_translation_enabled),
+                2 => __reader.option(&mut __map, 2, &mut __value.auto_translation_language),
+                3 => __reader.option(&mut __map, 3, &mut __value.created_by_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.created_by),
+                5 => __reader.option(&mut __map, 5, &mut __value.truncated_by_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.frozen),
+                7 => __reader.option(&mut __map, 7, &mut __value.disabled),
+                8 => __reader.option(&mut __map, 8, &mut __value.invites),
+                9 => __reader.option(&mut __map, 9, &mut __value.members),
+                10 => __reader.option(&mut __map, 10, &mut __value.config_overrides),
+                11 => __reader.option(&mut __map, 11, &mut __value.filter_tags),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.auto_translation_enabled {
-            map_.serialize_entry("auto_translation_enabled", value)?;
-        }
-        if let Some(value) = &self.auto_translation_language {
-            map_.serialize_entry("auto_translation_language", value)?;
-        }
-        if let Some(value) = &self.created_by_id {
-            map_.serialize_entry("created_by_id", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
-        }
-        if let Some(value) = &self.truncated_by_id {
-            map_.serialize_entry("truncated_by_id", value)?;
-        }
-        if let Some(value) = &self.frozen {
-            map_.serialize_entry("frozen", value)?;
-        }
-        if let Some(value) = &self.disabled {
-            map_.serialize_entry("disabled", value)?;
-        }
-        if let Some(value) = &self.invites {
-            map_.serialize_entry("invites", value)?;
-        }
-        if let Some(value) = &self.members {
-            map_.serialize_entry("members", value)?;
-        }
-        if let Some(value) = &self.config_overrides {
-            map_.serialize_entry("config_overrides", value)?;
-        }
-        if let Some(value) = &self.filter_tags {
-            map_.serialize_entry("filter_tags", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["team", "auto_translation_enabled", "auto_translation_language", "created_by_id", "created_by", "truncated_by_id", "frozen", "disabled", "invites", "members", "config_overrides", "filter_tags"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.team);
+        __map.optional(1, &self.auto_translation_enabled);
+        __map.optional(2, &self.auto_translation_language);
+        __map.optional(3, &self.created_by_id);
+        __map.optional(4, &self.created_by);
+        __map.optional(5, &self.truncated_by_id);
+        __map.optional(6, &self.frozen);
+        __map.optional(7, &self.disabled);
+        __map.optional(8, &self.invites);
+        __map.optional(9, &self.members);
+        __map.optional(10, &self.config_overrides);
+        __map.optional(11, &self.filter_tags);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelInput {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelInput;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelInput` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelInput, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut team_: Option<String> = None;
-                let mut auto_translation_enabled_: Option<bool> = None;
-                let mut auto_translation_language_: Option<String> = None;
-                let mut created_by_id_: Option<String> = None;
-                let mut created_by_: Option<UserRequest> = None;
-                let mut truncated_by_id_: Option<String> = None;
-                let mut frozen_: Option<bool> = None;
-                let mut disabled_: Option<bool> = None;
-                let mut invites_: Option<Vec<ChannelMemberRequest>> = None;
-                let mut members_: Option<Vec<ChannelMemberRequest>> = None;
-                let mut config_overrides_: Option<ChannelConfigOverrides> = None;
-                let mut filter_tags_: Option<Vec<String>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "team" => team_ = map_.next_value()?,
-                        "auto_translation_enabled" => auto_translation_enabled_ = map_.next_value()?,
-                        "auto_translation_language" => auto_translation_language_ = map_.next_value()?,
-                        "created_by_id" => created_by_id_ = map_.next_value()?,
-                        "created_by" => created_by_ = map_.next_value()?,
-                        "truncated_by_id" => truncated_by_id_ = map_.next_value()?,
-                        "frozen" => frozen_ = map_.next_value()?,
-                        "disabled" => disabled_ = map_.next_value()?,
-                        "invites" => invites_ = map_.next_value()?,
-                        "members" => members_ = map_.next_value()?,
-                        "config_overrides" => config_overrides_ = map_.next_value()?,
-                        "filter_tags" => filter_tags_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(ChannelInput {
-                    team: team_,
-                    auto_translation_enabled: auto_translation_enabled_,
-                    auto_translation_language: auto_translation_language_,
-                    created_by_id: created_by_id_,
-                    created_by: created_by_,
-                    truncated_by_id: truncated_by_id_,
-                    frozen: frozen_,
-                    disabled: disabled_,
-                    invites: invites_,
-                    members: members_,
-                    config_overrides: config_overrides_,
-                    filter_tags: filter_tags_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelInput {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessagePaginationParams {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessagePaginationParams",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "id_gte", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "id_gt", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "id_lte", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "id_lt", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at_after_or_equal", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at_after", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at_before_or_equal", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "id_around", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at_around", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.limit),
+                1 => __reader.option(&mut __map, 1, &mut __value.id_gte),
+                2 => __reader.option(&mut __map, 2, &mut __value.id_gt),
+                3 => __reader.option(&mut __map, 3, &mut __value.id_lte),
+                4 => __reader.option(&mut __map, 4, &mut __value.id_lt),
+                5 => __reader.option(&mut __map, 5, &mut __value.created_at_after_or_equal),
+                6 => __reader.option(&mut __map, 6, &mut __value.created_at_after),
+                7 => __reader.option(&mut __map, 7, &mut __value.created_at_before_or_equal),
+                8 => __reader.option(&mut __map, 8, &mut __value.created_at_before),
+                9 => __reader.option(&mut __map, 9, &mut __value.id_around),
+                10 => __reader.option(&mut __map, 10, &mut __value.created_at_around),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessagePaginationParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.id_gte {
-            map_.serialize_entry("id_gte", value)?;
-        }
-        if let Some(value) = &self.id_gt {
-            map_.serialize_entry("id_gt", value)?;
-        }
-        if let Some(value) = &self.id_lte {
-            map_.serialize_entry("id_lte", value)?;
-        }
-        if let Some(value) = &self.id_lt {
-            map_.serialize_entry("id_lt", value)?;
-        }
-        if let Some(value) = &self.created_at_after_or_equal {
-            map_.serialize_entry("created_at_after_or_equal", value)?;
-        }
-        if let Some(value) = &self.created_at_after {
-            map_.serialize_entry("created_at_after", value)?;
-        }
-        if let Some(value) = &self.created_at_before_or_equal {
-            map_.serialize_entry("created_at_before_or_equal", value)?;
-        }
-        if let Some(value) = &self.created_at_before {
-            map_.serialize_entry("created_at_before", value)?;
-        }
-        if let Some(value) = &self.id_around {
-            map_.serialize_entry("id_around", value)?;
-        }
-        if let Some(value) = &self.created_at_around {
-            map_.serialize_entry("created_at_around", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.limit);
+        __map.optional(1, &self.id_gte);
+        __map.optional(2, &self.id_gt);
+        __map.optional(3, &self.id_lte);
+        __map.optional(4, &self.id_lt);
+        __map.optional(5, &self.created_at_after_or_equal);
+        __map.optional(6, &self.created_at_after);
+        __map.optional(7, &self.created_at_before_or_equal);
+        __map.optional(8, &self.created_at_before);
+        __map.optional(9, &self.id_around);
+        __map.optional(10, &self.created_at_around);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessagePaginationParams {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MessagePaginationParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessagePaginationParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessagePaginationParams, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut limit_: Option<i32> = None;
-                let mut id_gte_: Option<String> = None;
-                let mut id_gt_: Option<String> = None;
-                let mut id_lte_: Option<String> = None;
-                let mut id_lt_: Option<String> = None;
-                let mut created_at_after_or_equal_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_after_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_before_or_equal_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut id_around_: Option<String> = None;
-                let mut created_at_around_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "limit" => limit_ = map_.next_value()?,
-                        "id_gte" => id_gte_ = map_.next_value()?,
-                        "id_gt" => id_gt_ = map_.next_value()?,
-                        "id_lte" => id_lte_ = map_.next_value()?,
-                        "id_lt" => id_lt_ = map_.next_value()?,
-                        "created_at_after_or_equal" => created_at_after_or_equal_ = map_.next_value()?,
-                        "created_at_after" => created_at_after_ = map_.next_value()?,
-                        "created_at_before_or_equal" => created_at_before_or_equal_ = map_.next_value()?,
-                        "created_at_before" => created_at_before_ = map_.next_value()?,
-                        "id_around" => id_around_ = map_.next_value()?,
-                        "created_at_around" => created_at_around_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MessagePaginationParams {
-                    limit: limit_,
-                    id_gte: id_gte_,
-                    id_gt: id_gt_,
-                    id_lte: id_lte_,
-                    id_lt: id_lt_,
-                    created_at_after_or_equal: created_at_after_or_equal_,
-                    created_at_after: created_at_after_,
-                    created_at_before_or_equal: created_at_before_or_equal_,
-                    created_at_before: created_at_before_,
-                    id_around: id_around_,
-                    created_at_around: created_at_around_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessagePaginationParams {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PaginationParams {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PaginationParams",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "offset", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.limit),
+                1 => __reader.option(&mut __map, 1, &mut __value.offset),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PaginationParams {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.offset {
-            map_.serialize_entry("offset", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.limit);
+        __map.optional(1, &self.offset);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PaginationParams {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PaginationParams;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PaginationParams` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PaginationParams, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut limit_: Option<i32> = None;
-                let mut offset_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "limit" => limit_ = map_.next_value()?,
-                        "offset" => offset_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PaginationParams {
-                    limit: limit_,
-                    offset: offset_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PaginationParams {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PendingMessageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PendingMessageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "metadata", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel),
+                2 => __reader.option(&mut __map, 2, &mut __value.message),
+                3 => __reader.option(&mut __map, 3, &mut __value.metadata),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PendingMessageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            map_.serialize_entry("metadata", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user);
+        __map.optional(1, &self.channel);
+        __map.optional(2, &self.message);
+        __map.optional(3, &self.metadata);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PendingMessageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PendingMessageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PendingMessageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PendingMessageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut metadata_: Option<std::collections::BTreeMap<String, String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "metadata" => metadata_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PendingMessageResponse {
-                    user: user_,
-                    channel: channel_,
-                    message: message_,
-                    metadata: metadata_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PendingMessageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelInputRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelInputRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auto_translation_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auto_translation_language", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "frozen", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "invites", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "members", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "config_overrides", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.team),
+                1 => __reader.option(&mut __map, 1, &mut __value.auto_translation_enabled),
+                2 => __reader.option(&mut __map, 2, &mut __value.auto_translation_language),
+                3 => __reader.option(&mut __map, 3, &mut __value.frozen),
+                4 => __reader.option(&mut __map, 4, &mut __value.disabled),
+                5 => __reader.option(&mut __map, 5, &mut __value.invites),
+                6 => __reader.option(&mut __map, 6, &mut __value.members),
+                7 => __reader.option(&mut __map, 7, &mut __value.config_overrides),
+                8 => __reader.option(&mut __map, 8, &mut __value.created_by),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelInputRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.auto_translation_enabled {
-            map_.serialize_entry("auto_translation_enabled", value)?;
-        }
-        if let Some(value) = &self.auto_translation_language {
-            map_.serialize_entry("auto_translation_language", value)?;
-        }
-        if let Some(value) = &self.frozen {
-            map_.serialize_entry("frozen", value)?;
-        }
-        if let Some(value) = &self.disabled {
-            map_.serialize_entry("disabled", value)?;
-        }
-        if let Some(value) = &self.invites {
-            map_.serialize_entry("invites", value)?;
-        }
-        if let Some(value) = &self.members {
-            map_.serialize_entry("members", value)?;
-        }
-        if let Some(value) = &self.config_overrides {
-            map_.serialize_entry("config_overrides", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["team", "auto_translation_enabled", "auto_translation_language", "frozen", "disabled", "invites", "members", "config_overrides", "created_by"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.team);
+        __map.optional(1, &self.auto_translation_enabled);
+        __map.optional(2, &self.auto_translation_language);
+        __map.optional(3, &self.frozen);
+        __map.optional(4, &self.disabled);
+        __map.optional(5, &self.invites);
+        __map.optional(6, &self.members);
+        __map.optional(7, &self.config_overrides);
+        __map.optional(8, &self.created_by);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelInputRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelInputRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelInputRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelInputRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut team_: Option<String> = None;
-                let mut auto_translation_enabled_: Option<bool> = None;
-                let mut auto_translation_language_: Option<String> = None;
-                let mut frozen_: Option<bool> = None;
-                let mut disabled_: Option<bool> = None;
-                let mut invites_: Option<Vec<ChannelMemberRequest>> = None;
-                let mut members_: Option<Vec<ChannelMemberRequest>> = None;
-                let mut config_overrides_: Option<ConfigOverridesRequest> = None;
-                let mut created_by_: Option<UserRequest> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "team" => team_ = map_.next_value()?,
-                        "auto_translation_enabled" => auto_translation_enabled_ = map_.next_value()?,
-                        "auto_translation_language" => auto_translation_language_ = map_.next_value()?,
-                        "frozen" => frozen_ = map_.next_value()?,
-                        "disabled" => disabled_ = map_.next_value()?,
-                        "invites" => invites_ = map_.next_value()?,
-                        "members" => members_ = map_.next_value()?,
-                        "config_overrides" => config_overrides_ = map_.next_value()?,
-                        "created_by" => created_by_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(ChannelInputRequest {
-                    team: team_,
-                    auto_translation_enabled: auto_translation_enabled_,
-                    auto_translation_language: auto_translation_language_,
-                    frozen: frozen_,
-                    disabled: disabled_,
-                    invites: invites_,
-                    members: members_,
-                    config_overrides: config_overrides_,
-                    created_by: created_by_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelInputRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for DeleteChannelsResultResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteChannelsResultResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "status", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "error", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.status),
+                1 => __reader.option(&mut __map, 1, &mut __value.error),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteChannelsResultResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.error {
-            map_.serialize_entry("error", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.status);
+        __map.optional(1, &self.error);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteChannelsResultResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeleteChannelsResultResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteChannelsResultResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteChannelsResultResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut status_: Option<String> = None;
-                let mut error_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "status" => status_ = Some(map_.next_value()?),
-                        "error" => error_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteChannelsResultResponse {
-                    status: status_.unwrap_or_default(),
-                    error: error_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteChannelsResultResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelBatchMemberRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelBatchMemberRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel_role", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel_role),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelBatchMemberRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_id", &self.user_id)?;
-        if let Some(value) = &self.channel_role {
-            map_.serialize_entry("channel_role", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_id);
+        __map.optional(1, &self.channel_role);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelBatchMemberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelBatchMemberRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelBatchMemberRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelBatchMemberRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_id_: Option<String> = None;
-                let mut channel_role_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "channel_role" => channel_role_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChannelBatchMemberRequest {
-                    user_id: user_id_.unwrap_or_default(),
-                    channel_role: channel_role_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelBatchMemberRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelDataUpdate {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelDataUpdate",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "frozen", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "config_overrides", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "auto_translation_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auto_translation_language", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.frozen),
+                1 => __reader.option(&mut __map, 1, &mut __value.disabled),
+                2 => __reader.option(&mut __map, 2, &mut __value.team),
+                3 => __reader.option(&mut __map, 3, &mut __value.config_overrides),
+                4 => __reader.option(&mut __map, 4, &mut __value.auto_translation_enabled),
+                5 => __reader.option(&mut __map, 5, &mut __value.auto_translation_language),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelDataUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.frozen {
-            map_.serialize_entry("frozen", value)?;
-        }
-        if let Some(value) = &self.disabled {
-            map_.serialize_entry("disabled", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.config_overrides {
-            map_.serialize_entry("config_overrides", value)?;
-        }
-        if let Some(value) = &self.auto_translation_enabled {
-            map_.serialize_entry("auto_translation_enabled", value)?;
-        }
-        if let Some(value) = &self.auto_translation_language {
-            map_.serialize_entry("auto_translation_language", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["frozen", "disabled", "team", "config_overrides", "auto_translation_enabled", "auto_translation_language"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.frozen);
+        __map.optional(1, &self.disabled);
+        __map.optional(2, &self.team);
+        __map.optional(3, &self.config_overrides);
+        __map.optional(4, &self.auto_translation_enabled);
+        __map.optional(5, &self.auto_translation_language);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelDataUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelDataUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelDataUpdate` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelDataUpdate, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut frozen_: Option<bool> = None;
-                let mut disabled_: Option<bool> = None;
-                let mut team_: Option<String> = None;
-                let mut config_overrides_: Option<ChannelConfigOverrides> = None;
-                let mut auto_translation_enabled_: Option<bool> = None;
-                let mut auto_translation_language_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "frozen" => frozen_ = map_.next_value()?,
-                        "disabled" => disabled_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "config_overrides" => config_overrides_ = map_.next_value()?,
-                        "auto_translation_enabled" => auto_translation_enabled_ = map_.next_value()?,
-                        "auto_translation_language" => auto_translation_language_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(ChannelDataUpdate {
-                    frozen: frozen_,
-                    disabled: disabled_,
-                    team: team_,
-                    config_overrides: config_overrides_,
-                    auto_translation_enabled: auto_translation_enabled_,
-                    auto_translation_language: auto_translation_language_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelDataUpdate {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for EventRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "EventRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.type_),
+                1 => __reader.option(&mut __map, 1, &mut __value.parent_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for EventRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["type", "parent_id", "user_id", "user"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.type_);
+        __map.optional(1, &self.parent_id);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for EventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = EventRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `EventRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<EventRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(EventRequest {
-                    type_: type_.unwrap_or_default(),
-                    parent_id: parent_id_,
-                    user_id: user_id_,
-                    user: user_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for EventRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for WsEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "WSEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "connection_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_last_message_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message_update", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reaction", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thread", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "member", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "poll", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "poll_vote", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "me", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "watcher_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "automoderation", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automoderation_scores", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.type_),
+                1 => __reader.option(&mut __map, 1, &mut __value.connection_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_type),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_last_message_at),
+                6 => __reader.option(&mut __map, 6, &mut __value.message),
+                7 => __reader.option(&mut __map, 7, &mut __value.message_update),
+                8 => __reader.option(&mut __map, 8, &mut __value.reaction),
+                9 => __reader.option(&mut __map, 9, &mut __value.channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.thread_id),
+                11 => __reader.option(&mut __map, 11, &mut __value.thread),
+                12 => __reader.option(&mut __map, 12, &mut __value.member),
+                13 => __reader.option(&mut __map, 13, &mut __value.poll),
+                14 => __reader.option(&mut __map, 14, &mut __value.poll_vote),
+                15 => __reader.option(&mut __map, 15, &mut __value.user),
+                16 => __reader.option(&mut __map, 16, &mut __value.user_id),
+                17 => __reader.option(&mut __map, 17, &mut __value.me),
+                18 => __reader.option(&mut __map, 18, &mut __value.watcher_count),
+                19 => __reader.option(&mut __map, 19, &mut __value.reason),
+                20 => __reader.option(&mut __map, 20, &mut __value.created_by),
+                21 => __reader.option(&mut __map, 21, &mut __value.automoderation),
+                22 => __reader.option(&mut __map, 22, &mut __value.automoderation_scores),
+                23 => __reader.option(&mut __map, 23, &mut __value.parent_id),
+                24 => __reader.option(&mut __map, 24, &mut __value.team),
+                25 => __reader.value(&mut __map, 25, &mut __value.created_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for WsEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.connection_id {
-            map_.serialize_entry("connection_id", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_last_message_at {
-            map_.serialize_entry("channel_last_message_at", value)?;
-        }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.message_update {
-            map_.serialize_entry("message_update", value)?;
-        }
-        if let Some(value) = &self.reaction {
-            map_.serialize_entry("reaction", value)?;
-        }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        if let Some(value) = &self.thread_id {
-            map_.serialize_entry("thread_id", value)?;
-        }
-        if let Some(value) = &self.thread {
-            map_.serialize_entry("thread", value)?;
-        }
-        if let Some(value) = &self.member {
-            map_.serialize_entry("member", value)?;
-        }
-        if let Some(value) = &self.poll {
-            map_.serialize_entry("poll", value)?;
-        }
-        if let Some(value) = &self.poll_vote {
-            map_.serialize_entry("poll_vote", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.me {
-            map_.serialize_entry("me", value)?;
-        }
-        if let Some(value) = &self.watcher_count {
-            map_.serialize_entry("watcher_count", value)?;
-        }
-        if let Some(value) = &self.reason {
-            map_.serialize_entry("reason", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
-        }
-        if let Some(value) = &self.automoderation {
-            map_.serialize_entry("automoderation", value)?;
-        }
-        if let Some(value) = &self.automoderation_scores {
-            map_.serialize_entry("automoderation_scores", value)?;
-        }
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["type", "connection_id", "cid", "channel_id", "channel_type", "channel_last_message_at", "message", "message_update", "reaction", "channel", "thread_id", "thread", "member", "poll", "poll_vote", "user", "user_id", "me", "watcher_count", "reason", "created_by", "automoderation", "automoderation_scores", "parent_id", "team", "created_at"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.type_);
+        __map.optional(1, &self.connection_id);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.channel_id);
+        __map.optional(4, &self.channel_type);
+        __map.optional(5, &self.channel_last_message_at);
+        __map.optional(6, &self.message);
+        __map.optional(7, &self.message_update);
+        __map.optional(8, &self.reaction);
+        __map.optional(9, &self.channel);
+        __map.optional(10, &self.thread_id);
+        __map.optional(11, &self.thread);
+        __map.optional(12, &self.member);
+        __map.optional(13, &self.poll);
+        __map.optional(14, &self.poll_vote);
+        __map.optional(15, &self.user);
+        __map.optional(16, &self.user_id);
+        __map.optional(17, &self.me);
+        __map.optional(18, &self.watcher_count);
+        __map.optional(19, &self.reason);
+        __map.optional(20, &self.created_by);
+        __map.optional(21, &self.automoderation);
+        __map.optional(22, &self.automoderation_scores);
+        __map.optional(23, &self.parent_id);
+        __map.optional(24, &self.team);
+        __map.required(25, &self.created_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for WsEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = WsEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `WSEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<WsEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut connection_id_: Option<String> = None;
-                let mut cid_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_last_message_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut message_update_: Option<MessageUpdate> = None;
-                let mut reaction_: Option<ReactionResponse> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut thread_id_: Option<String> = None;
-                let mut thread_: Option<ThreadResponse> = None;
-                let mut member_: Option<ChannelMemberResponse> = None;
-                let mut poll_: Option<PollResponseData> = None;
-                let mut poll_vote_: Option<PollVoteResponseData> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut user_id_: Option<String> = None;
-                let mut me_: Option<OwnUserResponse> = None;
-                let mut watcher_count_: Option<i32> = None;
-                let mut reason_: Option<String> = None;
-                let mut created_by_: Option<UserResponse> = None;
-                let mut automoderation_: Option<bool> = None;
-                let mut automoderation_scores_: Option<ModerationResponse> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
-                        "connection_id" => connection_id_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_last_message_at" => channel_last_message_at_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "message_update" => message_update_ = map_.next_value()?,
-                        "reaction" => reaction_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
-                        "thread_id" => thread_id_ = map_.next_value()?,
-                        "thread" => thread_ = map_.next_value()?,
-                        "member" => member_ = map_.next_value()?,
-                        "poll" => poll_ = map_.next_value()?,
-                        "poll_vote" => poll_vote_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "me" => me_ = map_.next_value()?,
-                        "watcher_count" => watcher_count_ = map_.next_value()?,
-                        "reason" => reason_ = map_.next_value()?,
-                        "created_by" => created_by_ = map_.next_value()?,
-                        "automoderation" => automoderation_ = map_.next_value()?,
-                        "automoderation_scores" => automoderation_scores_ = map_.next_value()?,
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(WsEvent {
-                    type_: type_.unwrap_or_default(),
-                    connection_id: connection_id_,
-                    cid: cid_,
-                    channel_id: channel_id_,
-                    channel_type: channel_type_,
-                    channel_last_message_at: channel_last_message_at_,
-                    message: message_,
-                    message_update: message_update_,
-                    reaction: reaction_,
-                    channel: channel_,
-                    thread_id: thread_id_,
-                    thread: thread_,
-                    member: member_,
-                    poll: poll_,
-                    poll_vote: poll_vote_,
-                    user: user_,
-                    user_id: user_id_,
-                    me: me_,
-                    watcher_count: watcher_count_,
-                    reason: reason_,
-                    created_by: created_by_,
-                    automoderation: automoderation_,
-                    automoderation_scores: automoderation_scores_,
-                    parent_id: parent_id_,
-                    team: team_,
-                    created_at: created_at_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for WsEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MarkReadResponseEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MarkReadResponseEvent",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel_last_message_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_read_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.type_),
+                1 => __reader.value(&mut __map, 1, &mut __value.cid),
+                2 => __reader.value(&mut __map, 2, &mut __value.channel_id),
+                3 => __reader.value(&mut __map, 3, &mut __value.channel_type),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_last_message_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.team),
+                6 => __reader.option(&mut __map, 6, &mut __value.user),
+                7 => __reader.option(&mut __map, 7, &mut __value.thread),
+                8 => __reader.value(&mut __map, 8, &mut __value.created_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.last_read_message_id),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MarkReadResponseEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("cid", &self.cid)?;
-        map_.serialize_entry("channel_id", &self.channel_id)?;
-        map_.serialize_entry("channel_type", &self.channel_type)?;
-        if let Some(value) = &self.channel_last_message_at {
-            map_.serialize_entry("channel_last_message_at", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.thread {
-            map_.serialize_entry("thread", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.last_read_message_id {
-            map_.serialize_entry("last_read_message_id", value)?;
-        }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.type_);
+        __map.required(1, &self.cid);
+        __map.required(2, &self.channel_id);
+        __map.required(3, &self.channel_type);
+        __map.optional(4, &self.channel_last_message_at);
+        __map.optional(5, &self.team);
+        __map.optional(6, &self.user);
+        __map.optional(7, &self.thread);
+        __map.required(8, &self.created_at);
+        __map.optional(9, &self.last_read_message_id);
+        __map.optional(10, &self.channel);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MarkReadResponseEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MarkReadResponseEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MarkReadResponseEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MarkReadResponseEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut cid_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_last_message_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut team_: Option<String> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut thread_: Option<ThreadResponse> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut last_read_message_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
-                        "cid" => cid_ = Some(map_.next_value()?),
-                        "channel_id" => channel_id_ = Some(map_.next_value()?),
-                        "channel_type" => channel_type_ = Some(map_.next_value()?),
-                        "channel_last_message_at" => channel_last_message_at_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "thread" => thread_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "last_read_message_id" => last_read_message_id_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(MarkReadResponseEvent {
-                    type_: type_.unwrap_or_default(),
-                    cid: cid_.unwrap_or_default(),
-                    channel_id: channel_id_.unwrap_or_default(),
-                    channel_type: channel_type_.unwrap_or_default(),
-                    channel_last_message_at: channel_last_message_at_,
-                    team: team_,
-                    user: user_,
-                    thread: thread_,
-                    created_at: created_at_,
-                    last_read_message_id: last_read_message_id_,
-                    channel: channel_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MarkReadResponseEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeliveredMessagePayload {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeliveredMessagePayload",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.cid),
+                1 => __reader.option(&mut __map, 1, &mut __value.id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeliveredMessagePayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.cid);
+        __map.optional(1, &self.id);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeliveredMessagePayload {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeliveredMessagePayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeliveredMessagePayload` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeliveredMessagePayload, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut cid_: Option<String> = None;
-                let mut id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "cid" => cid_ = map_.next_value()?,
-                        "id" => id_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeliveredMessagePayload {
-                    cid: cid_,
-                    id: id_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeliveredMessagePayload {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnreadCountsChannel {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnreadCountsChannel",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "unread_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_read", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.unread_count),
+                2 => __reader.value(&mut __map, 2, &mut __value.last_read),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnreadCountsChannel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel_id", &self.channel_id)?;
-        map_.serialize_entry("unread_count", &self.unread_count)?;
-        map_.serialize_entry("last_read", &self.last_read)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel_id);
+        __map.required(1, &self.unread_count);
+        __map.required(2, &self.last_read);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnreadCountsChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UnreadCountsChannel;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnreadCountsChannel` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnreadCountsChannel, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_id_: Option<String> = None;
-                let mut unread_count_: Option<i32> = None;
-                let mut last_read_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_id" => channel_id_ = Some(map_.next_value()?),
-                        "unread_count" => unread_count_ = Some(map_.next_value()?),
-                        "last_read" => last_read_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(last_read_) = last_read_ else {
-                    return Err(serde::de::Error::missing_field("last_read"));
-                };
-                Ok(UnreadCountsChannel {
-                    channel_id: channel_id_.unwrap_or_default(),
-                    unread_count: unread_count_.unwrap_or_default(),
-                    last_read: last_read_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnreadCountsChannel {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnreadCountsChannelType {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnreadCountsChannelType",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel_type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "unread_count", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel_type),
+                1 => __reader.value(&mut __map, 1, &mut __value.channel_count),
+                2 => __reader.value(&mut __map, 2, &mut __value.unread_count),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnreadCountsChannelType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel_type", &self.channel_type)?;
-        map_.serialize_entry("channel_count", &self.channel_count)?;
-        map_.serialize_entry("unread_count", &self.unread_count)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel_type);
+        __map.required(1, &self.channel_count);
+        __map.required(2, &self.unread_count);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnreadCountsChannelType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UnreadCountsChannelType;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnreadCountsChannelType` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnreadCountsChannelType, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_count_: Option<i32> = None;
-                let mut unread_count_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_type" => channel_type_ = Some(map_.next_value()?),
-                        "channel_count" => channel_count_ = Some(map_.next_value()?),
-                        "unread_count" => unread_count_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnreadCountsChannelType {
-                    channel_type: channel_type_.unwrap_or_default(),
-                    channel_count: channel_count_.unwrap_or_default(),
-                    unread_count: unread_count_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnreadCountsChannelType {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnreadCountsThread {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnreadCountsThread",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "unread_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_read", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_read_message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "parent_message_id", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.unread_count),
+                1 => __reader.value(&mut __map, 1, &mut __value.last_read),
+                2 => __reader.value(&mut __map, 2, &mut __value.last_read_message_id),
+                3 => __reader.value(&mut __map, 3, &mut __value.parent_message_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnreadCountsThread {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("unread_count", &self.unread_count)?;
-        map_.serialize_entry("last_read", &self.last_read)?;
-        map_.serialize_entry("last_read_message_id", &self.last_read_message_id)?;
-        map_.serialize_entry("parent_message_id", &self.parent_message_id)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.unread_count);
+        __map.required(1, &self.last_read);
+        __map.required(2, &self.last_read_message_id);
+        __map.required(3, &self.parent_message_id);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnreadCountsThread {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UnreadCountsThread;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnreadCountsThread` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnreadCountsThread, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut unread_count_: Option<i32> = None;
-                let mut last_read_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut last_read_message_id_: Option<String> = None;
-                let mut parent_message_id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "unread_count" => unread_count_ = Some(map_.next_value()?),
-                        "last_read" => last_read_ = Some(map_.next_value()?),
-                        "last_read_message_id" => last_read_message_id_ = Some(map_.next_value()?),
-                        "parent_message_id" => parent_message_id_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(last_read_) = last_read_ else {
-                    return Err(serde::de::Error::missing_field("last_read"));
-                };
-                Ok(UnreadCountsThread {
-                    unread_count: unread_count_.unwrap_or_default(),
-                    last_read: last_read_,
-                    last_read_message_id: last_read_message_id_.unwrap_or_default(),
-                    parent_message_id: parent_message_id_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnreadCountsThread {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnreadCountsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnreadCountsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "total_unread_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "total_unread_threads_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "total_unread_count_by_team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channels", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "channel_type", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "threads", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.total_unread_count),
+                1 => __reader.value(&mut __map, 1, &mut __value.total_unread_threads_count),
+                2 => __reader.option(&mut __map, 2, &mut __value.total_unread_count_by_team),
+                3 => __reader.value(&mut __map, 3, &mut __value.channels),
+                4 => __reader.value(&mut __map, 4, &mut __value.channel_type),
+                5 => __reader.value(&mut __map, 5, &mut __value.threads),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnreadCountsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("total_unread_count", &self.total_unread_count)?;
-        map_.serialize_entry("total_unread_threads_count", &self.total_unread_threads_count)?;
-        if let Some(value) = &self.total_unread_count_by_team {
-            map_.serialize_entry("total_unread_count_by_team", value)?;
-        }
-        map_.serialize_entry("channels", &self.channels)?;
-        map_.serialize_entry("channel_type", &self.channel_type)?;
-        map_.serialize_entry("threads", &self.threads)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.total_unread_count);
+        __map.required(1, &self.total_unread_threads_count);
+        __map.optional(2, &self.total_unread_count_by_team);
+        __map.required(3, &self.channels);
+        __map.required(4, &self.channel_type);
+        __map.required(5, &self.threads);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnreadCountsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UnreadCountsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnreadCountsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnreadCountsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut total_unread_count_: Option<i32> = None;
-                let mut total_unread_threads_count_: Option<i32> = None;
-                let mut total_unread_count_by_team_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut channels_: Option<Vec<UnreadCountsChannel>> = None;
-                let mut channel_type_: Option<Vec<UnreadCountsChannelType>> = None;
-                let mut threads_: Option<Vec<UnreadCountsThread>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "total_unread_count" => total_unread_count_ = Some(map_.next_value()?),
-                        "total_unread_threads_count" => total_unread_threads_count_ = Some(map_.next_value()?),
-                        "total_unread_count_by_team" => total_unread_count_by_team_ = map_.next_value()?,
-                        "channels" => channels_ = Some(map_.next_value()?),
-                        "channel_type" => channel_type_ = Some(map_.next_value()?),
-                        "threads" => threads_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnreadCountsResponse {
-                    total_unread_count: total_unread_count_.unwrap_or_default(),
-                    total_unread_threads_count: total_unread_threads_count_.unwrap_or_default(),
-                    total_unread_count_by_team: total_unread_count_by_team_,
-                    channels: channels_.unwrap_or_default(),
-                    channel_type: channel_type_.unwrap_or_default(),
-                    threads: threads_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnreadCountsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FailedChannelUpdates {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FailedChannelUpdates",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "reason", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "cids", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.reason),
+                1 => __reader.value(&mut __map, 1, &mut __value.cids),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FailedChannelUpdates {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("reason", &self.reason)?;
-        map_.serialize_entry("cids", &self.cids)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.reason);
+        __map.required(1, &self.cids);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FailedChannelUpdates {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FailedChannelUpdates;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FailedChannelUpdates` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FailedChannelUpdates, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut reason_: Option<String> = None;
-                let mut cids_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "reason" => reason_ = Some(map_.next_value()?),
-                        "cids" => cids_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FailedChannelUpdates {
-                    reason: reason_.unwrap_or_default(),
-                    cids: cids_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FailedChannelUpdates {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelConfigOverrides {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelConfigOverrides",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "typing_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "replies", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "quotes", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "grants", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "commands", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user_message_reminders", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.typing_events),
+                1 => __reader.option(&mut __map, 1, &mut __value.reactions),
+                2 => __reader.option(&mut __map, 2, &mut __value.replies),
+                3 => __reader.option(&mut __map, 3, &mut __value.quotes),
+                4 => __reader.option(&mut __map, 4, &mut __value.uploads),
+                5 => __reader.option(&mut __map, 5, &mut __value.url_enrichment),
+                6 => __reader.option(&mut __map, 6, &mut __value.max_message_length),
+                7 => __reader.option(&mut __map, 7, &mut __value.blocklist),
+                8 => __reader.option(&mut __map, 8, &mut __value.blocklist_behavior),
+                9 => __reader.option(&mut __map, 9, &mut __value.grants),
+                10 => __reader.option(&mut __map, 10, &mut __value.commands),
+                11 => __reader.option(&mut __map, 11, &mut __value.push_level),
+                12 => __reader.option(&mut __map, 12, &mut __value.chat_preferences),
+                13 => __reader.option(&mut __map, 13, &mut __value.user_message_reminders),
+                14 => __reader.option(&mut __map, 14, &mut __value.shared_locations),
+                15 => __reader.option(&mut __map, 15, &mut __value.count_messages),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelConfigOverrides {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.typing_events {
-            map_.serialize_entry("typing_events", value)?;
-        }
-        if let Some(value) = &self.reactions {
-            map_.serialize_entry("reactions", value)?;
-        }
-        if let Some(value) = &self.replies {
-            map_.serialize_entry("replies", value)?;
-        }
-        if let Some(value) = &self.quotes {
-            map_.serialize_entry("quotes", value)?;
-        }
-        if let Some(value) = &self.uploads {
-            map_.serialize_entry("uploads", value)?;
-        }
-        if let Some(value) = &self.url_enrichment {
-            map_.serialize_entry("url_enrichment", value)?;
-        }
-        if let Some(value) = &self.max_message_length {
-            map_.serialize_entry("max_message_length", value)?;
-        }
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
-        }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
-        }
-        if let Some(value) = &self.grants {
-            map_.serialize_entry("grants", value)?;
-        }
-        if let Some(value) = &self.commands {
-            map_.serialize_entry("commands", value)?;
-        }
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
-        }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
-        }
-        if let Some(value) = &self.user_message_reminders {
-            map_.serialize_entry("user_message_reminders", value)?;
-        }
-        if let Some(value) = &self.shared_locations {
-            map_.serialize_entry("shared_locations", value)?;
-        }
-        if let Some(value) = &self.count_messages {
-            map_.serialize_entry("count_messages", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.typing_events);
+        __map.optional(1, &self.reactions);
+        __map.optional(2, &self.replies);
+        __map.optional(3, &self.quotes);
+        __map.optional(4, &self.uploads);
+        __map.optional(5, &self.url_enrichment);
+        __map.optional(6, &self.max_message_length);
+        __map.optional(7, &self.blocklist);
+        __map.optional(8, &self.blocklist_behavior);
+        __map.optional(9, &self.grants);
+        __map.optional(10, &self.commands);
+        __map.optional(11, &self.push_level);
+        __map.optional(12, &self.chat_preferences);
+        __map.optional(13, &self.user_message_reminders);
+        __map.optional(14, &self.shared_locations);
+        __map.optional(15, &self.count_messages);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelConfigOverrides {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelConfigOverrides;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelConfigOverrides` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelConfigOverrides, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut typing_events_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut quotes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<ChannelConfigOverridesBlocklistBehavior> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut commands_: Option<Vec<String>> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "typing_events" => typing_events_ = map_.next_value()?,
-                        "reactions" => reactions_ = map_.next_value()?,
-                        "replies" => replies_ = map_.next_value()?,
-                        "quotes" => quotes_ = map_.next_value()?,
-                        "uploads" => uploads_ = map_.next_value()?,
-                        "url_enrichment" => url_enrichment_ = map_.next_value()?,
-                        "max_message_length" => max_message_length_ = map_.next_value()?,
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "grants" => grants_ = map_.next_value()?,
-                        "commands" => commands_ = map_.next_value()?,
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "user_message_reminders" => user_message_reminders_ = map_.next_value()?,
-                        "shared_locations" => shared_locations_ = map_.next_value()?,
-                        "count_messages" => count_messages_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChannelConfigOverrides {
-                    typing_events: typing_events_,
-                    reactions: reactions_,
-                    replies: replies_,
-                    quotes: quotes_,
-                    uploads: uploads_,
-                    url_enrichment: url_enrichment_,
-                    max_message_length: max_message_length_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    grants: grants_,
-                    commands: commands_,
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
-                    user_message_reminders: user_message_reminders_,
-                    shared_locations: shared_locations_,
-                    count_messages: count_messages_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelConfigOverrides {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ConfigOverridesRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ConfigOverridesRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "typing_events", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reactions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "replies", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "quotes", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "uploads", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "url_enrichment", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "max_message_length", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "grants", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "commands", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_message_reminders", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shared_locations", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "count_messages", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.typing_events),
+                1 => __reader.option(&mut __map, 1, &mut __value.reactions),
+                2 => __reader.option(&mut __map, 2, &mut __value.replies),
+                3 => __reader.option(&mut __map, 3, &mut __value.quotes),
+                4 => __reader.option(&mut __map, 4, &mut __value.uploads),
+                5 => __reader.option(&mut __map, 5, &mut __value.url_enrichment),
+                6 => __reader.option(&mut __map, 6, &mut __value.max_message_length),
+                7 => __reader.option(&mut __map, 7, &mut __value.blocklist),
+                8 => __reader.option(&mut __map, 8, &mut __value.blocklist_behavior),
+                9 => __reader.option(&mut __map, 9, &mut __value.grants),
+                10 => __reader.option(&mut __map, 10, &mut __value.commands),
+                11 => __reader.option(&mut __map, 11, &mut __value.user_message_reminders),
+                12 => __reader.option(&mut __map, 12, &mut __value.shared_locations),
+                13 => __reader.option(&mut __map, 13, &mut __value.count_messages),
+                14 => __reader.option(&mut __map, 14, &mut __value.push_level),
+                15 => __reader.option(&mut __map, 15, &mut __value.chat_preferences),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ConfigOverridesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.typing_events {
-            map_.serialize_entry("typing_events", value)?;
-        }
-        if let Some(value) = &self.reactions {
-            map_.serialize_entry("reactions", value)?;
-        }
-        if let Some(value) = &self.replies {
-            map_.serialize_entry("replies", value)?;
-        }
-        if let Some(value) = &self.quotes {
-            map_.serialize_entry("quotes", value)?;
-        }
-        if let Some(value) = &self.uploads {
-            map_.serialize_entry("uploads", value)?;
-        }
-        if let Some(value) = &self.url_enrichment {
-            map_.serialize_entry("url_enrichment", value)?;
-        }
-        if let Some(value) = &self.max_message_length {
-            map_.serialize_entry("max_message_length", value)?;
-        }
-        if let Some(value) = &self.blocklist {
-            map_.serialize_entry("blocklist", value)?;
-        }
-        if let Some(value) = &self.blocklist_behavior {
-            map_.serialize_entry("blocklist_behavior", value)?;
-        }
-        if let Some(value) = &self.grants {
-            map_.serialize_entry("grants", value)?;
-        }
-        if let Some(value) = &self.commands {
-            map_.serialize_entry("commands", value)?;
-        }
-        if let Some(value) = &self.user_message_reminders {
-            map_.serialize_entry("user_message_reminders", value)?;
-        }
-        if let Some(value) = &self.shared_locations {
-            map_.serialize_entry("shared_locations", value)?;
-        }
-        if let Some(value) = &self.count_messages {
-            map_.serialize_entry("count_messages", value)?;
-        }
-        if let Some(value) = &self.push_level {
-            map_.serialize_entry("push_level", value)?;
-        }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.typing_events);
+        __map.optional(1, &self.reactions);
+        __map.optional(2, &self.replies);
+        __map.optional(3, &self.quotes);
+        __map.optional(4, &self.uploads);
+        __map.optional(5, &self.url_enrichment);
+        __map.optional(6, &self.max_message_length);
+        __map.optional(7, &self.blocklist);
+        __map.optional(8, &self.blocklist_behavior);
+        __map.optional(9, &self.grants);
+        __map.optional(10, &self.commands);
+        __map.optional(11, &self.user_message_reminders);
+        __map.optional(12, &self.shared_locations);
+        __map.optional(13, &self.count_messages);
+        __map.optional(14, &self.push_level);
+        __map.optional(15, &self.chat_preferences);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ConfigOverridesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ConfigOverridesRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ConfigOverridesRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ConfigOverridesRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut typing_events_: Option<bool> = None;
-                let mut reactions_: Option<bool> = None;
-                let mut replies_: Option<bool> = None;
-                let mut quotes_: Option<bool> = None;
-                let mut uploads_: Option<bool> = None;
-                let mut url_enrichment_: Option<bool> = None;
-                let mut max_message_length_: Option<i32> = None;
-                let mut blocklist_: Option<String> = None;
-                let mut blocklist_behavior_: Option<ConfigOverridesRequestBlocklistBehavior> = None;
-                let mut grants_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut commands_: Option<Vec<String>> = None;
-                let mut user_message_reminders_: Option<bool> = None;
-                let mut shared_locations_: Option<bool> = None;
-                let mut count_messages_: Option<bool> = None;
-                let mut push_level_: Option<PushLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferences> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "typing_events" => typing_events_ = map_.next_value()?,
-                        "reactions" => reactions_ = map_.next_value()?,
-                        "replies" => replies_ = map_.next_value()?,
-                        "quotes" => quotes_ = map_.next_value()?,
-                        "uploads" => uploads_ = map_.next_value()?,
-                        "url_enrichment" => url_enrichment_ = map_.next_value()?,
-                        "max_message_length" => max_message_length_ = map_.next_value()?,
-                        "blocklist" => blocklist_ = map_.next_value()?,
-                        "blocklist_behavior" => blocklist_behavior_ = map_.next_value()?,
-                        "grants" => grants_ = map_.next_value()?,
-                        "commands" => commands_ = map_.next_value()?,
-                        "user_message_reminders" => user_message_reminders_ = map_.next_value()?,
-                        "shared_locations" => shared_locations_ = map_.next_value()?,
-                        "count_messages" => count_messages_ = map_.next_value()?,
-                        "push_level" => push_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ConfigOverridesRequest {
-                    typing_events: typing_events_,
-                    reactions: reactions_,
-                    replies: replies_,
-                    quotes: quotes_,
-                    uploads: uploads_,
-                    url_enrichment: url_enrichment_,
-                    max_message_length: max_message_length_,
-                    blocklist: blocklist_,
-                    blocklist_behavior: blocklist_behavior_,
-                    grants: grants_,
-                    commands: commands_,
-                    user_message_reminders: user_message_reminders_,
-                    shared_locations: shared_locations_,
-                    count_messages: count_messages_,
-                    push_level: push_level_,
-                    chat_preferences: chat_preferences_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ConfigOverridesRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelMemberResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelMemberResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "is_moderator", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "invited", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "invite_accepted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "invite_rejected_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "status", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "banned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "ban_expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadow_banned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "pinned_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "archived_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "ban_from_future_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "future_channel_ban_expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "role", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_role", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "notifications_muted", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_messages", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.option(&mut __map, 2, &mut __value.is_moderator),
+                3 => __reader.option(&mut __map, 3, &mut __value.invited),
+                4 => __reader.option(&mut __map, 4, &mut __value.invite_accepted_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.invite_rejected_at),
+                6 => __reader.option(&mut __map, 6, &mut __value.status),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.deleted_at),
+                10 => __reader.value(&mut __map, 10, &mut __value.banned),
+                11 => __reader.option(&mut __map, 11, &mut __value.ban_expires),
+                12 => __reader.value(&mut __map, 12, &mut __value.shadow_banned),
+                13 => __reader.option(&mut __map, 13, &mut __value.pinned_at),
+                14 => __reader.option(&mut __map, 14, &mut __value.archived_at),
+                15 => __reader.option(&mut __map, 15, &mut __value.ban_from_future_channels),
+                16 => __reader.option(&mut __map, 16, &mut __value.future_channel_ban_expires),
+                17 => __reader.option(&mut __map, 17, &mut __value.role),
+                18 => __reader.value(&mut __map, 18, &mut __value.channel_role),
+                19 => __reader.value(&mut __map, 19, &mut __value.notifications_muted),
+                20 => __reader.option(&mut __map, 20, &mut __value.deleted_messages),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelMemberResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.is_moderator {
-            map_.serialize_entry("is_moderator", value)?;
-        }
-        if let Some(value) = &self.invited {
-            map_.serialize_entry("invited", value)?;
-        }
-        if let Some(value) = &self.invite_accepted_at {
-            map_.serialize_entry("invite_accepted_at", value)?;
-        }
-        if let Some(value) = &self.invite_rejected_at {
-            map_.serialize_entry("invite_rejected_at", value)?;
-        }
-        if let Some(value) = &self.status {
-            map_.serialize_entry("status", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
-        }
-        map_.serialize_entry("banned", &self.banned)?;
-        if let Some(value) = &self.ban_expires {
-            map_.serialize_entry("ban_expires", value)?;
-        }
-        map_.serialize_entry("shadow_banned", &self.shadow_banned)?;
-        if let Some(value) = &self.pinned_at {
-            map_.serialize_entry("pinned_at", value)?;
-        }
-        if let Some(value) = &self.archived_at {
-            map_.serialize_entry("archived_at", value)?;
-        }
-        if let Some(value) = &self.ban_from_future_channels {
-            map_.serialize_entry("ban_from_future_channels", value)?;
-        }
-        if let Some(value) = &self.future_channel_ban_expires {
-            map_.serialize_entry("future_channel_ban_expires", value)?;
-        }
-        if let Some(value) = &self.role {
-            map_.serialize_entry("role", value)?;
-        }
-        map_.serialize_entry("channel_role", &self.channel_role)?;
-        map_.serialize_entry("notifications_muted", &self.notifications_muted)?;
-        if let Some(value) = &self.deleted_messages {
-            map_.serialize_entry("deleted_messages", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["user_id", "user", "is_moderator", "invited", "invite_accepted_at", "invite_rejected_at", "status", "created_at", "updated_at", "deleted_at", "banned", "ban_expires", "shadow_banned", "pinned_at", "archived_at", "ban_from_future_channels", "future_channel_ban_expires", "role", "channel_role", "notifications_muted", "deleted_messages"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user_id);
+        __map.optional(1, &self.user);
+        __map.optional(2, &self.is_moderator);
+        __map.optional(3, &self.invited);
+        __map.optional(4, &self.invite_accepted_at);
+        __map.optional(5, &self.invite_rejected_at);
+        __map.optional(6, &self.status);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.optional(9, &self.deleted_at);
+        __map.required(10, &self.banned);
+        __map.optional(11, &self.ban_expires);
+        __map.required(12, &self.shadow_banned);
+        __map.optional(13, &self.pinned_at);
+        __map.optional(14, &self.archived_at);
+        __map.optional(15, &self.ban_from_future_channels);
+        __map.optional(16, &self.future_channel_ban_expires);
+        __map.optional(17, &self.role);
+        __map.required(18, &self.channel_role);
+        __map.required(19, &self.notifications_muted);
+        __map.optional(20, &self.deleted_messages);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelMemberResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelMemberResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelMemberResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelMemberResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut is_moderator_: Option<bool> = None;
-                let mut invited_: Option<bool> = None;
-                let mut invite_accepted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut invite_rejected_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut status_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut banned_: Option<bool> = None;
-                let mut ban_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut shadow_banned_: Option<bool> = None;
-                let mut pinned_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut archived_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut ban_from_future_channels_: Option<bool> = None;
-                let mut future_channel_ban_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut role_: Option<String> = None;
-                let mut channel_role_: Option<String> = None;
-                let mut notifications_muted_: Option<bool> = None;
-                let mut deleted_messages_: Option<Vec<String>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "is_moderator" => is_moderator_ = map_.next_value()?,
-                        "invited" => invited_ = map_.next_value()?,
-                        "invite_accepted_at" => invite_accepted_at_ = map_.next_value()?,
-                        "invite_rejected_at" => invite_rejected_at_ = map_.next_value()?,
-                        "status" => status_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "banned" => banned_ = Some(map_.next_value()?),
-                        "ban_expires" => ban_expires_ = map_.next_value()?,
-                        "shadow_banned" => shadow_banned_ = Some(map_.next_value()?),
-                        "pinned_at" => pinned_at_ = map_.next_value()?,
-                        "archived_at" => archived_at_ = map_.next_value()?,
-                        "ban_from_future_channels" => ban_from_future_channels_ = map_.next_value()?,
-                        "future_channel_ban_expires" => future_channel_ban_expires_ = map_.next_value()?,
-                        "role" => role_ = map_.next_value()?,
-                        "channel_role" => channel_role_ = Some(map_.next_value()?),
-                        "notifications_muted" => notifications_muted_ = Some(map_.next_value()?),
-                        "deleted_messages" => deleted_messages_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(ChannelMemberResponse {
-                    user_id: user_id_,
-                    user: user_,
-                    is_moderator: is_moderator_,
-                    invited: invited_,
-                    invite_accepted_at: invite_accepted_at_,
-                    invite_rejected_at: invite_rejected_at_,
-                    status: status_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    banned: banned_.unwrap_or_default(),
-                    ban_expires: ban_expires_,
-                    shadow_banned: shadow_banned_.unwrap_or_default(),
-                    pinned_at: pinned_at_,
-                    archived_at: archived_at_,
-                    ban_from_future_channels: ban_from_future_channels_,
-                    future_channel_ban_expires: future_channel_ban_expires_,
-                    role: role_,
-                    channel_role: channel_role_.unwrap_or_default(),
-                    notifications_muted: notifications_muted_.unwrap_or_default(),
-                    deleted_messages: deleted_messages_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelMemberResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_message_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "frozen", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "disabled", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "members", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "config", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "muted", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mute_expires_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auto_translation_enabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "auto_translation_language", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "hide_messages_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cooldown", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "own_capabilities", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "hidden", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocked", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "truncated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "truncated_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "filter_tags", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.type_),
+                2 => __reader.value(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.last_message_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                5 => __reader.value(&mut __map, 5, &mut __value.updated_at),
+                6 => __reader.option(&mut __map, 6, &mut __value.deleted_at),
+                7 => __reader.option(&mut __map, 7, &mut __value.created_by),
+                8 => __reader.value(&mut __map, 8, &mut __value.frozen),
+                9 => __reader.value(&mut __map, 9, &mut __value.disabled),
+                10 => __reader.option(&mut __map, 10, &mut __value.members),
+                11 => __reader.option(&mut __map, 11, &mut __value.member_count),
+                12 => __reader.option(&mut __map, 12, &mut __value.config),
+                13 => __reader.option(&mut __map, 13, &mut __value.muted),
+                14 => __reader.option(&mut __map, 14, &mut __value.mute_expires_at),
+                15 => __reader.option(&mut __map, 15, &mut __value.team),
+                16 => __reader.option(&mut __map, 16, &mut __value.auto_translation_enabled),
+                17 => __reader.option(&mut __map, 17, &mut __value.auto_translation_language),
+                18 => __reader.option(&mut __map, 18, &mut __value.hide_messages_before),
+                19 => __reader.option(&mut __map, 19, &mut __value.cooldown),
+                20 => __reader.option(&mut __map, 20, &mut __value.own_capabilities),
+                21 => __reader.option(&mut __map, 21, &mut __value.hidden),
+                22 => __reader.option(&mut __map, 22, &mut __value.blocked),
+                23 => __reader.option(&mut __map, 23, &mut __value.truncated_at),
+                24 => __reader.option(&mut __map, 24, &mut __value.truncated_by),
+                25 => __reader.option(&mut __map, 25, &mut __value.message_count),
+                26 => __reader.option(&mut __map, 26, &mut __value.filter_tags),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("cid", &self.cid)?;
-        if let Some(value) = &self.last_message_at {
-            map_.serialize_entry("last_message_at", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
-        }
-        map_.serialize_entry("frozen", &self.frozen)?;
-        map_.serialize_entry("disabled", &self.disabled)?;
-        if let Some(value) = &self.members {
-            map_.serialize_entry("members", value)?;
-        }
-        if let Some(value) = &self.member_count {
-            map_.serialize_entry("member_count", value)?;
-        }
-        if let Some(value) = &self.config {
-            map_.serialize_entry("config", value)?;
-        }
-        if let Some(value) = &self.muted {
-            map_.serialize_entry("muted", value)?;
-        }
-        if let Some(value) = &self.mute_expires_at {
-            map_.serialize_entry("mute_expires_at", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.auto_translation_enabled {
-            map_.serialize_entry("auto_translation_enabled", value)?;
-        }
-        if let Some(value) = &self.auto_translation_language {
-            map_.serialize_entry("auto_translation_language", value)?;
-        }
-        if let Some(value) = &self.hide_messages_before {
-            map_.serialize_entry("hide_messages_before", value)?;
-        }
-        if let Some(value) = &self.cooldown {
-            map_.serialize_entry("cooldown", value)?;
-        }
-        if let Some(value) = &self.own_capabilities {
-            map_.serialize_entry("own_capabilities", value)?;
-        }
-        if let Some(value) = &self.hidden {
-            map_.serialize_entry("hidden", value)?;
-        }
-        if let Some(value) = &self.blocked {
-            map_.serialize_entry("blocked", value)?;
-        }
-        if let Some(value) = &self.truncated_at {
-            map_.serialize_entry("truncated_at", value)?;
-        }
-        if let Some(value) = &self.truncated_by {
-            map_.serialize_entry("truncated_by", value)?;
-        }
-        if let Some(value) = &self.message_count {
-            map_.serialize_entry("message_count", value)?;
-        }
-        if let Some(value) = &self.filter_tags {
-            map_.serialize_entry("filter_tags", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "type", "cid", "last_message_at", "created_at", "updated_at", "deleted_at", "created_by", "frozen", "disabled", "members", "member_count", "config", "muted", "mute_expires_at", "team", "auto_translation_enabled", "auto_translation_language", "hide_messages_before", "cooldown", "own_capabilities", "hidden", "blocked", "truncated_at", "truncated_by", "message_count", "filter_tags"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.type_);
+        __map.required(2, &self.cid);
+        __map.optional(3, &self.last_message_at);
+        __map.required(4, &self.created_at);
+        __map.required(5, &self.updated_at);
+        __map.optional(6, &self.deleted_at);
+        __map.optional(7, &self.created_by);
+        __map.required(8, &self.frozen);
+        __map.required(9, &self.disabled);
+        __map.optional(10, &self.members);
+        __map.optional(11, &self.member_count);
+        __map.optional(12, &self.config);
+        __map.optional(13, &self.muted);
+        __map.optional(14, &self.mute_expires_at);
+        __map.optional(15, &self.team);
+        __map.optional(16, &self.auto_translation_enabled);
+        __map.optional(17, &self.auto_translation_language);
+        __map.optional(18, &self.hide_messages_before);
+        __map.optional(19, &self.cooldown);
+        __map.optional(20, &self.own_capabilities);
+        __map.optional(21, &self.hidden);
+        __map.optional(22, &self.blocked);
+        __map.optional(23, &self.truncated_at);
+        __map.optional(24, &self.truncated_by);
+        __map.optional(25, &self.message_count);
+        __map.optional(26, &self.filter_tags);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut cid_: Option<String> = None;
-                let mut last_message_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_by_: Option<UserResponse> = None;
-                let mut frozen_: Option<bool> = None;
-                let mut disabled_: Option<bool> = None;
-                let mut members_: Option<Vec<ChannelMemberResponse>> = None;
-                let mut member_count_: Option<i32> = None;
-                let mut config_: Option<ChannelConfigWithInfo> = None;
-                let mut muted_: Option<bool> = None;
-                let mut mute_expires_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut team_: Option<String> = None;
-                let mut auto_translation_enabled_: Option<bool> = None;
-                let mut auto_translation_language_: Option<String> = None;
-                let mut hide_messages_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cooldown_: Option<i32> = None;
-                let mut own_capabilities_: Option<Vec<ChannelOwnCapability>> = None;
-                let mut hidden_: Option<bool> = None;
-                let mut blocked_: Option<bool> = None;
-                let mut truncated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut truncated_by_: Option<UserResponse> = None;
-                let mut message_count_: Option<i64> = None;
-                let mut filter_tags_: Option<Vec<String>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "cid" => cid_ = Some(map_.next_value()?),
-                        "last_message_at" => last_message_at_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "created_by" => created_by_ = map_.next_value()?,
-                        "frozen" => frozen_ = Some(map_.next_value()?),
-                        "disabled" => disabled_ = Some(map_.next_value()?),
-                        "members" => members_ = map_.next_value()?,
-                        "member_count" => member_count_ = map_.next_value()?,
-                        "config" => config_ = map_.next_value()?,
-                        "muted" => muted_ = map_.next_value()?,
-                        "mute_expires_at" => mute_expires_at_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "auto_translation_enabled" => auto_translation_enabled_ = map_.next_value()?,
-                        "auto_translation_language" => auto_translation_language_ = map_.next_value()?,
-                        "hide_messages_before" => hide_messages_before_ = map_.next_value()?,
-                        "cooldown" => cooldown_ = map_.next_value()?,
-                        "own_capabilities" => own_capabilities_ = map_.next_value()?,
-                        "hidden" => hidden_ = map_.next_value()?,
-                        "blocked" => blocked_ = map_.next_value()?,
-                        "truncated_at" => truncated_at_ = map_.next_value()?,
-                        "truncated_by" => truncated_by_ = map_.next_value()?,
-                        "message_count" => message_count_ = map_.next_value()?,
-                        "filter_tags" => filter_tags_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(ChannelResponse {
-                    id: id_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    cid: cid_.unwrap_or_default(),
-                    last_message_at: last_message_at_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    created_by: created_by_,
-                    frozen: frozen_.unwrap_or_default(),
-                    disabled: disabled_.unwrap_or_default(),
-                    members: members_,
-                    member_count: member_count_,
-                    config: config_,
-                    muted: muted_,
-                    mute_expires_at: mute_expires_at_,
-                    team: team_,
-                    auto_translation_enabled: auto_translation_enabled_,
-                    auto_translation_language: auto_translation_language_,
-                    hide_messages_before: hide_messages_before_,
-                    cooldown: cooldown_,
-                    own_capabilities: own_capabilities_,
-                    hidden: hidden_,
-                    blocked: blocked_,
-                    truncated_at: truncated_at_,
-                    truncated_by: truncated_by_,
-                    message_count: message_count_,
-                    filter_tags: filter_tags_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelMemberPartialResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelMemberPartialResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "channel_role", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "notifications_muted", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel_role),
+                1 => __reader.value(&mut __map, 1, &mut __value.notifications_muted),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelMemberPartialResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel_role", &self.channel_role)?;
-        map_.serialize_entry("notifications_muted", &self.notifications_muted)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["channel_role", "notifications_muted"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel_role);
+        __map.required(1, &self.notifications_muted);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelMemberPartialResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelMemberPartialResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelMemberPartialResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelMemberPartialResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_role_: Option<String> = None;
-                let mut notifications_muted_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_role" => channel_role_ = Some(map_.next_value()?),
-                        "notifications_muted" => notifications_muted_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(ChannelMemberPartialResponse {
-                    channel_role: channel_role_.unwrap_or_default(),
-                    notifications_muted: notifications_muted_.unwrap_or_default(),
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelMemberPartialResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelMemberRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelMemberRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel_role", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.option(&mut __map, 2, &mut __value.channel_role),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelMemberRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_id", &self.user_id)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.channel_role {
-            map_.serialize_entry("channel_role", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["user_id", "user", "channel_role"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_id);
+        __map.optional(1, &self.user);
+        __map.optional(2, &self.channel_role);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelMemberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelMemberRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelMemberRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelMemberRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut channel_role_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "channel_role" => channel_role_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(ChannelMemberRequest {
-                    user_id: user_id_.unwrap_or_default(),
-                    user: user_,
-                    channel_role: channel_role_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelMemberRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ReadStateResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReadStateResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "last_read", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "unread_messages", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_read_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "last_delivered_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "last_delivered_message_id", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user),
+                1 => __reader.value(&mut __map, 1, &mut __value.last_read),
+                2 => __reader.value(&mut __map, 2, &mut __value.unread_messages),
+                3 => __reader.option(&mut __map, 3, &mut __value.last_read_message_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.last_delivered_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.last_delivered_message_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReadStateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user", &self.user)?;
-        map_.serialize_entry("last_read", &self.last_read)?;
-        map_.serialize_entry("unread_messages", &self.unread_messages)?;
-        if let Some(value) = &self.last_read_message_id {
-            map_.serialize_entry("last_read_message_id", value)?;
-        }
-        if let Some(value) = &self.last_delivered_at {
-            map_.serialize_entry("last_delivered_at", value)?;
-        }
-        if let Some(value) = &self.last_delivered_message_id {
-            map_.serialize_entry("last_delivered_message_id", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user);
+        __map.required(1, &self.last_read);
+        __map.required(2, &self.unread_messages);
+        __map.optional(3, &self.last_read_message_id);
+        __map.optional(4, &self.last_delivered_at);
+        __map.optional(5, &self.last_delivered_message_id);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReadStateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ReadStateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReadStateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReadStateResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut last_read_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut unread_messages_: Option<i32> = None;
-                let mut last_read_message_id_: Option<String> = None;
-                let mut last_delivered_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut last_delivered_message_id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = Some(map_.next_value()?),
-                        "last_read" => last_read_ = Some(map_.next_value()?),
-                        "unread_messages" => unread_messages_ = Some(map_.next_value()?),
-                        "last_read_message_id" => last_read_message_id_ = map_.next_value()?,
-                        "last_delivered_at" => last_delivered_at_ = map_.next_value()?,
-                        "last_delivered_message_id" => last_delivered_message_id_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(user_) = user_ else {
-                    return Err(serde::de::Error::missing_field("user"));
-                };
-                let Some(last_read_) = last_read_ else {
-                    return Err(serde::de::Error::missing_field("last_read"));
-                };
-                Ok(ReadStateResponse {
-                    user: user_,
-                    last_read: last_read_,
-                    unread_messages: unread_messages_.unwrap_or_default(),
-                    last_read_message_id: last_read_message_id_,
-                    last_delivered_at: last_delivered_at_,
-                    last_delivered_message_id: last_delivered_message_id_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReadStateResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelMute {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelMute",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel),
+                2 => __reader.option(&mut __map, 2, &mut __value.expires),
+                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelMute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        if let Some(value) = &self.expires {
-            map_.serialize_entry("expires", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user);
+        __map.optional(1, &self.channel);
+        __map.optional(2, &self.expires);
+        __map.required(3, &self.created_at);
+        __map.required(4, &self.updated_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelMute {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelMute;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelMute` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelMute, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
-                        "expires" => expires_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(ChannelMute {
-                    user: user_,
-                    channel: channel_,
-                    expires: expires_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelMute {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UserWatchingStartEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserWatchingStartEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "watcher_count", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.cid),
+                2 => __reader.option(&mut __map, 2, &mut __value.channel_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
+                4 => __reader.option(&mut __map, 4, &mut __value.team),
+                5 => __reader.option(&mut __map, 5, &mut __value.user),
+                6 => __reader.option(&mut __map, 6, &mut __value.watcher_count),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserWatchingStartEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.watcher_count {
-            map_.serialize_entry("watcher_count", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "cid", "channel_id", "channel_type", "team", "user", "watcher_count"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.cid);
+        __map.optional(2, &self.channel_id);
+        __map.optional(3, &self.channel_type);
+        __map.optional(4, &self.team);
+        __map.optional(5, &self.user);
+        __map.optional(6, &self.watcher_count);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserWatchingStartEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserWatchingStartEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserWatchingStartEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserWatchingStartEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut watcher_count_: Option<i32> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "cid" => cid_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "watcher_count" => watcher_count_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserWatchingStartEvent {
-                    created_at: created_at_,
-                    cid: cid_,
-                    channel_id: channel_id_,
-                    channel_type: channel_type_,
-                    team: team_,
-                    user: user_,
-                    watcher_count: watcher_count_,
-                    custom: custom_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserWatchingStartEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
     }
 }

@@ -5,833 +5,736 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for ApiError {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "APIError",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "code", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "exception_fields", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "StatusCode", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "more_info", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "details", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "unrecoverable", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.code),
+                1 => __reader.value(&mut __map, 1, &mut __value.message),
+                2 => __reader.option(&mut __map, 2, &mut __value.exception_fields),
+                3 => __reader.value(&mut __map, 3, &mut __value.status_code),
+                4 => __reader.value(&mut __map, 4, &mut __value.duration),
+                5 => __reader.value(&mut __map, 5, &mut __value.more_info),
+                6 => __reader.value(&mut __map, 6, &mut __value.details),
+                7 => __reader.option(&mut __map, 7, &mut __value.unrecoverable),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for ApiError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("code", &self.code)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.exception_fields {
-            map_.serialize_entry("exception_fields", value)?;
-        }
-        map_.serialize_entry("StatusCode", &self.status_code)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.serialize_entry("more_info", &self.more_info)?;
-        map_.serialize_entry("details", &self.details)?;
-        if let Some(value) = &self.unrecoverable {
-            map_.serialize_entry("unrecoverable", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.code);
+        __map.required(1, &self.message);
+        __map.optional(2, &self.exception_fields);
+        __map.required(3, &self.status_code);
+        __map.required(4, &self.duration);
+        __map.required(5, &self.more_info);
+        __map.required(6, &self.details);
+        __map.optional(7, &self.unrecoverable);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ApiError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ApiError;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `APIError` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ApiError, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut code_: Option<i32> = None;
-                let mut message_: Option<String> = None;
-                let mut exception_fields_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut status_code_: Option<i32> = None;
-                let mut duration_: Option<String> = None;
-                let mut more_info_: Option<String> = None;
-                let mut details_: Option<serde_json::Value> = None;
-                let mut unrecoverable_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "code" => code_ = Some(map_.next_value()?),
-                        "message" => message_ = Some(map_.next_value()?),
-                        "exception_fields" => exception_fields_ = map_.next_value()?,
-                        "StatusCode" => status_code_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "more_info" => more_info_ = Some(map_.next_value()?),
-                        "details" => details_ = Some(map_.next_value()?),
-                        "unrecoverable" => unrecoverable_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ApiError {
-                    code: code_.unwrap_or_default(),
-                    message: message_.unwrap_or_default(),
-                    exception_fields: exception_fields_,
-                    status_code: status_code_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                    more_info: more_info_.unwrap_or_default(),
-                    details: details_.unwrap_or_default(),
-                    unrecoverable: unrecoverable_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ApiError {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Response {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Response",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Response {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Response {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Response;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Response` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Response, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Response {
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Response {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SortParamRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SortParamRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "field", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "direction", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.field),
+                1 => __reader.option(&mut __map, 1, &mut __value.type_),
+                2 => __reader.option(&mut __map, 2, &mut __value.direction),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SortParamRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.field {
-            map_.serialize_entry("field", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.direction {
-            map_.serialize_entry("direction", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.field);
+        __map.optional(1, &self.type_);
+        __map.optional(2, &self.direction);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SortParamRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SortParamRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SortParamRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SortParamRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut field_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut direction_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "field" => field_ = map_.next_value()?,
-                        "type" => type_ = map_.next_value()?,
-                        "direction" => direction_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SortParamRequest {
-                    field: field_,
-                    type_,
-                    direction: direction_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SortParamRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UserRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "language", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "invisible", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "privacy_settings", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "role", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "teams_role", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "teams", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.name),
+                2 => __reader.option(&mut __map, 2, &mut __value.image),
+                3 => __reader.option(&mut __map, 3, &mut __value.language),
+                4 => __reader.option(&mut __map, 4, &mut __value.invisible),
+                5 => __reader.option(&mut __map, 5, &mut __value.privacy_settings),
+                6 => __reader.option(&mut __map, 6, &mut __value.role),
+                7 => __reader.option(&mut __map, 7, &mut __value.teams_role),
+                8 => __reader.option(&mut __map, 8, &mut __value.teams),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.image {
-            map_.serialize_entry("image", value)?;
-        }
-        if let Some(value) = &self.language {
-            map_.serialize_entry("language", value)?;
-        }
-        if let Some(value) = &self.invisible {
-            map_.serialize_entry("invisible", value)?;
-        }
-        if let Some(value) = &self.privacy_settings {
-            map_.serialize_entry("privacy_settings", value)?;
-        }
-        if let Some(value) = &self.role {
-            map_.serialize_entry("role", value)?;
-        }
-        if let Some(value) = &self.teams_role {
-            map_.serialize_entry("teams_role", value)?;
-        }
-        if let Some(value) = &self.teams {
-            map_.serialize_entry("teams", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "name", "image", "language", "invisible", "privacy_settings", "role", "teams_role", "teams"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.optional(1, &self.name);
+        __map.optional(2, &self.image);
+        __map.optional(3, &self.language);
+        __map.optional(4, &self.invisible);
+        __map.optional(5, &self.privacy_settings);
+        __map.optional(6, &self.role);
+        __map.optional(7, &self.teams_role);
+        __map.optional(8, &self.teams);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut image_: Option<String> = None;
-                let mut language_: Option<String> = None;
-                let mut invisible_: Option<bool> = None;
-                let mut privacy_settings_: Option<PrivacySettingsResponse> = None;
-                let mut role_: Option<String> = None;
-                let mut teams_role_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut teams_: Option<Vec<String>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "name" => name_ = map_.next_value()?,
-                        "image" => image_ = map_.next_value()?,
-                        "language" => language_ = map_.next_value()?,
-                        "invisible" => invisible_ = map_.next_value()?,
-                        "privacy_settings" => privacy_settings_ = map_.next_value()?,
-                        "role" => role_ = map_.next_value()?,
-                        "teams_role" => teams_role_ = map_.next_value()?,
-                        "teams" => teams_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(UserRequest {
-                    id: id_.unwrap_or_default(),
-                    name: name_,
-                    image: image_,
-                    language: language_,
-                    invisible: invisible_,
-                    privacy_settings: privacy_settings_,
-                    role: role_,
-                    teams_role: teams_role_,
-                    teams: teams_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "language", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "role", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams_role", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "banned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "online", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_active", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "revoke_tokens_issued_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "deactivated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocked_user_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "avg_response_time", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadow_banned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "bypass_moderation", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "ban_expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_notifications", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "privacy_settings", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "devices", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "invisible", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.name),
+                2 => __reader.option(&mut __map, 2, &mut __value.image),
+                3 => __reader.value(&mut __map, 3, &mut __value.language),
+                4 => __reader.value(&mut __map, 4, &mut __value.role),
+                5 => __reader.value(&mut __map, 5, &mut __value.teams),
+                6 => __reader.option(&mut __map, 6, &mut __value.teams_role),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.deleted_at),
+                10 => __reader.value(&mut __map, 10, &mut __value.banned),
+                11 => __reader.value(&mut __map, 11, &mut __value.online),
+                12 => __reader.option(&mut __map, 12, &mut __value.last_active),
+                13 => __reader.option(&mut __map, 13, &mut __value.revoke_tokens_issued_before),
+                14 => __reader.option(&mut __map, 14, &mut __value.deactivated_at),
+                15 => __reader.value(&mut __map, 15, &mut __value.blocked_user_ids),
+                16 => __reader.option(&mut __map, 16, &mut __value.avg_response_time),
+                17 => __reader.value(&mut __map, 17, &mut __value.shadow_banned),
+                18 => __reader.option(&mut __map, 18, &mut __value.bypass_moderation),
+                19 => __reader.option(&mut __map, 19, &mut __value.ban_expires),
+                20 => __reader.option(&mut __map, 20, &mut __value.push_notifications),
+                21 => __reader.option(&mut __map, 21, &mut __value.privacy_settings),
+                22 => __reader.option(&mut __map, 22, &mut __value.devices),
+                23 => __reader.value(&mut __map, 23, &mut __value.invisible),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.image {
-            map_.serialize_entry("image", value)?;
-        }
-        map_.serialize_entry("language", &self.language)?;
-        map_.serialize_entry("role", &self.role)?;
-        map_.serialize_entry("teams", &self.teams)?;
-        if let Some(value) = &self.teams_role {
-            map_.serialize_entry("teams_role", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
-        }
-        map_.serialize_entry("banned", &self.banned)?;
-        map_.serialize_entry("online", &self.online)?;
-        if let Some(value) = &self.last_active {
-            map_.serialize_entry("last_active", value)?;
-        }
-        if let Some(value) = &self.revoke_tokens_issued_before {
-            map_.serialize_entry("revoke_tokens_issued_before", value)?;
-        }
-        if let Some(value) = &self.deactivated_at {
-            map_.serialize_entry("deactivated_at", value)?;
-        }
-        map_.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
-        if let Some(value) = &self.avg_response_time {
-            map_.serialize_entry("avg_response_time", value)?;
-        }
-        map_.serialize_entry("shadow_banned", &self.shadow_banned)?;
-        if let Some(value) = &self.bypass_moderation {
-            map_.serialize_entry("bypass_moderation", value)?;
-        }
-        if let Some(value) = &self.ban_expires {
-            map_.serialize_entry("ban_expires", value)?;
-        }
-        if let Some(value) = &self.push_notifications {
-            map_.serialize_entry("push_notifications", value)?;
-        }
-        if let Some(value) = &self.privacy_settings {
-            map_.serialize_entry("privacy_settings", value)?;
-        }
-        if let Some(value) = &self.devices {
-            map_.serialize_entry("devices", value)?;
-        }
-        map_.serialize_entry("invisible", &self.invisible)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "blocked_user_ids", "avg_response_time", "shadow_banned", "bypass_moderation", "ban_expires", "push_notifications", "privacy_settings", "devices", "invisible"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.optional(1, &self.name);
+        __map.optional(2, &self.image);
+        __map.required(3, &self.language);
+        __map.required(4, &self.role);
+        __map.required(5, &self.teams);
+        __map.optional(6, &self.teams_role);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.optional(9, &self.deleted_at);
+        __map.required(10, &self.banned);
+        __map.required(11, &self.online);
+        __map.optional(12, &self.last_active);
+        __map.optional(13, &self.revoke_tokens_issued_before);
+        __map.optional(14, &self.deactivated_at);
+        __map.required(15, &self.blocked_user_ids);
+        __map.optional(16, &self.avg_response_time);
+        __map.required(17, &self.shadow_banned);
+        __map.optional(18, &self.bypass_moderation);
+        __map.optional(19, &self.ban_expires);
+        __map.optional(20, &self.push_notifications);
+        __map.optional(21, &self.privacy_settings);
+        __map.optional(22, &self.devices);
+        __map.required(23, &self.invisible);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut image_: Option<String> = None;
-                let mut language_: Option<String> = None;
-                let mut role_: Option<String> = None;
-                let mut teams_: Option<Vec<String>> = None;
-                let mut teams_role_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut banned_: Option<bool> = None;
-                let mut online_: Option<bool> = None;
-                let mut last_active_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut revoke_tokens_issued_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deactivated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut blocked_user_ids_: Option<Vec<String>> = None;
-                let mut avg_response_time_: Option<i32> = None;
-                let mut shadow_banned_: Option<bool> = None;
-                let mut bypass_moderation_: Option<bool> = None;
-                let mut ban_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut push_notifications_: Option<PushNotificationSettingsResponse> = None;
-                let mut privacy_settings_: Option<PrivacySettingsResponse> = None;
-                let mut devices_: Option<Vec<DeviceResponse>> = None;
-                let mut invisible_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "name" => name_ = map_.next_value()?,
-                        "image" => image_ = map_.next_value()?,
-                        "language" => language_ = Some(map_.next_value()?),
-                        "role" => role_ = Some(map_.next_value()?),
-                        "teams" => teams_ = Some(map_.next_value()?),
-                        "teams_role" => teams_role_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "banned" => banned_ = Some(map_.next_value()?),
-                        "online" => online_ = Some(map_.next_value()?),
-                        "last_active" => last_active_ = map_.next_value()?,
-                        "revoke_tokens_issued_before" => revoke_tokens_issued_before_ = map_.next_value()?,
-                        "deactivated_at" => deactivated_at_ = map_.next_value()?,
-                        "blocked_user_ids" => blocked_user_ids_ = Some(map_.next_value()?),
-                        "avg_response_time" => avg_response_time_ = map_.next_value()?,
-                        "shadow_banned" => shadow_banned_ = Some(map_.next_value()?),
-                        "bypass_moderation" => bypass_moderation_ = map_.next_value()?,
-                        "ban_expires" => ban_expires_ = map_.next_value()?,
-                        "push_notifications" => push_notifications_ = map_.next_value()?,
-                        "privacy_settings" => privacy_settings_ = map_.next_value()?,
-                        "devices" => devices_ = map_.next_value()?,
-                        "invisible" => invisible_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(UserResponse {
-                    id: id_.unwrap_or_default(),
-                    name: name_,
-                    image: image_,
-                    language: language_.unwrap_or_default(),
-                    role: role_.unwrap_or_default(),
-                    teams: teams_.unwrap_or_default(),
-                    teams_role: teams_role_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    banned: banned_.unwrap_or_default(),
-                    online: online_.unwrap_or_default(),
-                    last_active: last_active_,
-                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
-                    deactivated_at: deactivated_at_,
-                    blocked_user_ids: blocked_user_ids_.unwrap_or_default(),
-                    avg_response_time: avg_response_time_,
-                    shadow_banned: shadow_banned_.unwrap_or_default(),
-                    bypass_moderation: bypass_moderation_,
-                    ban_expires: ban_expires_,
-                    push_notifications: push_notifications_,
-                    privacy_settings: privacy_settings_,
-                    devices: devices_,
-                    invisible: invisible_.unwrap_or_default(),
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserResponseCommonFields {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserResponseCommonFields",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "language", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "role", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams_role", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "banned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "online", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_active", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "revoke_tokens_issued_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "deactivated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocked_user_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "avg_response_time", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.name),
+                2 => __reader.option(&mut __map, 2, &mut __value.image),
+                3 => __reader.value(&mut __map, 3, &mut __value.language),
+                4 => __reader.value(&mut __map, 4, &mut __value.role),
+                5 => __reader.value(&mut __map, 5, &mut __value.teams),
+                6 => __reader.option(&mut __map, 6, &mut __value.teams_role),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.deleted_at),
+                10 => __reader.value(&mut __map, 10, &mut __value.banned),
+                11 => __reader.value(&mut __map, 11, &mut __value.online),
+                12 => __reader.option(&mut __map, 12, &mut __value.last_active),
+                13 => __reader.option(&mut __map, 13, &mut __value.revoke_tokens_issued_before),
+                14 => __reader.option(&mut __map, 14, &mut __value.deactivated_at),
+                15 => __reader.value(&mut __map, 15, &mut __value.blocked_user_ids),
+                16 => __reader.option(&mut __map, 16, &mut __value.avg_response_time),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserResponseCommonFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.image {
-            map_.serialize_entry("image", value)?;
-        }
-        map_.serialize_entry("language", &self.language)?;
-        map_.serialize_entry("role", &self.role)?;
-        map_.serialize_entry("teams", &self.teams)?;
-        if let Some(value) = &self.teams_role {
-            map_.serialize_entry("teams_role", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
-        }
-        map_.serialize_entry("banned", &self.banned)?;
-        map_.serialize_entry("online", &self.online)?;
-        if let Some(value) = &self.last_active {
-            map_.serialize_entry("last_active", value)?;
-        }
-        if let Some(value) = &self.revoke_tokens_issued_before {
-            map_.serialize_entry("revoke_tokens_issued_before", value)?;
-        }
-        if let Some(value) = &self.deactivated_at {
-            map_.serialize_entry("deactivated_at", value)?;
-        }
-        map_.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
-        if let Some(value) = &self.avg_response_time {
-            map_.serialize_entry("avg_response_time", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "blocked_user_ids", "avg_response_time"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.optional(1, &self.name);
+        __map.optional(2, &self.image);
+        __map.required(3, &self.language);
+        __map.required(4, &self.role);
+        __map.required(5, &self.teams);
+        __map.optional(6, &self.teams_role);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.optional(9, &self.deleted_at);
+        __map.required(10, &self.banned);
+        __map.required(11, &self.online);
+        __map.optional(12, &self.last_active);
+        __map.optional(13, &self.revoke_tokens_issued_before);
+        __map.optional(14, &self.deactivated_at);
+        __map.required(15, &self.blocked_user_ids);
+        __map.optional(16, &self.avg_response_time);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserResponseCommonFields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserResponseCommonFields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserResponseCommonFields` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserResponseCommonFields, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut image_: Option<String> = None;
-                let mut language_: Option<String> = None;
-                let mut role_: Option<String> = None;
-                let mut teams_: Option<Vec<String>> = None;
-                let mut teams_role_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut banned_: Option<bool> = None;
-                let mut online_: Option<bool> = None;
-                let mut last_active_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut revoke_tokens_issued_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deactivated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut blocked_user_ids_: Option<Vec<String>> = None;
-                let mut avg_response_time_: Option<i32> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "name" => name_ = map_.next_value()?,
-                        "image" => image_ = map_.next_value()?,
-                        "language" => language_ = Some(map_.next_value()?),
-                        "role" => role_ = Some(map_.next_value()?),
-                        "teams" => teams_ = Some(map_.next_value()?),
-                        "teams_role" => teams_role_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "banned" => banned_ = Some(map_.next_value()?),
-                        "online" => online_ = Some(map_.next_value()?),
-                        "last_active" => last_active_ = map_.next_value()?,
-                        "revoke_tokens_issued_before" => revoke_tokens_issued_before_ = map_.next_value()?,
-                        "deactivated_at" => deactivated_at_ = map_.next_value()?,
-                        "blocked_user_ids" => blocked_user_ids_ = Some(map_.next_value()?),
-                        "avg_response_time" => avg_response_time_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(UserResponseCommonFields {
-                    id: id_.unwrap_or_default(),
-                    name: name_,
-                    image: image_,
-                    language: language_.unwrap_or_default(),
-                    role: role_.unwrap_or_default(),
-                    teams: teams_.unwrap_or_default(),
-                    teams_role: teams_role_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    banned: banned_.unwrap_or_default(),
-                    online: online_.unwrap_or_default(),
-                    last_active: last_active_,
-                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
-                    deactivated_at: deactivated_at_,
-                    blocked_user_ids: blocked_user_ids_.unwrap_or_default(),
-                    avg_response_time: avg_response_time_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserResponseCommonFields {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for PrivacySettingsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PrivacySettingsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "typing_indicators", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "read_receipts", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "delivery_receipts", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.typing_indicators),
+                1 => __reader.option(&mut __map, 1, &mut __value.read_receipts),
+                2 => __reader.option(&mut __map, 2, &mut __value.delivery_receipts),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PrivacySettingsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.typing_indicators {
-            map_.serialize_entry("typing_indicators", value)?;
-        }
-        if let Some(value) = &self.read_receipts {
-            map_.serialize_entry("read_receipts", value)?;
-        }
-        if let Some(value) = &self.delivery_receipts {
-            map_.serialize_entry("delivery_receipts", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.typing_indicators);
+        __map.optional(1, &self.read_receipts);
+        __map.optional(2, &self.delivery_receipts);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PrivacySettingsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PrivacySettingsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PrivacySettingsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PrivacySettingsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut typing_indicators_: Option<TypingIndicatorsResponse> = None;
-                let mut read_receipts_: Option<ReadReceiptsResponse> = None;
-                let mut delivery_receipts_: Option<DeliveryReceiptsResponse> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "typing_indicators" => typing_indicators_ = map_.next_value()?,
-                        "read_receipts" => read_receipts_ = map_.next_value()?,
-                        "delivery_receipts" => delivery_receipts_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PrivacySettingsResponse {
-                    typing_indicators: typing_indicators_,
-                    read_receipts: read_receipts_,
-                    delivery_receipts: delivery_receipts_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PrivacySettingsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeliveryReceiptsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeliveryReceiptsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.enabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeliveryReceiptsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            map_.serialize_entry("enabled", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.enabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeliveryReceiptsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeliveryReceiptsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeliveryReceiptsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeliveryReceiptsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeliveryReceiptsResponse {
-                    enabled: enabled_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeliveryReceiptsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ReadReceiptsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReadReceiptsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.enabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReadReceiptsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            map_.serialize_entry("enabled", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.enabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReadReceiptsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ReadReceiptsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReadReceiptsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReadReceiptsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReadReceiptsResponse {
-                    enabled: enabled_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReadReceiptsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for TypingIndicatorsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "TypingIndicatorsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enabled", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.enabled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for TypingIndicatorsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enabled {
-            map_.serialize_entry("enabled", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.enabled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TypingIndicatorsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = TypingIndicatorsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TypingIndicatorsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TypingIndicatorsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enabled_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enabled" => enabled_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(TypingIndicatorsResponse {
-                    enabled: enabled_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for TypingIndicatorsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeviceResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeviceResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "push_provider", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_provider_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "disabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disabled_reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "voip", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "hardware_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.push_provider),
+                1 => __reader.option(&mut __map, 1, &mut __value.push_provider_name),
+                2 => __reader.value(&mut __map, 2, &mut __value.id),
+                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.disabled),
+                5 => __reader.option(&mut __map, 5, &mut __value.disabled_reason),
+                6 => __reader.option(&mut __map, 6, &mut __value.voip),
+                7 => __reader.option(&mut __map, 7, &mut __value.hardware_id),
+                8 => __reader.value(&mut __map, 8, &mut __value.user_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeviceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("push_provider", &self.push_provider)?;
-        if let Some(value) = &self.push_provider_name {
-            map_.serialize_entry("push_provider_name", value)?;
-        }
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.disabled {
-            map_.serialize_entry("disabled", value)?;
-        }
-        if let Some(value) = &self.disabled_reason {
-            map_.serialize_entry("disabled_reason", value)?;
-        }
-        if let Some(value) = &self.voip {
-            map_.serialize_entry("voip", value)?;
-        }
-        if let Some(value) = &self.hardware_id {
-            map_.serialize_entry("hardware_id", value)?;
-        }
-        map_.serialize_entry("user_id", &self.user_id)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.push_provider);
+        __map.optional(1, &self.push_provider_name);
+        __map.required(2, &self.id);
+        __map.required(3, &self.created_at);
+        __map.optional(4, &self.disabled);
+        __map.optional(5, &self.disabled_reason);
+        __map.optional(6, &self.voip);
+        __map.optional(7, &self.hardware_id);
+        __map.required(8, &self.user_id);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeviceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeviceResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeviceResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeviceResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut push_provider_: Option<String> = None;
-                let mut push_provider_name_: Option<String> = None;
-                let mut id_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut disabled_: Option<bool> = None;
-                let mut disabled_reason_: Option<String> = None;
-                let mut voip_: Option<bool> = None;
-                let mut hardware_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "push_provider" => push_provider_ = Some(map_.next_value()?),
-                        "push_provider_name" => push_provider_name_ = map_.next_value()?,
-                        "id" => id_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "disabled" => disabled_ = map_.next_value()?,
-                        "disabled_reason" => disabled_reason_ = map_.next_value()?,
-                        "voip" => voip_ = map_.next_value()?,
-                        "hardware_id" => hardware_id_ = map_.next_value()?,
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(DeviceResponse {
-                    push_provider: push_provider_.unwrap_or_default(),
-                    push_provider_name: push_provider_name_,
-                    id: id_.unwrap_or_default(),
-                    created_at: created_at_,
-                    disabled: disabled_,
-                    disabled_reason: disabled_reason_,
-                    voip: voip_,
-                    hardware_id: hardware_id_,
-                    user_id: user_id_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeviceResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushNotificationSettingsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushNotificationSettingsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "disabled", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disabled_until", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.disabled),
+                1 => __reader.option(&mut __map, 1, &mut __value.disabled_until),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushNotificationSettingsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.disabled {
-            map_.serialize_entry("disabled", value)?;
-        }
-        if let Some(value) = &self.disabled_until {
-            map_.serialize_entry("disabled_until", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.disabled);
+        __map.optional(1, &self.disabled_until);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushNotificationSettingsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PushNotificationSettingsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushNotificationSettingsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushNotificationSettingsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut disabled_: Option<bool> = None;
-                let mut disabled_until_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "disabled" => disabled_ = map_.next_value()?,
-                        "disabled_until" => disabled_until_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PushNotificationSettingsResponse {
-                    disabled: disabled_,
-                    disabled_until: disabled_until_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushNotificationSettingsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

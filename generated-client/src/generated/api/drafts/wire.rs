@@ -5,351 +5,305 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for GetDraftResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetDraftResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "draft", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.draft),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for GetDraftResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("draft", &self.draft)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.draft);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetDraftResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetDraftResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetDraftResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetDraftResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut draft_: Option<DraftResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "draft" => draft_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(draft_) = draft_ else {
-                    return Err(serde::de::Error::missing_field("draft"));
-                };
-                Ok(GetDraftResponse {
-                    draft: draft_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetDraftResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryDraftsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryDraftsRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filter", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.filter),
+                1 => __reader.option(&mut __map, 1, &mut __value.sort),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                4 => __reader.option(&mut __map, 4, &mut __value.limit),
+                5 => __reader.option(&mut __map, 5, &mut __value.next),
+                6 => __reader.option(&mut __map, 6, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryDraftsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.filter {
-            map_.serialize_entry("filter", value)?;
-        }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.filter);
+        __map.optional(1, &self.sort);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.optional(4, &self.limit);
+        __map.optional(5, &self.next);
+        __map.optional(6, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryDraftsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryDraftsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryDraftsRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryDraftsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_: Option<crate::filter::Filter<QueryDraftsFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filter" => filter_ = map_.next_value()?,
-                        "sort" => sort_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryDraftsRequest {
-                    filter: filter_,
-                    sort: sort_,
-                    user_id: user_id_,
-                    user: user_,
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryDraftsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryDraftsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryDraftsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "drafts", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.drafts),
+                1 => __reader.option(&mut __map, 1, &mut __value.next),
+                2 => __reader.option(&mut __map, 2, &mut __value.prev),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryDraftsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("drafts", &self.drafts)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.drafts);
+        __map.optional(1, &self.next);
+        __map.optional(2, &self.prev);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryDraftsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryDraftsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryDraftsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryDraftsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut drafts_: Option<Vec<DraftResponse>> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "drafts" => drafts_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryDraftsResponse {
-                    drafts: drafts_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryDraftsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DraftResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DraftResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "channel_cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "parent_message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "quoted_message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.value(&mut __map, 1, &mut __value.channel_cid),
+                2 => __reader.option(&mut __map, 2, &mut __value.channel),
+                3 => __reader.option(&mut __map, 3, &mut __value.parent_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.parent_message),
+                5 => __reader.option(&mut __map, 5, &mut __value.quoted_message),
+                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DraftResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message", &self.message)?;
-        map_.serialize_entry("channel_cid", &self.channel_cid)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
-        }
-        if let Some(value) = &self.parent_message {
-            map_.serialize_entry("parent_message", value)?;
-        }
-        if let Some(value) = &self.quoted_message {
-            map_.serialize_entry("quoted_message", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.required(1, &self.channel_cid);
+        __map.optional(2, &self.channel);
+        __map.optional(3, &self.parent_id);
+        __map.optional(4, &self.parent_message);
+        __map.optional(5, &self.quoted_message);
+        __map.required(6, &self.created_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DraftResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DraftResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DraftResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DraftResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<DraftPayloadResponse> = None;
-                let mut channel_cid_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut parent_message_: Option<Box<MessageResponse>> = None;
-                let mut quoted_message_: Option<Box<MessageResponse>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = Some(map_.next_value()?),
-                        "channel_cid" => channel_cid_ = Some(map_.next_value()?),
-                        "channel" => channel_ = map_.next_value()?,
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "parent_message" => parent_message_ = map_.next_value()?,
-                        "quoted_message" => quoted_message_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(DraftResponse {
-                    message: message_.unwrap_or_default(),
-                    channel_cid: channel_cid_.unwrap_or_default(),
-                    channel: channel_,
-                    parent_id: parent_id_,
-                    parent_message: parent_message_,
-                    quoted_message: quoted_message_,
-                    created_at: created_at_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DraftResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DraftPayloadResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DraftPayloadResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mml", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "attachments", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "show_in_channel", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_users", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "quoted_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "html", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "silent", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll_id", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.text),
+                2 => __reader.option(&mut __map, 2, &mut __value.mml),
+                3 => __reader.option(&mut __map, 3, &mut __value.attachments),
+                4 => __reader.option(&mut __map, 4, &mut __value.parent_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.show_in_channel),
+                6 => __reader.option(&mut __map, 6, &mut __value.mentioned_users),
+                7 => __reader.option(&mut __map, 7, &mut __value.quoted_message_id),
+                8 => __reader.option(&mut __map, 8, &mut __value.html),
+                9 => __reader.option(&mut __map, 9, &mut __value.type_),
+                10 => __reader.option(&mut __map, 10, &mut __value.silent),
+                11 => __reader.option(&mut __map, 11, &mut __value.poll_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DraftPayloadResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("text", &self.text)?;
-        if let Some(value) = &self.mml {
-            map_.serialize_entry("mml", value)?;
-        }
-        if let Some(value) = &self.attachments {
-            map_.serialize_entry("attachments", value)?;
-        }
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
-        }
-        if let Some(value) = &self.show_in_channel {
-            map_.serialize_entry("show_in_channel", value)?;
-        }
-        if let Some(value) = &self.mentioned_users {
-            map_.serialize_entry("mentioned_users", value)?;
-        }
-        if let Some(value) = &self.quoted_message_id {
-            map_.serialize_entry("quoted_message_id", value)?;
-        }
-        if let Some(value) = &self.html {
-            map_.serialize_entry("html", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.silent {
-            map_.serialize_entry("silent", value)?;
-        }
-        if let Some(value) = &self.poll_id {
-            map_.serialize_entry("poll_id", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "text", "mml", "attachments", "parent_id", "show_in_channel", "mentioned_users", "quoted_message_id", "html", "type", "silent", "poll_id"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.text);
+        __map.optional(2, &self.mml);
+        __map.optional(3, &self.attachments);
+        __map.optional(4, &self.parent_id);
+        __map.optional(5, &self.show_in_channel);
+        __map.optional(6, &self.mentioned_users);
+        __map.optional(7, &self.quoted_message_id);
+        __map.optional(8, &self.html);
+        __map.optional(9, &self.type_);
+        __map.optional(10, &self.silent);
+        __map.optional(11, &self.poll_id);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DraftPayloadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DraftPayloadResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DraftPayloadResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DraftPayloadResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut mml_: Option<String> = None;
-                let mut attachments_: Option<Vec<Attachment>> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut show_in_channel_: Option<bool> = None;
-                let mut mentioned_users_: Option<Vec<UserResponse>> = None;
-                let mut quoted_message_id_: Option<String> = None;
-                let mut html_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut silent_: Option<bool> = None;
-                let mut poll_id_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "text" => text_ = Some(map_.next_value()?),
-                        "mml" => mml_ = map_.next_value()?,
-                        "attachments" => attachments_ = map_.next_value()?,
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "show_in_channel" => show_in_channel_ = map_.next_value()?,
-                        "mentioned_users" => mentioned_users_ = map_.next_value()?,
-                        "quoted_message_id" => quoted_message_id_ = map_.next_value()?,
-                        "html" => html_ = map_.next_value()?,
-                        "type" => type_ = map_.next_value()?,
-                        "silent" => silent_ = map_.next_value()?,
-                        "poll_id" => poll_id_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(DraftPayloadResponse {
-                    id: id_.unwrap_or_default(),
-                    text: text_.unwrap_or_default(),
-                    mml: mml_,
-                    attachments: attachments_,
-                    parent_id: parent_id_,
-                    show_in_channel: show_in_channel_,
-                    mentioned_users: mentioned_users_,
-                    quoted_message_id: quoted_message_id_,
-                    html: html_,
-                    type_,
-                    silent: silent_,
-                    poll_id: poll_id_,
-                    custom: custom_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DraftPayloadResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
     }
 }

@@ -5,938 +5,862 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for ExportChannelsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ExportChannelsRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "version", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channels", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "clear_deleted_message_text", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "include_truncated_messages", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "include_soft_deleted_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "export_users", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "format", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "include_fields", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.version),
+                1 => __reader.value(&mut __map, 1, &mut __value.channels),
+                2 => __reader.option(&mut __map, 2, &mut __value.clear_deleted_message_text),
+                3 => __reader.option(&mut __map, 3, &mut __value.include_truncated_messages),
+                4 => __reader.option(&mut __map, 4, &mut __value.include_soft_deleted_channels),
+                5 => __reader.option(&mut __map, 5, &mut __value.export_users),
+                6 => __reader.option(&mut __map, 6, &mut __value.format),
+                7 => __reader.option(&mut __map, 7, &mut __value.include_fields),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for ExportChannelsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.version {
-            map_.serialize_entry("version", value)?;
-        }
-        map_.serialize_entry("channels", &self.channels)?;
-        if let Some(value) = &self.clear_deleted_message_text {
-            map_.serialize_entry("clear_deleted_message_text", value)?;
-        }
-        if let Some(value) = &self.include_truncated_messages {
-            map_.serialize_entry("include_truncated_messages", value)?;
-        }
-        if let Some(value) = &self.include_soft_deleted_channels {
-            map_.serialize_entry("include_soft_deleted_channels", value)?;
-        }
-        if let Some(value) = &self.export_users {
-            map_.serialize_entry("export_users", value)?;
-        }
-        if let Some(value) = &self.format {
-            map_.serialize_entry("format", value)?;
-        }
-        if let Some(value) = &self.include_fields {
-            map_.serialize_entry("include_fields", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.version);
+        __map.required(1, &self.channels);
+        __map.optional(2, &self.clear_deleted_message_text);
+        __map.optional(3, &self.include_truncated_messages);
+        __map.optional(4, &self.include_soft_deleted_channels);
+        __map.optional(5, &self.export_users);
+        __map.optional(6, &self.format);
+        __map.optional(7, &self.include_fields);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ExportChannelsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ExportChannelsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ExportChannelsRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ExportChannelsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut version_: Option<String> = None;
-                let mut channels_: Option<Vec<ChannelExport>> = None;
-                let mut clear_deleted_message_text_: Option<bool> = None;
-                let mut include_truncated_messages_: Option<bool> = None;
-                let mut include_soft_deleted_channels_: Option<bool> = None;
-                let mut export_users_: Option<bool> = None;
-                let mut format_: Option<ExportChannelsRequestFormat> = None;
-                let mut include_fields_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "version" => version_ = map_.next_value()?,
-                        "channels" => channels_ = Some(map_.next_value()?),
-                        "clear_deleted_message_text" => clear_deleted_message_text_ = map_.next_value()?,
-                        "include_truncated_messages" => include_truncated_messages_ = map_.next_value()?,
-                        "include_soft_deleted_channels" => include_soft_deleted_channels_ = map_.next_value()?,
-                        "export_users" => export_users_ = map_.next_value()?,
-                        "format" => format_ = map_.next_value()?,
-                        "include_fields" => include_fields_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ExportChannelsRequest {
-                    version: version_,
-                    channels: channels_.unwrap_or_default(),
-                    clear_deleted_message_text: clear_deleted_message_text_,
-                    include_truncated_messages: include_truncated_messages_,
-                    include_soft_deleted_channels: include_soft_deleted_channels_,
-                    export_users: export_users_,
-                    format: format_,
-                    include_fields: include_fields_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ExportChannelsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ExportChannelsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ExportChannelsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ExportChannelsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.task_id);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ExportChannelsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ExportChannelsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ExportChannelsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ExportChannelsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut task_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ExportChannelsResponse {
-                    task_id: task_id_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ExportChannelsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ExportUsersRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ExportUsersRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_ids", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_ids),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ExportUsersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_ids", &self.user_ids)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_ids);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ExportUsersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ExportUsersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ExportUsersRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ExportUsersRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_ids_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_ids" => user_ids_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ExportUsersRequest {
-                    user_ids: user_ids_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ExportUsersRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ExportUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ExportUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ExportUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.task_id);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ExportUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ExportUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ExportUsersResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ExportUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut task_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ExportUsersResponse {
-                    task_id: task_id_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ExportUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ExportUserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ExportUserResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "messages", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "reactions", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user),
+                1 => __reader.option(&mut __map, 1, &mut __value.messages),
+                2 => __reader.option(&mut __map, 2, &mut __value.reactions),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ExportUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.messages {
-            map_.serialize_entry("messages", value)?;
-        }
-        if let Some(value) = &self.reactions {
-            map_.serialize_entry("reactions", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user);
+        __map.optional(1, &self.messages);
+        __map.optional(2, &self.reactions);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ExportUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ExportUserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ExportUserResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ExportUserResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut messages_: Option<Vec<MessageResponse>> = None;
-                let mut reactions_: Option<Vec<ReactionResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = map_.next_value()?,
-                        "messages" => messages_ = map_.next_value()?,
-                        "reactions" => reactions_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ExportUserResponse {
-                    user: user_,
-                    messages: messages_,
-                    reactions: reactions_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ExportUserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetTaskResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetTaskResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "status", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "result", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "error", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.status),
+                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.updated_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.result),
+                5 => __reader.option(&mut __map, 5, &mut __value.error),
+                6 => __reader.value(&mut __map, 6, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetTaskResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("status", &self.status)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.result {
-            map_.serialize_entry("result", value)?;
-        }
-        if let Some(value) = &self.error {
-            map_.serialize_entry("error", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.task_id);
+        __map.required(1, &self.status);
+        __map.required(2, &self.created_at);
+        __map.required(3, &self.updated_at);
+        __map.optional(4, &self.result);
+        __map.optional(5, &self.error);
+        __map.required(6, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetTaskResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetTaskResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetTaskResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetTaskResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut task_id_: Option<String> = None;
-                let mut status_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut result_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut error_: Option<ErrorResult> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "status" => status_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "result" => result_ = map_.next_value()?,
-                        "error" => error_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(GetTaskResponse {
-                    task_id: task_id_.unwrap_or_default(),
-                    status: status_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    result: result_,
-                    error: error_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetTaskResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for AsyncBulkImageModerationEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AsyncBulkImageModerationEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "started_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "finished_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.url),
+                1 => __reader.value(&mut __map, 1, &mut __value.task_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.started_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.finished_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AsyncBulkImageModerationEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("url", &self.url)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("started_at", &self.started_at)?;
-        map_.serialize_entry("finished_at", &self.finished_at)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.url);
+        __map.required(1, &self.task_id);
+        __map.required(2, &self.started_at);
+        __map.required(3, &self.finished_at);
+        __map.required(4, &self.created_at);
+        __map.optional(5, &self.received_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncBulkImageModerationEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = AsyncBulkImageModerationEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AsyncBulkImageModerationEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncBulkImageModerationEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut url_: Option<String> = None;
-                let mut task_id_: Option<String> = None;
-                let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "url" => url_ = Some(map_.next_value()?),
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "started_at" => started_at_ = Some(map_.next_value()?),
-                        "finished_at" => finished_at_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(started_at_) = started_at_ else {
-                    return Err(serde::de::Error::missing_field("started_at"));
-                };
-                let Some(finished_at_) = finished_at_ else {
-                    return Err(serde::de::Error::missing_field("finished_at"));
-                };
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(AsyncBulkImageModerationEvent {
-                    url: url_.unwrap_or_default(),
-                    task_id: task_id_.unwrap_or_default(),
-                    started_at: started_at_,
-                    finished_at: finished_at_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AsyncBulkImageModerationEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for AsyncExportChannelsEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AsyncExportChannelsEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "started_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "finished_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.url),
+                1 => __reader.value(&mut __map, 1, &mut __value.task_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.started_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.finished_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AsyncExportChannelsEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("url", &self.url)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("started_at", &self.started_at)?;
-        map_.serialize_entry("finished_at", &self.finished_at)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.url);
+        __map.required(1, &self.task_id);
+        __map.required(2, &self.started_at);
+        __map.required(3, &self.finished_at);
+        __map.required(4, &self.created_at);
+        __map.optional(5, &self.received_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncExportChannelsEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = AsyncExportChannelsEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AsyncExportChannelsEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncExportChannelsEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut url_: Option<String> = None;
-                let mut task_id_: Option<String> = None;
-                let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "url" => url_ = Some(map_.next_value()?),
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "started_at" => started_at_ = Some(map_.next_value()?),
-                        "finished_at" => finished_at_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(started_at_) = started_at_ else {
-                    return Err(serde::de::Error::missing_field("started_at"));
-                };
-                let Some(finished_at_) = finished_at_ else {
-                    return Err(serde::de::Error::missing_field("finished_at"));
-                };
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(AsyncExportChannelsEvent {
-                    url: url_.unwrap_or_default(),
-                    task_id: task_id_.unwrap_or_default(),
-                    started_at: started_at_,
-                    finished_at: finished_at_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AsyncExportChannelsEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for AsyncExportErrorEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AsyncExportErrorEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "error", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "started_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "finished_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.error),
+                1 => __reader.value(&mut __map, 1, &mut __value.task_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.started_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.finished_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AsyncExportErrorEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("error", &self.error)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("started_at", &self.started_at)?;
-        map_.serialize_entry("finished_at", &self.finished_at)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["error", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.error);
+        __map.required(1, &self.task_id);
+        __map.required(2, &self.started_at);
+        __map.required(3, &self.finished_at);
+        __map.required(4, &self.created_at);
+        __map.optional(5, &self.received_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncExportErrorEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = AsyncExportErrorEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AsyncExportErrorEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncExportErrorEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut error_: Option<String> = None;
-                let mut task_id_: Option<String> = None;
-                let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "error" => error_ = Some(map_.next_value()?),
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "started_at" => started_at_ = Some(map_.next_value()?),
-                        "finished_at" => finished_at_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(started_at_) = started_at_ else {
-                    return Err(serde::de::Error::missing_field("started_at"));
-                };
-                let Some(finished_at_) = finished_at_ else {
-                    return Err(serde::de::Error::missing_field("finished_at"));
-                };
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(AsyncExportErrorEvent {
-                    error: error_.unwrap_or_default(),
-                    task_id: task_id_.unwrap_or_default(),
-                    started_at: started_at_,
-                    finished_at: finished_at_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AsyncExportErrorEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for AsyncExportModerationLogsEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AsyncExportModerationLogsEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "started_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "finished_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.url),
+                1 => __reader.value(&mut __map, 1, &mut __value.task_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.started_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.finished_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AsyncExportModerationLogsEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("url", &self.url)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("started_at", &self.started_at)?;
-        map_.serialize_entry("finished_at", &self.finished_at)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.url);
+        __map.required(1, &self.task_id);
+        __map.required(2, &self.started_at);
+        __map.required(3, &self.finished_at);
+        __map.required(4, &self.created_at);
+        __map.optional(5, &self.received_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncExportModerationLogsEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = AsyncExportModerationLogsEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AsyncExportModerationLogsEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncExportModerationLogsEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut url_: Option<String> = None;
-                let mut task_id_: Option<String> = None;
-                let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "url" => url_ = Some(map_.next_value()?),
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "started_at" => started_at_ = Some(map_.next_value()?),
-                        "finished_at" => finished_at_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(started_at_) = started_at_ else {
-                    return Err(serde::de::Error::missing_field("started_at"));
-                };
-                let Some(finished_at_) = finished_at_ else {
-                    return Err(serde::de::Error::missing_field("finished_at"));
-                };
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(AsyncExportModerationLogsEvent {
-                    url: url_.unwrap_or_default(),
-                    task_id: task_id_.unwrap_or_default(),
-                    started_at: started_at_,
-                    finished_at: finished_at_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AsyncExportModerationLogsEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for AsyncExportReviewQueueEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AsyncExportReviewQueueEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "started_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "finished_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.url),
+                1 => __reader.value(&mut __map, 1, &mut __value.task_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.started_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.finished_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AsyncExportReviewQueueEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("url", &self.url)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("started_at", &self.started_at)?;
-        map_.serialize_entry("finished_at", &self.finished_at)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.url);
+        __map.required(1, &self.task_id);
+        __map.required(2, &self.started_at);
+        __map.required(3, &self.finished_at);
+        __map.required(4, &self.created_at);
+        __map.optional(5, &self.received_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncExportReviewQueueEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = AsyncExportReviewQueueEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AsyncExportReviewQueueEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncExportReviewQueueEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut url_: Option<String> = None;
-                let mut task_id_: Option<String> = None;
-                let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "url" => url_ = Some(map_.next_value()?),
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "started_at" => started_at_ = Some(map_.next_value()?),
-                        "finished_at" => finished_at_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(started_at_) = started_at_ else {
-                    return Err(serde::de::Error::missing_field("started_at"));
-                };
-                let Some(finished_at_) = finished_at_ else {
-                    return Err(serde::de::Error::missing_field("finished_at"));
-                };
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(AsyncExportReviewQueueEvent {
-                    url: url_.unwrap_or_default(),
-                    task_id: task_id_.unwrap_or_default(),
-                    started_at: started_at_,
-                    finished_at: finished_at_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AsyncExportReviewQueueEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for AsyncExportUsersEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AsyncExportUsersEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "started_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "finished_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.url),
+                1 => __reader.value(&mut __map, 1, &mut __value.task_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.started_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.finished_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AsyncExportUsersEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("url", &self.url)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("started_at", &self.started_at)?;
-        map_.serialize_entry("finished_at", &self.finished_at)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["url", "task_id", "started_at", "finished_at", "created_at", "received_at"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.url);
+        __map.required(1, &self.task_id);
+        __map.required(2, &self.started_at);
+        __map.required(3, &self.finished_at);
+        __map.required(4, &self.created_at);
+        __map.optional(5, &self.received_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AsyncExportUsersEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = AsyncExportUsersEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AsyncExportUsersEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AsyncExportUsersEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut url_: Option<String> = None;
-                let mut task_id_: Option<String> = None;
-                let mut started_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut finished_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "url" => url_ = Some(map_.next_value()?),
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "started_at" => started_at_ = Some(map_.next_value()?),
-                        "finished_at" => finished_at_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(started_at_) = started_at_ else {
-                    return Err(serde::de::Error::missing_field("started_at"));
-                };
-                let Some(finished_at_) = finished_at_ else {
-                    return Err(serde::de::Error::missing_field("finished_at"));
-                };
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(AsyncExportUsersEvent {
-                    url: url_.unwrap_or_default(),
-                    task_id: task_id_.unwrap_or_default(),
-                    started_at: started_at_,
-                    finished_at: finished_at_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AsyncExportUsersEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelExport {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelExport",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "messages_since", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "messages_until", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.type_),
+                1 => __reader.option(&mut __map, 1, &mut __value.id),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.messages_since),
+                4 => __reader.option(&mut __map, 4, &mut __value.messages_until),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelExport {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.messages_since {
-            map_.serialize_entry("messages_since", value)?;
-        }
-        if let Some(value) = &self.messages_until {
-            map_.serialize_entry("messages_until", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.type_);
+        __map.optional(1, &self.id);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.messages_since);
+        __map.optional(4, &self.messages_until);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelExport {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelExport;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelExport` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelExport, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut id_: Option<String> = None;
-                let mut cid_: Option<String> = None;
-                let mut messages_since_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut messages_until_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = map_.next_value()?,
-                        "id" => id_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "messages_since" => messages_since_ = map_.next_value()?,
-                        "messages_until" => messages_until_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChannelExport {
-                    type_,
-                    id: id_,
-                    cid: cid_,
-                    messages_since: messages_since_,
-                    messages_until: messages_until_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelExport {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ErrorResult {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ErrorResult",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "stacktrace", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "version", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.type_),
+                1 => __reader.value(&mut __map, 1, &mut __value.description),
+                2 => __reader.option(&mut __map, 2, &mut __value.stacktrace),
+                3 => __reader.option(&mut __map, 3, &mut __value.version),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ErrorResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("description", &self.description)?;
-        if let Some(value) = &self.stacktrace {
-            map_.serialize_entry("stacktrace", value)?;
-        }
-        if let Some(value) = &self.version {
-            map_.serialize_entry("version", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.type_);
+        __map.required(1, &self.description);
+        __map.optional(2, &self.stacktrace);
+        __map.optional(3, &self.version);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ErrorResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ErrorResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ErrorResult` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ErrorResult, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut stacktrace_: Option<String> = None;
-                let mut version_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
-                        "description" => description_ = Some(map_.next_value()?),
-                        "stacktrace" => stacktrace_ = map_.next_value()?,
-                        "version" => version_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ErrorResult {
-                    type_: type_.unwrap_or_default(),
-                    description: description_.unwrap_or_default(),
-                    stacktrace: stacktrace_,
-                    version: version_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ErrorResult {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetExportChannelsStatusResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetExportChannelsStatusResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "status", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "result", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "error", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.status),
+                2 => __reader.option(&mut __map, 2, &mut __value.created_at),
+                3 => __reader.option(&mut __map, 3, &mut __value.updated_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.result),
+                5 => __reader.option(&mut __map, 5, &mut __value.error),
+                6 => __reader.value(&mut __map, 6, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetExportChannelsStatusResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.created_at {
-            map_.serialize_entry("created_at", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map_.serialize_entry("updated_at", value)?;
-        }
-        if let Some(value) = &self.result {
-            map_.serialize_entry("result", value)?;
-        }
-        if let Some(value) = &self.error {
-            map_.serialize_entry("error", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.task_id);
+        __map.required(1, &self.status);
+        __map.optional(2, &self.created_at);
+        __map.optional(3, &self.updated_at);
+        __map.optional(4, &self.result);
+        __map.optional(5, &self.error);
+        __map.required(6, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetExportChannelsStatusResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetExportChannelsStatusResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetExportChannelsStatusResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetExportChannelsStatusResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut task_id_: Option<String> = None;
-                let mut status_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut result_: Option<serde_json::Value> = None;
-                let mut error_: Option<serde_json::Value> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "status" => status_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = map_.next_value()?,
-                        "updated_at" => updated_at_ = map_.next_value()?,
-                        "result" => result_ = map_.next_value()?,
-                        "error" => error_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetExportChannelsStatusResponse {
-                    task_id: task_id_.unwrap_or_default(),
-                    status: status_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    result: result_,
-                    error: error_,
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetExportChannelsStatusResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

@@ -5,511 +5,512 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for ListExternalStorageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ListExternalStorageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "external_storages", flags: __rt::REQUIRED, nested: Some("{}") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                1 => __reader.value(&mut __map, 1, &mut __value.external_storages),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for ListExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.serialize_entry("external_storages", &self.external_storages)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.required(1, &self.external_storages);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ListExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListExternalStorageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListExternalStorageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                let mut external_storages_: Option<std::collections::BTreeMap<String, ExternalStorageResponse>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "external_storages" => external_storages_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListExternalStorageResponse {
-                    duration: duration_.unwrap_or_default(),
-                    external_storages: external_storages_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ListExternalStorageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateExternalStorageRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateExternalStorageRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "storage_type", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "bucket", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "path", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "aws_s3", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "gcs_credentials", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "azure_blob", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.storage_type),
+                2 => __reader.value(&mut __map, 2, &mut __value.bucket),
+                3 => __reader.option(&mut __map, 3, &mut __value.path),
+                4 => __reader.option(&mut __map, 4, &mut __value.aws_s3),
+                5 => __reader.option(&mut __map, 5, &mut __value.gcs_credentials),
+                6 => __reader.option(&mut __map, 6, &mut __value.azure_blob),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateExternalStorageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("storage_type", &self.storage_type)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        if let Some(value) = &self.path {
-            map_.serialize_entry("path", value)?;
-        }
-        if let Some(value) = &self.aws_s3 {
-            map_.serialize_entry("aws_s3", value)?;
-        }
-        if let Some(value) = &self.gcs_credentials {
-            map_.serialize_entry("gcs_credentials", value)?;
-        }
-        if let Some(value) = &self.azure_blob {
-            map_.serialize_entry("azure_blob", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.storage_type);
+        __map.required(2, &self.bucket);
+        __map.optional(3, &self.path);
+        __map.optional(4, &self.aws_s3);
+        __map.optional(5, &self.gcs_credentials);
+        __map.optional(6, &self.azure_blob);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateExternalStorageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateExternalStorageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateExternalStorageRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateExternalStorageRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut storage_type_: Option<CreateExternalStorageRequestStorageType> = None;
-                let mut bucket_: Option<String> = None;
-                let mut path_: Option<String> = None;
-                let mut aws_s3_: Option<S3Request> = None;
-                let mut gcs_credentials_: Option<String> = None;
-                let mut azure_blob_: Option<AzureRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "storage_type" => storage_type_ = Some(map_.next_value()?),
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "path" => path_ = map_.next_value()?,
-                        "aws_s3" => aws_s3_ = map_.next_value()?,
-                        "gcs_credentials" => gcs_credentials_ = map_.next_value()?,
-                        "azure_blob" => azure_blob_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(storage_type_) = storage_type_ else {
-                    return Err(serde::de::Error::missing_field("storage_type"));
-                };
-                Ok(CreateExternalStorageRequest {
-                    name: name_.unwrap_or_default(),
-                    storage_type: storage_type_,
-                    bucket: bucket_.unwrap_or_default(),
-                    path: path_,
-                    aws_s3: aws_s3_,
-                    gcs_credentials: gcs_credentials_,
-                    azure_blob: azure_blob_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateExternalStorageRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateExternalStorageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateExternalStorageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateExternalStorageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateExternalStorageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateExternalStorageResponse {
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateExternalStorageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateExternalStorageRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateExternalStorageRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "storage_type", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "bucket", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "path", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "aws_s3", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "gcs_credentials", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "azure_blob", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.storage_type),
+                1 => __reader.value(&mut __map, 1, &mut __value.bucket),
+                2 => __reader.option(&mut __map, 2, &mut __value.path),
+                3 => __reader.option(&mut __map, 3, &mut __value.aws_s3),
+                4 => __reader.option(&mut __map, 4, &mut __value.gcs_credentials),
+                5 => __reader.option(&mut __map, 5, &mut __value.azure_blob),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateExternalStorageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("storage_type", &self.storage_type)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        if let Some(value) = &self.path {
-            map_.serialize_entry("path", value)?;
-        }
-        if let Some(value) = &self.aws_s3 {
-            map_.serialize_entry("aws_s3", value)?;
-        }
-        if let Some(value) = &self.gcs_credentials {
-            map_.serialize_entry("gcs_credentials", value)?;
-        }
-        if let Some(value) = &self.azure_blob {
-            map_.serialize_entry("azure_blob", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.storage_type);
+        __map.required(1, &self.bucket);
+        __map.optional(2, &self.path);
+        __map.optional(3, &self.aws_s3);
+        __map.optional(4, &self.gcs_credentials);
+        __map.optional(5, &self.azure_blob);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateExternalStorageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateExternalStorageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateExternalStorageRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateExternalStorageRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut storage_type_: Option<UpdateExternalStorageRequestStorageType> = None;
-                let mut bucket_: Option<String> = None;
-                let mut path_: Option<String> = None;
-                let mut aws_s3_: Option<S3Request> = None;
-                let mut gcs_credentials_: Option<String> = None;
-                let mut azure_blob_: Option<AzureRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "storage_type" => storage_type_ = Some(map_.next_value()?),
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "path" => path_ = map_.next_value()?,
-                        "aws_s3" => aws_s3_ = map_.next_value()?,
-                        "gcs_credentials" => gcs_credentials_ = map_.next_value()?,
-                        "azure_blob" => azure_blob_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(storage_type_) = storage_type_ else {
-                    return Err(serde::de::Error::missing_field("storage_type"));
-                };
-                Ok(UpdateExternalStorageRequest {
-                    storage_type: storage_type_,
-                    bucket: bucket_.unwrap_or_default(),
-                    path: path_,
-                    aws_s3: aws_s3_,
-                    gcs_credentials: gcs_credentials_,
-                    azure_blob: azure_blob_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateExternalStorageRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateExternalStorageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateExternalStorageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "bucket", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "path", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.type_),
+                2 => __reader.value(&mut __map, 2, &mut __value.bucket),
+                3 => __reader.value(&mut __map, 3, &mut __value.path),
+                4 => __reader.value(&mut __map, 4, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        map_.serialize_entry("path", &self.path)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.type_);
+        __map.required(2, &self.bucket);
+        __map.required(3, &self.path);
+        __map.required(4, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateExternalStorageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateExternalStorageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut type_: Option<UpdateExternalStorageResponseType> = None;
-                let mut bucket_: Option<String> = None;
-                let mut path_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "path" => path_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(type_) = type_ else {
-                    return Err(serde::de::Error::missing_field("type"));
-                };
-                Ok(UpdateExternalStorageResponse {
-                    name: name_.unwrap_or_default(),
-                    type_,
-                    bucket: bucket_.unwrap_or_default(),
-                    path: path_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateExternalStorageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CheckExternalStorageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CheckExternalStorageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "file_url", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                1 => __reader.value(&mut __map, 1, &mut __value.file_url),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CheckExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.serialize_entry("file_url", &self.file_url)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.required(1, &self.file_url);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CheckExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckExternalStorageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckExternalStorageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                let mut file_url_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "file_url" => file_url_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CheckExternalStorageResponse {
-                    duration: duration_.unwrap_or_default(),
-                    file_url: file_url_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CheckExternalStorageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ExternalStorageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ExternalStorageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "bucket", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "path", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.type_),
+                2 => __reader.value(&mut __map, 2, &mut __value.bucket),
+                3 => __reader.value(&mut __map, 3, &mut __value.path),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("bucket", &self.bucket)?;
-        map_.serialize_entry("path", &self.path)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.type_);
+        __map.required(2, &self.bucket);
+        __map.required(3, &self.path);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ExternalStorageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ExternalStorageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut type_: Option<ExternalStorageResponseType> = None;
-                let mut bucket_: Option<String> = None;
-                let mut path_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "bucket" => bucket_ = Some(map_.next_value()?),
-                        "path" => path_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(type_) = type_ else {
-                    return Err(serde::de::Error::missing_field("type"));
-                };
-                Ok(ExternalStorageResponse {
-                    name: name_.unwrap_or_default(),
-                    type_,
-                    bucket: bucket_.unwrap_or_default(),
-                    path: path_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ExternalStorageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for S3Request {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "S3Request",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "s3_region", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "s3_api_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "s3_secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "s3_custom_endpoint_url", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.s3_region),
+                1 => __reader.option(&mut __map, 1, &mut __value.s3_api_key),
+                2 => __reader.option(&mut __map, 2, &mut __value.s3_secret),
+                3 => __reader.option(&mut __map, 3, &mut __value.s3_custom_endpoint_url),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for S3Request {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("s3_region", &self.s3_region)?;
-        if let Some(value) = &self.s3_api_key {
-            map_.serialize_entry("s3_api_key", value)?;
-        }
-        if let Some(value) = &self.s3_secret {
-            map_.serialize_entry("s3_secret", value)?;
-        }
-        if let Some(value) = &self.s3_custom_endpoint_url {
-            map_.serialize_entry("s3_custom_endpoint_url", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.s3_region);
+        __map.optional(1, &self.s3_api_key);
+        __map.optional(2, &self.s3_secret);
+        __map.optional(3, &self.s3_custom_endpoint_url);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for S3Request {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = S3Request;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `S3Request` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<S3Request, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut s3_region_: Option<String> = None;
-                let mut s3_api_key_: Option<String> = None;
-                let mut s3_secret_: Option<String> = None;
-                let mut s3_custom_endpoint_url_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "s3_region" => s3_region_ = Some(map_.next_value()?),
-                        "s3_api_key" => s3_api_key_ = map_.next_value()?,
-                        "s3_secret" => s3_secret_ = map_.next_value()?,
-                        "s3_custom_endpoint_url" => s3_custom_endpoint_url_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(S3Request {
-                    s3_region: s3_region_.unwrap_or_default(),
-                    s3_api_key: s3_api_key_,
-                    s3_secret: s3_secret_,
-                    s3_custom_endpoint_url: s3_custom_endpoint_url_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for S3Request {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for AzureRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AzureRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "abs_account_name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "abs_tenant_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "abs_client_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "abs_client_secret", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.abs_account_name),
+                1 => __reader.value(&mut __map, 1, &mut __value.abs_tenant_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.abs_client_id),
+                3 => __reader.value(&mut __map, 3, &mut __value.abs_client_secret),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AzureRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("abs_account_name", &self.abs_account_name)?;
-        map_.serialize_entry("abs_tenant_id", &self.abs_tenant_id)?;
-        map_.serialize_entry("abs_client_id", &self.abs_client_id)?;
-        map_.serialize_entry("abs_client_secret", &self.abs_client_secret)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.abs_account_name);
+        __map.required(1, &self.abs_tenant_id);
+        __map.required(2, &self.abs_client_id);
+        __map.required(3, &self.abs_client_secret);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AzureRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = AzureRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AzureRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AzureRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut abs_account_name_: Option<String> = None;
-                let mut abs_tenant_id_: Option<String> = None;
-                let mut abs_client_id_: Option<String> = None;
-                let mut abs_client_secret_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "abs_account_name" => abs_account_name_ = Some(map_.next_value()?),
-                        "abs_tenant_id" => abs_tenant_id_ = Some(map_.next_value()?),
-                        "abs_client_id" => abs_client_id_ = Some(map_.next_value()?),
-                        "abs_client_secret" => abs_client_secret_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AzureRequest {
-                    abs_account_name: abs_account_name_.unwrap_or_default(),
-                    abs_tenant_id: abs_tenant_id_.unwrap_or_default(),
-                    abs_client_id: abs_client_id_.unwrap_or_default(),
-                    abs_client_secret: abs_client_secret_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AzureRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteExternalStorageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteExternalStorageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteExternalStorageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteExternalStorageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeleteExternalStorageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteExternalStorageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteExternalStorageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteExternalStorageResponse {
-                    duration: duration_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteExternalStorageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

@@ -5,3488 +5,2882 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for SendMessageRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SendMessageRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_enrich_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pending_message_metadata", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pending", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "force_moderation", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "keep_channel_hidden", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "include_mentioned_members", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "include_channel_context", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.option(&mut __map, 1, &mut __value.skip_push),
+                2 => __reader.option(&mut __map, 2, &mut __value.skip_enrich_url),
+                3 => __reader.option(&mut __map, 3, &mut __value.pending_message_metadata),
+                4 => __reader.option(&mut __map, 4, &mut __value.pending),
+                5 => __reader.option(&mut __map, 5, &mut __value.force_moderation),
+                6 => __reader.option(&mut __map, 6, &mut __value.keep_channel_hidden),
+                7 => __reader.option(&mut __map, 7, &mut __value.include_mentioned_members),
+                8 => __reader.option(&mut __map, 8, &mut __value.include_channel_context),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for SendMessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.skip_push {
-            map_.serialize_entry("skip_push", value)?;
-        }
-        if let Some(value) = &self.skip_enrich_url {
-            map_.serialize_entry("skip_enrich_url", value)?;
-        }
-        if let Some(value) = &self.pending_message_metadata {
-            map_.serialize_entry("pending_message_metadata", value)?;
-        }
-        if let Some(value) = &self.pending {
-            map_.serialize_entry("pending", value)?;
-        }
-        if let Some(value) = &self.force_moderation {
-            map_.serialize_entry("force_moderation", value)?;
-        }
-        if let Some(value) = &self.keep_channel_hidden {
-            map_.serialize_entry("keep_channel_hidden", value)?;
-        }
-        if let Some(value) = &self.include_mentioned_members {
-            map_.serialize_entry("include_mentioned_members", value)?;
-        }
-        if let Some(value) = &self.include_channel_context {
-            map_.serialize_entry("include_channel_context", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.optional(1, &self.skip_push);
+        __map.optional(2, &self.skip_enrich_url);
+        __map.optional(3, &self.pending_message_metadata);
+        __map.optional(4, &self.pending);
+        __map.optional(5, &self.force_moderation);
+        __map.optional(6, &self.keep_channel_hidden);
+        __map.optional(7, &self.include_mentioned_members);
+        __map.optional(8, &self.include_channel_context);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SendMessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SendMessageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SendMessageRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SendMessageRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageRequest> = None;
-                let mut skip_push_: Option<bool> = None;
-                let mut skip_enrich_url_: Option<bool> = None;
-                let mut pending_message_metadata_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut pending_: Option<bool> = None;
-                let mut force_moderation_: Option<bool> = None;
-                let mut keep_channel_hidden_: Option<bool> = None;
-                let mut include_mentioned_members_: Option<bool> = None;
-                let mut include_channel_context_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = Some(map_.next_value()?),
-                        "skip_push" => skip_push_ = map_.next_value()?,
-                        "skip_enrich_url" => skip_enrich_url_ = map_.next_value()?,
-                        "pending_message_metadata" => pending_message_metadata_ = map_.next_value()?,
-                        "pending" => pending_ = map_.next_value()?,
-                        "force_moderation" => force_moderation_ = map_.next_value()?,
-                        "keep_channel_hidden" => keep_channel_hidden_ = map_.next_value()?,
-                        "include_mentioned_members" => include_mentioned_members_ = map_.next_value()?,
-                        "include_channel_context" => include_channel_context_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SendMessageRequest {
-                    message: message_.unwrap_or_default(),
-                    skip_push: skip_push_,
-                    skip_enrich_url: skip_enrich_url_,
-                    pending_message_metadata: pending_message_metadata_,
-                    pending: pending_,
-                    force_moderation: force_moderation_,
-                    keep_channel_hidden: keep_channel_hidden_,
-                    include_mentioned_members: include_mentioned_members_,
-                    include_channel_context: include_channel_context_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SendMessageRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SendMessageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SendMessageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "pending_message_metadata", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mentioned_members", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_context", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.option(&mut __map, 1, &mut __value.pending_message_metadata),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                3 => __reader.option(&mut __map, 3, &mut __value.mentioned_members),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_context),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SendMessageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.pending_message_metadata {
-            map_.serialize_entry("pending_message_metadata", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        if let Some(value) = &self.mentioned_members {
-            map_.serialize_entry("mentioned_members", value)?;
-        }
-        if let Some(value) = &self.channel_context {
-            map_.serialize_entry("channel_context", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.optional(1, &self.pending_message_metadata);
+        __map.required(2, &self.duration);
+        __map.optional(3, &self.mentioned_members);
+        __map.optional(4, &self.channel_context);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SendMessageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SendMessageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SendMessageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SendMessageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageResponse> = None;
-                let mut pending_message_metadata_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut duration_: Option<String> = None;
-                let mut mentioned_members_: Option<std::collections::BTreeMap<String, bool>> = None;
-                let mut channel_context_: Option<ChannelContextResponse> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = Some(map_.next_value()?),
-                        "pending_message_metadata" => pending_message_metadata_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "mentioned_members" => mentioned_members_ = map_.next_value()?,
-                        "channel_context" => channel_context_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(message_) = message_ else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(SendMessageResponse {
-                    message: message_,
-                    pending_message_metadata: pending_message_metadata_,
-                    duration: duration_.unwrap_or_default(),
-                    mentioned_members: mentioned_members_,
-                    channel_context: channel_context_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SendMessageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetMessageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetMessageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "pending_message_metadata", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.option(&mut __map, 1, &mut __value.pending_message_metadata),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetMessageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.pending_message_metadata {
-            map_.serialize_entry("pending_message_metadata", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.optional(1, &self.pending_message_metadata);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetMessageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetMessageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetMessageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetMessageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageWithChannelResponse> = None;
-                let mut pending_message_metadata_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = Some(map_.next_value()?),
-                        "pending_message_metadata" => pending_message_metadata_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(message_) = message_ else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(GetMessageResponse {
-                    message: message_,
-                    pending_message_metadata: pending_message_metadata_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetMessageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetManyMessagesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetManyMessagesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "messages", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.messages),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetManyMessagesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("messages", &self.messages)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.messages);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetManyMessagesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetManyMessagesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetManyMessagesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetManyMessagesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut messages_: Option<Vec<MessageResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "messages" => messages_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetManyMessagesResponse {
-                    messages: messages_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetManyMessagesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateMessageRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateMessageRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_enrich_url", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.option(&mut __map, 1, &mut __value.skip_push),
+                2 => __reader.option(&mut __map, 2, &mut __value.skip_enrich_url),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateMessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.skip_push {
-            map_.serialize_entry("skip_push", value)?;
-        }
-        if let Some(value) = &self.skip_enrich_url {
-            map_.serialize_entry("skip_enrich_url", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.optional(1, &self.skip_push);
+        __map.optional(2, &self.skip_enrich_url);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateMessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateMessageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateMessageRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateMessageRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageRequest> = None;
-                let mut skip_push_: Option<bool> = None;
-                let mut skip_enrich_url_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = Some(map_.next_value()?),
-                        "skip_push" => skip_push_ = map_.next_value()?,
-                        "skip_enrich_url" => skip_enrich_url_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateMessageRequest {
-                    message: message_.unwrap_or_default(),
-                    skip_push: skip_push_,
-                    skip_enrich_url: skip_enrich_url_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateMessageRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateMessageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateMessageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "pending_message_metadata", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.option(&mut __map, 1, &mut __value.pending_message_metadata),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateMessageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.pending_message_metadata {
-            map_.serialize_entry("pending_message_metadata", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.optional(1, &self.pending_message_metadata);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateMessageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateMessageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateMessageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateMessageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageResponse> = None;
-                let mut pending_message_metadata_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = Some(map_.next_value()?),
-                        "pending_message_metadata" => pending_message_metadata_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(message_) = message_ else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(UpdateMessageResponse {
-                    message: message_,
-                    pending_message_metadata: pending_message_metadata_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateMessageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateMessagePartialRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateMessagePartialRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "skip_enrich_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "set", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unset", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.skip_enrich_url),
+                1 => __reader.option(&mut __map, 1, &mut __value.skip_push),
+                2 => __reader.option(&mut __map, 2, &mut __value.set),
+                3 => __reader.option(&mut __map, 3, &mut __value.unset),
+                4 => __reader.option(&mut __map, 4, &mut __value.user_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateMessagePartialRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.skip_enrich_url {
-            map_.serialize_entry("skip_enrich_url", value)?;
-        }
-        if let Some(value) = &self.skip_push {
-            map_.serialize_entry("skip_push", value)?;
-        }
-        if let Some(value) = &self.set {
-            map_.serialize_entry("set", value)?;
-        }
-        if let Some(value) = &self.unset {
-            map_.serialize_entry("unset", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.skip_enrich_url);
+        __map.optional(1, &self.skip_push);
+        __map.optional(2, &self.set);
+        __map.optional(3, &self.unset);
+        __map.optional(4, &self.user_id);
+        __map.optional(5, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateMessagePartialRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateMessagePartialRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateMessagePartialRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateMessagePartialRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut skip_enrich_url_: Option<bool> = None;
-                let mut skip_push_: Option<bool> = None;
-                let mut set_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut unset_: Option<Vec<String>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "skip_enrich_url" => skip_enrich_url_ = map_.next_value()?,
-                        "skip_push" => skip_push_ = map_.next_value()?,
-                        "set" => set_ = map_.next_value()?,
-                        "unset" => unset_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateMessagePartialRequest {
-                    skip_enrich_url: skip_enrich_url_,
-                    skip_push: skip_push_,
-                    set: set_,
-                    unset: unset_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateMessagePartialRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateMessagePartialResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateMessagePartialResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "pending_message_metadata", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.message),
+                1 => __reader.option(&mut __map, 1, &mut __value.pending_message_metadata),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateMessagePartialResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.pending_message_metadata {
-            map_.serialize_entry("pending_message_metadata", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.message);
+        __map.optional(1, &self.pending_message_metadata);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateMessagePartialResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateMessagePartialResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateMessagePartialResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateMessagePartialResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageResponse> = None;
-                let mut pending_message_metadata_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = map_.next_value()?,
-                        "pending_message_metadata" => pending_message_metadata_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateMessagePartialResponse {
-                    message: message_,
-                    pending_message_metadata: pending_message_metadata_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateMessagePartialResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteMessageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteMessageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteMessageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message", &self.message)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteMessageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeleteMessageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteMessageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteMessageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(message_) = message_ else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(DeleteMessageResponse {
-                    message: message_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteMessageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UndeleteMessageRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UndeleteMessageRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "undeleted_by", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.undeleted_by),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UndeleteMessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("undeleted_by", &self.undeleted_by)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.undeleted_by);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UndeleteMessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UndeleteMessageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UndeleteMessageRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UndeleteMessageRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut undeleted_by_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "undeleted_by" => undeleted_by_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UndeleteMessageRequest {
-                    undeleted_by: undeleted_by_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UndeleteMessageRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UndeleteMessageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UndeleteMessageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UndeleteMessageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message", &self.message)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UndeleteMessageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UndeleteMessageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UndeleteMessageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UndeleteMessageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(message_) = message_ else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(UndeleteMessageResponse {
-                    message: message_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UndeleteMessageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MessageActionRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageActionRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "form_data", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.form_data),
+                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageActionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("form_data", &self.form_data)?;
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.form_data);
+        __map.optional(1, &self.user_id);
+        __map.optional(2, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageActionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MessageActionRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageActionRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageActionRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut form_data_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "form_data" => form_data_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MessageActionRequest {
-                    form_data: form_data_.unwrap_or_default(),
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageActionRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MessageActionResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageActionResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.message),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageActionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.message);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageActionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MessageActionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageActionResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageActionResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MessageActionResponse {
-                    message: message_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageActionResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for TranslateMessageRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "TranslateMessageRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "language", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.language),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for TranslateMessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("language", &self.language)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.language);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for TranslateMessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = TranslateMessageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `TranslateMessageRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<TranslateMessageRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut language_: Option<TranslateMessageRequestLanguage> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "language" => language_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(language_) = language_ else {
-                    return Err(serde::de::Error::missing_field("language"));
-                };
-                Ok(TranslateMessageRequest {
-                    language: language_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for TranslateMessageRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetRepliesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetRepliesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "messages", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.messages),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetRepliesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("messages", &self.messages)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.messages);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetRepliesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetRepliesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetRepliesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetRepliesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut messages_: Option<Vec<MessageResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "messages" => messages_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetRepliesResponse {
-                    messages: messages_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetRepliesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryMessageHistoryRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryMessageHistoryRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filter", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.filter),
+                1 => __reader.option(&mut __map, 1, &mut __value.sort),
+                2 => __reader.option(&mut __map, 2, &mut __value.limit),
+                3 => __reader.option(&mut __map, 3, &mut __value.next),
+                4 => __reader.option(&mut __map, 4, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryMessageHistoryRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("filter", &self.filter)?;
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.filter);
+        __map.optional(1, &self.sort);
+        __map.optional(2, &self.limit);
+        __map.optional(3, &self.next);
+        __map.optional(4, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryMessageHistoryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryMessageHistoryRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryMessageHistoryRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryMessageHistoryRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_: Option<crate::filter::Filter<QueryMessageHistoryFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filter" => filter_ = Some(map_.next_value()?),
-                        "sort" => sort_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryMessageHistoryRequest {
-                    filter: filter_.unwrap_or_default(),
-                    sort: sort_,
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryMessageHistoryRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryMessageHistoryResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryMessageHistoryResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message_history", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message_history),
+                1 => __reader.option(&mut __map, 1, &mut __value.next),
+                2 => __reader.option(&mut __map, 2, &mut __value.prev),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryMessageHistoryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message_history", &self.message_history)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message_history);
+        __map.optional(1, &self.next);
+        __map.optional(2, &self.prev);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryMessageHistoryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryMessageHistoryResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryMessageHistoryResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryMessageHistoryResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_history_: Option<Vec<MessageHistoryEntryResponse>> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message_history" => message_history_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryMessageHistoryResponse {
-                    message_history: message_history_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryMessageHistoryResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SearchResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SearchResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "results", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "results_warning", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "previous", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.results),
+                1 => __reader.option(&mut __map, 1, &mut __value.results_warning),
+                2 => __reader.option(&mut __map, 2, &mut __value.next),
+                3 => __reader.option(&mut __map, 3, &mut __value.previous),
+                4 => __reader.value(&mut __map, 4, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SearchResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("results", &self.results)?;
-        if let Some(value) = &self.results_warning {
-            map_.serialize_entry("results_warning", value)?;
-        }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.previous {
-            map_.serialize_entry("previous", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.results);
+        __map.optional(1, &self.results_warning);
+        __map.optional(2, &self.next);
+        __map.optional(3, &self.previous);
+        __map.required(4, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SearchResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SearchResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SearchResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SearchResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut results_: Option<Vec<SearchResult>> = None;
-                let mut results_warning_: Option<SearchWarning> = None;
-                let mut next_: Option<String> = None;
-                let mut previous_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "results" => results_ = Some(map_.next_value()?),
-                        "results_warning" => results_warning_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "previous" => previous_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SearchResponse {
-                    results: results_.unwrap_or_default(),
-                    results_warning: results_warning_,
-                    next: next_,
-                    previous: previous_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SearchResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SearchPayload {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SearchPayload",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "query", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "filter_conditions", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message_filter_conditions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_options", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "offset", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "force_default_search", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "force_sql_v2_backend", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.query),
+                1 => __reader.value(&mut __map, 1, &mut __value.filter_conditions),
+                2 => __reader.option(&mut __map, 2, &mut __value.message_filter_conditions),
+                3 => __reader.option(&mut __map, 3, &mut __value.message_options),
+                4 => __reader.option(&mut __map, 4, &mut __value.limit),
+                5 => __reader.option(&mut __map, 5, &mut __value.offset),
+                6 => __reader.option(&mut __map, 6, &mut __value.sort),
+                7 => __reader.option(&mut __map, 7, &mut __value.next),
+                8 => __reader.option(&mut __map, 8, &mut __value.force_default_search),
+                9 => __reader.option(&mut __map, 9, &mut __value.force_sql_v2_backend),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SearchPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.query {
-            map_.serialize_entry("query", value)?;
-        }
-        map_.serialize_entry("filter_conditions", &self.filter_conditions)?;
-        if let Some(value) = &self.message_filter_conditions {
-            map_.serialize_entry("message_filter_conditions", value)?;
-        }
-        if let Some(value) = &self.message_options {
-            map_.serialize_entry("message_options", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.offset {
-            map_.serialize_entry("offset", value)?;
-        }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
-        }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.force_default_search {
-            map_.serialize_entry("force_default_search", value)?;
-        }
-        if let Some(value) = &self.force_sql_v2_backend {
-            map_.serialize_entry("force_sql_v2_backend", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.query);
+        __map.required(1, &self.filter_conditions);
+        __map.optional(2, &self.message_filter_conditions);
+        __map.optional(3, &self.message_options);
+        __map.optional(4, &self.limit);
+        __map.optional(5, &self.offset);
+        __map.optional(6, &self.sort);
+        __map.optional(7, &self.next);
+        __map.optional(8, &self.force_default_search);
+        __map.optional(9, &self.force_sql_v2_backend);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SearchPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SearchPayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SearchPayload` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SearchPayload, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut query_: Option<String> = None;
-                let mut filter_conditions_: Option<crate::filter::Filter<SearchFilter>> = None;
-                let mut message_filter_conditions_: Option<crate::filter::Filter<SearchMessageFilter>> = None;
-                let mut message_options_: Option<MessageOptions> = None;
-                let mut limit_: Option<i32> = None;
-                let mut offset_: Option<i32> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut next_: Option<String> = None;
-                let mut force_default_search_: Option<bool> = None;
-                let mut force_sql_v2_backend_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "query" => query_ = map_.next_value()?,
-                        "filter_conditions" => filter_conditions_ = Some(map_.next_value()?),
-                        "message_filter_conditions" => message_filter_conditions_ = map_.next_value()?,
-                        "message_options" => message_options_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "offset" => offset_ = map_.next_value()?,
-                        "sort" => sort_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "force_default_search" => force_default_search_ = map_.next_value()?,
-                        "force_sql_v2_backend" => force_sql_v2_backend_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SearchPayload {
-                    query: query_,
-                    filter_conditions: filter_conditions_.unwrap_or_default(),
-                    message_filter_conditions: message_filter_conditions_,
-                    message_options: message_options_,
-                    limit: limit_,
-                    offset: offset_,
-                    sort: sort_,
-                    next: next_,
-                    force_default_search: force_default_search_,
-                    force_sql_v2_backend: force_sql_v2_backend_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SearchPayload {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MessageDeletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageDeletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "hard_delete", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_for_me", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.message_id),
+                10 => __reader.value(&mut __map, 10, &mut __value.message),
+                11 => __reader.option(&mut __map, 11, &mut __value.user),
+                12 => __reader.value(&mut __map, 12, &mut __value.hard_delete),
+                13 => __reader.option(&mut __map, 13, &mut __value.deleted_for_me),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageDeletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.serialize_entry("hard_delete", &self.hard_delete)?;
-        if let Some(value) = &self.deleted_for_me {
-            map_.serialize_entry("deleted_for_me", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message", "user", "hard_delete", "deleted_for_me"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.message_id);
+        __map.required(10, &self.message);
+        __map.optional(11, &self.user);
+        __map.required(12, &self.hard_delete);
+        __map.optional(13, &self.deleted_for_me);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageDeletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MessageDeletedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageDeletedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageDeletedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut hard_delete_: Option<bool> = None;
-                let mut deleted_for_me_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "message" => message_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "hard_delete" => hard_delete_ = Some(map_.next_value()?),
-                        "deleted_for_me" => deleted_for_me_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(message_) = message_ else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(MessageDeletedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    message_id: message_id_.unwrap_or_default(),
-                    message: message_,
-                    user: user_,
-                    hard_delete: hard_delete_.unwrap_or_default(),
-                    deleted_for_me: deleted_for_me_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageDeletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageNewEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageNewEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "watcher_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "thread_participants", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "parent_author", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "unread_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "total_unread_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "grouped_unread_channels", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.message_id),
+                10 => __reader.value(&mut __map, 10, &mut __value.message),
+                11 => __reader.option(&mut __map, 11, &mut __value.user),
+                12 => __reader.value(&mut __map, 12, &mut __value.watcher_count),
+                13 => __reader.option(&mut __map, 13, &mut __value.thread_participants),
+                14 => __reader.option(&mut __map, 14, &mut __value.parent_author),
+                15 => __reader.option(&mut __map, 15, &mut __value.channel),
+                16 => __reader.option(&mut __map, 16, &mut __value.unread_count),
+                17 => __reader.option(&mut __map, 17, &mut __value.total_unread_count),
+                18 => __reader.option(&mut __map, 18, &mut __value.unread_channels),
+                19 => __reader.option(&mut __map, 19, &mut __value.grouped_unread_channels),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageNewEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.serialize_entry("watcher_count", &self.watcher_count)?;
-        if let Some(value) = &self.thread_participants {
-            map_.serialize_entry("thread_participants", value)?;
-        }
-        if let Some(value) = &self.parent_author {
-            map_.serialize_entry("parent_author", value)?;
-        }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        if let Some(value) = &self.unread_count {
-            map_.serialize_entry("unread_count", value)?;
-        }
-        if let Some(value) = &self.total_unread_count {
-            map_.serialize_entry("total_unread_count", value)?;
-        }
-        if let Some(value) = &self.unread_channels {
-            map_.serialize_entry("unread_channels", value)?;
-        }
-        if let Some(value) = &self.grouped_unread_channels {
-            map_.serialize_entry("grouped_unread_channels", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message", "user", "watcher_count", "thread_participants", "parent_author", "channel", "unread_count", "total_unread_count", "unread_channels", "grouped_unread_channels"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.message_id);
+        __map.required(10, &self.message);
+        __map.optional(11, &self.user);
+        __map.required(12, &self.watcher_count);
+        __map.optional(13, &self.thread_participants);
+        __map.optional(14, &self.parent_author);
+        __map.optional(15, &self.channel);
+        __map.optional(16, &self.unread_count);
+        __map.optional(17, &self.total_unread_count);
+        __map.optional(18, &self.unread_channels);
+        __map.optional(19, &self.grouped_unread_channels);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageNewEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MessageNewEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageNewEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageNewEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut watcher_count_: Option<i32> = None;
-                let mut thread_participants_: Option<Vec<UserResponseCommonFields>> = None;
-                let mut parent_author_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut unread_count_: Option<i32> = None;
-                let mut total_unread_count_: Option<i32> = None;
-                let mut unread_channels_: Option<i32> = None;
-                let mut grouped_unread_channels_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "message" => message_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "watcher_count" => watcher_count_ = Some(map_.next_value()?),
-                        "thread_participants" => thread_participants_ = map_.next_value()?,
-                        "parent_author" => parent_author_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
-                        "unread_count" => unread_count_ = map_.next_value()?,
-                        "total_unread_count" => total_unread_count_ = map_.next_value()?,
-                        "unread_channels" => unread_channels_ = map_.next_value()?,
-                        "grouped_unread_channels" => grouped_unread_channels_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(message_) = message_ else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(MessageNewEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    message_id: message_id_.unwrap_or_default(),
-                    message: message_,
-                    user: user_,
-                    watcher_count: watcher_count_.unwrap_or_default(),
-                    thread_participants: thread_participants_,
-                    parent_author: parent_author_,
-                    channel: channel_,
-                    unread_count: unread_count_,
-                    total_unread_count: total_unread_count_,
-                    unread_channels: unread_channels_,
-                    grouped_unread_channels: grouped_unread_channels_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageNewEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageUndeletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageUndeletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.message_id),
+                10 => __reader.value(&mut __map, 10, &mut __value.message),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageUndeletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("message", &self.message)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.message_id);
+        __map.required(10, &self.message);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageUndeletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MessageUndeletedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageUndeletedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageUndeletedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "message" => message_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(message_) = message_ else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(MessageUndeletedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    message_id: message_id_.unwrap_or_default(),
-                    message: message_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageUndeletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message_update", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.message_id),
+                10 => __reader.value(&mut __map, 10, &mut __value.message),
+                11 => __reader.option(&mut __map, 11, &mut __value.user),
+                12 => __reader.option(&mut __map, 12, &mut __value.message_update),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.message_update {
-            map_.serialize_entry("message_update", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message", "user", "message_update"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.message_id);
+        __map.required(10, &self.message);
+        __map.optional(11, &self.user);
+        __map.optional(12, &self.message_update);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageUpdatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MessageUpdatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageUpdatedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageUpdatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut message_update_: Option<MessageUpdate> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "message" => message_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "message_update" => message_update_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(message_) = message_ else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(MessageUpdatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    message_id: message_id_.unwrap_or_default(),
-                    message: message_,
-                    user: user_,
-                    message_update: message_update_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for PendingMessageEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PendingMessageEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "metadata", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "method", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.received_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.option(&mut __map, 2, &mut __value.channel),
+                3 => __reader.option(&mut __map, 3, &mut __value.message),
+                4 => __reader.option(&mut __map, 4, &mut __value.metadata),
+                5 => __reader.value(&mut __map, 5, &mut __value.method),
+                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PendingMessageEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.metadata {
-            map_.serialize_entry("metadata", value)?;
-        }
-        map_.serialize_entry("method", &self.method)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["received_at", "user", "channel", "message", "metadata", "method", "created_at"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.received_at);
+        __map.optional(1, &self.user);
+        __map.optional(2, &self.channel);
+        __map.optional(3, &self.message);
+        __map.optional(4, &self.metadata);
+        __map.required(5, &self.method);
+        __map.required(6, &self.created_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PendingMessageEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PendingMessageEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PendingMessageEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PendingMessageEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut metadata_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut method_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "metadata" => metadata_ = map_.next_value()?,
-                        "method" => method_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(PendingMessageEvent {
-                    received_at: received_at_,
-                    user: user_,
-                    channel: channel_,
-                    message: message_,
-                    metadata: metadata_,
-                    method: method_.unwrap_or_default(),
-                    created_at: created_at_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PendingMessageEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelContextResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelContextResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.cid),
+                1 => __reader.value(&mut __map, 1, &mut __value.type_),
+                2 => __reader.value(&mut __map, 2, &mut __value.id),
+                3 => __reader.option(&mut __map, 3, &mut __value.created_by),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelContextResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("cid", &self.cid)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.cid);
+        __map.required(1, &self.type_);
+        __map.required(2, &self.id);
+        __map.optional(3, &self.created_by);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelContextResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelContextResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelContextResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelContextResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut cid_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut id_: Option<String> = None;
-                let mut created_by_: Option<UserResponse> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "cid" => cid_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "id" => id_ = Some(map_.next_value()?),
-                        "created_by" => created_by_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChannelContextResponse {
-                    cid: cid_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    id: id_.unwrap_or_default(),
-                    created_by: created_by_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelContextResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MessageWithChannelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageWithChannelResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mml", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "command", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "html", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "member", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "attachments", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "latest_reactions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "own_reactions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "reaction_counts", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reaction_scores", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reaction_groups", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "show_in_channel", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reply_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_reply_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quoted_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "quoted_message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread_participants", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadowed", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "image_labels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_users", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "mentioned_roles", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_group_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_groups", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "mentioned_channel", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mentioned_here", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "i18n", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "silent", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "pinned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "pinned_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pinned_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "pin_expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_text_updated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "moderation", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "restricted_visibility", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "draft", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reminder", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "shared_location", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "deleted_for_me", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.text),
+                2 => __reader.option(&mut __map, 2, &mut __value.mml),
+                3 => __reader.option(&mut __map, 3, &mut __value.command),
+                4 => __reader.value(&mut __map, 4, &mut __value.html),
+                5 => __reader.value(&mut __map, 5, &mut __value.type_),
+                6 => __reader.value(&mut __map, 6, &mut __value.user),
+                7 => __reader.option(&mut __map, 7, &mut __value.member),
+                8 => __reader.value(&mut __map, 8, &mut __value.attachments),
+                9 => __reader.value(&mut __map, 9, &mut __value.latest_reactions),
+                10 => __reader.value(&mut __map, 10, &mut __value.own_reactions),
+                11 => __reader.value(&mut __map, 11, &mut __value.reaction_counts),
+                12 => __reader.value(&mut __map, 12, &mut __value.reaction_scores),
+                13 => __reader.option(&mut __map, 13, &mut __value.reaction_groups),
+                14 => __reader.option(&mut __map, 14, &mut __value.parent_id),
+                15 => __reader.option(&mut __map, 15, &mut __value.show_in_channel),
+                16 => __reader.value(&mut __map, 16, &mut __value.reply_count),
+                17 => __reader.value(&mut __map, 17, &mut __value.deleted_reply_count),
+                18 => __reader.option(&mut __map, 18, &mut __value.quoted_message_id),
+                19 => __reader.option(&mut __map, 19, &mut __value.quoted_message),
+                20 => __reader.option(&mut __map, 20, &mut __value.thread_participants),
+                21 => __reader.value(&mut __map, 21, &mut __value.cid),
+                22 => __reader.value(&mut __map, 22, &mut __value.created_at),
+                23 => __reader.value(&mut __map, 23, &mut __value.updated_at),
+                24 => __reader.option(&mut __map, 24, &mut __value.deleted_at),
+                25 => __reader.value(&mut __map, 25, &mut __value.shadowed),
+                26 => __reader.option(&mut __map, 26, &mut __value.image_labels),
+                27 => __reader.value(&mut __map, 27, &mut __value.mentioned_users),
+                28 => __reader.option(&mut __map, 28, &mut __value.mentioned_roles),
+                29 => __reader.option(&mut __map, 29, &mut __value.mentioned_group_ids),
+                30 => __reader.option(&mut __map, 30, &mut __value.mentioned_groups),
+                31 => __reader.value(&mut __map, 31, &mut __value.mentioned_channel),
+                32 => __reader.value(&mut __map, 32, &mut __value.mentioned_here),
+                33 => __reader.option(&mut __map, 33, &mut __value.i18n),
+                34 => __reader.value(&mut __map, 34, &mut __value.silent),
+                35 => __reader.value(&mut __map, 35, &mut __value.pinned),
+                36 => __reader.option(&mut __map, 36, &mut __value.pinned_at),
+                37 => __reader.option(&mut __map, 37, &mut __value.pinned_by),
+                38 => __reader.option(&mut __map, 38, &mut __value.pin_expires),
+                39 => __reader.option(&mut __map, 39, &mut __value.message_text_updated_at),
+                40 => __reader.option(&mut __map, 40, &mut __value.poll_id),
+                41 => __reader.option(&mut __map, 41, &mut __value.poll),
+                42 => __reader.option(&mut __map, 42, &mut __value.moderation),
+                43 => __reader.value(&mut __map, 43, &mut __value.restricted_visibility),
+                44 => __reader.option(&mut __map, 44, &mut __value.draft),
+                45 => __reader.option(&mut __map, 45, &mut __value.reminder),
+                46 => __reader.option(&mut __map, 46, &mut __value.shared_location),
+                47 => __reader.option(&mut __map, 47, &mut __value.deleted_for_me),
+                48 => __reader.value(&mut __map, 48, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageWithChannelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("text", &self.text)?;
-        if let Some(value) = &self.mml {
-            map_.serialize_entry("mml", value)?;
-        }
-        if let Some(value) = &self.command {
-            map_.serialize_entry("command", value)?;
-        }
-        map_.serialize_entry("html", &self.html)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("user", &self.user)?;
-        if let Some(value) = &self.member {
-            map_.serialize_entry("member", value)?;
-        }
-        map_.serialize_entry("attachments", &self.attachments)?;
-        map_.serialize_entry("latest_reactions", &self.latest_reactions)?;
-        map_.serialize_entry("own_reactions", &self.own_reactions)?;
-        map_.serialize_entry("reaction_counts", &self.reaction_counts)?;
-        map_.serialize_entry("reaction_scores", &self.reaction_scores)?;
-        if let Some(value) = &self.reaction_groups {
-            map_.serialize_entry("reaction_groups", value)?;
-        }
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
-        }
-        if let Some(value) = &self.show_in_channel {
-            map_.serialize_entry("show_in_channel", value)?;
-        }
-        map_.serialize_entry("reply_count", &self.reply_count)?;
-        map_.serialize_entry("deleted_reply_count", &self.deleted_reply_count)?;
-        if let Some(value) = &self.quoted_message_id {
-            map_.serialize_entry("quoted_message_id", value)?;
-        }
-        if let Some(value) = &self.quoted_message {
-            map_.serialize_entry("quoted_message", value)?;
-        }
-        if let Some(value) = &self.thread_participants {
-            map_.serialize_entry("thread_participants", value)?;
-        }
-        map_.serialize_entry("cid", &self.cid)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
-        }
-        map_.serialize_entry("shadowed", &self.shadowed)?;
-        if let Some(value) = &self.image_labels {
-            map_.serialize_entry("image_labels", value)?;
-        }
-        map_.serialize_entry("mentioned_users", &self.mentioned_users)?;
-        if let Some(value) = &self.mentioned_roles {
-            map_.serialize_entry("mentioned_roles", value)?;
-        }
-        if let Some(value) = &self.mentioned_group_ids {
-            map_.serialize_entry("mentioned_group_ids", value)?;
-        }
-        if let Some(value) = &self.mentioned_groups {
-            map_.serialize_entry("mentioned_groups", value)?;
-        }
-        map_.serialize_entry("mentioned_channel", &self.mentioned_channel)?;
-        map_.serialize_entry("mentioned_here", &self.mentioned_here)?;
-        if let Some(value) = &self.i18n {
-            map_.serialize_entry("i18n", value)?;
-        }
-        map_.serialize_entry("silent", &self.silent)?;
-        map_.serialize_entry("pinned", &self.pinned)?;
-        if let Some(value) = &self.pinned_at {
-            map_.serialize_entry("pinned_at", value)?;
-        }
-        if let Some(value) = &self.pinned_by {
-            map_.serialize_entry("pinned_by", value)?;
-        }
-        if let Some(value) = &self.pin_expires {
-            map_.serialize_entry("pin_expires", value)?;
-        }
-        if let Some(value) = &self.message_text_updated_at {
-            map_.serialize_entry("message_text_updated_at", value)?;
-        }
-        if let Some(value) = &self.poll_id {
-            map_.serialize_entry("poll_id", value)?;
-        }
-        if let Some(value) = &self.poll {
-            map_.serialize_entry("poll", value)?;
-        }
-        if let Some(value) = &self.moderation {
-            map_.serialize_entry("moderation", value)?;
-        }
-        map_.serialize_entry("restricted_visibility", &self.restricted_visibility)?;
-        if let Some(value) = &self.draft {
-            map_.serialize_entry("draft", value)?;
-        }
-        if let Some(value) = &self.reminder {
-            map_.serialize_entry("reminder", value)?;
-        }
-        if let Some(value) = &self.shared_location {
-            map_.serialize_entry("shared_location", value)?;
-        }
-        if let Some(value) = &self.deleted_for_me {
-            map_.serialize_entry("deleted_for_me", value)?;
-        }
-        map_.serialize_entry("channel", &self.channel)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "text", "mml", "command", "html", "type", "user", "member", "attachments", "latest_reactions", "own_reactions", "reaction_counts", "reaction_scores", "reaction_groups", "parent_id", "show_in_channel", "reply_count", "deleted_reply_count", "quoted_message_id", "quoted_message", "thread_participants", "cid", "created_at", "updated_at", "deleted_at", "shadowed", "image_labels", "mentioned_users", "mentioned_roles", "mentioned_group_ids", "mentioned_groups", "mentioned_channel", "mentioned_here", "i18n", "silent", "pinned", "pinned_at", "pinned_by", "pin_expires", "message_text_updated_at", "poll_id", "poll", "moderation", "restricted_visibility", "draft", "reminder", "shared_location", "deleted_for_me", "channel"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.text);
+        __map.optional(2, &self.mml);
+        __map.optional(3, &self.command);
+        __map.required(4, &self.html);
+        __map.required(5, &self.type_);
+        __map.required(6, &self.user);
+        __map.optional(7, &self.member);
+        __map.required(8, &self.attachments);
+        __map.required(9, &self.latest_reactions);
+        __map.required(10, &self.own_reactions);
+        __map.required(11, &self.reaction_counts);
+        __map.required(12, &self.reaction_scores);
+        __map.optional(13, &self.reaction_groups);
+        __map.optional(14, &self.parent_id);
+        __map.optional(15, &self.show_in_channel);
+        __map.required(16, &self.reply_count);
+        __map.required(17, &self.deleted_reply_count);
+        __map.optional(18, &self.quoted_message_id);
+        __map.optional(19, &self.quoted_message);
+        __map.optional(20, &self.thread_participants);
+        __map.required(21, &self.cid);
+        __map.required(22, &self.created_at);
+        __map.required(23, &self.updated_at);
+        __map.optional(24, &self.deleted_at);
+        __map.required(25, &self.shadowed);
+        __map.optional(26, &self.image_labels);
+        __map.required(27, &self.mentioned_users);
+        __map.optional(28, &self.mentioned_roles);
+        __map.optional(29, &self.mentioned_group_ids);
+        __map.optional(30, &self.mentioned_groups);
+        __map.required(31, &self.mentioned_channel);
+        __map.required(32, &self.mentioned_here);
+        __map.optional(33, &self.i18n);
+        __map.required(34, &self.silent);
+        __map.required(35, &self.pinned);
+        __map.optional(36, &self.pinned_at);
+        __map.optional(37, &self.pinned_by);
+        __map.optional(38, &self.pin_expires);
+        __map.optional(39, &self.message_text_updated_at);
+        __map.optional(40, &self.poll_id);
+        __map.optional(41, &self.poll);
+        __map.optional(42, &self.moderation);
+        __map.required(43, &self.restricted_visibility);
+        __map.optional(44, &self.draft);
+        __map.optional(45, &self.reminder);
+        __map.optional(46, &self.shared_location);
+        __map.optional(47, &self.deleted_for_me);
+        __map.required(48, &self.channel);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageWithChannelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MessageWithChannelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageWithChannelResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageWithChannelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut mml_: Option<String> = None;
-                let mut command_: Option<String> = None;
-                let mut html_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut member_: Option<ChannelMemberPartialResponse> = None;
-                let mut attachments_: Option<Vec<Attachment>> = None;
-                let mut latest_reactions_: Option<Vec<ReactionResponse>> = None;
-                let mut own_reactions_: Option<Vec<ReactionResponse>> = None;
-                let mut reaction_counts_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut reaction_scores_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut reaction_groups_: Option<std::collections::BTreeMap<String, ReactionGroupResponse>> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut show_in_channel_: Option<bool> = None;
-                let mut reply_count_: Option<i32> = None;
-                let mut deleted_reply_count_: Option<i32> = None;
-                let mut quoted_message_id_: Option<String> = None;
-                let mut quoted_message_: Option<MessageResponse> = None;
-                let mut thread_participants_: Option<Vec<UserResponse>> = None;
-                let mut cid_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut shadowed_: Option<bool> = None;
-                let mut image_labels_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut mentioned_users_: Option<Vec<UserResponse>> = None;
-                let mut mentioned_roles_: Option<Vec<String>> = None;
-                let mut mentioned_group_ids_: Option<Vec<String>> = None;
-                let mut mentioned_groups_: Option<Vec<UserGroupResponse>> = None;
-                let mut mentioned_channel_: Option<bool> = None;
-                let mut mentioned_here_: Option<bool> = None;
-                let mut i18n_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut silent_: Option<bool> = None;
-                let mut pinned_: Option<bool> = None;
-                let mut pinned_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut pinned_by_: Option<UserResponse> = None;
-                let mut pin_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_text_updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut poll_id_: Option<String> = None;
-                let mut poll_: Option<PollResponseData> = None;
-                let mut moderation_: Option<ModerationV2Response> = None;
-                let mut restricted_visibility_: Option<Vec<String>> = None;
-                let mut draft_: Option<DraftResponse> = None;
-                let mut reminder_: Option<ReminderResponseData> = None;
-                let mut shared_location_: Option<SharedLocationResponseData> = None;
-                let mut deleted_for_me_: Option<bool> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "text" => text_ = Some(map_.next_value()?),
-                        "mml" => mml_ = map_.next_value()?,
-                        "command" => command_ = map_.next_value()?,
-                        "html" => html_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "user" => user_ = Some(map_.next_value()?),
-                        "member" => member_ = map_.next_value()?,
-                        "attachments" => attachments_ = Some(map_.next_value()?),
-                        "latest_reactions" => latest_reactions_ = Some(map_.next_value()?),
-                        "own_reactions" => own_reactions_ = Some(map_.next_value()?),
-                        "reaction_counts" => reaction_counts_ = Some(map_.next_value()?),
-                        "reaction_scores" => reaction_scores_ = Some(map_.next_value()?),
-                        "reaction_groups" => reaction_groups_ = map_.next_value()?,
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "show_in_channel" => show_in_channel_ = map_.next_value()?,
-                        "reply_count" => reply_count_ = Some(map_.next_value()?),
-                        "deleted_reply_count" => deleted_reply_count_ = Some(map_.next_value()?),
-                        "quoted_message_id" => quoted_message_id_ = map_.next_value()?,
-                        "quoted_message" => quoted_message_ = map_.next_value()?,
-                        "thread_participants" => thread_participants_ = map_.next_value()?,
-                        "cid" => cid_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "shadowed" => shadowed_ = Some(map_.next_value()?),
-                        "image_labels" => image_labels_ = map_.next_value()?,
-                        "mentioned_users" => mentioned_users_ = Some(map_.next_value()?),
-                        "mentioned_roles" => mentioned_roles_ = map_.next_value()?,
-                        "mentioned_group_ids" => mentioned_group_ids_ = map_.next_value()?,
-                        "mentioned_groups" => mentioned_groups_ = map_.next_value()?,
-                        "mentioned_channel" => mentioned_channel_ = Some(map_.next_value()?),
-                        "mentioned_here" => mentioned_here_ = Some(map_.next_value()?),
-                        "i18n" => i18n_ = map_.next_value()?,
-                        "silent" => silent_ = Some(map_.next_value()?),
-                        "pinned" => pinned_ = Some(map_.next_value()?),
-                        "pinned_at" => pinned_at_ = map_.next_value()?,
-                        "pinned_by" => pinned_by_ = map_.next_value()?,
-                        "pin_expires" => pin_expires_ = map_.next_value()?,
-                        "message_text_updated_at" => message_text_updated_at_ = map_.next_value()?,
-                        "poll_id" => poll_id_ = map_.next_value()?,
-                        "poll" => poll_ = map_.next_value()?,
-                        "moderation" => moderation_ = map_.next_value()?,
-                        "restricted_visibility" => restricted_visibility_ = Some(map_.next_value()?),
-                        "draft" => draft_ = map_.next_value()?,
-                        "reminder" => reminder_ = map_.next_value()?,
-                        "shared_location" => shared_location_ = map_.next_value()?,
-                        "deleted_for_me" => deleted_for_me_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(user_) = user_ else {
-                    return Err(serde::de::Error::missing_field("user"));
-                };
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                let Some(channel_) = channel_ else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(MessageWithChannelResponse {
-                    id: id_.unwrap_or_default(),
-                    text: text_.unwrap_or_default(),
-                    mml: mml_,
-                    command: command_,
-                    html: html_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    user: user_,
-                    member: member_,
-                    attachments: attachments_.unwrap_or_default(),
-                    latest_reactions: latest_reactions_.unwrap_or_default(),
-                    own_reactions: own_reactions_.unwrap_or_default(),
-                    reaction_counts: reaction_counts_.unwrap_or_default(),
-                    reaction_scores: reaction_scores_.unwrap_or_default(),
-                    reaction_groups: reaction_groups_,
-                    parent_id: parent_id_,
-                    show_in_channel: show_in_channel_,
-                    reply_count: reply_count_.unwrap_or_default(),
-                    deleted_reply_count: deleted_reply_count_.unwrap_or_default(),
-                    quoted_message_id: quoted_message_id_,
-                    quoted_message: quoted_message_,
-                    thread_participants: thread_participants_,
-                    cid: cid_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    shadowed: shadowed_.unwrap_or_default(),
-                    image_labels: image_labels_,
-                    mentioned_users: mentioned_users_.unwrap_or_default(),
-                    mentioned_roles: mentioned_roles_,
-                    mentioned_group_ids: mentioned_group_ids_,
-                    mentioned_groups: mentioned_groups_,
-                    mentioned_channel: mentioned_channel_.unwrap_or_default(),
-                    mentioned_here: mentioned_here_.unwrap_or_default(),
-                    i18n: i18n_,
-                    silent: silent_.unwrap_or_default(),
-                    pinned: pinned_.unwrap_or_default(),
-                    pinned_at: pinned_at_,
-                    pinned_by: pinned_by_,
-                    pin_expires: pin_expires_,
-                    message_text_updated_at: message_text_updated_at_,
-                    poll_id: poll_id_,
-                    poll: poll_,
-                    moderation: moderation_,
-                    restricted_visibility: restricted_visibility_.unwrap_or_default(),
-                    draft: draft_,
-                    reminder: reminder_,
-                    shared_location: shared_location_,
-                    deleted_for_me: deleted_for_me_,
-                    channel: channel_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageWithChannelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageHistoryEntryResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageHistoryEntryResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message_updated_by_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message_updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "is_deleted", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "attachments", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.message_updated_by_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.message_updated_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.is_deleted),
+                4 => __reader.value(&mut __map, 4, &mut __value.text),
+                5 => __reader.value(&mut __map, 5, &mut __value.attachments),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageHistoryEntryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("message_updated_by_id", &self.message_updated_by_id)?;
-        map_.serialize_entry("message_updated_at", &self.message_updated_at)?;
-        map_.serialize_entry("is_deleted", &self.is_deleted)?;
-        map_.serialize_entry("text", &self.text)?;
-        map_.serialize_entry("attachments", &self.attachments)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["message_id", "message_updated_by_id", "message_updated_at", "is_deleted", "text", "attachments"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message_id);
+        __map.required(1, &self.message_updated_by_id);
+        __map.required(2, &self.message_updated_at);
+        __map.required(3, &self.is_deleted);
+        __map.required(4, &self.text);
+        __map.required(5, &self.attachments);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageHistoryEntryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MessageHistoryEntryResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageHistoryEntryResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageHistoryEntryResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_id_: Option<String> = None;
-                let mut message_updated_by_id_: Option<String> = None;
-                let mut message_updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut is_deleted_: Option<bool> = None;
-                let mut text_: Option<String> = None;
-                let mut attachments_: Option<Vec<Attachment>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "message_updated_by_id" => message_updated_by_id_ = Some(map_.next_value()?),
-                        "message_updated_at" => message_updated_at_ = Some(map_.next_value()?),
-                        "is_deleted" => is_deleted_ = Some(map_.next_value()?),
-                        "text" => text_ = Some(map_.next_value()?),
-                        "attachments" => attachments_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(message_updated_at_) = message_updated_at_ else {
-                    return Err(serde::de::Error::missing_field("message_updated_at"));
-                };
-                Ok(MessageHistoryEntryResponse {
-                    message_id: message_id_.unwrap_or_default(),
-                    message_updated_by_id: message_updated_by_id_.unwrap_or_default(),
-                    message_updated_at: message_updated_at_,
-                    is_deleted: is_deleted_.unwrap_or_default(),
-                    text: text_.unwrap_or_default(),
-                    attachments: attachments_.unwrap_or_default(),
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageHistoryEntryResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for SearchResult {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SearchResult",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.message),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SearchResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.message);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SearchResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SearchResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SearchResult` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SearchResult, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<SearchResultMessage> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SearchResult {
-                    message: message_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SearchResult {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SearchWarning {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SearchWarning",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "warning_description", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "warning_code", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel_search_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_search_cids", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.warning_description),
+                1 => __reader.value(&mut __map, 1, &mut __value.warning_code),
+                2 => __reader.option(&mut __map, 2, &mut __value.channel_search_count),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_search_cids),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SearchWarning {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("warning_description", &self.warning_description)?;
-        map_.serialize_entry("warning_code", &self.warning_code)?;
-        if let Some(value) = &self.channel_search_count {
-            map_.serialize_entry("channel_search_count", value)?;
-        }
-        if let Some(value) = &self.channel_search_cids {
-            map_.serialize_entry("channel_search_cids", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.warning_description);
+        __map.required(1, &self.warning_code);
+        __map.optional(2, &self.channel_search_count);
+        __map.optional(3, &self.channel_search_cids);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SearchWarning {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SearchWarning;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SearchWarning` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SearchWarning, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut warning_description_: Option<String> = None;
-                let mut warning_code_: Option<i32> = None;
-                let mut channel_search_count_: Option<i32> = None;
-                let mut channel_search_cids_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "warning_description" => warning_description_ = Some(map_.next_value()?),
-                        "warning_code" => warning_code_ = Some(map_.next_value()?),
-                        "channel_search_count" => channel_search_count_ = map_.next_value()?,
-                        "channel_search_cids" => channel_search_cids_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SearchWarning {
-                    warning_description: warning_description_.unwrap_or_default(),
-                    warning_code: warning_code_.unwrap_or_default(),
-                    channel_search_count: channel_search_count_,
-                    channel_search_cids: channel_search_cids_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SearchWarning {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MessageOptions {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageOptions",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "include_thread_participants", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "member_custom_include", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.include_thread_participants),
+                1 => __reader.option(&mut __map, 1, &mut __value.member_custom_include),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.include_thread_participants {
-            map_.serialize_entry("include_thread_participants", value)?;
-        }
-        if let Some(value) = &self.member_custom_include {
-            map_.serialize_entry("member_custom_include", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.include_thread_participants);
+        __map.optional(1, &self.member_custom_include);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MessageOptions;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageOptions` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageOptions, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut include_thread_participants_: Option<bool> = None;
-                let mut member_custom_include_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "include_thread_participants" => include_thread_participants_ = map_.next_value()?,
-                        "member_custom_include" => member_custom_include_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MessageOptions {
-                    include_thread_participants: include_thread_participants_,
-                    member_custom_include: member_custom_include_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageOptions {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SearchResultMessage {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SearchResultMessage",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mml", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "command", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "html", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "member", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "attachments", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "latest_reactions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "own_reactions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "reaction_counts", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reaction_scores", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reaction_groups", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "show_in_channel", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reply_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_reply_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quoted_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "quoted_message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread_participants", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadowed", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "image_labels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_users", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "mentioned_roles", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_group_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_groups", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "mentioned_channel", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mentioned_here", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "i18n", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "silent", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "pinned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "pinned_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pinned_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "pin_expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_text_updated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "moderation", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "restricted_visibility", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "draft", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reminder", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "shared_location", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "deleted_for_me", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.text),
+                2 => __reader.option(&mut __map, 2, &mut __value.mml),
+                3 => __reader.option(&mut __map, 3, &mut __value.command),
+                4 => __reader.value(&mut __map, 4, &mut __value.html),
+                5 => __reader.value(&mut __map, 5, &mut __value.type_),
+                6 => __reader.value(&mut __map, 6, &mut __value.user),
+                7 => __reader.option(&mut __map, 7, &mut __value.member),
+                8 => __reader.value(&mut __map, 8, &mut __value.attachments),
+                9 => __reader.value(&mut __map, 9, &mut __value.latest_reactions),
+                10 => __reader.value(&mut __map, 10, &mut __value.own_reactions),
+                11 => __reader.value(&mut __map, 11, &mut __value.reaction_counts),
+                12 => __reader.value(&mut __map, 12, &mut __value.reaction_scores),
+                13 => __reader.option(&mut __map, 13, &mut __value.reaction_groups),
+                14 => __reader.option(&mut __map, 14, &mut __value.parent_id),
+                15 => __reader.option(&mut __map, 15, &mut __value.show_in_channel),
+                16 => __reader.value(&mut __map, 16, &mut __value.reply_count),
+                17 => __reader.value(&mut __map, 17, &mut __value.deleted_reply_count),
+                18 => __reader.option(&mut __map, 18, &mut __value.quoted_message_id),
+                19 => __reader.option(&mut __map, 19, &mut __value.quoted_message),
+                20 => __reader.option(&mut __map, 20, &mut __value.thread_participants),
+                21 => __reader.value(&mut __map, 21, &mut __value.cid),
+                22 => __reader.value(&mut __map, 22, &mut __value.created_at),
+                23 => __reader.value(&mut __map, 23, &mut __value.updated_at),
+                24 => __reader.option(&mut __map, 24, &mut __value.deleted_at),
+                25 => __reader.value(&mut __map, 25, &mut __value.shadowed),
+                26 => __reader.option(&mut __map, 26, &mut __value.image_labels),
+                27 => __reader.value(&mut __map, 27, &mut __value.mentioned_users),
+                28 => __reader.option(&mut __map, 28, &mut __value.mentioned_roles),
+                29 => __reader.option(&mut __map, 29, &mut __value.mentioned_group_ids),
+                30 => __reader.option(&mut __map, 30, &mut __value.mentioned_groups),
+                31 => __reader.value(&mut __map, 31, &mut __value.mentioned_channel),
+                32 => __reader.value(&mut __map, 32, &mut __value.mentioned_here),
+                33 => __reader.option(&mut __map, 33, &mut __value.i18n),
+                34 => __reader.value(&mut __map, 34, &mut __value.silent),
+                35 => __reader.value(&mut __map, 35, &mut __value.pinned),
+                36 => __reader.option(&mut __map, 36, &mut __value.pinned_at),
+                37 => __reader.option(&mut __map, 37, &mut __value.pinned_by),
+                38 => __reader.option(&mut __map, 38, &mut __value.pin_expires),
+                39 => __reader.option(&mut __map, 39, &mut __value.message_text_updated_at),
+                40 => __reader.option(&mut __map, 40, &mut __value.poll_id),
+                41 => __reader.option(&mut __map, 41, &mut __value.poll),
+                42 => __reader.option(&mut __map, 42, &mut __value.moderation),
+                43 => __reader.value(&mut __map, 43, &mut __value.restricted_visibility),
+                44 => __reader.option(&mut __map, 44, &mut __value.draft),
+                45 => __reader.option(&mut __map, 45, &mut __value.reminder),
+                46 => __reader.option(&mut __map, 46, &mut __value.shared_location),
+                47 => __reader.option(&mut __map, 47, &mut __value.deleted_for_me),
+                48 => __reader.option(&mut __map, 48, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SearchResultMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("text", &self.text)?;
-        if let Some(value) = &self.mml {
-            map_.serialize_entry("mml", value)?;
-        }
-        if let Some(value) = &self.command {
-            map_.serialize_entry("command", value)?;
-        }
-        map_.serialize_entry("html", &self.html)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("user", &self.user)?;
-        if let Some(value) = &self.member {
-            map_.serialize_entry("member", value)?;
-        }
-        map_.serialize_entry("attachments", &self.attachments)?;
-        map_.serialize_entry("latest_reactions", &self.latest_reactions)?;
-        map_.serialize_entry("own_reactions", &self.own_reactions)?;
-        map_.serialize_entry("reaction_counts", &self.reaction_counts)?;
-        map_.serialize_entry("reaction_scores", &self.reaction_scores)?;
-        if let Some(value) = &self.reaction_groups {
-            map_.serialize_entry("reaction_groups", value)?;
-        }
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
-        }
-        if let Some(value) = &self.show_in_channel {
-            map_.serialize_entry("show_in_channel", value)?;
-        }
-        map_.serialize_entry("reply_count", &self.reply_count)?;
-        map_.serialize_entry("deleted_reply_count", &self.deleted_reply_count)?;
-        if let Some(value) = &self.quoted_message_id {
-            map_.serialize_entry("quoted_message_id", value)?;
-        }
-        if let Some(value) = &self.quoted_message {
-            map_.serialize_entry("quoted_message", value)?;
-        }
-        if let Some(value) = &self.thread_participants {
-            map_.serialize_entry("thread_participants", value)?;
-        }
-        map_.serialize_entry("cid", &self.cid)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
-        }
-        map_.serialize_entry("shadowed", &self.shadowed)?;
-        if let Some(value) = &self.image_labels {
-            map_.serialize_entry("image_labels", value)?;
-        }
-        map_.serialize_entry("mentioned_users", &self.mentioned_users)?;
-        if let Some(value) = &self.mentioned_roles {
-            map_.serialize_entry("mentioned_roles", value)?;
-        }
-        if let Some(value) = &self.mentioned_group_ids {
-            map_.serialize_entry("mentioned_group_ids", value)?;
-        }
-        if let Some(value) = &self.mentioned_groups {
-            map_.serialize_entry("mentioned_groups", value)?;
-        }
-        map_.serialize_entry("mentioned_channel", &self.mentioned_channel)?;
-        map_.serialize_entry("mentioned_here", &self.mentioned_here)?;
-        if let Some(value) = &self.i18n {
-            map_.serialize_entry("i18n", value)?;
-        }
-        map_.serialize_entry("silent", &self.silent)?;
-        map_.serialize_entry("pinned", &self.pinned)?;
-        if let Some(value) = &self.pinned_at {
-            map_.serialize_entry("pinned_at", value)?;
-        }
-        if let Some(value) = &self.pinned_by {
-            map_.serialize_entry("pinned_by", value)?;
-        }
-        if let Some(value) = &self.pin_expires {
-            map_.serialize_entry("pin_expires", value)?;
-        }
-        if let Some(value) = &self.message_text_updated_at {
-            map_.serialize_entry("message_text_updated_at", value)?;
-        }
-        if let Some(value) = &self.poll_id {
-            map_.serialize_entry("poll_id", value)?;
-        }
-        if let Some(value) = &self.poll {
-            map_.serialize_entry("poll", value)?;
-        }
-        if let Some(value) = &self.moderation {
-            map_.serialize_entry("moderation", value)?;
-        }
-        map_.serialize_entry("restricted_visibility", &self.restricted_visibility)?;
-        if let Some(value) = &self.draft {
-            map_.serialize_entry("draft", value)?;
-        }
-        if let Some(value) = &self.reminder {
-            map_.serialize_entry("reminder", value)?;
-        }
-        if let Some(value) = &self.shared_location {
-            map_.serialize_entry("shared_location", value)?;
-        }
-        if let Some(value) = &self.deleted_for_me {
-            map_.serialize_entry("deleted_for_me", value)?;
-        }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "text", "mml", "command", "html", "type", "user", "member", "attachments", "latest_reactions", "own_reactions", "reaction_counts", "reaction_scores", "reaction_groups", "parent_id", "show_in_channel", "reply_count", "deleted_reply_count", "quoted_message_id", "quoted_message", "thread_participants", "cid", "created_at", "updated_at", "deleted_at", "shadowed", "image_labels", "mentioned_users", "mentioned_roles", "mentioned_group_ids", "mentioned_groups", "mentioned_channel", "mentioned_here", "i18n", "silent", "pinned", "pinned_at", "pinned_by", "pin_expires", "message_text_updated_at", "poll_id", "poll", "moderation", "restricted_visibility", "draft", "reminder", "shared_location", "deleted_for_me", "channel"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.text);
+        __map.optional(2, &self.mml);
+        __map.optional(3, &self.command);
+        __map.required(4, &self.html);
+        __map.required(5, &self.type_);
+        __map.required(6, &self.user);
+        __map.optional(7, &self.member);
+        __map.required(8, &self.attachments);
+        __map.required(9, &self.latest_reactions);
+        __map.required(10, &self.own_reactions);
+        __map.required(11, &self.reaction_counts);
+        __map.required(12, &self.reaction_scores);
+        __map.optional(13, &self.reaction_groups);
+        __map.optional(14, &self.parent_id);
+        __map.optional(15, &self.show_in_channel);
+        __map.required(16, &self.reply_count);
+        __map.required(17, &self.deleted_reply_count);
+        __map.optional(18, &self.quoted_message_id);
+        __map.optional(19, &self.quoted_message);
+        __map.optional(20, &self.thread_participants);
+        __map.required(21, &self.cid);
+        __map.required(22, &self.created_at);
+        __map.required(23, &self.updated_at);
+        __map.optional(24, &self.deleted_at);
+        __map.required(25, &self.shadowed);
+        __map.optional(26, &self.image_labels);
+        __map.required(27, &self.mentioned_users);
+        __map.optional(28, &self.mentioned_roles);
+        __map.optional(29, &self.mentioned_group_ids);
+        __map.optional(30, &self.mentioned_groups);
+        __map.required(31, &self.mentioned_channel);
+        __map.required(32, &self.mentioned_here);
+        __map.optional(33, &self.i18n);
+        __map.required(34, &self.silent);
+        __map.required(35, &self.pinned);
+        __map.optional(36, &self.pinned_at);
+        __map.optional(37, &self.pinned_by);
+        __map.optional(38, &self.pin_expires);
+        __map.optional(39, &self.message_text_updated_at);
+        __map.optional(40, &self.poll_id);
+        __map.optional(41, &self.poll);
+        __map.optional(42, &self.moderation);
+        __map.required(43, &self.restricted_visibility);
+        __map.optional(44, &self.draft);
+        __map.optional(45, &self.reminder);
+        __map.optional(46, &self.shared_location);
+        __map.optional(47, &self.deleted_for_me);
+        __map.optional(48, &self.channel);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SearchResultMessage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SearchResultMessage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SearchResultMessage` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SearchResultMessage, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut mml_: Option<String> = None;
-                let mut command_: Option<String> = None;
-                let mut html_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut member_: Option<ChannelMemberPartialResponse> = None;
-                let mut attachments_: Option<Vec<Attachment>> = None;
-                let mut latest_reactions_: Option<Vec<ReactionResponse>> = None;
-                let mut own_reactions_: Option<Vec<ReactionResponse>> = None;
-                let mut reaction_counts_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut reaction_scores_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut reaction_groups_: Option<std::collections::BTreeMap<String, ReactionGroupResponse>> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut show_in_channel_: Option<bool> = None;
-                let mut reply_count_: Option<i32> = None;
-                let mut deleted_reply_count_: Option<i32> = None;
-                let mut quoted_message_id_: Option<String> = None;
-                let mut quoted_message_: Option<MessageResponse> = None;
-                let mut thread_participants_: Option<Vec<UserResponse>> = None;
-                let mut cid_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut shadowed_: Option<bool> = None;
-                let mut image_labels_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut mentioned_users_: Option<Vec<UserResponse>> = None;
-                let mut mentioned_roles_: Option<Vec<String>> = None;
-                let mut mentioned_group_ids_: Option<Vec<String>> = None;
-                let mut mentioned_groups_: Option<Vec<UserGroupResponse>> = None;
-                let mut mentioned_channel_: Option<bool> = None;
-                let mut mentioned_here_: Option<bool> = None;
-                let mut i18n_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut silent_: Option<bool> = None;
-                let mut pinned_: Option<bool> = None;
-                let mut pinned_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut pinned_by_: Option<UserResponse> = None;
-                let mut pin_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_text_updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut poll_id_: Option<String> = None;
-                let mut poll_: Option<PollResponseData> = None;
-                let mut moderation_: Option<ModerationV2Response> = None;
-                let mut restricted_visibility_: Option<Vec<String>> = None;
-                let mut draft_: Option<DraftResponse> = None;
-                let mut reminder_: Option<ReminderResponseData> = None;
-                let mut shared_location_: Option<SharedLocationResponseData> = None;
-                let mut deleted_for_me_: Option<bool> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "text" => text_ = Some(map_.next_value()?),
-                        "mml" => mml_ = map_.next_value()?,
-                        "command" => command_ = map_.next_value()?,
-                        "html" => html_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "user" => user_ = Some(map_.next_value()?),
-                        "member" => member_ = map_.next_value()?,
-                        "attachments" => attachments_ = Some(map_.next_value()?),
-                        "latest_reactions" => latest_reactions_ = Some(map_.next_value()?),
-                        "own_reactions" => own_reactions_ = Some(map_.next_value()?),
-                        "reaction_counts" => reaction_counts_ = Some(map_.next_value()?),
-                        "reaction_scores" => reaction_scores_ = Some(map_.next_value()?),
-                        "reaction_groups" => reaction_groups_ = map_.next_value()?,
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "show_in_channel" => show_in_channel_ = map_.next_value()?,
-                        "reply_count" => reply_count_ = Some(map_.next_value()?),
-                        "deleted_reply_count" => deleted_reply_count_ = Some(map_.next_value()?),
-                        "quoted_message_id" => quoted_message_id_ = map_.next_value()?,
-                        "quoted_message" => quoted_message_ = map_.next_value()?,
-                        "thread_participants" => thread_participants_ = map_.next_value()?,
-                        "cid" => cid_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "shadowed" => shadowed_ = Some(map_.next_value()?),
-                        "image_labels" => image_labels_ = map_.next_value()?,
-                        "mentioned_users" => mentioned_users_ = Some(map_.next_value()?),
-                        "mentioned_roles" => mentioned_roles_ = map_.next_value()?,
-                        "mentioned_group_ids" => mentioned_group_ids_ = map_.next_value()?,
-                        "mentioned_groups" => mentioned_groups_ = map_.next_value()?,
-                        "mentioned_channel" => mentioned_channel_ = Some(map_.next_value()?),
-                        "mentioned_here" => mentioned_here_ = Some(map_.next_value()?),
-                        "i18n" => i18n_ = map_.next_value()?,
-                        "silent" => silent_ = Some(map_.next_value()?),
-                        "pinned" => pinned_ = Some(map_.next_value()?),
-                        "pinned_at" => pinned_at_ = map_.next_value()?,
-                        "pinned_by" => pinned_by_ = map_.next_value()?,
-                        "pin_expires" => pin_expires_ = map_.next_value()?,
-                        "message_text_updated_at" => message_text_updated_at_ = map_.next_value()?,
-                        "poll_id" => poll_id_ = map_.next_value()?,
-                        "poll" => poll_ = map_.next_value()?,
-                        "moderation" => moderation_ = map_.next_value()?,
-                        "restricted_visibility" => restricted_visibility_ = Some(map_.next_value()?),
-                        "draft" => draft_ = map_.next_value()?,
-                        "reminder" => reminder_ = map_.next_value()?,
-                        "shared_location" => shared_location_ = map_.next_value()?,
-                        "deleted_for_me" => deleted_for_me_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(user_) = user_ else {
-                    return Err(serde::de::Error::missing_field("user"));
-                };
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(SearchResultMessage {
-                    id: id_.unwrap_or_default(),
-                    text: text_.unwrap_or_default(),
-                    mml: mml_,
-                    command: command_,
-                    html: html_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    user: user_,
-                    member: member_,
-                    attachments: attachments_.unwrap_or_default(),
-                    latest_reactions: latest_reactions_.unwrap_or_default(),
-                    own_reactions: own_reactions_.unwrap_or_default(),
-                    reaction_counts: reaction_counts_.unwrap_or_default(),
-                    reaction_scores: reaction_scores_.unwrap_or_default(),
-                    reaction_groups: reaction_groups_,
-                    parent_id: parent_id_,
-                    show_in_channel: show_in_channel_,
-                    reply_count: reply_count_.unwrap_or_default(),
-                    deleted_reply_count: deleted_reply_count_.unwrap_or_default(),
-                    quoted_message_id: quoted_message_id_,
-                    quoted_message: quoted_message_,
-                    thread_participants: thread_participants_,
-                    cid: cid_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    shadowed: shadowed_.unwrap_or_default(),
-                    image_labels: image_labels_,
-                    mentioned_users: mentioned_users_.unwrap_or_default(),
-                    mentioned_roles: mentioned_roles_,
-                    mentioned_group_ids: mentioned_group_ids_,
-                    mentioned_groups: mentioned_groups_,
-                    mentioned_channel: mentioned_channel_.unwrap_or_default(),
-                    mentioned_here: mentioned_here_.unwrap_or_default(),
-                    i18n: i18n_,
-                    silent: silent_.unwrap_or_default(),
-                    pinned: pinned_.unwrap_or_default(),
-                    pinned_at: pinned_at_,
-                    pinned_by: pinned_by_,
-                    pin_expires: pin_expires_,
-                    message_text_updated_at: message_text_updated_at_,
-                    poll_id: poll_id_,
-                    poll: poll_,
-                    moderation: moderation_,
-                    restricted_visibility: restricted_visibility_.unwrap_or_default(),
-                    draft: draft_,
-                    reminder: reminder_,
-                    shared_location: shared_location_,
-                    deleted_for_me: deleted_for_me_,
-                    channel: channel_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SearchResultMessage {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for Action {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Action",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "style", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "value", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.text),
+                2 => __reader.option(&mut __map, 2, &mut __value.style),
+                3 => __reader.value(&mut __map, 3, &mut __value.type_),
+                4 => __reader.option(&mut __map, 4, &mut __value.value),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Action {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("text", &self.text)?;
-        if let Some(value) = &self.style {
-            map_.serialize_entry("style", value)?;
-        }
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.value {
-            map_.serialize_entry("value", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.text);
+        __map.optional(2, &self.style);
+        __map.required(3, &self.type_);
+        __map.optional(4, &self.value);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Action {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Action;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Action` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Action, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut style_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut value_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "text" => text_ = Some(map_.next_value()?),
-                        "style" => style_ = map_.next_value()?,
-                        "type" => type_ = Some(map_.next_value()?),
-                        "value" => value_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Action {
-                    name: name_.unwrap_or_default(),
-                    text: text_.unwrap_or_default(),
-                    style: style_,
-                    type_: type_.unwrap_or_default(),
-                    value: value_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Action {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Field {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Field",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "title", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "value", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "short", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.title),
+                1 => __reader.value(&mut __map, 1, &mut __value.value),
+                2 => __reader.value(&mut __map, 2, &mut __value.short),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Field {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("title", &self.title)?;
-        map_.serialize_entry("value", &self.value)?;
-        map_.serialize_entry("short", &self.short)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.title);
+        __map.required(1, &self.value);
+        __map.required(2, &self.short);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Field {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Field;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Field` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Field, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut title_: Option<String> = None;
-                let mut value_: Option<String> = None;
-                let mut short_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "title" => title_ = Some(map_.next_value()?),
-                        "value" => value_ = Some(map_.next_value()?),
-                        "short" => short_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Field {
-                    title: title_.unwrap_or_default(),
-                    value: value_.unwrap_or_default(),
-                    short: short_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Field {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Images {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Images",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "original", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "fixed_height", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "fixed_height_still", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "fixed_height_downsampled", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "fixed_width", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "fixed_width_still", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "fixed_width_downsampled", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.original),
+                1 => __reader.value(&mut __map, 1, &mut __value.fixed_height),
+                2 => __reader.value(&mut __map, 2, &mut __value.fixed_height_still),
+                3 => __reader.value(&mut __map, 3, &mut __value.fixed_height_downsampled),
+                4 => __reader.value(&mut __map, 4, &mut __value.fixed_width),
+                5 => __reader.value(&mut __map, 5, &mut __value.fixed_width_still),
+                6 => __reader.value(&mut __map, 6, &mut __value.fixed_width_downsampled),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Images {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("original", &self.original)?;
-        map_.serialize_entry("fixed_height", &self.fixed_height)?;
-        map_.serialize_entry("fixed_height_still", &self.fixed_height_still)?;
-        map_.serialize_entry("fixed_height_downsampled", &self.fixed_height_downsampled)?;
-        map_.serialize_entry("fixed_width", &self.fixed_width)?;
-        map_.serialize_entry("fixed_width_still", &self.fixed_width_still)?;
-        map_.serialize_entry("fixed_width_downsampled", &self.fixed_width_downsampled)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.original);
+        __map.required(1, &self.fixed_height);
+        __map.required(2, &self.fixed_height_still);
+        __map.required(3, &self.fixed_height_downsampled);
+        __map.required(4, &self.fixed_width);
+        __map.required(5, &self.fixed_width_still);
+        __map.required(6, &self.fixed_width_downsampled);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Images {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Images;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Images` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Images, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut original_: Option<ImageData> = None;
-                let mut fixed_height_: Option<ImageData> = None;
-                let mut fixed_height_still_: Option<ImageData> = None;
-                let mut fixed_height_downsampled_: Option<ImageData> = None;
-                let mut fixed_width_: Option<ImageData> = None;
-                let mut fixed_width_still_: Option<ImageData> = None;
-                let mut fixed_width_downsampled_: Option<ImageData> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "original" => original_ = Some(map_.next_value()?),
-                        "fixed_height" => fixed_height_ = Some(map_.next_value()?),
-                        "fixed_height_still" => fixed_height_still_ = Some(map_.next_value()?),
-                        "fixed_height_downsampled" => fixed_height_downsampled_ = Some(map_.next_value()?),
-                        "fixed_width" => fixed_width_ = Some(map_.next_value()?),
-                        "fixed_width_still" => fixed_width_still_ = Some(map_.next_value()?),
-                        "fixed_width_downsampled" => fixed_width_downsampled_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Images {
-                    original: original_.unwrap_or_default(),
-                    fixed_height: fixed_height_.unwrap_or_default(),
-                    fixed_height_still: fixed_height_still_.unwrap_or_default(),
-                    fixed_height_downsampled: fixed_height_downsampled_.unwrap_or_default(),
-                    fixed_width: fixed_width_.unwrap_or_default(),
-                    fixed_width_still: fixed_width_still_.unwrap_or_default(),
-                    fixed_width_downsampled: fixed_width_downsampled_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Images {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ImageData {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ImageData",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "url", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "width", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "height", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "size", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "frames", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.url),
+                1 => __reader.value(&mut __map, 1, &mut __value.width),
+                2 => __reader.value(&mut __map, 2, &mut __value.height),
+                3 => __reader.value(&mut __map, 3, &mut __value.size),
+                4 => __reader.value(&mut __map, 4, &mut __value.frames),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ImageData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("url", &self.url)?;
-        map_.serialize_entry("width", &self.width)?;
-        map_.serialize_entry("height", &self.height)?;
-        map_.serialize_entry("size", &self.size)?;
-        map_.serialize_entry("frames", &self.frames)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.url);
+        __map.required(1, &self.width);
+        __map.required(2, &self.height);
+        __map.required(3, &self.size);
+        __map.required(4, &self.frames);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImageData {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ImageData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImageData` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImageData, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut url_: Option<String> = None;
-                let mut width_: Option<String> = None;
-                let mut height_: Option<String> = None;
-                let mut size_: Option<String> = None;
-                let mut frames_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "url" => url_ = Some(map_.next_value()?),
-                        "width" => width_ = Some(map_.next_value()?),
-                        "height" => height_ = Some(map_.next_value()?),
-                        "size" => size_ = Some(map_.next_value()?),
-                        "frames" => frames_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ImageData {
-                    url: url_.unwrap_or_default(),
-                    width: width_.unwrap_or_default(),
-                    height: height_.unwrap_or_default(),
-                    size: size_.unwrap_or_default(),
-                    frames: frames_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ImageData {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for Attachment {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "Attachment",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "fallback", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "color", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pretext", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "author_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "author_link", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "author_icon", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "title", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "title_link", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "text", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thumb_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "footer", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "footer_icon", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "actions", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "fields", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "asset_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "giphy", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "og_scrape_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "original_width", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "original_height", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.type_),
+                1 => __reader.option(&mut __map, 1, &mut __value.fallback),
+                2 => __reader.option(&mut __map, 2, &mut __value.color),
+                3 => __reader.option(&mut __map, 3, &mut __value.pretext),
+                4 => __reader.option(&mut __map, 4, &mut __value.author_name),
+                5 => __reader.option(&mut __map, 5, &mut __value.author_link),
+                6 => __reader.option(&mut __map, 6, &mut __value.author_icon),
+                7 => __reader.option(&mut __map, 7, &mut __value.title),
+                8 => __reader.option(&mut __map, 8, &mut __value.title_link),
+                9 => __reader.option(&mut __map, 9, &mut __value.text),
+                10 => __reader.option(&mut __map, 10, &mut __value.image_url),
+                11 => __reader.option(&mut __map, 11, &mut __value.thumb_url),
+                12 => __reader.option(&mut __map, 12, &mut __value.footer),
+                13 => __reader.option(&mut __map, 13, &mut __value.footer_icon),
+                14 => __reader.option(&mut __map, 14, &mut __value.actions),
+                15 => __reader.option(&mut __map, 15, &mut __value.fields),
+                16 => __reader.option(&mut __map, 16, &mut __value.asset_url),
+                17 => __reader.option(&mut __map, 17, &mut __value.giphy),
+                18 => __reader.option(&mut __map, 18, &mut __value.og_scrape_url),
+                19 => __reader.option(&mut __map, 19, &mut __value.original_width),
+                20 => __reader.option(&mut __map, 20, &mut __value.original_height),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for Attachment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.fallback {
-            map_.serialize_entry("fallback", value)?;
-        }
-        if let Some(value) = &self.color {
-            map_.serialize_entry("color", value)?;
-        }
-        if let Some(value) = &self.pretext {
-            map_.serialize_entry("pretext", value)?;
-        }
-        if let Some(value) = &self.author_name {
-            map_.serialize_entry("author_name", value)?;
-        }
-        if let Some(value) = &self.author_link {
-            map_.serialize_entry("author_link", value)?;
-        }
-        if let Some(value) = &self.author_icon {
-            map_.serialize_entry("author_icon", value)?;
-        }
-        if let Some(value) = &self.title {
-            map_.serialize_entry("title", value)?;
-        }
-        if let Some(value) = &self.title_link {
-            map_.serialize_entry("title_link", value)?;
-        }
-        if let Some(value) = &self.text {
-            map_.serialize_entry("text", value)?;
-        }
-        if let Some(value) = &self.image_url {
-            map_.serialize_entry("image_url", value)?;
-        }
-        if let Some(value) = &self.thumb_url {
-            map_.serialize_entry("thumb_url", value)?;
-        }
-        if let Some(value) = &self.footer {
-            map_.serialize_entry("footer", value)?;
-        }
-        if let Some(value) = &self.footer_icon {
-            map_.serialize_entry("footer_icon", value)?;
-        }
-        if let Some(value) = &self.actions {
-            map_.serialize_entry("actions", value)?;
-        }
-        if let Some(value) = &self.fields {
-            map_.serialize_entry("fields", value)?;
-        }
-        if let Some(value) = &self.asset_url {
-            map_.serialize_entry("asset_url", value)?;
-        }
-        if let Some(value) = &self.giphy {
-            map_.serialize_entry("giphy", value)?;
-        }
-        if let Some(value) = &self.og_scrape_url {
-            map_.serialize_entry("og_scrape_url", value)?;
-        }
-        if let Some(value) = &self.original_width {
-            map_.serialize_entry("original_width", value)?;
-        }
-        if let Some(value) = &self.original_height {
-            map_.serialize_entry("original_height", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["type", "fallback", "color", "pretext", "author_name", "author_link", "author_icon", "title", "title_link", "text", "image_url", "thumb_url", "footer", "footer_icon", "actions", "fields", "asset_url", "giphy", "og_scrape_url", "original_width", "original_height"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.type_);
+        __map.optional(1, &self.fallback);
+        __map.optional(2, &self.color);
+        __map.optional(3, &self.pretext);
+        __map.optional(4, &self.author_name);
+        __map.optional(5, &self.author_link);
+        __map.optional(6, &self.author_icon);
+        __map.optional(7, &self.title);
+        __map.optional(8, &self.title_link);
+        __map.optional(9, &self.text);
+        __map.optional(10, &self.image_url);
+        __map.optional(11, &self.thumb_url);
+        __map.optional(12, &self.footer);
+        __map.optional(13, &self.footer_icon);
+        __map.optional(14, &self.actions);
+        __map.optional(15, &self.fields);
+        __map.optional(16, &self.asset_url);
+        __map.optional(17, &self.giphy);
+        __map.optional(18, &self.og_scrape_url);
+        __map.optional(19, &self.original_width);
+        __map.optional(20, &self.original_height);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Attachment {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = Attachment;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `Attachment` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<Attachment, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut fallback_: Option<String> = None;
-                let mut color_: Option<String> = None;
-                let mut pretext_: Option<String> = None;
-                let mut author_name_: Option<String> = None;
-                let mut author_link_: Option<String> = None;
-                let mut author_icon_: Option<String> = None;
-                let mut title_: Option<String> = None;
-                let mut title_link_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut image_url_: Option<String> = None;
-                let mut thumb_url_: Option<String> = None;
-                let mut footer_: Option<String> = None;
-                let mut footer_icon_: Option<String> = None;
-                let mut actions_: Option<Vec<Action>> = None;
-                let mut fields_: Option<Vec<Field>> = None;
-                let mut asset_url_: Option<String> = None;
-                let mut giphy_: Option<Images> = None;
-                let mut og_scrape_url_: Option<String> = None;
-                let mut original_width_: Option<i32> = None;
-                let mut original_height_: Option<i32> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = map_.next_value()?,
-                        "fallback" => fallback_ = map_.next_value()?,
-                        "color" => color_ = map_.next_value()?,
-                        "pretext" => pretext_ = map_.next_value()?,
-                        "author_name" => author_name_ = map_.next_value()?,
-                        "author_link" => author_link_ = map_.next_value()?,
-                        "author_icon" => author_icon_ = map_.next_value()?,
-                        "title" => title_ = map_.next_value()?,
-                        "title_link" => title_link_ = map_.next_value()?,
-                        "text" => text_ = map_.next_value()?,
-                        "image_url" => image_url_ = map_.next_value()?,
-                        "thumb_url" => thumb_url_ = map_.next_value()?,
-                        "footer" => footer_ = map_.next_value()?,
-                        "footer_icon" => footer_icon_ = map_.next_value()?,
-                        "actions" => actions_ = map_.next_value()?,
-                        "fields" => fields_ = map_.next_value()?,
-                        "asset_url" => asset_url_ = map_.next_value()?,
-                        "giphy" => giphy_ = map_.next_value()?,
-                        "og_scrape_url" => og_scrape_url_ = map_.next_value()?,
-                        "original_width" => original_width_ = map_.next_value()?,
-                        "original_height" => original_height_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(Attachment {
-                    type_,
-                    fallback: fallback_,
-                    color: color_,
-                    pretext: pretext_,
-                    author_name: author_name_,
-                    author_link: author_link_,
-                    author_icon: author_icon_,
-                    title: title_,
-                    title_link: title_link_,
-                    text: text_,
-                    image_url: image_url_,
-                    thumb_url: thumb_url_,
-                    footer: footer_,
-                    footer_icon: footer_icon_,
-                    actions: actions_,
-                    fields: fields_,
-                    asset_url: asset_url_,
-                    giphy: giphy_,
-                    og_scrape_url: og_scrape_url_,
-                    original_width: original_width_,
-                    original_height: original_height_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for Attachment {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mml", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "command", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "html", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "member", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "attachments", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "latest_reactions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "own_reactions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "reaction_counts", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reaction_scores", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reaction_groups", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "show_in_channel", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reply_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_reply_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quoted_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "quoted_message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread_participants", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadowed", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "image_labels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_users", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "mentioned_roles", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_group_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_groups", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "mentioned_channel", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mentioned_here", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "i18n", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "silent", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "pinned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "pinned_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pinned_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "pin_expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_text_updated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "poll", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "moderation", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "restricted_visibility", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "draft", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reminder", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "shared_location", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "deleted_for_me", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.text),
+                2 => __reader.option(&mut __map, 2, &mut __value.mml),
+                3 => __reader.option(&mut __map, 3, &mut __value.command),
+                4 => __reader.value(&mut __map, 4, &mut __value.html),
+                5 => __reader.value(&mut __map, 5, &mut __value.type_),
+                6 => __reader.value(&mut __map, 6, &mut __value.user),
+                7 => __reader.option(&mut __map, 7, &mut __value.member),
+                8 => __reader.value(&mut __map, 8, &mut __value.attachments),
+                9 => __reader.value(&mut __map, 9, &mut __value.latest_reactions),
+                10 => __reader.value(&mut __map, 10, &mut __value.own_reactions),
+                11 => __reader.value(&mut __map, 11, &mut __value.reaction_counts),
+                12 => __reader.value(&mut __map, 12, &mut __value.reaction_scores),
+                13 => __reader.option(&mut __map, 13, &mut __value.reaction_groups),
+                14 => __reader.option(&mut __map, 14, &mut __value.parent_id),
+                15 => __reader.option(&mut __map, 15, &mut __value.show_in_channel),
+                16 => __reader.value(&mut __map, 16, &mut __value.reply_count),
+                17 => __reader.value(&mut __map, 17, &mut __value.deleted_reply_count),
+                18 => __reader.option(&mut __map, 18, &mut __value.quoted_message_id),
+                19 => __reader.option(&mut __map, 19, &mut __value.quoted_message),
+                20 => __reader.option(&mut __map, 20, &mut __value.thread_participants),
+                21 => __reader.value(&mut __map, 21, &mut __value.cid),
+                22 => __reader.value(&mut __map, 22, &mut __value.created_at),
+                23 => __reader.value(&mut __map, 23, &mut __value.updated_at),
+                24 => __reader.option(&mut __map, 24, &mut __value.deleted_at),
+                25 => __reader.value(&mut __map, 25, &mut __value.shadowed),
+                26 => __reader.option(&mut __map, 26, &mut __value.image_labels),
+                27 => __reader.value(&mut __map, 27, &mut __value.mentioned_users),
+                28 => __reader.option(&mut __map, 28, &mut __value.mentioned_roles),
+                29 => __reader.option(&mut __map, 29, &mut __value.mentioned_group_ids),
+                30 => __reader.option(&mut __map, 30, &mut __value.mentioned_groups),
+                31 => __reader.value(&mut __map, 31, &mut __value.mentioned_channel),
+                32 => __reader.value(&mut __map, 32, &mut __value.mentioned_here),
+                33 => __reader.option(&mut __map, 33, &mut __value.i18n),
+                34 => __reader.value(&mut __map, 34, &mut __value.silent),
+                35 => __reader.value(&mut __map, 35, &mut __value.pinned),
+                36 => __reader.option(&mut __map, 36, &mut __value.pinned_at),
+                37 => __reader.option(&mut __map, 37, &mut __value.pinned_by),
+                38 => __reader.option(&mut __map, 38, &mut __value.pin_expires),
+                39 => __reader.option(&mut __map, 39, &mut __value.message_text_updated_at),
+                40 => __reader.option(&mut __map, 40, &mut __value.poll_id),
+                41 => __reader.option(&mut __map, 41, &mut __value.poll),
+                42 => __reader.option(&mut __map, 42, &mut __value.moderation),
+                43 => __reader.value(&mut __map, 43, &mut __value.restricted_visibility),
+                44 => __reader.option(&mut __map, 44, &mut __value.draft),
+                45 => __reader.option(&mut __map, 45, &mut __value.reminder),
+                46 => __reader.option(&mut __map, 46, &mut __value.shared_location),
+                47 => __reader.option(&mut __map, 47, &mut __value.deleted_for_me),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("text", &self.text)?;
-        if let Some(value) = &self.mml {
-            map_.serialize_entry("mml", value)?;
-        }
-        if let Some(value) = &self.command {
-            map_.serialize_entry("command", value)?;
-        }
-        map_.serialize_entry("html", &self.html)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("user", &self.user)?;
-        if let Some(value) = &self.member {
-            map_.serialize_entry("member", value)?;
-        }
-        map_.serialize_entry("attachments", &self.attachments)?;
-        map_.serialize_entry("latest_reactions", &self.latest_reactions)?;
-        map_.serialize_entry("own_reactions", &self.own_reactions)?;
-        map_.serialize_entry("reaction_counts", &self.reaction_counts)?;
-        map_.serialize_entry("reaction_scores", &self.reaction_scores)?;
-        if let Some(value) = &self.reaction_groups {
-            map_.serialize_entry("reaction_groups", value)?;
-        }
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
-        }
-        if let Some(value) = &self.show_in_channel {
-            map_.serialize_entry("show_in_channel", value)?;
-        }
-        map_.serialize_entry("reply_count", &self.reply_count)?;
-        map_.serialize_entry("deleted_reply_count", &self.deleted_reply_count)?;
-        if let Some(value) = &self.quoted_message_id {
-            map_.serialize_entry("quoted_message_id", value)?;
-        }
-        if let Some(value) = &self.quoted_message {
-            map_.serialize_entry("quoted_message", value)?;
-        }
-        if let Some(value) = &self.thread_participants {
-            map_.serialize_entry("thread_participants", value)?;
-        }
-        map_.serialize_entry("cid", &self.cid)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
-        }
-        map_.serialize_entry("shadowed", &self.shadowed)?;
-        if let Some(value) = &self.image_labels {
-            map_.serialize_entry("image_labels", value)?;
-        }
-        map_.serialize_entry("mentioned_users", &self.mentioned_users)?;
-        if let Some(value) = &self.mentioned_roles {
-            map_.serialize_entry("mentioned_roles", value)?;
-        }
-        if let Some(value) = &self.mentioned_group_ids {
-            map_.serialize_entry("mentioned_group_ids", value)?;
-        }
-        if let Some(value) = &self.mentioned_groups {
-            map_.serialize_entry("mentioned_groups", value)?;
-        }
-        map_.serialize_entry("mentioned_channel", &self.mentioned_channel)?;
-        map_.serialize_entry("mentioned_here", &self.mentioned_here)?;
-        if let Some(value) = &self.i18n {
-            map_.serialize_entry("i18n", value)?;
-        }
-        map_.serialize_entry("silent", &self.silent)?;
-        map_.serialize_entry("pinned", &self.pinned)?;
-        if let Some(value) = &self.pinned_at {
-            map_.serialize_entry("pinned_at", value)?;
-        }
-        if let Some(value) = &self.pinned_by {
-            map_.serialize_entry("pinned_by", value)?;
-        }
-        if let Some(value) = &self.pin_expires {
-            map_.serialize_entry("pin_expires", value)?;
-        }
-        if let Some(value) = &self.message_text_updated_at {
-            map_.serialize_entry("message_text_updated_at", value)?;
-        }
-        if let Some(value) = &self.poll_id {
-            map_.serialize_entry("poll_id", value)?;
-        }
-        if let Some(value) = &self.poll {
-            map_.serialize_entry("poll", value)?;
-        }
-        if let Some(value) = &self.moderation {
-            map_.serialize_entry("moderation", value)?;
-        }
-        map_.serialize_entry("restricted_visibility", &self.restricted_visibility)?;
-        if let Some(value) = &self.draft {
-            map_.serialize_entry("draft", value)?;
-        }
-        if let Some(value) = &self.reminder {
-            map_.serialize_entry("reminder", value)?;
-        }
-        if let Some(value) = &self.shared_location {
-            map_.serialize_entry("shared_location", value)?;
-        }
-        if let Some(value) = &self.deleted_for_me {
-            map_.serialize_entry("deleted_for_me", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "text", "mml", "command", "html", "type", "user", "member", "attachments", "latest_reactions", "own_reactions", "reaction_counts", "reaction_scores", "reaction_groups", "parent_id", "show_in_channel", "reply_count", "deleted_reply_count", "quoted_message_id", "quoted_message", "thread_participants", "cid", "created_at", "updated_at", "deleted_at", "shadowed", "image_labels", "mentioned_users", "mentioned_roles", "mentioned_group_ids", "mentioned_groups", "mentioned_channel", "mentioned_here", "i18n", "silent", "pinned", "pinned_at", "pinned_by", "pin_expires", "message_text_updated_at", "poll_id", "poll", "moderation", "restricted_visibility", "draft", "reminder", "shared_location", "deleted_for_me"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.text);
+        __map.optional(2, &self.mml);
+        __map.optional(3, &self.command);
+        __map.required(4, &self.html);
+        __map.required(5, &self.type_);
+        __map.required(6, &self.user);
+        __map.optional(7, &self.member);
+        __map.required(8, &self.attachments);
+        __map.required(9, &self.latest_reactions);
+        __map.required(10, &self.own_reactions);
+        __map.required(11, &self.reaction_counts);
+        __map.required(12, &self.reaction_scores);
+        __map.optional(13, &self.reaction_groups);
+        __map.optional(14, &self.parent_id);
+        __map.optional(15, &self.show_in_channel);
+        __map.required(16, &self.reply_count);
+        __map.required(17, &self.deleted_reply_count);
+        __map.optional(18, &self.quoted_message_id);
+        __map.optional(19, &self.quoted_message);
+        __map.optional(20, &self.thread_participants);
+        __map.required(21, &self.cid);
+        __map.required(22, &self.created_at);
+        __map.required(23, &self.updated_at);
+        __map.optional(24, &self.deleted_at);
+        __map.required(25, &self.shadowed);
+        __map.optional(26, &self.image_labels);
+        __map.required(27, &self.mentioned_users);
+        __map.optional(28, &self.mentioned_roles);
+        __map.optional(29, &self.mentioned_group_ids);
+        __map.optional(30, &self.mentioned_groups);
+        __map.required(31, &self.mentioned_channel);
+        __map.required(32, &self.mentioned_here);
+        __map.optional(33, &self.i18n);
+        __map.required(34, &self.silent);
+        __map.required(35, &self.pinned);
+        __map.optional(36, &self.pinned_at);
+        __map.optional(37, &self.pinned_by);
+        __map.optional(38, &self.pin_expires);
+        __map.optional(39, &self.message_text_updated_at);
+        __map.optional(40, &self.poll_id);
+        __map.optional(41, &self.poll);
+        __map.optional(42, &self.moderation);
+        __map.required(43, &self.restricted_visibility);
+        __map.optional(44, &self.draft);
+        __map.optional(45, &self.reminder);
+        __map.optional(46, &self.shared_location);
+        __map.optional(47, &self.deleted_for_me);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MessageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut mml_: Option<String> = None;
-                let mut command_: Option<String> = None;
-                let mut html_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut member_: Option<ChannelMemberPartialResponse> = None;
-                let mut attachments_: Option<Vec<Attachment>> = None;
-                let mut latest_reactions_: Option<Vec<ReactionResponse>> = None;
-                let mut own_reactions_: Option<Vec<ReactionResponse>> = None;
-                let mut reaction_counts_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut reaction_scores_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut reaction_groups_: Option<std::collections::BTreeMap<String, ReactionGroupResponse>> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut show_in_channel_: Option<bool> = None;
-                let mut reply_count_: Option<i32> = None;
-                let mut deleted_reply_count_: Option<i32> = None;
-                let mut quoted_message_id_: Option<String> = None;
-                let mut quoted_message_: Option<Box<MessageResponse>> = None;
-                let mut thread_participants_: Option<Vec<UserResponse>> = None;
-                let mut cid_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut shadowed_: Option<bool> = None;
-                let mut image_labels_: Option<std::collections::BTreeMap<String, Vec<String>>> = None;
-                let mut mentioned_users_: Option<Vec<UserResponse>> = None;
-                let mut mentioned_roles_: Option<Vec<String>> = None;
-                let mut mentioned_group_ids_: Option<Vec<String>> = None;
-                let mut mentioned_groups_: Option<Vec<UserGroupResponse>> = None;
-                let mut mentioned_channel_: Option<bool> = None;
-                let mut mentioned_here_: Option<bool> = None;
-                let mut i18n_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut silent_: Option<bool> = None;
-                let mut pinned_: Option<bool> = None;
-                let mut pinned_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut pinned_by_: Option<UserResponse> = None;
-                let mut pin_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_text_updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut poll_id_: Option<String> = None;
-                let mut poll_: Option<PollResponseData> = None;
-                let mut moderation_: Option<ModerationV2Response> = None;
-                let mut restricted_visibility_: Option<Vec<String>> = None;
-                let mut draft_: Option<Box<DraftResponse>> = None;
-                let mut reminder_: Option<Box<ReminderResponseData>> = None;
-                let mut shared_location_: Option<Box<SharedLocationResponseData>> = None;
-                let mut deleted_for_me_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "text" => text_ = Some(map_.next_value()?),
-                        "mml" => mml_ = map_.next_value()?,
-                        "command" => command_ = map_.next_value()?,
-                        "html" => html_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "user" => user_ = Some(map_.next_value()?),
-                        "member" => member_ = map_.next_value()?,
-                        "attachments" => attachments_ = Some(map_.next_value()?),
-                        "latest_reactions" => latest_reactions_ = Some(map_.next_value()?),
-                        "own_reactions" => own_reactions_ = Some(map_.next_value()?),
-                        "reaction_counts" => reaction_counts_ = Some(map_.next_value()?),
-                        "reaction_scores" => reaction_scores_ = Some(map_.next_value()?),
-                        "reaction_groups" => reaction_groups_ = map_.next_value()?,
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "show_in_channel" => show_in_channel_ = map_.next_value()?,
-                        "reply_count" => reply_count_ = Some(map_.next_value()?),
-                        "deleted_reply_count" => deleted_reply_count_ = Some(map_.next_value()?),
-                        "quoted_message_id" => quoted_message_id_ = map_.next_value()?,
-                        "quoted_message" => quoted_message_ = map_.next_value()?,
-                        "thread_participants" => thread_participants_ = map_.next_value()?,
-                        "cid" => cid_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "shadowed" => shadowed_ = Some(map_.next_value()?),
-                        "image_labels" => image_labels_ = map_.next_value()?,
-                        "mentioned_users" => mentioned_users_ = Some(map_.next_value()?),
-                        "mentioned_roles" => mentioned_roles_ = map_.next_value()?,
-                        "mentioned_group_ids" => mentioned_group_ids_ = map_.next_value()?,
-                        "mentioned_groups" => mentioned_groups_ = map_.next_value()?,
-                        "mentioned_channel" => mentioned_channel_ = Some(map_.next_value()?),
-                        "mentioned_here" => mentioned_here_ = Some(map_.next_value()?),
-                        "i18n" => i18n_ = map_.next_value()?,
-                        "silent" => silent_ = Some(map_.next_value()?),
-                        "pinned" => pinned_ = Some(map_.next_value()?),
-                        "pinned_at" => pinned_at_ = map_.next_value()?,
-                        "pinned_by" => pinned_by_ = map_.next_value()?,
-                        "pin_expires" => pin_expires_ = map_.next_value()?,
-                        "message_text_updated_at" => message_text_updated_at_ = map_.next_value()?,
-                        "poll_id" => poll_id_ = map_.next_value()?,
-                        "poll" => poll_ = map_.next_value()?,
-                        "moderation" => moderation_ = map_.next_value()?,
-                        "restricted_visibility" => restricted_visibility_ = Some(map_.next_value()?),
-                        "draft" => draft_ = map_.next_value()?,
-                        "reminder" => reminder_ = map_.next_value()?,
-                        "shared_location" => shared_location_ = map_.next_value()?,
-                        "deleted_for_me" => deleted_for_me_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(user_) = user_ else {
-                    return Err(serde::de::Error::missing_field("user"));
-                };
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(MessageResponse {
-                    id: id_.unwrap_or_default(),
-                    text: text_.unwrap_or_default(),
-                    mml: mml_,
-                    command: command_,
-                    html: html_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    user: user_,
-                    member: member_,
-                    attachments: attachments_.unwrap_or_default(),
-                    latest_reactions: latest_reactions_.unwrap_or_default(),
-                    own_reactions: own_reactions_.unwrap_or_default(),
-                    reaction_counts: reaction_counts_.unwrap_or_default(),
-                    reaction_scores: reaction_scores_.unwrap_or_default(),
-                    reaction_groups: reaction_groups_,
-                    parent_id: parent_id_,
-                    show_in_channel: show_in_channel_,
-                    reply_count: reply_count_.unwrap_or_default(),
-                    deleted_reply_count: deleted_reply_count_.unwrap_or_default(),
-                    quoted_message_id: quoted_message_id_,
-                    quoted_message: quoted_message_,
-                    thread_participants: thread_participants_,
-                    cid: cid_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    shadowed: shadowed_.unwrap_or_default(),
-                    image_labels: image_labels_,
-                    mentioned_users: mentioned_users_.unwrap_or_default(),
-                    mentioned_roles: mentioned_roles_,
-                    mentioned_group_ids: mentioned_group_ids_,
-                    mentioned_groups: mentioned_groups_,
-                    mentioned_channel: mentioned_channel_.unwrap_or_default(),
-                    mentioned_here: mentioned_here_.unwrap_or_default(),
-                    i18n: i18n_,
-                    silent: silent_.unwrap_or_default(),
-                    pinned: pinned_.unwrap_or_default(),
-                    pinned_at: pinned_at_,
-                    pinned_by: pinned_by_,
-                    pin_expires: pin_expires_,
-                    message_text_updated_at: message_text_updated_at_,
-                    poll_id: poll_id_,
-                    poll: poll_,
-                    moderation: moderation_,
-                    restricted_visibility: restricted_visibility_.unwrap_or_default(),
-                    draft: draft_,
-                    reminder: reminder_,
-                    shared_location: shared_location_,
-                    deleted_for_me: deleted_for_me_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "text", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mml", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "attachments", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "show_in_channel", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_users", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_roles", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_group_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_channel", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mentioned_here", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "quoted_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "html", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "silent", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pinned", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pinned_at", flags: __rt::NULLABLE, nested: None },
+            __rt::Field { name: "pin_expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "restricted_visibility", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "poll_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shared_location", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.text),
+                2 => __reader.option(&mut __map, 2, &mut __value.mml),
+                3 => __reader.option(&mut __map, 3, &mut __value.attachments),
+                4 => __reader.option(&mut __map, 4, &mut __value.parent_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.show_in_channel),
+                6 => __reader.option(&mut __map, 6, &mut __value.mentioned_users),
+                7 => __reader.option(&mut __map, 7, &mut __value.mentioned_roles),
+                8 => __reader.option(&mut __map, 8, &mut __value.mentioned_group_ids),
+                9 => __reader.option(&mut __map, 9, &mut __value.mentioned_channel),
+                10 => __reader.option(&mut __map, 10, &mut __value.mentioned_here),
+                11 => __reader.option(&mut __map, 11, &mut __value.quoted_message_id),
+                12 => __reader.option(&mut __map, 12, &mut __value.html),
+                13 => __reader.option(&mut __map, 13, &mut __value.type_),
+                14 => __reader.option(&mut __map, 14, &mut __value.silent),
+                15 => __reader.option(&mut __map, 15, &mut __value.pinned),
+                16 => __reader.option(&mut __map, 16, &mut __value.pinned_at),
+                17 => __reader.option(&mut __map, 17, &mut __value.pin_expires),
+                18 => __reader.option(&mut __map, 18, &mut __value.restricted_visibility),
+                19 => __reader.option(&mut __map, 19, &mut __value.user_id),
+                20 => __reader.option(&mut __map, 20, &mut __value.user),
+                21 => __reader.option(&mut __map, 21, &mut __value.poll_id),
+                22 => __reader.option(&mut __map, 22, &mut __value.shared_location),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map_.serialize_entry("id", value)?;
-        }
-        if let Some(value) = &self.text {
-            map_.serialize_entry("text", value)?;
-        }
-        if let Some(value) = &self.mml {
-            map_.serialize_entry("mml", value)?;
-        }
-        if let Some(value) = &self.attachments {
-            map_.serialize_entry("attachments", value)?;
-        }
-        if let Some(value) = &self.parent_id {
-            map_.serialize_entry("parent_id", value)?;
-        }
-        if let Some(value) = &self.show_in_channel {
-            map_.serialize_entry("show_in_channel", value)?;
-        }
-        if let Some(value) = &self.mentioned_users {
-            map_.serialize_entry("mentioned_users", value)?;
-        }
-        if let Some(value) = &self.mentioned_roles {
-            map_.serialize_entry("mentioned_roles", value)?;
-        }
-        if let Some(value) = &self.mentioned_group_ids {
-            map_.serialize_entry("mentioned_group_ids", value)?;
-        }
-        if let Some(value) = &self.mentioned_channel {
-            map_.serialize_entry("mentioned_channel", value)?;
-        }
-        if let Some(value) = &self.mentioned_here {
-            map_.serialize_entry("mentioned_here", value)?;
-        }
-        if let Some(value) = &self.quoted_message_id {
-            map_.serialize_entry("quoted_message_id", value)?;
-        }
-        if let Some(value) = &self.html {
-            map_.serialize_entry("html", value)?;
-        }
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.silent {
-            map_.serialize_entry("silent", value)?;
-        }
-        if let Some(value) = &self.pinned {
-            map_.serialize_entry("pinned", value)?;
-        }
-        if let Some(value) = &self.pinned_at {
-            map_.serialize_entry("pinned_at", value)?;
-        }
-        if let Some(value) = &self.pin_expires {
-            map_.serialize_entry("pin_expires", value)?;
-        }
-        if let Some(value) = &self.restricted_visibility {
-            map_.serialize_entry("restricted_visibility", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.poll_id {
-            map_.serialize_entry("poll_id", value)?;
-        }
-        if let Some(value) = &self.shared_location {
-            map_.serialize_entry("shared_location", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "text", "mml", "attachments", "parent_id", "show_in_channel", "mentioned_users", "mentioned_roles", "mentioned_group_ids", "mentioned_channel", "mentioned_here", "quoted_message_id", "html", "type", "silent", "pinned", "pinned_at", "pin_expires", "restricted_visibility", "user_id", "user", "poll_id", "shared_location"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.id);
+        __map.optional(1, &self.text);
+        __map.optional(2, &self.mml);
+        __map.optional(3, &self.attachments);
+        __map.optional(4, &self.parent_id);
+        __map.optional(5, &self.show_in_channel);
+        __map.optional(6, &self.mentioned_users);
+        __map.optional(7, &self.mentioned_roles);
+        __map.optional(8, &self.mentioned_group_ids);
+        __map.optional(9, &self.mentioned_channel);
+        __map.optional(10, &self.mentioned_here);
+        __map.optional(11, &self.quoted_message_id);
+        __map.optional(12, &self.html);
+        __map.optional(13, &self.type_);
+        __map.optional(14, &self.silent);
+        __map.optional(15, &self.pinned);
+        __map.optional(16, &self.pinned_at);
+        __map.optional(17, &self.pin_expires);
+        __map.optional(18, &self.restricted_visibility);
+        __map.optional(19, &self.user_id);
+        __map.optional(20, &self.user);
+        __map.optional(21, &self.poll_id);
+        __map.optional(22, &self.shared_location);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MessageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut text_: Option<String> = None;
-                let mut mml_: Option<String> = None;
-                let mut attachments_: Option<Vec<Attachment>> = None;
-                let mut parent_id_: Option<String> = None;
-                let mut show_in_channel_: Option<bool> = None;
-                let mut mentioned_users_: Option<Vec<String>> = None;
-                let mut mentioned_roles_: Option<Vec<String>> = None;
-                let mut mentioned_group_ids_: Option<Vec<String>> = None;
-                let mut mentioned_channel_: Option<bool> = None;
-                let mut mentioned_here_: Option<bool> = None;
-                let mut quoted_message_id_: Option<String> = None;
-                let mut html_: Option<String> = None;
-                let mut type_: Option<MessageRequestType> = None;
-                let mut silent_: Option<bool> = None;
-                let mut pinned_: Option<bool> = None;
-                let mut pinned_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut pin_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut restricted_visibility_: Option<Vec<String>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                let mut poll_id_: Option<String> = None;
-                let mut shared_location_: Option<SharedLocation> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = map_.next_value()?,
-                        "text" => text_ = map_.next_value()?,
-                        "mml" => mml_ = map_.next_value()?,
-                        "attachments" => attachments_ = map_.next_value()?,
-                        "parent_id" => parent_id_ = map_.next_value()?,
-                        "show_in_channel" => show_in_channel_ = map_.next_value()?,
-                        "mentioned_users" => mentioned_users_ = map_.next_value()?,
-                        "mentioned_roles" => mentioned_roles_ = map_.next_value()?,
-                        "mentioned_group_ids" => mentioned_group_ids_ = map_.next_value()?,
-                        "mentioned_channel" => mentioned_channel_ = map_.next_value()?,
-                        "mentioned_here" => mentioned_here_ = map_.next_value()?,
-                        "quoted_message_id" => quoted_message_id_ = map_.next_value()?,
-                        "html" => html_ = map_.next_value()?,
-                        "type" => type_ = map_.next_value()?,
-                        "silent" => silent_ = map_.next_value()?,
-                        "pinned" => pinned_ = map_.next_value()?,
-                        "pinned_at" => pinned_at_ = map_.next_value()?,
-                        "pin_expires" => pin_expires_ = map_.next_value()?,
-                        "restricted_visibility" => restricted_visibility_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "poll_id" => poll_id_ = map_.next_value()?,
-                        "shared_location" => shared_location_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(MessageRequest {
-                    id: id_,
-                    text: text_,
-                    mml: mml_,
-                    attachments: attachments_,
-                    parent_id: parent_id_,
-                    show_in_channel: show_in_channel_,
-                    mentioned_users: mentioned_users_,
-                    mentioned_roles: mentioned_roles_,
-                    mentioned_group_ids: mentioned_group_ids_,
-                    mentioned_channel: mentioned_channel_,
-                    mentioned_here: mentioned_here_,
-                    quoted_message_id: quoted_message_id_,
-                    html: html_,
-                    type_,
-                    silent: silent_,
-                    pinned: pinned_,
-                    pinned_at: pinned_at_,
-                    pin_expires: pin_expires_,
-                    restricted_visibility: restricted_visibility_,
-                    user_id: user_id_,
-                    user: user_,
-                    poll_id: poll_id_,
-                    shared_location: shared_location_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageUpdate {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageUpdate",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "old_text", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "change_set", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.old_text),
+                1 => __reader.option(&mut __map, 1, &mut __value.change_set),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.old_text {
-            map_.serialize_entry("old_text", value)?;
-        }
-        if let Some(value) = &self.change_set {
-            map_.serialize_entry("change_set", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.old_text);
+        __map.optional(1, &self.change_set);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MessageUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageUpdate` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageUpdate, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut old_text_: Option<String> = None;
-                let mut change_set_: Option<MessageChangeSet> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "old_text" => old_text_ = map_.next_value()?,
-                        "change_set" => change_set_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MessageUpdate {
-                    old_text: old_text_,
-                    change_set: change_set_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageUpdate {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MessageChangeSet {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageChangeSet",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "custom", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mml", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "html", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "attachments", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mentioned_user_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "quoted_message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "silent", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "pin", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.custom),
+                1 => __reader.value(&mut __map, 1, &mut __value.text),
+                2 => __reader.value(&mut __map, 2, &mut __value.mml),
+                3 => __reader.value(&mut __map, 3, &mut __value.html),
+                4 => __reader.value(&mut __map, 4, &mut __value.attachments),
+                5 => __reader.value(&mut __map, 5, &mut __value.mentioned_user_ids),
+                6 => __reader.value(&mut __map, 6, &mut __value.quoted_message_id),
+                7 => __reader.value(&mut __map, 7, &mut __value.silent),
+                8 => __reader.value(&mut __map, 8, &mut __value.pin),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageChangeSet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("custom", &self.custom)?;
-        map_.serialize_entry("text", &self.text)?;
-        map_.serialize_entry("mml", &self.mml)?;
-        map_.serialize_entry("html", &self.html)?;
-        map_.serialize_entry("attachments", &self.attachments)?;
-        map_.serialize_entry("mentioned_user_ids", &self.mentioned_user_ids)?;
-        map_.serialize_entry("quoted_message_id", &self.quoted_message_id)?;
-        map_.serialize_entry("silent", &self.silent)?;
-        map_.serialize_entry("pin", &self.pin)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.custom);
+        __map.required(1, &self.text);
+        __map.required(2, &self.mml);
+        __map.required(3, &self.html);
+        __map.required(4, &self.attachments);
+        __map.required(5, &self.mentioned_user_ids);
+        __map.required(6, &self.quoted_message_id);
+        __map.required(7, &self.silent);
+        __map.required(8, &self.pin);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageChangeSet {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MessageChangeSet;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageChangeSet` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageChangeSet, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut custom_: Option<bool> = None;
-                let mut text_: Option<bool> = None;
-                let mut mml_: Option<bool> = None;
-                let mut html_: Option<bool> = None;
-                let mut attachments_: Option<bool> = None;
-                let mut mentioned_user_ids_: Option<bool> = None;
-                let mut quoted_message_id_: Option<bool> = None;
-                let mut silent_: Option<bool> = None;
-                let mut pin_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "custom" => custom_ = Some(map_.next_value()?),
-                        "text" => text_ = Some(map_.next_value()?),
-                        "mml" => mml_ = Some(map_.next_value()?),
-                        "html" => html_ = Some(map_.next_value()?),
-                        "attachments" => attachments_ = Some(map_.next_value()?),
-                        "mentioned_user_ids" => mentioned_user_ids_ = Some(map_.next_value()?),
-                        "quoted_message_id" => quoted_message_id_ = Some(map_.next_value()?),
-                        "silent" => silent_ = Some(map_.next_value()?),
-                        "pin" => pin_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MessageChangeSet {
-                    custom: custom_.unwrap_or_default(),
-                    text: text_.unwrap_or_default(),
-                    mml: mml_.unwrap_or_default(),
-                    html: html_.unwrap_or_default(),
-                    attachments: attachments_.unwrap_or_default(),
-                    mentioned_user_ids: mentioned_user_ids_.unwrap_or_default(),
-                    quoted_message_id: quoted_message_id_.unwrap_or_default(),
-                    silent: silent_.unwrap_or_default(),
-                    pin: pin_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageChangeSet {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ModerationV2Response {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ModerationV2Response",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "action", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "original_text", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "text_harms", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image_harms", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_matched", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklists_matched", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "semantic_filter_matched", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "platform_circumvented", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.action),
+                1 => __reader.value(&mut __map, 1, &mut __value.original_text),
+                2 => __reader.option(&mut __map, 2, &mut __value.text_harms),
+                3 => __reader.option(&mut __map, 3, &mut __value.image_harms),
+                4 => __reader.option(&mut __map, 4, &mut __value.blocklist_matched),
+                5 => __reader.option(&mut __map, 5, &mut __value.blocklists_matched),
+                6 => __reader.option(&mut __map, 6, &mut __value.semantic_filter_matched),
+                7 => __reader.option(&mut __map, 7, &mut __value.platform_circumvented),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ModerationV2Response {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("action", &self.action)?;
-        map_.serialize_entry("original_text", &self.original_text)?;
-        if let Some(value) = &self.text_harms {
-            map_.serialize_entry("text_harms", value)?;
-        }
-        if let Some(value) = &self.image_harms {
-            map_.serialize_entry("image_harms", value)?;
-        }
-        if let Some(value) = &self.blocklist_matched {
-            map_.serialize_entry("blocklist_matched", value)?;
-        }
-        if let Some(value) = &self.blocklists_matched {
-            map_.serialize_entry("blocklists_matched", value)?;
-        }
-        if let Some(value) = &self.semantic_filter_matched {
-            map_.serialize_entry("semantic_filter_matched", value)?;
-        }
-        if let Some(value) = &self.platform_circumvented {
-            map_.serialize_entry("platform_circumvented", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.action);
+        __map.required(1, &self.original_text);
+        __map.optional(2, &self.text_harms);
+        __map.optional(3, &self.image_harms);
+        __map.optional(4, &self.blocklist_matched);
+        __map.optional(5, &self.blocklists_matched);
+        __map.optional(6, &self.semantic_filter_matched);
+        __map.optional(7, &self.platform_circumvented);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ModerationV2Response {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ModerationV2Response;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ModerationV2Response` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ModerationV2Response, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut action_: Option<String> = None;
-                let mut original_text_: Option<String> = None;
-                let mut text_harms_: Option<Vec<String>> = None;
-                let mut image_harms_: Option<Vec<String>> = None;
-                let mut blocklist_matched_: Option<String> = None;
-                let mut blocklists_matched_: Option<Vec<String>> = None;
-                let mut semantic_filter_matched_: Option<String> = None;
-                let mut platform_circumvented_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "action" => action_ = Some(map_.next_value()?),
-                        "original_text" => original_text_ = Some(map_.next_value()?),
-                        "text_harms" => text_harms_ = map_.next_value()?,
-                        "image_harms" => image_harms_ = map_.next_value()?,
-                        "blocklist_matched" => blocklist_matched_ = map_.next_value()?,
-                        "blocklists_matched" => blocklists_matched_ = map_.next_value()?,
-                        "semantic_filter_matched" => semantic_filter_matched_ = map_.next_value()?,
-                        "platform_circumvented" => platform_circumvented_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ModerationV2Response {
-                    action: action_.unwrap_or_default(),
-                    original_text: original_text_.unwrap_or_default(),
-                    text_harms: text_harms_,
-                    image_harms: image_harms_,
-                    blocklist_matched: blocklist_matched_,
-                    blocklists_matched: blocklists_matched_,
-                    semantic_filter_matched: semantic_filter_matched_,
-                    platform_circumvented: platform_circumvented_,
-                })
-            }
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ModerationV2Response {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CommitMessageRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CommitMessageRequest",
+        custom: false,
+        fields: &[],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            __reader.unknown(&mut __map, __key);
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CommitMessageRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let map_ = serializer.serialize_map(None)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CommitMessageRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CommitMessageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CommitMessageRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CommitMessageRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                while let Some(_key) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    map_.next_value::<serde::de::IgnoredAny>()?;
-                }
-                Ok(CommitMessageRequest {
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CommitMessageRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

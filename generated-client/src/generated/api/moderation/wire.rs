@@ -5,2643 +5,2283 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for BanRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "BanRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "target_user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "timeout", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadow", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "ip_ban", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "banned_by_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "banned_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "delete_messages", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "delete_reactions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "ban_from_future_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.target_user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.timeout),
+                2 => __reader.option(&mut __map, 2, &mut __value.reason),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_cid),
+                4 => __reader.option(&mut __map, 4, &mut __value.shadow),
+                5 => __reader.option(&mut __map, 5, &mut __value.ip_ban),
+                6 => __reader.option(&mut __map, 6, &mut __value.banned_by_id),
+                7 => __reader.option(&mut __map, 7, &mut __value.banned_by),
+                8 => __reader.option(&mut __map, 8, &mut __value.delete_messages),
+                9 => __reader.option(&mut __map, 9, &mut __value.delete_reactions),
+                10 => __reader.option(&mut __map, 10, &mut __value.ban_from_future_channels),
+                11 => __reader.option(&mut __map, 11, &mut __value.user_id),
+                12 => __reader.option(&mut __map, 12, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for BanRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("target_user_id", &self.target_user_id)?;
-        if let Some(value) = &self.timeout {
-            map_.serialize_entry("timeout", value)?;
-        }
-        if let Some(value) = &self.reason {
-            map_.serialize_entry("reason", value)?;
-        }
-        if let Some(value) = &self.channel_cid {
-            map_.serialize_entry("channel_cid", value)?;
-        }
-        if let Some(value) = &self.shadow {
-            map_.serialize_entry("shadow", value)?;
-        }
-        if let Some(value) = &self.ip_ban {
-            map_.serialize_entry("ip_ban", value)?;
-        }
-        if let Some(value) = &self.banned_by_id {
-            map_.serialize_entry("banned_by_id", value)?;
-        }
-        if let Some(value) = &self.banned_by {
-            map_.serialize_entry("banned_by", value)?;
-        }
-        if let Some(value) = &self.delete_messages {
-            map_.serialize_entry("delete_messages", value)?;
-        }
-        if let Some(value) = &self.delete_reactions {
-            map_.serialize_entry("delete_reactions", value)?;
-        }
-        if let Some(value) = &self.ban_from_future_channels {
-            map_.serialize_entry("ban_from_future_channels", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.target_user_id);
+        __map.optional(1, &self.timeout);
+        __map.optional(2, &self.reason);
+        __map.optional(3, &self.channel_cid);
+        __map.optional(4, &self.shadow);
+        __map.optional(5, &self.ip_ban);
+        __map.optional(6, &self.banned_by_id);
+        __map.optional(7, &self.banned_by);
+        __map.optional(8, &self.delete_messages);
+        __map.optional(9, &self.delete_reactions);
+        __map.optional(10, &self.ban_from_future_channels);
+        __map.optional(11, &self.user_id);
+        __map.optional(12, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BanRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = BanRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BanRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BanRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut target_user_id_: Option<String> = None;
-                let mut timeout_: Option<i64> = None;
-                let mut reason_: Option<String> = None;
-                let mut channel_cid_: Option<String> = None;
-                let mut shadow_: Option<bool> = None;
-                let mut ip_ban_: Option<bool> = None;
-                let mut banned_by_id_: Option<String> = None;
-                let mut banned_by_: Option<UserRequest> = None;
-                let mut delete_messages_: Option<BanRequestDeleteMessages> = None;
-                let mut delete_reactions_: Option<bool> = None;
-                let mut ban_from_future_channels_: Option<bool> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "target_user_id" => target_user_id_ = Some(map_.next_value()?),
-                        "timeout" => timeout_ = map_.next_value()?,
-                        "reason" => reason_ = map_.next_value()?,
-                        "channel_cid" => channel_cid_ = map_.next_value()?,
-                        "shadow" => shadow_ = map_.next_value()?,
-                        "ip_ban" => ip_ban_ = map_.next_value()?,
-                        "banned_by_id" => banned_by_id_ = map_.next_value()?,
-                        "banned_by" => banned_by_ = map_.next_value()?,
-                        "delete_messages" => delete_messages_ = map_.next_value()?,
-                        "delete_reactions" => delete_reactions_ = map_.next_value()?,
-                        "ban_from_future_channels" => ban_from_future_channels_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BanRequest {
-                    target_user_id: target_user_id_.unwrap_or_default(),
-                    timeout: timeout_,
-                    reason: reason_,
-                    channel_cid: channel_cid_,
-                    shadow: shadow_,
-                    ip_ban: ip_ban_,
-                    banned_by_id: banned_by_id_,
-                    banned_by: banned_by_,
-                    delete_messages: delete_messages_,
-                    delete_reactions: delete_reactions_,
-                    ban_from_future_channels: ban_from_future_channels_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for BanRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryBannedUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryBannedUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "bans", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.bans),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryBannedUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("bans", &self.bans)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.bans);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryBannedUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryBannedUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryBannedUsersResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryBannedUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut bans_: Option<Vec<BanResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "bans" => bans_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryBannedUsersResponse {
-                    bans: bans_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryBannedUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryBannedUsersPayload {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryBannedUsersPayload",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filter_conditions", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "offset", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "exclude_expired_bans", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.filter_conditions),
+                1 => __reader.option(&mut __map, 1, &mut __value.sort),
+                2 => __reader.option(&mut __map, 2, &mut __value.limit),
+                3 => __reader.option(&mut __map, 3, &mut __value.offset),
+                4 => __reader.option(&mut __map, 4, &mut __value.exclude_expired_bans),
+                5 => __reader.option(&mut __map, 5, &mut __value.user_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryBannedUsersPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("filter_conditions", &self.filter_conditions)?;
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.offset {
-            map_.serialize_entry("offset", value)?;
-        }
-        if let Some(value) = &self.exclude_expired_bans {
-            map_.serialize_entry("exclude_expired_bans", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.filter_conditions);
+        __map.optional(1, &self.sort);
+        __map.optional(2, &self.limit);
+        __map.optional(3, &self.offset);
+        __map.optional(4, &self.exclude_expired_bans);
+        __map.optional(5, &self.user_id);
+        __map.optional(6, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryBannedUsersPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryBannedUsersPayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryBannedUsersPayload` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryBannedUsersPayload, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_conditions_: Option<crate::filter::Filter<QueryBannedUsersFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut limit_: Option<i32> = None;
-                let mut offset_: Option<i32> = None;
-                let mut exclude_expired_bans_: Option<bool> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filter_conditions" => filter_conditions_ = Some(map_.next_value()?),
-                        "sort" => sort_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "offset" => offset_ = map_.next_value()?,
-                        "exclude_expired_bans" => exclude_expired_bans_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryBannedUsersPayload {
-                    filter_conditions: filter_conditions_.unwrap_or_default(),
-                    sort: sort_,
-                    limit: limit_,
-                    offset: offset_,
-                    exclude_expired_bans: exclude_expired_bans_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryBannedUsersPayload {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryFutureChannelBansResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryFutureChannelBansResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "bans", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "total", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.bans),
+                1 => __reader.option(&mut __map, 1, &mut __value.total),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryFutureChannelBansResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("bans", &self.bans)?;
-        if let Some(value) = &self.total {
-            map_.serialize_entry("total", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.bans);
+        __map.optional(1, &self.total);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryFutureChannelBansResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryFutureChannelBansResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryFutureChannelBansResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryFutureChannelBansResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut bans_: Option<Vec<FutureChannelBanResponse>> = None;
-                let mut total_: Option<i32> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "bans" => bans_ = Some(map_.next_value()?),
-                        "total" => total_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryFutureChannelBansResponse {
-                    bans: bans_.unwrap_or_default(),
-                    total: total_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryFutureChannelBansResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryFutureChannelBansPayload {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryFutureChannelBansPayload",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "offset", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "exclude_expired_bans", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "include_total", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "target_user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.limit),
+                1 => __reader.option(&mut __map, 1, &mut __value.offset),
+                2 => __reader.option(&mut __map, 2, &mut __value.exclude_expired_bans),
+                3 => __reader.option(&mut __map, 3, &mut __value.include_total),
+                4 => __reader.option(&mut __map, 4, &mut __value.target_user_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.user_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryFutureChannelBansPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.offset {
-            map_.serialize_entry("offset", value)?;
-        }
-        if let Some(value) = &self.exclude_expired_bans {
-            map_.serialize_entry("exclude_expired_bans", value)?;
-        }
-        if let Some(value) = &self.include_total {
-            map_.serialize_entry("include_total", value)?;
-        }
-        if let Some(value) = &self.target_user_id {
-            map_.serialize_entry("target_user_id", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.limit);
+        __map.optional(1, &self.offset);
+        __map.optional(2, &self.exclude_expired_bans);
+        __map.optional(3, &self.include_total);
+        __map.optional(4, &self.target_user_id);
+        __map.optional(5, &self.user_id);
+        __map.optional(6, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryFutureChannelBansPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryFutureChannelBansPayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryFutureChannelBansPayload` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryFutureChannelBansPayload, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut limit_: Option<i32> = None;
-                let mut offset_: Option<i32> = None;
-                let mut exclude_expired_bans_: Option<bool> = None;
-                let mut include_total_: Option<bool> = None;
-                let mut target_user_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "limit" => limit_ = map_.next_value()?,
-                        "offset" => offset_ = map_.next_value()?,
-                        "exclude_expired_bans" => exclude_expired_bans_ = map_.next_value()?,
-                        "include_total" => include_total_ = map_.next_value()?,
-                        "target_user_id" => target_user_id_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryFutureChannelBansPayload {
-                    limit: limit_,
-                    offset: offset_,
-                    exclude_expired_bans: exclude_expired_bans_,
-                    include_total: include_total_,
-                    target_user_id: target_user_id_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryFutureChannelBansPayload {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FlagRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FlagRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "target_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "target_user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.target_message_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.target_user_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.reason),
+                3 => __reader.option(&mut __map, 3, &mut __value.user_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FlagRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.target_message_id {
-            map_.serialize_entry("target_message_id", value)?;
-        }
-        if let Some(value) = &self.target_user_id {
-            map_.serialize_entry("target_user_id", value)?;
-        }
-        if let Some(value) = &self.reason {
-            map_.serialize_entry("reason", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["target_message_id", "target_user_id", "reason", "user_id", "user"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.target_message_id);
+        __map.optional(1, &self.target_user_id);
+        __map.optional(2, &self.reason);
+        __map.optional(3, &self.user_id);
+        __map.optional(4, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FlagRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FlagRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut target_message_id_: Option<String> = None;
-                let mut target_user_id_: Option<String> = None;
-                let mut reason_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "target_message_id" => target_message_id_ = map_.next_value()?,
-                        "target_user_id" => target_user_id_ = map_.next_value()?,
-                        "reason" => reason_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(FlagRequest {
-                    target_message_id: target_message_id_,
-                    target_user_id: target_user_id_,
-                    reason: reason_,
-                    user_id: user_id_,
-                    user: user_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FlagRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for FlagMessageResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FlagMessageResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "flag", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "review_queue_item_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.flag),
+                1 => __reader.value(&mut __map, 1, &mut __value.review_queue_item_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FlagMessageResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.flag {
-            map_.serialize_entry("flag", value)?;
-        }
-        map_.serialize_entry("review_queue_item_id", &self.review_queue_item_id)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.flag);
+        __map.required(1, &self.review_queue_item_id);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagMessageResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FlagMessageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FlagMessageResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagMessageResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut flag_: Option<FlagResponse> = None;
-                let mut review_queue_item_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "flag" => flag_ = map_.next_value()?,
-                        "review_queue_item_id" => review_queue_item_id_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FlagMessageResponse {
-                    flag: flag_,
-                    review_queue_item_id: review_queue_item_id_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FlagMessageResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryMessageFlagsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryMessageFlagsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "flags", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.flags),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryMessageFlagsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("flags", &self.flags)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.flags);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryMessageFlagsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryMessageFlagsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryMessageFlagsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryMessageFlagsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut flags_: Option<Vec<MessageFlagResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "flags" => flags_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryMessageFlagsResponse {
-                    flags: flags_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryMessageFlagsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryMessageFlagsPayload {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryMessageFlagsPayload",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filter_conditions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "show_deleted_messages", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "offset", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.filter_conditions),
+                1 => __reader.option(&mut __map, 1, &mut __value.show_deleted_messages),
+                2 => __reader.option(&mut __map, 2, &mut __value.limit),
+                3 => __reader.option(&mut __map, 3, &mut __value.offset),
+                4 => __reader.option(&mut __map, 4, &mut __value.sort),
+                5 => __reader.option(&mut __map, 5, &mut __value.user_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryMessageFlagsPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.filter_conditions {
-            map_.serialize_entry("filter_conditions", value)?;
-        }
-        if let Some(value) = &self.show_deleted_messages {
-            map_.serialize_entry("show_deleted_messages", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.offset {
-            map_.serialize_entry("offset", value)?;
-        }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.filter_conditions);
+        __map.optional(1, &self.show_deleted_messages);
+        __map.optional(2, &self.limit);
+        __map.optional(3, &self.offset);
+        __map.optional(4, &self.sort);
+        __map.optional(5, &self.user_id);
+        __map.optional(6, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryMessageFlagsPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryMessageFlagsPayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryMessageFlagsPayload` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryMessageFlagsPayload, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_conditions_: Option<crate::filter::Filter<QueryMessageFlagsFilter>> = None;
-                let mut show_deleted_messages_: Option<bool> = None;
-                let mut limit_: Option<i32> = None;
-                let mut offset_: Option<i32> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filter_conditions" => filter_conditions_ = map_.next_value()?,
-                        "show_deleted_messages" => show_deleted_messages_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "offset" => offset_ = map_.next_value()?,
-                        "sort" => sort_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryMessageFlagsPayload {
-                    filter_conditions: filter_conditions_,
-                    show_deleted_messages: show_deleted_messages_,
-                    limit: limit_,
-                    offset: offset_,
-                    sort: sort_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryMessageFlagsPayload {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MuteUserRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MuteUserRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "target_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "timeout", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.target_ids),
+                1 => __reader.value(&mut __map, 1, &mut __value.timeout),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MuteUserRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.target_ids {
-            map_.serialize_entry("target_ids", value)?;
-        }
-        map_.serialize_entry("timeout", &self.timeout)?;
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.target_ids);
+        __map.required(1, &self.timeout);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MuteUserRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MuteUserRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MuteUserRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MuteUserRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut target_ids_: Option<Vec<String>> = None;
-                let mut timeout_: Option<i64> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "target_ids" => target_ids_ = map_.next_value()?,
-                        "timeout" => timeout_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MuteUserRequest {
-                    target_ids: target_ids_,
-                    timeout: timeout_.unwrap_or_default(),
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MuteUserRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MuteUserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MuteUserResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "mute", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "mutes", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "own_user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "non_existing_users", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.mute),
+                1 => __reader.option(&mut __map, 1, &mut __value.mutes),
+                2 => __reader.option(&mut __map, 2, &mut __value.own_user),
+                3 => __reader.option(&mut __map, 3, &mut __value.non_existing_users),
+                4 => __reader.value(&mut __map, 4, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MuteUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mute {
-            map_.serialize_entry("mute", value)?;
-        }
-        if let Some(value) = &self.mutes {
-            map_.serialize_entry("mutes", value)?;
-        }
-        if let Some(value) = &self.own_user {
-            map_.serialize_entry("own_user", value)?;
-        }
-        if let Some(value) = &self.non_existing_users {
-            map_.serialize_entry("non_existing_users", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.mute);
+        __map.optional(1, &self.mutes);
+        __map.optional(2, &self.own_user);
+        __map.optional(3, &self.non_existing_users);
+        __map.required(4, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MuteUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MuteUserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MuteUserResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MuteUserResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut mute_: Option<UserMuteResponse> = None;
-                let mut mutes_: Option<Vec<UserMuteResponse>> = None;
-                let mut own_user_: Option<OwnUserResponse> = None;
-                let mut non_existing_users_: Option<Vec<String>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "mute" => mute_ = map_.next_value()?,
-                        "mutes" => mutes_ = map_.next_value()?,
-                        "own_user" => own_user_ = map_.next_value()?,
-                        "non_existing_users" => non_existing_users_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MuteUserResponse {
-                    mute: mute_,
-                    mutes: mutes_,
-                    own_user: own_user_,
-                    non_existing_users: non_existing_users_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MuteUserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnmuteUserRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnmuteUserRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "target_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.target_ids),
+                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnmuteUserRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.target_ids {
-            map_.serialize_entry("target_ids", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.target_ids);
+        __map.optional(1, &self.user_id);
+        __map.optional(2, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnmuteUserRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UnmuteUserRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnmuteUserRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnmuteUserRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut target_ids_: Option<Vec<String>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "target_ids" => target_ids_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnmuteUserRequest {
-                    target_ids: target_ids_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnmuteUserRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnmuteUserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnmuteUserResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "non_existing_users", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.non_existing_users),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnmuteUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.non_existing_users {
-            map_.serialize_entry("non_existing_users", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.non_existing_users);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnmuteUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UnmuteUserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnmuteUserResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnmuteUserResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut non_existing_users_: Option<Vec<String>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "non_existing_users" => non_existing_users_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnmuteUserResponse {
-                    non_existing_users: non_existing_users_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnmuteUserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MuteChannelRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MuteChannelRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel_cids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "expiration", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.channel_cids),
+                1 => __reader.option(&mut __map, 1, &mut __value.expiration),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MuteChannelRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.channel_cids {
-            map_.serialize_entry("channel_cids", value)?;
-        }
-        if let Some(value) = &self.expiration {
-            map_.serialize_entry("expiration", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.channel_cids);
+        __map.optional(1, &self.expiration);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MuteChannelRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MuteChannelRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MuteChannelRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MuteChannelRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_cids_: Option<Vec<String>> = None;
-                let mut expiration_: Option<i64> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_cids" => channel_cids_ = map_.next_value()?,
-                        "expiration" => expiration_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MuteChannelRequest {
-                    channel_cids: channel_cids_,
-                    expiration: expiration_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MuteChannelRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for MuteChannelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MuteChannelResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel_mute", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel_mutes", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "own_user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.channel_mute),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel_mutes),
+                2 => __reader.option(&mut __map, 2, &mut __value.own_user),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MuteChannelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.channel_mute {
-            map_.serialize_entry("channel_mute", value)?;
-        }
-        if let Some(value) = &self.channel_mutes {
-            map_.serialize_entry("channel_mutes", value)?;
-        }
-        if let Some(value) = &self.own_user {
-            map_.serialize_entry("own_user", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.channel_mute);
+        __map.optional(1, &self.channel_mutes);
+        __map.optional(2, &self.own_user);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MuteChannelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MuteChannelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MuteChannelResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MuteChannelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_mute_: Option<ChannelMute> = None;
-                let mut channel_mutes_: Option<Vec<ChannelMute>> = None;
-                let mut own_user_: Option<OwnUserResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_mute" => channel_mute_ = map_.next_value()?,
-                        "channel_mutes" => channel_mutes_ = map_.next_value()?,
-                        "own_user" => own_user_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(MuteChannelResponse {
-                    channel_mute: channel_mute_,
-                    channel_mutes: channel_mutes_,
-                    own_user: own_user_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MuteChannelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnmuteChannelRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnmuteChannelRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel_cids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "expiration", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.channel_cids),
+                1 => __reader.option(&mut __map, 1, &mut __value.expiration),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnmuteChannelRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.channel_cids {
-            map_.serialize_entry("channel_cids", value)?;
-        }
-        if let Some(value) = &self.expiration {
-            map_.serialize_entry("expiration", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.channel_cids);
+        __map.optional(1, &self.expiration);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnmuteChannelRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UnmuteChannelRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnmuteChannelRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnmuteChannelRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_cids_: Option<Vec<String>> = None;
-                let mut expiration_: Option<i64> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_cids" => channel_cids_ = map_.next_value()?,
-                        "expiration" => expiration_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnmuteChannelRequest {
-                    channel_cids: channel_cids_,
-                    expiration: expiration_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnmuteChannelRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnmuteResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnmuteResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "non_existing_users", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.non_existing_users),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnmuteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.non_existing_users {
-            map_.serialize_entry("non_existing_users", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.non_existing_users);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnmuteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UnmuteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnmuteResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnmuteResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut non_existing_users_: Option<Vec<String>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "non_existing_users" => non_existing_users_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnmuteResponse {
-                    non_existing_users: non_existing_users_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnmuteResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FlagUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FlagUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "Message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "User", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "CreatedBy", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.message),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                4 => __reader.option(&mut __map, 4, &mut __value.created_by),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FlagUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("Message", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("User", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("CreatedBy", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "Message", "User", "CreatedBy"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.message);
+        __map.optional(3, &self.user);
+        __map.optional(4, &self.created_by);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagUpdatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FlagUpdatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FlagUpdatedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagUpdatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut created_by_: Option<UserResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "Message" => message_ = map_.next_value()?,
-                        "User" => user_ = map_.next_value()?,
-                        "CreatedBy" => created_by_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(FlagUpdatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    message: message_,
-                    user: user_,
-                    created_by: created_by_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FlagUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageFlaggedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageFlaggedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "flag", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "total_flags", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "details", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.value(&mut __map, 9, &mut __value.message_id),
+                10 => __reader.value(&mut __map, 10, &mut __value.message),
+                11 => __reader.option(&mut __map, 11, &mut __value.user),
+                12 => __reader.option(&mut __map, 12, &mut __value.flag),
+                13 => __reader.option(&mut __map, 13, &mut __value.reason),
+                14 => __reader.option(&mut __map, 14, &mut __value.total_flags),
+                15 => __reader.option(&mut __map, 15, &mut __value.details),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageFlaggedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.flag {
-            map_.serialize_entry("flag", value)?;
-        }
-        if let Some(value) = &self.reason {
-            map_.serialize_entry("reason", value)?;
-        }
-        if let Some(value) = &self.total_flags {
-            map_.serialize_entry("total_flags", value)?;
-        }
-        if let Some(value) = &self.details {
-            map_.serialize_entry("details", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "message_id", "message", "user", "flag", "reason", "total_flags", "details"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.required(9, &self.message_id);
+        __map.required(10, &self.message);
+        __map.optional(11, &self.user);
+        __map.optional(12, &self.flag);
+        __map.optional(13, &self.reason);
+        __map.optional(14, &self.total_flags);
+        __map.optional(15, &self.details);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageFlaggedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MessageFlaggedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageFlaggedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageFlaggedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut flag_: Option<FlagResponse> = None;
-                let mut reason_: Option<String> = None;
-                let mut total_flags_: Option<i32> = None;
-                let mut details_: Option<MessageModerationResult> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "message" => message_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "flag" => flag_ = map_.next_value()?,
-                        "reason" => reason_ = map_.next_value()?,
-                        "total_flags" => total_flags_ = map_.next_value()?,
-                        "details" => details_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(message_) = message_ else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(MessageFlaggedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    message_id: message_id_.unwrap_or_default(),
-                    message: message_,
-                    user: user_,
-                    flag: flag_,
-                    reason: reason_,
-                    total_flags: total_flags_,
-                    details: details_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageFlaggedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageUnblockedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageUnblockedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.value(&mut __map, 3, &mut __value.message_id),
+                4 => __reader.value(&mut __map, 4, &mut __value.message),
+                5 => __reader.option(&mut __map, 5, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageUnblockedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "message_id", "message", "user"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.required(3, &self.message_id);
+        __map.required(4, &self.message);
+        __map.optional(5, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageUnblockedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MessageUnblockedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageUnblockedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageUnblockedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "message" => message_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(message_) = message_ else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(MessageUnblockedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    message_id: message_id_.unwrap_or_default(),
-                    message: message_,
-                    user: user_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageUnblockedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserBannedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserBannedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "expiration", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadow", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "review_queue_item_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "total_bans", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.user),
+                10 => __reader.option(&mut __map, 10, &mut __value.reason),
+                11 => __reader.option(&mut __map, 11, &mut __value.created_by),
+                12 => __reader.option(&mut __map, 12, &mut __value.expiration),
+                13 => __reader.option(&mut __map, 13, &mut __value.shadow),
+                14 => __reader.option(&mut __map, 14, &mut __value.review_queue_item_id),
+                15 => __reader.option(&mut __map, 15, &mut __value.total_bans),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserBannedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.reason {
-            map_.serialize_entry("reason", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
-        }
-        if let Some(value) = &self.expiration {
-            map_.serialize_entry("expiration", value)?;
-        }
-        if let Some(value) = &self.shadow {
-            map_.serialize_entry("shadow", value)?;
-        }
-        if let Some(value) = &self.review_queue_item_id {
-            map_.serialize_entry("review_queue_item_id", value)?;
-        }
-        if let Some(value) = &self.total_bans {
-            map_.serialize_entry("total_bans", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "user", "reason", "created_by", "expiration", "shadow", "review_queue_item_id", "total_bans"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.optional(9, &self.user);
+        __map.optional(10, &self.reason);
+        __map.optional(11, &self.created_by);
+        __map.optional(12, &self.expiration);
+        __map.optional(13, &self.shadow);
+        __map.optional(14, &self.review_queue_item_id);
+        __map.optional(15, &self.total_bans);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserBannedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserBannedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserBannedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserBannedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut reason_: Option<String> = None;
-                let mut created_by_: Option<UserResponseCommonFields> = None;
-                let mut expiration_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut shadow_: Option<bool> = None;
-                let mut review_queue_item_id_: Option<String> = None;
-                let mut total_bans_: Option<i32> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "reason" => reason_ = map_.next_value()?,
-                        "created_by" => created_by_ = map_.next_value()?,
-                        "expiration" => expiration_ = map_.next_value()?,
-                        "shadow" => shadow_ = map_.next_value()?,
-                        "review_queue_item_id" => review_queue_item_id_ = map_.next_value()?,
-                        "total_bans" => total_bans_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserBannedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    user: user_,
-                    reason: reason_,
-                    created_by: created_by_,
-                    expiration: expiration_,
-                    shadow: shadow_,
-                    review_queue_item_id: review_queue_item_id_,
-                    total_bans: total_bans_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserBannedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserFlaggedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserFlaggedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "target_user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reason", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "total_flags", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                3 => __reader.option(&mut __map, 3, &mut __value.target_user),
+                4 => __reader.value(&mut __map, 4, &mut __value.reason),
+                5 => __reader.value(&mut __map, 5, &mut __value.total_flags),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserFlaggedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.target_user {
-            map_.serialize_entry("target_user", value)?;
-        }
-        map_.serialize_entry("reason", &self.reason)?;
-        map_.serialize_entry("total_flags", &self.total_flags)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user", "target_user", "reason", "total_flags"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.optional(3, &self.target_user);
+        __map.required(4, &self.reason);
+        __map.required(5, &self.total_flags);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserFlaggedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserFlaggedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserFlaggedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserFlaggedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut target_user_: Option<UserResponseCommonFields> = None;
-                let mut reason_: Option<String> = None;
-                let mut total_flags_: Option<i32> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "target_user" => target_user_ = map_.next_value()?,
-                        "reason" => reason_ = Some(map_.next_value()?),
-                        "total_flags" => total_flags_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserFlaggedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    target_user: target_user_,
-                    reason: reason_.unwrap_or_default(),
-                    total_flags: total_flags_.unwrap_or_default(),
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserFlaggedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserMessagesDeletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserMessagesDeletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "hard_delete", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.user),
+                10 => __reader.option(&mut __map, 10, &mut __value.hard_delete),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserMessagesDeletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.hard_delete {
-            map_.serialize_entry("hard_delete", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "user", "hard_delete"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.optional(9, &self.user);
+        __map.optional(10, &self.hard_delete);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserMessagesDeletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserMessagesDeletedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserMessagesDeletedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserMessagesDeletedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut hard_delete_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "hard_delete" => hard_delete_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserMessagesDeletedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    user: user_,
-                    hard_delete: hard_delete_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserMessagesDeletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserMutedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserMutedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "target_user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "target_users", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                3 => __reader.option(&mut __map, 3, &mut __value.target_user),
+                4 => __reader.option(&mut __map, 4, &mut __value.target_users),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserMutedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.target_user {
-            map_.serialize_entry("target_user", value)?;
-        }
-        if let Some(value) = &self.target_users {
-            map_.serialize_entry("target_users", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user", "target_user", "target_users"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.optional(3, &self.target_user);
+        __map.optional(4, &self.target_users);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserMutedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserMutedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserMutedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserMutedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut target_user_: Option<UserResponseCommonFields> = None;
-                let mut target_users_: Option<Vec<UserResponseCommonFields>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "target_user" => target_user_ = map_.next_value()?,
-                        "target_users" => target_users_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserMutedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    target_user: target_user_,
-                    target_users: target_users_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserMutedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserUnbannedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserUnbannedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "shadow", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.team),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_member_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_message_count),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_custom),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.user),
+                10 => __reader.option(&mut __map, 10, &mut __value.created_by),
+                11 => __reader.option(&mut __map, 11, &mut __value.shadow),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserUnbannedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
-        }
-        if let Some(value) = &self.shadow {
-            map_.serialize_entry("shadow", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "user", "created_by", "shadow"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.team);
+        __map.optional(4, &self.channel_member_count);
+        __map.optional(5, &self.channel_message_count);
+        __map.optional(6, &self.channel_custom);
+        __map.optional(7, &self.channel_type);
+        __map.optional(8, &self.channel_id);
+        __map.optional(9, &self.user);
+        __map.optional(10, &self.created_by);
+        __map.optional(11, &self.shadow);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserUnbannedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserUnbannedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserUnbannedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserUnbannedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut created_by_: Option<UserResponseCommonFields> = None;
-                let mut shadow_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "created_by" => created_by_ = map_.next_value()?,
-                        "shadow" => shadow_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserUnbannedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    user: user_,
-                    created_by: created_by_,
-                    shadow: shadow_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserUnbannedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserUnmutedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserUnmutedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "target_user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "target_users", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                3 => __reader.option(&mut __map, 3, &mut __value.target_user),
+                4 => __reader.option(&mut __map, 4, &mut __value.target_users),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserUnmutedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.target_user {
-            map_.serialize_entry("target_user", value)?;
-        }
-        if let Some(value) = &self.target_users {
-            map_.serialize_entry("target_users", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user", "target_user", "target_users"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.optional(3, &self.target_user);
+        __map.optional(4, &self.target_users);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserUnmutedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserUnmutedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserUnmutedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserUnmutedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut target_user_: Option<UserResponseCommonFields> = None;
-                let mut target_users_: Option<Vec<UserResponseCommonFields>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "target_user" => target_user_ = map_.next_value()?,
-                        "target_users" => target_users_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserUnmutedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    target_user: target_user_,
-                    target_users: target_users_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserUnmutedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for BanResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "BanResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadow", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "banned_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.channel),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.option(&mut __map, 2, &mut __value.expires),
+                3 => __reader.option(&mut __map, 3, &mut __value.reason),
+                4 => __reader.option(&mut __map, 4, &mut __value.shadow),
+                5 => __reader.option(&mut __map, 5, &mut __value.banned_by),
+                6 => __reader.value(&mut __map, 6, &mut __value.created_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for BanResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.expires {
-            map_.serialize_entry("expires", value)?;
-        }
-        if let Some(value) = &self.reason {
-            map_.serialize_entry("reason", value)?;
-        }
-        if let Some(value) = &self.shadow {
-            map_.serialize_entry("shadow", value)?;
-        }
-        if let Some(value) = &self.banned_by {
-            map_.serialize_entry("banned_by", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.channel);
+        __map.optional(1, &self.user);
+        __map.optional(2, &self.expires);
+        __map.optional(3, &self.reason);
+        __map.optional(4, &self.shadow);
+        __map.optional(5, &self.banned_by);
+        __map.required(6, &self.created_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BanResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = BanResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BanResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BanResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut reason_: Option<String> = None;
-                let mut shadow_: Option<bool> = None;
-                let mut banned_by_: Option<UserResponse> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel" => channel_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "expires" => expires_ = map_.next_value()?,
-                        "reason" => reason_ = map_.next_value()?,
-                        "shadow" => shadow_ = map_.next_value()?,
-                        "banned_by" => banned_by_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(BanResponse {
-                    channel: channel_,
-                    user: user_,
-                    expires: expires_,
-                    reason: reason_,
-                    shadow: shadow_,
-                    banned_by: banned_by_,
-                    created_at: created_at_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for BanResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FutureChannelBanResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FutureChannelBanResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "banned_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadow", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user),
+                1 => __reader.option(&mut __map, 1, &mut __value.banned_by),
+                2 => __reader.option(&mut __map, 2, &mut __value.expires),
+                3 => __reader.option(&mut __map, 3, &mut __value.reason),
+                4 => __reader.option(&mut __map, 4, &mut __value.shadow),
+                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FutureChannelBanResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.banned_by {
-            map_.serialize_entry("banned_by", value)?;
-        }
-        if let Some(value) = &self.expires {
-            map_.serialize_entry("expires", value)?;
-        }
-        if let Some(value) = &self.reason {
-            map_.serialize_entry("reason", value)?;
-        }
-        if let Some(value) = &self.shadow {
-            map_.serialize_entry("shadow", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user);
+        __map.optional(1, &self.banned_by);
+        __map.optional(2, &self.expires);
+        __map.optional(3, &self.reason);
+        __map.optional(4, &self.shadow);
+        __map.required(5, &self.created_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FutureChannelBanResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FutureChannelBanResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FutureChannelBanResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FutureChannelBanResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut banned_by_: Option<UserResponse> = None;
-                let mut expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut reason_: Option<String> = None;
-                let mut shadow_: Option<bool> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = map_.next_value()?,
-                        "banned_by" => banned_by_ = map_.next_value()?,
-                        "expires" => expires_ = map_.next_value()?,
-                        "reason" => reason_ = map_.next_value()?,
-                        "shadow" => shadow_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(FutureChannelBanResponse {
-                    user: user_,
-                    banned_by: banned_by_,
-                    expires: expires_,
-                    reason: reason_,
-                    shadow: shadow_,
-                    created_at: created_at_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FutureChannelBanResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FlagResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FlagResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_by_automod", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "target_message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "target_message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "target_user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reviewed_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reviewed_by", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "approved_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "rejected_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "details", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_by_automod),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.option(&mut __map, 2, &mut __value.target_message_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.target_message),
+                4 => __reader.option(&mut __map, 4, &mut __value.target_user),
+                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
+                6 => __reader.value(&mut __map, 6, &mut __value.updated_at),
+                7 => __reader.option(&mut __map, 7, &mut __value.reviewed_at),
+                8 => __reader.option(&mut __map, 8, &mut __value.reviewed_by),
+                9 => __reader.option(&mut __map, 9, &mut __value.approved_at),
+                10 => __reader.option(&mut __map, 10, &mut __value.rejected_at),
+                11 => __reader.option(&mut __map, 11, &mut __value.reason),
+                12 => __reader.option(&mut __map, 12, &mut __value.details),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FlagResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_by_automod", &self.created_by_automod)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.target_message_id {
-            map_.serialize_entry("target_message_id", value)?;
-        }
-        if let Some(value) = &self.target_message {
-            map_.serialize_entry("target_message", value)?;
-        }
-        if let Some(value) = &self.target_user {
-            map_.serialize_entry("target_user", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.reviewed_at {
-            map_.serialize_entry("reviewed_at", value)?;
-        }
-        if let Some(value) = &self.reviewed_by {
-            map_.serialize_entry("reviewed_by", value)?;
-        }
-        if let Some(value) = &self.approved_at {
-            map_.serialize_entry("approved_at", value)?;
-        }
-        if let Some(value) = &self.rejected_at {
-            map_.serialize_entry("rejected_at", value)?;
-        }
-        if let Some(value) = &self.reason {
-            map_.serialize_entry("reason", value)?;
-        }
-        if let Some(value) = &self.details {
-            map_.serialize_entry("details", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_by_automod", "user", "target_message_id", "target_message", "target_user", "created_at", "updated_at", "reviewed_at", "reviewed_by", "approved_at", "rejected_at", "reason", "details"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_by_automod);
+        __map.optional(1, &self.user);
+        __map.optional(2, &self.target_message_id);
+        __map.optional(3, &self.target_message);
+        __map.optional(4, &self.target_user);
+        __map.required(5, &self.created_at);
+        __map.required(6, &self.updated_at);
+        __map.optional(7, &self.reviewed_at);
+        __map.optional(8, &self.reviewed_by);
+        __map.optional(9, &self.approved_at);
+        __map.optional(10, &self.rejected_at);
+        __map.optional(11, &self.reason);
+        __map.optional(12, &self.details);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FlagResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FlagResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_by_automod_: Option<bool> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut target_message_id_: Option<String> = None;
-                let mut target_message_: Option<MessageResponse> = None;
-                let mut target_user_: Option<UserResponse> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut reviewed_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut reviewed_by_: Option<String> = None;
-                let mut approved_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut rejected_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut reason_: Option<String> = None;
-                let mut details_: Option<FlagDetails> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_by_automod" => created_by_automod_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "target_message_id" => target_message_id_ = map_.next_value()?,
-                        "target_message" => target_message_ = map_.next_value()?,
-                        "target_user" => target_user_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "reviewed_at" => reviewed_at_ = map_.next_value()?,
-                        "reviewed_by" => reviewed_by_ = map_.next_value()?,
-                        "approved_at" => approved_at_ = map_.next_value()?,
-                        "rejected_at" => rejected_at_ = map_.next_value()?,
-                        "reason" => reason_ = map_.next_value()?,
-                        "details" => details_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(FlagResponse {
-                    created_by_automod: created_by_automod_.unwrap_or_default(),
-                    user: user_,
-                    target_message_id: target_message_id_,
-                    target_message: target_message_,
-                    target_user: target_user_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    reviewed_at: reviewed_at_,
-                    reviewed_by: reviewed_by_,
-                    approved_at: approved_at_,
-                    rejected_at: rejected_at_,
-                    reason: reason_,
-                    details: details_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FlagResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageFlagResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageFlagResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_by_automod", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "moderation_result", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "moderation_feedback", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "details", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "reviewed_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reviewed_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "approved_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "rejected_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_by_automod),
+                1 => __reader.option(&mut __map, 1, &mut __value.moderation_result),
+                2 => __reader.option(&mut __map, 2, &mut __value.moderation_feedback),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                4 => __reader.option(&mut __map, 4, &mut __value.message),
+                5 => __reader.option(&mut __map, 5, &mut __value.details),
+                6 => __reader.option(&mut __map, 6, &mut __value.reason),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.reviewed_at),
+                10 => __reader.option(&mut __map, 10, &mut __value.reviewed_by),
+                11 => __reader.option(&mut __map, 11, &mut __value.approved_at),
+                12 => __reader.option(&mut __map, 12, &mut __value.rejected_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageFlagResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_by_automod", &self.created_by_automod)?;
-        if let Some(value) = &self.moderation_result {
-            map_.serialize_entry("moderation_result", value)?;
-        }
-        if let Some(value) = &self.moderation_feedback {
-            map_.serialize_entry("moderation_feedback", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.details {
-            map_.serialize_entry("details", value)?;
-        }
-        if let Some(value) = &self.reason {
-            map_.serialize_entry("reason", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.reviewed_at {
-            map_.serialize_entry("reviewed_at", value)?;
-        }
-        if let Some(value) = &self.reviewed_by {
-            map_.serialize_entry("reviewed_by", value)?;
-        }
-        if let Some(value) = &self.approved_at {
-            map_.serialize_entry("approved_at", value)?;
-        }
-        if let Some(value) = &self.rejected_at {
-            map_.serialize_entry("rejected_at", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_by_automod", "moderation_result", "moderation_feedback", "user", "message", "details", "reason", "created_at", "updated_at", "reviewed_at", "reviewed_by", "approved_at", "rejected_at"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_by_automod);
+        __map.optional(1, &self.moderation_result);
+        __map.optional(2, &self.moderation_feedback);
+        __map.optional(3, &self.user);
+        __map.optional(4, &self.message);
+        __map.optional(5, &self.details);
+        __map.optional(6, &self.reason);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.optional(9, &self.reviewed_at);
+        __map.optional(10, &self.reviewed_by);
+        __map.optional(11, &self.approved_at);
+        __map.optional(12, &self.rejected_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageFlagResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MessageFlagResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageFlagResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageFlagResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_by_automod_: Option<bool> = None;
-                let mut moderation_result_: Option<MessageModerationResult> = None;
-                let mut moderation_feedback_: Option<FlagFeedbackResponse> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut details_: Option<FlagDetailsResponse> = None;
-                let mut reason_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut reviewed_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut reviewed_by_: Option<UserResponse> = None;
-                let mut approved_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut rejected_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_by_automod" => created_by_automod_ = Some(map_.next_value()?),
-                        "moderation_result" => moderation_result_ = map_.next_value()?,
-                        "moderation_feedback" => moderation_feedback_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "details" => details_ = map_.next_value()?,
-                        "reason" => reason_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "reviewed_at" => reviewed_at_ = map_.next_value()?,
-                        "reviewed_by" => reviewed_by_ = map_.next_value()?,
-                        "approved_at" => approved_at_ = map_.next_value()?,
-                        "rejected_at" => rejected_at_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(MessageFlagResponse {
-                    created_by_automod: created_by_automod_.unwrap_or_default(),
-                    moderation_result: moderation_result_,
-                    moderation_feedback: moderation_feedback_,
-                    user: user_,
-                    message: message_,
-                    details: details_,
-                    reason: reason_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    reviewed_at: reviewed_at_,
-                    reviewed_by: reviewed_by_,
-                    approved_at: approved_at_,
-                    rejected_at: rejected_at_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageFlagResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for MessageModerationResult {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "MessageModerationResult",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "action", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "moderated_by", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocked_word", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocklist_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_thresholds", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "ai_moderation_response", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user_karma", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_bad_karma", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.action),
+                2 => __reader.option(&mut __map, 2, &mut __value.moderated_by),
+                3 => __reader.option(&mut __map, 3, &mut __value.blocked_word),
+                4 => __reader.option(&mut __map, 4, &mut __value.blocklist_name),
+                5 => __reader.option(&mut __map, 5, &mut __value.moderation_thresholds),
+                6 => __reader.option(&mut __map, 6, &mut __value.ai_moderation_response),
+                7 => __reader.value(&mut __map, 7, &mut __value.user_karma),
+                8 => __reader.value(&mut __map, 8, &mut __value.user_bad_karma),
+                9 => __reader.value(&mut __map, 9, &mut __value.created_at),
+                10 => __reader.value(&mut __map, 10, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for MessageModerationResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("action", &self.action)?;
-        if let Some(value) = &self.moderated_by {
-            map_.serialize_entry("moderated_by", value)?;
-        }
-        if let Some(value) = &self.blocked_word {
-            map_.serialize_entry("blocked_word", value)?;
-        }
-        if let Some(value) = &self.blocklist_name {
-            map_.serialize_entry("blocklist_name", value)?;
-        }
-        if let Some(value) = &self.moderation_thresholds {
-            map_.serialize_entry("moderation_thresholds", value)?;
-        }
-        if let Some(value) = &self.ai_moderation_response {
-            map_.serialize_entry("ai_moderation_response", value)?;
-        }
-        map_.serialize_entry("user_karma", &self.user_karma)?;
-        map_.serialize_entry("user_bad_karma", &self.user_bad_karma)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message_id);
+        __map.required(1, &self.action);
+        __map.optional(2, &self.moderated_by);
+        __map.optional(3, &self.blocked_word);
+        __map.optional(4, &self.blocklist_name);
+        __map.optional(5, &self.moderation_thresholds);
+        __map.optional(6, &self.ai_moderation_response);
+        __map.required(7, &self.user_karma);
+        __map.required(8, &self.user_bad_karma);
+        __map.required(9, &self.created_at);
+        __map.required(10, &self.updated_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for MessageModerationResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = MessageModerationResult;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `MessageModerationResult` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<MessageModerationResult, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_id_: Option<String> = None;
-                let mut action_: Option<String> = None;
-                let mut moderated_by_: Option<String> = None;
-                let mut blocked_word_: Option<String> = None;
-                let mut blocklist_name_: Option<String> = None;
-                let mut moderation_thresholds_: Option<Thresholds> = None;
-                let mut ai_moderation_response_: Option<ModerationResponse> = None;
-                let mut user_karma_: Option<f64> = None;
-                let mut user_bad_karma_: Option<bool> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "action" => action_ = Some(map_.next_value()?),
-                        "moderated_by" => moderated_by_ = map_.next_value()?,
-                        "blocked_word" => blocked_word_ = map_.next_value()?,
-                        "blocklist_name" => blocklist_name_ = map_.next_value()?,
-                        "moderation_thresholds" => moderation_thresholds_ = map_.next_value()?,
-                        "ai_moderation_response" => ai_moderation_response_ = map_.next_value()?,
-                        "user_karma" => user_karma_ = Some(map_.next_value()?),
-                        "user_bad_karma" => user_bad_karma_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(MessageModerationResult {
-                    message_id: message_id_.unwrap_or_default(),
-                    action: action_.unwrap_or_default(),
-                    moderated_by: moderated_by_,
-                    blocked_word: blocked_word_,
-                    blocklist_name: blocklist_name_,
-                    moderation_thresholds: moderation_thresholds_,
-                    ai_moderation_response: ai_moderation_response_,
-                    user_karma: user_karma_.unwrap_or_default(),
-                    user_bad_karma: user_bad_karma_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for MessageModerationResult {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FlagDetails {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FlagDetails",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "automod", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "original_text", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.automod),
+                1 => __reader.value(&mut __map, 1, &mut __value.original_text),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FlagDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.automod {
-            map_.serialize_entry("automod", value)?;
-        }
-        map_.serialize_entry("original_text", &self.original_text)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.automod);
+        __map.required(1, &self.original_text);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FlagDetails;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FlagDetails` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagDetails, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut automod_: Option<AutomodDetailsResponse> = None;
-                let mut original_text_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "automod" => automod_ = map_.next_value()?,
-                        "original_text" => original_text_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FlagDetails {
-                    automod: automod_,
-                    original_text: original_text_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FlagDetails {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FlagFeedbackResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FlagFeedbackResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "labels", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.created_at),
+                2 => __reader.value(&mut __map, 2, &mut __value.labels),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FlagFeedbackResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("labels", &self.labels)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message_id);
+        __map.required(1, &self.created_at);
+        __map.required(2, &self.labels);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagFeedbackResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FlagFeedbackResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FlagFeedbackResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagFeedbackResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_id_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut labels_: Option<Vec<LabelResponse>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "labels" => labels_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(FlagFeedbackResponse {
-                    message_id: message_id_.unwrap_or_default(),
-                    created_at: created_at_,
-                    labels: labels_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FlagFeedbackResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FlagDetailsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FlagDetailsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "automod", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "extra", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "original_text", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.automod),
+                1 => __reader.option(&mut __map, 1, &mut __value.extra),
+                2 => __reader.value(&mut __map, 2, &mut __value.original_text),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FlagDetailsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.automod {
-            map_.serialize_entry("automod", value)?;
-        }
-        if let Some(value) = &self.extra {
-            map_.serialize_entry("extra", value)?;
-        }
-        map_.serialize_entry("original_text", &self.original_text)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.automod);
+        __map.optional(1, &self.extra);
+        __map.required(2, &self.original_text);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagDetailsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FlagDetailsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FlagDetailsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagDetailsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut automod_: Option<AutomodDetailsResponse> = None;
-                let mut extra_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut original_text_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "automod" => automod_ = map_.next_value()?,
-                        "extra" => extra_ = map_.next_value()?,
-                        "original_text" => original_text_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FlagDetailsResponse {
-                    automod: automod_,
-                    extra: extra_,
-                    original_text: original_text_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FlagDetailsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for AutomodDetailsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "AutomodDetailsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "action", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "original_message_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "result", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message_details", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "image_labels", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.action),
+                1 => __reader.option(&mut __map, 1, &mut __value.original_message_type),
+                2 => __reader.option(&mut __map, 2, &mut __value.result),
+                3 => __reader.option(&mut __map, 3, &mut __value.message_details),
+                4 => __reader.option(&mut __map, 4, &mut __value.image_labels),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for AutomodDetailsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.action {
-            map_.serialize_entry("action", value)?;
-        }
-        if let Some(value) = &self.original_message_type {
-            map_.serialize_entry("original_message_type", value)?;
-        }
-        if let Some(value) = &self.result {
-            map_.serialize_entry("result", value)?;
-        }
-        if let Some(value) = &self.message_details {
-            map_.serialize_entry("message_details", value)?;
-        }
-        if let Some(value) = &self.image_labels {
-            map_.serialize_entry("image_labels", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.action);
+        __map.optional(1, &self.original_message_type);
+        __map.optional(2, &self.result);
+        __map.optional(3, &self.message_details);
+        __map.optional(4, &self.image_labels);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for AutomodDetailsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = AutomodDetailsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `AutomodDetailsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<AutomodDetailsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut action_: Option<String> = None;
-                let mut original_message_type_: Option<String> = None;
-                let mut result_: Option<MessageModerationResult> = None;
-                let mut message_details_: Option<FlagMessageDetailsResponse> = None;
-                let mut image_labels_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "action" => action_ = map_.next_value()?,
-                        "original_message_type" => original_message_type_ = map_.next_value()?,
-                        "result" => result_ = map_.next_value()?,
-                        "message_details" => message_details_ = map_.next_value()?,
-                        "image_labels" => image_labels_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AutomodDetailsResponse {
-                    action: action_,
-                    original_message_type: original_message_type_,
-                    result: result_,
-                    message_details: message_details_,
-                    image_labels: image_labels_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for AutomodDetailsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for LabelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "LabelResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "phrase_list_ids", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "harm_labels", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.option(&mut __map, 1, &mut __value.phrase_list_ids),
+                2 => __reader.option(&mut __map, 2, &mut __value.harm_labels),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for LabelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.phrase_list_ids {
-            map_.serialize_entry("phrase_list_ids", value)?;
-        }
-        if let Some(value) = &self.harm_labels {
-            map_.serialize_entry("harm_labels", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.optional(1, &self.phrase_list_ids);
+        __map.optional(2, &self.harm_labels);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for LabelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = LabelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `LabelResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<LabelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut phrase_list_ids_: Option<Vec<i32>> = None;
-                let mut harm_labels_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "phrase_list_ids" => phrase_list_ids_ = map_.next_value()?,
-                        "harm_labels" => harm_labels_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(LabelResponse {
-                    name: name_.unwrap_or_default(),
-                    phrase_list_ids: phrase_list_ids_,
-                    harm_labels: harm_labels_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for LabelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FlagMessageDetailsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FlagMessageDetailsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "updated_by_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "pin_changed", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "should_enrich", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.updated_by_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.pin_changed),
+                2 => __reader.option(&mut __map, 2, &mut __value.should_enrich),
+                3 => __reader.option(&mut __map, 3, &mut __value.skip_push),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FlagMessageDetailsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.updated_by_id {
-            map_.serialize_entry("updated_by_id", value)?;
-        }
-        if let Some(value) = &self.pin_changed {
-            map_.serialize_entry("pin_changed", value)?;
-        }
-        if let Some(value) = &self.should_enrich {
-            map_.serialize_entry("should_enrich", value)?;
-        }
-        if let Some(value) = &self.skip_push {
-            map_.serialize_entry("skip_push", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.updated_by_id);
+        __map.optional(1, &self.pin_changed);
+        __map.optional(2, &self.should_enrich);
+        __map.optional(3, &self.skip_push);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FlagMessageDetailsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FlagMessageDetailsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FlagMessageDetailsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FlagMessageDetailsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut updated_by_id_: Option<String> = None;
-                let mut pin_changed_: Option<bool> = None;
-                let mut should_enrich_: Option<bool> = None;
-                let mut skip_push_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "updated_by_id" => updated_by_id_ = map_.next_value()?,
-                        "pin_changed" => pin_changed_ = map_.next_value()?,
-                        "should_enrich" => should_enrich_ = map_.next_value()?,
-                        "skip_push" => skip_push_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FlagMessageDetailsResponse {
-                    updated_by_id: updated_by_id_,
-                    pin_changed: pin_changed_,
-                    should_enrich: should_enrich_,
-                    skip_push: skip_push_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FlagMessageDetailsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ModerationResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ModerationResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "toxic", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "explicit", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "spam", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "action", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.toxic),
+                1 => __reader.value(&mut __map, 1, &mut __value.explicit),
+                2 => __reader.value(&mut __map, 2, &mut __value.spam),
+                3 => __reader.value(&mut __map, 3, &mut __value.action),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ModerationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("toxic", &self.toxic)?;
-        map_.serialize_entry("explicit", &self.explicit)?;
-        map_.serialize_entry("spam", &self.spam)?;
-        map_.serialize_entry("action", &self.action)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.toxic);
+        __map.required(1, &self.explicit);
+        __map.required(2, &self.spam);
+        __map.required(3, &self.action);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ModerationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ModerationResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ModerationResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ModerationResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut toxic_: Option<f32> = None;
-                let mut explicit_: Option<f32> = None;
-                let mut spam_: Option<f32> = None;
-                let mut action_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "toxic" => toxic_ = Some(map_.next_value()?),
-                        "explicit" => explicit_ = Some(map_.next_value()?),
-                        "spam" => spam_ = Some(map_.next_value()?),
-                        "action" => action_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ModerationResponse {
-                    toxic: toxic_.unwrap_or_default(),
-                    explicit: explicit_.unwrap_or_default(),
-                    spam: spam_.unwrap_or_default(),
-                    action: action_.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ModerationResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

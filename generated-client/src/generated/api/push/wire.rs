@@ -5,1856 +5,1588 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for ListDevicesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ListDevicesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "devices", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.devices),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for ListDevicesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("devices", &self.devices)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.devices);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListDevicesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ListDevicesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListDevicesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListDevicesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut devices_: Option<Vec<DeviceResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "devices" => devices_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListDevicesResponse {
-                    devices: devices_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ListDevicesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateDeviceRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateDeviceRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "push_provider", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "push_provider_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "voip_token", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "hardware_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.value(&mut __map, 1, &mut __value.push_provider),
+                2 => __reader.option(&mut __map, 2, &mut __value.push_provider_name),
+                3 => __reader.option(&mut __map, 3, &mut __value.voip_token),
+                4 => __reader.option(&mut __map, 4, &mut __value.hardware_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.user_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateDeviceRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.serialize_entry("push_provider", &self.push_provider)?;
-        if let Some(value) = &self.push_provider_name {
-            map_.serialize_entry("push_provider_name", value)?;
-        }
-        if let Some(value) = &self.voip_token {
-            map_.serialize_entry("voip_token", value)?;
-        }
-        if let Some(value) = &self.hardware_id {
-            map_.serialize_entry("hardware_id", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.required(1, &self.push_provider);
+        __map.optional(2, &self.push_provider_name);
+        __map.optional(3, &self.voip_token);
+        __map.optional(4, &self.hardware_id);
+        __map.optional(5, &self.user_id);
+        __map.optional(6, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateDeviceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateDeviceRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateDeviceRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateDeviceRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut push_provider_: Option<CreateDeviceRequestPushProvider> = None;
-                let mut push_provider_name_: Option<String> = None;
-                let mut voip_token_: Option<bool> = None;
-                let mut hardware_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "push_provider" => push_provider_ = Some(map_.next_value()?),
-                        "push_provider_name" => push_provider_name_ = map_.next_value()?,
-                        "voip_token" => voip_token_ = map_.next_value()?,
-                        "hardware_id" => hardware_id_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(push_provider_) = push_provider_ else {
-                    return Err(serde::de::Error::missing_field("push_provider"));
-                };
-                Ok(CreateDeviceRequest {
-                    id: id_.unwrap_or_default(),
-                    push_provider: push_provider_,
-                    push_provider_name: push_provider_name_,
-                    voip_token: voip_token_,
-                    hardware_id: hardware_id_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateDeviceRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpsertPushPreferencesRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpsertPushPreferencesRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "preferences", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.preferences),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpsertPushPreferencesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("preferences", &self.preferences)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.preferences);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertPushPreferencesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpsertPushPreferencesRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertPushPreferencesRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertPushPreferencesRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut preferences_: Option<Vec<PushPreferenceInput>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "preferences" => preferences_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpsertPushPreferencesRequest {
-                    preferences: preferences_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpsertPushPreferencesRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpsertPushPreferencesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpsertPushPreferencesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_preferences", flags: __rt::REQUIRED, nested: Some("{}") },
+            __rt::Field { name: "user_channel_preferences", flags: __rt::REQUIRED, nested: Some("{}{}") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_preferences),
+                1 => __reader.value(&mut __map, 1, &mut __value.user_channel_preferences),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpsertPushPreferencesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_preferences", &self.user_preferences)?;
-        map_.serialize_entry("user_channel_preferences", &self.user_channel_preferences)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_preferences);
+        __map.required(1, &self.user_channel_preferences);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertPushPreferencesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpsertPushPreferencesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertPushPreferencesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertPushPreferencesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_preferences_: Option<std::collections::BTreeMap<String, PushPreferencesResponse>> = None;
-                let mut user_channel_preferences_: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, ChannelPushPreferencesResponse>>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_preferences" => user_preferences_ = Some(map_.next_value()?),
-                        "user_channel_preferences" => user_channel_preferences_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpsertPushPreferencesResponse {
-                    user_preferences: user_preferences_.unwrap_or_default(),
-                    user_channel_preferences: user_channel_preferences_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpsertPushPreferencesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ListPushProvidersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ListPushProvidersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "push_providers", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.push_providers),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ListPushProvidersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("push_providers", &self.push_providers)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.push_providers);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ListPushProvidersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ListPushProvidersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ListPushProvidersResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ListPushProvidersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut push_providers_: Option<Vec<PushProviderResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "push_providers" => push_providers_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ListPushProvidersResponse {
-                    push_providers: push_providers_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ListPushProvidersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpsertPushProviderRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpsertPushProviderRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "push_provider", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.push_provider),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpsertPushProviderRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.push_provider {
-            map_.serialize_entry("push_provider", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.push_provider);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertPushProviderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpsertPushProviderRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertPushProviderRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertPushProviderRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut push_provider_: Option<PushProviderRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "push_provider" => push_provider_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpsertPushProviderRequest {
-                    push_provider: push_provider_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpsertPushProviderRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpsertPushProviderResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpsertPushProviderResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "push_provider", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.push_provider),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpsertPushProviderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("push_provider", &self.push_provider)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.push_provider);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertPushProviderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpsertPushProviderResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertPushProviderResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertPushProviderResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut push_provider_: Option<PushProviderResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "push_provider" => push_provider_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(push_provider_) = push_provider_ else {
-                    return Err(serde::de::Error::missing_field("push_provider"));
-                };
-                Ok(UpsertPushProviderResponse {
-                    push_provider: push_provider_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpsertPushProviderResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetPushTemplatesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetPushTemplatesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "templates", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                1 => __reader.value(&mut __map, 1, &mut __value.templates),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetPushTemplatesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.serialize_entry("templates", &self.templates)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.required(1, &self.templates);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetPushTemplatesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetPushTemplatesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetPushTemplatesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetPushTemplatesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                let mut templates_: Option<Vec<PushTemplateResponse>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "templates" => templates_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetPushTemplatesResponse {
-                    duration: duration_.unwrap_or_default(),
-                    templates: templates_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetPushTemplatesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpsertPushTemplateRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpsertPushTemplateRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "enable_push", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "event_type", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "push_provider_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_provider_type", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "template", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.enable_push),
+                1 => __reader.value(&mut __map, 1, &mut __value.event_type),
+                2 => __reader.option(&mut __map, 2, &mut __value.push_provider_name),
+                3 => __reader.value(&mut __map, 3, &mut __value.push_provider_type),
+                4 => __reader.option(&mut __map, 4, &mut __value.template),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpsertPushTemplateRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.enable_push {
-            map_.serialize_entry("enable_push", value)?;
-        }
-        map_.serialize_entry("event_type", &self.event_type)?;
-        if let Some(value) = &self.push_provider_name {
-            map_.serialize_entry("push_provider_name", value)?;
-        }
-        map_.serialize_entry("push_provider_type", &self.push_provider_type)?;
-        if let Some(value) = &self.template {
-            map_.serialize_entry("template", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.enable_push);
+        __map.required(1, &self.event_type);
+        __map.optional(2, &self.push_provider_name);
+        __map.required(3, &self.push_provider_type);
+        __map.optional(4, &self.template);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertPushTemplateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpsertPushTemplateRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertPushTemplateRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertPushTemplateRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut enable_push_: Option<bool> = None;
-                let mut event_type_: Option<UpsertPushTemplateRequestEventType> = None;
-                let mut push_provider_name_: Option<String> = None;
-                let mut push_provider_type_: Option<UpsertPushTemplateRequestPushProviderType> = None;
-                let mut template_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "enable_push" => enable_push_ = map_.next_value()?,
-                        "event_type" => event_type_ = Some(map_.next_value()?),
-                        "push_provider_name" => push_provider_name_ = map_.next_value()?,
-                        "push_provider_type" => push_provider_type_ = Some(map_.next_value()?),
-                        "template" => template_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(event_type_) = event_type_ else {
-                    return Err(serde::de::Error::missing_field("event_type"));
-                };
-                let Some(push_provider_type_) = push_provider_type_ else {
-                    return Err(serde::de::Error::missing_field("push_provider_type"));
-                };
-                Ok(UpsertPushTemplateRequest {
-                    enable_push: enable_push_,
-                    event_type: event_type_,
-                    push_provider_name: push_provider_name_,
-                    push_provider_type: push_provider_type_,
-                    template: template_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpsertPushTemplateRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpsertPushTemplateResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpsertPushTemplateResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "template", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                1 => __reader.option(&mut __map, 1, &mut __value.template),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpsertPushTemplateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        if let Some(value) = &self.template {
-            map_.serialize_entry("template", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.optional(1, &self.template);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpsertPushTemplateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpsertPushTemplateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpsertPushTemplateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpsertPushTemplateResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                let mut template_: Option<PushTemplateResponse> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "template" => template_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpsertPushTemplateResponse {
-                    duration: duration_.unwrap_or_default(),
-                    template: template_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpsertPushTemplateResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CheckPushRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CheckPushRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_data_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_devices", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_provider_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_provider_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "event_type", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.message_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.apn_template),
+                2 => __reader.option(&mut __map, 2, &mut __value.firebase_template),
+                3 => __reader.option(&mut __map, 3, &mut __value.firebase_data_template),
+                4 => __reader.option(&mut __map, 4, &mut __value.skip_devices),
+                5 => __reader.option(&mut __map, 5, &mut __value.push_provider_type),
+                6 => __reader.option(&mut __map, 6, &mut __value.push_provider_name),
+                7 => __reader.option(&mut __map, 7, &mut __value.event_type),
+                8 => __reader.option(&mut __map, 8, &mut __value.user_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CheckPushRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.message_id {
-            map_.serialize_entry("message_id", value)?;
-        }
-        if let Some(value) = &self.apn_template {
-            map_.serialize_entry("apn_template", value)?;
-        }
-        if let Some(value) = &self.firebase_template {
-            map_.serialize_entry("firebase_template", value)?;
-        }
-        if let Some(value) = &self.firebase_data_template {
-            map_.serialize_entry("firebase_data_template", value)?;
-        }
-        if let Some(value) = &self.skip_devices {
-            map_.serialize_entry("skip_devices", value)?;
-        }
-        if let Some(value) = &self.push_provider_type {
-            map_.serialize_entry("push_provider_type", value)?;
-        }
-        if let Some(value) = &self.push_provider_name {
-            map_.serialize_entry("push_provider_name", value)?;
-        }
-        if let Some(value) = &self.event_type {
-            map_.serialize_entry("event_type", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.message_id);
+        __map.optional(1, &self.apn_template);
+        __map.optional(2, &self.firebase_template);
+        __map.optional(3, &self.firebase_data_template);
+        __map.optional(4, &self.skip_devices);
+        __map.optional(5, &self.push_provider_type);
+        __map.optional(6, &self.push_provider_name);
+        __map.optional(7, &self.event_type);
+        __map.optional(8, &self.user_id);
+        __map.optional(9, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckPushRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CheckPushRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckPushRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckPushRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_id_: Option<String> = None;
-                let mut apn_template_: Option<String> = None;
-                let mut firebase_template_: Option<String> = None;
-                let mut firebase_data_template_: Option<String> = None;
-                let mut skip_devices_: Option<bool> = None;
-                let mut push_provider_type_: Option<String> = None;
-                let mut push_provider_name_: Option<String> = None;
-                let mut event_type_: Option<CheckPushRequestEventType> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message_id" => message_id_ = map_.next_value()?,
-                        "apn_template" => apn_template_ = map_.next_value()?,
-                        "firebase_template" => firebase_template_ = map_.next_value()?,
-                        "firebase_data_template" => firebase_data_template_ = map_.next_value()?,
-                        "skip_devices" => skip_devices_ = map_.next_value()?,
-                        "push_provider_type" => push_provider_type_ = map_.next_value()?,
-                        "push_provider_name" => push_provider_name_ = map_.next_value()?,
-                        "event_type" => event_type_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CheckPushRequest {
-                    message_id: message_id_,
-                    apn_template: apn_template_,
-                    firebase_template: firebase_template_,
-                    firebase_data_template: firebase_data_template_,
-                    skip_devices: skip_devices_,
-                    push_provider_type: push_provider_type_,
-                    push_provider_name: push_provider_name_,
-                    event_type: event_type_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CheckPushRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CheckPushResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CheckPushResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "device_errors", flags: __rt::OPTIONAL, nested: Some("{}") },
+            __rt::Field { name: "general_errors", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_devices", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "event_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "rendered_apn_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "rendered_firebase_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "rendered_message", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.device_errors),
+                1 => __reader.option(&mut __map, 1, &mut __value.general_errors),
+                2 => __reader.option(&mut __map, 2, &mut __value.skip_devices),
+                3 => __reader.option(&mut __map, 3, &mut __value.event_type),
+                4 => __reader.option(&mut __map, 4, &mut __value.rendered_apn_template),
+                5 => __reader.option(&mut __map, 5, &mut __value.rendered_firebase_template),
+                6 => __reader.option(&mut __map, 6, &mut __value.rendered_message),
+                7 => __reader.value(&mut __map, 7, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CheckPushResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.device_errors {
-            map_.serialize_entry("device_errors", value)?;
-        }
-        if let Some(value) = &self.general_errors {
-            map_.serialize_entry("general_errors", value)?;
-        }
-        if let Some(value) = &self.skip_devices {
-            map_.serialize_entry("skip_devices", value)?;
-        }
-        if let Some(value) = &self.event_type {
-            map_.serialize_entry("event_type", value)?;
-        }
-        if let Some(value) = &self.rendered_apn_template {
-            map_.serialize_entry("rendered_apn_template", value)?;
-        }
-        if let Some(value) = &self.rendered_firebase_template {
-            map_.serialize_entry("rendered_firebase_template", value)?;
-        }
-        if let Some(value) = &self.rendered_message {
-            map_.serialize_entry("rendered_message", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.device_errors);
+        __map.optional(1, &self.general_errors);
+        __map.optional(2, &self.skip_devices);
+        __map.optional(3, &self.event_type);
+        __map.optional(4, &self.rendered_apn_template);
+        __map.optional(5, &self.rendered_firebase_template);
+        __map.optional(6, &self.rendered_message);
+        __map.required(7, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckPushResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CheckPushResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckPushResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckPushResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut device_errors_: Option<std::collections::BTreeMap<String, DeviceErrorInfo>> = None;
-                let mut general_errors_: Option<Vec<String>> = None;
-                let mut skip_devices_: Option<bool> = None;
-                let mut event_type_: Option<String> = None;
-                let mut rendered_apn_template_: Option<String> = None;
-                let mut rendered_firebase_template_: Option<String> = None;
-                let mut rendered_message_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "device_errors" => device_errors_ = map_.next_value()?,
-                        "general_errors" => general_errors_ = map_.next_value()?,
-                        "skip_devices" => skip_devices_ = map_.next_value()?,
-                        "event_type" => event_type_ = map_.next_value()?,
-                        "rendered_apn_template" => rendered_apn_template_ = map_.next_value()?,
-                        "rendered_firebase_template" => rendered_firebase_template_ = map_.next_value()?,
-                        "rendered_message" => rendered_message_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CheckPushResponse {
-                    device_errors: device_errors_,
-                    general_errors: general_errors_,
-                    skip_devices: skip_devices_,
-                    event_type: event_type_,
-                    rendered_apn_template: rendered_apn_template_,
-                    rendered_firebase_template: rendered_firebase_template_,
-                    rendered_message: rendered_message_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CheckPushResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CheckSnsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CheckSNSRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "sns_topic_arn", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sns_secret", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.sns_topic_arn),
+                1 => __reader.option(&mut __map, 1, &mut __value.sns_key),
+                2 => __reader.option(&mut __map, 2, &mut __value.sns_secret),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CheckSnsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.sns_topic_arn {
-            map_.serialize_entry("sns_topic_arn", value)?;
-        }
-        if let Some(value) = &self.sns_key {
-            map_.serialize_entry("sns_key", value)?;
-        }
-        if let Some(value) = &self.sns_secret {
-            map_.serialize_entry("sns_secret", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.sns_topic_arn);
+        __map.optional(1, &self.sns_key);
+        __map.optional(2, &self.sns_secret);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckSnsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CheckSnsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckSNSRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckSnsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut sns_topic_arn_: Option<String> = None;
-                let mut sns_key_: Option<String> = None;
-                let mut sns_secret_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "sns_topic_arn" => sns_topic_arn_ = map_.next_value()?,
-                        "sns_key" => sns_key_ = map_.next_value()?,
-                        "sns_secret" => sns_secret_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CheckSnsRequest {
-                    sns_topic_arn: sns_topic_arn_,
-                    sns_key: sns_key_,
-                    sns_secret: sns_secret_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CheckSnsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CheckSnsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CheckSNSResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "status", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "error", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "data", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.status),
+                1 => __reader.option(&mut __map, 1, &mut __value.error),
+                2 => __reader.option(&mut __map, 2, &mut __value.data),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CheckSnsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.error {
-            map_.serialize_entry("error", value)?;
-        }
-        if let Some(value) = &self.data {
-            map_.serialize_entry("data", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.status);
+        __map.optional(1, &self.error);
+        __map.optional(2, &self.data);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckSnsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CheckSnsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckSNSResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckSnsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut status_: Option<String> = None;
-                let mut error_: Option<String> = None;
-                let mut data_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "status" => status_ = Some(map_.next_value()?),
-                        "error" => error_ = map_.next_value()?,
-                        "data" => data_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CheckSnsResponse {
-                    status: status_.unwrap_or_default(),
-                    error: error_,
-                    data: data_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CheckSnsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CheckSqsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CheckSQSRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "sqs_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sqs_secret", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.sqs_url),
+                1 => __reader.option(&mut __map, 1, &mut __value.sqs_key),
+                2 => __reader.option(&mut __map, 2, &mut __value.sqs_secret),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CheckSqsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.sqs_url {
-            map_.serialize_entry("sqs_url", value)?;
-        }
-        if let Some(value) = &self.sqs_key {
-            map_.serialize_entry("sqs_key", value)?;
-        }
-        if let Some(value) = &self.sqs_secret {
-            map_.serialize_entry("sqs_secret", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.sqs_url);
+        __map.optional(1, &self.sqs_key);
+        __map.optional(2, &self.sqs_secret);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckSqsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CheckSqsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckSQSRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckSqsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut sqs_url_: Option<String> = None;
-                let mut sqs_key_: Option<String> = None;
-                let mut sqs_secret_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "sqs_url" => sqs_url_ = map_.next_value()?,
-                        "sqs_key" => sqs_key_ = map_.next_value()?,
-                        "sqs_secret" => sqs_secret_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CheckSqsRequest {
-                    sqs_url: sqs_url_,
-                    sqs_key: sqs_key_,
-                    sqs_secret: sqs_secret_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CheckSqsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CheckSqsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CheckSQSResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "status", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "error", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "data", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.status),
+                1 => __reader.option(&mut __map, 1, &mut __value.error),
+                2 => __reader.option(&mut __map, 2, &mut __value.data),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CheckSqsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("status", &self.status)?;
-        if let Some(value) = &self.error {
-            map_.serialize_entry("error", value)?;
-        }
-        if let Some(value) = &self.data {
-            map_.serialize_entry("data", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.status);
+        __map.optional(1, &self.error);
+        __map.optional(2, &self.data);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CheckSqsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CheckSqsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CheckSQSResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CheckSqsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut status_: Option<String> = None;
-                let mut error_: Option<String> = None;
-                let mut data_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "status" => status_ = Some(map_.next_value()?),
-                        "error" => error_ = map_.next_value()?,
-                        "data" => data_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CheckSqsResponse {
-                    status: status_.unwrap_or_default(),
-                    error: error_,
-                    data: data_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CheckSqsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushPreferenceInput {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushPreferenceInput",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "chat_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "call_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "feeds_level", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "feeds_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "disabled_until", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "remove_disable", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel_cid),
+                2 => __reader.option(&mut __map, 2, &mut __value.chat_level),
+                3 => __reader.option(&mut __map, 3, &mut __value.chat_preferences),
+                4 => __reader.option(&mut __map, 4, &mut __value.call_level),
+                5 => __reader.option(&mut __map, 5, &mut __value.feeds_level),
+                6 => __reader.option(&mut __map, 6, &mut __value.feeds_preferences),
+                7 => __reader.option(&mut __map, 7, &mut __value.disabled_until),
+                8 => __reader.option(&mut __map, 8, &mut __value.remove_disable),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushPreferenceInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.channel_cid {
-            map_.serialize_entry("channel_cid", value)?;
-        }
-        if let Some(value) = &self.chat_level {
-            map_.serialize_entry("chat_level", value)?;
-        }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
-        }
-        if let Some(value) = &self.call_level {
-            map_.serialize_entry("call_level", value)?;
-        }
-        if let Some(value) = &self.feeds_level {
-            map_.serialize_entry("feeds_level", value)?;
-        }
-        if let Some(value) = &self.feeds_preferences {
-            map_.serialize_entry("feeds_preferences", value)?;
-        }
-        if let Some(value) = &self.disabled_until {
-            map_.serialize_entry("disabled_until", value)?;
-        }
-        if let Some(value) = &self.remove_disable {
-            map_.serialize_entry("remove_disable", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user_id);
+        __map.optional(1, &self.channel_cid);
+        __map.optional(2, &self.chat_level);
+        __map.optional(3, &self.chat_preferences);
+        __map.optional(4, &self.call_level);
+        __map.optional(5, &self.feeds_level);
+        __map.optional(6, &self.feeds_preferences);
+        __map.optional(7, &self.disabled_until);
+        __map.optional(8, &self.remove_disable);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushPreferenceInput {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PushPreferenceInput;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushPreferenceInput` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushPreferenceInput, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_id_: Option<String> = None;
-                let mut channel_cid_: Option<String> = None;
-                let mut chat_level_: Option<PushPreferenceInputChatLevel> = None;
-                let mut chat_preferences_: Option<ChatPreferencesInput> = None;
-                let mut call_level_: Option<PushPreferenceInputCallLevel> = None;
-                let mut feeds_level_: Option<PushPreferenceInputFeedsLevel> = None;
-                let mut feeds_preferences_: Option<FeedsPreferences> = None;
-                let mut disabled_until_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut remove_disable_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "channel_cid" => channel_cid_ = map_.next_value()?,
-                        "chat_level" => chat_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "call_level" => call_level_ = map_.next_value()?,
-                        "feeds_level" => feeds_level_ = map_.next_value()?,
-                        "feeds_preferences" => feeds_preferences_ = map_.next_value()?,
-                        "disabled_until" => disabled_until_ = map_.next_value()?,
-                        "remove_disable" => remove_disable_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PushPreferenceInput {
-                    user_id: user_id_,
-                    channel_cid: channel_cid_,
-                    chat_level: chat_level_,
-                    chat_preferences: chat_preferences_,
-                    call_level: call_level_,
-                    feeds_level: feeds_level_,
-                    feeds_preferences: feeds_preferences_,
-                    disabled_until: disabled_until_,
-                    remove_disable: remove_disable_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushPreferenceInput {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushProviderResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushProviderResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "disabled_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disabled_reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_auth_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_key_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_p12_cert", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_team_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_topic", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_auth_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_development", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_host", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_sandbox_certificate", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_supports_voip_notifications", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_supports_remote_notifications", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_server_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_credentials", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_data_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_notification_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_apn_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_host", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "huawei_app_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "huawei_app_secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "xiaomi_package_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "xiaomi_app_secret", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.value(&mut __map, 1, &mut __value.type_),
+                2 => __reader.option(&mut __map, 2, &mut __value.description),
+                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.disabled_at),
+                6 => __reader.option(&mut __map, 6, &mut __value.disabled_reason),
+                7 => __reader.option(&mut __map, 7, &mut __value.apn_auth_key),
+                8 => __reader.option(&mut __map, 8, &mut __value.apn_key_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.apn_p12_cert),
+                10 => __reader.option(&mut __map, 10, &mut __value.apn_team_id),
+                11 => __reader.option(&mut __map, 11, &mut __value.apn_topic),
+                12 => __reader.option(&mut __map, 12, &mut __value.apn_auth_type),
+                13 => __reader.option(&mut __map, 13, &mut __value.apn_development),
+                14 => __reader.option(&mut __map, 14, &mut __value.apn_host),
+                15 => __reader.option(&mut __map, 15, &mut __value.apn_sandbox_certificate),
+                16 => __reader.option(&mut __map, 16, &mut __value.apn_supports_voip_notifications),
+                17 => __reader.option(&mut __map, 17, &mut __value.apn_supports_remote_notifications),
+                18 => __reader.option(&mut __map, 18, &mut __value.firebase_server_key),
+                19 => __reader.option(&mut __map, 19, &mut __value.firebase_credentials),
+                20 => __reader.option(&mut __map, 20, &mut __value.firebase_data_template),
+                21 => __reader.option(&mut __map, 21, &mut __value.firebase_notification_template),
+                22 => __reader.option(&mut __map, 22, &mut __value.firebase_apn_template),
+                23 => __reader.option(&mut __map, 23, &mut __value.firebase_host),
+                24 => __reader.option(&mut __map, 24, &mut __value.huawei_app_id),
+                25 => __reader.option(&mut __map, 25, &mut __value.huawei_app_secret),
+                26 => __reader.option(&mut __map, 26, &mut __value.xiaomi_package_name),
+                27 => __reader.option(&mut __map, 27, &mut __value.xiaomi_app_secret),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushProviderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.disabled_at {
-            map_.serialize_entry("disabled_at", value)?;
-        }
-        if let Some(value) = &self.disabled_reason {
-            map_.serialize_entry("disabled_reason", value)?;
-        }
-        if let Some(value) = &self.apn_auth_key {
-            map_.serialize_entry("apn_auth_key", value)?;
-        }
-        if let Some(value) = &self.apn_key_id {
-            map_.serialize_entry("apn_key_id", value)?;
-        }
-        if let Some(value) = &self.apn_p12_cert {
-            map_.serialize_entry("apn_p12_cert", value)?;
-        }
-        if let Some(value) = &self.apn_team_id {
-            map_.serialize_entry("apn_team_id", value)?;
-        }
-        if let Some(value) = &self.apn_topic {
-            map_.serialize_entry("apn_topic", value)?;
-        }
-        if let Some(value) = &self.apn_auth_type {
-            map_.serialize_entry("apn_auth_type", value)?;
-        }
-        if let Some(value) = &self.apn_development {
-            map_.serialize_entry("apn_development", value)?;
-        }
-        if let Some(value) = &self.apn_host {
-            map_.serialize_entry("apn_host", value)?;
-        }
-        if let Some(value) = &self.apn_sandbox_certificate {
-            map_.serialize_entry("apn_sandbox_certificate", value)?;
-        }
-        if let Some(value) = &self.apn_supports_voip_notifications {
-            map_.serialize_entry("apn_supports_voip_notifications", value)?;
-        }
-        if let Some(value) = &self.apn_supports_remote_notifications {
-            map_.serialize_entry("apn_supports_remote_notifications", value)?;
-        }
-        if let Some(value) = &self.firebase_server_key {
-            map_.serialize_entry("firebase_server_key", value)?;
-        }
-        if let Some(value) = &self.firebase_credentials {
-            map_.serialize_entry("firebase_credentials", value)?;
-        }
-        if let Some(value) = &self.firebase_data_template {
-            map_.serialize_entry("firebase_data_template", value)?;
-        }
-        if let Some(value) = &self.firebase_notification_template {
-            map_.serialize_entry("firebase_notification_template", value)?;
-        }
-        if let Some(value) = &self.firebase_apn_template {
-            map_.serialize_entry("firebase_apn_template", value)?;
-        }
-        if let Some(value) = &self.firebase_host {
-            map_.serialize_entry("firebase_host", value)?;
-        }
-        if let Some(value) = &self.huawei_app_id {
-            map_.serialize_entry("huawei_app_id", value)?;
-        }
-        if let Some(value) = &self.huawei_app_secret {
-            map_.serialize_entry("huawei_app_secret", value)?;
-        }
-        if let Some(value) = &self.xiaomi_package_name {
-            map_.serialize_entry("xiaomi_package_name", value)?;
-        }
-        if let Some(value) = &self.xiaomi_app_secret {
-            map_.serialize_entry("xiaomi_app_secret", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.required(1, &self.type_);
+        __map.optional(2, &self.description);
+        __map.required(3, &self.created_at);
+        __map.required(4, &self.updated_at);
+        __map.optional(5, &self.disabled_at);
+        __map.optional(6, &self.disabled_reason);
+        __map.optional(7, &self.apn_auth_key);
+        __map.optional(8, &self.apn_key_id);
+        __map.optional(9, &self.apn_p12_cert);
+        __map.optional(10, &self.apn_team_id);
+        __map.optional(11, &self.apn_topic);
+        __map.optional(12, &self.apn_auth_type);
+        __map.optional(13, &self.apn_development);
+        __map.optional(14, &self.apn_host);
+        __map.optional(15, &self.apn_sandbox_certificate);
+        __map.optional(16, &self.apn_supports_voip_notifications);
+        __map.optional(17, &self.apn_supports_remote_notifications);
+        __map.optional(18, &self.firebase_server_key);
+        __map.optional(19, &self.firebase_credentials);
+        __map.optional(20, &self.firebase_data_template);
+        __map.optional(21, &self.firebase_notification_template);
+        __map.optional(22, &self.firebase_apn_template);
+        __map.optional(23, &self.firebase_host);
+        __map.optional(24, &self.huawei_app_id);
+        __map.optional(25, &self.huawei_app_secret);
+        __map.optional(26, &self.xiaomi_package_name);
+        __map.optional(27, &self.xiaomi_app_secret);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushProviderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PushProviderResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushProviderResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushProviderResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut disabled_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut disabled_reason_: Option<String> = None;
-                let mut apn_auth_key_: Option<String> = None;
-                let mut apn_key_id_: Option<String> = None;
-                let mut apn_p12_cert_: Option<String> = None;
-                let mut apn_team_id_: Option<String> = None;
-                let mut apn_topic_: Option<String> = None;
-                let mut apn_auth_type_: Option<String> = None;
-                let mut apn_development_: Option<bool> = None;
-                let mut apn_host_: Option<String> = None;
-                let mut apn_sandbox_certificate_: Option<bool> = None;
-                let mut apn_supports_voip_notifications_: Option<bool> = None;
-                let mut apn_supports_remote_notifications_: Option<bool> = None;
-                let mut firebase_server_key_: Option<String> = None;
-                let mut firebase_credentials_: Option<String> = None;
-                let mut firebase_data_template_: Option<String> = None;
-                let mut firebase_notification_template_: Option<String> = None;
-                let mut firebase_apn_template_: Option<String> = None;
-                let mut firebase_host_: Option<String> = None;
-                let mut huawei_app_id_: Option<String> = None;
-                let mut huawei_app_secret_: Option<String> = None;
-                let mut xiaomi_package_name_: Option<String> = None;
-                let mut xiaomi_app_secret_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "description" => description_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "disabled_at" => disabled_at_ = map_.next_value()?,
-                        "disabled_reason" => disabled_reason_ = map_.next_value()?,
-                        "apn_auth_key" => apn_auth_key_ = map_.next_value()?,
-                        "apn_key_id" => apn_key_id_ = map_.next_value()?,
-                        "apn_p12_cert" => apn_p12_cert_ = map_.next_value()?,
-                        "apn_team_id" => apn_team_id_ = map_.next_value()?,
-                        "apn_topic" => apn_topic_ = map_.next_value()?,
-                        "apn_auth_type" => apn_auth_type_ = map_.next_value()?,
-                        "apn_development" => apn_development_ = map_.next_value()?,
-                        "apn_host" => apn_host_ = map_.next_value()?,
-                        "apn_sandbox_certificate" => apn_sandbox_certificate_ = map_.next_value()?,
-                        "apn_supports_voip_notifications" => apn_supports_voip_notifications_ = map_.next_value()?,
-                        "apn_supports_remote_notifications" => apn_supports_remote_notifications_ = map_.next_value()?,
-                        "firebase_server_key" => firebase_server_key_ = map_.next_value()?,
-                        "firebase_credentials" => firebase_credentials_ = map_.next_value()?,
-                        "firebase_data_template" => firebase_data_template_ = map_.next_value()?,
-                        "firebase_notification_template" => firebase_notification_template_ = map_.next_value()?,
-                        "firebase_apn_template" => firebase_apn_template_ = map_.next_value()?,
-                        "firebase_host" => firebase_host_ = map_.next_value()?,
-                        "huawei_app_id" => huawei_app_id_ = map_.next_value()?,
-                        "huawei_app_secret" => huawei_app_secret_ = map_.next_value()?,
-                        "xiaomi_package_name" => xiaomi_package_name_ = map_.next_value()?,
-                        "xiaomi_app_secret" => xiaomi_app_secret_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(PushProviderResponse {
-                    name: name_.unwrap_or_default(),
-                    type_: type_.unwrap_or_default(),
-                    description: description_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    disabled_at: disabled_at_,
-                    disabled_reason: disabled_reason_,
-                    apn_auth_key: apn_auth_key_,
-                    apn_key_id: apn_key_id_,
-                    apn_p12_cert: apn_p12_cert_,
-                    apn_team_id: apn_team_id_,
-                    apn_topic: apn_topic_,
-                    apn_auth_type: apn_auth_type_,
-                    apn_development: apn_development_,
-                    apn_host: apn_host_,
-                    apn_sandbox_certificate: apn_sandbox_certificate_,
-                    apn_supports_voip_notifications: apn_supports_voip_notifications_,
-                    apn_supports_remote_notifications: apn_supports_remote_notifications_,
-                    firebase_server_key: firebase_server_key_,
-                    firebase_credentials: firebase_credentials_,
-                    firebase_data_template: firebase_data_template_,
-                    firebase_notification_template: firebase_notification_template_,
-                    firebase_apn_template: firebase_apn_template_,
-                    firebase_host: firebase_host_,
-                    huawei_app_id: huawei_app_id_,
-                    huawei_app_secret: huawei_app_secret_,
-                    xiaomi_package_name: xiaomi_package_name_,
-                    xiaomi_app_secret: xiaomi_app_secret_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushProviderResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushProviderRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushProviderRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disabled_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "disabled_reason", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_auth_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_key_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_p12_cert", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_team_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_topic", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_auth_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_development", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_host", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "apn_notification_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_server_key", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_credentials", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_data_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_notification_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_apn_template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "firebase_host", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "huawei_app_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "huawei_app_secret", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "xiaomi_package_name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "xiaomi_app_secret", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.name),
+                1 => __reader.option(&mut __map, 1, &mut __value.type_),
+                2 => __reader.option(&mut __map, 2, &mut __value.description),
+                3 => __reader.option(&mut __map, 3, &mut __value.disabled_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.disabled_reason),
+                5 => __reader.option(&mut __map, 5, &mut __value.apn_auth_key),
+                6 => __reader.option(&mut __map, 6, &mut __value.apn_key_id),
+                7 => __reader.option(&mut __map, 7, &mut __value.apn_p12_cert),
+                8 => __reader.option(&mut __map, 8, &mut __value.apn_team_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.apn_topic),
+                10 => __reader.option(&mut __map, 10, &mut __value.apn_auth_type),
+                11 => __reader.option(&mut __map, 11, &mut __value.apn_development),
+                12 => __reader.option(&mut __map, 12, &mut __value.apn_host),
+                13 => __reader.option(&mut __map, 13, &mut __value.apn_notification_template),
+                14 => __reader.option(&mut __map, 14, &mut __value.firebase_server_key),
+                15 => __reader.option(&mut __map, 15, &mut __value.firebase_credentials),
+                16 => __reader.option(&mut __map, 16, &mut __value.firebase_data_template),
+                17 => __reader.option(&mut __map, 17, &mut __value.firebase_notification_template),
+                18 => __reader.option(&mut __map, 18, &mut __value.firebase_apn_template),
+                19 => __reader.option(&mut __map, 19, &mut __value.firebase_host),
+                20 => __reader.option(&mut __map, 20, &mut __value.huawei_app_id),
+                21 => __reader.option(&mut __map, 21, &mut __value.huawei_app_secret),
+                22 => __reader.option(&mut __map, 22, &mut __value.xiaomi_package_name),
+                23 => __reader.option(&mut __map, 23, &mut __value.xiaomi_app_secret),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushProviderRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("name", &self.name)?;
-        if let Some(value) = &self.type_ {
-            map_.serialize_entry("type", value)?;
-        }
-        if let Some(value) = &self.description {
-            map_.serialize_entry("description", value)?;
-        }
-        if let Some(value) = &self.disabled_at {
-            map_.serialize_entry("disabled_at", value)?;
-        }
-        if let Some(value) = &self.disabled_reason {
-            map_.serialize_entry("disabled_reason", value)?;
-        }
-        if let Some(value) = &self.apn_auth_key {
-            map_.serialize_entry("apn_auth_key", value)?;
-        }
-        if let Some(value) = &self.apn_key_id {
-            map_.serialize_entry("apn_key_id", value)?;
-        }
-        if let Some(value) = &self.apn_p12_cert {
-            map_.serialize_entry("apn_p12_cert", value)?;
-        }
-        if let Some(value) = &self.apn_team_id {
-            map_.serialize_entry("apn_team_id", value)?;
-        }
-        if let Some(value) = &self.apn_topic {
-            map_.serialize_entry("apn_topic", value)?;
-        }
-        if let Some(value) = &self.apn_auth_type {
-            map_.serialize_entry("apn_auth_type", value)?;
-        }
-        if let Some(value) = &self.apn_development {
-            map_.serialize_entry("apn_development", value)?;
-        }
-        if let Some(value) = &self.apn_host {
-            map_.serialize_entry("apn_host", value)?;
-        }
-        if let Some(value) = &self.apn_notification_template {
-            map_.serialize_entry("apn_notification_template", value)?;
-        }
-        if let Some(value) = &self.firebase_server_key {
-            map_.serialize_entry("firebase_server_key", value)?;
-        }
-        if let Some(value) = &self.firebase_credentials {
-            map_.serialize_entry("firebase_credentials", value)?;
-        }
-        if let Some(value) = &self.firebase_data_template {
-            map_.serialize_entry("firebase_data_template", value)?;
-        }
-        if let Some(value) = &self.firebase_notification_template {
-            map_.serialize_entry("firebase_notification_template", value)?;
-        }
-        if let Some(value) = &self.firebase_apn_template {
-            map_.serialize_entry("firebase_apn_template", value)?;
-        }
-        if let Some(value) = &self.firebase_host {
-            map_.serialize_entry("firebase_host", value)?;
-        }
-        if let Some(value) = &self.huawei_app_id {
-            map_.serialize_entry("huawei_app_id", value)?;
-        }
-        if let Some(value) = &self.huawei_app_secret {
-            map_.serialize_entry("huawei_app_secret", value)?;
-        }
-        if let Some(value) = &self.xiaomi_package_name {
-            map_.serialize_entry("xiaomi_package_name", value)?;
-        }
-        if let Some(value) = &self.xiaomi_app_secret {
-            map_.serialize_entry("xiaomi_app_secret", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.name);
+        __map.optional(1, &self.type_);
+        __map.optional(2, &self.description);
+        __map.optional(3, &self.disabled_at);
+        __map.optional(4, &self.disabled_reason);
+        __map.optional(5, &self.apn_auth_key);
+        __map.optional(6, &self.apn_key_id);
+        __map.optional(7, &self.apn_p12_cert);
+        __map.optional(8, &self.apn_team_id);
+        __map.optional(9, &self.apn_topic);
+        __map.optional(10, &self.apn_auth_type);
+        __map.optional(11, &self.apn_development);
+        __map.optional(12, &self.apn_host);
+        __map.optional(13, &self.apn_notification_template);
+        __map.optional(14, &self.firebase_server_key);
+        __map.optional(15, &self.firebase_credentials);
+        __map.optional(16, &self.firebase_data_template);
+        __map.optional(17, &self.firebase_notification_template);
+        __map.optional(18, &self.firebase_apn_template);
+        __map.optional(19, &self.firebase_host);
+        __map.optional(20, &self.huawei_app_id);
+        __map.optional(21, &self.huawei_app_secret);
+        __map.optional(22, &self.xiaomi_package_name);
+        __map.optional(23, &self.xiaomi_app_secret);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushProviderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PushProviderRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushProviderRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushProviderRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut name_: Option<String> = None;
-                let mut type_: Option<String> = None;
-                let mut description_: Option<String> = None;
-                let mut disabled_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut disabled_reason_: Option<String> = None;
-                let mut apn_auth_key_: Option<String> = None;
-                let mut apn_key_id_: Option<String> = None;
-                let mut apn_p12_cert_: Option<String> = None;
-                let mut apn_team_id_: Option<String> = None;
-                let mut apn_topic_: Option<String> = None;
-                let mut apn_auth_type_: Option<String> = None;
-                let mut apn_development_: Option<bool> = None;
-                let mut apn_host_: Option<String> = None;
-                let mut apn_notification_template_: Option<String> = None;
-                let mut firebase_server_key_: Option<String> = None;
-                let mut firebase_credentials_: Option<String> = None;
-                let mut firebase_data_template_: Option<String> = None;
-                let mut firebase_notification_template_: Option<String> = None;
-                let mut firebase_apn_template_: Option<String> = None;
-                let mut firebase_host_: Option<String> = None;
-                let mut huawei_app_id_: Option<String> = None;
-                let mut huawei_app_secret_: Option<String> = None;
-                let mut xiaomi_package_name_: Option<String> = None;
-                let mut xiaomi_app_secret_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "name" => name_ = Some(map_.next_value()?),
-                        "type" => type_ = map_.next_value()?,
-                        "description" => description_ = map_.next_value()?,
-                        "disabled_at" => disabled_at_ = map_.next_value()?,
-                        "disabled_reason" => disabled_reason_ = map_.next_value()?,
-                        "apn_auth_key" => apn_auth_key_ = map_.next_value()?,
-                        "apn_key_id" => apn_key_id_ = map_.next_value()?,
-                        "apn_p12_cert" => apn_p12_cert_ = map_.next_value()?,
-                        "apn_team_id" => apn_team_id_ = map_.next_value()?,
-                        "apn_topic" => apn_topic_ = map_.next_value()?,
-                        "apn_auth_type" => apn_auth_type_ = map_.next_value()?,
-                        "apn_development" => apn_development_ = map_.next_value()?,
-                        "apn_host" => apn_host_ = map_.next_value()?,
-                        "apn_notification_template" => apn_notification_template_ = map_.next_value()?,
-                        "firebase_server_key" => firebase_server_key_ = map_.next_value()?,
-                        "firebase_credentials" => firebase_credentials_ = map_.next_value()?,
-                        "firebase_data_template" => firebase_data_template_ = map_.next_value()?,
-                        "firebase_notification_template" => firebase_notification_template_ = map_.next_value()?,
-                        "firebase_apn_template" => firebase_apn_template_ = map_.next_value()?,
-                        "firebase_host" => firebase_host_ = map_.next_value()?,
-                        "huawei_app_id" => huawei_app_id_ = map_.next_value()?,
-                        "huawei_app_secret" => huawei_app_secret_ = map_.next_value()?,
-                        "xiaomi_package_name" => xiaomi_package_name_ = map_.next_value()?,
-                        "xiaomi_app_secret" => xiaomi_app_secret_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PushProviderRequest {
-                    name: name_.unwrap_or_default(),
-                    type_,
-                    description: description_,
-                    disabled_at: disabled_at_,
-                    disabled_reason: disabled_reason_,
-                    apn_auth_key: apn_auth_key_,
-                    apn_key_id: apn_key_id_,
-                    apn_p12_cert: apn_p12_cert_,
-                    apn_team_id: apn_team_id_,
-                    apn_topic: apn_topic_,
-                    apn_auth_type: apn_auth_type_,
-                    apn_development: apn_development_,
-                    apn_host: apn_host_,
-                    apn_notification_template: apn_notification_template_,
-                    firebase_server_key: firebase_server_key_,
-                    firebase_credentials: firebase_credentials_,
-                    firebase_data_template: firebase_data_template_,
-                    firebase_notification_template: firebase_notification_template_,
-                    firebase_apn_template: firebase_apn_template_,
-                    firebase_host: firebase_host_,
-                    huawei_app_id: huawei_app_id_,
-                    huawei_app_secret: huawei_app_secret_,
-                    xiaomi_package_name: xiaomi_package_name_,
-                    xiaomi_app_secret: xiaomi_app_secret_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushProviderRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushTemplateResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushTemplateResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "push_provider_internal_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "enable_push", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "event_type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "template", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.push_provider_internal_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.enable_push),
+                2 => __reader.value(&mut __map, 2, &mut __value.event_type),
+                3 => __reader.option(&mut __map, 3, &mut __value.template),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                5 => __reader.value(&mut __map, 5, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushTemplateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("push_provider_internal_id", &self.push_provider_internal_id)?;
-        map_.serialize_entry("enable_push", &self.enable_push)?;
-        map_.serialize_entry("event_type", &self.event_type)?;
-        if let Some(value) = &self.template {
-            map_.serialize_entry("template", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.push_provider_internal_id);
+        __map.required(1, &self.enable_push);
+        __map.required(2, &self.event_type);
+        __map.optional(3, &self.template);
+        __map.required(4, &self.created_at);
+        __map.required(5, &self.updated_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushTemplateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PushTemplateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushTemplateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushTemplateResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut push_provider_internal_id_: Option<String> = None;
-                let mut enable_push_: Option<bool> = None;
-                let mut event_type_: Option<String> = None;
-                let mut template_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "push_provider_internal_id" => push_provider_internal_id_ = Some(map_.next_value()?),
-                        "enable_push" => enable_push_ = Some(map_.next_value()?),
-                        "event_type" => event_type_ = Some(map_.next_value()?),
-                        "template" => template_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(PushTemplateResponse {
-                    push_provider_internal_id: push_provider_internal_id_.unwrap_or_default(),
-                    enable_push: enable_push_.unwrap_or_default(),
-                    event_type: event_type_.unwrap_or_default(),
-                    template: template_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushTemplateResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeviceErrorInfo {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeviceErrorInfo",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "provider", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "provider_name", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "error_message", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.provider),
+                1 => __reader.value(&mut __map, 1, &mut __value.provider_name),
+                2 => __reader.value(&mut __map, 2, &mut __value.error_message),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeviceErrorInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("provider", &self.provider)?;
-        map_.serialize_entry("provider_name", &self.provider_name)?;
-        map_.serialize_entry("error_message", &self.error_message)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.provider);
+        __map.required(1, &self.provider_name);
+        __map.required(2, &self.error_message);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeviceErrorInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeviceErrorInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeviceErrorInfo` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeviceErrorInfo, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut provider_: Option<String> = None;
-                let mut provider_name_: Option<String> = None;
-                let mut error_message_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "provider" => provider_ = Some(map_.next_value()?),
-                        "provider_name" => provider_name_ = Some(map_.next_value()?),
-                        "error_message" => error_message_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeviceErrorInfo {
-                    provider: provider_.unwrap_or_default(),
-                    provider_name: provider_name_.unwrap_or_default(),
-                    error_message: error_message_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeviceErrorInfo {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChatPreferencesInput {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChatPreferencesInput",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "default_preference", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "direct_mentions", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "role_mentions", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "group_mentions", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread_replies", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "here_mentions", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel_mentions", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.default_preference),
+                1 => __reader.option(&mut __map, 1, &mut __value.direct_mentions),
+                2 => __reader.option(&mut __map, 2, &mut __value.role_mentions),
+                3 => __reader.option(&mut __map, 3, &mut __value.group_mentions),
+                4 => __reader.option(&mut __map, 4, &mut __value.thread_replies),
+                5 => __reader.option(&mut __map, 5, &mut __value.here_mentions),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_mentions),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChatPreferencesInput {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.default_preference {
-            map_.serialize_entry("default_preference", value)?;
-        }
-        if let Some(value) = &self.direct_mentions {
-            map_.serialize_entry("direct_mentions", value)?;
-        }
-        if let Some(value) = &self.role_mentions {
-            map_.serialize_entry("role_mentions", value)?;
-        }
-        if let Some(value) = &self.group_mentions {
-            map_.serialize_entry("group_mentions", value)?;
-        }
-        if let Some(value) = &self.thread_replies {
-            map_.serialize_entry("thread_replies", value)?;
-        }
-        if let Some(value) = &self.here_mentions {
-            map_.serialize_entry("here_mentions", value)?;
-        }
-        if let Some(value) = &self.channel_mentions {
-            map_.serialize_entry("channel_mentions", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.default_preference);
+        __map.optional(1, &self.direct_mentions);
+        __map.optional(2, &self.role_mentions);
+        __map.optional(3, &self.group_mentions);
+        __map.optional(4, &self.thread_replies);
+        __map.optional(5, &self.here_mentions);
+        __map.optional(6, &self.channel_mentions);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatPreferencesInput {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChatPreferencesInput;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChatPreferencesInput` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChatPreferencesInput, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut default_preference_: Option<ChatPreferencesInputDefaultPreference> = None;
-                let mut direct_mentions_: Option<ChatPreferencesInputDirectMentions> = None;
-                let mut role_mentions_: Option<ChatPreferencesInputRoleMentions> = None;
-                let mut group_mentions_: Option<ChatPreferencesInputGroupMentions> = None;
-                let mut thread_replies_: Option<ChatPreferencesInputThreadReplies> = None;
-                let mut here_mentions_: Option<ChatPreferencesInputHereMentions> = None;
-                let mut channel_mentions_: Option<ChatPreferencesInputChannelMentions> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "default_preference" => default_preference_ = map_.next_value()?,
-                        "direct_mentions" => direct_mentions_ = map_.next_value()?,
-                        "role_mentions" => role_mentions_ = map_.next_value()?,
-                        "group_mentions" => group_mentions_ = map_.next_value()?,
-                        "thread_replies" => thread_replies_ = map_.next_value()?,
-                        "here_mentions" => here_mentions_ = map_.next_value()?,
-                        "channel_mentions" => channel_mentions_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChatPreferencesInput {
-                    default_preference: default_preference_,
-                    direct_mentions: direct_mentions_,
-                    role_mentions: role_mentions_,
-                    group_mentions: group_mentions_,
-                    thread_replies: thread_replies_,
-                    here_mentions: here_mentions_,
-                    channel_mentions: channel_mentions_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChatPreferencesInput {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FeedsPreferences {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FeedsPreferences",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "follow", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "comment", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reaction", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "comment_reaction", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "comment_reply", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "comment_mention", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "mention", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "custom_activity_types", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.follow),
+                1 => __reader.option(&mut __map, 1, &mut __value.comment),
+                2 => __reader.option(&mut __map, 2, &mut __value.reaction),
+                3 => __reader.option(&mut __map, 3, &mut __value.comment_reaction),
+                4 => __reader.option(&mut __map, 4, &mut __value.comment_reply),
+                5 => __reader.option(&mut __map, 5, &mut __value.comment_mention),
+                6 => __reader.option(&mut __map, 6, &mut __value.mention),
+                7 => __reader.option(&mut __map, 7, &mut __value.custom_activity_types),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FeedsPreferences {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.follow {
-            map_.serialize_entry("follow", value)?;
-        }
-        if let Some(value) = &self.comment {
-            map_.serialize_entry("comment", value)?;
-        }
-        if let Some(value) = &self.reaction {
-            map_.serialize_entry("reaction", value)?;
-        }
-        if let Some(value) = &self.comment_reaction {
-            map_.serialize_entry("comment_reaction", value)?;
-        }
-        if let Some(value) = &self.comment_reply {
-            map_.serialize_entry("comment_reply", value)?;
-        }
-        if let Some(value) = &self.comment_mention {
-            map_.serialize_entry("comment_mention", value)?;
-        }
-        if let Some(value) = &self.mention {
-            map_.serialize_entry("mention", value)?;
-        }
-        if let Some(value) = &self.custom_activity_types {
-            map_.serialize_entry("custom_activity_types", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.follow);
+        __map.optional(1, &self.comment);
+        __map.optional(2, &self.reaction);
+        __map.optional(3, &self.comment_reaction);
+        __map.optional(4, &self.comment_reply);
+        __map.optional(5, &self.comment_mention);
+        __map.optional(6, &self.mention);
+        __map.optional(7, &self.custom_activity_types);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FeedsPreferences {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FeedsPreferences;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FeedsPreferences` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FeedsPreferences, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut follow_: Option<FeedsPreferencesFollow> = None;
-                let mut comment_: Option<FeedsPreferencesComment> = None;
-                let mut reaction_: Option<FeedsPreferencesReaction> = None;
-                let mut comment_reaction_: Option<FeedsPreferencesCommentReaction> = None;
-                let mut comment_reply_: Option<FeedsPreferencesCommentReply> = None;
-                let mut comment_mention_: Option<FeedsPreferencesCommentMention> = None;
-                let mut mention_: Option<FeedsPreferencesMention> = None;
-                let mut custom_activity_types_: Option<std::collections::BTreeMap<String, String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "follow" => follow_ = map_.next_value()?,
-                        "comment" => comment_ = map_.next_value()?,
-                        "reaction" => reaction_ = map_.next_value()?,
-                        "comment_reaction" => comment_reaction_ = map_.next_value()?,
-                        "comment_reply" => comment_reply_ = map_.next_value()?,
-                        "comment_mention" => comment_mention_ = map_.next_value()?,
-                        "mention" => mention_ = map_.next_value()?,
-                        "custom_activity_types" => custom_activity_types_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FeedsPreferences {
-                    follow: follow_,
-                    comment: comment_,
-                    reaction: reaction_,
-                    comment_reaction: comment_reaction_,
-                    comment_reply: comment_reply_,
-                    comment_mention: comment_mention_,
-                    mention: mention_,
-                    custom_activity_types: custom_activity_types_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FeedsPreferences {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChatPreferencesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChatPreferencesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "default_preference", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "direct_mentions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "role_mentions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "group_mentions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thread_replies", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "here_mentions", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_mentions", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.default_preference),
+                1 => __reader.option(&mut __map, 1, &mut __value.direct_mentions),
+                2 => __reader.option(&mut __map, 2, &mut __value.role_mentions),
+                3 => __reader.option(&mut __map, 3, &mut __value.group_mentions),
+                4 => __reader.option(&mut __map, 4, &mut __value.thread_replies),
+                5 => __reader.option(&mut __map, 5, &mut __value.here_mentions),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_mentions),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChatPreferencesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.default_preference {
-            map_.serialize_entry("default_preference", value)?;
-        }
-        if let Some(value) = &self.direct_mentions {
-            map_.serialize_entry("direct_mentions", value)?;
-        }
-        if let Some(value) = &self.role_mentions {
-            map_.serialize_entry("role_mentions", value)?;
-        }
-        if let Some(value) = &self.group_mentions {
-            map_.serialize_entry("group_mentions", value)?;
-        }
-        if let Some(value) = &self.thread_replies {
-            map_.serialize_entry("thread_replies", value)?;
-        }
-        if let Some(value) = &self.here_mentions {
-            map_.serialize_entry("here_mentions", value)?;
-        }
-        if let Some(value) = &self.channel_mentions {
-            map_.serialize_entry("channel_mentions", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.default_preference);
+        __map.optional(1, &self.direct_mentions);
+        __map.optional(2, &self.role_mentions);
+        __map.optional(3, &self.group_mentions);
+        __map.optional(4, &self.thread_replies);
+        __map.optional(5, &self.here_mentions);
+        __map.optional(6, &self.channel_mentions);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChatPreferencesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChatPreferencesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChatPreferencesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChatPreferencesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut default_preference_: Option<String> = None;
-                let mut direct_mentions_: Option<String> = None;
-                let mut role_mentions_: Option<String> = None;
-                let mut group_mentions_: Option<String> = None;
-                let mut thread_replies_: Option<String> = None;
-                let mut here_mentions_: Option<String> = None;
-                let mut channel_mentions_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "default_preference" => default_preference_ = map_.next_value()?,
-                        "direct_mentions" => direct_mentions_ = map_.next_value()?,
-                        "role_mentions" => role_mentions_ = map_.next_value()?,
-                        "group_mentions" => group_mentions_ = map_.next_value()?,
-                        "thread_replies" => thread_replies_ = map_.next_value()?,
-                        "here_mentions" => here_mentions_ = map_.next_value()?,
-                        "channel_mentions" => channel_mentions_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChatPreferencesResponse {
-                    default_preference: default_preference_,
-                    direct_mentions: direct_mentions_,
-                    role_mentions: role_mentions_,
-                    group_mentions: group_mentions_,
-                    thread_replies: thread_replies_,
-                    here_mentions: here_mentions_,
-                    channel_mentions: channel_mentions_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChatPreferencesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for PushPreferencesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "PushPreferencesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "chat_level", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "call_level", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "feeds_level", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "feeds_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "disabled_until", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.chat_level),
+                1 => __reader.option(&mut __map, 1, &mut __value.chat_preferences),
+                2 => __reader.option(&mut __map, 2, &mut __value.call_level),
+                3 => __reader.option(&mut __map, 3, &mut __value.feeds_level),
+                4 => __reader.option(&mut __map, 4, &mut __value.feeds_preferences),
+                5 => __reader.option(&mut __map, 5, &mut __value.disabled_until),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for PushPreferencesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.chat_level {
-            map_.serialize_entry("chat_level", value)?;
-        }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
-        }
-        if let Some(value) = &self.call_level {
-            map_.serialize_entry("call_level", value)?;
-        }
-        if let Some(value) = &self.feeds_level {
-            map_.serialize_entry("feeds_level", value)?;
-        }
-        if let Some(value) = &self.feeds_preferences {
-            map_.serialize_entry("feeds_preferences", value)?;
-        }
-        if let Some(value) = &self.disabled_until {
-            map_.serialize_entry("disabled_until", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.chat_level);
+        __map.optional(1, &self.chat_preferences);
+        __map.optional(2, &self.call_level);
+        __map.optional(3, &self.feeds_level);
+        __map.optional(4, &self.feeds_preferences);
+        __map.optional(5, &self.disabled_until);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PushPreferencesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = PushPreferencesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `PushPreferencesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<PushPreferencesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut chat_level_: Option<String> = None;
-                let mut chat_preferences_: Option<ChatPreferencesResponse> = None;
-                let mut call_level_: Option<String> = None;
-                let mut feeds_level_: Option<String> = None;
-                let mut feeds_preferences_: Option<FeedsPreferencesResponse> = None;
-                let mut disabled_until_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "chat_level" => chat_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "call_level" => call_level_ = map_.next_value()?,
-                        "feeds_level" => feeds_level_ = map_.next_value()?,
-                        "feeds_preferences" => feeds_preferences_ = map_.next_value()?,
-                        "disabled_until" => disabled_until_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PushPreferencesResponse {
-                    chat_level: chat_level_,
-                    chat_preferences: chat_preferences_,
-                    call_level: call_level_,
-                    feeds_level: feeds_level_,
-                    feeds_preferences: feeds_preferences_,
-                    disabled_until: disabled_until_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for PushPreferencesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FeedsPreferencesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FeedsPreferencesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "follow", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "comment", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "reaction", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "comment_reaction", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "comment_reply", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "comment_mention", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mention", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "custom_activity_types", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.follow),
+                1 => __reader.option(&mut __map, 1, &mut __value.comment),
+                2 => __reader.option(&mut __map, 2, &mut __value.reaction),
+                3 => __reader.option(&mut __map, 3, &mut __value.comment_reaction),
+                4 => __reader.option(&mut __map, 4, &mut __value.comment_reply),
+                5 => __reader.option(&mut __map, 5, &mut __value.comment_mention),
+                6 => __reader.option(&mut __map, 6, &mut __value.mention),
+                7 => __reader.option(&mut __map, 7, &mut __value.custom_activity_types),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FeedsPreferencesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.follow {
-            map_.serialize_entry("follow", value)?;
-        }
-        if let Some(value) = &self.comment {
-            map_.serialize_entry("comment", value)?;
-        }
-        if let Some(value) = &self.reaction {
-            map_.serialize_entry("reaction", value)?;
-        }
-        if let Some(value) = &self.comment_reaction {
-            map_.serialize_entry("comment_reaction", value)?;
-        }
-        if let Some(value) = &self.comment_reply {
-            map_.serialize_entry("comment_reply", value)?;
-        }
-        if let Some(value) = &self.comment_mention {
-            map_.serialize_entry("comment_mention", value)?;
-        }
-        if let Some(value) = &self.mention {
-            map_.serialize_entry("mention", value)?;
-        }
-        if let Some(value) = &self.custom_activity_types {
-            map_.serialize_entry("custom_activity_types", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.follow);
+        __map.optional(1, &self.comment);
+        __map.optional(2, &self.reaction);
+        __map.optional(3, &self.comment_reaction);
+        __map.optional(4, &self.comment_reply);
+        __map.optional(5, &self.comment_mention);
+        __map.optional(6, &self.mention);
+        __map.optional(7, &self.custom_activity_types);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FeedsPreferencesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FeedsPreferencesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FeedsPreferencesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FeedsPreferencesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut follow_: Option<String> = None;
-                let mut comment_: Option<String> = None;
-                let mut reaction_: Option<String> = None;
-                let mut comment_reaction_: Option<String> = None;
-                let mut comment_reply_: Option<String> = None;
-                let mut comment_mention_: Option<String> = None;
-                let mut mention_: Option<String> = None;
-                let mut custom_activity_types_: Option<std::collections::BTreeMap<String, String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "follow" => follow_ = map_.next_value()?,
-                        "comment" => comment_ = map_.next_value()?,
-                        "reaction" => reaction_ = map_.next_value()?,
-                        "comment_reaction" => comment_reaction_ = map_.next_value()?,
-                        "comment_reply" => comment_reply_ = map_.next_value()?,
-                        "comment_mention" => comment_mention_ = map_.next_value()?,
-                        "mention" => mention_ = map_.next_value()?,
-                        "custom_activity_types" => custom_activity_types_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FeedsPreferencesResponse {
-                    follow: follow_,
-                    comment: comment_,
-                    reaction: reaction_,
-                    comment_reaction: comment_reaction_,
-                    comment_reply: comment_reply_,
-                    comment_mention: comment_mention_,
-                    mention: mention_,
-                    custom_activity_types: custom_activity_types_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FeedsPreferencesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ChannelPushPreferencesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelPushPreferencesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "chat_level", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "disabled_until", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.chat_level),
+                1 => __reader.option(&mut __map, 1, &mut __value.chat_preferences),
+                2 => __reader.option(&mut __map, 2, &mut __value.disabled_until),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelPushPreferencesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.chat_level {
-            map_.serialize_entry("chat_level", value)?;
-        }
-        if let Some(value) = &self.chat_preferences {
-            map_.serialize_entry("chat_preferences", value)?;
-        }
-        if let Some(value) = &self.disabled_until {
-            map_.serialize_entry("disabled_until", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.chat_level);
+        __map.optional(1, &self.chat_preferences);
+        __map.optional(2, &self.disabled_until);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelPushPreferencesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelPushPreferencesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelPushPreferencesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelPushPreferencesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut chat_level_: Option<String> = None;
-                let mut chat_preferences_: Option<ChatPreferencesResponse> = None;
-                let mut disabled_until_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "chat_level" => chat_level_ = map_.next_value()?,
-                        "chat_preferences" => chat_preferences_ = map_.next_value()?,
-                        "disabled_until" => disabled_until_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ChannelPushPreferencesResponse {
-                    chat_level: chat_level_,
-                    chat_preferences: chat_preferences_,
-                    disabled_until: disabled_until_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelPushPreferencesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

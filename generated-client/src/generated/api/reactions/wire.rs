@@ -5,952 +5,810 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for SendReactionRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SendReactionRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "reaction", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "enforce_unique", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.reaction),
+                1 => __reader.option(&mut __map, 1, &mut __value.enforce_unique),
+                2 => __reader.option(&mut __map, 2, &mut __value.skip_push),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for SendReactionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("reaction", &self.reaction)?;
-        if let Some(value) = &self.enforce_unique {
-            map_.serialize_entry("enforce_unique", value)?;
-        }
-        if let Some(value) = &self.skip_push {
-            map_.serialize_entry("skip_push", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.reaction);
+        __map.optional(1, &self.enforce_unique);
+        __map.optional(2, &self.skip_push);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SendReactionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SendReactionRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SendReactionRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SendReactionRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut reaction_: Option<ReactionRequest> = None;
-                let mut enforce_unique_: Option<bool> = None;
-                let mut skip_push_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "reaction" => reaction_ = Some(map_.next_value()?),
-                        "enforce_unique" => enforce_unique_ = map_.next_value()?,
-                        "skip_push" => skip_push_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SendReactionRequest {
-                    reaction: reaction_.unwrap_or_default(),
-                    enforce_unique: enforce_unique_,
-                    skip_push: skip_push_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SendReactionRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SendReactionResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SendReactionResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "reaction", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.value(&mut __map, 1, &mut __value.reaction),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SendReactionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message", &self.message)?;
-        map_.serialize_entry("reaction", &self.reaction)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.required(1, &self.reaction);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SendReactionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SendReactionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SendReactionResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SendReactionResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageResponse> = None;
-                let mut reaction_: Option<ReactionResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = Some(map_.next_value()?),
-                        "reaction" => reaction_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(message_) = message_ else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                let Some(reaction_) = reaction_ else {
-                    return Err(serde::de::Error::missing_field("reaction"));
-                };
-                Ok(SendReactionResponse {
-                    message: message_,
-                    reaction: reaction_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SendReactionResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteReactionResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteReactionResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "reaction", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message),
+                1 => __reader.value(&mut __map, 1, &mut __value.reaction),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteReactionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message", &self.message)?;
-        map_.serialize_entry("reaction", &self.reaction)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message);
+        __map.required(1, &self.reaction);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteReactionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeleteReactionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteReactionResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteReactionResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_: Option<MessageResponse> = None;
-                let mut reaction_: Option<ReactionResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message" => message_ = Some(map_.next_value()?),
-                        "reaction" => reaction_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(message_) = message_ else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                let Some(reaction_) = reaction_ else {
-                    return Err(serde::de::Error::missing_field("reaction"));
-                };
-                Ok(DeleteReactionResponse {
-                    message: message_,
-                    reaction: reaction_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteReactionResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetReactionsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetReactionsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "reactions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.reactions),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetReactionsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("reactions", &self.reactions)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.reactions);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetReactionsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetReactionsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetReactionsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetReactionsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut reactions_: Option<Vec<ReactionResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "reactions" => reactions_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetReactionsResponse {
-                    reactions: reactions_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetReactionsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryReactionsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryReactionsRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filter", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.filter),
+                1 => __reader.option(&mut __map, 1, &mut __value.sort),
+                2 => __reader.option(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                4 => __reader.option(&mut __map, 4, &mut __value.limit),
+                5 => __reader.option(&mut __map, 5, &mut __value.next),
+                6 => __reader.option(&mut __map, 6, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryReactionsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.filter {
-            map_.serialize_entry("filter", value)?;
-        }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.filter);
+        __map.optional(1, &self.sort);
+        __map.optional(2, &self.user_id);
+        __map.optional(3, &self.user);
+        __map.optional(4, &self.limit);
+        __map.optional(5, &self.next);
+        __map.optional(6, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryReactionsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryReactionsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryReactionsRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryReactionsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_: Option<crate::filter::Filter<QueryReactionsFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filter" => filter_ = map_.next_value()?,
-                        "sort" => sort_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryReactionsRequest {
-                    filter: filter_,
-                    sort: sort_,
-                    user_id: user_id_,
-                    user: user_,
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryReactionsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryReactionsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryReactionsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "reactions", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.reactions),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                2 => __reader.option(&mut __map, 2, &mut __value.next),
+                3 => __reader.option(&mut __map, 3, &mut __value.prev),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryReactionsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("reactions", &self.reactions)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.reactions);
+        __map.required(1, &self.duration);
+        __map.optional(2, &self.next);
+        __map.optional(3, &self.prev);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryReactionsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryReactionsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryReactionsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryReactionsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut reactions_: Option<Vec<ReactionResponse>> = None;
-                let mut duration_: Option<String> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "reactions" => reactions_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryReactionsResponse {
-                    reactions: reactions_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryReactionsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ReactionDeletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactionDeletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "reaction", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread_participants", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.reaction),
+                1 => __reader.option(&mut __map, 1, &mut __value.message_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.message),
+                3 => __reader.option(&mut __map, 3, &mut __value.thread_participants),
+                4 => __reader.option(&mut __map, 4, &mut __value.user),
+                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
+                6 => __reader.option(&mut __map, 6, &mut __value.received_at),
+                7 => __reader.option(&mut __map, 7, &mut __value.cid),
+                8 => __reader.option(&mut __map, 8, &mut __value.team),
+                9 => __reader.option(&mut __map, 9, &mut __value.channel_member_count),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel_message_count),
+                11 => __reader.option(&mut __map, 11, &mut __value.channel_custom),
+                12 => __reader.option(&mut __map, 12, &mut __value.channel_type),
+                13 => __reader.option(&mut __map, 13, &mut __value.channel_id),
+                14 => __reader.value(&mut __map, 14, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactionDeletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reaction {
-            map_.serialize_entry("reaction", value)?;
-        }
-        if let Some(value) = &self.message_id {
-            map_.serialize_entry("message_id", value)?;
-        }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.thread_participants {
-            map_.serialize_entry("thread_participants", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        map_.serialize_entry("channel", &self.channel)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["reaction", "message_id", "message", "thread_participants", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.reaction);
+        __map.optional(1, &self.message_id);
+        __map.optional(2, &self.message);
+        __map.optional(3, &self.thread_participants);
+        __map.optional(4, &self.user);
+        __map.required(5, &self.created_at);
+        __map.optional(6, &self.received_at);
+        __map.optional(7, &self.cid);
+        __map.optional(8, &self.team);
+        __map.optional(9, &self.channel_member_count);
+        __map.optional(10, &self.channel_message_count);
+        __map.optional(11, &self.channel_custom);
+        __map.optional(12, &self.channel_type);
+        __map.optional(13, &self.channel_id);
+        __map.required(14, &self.channel);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactionDeletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ReactionDeletedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReactionDeletedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactionDeletedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut reaction_: Option<ReactionResponse> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut thread_participants_: Option<Vec<UserResponseCommonFields>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "reaction" => reaction_ = map_.next_value()?,
-                        "message_id" => message_id_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "thread_participants" => thread_participants_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(channel_) = channel_ else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ReactionDeletedEvent {
-                    reaction: reaction_,
-                    message_id: message_id_,
-                    message: message_,
-                    thread_participants: thread_participants_,
-                    user: user_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactionDeletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ReactionNewEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactionNewEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "reaction", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "thread_participants", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.reaction),
+                1 => __reader.option(&mut __map, 1, &mut __value.message_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.message),
+                3 => __reader.option(&mut __map, 3, &mut __value.thread_participants),
+                4 => __reader.option(&mut __map, 4, &mut __value.user),
+                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
+                6 => __reader.option(&mut __map, 6, &mut __value.received_at),
+                7 => __reader.option(&mut __map, 7, &mut __value.cid),
+                8 => __reader.option(&mut __map, 8, &mut __value.team),
+                9 => __reader.option(&mut __map, 9, &mut __value.channel_member_count),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel_message_count),
+                11 => __reader.option(&mut __map, 11, &mut __value.channel_custom),
+                12 => __reader.option(&mut __map, 12, &mut __value.channel_type),
+                13 => __reader.option(&mut __map, 13, &mut __value.channel_id),
+                14 => __reader.value(&mut __map, 14, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactionNewEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reaction {
-            map_.serialize_entry("reaction", value)?;
-        }
-        if let Some(value) = &self.message_id {
-            map_.serialize_entry("message_id", value)?;
-        }
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.thread_participants {
-            map_.serialize_entry("thread_participants", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        map_.serialize_entry("channel", &self.channel)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["reaction", "message_id", "message", "thread_participants", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.reaction);
+        __map.optional(1, &self.message_id);
+        __map.optional(2, &self.message);
+        __map.optional(3, &self.thread_participants);
+        __map.optional(4, &self.user);
+        __map.required(5, &self.created_at);
+        __map.optional(6, &self.received_at);
+        __map.optional(7, &self.cid);
+        __map.optional(8, &self.team);
+        __map.optional(9, &self.channel_member_count);
+        __map.optional(10, &self.channel_message_count);
+        __map.optional(11, &self.channel_custom);
+        __map.optional(12, &self.channel_type);
+        __map.optional(13, &self.channel_id);
+        __map.required(14, &self.channel);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactionNewEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ReactionNewEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReactionNewEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactionNewEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut reaction_: Option<ReactionResponse> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut thread_participants_: Option<Vec<UserResponseCommonFields>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "reaction" => reaction_ = map_.next_value()?,
-                        "message_id" => message_id_ = map_.next_value()?,
-                        "message" => message_ = map_.next_value()?,
-                        "thread_participants" => thread_participants_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(channel_) = channel_ else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ReactionNewEvent {
-                    reaction: reaction_,
-                    message_id: message_id_,
-                    message: message_,
-                    thread_participants: thread_participants_,
-                    user: user_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactionNewEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ReactionUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactionUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "reaction", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.reaction),
+                1 => __reader.value(&mut __map, 1, &mut __value.message_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.message),
+                3 => __reader.option(&mut __map, 3, &mut __value.user),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                5 => __reader.option(&mut __map, 5, &mut __value.received_at),
+                6 => __reader.option(&mut __map, 6, &mut __value.cid),
+                7 => __reader.option(&mut __map, 7, &mut __value.team),
+                8 => __reader.option(&mut __map, 8, &mut __value.channel_member_count),
+                9 => __reader.option(&mut __map, 9, &mut __value.channel_message_count),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel_custom),
+                11 => __reader.option(&mut __map, 11, &mut __value.channel_type),
+                12 => __reader.option(&mut __map, 12, &mut __value.channel_id),
+                13 => __reader.value(&mut __map, 13, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactionUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reaction {
-            map_.serialize_entry("reaction", value)?;
-        }
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("message", &self.message)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        map_.serialize_entry("channel", &self.channel)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["reaction", "message_id", "message", "user", "created_at", "received_at", "cid", "team", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.reaction);
+        __map.required(1, &self.message_id);
+        __map.required(2, &self.message);
+        __map.optional(3, &self.user);
+        __map.required(4, &self.created_at);
+        __map.optional(5, &self.received_at);
+        __map.optional(6, &self.cid);
+        __map.optional(7, &self.team);
+        __map.optional(8, &self.channel_member_count);
+        __map.optional(9, &self.channel_message_count);
+        __map.optional(10, &self.channel_custom);
+        __map.optional(11, &self.channel_type);
+        __map.optional(12, &self.channel_id);
+        __map.required(13, &self.channel);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactionUpdatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ReactionUpdatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReactionUpdatedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactionUpdatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut reaction_: Option<ReactionResponse> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut team_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "reaction" => reaction_ = map_.next_value()?,
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "message" => message_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(message_) = message_ else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(channel_) = channel_ else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ReactionUpdatedEvent {
-                    reaction: reaction_,
-                    message_id: message_id_.unwrap_or_default(),
-                    message: message_,
-                    user: user_,
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    team: team_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactionUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ReactionRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactionRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "score", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.type_),
+                1 => __reader.option(&mut __map, 1, &mut __value.score),
+                2 => __reader.option(&mut __map, 2, &mut __value.created_at),
+                3 => __reader.option(&mut __map, 3, &mut __value.updated_at),
+                4 => __reader.option(&mut __map, 4, &mut __value.user_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.score {
-            map_.serialize_entry("score", value)?;
-        }
-        if let Some(value) = &self.created_at {
-            map_.serialize_entry("created_at", value)?;
-        }
-        if let Some(value) = &self.updated_at {
-            map_.serialize_entry("updated_at", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["type", "score", "created_at", "updated_at", "user_id", "user"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.type_);
+        __map.optional(1, &self.score);
+        __map.optional(2, &self.created_at);
+        __map.optional(3, &self.updated_at);
+        __map.optional(4, &self.user_id);
+        __map.optional(5, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ReactionRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReactionRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactionRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut score_: Option<i32> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
-                        "score" => score_ = map_.next_value()?,
-                        "created_at" => created_at_ = map_.next_value()?,
-                        "updated_at" => updated_at_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(ReactionRequest {
-                    type_: type_.unwrap_or_default(),
-                    score: score_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    user_id: user_id_,
-                    user: user_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactionRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ReactionResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactionResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "score", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.user),
+                3 => __reader.value(&mut __map, 3, &mut __value.type_),
+                4 => __reader.value(&mut __map, 4, &mut __value.score),
+                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
+                6 => __reader.value(&mut __map, 6, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("user_id", &self.user_id)?;
-        map_.serialize_entry("user", &self.user)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("score", &self.score)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["message_id", "user_id", "user", "type", "score", "created_at", "updated_at"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message_id);
+        __map.required(1, &self.user_id);
+        __map.required(2, &self.user);
+        __map.required(3, &self.type_);
+        __map.required(4, &self.score);
+        __map.required(5, &self.created_at);
+        __map.required(6, &self.updated_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ReactionResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReactionResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactionResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut type_: Option<String> = None;
-                let mut score_: Option<i32> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "user" => user_ = Some(map_.next_value()?),
-                        "type" => type_ = Some(map_.next_value()?),
-                        "score" => score_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(user_) = user_ else {
-                    return Err(serde::de::Error::missing_field("user"));
-                };
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(ReactionResponse {
-                    message_id: message_id_.unwrap_or_default(),
-                    user_id: user_id_.unwrap_or_default(),
-                    user: user_,
-                    type_: type_.unwrap_or_default(),
-                    score: score_.unwrap_or_default(),
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactionResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ReactionGroupResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactionGroupResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sum_scores", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "first_reaction_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_reaction_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "latest_reactions_by", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.count),
+                1 => __reader.value(&mut __map, 1, &mut __value.sum_scores),
+                2 => __reader.value(&mut __map, 2, &mut __value.first_reaction_at),
+                3 => __reader.value(&mut __map, 3, &mut __value.last_reaction_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.latest_reactions_by),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactionGroupResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("count", &self.count)?;
-        map_.serialize_entry("sum_scores", &self.sum_scores)?;
-        map_.serialize_entry("first_reaction_at", &self.first_reaction_at)?;
-        map_.serialize_entry("last_reaction_at", &self.last_reaction_at)?;
-        map_.serialize_entry("latest_reactions_by", &self.latest_reactions_by)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.count);
+        __map.required(1, &self.sum_scores);
+        __map.required(2, &self.first_reaction_at);
+        __map.required(3, &self.last_reaction_at);
+        __map.required(4, &self.latest_reactions_by);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactionGroupResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ReactionGroupResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReactionGroupResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactionGroupResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut count_: Option<i32> = None;
-                let mut sum_scores_: Option<i32> = None;
-                let mut first_reaction_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut last_reaction_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut latest_reactions_by_: Option<Vec<ReactionGroupUserResponse>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "count" => count_ = Some(map_.next_value()?),
-                        "sum_scores" => sum_scores_ = Some(map_.next_value()?),
-                        "first_reaction_at" => first_reaction_at_ = Some(map_.next_value()?),
-                        "last_reaction_at" => last_reaction_at_ = Some(map_.next_value()?),
-                        "latest_reactions_by" => latest_reactions_by_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(first_reaction_at_) = first_reaction_at_ else {
-                    return Err(serde::de::Error::missing_field("first_reaction_at"));
-                };
-                let Some(last_reaction_at_) = last_reaction_at_ else {
-                    return Err(serde::de::Error::missing_field("last_reaction_at"));
-                };
-                Ok(ReactionGroupResponse {
-                    count: count_.unwrap_or_default(),
-                    sum_scores: sum_scores_.unwrap_or_default(),
-                    first_reaction_at: first_reaction_at_,
-                    last_reaction_at: last_reaction_at_,
-                    latest_reactions_by: latest_reactions_by_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactionGroupResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ReactionGroupUserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactionGroupUserResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.value(&mut __map, 2, &mut __value.created_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactionGroupUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_id", &self.user_id)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_id);
+        __map.optional(1, &self.user);
+        __map.required(2, &self.created_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactionGroupUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ReactionGroupUserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReactionGroupUserResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactionGroupUserResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(ReactionGroupUserResponse {
-                    user_id: user_id_.unwrap_or_default(),
-                    user: user_,
-                    created_at: created_at_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactionGroupUserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

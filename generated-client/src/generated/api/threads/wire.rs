@@ -5,836 +5,690 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for QueryThreadsRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryThreadsRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "reply_limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "participant_limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "member_limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "filter", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.reply_limit),
+                1 => __reader.option(&mut __map, 1, &mut __value.participant_limit),
+                2 => __reader.option(&mut __map, 2, &mut __value.member_limit),
+                3 => __reader.option(&mut __map, 3, &mut __value.filter),
+                4 => __reader.option(&mut __map, 4, &mut __value.sort),
+                5 => __reader.option(&mut __map, 5, &mut __value.limit),
+                6 => __reader.option(&mut __map, 6, &mut __value.next),
+                7 => __reader.option(&mut __map, 7, &mut __value.prev),
+                8 => __reader.option(&mut __map, 8, &mut __value.user_id),
+                9 => __reader.option(&mut __map, 9, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for QueryThreadsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.reply_limit {
-            map_.serialize_entry("reply_limit", value)?;
-        }
-        if let Some(value) = &self.participant_limit {
-            map_.serialize_entry("participant_limit", value)?;
-        }
-        if let Some(value) = &self.member_limit {
-            map_.serialize_entry("member_limit", value)?;
-        }
-        if let Some(value) = &self.filter {
-            map_.serialize_entry("filter", value)?;
-        }
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.reply_limit);
+        __map.optional(1, &self.participant_limit);
+        __map.optional(2, &self.member_limit);
+        __map.optional(3, &self.filter);
+        __map.optional(4, &self.sort);
+        __map.optional(5, &self.limit);
+        __map.optional(6, &self.next);
+        __map.optional(7, &self.prev);
+        __map.optional(8, &self.user_id);
+        __map.optional(9, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryThreadsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryThreadsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryThreadsRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryThreadsRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut reply_limit_: Option<i32> = None;
-                let mut participant_limit_: Option<i32> = None;
-                let mut member_limit_: Option<i32> = None;
-                let mut filter_: Option<crate::filter::Filter<QueryThreadsFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut limit_: Option<i32> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "reply_limit" => reply_limit_ = map_.next_value()?,
-                        "participant_limit" => participant_limit_ = map_.next_value()?,
-                        "member_limit" => member_limit_ = map_.next_value()?,
-                        "filter" => filter_ = map_.next_value()?,
-                        "sort" => sort_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryThreadsRequest {
-                    reply_limit: reply_limit_,
-                    participant_limit: participant_limit_,
-                    member_limit: member_limit_,
-                    filter: filter_,
-                    sort: sort_,
-                    limit: limit_,
-                    next: next_,
-                    prev: prev_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryThreadsRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryThreadsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryThreadsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "threads", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.threads),
+                1 => __reader.option(&mut __map, 1, &mut __value.next),
+                2 => __reader.option(&mut __map, 2, &mut __value.prev),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryThreadsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("threads", &self.threads)?;
-        if let Some(value) = &self.next {
-            map_.serialize_entry("next", value)?;
-        }
-        if let Some(value) = &self.prev {
-            map_.serialize_entry("prev", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.threads);
+        __map.optional(1, &self.next);
+        __map.optional(2, &self.prev);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryThreadsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryThreadsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryThreadsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryThreadsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut threads_: Option<Vec<ThreadStateResponse>> = None;
-                let mut next_: Option<String> = None;
-                let mut prev_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "threads" => threads_ = Some(map_.next_value()?),
-                        "next" => next_ = map_.next_value()?,
-                        "prev" => prev_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryThreadsResponse {
-                    threads: threads_.unwrap_or_default(),
-                    next: next_,
-                    prev: prev_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryThreadsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetThreadResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetThreadResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "thread", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.thread),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetThreadResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("thread", &self.thread)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.thread);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetThreadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetThreadResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetThreadResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetThreadResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut thread_: Option<ThreadStateResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "thread" => thread_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(thread_) = thread_ else {
-                    return Err(serde::de::Error::missing_field("thread"));
-                };
-                Ok(GetThreadResponse {
-                    thread: thread_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetThreadResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateThreadPartialRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateThreadPartialRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "set", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unset", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.option(&mut __map, 2, &mut __value.set),
+                3 => __reader.option(&mut __map, 3, &mut __value.unset),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateThreadPartialRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.set {
-            map_.serialize_entry("set", value)?;
-        }
-        if let Some(value) = &self.unset {
-            map_.serialize_entry("unset", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user_id);
+        __map.optional(1, &self.user);
+        __map.optional(2, &self.set);
+        __map.optional(3, &self.unset);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateThreadPartialRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateThreadPartialRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateThreadPartialRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateThreadPartialRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                let mut set_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut unset_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "set" => set_ = map_.next_value()?,
-                        "unset" => unset_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateThreadPartialRequest {
-                    user_id: user_id_,
-                    user: user_,
-                    set: set_,
-                    unset: unset_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateThreadPartialRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateThreadPartialResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateThreadPartialResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "thread", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.thread),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateThreadPartialResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("thread", &self.thread)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.thread);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateThreadPartialResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateThreadPartialResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateThreadPartialResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateThreadPartialResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut thread_: Option<ThreadResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "thread" => thread_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(thread_) = thread_ else {
-                    return Err(serde::de::Error::missing_field("thread"));
-                };
-                Ok(UpdateThreadPartialResponse {
-                    thread: thread_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateThreadPartialResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for NotificationThreadMessageNewEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "NotificationThreadMessageNewEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_member_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_message_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_custom", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "thread_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "watcher_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "thread_participants", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "parent_author", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_threads", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_thread_messages", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_member_count),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_message_count),
+                5 => __reader.option(&mut __map, 5, &mut __value.channel_custom),
+                6 => __reader.option(&mut __map, 6, &mut __value.channel_type),
+                7 => __reader.option(&mut __map, 7, &mut __value.channel_id),
+                8 => __reader.value(&mut __map, 8, &mut __value.channel),
+                9 => __reader.value(&mut __map, 9, &mut __value.thread_id),
+                10 => __reader.value(&mut __map, 10, &mut __value.message_id),
+                11 => __reader.value(&mut __map, 11, &mut __value.message),
+                12 => __reader.value(&mut __map, 12, &mut __value.watcher_count),
+                13 => __reader.option(&mut __map, 13, &mut __value.thread_participants),
+                14 => __reader.option(&mut __map, 14, &mut __value.team),
+                15 => __reader.option(&mut __map, 15, &mut __value.parent_author),
+                16 => __reader.option(&mut __map, 16, &mut __value.unread_threads),
+                17 => __reader.option(&mut __map, 17, &mut __value.unread_thread_messages),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for NotificationThreadMessageNewEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.channel_member_count {
-            map_.serialize_entry("channel_member_count", value)?;
-        }
-        if let Some(value) = &self.channel_message_count {
-            map_.serialize_entry("channel_message_count", value)?;
-        }
-        if let Some(value) = &self.channel_custom {
-            map_.serialize_entry("channel_custom", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        map_.serialize_entry("channel", &self.channel)?;
-        map_.serialize_entry("thread_id", &self.thread_id)?;
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("message", &self.message)?;
-        map_.serialize_entry("watcher_count", &self.watcher_count)?;
-        if let Some(value) = &self.thread_participants {
-            map_.serialize_entry("thread_participants", value)?;
-        }
-        if let Some(value) = &self.team {
-            map_.serialize_entry("team", value)?;
-        }
-        if let Some(value) = &self.parent_author {
-            map_.serialize_entry("parent_author", value)?;
-        }
-        if let Some(value) = &self.unread_threads {
-            map_.serialize_entry("unread_threads", value)?;
-        }
-        if let Some(value) = &self.unread_thread_messages {
-            map_.serialize_entry("unread_thread_messages", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "channel_member_count", "channel_message_count", "channel_custom", "channel_type", "channel_id", "channel", "thread_id", "message_id", "message", "watcher_count", "thread_participants", "team", "parent_author", "unread_threads", "unread_thread_messages"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.channel_member_count);
+        __map.optional(4, &self.channel_message_count);
+        __map.optional(5, &self.channel_custom);
+        __map.optional(6, &self.channel_type);
+        __map.optional(7, &self.channel_id);
+        __map.required(8, &self.channel);
+        __map.required(9, &self.thread_id);
+        __map.required(10, &self.message_id);
+        __map.required(11, &self.message);
+        __map.required(12, &self.watcher_count);
+        __map.optional(13, &self.thread_participants);
+        __map.optional(14, &self.team);
+        __map.optional(15, &self.parent_author);
+        __map.optional(16, &self.unread_threads);
+        __map.optional(17, &self.unread_thread_messages);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for NotificationThreadMessageNewEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = NotificationThreadMessageNewEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `NotificationThreadMessageNewEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<NotificationThreadMessageNewEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut channel_member_count_: Option<i32> = None;
-                let mut channel_message_count_: Option<i64> = None;
-                let mut channel_custom_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut thread_id_: Option<String> = None;
-                let mut message_id_: Option<String> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut watcher_count_: Option<i32> = None;
-                let mut thread_participants_: Option<Vec<UserResponseCommonFields>> = None;
-                let mut team_: Option<String> = None;
-                let mut parent_author_: Option<String> = None;
-                let mut unread_threads_: Option<i32> = None;
-                let mut unread_thread_messages_: Option<i32> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "channel_member_count" => channel_member_count_ = map_.next_value()?,
-                        "channel_message_count" => channel_message_count_ = map_.next_value()?,
-                        "channel_custom" => channel_custom_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        "thread_id" => thread_id_ = Some(map_.next_value()?),
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "message" => message_ = Some(map_.next_value()?),
-                        "watcher_count" => watcher_count_ = Some(map_.next_value()?),
-                        "thread_participants" => thread_participants_ = map_.next_value()?,
-                        "team" => team_ = map_.next_value()?,
-                        "parent_author" => parent_author_ = map_.next_value()?,
-                        "unread_threads" => unread_threads_ = map_.next_value()?,
-                        "unread_thread_messages" => unread_thread_messages_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(channel_) = channel_ else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                let Some(message_) = message_ else {
-                    return Err(serde::de::Error::missing_field("message"));
-                };
-                Ok(NotificationThreadMessageNewEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    channel_member_count: channel_member_count_,
-                    channel_message_count: channel_message_count_,
-                    channel_custom: channel_custom_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    channel: channel_,
-                    thread_id: thread_id_.unwrap_or_default(),
-                    message_id: message_id_.unwrap_or_default(),
-                    message: message_,
-                    watcher_count: watcher_count_.unwrap_or_default(),
-                    thread_participants: thread_participants_,
-                    team: team_,
-                    parent_author: parent_author_,
-                    unread_threads: unread_threads_,
-                    unread_thread_messages: unread_thread_messages_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for NotificationThreadMessageNewEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ThreadUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ThreadUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thread", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.thread),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ThreadUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.cid {
-            map_.serialize_entry("cid", value)?;
-        }
-        if let Some(value) = &self.channel_type {
-            map_.serialize_entry("channel_type", value)?;
-        }
-        if let Some(value) = &self.channel_id {
-            map_.serialize_entry("channel_id", value)?;
-        }
-        if let Some(value) = &self.thread {
-            map_.serialize_entry("thread", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "cid", "channel_type", "channel_id", "thread"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.channel_type);
+        __map.optional(4, &self.channel_id);
+        __map.optional(5, &self.thread);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ThreadUpdatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ThreadUpdatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ThreadUpdatedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ThreadUpdatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut cid_: Option<String> = None;
-                let mut channel_type_: Option<String> = None;
-                let mut channel_id_: Option<String> = None;
-                let mut thread_: Option<ThreadResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "cid" => cid_ = map_.next_value()?,
-                        "channel_type" => channel_type_ = map_.next_value()?,
-                        "channel_id" => channel_id_ = map_.next_value()?,
-                        "thread" => thread_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(ThreadUpdatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    cid: cid_,
-                    channel_type: channel_type_,
-                    channel_id: channel_id_,
-                    thread: thread_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ThreadUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ThreadStateResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ThreadStateResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "channel_cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "parent_message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "parent_message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_by_user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reply_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "participant_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "active_participant_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "thread_participants", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "last_message_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "title", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "latest_replies", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "read", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "draft", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel_cid),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel),
+                2 => __reader.value(&mut __map, 2, &mut __value.parent_message_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.parent_message),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_by_user_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.created_by),
+                6 => __reader.value(&mut __map, 6, &mut __value.reply_count),
+                7 => __reader.value(&mut __map, 7, &mut __value.participant_count),
+                8 => __reader.value(&mut __map, 8, &mut __value.active_participant_count),
+                9 => __reader.option(&mut __map, 9, &mut __value.thread_participants),
+                10 => __reader.option(&mut __map, 10, &mut __value.last_message_at),
+                11 => __reader.value(&mut __map, 11, &mut __value.created_at),
+                12 => __reader.value(&mut __map, 12, &mut __value.updated_at),
+                13 => __reader.option(&mut __map, 13, &mut __value.deleted_at),
+                14 => __reader.value(&mut __map, 14, &mut __value.title),
+                15 => __reader.value(&mut __map, 15, &mut __value.latest_replies),
+                16 => __reader.option(&mut __map, 16, &mut __value.read),
+                17 => __reader.option(&mut __map, 17, &mut __value.draft),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ThreadStateResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel_cid", &self.channel_cid)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        map_.serialize_entry("parent_message_id", &self.parent_message_id)?;
-        if let Some(value) = &self.parent_message {
-            map_.serialize_entry("parent_message", value)?;
-        }
-        map_.serialize_entry("created_by_user_id", &self.created_by_user_id)?;
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
-        }
-        map_.serialize_entry("reply_count", &self.reply_count)?;
-        map_.serialize_entry("participant_count", &self.participant_count)?;
-        map_.serialize_entry("active_participant_count", &self.active_participant_count)?;
-        if let Some(value) = &self.thread_participants {
-            map_.serialize_entry("thread_participants", value)?;
-        }
-        if let Some(value) = &self.last_message_at {
-            map_.serialize_entry("last_message_at", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
-        }
-        map_.serialize_entry("title", &self.title)?;
-        map_.serialize_entry("latest_replies", &self.latest_replies)?;
-        if let Some(value) = &self.read {
-            map_.serialize_entry("read", value)?;
-        }
-        if let Some(value) = &self.draft {
-            map_.serialize_entry("draft", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["channel_cid", "channel", "parent_message_id", "parent_message", "created_by_user_id", "created_by", "reply_count", "participant_count", "active_participant_count", "thread_participants", "last_message_at", "created_at", "updated_at", "deleted_at", "title", "latest_replies", "read", "draft"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel_cid);
+        __map.optional(1, &self.channel);
+        __map.required(2, &self.parent_message_id);
+        __map.optional(3, &self.parent_message);
+        __map.required(4, &self.created_by_user_id);
+        __map.optional(5, &self.created_by);
+        __map.required(6, &self.reply_count);
+        __map.required(7, &self.participant_count);
+        __map.required(8, &self.active_participant_count);
+        __map.optional(9, &self.thread_participants);
+        __map.optional(10, &self.last_message_at);
+        __map.required(11, &self.created_at);
+        __map.required(12, &self.updated_at);
+        __map.optional(13, &self.deleted_at);
+        __map.required(14, &self.title);
+        __map.required(15, &self.latest_replies);
+        __map.optional(16, &self.read);
+        __map.optional(17, &self.draft);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ThreadStateResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ThreadStateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ThreadStateResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ThreadStateResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_cid_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut parent_message_id_: Option<String> = None;
-                let mut parent_message_: Option<MessageResponse> = None;
-                let mut created_by_user_id_: Option<String> = None;
-                let mut created_by_: Option<UserResponse> = None;
-                let mut reply_count_: Option<i32> = None;
-                let mut participant_count_: Option<i32> = None;
-                let mut active_participant_count_: Option<i32> = None;
-                let mut thread_participants_: Option<Vec<ThreadParticipant>> = None;
-                let mut last_message_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut title_: Option<String> = None;
-                let mut latest_replies_: Option<Vec<MessageResponse>> = None;
-                let mut read_: Option<Vec<ReadStateResponse>> = None;
-                let mut draft_: Option<DraftResponse> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_cid" => channel_cid_ = Some(map_.next_value()?),
-                        "channel" => channel_ = map_.next_value()?,
-                        "parent_message_id" => parent_message_id_ = Some(map_.next_value()?),
-                        "parent_message" => parent_message_ = map_.next_value()?,
-                        "created_by_user_id" => created_by_user_id_ = Some(map_.next_value()?),
-                        "created_by" => created_by_ = map_.next_value()?,
-                        "reply_count" => reply_count_ = Some(map_.next_value()?),
-                        "participant_count" => participant_count_ = Some(map_.next_value()?),
-                        "active_participant_count" => active_participant_count_ = Some(map_.next_value()?),
-                        "thread_participants" => thread_participants_ = map_.next_value()?,
-                        "last_message_at" => last_message_at_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "title" => title_ = Some(map_.next_value()?),
-                        "latest_replies" => latest_replies_ = Some(map_.next_value()?),
-                        "read" => read_ = map_.next_value()?,
-                        "draft" => draft_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(ThreadStateResponse {
-                    channel_cid: channel_cid_.unwrap_or_default(),
-                    channel: channel_,
-                    parent_message_id: parent_message_id_.unwrap_or_default(),
-                    parent_message: parent_message_,
-                    created_by_user_id: created_by_user_id_.unwrap_or_default(),
-                    created_by: created_by_,
-                    reply_count: reply_count_.unwrap_or_default(),
-                    participant_count: participant_count_.unwrap_or_default(),
-                    active_participant_count: active_participant_count_.unwrap_or_default(),
-                    thread_participants: thread_participants_,
-                    last_message_at: last_message_at_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    title: title_.unwrap_or_default(),
-                    latest_replies: latest_replies_.unwrap_or_default(),
-                    read: read_,
-                    draft: draft_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ThreadStateResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ThreadResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ThreadResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "channel_cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "parent_message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "parent_message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_by_user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "reply_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "participant_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "active_participant_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "thread_participants", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "last_message_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "title", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel_cid),
+                1 => __reader.option(&mut __map, 1, &mut __value.channel),
+                2 => __reader.value(&mut __map, 2, &mut __value.parent_message_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.parent_message),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_by_user_id),
+                5 => __reader.option(&mut __map, 5, &mut __value.created_by),
+                6 => __reader.value(&mut __map, 6, &mut __value.reply_count),
+                7 => __reader.value(&mut __map, 7, &mut __value.participant_count),
+                8 => __reader.value(&mut __map, 8, &mut __value.active_participant_count),
+                9 => __reader.option(&mut __map, 9, &mut __value.thread_participants),
+                10 => __reader.option(&mut __map, 10, &mut __value.last_message_at),
+                11 => __reader.value(&mut __map, 11, &mut __value.created_at),
+                12 => __reader.value(&mut __map, 12, &mut __value.updated_at),
+                13 => __reader.option(&mut __map, 13, &mut __value.deleted_at),
+                14 => __reader.value(&mut __map, 14, &mut __value.title),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ThreadResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel_cid", &self.channel_cid)?;
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        map_.serialize_entry("parent_message_id", &self.parent_message_id)?;
-        if let Some(value) = &self.parent_message {
-            map_.serialize_entry("parent_message", value)?;
-        }
-        map_.serialize_entry("created_by_user_id", &self.created_by_user_id)?;
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
-        }
-        map_.serialize_entry("reply_count", &self.reply_count)?;
-        map_.serialize_entry("participant_count", &self.participant_count)?;
-        map_.serialize_entry("active_participant_count", &self.active_participant_count)?;
-        if let Some(value) = &self.thread_participants {
-            map_.serialize_entry("thread_participants", value)?;
-        }
-        if let Some(value) = &self.last_message_at {
-            map_.serialize_entry("last_message_at", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
-        }
-        map_.serialize_entry("title", &self.title)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["channel_cid", "channel", "parent_message_id", "parent_message", "created_by_user_id", "created_by", "reply_count", "participant_count", "active_participant_count", "thread_participants", "last_message_at", "created_at", "updated_at", "deleted_at", "title"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel_cid);
+        __map.optional(1, &self.channel);
+        __map.required(2, &self.parent_message_id);
+        __map.optional(3, &self.parent_message);
+        __map.required(4, &self.created_by_user_id);
+        __map.optional(5, &self.created_by);
+        __map.required(6, &self.reply_count);
+        __map.required(7, &self.participant_count);
+        __map.required(8, &self.active_participant_count);
+        __map.optional(9, &self.thread_participants);
+        __map.optional(10, &self.last_message_at);
+        __map.required(11, &self.created_at);
+        __map.required(12, &self.updated_at);
+        __map.optional(13, &self.deleted_at);
+        __map.required(14, &self.title);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ThreadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ThreadResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ThreadResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ThreadResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_cid_: Option<String> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut parent_message_id_: Option<String> = None;
-                let mut parent_message_: Option<MessageResponse> = None;
-                let mut created_by_user_id_: Option<String> = None;
-                let mut created_by_: Option<UserResponse> = None;
-                let mut reply_count_: Option<i32> = None;
-                let mut participant_count_: Option<i32> = None;
-                let mut active_participant_count_: Option<i32> = None;
-                let mut thread_participants_: Option<Vec<ThreadParticipant>> = None;
-                let mut last_message_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut title_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_cid" => channel_cid_ = Some(map_.next_value()?),
-                        "channel" => channel_ = map_.next_value()?,
-                        "parent_message_id" => parent_message_id_ = Some(map_.next_value()?),
-                        "parent_message" => parent_message_ = map_.next_value()?,
-                        "created_by_user_id" => created_by_user_id_ = Some(map_.next_value()?),
-                        "created_by" => created_by_ = map_.next_value()?,
-                        "reply_count" => reply_count_ = Some(map_.next_value()?),
-                        "participant_count" => participant_count_ = Some(map_.next_value()?),
-                        "active_participant_count" => active_participant_count_ = Some(map_.next_value()?),
-                        "thread_participants" => thread_participants_ = map_.next_value()?,
-                        "last_message_at" => last_message_at_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "title" => title_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(ThreadResponse {
-                    channel_cid: channel_cid_.unwrap_or_default(),
-                    channel: channel_,
-                    parent_message_id: parent_message_id_.unwrap_or_default(),
-                    parent_message: parent_message_,
-                    created_by_user_id: created_by_user_id_.unwrap_or_default(),
-                    created_by: created_by_,
-                    reply_count: reply_count_.unwrap_or_default(),
-                    participant_count: participant_count_.unwrap_or_default(),
-                    active_participant_count: active_participant_count_.unwrap_or_default(),
-                    thread_participants: thread_participants_,
-                    last_message_at: last_message_at_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    title: title_.unwrap_or_default(),
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ThreadResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ThreadParticipant {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ThreadParticipant",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "channel_cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_thread_message_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thread_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "left_thread_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "last_read_at", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel_cid),
+                1 => __reader.option(&mut __map, 1, &mut __value.last_thread_message_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.thread_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.user_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.user),
+                5 => __reader.value(&mut __map, 5, &mut __value.created_at),
+                6 => __reader.option(&mut __map, 6, &mut __value.left_thread_at),
+                7 => __reader.value(&mut __map, 7, &mut __value.last_read_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ThreadParticipant {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel_cid", &self.channel_cid)?;
-        if let Some(value) = &self.last_thread_message_at {
-            map_.serialize_entry("last_thread_message_at", value)?;
-        }
-        if let Some(value) = &self.thread_id {
-            map_.serialize_entry("thread_id", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.left_thread_at {
-            map_.serialize_entry("left_thread_at", value)?;
-        }
-        map_.serialize_entry("last_read_at", &self.last_read_at)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["channel_cid", "last_thread_message_at", "thread_id", "user_id", "user", "created_at", "left_thread_at", "last_read_at"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel_cid);
+        __map.optional(1, &self.last_thread_message_at);
+        __map.optional(2, &self.thread_id);
+        __map.optional(3, &self.user_id);
+        __map.optional(4, &self.user);
+        __map.required(5, &self.created_at);
+        __map.optional(6, &self.left_thread_at);
+        __map.required(7, &self.last_read_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ThreadParticipant {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ThreadParticipant;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ThreadParticipant` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ThreadParticipant, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_cid_: Option<String> = None;
-                let mut last_thread_message_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut thread_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserResponse> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut left_thread_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut last_read_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_cid" => channel_cid_ = Some(map_.next_value()?),
-                        "last_thread_message_at" => last_thread_message_at_ = map_.next_value()?,
-                        "thread_id" => thread_id_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "left_thread_at" => left_thread_at_ = map_.next_value()?,
-                        "last_read_at" => last_read_at_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(last_read_at_) = last_read_at_ else {
-                    return Err(serde::de::Error::missing_field("last_read_at"));
-                };
-                Ok(ThreadParticipant {
-                    channel_cid: channel_cid_.unwrap_or_default(),
-                    last_thread_message_at: last_thread_message_at_,
-                    thread_id: thread_id_,
-                    user_id: user_id_,
-                    user: user_,
-                    created_at: created_at_,
-                    left_thread_at: left_thread_at_,
-                    last_read_at: last_read_at_,
-                    custom: custom_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ThreadParticipant {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
     }
 }

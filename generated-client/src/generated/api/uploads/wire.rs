@@ -5,317 +5,307 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for UploadChannelFileResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UploadChannelFileResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "file", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thumb_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_action", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.file),
+                1 => __reader.option(&mut __map, 1, &mut __value.thumb_url),
+                2 => __reader.option(&mut __map, 2, &mut __value.moderation_action),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for UploadChannelFileResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.file {
-            map_.serialize_entry("file", value)?;
-        }
-        if let Some(value) = &self.thumb_url {
-            map_.serialize_entry("thumb_url", value)?;
-        }
-        if let Some(value) = &self.moderation_action {
-            map_.serialize_entry("moderation_action", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.file);
+        __map.optional(1, &self.thumb_url);
+        __map.optional(2, &self.moderation_action);
+        __map.required(3, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UploadChannelFileResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UploadChannelFileResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UploadChannelFileResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UploadChannelFileResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut file_: Option<String> = None;
-                let mut thumb_url_: Option<String> = None;
-                let mut moderation_action_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "file" => file_ = map_.next_value()?,
-                        "thumb_url" => thumb_url_ = map_.next_value()?,
-                        "moderation_action" => moderation_action_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UploadChannelFileResponse {
-                    file: file_,
-                    thumb_url: thumb_url_,
-                    moderation_action: moderation_action_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UploadChannelFileResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UploadChannelResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UploadChannelResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "file", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thumb_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "moderation_action", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "upload_sizes", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.file),
+                1 => __reader.option(&mut __map, 1, &mut __value.thumb_url),
+                2 => __reader.option(&mut __map, 2, &mut __value.moderation_action),
+                3 => __reader.value(&mut __map, 3, &mut __value.duration),
+                4 => __reader.option(&mut __map, 4, &mut __value.upload_sizes),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UploadChannelResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.file {
-            map_.serialize_entry("file", value)?;
-        }
-        if let Some(value) = &self.thumb_url {
-            map_.serialize_entry("thumb_url", value)?;
-        }
-        if let Some(value) = &self.moderation_action {
-            map_.serialize_entry("moderation_action", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        if let Some(value) = &self.upload_sizes {
-            map_.serialize_entry("upload_sizes", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.file);
+        __map.optional(1, &self.thumb_url);
+        __map.optional(2, &self.moderation_action);
+        __map.required(3, &self.duration);
+        __map.optional(4, &self.upload_sizes);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UploadChannelResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UploadChannelResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UploadChannelResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UploadChannelResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut file_: Option<String> = None;
-                let mut thumb_url_: Option<String> = None;
-                let mut moderation_action_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                let mut upload_sizes_: Option<Vec<ImageSize>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "file" => file_ = map_.next_value()?,
-                        "thumb_url" => thumb_url_ = map_.next_value()?,
-                        "moderation_action" => moderation_action_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "upload_sizes" => upload_sizes_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UploadChannelResponse {
-                    file: file_,
-                    thumb_url: thumb_url_,
-                    moderation_action: moderation_action_,
-                    duration: duration_.unwrap_or_default(),
-                    upload_sizes: upload_sizes_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UploadChannelResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for FileUploadResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FileUploadResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "file", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thumb_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.file),
+                1 => __reader.option(&mut __map, 1, &mut __value.thumb_url),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FileUploadResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.file {
-            map_.serialize_entry("file", value)?;
-        }
-        if let Some(value) = &self.thumb_url {
-            map_.serialize_entry("thumb_url", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.file);
+        __map.optional(1, &self.thumb_url);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FileUploadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FileUploadResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FileUploadResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FileUploadResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut file_: Option<String> = None;
-                let mut thumb_url_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "file" => file_ = map_.next_value()?,
-                        "thumb_url" => thumb_url_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(FileUploadResponse {
-                    file: file_,
-                    thumb_url: thumb_url_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FileUploadResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ImageUploadResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ImageUploadResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "file", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "thumb_url", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "upload_sizes", flags: __rt::OPTIONAL, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.file),
+                1 => __reader.option(&mut __map, 1, &mut __value.thumb_url),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                3 => __reader.option(&mut __map, 3, &mut __value.upload_sizes),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ImageUploadResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.file {
-            map_.serialize_entry("file", value)?;
-        }
-        if let Some(value) = &self.thumb_url {
-            map_.serialize_entry("thumb_url", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        if let Some(value) = &self.upload_sizes {
-            map_.serialize_entry("upload_sizes", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.file);
+        __map.optional(1, &self.thumb_url);
+        __map.required(2, &self.duration);
+        __map.optional(3, &self.upload_sizes);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImageUploadResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ImageUploadResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImageUploadResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImageUploadResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut file_: Option<String> = None;
-                let mut thumb_url_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                let mut upload_sizes_: Option<Vec<ImageSize>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "file" => file_ = map_.next_value()?,
-                        "thumb_url" => thumb_url_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "upload_sizes" => upload_sizes_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ImageUploadResponse {
-                    file: file_,
-                    thumb_url: thumb_url_,
-                    duration: duration_.unwrap_or_default(),
-                    upload_sizes: upload_sizes_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ImageUploadResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for OnlyUserId {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "OnlyUserID",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for OnlyUserId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for OnlyUserId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = OnlyUserId;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `OnlyUserID` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<OnlyUserId, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(OnlyUserId {
-                    id: id_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for OnlyUserId {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ImageSize {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ImageSize",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "crop", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "resize", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "height", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "width", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.crop),
+                1 => __reader.option(&mut __map, 1, &mut __value.resize),
+                2 => __reader.option(&mut __map, 2, &mut __value.height),
+                3 => __reader.option(&mut __map, 3, &mut __value.width),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ImageSize {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.crop {
-            map_.serialize_entry("crop", value)?;
-        }
-        if let Some(value) = &self.resize {
-            map_.serialize_entry("resize", value)?;
-        }
-        if let Some(value) = &self.height {
-            map_.serialize_entry("height", value)?;
-        }
-        if let Some(value) = &self.width {
-            map_.serialize_entry("width", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.crop);
+        __map.optional(1, &self.resize);
+        __map.optional(2, &self.height);
+        __map.optional(3, &self.width);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ImageSize {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ImageSize;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ImageSize` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ImageSize, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut crop_: Option<String> = None;
-                let mut resize_: Option<String> = None;
-                let mut height_: Option<i32> = None;
-                let mut width_: Option<i32> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "crop" => crop_ = map_.next_value()?,
-                        "resize" => resize_ = map_.next_value()?,
-                        "height" => height_ = map_.next_value()?,
-                        "width" => width_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ImageSize {
-                    crop: crop_,
-                    resize: resize_,
-                    height: height_,
-                    width: width_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ImageSize {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }

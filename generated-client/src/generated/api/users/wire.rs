@@ -5,2590 +5,2431 @@
 #![allow(deprecated, reason = "the generated code itself still uses deprecated items")]
 
 use super::*;
+use crate::serde_support::{self as __rt, Object as _};
+
+impl __rt::Object for QueryUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "users", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.users),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
+            }
+        }
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
+    }
+}
 
 impl serde::Serialize for QueryUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("users", &self.users)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.users);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryUsersResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut users_: Option<Vec<FullUserResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "users" => users_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryUsersResponse {
-                    users: users_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for QueryUsersPayload {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "QueryUsersPayload",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "filter_conditions", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
+            __rt::Field { name: "presence", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "include_deactivated_users", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "offset", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.filter_conditions),
+                1 => __reader.option(&mut __map, 1, &mut __value.sort),
+                2 => __reader.option(&mut __map, 2, &mut __value.presence),
+                3 => __reader.option(&mut __map, 3, &mut __value.include_deactivated_users),
+                4 => __reader.option(&mut __map, 4, &mut __value.limit),
+                5 => __reader.option(&mut __map, 5, &mut __value.offset),
+                6 => __reader.option(&mut __map, 6, &mut __value.user_id),
+                7 => __reader.option(&mut __map, 7, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for QueryUsersPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("filter_conditions", &self.filter_conditions)?;
-        if let Some(value) = &self.sort {
-            map_.serialize_entry("sort", value)?;
-        }
-        if let Some(value) = &self.presence {
-            map_.serialize_entry("presence", value)?;
-        }
-        if let Some(value) = &self.include_deactivated_users {
-            map_.serialize_entry("include_deactivated_users", value)?;
-        }
-        if let Some(value) = &self.limit {
-            map_.serialize_entry("limit", value)?;
-        }
-        if let Some(value) = &self.offset {
-            map_.serialize_entry("offset", value)?;
-        }
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.filter_conditions);
+        __map.optional(1, &self.sort);
+        __map.optional(2, &self.presence);
+        __map.optional(3, &self.include_deactivated_users);
+        __map.optional(4, &self.limit);
+        __map.optional(5, &self.offset);
+        __map.optional(6, &self.user_id);
+        __map.optional(7, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for QueryUsersPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = QueryUsersPayload;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `QueryUsersPayload` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<QueryUsersPayload, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut filter_conditions_: Option<crate::filter::Filter<QueryUsersFilter>> = None;
-                let mut sort_: Option<Vec<SortParamRequest>> = None;
-                let mut presence_: Option<bool> = None;
-                let mut include_deactivated_users_: Option<bool> = None;
-                let mut limit_: Option<i32> = None;
-                let mut offset_: Option<i32> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "filter_conditions" => filter_conditions_ = Some(map_.next_value()?),
-                        "sort" => sort_ = map_.next_value()?,
-                        "presence" => presence_ = map_.next_value()?,
-                        "include_deactivated_users" => include_deactivated_users_ = map_.next_value()?,
-                        "limit" => limit_ = map_.next_value()?,
-                        "offset" => offset_ = map_.next_value()?,
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QueryUsersPayload {
-                    filter_conditions: filter_conditions_.unwrap_or_default(),
-                    sort: sort_,
-                    presence: presence_,
-                    include_deactivated_users: include_deactivated_users_,
-                    limit: limit_,
-                    offset: offset_,
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for QueryUsersPayload {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateUsersRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateUsersRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "users", flags: __rt::REQUIRED, nested: Some("{}") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.users),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateUsersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("users", &self.users)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.users);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateUsersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateUsersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateUsersRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateUsersRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut users_: Option<std::collections::BTreeMap<String, UserRequest>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "users" => users_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateUsersRequest {
-                    users: users_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateUsersRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "users", flags: __rt::REQUIRED, nested: Some("{}") },
+            __rt::Field { name: "membership_deletion_task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.users),
+                1 => __reader.value(&mut __map, 1, &mut __value.membership_deletion_task_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("users", &self.users)?;
-        map_.serialize_entry("membership_deletion_task_id", &self.membership_deletion_task_id)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.users);
+        __map.required(1, &self.membership_deletion_task_id);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateUsersResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut users_: Option<std::collections::BTreeMap<String, FullUserResponse>> = None;
-                let mut membership_deletion_task_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "users" => users_ = Some(map_.next_value()?),
-                        "membership_deletion_task_id" => membership_deletion_task_id_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateUsersResponse {
-                    users: users_.unwrap_or_default(),
-                    membership_deletion_task_id: membership_deletion_task_id_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateUsersPartialRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateUsersPartialRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "users", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.users),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateUsersPartialRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("users", &self.users)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.users);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateUsersPartialRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateUsersPartialRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateUsersPartialRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateUsersPartialRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut users_: Option<Vec<UpdateUserPartialRequest>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "users" => users_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateUsersPartialRequest {
-                    users: users_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateUsersPartialRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateGuestRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateGuestRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateGuestRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user", &self.user)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateGuestRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateGuestRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateGuestRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateGuestRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(CreateGuestRequest {
-                    user: user_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateGuestRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CreateGuestResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CreateGuestResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "access_token", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user),
+                1 => __reader.value(&mut __map, 1, &mut __value.access_token),
+                2 => __reader.value(&mut __map, 2, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CreateGuestResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user", &self.user)?;
-        map_.serialize_entry("access_token", &self.access_token)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user);
+        __map.required(1, &self.access_token);
+        __map.required(2, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateGuestResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CreateGuestResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CreateGuestResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CreateGuestResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut access_token_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = Some(map_.next_value()?),
-                        "access_token" => access_token_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(user_) = user_ else {
-                    return Err(serde::de::Error::missing_field("user"));
-                };
-                Ok(CreateGuestResponse {
-                    user: user_,
-                    access_token: access_token_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CreateGuestResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeactivateUserRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeactivateUserRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "mark_messages_deleted", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_by_id", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.mark_messages_deleted),
+                1 => __reader.option(&mut __map, 1, &mut __value.created_by_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeactivateUserRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.mark_messages_deleted {
-            map_.serialize_entry("mark_messages_deleted", value)?;
-        }
-        if let Some(value) = &self.created_by_id {
-            map_.serialize_entry("created_by_id", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.mark_messages_deleted);
+        __map.optional(1, &self.created_by_id);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeactivateUserRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeactivateUserRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeactivateUserRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeactivateUserRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut mark_messages_deleted_: Option<bool> = None;
-                let mut created_by_id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "mark_messages_deleted" => mark_messages_deleted_ = map_.next_value()?,
-                        "created_by_id" => created_by_id_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeactivateUserRequest {
-                    mark_messages_deleted: mark_messages_deleted_,
-                    created_by_id: created_by_id_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeactivateUserRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeactivateUserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeactivateUserResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeactivateUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeactivateUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeactivateUserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeactivateUserResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeactivateUserResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeactivateUserResponse {
-                    user: user_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeactivateUserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeactivateUsersRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeactivateUsersRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mark_messages_deleted", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_by_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "mark_channels_deleted", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_ids),
+                1 => __reader.option(&mut __map, 1, &mut __value.mark_messages_deleted),
+                2 => __reader.option(&mut __map, 2, &mut __value.created_by_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.mark_channels_deleted),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeactivateUsersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_ids", &self.user_ids)?;
-        if let Some(value) = &self.mark_messages_deleted {
-            map_.serialize_entry("mark_messages_deleted", value)?;
-        }
-        if let Some(value) = &self.created_by_id {
-            map_.serialize_entry("created_by_id", value)?;
-        }
-        if let Some(value) = &self.mark_channels_deleted {
-            map_.serialize_entry("mark_channels_deleted", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_ids);
+        __map.optional(1, &self.mark_messages_deleted);
+        __map.optional(2, &self.created_by_id);
+        __map.optional(3, &self.mark_channels_deleted);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeactivateUsersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeactivateUsersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeactivateUsersRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeactivateUsersRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_ids_: Option<Vec<String>> = None;
-                let mut mark_messages_deleted_: Option<bool> = None;
-                let mut created_by_id_: Option<String> = None;
-                let mut mark_channels_deleted_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_ids" => user_ids_ = Some(map_.next_value()?),
-                        "mark_messages_deleted" => mark_messages_deleted_ = map_.next_value()?,
-                        "created_by_id" => created_by_id_ = map_.next_value()?,
-                        "mark_channels_deleted" => mark_channels_deleted_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeactivateUsersRequest {
-                    user_ids: user_ids_.unwrap_or_default(),
-                    mark_messages_deleted: mark_messages_deleted_,
-                    created_by_id: created_by_id_,
-                    mark_channels_deleted: mark_channels_deleted_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeactivateUsersRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeactivateUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeactivateUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeactivateUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.task_id);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeactivateUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeactivateUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeactivateUsersResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeactivateUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut task_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeactivateUsersResponse {
-                    task_id: task_id_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeactivateUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ReactivateUserRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactivateUserRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "restore_messages", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_by_id", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.restore_messages),
+                1 => __reader.option(&mut __map, 1, &mut __value.name),
+                2 => __reader.option(&mut __map, 2, &mut __value.created_by_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactivateUserRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.restore_messages {
-            map_.serialize_entry("restore_messages", value)?;
-        }
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.created_by_id {
-            map_.serialize_entry("created_by_id", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.restore_messages);
+        __map.optional(1, &self.name);
+        __map.optional(2, &self.created_by_id);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactivateUserRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ReactivateUserRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReactivateUserRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactivateUserRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut restore_messages_: Option<bool> = None;
-                let mut name_: Option<String> = None;
-                let mut created_by_id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "restore_messages" => restore_messages_ = map_.next_value()?,
-                        "name" => name_ = map_.next_value()?,
-                        "created_by_id" => created_by_id_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReactivateUserRequest {
-                    restore_messages: restore_messages_,
-                    name: name_,
-                    created_by_id: created_by_id_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactivateUserRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ReactivateUserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactivateUserResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactivateUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactivateUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ReactivateUserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReactivateUserResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactivateUserResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReactivateUserResponse {
-                    user: user_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactivateUserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ReactivateUsersRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactivateUsersRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "restore_messages", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_by_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "restore_channels", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_ids),
+                1 => __reader.option(&mut __map, 1, &mut __value.restore_messages),
+                2 => __reader.option(&mut __map, 2, &mut __value.created_by_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.restore_channels),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactivateUsersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_ids", &self.user_ids)?;
-        if let Some(value) = &self.restore_messages {
-            map_.serialize_entry("restore_messages", value)?;
-        }
-        if let Some(value) = &self.created_by_id {
-            map_.serialize_entry("created_by_id", value)?;
-        }
-        if let Some(value) = &self.restore_channels {
-            map_.serialize_entry("restore_channels", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_ids);
+        __map.optional(1, &self.restore_messages);
+        __map.optional(2, &self.created_by_id);
+        __map.optional(3, &self.restore_channels);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactivateUsersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ReactivateUsersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReactivateUsersRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactivateUsersRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_ids_: Option<Vec<String>> = None;
-                let mut restore_messages_: Option<bool> = None;
-                let mut created_by_id_: Option<String> = None;
-                let mut restore_channels_: Option<bool> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_ids" => user_ids_ = Some(map_.next_value()?),
-                        "restore_messages" => restore_messages_ = map_.next_value()?,
-                        "created_by_id" => created_by_id_ = map_.next_value()?,
-                        "restore_channels" => restore_channels_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReactivateUsersRequest {
-                    user_ids: user_ids_.unwrap_or_default(),
-                    restore_messages: restore_messages_,
-                    created_by_id: created_by_id_,
-                    restore_channels: restore_channels_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactivateUsersRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for ReactivateUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ReactivateUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ReactivateUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.task_id);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ReactivateUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ReactivateUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ReactivateUsersResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ReactivateUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut task_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ReactivateUsersResponse {
-                    task_id: task_id_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ReactivateUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteUsersRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteUsersRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "messages", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "conversations", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "calls", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "files", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "new_channel_owner_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "new_call_owner_id", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_ids),
+                1 => __reader.option(&mut __map, 1, &mut __value.user),
+                2 => __reader.option(&mut __map, 2, &mut __value.messages),
+                3 => __reader.option(&mut __map, 3, &mut __value.conversations),
+                4 => __reader.option(&mut __map, 4, &mut __value.calls),
+                5 => __reader.option(&mut __map, 5, &mut __value.files),
+                6 => __reader.option(&mut __map, 6, &mut __value.new_channel_owner_id),
+                7 => __reader.option(&mut __map, 7, &mut __value.new_call_owner_id),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteUsersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_ids", &self.user_ids)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.messages {
-            map_.serialize_entry("messages", value)?;
-        }
-        if let Some(value) = &self.conversations {
-            map_.serialize_entry("conversations", value)?;
-        }
-        if let Some(value) = &self.calls {
-            map_.serialize_entry("calls", value)?;
-        }
-        if let Some(value) = &self.files {
-            map_.serialize_entry("files", value)?;
-        }
-        if let Some(value) = &self.new_channel_owner_id {
-            map_.serialize_entry("new_channel_owner_id", value)?;
-        }
-        if let Some(value) = &self.new_call_owner_id {
-            map_.serialize_entry("new_call_owner_id", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_ids);
+        __map.optional(1, &self.user);
+        __map.optional(2, &self.messages);
+        __map.optional(3, &self.conversations);
+        __map.optional(4, &self.calls);
+        __map.optional(5, &self.files);
+        __map.optional(6, &self.new_channel_owner_id);
+        __map.optional(7, &self.new_call_owner_id);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteUsersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeleteUsersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteUsersRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteUsersRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_ids_: Option<Vec<String>> = None;
-                let mut user_: Option<DeleteUsersRequestUser> = None;
-                let mut messages_: Option<DeleteUsersRequestMessages> = None;
-                let mut conversations_: Option<DeleteUsersRequestConversations> = None;
-                let mut calls_: Option<DeleteUsersRequestCalls> = None;
-                let mut files_: Option<bool> = None;
-                let mut new_channel_owner_id_: Option<String> = None;
-                let mut new_call_owner_id_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_ids" => user_ids_ = Some(map_.next_value()?),
-                        "user" => user_ = map_.next_value()?,
-                        "messages" => messages_ = map_.next_value()?,
-                        "conversations" => conversations_ = map_.next_value()?,
-                        "calls" => calls_ = map_.next_value()?,
-                        "files" => files_ = map_.next_value()?,
-                        "new_channel_owner_id" => new_channel_owner_id_ = map_.next_value()?,
-                        "new_call_owner_id" => new_call_owner_id_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteUsersRequest {
-                    user_ids: user_ids_.unwrap_or_default(),
-                    user: user_,
-                    messages: messages_,
-                    conversations: conversations_,
-                    calls: calls_,
-                    files: files_,
-                    new_channel_owner_id: new_channel_owner_id_,
-                    new_call_owner_id: new_call_owner_id_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteUsersRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for DeleteUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "DeleteUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.task_id),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for DeleteUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("task_id", &self.task_id)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.task_id);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for DeleteUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = DeleteUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `DeleteUsersResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<DeleteUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut task_id_: Option<String> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "task_id" => task_id_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(DeleteUsersResponse {
-                    task_id: task_id_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for DeleteUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for RestoreUsersRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "RestoreUsersRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user_ids", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user_ids),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for RestoreUsersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user_ids", &self.user_ids)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user_ids);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for RestoreUsersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = RestoreUsersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `RestoreUsersRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<RestoreUsersRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_ids_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user_ids" => user_ids_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(RestoreUsersRequest {
-                    user_ids: user_ids_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for RestoreUsersRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for BlockUsersRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "BlockUsersRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "blocked_user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.blocked_user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for BlockUsersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.blocked_user_id);
+        __map.optional(1, &self.user_id);
+        __map.optional(2, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BlockUsersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = BlockUsersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BlockUsersRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BlockUsersRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut blocked_user_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "blocked_user_id" => blocked_user_id_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(BlockUsersRequest {
-                    blocked_user_id: blocked_user_id_.unwrap_or_default(),
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for BlockUsersRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for BlockUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "BlockUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "blocked_by_user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "blocked_user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                1 => __reader.value(&mut __map, 1, &mut __value.blocked_by_user_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.blocked_user_id),
+                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for BlockUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.serialize_entry("blocked_by_user_id", &self.blocked_by_user_id)?;
-        map_.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.required(1, &self.blocked_by_user_id);
+        __map.required(2, &self.blocked_user_id);
+        __map.required(3, &self.created_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BlockUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = BlockUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BlockUsersResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BlockUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                let mut blocked_by_user_id_: Option<String> = None;
-                let mut blocked_user_id_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        "blocked_by_user_id" => blocked_by_user_id_ = Some(map_.next_value()?),
-                        "blocked_user_id" => blocked_user_id_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(BlockUsersResponse {
-                    duration: duration_.unwrap_or_default(),
-                    blocked_by_user_id: blocked_by_user_id_.unwrap_or_default(),
-                    blocked_user_id: blocked_user_id_.unwrap_or_default(),
-                    created_at: created_at_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for BlockUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnblockUsersRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnblockUsersRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "blocked_user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.blocked_user_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnblockUsersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
-        if let Some(value) = &self.user_id {
-            map_.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.blocked_user_id);
+        __map.optional(1, &self.user_id);
+        __map.optional(2, &self.user);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnblockUsersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UnblockUsersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnblockUsersRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnblockUsersRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut blocked_user_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut user_: Option<UserRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "blocked_user_id" => blocked_user_id_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnblockUsersRequest {
-                    blocked_user_id: blocked_user_id_.unwrap_or_default(),
-                    user_id: user_id_,
-                    user: user_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnblockUsersRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UnblockUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UnblockUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UnblockUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UnblockUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UnblockUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UnblockUsersResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UnblockUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UnblockUsersResponse {
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UnblockUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for GetBlockedUsersResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "GetBlockedUsersResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "blocks", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.blocks),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for GetBlockedUsersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("blocks", &self.blocks)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.blocks);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GetBlockedUsersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = GetBlockedUsersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `GetBlockedUsersResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<GetBlockedUsersResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut blocks_: Option<Vec<BlockedUserResponse>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "blocks" => blocks_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(GetBlockedUsersResponse {
-                    blocks: blocks_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for GetBlockedUsersResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SendUserCustomEventRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SendUserCustomEventRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "event", flags: __rt::REQUIRED, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.event),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SendUserCustomEventRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("event", &self.event)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.event);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SendUserCustomEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SendUserCustomEventRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SendUserCustomEventRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SendUserCustomEventRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut event_: Option<UserCustomEventRequest> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "event" => event_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SendUserCustomEventRequest {
-                    event: event_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SendUserCustomEventRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SharedLocationsResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SharedLocationsResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "active_live_locations", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.active_live_locations),
+                1 => __reader.value(&mut __map, 1, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SharedLocationsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("active_live_locations", &self.active_live_locations)?;
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.active_live_locations);
+        __map.required(1, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SharedLocationsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SharedLocationsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SharedLocationsResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SharedLocationsResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut active_live_locations_: Option<Vec<SharedLocationResponseData>> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "active_live_locations" => active_live_locations_ = Some(map_.next_value()?),
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SharedLocationsResponse {
-                    active_live_locations: active_live_locations_.unwrap_or_default(),
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SharedLocationsResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UpdateLiveLocationRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateLiveLocationRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "latitude", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "longitude", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "end_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.message_id),
+                1 => __reader.option(&mut __map, 1, &mut __value.latitude),
+                2 => __reader.option(&mut __map, 2, &mut __value.longitude),
+                3 => __reader.option(&mut __map, 3, &mut __value.end_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateLiveLocationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("message_id", &self.message_id)?;
-        if let Some(value) = &self.latitude {
-            map_.serialize_entry("latitude", value)?;
-        }
-        if let Some(value) = &self.longitude {
-            map_.serialize_entry("longitude", value)?;
-        }
-        if let Some(value) = &self.end_at {
-            map_.serialize_entry("end_at", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.message_id);
+        __map.optional(1, &self.latitude);
+        __map.optional(2, &self.longitude);
+        __map.optional(3, &self.end_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateLiveLocationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateLiveLocationRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateLiveLocationRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateLiveLocationRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut message_id_: Option<String> = None;
-                let mut latitude_: Option<f64> = None;
-                let mut longitude_: Option<f64> = None;
-                let mut end_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "latitude" => latitude_ = map_.next_value()?,
-                        "longitude" => longitude_ = map_.next_value()?,
-                        "end_at" => end_at_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateLiveLocationRequest {
-                    message_id: message_id_.unwrap_or_default(),
-                    latitude: latitude_,
-                    longitude: longitude_,
-                    end_at: end_at_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateLiveLocationRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SharedLocationResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SharedLocationResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel_cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "latitude", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "longitude", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_by_device_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "end_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel_cid),
+                1 => __reader.value(&mut __map, 1, &mut __value.message_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.value(&mut __map, 3, &mut __value.latitude),
+                4 => __reader.value(&mut __map, 4, &mut __value.longitude),
+                5 => __reader.value(&mut __map, 5, &mut __value.created_by_device_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.end_at),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.message),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel),
+                11 => __reader.value(&mut __map, 11, &mut __value.duration),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SharedLocationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel_cid", &self.channel_cid)?;
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("user_id", &self.user_id)?;
-        map_.serialize_entry("latitude", &self.latitude)?;
-        map_.serialize_entry("longitude", &self.longitude)?;
-        map_.serialize_entry("created_by_device_id", &self.created_by_device_id)?;
-        if let Some(value) = &self.end_at {
-            map_.serialize_entry("end_at", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        map_.serialize_entry("duration", &self.duration)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel_cid);
+        __map.required(1, &self.message_id);
+        __map.required(2, &self.user_id);
+        __map.required(3, &self.latitude);
+        __map.required(4, &self.longitude);
+        __map.required(5, &self.created_by_device_id);
+        __map.optional(6, &self.end_at);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.optional(9, &self.message);
+        __map.optional(10, &self.channel);
+        __map.required(11, &self.duration);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SharedLocationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SharedLocationResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SharedLocationResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SharedLocationResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_cid_: Option<String> = None;
-                let mut message_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut latitude_: Option<f64> = None;
-                let mut longitude_: Option<f64> = None;
-                let mut created_by_device_id_: Option<String> = None;
-                let mut end_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_: Option<MessageResponse> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut duration_: Option<String> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_cid" => channel_cid_ = Some(map_.next_value()?),
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "latitude" => latitude_ = Some(map_.next_value()?),
-                        "longitude" => longitude_ = Some(map_.next_value()?),
-                        "created_by_device_id" => created_by_device_id_ = Some(map_.next_value()?),
-                        "end_at" => end_at_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "message" => message_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
-                        "duration" => duration_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(SharedLocationResponse {
-                    channel_cid: channel_cid_.unwrap_or_default(),
-                    message_id: message_id_.unwrap_or_default(),
-                    user_id: user_id_.unwrap_or_default(),
-                    latitude: latitude_.unwrap_or_default(),
-                    longitude: longitude_.unwrap_or_default(),
-                    created_by_device_id: created_by_device_id_.unwrap_or_default(),
-                    end_at: end_at_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    message: message_,
-                    channel: channel_,
-                    duration: duration_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SharedLocationResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for CustomEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "CustomEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.type_),
+                1 => __reader.value(&mut __map, 1, &mut __value.created_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.received_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for CustomEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["type", "created_at", "received_at"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.type_);
+        __map.required(1, &self.created_at);
+        __map.optional(2, &self.received_at);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for CustomEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = CustomEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `CustomEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<CustomEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(CustomEvent {
-                    type_: type_.unwrap_or_default(),
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for CustomEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserDeactivatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserDeactivatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                3 => __reader.option(&mut __map, 3, &mut __value.created_by),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserDeactivatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user", "created_by"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.optional(3, &self.created_by);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserDeactivatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserDeactivatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserDeactivatedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserDeactivatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut created_by_: Option<UserResponseCommonFields> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "created_by" => created_by_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserDeactivatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    created_by: created_by_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserDeactivatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserDeletedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserDeletedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "delete_messages", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "delete_conversation", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "delete_user", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "hard_delete", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mark_messages_deleted", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "delete_conversation_channels", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                3 => __reader.value(&mut __map, 3, &mut __value.delete_messages),
+                4 => __reader.value(&mut __map, 4, &mut __value.delete_conversation),
+                5 => __reader.value(&mut __map, 5, &mut __value.delete_user),
+                6 => __reader.value(&mut __map, 6, &mut __value.hard_delete),
+                7 => __reader.value(&mut __map, 7, &mut __value.mark_messages_deleted),
+                8 => __reader.value(&mut __map, 8, &mut __value.delete_conversation_channels),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserDeletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.serialize_entry("delete_messages", &self.delete_messages)?;
-        map_.serialize_entry("delete_conversation", &self.delete_conversation)?;
-        map_.serialize_entry("delete_user", &self.delete_user)?;
-        map_.serialize_entry("hard_delete", &self.hard_delete)?;
-        map_.serialize_entry("mark_messages_deleted", &self.mark_messages_deleted)?;
-        map_.serialize_entry("delete_conversation_channels", &self.delete_conversation_channels)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user", "delete_messages", "delete_conversation", "delete_user", "hard_delete", "mark_messages_deleted", "delete_conversation_channels"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.required(3, &self.delete_messages);
+        __map.required(4, &self.delete_conversation);
+        __map.required(5, &self.delete_user);
+        __map.required(6, &self.hard_delete);
+        __map.required(7, &self.mark_messages_deleted);
+        __map.required(8, &self.delete_conversation_channels);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserDeletedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserDeletedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserDeletedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserDeletedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut delete_messages_: Option<String> = None;
-                let mut delete_conversation_: Option<String> = None;
-                let mut delete_user_: Option<String> = None;
-                let mut hard_delete_: Option<bool> = None;
-                let mut mark_messages_deleted_: Option<bool> = None;
-                let mut delete_conversation_channels_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "delete_messages" => delete_messages_ = Some(map_.next_value()?),
-                        "delete_conversation" => delete_conversation_ = Some(map_.next_value()?),
-                        "delete_user" => delete_user_ = Some(map_.next_value()?),
-                        "hard_delete" => hard_delete_ = Some(map_.next_value()?),
-                        "mark_messages_deleted" => mark_messages_deleted_ = Some(map_.next_value()?),
-                        "delete_conversation_channels" => delete_conversation_channels_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserDeletedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    delete_messages: delete_messages_.unwrap_or_default(),
-                    delete_conversation: delete_conversation_.unwrap_or_default(),
-                    delete_user: delete_user_.unwrap_or_default(),
-                    hard_delete: hard_delete_.unwrap_or_default(),
-                    mark_messages_deleted: mark_messages_deleted_.unwrap_or_default(),
-                    delete_conversation_channels: delete_conversation_channels_.unwrap_or_default(),
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserDeletedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserReactivatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserReactivatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                3 => __reader.option(&mut __map, 3, &mut __value.created_by),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserReactivatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.created_by {
-            map_.serialize_entry("created_by", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user", "created_by"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.optional(3, &self.created_by);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserReactivatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserReactivatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserReactivatedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserReactivatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut created_by_: Option<UserResponseCommonFields> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "created_by" => created_by_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserReactivatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    created_by: created_by_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserReactivatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserUnreadReminderEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserUnreadReminderEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channels", flags: __rt::REQUIRED, nested: Some("{}") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                3 => __reader.value(&mut __map, 3, &mut __value.channels),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserUnreadReminderEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        map_.serialize_entry("channels", &self.channels)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user", "channels"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.required(3, &self.channels);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserUnreadReminderEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserUnreadReminderEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserUnreadReminderEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserUnreadReminderEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponseCommonFields> = None;
-                let mut channels_: Option<std::collections::BTreeMap<String, ChannelMessagesResponse>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        "channels" => channels_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserUnreadReminderEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    channels: channels_.unwrap_or_default(),
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserUnreadReminderEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserUpdatedEvent {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserUpdatedEvent",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.created_at),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.user),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        if let Some(value) = &self.received_at {
-            map_.serialize_entry("received_at", value)?;
-        }
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["created_at", "received_at", "user"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.created_at);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.user);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserUpdatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserUpdatedEvent;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserUpdatedEvent` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserUpdatedEvent, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut received_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut user_: Option<UserResponsePrivacyFields> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "received_at" => received_at_ = map_.next_value()?,
-                        "user" => user_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(UserUpdatedEvent {
-                    created_at: created_at_,
-                    received_at: received_at_,
-                    user: user_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserUpdatedEvent {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for FullUserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "FullUserResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "language", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "role", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams_role", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "banned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "online", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_active", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "revoke_tokens_issued_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "deactivated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "avg_response_time", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "privacy_settings", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "devices", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "invisible", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "channel_mutes", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "unread_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "total_unread_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "unread_channels", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "unread_threads", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "latest_hidden_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "shadow_banned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "bypass_moderation", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocked_user_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "ban_expires", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.name),
+                2 => __reader.option(&mut __map, 2, &mut __value.image),
+                3 => __reader.value(&mut __map, 3, &mut __value.language),
+                4 => __reader.value(&mut __map, 4, &mut __value.role),
+                5 => __reader.value(&mut __map, 5, &mut __value.teams),
+                6 => __reader.option(&mut __map, 6, &mut __value.teams_role),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.deleted_at),
+                10 => __reader.value(&mut __map, 10, &mut __value.banned),
+                11 => __reader.value(&mut __map, 11, &mut __value.online),
+                12 => __reader.option(&mut __map, 12, &mut __value.last_active),
+                13 => __reader.option(&mut __map, 13, &mut __value.revoke_tokens_issued_before),
+                14 => __reader.option(&mut __map, 14, &mut __value.deactivated_at),
+                15 => __reader.option(&mut __map, 15, &mut __value.avg_response_time),
+                16 => __reader.option(&mut __map, 16, &mut __value.privacy_settings),
+                17 => __reader.value(&mut __map, 17, &mut __value.devices),
+                18 => __reader.value(&mut __map, 18, &mut __value.invisible),
+                19 => __reader.value(&mut __map, 19, &mut __value.mutes),
+                20 => __reader.value(&mut __map, 20, &mut __value.channel_mutes),
+                21 => __reader.value(&mut __map, 21, &mut __value.unread_count),
+                22 => __reader.value(&mut __map, 22, &mut __value.total_unread_count),
+                23 => __reader.value(&mut __map, 23, &mut __value.unread_channels),
+                24 => __reader.value(&mut __map, 24, &mut __value.unread_threads),
+                25 => __reader.option(&mut __map, 25, &mut __value.latest_hidden_channels),
+                26 => __reader.value(&mut __map, 26, &mut __value.shadow_banned),
+                27 => __reader.option(&mut __map, 27, &mut __value.bypass_moderation),
+                28 => __reader.value(&mut __map, 28, &mut __value.blocked_user_ids),
+                29 => __reader.option(&mut __map, 29, &mut __value.ban_expires),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for FullUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.image {
-            map_.serialize_entry("image", value)?;
-        }
-        map_.serialize_entry("language", &self.language)?;
-        map_.serialize_entry("role", &self.role)?;
-        map_.serialize_entry("teams", &self.teams)?;
-        if let Some(value) = &self.teams_role {
-            map_.serialize_entry("teams_role", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
-        }
-        map_.serialize_entry("banned", &self.banned)?;
-        map_.serialize_entry("online", &self.online)?;
-        if let Some(value) = &self.last_active {
-            map_.serialize_entry("last_active", value)?;
-        }
-        if let Some(value) = &self.revoke_tokens_issued_before {
-            map_.serialize_entry("revoke_tokens_issued_before", value)?;
-        }
-        if let Some(value) = &self.deactivated_at {
-            map_.serialize_entry("deactivated_at", value)?;
-        }
-        if let Some(value) = &self.avg_response_time {
-            map_.serialize_entry("avg_response_time", value)?;
-        }
-        if let Some(value) = &self.privacy_settings {
-            map_.serialize_entry("privacy_settings", value)?;
-        }
-        map_.serialize_entry("devices", &self.devices)?;
-        map_.serialize_entry("invisible", &self.invisible)?;
-        map_.serialize_entry("mutes", &self.mutes)?;
-        map_.serialize_entry("channel_mutes", &self.channel_mutes)?;
-        map_.serialize_entry("unread_count", &self.unread_count)?;
-        map_.serialize_entry("total_unread_count", &self.total_unread_count)?;
-        map_.serialize_entry("unread_channels", &self.unread_channels)?;
-        map_.serialize_entry("unread_threads", &self.unread_threads)?;
-        if let Some(value) = &self.latest_hidden_channels {
-            map_.serialize_entry("latest_hidden_channels", value)?;
-        }
-        map_.serialize_entry("shadow_banned", &self.shadow_banned)?;
-        if let Some(value) = &self.bypass_moderation {
-            map_.serialize_entry("bypass_moderation", value)?;
-        }
-        map_.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
-        if let Some(value) = &self.ban_expires {
-            map_.serialize_entry("ban_expires", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "avg_response_time", "privacy_settings", "devices", "invisible", "mutes", "channel_mutes", "unread_count", "total_unread_count", "unread_channels", "unread_threads", "latest_hidden_channels", "shadow_banned", "bypass_moderation", "blocked_user_ids", "ban_expires"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.optional(1, &self.name);
+        __map.optional(2, &self.image);
+        __map.required(3, &self.language);
+        __map.required(4, &self.role);
+        __map.required(5, &self.teams);
+        __map.optional(6, &self.teams_role);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.optional(9, &self.deleted_at);
+        __map.required(10, &self.banned);
+        __map.required(11, &self.online);
+        __map.optional(12, &self.last_active);
+        __map.optional(13, &self.revoke_tokens_issued_before);
+        __map.optional(14, &self.deactivated_at);
+        __map.optional(15, &self.avg_response_time);
+        __map.optional(16, &self.privacy_settings);
+        __map.required(17, &self.devices);
+        __map.required(18, &self.invisible);
+        __map.required(19, &self.mutes);
+        __map.required(20, &self.channel_mutes);
+        __map.required(21, &self.unread_count);
+        __map.required(22, &self.total_unread_count);
+        __map.required(23, &self.unread_channels);
+        __map.required(24, &self.unread_threads);
+        __map.optional(25, &self.latest_hidden_channels);
+        __map.required(26, &self.shadow_banned);
+        __map.optional(27, &self.bypass_moderation);
+        __map.required(28, &self.blocked_user_ids);
+        __map.optional(29, &self.ban_expires);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for FullUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = FullUserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `FullUserResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<FullUserResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut image_: Option<String> = None;
-                let mut language_: Option<String> = None;
-                let mut role_: Option<String> = None;
-                let mut teams_: Option<Vec<String>> = None;
-                let mut teams_role_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut banned_: Option<bool> = None;
-                let mut online_: Option<bool> = None;
-                let mut last_active_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut revoke_tokens_issued_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deactivated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut avg_response_time_: Option<i32> = None;
-                let mut privacy_settings_: Option<PrivacySettingsResponse> = None;
-                let mut devices_: Option<Vec<DeviceResponse>> = None;
-                let mut invisible_: Option<bool> = None;
-                let mut mutes_: Option<Vec<UserMuteResponse>> = None;
-                let mut channel_mutes_: Option<Vec<ChannelMute>> = None;
-                let mut unread_count_: Option<i32> = None;
-                let mut total_unread_count_: Option<i32> = None;
-                let mut unread_channels_: Option<i32> = None;
-                let mut unread_threads_: Option<i32> = None;
-                let mut latest_hidden_channels_: Option<Vec<String>> = None;
-                let mut shadow_banned_: Option<bool> = None;
-                let mut bypass_moderation_: Option<bool> = None;
-                let mut blocked_user_ids_: Option<Vec<String>> = None;
-                let mut ban_expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "name" => name_ = map_.next_value()?,
-                        "image" => image_ = map_.next_value()?,
-                        "language" => language_ = Some(map_.next_value()?),
-                        "role" => role_ = Some(map_.next_value()?),
-                        "teams" => teams_ = Some(map_.next_value()?),
-                        "teams_role" => teams_role_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "banned" => banned_ = Some(map_.next_value()?),
-                        "online" => online_ = Some(map_.next_value()?),
-                        "last_active" => last_active_ = map_.next_value()?,
-                        "revoke_tokens_issued_before" => revoke_tokens_issued_before_ = map_.next_value()?,
-                        "deactivated_at" => deactivated_at_ = map_.next_value()?,
-                        "avg_response_time" => avg_response_time_ = map_.next_value()?,
-                        "privacy_settings" => privacy_settings_ = map_.next_value()?,
-                        "devices" => devices_ = Some(map_.next_value()?),
-                        "invisible" => invisible_ = Some(map_.next_value()?),
-                        "mutes" => mutes_ = Some(map_.next_value()?),
-                        "channel_mutes" => channel_mutes_ = Some(map_.next_value()?),
-                        "unread_count" => unread_count_ = Some(map_.next_value()?),
-                        "total_unread_count" => total_unread_count_ = Some(map_.next_value()?),
-                        "unread_channels" => unread_channels_ = Some(map_.next_value()?),
-                        "unread_threads" => unread_threads_ = Some(map_.next_value()?),
-                        "latest_hidden_channels" => latest_hidden_channels_ = map_.next_value()?,
-                        "shadow_banned" => shadow_banned_ = Some(map_.next_value()?),
-                        "bypass_moderation" => bypass_moderation_ = map_.next_value()?,
-                        "blocked_user_ids" => blocked_user_ids_ = Some(map_.next_value()?),
-                        "ban_expires" => ban_expires_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(FullUserResponse {
-                    id: id_.unwrap_or_default(),
-                    name: name_,
-                    image: image_,
-                    language: language_.unwrap_or_default(),
-                    role: role_.unwrap_or_default(),
-                    teams: teams_.unwrap_or_default(),
-                    teams_role: teams_role_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    banned: banned_.unwrap_or_default(),
-                    online: online_.unwrap_or_default(),
-                    last_active: last_active_,
-                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
-                    deactivated_at: deactivated_at_,
-                    avg_response_time: avg_response_time_,
-                    privacy_settings: privacy_settings_,
-                    devices: devices_.unwrap_or_default(),
-                    invisible: invisible_.unwrap_or_default(),
-                    mutes: mutes_.unwrap_or_default(),
-                    channel_mutes: channel_mutes_.unwrap_or_default(),
-                    unread_count: unread_count_.unwrap_or_default(),
-                    total_unread_count: total_unread_count_.unwrap_or_default(),
-                    unread_channels: unread_channels_.unwrap_or_default(),
-                    unread_threads: unread_threads_.unwrap_or_default(),
-                    latest_hidden_channels: latest_hidden_channels_,
-                    shadow_banned: shadow_banned_.unwrap_or_default(),
-                    bypass_moderation: bypass_moderation_,
-                    blocked_user_ids: blocked_user_ids_.unwrap_or_default(),
-                    ban_expires: ban_expires_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for FullUserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UpdateUserPartialRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UpdateUserPartialRequest",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "set", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unset", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.set),
+                2 => __reader.option(&mut __map, 2, &mut __value.unset),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UpdateUserPartialRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.set {
-            map_.serialize_entry("set", value)?;
-        }
-        if let Some(value) = &self.unset {
-            map_.serialize_entry("unset", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.optional(1, &self.set);
+        __map.optional(2, &self.unset);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateUserPartialRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UpdateUserPartialRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UpdateUserPartialRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UpdateUserPartialRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut set_: Option<std::collections::BTreeMap<String, serde_json::Value>> = None;
-                let mut unset_: Option<Vec<String>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "set" => set_ = map_.next_value()?,
-                        "unset" => unset_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(UpdateUserPartialRequest {
-                    id: id_.unwrap_or_default(),
-                    set: set_,
-                    unset: unset_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UpdateUserPartialRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for BlockedUserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "BlockedUserResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "blocked_user", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "blocked_user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.user),
+                1 => __reader.value(&mut __map, 1, &mut __value.user_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.blocked_user),
+                3 => __reader.value(&mut __map, 3, &mut __value.blocked_user_id),
+                4 => __reader.value(&mut __map, 4, &mut __value.created_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for BlockedUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("user", &self.user)?;
-        map_.serialize_entry("user_id", &self.user_id)?;
-        map_.serialize_entry("blocked_user", &self.blocked_user)?;
-        map_.serialize_entry("blocked_user_id", &self.blocked_user_id)?;
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.user);
+        __map.required(1, &self.user_id);
+        __map.required(2, &self.blocked_user);
+        __map.required(3, &self.blocked_user_id);
+        __map.required(4, &self.created_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for BlockedUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = BlockedUserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `BlockedUserResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<BlockedUserResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut user_id_: Option<String> = None;
-                let mut blocked_user_: Option<UserResponse> = None;
-                let mut blocked_user_id_: Option<String> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "blocked_user" => blocked_user_ = Some(map_.next_value()?),
-                        "blocked_user_id" => blocked_user_id_ = Some(map_.next_value()?),
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(user_) = user_ else {
-                    return Err(serde::de::Error::missing_field("user"));
-                };
-                let Some(blocked_user_) = blocked_user_ else {
-                    return Err(serde::de::Error::missing_field("blocked_user"));
-                };
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                Ok(BlockedUserResponse {
-                    user: user_,
-                    user_id: user_id_.unwrap_or_default(),
-                    blocked_user: blocked_user_,
-                    blocked_user_id: blocked_user_id_.unwrap_or_default(),
-                    created_at: created_at_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for BlockedUserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UserCustomEventRequest {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserCustomEventRequest",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.type_),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserCustomEventRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("type", &self.type_)?;
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["type"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.type_);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserCustomEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserCustomEventRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserCustomEventRequest` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserCustomEventRequest, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut type_: Option<String> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "type" => type_ = Some(map_.next_value()?),
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                Ok(UserCustomEventRequest {
-                    type_: type_.unwrap_or_default(),
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserCustomEventRequest {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for ChannelMessagesResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "ChannelMessagesResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "messages", flags: __rt::REQUIRED, nested: Some("[]") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel),
+                1 => __reader.value(&mut __map, 1, &mut __value.messages),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for ChannelMessagesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel", &self.channel)?;
-        map_.serialize_entry("messages", &self.messages)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel);
+        __map.required(1, &self.messages);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for ChannelMessagesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = ChannelMessagesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `ChannelMessagesResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<ChannelMessagesResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_: Option<ChannelResponse> = None;
-                let mut messages_: Option<Vec<MessageResponse>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel" => channel_ = Some(map_.next_value()?),
-                        "messages" => messages_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(channel_) = channel_ else {
-                    return Err(serde::de::Error::missing_field("channel"));
-                };
-                Ok(ChannelMessagesResponse {
-                    channel: channel_,
-                    messages: messages_.unwrap_or_default(),
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for ChannelMessagesResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for UserResponsePrivacyFields {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserResponsePrivacyFields",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "language", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "role", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams_role", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "banned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "online", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_active", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "revoke_tokens_issued_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "deactivated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocked_user_ids", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "avg_response_time", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "privacy_settings", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "invisible", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.name),
+                2 => __reader.option(&mut __map, 2, &mut __value.image),
+                3 => __reader.value(&mut __map, 3, &mut __value.language),
+                4 => __reader.value(&mut __map, 4, &mut __value.role),
+                5 => __reader.value(&mut __map, 5, &mut __value.teams),
+                6 => __reader.option(&mut __map, 6, &mut __value.teams_role),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.deleted_at),
+                10 => __reader.value(&mut __map, 10, &mut __value.banned),
+                11 => __reader.value(&mut __map, 11, &mut __value.online),
+                12 => __reader.option(&mut __map, 12, &mut __value.last_active),
+                13 => __reader.option(&mut __map, 13, &mut __value.revoke_tokens_issued_before),
+                14 => __reader.option(&mut __map, 14, &mut __value.deactivated_at),
+                15 => __reader.value(&mut __map, 15, &mut __value.blocked_user_ids),
+                16 => __reader.option(&mut __map, 16, &mut __value.avg_response_time),
+                17 => __reader.option(&mut __map, 17, &mut __value.privacy_settings),
+                18 => __reader.option(&mut __map, 18, &mut __value.invisible),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserResponsePrivacyFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.image {
-            map_.serialize_entry("image", value)?;
-        }
-        map_.serialize_entry("language", &self.language)?;
-        map_.serialize_entry("role", &self.role)?;
-        map_.serialize_entry("teams", &self.teams)?;
-        if let Some(value) = &self.teams_role {
-            map_.serialize_entry("teams_role", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
-        }
-        map_.serialize_entry("banned", &self.banned)?;
-        map_.serialize_entry("online", &self.online)?;
-        if let Some(value) = &self.last_active {
-            map_.serialize_entry("last_active", value)?;
-        }
-        if let Some(value) = &self.revoke_tokens_issued_before {
-            map_.serialize_entry("revoke_tokens_issued_before", value)?;
-        }
-        if let Some(value) = &self.deactivated_at {
-            map_.serialize_entry("deactivated_at", value)?;
-        }
-        map_.serialize_entry("blocked_user_ids", &self.blocked_user_ids)?;
-        if let Some(value) = &self.avg_response_time {
-            map_.serialize_entry("avg_response_time", value)?;
-        }
-        if let Some(value) = &self.privacy_settings {
-            map_.serialize_entry("privacy_settings", value)?;
-        }
-        if let Some(value) = &self.invisible {
-            map_.serialize_entry("invisible", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "blocked_user_ids", "avg_response_time", "privacy_settings", "invisible"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.optional(1, &self.name);
+        __map.optional(2, &self.image);
+        __map.required(3, &self.language);
+        __map.required(4, &self.role);
+        __map.required(5, &self.teams);
+        __map.optional(6, &self.teams_role);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.optional(9, &self.deleted_at);
+        __map.required(10, &self.banned);
+        __map.required(11, &self.online);
+        __map.optional(12, &self.last_active);
+        __map.optional(13, &self.revoke_tokens_issued_before);
+        __map.optional(14, &self.deactivated_at);
+        __map.required(15, &self.blocked_user_ids);
+        __map.optional(16, &self.avg_response_time);
+        __map.optional(17, &self.privacy_settings);
+        __map.optional(18, &self.invisible);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserResponsePrivacyFields {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserResponsePrivacyFields;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserResponsePrivacyFields` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserResponsePrivacyFields, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut image_: Option<String> = None;
-                let mut language_: Option<String> = None;
-                let mut role_: Option<String> = None;
-                let mut teams_: Option<Vec<String>> = None;
-                let mut teams_role_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut banned_: Option<bool> = None;
-                let mut online_: Option<bool> = None;
-                let mut last_active_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut revoke_tokens_issued_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deactivated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut blocked_user_ids_: Option<Vec<String>> = None;
-                let mut avg_response_time_: Option<i32> = None;
-                let mut privacy_settings_: Option<PrivacySettingsResponse> = None;
-                let mut invisible_: Option<bool> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "name" => name_ = map_.next_value()?,
-                        "image" => image_ = map_.next_value()?,
-                        "language" => language_ = Some(map_.next_value()?),
-                        "role" => role_ = Some(map_.next_value()?),
-                        "teams" => teams_ = Some(map_.next_value()?),
-                        "teams_role" => teams_role_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "banned" => banned_ = Some(map_.next_value()?),
-                        "online" => online_ = Some(map_.next_value()?),
-                        "last_active" => last_active_ = map_.next_value()?,
-                        "revoke_tokens_issued_before" => revoke_tokens_issued_before_ = map_.next_value()?,
-                        "deactivated_at" => deactivated_at_ = map_.next_value()?,
-                        "blocked_user_ids" => blocked_user_ids_ = Some(map_.next_value()?),
-                        "avg_response_time" => avg_response_time_ = map_.next_value()?,
-                        "privacy_settings" => privacy_settings_ = map_.next_value()?,
-                        "invisible" => invisible_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(UserResponsePrivacyFields {
-                    id: id_.unwrap_or_default(),
-                    name: name_,
-                    image: image_,
-                    language: language_.unwrap_or_default(),
-                    role: role_.unwrap_or_default(),
-                    teams: teams_.unwrap_or_default(),
-                    teams_role: teams_role_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    banned: banned_.unwrap_or_default(),
-                    online: online_.unwrap_or_default(),
-                    last_active: last_active_,
-                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
-                    deactivated_at: deactivated_at_,
-                    blocked_user_ids: blocked_user_ids_.unwrap_or_default(),
-                    avg_response_time: avg_response_time_,
-                    privacy_settings: privacy_settings_,
-                    invisible: invisible_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserResponsePrivacyFields {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for OwnUserResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "OwnUserResponse",
+        custom: true,
+        fields: &[
+            __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "name", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "image", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "language", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "role", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "teams_role", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "banned", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "online", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "last_active", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "revoke_tokens_issued_before", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "deactivated_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "avg_response_time", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "push_preferences", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "privacy_settings", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "devices", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "invisible", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "mutes", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "channel_mutes", flags: __rt::REQUIRED, nested: Some("[]") },
+            __rt::Field { name: "unread_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "total_unread_count", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "total_unread_count_by_team", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "unread_channels", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "unread_threads", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "latest_hidden_channels", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "blocked_user_ids", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.id),
+                1 => __reader.option(&mut __map, 1, &mut __value.name),
+                2 => __reader.option(&mut __map, 2, &mut __value.image),
+                3 => __reader.value(&mut __map, 3, &mut __value.language),
+                4 => __reader.value(&mut __map, 4, &mut __value.role),
+                5 => __reader.value(&mut __map, 5, &mut __value.teams),
+                6 => __reader.option(&mut __map, 6, &mut __value.teams_role),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.deleted_at),
+                10 => __reader.value(&mut __map, 10, &mut __value.banned),
+                11 => __reader.value(&mut __map, 11, &mut __value.online),
+                12 => __reader.option(&mut __map, 12, &mut __value.last_active),
+                13 => __reader.option(&mut __map, 13, &mut __value.revoke_tokens_issued_before),
+                14 => __reader.option(&mut __map, 14, &mut __value.deactivated_at),
+                15 => __reader.option(&mut __map, 15, &mut __value.avg_response_time),
+                16 => __reader.option(&mut __map, 16, &mut __value.push_preferences),
+                17 => __reader.option(&mut __map, 17, &mut __value.privacy_settings),
+                18 => __reader.value(&mut __map, 18, &mut __value.devices),
+                19 => __reader.value(&mut __map, 19, &mut __value.invisible),
+                20 => __reader.value(&mut __map, 20, &mut __value.mutes),
+                21 => __reader.value(&mut __map, 21, &mut __value.channel_mutes),
+                22 => __reader.value(&mut __map, 22, &mut __value.unread_count),
+                23 => __reader.value(&mut __map, 23, &mut __value.total_unread_count),
+                24 => __reader.option(&mut __map, 24, &mut __value.total_unread_count_by_team),
+                25 => __reader.value(&mut __map, 25, &mut __value.unread_channels),
+                26 => __reader.value(&mut __map, 26, &mut __value.unread_threads),
+                27 => __reader.option(&mut __map, 27, &mut __value.latest_hidden_channels),
+                28 => __reader.option(&mut __map, 28, &mut __value.blocked_user_ids),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.custom = __reader.custom();
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for OwnUserResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("id", &self.id)?;
-        if let Some(value) = &self.name {
-            map_.serialize_entry("name", value)?;
-        }
-        if let Some(value) = &self.image {
-            map_.serialize_entry("image", value)?;
-        }
-        map_.serialize_entry("language", &self.language)?;
-        map_.serialize_entry("role", &self.role)?;
-        map_.serialize_entry("teams", &self.teams)?;
-        if let Some(value) = &self.teams_role {
-            map_.serialize_entry("teams_role", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.deleted_at {
-            map_.serialize_entry("deleted_at", value)?;
-        }
-        map_.serialize_entry("banned", &self.banned)?;
-        map_.serialize_entry("online", &self.online)?;
-        if let Some(value) = &self.last_active {
-            map_.serialize_entry("last_active", value)?;
-        }
-        if let Some(value) = &self.revoke_tokens_issued_before {
-            map_.serialize_entry("revoke_tokens_issued_before", value)?;
-        }
-        if let Some(value) = &self.deactivated_at {
-            map_.serialize_entry("deactivated_at", value)?;
-        }
-        if let Some(value) = &self.avg_response_time {
-            map_.serialize_entry("avg_response_time", value)?;
-        }
-        if let Some(value) = &self.push_preferences {
-            map_.serialize_entry("push_preferences", value)?;
-        }
-        if let Some(value) = &self.privacy_settings {
-            map_.serialize_entry("privacy_settings", value)?;
-        }
-        map_.serialize_entry("devices", &self.devices)?;
-        map_.serialize_entry("invisible", &self.invisible)?;
-        map_.serialize_entry("mutes", &self.mutes)?;
-        map_.serialize_entry("channel_mutes", &self.channel_mutes)?;
-        map_.serialize_entry("unread_count", &self.unread_count)?;
-        map_.serialize_entry("total_unread_count", &self.total_unread_count)?;
-        if let Some(value) = &self.total_unread_count_by_team {
-            map_.serialize_entry("total_unread_count_by_team", value)?;
-        }
-        map_.serialize_entry("unread_channels", &self.unread_channels)?;
-        map_.serialize_entry("unread_threads", &self.unread_threads)?;
-        if let Some(value) = &self.latest_hidden_channels {
-            map_.serialize_entry("latest_hidden_channels", value)?;
-        }
-        if let Some(value) = &self.blocked_user_ids {
-            map_.serialize_entry("blocked_user_ids", value)?;
-        }
-        crate::serde_support::serialize_custom(&mut map_, &self.custom, &["id", "name", "image", "language", "role", "teams", "teams_role", "created_at", "updated_at", "deleted_at", "banned", "online", "last_active", "revoke_tokens_issued_before", "deactivated_at", "avg_response_time", "push_preferences", "privacy_settings", "devices", "invisible", "mutes", "channel_mutes", "unread_count", "total_unread_count", "total_unread_count_by_team", "unread_channels", "unread_threads", "latest_hidden_channels", "blocked_user_ids"])?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.id);
+        __map.optional(1, &self.name);
+        __map.optional(2, &self.image);
+        __map.required(3, &self.language);
+        __map.required(4, &self.role);
+        __map.required(5, &self.teams);
+        __map.optional(6, &self.teams_role);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.optional(9, &self.deleted_at);
+        __map.required(10, &self.banned);
+        __map.required(11, &self.online);
+        __map.optional(12, &self.last_active);
+        __map.optional(13, &self.revoke_tokens_issued_before);
+        __map.optional(14, &self.deactivated_at);
+        __map.optional(15, &self.avg_response_time);
+        __map.optional(16, &self.push_preferences);
+        __map.optional(17, &self.privacy_settings);
+        __map.required(18, &self.devices);
+        __map.required(19, &self.invisible);
+        __map.required(20, &self.mutes);
+        __map.required(21, &self.channel_mutes);
+        __map.required(22, &self.unread_count);
+        __map.required(23, &self.total_unread_count);
+        __map.optional(24, &self.total_unread_count_by_team);
+        __map.required(25, &self.unread_channels);
+        __map.required(26, &self.unread_threads);
+        __map.optional(27, &self.latest_hidden_channels);
+        __map.optional(28, &self.blocked_user_ids);
+        __map.end(Some(&self.custom))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for OwnUserResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = OwnUserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `OwnUserResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<OwnUserResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut id_: Option<String> = None;
-                let mut name_: Option<String> = None;
-                let mut image_: Option<String> = None;
-                let mut language_: Option<String> = None;
-                let mut role_: Option<String> = None;
-                let mut teams_: Option<Vec<String>> = None;
-                let mut teams_role_: Option<std::collections::BTreeMap<String, String>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deleted_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut banned_: Option<bool> = None;
-                let mut online_: Option<bool> = None;
-                let mut last_active_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut revoke_tokens_issued_before_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut deactivated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut avg_response_time_: Option<i32> = None;
-                let mut push_preferences_: Option<PushPreferencesResponse> = None;
-                let mut privacy_settings_: Option<PrivacySettingsResponse> = None;
-                let mut devices_: Option<Vec<DeviceResponse>> = None;
-                let mut invisible_: Option<bool> = None;
-                let mut mutes_: Option<Vec<UserMuteResponse>> = None;
-                let mut channel_mutes_: Option<Vec<ChannelMute>> = None;
-                let mut unread_count_: Option<i32> = None;
-                let mut total_unread_count_: Option<i32> = None;
-                let mut total_unread_count_by_team_: Option<std::collections::BTreeMap<String, i32>> = None;
-                let mut unread_channels_: Option<i32> = None;
-                let mut unread_threads_: Option<i32> = None;
-                let mut latest_hidden_channels_: Option<Vec<String>> = None;
-                let mut blocked_user_ids_: Option<Vec<String>> = None;
-                let mut custom_ = serde_json::Map::new();
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "id" => id_ = Some(map_.next_value()?),
-                        "name" => name_ = map_.next_value()?,
-                        "image" => image_ = map_.next_value()?,
-                        "language" => language_ = Some(map_.next_value()?),
-                        "role" => role_ = Some(map_.next_value()?),
-                        "teams" => teams_ = Some(map_.next_value()?),
-                        "teams_role" => teams_role_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "deleted_at" => deleted_at_ = map_.next_value()?,
-                        "banned" => banned_ = Some(map_.next_value()?),
-                        "online" => online_ = Some(map_.next_value()?),
-                        "last_active" => last_active_ = map_.next_value()?,
-                        "revoke_tokens_issued_before" => revoke_tokens_issued_before_ = map_.next_value()?,
-                        "deactivated_at" => deactivated_at_ = map_.next_value()?,
-                        "avg_response_time" => avg_response_time_ = map_.next_value()?,
-                        "push_preferences" => push_preferences_ = map_.next_value()?,
-                        "privacy_settings" => privacy_settings_ = map_.next_value()?,
-                        "devices" => devices_ = Some(map_.next_value()?),
-                        "invisible" => invisible_ = Some(map_.next_value()?),
-                        "mutes" => mutes_ = Some(map_.next_value()?),
-                        "channel_mutes" => channel_mutes_ = Some(map_.next_value()?),
-                        "unread_count" => unread_count_ = Some(map_.next_value()?),
-                        "total_unread_count" => total_unread_count_ = Some(map_.next_value()?),
-                        "total_unread_count_by_team" => total_unread_count_by_team_ = map_.next_value()?,
-                        "unread_channels" => unread_channels_ = Some(map_.next_value()?),
-                        "unread_threads" => unread_threads_ = Some(map_.next_value()?),
-                        "latest_hidden_channels" => latest_hidden_channels_ = map_.next_value()?,
-                        "blocked_user_ids" => blocked_user_ids_ = map_.next_value()?,
-                        _ => {
-                            custom_.insert(key_.into_string(), map_.next_value()?);
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(OwnUserResponse {
-                    id: id_.unwrap_or_default(),
-                    name: name_,
-                    image: image_,
-                    language: language_.unwrap_or_default(),
-                    role: role_.unwrap_or_default(),
-                    teams: teams_.unwrap_or_default(),
-                    teams_role: teams_role_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    deleted_at: deleted_at_,
-                    banned: banned_.unwrap_or_default(),
-                    online: online_.unwrap_or_default(),
-                    last_active: last_active_,
-                    revoke_tokens_issued_before: revoke_tokens_issued_before_,
-                    deactivated_at: deactivated_at_,
-                    avg_response_time: avg_response_time_,
-                    push_preferences: push_preferences_,
-                    privacy_settings: privacy_settings_,
-                    devices: devices_.unwrap_or_default(),
-                    invisible: invisible_.unwrap_or_default(),
-                    mutes: mutes_.unwrap_or_default(),
-                    channel_mutes: channel_mutes_.unwrap_or_default(),
-                    unread_count: unread_count_.unwrap_or_default(),
-                    total_unread_count: total_unread_count_.unwrap_or_default(),
-                    total_unread_count_by_team: total_unread_count_by_team_,
-                    unread_channels: unread_channels_.unwrap_or_default(),
-                    unread_threads: unread_threads_.unwrap_or_default(),
-                    latest_hidden_channels: latest_hidden_channels_,
-                    blocked_user_ids: blocked_user_ids_,
-                    custom: custom_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for OwnUserResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+
+    fn unknown_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.custom
+    }
+}
+
+impl __rt::Object for UserMuteResponse {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "UserMuteResponse",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "target", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "expires", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.option(&mut __map, 0, &mut __value.user),
+                1 => __reader.option(&mut __map, 1, &mut __value.target),
+                2 => __reader.option(&mut __map, 2, &mut __value.expires),
+                3 => __reader.value(&mut __map, 3, &mut __value.created_at),
+                4 => __reader.value(&mut __map, 4, &mut __value.updated_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for UserMuteResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user {
-            map_.serialize_entry("user", value)?;
-        }
-        if let Some(value) = &self.target {
-            map_.serialize_entry("target", value)?;
-        }
-        if let Some(value) = &self.expires {
-            map_.serialize_entry("expires", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.optional(0, &self.user);
+        __map.optional(1, &self.target);
+        __map.optional(2, &self.expires);
+        __map.required(3, &self.created_at);
+        __map.required(4, &self.updated_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for UserMuteResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = UserMuteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `UserMuteResponse` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<UserMuteResponse, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut user_: Option<UserResponse> = None;
-                let mut target_: Option<UserResponse> = None;
-                let mut expires_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "user" => user_ = map_.next_value()?,
-                        "target" => target_ = map_.next_value()?,
-                        "expires" => expires_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(UserMuteResponse {
-                    user: user_,
-                    target: target_,
-                    expires: expires_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for UserMuteResponse {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SharedLocation {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SharedLocation",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "latitude", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "longitude", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_by_device_id", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "end_at", flags: __rt::OPTIONAL, nested: None },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.latitude),
+                1 => __reader.value(&mut __map, 1, &mut __value.longitude),
+                2 => __reader.option(&mut __map, 2, &mut __value.created_by_device_id),
+                3 => __reader.option(&mut __map, 3, &mut __value.end_at),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SharedLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("latitude", &self.latitude)?;
-        map_.serialize_entry("longitude", &self.longitude)?;
-        if let Some(value) = &self.created_by_device_id {
-            map_.serialize_entry("created_by_device_id", value)?;
-        }
-        if let Some(value) = &self.end_at {
-            map_.serialize_entry("end_at", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.latitude);
+        __map.required(1, &self.longitude);
+        __map.optional(2, &self.created_by_device_id);
+        __map.optional(3, &self.end_at);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SharedLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SharedLocation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SharedLocation` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SharedLocation, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut latitude_: Option<f64> = None;
-                let mut longitude_: Option<f64> = None;
-                let mut created_by_device_id_: Option<String> = None;
-                let mut end_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "latitude" => latitude_ = Some(map_.next_value()?),
-                        "longitude" => longitude_ = Some(map_.next_value()?),
-                        "created_by_device_id" => created_by_device_id_ = map_.next_value()?,
-                        "end_at" => end_at_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(SharedLocation {
-                    latitude: latitude_.unwrap_or_default(),
-                    longitude: longitude_.unwrap_or_default(),
-                    created_by_device_id: created_by_device_id_,
-                    end_at: end_at_,
-                })
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SharedLocation {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
+    }
+}
+
+impl __rt::Object for SharedLocationResponseData {
+    const FIELDS: &'static __rt::Fields = &__rt::Fields {
+        schema: "SharedLocationResponseData",
+        custom: false,
+        fields: &[
+            __rt::Field { name: "channel_cid", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "latitude", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "longitude", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "created_by_device_id", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "end_at", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
+        ],
+    };
+
+    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
+        let mut __reader = __rt::ObjectReader::enter(Self::FIELDS);
+        let mut __value = Self::default();
+        while let Some(__key) = __reader.next_key(&mut __map) {
+            match __reader.field_index(&__key) {
+                0 => __reader.value(&mut __map, 0, &mut __value.channel_cid),
+                1 => __reader.value(&mut __map, 1, &mut __value.message_id),
+                2 => __reader.value(&mut __map, 2, &mut __value.user_id),
+                3 => __reader.value(&mut __map, 3, &mut __value.latitude),
+                4 => __reader.value(&mut __map, 4, &mut __value.longitude),
+                5 => __reader.value(&mut __map, 5, &mut __value.created_by_device_id),
+                6 => __reader.option(&mut __map, 6, &mut __value.end_at),
+                7 => __reader.value(&mut __map, 7, &mut __value.created_at),
+                8 => __reader.value(&mut __map, 8, &mut __value.updated_at),
+                9 => __reader.option(&mut __map, 9, &mut __value.message),
+                10 => __reader.option(&mut __map, 10, &mut __value.channel),
+                _ => __reader.unknown(&mut __map, __key),
             }
         }
-        deserializer.deserialize_map(ObjectVisitor)
+        __value.__wire = __reader.finish()?;
+        Ok(__value)
     }
 }
 
 impl serde::Serialize for SharedLocationResponseData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map_ = serializer.serialize_map(None)?;
-        map_.serialize_entry("channel_cid", &self.channel_cid)?;
-        map_.serialize_entry("message_id", &self.message_id)?;
-        map_.serialize_entry("user_id", &self.user_id)?;
-        map_.serialize_entry("latitude", &self.latitude)?;
-        map_.serialize_entry("longitude", &self.longitude)?;
-        map_.serialize_entry("created_by_device_id", &self.created_by_device_id)?;
-        if let Some(value) = &self.end_at {
-            map_.serialize_entry("end_at", value)?;
-        }
-        map_.serialize_entry("created_at", &self.created_at)?;
-        map_.serialize_entry("updated_at", &self.updated_at)?;
-        if let Some(value) = &self.message {
-            map_.serialize_entry("message", value)?;
-        }
-        if let Some(value) = &self.channel {
-            map_.serialize_entry("channel", value)?;
-        }
-        map_.end()
+    fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
+        __map.required(0, &self.channel_cid);
+        __map.required(1, &self.message_id);
+        __map.required(2, &self.user_id);
+        __map.required(3, &self.latitude);
+        __map.required(4, &self.longitude);
+        __map.required(5, &self.created_by_device_id);
+        __map.optional(6, &self.end_at);
+        __map.required(7, &self.created_at);
+        __map.required(8, &self.updated_at);
+        __map.optional(9, &self.message);
+        __map.optional(10, &self.channel);
+        __map.end(None)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for SharedLocationResponseData {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor;
-        impl<'de> serde::de::Visitor<'de> for ObjectVisitor {
-            type Value = SharedLocationResponseData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `SharedLocationResponseData` object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map_: A) -> Result<SharedLocationResponseData, A::Error> {
-                let _nesting = crate::serde_support::enter::<A::Error>()?;
-                let mut channel_cid_: Option<String> = None;
-                let mut message_id_: Option<String> = None;
-                let mut user_id_: Option<String> = None;
-                let mut latitude_: Option<f64> = None;
-                let mut longitude_: Option<f64> = None;
-                let mut created_by_device_id_: Option<String> = None;
-                let mut end_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut created_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut updated_at_: Option<chrono::DateTime<chrono::Utc>> = None;
-                let mut message_: Option<Box<MessageResponse>> = None;
-                let mut channel_: Option<ChannelResponse> = None;
-                while let Some(key_) = map_.next_key::<crate::serde_support::Key<'de>>()? {
-                    match key_.as_str() {
-                        "channel_cid" => channel_cid_ = Some(map_.next_value()?),
-                        "message_id" => message_id_ = Some(map_.next_value()?),
-                        "user_id" => user_id_ = Some(map_.next_value()?),
-                        "latitude" => latitude_ = Some(map_.next_value()?),
-                        "longitude" => longitude_ = Some(map_.next_value()?),
-                        "created_by_device_id" => created_by_device_id_ = Some(map_.next_value()?),
-                        "end_at" => end_at_ = map_.next_value()?,
-                        "created_at" => created_at_ = Some(map_.next_value()?),
-                        "updated_at" => updated_at_ = Some(map_.next_value()?),
-                        "message" => message_ = map_.next_value()?,
-                        "channel" => channel_ = map_.next_value()?,
-                        _ => {
-                            map_.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let Some(created_at_) = created_at_ else {
-                    return Err(serde::de::Error::missing_field("created_at"));
-                };
-                let Some(updated_at_) = updated_at_ else {
-                    return Err(serde::de::Error::missing_field("updated_at"));
-                };
-                Ok(SharedLocationResponseData {
-                    channel_cid: channel_cid_.unwrap_or_default(),
-                    message_id: message_id_.unwrap_or_default(),
-                    user_id: user_id_.unwrap_or_default(),
-                    latitude: latitude_.unwrap_or_default(),
-                    longitude: longitude_.unwrap_or_default(),
-                    created_by_device_id: created_by_device_id_.unwrap_or_default(),
-                    end_at: end_at_,
-                    created_at: created_at_,
-                    updated_at: updated_at_,
-                    message: message_,
-                    channel: channel_,
-                })
-            }
-        }
-        deserializer.deserialize_map(ObjectVisitor)
+    fn deserialize<__D: serde::Deserializer<'de>>(__deserializer: __D) -> Result<Self, __D::Error> {
+        __rt::deserialize_object(__deserializer)
+    }
+}
+
+impl crate::WireObject for SharedLocationResponseData {
+    fn wire_state(&self) -> &crate::WireState {
+        &self.__wire
     }
 }
