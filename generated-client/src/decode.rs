@@ -14,7 +14,7 @@
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize as _, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -173,6 +173,8 @@ struct ObjectState {
     /// The fields read, by index (beyond 128 in `seen_more`).
     seen: u128,
     seen_more: Vec<u16>,
+    /// How many required fields were read.
+    required_read: u16,
     /// Custom data, or unknown keys.
     unknown: serde_json::Map<String, Value>,
     kept: Option<Box<Kept>>,
@@ -193,7 +195,7 @@ impl<E: de::Error> ObjectReader<E> {
     }
 
     /// The next key, or `None` at the end of the object or after an error.
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn next_key<'de, A: MapAccess<'de, Error = E>>(
         &mut self,
         map: &mut A,
@@ -213,7 +215,7 @@ impl<E: de::Error> ObjectReader<E> {
     /// The index of the field whose wire name is `key`; [`NO_FIELD`] for a key that is not a
     /// field. (A lookup here instead of a `match` on strings in every object's decoder keeps
     /// the generated code small.)
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn field_index(&self, key: &Key<'_>) -> u16 {
         self.state.fields.index_of(key.as_str()).unwrap_or(NO_FIELD)
     }
@@ -224,71 +226,64 @@ impl<E: de::Error> ObjectReader<E> {
     ///
     /// This and [`option`](Self::option) are instantiated for every field type: only what
     /// needs the type is here, the rest is in non-generic methods.
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn value<'de, A: MapAccess<'de, Error = E>, T: DeserializeOwned>(
         &mut self,
         map: &mut A,
         index: u16,
         slot: &mut T,
     ) {
-        self.state.start_field(index);
-        if self.state.tolerant {
-            if let Some(value) = self.tolerant(map, index) {
-                *slot = value;
-            }
-            return;
-        }
-        match map.next_value::<Option<T>>() {
-            Ok(Some(value)) => *slot = value,
-            Ok(None) => self.state.null(index),
-            Err(error) => self.error = Some(error),
-        }
+        self.read(map, index, Place(slot));
     }
 
     /// Reads the value of the field at `index` (an `Option` field) into `slot`, as
     /// [`value`](Self::value) does.
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn option<'de, A: MapAccess<'de, Error = E>, T: DeserializeOwned>(
         &mut self,
         map: &mut A,
         index: u16,
         slot: &mut Option<T>,
     ) {
+        self.read(map, index, OptionPlace(slot));
+    }
+
+    /// Reads a field's value with `place`, which writes it into the field (`true` for `null`).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn read<'de, A, S>(&mut self, map: &mut A, index: u16, place: S)
+    where
+        A: MapAccess<'de, Error = E>,
+        S: for<'x> DeserializeSeed<'x, Value = bool>,
+    {
         self.state.start_field(index);
         if self.state.tolerant {
-            *slot = self.tolerant(map, index);
+            self.tolerant(map, index, place);
             return;
         }
-        match map.next_value::<Option<T>>() {
-            Ok(value) => {
-                if value.is_none() {
-                    self.state.null(index);
-                }
-                *slot = value;
-            }
+        match map.next_value_seed(place) {
+            Ok(false) => {}
+            Ok(true) => self.state.null(index),
             Err(error) => self.error = Some(error),
         }
     }
 
-    /// A field's value in the tolerant pass: read as raw JSON, then decoded from it (tolerantly
-    /// too, so only its own type can fail to fit), with the same code as the strict pass
-    /// (`Option<T>`, from a `serde_json` deserializer over the text). `None` for `null` and
-    /// for a value that does not fit, both kept to be written back.
+    /// A field's value in the tolerant pass: read as raw JSON, then decoded from it with the
+    /// same code as in the strict pass (tolerantly too, so only its own type can fail to fit).
+    /// `null`, and a value that does not fit, leave the field as it is, and are kept to be
+    /// written back.
     #[cold]
-    fn tolerant<'de, A: MapAccess<'de, Error = E>, T: DeserializeOwned>(
-        &mut self,
-        map: &mut A,
-        index: u16,
-    ) -> Option<T> {
-        let raw = self.raw(map, index)?;
+    fn tolerant<'de, A, S>(&mut self, map: &mut A, index: u16, place: S)
+    where
+        A: MapAccess<'de, Error = E>,
+        S: for<'x> DeserializeSeed<'x, Value = bool>,
+    {
+        let Some(raw) = self.raw(map, index) else {
+            return;
+        };
         let mark = self.state.mark();
         let mut deserializer = serde_json::Deserializer::from_slice(raw.get().as_bytes());
-        match Option::<T>::deserialize(&mut deserializer) {
-            Ok(value) => value,
-            Err(_) => {
-                self.unfit(&raw, index, mark);
-                None
-            }
+        if place.deserialize(&mut deserializer).is_err() {
+            self.unfit(&raw, index, mark);
         }
     }
 
@@ -375,6 +370,7 @@ impl ObjectState {
                 tag: if depth == 1 { context.tag.take() } else { None },
                 seen: 0,
                 seen_more: Vec::new(),
+                required_read: 0,
                 unknown: serde_json::Map::new(),
                 kept: None,
                 finished: false,
@@ -385,12 +381,25 @@ impl ObjectState {
     /// Marks the field at `index` read, and tells the thread's context which field this
     /// object reads if its value nests generated objects or enums (for the paths of their
     /// records).
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn start_field(&mut self, index: u16) {
-        match 1u128.checked_shl(u32::from(index)) {
-            Some(bit) => self.seen |= bit,
-            None => self.seen_more.push(index),
+        let field = self.fields.field(index);
+        let first = match 1u128.checked_shl(u32::from(index)) {
+            Some(bit) => {
+                let first = self.seen & bit == 0;
+                self.seen |= bit;
+                first
+            }
+            None if self.seen_more.contains(&index) => false,
+            None => {
+                self.seen_more.push(index);
+                true
+            }
+        };
+        if first && field.is_required() {
+            self.required_read += 1;
         }
-        if self.fields.field(index).is_nested() {
+        if field.is_nested() {
             let level = self.depth as usize - 1;
             CONTEXT.with(|context| context.fields[level].set(index));
         }
@@ -448,10 +457,12 @@ impl ObjectState {
     /// `tracing` event).
     fn finish(mut self) -> WireState {
         self.finished = true;
-        for (index, field) in (0..).zip(self.fields.fields) {
-            if field.is_required() && !self.was_read(index) {
-                self.record(index, MismatchKind::Missing, None);
-                self.kept().absent.push(index);
+        if self.required_read < self.fields.required {
+            for (index, field) in (0..).zip(self.fields.fields) {
+                if field.is_required() && !self.was_read(index) {
+                    self.record(index, MismatchKind::Missing, None);
+                    self.kept().absent.push(index);
+                }
             }
         }
         if !self.unknown.is_empty() {
@@ -515,6 +526,65 @@ impl Drop for ObjectState {
                 let _ = take_records(context);
             }
         });
+    }
+}
+
+/// A plain field's value, deserialized into its place (no `Option` to build and move); `null`
+/// (for which the value is `true`) leaves the place as it is.
+struct Place<'a, T>(&'a mut T);
+
+/// An `Option` field's value, deserialized into its place; `null` (for which the value is
+/// `true`) leaves `None`.
+struct OptionPlace<'a, T>(&'a mut Option<T>);
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for Place<'_, T> {
+    type Value = bool;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> de::Visitor<'de> for Place<'_, T> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a value or null")
+    }
+
+    fn visit_none<X: de::Error>(self) -> Result<bool, X> {
+        Ok(true)
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        *self.0 = T::deserialize(deserializer)?;
+        Ok(false)
+    }
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for OptionPlace<'_, T> {
+    type Value = bool;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> de::Visitor<'de> for OptionPlace<'_, T> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a value or null")
+    }
+
+    fn visit_none<X: de::Error>(self) -> Result<bool, X> {
+        *self.0 = None;
+        Ok(true)
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        *self.0 = Some(T::deserialize(deserializer)?);
+        Ok(false)
     }
 }
 

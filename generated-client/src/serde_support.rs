@@ -28,6 +28,12 @@ pub(crate) struct Fields {
     /// Unknown keys are the object's custom data (its `custom` map), not mismatches.
     pub(crate) custom: bool,
     pub(crate) fields: &'static [Field],
+    /// A hash table of the names: slot [`name_slot`] of a field's name (then the next ones,
+    /// when taken) holds its index + 1; 0 is an empty slot. Its length is a power of two, at
+    /// least twice the number of fields, so a lookup reads one or two slots.
+    pub(crate) slots: &'static [u16],
+    /// How many fields are required.
+    pub(crate) required: u16,
 }
 
 /// One field of a [`Fields`] table, written as a struct literal in the generated tables
@@ -58,16 +64,63 @@ impl Fields {
         schema: "",
         custom: false,
         fields: &[],
+        slots: &[],
+        required: 0,
     };
 
-    /// The index of the field with wire name `name`.
+    /// The index of the field with wire name `name`, from [`Fields::slots`].
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn index_of(&self, name: &str) -> Option<u16> {
-        let index = self.fields.iter().position(|field| field.name == name)?;
-        u16::try_from(index).ok()
+        let key = name.as_bytes();
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut slot = name_slot(key, self.slots.len().trailing_zeros());
+        loop {
+            let index = self.slots.get(slot & mask)?.checked_sub(1)?;
+            if same_name(self.fields.get(usize::from(index))?.name.as_bytes(), key) {
+                return Some(index);
+            }
+            slot += 1;
+        }
     }
 
     pub(crate) fn field(&self, index: u16) -> &Field {
         &self.fields[usize::from(index)]
+    }
+}
+
+/// The slot of a field name in a [`Fields::slots`] of `2^bits` slots: its length and three of
+/// its bytes, multiplied by a constant, top bits (a few instructions, however long the name).
+/// The generator computes the same function (`codegen/src/emit/wire.rs`) to build the tables;
+/// `tests/generated_api.rs` checks that every field of every object is found.
+#[cfg_attr(not(debug_assertions), inline(always))]
+pub(crate) fn name_slot(name: &[u8], bits: u32) -> usize {
+    let byte = |at: usize| u32::from(name.get(at).copied().unwrap_or(0));
+    let length = name.len() as u32;
+    let key = (length << 24)
+        ^ (byte(0) << 16)
+        ^ (byte(name.len() / 2) << 8)
+        ^ byte(name.len().wrapping_sub(1));
+    (key.wrapping_mul(0x9E37_79B1) >> (32 - bits)) as usize
+}
+
+/// `a == b` for names: up to 16 bytes, two overlapping 8-byte (or 4-byte) words compared in
+/// registers, where a `memcmp` call costs more than the comparison (most names are short).
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn same_name(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let u64_at = |bytes: &[u8], at: usize| {
+        u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default())
+    };
+    let u32_at = |bytes: &[u8], at: usize| {
+        u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default())
+    };
+    match n {
+        8..=16 => u64_at(a, 0) == u64_at(b, 0) && u64_at(a, n - 8) == u64_at(b, n - 8),
+        4..8 => u32_at(a, 0) == u32_at(b, 0) && u32_at(a, n - 4) == u32_at(b, n - 4),
+        _ => a == b,
     }
 }
 
@@ -156,7 +209,7 @@ impl<M: SerializeMap> ObjectWriter<'_, M> {
     ///
     /// This and [`optional`](Self::optional) are instantiated for every field type: what does
     /// not need the type is in [`key`](Self::key) and [`stand_in`](Self::stand_in).
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn required<T>(&mut self, index: u16, value: &T)
     where
         T: Serialize + Default + PartialEq,
@@ -171,7 +224,7 @@ impl<M: SerializeMap> ObjectWriter<'_, M> {
     }
 
     /// Writes an `Option` field: its value when set, else [`stand_in`](Self::stand_in).
-    #[inline]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub(crate) fn optional<T: Serialize>(&mut self, index: u16, value: &Option<T>) {
         match value {
             Some(value) => {

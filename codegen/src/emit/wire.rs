@@ -102,6 +102,37 @@ fn table_entry(field: &Field, aliases: &HashMap<&str, &Type>) -> String {
     )
 }
 
+/// The hash table of an object's field names (the runtime's `Fields::slots`): a power of two
+/// of slots, at least twice the fields; each field's index + 1 in the slot of its
+/// [`name_slot`], or the next free one after it; 0 in empty slots.
+fn slots(fields: &[Field]) -> Vec<usize> {
+    if fields.is_empty() {
+        return Vec::new();
+    }
+    let size = (2 * fields.len()).next_power_of_two();
+    let mut slots = vec![0; size];
+    for (index, field) in fields.iter().enumerate() {
+        let mut slot = name_slot(field.wire_name.as_bytes(), size.trailing_zeros()) & (size - 1);
+        while slots[slot] != 0 {
+            slot = (slot + 1) & (size - 1);
+        }
+        slots[slot] = index + 1;
+    }
+    slots
+}
+
+/// The runtime's `serde_support::name_slot`, which must stay the same function: the length
+/// and three bytes of a name, multiplied by a constant, top `bits` bits.
+fn name_slot(name: &[u8], bits: u32) -> usize {
+    let byte = |at: usize| u32::from(name.get(at).copied().unwrap_or(0));
+    let length = name.len() as u32;
+    let key = (length << 24)
+        ^ (byte(0) << 16)
+        ^ (byte(name.len() / 2) << 8)
+        ^ byte(name.len().wrapping_sub(1));
+    (key.wrapping_mul(0x9E37_79B1) >> (32 - bits)) as usize
+}
+
 fn write_object(
     out: &mut String,
     schema: &Schema,
@@ -120,14 +151,24 @@ fn write_object(
          schema: {spec_name},\n        custom: {custom},\n        fields: &["
     );
     if object.fields.is_empty() {
-        out.push_str("],\n    };\n\n");
+        out.push_str("],\n");
     } else {
         out.push('\n');
         for field in &object.fields {
             let _ = writeln!(out, "            {},", table_entry(field, aliases));
         }
-        out.push_str("        ],\n    };\n\n");
+        out.push_str("        ],\n");
     }
+    let slots: Vec<String> = slots(&object.fields)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let required = object.fields.iter().filter(|field| field.required).count();
+    let _ = write!(
+        out,
+        "        slots: &[{}],\n        required: {required},\n    }};\n\n",
+        slots.join(", ")
+    );
     let _ = write!(
         out,
         "    fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {{\n        \

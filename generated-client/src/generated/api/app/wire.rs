@@ -15,6 +15,8 @@ impl __rt::Object for GetApplicationResponse {
             __rt::Field { name: "app", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 1, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -117,6 +119,8 @@ impl __rt::Object for UpdateAppRequest {
             __rt::Field { name: "video_primary_use_case", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "chat_primary_use_case", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[52, 0, 37, 46, 19, 25, 54, 0, 49, 0, 0, 17, 1, 42, 0, 0, 0, 0, 48, 0, 28, 31, 0, 0, 0, 0, 21, 0, 0, 0, 0, 0, 0, 0, 0, 6, 15, 22, 50, 0, 55, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 4, 40, 0, 57, 0, 23, 18, 0, 0, 0, 0, 0, 0, 2, 13, 0, 0, 0, 0, 0, 12, 0, 0, 0, 0, 47, 33, 0, 0, 0, 0, 20, 0, 0, 5, 45, 53, 43, 0, 58, 36, 0, 0, 3, 0, 38, 32, 44, 0, 0, 0, 0, 56, 0, 0, 51, 26, 0, 0, 34, 27, 30, 41, 0, 9, 16, 29, 35, 24, 0, 0, 7, 0, 8, 14, 39, 11],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -279,6 +283,8 @@ impl __rt::Object for GetRateLimitsResponse {
             __rt::Field { name: "unity", flags: __rt::OPTIONAL, nested: Some("{}") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 3, 4, 6, 0, 0, 1, 2, 0, 5, 0, 0, 0, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -336,6 +342,8 @@ impl __rt::Object for QueryTeamUsageStatsRequest {
             __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 4, 0, 0, 0, 0, 1, 0, 0, 2, 3, 0, 5, 0, 0, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -389,6 +397,8 @@ impl __rt::Object for QueryTeamUsageStatsResponse {
             __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 3, 0, 0, 0, 1, 2, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -457,6 +467,8 @@ impl __rt::Object for GetOgResponse {
             __rt::Field { name: "original_height", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 0, 0, 0, 0, 0, 16, 20, 0, 8, 0, 22, 17, 13, 21, 0, 0, 0, 0, 0, 0, 12, 0, 2, 3, 7, 0, 0, 0, 18, 0, 0, 19, 0, 6, 0, 0, 1, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 11, 14, 15, 5, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -607,6 +619,8 @@ impl __rt::Object for AppResponseFields {
             __rt::Field { name: "activity_metrics_config", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "member_custom_on_messages_enabled", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[56, 0, 39, 61, 22, 4, 27, 12, 49, 0, 0, 8, 2, 13, 43, 47, 18, 0, 44, 48, 32, 35, 51, 9, 0, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 24, 17, 50, 10, 0, 59, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 28, 0, 25, 19, 0, 0, 0, 3, 0, 0, 14, 15, 40, 0, 0, 0, 0, 7, 0, 0, 11, 0, 55, 36, 0, 0, 0, 0, 23, 53, 0, 54, 57, 58, 0, 0, 29, 0, 0, 0, 0, 0, 45, 37, 1, 0, 0, 0, 0, 60, 0, 0, 0, 30, 0, 0, 5, 31, 34, 38, 0, 46, 21, 33, 41, 26, 0, 0, 0, 0, 6, 16, 42, 52],
+        required: 48,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -779,6 +793,8 @@ impl __rt::Object for ApnConfig {
             __rt::Field { name: "p12_cert", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "notification_template", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[4, 6, 0, 0, 0, 0, 0, 0, 0, 10, 1, 0, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 2, 5, 9, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -845,6 +861,8 @@ impl __rt::Object for FirebaseConfig {
             __rt::Field { name: "apn_template", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "credentials_json", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 2, 6, 0, 3, 0, 0, 5, 0, 0, 0, 0, 0, 4, 1, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -900,6 +918,8 @@ impl __rt::Object for HuaweiConfig {
             __rt::Field { name: "secret", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "Disabled", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 2, 0, 0, 0, 0, 1, 3],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -949,6 +969,8 @@ impl __rt::Object for XiaomiConfig {
             __rt::Field { name: "secret", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "Disabled", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 2, 0, 0, 0, 0, 1, 3],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -997,6 +1019,8 @@ impl __rt::Object for PushConfig {
             __rt::Field { name: "version", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "offline_only", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 2, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1046,6 +1070,8 @@ impl __rt::Object for FileUploadConfig {
             __rt::Field { name: "blocked_mime_types", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "size_limit", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 0, 0, 0, 0, 3, 2, 0, 0, 5, 0, 0, 4, 0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1098,6 +1124,8 @@ impl __rt::Object for AsyncModerationConfiguration {
             __rt::Field { name: "timeout_ms", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "callback", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 1, 0, 2],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1145,6 +1173,8 @@ impl __rt::Object for DataDogInfo {
             __rt::Field { name: "site", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "enabled", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[3, 0, 1, 0, 0, 0, 0, 2],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1205,6 +1235,8 @@ impl __rt::Object for ModerationDashboardPreferences {
             __rt::Field { name: "block_foreign_cdn_attachments", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "filterable_custom_keys", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[3, 4, 0, 0, 0, 13, 8, 12, 14, 0, 0, 9, 0, 7, 1, 11, 0, 0, 0, 0, 0, 5, 6, 0, 10, 0, 0, 0, 0, 0, 2, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1298,6 +1330,8 @@ impl __rt::Object for EventHook {
             __rt::Field { name: "created_at", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "updated_at", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 0, 0, 0, 0, 25, 0, 22, 10, 16, 0, 8, 14, 23, 0, 4, 6, 0, 0, 0, 11, 17, 0, 0, 0, 0, 7, 13, 18, 19, 20, 0, 0, 24, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 9, 15, 3, 12, 0, 0, 21, 5, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1391,6 +1425,8 @@ impl __rt::Object for LimitInfoResponse {
             __rt::Field { name: "remaining", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "reset", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0, 3, 0, 0, 0, 2, 0],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1454,6 +1490,8 @@ impl __rt::Object for TeamUsageStats {
             __rt::Field { name: "messages_last_30_days", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "messages_month_to_date", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[0, 15, 6, 0, 0, 0, 0, 0, 0, 0, 14, 0, 3, 0, 0, 0, 12, 10, 1, 11, 13, 17, 0, 0, 0, 0, 0, 4, 16, 0, 0, 0, 0, 0, 0, 8, 0, 2, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0],
+        required: 17,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1535,6 +1573,8 @@ impl __rt::Object for PushNotificationFields {
             __rt::Field { name: "xiaomi", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "providers", flags: __rt::OPTIONAL, nested: Some("[]") },
         ],
+        slots: &[0, 0, 6, 0, 5, 7, 0, 3, 0, 0, 4, 2, 0, 1, 0, 0],
+        required: 6,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1625,6 +1665,8 @@ impl __rt::Object for ChannelConfig {
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "commands", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 0, 0, 27, 0, 0, 0, 0, 9, 25, 0, 1, 0, 35, 0, 0, 0, 0, 0, 0, 28, 17, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 33, 16, 32, 15, 0, 0, 0, 0, 0, 0, 0, 0, 29, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 8, 0, 0, 0, 0, 34, 0, 0, 0, 11, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 24, 36, 20, 13, 0, 0, 30, 12, 0, 3, 0, 31, 0, 18, 2, 6, 22, 0, 0, 0, 0, 0, 19, 14, 21, 23, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 26, 0, 0],
+        required: 27,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1745,6 +1787,8 @@ impl __rt::Object for CallType {
             __rt::Field { name: "notification_settings", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "recording_external_storage", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[6, 3, 5, 0, 0, 0, 0, 8, 4, 0, 2, 0, 1, 0, 7, 0],
+        required: 6,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1809,6 +1853,8 @@ impl __rt::Object for Policy {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 1, 3, 8, 6, 0, 0, 0, 5, 7, 0, 0, 0, 2, 0, 4],
+        required: 8,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1869,6 +1915,8 @@ impl __rt::Object for GeofenceResponse {
             __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "country_codes", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[1, 0, 4, 0, 2, 0, 0, 3],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1919,6 +1967,8 @@ impl __rt::Object for AsyncModerationCallbackConfig {
             __rt::Field { name: "server_url", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "mode", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[1, 0, 2, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1965,6 +2015,8 @@ impl __rt::Object for OverviewDashboardConfig {
             __rt::Field { name: "visible_charts", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "default_date_range_days", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 1, 2, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2013,6 +2065,8 @@ impl __rt::Object for WebhookFailoverConfig {
             __rt::Field { name: "gcs_path", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "gcs_credentials", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[3, 4, 0, 0, 1, 0, 0, 2],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2063,6 +2117,8 @@ impl __rt::Object for MetricStats {
             __rt::Field { name: "daily", flags: __rt::OPTIONAL, nested: Some("[]") },
             __rt::Field { name: "total", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 2, 1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2117,6 +2173,8 @@ impl __rt::Object for ApnConfigFields {
             __rt::Field { name: "auth_key", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "p12_cert", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[6, 9, 0, 0, 0, 0, 0, 0, 0, 4, 3, 0, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 1, 2, 10, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2183,6 +2241,8 @@ impl __rt::Object for FirebaseConfigFields {
             __rt::Field { name: "server_key", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "credentials_json", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 5, 6, 0, 2, 0, 0, 4, 0, 0, 0, 0, 0, 3, 1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2238,6 +2298,8 @@ impl __rt::Object for HuaweiConfigFields {
             __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "secret", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 3, 0, 0, 0, 0, 2, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2287,6 +2349,8 @@ impl __rt::Object for XiaomiConfigFields {
             __rt::Field { name: "package_name", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "secret", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 3, 0, 0, 0, 0, 2, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2361,6 +2425,8 @@ impl __rt::Object for PushProvider {
             __rt::Field { name: "push_templates", flags: __rt::OPTIONAL, nested: Some("[]") },
             __rt::Field { name: "huawei_host", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 14, 25, 18, 1, 5, 20, 22, 24, 0, 0, 0, 0, 6, 19, 0, 0, 0, 8, 17, 0, 0, 0, 11, 0, 0, 0, 0, 0, 28, 0, 0, 0, 4, 7, 0, 2, 27, 0, 12, 13, 0, 21, 9, 0, 0, 26, 0, 0, 0, 23, 0, 0, 15, 3, 0, 0, 10, 0, 16, 0, 0],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2473,6 +2539,8 @@ impl __rt::Object for CallSettings {
             __rt::Field { name: "session", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "ingress", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 0, 0, 2, 0, 0, 4, 0, 8, 14, 10, 6, 15, 12, 0, 16, 9, 0, 0, 0, 0, 0, 0, 5, 0, 1, 3, 11, 0, 13, 7],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2551,6 +2619,8 @@ impl __rt::Object for NotificationSettings {
             __rt::Field { name: "call_ring", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "call_missed", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[0, 6, 0, 0, 0, 0, 3, 0, 2, 4, 5, 0, 0, 0, 1, 0],
+        required: 6,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2605,6 +2675,8 @@ impl __rt::Object for DailyValue {
             __rt::Field { name: "date", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "value", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 2, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2654,6 +2726,8 @@ impl __rt::Object for PushTemplate {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 5, 0, 0, 0, 0, 0, 3, 4, 0, 0, 0, 1, 0, 2, 0],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2712,6 +2786,8 @@ impl __rt::Object for AudioSettings {
             __rt::Field { name: "noise_cancellation", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "hifi_audio_enabled", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0, 7, 2, 3, 6, 0, 4, 0, 0, 0, 8, 0, 0, 0, 5],
+        required: 7,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2770,6 +2846,8 @@ impl __rt::Object for BackstageSettings {
             __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "join_ahead_time_seconds", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 2, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2819,6 +2897,8 @@ impl __rt::Object for VideoSettings {
             __rt::Field { name: "camera_default_on", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "camera_facing", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[2, 0, 0, 0, 5, 0, 0, 0, 0, 0, 4, 0, 3, 0, 1, 0],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2872,6 +2952,8 @@ impl __rt::Object for ScreensharingSettings {
             __rt::Field { name: "access_request_enabled", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "target_resolution", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 0, 0, 0, 0, 0, 3, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2922,6 +3004,8 @@ impl __rt::Object for RecordSettings {
             __rt::Field { name: "quality", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "layout", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 4, 0, 1, 0, 2, 3, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2973,6 +3057,8 @@ impl __rt::Object for FrameRecordSettings {
             __rt::Field { name: "quality", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "capture_interval_in_seconds", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 3, 0, 0, 1, 2, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3021,6 +3107,8 @@ impl __rt::Object for IndividualRecordSettings {
             __rt::Field { name: "mode", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "output_types", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 1, 2],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3067,6 +3155,8 @@ impl __rt::Object for RawRecordSettings {
             __rt::Field { name: "mode", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "audio_only", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 2, 1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3114,6 +3204,8 @@ impl __rt::Object for BroadcastSettings {
             __rt::Field { name: "hls", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "rtmp", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 0, 0, 0, 0, 0, 3, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3161,6 +3253,8 @@ impl __rt::Object for GeofenceSettings {
         fields: &[
             __rt::Field { name: "names", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3208,6 +3302,8 @@ impl __rt::Object for TranscriptionSettings {
             __rt::Field { name: "translation", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "speech_segment_config", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 4, 0, 0, 0, 0, 5, 0, 0, 1, 3, 0, 0, 2, 0],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3261,6 +3357,8 @@ impl __rt::Object for RingSettings {
             __rt::Field { name: "auto_cancel_timeout_ms", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "missed_call_timeout_ms", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 0, 0, 3, 0, 1],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3308,6 +3406,8 @@ impl __rt::Object for ThumbnailsSettings {
         fields: &[
             __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3354,6 +3454,8 @@ impl __rt::Object for LimitsSettings {
             __rt::Field { name: "max_participants_exclude_owner", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "max_duration_seconds", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 0, 2, 1, 4, 3],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3403,6 +3505,8 @@ impl __rt::Object for SessionSettings {
         fields: &[
             __rt::Field { name: "inactivity_timeout_seconds", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3448,6 +3552,8 @@ impl __rt::Object for IngressSettings {
             __rt::Field { name: "audio_encoding_options", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "video_encoding_options", flags: __rt::OPTIONAL, nested: Some("{}") },
         ],
+        slots: &[0, 2, 3, 0, 0, 0, 0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3497,6 +3603,8 @@ impl __rt::Object for EventNotificationSettings {
             __rt::Field { name: "apns", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "fcm", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[0, 0, 0, 3, 0, 0, 2, 1],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3544,6 +3652,8 @@ impl __rt::Object for NoiseCancellationSettings {
         fields: &[
             __rt::Field { name: "mode", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3589,6 +3699,8 @@ impl __rt::Object for TargetResolution {
             __rt::Field { name: "height", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "bitrate", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 0, 0, 2, 3, 0, 1],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3640,6 +3752,8 @@ impl __rt::Object for LayoutSettings {
             __rt::Field { name: "external_css_url", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "detect_orientation", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 1, 0, 0, 0, 0, 2, 3, 4, 0, 0, 5, 0, 0, 0, 0],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3694,6 +3808,8 @@ impl __rt::Object for HlsSettings {
             __rt::Field { name: "quality_tracks", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "layout", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 3, 4, 0, 0, 0, 0, 1],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3746,6 +3862,8 @@ impl __rt::Object for RtmpSettings {
             __rt::Field { name: "layout", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "location", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[4, 3, 0, 0, 0, 2, 0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3796,6 +3914,8 @@ impl __rt::Object for TranslationSettings {
             __rt::Field { name: "enabled", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "languages", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3842,6 +3962,8 @@ impl __rt::Object for SpeechSegmentConfig {
             __rt::Field { name: "max_speech_caption_ms", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "silence_duration_ms", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3889,6 +4011,8 @@ impl __rt::Object for IngressAudioEncodingOptions {
             __rt::Field { name: "enable_dtx", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "bitrate", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 0, 0, 1, 3, 0, 2],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3937,6 +4061,8 @@ impl __rt::Object for IngressVideoEncodingOptions {
             __rt::Field { name: "source", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "layers", flags: __rt::REQUIRED, nested: Some("[]") },
         ],
+        slots: &[0, 2, 0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3987,6 +4113,8 @@ impl __rt::Object for Apns {
             __rt::Field { name: "mutable-content", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "data", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 1, 0, 3, 4, 6, 0, 0, 0, 5, 0, 2, 0, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -4040,6 +4168,8 @@ impl __rt::Object for Fcm {
         fields: &[
             __rt::Field { name: "data", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[1, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -4085,6 +4215,8 @@ impl __rt::Object for RtmpLocation {
             __rt::Field { name: "stream_url", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "stream_key", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 3, 0, 0, 0, 0, 0, 2],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -4134,6 +4266,8 @@ impl __rt::Object for IngressSource {
             __rt::Field { name: "height", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "fps", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[3, 0, 0, 0, 2, 0, 0, 1],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -4185,6 +4319,8 @@ impl __rt::Object for IngressVideoLayer {
             __rt::Field { name: "min_dimension", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "max_dimension", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 0, 0, 0, 1, 3, 4, 2, 5, 0, 0, 0, 0, 0, 0],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

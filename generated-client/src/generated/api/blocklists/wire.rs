@@ -16,6 +16,8 @@ impl __rt::Object for ListBlockListResponse {
             __rt::Field { name: "next_cursor", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 3, 0, 0, 0, 0, 2, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -72,6 +74,8 @@ impl __rt::Object for CreateBlockListRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 0, 1, 2, 5, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 10, 0, 4, 6, 3, 0, 0, 9, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -134,6 +138,8 @@ impl __rt::Object for CreateBlockListResponse {
             __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -180,6 +186,8 @@ impl __rt::Object for ImportBlockListRequest {
             __rt::Field { name: "items", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "chunk_size", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 1, 0, 2],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -226,6 +234,8 @@ impl __rt::Object for ImportBlockListResponse {
             __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -272,6 +282,8 @@ impl __rt::Object for GetBlockListResponse {
             __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -324,6 +336,8 @@ impl __rt::Object for UpdateBlockListRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 3, 4, 0, 1, 0, 0, 0, 0, 0, 0, 8, 2, 5, 6, 7],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -382,6 +396,8 @@ impl __rt::Object for UpdateBlockListResponse {
             __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -438,6 +454,8 @@ impl __rt::Object for BlockListResponse {
             __rt::Field { name: "is_confusable_folding_enabled", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "is_substring_matching_enabled", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 0, 2, 4, 9, 10, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 1, 0, 5, 0, 0, 0, 0, 3, 6, 12, 11, 0, 8, 0, 0],
+        required: 7,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -504,6 +522,8 @@ impl __rt::Object for BlockListOptions {
             __rt::Field { name: "blocklist", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "behavior", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[2, 0, 1, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

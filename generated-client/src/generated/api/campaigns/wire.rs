@@ -27,6 +27,8 @@ impl __rt::Object for CreateCampaignRequest {
             __rt::Field { name: "channel_template", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "sender_visibility", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[14, 0, 0, 6, 0, 2, 0, 0, 9, 0, 0, 0, 5, 12, 0, 0, 0, 0, 4, 0, 0, 13, 0, 0, 1, 3, 10, 0, 7, 0, 8, 11],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -98,6 +100,8 @@ impl __rt::Object for CreateCampaignResponse {
             __rt::Field { name: "users", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 3, 0, 0, 1, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -150,6 +154,8 @@ impl __rt::Object for QueryCampaignsRequest {
             __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 4, 0, 1, 0, 0, 0, 0, 0, 0, 3, 0, 5, 2, 6, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -206,6 +212,8 @@ impl __rt::Object for QueryCampaignsResponse {
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 4, 0, 1, 0, 0, 2, 3],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -255,6 +263,8 @@ impl __rt::Object for DeleteCampaignResponse {
         fields: &[
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -300,6 +310,8 @@ impl __rt::Object for GetCampaignResponse {
             __rt::Field { name: "users", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 3, 0, 0, 1, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -360,6 +372,8 @@ impl __rt::Object for UpdateCampaignRequest {
             __rt::Field { name: "channel_template", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "sender_visibility", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[14, 0, 0, 6, 0, 2, 0, 0, 9, 0, 0, 0, 5, 12, 0, 0, 0, 0, 4, 0, 0, 13, 0, 0, 1, 3, 10, 0, 7, 0, 8, 11],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -451,6 +465,8 @@ impl __rt::Object for CampaignResponse {
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "stats", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[0, 20, 19, 0, 0, 0, 8, 22, 0, 0, 3, 2, 0, 23, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 16, 0, 15, 0, 0, 14, 0, 0, 21, 0, 4, 0, 0, 0, 0, 0, 17, 0, 0, 0, 0, 12, 1, 0, 18, 0, 0, 0, 0, 11, 0, 0, 0, 5, 7, 9, 13],
+        required: 18,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -539,6 +555,8 @@ impl __rt::Object for StartCampaignRequest {
             __rt::Field { name: "scheduled_for", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "stop_at", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 2, 1, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -586,6 +604,8 @@ impl __rt::Object for StartCampaignResponse {
             __rt::Field { name: "users", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 3, 0, 0, 1, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -635,6 +655,8 @@ impl __rt::Object for CampaignCompletedEvent {
             __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "campaign", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 0, 0, 0, 1, 3, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -689,6 +711,8 @@ impl __rt::Object for CampaignStartedEvent {
             __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "campaign", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 0, 0, 0, 1, 3, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -744,6 +768,8 @@ impl __rt::Object for CampaignMessageTemplate {
             __rt::Field { name: "poll_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "searchable", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 2, 3, 1, 4, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -802,6 +828,8 @@ impl __rt::Object for CampaignChannelTemplate {
             __rt::Field { name: "members_template", flags: __rt::OPTIONAL, nested: Some("[]") },
             __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 0, 5, 0, 4, 0, 0, 1, 0, 0, 2, 0, 0, 3],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -859,6 +887,8 @@ impl __rt::Object for PagerResponse {
             __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -915,6 +945,8 @@ impl __rt::Object for Segment {
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[7, 12, 0, 3, 11, 0, 0, 5, 0, 9, 0, 0, 0, 0, 0, 0, 0, 10, 0, 2, 0, 0, 0, 0, 1, 6, 0, 0, 4, 0, 0, 8],
+        required: 8,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -986,6 +1018,8 @@ impl __rt::Object for CampaignStatsResponse {
             __rt::Field { name: "stats_users_sent", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "stats_users_read", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 2, 0, 0, 6, 0, 3, 1, 5, 4, 7, 0, 0, 0, 0, 0],
+        required: 7,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1042,6 +1076,8 @@ impl __rt::Object for CampaignChannelMember {
             __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "channel_role", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1090,6 +1126,8 @@ impl __rt::Object for StopCampaignRequest {
         schema: "StopCampaignRequest",
         custom: false,
         fields: &[],
+        slots: &[],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

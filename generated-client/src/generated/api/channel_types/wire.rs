@@ -15,6 +15,8 @@ impl __rt::Object for ListChannelTypesResponse {
             __rt::Field { name: "channel_types", flags: __rt::REQUIRED, nested: Some("{}") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 1, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -92,6 +94,8 @@ impl __rt::Object for CreateChannelTypeRequest {
             __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 25, 0, 0, 0, 0, 0, 0, 27, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 15, 0, 0, 5, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0, 0, 0, 33, 14, 32, 0, 0, 0, 0, 0, 0, 0, 0, 0, 29, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 23, 26, 18, 12, 0, 0, 30, 11, 0, 3, 0, 31, 0, 16, 2, 8, 21, 0, 0, 0, 24, 0, 17, 13, 20, 22, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -237,6 +241,8 @@ impl __rt::Object for CreateChannelTypeResponse {
             __rt::Field { name: "grants", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 38, 0, 27, 0, 0, 0, 0, 9, 25, 0, 1, 0, 35, 0, 0, 0, 0, 0, 0, 28, 17, 0, 39, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 33, 16, 32, 15, 0, 0, 0, 0, 0, 0, 0, 0, 29, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 8, 0, 0, 0, 0, 34, 0, 0, 0, 11, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 24, 36, 20, 13, 0, 0, 30, 12, 0, 3, 0, 31, 0, 18, 2, 6, 22, 0, 0, 0, 37, 0, 19, 14, 21, 23, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 26, 0, 0],
+        required: 30,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -394,6 +400,8 @@ impl __rt::Object for GetChannelTypeResponse {
             __rt::Field { name: "commands", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 2, 0, 31, 0, 0, 0, 0, 13, 29, 0, 5, 0, 4, 0, 0, 0, 0, 0, 0, 32, 21, 0, 39, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 37, 20, 36, 19, 0, 0, 0, 0, 0, 0, 0, 0, 33, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 12, 0, 0, 0, 0, 3, 0, 0, 0, 15, 0, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 28, 38, 24, 17, 0, 0, 34, 16, 0, 7, 0, 35, 0, 22, 6, 10, 26, 0, 0, 0, 1, 0, 23, 18, 25, 27, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30, 0, 0],
+        required: 30,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -547,6 +555,8 @@ impl __rt::Object for UpdateChannelTypeRequest {
             __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "commands", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 2, 0, 30, 0, 0, 0, 0, 12, 28, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 31, 20, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 34, 19, 33, 18, 0, 0, 0, 0, 0, 0, 0, 0, 3, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 13, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 27, 35, 23, 16, 0, 0, 4, 15, 0, 6, 0, 32, 0, 21, 5, 9, 25, 0, 0, 0, 1, 0, 22, 17, 24, 26, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 29, 0, 0],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -696,6 +706,8 @@ impl __rt::Object for UpdateChannelTypeResponse {
             __rt::Field { name: "commands", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 2, 0, 29, 0, 0, 0, 0, 11, 27, 0, 3, 0, 37, 0, 0, 0, 0, 0, 0, 30, 19, 0, 39, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 35, 18, 34, 17, 0, 0, 0, 0, 0, 0, 0, 0, 31, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 0, 0, 0, 10, 0, 0, 0, 0, 36, 0, 0, 0, 13, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 26, 38, 22, 15, 0, 0, 32, 14, 0, 5, 0, 33, 0, 20, 4, 8, 24, 0, 0, 0, 1, 0, 21, 16, 23, 25, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0],
+        required: 30,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -852,6 +864,8 @@ impl __rt::Object for ChannelTypeConfig {
             __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "commands", flags: __rt::REQUIRED, nested: Some("[]") },
         ],
+        slots: &[0, 0, 2, 0, 31, 0, 0, 0, 0, 13, 29, 0, 5, 0, 4, 0, 0, 0, 0, 0, 0, 32, 21, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 37, 20, 36, 19, 0, 0, 0, 0, 0, 0, 0, 0, 33, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 12, 0, 0, 0, 0, 3, 0, 0, 0, 15, 0, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 28, 38, 24, 17, 0, 0, 34, 16, 0, 7, 0, 35, 0, 22, 6, 10, 26, 0, 0, 0, 1, 0, 23, 18, 25, 27, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 30, 0, 0],
+        required: 29,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -974,6 +988,8 @@ impl __rt::Object for PolicyRequest {
             __rt::Field { name: "owner", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "priority", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 2, 4, 0, 6, 0, 0, 0, 5, 0, 0, 0, 0, 3, 0, 1],
+        required: 6,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1029,6 +1045,8 @@ impl __rt::Object for Thresholds {
             __rt::Field { name: "spam", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "toxic", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[3, 0, 0, 0, 0, 0, 2, 1],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1077,6 +1095,8 @@ impl __rt::Object for LabelThresholds {
             __rt::Field { name: "flag", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "block", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1129,6 +1149,8 @@ impl __rt::Object for ChatPreferences {
             __rt::Field { name: "channel_mentions", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "distinct_channel_messages", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 1, 3, 0, 0, 0, 6, 0, 0, 2, 4, 5, 8, 7, 0, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1191,6 +1213,8 @@ impl __rt::Object for Command {
             __rt::Field { name: "args", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "set", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 2, 3, 0, 5, 6, 0, 0, 1, 0, 0, 0, 0, 0, 4, 0],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1280,6 +1304,8 @@ impl __rt::Object for ChannelConfigWithInfo {
             __rt::Field { name: "commands", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "grants", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 37, 0, 29, 0, 0, 0, 0, 11, 27, 0, 3, 0, 2, 0, 0, 0, 0, 0, 0, 30, 19, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 35, 18, 34, 17, 0, 0, 0, 0, 0, 0, 0, 0, 31, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 0, 0, 0, 10, 0, 0, 0, 0, 1, 0, 0, 0, 13, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 26, 36, 22, 15, 0, 0, 32, 14, 0, 5, 0, 33, 0, 20, 4, 8, 24, 0, 0, 0, 0, 0, 21, 16, 23, 25, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0],
+        required: 27,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

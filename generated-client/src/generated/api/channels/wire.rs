@@ -26,6 +26,8 @@ impl __rt::Object for QueryChannelsRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 0, 6, 9, 0, 0, 0, 0, 0, 8, 1, 4, 5, 0, 0, 7, 0, 3, 0, 0, 0, 0, 13, 0, 0, 2, 0, 11, 10, 12, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -95,6 +97,8 @@ impl __rt::Object for QueryChannelsResponse {
             __rt::Field { name: "predefined_filter", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 3, 2, 0, 1, 0, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -145,6 +149,8 @@ impl __rt::Object for GroupedQueryChannelsRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[1, 0, 0, 0, 2, 4, 0, 3],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -195,6 +201,8 @@ impl __rt::Object for GroupedQueryChannelsResponse {
             __rt::Field { name: "groups", flags: __rt::REQUIRED, nested: Some("{}") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 1, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -247,6 +255,8 @@ impl __rt::Object for ChannelGetOrCreateRequest {
             __rt::Field { name: "watchers", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "member_custom_include", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[8, 0, 0, 0, 0, 0, 1, 5, 3, 2, 0, 7, 0, 0, 4, 6],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -319,6 +329,8 @@ impl __rt::Object for ChannelStateResponse {
             __rt::Field { name: "active_live_locations", flags: __rt::OPTIONAL, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[10, 12, 13, 0, 0, 0, 16, 11, 0, 3, 0, 0, 0, 0, 2, 1, 9, 0, 15, 0, 8, 0, 5, 14, 6, 0, 0, 0, 0, 0, 4, 7],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -409,6 +421,8 @@ impl __rt::Object for UpdateChannelRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 0, 13, 6, 0, 8, 15, 0, 0, 0, 9, 0, 0, 0, 7, 0, 12, 0, 0, 0, 0, 0, 0, 16, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 5, 0, 0, 0, 0, 0, 1, 14, 0, 18, 3, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0, 10],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -489,6 +503,8 @@ impl __rt::Object for UpdateChannelResponse {
             __rt::Field { name: "members", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[3, 4, 0, 1, 0, 0, 0, 2],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -541,6 +557,8 @@ impl __rt::Object for UpdateChannelPartialRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 1, 0, 0, 2, 4, 3],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -592,6 +610,8 @@ impl __rt::Object for UpdateChannelPartialResponse {
             __rt::Field { name: "members", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 3, 0, 1, 0, 0, 0, 2],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -640,6 +660,8 @@ impl __rt::Object for DeleteChannelResponse {
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -686,6 +708,8 @@ impl __rt::Object for DeleteChannelsRequest {
             __rt::Field { name: "cids", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "hard_delete", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[2, 0, 1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -733,6 +757,8 @@ impl __rt::Object for DeleteChannelsResponse {
             __rt::Field { name: "task_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 3, 0, 1, 0, 0, 0, 2],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -783,6 +809,8 @@ impl __rt::Object for ChannelBatchUpdateRequest {
             __rt::Field { name: "members", flags: __rt::OPTIONAL, nested: Some("[]") },
             __rt::Field { name: "data", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[3, 2, 0, 4, 0, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -833,6 +861,8 @@ impl __rt::Object for ChannelBatchUpdateResponse {
             __rt::Field { name: "task_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -880,6 +910,8 @@ impl __rt::Object for HideChannelRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 1, 0, 0, 3, 0, 2],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -927,6 +959,8 @@ impl __rt::Object for HideChannelResponse {
         fields: &[
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -971,6 +1005,8 @@ impl __rt::Object for ShowChannelRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 2, 1],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1016,6 +1052,8 @@ impl __rt::Object for ShowChannelResponse {
         fields: &[
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1065,6 +1103,8 @@ impl __rt::Object for TruncateChannelRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[6, 0, 1, 0, 4, 0, 0, 0, 5, 0, 0, 7, 3, 0, 0, 2],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1122,6 +1162,8 @@ impl __rt::Object for TruncateChannelResponse {
             __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 1, 0, 2, 0, 0, 0, 3],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1169,6 +1211,8 @@ impl __rt::Object for SendEventRequest {
         fields: &[
             __rt::Field { name: "event", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1213,6 +1257,8 @@ impl __rt::Object for EventResponse {
             __rt::Field { name: "event", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1261,6 +1307,8 @@ impl __rt::Object for MarkReadRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 2, 0, 0, 0, 4, 1, 3],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1311,6 +1359,8 @@ impl __rt::Object for MarkReadResponse {
             __rt::Field { name: "event", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1358,6 +1408,8 @@ impl __rt::Object for MarkChannelsReadRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 0, 0, 0, 0, 3, 0, 1],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1409,6 +1461,8 @@ impl __rt::Object for MarkUnreadRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 1, 3, 4],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1460,6 +1514,8 @@ impl __rt::Object for MarkDeliveredRequest {
         fields: &[
             __rt::Field { name: "latest_delivered_messages", flags: __rt::OPTIONAL, nested: Some("[]") },
         ],
+        slots: &[0, 1],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1503,6 +1559,8 @@ impl __rt::Object for MarkDeliveredResponse {
         fields: &[
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1552,6 +1610,8 @@ impl __rt::Object for WrappedUnreadCountsResponse {
             __rt::Field { name: "threads", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[6, 0, 1, 5, 7, 0, 0, 0, 4, 0, 0, 0, 0, 0, 3, 2],
+        required: 6,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1607,6 +1667,8 @@ impl __rt::Object for UnreadCountsBatchRequest {
         fields: &[
             __rt::Field { name: "user_ids", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1651,6 +1713,8 @@ impl __rt::Object for UnreadCountsBatchResponse {
             __rt::Field { name: "counts_by_user", flags: __rt::REQUIRED, nested: Some("{}") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 1, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1704,6 +1768,8 @@ impl __rt::Object for ChannelBatchCompletedEvent {
             __rt::Field { name: "batch_created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "finished_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[4, 2, 5, 0, 0, 0, 0, 8, 0, 0, 9, 0, 6, 7, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3],
+        required: 8,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1776,6 +1842,8 @@ impl __rt::Object for ChannelBatchStartedEvent {
             __rt::Field { name: "batch_created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "finished_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[4, 2, 5, 0, 0, 0, 0, 8, 0, 0, 9, 0, 6, 7, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3],
+        required: 8,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1850,6 +1918,8 @@ impl __rt::Object for ChannelCreatedEvent {
             __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 10, 0, 1, 0, 0, 0, 9, 3, 7, 11, 0, 0, 0, 0, 0, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1928,6 +1998,8 @@ impl __rt::Object for ChannelDeletedEvent {
             __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 10, 0, 1, 0, 0, 0, 9, 3, 7, 11, 0, 0, 0, 0, 0, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2000,6 +2072,8 @@ impl __rt::Object for ChannelFrozenEvent {
             __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[2, 0, 4, 0, 0, 0, 0, 0, 1, 0, 5, 3, 0, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2067,6 +2141,8 @@ impl __rt::Object for ChannelHiddenEvent {
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "clear_history", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 12, 0, 0, 0, 10, 0, 1, 0, 0, 0, 9, 3, 7, 11, 0, 0, 0, 0, 0, 0, 0],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2141,6 +2217,8 @@ impl __rt::Object for ChannelMutedEvent {
             __rt::Field { name: "mute", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "mutes", flags: __rt::OPTIONAL, nested: Some("[]") },
         ],
+        slots: &[2, 0, 4, 0, 0, 0, 0, 5, 1, 0, 0, 3, 0, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2209,6 +2287,8 @@ impl __rt::Object for ChannelTruncatedEvent {
             __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 10, 0, 1, 0, 0, 0, 9, 3, 7, 13, 0, 0, 11, 0, 0, 0, 12],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2285,6 +2365,8 @@ impl __rt::Object for ChannelUnFrozenEvent {
             __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[2, 0, 4, 0, 0, 0, 0, 0, 1, 0, 5, 3, 0, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2345,6 +2427,8 @@ impl __rt::Object for ChannelUnmutedEvent {
             __rt::Field { name: "mute", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "mutes", flags: __rt::OPTIONAL, nested: Some("[]") },
         ],
+        slots: &[2, 0, 4, 0, 0, 0, 0, 5, 1, 0, 0, 3, 0, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2413,6 +2497,8 @@ impl __rt::Object for ChannelUpdatedEvent {
             __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 10, 0, 1, 0, 0, 0, 9, 3, 7, 13, 0, 0, 11, 0, 0, 0, 12],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2495,6 +2581,8 @@ impl __rt::Object for ChannelVisibleEvent {
             __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 10, 0, 1, 0, 0, 0, 9, 3, 7, 11, 0, 0, 0, 0, 0, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2564,6 +2652,8 @@ impl __rt::Object for MaxStreakChangedEvent {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[2, 0, 1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2625,6 +2715,8 @@ impl __rt::Object for MemberAddedEvent {
             __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[0, 4, 0, 0, 0, 10, 7, 8, 0, 6, 0, 0, 0, 0, 0, 12, 0, 3, 0, 0, 1, 11, 5, 2, 9, 0, 0, 0, 0, 0, 0, 0],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2706,6 +2798,8 @@ impl __rt::Object for MemberRemovedEvent {
             __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[0, 4, 0, 0, 0, 10, 7, 8, 0, 6, 0, 0, 0, 0, 0, 12, 0, 3, 0, 0, 1, 11, 5, 2, 9, 0, 0, 0, 0, 0, 0, 0],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2787,6 +2881,8 @@ impl __rt::Object for MemberUpdatedEvent {
             __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[0, 4, 0, 0, 0, 10, 7, 8, 0, 6, 0, 0, 0, 0, 0, 12, 0, 3, 0, 0, 1, 11, 5, 2, 9, 0, 0, 0, 0, 0, 0, 0],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2869,6 +2965,8 @@ impl __rt::Object for MessageReadEvent {
             __rt::Field { name: "thread", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "last_read_message_id", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 11, 0, 1, 13, 0, 0, 9, 3, 7, 10, 0, 0, 0, 0, 0, 0, 12],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2962,6 +3060,8 @@ impl __rt::Object for NotificationMarkUnreadEvent {
             __rt::Field { name: "unread_threads", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "unread_thread_messages", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 18, 8, 5, 6, 11, 14, 17, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 19, 21, 0, 1, 0, 15, 0, 0, 0, 0, 9, 16, 3, 7, 12, 0, 0, 0, 0, 0, 20, 0, 0, 13, 0, 0, 22, 0, 0, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3066,6 +3166,8 @@ impl __rt::Object for ChannelStateResponseFields {
             __rt::Field { name: "draft", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "active_live_locations", flags: __rt::OPTIONAL, nested: Some("[]") },
         ],
+        slots: &[10, 12, 13, 0, 0, 0, 0, 11, 0, 3, 0, 0, 0, 0, 2, 1, 9, 0, 15, 0, 8, 0, 5, 14, 6, 0, 0, 0, 0, 0, 4, 7],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3139,6 +3241,8 @@ impl __rt::Object for ParsedPredefinedFilterResponse {
             __rt::Field { name: "filter", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "sort", flags: __rt::OPTIONAL, nested: Some("[]") },
         ],
+        slots: &[1, 2, 0, 0, 0, 0, 3, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3188,6 +3292,8 @@ impl __rt::Object for GroupedChannelsGroupRequest {
             __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[1, 0, 0, 0, 0, 0, 2, 3],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3238,6 +3344,8 @@ impl __rt::Object for GroupedChannelsBucket {
             __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 0, 1, 2, 3, 4],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3298,6 +3406,8 @@ impl __rt::Object for ChannelInput {
             __rt::Field { name: "config_overrides", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "filter_tags", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 7, 0, 8, 0, 0, 6, 0, 0, 1, 0, 0, 0, 0, 0, 0, 4, 0, 9, 0, 2, 5, 0, 0, 11, 0, 0, 12, 0, 0, 3, 10],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3378,6 +3488,8 @@ impl __rt::Object for MessagePaginationParams {
             __rt::Field { name: "id_around", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "created_at_around", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 1, 0, 0, 6, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 3, 5, 10, 11, 0, 2, 0, 0, 4, 8, 0, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3442,6 +3554,8 @@ impl __rt::Object for PaginationParams {
             __rt::Field { name: "limit", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "offset", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[1, 0, 2, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3490,6 +3604,8 @@ impl __rt::Object for PendingMessageResponse {
             __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "metadata", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[4, 0, 0, 2, 0, 1, 0, 3],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3547,6 +3663,8 @@ impl __rt::Object for ChannelInputRequest {
             __rt::Field { name: "config_overrides", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 4, 0, 5, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 6, 0, 2, 9, 0, 0, 8, 0, 0, 0, 0, 0, 3, 7],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3612,6 +3730,8 @@ impl __rt::Object for DeleteChannelsResultResponse {
             __rt::Field { name: "status", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "error", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[1, 0, 2, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3658,6 +3778,8 @@ impl __rt::Object for ChannelBatchMemberRequest {
             __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "channel_role", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3708,6 +3830,8 @@ impl __rt::Object for ChannelDataUpdate {
             __rt::Field { name: "auto_translation_enabled", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "auto_translation_language", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[1, 2, 0, 0, 3, 0, 0, 0, 0, 0, 5, 0, 4, 0, 0, 6],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3769,6 +3893,8 @@ impl __rt::Object for EventRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 0, 0, 0, 1, 4, 0, 3],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3848,6 +3974,8 @@ impl __rt::Object for WsEvent {
             __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[7, 0, 0, 0, 0, 0, 24, 0, 0, 0, 14, 5, 11, 0, 0, 20, 0, 0, 25, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 15, 10, 8, 18, 0, 26, 0, 0, 1, 0, 0, 13, 4, 21, 3, 22, 16, 0, 0, 0, 6, 0, 0, 9, 23, 0, 0, 0, 0, 0, 19, 17, 12, 2],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -3956,6 +4084,8 @@ impl __rt::Object for MarkReadResponseEvent {
             __rt::Field { name: "last_read_message_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 0, 0, 0, 4, 0, 0, 0, 6, 0, 0, 0, 0, 0, 11, 0, 9, 10, 1, 0, 3, 2, 7, 0, 5, 0, 0, 0, 0, 0, 8],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -4020,6 +4150,8 @@ impl __rt::Object for DeliveredMessagePayload {
             __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "id", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 1, 2],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -4067,6 +4199,8 @@ impl __rt::Object for UnreadCountsChannel {
             __rt::Field { name: "unread_count", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "last_read", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 2, 0, 0, 0, 1, 0, 3],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -4116,6 +4250,8 @@ impl __rt::Object for UnreadCountsChannelType {
             __rt::Field { name: "channel_count", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "unread_count", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 1, 2, 3, 0, 0, 0, 0],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -4166,6 +4302,8 @@ impl __rt::Object for UnreadCountsThread {
             __rt::Field { name: "last_read_message_id", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "parent_message_id", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 1, 0, 0, 3, 4, 0, 2],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -4220,6 +4358,8 @@ impl __rt::Object for UnreadCountsResponse {
             __rt::Field { name: "channel_type", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "threads", flags: __rt::REQUIRED, nested: Some("[]") },
         ],
+        slots: &[6, 0, 1, 5, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 3, 2],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -4274,6 +4414,8 @@ impl __rt::Object for FailedChannelUpdates {
             __rt::Field { name: "reason", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "cids", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0, 2, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -4334,6 +4476,8 @@ impl __rt::Object for ChannelConfigOverrides {
             __rt::Field { name: "shared_locations", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "count_messages", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[10, 0, 4, 9, 0, 0, 0, 0, 0, 12, 13, 0, 0, 0, 0, 0, 3, 0, 5, 2, 0, 8, 11, 6, 16, 1, 14, 7, 15, 0, 0, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -4422,6 +4566,8 @@ impl __rt::Object for ConfigOverridesRequest {
             __rt::Field { name: "push_level", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[10, 0, 4, 9, 0, 0, 0, 0, 0, 15, 16, 0, 0, 0, 0, 0, 3, 0, 5, 2, 0, 8, 11, 6, 14, 1, 12, 7, 13, 0, 0, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -4515,6 +4661,8 @@ impl __rt::Object for ChannelMemberResponse {
             __rt::Field { name: "notifications_muted", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "deleted_messages", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 6, 7, 10, 13, 14, 0, 9, 0, 0, 0, 19, 0, 0, 0, 0, 0, 12, 21, 4, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 3, 8, 0, 16, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 18, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 1, 15, 20],
+        required: 6,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -4629,6 +4777,8 @@ impl __rt::Object for ChannelResponse {
             __rt::Field { name: "message_count", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "filter_tags", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[19, 7, 0, 9, 0, 0, 10, 6, 21, 15, 0, 0, 0, 14, 0, 20, 22, 24, 16, 0, 4, 0, 25, 0, 12, 26, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 2, 0, 0, 8, 17, 23, 3, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 27, 0, 0, 0, 0, 0, 11, 13, 18],
+        required: 7,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -4730,6 +4880,8 @@ impl __rt::Object for ChannelMemberPartialResponse {
             __rt::Field { name: "channel_role", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "notifications_muted", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0, 0, 2],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -4782,6 +4934,8 @@ impl __rt::Object for ChannelMemberRequest {
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "channel_role", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 3, 0, 0, 0, 2, 0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -4839,6 +4993,8 @@ impl __rt::Object for ReadStateResponse {
             __rt::Field { name: "last_delivered_at", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "last_delivered_message_id", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 0, 0, 6, 0, 0, 5, 4, 3, 1, 0, 0, 0, 2],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -4896,6 +5052,8 @@ impl __rt::Object for ChannelMute {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 5, 0, 0, 0, 0, 0, 2, 4, 0, 3, 1, 0, 0, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -4953,6 +5111,8 @@ impl __rt::Object for UserWatchingStartEvent {
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "watcher_count", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 4, 0, 5, 0, 0, 0, 1, 0, 3, 2, 6, 0, 0, 7],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

@@ -15,6 +15,8 @@ impl __rt::Object for ListCommandsResponse {
             __rt::Field { name: "commands", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 1, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -63,6 +65,8 @@ impl __rt::Object for CreateCommandRequest {
             __rt::Field { name: "args", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "set", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[1, 0, 3, 4, 0, 0, 0, 2],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -113,6 +117,8 @@ impl __rt::Object for CreateCommandResponse {
             __rt::Field { name: "command", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 1, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -164,6 +170,8 @@ impl __rt::Object for GetCommandResponse {
             __rt::Field { name: "set", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 2, 3, 7, 5, 6, 0, 0, 1, 0, 0, 0, 0, 0, 4, 0],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -221,6 +229,8 @@ impl __rt::Object for UpdateCommandRequest {
             __rt::Field { name: "args", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "set", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 2, 3, 0, 0, 0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -269,6 +279,8 @@ impl __rt::Object for UpdateCommandResponse {
             __rt::Field { name: "command", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 1, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -315,6 +327,8 @@ impl __rt::Object for DeleteCommandResponse {
             __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

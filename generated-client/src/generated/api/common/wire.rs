@@ -21,6 +21,8 @@ impl __rt::Object for ApiError {
             __rt::Field { name: "details", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "unrecoverable", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[3, 0, 0, 5, 6, 0, 0, 7, 0, 8, 0, 4, 0, 0, 1, 2],
+        required: 6,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -78,6 +80,8 @@ impl __rt::Object for Response {
         fields: &[
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -123,6 +127,8 @@ impl __rt::Object for SortParamRequest {
             __rt::Field { name: "type", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "direction", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 3, 0, 0, 2, 1, 0, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -178,6 +184,8 @@ impl __rt::Object for UserRequest {
             __rt::Field { name: "teams_role", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "teams", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 8, 2, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 4, 0, 9, 0, 1, 3, 7, 0, 0, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -265,6 +273,8 @@ impl __rt::Object for UserResponse {
             __rt::Field { name: "devices", flags: __rt::OPTIONAL, nested: Some("[]") },
             __rt::Field { name: "invisible", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 10, 18, 0, 7, 12, 2, 9, 16, 0, 0, 0, 23, 0, 0, 0, 0, 20, 0, 22, 0, 17, 0, 11, 13, 19, 0, 0, 0, 0, 24, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 4, 0, 0, 6, 0, 0, 0, 0, 1, 5, 3, 0, 0, 0, 14, 21, 0, 0, 15, 0, 0, 0, 0],
+        required: 11,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -375,6 +385,8 @@ impl __rt::Object for UserResponseCommonFields {
             __rt::Field { name: "blocked_user_ids", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "avg_response_time", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 10, 0, 0, 7, 12, 2, 9, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0, 11, 13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 4, 0, 0, 6, 0, 0, 0, 0, 1, 5, 3, 0, 0, 0, 14, 0, 0, 0, 15, 0, 0, 0, 0],
+        required: 9,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -457,6 +469,8 @@ impl __rt::Object for PrivacySettingsResponse {
             __rt::Field { name: "read_receipts", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "delivery_receipts", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 2, 0, 0, 0, 0, 1, 3],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -504,6 +518,8 @@ impl __rt::Object for DeliveryReceiptsResponse {
         fields: &[
             __rt::Field { name: "enabled", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 1],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -547,6 +563,8 @@ impl __rt::Object for ReadReceiptsResponse {
         fields: &[
             __rt::Field { name: "enabled", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 1],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -590,6 +608,8 @@ impl __rt::Object for TypingIndicatorsResponse {
         fields: &[
             __rt::Field { name: "enabled", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 1],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -641,6 +661,8 @@ impl __rt::Object for DeviceResponse {
             __rt::Field { name: "hardware_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user_id", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 4, 6, 0, 0, 0, 0, 0, 3, 0, 7, 2, 8, 0, 9, 0],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -701,6 +723,8 @@ impl __rt::Object for PushNotificationSettingsResponse {
             __rt::Field { name: "disabled", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "disabled_until", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[1, 0, 2, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

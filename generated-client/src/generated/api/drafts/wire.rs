@@ -15,6 +15,8 @@ impl __rt::Object for GetDraftResponse {
             __rt::Field { name: "draft", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 1, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -66,6 +68,8 @@ impl __rt::Object for QueryDraftsRequest {
             __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 5, 0, 1, 0, 0, 0, 0, 0, 0, 0, 4, 6, 2, 7, 3],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -124,6 +128,8 @@ impl __rt::Object for QueryDraftsResponse {
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[3, 4, 0, 0, 0, 0, 1, 2],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -179,6 +185,8 @@ impl __rt::Object for DraftResponse {
             __rt::Field { name: "quoted_message", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[5, 4, 0, 0, 0, 2, 6, 3, 7, 0, 0, 0, 0, 0, 0, 1],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -245,6 +253,8 @@ impl __rt::Object for DraftPayloadResponse {
             __rt::Field { name: "silent", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "poll_id", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 5, 7, 8, 0, 0, 3, 12, 4, 6, 11, 0, 0, 0, 0, 0, 9, 2, 10, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

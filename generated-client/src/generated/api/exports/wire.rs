@@ -21,6 +21,8 @@ impl __rt::Object for ExportChannelsRequest {
             __rt::Field { name: "format", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "include_fields", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[6, 7, 0, 0, 8, 3, 0, 0, 2, 0, 0, 0, 0, 1, 5, 4],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -79,6 +81,8 @@ impl __rt::Object for ExportChannelsResponse {
             __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -124,6 +128,8 @@ impl __rt::Object for ExportUsersRequest {
         fields: &[
             __rt::Field { name: "user_ids", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -168,6 +174,8 @@ impl __rt::Object for ExportUsersResponse {
             __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -216,6 +224,8 @@ impl __rt::Object for ExportUserResponse {
             __rt::Field { name: "reactions", flags: __rt::OPTIONAL, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 4, 0, 2, 3, 1, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -271,6 +281,8 @@ impl __rt::Object for GetTaskResponse {
             __rt::Field { name: "error", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 4, 0, 7, 0, 0, 5, 0, 3, 0, 6, 0, 0, 0, 0, 1],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -331,6 +343,8 @@ impl __rt::Object for AsyncBulkImageModerationEvent {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[6, 0, 1, 3, 0, 4, 0, 0, 5, 0, 0, 0, 0, 0, 0, 2],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -394,6 +408,8 @@ impl __rt::Object for AsyncExportChannelsEvent {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[6, 0, 1, 3, 0, 4, 0, 0, 5, 0, 0, 0, 0, 0, 0, 2],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -457,6 +473,8 @@ impl __rt::Object for AsyncExportErrorEvent {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[6, 0, 3, 0, 0, 4, 0, 0, 5, 0, 1, 0, 0, 0, 0, 2],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -520,6 +538,8 @@ impl __rt::Object for AsyncExportModerationLogsEvent {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[6, 0, 1, 3, 0, 4, 0, 0, 5, 0, 0, 0, 0, 0, 0, 2],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -583,6 +603,8 @@ impl __rt::Object for AsyncExportReviewQueueEvent {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[6, 0, 1, 3, 0, 4, 0, 0, 5, 0, 0, 0, 0, 0, 0, 2],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -646,6 +668,8 @@ impl __rt::Object for AsyncExportUsersEvent {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[6, 0, 1, 3, 0, 4, 0, 0, 5, 0, 0, 0, 0, 0, 0, 2],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -708,6 +732,8 @@ impl __rt::Object for ChannelExport {
             __rt::Field { name: "messages_since", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "messages_until", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 5, 0, 0, 0, 0, 0, 0, 1, 0, 3, 2, 4, 0, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -762,6 +788,8 @@ impl __rt::Object for ErrorResult {
             __rt::Field { name: "stacktrace", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "version", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 3, 0, 0, 1, 0, 4, 2],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -817,6 +845,8 @@ impl __rt::Object for GetExportChannelsStatusResponse {
             __rt::Field { name: "error", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 4, 0, 7, 0, 0, 5, 0, 3, 0, 6, 0, 0, 0, 0, 1],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

@@ -15,6 +15,8 @@ impl __rt::Object for ListExternalStorageResponse {
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "external_storages", flags: __rt::REQUIRED, nested: Some("{}") },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -66,6 +68,8 @@ impl __rt::Object for CreateExternalStorageRequest {
             __rt::Field { name: "gcs_credentials", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "azure_blob", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 1, 6, 7, 2, 5, 4, 0, 0, 3, 0, 0, 0, 0, 0, 0],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -121,6 +125,8 @@ impl __rt::Object for CreateExternalStorageResponse {
         fields: &[
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -169,6 +175,8 @@ impl __rt::Object for UpdateExternalStorageRequest {
             __rt::Field { name: "gcs_credentials", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "azure_blob", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 5, 6, 0, 1, 4, 3, 0, 0, 2, 0, 0, 0, 0, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -226,6 +234,8 @@ impl __rt::Object for UpdateExternalStorageResponse {
             __rt::Field { name: "path", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 1, 0, 5, 0, 0, 4, 0, 0, 2, 3, 0, 0, 0, 0, 0],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -278,6 +288,8 @@ impl __rt::Object for CheckExternalStorageResponse {
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "file_url", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -326,6 +338,8 @@ impl __rt::Object for ExternalStorageResponse {
             __rt::Field { name: "bucket", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "path", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0, 0, 4, 2, 3, 0, 0],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -378,6 +392,8 @@ impl __rt::Object for S3Request {
             __rt::Field { name: "s3_secret", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "s3_custom_endpoint_url", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[2, 0, 0, 3, 4, 0, 1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -430,6 +446,8 @@ impl __rt::Object for AzureRequest {
             __rt::Field { name: "abs_client_id", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "abs_client_secret", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 0, 4, 0, 2, 3, 1],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -479,6 +497,8 @@ impl __rt::Object for DeleteExternalStorageResponse {
         fields: &[
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

@@ -14,6 +14,8 @@ impl __rt::Object for CreateImportUrlRequest {
         fields: &[
             __rt::Field { name: "filename", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[1, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -59,6 +61,8 @@ impl __rt::Object for CreateImportUrlResponse {
             __rt::Field { name: "upload_url", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 3, 0, 1, 0, 0, 0, 2],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -107,6 +111,8 @@ impl __rt::Object for ListImportsResponse {
             __rt::Field { name: "import_tasks", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -154,6 +160,8 @@ impl __rt::Object for CreateImportRequest {
             __rt::Field { name: "mode", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "merge_custom", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 1, 0, 2, 0, 3],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -202,6 +210,8 @@ impl __rt::Object for CreateImportResponse {
             __rt::Field { name: "import_task", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -248,6 +258,8 @@ impl __rt::Object for GetImportResponse {
             __rt::Field { name: "import_task", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -296,6 +308,8 @@ impl __rt::Object for ListImportV2TasksResponse {
             __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[4, 2, 0, 0, 0, 0, 1, 3],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -348,6 +362,8 @@ impl __rt::Object for CreateImportV2TaskRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 0, 0, 1, 0, 4, 0, 3],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -404,6 +420,8 @@ impl __rt::Object for CreateImportV2TaskResponse {
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[5, 7, 0, 8, 0, 0, 0, 3, 6, 4, 0, 0, 1, 0, 0, 2],
+        required: 8,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -469,6 +487,8 @@ impl __rt::Object for GetImportV2TaskResponse {
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[5, 0, 0, 8, 0, 0, 9, 0, 0, 0, 0, 0, 6, 0, 3, 0, 0, 7, 4, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2],
+        required: 8,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -528,6 +548,8 @@ impl __rt::Object for DeleteImportV2TaskResponse {
         fields: &[
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -571,6 +593,8 @@ impl __rt::Object for CancelImportV2TaskResponse {
         fields: &[
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -619,6 +643,8 @@ impl __rt::Object for GetExternalStorageResponse {
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 5, 0, 6, 0, 2, 0, 0, 4, 1, 3, 0, 0, 0, 0, 0],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -674,6 +700,8 @@ impl __rt::Object for UpsertExternalStorageRequest {
             __rt::Field { name: "aws_s3", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "gcs", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 2, 0, 1, 3, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -721,6 +749,8 @@ impl __rt::Object for UpsertExternalStorageResponse {
         fields: &[
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -764,6 +794,8 @@ impl __rt::Object for ValidateExternalStorageResponse {
         fields: &[
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -814,6 +846,8 @@ impl __rt::Object for ImportTask {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 8, 0, 6, 4, 0, 2, 0, 7, 5, 3, 0, 1, 0, 0, 0],
+        required: 7,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -878,6 +912,8 @@ impl __rt::Object for ImportV2TaskItem {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[5, 8, 0, 0, 0, 0, 6, 3, 7, 4, 0, 0, 1, 0, 0, 2],
+        required: 7,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -940,6 +976,8 @@ impl __rt::Object for ImportV2TaskSettings {
             __rt::Field { name: "merge_custom", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "use_import_time_as_op_time", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 4, 0, 0, 3, 0, 0, 1, 2, 6, 0, 0, 5, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -996,6 +1034,8 @@ impl __rt::Object for GetExternalStorageAwss3Response {
             __rt::Field { name: "region", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "path_prefix", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[3, 0, 1, 4, 2, 0, 0, 0],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1047,6 +1087,8 @@ impl __rt::Object for GetExternalStorageGcsResponse {
             __rt::Field { name: "path_prefix", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "credentials_set", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 2, 0, 1, 0, 0, 3],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1097,6 +1139,8 @@ impl __rt::Object for UpsertExternalStorageAwss3Request {
             __rt::Field { name: "region", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "path_prefix", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[3, 0, 1, 4, 2, 0, 0, 0],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1148,6 +1192,8 @@ impl __rt::Object for UpsertExternalStorageGcsRequest {
             __rt::Field { name: "credentials", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "path_prefix", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 3, 0, 1, 2, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1197,6 +1243,8 @@ impl __rt::Object for ImportTaskHistory {
             __rt::Field { name: "prev_state", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "next_state", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 0, 2, 1, 3, 0, 0],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1246,6 +1294,8 @@ impl __rt::Object for ImportV2TaskSettingsS3 {
             __rt::Field { name: "bucket", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "dir", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[1, 0, 0, 0, 2, 0, 3, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1291,6 +1341,8 @@ impl __rt::Object for CancelImportV2TaskRequest {
         schema: "CancelImportV2TaskRequest",
         custom: false,
         fields: &[],
+        slots: &[],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

@@ -15,6 +15,8 @@ impl __rt::Object for MembersResponse {
             __rt::Field { name: "members", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -68,6 +70,8 @@ impl __rt::Object for QueryMembersPayload {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 7, 0, 0, 1, 0, 0, 0, 9, 2, 0, 5, 0, 0, 0, 3, 8],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -128,6 +132,8 @@ impl __rt::Object for UpdateMemberPartialRequest {
             __rt::Field { name: "set", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "unset", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 1, 2, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -174,6 +180,8 @@ impl __rt::Object for UpdateMemberPartialResponse {
             __rt::Field { name: "channel_member", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

@@ -22,6 +22,8 @@ impl __rt::Object for SendMessageRequest {
             __rt::Field { name: "include_mentioned_members", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "include_channel_context", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[8, 0, 0, 0, 0, 0, 6, 0, 0, 0, 0, 9, 0, 5, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 2, 4, 7, 0, 0, 0, 0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -85,6 +87,8 @@ impl __rt::Object for SendMessageResponse {
             __rt::Field { name: "mentioned_members", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "channel_context", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 0, 3, 4, 0, 0, 0, 0, 0, 0, 5, 2, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -138,6 +142,8 @@ impl __rt::Object for GetMessageResponse {
             __rt::Field { name: "pending_message_metadata", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 3, 0, 0, 0, 0, 2, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -186,6 +192,8 @@ impl __rt::Object for GetManyMessagesResponse {
             __rt::Field { name: "messages", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 1, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -233,6 +241,8 @@ impl __rt::Object for UpdateMessageRequest {
             __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "skip_enrich_url", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 3, 0, 0, 2, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -282,6 +292,8 @@ impl __rt::Object for UpdateMessageResponse {
             __rt::Field { name: "pending_message_metadata", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 3, 0, 0, 0, 0, 2, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -334,6 +346,8 @@ impl __rt::Object for UpdateMessagePartialRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 0, 0, 0, 3, 0, 1, 0, 0, 4, 6, 2, 0, 0, 5],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -389,6 +403,8 @@ impl __rt::Object for UpdateMessagePartialResponse {
             __rt::Field { name: "pending_message_metadata", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 3, 0, 0, 0, 0, 2, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -437,6 +453,8 @@ impl __rt::Object for DeleteMessageResponse {
             __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -482,6 +500,8 @@ impl __rt::Object for UndeleteMessageRequest {
         fields: &[
             __rt::Field { name: "undeleted_by", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -526,6 +546,8 @@ impl __rt::Object for UndeleteMessageResponse {
             __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -573,6 +595,8 @@ impl __rt::Object for MessageActionRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 1, 0, 0, 0, 3, 0, 2],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -621,6 +645,8 @@ impl __rt::Object for MessageActionResponse {
             __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -666,6 +692,8 @@ impl __rt::Object for TranslateMessageRequest {
         fields: &[
             __rt::Field { name: "language", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -710,6 +738,8 @@ impl __rt::Object for GetRepliesResponse {
             __rt::Field { name: "messages", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 1, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -759,6 +789,8 @@ impl __rt::Object for QueryMessageHistoryRequest {
             __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 4, 2, 5, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -813,6 +845,8 @@ impl __rt::Object for QueryMessageHistoryResponse {
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 4, 0, 0, 1, 0, 2, 3],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -866,6 +900,8 @@ impl __rt::Object for SearchResponse {
             __rt::Field { name: "previous", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 0, 5, 0, 0, 0, 1, 0, 4, 0, 0, 2, 3, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -926,6 +962,8 @@ impl __rt::Object for SearchPayload {
             __rt::Field { name: "force_default_search", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "force_sql_v2_backend", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 3, 0, 5, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 10, 0, 8, 0, 1, 4, 7, 0, 9, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1000,6 +1038,8 @@ impl __rt::Object for MessageDeletedEvent {
             __rt::Field { name: "hard_delete", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "deleted_for_me", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 2, 0, 0, 13, 8, 5, 6, 14, 4, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 9, 3, 7, 12, 0, 0, 10, 0, 0, 0, 11],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1093,6 +1133,8 @@ impl __rt::Object for MessageNewEvent {
             __rt::Field { name: "unread_channels", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "grouped_unread_channels", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 2, 14, 0, 0, 0, 0, 0, 18, 8, 5, 6, 17, 0, 0, 15, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 19, 0, 0, 1, 0, 0, 0, 0, 0, 0, 9, 0, 3, 7, 12, 0, 0, 0, 0, 0, 20, 0, 10, 0, 0, 0, 0, 0, 13, 0, 0, 11],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1189,6 +1231,8 @@ impl __rt::Object for MessageUndeletedEvent {
             __rt::Field { name: "message_id", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 9, 3, 7, 0, 0, 0, 10, 0, 0, 0, 11],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1269,6 +1313,8 @@ impl __rt::Object for MessageUpdatedEvent {
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "message_update", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 0, 13, 1, 0, 0, 0, 9, 3, 7, 12, 0, 0, 10, 0, 0, 0, 11],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1347,6 +1393,8 @@ impl __rt::Object for PendingMessageEvent {
             __rt::Field { name: "method", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 5, 0, 0, 6, 0, 0, 3, 7, 0, 0, 2, 0, 0, 0, 4],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1410,6 +1458,8 @@ impl __rt::Object for ChannelContextResponse {
             __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 0, 0, 2, 1, 3, 4],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1507,6 +1557,8 @@ impl __rt::Object for MessageWithChannelResponse {
             __rt::Field { name: "deleted_for_me", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[0, 46, 0, 25, 36, 37, 26, 21, 0, 17, 44, 0, 0, 15, 24, 0, 38, 0, 28, 29, 19, 42, 0, 0, 0, 0, 0, 0, 48, 0, 0, 0, 3, 18, 0, 0, 41, 0, 0, 0, 0, 4, 9, 0, 0, 0, 10, 16, 0, 0, 35, 0, 0, 0, 47, 20, 0, 0, 0, 0, 12, 13, 14, 49, 0, 0, 0, 0, 0, 40, 23, 0, 0, 5, 0, 0, 6, 2, 30, 31, 0, 0, 0, 8, 0, 0, 0, 27, 22, 0, 45, 0, 7, 43, 0, 0, 0, 0, 1, 0, 0, 0, 33, 34, 0, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 39, 0, 0, 0, 0, 0, 0, 0, 32, 0],
+        required: 23,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1656,6 +1708,8 @@ impl __rt::Object for MessageHistoryEntryResponse {
             __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "attachments", flags: __rt::REQUIRED, nested: Some("[]") },
         ],
+        slots: &[4, 0, 0, 3, 0, 6, 0, 0, 0, 5, 0, 0, 2, 1, 0, 0],
+        required: 6,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1714,6 +1768,8 @@ impl __rt::Object for SearchResult {
         fields: &[
             __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 1],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1760,6 +1816,8 @@ impl __rt::Object for SearchWarning {
             __rt::Field { name: "channel_search_count", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "channel_search_cids", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 4, 0, 0, 1, 2, 3, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1810,6 +1868,8 @@ impl __rt::Object for MessageOptions {
             __rt::Field { name: "include_thread_participants", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "member_custom_include", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 1, 0, 2],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1903,6 +1963,8 @@ impl __rt::Object for SearchResultMessage {
             __rt::Field { name: "deleted_for_me", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 46, 0, 25, 36, 37, 26, 21, 0, 17, 44, 0, 0, 15, 24, 0, 38, 0, 28, 29, 19, 42, 0, 0, 0, 0, 0, 0, 48, 0, 0, 0, 3, 18, 0, 0, 41, 0, 0, 0, 0, 4, 9, 0, 0, 0, 10, 16, 0, 0, 35, 0, 0, 0, 47, 20, 0, 0, 0, 0, 12, 13, 14, 49, 0, 0, 0, 0, 0, 40, 23, 0, 0, 5, 0, 0, 6, 2, 30, 31, 0, 0, 0, 8, 0, 0, 0, 27, 22, 0, 45, 0, 7, 43, 0, 0, 0, 0, 1, 0, 0, 0, 33, 34, 0, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 39, 0, 0, 0, 0, 0, 0, 0, 32, 0],
+        required: 22,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2051,6 +2113,8 @@ impl __rt::Object for Action {
             __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "value", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 1, 0, 0, 0, 5, 0, 0, 0, 2, 4, 0, 3, 0, 0, 0],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2104,6 +2168,8 @@ impl __rt::Object for Field {
             __rt::Field { name: "value", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "short", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 1, 2, 0, 0, 0, 3, 0],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2157,6 +2223,8 @@ impl __rt::Object for Images {
             __rt::Field { name: "fixed_width_still", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "fixed_width_downsampled", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[2, 5, 0, 0, 0, 0, 0, 4, 0, 0, 6, 0, 1, 7, 0, 3],
+        required: 7,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2216,6 +2284,8 @@ impl __rt::Object for ImageData {
             __rt::Field { name: "size", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "frames", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 1, 0, 4, 5, 0, 0, 0, 3, 0, 0, 0, 0, 0, 2],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2287,6 +2357,8 @@ impl __rt::Object for Attachment {
             __rt::Field { name: "original_width", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "original_height", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 0, 0, 0, 0, 16, 20, 0, 8, 0, 0, 17, 13, 21, 0, 0, 0, 0, 0, 0, 12, 0, 2, 3, 7, 0, 0, 0, 18, 0, 0, 19, 0, 6, 0, 0, 1, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 11, 14, 15, 5, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2422,6 +2494,8 @@ impl __rt::Object for MessageResponse {
             __rt::Field { name: "shared_location", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "deleted_for_me", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 46, 0, 25, 36, 37, 26, 21, 0, 17, 44, 0, 0, 15, 24, 0, 38, 0, 28, 29, 19, 42, 0, 0, 0, 0, 0, 0, 48, 0, 0, 0, 3, 18, 0, 0, 41, 0, 0, 0, 0, 4, 9, 0, 0, 0, 10, 16, 0, 0, 35, 0, 0, 0, 47, 20, 0, 0, 0, 0, 12, 13, 14, 0, 0, 0, 0, 0, 0, 40, 23, 0, 0, 5, 0, 0, 6, 2, 30, 31, 0, 0, 0, 8, 0, 0, 0, 27, 22, 0, 45, 0, 7, 43, 0, 0, 0, 0, 1, 0, 0, 0, 33, 34, 0, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 39, 0, 0, 0, 0, 0, 0, 0, 32, 0],
+        required: 22,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2586,6 +2660,8 @@ impl __rt::Object for MessageRequest {
             __rt::Field { name: "poll_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "shared_location", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 16, 17, 0, 0, 19, 5, 0, 0, 7, 8, 12, 0, 0, 0, 0, 3, 0, 22, 0, 4, 0, 0, 6, 0, 15, 0, 23, 0, 0, 0, 0, 0, 0, 0, 0, 13, 0, 2, 9, 14, 0, 0, 0, 0, 0, 21, 0, 0, 1, 0, 11, 0, 0, 0, 0, 0, 0, 0, 18, 0, 20, 0, 10],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2679,6 +2755,8 @@ impl __rt::Object for MessageUpdate {
             __rt::Field { name: "old_text", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "change_set", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[1, 0, 2, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2732,6 +2810,8 @@ impl __rt::Object for MessageChangeSet {
             __rt::Field { name: "silent", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "pin", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 9, 0, 0, 0, 7, 0, 0, 3, 0, 5, 0, 8, 0, 0, 0, 0, 0, 4, 2, 0, 0, 1, 0, 0, 0, 0, 0, 0, 6, 0, 0],
+        required: 9,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2798,6 +2878,8 @@ impl __rt::Object for ModerationV2Response {
             __rt::Field { name: "semantic_filter_matched", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "platform_circumvented", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 4, 0, 5, 8, 0, 2, 0, 0, 3, 0, 6, 7, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2853,6 +2935,8 @@ impl __rt::Object for CommitMessageRequest {
         schema: "CommitMessageRequest",
         custom: false,
         fields: &[],
+        slots: &[],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

@@ -26,6 +26,8 @@ impl __rt::Object for BanRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[5, 0, 0, 0, 0, 0, 0, 3, 7, 6, 0, 4, 0, 0, 0, 8, 0, 2, 10, 9, 11, 0, 0, 13, 0, 0, 0, 0, 0, 0, 12, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -94,6 +96,8 @@ impl __rt::Object for QueryBannedUsersResponse {
             __rt::Field { name: "bans", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 1, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -145,6 +149,8 @@ impl __rt::Object for QueryBannedUsersPayload {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 3, 5, 0, 0, 1, 0, 0, 4, 0, 0, 7, 0, 2, 0, 6],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -202,6 +208,8 @@ impl __rt::Object for QueryFutureChannelBansResponse {
             __rt::Field { name: "total", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 3, 1, 2, 0, 0, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -255,6 +263,8 @@ impl __rt::Object for QueryFutureChannelBansPayload {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[6, 1, 3, 0, 0, 0, 0, 0, 2, 4, 0, 7, 0, 0, 0, 5],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -314,6 +324,8 @@ impl __rt::Object for FlagRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[4, 0, 0, 3, 0, 0, 0, 0, 0, 1, 0, 5, 0, 0, 0, 2],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -372,6 +384,8 @@ impl __rt::Object for FlagMessageResponse {
             __rt::Field { name: "review_queue_item_id", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 2, 3, 0, 0, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -420,6 +434,8 @@ impl __rt::Object for QueryMessageFlagsResponse {
             __rt::Field { name: "flags", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -471,6 +487,8 @@ impl __rt::Object for QueryMessageFlagsPayload {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 3, 2, 0, 0, 1, 0, 0, 4, 0, 0, 7, 0, 5, 0, 6],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -529,6 +547,8 @@ impl __rt::Object for MuteUserRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 1, 0, 2, 4, 0, 3],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -582,6 +602,8 @@ impl __rt::Object for MuteUserResponse {
             __rt::Field { name: "non_existing_users", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 3, 1, 5, 0, 0, 0, 2, 4, 0, 0, 0, 0, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -635,6 +657,8 @@ impl __rt::Object for UnmuteUserRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 1, 0, 0, 3, 0, 2],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -683,6 +707,8 @@ impl __rt::Object for UnmuteUserResponse {
             __rt::Field { name: "non_existing_users", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -731,6 +757,8 @@ impl __rt::Object for MuteChannelRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[3, 0, 0, 0, 0, 4, 1, 2],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -783,6 +811,8 @@ impl __rt::Object for MuteChannelResponse {
             __rt::Field { name: "own_user", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[3, 1, 4, 0, 2, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -835,6 +865,8 @@ impl __rt::Object for UnmuteChannelRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[3, 0, 0, 0, 0, 4, 1, 2],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -885,6 +917,8 @@ impl __rt::Object for UnmuteResponse {
             __rt::Field { name: "non_existing_users", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -934,6 +968,8 @@ impl __rt::Object for FlagUpdatedEvent {
             __rt::Field { name: "User", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "CreatedBy", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 0, 0, 0, 0, 0, 0, 0, 1, 4, 0, 0, 3, 0, 0, 5],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1005,6 +1041,8 @@ impl __rt::Object for MessageFlaggedEvent {
             __rt::Field { name: "total_flags", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "details", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 2, 0, 0, 0, 8, 5, 6, 14, 4, 0, 0, 0, 15, 0, 16, 0, 1, 0, 0, 0, 9, 3, 7, 12, 0, 0, 10, 0, 13, 0, 11],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1088,6 +1126,8 @@ impl __rt::Object for MessageUnblockedEvent {
             __rt::Field { name: "message", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 3, 6, 4, 0, 5],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1161,6 +1201,8 @@ impl __rt::Object for UserBannedEvent {
             __rt::Field { name: "review_queue_item_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "total_bans", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[14, 2, 0, 0, 0, 8, 5, 6, 11, 4, 15, 0, 0, 0, 0, 0, 0, 1, 0, 0, 12, 9, 3, 7, 10, 16, 0, 0, 0, 13, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1244,6 +1286,8 @@ impl __rt::Object for UserFlaggedEvent {
             __rt::Field { name: "reason", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "total_flags", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 5, 0, 4, 6, 0, 1, 0, 0, 3, 0, 0, 0, 0],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1312,6 +1356,8 @@ impl __rt::Object for UserMessagesDeletedEvent {
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "hard_delete", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 2, 0, 0, 11, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 9, 3, 7, 10, 0, 0, 0, 0, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1384,6 +1430,8 @@ impl __rt::Object for UserMutedEvent {
             __rt::Field { name: "target_user", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "target_users", flags: __rt::OPTIONAL, nested: Some("[]") },
         ],
+        slots: &[2, 5, 0, 0, 0, 4, 0, 0, 1, 0, 0, 3, 0, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1451,6 +1499,8 @@ impl __rt::Object for UserUnbannedEvent {
             __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "shadow", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[12, 2, 0, 0, 0, 8, 5, 6, 0, 4, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 11, 9, 3, 7, 10, 0, 0, 0, 0, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1525,6 +1575,8 @@ impl __rt::Object for UserUnmutedEvent {
             __rt::Field { name: "target_user", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "target_users", flags: __rt::OPTIONAL, nested: Some("[]") },
         ],
+        slots: &[2, 5, 0, 0, 0, 4, 0, 0, 1, 0, 0, 3, 0, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1587,6 +1639,8 @@ impl __rt::Object for BanResponse {
             __rt::Field { name: "banned_by", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[5, 0, 0, 4, 0, 0, 0, 1, 6, 7, 3, 2, 0, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1647,6 +1701,8 @@ impl __rt::Object for FutureChannelBanResponse {
             __rt::Field { name: "shadow", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[5, 0, 0, 4, 0, 0, 0, 2, 6, 0, 3, 1, 0, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1712,6 +1768,8 @@ impl __rt::Object for FlagResponse {
             __rt::Field { name: "reason", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "details", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 0, 7, 0, 0, 0, 12, 8, 0, 5, 9, 0, 0, 0, 13, 1, 6, 3, 0, 11, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 10],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1796,6 +1854,8 @@ impl __rt::Object for MessageFlagResponse {
             __rt::Field { name: "approved_at", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "rejected_at", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[12, 0, 0, 9, 0, 0, 0, 7, 10, 0, 2, 11, 0, 0, 0, 6, 1, 8, 0, 0, 13, 0, 0, 4, 0, 0, 0, 0, 0, 3, 0, 5],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1878,6 +1938,8 @@ impl __rt::Object for MessageModerationResult {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[3, 6, 0, 11, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 10, 0, 5, 0, 8, 0, 0, 0, 7, 0, 1, 0, 9, 0, 2],
+        required: 6,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1942,6 +2004,8 @@ impl __rt::Object for FlagDetails {
             __rt::Field { name: "automod", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "original_text", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 2, 0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1989,6 +2053,8 @@ impl __rt::Object for FlagFeedbackResponse {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "labels", flags: __rt::REQUIRED, nested: Some("[]") },
         ],
+        slots: &[0, 0, 0, 3, 2, 0, 1, 0],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2038,6 +2104,8 @@ impl __rt::Object for FlagDetailsResponse {
             __rt::Field { name: "extra", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "original_text", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 0, 3, 2, 0, 1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2089,6 +2157,8 @@ impl __rt::Object for AutomodDetailsResponse {
             __rt::Field { name: "message_details", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "image_labels", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 0, 0, 0, 3, 0, 0, 2, 5, 0, 0, 4, 0, 1],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2142,6 +2212,8 @@ impl __rt::Object for LabelResponse {
             __rt::Field { name: "phrase_list_ids", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "harm_labels", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[1, 2, 0, 0, 3, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2192,6 +2264,8 @@ impl __rt::Object for FlagMessageDetailsResponse {
             __rt::Field { name: "should_enrich", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[1, 2, 0, 0, 3, 0, 4, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2244,6 +2318,8 @@ impl __rt::Object for ModerationResponse {
             __rt::Field { name: "spam", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "action", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[3, 4, 0, 0, 0, 0, 1, 2],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

@@ -25,6 +25,8 @@ impl __rt::Object for CreatePollRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 0, 2, 0, 0, 9, 0, 0, 7, 10, 0, 5, 4, 6, 0, 0, 0, 0, 0, 0, 0, 0, 12, 1, 0, 0, 8, 3, 0, 11, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -96,6 +98,8 @@ impl __rt::Object for PollResponse {
             __rt::Field { name: "poll", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -152,6 +156,8 @@ impl __rt::Object for UpdatePollRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 0, 2, 0, 0, 9, 0, 0, 7, 10, 0, 6, 4, 5, 0, 0, 0, 0, 0, 0, 0, 0, 12, 1, 0, 0, 8, 3, 0, 11, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -225,6 +231,8 @@ impl __rt::Object for UpdatePollPartialRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 1, 0, 0, 2, 4, 3],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -278,6 +286,8 @@ impl __rt::Object for QueryPollsRequest {
             __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 4, 2, 5, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -332,6 +342,8 @@ impl __rt::Object for QueryPollsResponse {
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 1, 4, 0, 0, 0, 2, 3],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -383,6 +395,8 @@ impl __rt::Object for CreatePollOptionRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 0, 0, 1, 3, 0, 2],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -436,6 +450,8 @@ impl __rt::Object for PollOptionResponse {
             __rt::Field { name: "poll_option", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -484,6 +500,8 @@ impl __rt::Object for UpdatePollOptionRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 0, 0, 2, 4, 1, 3],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -540,6 +558,8 @@ impl __rt::Object for CastPollVoteRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 0, 1, 0, 3, 0, 2],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -589,6 +609,8 @@ impl __rt::Object for PollVoteResponse {
             __rt::Field { name: "poll", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 2, 3, 1, 0, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -640,6 +662,8 @@ impl __rt::Object for QueryPollVotesRequest {
             __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 4, 2, 5, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -694,6 +718,8 @@ impl __rt::Object for PollVotesResponse {
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[3, 4, 0, 0, 0, 0, 1, 2],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -743,6 +769,8 @@ impl __rt::Object for PollOptionInput {
         fields: &[
             __rt::Field { name: "text", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 1],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -792,6 +820,8 @@ impl __rt::Object for PollOptionRequest {
             __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "text", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 2, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -843,6 +873,8 @@ impl __rt::Object for VoteData {
             __rt::Field { name: "option_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "answer_text", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -907,6 +939,8 @@ impl __rt::Object for PollResponseData {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 0, 0, 0, 0, 2, 15, 20, 10, 0, 0, 8, 0, 0, 0, 0, 0, 6, 0, 0, 9, 0, 0, 4, 0, 5, 11, 0, 14, 0, 0, 0, 13, 17, 19, 0, 0, 0, 0, 16, 18, 0, 0, 0, 12, 0, 0, 0, 1, 0, 0, 0, 0, 0, 7, 3, 0, 0, 0, 0, 0, 0, 0],
+        required: 17,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1001,6 +1035,8 @@ impl __rt::Object for PollVoteResponseData {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 0, 5, 9, 0, 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 8, 0, 0, 0, 0, 0, 7, 2, 0, 0, 3, 0, 0, 6, 0],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1061,6 +1097,8 @@ impl __rt::Object for PollOptionResponseData {
             __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "text", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 2, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

@@ -15,6 +15,8 @@ impl __rt::Object for ListDevicesResponse {
             __rt::Field { name: "devices", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -66,6 +68,8 @@ impl __rt::Object for CreateDeviceRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 4, 0, 0, 0, 2, 0, 0, 0, 0, 7, 1, 3, 5, 6],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -121,6 +125,8 @@ impl __rt::Object for UpsertPushPreferencesRequest {
         fields: &[
             __rt::Field { name: "preferences", flags: __rt::REQUIRED, nested: Some("[]") },
         ],
+        slots: &[0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -166,6 +172,8 @@ impl __rt::Object for UpsertPushPreferencesResponse {
             __rt::Field { name: "user_channel_preferences", flags: __rt::REQUIRED, nested: Some("{}{}") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 3, 0, 0, 0, 0, 1, 2],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -214,6 +222,8 @@ impl __rt::Object for ListPushProvidersResponse {
             __rt::Field { name: "push_providers", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -259,6 +269,8 @@ impl __rt::Object for UpsertPushProviderRequest {
         fields: &[
             __rt::Field { name: "push_provider", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[1, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -303,6 +315,8 @@ impl __rt::Object for UpsertPushProviderResponse {
             __rt::Field { name: "push_provider", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 1, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -349,6 +363,8 @@ impl __rt::Object for GetPushTemplatesResponse {
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "templates", flags: __rt::REQUIRED, nested: Some("[]") },
         ],
+        slots: &[1, 0, 0, 2],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -398,6 +414,8 @@ impl __rt::Object for UpsertPushTemplateRequest {
             __rt::Field { name: "push_provider_type", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "template", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 1, 3, 2, 4],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -450,6 +468,8 @@ impl __rt::Object for UpsertPushTemplateResponse {
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "template", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -504,6 +524,8 @@ impl __rt::Object for CheckPushRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[9, 0, 0, 0, 0, 0, 0, 3, 4, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 1, 6, 5, 7, 8],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -572,6 +594,8 @@ impl __rt::Object for CheckPushResponse {
             __rt::Field { name: "rendered_message", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 1, 8, 2, 7, 5, 0, 0, 0, 0, 0, 0, 6, 3, 4],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -631,6 +655,8 @@ impl __rt::Object for CheckSnsRequest {
             __rt::Field { name: "sns_key", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "sns_secret", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 3, 0, 0, 0, 0, 2, 1],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -681,6 +707,8 @@ impl __rt::Object for CheckSnsResponse {
             __rt::Field { name: "data", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 4, 0, 3, 0, 2, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -732,6 +760,8 @@ impl __rt::Object for CheckSqsRequest {
             __rt::Field { name: "sqs_key", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "sqs_secret", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 3, 0, 0, 0, 0, 1, 2],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -782,6 +812,8 @@ impl __rt::Object for CheckSqsResponse {
             __rt::Field { name: "data", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 4, 0, 3, 0, 2, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -839,6 +871,8 @@ impl __rt::Object for PushPreferenceInput {
             __rt::Field { name: "disabled_until", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "remove_disable", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 0, 3, 5, 7, 0, 0, 4, 0, 2, 0, 6, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 9],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -925,6 +959,8 @@ impl __rt::Object for PushProviderResponse {
             __rt::Field { name: "xiaomi_package_name", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "xiaomi_app_secret", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 16, 0, 14, 18, 20, 1, 5, 22, 24, 26, 27, 0, 0, 0, 6, 21, 0, 0, 0, 8, 19, 0, 17, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 7, 0, 2, 0, 0, 12, 13, 0, 23, 9, 0, 0, 28, 0, 0, 0, 25, 0, 0, 15, 3, 0, 0, 10, 0, 0, 0, 0],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1045,6 +1081,8 @@ impl __rt::Object for PushProviderRequest {
             __rt::Field { name: "xiaomi_package_name", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "xiaomi_app_secret", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 12, 23, 16, 1, 18, 20, 22, 0, 0, 0, 0, 0, 4, 17, 0, 0, 0, 6, 15, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 2, 0, 0, 10, 11, 0, 19, 7, 0, 0, 24, 0, 0, 0, 21, 0, 0, 13, 3, 0, 0, 8, 0, 14, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1139,6 +1177,8 @@ impl __rt::Object for PushTemplateResponse {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 6, 0, 0, 0, 0, 0, 4, 5, 0, 0, 0, 2, 0, 3, 0],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1194,6 +1234,8 @@ impl __rt::Object for DeviceErrorInfo {
             __rt::Field { name: "provider_name", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "error_message", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[3, 0, 0, 0, 2, 0, 0, 1],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1247,6 +1289,8 @@ impl __rt::Object for ChatPreferencesInput {
             __rt::Field { name: "here_mentions", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "channel_mentions", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 1, 3, 0, 0, 0, 6, 0, 0, 2, 4, 5, 0, 7, 0, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1309,6 +1353,8 @@ impl __rt::Object for FeedsPreferences {
             __rt::Field { name: "mention", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "custom_activity_types", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[6, 0, 0, 2, 0, 0, 8, 0, 0, 1, 0, 0, 4, 3, 7, 5],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1372,6 +1418,8 @@ impl __rt::Object for ChatPreferencesResponse {
             __rt::Field { name: "here_mentions", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "channel_mentions", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 1, 3, 0, 0, 0, 6, 0, 0, 2, 4, 5, 0, 7, 0, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1432,6 +1480,8 @@ impl __rt::Object for PushPreferencesResponse {
             __rt::Field { name: "feeds_preferences", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "disabled_until", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 1, 3, 2, 5, 4, 0, 0, 0, 6, 0, 0, 0, 0, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1492,6 +1542,8 @@ impl __rt::Object for FeedsPreferencesResponse {
             __rt::Field { name: "mention", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "custom_activity_types", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[6, 0, 0, 2, 0, 0, 8, 0, 0, 1, 0, 0, 4, 3, 7, 5],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1551,6 +1603,8 @@ impl __rt::Object for ChannelPushPreferencesResponse {
             __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "disabled_until", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 1, 2, 0, 0, 3, 0, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

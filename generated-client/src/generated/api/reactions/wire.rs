@@ -16,6 +16,8 @@ impl __rt::Object for SendReactionRequest {
             __rt::Field { name: "enforce_unique", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "skip_push", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 0, 0, 2, 1, 3],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -65,6 +67,8 @@ impl __rt::Object for SendReactionResponse {
             __rt::Field { name: "reaction", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 3, 0, 0, 0, 0, 2, 1],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -114,6 +118,8 @@ impl __rt::Object for DeleteReactionResponse {
             __rt::Field { name: "reaction", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 3, 0, 0, 0, 0, 2, 1],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -162,6 +168,8 @@ impl __rt::Object for GetReactionsResponse {
             __rt::Field { name: "reactions", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 1, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -213,6 +221,8 @@ impl __rt::Object for QueryReactionsRequest {
             __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 5, 0, 1, 0, 0, 0, 0, 0, 0, 0, 4, 6, 2, 7, 3],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -271,6 +281,8 @@ impl __rt::Object for QueryReactionsResponse {
             __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 2, 0, 0, 1, 0, 3, 4],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -334,6 +346,8 @@ impl __rt::Object for ReactionDeletedEvent {
             __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[0, 4, 7, 0, 0, 13, 10, 11, 0, 9, 0, 0, 0, 0, 0, 15, 0, 6, 0, 0, 0, 14, 8, 5, 12, 0, 1, 2, 0, 0, 0, 3],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -424,6 +438,8 @@ impl __rt::Object for ReactionNewEvent {
             __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[0, 4, 7, 0, 0, 13, 10, 11, 0, 9, 0, 0, 0, 0, 0, 15, 0, 6, 0, 0, 0, 14, 8, 5, 12, 0, 1, 2, 0, 0, 0, 3],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -513,6 +529,8 @@ impl __rt::Object for ReactionUpdatedEvent {
             __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[0, 6, 0, 0, 0, 12, 9, 10, 0, 8, 0, 0, 0, 0, 0, 14, 0, 5, 0, 0, 0, 13, 7, 4, 11, 0, 1, 2, 0, 0, 0, 3],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -592,6 +610,8 @@ impl __rt::Object for ReactionRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 4, 0, 0, 0, 0, 0, 0, 3, 1, 2, 6, 0, 0, 0, 5],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -656,6 +676,8 @@ impl __rt::Object for ReactionResponse {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 7, 0, 0, 0, 0, 0, 0, 6, 4, 5, 3, 0, 1, 0, 2],
+        required: 7,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -720,6 +742,8 @@ impl __rt::Object for ReactionGroupResponse {
             __rt::Field { name: "last_reaction_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "latest_reactions_by", flags: __rt::REQUIRED, nested: Some("[]") },
         ],
+        slots: &[0, 2, 0, 0, 5, 0, 0, 0, 4, 1, 0, 0, 0, 0, 0, 3],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -773,6 +797,8 @@ impl __rt::Object for ReactionGroupUserResponse {
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 0, 0, 3, 2, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

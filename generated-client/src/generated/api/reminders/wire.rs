@@ -16,6 +16,8 @@ impl __rt::Object for CreateReminderRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 0, 0, 0, 0, 3, 0, 1],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -65,6 +67,8 @@ impl __rt::Object for UpdateReminderRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 0, 0, 0, 0, 3, 0, 1],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -113,6 +117,8 @@ impl __rt::Object for UpdateReminderResponse {
             __rt::Field { name: "reminder", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -158,6 +164,8 @@ impl __rt::Object for DeleteReminderResponse {
         fields: &[
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -207,6 +215,8 @@ impl __rt::Object for QueryRemindersRequest {
             __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 5, 0, 1, 0, 0, 0, 0, 0, 0, 0, 4, 6, 2, 7, 3],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -265,6 +275,8 @@ impl __rt::Object for QueryRemindersResponse {
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 4, 1, 0, 0, 0, 2, 3],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -320,6 +332,8 @@ impl __rt::Object for ReminderCreatedEvent {
             __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "reminder", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 6, 7, 0, 0, 0, 0, 0, 1, 0, 0, 5, 0, 3, 0, 4],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -386,6 +400,8 @@ impl __rt::Object for ReminderDeletedEvent {
             __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "reminder", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 6, 7, 0, 0, 0, 0, 0, 1, 0, 0, 5, 0, 3, 0, 4],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -452,6 +468,8 @@ impl __rt::Object for ReminderNotificationEvent {
             __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "reminder", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 6, 7, 0, 0, 0, 0, 0, 1, 0, 0, 5, 0, 3, 0, 4],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -518,6 +536,8 @@ impl __rt::Object for ReminderUpdatedEvent {
             __rt::Field { name: "parent_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "reminder", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 6, 7, 0, 0, 0, 0, 0, 1, 0, 0, 5, 0, 3, 0, 4],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -586,6 +606,8 @@ impl __rt::Object for ReminderResponseData {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[6, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 3, 0, 8, 0, 0, 0, 0, 0, 7, 0, 0, 0, 4, 0, 0, 1, 5],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

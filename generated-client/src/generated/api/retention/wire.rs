@@ -15,6 +15,8 @@ impl __rt::Object for GetRetentionPolicyResponse {
             __rt::Field { name: "policies", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 1, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -61,6 +63,8 @@ impl __rt::Object for SetRetentionPolicyRequest {
             __rt::Field { name: "policy", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "max_age_hours", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -107,6 +111,8 @@ impl __rt::Object for SetRetentionPolicyResponse {
             __rt::Field { name: "policy", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -152,6 +158,8 @@ impl __rt::Object for DeleteRetentionPolicyRequest {
         fields: &[
             __rt::Field { name: "policy", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -195,6 +203,8 @@ impl __rt::Object for DeleteRetentionPolicyResponse {
         fields: &[
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -242,6 +252,8 @@ impl __rt::Object for GetRetentionPolicyRunsRequest {
             __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 3, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 4, 2, 5, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -296,6 +308,8 @@ impl __rt::Object for GetRetentionPolicyRunsResponse {
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[3, 4, 0, 0, 0, 0, 1, 2],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -348,6 +362,8 @@ impl __rt::Object for RetentionPolicy {
             __rt::Field { name: "config", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "enabled_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 3, 0, 0, 4, 0, 0, 1],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -400,6 +416,8 @@ impl __rt::Object for RetentionRunResponse {
             __rt::Field { name: "date", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "stats", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[2, 4, 0, 0, 0, 0, 3, 1],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -449,6 +467,8 @@ impl __rt::Object for PolicyConfig {
         fields: &[
             __rt::Field { name: "max_age_hours", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -493,6 +513,8 @@ impl __rt::Object for RunStats {
             __rt::Field { name: "channels_deleted", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "messages_deleted", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 2, 1, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

@@ -15,6 +15,8 @@ impl __rt::Object for ListPermissionsResponse {
             __rt::Field { name: "permissions", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -61,6 +63,8 @@ impl __rt::Object for GetCustomPermissionResponse {
             __rt::Field { name: "permission", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -107,6 +111,8 @@ impl __rt::Object for ListRolesResponse {
             __rt::Field { name: "roles", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -152,6 +158,8 @@ impl __rt::Object for CreateRoleRequest {
         fields: &[
             __rt::Field { name: "name", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -196,6 +204,8 @@ impl __rt::Object for CreateRoleResponse {
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "role", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[1, 0, 0, 2],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -242,6 +252,8 @@ impl __rt::Object for SearchRolesResponse {
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "roles", flags: __rt::REQUIRED, nested: Some("[]") },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -297,6 +309,8 @@ impl __rt::Object for Permission {
             __rt::Field { name: "owner_resource", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "tags", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[7, 0, 0, 2, 9, 0, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 8, 0, 1, 10, 6, 0, 3, 0, 0, 4],
+        required: 10,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -364,6 +378,8 @@ impl __rt::Object for Role {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 1, 3, 5, 0, 0, 0, 0, 4, 0, 0, 2, 0, 0, 0, 0],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

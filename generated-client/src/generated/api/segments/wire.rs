@@ -20,6 +20,8 @@ impl __rt::Object for CreateSegmentRequest {
             __rt::Field { name: "all_users", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "all_sender_channels", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[7, 3, 0, 5, 0, 0, 0, 0, 0, 2, 0, 0, 1, 6, 4, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -76,6 +78,8 @@ impl __rt::Object for CreateSegmentResponse {
             __rt::Field { name: "segment", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -125,6 +129,8 @@ impl __rt::Object for QuerySegmentsRequest {
             __rt::Field { name: "next", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 4, 2, 5, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -179,6 +185,8 @@ impl __rt::Object for QuerySegmentsResponse {
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 1, 4, 0, 0, 0, 2, 3],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -229,6 +237,8 @@ impl __rt::Object for GetSegmentResponse {
             __rt::Field { name: "segment", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -276,6 +286,8 @@ impl __rt::Object for UpdateSegmentRequest {
             __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "filter", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[1, 3, 0, 0, 0, 0, 0, 2],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -324,6 +336,8 @@ impl __rt::Object for UpdateSegmentResponse {
             __rt::Field { name: "segment", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -369,6 +383,8 @@ impl __rt::Object for AddSegmentTargetsRequest {
         fields: &[
             __rt::Field { name: "target_ids", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -412,6 +428,8 @@ impl __rt::Object for DeleteSegmentTargetsRequest {
         fields: &[
             __rt::Field { name: "target_ids", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -459,6 +477,8 @@ impl __rt::Object for QuerySegmentTargetsRequest {
             __rt::Field { name: "Filter", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "Sort", flags: __rt::OPTIONAL, nested: Some("[]") },
         ],
+        slots: &[4, 1, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 2, 3, 0, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -513,6 +533,8 @@ impl __rt::Object for QuerySegmentTargetsResponse {
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 4, 0, 1, 0, 0, 2, 3],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -572,6 +594,8 @@ impl __rt::Object for SegmentResponse {
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "deleted_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[7, 11, 0, 3, 10, 0, 0, 5, 0, 8, 0, 0, 0, 0, 0, 0, 0, 9, 0, 2, 0, 0, 0, 0, 1, 6, 0, 0, 4, 0, 0, 0],
+        required: 11,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -638,6 +662,8 @@ impl __rt::Object for SegmentTargetResponse {
             __rt::Field { name: "target_id", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[3, 2, 0, 0, 4, 0, 0, 1],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

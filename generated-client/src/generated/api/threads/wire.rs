@@ -23,6 +23,8 @@ impl __rt::Object for QueryThreadsRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 1, 6, 0, 0, 0, 4, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 10, 7, 0, 5, 8, 0, 0, 9, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -87,6 +89,8 @@ impl __rt::Object for QueryThreadsResponse {
             __rt::Field { name: "prev", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[3, 4, 0, 0, 0, 0, 2, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -137,6 +141,8 @@ impl __rt::Object for GetThreadResponse {
             __rt::Field { name: "thread", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -185,6 +191,8 @@ impl __rt::Object for UpdateThreadPartialRequest {
             __rt::Field { name: "set", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "unset", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 3, 0, 0, 2, 4, 1],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -235,6 +243,8 @@ impl __rt::Object for UpdateThreadPartialResponse {
             __rt::Field { name: "thread", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -297,6 +307,8 @@ impl __rt::Object for NotificationThreadMessageNewEvent {
             __rt::Field { name: "unread_threads", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "unread_thread_messages", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 2, 14, 0, 0, 0, 0, 0, 0, 7, 4, 5, 10, 0, 0, 16, 15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 17, 0, 0, 1, 0, 0, 0, 0, 0, 0, 8, 0, 3, 6, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 0, 0, 18, 0, 13, 0, 0, 12],
+        required: 6,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -384,6 +396,8 @@ impl __rt::Object for ThreadUpdatedEvent {
             __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "thread", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 0, 4, 0, 0, 0, 0, 0, 1, 0, 5, 3, 0, 0, 0, 6],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -459,6 +473,8 @@ impl __rt::Object for ThreadStateResponse {
             __rt::Field { name: "read", flags: __rt::OPTIONAL, nested: Some("[]") },
             __rt::Field { name: "draft", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 14, 0, 10, 7, 0, 0, 13, 0, 0, 15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 11, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 5, 0, 12, 0, 0, 0, 0, 0, 6, 0, 3, 0, 8, 18, 0, 0, 17, 16, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 4, 0, 0],
+        required: 10,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -555,6 +571,8 @@ impl __rt::Object for ThreadResponse {
             __rt::Field { name: "deleted_at", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "title", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[14, 10, 7, 13, 0, 15, 0, 0, 0, 0, 11, 1, 0, 0, 0, 2, 5, 12, 0, 0, 6, 3, 8, 0, 0, 0, 0, 9, 0, 0, 4, 0],
+        required: 9,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -638,6 +656,8 @@ impl __rt::Object for ThreadParticipant {
             __rt::Field { name: "left_thread_at", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "last_read_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 3, 8, 0, 1, 7, 0, 6, 0, 0, 5, 0, 2, 0, 4],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

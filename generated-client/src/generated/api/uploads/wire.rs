@@ -17,6 +17,8 @@ impl __rt::Object for UploadChannelFileResponse {
             __rt::Field { name: "moderation_action", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 4, 2, 0, 3, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -70,6 +72,8 @@ impl __rt::Object for UploadChannelResponse {
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "upload_sizes", flags: __rt::OPTIONAL, nested: Some("[]") },
         ],
+        slots: &[0, 1, 0, 4, 0, 2, 0, 0, 0, 3, 5, 0, 0, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -123,6 +127,8 @@ impl __rt::Object for FileUploadResponse {
             __rt::Field { name: "thumb_url", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 3, 2, 0, 0, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -173,6 +179,8 @@ impl __rt::Object for ImageUploadResponse {
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "upload_sizes", flags: __rt::OPTIONAL, nested: Some("[]") },
         ],
+        slots: &[1, 3, 2, 0, 4, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -222,6 +230,8 @@ impl __rt::Object for OnlyUserId {
         fields: &[
             __rt::Field { name: "id", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -268,6 +278,8 @@ impl __rt::Object for ImageSize {
             __rt::Field { name: "height", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "width", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[1, 0, 0, 0, 2, 3, 0, 4],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

@@ -15,6 +15,8 @@ impl __rt::Object for ListUserGroupsResponse {
             __rt::Field { name: "user_groups", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 1, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -64,6 +66,8 @@ impl __rt::Object for CreateUserGroupRequest {
             __rt::Field { name: "team_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "member_ids", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 2, 0, 0, 0, 0, 4, 0, 5, 0, 0, 0, 1, 0, 3, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -116,6 +120,8 @@ impl __rt::Object for CreateUserGroupResponse {
             __rt::Field { name: "user_group", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -162,6 +168,8 @@ impl __rt::Object for SearchUserGroupsResponse {
             __rt::Field { name: "user_groups", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 1, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -208,6 +216,8 @@ impl __rt::Object for GetUserGroupResponse {
             __rt::Field { name: "user_group", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -255,6 +265,8 @@ impl __rt::Object for UpdateUserGroupRequest {
             __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "team_id", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[1, 0, 0, 3, 0, 0, 0, 2],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -303,6 +315,8 @@ impl __rt::Object for UpdateUserGroupResponse {
             __rt::Field { name: "user_group", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -350,6 +364,8 @@ impl __rt::Object for AddUserGroupMembersRequest {
             __rt::Field { name: "as_admin", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "team_id", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 2, 3, 1, 0, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -398,6 +414,8 @@ impl __rt::Object for AddUserGroupMembersResponse {
             __rt::Field { name: "user_group", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -444,6 +462,8 @@ impl __rt::Object for RemoveUserGroupMembersRequest {
             __rt::Field { name: "member_ids", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "team_id", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 2, 1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -490,6 +510,8 @@ impl __rt::Object for RemoveUserGroupMembersResponse {
             __rt::Field { name: "user_group", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -538,6 +560,8 @@ impl __rt::Object for UserGroupCreatedEvent {
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "user_group", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 4, 0, 0, 1, 3, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -595,6 +619,8 @@ impl __rt::Object for UserGroupDeletedEvent {
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "user_group", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 4, 0, 0, 1, 3, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -653,6 +679,8 @@ impl __rt::Object for UserGroupMemberAddedEvent {
             __rt::Field { name: "user_group", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "members", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 4, 0, 0, 0, 0, 0, 0, 1, 0, 0, 3, 0, 0, 0, 5],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -713,6 +741,8 @@ impl __rt::Object for UserGroupMemberRemovedEvent {
             __rt::Field { name: "user_group", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "members", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 4, 0, 0, 0, 0, 0, 0, 1, 0, 0, 3, 0, 0, 0, 5],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -772,6 +802,8 @@ impl __rt::Object for UserGroupUpdatedEvent {
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "user_group", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 4, 0, 0, 1, 3, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -834,6 +866,8 @@ impl __rt::Object for UserGroup {
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 4, 8, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 7, 0, 0, 9, 0, 0, 0, 2, 0, 0, 0, 5, 0, 6, 1],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -900,6 +934,8 @@ impl __rt::Object for UserGroupResponse {
             __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "members", flags: __rt::OPTIONAL, nested: Some("[]") },
         ],
+        slots: &[0, 2, 6, 0, 0, 0, 4, 0, 5, 0, 7, 0, 1, 0, 3, 8],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -961,6 +997,8 @@ impl __rt::Object for UserGroupMember {
             __rt::Field { name: "is_admin", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[3, 4, 0, 0, 0, 0, 0, 0, 5, 2, 0, 0, 0, 0, 0, 1],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {

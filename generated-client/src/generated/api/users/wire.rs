@@ -15,6 +15,8 @@ impl __rt::Object for QueryUsersResponse {
             __rt::Field { name: "users", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 2, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -67,6 +69,8 @@ impl __rt::Object for QueryUsersPayload {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 3, 5, 0, 0, 1, 4, 0, 6, 0, 0, 8, 0, 2, 0, 7],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -124,6 +128,8 @@ impl __rt::Object for UpdateUsersRequest {
         fields: &[
             __rt::Field { name: "users", flags: __rt::REQUIRED, nested: Some("{}") },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -169,6 +175,8 @@ impl __rt::Object for UpdateUsersResponse {
             __rt::Field { name: "membership_deletion_task_id", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 3, 0, 0, 0, 2, 0, 0],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -216,6 +224,8 @@ impl __rt::Object for UpdateUsersPartialRequest {
         fields: &[
             __rt::Field { name: "users", flags: __rt::REQUIRED, nested: Some("[]") },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -259,6 +269,8 @@ impl __rt::Object for CreateGuestRequest {
         fields: &[
             __rt::Field { name: "user", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -304,6 +316,8 @@ impl __rt::Object for CreateGuestResponse {
             __rt::Field { name: "access_token", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 3, 0, 0, 0, 1, 0, 2],
+        required: 3,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -352,6 +366,8 @@ impl __rt::Object for DeactivateUserRequest {
             __rt::Field { name: "mark_messages_deleted", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "created_by_id", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 1, 2, 0],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -398,6 +414,8 @@ impl __rt::Object for DeactivateUserResponse {
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -446,6 +464,8 @@ impl __rt::Object for DeactivateUsersRequest {
             __rt::Field { name: "created_by_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "mark_channels_deleted", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[4, 0, 0, 2, 3, 0, 1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -496,6 +516,8 @@ impl __rt::Object for DeactivateUsersResponse {
             __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -543,6 +565,8 @@ impl __rt::Object for ReactivateUserRequest {
             __rt::Field { name: "name", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "created_by_id", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[2, 0, 0, 0, 3, 0, 0, 1],
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -591,6 +615,8 @@ impl __rt::Object for ReactivateUserResponse {
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -639,6 +665,8 @@ impl __rt::Object for ReactivateUsersRequest {
             __rt::Field { name: "created_by_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "restore_channels", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[4, 0, 0, 0, 3, 0, 1, 2],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -689,6 +717,8 @@ impl __rt::Object for ReactivateUsersResponse {
             __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -741,6 +771,8 @@ impl __rt::Object for DeleteUsersRequest {
             __rt::Field { name: "new_channel_owner_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "new_call_owner_id", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[4, 0, 0, 0, 0, 7, 6, 3, 8, 0, 0, 2, 1, 0, 0, 5],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -799,6 +831,8 @@ impl __rt::Object for DeleteUsersResponse {
             __rt::Field { name: "task_id", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 0, 1],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -844,6 +878,8 @@ impl __rt::Object for RestoreUsersRequest {
         fields: &[
             __rt::Field { name: "user_ids", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -889,6 +925,8 @@ impl __rt::Object for BlockUsersRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 1, 0, 0, 3, 0, 2],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -939,6 +977,8 @@ impl __rt::Object for BlockUsersResponse {
             __rt::Field { name: "blocked_user_id", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 1, 3, 0, 4, 0, 0, 0],
+        required: 4,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -990,6 +1030,8 @@ impl __rt::Object for UnblockUsersRequest {
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 1, 0, 0, 3, 0, 2],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1037,6 +1079,8 @@ impl __rt::Object for UnblockUsersResponse {
         fields: &[
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1081,6 +1125,8 @@ impl __rt::Object for GetBlockedUsersResponse {
             __rt::Field { name: "blocks", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 1, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1126,6 +1172,8 @@ impl __rt::Object for SendUserCustomEventRequest {
         fields: &[
             __rt::Field { name: "event", flags: __rt::REQUIRED, nested: Some("") },
         ],
+        slots: &[1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1170,6 +1218,8 @@ impl __rt::Object for SharedLocationsResponse {
             __rt::Field { name: "active_live_locations", flags: __rt::REQUIRED, nested: Some("[]") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[2, 0, 1, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1218,6 +1268,8 @@ impl __rt::Object for UpdateLiveLocationRequest {
             __rt::Field { name: "longitude", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "end_at", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 0, 2, 4, 3, 1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1278,6 +1330,8 @@ impl __rt::Object for SharedLocationResponse {
             __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "duration", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 0, 0, 9, 0, 0, 12, 0, 6, 0, 0, 1, 0, 4, 7, 11, 0, 8, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 3, 10],
+        required: 9,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1345,6 +1399,8 @@ impl __rt::Object for CustomEvent {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[3, 0, 0, 0, 1, 2, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1400,6 +1456,8 @@ impl __rt::Object for UserDeactivatedEvent {
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 0, 0, 0, 1, 3, 4, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1462,6 +1520,8 @@ impl __rt::Object for UserDeletedEvent {
             __rt::Field { name: "mark_messages_deleted", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "delete_conversation_channels", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 2, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 5, 6, 1, 0, 4, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 9],
+        required: 7,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1529,6 +1589,8 @@ impl __rt::Object for UserReactivatedEvent {
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "created_by", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 0, 0, 0, 1, 3, 4, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1586,6 +1648,8 @@ impl __rt::Object for UserUnreadReminderEvent {
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "channels", flags: __rt::REQUIRED, nested: Some("{}") },
         ],
+        slots: &[2, 0, 0, 0, 1, 3, 4, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1642,6 +1706,8 @@ impl __rt::Object for UserUpdatedEvent {
             __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[2, 0, 0, 0, 1, 3, 0, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1723,6 +1789,8 @@ impl __rt::Object for FullUserResponse {
             __rt::Field { name: "blocked_user_ids", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "ban_expires", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 10, 27, 0, 7, 12, 2, 9, 29, 0, 23, 0, 18, 22, 0, 0, 0, 30, 0, 17, 0, 16, 0, 11, 13, 28, 0, 0, 0, 0, 19, 20, 24, 21, 25, 8, 26, 0, 0, 0, 0, 4, 0, 0, 6, 0, 0, 0, 0, 1, 5, 3, 0, 0, 0, 14, 0, 0, 0, 15, 0, 0, 0, 0],
+        required: 18,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1831,6 +1899,8 @@ impl __rt::Object for UpdateUserPartialRequest {
             __rt::Field { name: "set", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "unset", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 2, 0, 0, 3, 1, 0],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1882,6 +1952,8 @@ impl __rt::Object for BlockedUserResponse {
             __rt::Field { name: "blocked_user_id", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[3, 0, 0, 0, 0, 4, 0, 0, 5, 0, 0, 1, 0, 0, 0, 2],
+        required: 5,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1933,6 +2005,8 @@ impl __rt::Object for UserCustomEventRequest {
         fields: &[
             __rt::Field { name: "type", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 1],
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1982,6 +2056,8 @@ impl __rt::Object for ChannelMessagesResponse {
             __rt::Field { name: "channel", flags: __rt::REQUIRED, nested: Some("") },
             __rt::Field { name: "messages", flags: __rt::REQUIRED, nested: Some("[]") },
         ],
+        slots: &[0, 1, 2, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2045,6 +2121,8 @@ impl __rt::Object for UserResponsePrivacyFields {
             __rt::Field { name: "privacy_settings", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "invisible", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 10, 0, 0, 7, 12, 2, 9, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 18, 0, 17, 0, 11, 13, 0, 0, 0, 0, 0, 19, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 4, 0, 0, 6, 0, 0, 0, 0, 1, 5, 3, 0, 0, 0, 14, 0, 0, 0, 15, 0, 0, 0, 0],
+        required: 9,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2157,6 +2235,8 @@ impl __rt::Object for OwnUserResponse {
             __rt::Field { name: "latest_hidden_channels", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "blocked_user_ids", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 10, 0, 0, 7, 12, 2, 9, 29, 0, 24, 0, 19, 23, 0, 0, 0, 0, 0, 18, 0, 16, 0, 11, 13, 0, 0, 0, 0, 0, 17, 20, 21, 22, 26, 8, 27, 28, 0, 0, 0, 4, 0, 0, 6, 0, 0, 0, 0, 1, 5, 3, 0, 0, 0, 14, 0, 0, 0, 15, 25, 0, 0, 0],
+        required: 16,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2265,6 +2345,8 @@ impl __rt::Object for UserMuteResponse {
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
             __rt::Field { name: "updated_at", flags: __rt::REQUIRED, nested: None },
         ],
+        slots: &[0, 5, 0, 0, 2, 0, 0, 0, 4, 0, 3, 1, 0, 0, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2319,6 +2401,8 @@ impl __rt::Object for SharedLocation {
             __rt::Field { name: "created_by_device_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "end_at", flags: __rt::OPTIONAL, nested: None },
         ],
+        slots: &[0, 0, 3, 1, 4, 2, 0, 0],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -2378,6 +2462,8 @@ impl __rt::Object for SharedLocationResponseData {
             __rt::Field { name: "message", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "channel", flags: __rt::OPTIONAL, nested: Some("") },
         ],
+        slots: &[0, 0, 0, 9, 0, 0, 0, 0, 6, 0, 0, 1, 0, 4, 7, 11, 0, 8, 0, 0, 0, 0, 0, 5, 0, 0, 0, 2, 0, 0, 3, 10],
+        required: 8,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
