@@ -32,25 +32,36 @@ pub fn region(api: &Api) -> String {
     text
 }
 
+/// The features a manifest's `[features]` table declares outside the generated region (`default`,
+/// `ws`, ...): no area may take their names, or the manifest would declare one twice.
+pub fn declared_by_hand(manifest: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut in_features = false;
+    let mut in_region = false;
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_features = line == "[features]";
+        } else if line == BEGIN {
+            in_region = true;
+        } else if line == END {
+            in_region = false;
+        } else if in_features && !in_region && !line.starts_with('#') {
+            if let Some((name, _)) = line.split_once('=') {
+                names.push(name.trim().trim_matches('"').to_owned());
+            }
+        }
+    }
+    names
+}
+
 /// Replaces the generated region of a manifest's text with `region`.
 ///
 /// # Errors
 ///
 /// Fails with a readable message when the markers are missing or out of order.
 pub fn splice(manifest: &str, region: &str) -> Result<String, String> {
-    let start = manifest
-        .find(BEGIN)
-        .ok_or_else(|| format!("the manifest has no line `{BEGIN}` under `[features]`"))?;
-    let end = manifest[start..]
-        .find(END)
-        .map(|offset| start + offset + END.len())
-        .ok_or_else(|| format!("the manifest has no line `{END}` after the generated features"))?;
-    let end = manifest[end..].strip_prefix('\n').map_or(end, |_| end + 1);
-    Ok(format!(
-        "{}{region}{}",
-        &manifest[..start],
-        &manifest[end..]
-    ))
+    crate::output::splice_region(manifest, BEGIN, END, region)
 }
 
 #[cfg(test)]
@@ -71,8 +82,34 @@ mod tests {
     }
 
     #[test]
+    fn features_declared_by_hand_are_read_outside_the_region() {
+        let manifest = format!(
+            "[package]\nname = \"x\"\n\n[features]\n# Comment = no\ndefault = [\"full\"]\n{BEGIN}\nfull = []\nareas = []\n{END}\nws = [\"dep:a\"]\n\"quoted\" = []\n\n[dependencies]\nserde = \"1\"\n"
+        );
+        assert_eq!(declared_by_hand(&manifest), ["default", "ws", "quoted"]);
+    }
+
+    /// The client's manifest declares by hand only what `reserved.rs` reserves, so that the
+    /// fixtures and tests, which do not read the manifest, refuse the same area names.
+    #[test]
+    fn the_client_manifest_declares_only_reserved_features_by_hand() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../generated-client/Cargo.toml"
+        );
+        let manifest = std::fs::read_to_string(path).expect("the client's manifest");
+        for name in declared_by_hand(&manifest) {
+            assert!(
+                crate::reserved::MANIFEST_FEATURES.contains(&name.as_str()),
+                "add `{name}` to reserved::MANIFEST_FEATURES"
+            );
+        }
+    }
+
+    #[test]
     fn splice_names_a_missing_marker() {
         let error = splice("[features]\n", "").unwrap_err();
         assert!(error.contains("has no line"), "{error}");
+        assert!(error.contains(BEGIN), "{error}");
     }
 }

@@ -27,7 +27,7 @@ struct Lowerer {
 pub fn lower(files: &[SourceFile]) -> Api {
     let info = schema_info(files);
     let lowerer = Lowerer { info };
-    let boxed = recursive_fields(files);
+    let boxed = crate::recursion::boxed_fields(files);
     let mut areas = Vec::new();
     let mut permissions = Vec::new();
     let mut events = Vec::new();
@@ -315,7 +315,10 @@ impl Lowerer {
                 let rust_name = naming::inline_enum_name(owner, wire);
                 let doc = match &def.doc {
                     Some(doc) => doc.trim().to_owned(),
-                    None => format!("Values of `{}.{wire}`.", naming::type_name(owner)),
+                    None => format!(
+                        "Values of {}.",
+                        crate::emit::rustdoc::code(&format!("{}.{wire}", naming::type_name(owner)))
+                    ),
                 };
                 inline.push(Schema {
                     spec_name: rust_name.clone(),
@@ -515,48 +518,4 @@ fn schema_info(files: &[SourceFile]) -> HashMap<String, SchemaInfo> {
             return info;
         }
     }
-}
-
-/// The `(schema, field)` pairs that must be boxed: a field holding (not through a list or map)
-/// a schema that holds the field's own schema again.
-fn recursive_fields(files: &[SourceFile]) -> HashSet<(String, String)> {
-    // schema -> (field, schema the field holds directly)
-    let mut edges: HashMap<&str, Vec<(&str, String)>> = HashMap::new();
-    for file in files {
-        for (name, def) in &file.spec.schemas {
-            for (field, fdef) in def.fields.iter().flatten() {
-                if let Ok(TypeExpr::Ref(target)) = TypeExpr::parse(&fdef.ty) {
-                    edges.entry(name).or_default().push((field, target));
-                }
-            }
-        }
-    }
-    let reaches = |from: &str, to: &str| {
-        let mut stack = vec![from];
-        let mut seen = HashSet::new();
-        while let Some(node) = stack.pop() {
-            if node == to {
-                return true;
-            }
-            if seen.insert(node) {
-                stack.extend(
-                    edges
-                        .get(node)
-                        .into_iter()
-                        .flatten()
-                        .map(|(_, t)| t.as_str()),
-                );
-            }
-        }
-        false
-    };
-    let mut boxed = HashSet::new();
-    for (source, targets) in &edges {
-        for (field, target) in targets {
-            if reaches(target, source) {
-                boxed.insert((source.to_string(), field.to_string()));
-            }
-        }
-    }
-    boxed
 }

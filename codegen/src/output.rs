@@ -10,6 +10,26 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
+/// Replaces the lines from `begin` to `end` (both included, with the newline after `end`) in
+/// a hand-written file with `region`, which holds the markers itself: how `cargo xtask
+/// codegen` writes generated parts of hand-written files (the client's cargo features, the
+/// numbers in the READMEs).
+///
+/// # Errors
+///
+/// Fails with a readable message when a marker is missing or they are out of order.
+pub fn splice_region(text: &str, begin: &str, end: &str, region: &str) -> Result<String, String> {
+    let start = text
+        .find(begin)
+        .ok_or_else(|| format!("the file has no line `{begin}`"))?;
+    let stop = text[start..]
+        .find(end)
+        .map(|offset| start + offset + end.len())
+        .ok_or_else(|| format!("the file has no line `{end}` after `{begin}`"))?;
+    let stop = text[stop..].strip_prefix('\n').map_or(stop, |_| stop + 1);
+    Ok(format!("{}{region}{}", &text[..start], &text[stop..]))
+}
+
 /// Writes the files into `out_dir` and removes `.rs` files there that are no longer generated.
 /// Files whose contents did not change are not touched, so incremental builds stay incremental.
 pub fn write(out_dir: &Path, files: &[GeneratedFile]) -> std::io::Result<()> {

@@ -6,6 +6,7 @@ use crate::ast::{BodyContent, FieldDef, FilterFieldDef, SchemaDef};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{FilterKind, FilterOp, CORE_AREA, FALLBACK_EVENT};
 use crate::naming;
+use crate::reserved::{self, Space};
 use crate::source::SourceFile;
 use crate::types::TypeExpr;
 use indexmap::IndexMap;
@@ -17,6 +18,8 @@ const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 struct Namespace {
     /// How the names are called in messages, e.g. "Rust type" or "method".
     kind: &'static str,
+    /// The namespace in `reserved.rs`'s table, for the names the generated code holds itself.
+    space: Option<Space>,
     /// Messages point at the other claim's key path too, not only its file (types come from
     /// schemas, fields and endpoints alike, so the file alone does not say which).
     shows_key_path: bool,
@@ -30,10 +33,32 @@ struct Claim {
     place: String,
 }
 
+/// Who claims a Rust name: "schema `X`" (`what`), how later claimants name it (`label`), and
+/// what to do when the name is taken (`hint`, e.g. "rename the schema").
+struct Claimant<'p> {
+    path: &'p [&'p str],
+    what: String,
+    label: String,
+    hint: &'static str,
+}
+
+impl<'p> Claimant<'p> {
+    /// A claimant that later claimants name as it names itself.
+    fn new(path: &'p [&'p str], what: String, hint: &'static str) -> Claimant<'p> {
+        Claimant {
+            path,
+            label: what.clone(),
+            what,
+            hint,
+        }
+    }
+}
+
 impl Namespace {
-    fn new(kind: &'static str, shows_key_path: bool) -> Namespace {
+    fn new(kind: &'static str, space: Option<Space>, shows_key_path: bool) -> Namespace {
         Namespace {
             kind,
+            space,
             shows_key_path,
             taken: BTreeMap::new(),
         }
@@ -55,11 +80,23 @@ struct Checker<'a> {
     /// Every event type and permission name of the spec.
     events: HashSet<&'a str>,
     permissions: HashSet<&'a str>,
+    /// Cargo features the client's manifest declares by hand, beyond `reserved.rs`'s.
+    manual_features: &'a [String],
 }
 
 /// Checks every file and the references between them.
 pub fn validate(files: &[SourceFile]) -> Result<(), Diagnostics> {
+    validate_with_features(files, &[])
+}
+
+/// [`validate`] for a client whose manifest also declares `manual_features` by hand (read by
+/// `cargo xtask codegen` with [`crate::features::declared_by_hand`]): no area may take them.
+pub fn validate_with_features(
+    files: &[SourceFile],
+    manual_features: &[String],
+) -> Result<(), Diagnostics> {
     let mut checker = Checker {
+        manual_features,
         files,
         problems: Diagnostics::default(),
         schemas: HashMap::new(),
@@ -76,8 +113,10 @@ pub fn validate(files: &[SourceFile]) -> Result<(), Diagnostics> {
     for (index, file) in files.iter().enumerate() {
         checker.check_file(index, file);
     }
+    checker.check_recursion();
     checker.check_core_area();
     checker.check_api_version();
+    checker.check_doc_markers();
     if checker.problems.is_empty() {
         Ok(())
     } else {
@@ -106,6 +145,29 @@ impl<'a> Checker<'a> {
                 .flatten()
                 .any(|(_, f)| TypeExpr::parse(&f.ty).is_ok_and(|t| t.holds_binary()))
         })
+    }
+
+    /// Recursive schemas that no Rust type or no finite value can have (`recursion.rs`).
+    fn check_recursion(&mut self) {
+        let files = self.files;
+        let found = [
+            crate::recursion::alias_cycles(files),
+            crate::recursion::required_cycles(files),
+        ];
+        for problem in found.into_iter().flatten() {
+            let schema = problem.schema.as_str();
+            let Some(index) = files
+                .iter()
+                .position(|file| file.spec.schemas.contains_key(schema))
+            else {
+                continue;
+            };
+            let path = match &problem.field {
+                Some(field) => vec!["schemas", schema, "fields", field.as_str()],
+                None => vec!["schemas", schema, "type"],
+            };
+            self.error(index, &path, problem.message);
+        }
     }
 
     /// The core area is compiled without any feature, so its types may only use core types.
@@ -182,14 +244,82 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Duplicate names across files, also after conversion to Rust names.
+    /// `cargo xtask drift --write` leaves [`DOC_MARKER`](crate::drift::DOC_MARKER) where a
+    /// doc is needed; the spec is not done until a person wrote each in our own words.
+    fn check_doc_markers(&mut self) {
+        let marker = crate::drift::DOC_MARKER;
+        let mut found: Vec<(usize, Vec<String>)> = Vec::new();
+        for (index, file) in self.files.iter().enumerate() {
+            let spec = &file.spec;
+            let mut texts: Vec<(Vec<String>, Option<&str>)> =
+                vec![(vec!["doc".into()], Some(&spec.doc))];
+            let at = |parts: &[&str]| parts.iter().map(|p| (*p).to_owned()).collect::<Vec<_>>();
+            for (name, p) in &spec.permissions {
+                texts.push((at(&["permissions", name, "doc"]), Some(&p.doc)));
+            }
+            for (name, e) in &spec.events {
+                texts.push((at(&["events", name, "doc"]), Some(&e.doc)));
+            }
+            let field_texts = |base: Vec<String>, field: &'a FieldDef| {
+                let mut out = vec![(
+                    [base.clone(), vec!["doc".into()]].concat(),
+                    field.doc.as_deref(),
+                )];
+                for (name, f) in field.filter.iter().flatten() {
+                    let path = [
+                        base.clone(),
+                        vec!["filter".into(), name.clone(), "doc".into()],
+                    ]
+                    .concat();
+                    out.push((path, f.doc.as_deref()));
+                }
+                out
+            };
+            for (name, e) in &spec.endpoints {
+                texts.push((at(&["endpoints", name, "summary"]), Some(&e.summary)));
+                texts.push((at(&["endpoints", name, "doc"]), e.doc.as_deref()));
+                for (section, fields) in [("path_params", &e.path_params), ("query", &e.query)] {
+                    for (field, def) in fields {
+                        texts.extend(field_texts(at(&["endpoints", name, section, field]), def));
+                    }
+                }
+            }
+            for (name, schema) in &spec.schemas {
+                texts.push((at(&["schemas", name, "doc"]), Some(&schema.doc)));
+                for (field, def) in schema.fields.iter().flatten() {
+                    texts.extend(field_texts(at(&["schemas", name, "fields", field]), def));
+                }
+            }
+            for (path, text) in texts {
+                if text.is_some_and(|t| t.contains(marker)) {
+                    found.push((index, path));
+                }
+            }
+        }
+        for (index, path) in found {
+            let path: Vec<&str> = path.iter().map(String::as_str).collect();
+            let key = path.last().copied().unwrap_or("doc");
+            self.error(
+                index,
+                &path,
+                format!("`{key}` still holds `{marker}`, left by `cargo xtask drift --write`: describe it in our own words (never copy Stream's)"),
+            );
+        }
+    }
+
+    /// Duplicate names across files, also after conversion to Rust names, and names that the
+    /// generated code holds itself (`reserved.rs`).
     fn check_names(&mut self) {
         let files = self.files;
-        // Rust type names share one namespace: schemas, inline enums and query structs.
-        let mut types = Namespace::new("Rust type", true);
-        let mut methods = Namespace::new("method", false);
-        let mut events = Namespace::new("variant", false);
-        let mut permissions = Namespace::new("variant", false);
+        // Rust type names share one namespace: schemas, inline enums, query structs, filters
+        // and sorts; `models` re-exports them all.
+        let mut types = Namespace::new("Rust type", Some(Space::Type), true);
+        // The filters' field-type modules sit beside those types in `models`.
+        let mut filter_modules = Namespace::new("module", Some(Space::Module), true);
+        let mut methods = Namespace::new("method", Some(Space::Method), false);
+        let mut events = Namespace::new("variant", Some(Space::EventVariant), false);
+        let mut permissions = Namespace::new("variant", None, false);
+        let mut features = Namespace::new("cargo feature", Some(Space::Feature), false);
         let mut modules: BTreeMap<String, usize> = BTreeMap::new();
         for (index, file) in files.iter().enumerate() {
             let module = naming::module_name(&file.area);
@@ -201,22 +331,25 @@ impl<'a> Checker<'a> {
                     format!("the area becomes the module `{module}`, like {other_file}"),
                 );
             }
-            modules.insert(module, index);
+            modules.insert(module.clone(), index);
+            if module != CORE_AREA {
+                let what = format!("the area `{}`", file.area);
+                let claimant = Claimant::new(&[], what, "rename the file");
+                let by_hand = self.manual_features.contains(&module);
+                if by_hand && reserved::taken(Space::Feature, &module).is_none() {
+                    let message = format!("{} becomes the cargo feature `{module}`, which generated-client/Cargo.toml declares by hand; rename the file", claimant.what);
+                    self.error(index, &[], message);
+                }
+                self.claim(&mut features, index, claimant, module);
+            }
 
             for (name, schema) in &file.spec.schemas {
-                if naming::RESERVED_TYPE_NAMES.contains(&naming::type_name(name).as_str()) {
-                    self.error(index, &["schemas", name], format!("the schema name `{name}` would shadow a Rust type the generated code uses"));
-                }
                 let what = format!("schema `{name}`");
-                self.claim(
-                    &mut types,
-                    index,
-                    &["schemas", name],
-                    &what,
-                    &what,
-                    naming::type_name(name),
-                );
+                let at = ["schemas", name.as_str()];
+                let claimant = Claimant::new(&at, what, "rename the schema");
+                self.claim(&mut types, index, claimant, naming::type_name(name));
                 for (field, def) in schema.fields.iter().flatten() {
+                    let path = ["schemas", name.as_str(), "fields", field.as_str()];
                     let generated = [
                         def.filter
                             .as_ref()
@@ -229,65 +362,78 @@ impl<'a> Checker<'a> {
                             .map(|_| ("inline enum", naming::inline_enum_name(name, field))),
                     ];
                     for (kind, rust) in generated.into_iter().flatten() {
+                        if kind == "filter" {
+                            let module = naming::field_name(&rust);
+                            let what = format!("the module `{module}` of filter `{rust}`");
+                            let claimant = Claimant::new(&path, what, "rename the field");
+                            self.claim(&mut filter_modules, index, claimant, module);
+                        }
                         let what = format!("{kind} `{rust}`");
-                        self.claim(
-                            &mut types,
-                            index,
-                            &["schemas", name, "fields", field],
-                            &what,
-                            &what,
-                            rust,
-                        );
+                        let claimant = Claimant::new(&path, what, "rename the field or the schema");
+                        self.claim(&mut types, index, claimant, rust);
                     }
                 }
             }
             for (name, endpoint) in &file.spec.endpoints {
+                let path = ["endpoints", name.as_str()];
                 if !endpoint.query.is_empty() {
                     let rust = naming::query_struct_name(name);
                     let what = format!("query struct `{rust}`");
-                    self.claim(&mut types, index, &["endpoints", name], &what, &what, rust);
+                    let claimant = Claimant::new(&path, what, "rename the endpoint");
+                    self.claim(&mut types, index, claimant, rust);
                 }
                 for (field, def) in endpoint.query.iter().chain(&endpoint.path_params) {
                     if def.values.is_some() {
                         let rust = naming::inline_enum_name(name, field);
                         let what = format!("inline enum `{rust}`");
-                        self.claim(&mut types, index, &["endpoints", name], &what, &what, rust);
+                        let claimant =
+                            Claimant::new(&path, what, "rename the parameter or the endpoint");
+                        self.claim(&mut types, index, claimant, rust);
                     }
                 }
-                let what = format!("endpoint `{name}`");
-                let label = format!("`{name}`");
-                self.claim(
-                    &mut methods,
-                    index,
-                    &["endpoints", name],
-                    &what,
-                    &label,
-                    naming::field_name(name),
-                );
+                let method = naming::field_name(name);
+                let mut rust_methods = vec![(
+                    format!("endpoint `{name}`"),
+                    format!("`{name}`"),
+                    method.clone(),
+                )];
+                if endpoint.pagination.is_some() {
+                    let what = format!("the stream method of endpoint `{name}`");
+                    rust_methods.push((what.clone(), what, format!("{method}_pages")));
+                }
+                for (what, label, rust) in rust_methods {
+                    let claimant = Claimant {
+                        path: &path,
+                        what,
+                        label,
+                        hint: "rename the endpoint",
+                    };
+                    self.claim(&mut methods, index, claimant, rust);
+                }
+                // Statics are the methods' names in capitals: only the reserved ones can clash.
+                let rust = naming::const_name(name);
+                if let Some(why) = reserved::taken(Space::Const, &rust) {
+                    let message = format!("the metadata static of endpoint `{name}` becomes `operations::{rust}`, which is taken: {why}; rename the endpoint");
+                    self.error(index, &path, message);
+                }
             }
             for name in file.spec.events.keys() {
-                let what = format!("event `{name}`");
-                let label = format!("`{name}`");
-                self.claim(
-                    &mut events,
-                    index,
-                    &["events", name],
-                    &what,
-                    &label,
-                    naming::event_variant(name),
-                );
+                let claimant = Claimant {
+                    path: &["events", name],
+                    what: format!("event `{name}`"),
+                    label: format!("`{name}`"),
+                    hint: "leave the event out: `Event::Unknown` keeps it as JSON",
+                };
+                self.claim(&mut events, index, claimant, naming::event_variant(name));
             }
             for name in file.spec.permissions.keys() {
-                let what = format!("permission `{name}`");
-                let label = format!("`{name}`");
-                self.claim(
-                    &mut permissions,
-                    index,
-                    &["permissions", name],
-                    &what,
-                    &label,
-                    naming::type_name(name),
-                );
+                let claimant = Claimant {
+                    path: &["permissions", name],
+                    what: format!("permission `{name}`"),
+                    label: format!("`{name}`"),
+                    hint: "rename the permission",
+                };
+                self.claim(&mut permissions, index, claimant, naming::type_name(name));
             }
         }
         for file in files {
@@ -302,31 +448,33 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Takes the Rust name `rust` for `what` (e.g. "schema `X`"), or reports whom it belongs to.
-    /// `label` is how a later claimant names this one ("schema `X`", or just "`X`").
-    fn claim(
-        &mut self,
-        namespace: &mut Namespace,
-        index: usize,
-        path: &[&str],
-        what: &str,
-        label: &str,
-        rust: String,
-    ) {
+    /// Takes the Rust name `rust` for a claimant, or reports whom it belongs to: a name the
+    /// generated code holds itself (`reserved.rs`), or an earlier claimant.
+    fn claim(&mut self, namespace: &mut Namespace, index: usize, claimant: Claimant, rust: String) {
+        let Claimant {
+            path,
+            what,
+            label,
+            hint,
+        } = claimant;
+        if let Some(why) = namespace
+            .space
+            .and_then(|space| reserved::taken(space, &rust))
+        {
+            let message = format!(
+                "{what} becomes the {} `{rust}`, which is taken: {why}; {hint}",
+                namespace.kind
+            );
+            self.error(index, path, message);
+            return;
+        }
         let Some(other) = namespace.taken.get(&rust) else {
-            let place = if namespace.shows_key_path {
+            let place = if namespace.shows_key_path && !path.is_empty() {
                 format!("{} ({})", self.files[index].display_path, path.join("."))
             } else {
                 self.files[index].display_path.clone()
             };
-            namespace.taken.insert(
-                rust,
-                Claim {
-                    what: what.to_owned(),
-                    label: label.to_owned(),
-                    place,
-                },
-            );
+            namespace.taken.insert(rust, Claim { what, label, place });
             return;
         };
         let message = if other.what == what {
@@ -450,10 +598,9 @@ impl<'a> Checker<'a> {
                         }
                     }
                     let rust = naming::field_name(param);
-                    let clashes_with_argument =
-                        section == "path_params" && matches!(rust.as_str(), "query" | "body");
-                    if clashes_with_argument {
-                        self.error(index, &path, format!("the path parameter becomes the argument `{rust}`, which the generated method uses for its {rust}"));
+                    let taken = reserved::taken(Space::Argument, &rust);
+                    if let Some(why) = taken.filter(|_| section == "path_params") {
+                        self.error(index, &path, format!("the path parameter becomes the argument `{rust}`, which is taken: {why}; rename the parameter"));
                     }
                     if let Some(other) = rust_names.insert(rust.clone(), param) {
                         self.error(
@@ -639,6 +786,16 @@ impl<'a> Checker<'a> {
 
     fn check_schema(&mut self, index: usize, name: &str, schema: &SchemaDef) {
         let at = ["schemas", name];
+        if let Some(runtime) = crate::runtime_types::provided(name) {
+            for (field, problem) in runtime.mismatches(schema) {
+                let path = match &field {
+                    Some(field) => vec!["schemas", name, "fields", field.as_str()],
+                    None => at.to_vec(),
+                };
+                let message = format!("`{name}` is the runtime's `{}` ({}), which the spec only describes: {problem}; change the runtime first", runtime.rust_path, runtime.file);
+                self.error(index, &path, message);
+            }
+        }
         let forms = [
             schema.fields.is_some(),
             schema.values.is_some(),
@@ -671,12 +828,6 @@ impl<'a> Checker<'a> {
                                 index,
                                 &["schemas", name, "type"],
                                 format!("unknown schema `{target}`"),
-                            );
-                        } else if target == name {
-                            self.error(
-                                index,
-                                &["schemas", name, "type"],
-                                "an alias cannot refer to itself",
                             );
                         }
                     }
@@ -717,8 +868,8 @@ impl<'a> Checker<'a> {
         let mut variants: HashMap<String, &str> = HashMap::new();
         for value in values {
             let variant = naming::variant_name(value);
-            if variant == "Unknown" {
-                self.error(index, path, format!("the value `{value}` becomes the variant `Unknown`, which keeps unlisted values"));
+            if let Some(why) = reserved::taken(Space::EnumVariant, &variant) {
+                self.error(index, path, format!("the value `{value}` becomes the variant `{variant}`, which is taken: {why}; leave the value out, and `{variant}` keeps it"));
             }
             if let Some(other) = variants.insert(variant.clone(), value) {
                 if other == value {

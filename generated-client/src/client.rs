@@ -5,18 +5,21 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, USER_AGENT,
+};
 use reqwest::Url;
 use serde::de::DeserializeOwned;
 use tracing::field::Empty;
 use tracing::Instrument as _;
 
 use crate::auth::{Auth, Secret};
+use crate::body::{self, ErrorBody, DEFAULT_MAX_BODY_SIZE, MAX_ERROR_BODY_SIZE};
 use crate::error::excerpt;
-use crate::models::ApiError;
 use crate::request::{Body, Part, Request};
 use crate::response::CallOptions;
 use crate::retry::{server_delay, Call};
+use crate::ApiError;
 use crate::{ApiResponse, Error, RateLimit, ResponseFuture, RetryPolicy};
 
 /// The production API endpoint.
@@ -28,8 +31,13 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(6);
 /// The default timeout of a whole multipart upload request (file and image uploads).
 pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The `X-Stream-Client` header: which SDK and version sent the request.
+/// The `X-Stream-Client` header: which SDK and version sent the request, in the form of the
+/// official Chat SDKs' (`stream-chat-javascript-client-browser-8.12.1`, ...).
 pub(crate) const CLIENT_ID: &str = concat!("stream-chat-rust-client-", env!("CARGO_PKG_VERSION"));
+
+/// The client's product token in the `User-Agent` header, after the application's own if it
+/// set one ([`ClientBuilder::user_agent_product`]).
+pub const USER_AGENT_PRODUCT: &str = concat!("stream-chat-rust/", env!("CARGO_PKG_VERSION"));
 
 const STREAM_AUTH_TYPE: HeaderName = HeaderName::from_static("stream-auth-type");
 const X_STREAM_CLIENT: HeaderName = HeaderName::from_static("x-stream-client");
@@ -56,6 +64,8 @@ struct Inner {
         reason = "only generated code uses it, and cargo features may leave that code out"
     )]
     http: reqwest::Client,
+    /// Whether `http` is the client's own (built without redirects) or a caller's.
+    own_http: bool,
     api_key: String,
     /// Without a trailing slash, so that `base_url + "/path"` is right.
     base_url: String,
@@ -64,8 +74,12 @@ struct Inner {
     upload_timeout: Duration,
     /// `None` with a caller's `reqwest::Client`, whose own setting applies.
     connect_timeout: Option<Duration>,
+    max_body_size: u64,
     retry: RetryPolicy,
-    /// `Stream-Auth-Type`, `Authorization` (marked sensitive), `X-Stream-Client`, `Accept`.
+    /// The `User-Agent` header's value (also sent on the websocket upgrade).
+    user_agent: String,
+    /// `Stream-Auth-Type`, `Authorization` (marked sensitive), `X-Stream-Client`,
+    /// `User-Agent`, `Accept`.
     #[allow(
         dead_code,
         reason = "only generated code uses it, and cargo features may leave that code out"
@@ -82,7 +96,9 @@ impl fmt::Debug for Client {
             .field("timeout", &self.inner.timeout)
             .field("upload_timeout", &self.inner.upload_timeout)
             .field("connect_timeout", &self.inner.connect_timeout)
+            .field("max_body_size", &self.inner.max_body_size)
             .field("retry", &self.inner.retry)
+            .field("user_agent", &self.inner.user_agent)
             .finish_non_exhaustive()
     }
 }
@@ -99,7 +115,9 @@ impl Client {
             timeout: DEFAULT_TIMEOUT,
             upload_timeout: DEFAULT_UPLOAD_TIMEOUT,
             connect_timeout: None,
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
             retry: RetryPolicy::none(),
+            user_agent_product: None,
             http: None,
         }
     }
@@ -135,9 +153,21 @@ impl Client {
         self.inner.connect_timeout
     }
 
+    /// The largest response body (after decompression) a call reads, unless it sets its own.
+    pub fn max_body_size(&self) -> u64 {
+        self.inner.max_body_size
+    }
+
     /// The retry policy of every call that does not set its own.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.inner.retry
+    }
+
+    /// The `User-Agent` header every request and the websocket upgrade send, e.g.
+    /// `stream-chat-rust/0.1.0`, or `my-app/2.1 stream-chat-rust/0.1.0` with
+    /// [`ClientBuilder::user_agent_product`].
+    pub fn user_agent(&self) -> &str {
+        &self.inner.user_agent
     }
 
     /// Prepares a request built by a generated endpoint method; the future sends it when first
@@ -211,14 +241,19 @@ impl Client {
             PreparedBody::Multipart(_) => self.inner.upload_timeout,
             _ => self.inner.timeout,
         });
+        let limits = Limits {
+            timeout,
+            max_body_size: options.max_body_size.unwrap_or(self.inner.max_body_size),
+        };
         let call = Call {
             method: prepared.operation.method,
             idempotent: options.idempotent,
+            connect_error_is_unsent: self.inner.own_http,
         };
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let (mut error, hint) = match self.attempt(&prepared, timeout, attempts).await {
+            let (mut error, hint) = match self.attempt(&prepared, limits, attempts).await {
                 Ok(raw) => return Ok(raw),
                 Err(failure) => failure,
             };
@@ -280,24 +315,12 @@ impl Client {
     async fn attempt(
         &self,
         prepared: &Prepared,
-        timeout: Duration,
+        limits: Limits,
         attempts: u32,
     ) -> Result<RawResponse, (Error, Option<Duration>)> {
         let name = prepared.operation.name;
         let transport = |source: reqwest::Error| {
-            let error = if source.is_timeout() {
-                Error::Timeout {
-                    operation: name,
-                    source,
-                    attempts,
-                }
-            } else {
-                Error::Transport {
-                    operation: name,
-                    source,
-                    attempts,
-                }
-            };
+            let error = self.transport_error(name, &prepared.url, source, limits, attempts);
             (error, None)
         };
         let mut builder = self
@@ -305,7 +328,7 @@ impl Client {
             .http
             .request(prepared.operation.method.to_reqwest(), prepared.url.clone())
             .headers(self.inner.headers.clone())
-            .timeout(timeout);
+            .timeout(limits.timeout);
         builder = match &prepared.body {
             PreparedBody::None => builder,
             PreparedBody::Json(bytes) => builder
@@ -316,26 +339,164 @@ impl Client {
             }
         };
 
-        let response = builder.send().await.map_err(transport)?;
+        let mut response = builder.send().await.map_err(transport)?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(transport)?;
+        if !same_resource(response.url(), &prepared.url) {
+            // A caller's reqwest client followed a redirect: the answer is not the API's.
+            let error = Error::Redirect {
+                operation: name,
+                status: None,
+                location: Some(without_query(response.url())),
+                source: None,
+                rate_limit: None,
+                attempts,
+            };
+            return Err((error, None));
+        }
+        if (300..400).contains(&status) {
+            // Not read: dropping the response closes the connection.
+            let error = Error::Redirect {
+                operation: name,
+                status: Some(status),
+                location: location(&headers, &prepared.url),
+                source: None,
+                rate_limit: RateLimit::from_headers(&headers),
+                attempts,
+            };
+            return Err((error, None));
+        }
 
         if (200..300).contains(&status) {
+            let limit = limits.max_body_size;
+            let too_large = |received| Error::BodyTooLarge {
+                operation: name,
+                status,
+                limit,
+                received,
+                rate_limit: RateLimit::from_headers(&headers),
+                attempts,
+            };
+            if response
+                .content_length()
+                .is_some_and(|length| length > limit)
+            {
+                return Err((too_large(0), None));
+            }
+            let body = body::read_limited(&mut response, limit)
+                .await
+                .map_err(transport)?;
+            if !body.complete {
+                return Err((too_large(body.received), None));
+            }
             Ok(RawResponse {
                 operation: name,
                 status,
                 headers,
-                bytes,
+                bytes: body.bytes,
                 attempts,
                 span: tracing::Span::none(),
             })
         } else {
-            let error = error_from_response(name, status, &headers, &bytes, attempts);
+            let cap = MAX_ERROR_BODY_SIZE.min(limits.max_body_size);
+            let body = body::read_limited(&mut response, cap)
+                .await
+                .map_err(transport)?;
+            let error = error_from_response(
+                name,
+                status,
+                &headers,
+                ErrorBody::new(&body.bytes, !body.complete),
+                attempts,
+            );
             let hint = server_delay(status, &headers, &error, SystemTime::now());
             Err((error, hint))
         }
     }
+
+    /// The error for a failure of the HTTP client: a timeout, a transport error, or the
+    /// redirect policy error of a caller's client (too many redirects). The error's URL loses
+    /// its query (API key, query values) so that no message shows it.
+    fn transport_error(
+        &self,
+        operation: &'static str,
+        url: &Url,
+        mut source: reqwest::Error,
+        limits: Limits,
+        attempts: u32,
+    ) -> Error {
+        if let Some(at) = source.url_mut() {
+            at.set_query(None);
+            at.set_fragment(None);
+        }
+        if source.is_redirect() {
+            // The server answered with a redirect, so the request reached it.
+            return Error::Redirect {
+                operation,
+                status: None,
+                location: source
+                    .url()
+                    .filter(|at| !same_resource(at, url))
+                    .map(without_query),
+                source: Some(source),
+                rate_limit: None,
+                attempts,
+            };
+        }
+        if source.is_timeout() {
+            let after = match self.inner.connect_timeout {
+                Some(connect) if source.is_connect() => connect,
+                _ => limits.timeout,
+            };
+            Error::Timeout {
+                operation,
+                after,
+                source,
+                attempts,
+            }
+        } else {
+            Error::Transport {
+                operation,
+                source,
+                attempts,
+            }
+        }
+    }
+}
+
+/// The timeout and body limit of one call's attempts.
+#[derive(Clone, Copy, Debug)]
+struct Limits {
+    timeout: Duration,
+    max_body_size: u64,
+}
+
+/// Whether `url` is the request's URL, up to the query (scheme, host, port and path).
+fn same_resource(url: &Url, request: &Url) -> bool {
+    url.scheme() == request.scheme()
+        && url.host_str() == request.host_str()
+        && url.port_or_known_default() == request.port_or_known_default()
+        && url.path() == request.path()
+}
+
+/// A URL without its credentials, query and fragment: safe to show.
+fn without_query(url: &Url) -> String {
+    let mut url = url.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    // Fails only for URLs that cannot have credentials, which then have none.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.into()
+}
+
+/// A redirect's target: its `Location` resolved against the request's URL, without the query.
+fn location(headers: &HeaderMap, request: &Url) -> Option<String> {
+    let value = headers.get(LOCATION)?.to_str().ok()?;
+    request
+        .join(value.trim())
+        .ok()
+        .map(|url| without_query(&url))
 }
 
 /// A request checked and encoded once, sent by each attempt.
@@ -450,12 +611,12 @@ fn error_from_response(
     operation: &'static str,
     status: u16,
     headers: &HeaderMap,
-    bytes: &[u8],
+    body: ErrorBody,
     attempts: u32,
 ) -> Error {
     let rate_limit = RateLimit::from_headers(headers);
     // Only a JSON object is an error body: serde would also accept an array for a struct.
-    let api_error = match serde_json::from_slice::<serde_json::Value>(bytes) {
+    let api_error = match serde_json::from_str::<serde_json::Value>(&body) {
         Ok(value @ serde_json::Value::Object(_)) => serde_json::from_value::<ApiError>(value).ok(),
         _ => None,
     };
@@ -470,7 +631,7 @@ fn error_from_response(
         _ => Error::Http {
             operation,
             status,
-            body: String::from_utf8_lossy(bytes).into_owned(),
+            body,
             rate_limit,
             attempts,
         },
@@ -487,7 +648,9 @@ pub struct ClientBuilder {
     timeout: Duration,
     upload_timeout: Duration,
     connect_timeout: Option<Duration>,
+    max_body_size: u64,
     retry: RetryPolicy,
+    user_agent_product: Option<String>,
     http: Option<reqwest::Client>,
 }
 
@@ -547,6 +710,28 @@ impl ClientBuilder {
         self
     }
 
+    /// Sets the largest response body a call reads, counted after gzip/deflate decoding
+    /// (default [`DEFAULT_MAX_BODY_SIZE`](crate::DEFAULT_MAX_BODY_SIZE), 64 MiB, which holds
+    /// Stream's largest answers with room to spare). A 2xx body past it fails the call with
+    /// [`Error::BodyTooLarge`] as soon as the limit is passed (or at once when the
+    /// `Content-Length` says so), so memory stays bounded whatever the server sends. Non-2xx
+    /// bodies are read up to [`MAX_ERROR_BODY_SIZE`](crate::MAX_ERROR_BODY_SIZE) (64 KiB) or
+    /// this limit if smaller. A call can set its own with [`ResponseFuture::max_body_size`].
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// Adds your application's product token in front of the client's in the `User-Agent`
+    /// header of every request and of the websocket upgrade: `.user_agent_product("my-app/2.1")`
+    /// sends `User-Agent: my-app/2.1 stream-chat-rust/0.1.0` (by default only
+    /// [`USER_AGENT_PRODUCT`]). The `X-Stream-Client` header, which Stream reads as the SDK's
+    /// name and version, stays the client's.
+    pub fn user_agent_product(mut self, product: impl Into<String>) -> Self {
+        self.user_agent_product = Some(product.into());
+        self
+    }
+
     /// Sets the retry policy of every call (default [`RetryPolicy::none`]: no retries); a call
     /// can set its own with [`ResponseFuture::retry_policy`].
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
@@ -559,8 +744,32 @@ impl ClientBuilder {
     /// Name it through the re-export [`crate::reqwest`] so that the versions match.
     ///
     /// The builder's [`connect_timeout`](Self::connect_timeout) does not apply to it (set it
-    /// on the `reqwest` client); the request and upload timeouts do, per request. Gzip and
-    /// deflate decoding are the `reqwest` client's settings.
+    /// on the `reqwest` client); the request and upload timeouts and the body limit do, per
+    /// request. Gzip and deflate decoding are the `reqwest` client's settings.
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`: the client's own never
+    /// follows redirects (Stream's API does not redirect), but a `reqwest` client follows up
+    /// to 10 by default, re-sending the request to the target (a `POST` body too, on 307 and
+    /// 308) with a `Referer` that holds the request's URL and query (the API key and query
+    /// values). The client detects a redirect that was followed and fails the call with
+    /// [`Error::Redirect`] instead of returning the target's answer, but by then the target
+    /// has seen the request. And when following fails to connect to the target, `reqwest`
+    /// reports a connect error for the original URL, which cannot be told apart from a
+    /// connection that was never opened: so with a caller's client, the
+    /// [`RetryPolicy`] retries connect errors only for calls safe to repeat.
+    ///
+    /// ```
+    /// use stream_chat_client::reqwest;
+    ///
+    /// let http = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .build()?;
+    /// let client = stream_chat_client::Client::builder("my-api-key")
+    ///     .anonymous()
+    ///     .http_client(http)
+    ///     .build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -569,8 +778,8 @@ impl ClientBuilder {
     /// Builds the client.
     ///
     /// Fails with [`Error::Config`] when no authentication mode was chosen, the base URL is not
-    /// an `http`/`https` URL, the API key or token cannot be sent in a header or URL, or the
-    /// HTTP client cannot be set up (e.g. no TLS roots).
+    /// an `http`/`https` URL, the API key, token or user-agent product cannot be sent in a
+    /// header or URL, or the HTTP client cannot be set up (e.g. no TLS roots).
     pub fn build(self) -> Result<Client, Error> {
         let auth = self.auth.ok_or_else(|| {
             Error::Config(
@@ -614,12 +823,28 @@ impl ClientBuilder {
             headers.insert(AUTHORIZATION, value);
         }
         headers.insert(X_STREAM_CLIENT, HeaderValue::from_static(CLIENT_ID));
+        let user_agent = match self.user_agent_product.as_deref().map(str::trim) {
+            Some("") | None => USER_AGENT_PRODUCT.to_owned(),
+            Some(product) => format!("{product} {USER_AGENT_PRODUCT}"),
+        };
+        let user_agent_value = HeaderValue::from_str(&user_agent).map_err(|_| {
+            Error::Config(format!(
+                "the user-agent product {:?} contains characters not allowed in a header",
+                self.user_agent_product.unwrap_or_default()
+            ))
+        })?;
+        headers.insert(USER_AGENT, user_agent_value);
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
 
+        let own_http = self.http.is_none();
         let (http, connect_timeout) = match self.http {
             Some(http) => (http, None),
             None => {
-                let mut builder = reqwest::Client::builder();
+                // Stream's API never redirects: a 3xx is returned as an error, never followed
+                // (following would re-send the request, and leak its URL in a `Referer`).
+                let mut builder = reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .referer(false);
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }
@@ -633,13 +858,16 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                own_http,
                 api_key: self.api_key,
                 base_url,
                 auth,
                 timeout: self.timeout,
                 upload_timeout: self.upload_timeout,
                 connect_timeout,
+                max_body_size: self.max_body_size,
                 retry: self.retry,
+                user_agent,
                 headers,
             }),
         })
@@ -816,7 +1044,7 @@ mod tests {
             "Op",
             400,
             &headers,
-            br#"{"code":4,"message":"bad","StatusCode":400,"duration":"1ms","more_info":"https://x","details":[],"unrecoverable":true,"exception_fields":{"id":"missing"}}"#,
+            ErrorBody::new(br#"{"code":4,"message":"bad","StatusCode":400,"duration":"1ms","more_info":"https://x","details":[],"unrecoverable":true,"exception_fields":{"id":"missing"}}"#, false),
             1,
         );
         let error = api.api_error().unwrap();
@@ -832,7 +1060,7 @@ mod tests {
             b"[1]",
             b"\xff",
         ] {
-            let error = error_from_response("Op", 502, &headers, body, 1);
+            let error = error_from_response("Op", 502, &headers, ErrorBody::new(body, false), 1);
             assert!(
                 matches!(error, Error::Http { status: 502, .. }),
                 "{error:?}"

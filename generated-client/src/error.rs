@@ -1,6 +1,10 @@
 //! The error type of every call.
 
-use crate::models::ApiError;
+use std::time::Duration;
+
+use crate::body::ErrorBody;
+use crate::transport_error as transport;
+use crate::ApiError;
 use crate::RateLimit;
 
 /// How many characters of a body an error message shows.
@@ -40,8 +44,10 @@ pub enum Error {
         operation: &'static str,
         /// The HTTP status code.
         status: u16,
-        /// The body as text (invalid UTF-8 replaced), possibly empty.
-        body: String,
+        /// The body as text (invalid UTF-8 replaced), possibly empty: at most
+        /// [`MAX_ERROR_BODY_SIZE`](crate::MAX_ERROR_BODY_SIZE) bytes, the rest is not read
+        /// ([`ErrorBody::is_truncated`]). Its `Debug` is an excerpt.
+        body: ErrorBody,
         /// The rate-limit state from the response headers.
         rate_limit: Option<RateLimit>,
         /// How many times the request was sent (1 without retries).
@@ -73,13 +79,20 @@ pub enum Error {
     /// The request timed out: the whole request (see
     /// [`ClientBuilder::timeout`](crate::ClientBuilder::timeout),
     /// [`ResponseFuture::timeout`](crate::ResponseFuture::timeout)) or opening the connection
-    /// ([`ClientBuilder::connect_timeout`](crate::ClientBuilder::connect_timeout)).
-    #[error("{operation}: request timed out: {source}")]
+    /// ([`ClientBuilder::connect_timeout`](crate::ClientBuilder::connect_timeout)). The
+    /// message says what it was waiting for: the connection, the response, or the rest of the
+    /// body.
+    #[error(
+        "{operation}: timed out after {after:?} {}",
+        transport::timeout_phase(source)
+    )]
     #[non_exhaustive]
     Timeout {
         /// The operation that was called.
         operation: &'static str,
-        /// The HTTP client's error.
+        /// The timeout that expired: the request's, or the connect timeout's.
+        after: Duration,
+        /// The HTTP client's error (its URL without the query).
         #[source]
         source: reqwest::Error,
         /// How many times the request was sent (1 without retries).
@@ -87,15 +100,67 @@ pub enum Error {
     },
 
     /// The request could not be sent or its response not read: connection refused or reset,
-    /// TLS, DNS, a body cut short, a redirect loop, ...
-    #[error("{operation}: transport error: {source}")]
+    /// TLS, DNS, a connection closed early, a body cut short, a response that is not HTTP.
+    /// The message gives the cause, e.g. `GetApp: cannot connect to 127.0.0.1:3030:
+    /// Connection refused (os error 111)`, never the query string.
+    #[error("{operation}: {}", transport::cause(source))]
     #[non_exhaustive]
     Transport {
         /// The operation that was called.
         operation: &'static str,
-        /// The HTTP client's error.
+        /// The HTTP client's error (its URL without the query).
         #[source]
         source: reqwest::Error,
+        /// How many times the request was sent (1 without retries).
+        attempts: u32,
+    },
+
+    /// The response body was longer than the limit (after decompression; see
+    /// [`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size)): the client
+    /// stopped reading it, so it never held more than the limit plus one chunk.
+    #[error("{operation}: the HTTP {status} response body is larger than the limit of {limit} bytes; reading stopped after {received} bytes")]
+    #[non_exhaustive]
+    BodyTooLarge {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The HTTP status code.
+        status: u16,
+        /// The limit, in bytes.
+        limit: u64,
+        /// How many (decompressed) bytes arrived before reading stopped: 0 when the announced
+        /// `Content-Length` was already past the limit, else at most the limit plus one chunk.
+        received: u64,
+        /// The rate-limit state from the response headers.
+        rate_limit: Option<RateLimit>,
+        /// How many times the request was sent (1 without retries).
+        attempts: u32,
+    },
+
+    /// The server answered with a redirect (HTTP 3xx). Stream's API never redirects, so the
+    /// client does not follow it: nothing is sent to the target, and no `Referer` leaks the
+    /// request's URL. The request did reach a server, so it is not retried.
+    ///
+    /// A `reqwest` client given to [`ClientBuilder::http_client`](crate::ClientBuilder::http_client)
+    /// follows redirects by its own policy; when it did and got an answer, or gave up (too
+    /// many redirects), the call fails with this error too (`status` is then `None`), though
+    /// the request was sent to the target as well.
+    #[error("{operation}: {}", describe_redirect(*status, location.as_deref(), source.as_ref()))]
+    #[non_exhaustive]
+    Redirect {
+        /// The operation that was called.
+        operation: &'static str,
+        /// The 3xx status; `None` when a caller's `reqwest` client followed the redirect.
+        status: Option<u16>,
+        /// The target (the `Location` header resolved against the request's URL, or the URL
+        /// the caller's client ended at), without its query and fragment; `None` when the
+        /// response had no valid `Location`.
+        location: Option<String>,
+        /// The caller's `reqwest` client's error, when it gave up following redirects (too
+        /// many, or a loop).
+        #[source]
+        source: Option<reqwest::Error>,
+        /// The rate-limit state from the 3xx response's headers.
+        rate_limit: Option<RateLimit>,
         /// How many times the request was sent (1 without retries).
         attempts: u32,
     },
@@ -130,7 +195,9 @@ impl Error {
         match self {
             Error::Api { status, .. }
             | Error::Http { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
+            | Error::Decode { status, .. }
+            | Error::BodyTooLarge { status, .. } => Some(*status),
+            Error::Redirect { status, .. } => *status,
             Error::Timeout { source, .. } | Error::Transport { source, .. } => {
                 source.status().map(|s| s.as_u16())
             }
@@ -145,7 +212,9 @@ impl Error {
         match self {
             Error::Api { rate_limit, .. }
             | Error::Http { rate_limit, .. }
-            | Error::Decode { rate_limit, .. } => rate_limit.as_ref(),
+            | Error::Decode { rate_limit, .. }
+            | Error::BodyTooLarge { rate_limit, .. }
+            | Error::Redirect { rate_limit, .. } => rate_limit.as_ref(),
             _ => None,
         }
     }
@@ -169,6 +238,8 @@ impl Error {
             | Error::Decode { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::Transport { operation, .. }
+            | Error::BodyTooLarge { operation, .. }
+            | Error::Redirect { operation, .. }
             | Error::Encode { operation, .. } => Some(operation),
             _ => None,
         }
@@ -182,14 +253,16 @@ impl Error {
             | Error::Http { attempts, .. }
             | Error::Decode { attempts, .. }
             | Error::Timeout { attempts, .. }
-            | Error::Transport { attempts, .. } => Some(*attempts),
+            | Error::Transport { attempts, .. }
+            | Error::BodyTooLarge { attempts, .. }
+            | Error::Redirect { attempts, .. } => Some(*attempts),
             _ => None,
         }
     }
 
     /// A short, stable name of the variant for logs and metrics: `api`, `http`, `decode`,
-    /// `timeout`, `connect` (a transport error opening the connection), `transport`, `encode`,
-    /// `config` or `realtime`.
+    /// `timeout`, `connect` (a transport error opening the connection), `transport`,
+    /// `body_too_large`, `redirect`, `encode`, `config` or `realtime`.
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Api { .. } => "api",
@@ -198,6 +271,8 @@ impl Error {
             Error::Timeout { .. } => "timeout",
             Error::Transport { source, .. } if source.is_connect() => "connect",
             Error::Transport { .. } => "transport",
+            Error::BodyTooLarge { .. } => "body_too_large",
+            Error::Redirect { .. } => "redirect",
             Error::Encode { .. } => "encode",
             Error::Config(_) => "config",
             #[cfg(feature = "ws")]
@@ -212,6 +287,12 @@ impl Error {
 
     /// Whether the connection to the server could not be opened (refused, DNS, TLS handshake,
     /// connect timeout): the request never reached the server, so resending it is safe.
+    ///
+    /// With a `reqwest` client given to
+    /// [`ClientBuilder::http_client`](crate::ClientBuilder::http_client) that follows
+    /// redirects, a connect error may also come from a redirect's target, after the request
+    /// reached the API's address; the client's retries take that into account (see
+    /// [`RetryPolicy`](crate::RetryPolicy)).
     pub fn is_connect(&self) -> bool {
         match self {
             Error::Timeout { source, .. } | Error::Transport { source, .. } => source.is_connect(),
@@ -251,10 +332,34 @@ impl Error {
             | Error::Http { attempts, .. }
             | Error::Decode { attempts, .. }
             | Error::Timeout { attempts, .. }
-            | Error::Transport { attempts, .. } => *attempts = count,
+            | Error::Transport { attempts, .. }
+            | Error::BodyTooLarge { attempts, .. }
+            | Error::Redirect { attempts, .. } => *attempts = count,
             _ => {}
         }
     }
+}
+
+/// What a redirect error says: the status and target, or that a caller's client followed it.
+fn describe_redirect(
+    status: Option<u16>,
+    location: Option<&str>,
+    source: Option<&reqwest::Error>,
+) -> String {
+    let target = location.unwrap_or("no valid Location");
+    let mut text = match status {
+        Some(status) => format!(
+            "the server redirected with HTTP {status} to {target}; Stream's API does not redirect, so the client did not follow it"
+        ),
+        None => format!(
+            "the HTTP client followed a redirect to {target}; Stream's API does not redirect (give `http_client` a reqwest client with `redirect::Policy::none()`)"
+        ),
+    };
+    if let Some(source) = source {
+        text.push_str(": ");
+        text.push_str(&transport::root_cause(source));
+    }
+    text
 }
 
 /// ` with an empty body` or `: <excerpt>`.
@@ -297,7 +402,7 @@ mod tests {
         let error = Error::Http {
             operation: "GetApp",
             status: 502,
-            body: String::new(),
+            body: crate::ErrorBody::default(),
             rate_limit: None,
             attempts: 1,
         };
@@ -320,7 +425,7 @@ mod tests {
                 more_info: String::new(),
                 details: serde_json::Value::Null,
                 unrecoverable: Some(true),
-                ..ApiError::default()
+                unknown: serde_json::Map::new(),
             }),
             rate_limit: Some(RateLimit {
                 limit: Some(1),

@@ -15,8 +15,8 @@
 //! - **Anonymous** ([`ClientBuilder::anonymous`]): no token, a small subset of the API.
 //!
 //! Every request carries the `api_key` query parameter and the `Stream-Auth-Type`,
-//! `Authorization` (no `Bearer ` prefix) and `X-Stream-Client` headers, and negotiates
-//! gzip/deflate compression.
+//! `Authorization` (no `Bearer ` prefix), `X-Stream-Client` and `User-Agent` headers, and
+//! negotiates gzip/deflate compression.
 //!
 //! # Example
 //!
@@ -44,6 +44,12 @@
 //! through [`ClientBuilder::http_client`]; a `tracing` span per call (see [`Client`]); user
 //! tokens back-dated against clock skew ([`UserToken::issued_now`]).
 //!
+//! What a server sends cannot exhaust the client: bodies are read chunk by chunk up to a limit
+//! counted after decompression ([`DEFAULT_MAX_BODY_SIZE`], 64 MiB, enough for Stream's largest
+//! answers; [`ClientBuilder::max_body_size`], [`ResponseFuture::max_body_size`]), error bodies
+//! up to [`MAX_ERROR_BODY_SIZE`] (64 KiB); and redirects are never followed (Stream's API does
+//! not redirect), so nothing is re-sent elsewhere and no `Referer` leaks the request's URL.
+//!
 //! # Real-time events
 //!
 //! With the `ws` cargo feature, `Client::realtime` opens the websocket of a client-side app:
@@ -61,7 +67,9 @@
 //! A call returns [`Error`]: [`Error::Api`] when the API answered with an error body
 //! ([`Error::api_error`] gives its code and message), [`Error::Http`] for other non-2xx
 //! responses, [`Error::Decode`] when a 2xx body does not match the expected type (naming the
-//! field), [`Error::Timeout`] and [`Error::Transport`] for network failures. Every response,
+//! field), [`Error::BodyTooLarge`] for a body past the limit, [`Error::Redirect`] for a 3xx,
+//! [`Error::Timeout`] and [`Error::Transport`] for network failures (their message gives the
+//! cause: refused, reset, TLS, DNS, which timeout; never the query string). Every response,
 //! successful or not, exposes the rate-limit headers as a [`RateLimit`]; [`Error::kind`] names
 //! the failure for logs and [`Error::attempts`] says how many attempts the call took.
 
@@ -69,8 +77,10 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod api_error;
 mod auth;
 mod backoff;
+mod body;
 mod client;
 mod decode;
 mod error;
@@ -89,14 +99,18 @@ mod retry;
 mod serde_support;
 #[cfg(test)]
 mod smoke_tests;
+mod transport_error;
 pub mod webhook;
 #[cfg(feature = "ws")]
 #[cfg_attr(docsrs, doc(cfg(feature = "ws")))]
 pub mod ws;
 
+pub use api_error::ApiError;
 pub use auth::{server_token, Auth, Secret, UserToken, DEFAULT_IAT_LEEWAY};
+pub use body::{ErrorBody, DEFAULT_MAX_BODY_SIZE, MAX_ERROR_BODY_SIZE};
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_UPLOAD_TIMEOUT,
+    USER_AGENT_PRODUCT,
 };
 pub use decode::decode_json;
 pub use error::Error;

@@ -22,8 +22,9 @@ use crate::{Client, Error, RateLimit, RetryPolicy};
 /// spawned or stored (its type can be named, unlike an `async fn`'s).
 ///
 /// Before it is awaited, its builder methods change this one call: [`timeout`](Self::timeout),
-/// [`retry_policy`](Self::retry_policy), [`no_retry`](Self::no_retry) and
-/// [`idempotent`](Self::idempotent). Once polled, the call is under way and they have no effect.
+/// [`max_body_size`](Self::max_body_size), [`retry_policy`](Self::retry_policy),
+/// [`no_retry`](Self::no_retry) and [`idempotent`](Self::idempotent). Once polled, the call is
+/// under way and they have no effect.
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -62,6 +63,8 @@ enum State<'a> {
 pub(crate) struct CallOptions {
     /// Replaces the client's request (or upload) timeout.
     pub(crate) timeout: Option<Duration>,
+    /// Replaces the client's largest response body.
+    pub(crate) max_body_size: Option<u64>,
     /// Replaces the client's retry policy.
     pub(crate) retry: Option<RetryPolicy>,
     /// The caller says that sending the call twice does no harm (opts a `POST` into retries).
@@ -94,6 +97,16 @@ impl<'a, T> ResponseFuture<'a, T> {
     pub fn timeout(mut self, timeout: Duration) -> Self {
         if let Some(options) = self.options() {
             options.timeout = Some(timeout);
+        }
+        self
+    }
+
+    /// Sets the largest response body this call reads (after decompression), replacing the
+    /// client's [`max_body_size`](crate::ClientBuilder::max_body_size); past it the call fails
+    /// with [`Error::BodyTooLarge`].
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        if let Some(options) = self.options() {
+            options.max_body_size = Some(bytes);
         }
         self
     }

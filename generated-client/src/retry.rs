@@ -17,14 +17,17 @@ use crate::Error;
 /// A call is retried only when all of these hold:
 ///
 /// - the failure is HTTP 429, 502, 503 or 504 whose error body does not say `unrecoverable`,
-///   or a connection that could not be opened (nothing was sent, so any method is safe);
+///   or a connection that could not be opened (nothing was sent, so any method is safe; with
+///   a `reqwest` client given to [`http_client`](crate::ClientBuilder::http_client), only for
+///   a method safe to repeat, as such a client may have followed a redirect, and so sent the
+///   request, before failing to connect to the target);
 /// - for an HTTP status, the method is safe to repeat: `GET`, `PUT` or `DELETE`; a `POST` or
 ///   `PATCH` only when the call is marked [`idempotent`](crate::ResponseFuture::idempotent);
 /// - fewer than [`max_attempts`](RetryPolicy::max_attempts) attempts were made, and the wait
 ///   ends within [`max_elapsed`](RetryPolicy::max_elapsed) of the call's start.
 ///
-/// Timeouts, connections dropped after the request was sent, and bodies that do not decode are
-/// never retried: the server may have acted on the request.
+/// Timeouts, connections dropped after the request was sent, redirects, bodies that do not
+/// decode or are too large are never retried: the server may have acted on the request.
 ///
 /// The wait before retry `n` (from 1) is a random duration between zero and
 /// `min(max_delay, base_delay × 2^(n-1))` ("full jitter"), unless the response says how long to
@@ -156,6 +159,9 @@ pub(crate) struct Call {
     pub(crate) method: Method,
     /// Whether the caller marked the call safe to repeat whatever its method.
     pub(crate) idempotent: bool,
+    /// Whether a connect error proves that nothing was sent: true with the client's own HTTP
+    /// client, which never follows redirects; a caller's may have followed one first.
+    pub(crate) connect_error_is_unsent: bool,
 }
 
 impl Call {
@@ -167,7 +173,7 @@ impl Call {
 
 /// Whether the policy may retry after `error` in this call (attempts and time aside).
 fn is_retryable(error: &Error, call: Call) -> bool {
-    if error.is_connect() {
+    if error.is_connect() && call.connect_error_is_unsent {
         // Nothing reached the server.
         return true;
     }
@@ -211,7 +217,7 @@ mod tests {
         Error::Http {
             operation: "Op",
             status,
-            body: String::new(),
+            body: crate::ErrorBody::default(),
             rate_limit: None,
             attempts: 1,
         }
@@ -220,10 +226,12 @@ mod tests {
     const GET: Call = Call {
         method: Method::Get,
         idempotent: false,
+        connect_error_is_unsent: true,
     };
     const POST: Call = Call {
         method: Method::Post,
         idempotent: false,
+        connect_error_is_unsent: true,
     };
 
     #[test]
@@ -261,17 +269,14 @@ mod tests {
                 .is_none());
         }
         for method in [Method::Put, Method::Delete] {
-            let call = Call {
-                method,
-                idempotent: false,
-            };
+            let call = Call { method, ..GET };
             assert!(policy
                 .next_delay(&http(502), call, 1, Duration::ZERO, None)
                 .is_some());
         }
         let patch = Call {
             method: Method::Patch,
-            idempotent: false,
+            ..GET
         };
         assert!(policy
             .next_delay(&http(502), patch, 1, Duration::ZERO, None)
@@ -357,7 +362,7 @@ mod tests {
         let limited = |status| Error::Http {
             operation: "Op",
             status,
-            body: String::new(),
+            body: crate::ErrorBody::default(),
             rate_limit: Some(crate::RateLimit {
                 reset: chrono::DateTime::from_timestamp(1_700_000_004, 0),
                 ..crate::RateLimit::default()

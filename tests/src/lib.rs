@@ -23,8 +23,13 @@
 //! The realtime tests use [`ws`]: a websocket server on `127.0.0.1` and control of tokio's
 //! paused clock. The load test and its benchmark use [`load`]: a keep-alive server that
 //! injects failures and counts connections, and a runner that reports latencies.
+//! [`fake_stream`] is a fake Stream Chat server (REST and websocket on one port, with channels,
+//! members and watchers) for end-to-end tests and the `fake-stream` binary.
 
+pub mod fake_stream;
+pub mod generated_check;
 pub mod load;
+pub mod openapi;
 pub mod raw;
 pub mod ws;
 
@@ -289,7 +294,22 @@ impl Served {
             .await
             .expect("bind 127.0.0.1:0");
         let address = listener.local_addr().expect("bound address");
-        let listener = tap(listener);
+        Self::serve(app, tap(listener), address)
+    }
+
+    /// Binds `127.0.0.1:port` (`0`: a free port) and serves `app`; fails when the port cannot
+    /// be bound (e.g. it is taken), for callers that chose the port.
+    pub async fn bind(port: u16, app: Router) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+        let address = listener.local_addr()?;
+        Ok(Self::serve(app, listener, address))
+    }
+
+    fn serve<L>(app: Router, listener: L, address: SocketAddr) -> Self
+    where
+        L: axum::serve::Listener,
+        L::Addr: std::fmt::Debug,
+    {
         let task = tokio::spawn(async move {
             axum::serve(listener, app).await.expect("server runs");
         });
@@ -410,7 +430,7 @@ pub const CLIENT_PREFIX: &str = "stream-chat-rust-client-";
 /// Checks everything a server-side client must send: `method`, the raw (percent-encoded)
 /// `path`, the decoded query pairs (`api_key` first, then `query`), the headers
 /// (`Stream-Auth-Type: jwt`, `Authorization` equal to [`SERVER_TOKEN`] without `Bearer`,
-/// `X-Stream-Client`, `Accept-Encoding` offering gzip and deflate, `Content-Type:
+/// `X-Stream-Client`, `User-Agent`, `Accept-Encoding` offering gzip and deflate, `Content-Type:
 /// application/json` exactly when there is a body) and the JSON body (`None`: no body).
 pub fn assert_server_side_request(
     request: &Recorded,
@@ -448,6 +468,11 @@ pub fn assert_server_side_request(
     assert!(
         client.len() > CLIENT_PREFIX.len(),
         "X-Stream-Client has a version"
+    );
+    assert_eq!(
+        request.header("user-agent"),
+        Some(stream_chat_client::USER_AGENT_PRODUCT),
+        "User-Agent"
     );
     let accept_encoding = request.header("accept-encoding").unwrap_or_default();
     assert!(
@@ -586,4 +611,11 @@ pub fn fixture_spec_texts(dir: &std::path::Path) -> Vec<(String, String)> {
             )
         })
         .collect()
+}
+
+/// The model of the workspace's `spec/`, for tests that compare the generated client with
+/// what the spec says (counts among them: no test types a number the next spec changes).
+pub fn spec_api() -> stream_chat_codegen::model::Api {
+    let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+    stream_chat_codegen::load_api(&spec).unwrap_or_else(|problems| panic!("{problems}"))
 }

@@ -2,10 +2,12 @@
 //!
 //! Where [`RecordingServer`](crate::RecordingServer) (axum) always speaks correct HTTP, this
 //! one works on the TCP stream, so it can misbehave as real networks and proxies do: answer
-//! with nothing, stop in the middle of a body, promise more bytes than it sends, or reset the
-//! connection (`SO_LINGER` 0, so the client reads `ECONNRESET`). Every connection serves one
-//! request (`Connection: close`), answered with the next [`Reply`] of the script; it counts the
-//! connections it accepted and records each request it read.
+//! with nothing, stop in the middle of a body, promise more bytes than it sends, reset the
+//! connection (`SO_LINGER` 0, so the client reads `ECONNRESET`), send a body that never ends
+//! or one of hundreds of megabytes (streamed from one small piece, so the server itself stays
+//! small), or answer before reading anything (what a TLS client sees from a plain server).
+//! Every connection serves one request (`Connection: close`), answered with the next [`Reply`]
+//! of the script; it counts the connections it accepted and records each request it read.
 //!
 //! ```no_run
 //! # async fn run() {
@@ -49,6 +51,21 @@ pub enum Reply {
     Stall,
     /// Resets the connection without reading the request.
     Reset,
+    /// Writes the bytes as soon as the connection is accepted, without reading a request,
+    /// then closes it (a plain-text answer to a TLS handshake, for instance).
+    Unread(Vec<u8>),
+    /// Writes `head` (a response head), then `piece` over and over: `repeat` times (the head
+    /// announces the length), or, with `None`, as chunks of a `Transfer-Encoding: chunked`
+    /// body that never ends. Stops when the client goes away. See [`Reply::endless`] and
+    /// [`Reply::repeated`].
+    Stream {
+        /// The status line and headers, up to the blank line.
+        head: Vec<u8>,
+        /// What each write sends (already chunk-framed for an endless body).
+        piece: Vec<u8>,
+        /// How many times; `None` for ever.
+        repeat: Option<u64>,
+    },
 }
 
 impl Reply {
@@ -83,6 +100,40 @@ impl Reply {
         Reply::status(status, &[("content-type", "application/json")], body)
     }
 
+    /// A response whose chunked body never ends: 64 KiB chunks of `x` after `start`, written
+    /// until the client closes the connection.
+    pub fn endless(status: u16, headers: &[(&str, &str)], start: &[u8]) -> Reply {
+        let mut head = head_bytes(status, headers);
+        head.extend_from_slice(b"transfer-encoding: chunked\r\nconnection: close\r\n\r\n");
+        head.extend_from_slice(format!("{:x}\r\n", start.len()).as_bytes());
+        head.extend_from_slice(start);
+        head.extend_from_slice(b"\r\n");
+        let chunk = vec![b'x'; 64 * 1024];
+        let mut piece = format!("{:x}\r\n", chunk.len()).into_bytes();
+        piece.extend_from_slice(&chunk);
+        piece.extend_from_slice(b"\r\n");
+        Reply::Stream {
+            head,
+            piece,
+            repeat: None,
+        }
+    }
+
+    /// A response whose body is `piece` repeated `count` times, announced with its
+    /// `Content-Length` and streamed, so that the server never holds more than `piece`.
+    pub fn repeated(status: u16, headers: &[(&str, &str)], piece: &[u8], count: u64) -> Reply {
+        let mut head = head_bytes(status, headers);
+        let length = piece.len() as u64 * count;
+        head.extend_from_slice(
+            format!("content-length: {length}\r\nconnection: close\r\n\r\n").as_bytes(),
+        );
+        Reply::Stream {
+            head,
+            piece: piece.to_vec(),
+            repeat: Some(count),
+        }
+    }
+
     /// The head of a response announcing `content_length` body bytes, then only `body`.
     pub fn head_and_part(status: u16, content_length: usize, body: &[u8]) -> Vec<u8> {
         response_bytes(
@@ -92,6 +143,15 @@ impl Reply {
             body,
         )
     }
+}
+
+/// The status line and text headers, without the blank line that ends the head.
+fn head_bytes(status: u16, headers: &[(&str, &str)]) -> Vec<u8> {
+    let mut bytes = format!("HTTP/1.1 {status} Scripted\r\n").into_bytes();
+    for (name, value) in headers {
+        bytes.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+    }
+    bytes
 }
 
 fn response_bytes(
@@ -225,9 +285,17 @@ impl Drop for RawServer {
 }
 
 async fn serve(mut stream: TcpStream, reply: Reply, state: Arc<State>) {
-    if matches!(reply, Reply::Reset) {
-        let _ = stream.set_zero_linger();
-        return;
+    match reply {
+        Reply::Reset => {
+            let _ = stream.set_zero_linger();
+            return;
+        }
+        Reply::Unread(bytes) => {
+            let _ = stream.write_all(&bytes).await;
+            let _ = stream.shutdown().await;
+            return;
+        }
+        _ => {}
     }
     match read_request(&mut stream).await {
         Some(request) => lock(&state.requests).push(request),
@@ -256,7 +324,25 @@ async fn serve(mut stream: TcpStream, reply: Reply, state: Arc<State>) {
             tokio::time::sleep(STALL).await;
         }
         Reply::Stall => tokio::time::sleep(STALL).await,
-        Reply::Reset => {}
+        Reply::Stream {
+            head,
+            piece,
+            repeat,
+        } => {
+            if stream.write_all(&head).await.is_err() {
+                return;
+            }
+            let mut written = 0;
+            while repeat.is_none_or(|count| written < count) {
+                if stream.write_all(&piece).await.is_err() {
+                    // The client stopped reading and closed the connection.
+                    return;
+                }
+                written += 1;
+            }
+            let _ = stream.shutdown().await;
+        }
+        Reply::Reset | Reply::Unread(_) => {}
     }
 }
 

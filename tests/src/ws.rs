@@ -248,9 +248,13 @@ pub struct WsServer {
 impl WsServer {
     /// Binds the server.
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind 127.0.0.1");
+        Self::start_at("127.0.0.1:0").await
+    }
+
+    /// Binds the server at `address` (`host:port`), e.g. a port where connections were
+    /// refused until now.
+    pub async fn start_at(address: &str) -> Self {
+        let listener = TcpListener::bind(address).await.expect("bind the address");
         Self { listener }
     }
 

@@ -532,12 +532,14 @@ async fn refused_connection_is_a_transport_error() {
     assert!(!error.is_timeout());
     assert_eq!(error.status(), None);
     assert_eq!(error.rate_limit(), None);
+    // The cause, and the host without the query (the API key).
+    let message = error.to_string();
     assert!(
-        error
-            .to_string()
-            .starts_with("GetChannelType: transport error"),
-        "{error}"
+        message.starts_with("GetChannelType: cannot connect to 127.0.0.1:"),
+        "{message}"
     );
+    assert!(message.contains("Connection refused"), "{message}");
+    assert!(!message.contains("api_key") && !format!("{error:?}").contains("api_key"));
 }
 
 #[tokio::test]

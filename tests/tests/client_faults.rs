@@ -1,6 +1,9 @@
 //! Fault injection: the client against a scripted raw HTTP/1.1 server on 127.0.0.1
 //! (`stream_chat_tests::raw`) that stalls, resets connections mid-body, sends short, truncated,
-//! HTML, empty, mislabelled and huge bodies, and 429 sequences with and without reset headers.
+//! HTML, empty, mislabelled and huge bodies, 429 sequences with and without reset headers,
+//! redirects of every kind (to another local server that must see nothing), answers that are
+//! not HTTP or not TLS. Every transport failure's message must give its cause and never the
+//! query. (The memory bound of endless and huge bodies is tested in `client_body_limits.rs`.)
 //!
 //! Every outcome must be a typed error or a decoded value, never a panic; the request counts
 //! that the server saw prove that a request not safe to repeat is never sent twice. No test
@@ -11,7 +14,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 use stream_chat_client::models::{Automod, FileUploadRequest, MarkChannelsReadRequest};
-use stream_chat_client::{Client, Error, FilePart, RetryPolicy, Secret};
+use stream_chat_client::{
+    Client, Error, FilePart, RetryPolicy, Secret, MAX_ERROR_BODY_SIZE, USER_AGENT_PRODUCT,
+};
 use stream_chat_tests::raw::{RawServer, Reply};
 use stream_chat_tests::{channel_config_json, refused_url, API_KEY, SECRET};
 
@@ -295,10 +300,20 @@ async fn empty_bodies_with_every_status_give_a_value_or_a_typed_error() {
                 assert!((200..300).contains(status));
                 assert_eq!(got, *status);
             }
+            // Stream's API never redirects: a 3xx is an error, without a Location here.
+            Err(Error::Redirect {
+                status: got,
+                location,
+                ..
+            }) => {
+                assert!((300..400).contains(status), "{status}");
+                assert_eq!(got, Some(*status));
+                assert_eq!(location, None);
+            }
             Err(Error::Http {
                 status: got, body, ..
             }) => {
-                assert!(!(200..300).contains(status), "{status}");
+                assert!(!(200..400).contains(status), "{status}");
                 assert_eq!(got, *status);
                 assert!(body.is_empty());
             }
@@ -365,7 +380,7 @@ async fn content_types_are_not_trusted() {
 }
 
 #[tokio::test]
-async fn huge_bodies_decode_or_fail_with_a_short_message() {
+async fn huge_bodies_decode_or_fail_with_a_capped_body_and_a_short_message() {
     const SIZE: usize = 16 * 1024 * 1024;
     let mut success = br#"{"duration":"1ms","padding":""#.to_vec();
     success.resize(success.len() + SIZE, b'x');
@@ -387,7 +402,13 @@ async fn huge_bodies_decode_or_fail_with_a_short_message() {
     match &error {
         Error::Http { status, body, .. } => {
             assert_eq!(*status, 500);
-            assert_eq!(body.len(), SIZE, "the whole body is kept");
+            assert_eq!(
+                body.len() as u64,
+                MAX_ERROR_BODY_SIZE,
+                "only the start is kept"
+            );
+            assert!(body.is_truncated());
+            assert!(body.chars().all(|c| c == 'E'));
         }
         other => panic!("expected Error::Http, got {other:?}"),
     }
@@ -395,6 +416,7 @@ async fn huge_bodies_decode_or_fail_with_a_short_message() {
         error.to_string().len() < 1024,
         "the message shows an excerpt"
     );
+    assert!(format!("{error:?}").len() < 1024, "so does Debug");
     assert_eq!(server.request_count(), 2, "500 is not retried");
 }
 
@@ -687,4 +709,402 @@ async fn a_callers_reqwest_client_sends_the_requests() {
     assert_eq!(request.header("x-via"), Some("caller-client"));
     assert_eq!(request.header("stream-auth-type"), Some("jwt"));
     assert!(request.header("authorization").is_some());
+}
+
+/// The 3xx statuses, each with the method it would re-send with if followed.
+const REDIRECTS: [u16; 5] = [301, 302, 303, 307, 308];
+
+#[tokio::test]
+async fn redirects_are_errors_naming_status_and_target_and_nothing_is_sent_there() {
+    let elsewhere = RawServer::start([]).await;
+    let target = format!(
+        "{}/elsewhere?api_key=key&token=secret#part",
+        elsewhere.url()
+    );
+    let script = REDIRECTS.iter().flat_map(|status| {
+        let location = [("location", target.as_str())];
+        [
+            Reply::status(*status, &location, "moved"),
+            Reply::status(*status, &location, "moved"),
+        ]
+    });
+    let server = RawServer::start(script.collect::<Vec<_>>()).await;
+    let client = client(&server);
+
+    for status in REDIRECTS {
+        // A POST (with a retry policy) and a GET: neither followed nor resent.
+        let before = server.request_count();
+        let post = client
+            .mark_channels_read(&MarkChannelsReadRequest::default())
+            .idempotent()
+            .await
+            .expect_err("redirected");
+        let get = client.get_app().await.expect_err("redirected");
+        for error in [post, get] {
+            match &error {
+                Error::Redirect {
+                    status: got,
+                    location,
+                    source,
+                    attempts,
+                    ..
+                } => {
+                    assert_eq!(*got, Some(status));
+                    // The target without its query: nothing the server echoes is printed.
+                    assert_eq!(
+                        location.as_deref(),
+                        Some(format!("{}/elsewhere", elsewhere.url()).as_str())
+                    );
+                    assert!(source.is_none());
+                    assert_eq!(*attempts, 1, "a redirect is never retried");
+                }
+                other => panic!("HTTP {status}: expected a redirect error, got {other:?}"),
+            }
+            assert_eq!(error.kind(), "redirect");
+            assert_eq!(error.status(), Some(status));
+            assert!(!error.is_connect() && !error.is_retryable());
+            let message = error.to_string();
+            assert!(
+                message.contains(&format!("HTTP {status}"))
+                    && message.contains(&format!("{}/elsewhere", elsewhere.url())),
+                "{message}"
+            );
+            assert!(!message.contains("secret") && !format!("{error:?}").contains("secret"));
+        }
+        assert_eq!(server.request_count(), before + 2);
+    }
+    assert_eq!(
+        elsewhere.connection_count(),
+        0,
+        "nothing reached the target"
+    );
+}
+
+#[tokio::test]
+async fn relative_and_missing_locations() {
+    let server = RawServer::start([
+        Reply::status(302, &[("location", "/v2/app?x=1")], ""),
+        Reply::status(301, &[("location", "http://[::1")], ""),
+    ])
+    .await;
+    let client = client(&server);
+
+    let error = client.get_app().await.expect_err("redirect");
+    assert!(
+        matches!(&error, Error::Redirect { location: Some(at), .. } if *at == format!("{}/v2/app", server.url())),
+        "{error:?}"
+    );
+    let error = client.get_app().await.expect_err("redirect");
+    assert!(
+        matches!(
+            &error,
+            Error::Redirect {
+                location: None,
+                status: Some(301),
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("no valid Location"), "{error}");
+}
+
+/// A `reqwest` client with reqwest's default policy, which follows redirects.
+fn following_client(url: &str) -> Client {
+    let http = stream_chat_client::reqwest::Client::builder()
+        .build()
+        .expect("reqwest client");
+    Client::builder(API_KEY)
+        .server_side(Secret::new(SECRET))
+        .base_url(url)
+        .retry_policy(fast_retries())
+        .http_client(http)
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn a_callers_client_that_follows_a_redirect_never_passes_the_answer_off_as_the_apis() {
+    let elsewhere = RawServer::start([ok_json()]).await;
+    let target = format!("{}/elsewhere", elsewhere.url());
+    let server = RawServer::start([Reply::status(307, &[("location", target.as_str())], "")]).await;
+
+    let error = following_client(&server.url())
+        .mark_channels_read(&MarkChannelsReadRequest::default())
+        .await
+        .expect_err("the answer came from elsewhere");
+    match &error {
+        Error::Redirect {
+            status: None,
+            location: Some(at),
+            ..
+        } => assert_eq!(*at, target),
+        other => panic!("expected a followed redirect, got {other:?}"),
+    }
+    assert!(error.to_string().contains("Policy::none()"), "{error}");
+    // reqwest did re-send the POST there (the documented reason to set `Policy::none()`).
+    assert_eq!(elsewhere.request_count(), 1);
+    assert_eq!(elsewhere.requests()[0].method, "POST");
+}
+
+#[tokio::test]
+async fn a_post_a_callers_client_redirected_to_a_failing_target_is_not_resent() {
+    // The target speaks plain HTTP, so the TLS handshake there fails. reqwest reports a
+    // connect error for the API's URL, although the POST reached the API server.
+    let not_tls = Reply::Unread(b"HTTP/1.1 400 Bad Request\r\n\r\n".to_vec());
+    let elsewhere = RawServer::start(vec![not_tls; 4]).await;
+    let target = elsewhere.url().replace("http://", "https://");
+    let server = RawServer::start(vec![
+        Reply::status(308, &[("location", target.as_str())], "");
+        4
+    ])
+    .await;
+    let client = following_client(&server.url());
+
+    let error = client
+        .mark_channels_read(&MarkChannelsReadRequest::default())
+        .await
+        .expect_err("TLS fails at the target");
+    assert!(error.is_connect(), "{error:?}");
+    assert_eq!(error.attempts(), Some(1));
+    assert_eq!(server.request_count(), 1, "the POST was not resent");
+    assert!(
+        error.to_string().contains("InvalidContentType"),
+        "the cause: {error}"
+    );
+    // A GET is safe to repeat: retried.
+    let error = client.get_app().await.expect_err("fails again");
+    assert_eq!(error.attempts(), Some(3), "{error:?}");
+
+    // A redirect loop: reqwest gives up, the client says it was a redirect.
+    let looping = RawServer::start(
+        (0..12)
+            .map(|_| Reply::status(302, &[("location", "/app")], ""))
+            .collect::<Vec<_>>(),
+    )
+    .await;
+    let error = following_client(&looping.url())
+        .mark_channels_read(&MarkChannelsReadRequest::default())
+        .await
+        .expect_err("loop");
+    assert!(
+        matches!(
+            &error,
+            Error::Redirect {
+                status: None,
+                source: Some(_),
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(!error.is_connect() && !error.is_retryable());
+}
+
+/// The API key of the clients that check what error messages show.
+const VISIBLE_KEY: &str = "key-that-must-not-show";
+
+/// A client with [`VISIBLE_KEY`], a 300 ms timeout and no retries, for `url`.
+fn short_client(url: &str) -> Client {
+    Client::builder(VISIBLE_KEY)
+        .server_side(Secret::new(SECRET))
+        .base_url(url)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .expect("client")
+}
+
+/// Calls `GetApp` on `url` and returns the error's message, checking that neither it nor the
+/// error's `Debug` shows the query (the API key).
+async fn message_for(url: &str) -> (Error, String) {
+    let error = short_client(url).get_app().await.expect_err("fails");
+    let message = error.to_string();
+    let debug = format!("{error:?}");
+    for text in [&message, &debug] {
+        assert!(
+            !text.contains(VISIBLE_KEY) && !text.contains("api_key"),
+            "{text}"
+        );
+    }
+    (error, message)
+}
+
+#[tokio::test]
+async fn transport_errors_say_their_cause_without_the_query() {
+    let refused = refused_url();
+    let (error, message) = message_for(&refused).await;
+    let host = refused.trim_start_matches("http://");
+    assert_eq!(error.kind(), "connect");
+    assert!(
+        message.starts_with(&format!(
+            "GetApp: cannot connect to {host}: Connection refused"
+        )),
+        "{message}"
+    );
+
+    let head = Reply::head_and_part(200, 4096, br#"{"duration":"#);
+    let cases: [(Reply, &str, &str); 7] = [
+        (
+            Reply::Reset,
+            "transport",
+            "GetApp: the connection failed before the response arrived: Connection reset",
+        ),
+        (
+            Reply::Unread(Vec::new()),
+            "transport",
+            "GetApp: no valid response: connection closed before message completed",
+        ),
+        (
+            Reply::Unread(b"SSH-2.0-OpenSSH\r\n\r\n".to_vec()),
+            "transport",
+            "GetApp: no valid response: ",
+        ),
+        (
+            Reply::SendThenReset(head.clone()),
+            "transport",
+            "GetApp: reading the response body failed: Connection reset",
+        ),
+        (
+            Reply::Send(head.clone()),
+            "transport",
+            "GetApp: reading the response body failed: end of file before message length reached",
+        ),
+        (
+            Reply::Stall,
+            "timeout",
+            "GetApp: timed out after 300ms waiting for the response",
+        ),
+        (
+            Reply::SendThenStall(head),
+            "timeout",
+            "GetApp: timed out after 300ms reading the response body",
+        ),
+    ];
+    for (reply, kind, expected) in cases {
+        let server = RawServer::start([reply]).await;
+        let (error, message) = message_for(&server.url()).await;
+        assert_eq!(error.kind(), kind, "{message}");
+        assert!(message.starts_with(expected), "{message}");
+    }
+
+    // A plain-HTTP server behind an https URL: the TLS handshake fails.
+    let server =
+        RawServer::start([Reply::Unread(b"HTTP/1.1 400 Bad Request\r\n\r\n".to_vec())]).await;
+    let https = server.url().replace("http://", "https://");
+    let (error, message) = message_for(&https).await;
+    assert!(error.is_connect());
+    assert!(
+        message.starts_with(&format!(
+            "GetApp: TLS handshake with {} failed: ",
+            https.trim_start_matches("https://")
+        )),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn every_request_sends_a_user_agent() {
+    let server = RawServer::start([ok_json(), ok_json(), ok_json()]).await;
+    client(&server).get_app().await.expect("sent");
+    let custom = Client::builder(API_KEY)
+        .server_side(Secret::new(SECRET))
+        .base_url(server.url())
+        .user_agent_product("my-app/2.1")
+        .build()
+        .expect("client");
+    assert_eq!(
+        custom.user_agent(),
+        format!("my-app/2.1 {USER_AGENT_PRODUCT}")
+    );
+    custom.get_app().await.expect("sent");
+    // A caller's reqwest client with a User-Agent of its own: the client's is sent.
+    let http = stream_chat_client::reqwest::Client::builder()
+        .user_agent("reqwest-default")
+        .build()
+        .expect("reqwest client");
+    let with_http = Client::builder(API_KEY)
+        .server_side(Secret::new(SECRET))
+        .base_url(server.url())
+        .http_client(http)
+        .build()
+        .expect("client");
+    with_http.get_app().await.expect("sent");
+
+    let agents: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|request| request.header("user-agent").map(str::to_owned))
+        .collect();
+    let version = env!("CARGO_PKG_VERSION");
+    assert_eq!(USER_AGENT_PRODUCT, format!("stream-chat-rust/{version}"));
+    assert_eq!(
+        agents,
+        [
+            Some(USER_AGENT_PRODUCT.to_owned()),
+            Some(format!("my-app/2.1 {USER_AGENT_PRODUCT}")),
+            Some(USER_AGENT_PRODUCT.to_owned()),
+        ]
+    );
+
+    let error = Client::builder(API_KEY)
+        .anonymous()
+        .user_agent_product("bad\nproduct")
+        .build()
+        .expect_err("not a header value");
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_call_can_set_its_own_body_limit() {
+    let body = r#"{"duration":"1ms"}"#;
+    let server = RawServer::start([
+        Reply::json(200, body),
+        Reply::json(200, body),
+        Reply::json(200, body),
+    ])
+    .await;
+    let client = client(&server);
+    assert_eq!(
+        client.max_body_size(),
+        stream_chat_client::DEFAULT_MAX_BODY_SIZE
+    );
+
+    let exact = body.len() as u64;
+    client
+        .get_app()
+        .max_body_size(exact)
+        .await
+        .expect("a body of exactly the limit is read");
+    let error = client
+        .get_app()
+        .max_body_size(exact - 1)
+        .await
+        .expect_err("one byte over");
+    match &error {
+        // The Content-Length was already past the limit: nothing was read.
+        Error::BodyTooLarge {
+            status: 200,
+            limit,
+            received: 0,
+            attempts: 1,
+            ..
+        } => assert_eq!(*limit, exact - 1),
+        other => panic!("expected BodyTooLarge, got {other:?}"),
+    }
+    assert_eq!(error.kind(), "body_too_large");
+    assert!(!error.is_retryable());
+    assert!(
+        error.to_string().contains("larger than the limit"),
+        "{error}"
+    );
+    let lowered = Client::builder(API_KEY)
+        .server_side(Secret::new(SECRET))
+        .base_url(server.url())
+        .max_body_size(4)
+        .build()
+        .expect("client");
+    assert!(matches!(
+        lowered.get_app().await,
+        Err(Error::BodyTooLarge { limit: 4, .. })
+    ));
 }

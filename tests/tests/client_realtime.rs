@@ -4,9 +4,10 @@
 //!
 //! Faults injected: an error message instead of the hello followed by a 1000 close (bad
 //! credentials; token expired with and without a token provider, at connect and on an open
-//! connection), an HTTP refusal of the upgrade, a refused TCP connection, no hello at all,
-//! a hello without a connection id, server silence past 35 s, an abrupt TCP reset, a TCP
-//! connection dropped before the handshake, a server close (1000 without error, 1011),
+//! connection), an HTTP refusal of the upgrade (4xx: final; 5xx: retried by `connect`), a
+//! refused TCP connection (retried by `connect`), no hello at all, a hello without a connection
+//! id, server silence past 35 s, an abrupt TCP reset, a TCP connection dropped before the
+//! handshake, a server close (1000 without error, 1011; answered with the close handshake),
 //! frames that are not JSON, binary frames, payloads that do not match their event type,
 //! unknown event types, and a failing token provider.
 
@@ -20,7 +21,7 @@ use stream_chat_client::ws::{
     Backoff, Connection, ConnectionState, DisconnectReason, InvalidFrame, RealtimeError,
     RealtimeEvent, ReconnectReason,
 };
-use stream_chat_client::{Client, Event};
+use stream_chat_client::{Client, Event, USER_AGENT_PRODUCT};
 use stream_chat_tests::ws::{
     advance, alive_tasks, anonymous_client, assert_quiet, freeze_clock, health_check_json, jack,
     user_client, within, ServerSocket, WsServer,
@@ -185,6 +186,7 @@ async fn connect_request_has_exactly_the_documented_query() {
     let client_id = upgrade.param("X-Stream-Client").unwrap();
     assert!(client_id.starts_with(CLIENT_PREFIX), "{client_id}");
     assert_eq!(upgrade.headers["x-stream-client"], client_id);
+    assert_eq!(upgrade.headers["user-agent"], USER_AGENT_PRODUCT);
     // The token travels in the query only, never as a header.
     assert!(upgrade.headers.get("authorization").is_none());
 
@@ -237,6 +239,31 @@ async fn anonymous_and_prefixed_base_urls() {
     );
     assert_eq!(upgrade.param("stream-auth-type"), Some("anonymous"));
     assert_eq!(upgrade.payload()["user_id"], "!anon");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_upgrade_carries_the_applications_user_agent() {
+    let _clock = freeze_clock();
+    let server = WsServer::start().await;
+    let client = Client::builder(API_KEY)
+        .user_token(JACK_TOKEN)
+        .base_url(server.base_url())
+        .user_agent_product("chat-app/3.0")
+        .build()
+        .expect("client");
+    let (connection, socket) = tokio::join!(
+        within("connect", client.realtime(jack()).connect()),
+        async {
+            let mut socket = server.accept().await;
+            socket.hello("conn-1").await;
+            socket
+        }
+    );
+    connection.expect("connected");
+    assert_eq!(
+        socket.upgrade.headers["user-agent"],
+        format!("chat-app/3.0 {USER_AGENT_PRODUCT}")
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -465,6 +492,9 @@ async fn a_server_close_without_an_error_reconnects() {
 
     for (code, next_id) in [(CloseCode::Normal, "conn-2"), (CloseCode::Error, "conn-3")] {
         socket.close(code, "going away").await;
+        // The close handshake: the client answers with the same code.
+        let reply = socket.expect_close().await.expect("a close frame");
+        assert_eq!(reply.code, code);
         let (_, delay, reason) = expect_reconnecting(&mut connection).await;
         match failed(&reason) {
             RealtimeError::Closed {
@@ -488,7 +518,7 @@ async fn an_error_answer_fails_connect_and_is_not_retried() {
     let _clock = freeze_clock();
     let server = WsServer::start().await;
     let client = user_client(&server.base_url());
-    let (result, _socket) = tokio::join!(
+    let (result, mut socket) = tokio::join!(
         within("connect", client.realtime(jack()).connect()),
         async {
             let mut socket = server.accept().await;
@@ -497,6 +527,10 @@ async fn an_error_answer_fails_connect_and_is_not_retried() {
         }
     );
     let error = result.expect_err("refused");
+    assert!(!error.is_transient(), "the precondition failure");
+    // The client read the 1000 close that follows the error, and answered it.
+    let reply = socket.expect_close().await.expect("a close frame");
+    assert_eq!(reply.code, CloseCode::Normal);
     let api = error.api_error().expect("the server's error");
     assert_eq!((api.code, api.status_code), (5, 401));
     assert_eq!(api.message, "invalid signature");
@@ -802,12 +836,116 @@ async fn refused_upgrades_and_connections_fail_connect() {
         }
         other => panic!("expected Handshake, got {other:?}"),
     }
+    // A 4xx refusal is final: no second attempt, whatever the clock does.
+    advance(Duration::from_secs(60)).await;
+    server.assert_no_connection("no retry after a 4xx").await;
 
+    // Without retries, a refused TCP connection fails at once, as a transient error.
     let nowhere = user_client(&refused_url());
-    let error = within("refused", nowhere.realtime(jack()).connect())
-        .await
-        .expect_err("nothing listens");
+    let error = within(
+        "refused",
+        nowhere.realtime(jack()).connect_attempts(1).connect(),
+    )
+    .await
+    .expect_err("nothing listens");
     assert!(matches!(error, RealtimeError::Transport(_)), "{error:?}");
+    assert!(error.is_transient());
+}
+
+/// `connect` as `jack` with the full-ceiling backoff and up to `attempts` attempts.
+async fn connect_retrying(client: &Client, attempts: u32) -> Result<Connection, RealtimeError> {
+    client
+        .realtime(jack())
+        .backoff(full_backoff())
+        .connect_attempts(attempts)
+        .connect()
+        .await
+}
+
+/// Waits until the client sleeps (the failure reached it: a frame or a refusal on loopback
+/// takes microseconds), then moves the clock to just before `delay` and to it, checking that
+/// the next attempt comes exactly then.
+async fn backoff_wait(server: &WsServer, delay: Duration, what: &str) {
+    server.assert_no_connection(what).await;
+    advance(delay - MS).await;
+    server.assert_no_connection(what).await;
+    advance(MS).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn connect_retries_transient_failures_with_the_backoff() {
+    let _clock = freeze_clock();
+    let server = WsServer::start().await;
+    let client = user_client(&server.base_url());
+    let connecting = connect_retrying(&client, 5);
+
+    let script = async {
+        // 1: the upgrade answered 503.
+        server.refuse_upgrade(503, "overloaded").await;
+        backoff_wait(&server, Duration::from_millis(500), "after a 503").await;
+        // 2: a close without an error message (1011), which the client answers.
+        let mut second = server.accept().await;
+        second.close(CloseCode::Error, "internal error").await;
+        let reply = second.expect_close().await.expect("the close is answered");
+        assert_eq!(reply.code, CloseCode::Error);
+        backoff_wait(&server, secs(1), "after a close").await;
+        // 3: the TCP connection dropped before the handshake.
+        drop(server.accept_tcp().await);
+        backoff_wait(&server, secs(2), "after a dropped connection").await;
+        // 4: no hello for 35 s.
+        let silent = server.accept().await;
+        advance(secs(35)).await;
+        backoff_wait(&server, secs(4), "after silence").await;
+        drop(silent);
+        // 5: the hello.
+        let mut fifth = server.accept().await;
+        fifth.hello("conn-5").await;
+        fifth
+    };
+    let (connection, _socket) = tokio::join!(within("connect", connecting), script);
+    let connection = connection.expect("connected on the fifth attempt");
+    assert_eq!(connection.connection_id().as_deref(), Some("conn-5"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn connect_gives_up_after_its_attempts() {
+    let _clock = freeze_clock();
+    let server = WsServer::start().await;
+    let client = user_client(&server.base_url());
+    let connecting = connect_retrying(&client, 2);
+    let script = async {
+        server.refuse_upgrade(502, "bad gateway").await;
+        server.assert_no_connection("backing off").await;
+        advance(Duration::from_millis(500)).await;
+        server.refuse_upgrade(502, "bad gateway").await;
+    };
+    let (result, ()) = tokio::join!(within("connect", connecting), script);
+    let error = result.expect_err("two 502s");
+    assert_eq!(error.status(), Some(502));
+    advance(Duration::from_secs(60)).await;
+    server.assert_no_connection("no third attempt").await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_tcp_connection_is_retried_until_the_server_listens() {
+    let _clock = freeze_clock();
+    let url = refused_url();
+    let client = user_client(&url);
+    let connecting = client.realtime(jack()).backoff(full_backoff()).connect();
+    let script = async {
+        // The first attempt is refused; the client then waits 500 ms (virtual) to retry.
+        assert_quiet("refused", std::future::pending::<()>()).await;
+        let server = WsServer::start_at(url.trim_start_matches("http://")).await;
+        advance(Duration::from_millis(500)).await;
+        let mut socket = server.accept().await;
+        socket.hello("conn-1").await;
+        socket
+    };
+    let (connection, _socket) = tokio::join!(within("connect", connecting), script);
+    assert_eq!(
+        connection.expect("connected").connection_id().as_deref(),
+        Some("conn-1")
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -816,9 +954,12 @@ async fn a_missing_or_malformed_hello_fails_connect() {
     let server = WsServer::start().await;
     let client = user_client(&server.base_url());
 
-    // No hello within 35 s.
+    // No hello within 35 s (transient: `connect` would retry it with more attempts).
     let (result, _socket) = tokio::join!(
-        within("connect", client.realtime(jack()).connect()),
+        within(
+            "connect",
+            client.realtime(jack()).connect_attempts(1).connect()
+        ),
         async {
             let socket = server.accept().await;
             advance(secs(35)).await;

@@ -130,3 +130,19 @@ pub fn read_git(revision: &str, root: &Path) -> Result<ReadSpec, ReadError> {
         files,
     })
 }
+
+/// The tags of the repository that match a `git tag --list` pattern.
+pub fn tags(pattern: &str, root: &Path) -> Result<Vec<String>, ReadError> {
+    let output = git(root, &["tag", "--list", pattern])?;
+    if !output.status.success() {
+        return Err(ReadError::Git(format!(
+            "cannot list the tags of {}: {}",
+            root.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect())
+}

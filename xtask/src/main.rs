@@ -1,17 +1,19 @@
 //! `cargo xtask`: the maintainers' command line (see the README).
 //!
 //! Each command parses its arguments here and calls the `stream-chat-codegen` library, which
-//! holds the logic; `base.rs` reads a spec from a folder or a git revision.
+//! holds the logic; `base.rs` reads a spec from a folder or a git revision, `release.rs` does
+//! the I/O of `release`. `cargo xtask <command> --help` prints the command's part of [`USAGE`].
 
 mod base;
 mod bench_compile;
+mod drift;
+mod release;
 
 use base::ReadError;
 use lexopt::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use stream_chat_codegen::diff::{self, render::Format, FailOn, Report};
-use stream_chat_codegen::drift;
 
 /// The generator allocates many small token trees and syntax nodes; mimalloc is faster at that.
 #[global_allocator]
@@ -26,6 +28,16 @@ commands:
       --runs N           runs per scenario (default 3; the median is shown)
       --area X           a single-area build to time (repeatable)
       --incremental-area X   the generated area file to edit for the incremental build
+  release           bump stream-chat-client's version by Cargo's semver rules from the API
+                    diff against the last release, and write its CHANGELOG.md section (the
+                    notes under `## [Unreleased]` merged in); commits and tags nothing
+      --base REF|DIR     the last release's spec (default: the newest tag
+                         stream-chat-client-v*, which must be the manifest's version;
+                         without any, the first release: no diff, the version stays)
+      --dry-run          print the new version and section, write nothing
+      --version X.Y.Z    this version instead (refused if smaller than the changes need)
+      --date YYYY-MM-DD  the release date (default: today, UTC)
+      --root DIR         the workspace to release (default: this one)
   diff              compare spec/ with a base version, for the wire and the Rust API
       --base REF|DIR     git revision or folder to compare with
                          (default: origin/main, or HEAD when there is none)
@@ -33,13 +45,8 @@ commands:
       --format F         text (default), markdown or json
       --fail-on WHEN     exit 1 when a change is `breaking` (wire), `major` (Rust),
                          or on `any` change; default `never`
-  drift             compare spec/ with an OpenAPI 3.0 document (JSON or YAML)
-      --openapi FILE     the OpenAPI document (required)
-      --spec DIR         the spec to compare (default: spec/)
-      --strip-prefix P   drop P from the start of OpenAPI paths (repeatable;
-                         default: /api/v2/chat and /api/v2)
-      --format F         text (default) or json
-      --fail-on WHEN     exit 1 on `any` difference; default `never`
+  drift             compare spec/ with Stream's OpenAPI documents and traffic records,
+                    or write the spec YAML they call for (`cargo xtask drift --help`)
 
 exit status: 0 success, 1 check failed (stale code, --fail-on), 2 could not run
 ";
@@ -69,6 +76,10 @@ fn run() -> Result<ExitCode, String> {
     };
     match command.as_str() {
         "codegen" => codegen(parser),
+        "release" => match release::parse(&mut parser)? {
+            Some(options) => release::run(options, &workspace_root()),
+            None => help("release"),
+        },
         bench_compile::CHILD_COMMAND => {
             let args = rest(&mut parser)?;
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -76,18 +87,51 @@ fn run() -> Result<ExitCode, String> {
         }
         "bench-compile" => {
             let args = rest(&mut parser)?;
+            if args.iter().any(|arg| arg == "--help" || arg == "-h") {
+                return help("bench-compile");
+            }
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             let options = bench_compile::parse(&args).map_err(|e| format!("{e}\n\n{USAGE}"))?;
             Ok(bench_compile::run(&workspace_root(), &options))
         }
         "diff" => diff_command(parser),
-        "drift" => drift_command(parser),
+        "drift" => drift::run(parser, &workspace_root()),
         "help" => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
         }
         other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
     }
+}
+
+/// Prints the part of [`USAGE`] about one command (its lines, and the exit statuses).
+fn help(command: &str) -> Result<ExitCode, String> {
+    print!("{}", command_usage(command));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The lines of [`USAGE`] that describe `command`: those starting with its name, two spaces
+/// in, and the more indented lines under them.
+fn command_usage(command: &str) -> String {
+    let mut text = format!("usage: cargo xtask {command} [options]\n\n");
+    let mut inside = false;
+    for line in USAGE.lines() {
+        if let Some(rest) = line.strip_prefix("  ") {
+            if !rest.starts_with(' ') {
+                inside = rest.split_whitespace().next() == Some(command);
+            }
+        } else if line.starts_with("exit status") {
+            text.push('\n');
+            inside = true;
+        } else {
+            inside = false;
+        }
+        if inside {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    text
 }
 
 /// The remaining arguments as they are (`bench-compile` parses its own, and its child passes
@@ -120,13 +164,20 @@ fn codegen(mut parser: lexopt::Parser) -> Result<ExitCode, String> {
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Long("check") => check = true,
+            Long("help") | Short('h') => return help("codegen"),
             other => return Err(other.unexpected().to_string()),
         }
     }
     let root = workspace_root();
     let spec = root.join("spec");
     let out = root.join("generated-client/src/generated");
-    let (files, api) = match stream_chat_codegen::load_api(&spec)
+    let manifest = root.join("generated-client/Cargo.toml");
+    let manifest_text = std::fs::read_to_string(&manifest)
+        .map_err(|error| format!("cannot read {}: {error}", manifest.display()))?;
+    // Everything is checked before anything is written: an empty spec folder, or an area named
+    // like a feature the manifest declares by hand, stops here and deletes nothing.
+    let manual_features = stream_chat_codegen::features::declared_by_hand(&manifest_text);
+    let (files, api) = match stream_chat_codegen::load_api_for_manifest(&spec, &manual_features)
         .and_then(|api| Ok((stream_chat_codegen::generate_api(&api)?, api)))
     {
         Ok(result) => result,
@@ -135,9 +186,26 @@ fn codegen(mut parser: lexopt::Parser) -> Result<ExitCode, String> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    if let Err(message) = cargo_features(&root.join("generated-client/Cargo.toml"), &api, check) {
-        eprintln!("{message}");
-        return Ok(ExitCode::FAILURE);
+    use stream_chat_codegen::{counts, features};
+    let (cargo_features, numbers) = (features::region(&api), counts::region(&api));
+    let regions = [
+        (
+            "generated-client/Cargo.toml",
+            (features::BEGIN, features::END),
+            &cargo_features,
+        ),
+        ("README.md", (counts::BEGIN, counts::END), &numbers),
+        (
+            "generated-client/README.md",
+            (counts::BEGIN, counts::END),
+            &numbers,
+        ),
+    ];
+    for (file, markers, region) in regions {
+        if let Err(message) = generated_region(&root.join(file), markers, region, check) {
+            eprintln!("{message}");
+            return Ok(ExitCode::FAILURE);
+        }
     }
     if check {
         match stream_chat_codegen::output::check(&out, &files) {
@@ -181,6 +249,7 @@ fn diff_command(mut parser: lexopt::Parser) -> Result<ExitCode, String> {
             Long("head") => head = Some(value(&mut parser)?),
             Long("format") => format = Format::parse(&value(&mut parser)?)?,
             Long("fail-on") => fail_on = FailOn::parse(&value(&mut parser)?)?,
+            Long("help") | Short('h') => return help("diff"),
             other => return Err(other.unexpected().to_string()),
         }
     }
@@ -205,92 +274,28 @@ fn diff_command(mut parser: lexopt::Parser) -> Result<ExitCode, String> {
     })
 }
 
-fn drift_command(mut parser: lexopt::Parser) -> Result<ExitCode, String> {
-    let (mut openapi, mut spec, mut prefixes) = (None, None, Vec::new());
-    let (mut json, mut fail) = (false, false);
-    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
-        match arg {
-            Long("openapi") => openapi = Some(value(&mut parser)?),
-            Long("spec") => spec = Some(value(&mut parser)?),
-            Long("strip-prefix") => prefixes.push(value(&mut parser)?),
-            Long("format") => {
-                json = match value(&mut parser)?.as_str() {
-                    "text" => false,
-                    "json" => true,
-                    other => return Err(format!("unknown format `{other}`: use text or json")),
-                }
-            }
-            Long("fail-on") => {
-                fail = match value(&mut parser)?.as_str() {
-                    "never" => false,
-                    "any" => true,
-                    other => {
-                        return Err(format!(
-                            "unknown --fail-on value `{other}`: use any or never"
-                        ))
-                    }
-                }
-            }
-            other => return Err(other.unexpected().to_string()),
-        }
-    }
-    let openapi = openapi.ok_or("drift needs --openapi FILE")?;
-    if prefixes.is_empty() {
-        prefixes = drift::DEFAULT_PREFIXES
-            .iter()
-            .map(|p| p.to_string())
-            .collect();
-    }
-    let root = workspace_root();
-    let (spec_dir, spec_label) = match spec {
-        Some(dir) => (PathBuf::from(&dir), dir),
-        None => (root.join("spec"), "spec".to_owned()),
-    };
-    let files = stream_chat_codegen::source::load_dir(&spec_dir)
-        .map_err(|problems| drift::DriftError::Spec(problems).to_string())?;
-    let text =
-        std::fs::read_to_string(&openapi).map_err(|e| format!("cannot read {openapi}: {e}"))?;
-    let findings = drift::drift(&files, &text, &prefixes).map_err(|e| e.to_string())?;
-    let report = drift::Report {
-        spec: spec_label,
-        openapi,
-        findings,
-    };
-    print!(
-        "{}",
-        if json {
-            drift::json(&report)
-        } else {
-            drift::text(&report)
-        }
-    );
-    Ok(if fail && !report.findings.is_empty() {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-/// Writes (or, with `check`, compares) the generated `[features]` region of the client's manifest.
-fn cargo_features(
-    manifest: &Path,
-    api: &stream_chat_codegen::model::Api,
+/// Writes (or, with `check`, compares) the generated region of a hand-written file, between
+/// its `(begin, end)` markers: the `[features]` of the client's manifest, the numbers in the
+/// READMEs.
+fn generated_region(
+    path: &Path,
+    (begin, end): (&str, &str),
+    region: &str,
     check: bool,
 ) -> Result<(), String> {
-    use stream_chat_codegen::features;
-    let current = std::fs::read_to_string(manifest)
-        .map_err(|error| format!("cannot read {}: {error}", manifest.display()))?;
-    let updated = features::splice(&current, &features::region(api))
-        .map_err(|error| format!("{}: {error}", manifest.display()))?;
+    let current = std::fs::read_to_string(path)
+        .map_err(|error| format!("cannot read {}: {error}", path.display()))?;
+    let updated = stream_chat_codegen::output::splice_region(&current, begin, end, region)
+        .map_err(|error| format!("{}: {error}", path.display()))?;
     if updated == current {
         return Ok(());
     }
     if check {
         return Err(format!(
-            "the cargo features in {} are stale: run `cargo xtask codegen` and commit the result",
-            manifest.display()
+            "the generated part of {} is stale: run `cargo xtask codegen` and commit the result",
+            path.display()
         ));
     }
-    std::fs::write(manifest, updated)
-        .map_err(|error| format!("cannot write {}: {error}", manifest.display()))
+    std::fs::write(path, updated)
+        .map_err(|error| format!("cannot write {}: {error}", path.display()))
 }

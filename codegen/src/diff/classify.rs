@@ -156,6 +156,7 @@ macro_rules! rust_rules {
 wire_rules! {
     OPERATION_ADDED = "operation-added", Compatible, "A new operation; nobody calls it yet.";
     OPERATION_REMOVED = "operation-removed", Breaking, "Callers of the operation get errors.";
+    OPERATION_RENAMED = "operation-renamed", Compatible, "Operation names are not on the wire: an operation gone under one name and new under another with the same method and path is one operation, renamed, and requests are the same.";
     OPERATION_METHOD_CHANGED = "operation-method-changed", Breaking, "Callers still send the old HTTP method.";
     OPERATION_PATH_CHANGED = "operation-path-changed", Breaking, "Callers still send requests to the old path.";
     OPERATION_STATUS_CHANGED = "operation-status-changed", Breaking, "Callers that check the documented success status see another one.";
@@ -172,6 +173,7 @@ wire_rules! {
     OPERATION_PAGINATION_CHANGED = "operation-pagination-changed", Compatible, "Only how the client walks through the pages changed (added, removed, or other paging fields): each request and response keeps its JSON, which the body and field rules cover.";
     PATH_PARAM_ADDED = "path-param-added", Breaking, "The path has a new segment that callers do not fill in.";
     PATH_PARAM_REMOVED = "path-param-removed", Breaking, "The path lost a segment that callers still send.";
+    PATH_PARAM_RENAMED = "path-param-renamed", Compatible, "Placeholder names are not on the wire: the path is the same but for the name in braces, and requests go to the same URLs.";
     OPTIONAL_FIELD_ADDED = "optional-field-added", Compatible, "Callers that do not know the field neither send nor need it.";
     REQUIRED_REQUEST_FIELD_ADDED = "required-request-field-added", Breaking, "Callers do not send the new required field or parameter.";
     REQUIRED_RESPONSE_FIELD_ADDED = "required-response-field-added", Compatible, "Responses gain a field; callers ignore fields they do not know.";
@@ -217,14 +219,16 @@ wire_rules! {
     FILTER_OPERATOR_REMOVED = "filter-operator-removed", Breaking, "Callers that use the operator on the field are refused.";
     SORT_FIELD_ADDED = "sort-field-added", Compatible, "A query sorts by one more field.";
     SORT_FIELD_REMOVED = "sort-field-removed", Breaking, "Callers that sort by the field are refused.";
-    NO_WIRE_CHANGE = "no-wire-change", Compatible, "Only the generated Rust code changes; the JSON is the same.";
+    NO_WIRE_CHANGE = "no-wire-change", Compatible, "Only the generated Rust code changes; the JSON is the same (also a reference moved to another schema of exactly the same JSON shape: names are not on the wire).";
     ATTRIBUTE_CHANGED = "attribute-changed", Breaking, "An attribute without a rule of its own changed: review it by hand (this rule is the conservative fallback).";
 }
 
 rust_rules! {
     RUST_ITEM_ADDED = "rust-item-added", Minor, "A new method, type or constant.";
     RUST_ITEM_REMOVED = "rust-item-removed", Major, "Code that names the removed method or type no longer compiles.";
+    RUST_ITEM_RENAMED = "rust-item-renamed", Major, "The operation's method has a new name, and so have its query struct, its `*_pages` twin and its `operations` constant: code that names the old ones no longer compiles.";
     RUST_SIGNATURE_CHANGED = "rust-signature-changed", Major, "A method's arguments or return type changed (body, response, path parameters, or the query struct appearing or going).";
+    RUST_ARGUMENT_RENAMED = "rust-argument-renamed", None, "Only the name of a path argument changes (and the path template in the method's docs and in `OperationInfo::path`): Rust arguments are positional, their names are not part of the API, so every call still compiles.";
     RUST_FIELD_ADDED = "rust-field-added", Minor, "A new `Option` field; `new` and `Default` are unchanged. Struct literals must end with `..Default::default()` or use `new` (the client's documented policy).";
     RUST_CONSTRUCTOR_CHANGED = "rust-constructor-changed", Major, "A new non-optional field: it is an argument of the struct's `new`, and struct literals must set it.";
     RUST_FIELD_REMOVED = "rust-field-removed", Major, "Code that reads or sets the field no longer compiles.";

@@ -9,7 +9,7 @@
 //! the contract.
 
 use super::classify::{self as rules, Usage};
-use super::{Change, ChangeKind, Entity, Group};
+use super::{renames, shape, Change, ChangeKind, Entity, Group};
 use crate::ast::{
     Deprecation, EndpointDef, EventDef, FieldDef, PaginationDef, PermissionDef, SchemaDef,
 };
@@ -22,8 +22,8 @@ use std::collections::{HashMap, HashSet};
 /// One side of the comparison: the definitions of a validated spec by name, its lowered
 /// model, and which way each schema travels.
 pub(super) struct Side<'a> {
-    endpoints: IndexMap<&'a str, &'a EndpointDef>,
-    schemas: IndexMap<&'a str, &'a SchemaDef>,
+    pub(super) endpoints: IndexMap<&'a str, &'a EndpointDef>,
+    pub(super) schemas: IndexMap<&'a str, &'a SchemaDef>,
     events: IndexMap<&'a str, &'a EventDef>,
     permissions: IndexMap<&'a str, &'a PermissionDef>,
     usage: HashMap<String, Usage>,
@@ -144,7 +144,7 @@ fn endpoint_attributes(def: &EndpointDef) -> Vec<Attr> {
             "body",
             def.body.as_ref().map(|body| match body.content {
                 crate::ast::BodyContent::Json => body.schema.clone(),
-                crate::ast::BodyContent::Multipart => format!("{} (multipart)", body.schema),
+                crate::ast::BodyContent::Multipart => format!("{}{MULTIPART}", body.schema),
             }),
         ),
         ("response", Some(def.response.clone())),
@@ -177,7 +177,7 @@ fn pagination_summary(def: &PaginationDef) -> String {
 
 /// The attributes of a field or parameter that the diff compares (inline enum values are
 /// compared one by one).
-fn field_attributes(def: &FieldDef) -> Vec<Attr> {
+pub(super) fn field_attributes(def: &FieldDef) -> Vec<Attr> {
     let count = |value: Option<u64>| value.map(|v| v.to_string());
     vec![
         ("type", Some(field_type(def))),
@@ -321,13 +321,64 @@ struct Scope {
     holder: Holder,
 }
 
-fn compare_fields(out: &mut Vec<Change>, scope: &Scope, base: &Fields<'_>, head: &Fields<'_>) {
+/// Both sides, for the comparisons that look across them.
+#[derive(Clone, Copy)]
+struct Sides<'s, 'a> {
+    base: &'s Side<'a>,
+    head: &'s Side<'a>,
+}
+
+impl Sides<'_, '_> {
+    /// True when an attribute that names a type (`type`, `response`, `body`, `payload`)
+    /// changed to a type of exactly the same JSON: only the Rust name changed.
+    fn same_json(&self, key: &str, before: Option<&str>, after: Option<&str>) -> bool {
+        let (Some(before), Some(after)) = (before, after) else {
+            return false;
+        };
+        let same =
+            |before: &str, after: &str| shape::same_type(self.base, self.head, before, after);
+        match key {
+            "type" | "response" | "payload" => same(before, after),
+            "body" => {
+                let (old_schema, new_schema) = (
+                    before.strip_suffix(MULTIPART),
+                    after.strip_suffix(MULTIPART),
+                );
+                match (old_schema, new_schema) {
+                    (Some(before), Some(after)) => same(before, after),
+                    (None, None) => same(before, after),
+                    _ => false, // JSON on one side, multipart on the other
+                }
+            }
+            _ => false,
+        }
+    }
+}
+
+/// How `body` marks a multipart body.
+const MULTIPART: &str = " (multipart)";
+
+/// Compares two versions of a field set. `renamed` pairs the path parameters renamed in place
+/// (old, new); they are compared with each other, not reported as removed and added.
+fn compare_fields(
+    out: &mut Vec<Change>,
+    sides: Sides<'_, '_>,
+    scope: &Scope,
+    (base, head): (&Fields<'_>, &Fields<'_>),
+    renamed: &[(String, String)],
+) {
     let at = |name: &str| format!("{}.{name}", scope.owner);
     let new = |kind, name: &str| {
         Change::new(scope.group, scope.entity, kind, at(name)).usage(scope.usage)
     };
+    let renamed_from = |name: &str| {
+        renamed
+            .iter()
+            .find(|(_, new)| new == name)
+            .map_or(name.to_owned(), |(old, _)| old.clone())
+    };
     for (name, def) in base.defs {
-        if !head.defs.contains_key(name) {
+        if !head.defs.contains_key(name) && !renamed.iter().any(|(old, _)| old == name) {
             let wire = match scope.holder {
                 Holder::Path => &rules::PATH_PARAM_REMOVED,
                 _ => rules::field_removed(scope.usage),
@@ -344,7 +395,8 @@ fn compare_fields(out: &mut Vec<Change>, scope: &Scope, base: &Fields<'_>, head:
         }
     }
     for (name, def) in head.defs {
-        let Some(old) = base.defs.get(name) else {
+        let old_name = renamed_from(name);
+        let Some(old) = base.defs.get(&old_name) else {
             let wire = match scope.holder {
                 Holder::Path => &rules::PATH_PARAM_ADDED,
                 _ => rules::field_added(def.required, scope.usage),
@@ -363,7 +415,15 @@ fn compare_fields(out: &mut Vec<Change>, scope: &Scope, base: &Fields<'_>, head:
             );
             continue;
         };
-        let (rust_before, rust_after) = (base.rust_type(name), head.rust_type(name));
+        if old_name != *name {
+            out.push(
+                new(ChangeKind::Changed, name)
+                    .attribute("name")
+                    .values(Some(old_name.clone()), Some(name.clone()))
+                    .rules(&rules::PATH_PARAM_RENAMED, &rules::RUST_ARGUMENT_RENAMED),
+            );
+        }
+        let (rust_before, rust_after) = (base.rust_type(&old_name), head.rust_type(name));
         let rust_type_changed = rust_before != rust_after;
         let mut rust_type_reported = false;
         let is_path = matches!(scope.holder, Holder::Path);
@@ -374,8 +434,11 @@ fn compare_fields(out: &mut Vec<Change>, scope: &Scope, base: &Fields<'_>, head:
                 if is_path && key == "required" {
                     return; // path parameters are always required, whatever the file says
                 }
-                let wire =
-                    rules::field_attribute(key, before.as_deref(), after.as_deref(), scope.usage);
+                let wire = if sides.same_json(key, before.as_deref(), after.as_deref()) {
+                    &rules::NO_WIRE_CHANGE
+                } else {
+                    rules::field_attribute(key, before.as_deref(), after.as_deref(), scope.usage)
+                };
                 let rust = if is_path && rust_type_changed && key != "deprecated" {
                     &rules::RUST_SIGNATURE_CHANGED
                 } else {
@@ -531,18 +594,21 @@ fn compare_values(
 
 /// Compares two validated specs.
 pub(super) fn compare(base: &Side<'_>, head: &Side<'_>) -> Vec<Change> {
+    let sides = Sides { base, head };
     let mut out = Vec::new();
-    operations(&mut out, base, head);
-    schemas(&mut out, base, head);
-    events(&mut out, base, head);
+    operations(&mut out, sides);
+    schemas(&mut out, sides);
+    events(&mut out, sides);
     permissions(&mut out, base, head);
     out
 }
 
-fn operations(out: &mut Vec<Change>, base: &Side<'_>, head: &Side<'_>) {
+fn operations(out: &mut Vec<Change>, sides: Sides<'_, '_>) {
+    let Sides { base, head } = sides;
     let op = |kind, name: &str| Change::new(Group::Operations, Entity::Operation, kind, name);
+    let renamed = renames::operations(base, head);
     for (name, def) in &base.endpoints {
-        if !head.endpoints.contains_key(name) {
+        if !head.endpoints.contains_key(name) && !renamed.iter().any(|(old, _)| old == name) {
             out.push(
                 op(ChangeKind::Removed, name)
                     .values(Some(operation_summary(def)), None)
@@ -551,7 +617,11 @@ fn operations(out: &mut Vec<Change>, base: &Side<'_>, head: &Side<'_>) {
         }
     }
     for (name, def) in &head.endpoints {
-        let Some(old) = base.endpoints.get(name) else {
+        let old_name = renamed
+            .iter()
+            .find(|(_, new)| new == name)
+            .map_or(*name, |(old, _)| *old);
+        let Some(old) = base.endpoints.get(old_name) else {
             out.push(
                 op(ChangeKind::Added, name)
                     .values(None, Some(operation_summary(def)))
@@ -559,13 +629,29 @@ fn operations(out: &mut Vec<Change>, base: &Side<'_>, head: &Side<'_>) {
             );
             continue;
         };
+        if old_name != *name {
+            out.push(
+                op(ChangeKind::Changed, name)
+                    .attribute("name")
+                    .values(Some(old_name.to_owned()), Some(name.to_string()))
+                    .rules(&rules::OPERATION_RENAMED, &rules::RUST_ITEM_RENAMED),
+            );
+        }
+        let placeholders = renames::placeholders(&old.path, &def.path);
         each_difference(
             endpoint_attributes(old),
             endpoint_attributes(def),
             |key, before, after| {
-                let wire = rules::operation_attribute(key, before.as_deref(), after.as_deref());
-                let rust =
-                    rules::operation_attribute_rust(key, before.as_deref(), after.as_deref());
+                let (old_value, new_value) = (before.as_deref(), after.as_deref());
+                if key == "path" && placeholders.is_some() {
+                    return; // only placeholder names changed: reported as parameter renames
+                }
+                let wire = if sides.same_json(key, old_value, new_value) {
+                    &rules::NO_WIRE_CHANGE
+                } else {
+                    rules::operation_attribute(key, old_value, new_value)
+                };
+                let rust = rules::operation_attribute_rust(key, old_value, new_value);
                 out.push(
                     op(ChangeKind::Changed, name)
                         .attribute(key)
@@ -611,7 +697,10 @@ fn operations(out: &mut Vec<Change>, base: &Side<'_>, head: &Side<'_>) {
                 );
             }
         }
-        let (old_model, new_model) = (&base.model_endpoints[*name], &head.model_endpoints[*name]);
+        let (old_model, new_model) = (
+            &base.model_endpoints[old_name],
+            &head.model_endpoints[*name],
+        );
         let path = Scope {
             group: Group::Operations,
             entity: Entity::PathParam,
@@ -621,16 +710,23 @@ fn operations(out: &mut Vec<Change>, base: &Side<'_>, head: &Side<'_>) {
         };
         compare_fields(
             out,
+            sides,
             &path,
-            &Fields {
-                defs: &old.path_params,
-                model: &old_model.path_params,
-            },
-            &Fields {
-                defs: &def.path_params,
-                model: &new_model.path_params,
-            },
+            (
+                &Fields {
+                    defs: &old.path_params,
+                    model: &old_model.path_params,
+                },
+                &Fields {
+                    defs: &def.path_params,
+                    model: &new_model.path_params,
+                },
+            ),
+            placeholders.as_deref().unwrap_or_default(),
         );
+        if let Some(change) = path_argument_order(name, old, def) {
+            out.push(change);
+        }
         let query = Scope {
             group: Group::Operations,
             entity: Entity::QueryParam,
@@ -643,20 +739,50 @@ fn operations(out: &mut Vec<Change>, base: &Side<'_>, head: &Side<'_>) {
         };
         compare_fields(
             out,
+            sides,
             &query,
-            &Fields {
-                defs: &old.query,
-                model: &old_model.query,
-            },
-            &Fields {
-                defs: &def.query,
-                model: &new_model.query,
-            },
+            (
+                &Fields {
+                    defs: &old.query,
+                    model: &old_model.query,
+                },
+                &Fields {
+                    defs: &def.query,
+                    model: &new_model.query,
+                },
+            ),
+            &[],
         );
     }
 }
 
-fn schemas(out: &mut Vec<Change>, base: &Side<'_>, head: &Side<'_>) {
+/// The path parameters that both versions have, when they come in another order: the path
+/// change is reported on its own, but positional Rust arguments of one type (`&str`) take the
+/// caller's values in the old order and still compile.
+fn path_argument_order(name: &str, old: &EndpointDef, new: &EndpointDef) -> Option<Change> {
+    let common = |from: &EndpointDef, other: &EndpointDef| -> Vec<String> {
+        from.path_params
+            .keys()
+            .filter(|key| other.path_params.contains_key(*key))
+            .cloned()
+            .collect()
+    };
+    let (before, after) = (common(old, new), common(new, old));
+    (before != after).then(|| {
+        Change::new(
+            Group::Operations,
+            Entity::Operation,
+            ChangeKind::Changed,
+            name,
+        )
+        .attribute("path_params order")
+        .values(Some(before.join(", ")), Some(after.join(", ")))
+        .rules(&rules::NO_WIRE_CHANGE, &rules::RUST_SIGNATURE_CHANGED)
+    })
+}
+
+fn schemas(out: &mut Vec<Change>, sides: Sides<'_, '_>) {
+    let Sides { base, head } = sides;
     let new = |kind, name: &str, usage| {
         Change::new(Group::Schemas, Entity::Schema, kind, name).usage(usage)
     };
@@ -687,7 +813,11 @@ fn schemas(out: &mut Vec<Change>, base: &Side<'_>, head: &Side<'_>) {
                 if kind_changed && key != "kind" {
                     return; // a new kind of schema: its other attributes are not comparable
                 }
-                let wire = rules::schema_attribute(key, before.as_deref(), after.as_deref());
+                let wire = if sides.same_json(key, before.as_deref(), after.as_deref()) {
+                    &rules::NO_WIRE_CHANGE
+                } else {
+                    rules::schema_attribute(key, before.as_deref(), after.as_deref())
+                };
                 let rust = rules::schema_attribute_rust(key, before.as_deref(), after.as_deref());
                 out.push(
                     new(ChangeKind::Changed, name, usage)
@@ -730,15 +860,19 @@ fn schemas(out: &mut Vec<Change>, base: &Side<'_>, head: &Side<'_>) {
             };
             compare_fields(
                 out,
+                sides,
                 &scope,
-                &Fields {
-                    defs: old_fields,
-                    model: &old_object.fields,
-                },
-                &Fields {
-                    defs: new_fields,
-                    model: &new_object.fields,
-                },
+                (
+                    &Fields {
+                        defs: old_fields,
+                        model: &old_object.fields,
+                    },
+                    &Fields {
+                        defs: new_fields,
+                        model: &new_object.fields,
+                    },
+                ),
+                &[],
             );
         }
         let (old_traits, new_traits) = (traits(old_object), traits(new_object));
@@ -775,7 +909,8 @@ fn traits(object: &model::Object) -> Vec<&'static str> {
     traits
 }
 
-fn events(out: &mut Vec<Change>, base: &Side<'_>, head: &Side<'_>) {
+fn events(out: &mut Vec<Change>, sides: Sides<'_, '_>) {
+    let Sides { base, head } = sides;
     let new = |kind, name: &str| Change::new(Group::Events, Entity::Event, kind, name);
     for (name, def) in &base.events {
         if !head.events.contains_key(name) {
@@ -799,13 +934,15 @@ fn events(out: &mut Vec<Change>, base: &Side<'_>, head: &Side<'_>) {
             event_attributes(old),
             event_attributes(def),
             |key, before, after| {
+                let wire = if sides.same_json(key, before.as_deref(), after.as_deref()) {
+                    &rules::NO_WIRE_CHANGE
+                } else {
+                    rules::event_attribute(key, after.as_deref())
+                };
                 out.push(
                     new(ChangeKind::Changed, name)
                         .attribute(key)
-                        .rules(
-                            rules::event_attribute(key, after.as_deref()),
-                            rules::event_attribute_rust(key),
-                        )
+                        .rules(wire, rules::event_attribute_rust(key))
                         .values(before, after),
                 );
             },

@@ -7,12 +7,17 @@
 //! named rules: one for existing callers of the HTTP API ([`Wire`]), one for the generated
 //! crate ([`Release`]). [`render`] prints a [`Report`] as text, markdown or JSON.
 //!
-//! Definitions are matched by name: a rename shows as a removal plus an addition, never as a
-//! guess.
+//! Definitions are matched by name, except for the renames the wire proves (`renames.rs`): an
+//! operation with a new name but the same method and path, and path placeholders renamed in
+//! place. A reference that moves to another schema of exactly the same JSON shape
+//! (`shape.rs`) changes nothing on the wire. Any other rename shows as a removal plus an
+//! addition, never as a guess.
 
 pub mod classify;
 mod compare;
+mod renames;
 pub mod render;
+mod shape;
 
 pub use classify::{Release, RustRule, Usage, Wire, WireRule};
 
@@ -230,11 +235,28 @@ impl Change {
             (ChangeKind::Removed, Entity::OperationPermission) => {
                 format!("no longer checks permission `{}`", show(&self.before))
             }
+            (ChangeKind::Added, Entity::Event) if self.after.is_none() => {
+                "event type added (payload not documented)".to_owned()
+            }
             (ChangeKind::Added, entity) => {
                 format!("{} added: {}", entity.noun(), show(&self.after))
             }
             (ChangeKind::Removed, entity) => {
                 format!("{} removed (was {})", entity.noun(), show(&self.before))
+            }
+            (ChangeKind::Changed, Entity::FilterField)
+                if self.attribute.as_deref() == Some("ops") =>
+            {
+                match (&self.before, &self.after) {
+                    (Some(op), None) => format!("operator `${op}` removed"),
+                    (_, op) => format!("operator `${}` added", show(op)),
+                }
+            }
+            (ChangeKind::Changed, Entity::Operation) if self.is_rename() => {
+                format!("renamed from `{}`", show(&self.before))
+            }
+            (ChangeKind::Changed, Entity::PathParam) if self.is_rename() => {
+                format!("placeholder renamed from `{{{}}}`", show(&self.before))
             }
             (ChangeKind::Changed, _) => format!(
                 "`{}`: {} → {}",
@@ -243,6 +265,12 @@ impl Change {
                 show(&self.after)
             ),
         }
+    }
+
+    /// True for a rename (of an operation or a path placeholder): `before` and `after` hold
+    /// the old and the new name.
+    pub fn is_rename(&self) -> bool {
+        self.kind == ChangeKind::Changed && self.attribute.as_deref() == Some("name")
     }
 
     fn sort_key(&self) -> impl Ord + '_ {

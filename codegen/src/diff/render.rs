@@ -45,7 +45,7 @@ fn headline(report: &Report) -> String {
     let n = report.changes.len();
     format!(
         "{n} change{}; wire: {} breaking, {} compatible; Rust API: {} ({} major, {} minor, {} none)",
-        if n == 1 { "" } else { "s" },
+        plural(n),
         report.count_wire(Wire::Breaking),
         report.count_wire(Wire::Compatible),
         release_words(report.release()),
@@ -86,8 +86,9 @@ pub fn text(report: &Report) -> String {
     out
 }
 
-/// Markdown for a pull-request comment: the counts, then per group a collapsible table
-/// (open when the group holds a wire-breaking change), breaking changes first.
+/// Markdown for a pull-request comment: the counts, then per group a collapsible table, open
+/// when the group holds a wire-breaking change or one that needs a major Rust release (so that
+/// nothing a reviewer must see is folded away), breaking and major changes first.
 pub fn markdown(report: &Report) -> String {
     let mut out = format!("### API changes: `{}` → `{}`\n\n", report.base, report.head);
     if report.changes.is_empty() {
@@ -95,15 +96,10 @@ pub fn markdown(report: &Report) -> String {
         return out;
     }
     let n = report.changes.len();
-    let breaking = report.count_wire(Wire::Breaking);
     out.push_str(&format!(
         "**{n} change{}** · wire: {} breaking, {} compatible · Rust API: **{}**\n\n",
-        if n == 1 { "" } else { "s" },
-        if breaking > 0 {
-            format!("**{breaking}**")
-        } else {
-            "0".to_owned()
-        },
+        plural(n),
+        bold_unless_zero(report.count_wire(Wire::Breaking)),
         report.count_wire(Wire::Compatible),
         release_words(report.release()),
     ));
@@ -135,10 +131,14 @@ pub fn markdown(report: &Report) -> String {
         if changes.is_empty() {
             continue;
         }
-        changes.sort_by_key(|c| std::cmp::Reverse(c.wire.impact));
+        changes.sort_by_key(|c| std::cmp::Reverse((c.wire.impact, c.rust.impact)));
         let breaking = changes
             .iter()
             .filter(|c| c.wire.impact == Wire::Breaking)
+            .count();
+        let major = changes
+            .iter()
+            .filter(|c| c.rust.impact == Release::Major)
             .count();
         let title = {
             let mut title = group.as_str().to_owned();
@@ -146,10 +146,12 @@ pub fn markdown(report: &Report) -> String {
             title
         };
         out.push_str(&format!(
-            "\n<details{}>\n<summary><b>{title}</b>: {} change{}, {breaking} breaking</summary>\n\n",
-            if breaking > 0 { " open" } else { "" },
+            "\n<details{}>\n<summary><b>{title}</b>: {} change{}, {} breaking, {} Rust-major</summary>\n\n",
+            if breaking + major > 0 { " open" } else { "" },
             changes.len(),
-            if changes.len() == 1 { "" } else { "s" },
+            plural(changes.len()),
+            bold_unless_zero(breaking),
+            bold_unless_zero(major),
         ));
         out.push_str("| where | change | used in | wire | Rust | rules |\n");
         out.push_str("| --- | --- | --- | --- | --- | --- |\n");
@@ -158,12 +160,16 @@ pub fn markdown(report: &Report) -> String {
                 Wire::Breaking => "**breaking**",
                 Wire::Compatible => "compatible",
             };
+            let rust = match change.rust.impact {
+                Release::Major => "**major**",
+                Release::Minor => "minor",
+                Release::None => "none",
+            };
             out.push_str(&format!(
-                "| `{}` | {} | {} | {wire} | {} | `{}`, `{}` |\n",
+                "| `{}` | {} | {} | {wire} | {rust} | `{}`, `{}` |\n",
                 cell(&change.location),
                 cell(&change.description()),
                 change.usage.map(|u| u.as_str()).unwrap_or(""),
-                change.rust.impact,
                 change.wire.id,
                 change.rust.id,
             ));
@@ -175,6 +181,22 @@ pub fn markdown(report: &Report) -> String {
          the rules are listed in `docs/api-changes.md`.</sub>\n",
     );
     out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn bold_unless_zero(n: usize) -> String {
+    if n > 0 {
+        format!("**{n}**")
+    } else {
+        "0".to_owned()
+    }
 }
 
 /// Escapes what would end a table cell or a line.

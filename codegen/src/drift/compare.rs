@@ -1,165 +1,123 @@
-//! The spec's [`Shape`], and the comparison of two shapes.
+//! The comparison of the spec's [`Shape`] with the documents': every attribute the spec
+//! language can say, each difference one [`Finding`].
+//!
+//! Differences of representation are not findings: a named enum on one side and an inline
+//! enum with the same values on the other (also as list items); the `type` field of an event
+//! payload and the `custom` map of an object with custom data (both implied in the spec
+//! language); placeholder names in paths; bounds the spec language cannot say about the
+//! spec's type (Stream writes `maximum` on some filter objects).
 
-use super::{Field, Finding, FindingKind, Object, Operation, Param, SchemaShape, Shape};
-use crate::source::SourceFile;
+use super::finding::{Entity, Finding, FindingKind, Source, Target};
+use super::shape::{Field, FilterField, Object, OperationKey, Schema, Shape};
+use crate::ast::Bounds;
 use crate::types::TypeExpr;
-use std::collections::{BTreeMap, BTreeSet};
-
-/// The validated spec in the shape an OpenAPI document is read into. `duration` is a string
-/// on the wire, so it reads as `string`.
-pub(super) fn spec_shape(files: &[SourceFile]) -> Shape {
-    let mut shape = Shape::default();
-    for file in files {
-        let spec = &file.spec;
-        for (name, def) in &spec.endpoints {
-            let mut params = BTreeMap::new();
-            for (place, fields) in [("path", &def.path_params), ("query", &def.query)] {
-                for (param, field) in fields {
-                    params.insert(
-                        (place.to_owned(), param.clone()),
-                        Param {
-                            ty: wire_type(&field.ty),
-                            required: place == "path" || field.required,
-                            values: field.values.clone(),
-                        },
-                    );
-                }
-            }
-            let operation = Operation {
-                name: name.clone(),
-                path: def.path.clone(),
-                params,
-                body: def.body.as_ref().map(|body| match body.content {
-                    crate::ast::BodyContent::Json => body.schema.clone(),
-                    crate::ast::BodyContent::Multipart => format!("{} (multipart)", body.schema),
-                }),
-                response: Some(def.response.clone()),
-                status: Some(def.status.unwrap_or(200)),
-            };
-            shape
-                .operations
-                .insert((def.method.clone(), super::path_key(&def.path)), operation);
-        }
-        for (name, def) in &spec.schemas {
-            let schema = if let Some(values) = &def.values {
-                SchemaShape::Enum(values.clone())
-            } else if let Some(alias) = &def.alias {
-                SchemaShape::Alias(wire_type(alias))
-            } else {
-                let fields = def
-                    .fields
-                    .iter()
-                    .flatten()
-                    .map(|(field, f)| {
-                        let field_shape = Field {
-                            ty: wire_type(&f.ty),
-                            required: f.required,
-                            nullable: f.nullable,
-                            values: f.values.clone(),
-                        };
-                        (field.clone(), field_shape)
-                    })
-                    .collect();
-                SchemaShape::Object(Object {
-                    fields,
-                    custom_data: def.custom_data,
-                })
-            };
-            shape.schemas.insert(name.clone(), schema);
-        }
-        for (event_type, def) in &spec.events {
-            // An undocumented payload differs from any schema the OpenAPI document names.
-            let payload = def
-                .payload
-                .clone()
-                .unwrap_or_else(|| "(undocumented)".to_owned());
-            shape.events.insert(event_type.clone(), payload);
-        }
-    }
-    shape
-}
-
-/// A type expression as it looks on the wire: `duration` is a string.
-fn wire_type(text: &str) -> String {
-    fn strip(expr: TypeExpr) -> TypeExpr {
-        match expr {
-            TypeExpr::Duration => TypeExpr::String,
-            TypeExpr::List(inner) => TypeExpr::List(Box::new(strip(*inner))),
-            TypeExpr::Map(inner) => TypeExpr::Map(Box::new(strip(*inner))),
-            other => other,
-        }
-    }
-    TypeExpr::parse(text)
-        .map(|expr| strip(expr).to_string())
-        .unwrap_or_else(|_| text.trim().to_owned())
-}
-
-struct Comparison<'a> {
-    spec: &'a Shape,
-    openapi: &'a Shape,
-    findings: Vec<Finding>,
-}
+use indexmap::IndexMap;
+use std::collections::BTreeSet;
 
 /// Lists what is on one side only, or different, sorted.
-pub(super) fn compare(spec: &Shape, openapi: &Shape) -> Vec<Finding> {
+pub(crate) fn compare(spec: &Shape, theirs: &Shape) -> Vec<Finding> {
     let mut comparison = Comparison {
         spec,
-        openapi,
+        theirs,
         findings: Vec::new(),
     };
+    comparison.version();
     comparison.operations();
     comparison.schemas();
     comparison.events();
     let mut findings = comparison.findings;
-    let group = |entity: &str| match entity {
-        "operation" | "path-param" | "query-param" => 0,
-        "event" => 2,
-        _ => 1,
-    };
-    findings.sort_by(|a, b| {
-        (
-            group(a.entity),
-            &a.location,
-            a.kind,
-            a.attribute,
-            &a.spec,
-            &a.openapi,
-        )
-            .cmp(&(
-                group(b.entity),
-                &b.location,
-                b.kind,
-                b.attribute,
-                &b.spec,
-                &b.openapi,
-            ))
-    });
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // A named enum used by several fields reports its values once.
+    findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.target == b.target);
     findings
 }
 
-impl Comparison<'_> {
+struct Comparison<'a> {
+    spec: &'a Shape,
+    theirs: &'a Shape,
+    findings: Vec<Finding>,
+}
+
+/// Where a field or parameter is used, to find its counterpart on the other side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Site {
+    Field(String, String),
+    Query(OperationKey, String),
+    Path(OperationKey, usize),
+}
+
+/// What kind of place a field is compared in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Field,
+    Query,
+    Path,
+}
+
+impl Place {
+    fn entity(self) -> Entity {
+        match self {
+            Place::Field => Entity::Field,
+            Place::Query => Entity::QueryParam,
+            Place::Path => Entity::PathParam,
+        }
+    }
+}
+
+/// "required string", "optional list<X>, nullable".
+pub(crate) fn summary(field: &Field) -> String {
+    let mut text = format!(
+        "{} {}",
+        if field.required {
+            "required"
+        } else {
+            "optional"
+        },
+        field.ty
+    );
+    if field.nullable {
+        text.push_str(", nullable");
+    }
+    text
+}
+
+fn list(values: &[String]) -> String {
+    values.join(", ")
+}
+
+impl<'a> Comparison<'a> {
+    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         kind: FindingKind,
-        entity: &'static str,
+        entity: Entity,
         location: String,
         attribute: Option<&'static str>,
         values: (Option<String>, Option<String>),
+        target: Target,
+        item: Vec<String>,
     ) {
         self.findings.push(Finding {
             kind,
+            source: Source::OpenApi,
             entity,
             location,
             attribute,
             spec: values.0,
-            openapi: values.1,
+            theirs: values.1,
+            count: None,
+            example: None,
+            target,
+            item,
         });
     }
 
-    fn different<T: ToString + PartialEq>(
+    /// A `different` finding when the two values differ.
+    fn differ<T: PartialEq + ToString>(
         &mut self,
-        entity: &'static str,
+        entity: Entity,
         location: &str,
+        target: &Target,
         attribute: &'static str,
         ours: T,
         theirs: T,
@@ -171,322 +129,704 @@ impl Comparison<'_> {
                 location.to_owned(),
                 Some(attribute),
                 (Some(ours.to_string()), Some(theirs.to_string())),
+                target.clone(),
+                Vec::new(),
             );
         }
     }
 
-    fn values(&mut self, location: &str, ours: &[String], theirs: &[String]) {
-        for value in ours.iter().filter(|v| !theirs.contains(v)) {
-            let (entity, at) = ("enum-value", location.to_owned());
-            self.push(
-                FindingKind::OnlyInSpec,
-                entity,
-                at,
-                None,
-                (Some(value.clone()), None),
-            );
-        }
-        for value in theirs.iter().filter(|v| !ours.contains(v)) {
-            let (entity, at) = ("enum-value", location.to_owned());
-            self.push(
-                FindingKind::OnlyInOpenApi,
-                entity,
-                at,
-                None,
-                (None, Some(value.clone())),
-            );
-        }
-    }
-
-    /// A field's or parameter's type and values, with a named enum read as an inline one
-    /// (`string` and its values): the two documents may write the same enum either way.
-    fn effective<'s>(
-        shape: &'s Shape,
-        ty: &'s str,
-        values: Option<&'s Vec<String>>,
-    ) -> (&'s str, Option<&'s Vec<String>>) {
-        match (values, shape.schemas.get(ty)) {
-            (None, Some(SchemaShape::Enum(named))) => ("string", Some(named)),
-            _ => (ty, values),
-        }
-    }
-
-    fn compare_typed(
+    /// Items on one side only: enum values, operators, sort fields, sent events.
+    fn items(
         &mut self,
-        entity: &'static str,
-        location: &str,
-        ours: (&str, Option<&Vec<String>>),
-        theirs: (&str, Option<&Vec<String>>),
+        entity: Entity,
+        location: impl Fn(&str) -> String,
+        target: &Target,
+        prefix: &[String],
+        ours: &[String],
+        theirs: &[String],
     ) {
-        if ours.0 == theirs.0 && ours.1.is_none() && theirs.1.is_none() {
-            return; // the same type or schema name; a schema's own drift is listed once, there
+        for (kind, from, other) in [
+            (FindingKind::OnlyInSpec, ours, theirs),
+            (FindingKind::OnlyInOpenApi, theirs, ours),
+        ] {
+            for value in from.iter().filter(|v| !other.contains(v)) {
+                let values = match kind {
+                    FindingKind::OnlyInSpec => (Some(value.clone()), None),
+                    _ => (None, Some(value.clone())),
+                };
+                let item = [prefix, std::slice::from_ref(value)].concat();
+                self.push(
+                    kind,
+                    entity,
+                    location(value),
+                    None,
+                    values,
+                    target.clone(),
+                    item,
+                );
+            }
         }
-        let (our_ty, our_values) = Self::effective(self.spec, ours.0, ours.1);
-        let (their_ty, their_values) = Self::effective(self.openapi, theirs.0, theirs.1);
-        self.different(entity, location, "type", our_ty, their_ty);
-        match (our_values, their_values) {
-            (Some(ours), Some(theirs)) => self.values(location, ours, theirs),
-            (Some(_), None) => self.different(entity, location, "enum", "enum", "no enum"),
-            (None, Some(_)) => self.different(entity, location, "enum", "no enum", "enum"),
-            (None, None) => {}
+    }
+
+    fn version(&mut self) {
+        let (ours, theirs) = (&self.spec.api_version, &self.theirs.api_version);
+        if theirs.is_some() && ours != theirs {
+            let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_owned());
+            self.differ(
+                Entity::ApiVersion,
+                "api_version",
+                &Target::ApiVersion,
+                "version",
+                show(ours),
+                show(theirs),
+            );
         }
     }
 
     fn operations(&mut self) {
-        let (spec, openapi) = (self.spec, self.openapi);
-        for (key, op) in &spec.operations {
-            let location = format!("{} {}", key.0, op.path);
-            let Some(theirs) = openapi.operations.get(key) else {
+        let (spec, theirs) = (self.spec, self.theirs);
+        for (key, ours) in &spec.operations {
+            let location = format!("{} {}", ours.method, ours.path);
+            let target = Target::Operation(key.clone());
+            let Some(other) = theirs.operations.get(key) else {
+                let name = Some(ours.name.clone());
                 self.push(
                     FindingKind::OnlyInSpec,
-                    "operation",
+                    Entity::Operation,
                     location,
                     None,
-                    (Some(op.name.clone()), None),
+                    (name, None),
+                    target,
+                    Vec::new(),
                 );
                 continue;
             };
-            self.different(
-                "operation",
-                &location,
-                "body",
-                show(&op.body),
-                show(&theirs.body),
-            );
-            self.different(
-                "operation",
-                &location,
-                "response",
-                show(&op.response),
-                show(&theirs.response),
-            );
-            self.different(
-                "operation",
-                &location,
-                "status",
-                show(&op.status.map(|s| s.to_string())),
-                show(&theirs.status.map(|s| s.to_string())),
-            );
-            // Path parameters are matched by position, so renamed placeholders pair up.
-            let our_path: Vec<_> = op.params.iter().filter(|((p, _), _)| p == "path").collect();
-            let their_path: Vec<_> = theirs
-                .params
-                .iter()
-                .filter(|((p, _), _)| p == "path")
-                .collect();
-            for (index, ((_, name), param)) in our_path.iter().enumerate() {
-                let at = format!("{location} path.{name}");
-                let position = placeholder_position(&op.path, name);
-                let other = their_path
-                    .iter()
-                    .find(|((_, n), _)| placeholder_position(&theirs.path, n) == position)
-                    .or_else(|| their_path.get(index));
-                match other {
-                    // Placeholder names are not on the wire: only types are compared.
-                    Some((_, their_param)) => {
-                        self.compare_typed(
-                            "path-param",
-                            &at,
-                            (&param.ty, param.values.as_ref()),
-                            (&their_param.ty, their_param.values.as_ref()),
-                        );
-                    }
-                    None => self.push(
-                        FindingKind::OnlyInSpec,
-                        "path-param",
-                        at,
-                        None,
-                        (None, None),
-                    ),
-                }
+            let show = |v: Option<String>| v.unwrap_or_else(|| "none".to_owned());
+            let op = Entity::Operation;
+            if !other.name.is_empty() {
+                self.differ(op, &location, &target, "name", &ours.name, &other.name);
             }
-            for ((place, name), param) in &op.params {
-                if place != "query" {
-                    continue;
-                }
-                let at = format!("{location} query.{name}");
-                match theirs.params.get(&(place.clone(), name.clone())) {
-                    Some(their_param) => {
-                        self.compare_typed(
-                            "query-param",
-                            &at,
-                            (&param.ty, param.values.as_ref()),
-                            (&their_param.ty, their_param.values.as_ref()),
-                        );
-                        self.different(
-                            "query-param",
-                            &at,
-                            "required",
-                            param.required,
-                            their_param.required,
-                        );
+            let body = |o: &super::shape::Operation| show(o.body.as_ref().map(|b| b.to_string()));
+            self.differ(op, &location, &target, "body", body(ours), body(other));
+            self.differ(
+                op,
+                &location,
+                &target,
+                "response",
+                show(ours.response.clone()),
+                show(other.response.clone()),
+            );
+            let status = |o: &super::shape::Operation| show(o.status.map(|s| s.to_string()));
+            self.differ(
+                op,
+                &location,
+                &target,
+                "status",
+                status(ours),
+                status(other),
+            );
+            if theirs.knows.server_side_only {
+                self.differ(
+                    op,
+                    &location,
+                    &target,
+                    "server_side_only",
+                    ours.server_side_only,
+                    other.server_side_only,
+                );
+            }
+            self.differ(
+                op,
+                &location,
+                &target,
+                "deprecated",
+                ours.deprecated,
+                other.deprecated,
+            );
+            // Path parameters pair up by position: placeholder names are not on the wire.
+            for (index, (name, param)) in ours.path_params.iter().enumerate() {
+                let at = format!("{location} path.{name}");
+                let target = Target::Param {
+                    operation: key.clone(),
+                    query: false,
+                    name: name.clone(),
+                };
+                match other.path_params.get(index) {
+                    Some((_, their_param)) => {
+                        self.field(Place::Path, &at, &target, param, their_param);
                     }
                     None => self.push(
                         FindingKind::OnlyInSpec,
-                        "query-param",
+                        Entity::PathParam,
                         at,
                         None,
                         (Some(param.ty.clone()), None),
+                        target,
+                        Vec::new(),
                     ),
                 }
             }
-            for ((place, name), param) in &theirs.params {
-                if place == "query" && !op.params.contains_key(&(place.clone(), name.clone())) {
-                    let at = format!("{location} query.{name}");
-                    self.push(
-                        FindingKind::OnlyInOpenApi,
-                        "query-param",
+            for (name, param) in other.path_params.iter().skip(ours.path_params.len()) {
+                let target = Target::Param {
+                    operation: key.clone(),
+                    query: false,
+                    name: name.clone(),
+                };
+                self.push(
+                    FindingKind::OnlyInOpenApi,
+                    Entity::PathParam,
+                    format!("{location} path.{name}"),
+                    None,
+                    (None, Some(param.ty.clone())),
+                    target,
+                    Vec::new(),
+                );
+            }
+            for (name, param) in &ours.query {
+                let at = format!("{location} query.{name}");
+                let target = Target::Param {
+                    operation: key.clone(),
+                    query: true,
+                    name: name.clone(),
+                };
+                match other.query.get(name) {
+                    Some(their_param) => {
+                        self.field(Place::Query, &at, &target, param, their_param);
+                    }
+                    None => self.push(
+                        FindingKind::OnlyInSpec,
+                        Entity::QueryParam,
                         at,
                         None,
-                        (None, Some(param.ty.clone())),
+                        (Some(summary(param)), None),
+                        target,
+                        Vec::new(),
+                    ),
+                }
+            }
+            for (name, param) in &other.query {
+                if !ours.query.contains_key(name) {
+                    let target = Target::Param {
+                        operation: key.clone(),
+                        query: true,
+                        name: name.clone(),
+                    };
+                    self.push(
+                        FindingKind::OnlyInOpenApi,
+                        Entity::QueryParam,
+                        format!("{location} query.{name}"),
+                        None,
+                        (None, Some(summary(param))),
+                        target,
+                        Vec::new(),
                     );
                 }
             }
+            self.items(
+                Entity::OperationEvent,
+                |event| format!("{location} sends {event}"),
+                &target,
+                &[],
+                &ours.events,
+                &other.events,
+            );
         }
-        for (key, op) in &openapi.operations {
+        for (key, other) in &theirs.operations {
             if !spec.operations.contains_key(key) {
-                let location = format!("{} {}", key.0, op.path);
-                let name = (!op.name.is_empty()).then(|| op.name.clone());
+                let name = (!other.name.is_empty()).then(|| other.name.clone());
                 self.push(
                     FindingKind::OnlyInOpenApi,
-                    "operation",
-                    location,
+                    Entity::Operation,
+                    format!("{} {}", other.method, other.path),
                     None,
                     (None, name),
+                    Target::Operation(key.clone()),
+                    Vec::new(),
+                );
+            }
+        }
+    }
+
+    /// A field's or parameter's attributes.
+    fn field(
+        &mut self,
+        place: Place,
+        location: &str,
+        target: &Target,
+        ours: &Field,
+        theirs: &Field,
+    ) {
+        let entity = place.entity();
+        let (our_ty, our_values, our_enum) = effective(self.spec, &ours.ty, ours.values.as_ref());
+        let (their_ty, their_values, their_enum) =
+            effective(self.theirs, &theirs.ty, theirs.values.as_ref());
+        if our_ty != their_ty {
+            self.differ(entity, location, target, "type", &ours.ty, &theirs.ty);
+        }
+        match (our_values, their_values) {
+            (Some(a), Some(b)) => {
+                // Values of a named enum belong to the enum.
+                let (at, values_target) = match &our_enum {
+                    Some(name) => (name.clone(), Target::Schema(name.clone())),
+                    None => (location.to_owned(), target.clone()),
+                };
+                self.items(
+                    Entity::EnumValue,
+                    |value| format!("{at} = {value}"),
+                    &values_target,
+                    &[],
+                    a,
+                    b,
+                );
+            }
+            (None, None) => {}
+            (a, b) if our_ty == their_ty || their_enum.is_some() || our_enum.is_some() => {
+                let show = |v: Option<&Vec<String>>| v.map_or("none".to_owned(), |v| list(v));
+                self.differ(entity, location, target, "enum", show(a), show(b));
+            }
+            _ => {}
+        }
+        if place != Place::Path {
+            self.differ(
+                entity,
+                location,
+                target,
+                "required",
+                ours.required,
+                theirs.required,
+            );
+        }
+        self.differ(
+            entity,
+            location,
+            target,
+            "nullable",
+            ours.nullable,
+            theirs.nullable,
+        );
+        self.bounds(
+            entity,
+            location,
+            target,
+            &ours.ty,
+            &ours.bounds,
+            &theirs.bounds,
+        );
+        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_owned());
+        self.differ(
+            entity,
+            location,
+            target,
+            "default",
+            show(&ours.default),
+            show(&theirs.default),
+        );
+        self.differ(
+            entity,
+            location,
+            target,
+            "deprecated",
+            ours.deprecated,
+            theirs.deprecated,
+        );
+        match (&ours.filter, &theirs.filter) {
+            (Some(a), Some(b)) => self.filter(location, target, a, b),
+            (a, b) => {
+                let show = |f: &Option<IndexMap<String, FilterField>>| {
+                    f.as_ref()
+                        .map_or("none".to_owned(), |f| format!("{} fields", f.len()))
+                };
+                self.differ(entity, location, target, "filter", show(a), show(b));
+            }
+        }
+        match (&ours.sort, &theirs.sort) {
+            (Some(a), Some(b)) => self.items(
+                Entity::SortField,
+                |name| format!("{location} sort.{name}"),
+                target,
+                &[],
+                a,
+                b,
+            ),
+            (a, b) => {
+                let show =
+                    |s: &Option<Vec<String>>| s.as_ref().map_or("none".to_owned(), |s| list(s));
+                self.differ(entity, location, target, "sort", show(a), show(b));
+            }
+        }
+        let combinations = |c: &Option<Vec<Vec<String>>>| match c {
+            None => "none".to_owned(),
+            Some(all) => {
+                let inner: Vec<String> = all.iter().map(|c| format!("[{}]", list(c))).collect();
+                format!("[{}]", inner.join(", "))
+            }
+        };
+        self.differ(
+            entity,
+            location,
+            target,
+            "sort_combinations",
+            combinations(&ours.sort_combinations),
+            combinations(&theirs.sort_combinations),
+        );
+    }
+
+    /// The bounds the spec language can say about the spec's type.
+    fn bounds(
+        &mut self,
+        entity: Entity,
+        location: &str,
+        target: &Target,
+        ty: &str,
+        ours: &Bounds,
+        theirs: &Bounds,
+    ) {
+        let ty = TypeExpr::parse(ty).ok();
+        let numeric = ty.as_ref().is_some_and(TypeExpr::is_numeric);
+        let text = ty == Some(TypeExpr::String);
+        let list = matches!(ty, Some(TypeExpr::List(_)));
+        let float = |v: Option<f64>| v.map_or("none".to_owned(), super::shape::number_text);
+        let count = |v: Option<u64>| v.map_or("none".to_owned(), |v| v.to_string());
+        let checks: [(&'static str, bool, String, String); 6] = [
+            ("min", numeric, float(ours.min), float(theirs.min)),
+            ("max", numeric, float(ours.max), float(theirs.max)),
+            ("min_len", text, count(ours.min_len), count(theirs.min_len)),
+            ("max_len", text, count(ours.max_len), count(theirs.max_len)),
+            (
+                "min_items",
+                list,
+                count(ours.min_items),
+                count(theirs.min_items),
+            ),
+            (
+                "max_items",
+                list,
+                count(ours.max_items),
+                count(theirs.max_items),
+            ),
+        ];
+        for (attribute, applies, a, b) in checks {
+            if applies {
+                self.differ(entity, location, target, attribute, a, b);
+            }
+        }
+    }
+
+    fn filter(
+        &mut self,
+        location: &str,
+        target: &Target,
+        ours: &IndexMap<String, FilterField>,
+        theirs: &IndexMap<String, FilterField>,
+    ) {
+        for (name, field) in ours {
+            let at = format!("{location} filter.{name}");
+            let Some(other) = theirs.get(name) else {
+                self.push(
+                    FindingKind::OnlyInSpec,
+                    Entity::FilterField,
+                    at,
+                    None,
+                    (Some(field.ty.clone()), None),
+                    target.clone(),
+                    vec![name.clone()],
+                );
+                continue;
+            };
+            if field.ty != other.ty {
+                self.push(
+                    FindingKind::Different,
+                    Entity::FilterField,
+                    at.clone(),
+                    Some("type"),
+                    (Some(field.ty.clone()), Some(other.ty.clone())),
+                    target.clone(),
+                    vec![name.clone()],
+                );
+            }
+            self.items(
+                Entity::FilterOperator,
+                |op| format!("{at} ${op}"),
+                target,
+                std::slice::from_ref(name),
+                &field.ops,
+                &other.ops,
+            );
+        }
+        for (name, field) in theirs {
+            if !ours.contains_key(name) {
+                self.push(
+                    FindingKind::OnlyInOpenApi,
+                    Entity::FilterField,
+                    format!("{location} filter.{name}"),
+                    None,
+                    (None, Some(field.ty.clone())),
+                    target.clone(),
+                    vec![name.clone()],
                 );
             }
         }
     }
 
     fn schemas(&mut self) {
-        let (spec, openapi) = (self.spec, self.openapi);
-        let payloads: BTreeSet<&str> = spec.events.values().map(String::as_str).collect();
+        let (spec, theirs) = (self.spec, self.theirs);
+        // A payload on either side: the spec may lack the event, or the documents.
+        let payloads: BTreeSet<&str> = spec
+            .events
+            .iter()
+            .chain(&theirs.events)
+            .filter(|(event_type, _)| event_type.as_str() != crate::model::FALLBACK_EVENT)
+            .filter_map(|(_, event)| event.payload.as_deref())
+            .collect();
         for (name, ours) in &spec.schemas {
-            let Some(theirs) = openapi.schemas.get(name) else {
-                self.push(
-                    FindingKind::OnlyInSpec,
-                    "schema",
-                    name.clone(),
-                    None,
-                    (None, None),
-                );
+            let target = Target::Schema(name.clone());
+            let Some(other) = theirs.schemas.get(name) else {
+                if !(matches!(ours, Schema::Enum(_)) && inline_elsewhere(name, spec, theirs)) {
+                    let kind = Some(ours.kind().to_owned());
+                    self.push(
+                        FindingKind::OnlyInSpec,
+                        Entity::Schema,
+                        name.clone(),
+                        None,
+                        (kind, None),
+                        target,
+                        Vec::new(),
+                    );
+                }
                 continue;
             };
-            match (ours, theirs) {
-                (SchemaShape::Enum(a), SchemaShape::Enum(b)) => self.values(name, a, b),
-                (SchemaShape::Alias(a), SchemaShape::Alias(b)) => {
-                    self.different("schema", name, "type", a.as_str(), b.as_str());
+            match (ours, other) {
+                (Schema::Enum(a), Schema::Enum(b)) => self.items(
+                    Entity::EnumValue,
+                    |v| format!("{name} = {v}"),
+                    &target,
+                    &[],
+                    a,
+                    b,
+                ),
+                (Schema::Alias(a), Schema::Alias(b)) => {
+                    self.differ(Entity::Schema, name, &target, "type", a, b);
                 }
-                (SchemaShape::Object(a), SchemaShape::Object(b)) => {
+                (Schema::Object(a), Schema::Object(b)) => {
                     self.object(name, a, b, payloads.contains(name.as_str()));
                 }
-                _ => self.different("schema", name, "kind", kind(ours), kind(theirs)),
+                _ => self.differ(
+                    Entity::Schema,
+                    name,
+                    &target,
+                    "kind",
+                    ours.kind(),
+                    other.kind(),
+                ),
             }
         }
-        for name in openapi.schemas.keys() {
-            if !spec.schemas.contains_key(name) {
-                self.push(
-                    FindingKind::OnlyInOpenApi,
-                    "schema",
-                    name.clone(),
-                    None,
-                    (None, None),
-                );
+        for (name, other) in &theirs.schemas {
+            if spec.schemas.contains_key(name)
+                || (matches!(other, Schema::Enum(_)) && inline_elsewhere(name, theirs, spec))
+            {
+                continue;
             }
+            self.push(
+                FindingKind::OnlyInOpenApi,
+                Entity::Schema,
+                name.clone(),
+                None,
+                (None, Some(other.kind().to_owned())),
+                Target::Schema(name.clone()),
+                Vec::new(),
+            );
         }
     }
 
-    /// Fields of one object. The OpenAPI `type` of an event payload and `custom` of an object
-    /// with custom data are implied in the spec language, so they are not drift.
+    /// Fields of one object. The `type` field of an event payload is implied in the spec.
     fn object(&mut self, name: &str, ours: &Object, theirs: &Object, is_payload: bool) {
+        let target = Target::Schema(name.to_owned());
+        self.differ(
+            Entity::Schema,
+            name,
+            &target,
+            "custom_data",
+            ours.custom_data,
+            theirs.custom_data,
+        );
+        self.differ(
+            Entity::Schema,
+            name,
+            &target,
+            "deprecated",
+            ours.deprecated,
+            theirs.deprecated,
+        );
         for (field, f) in &ours.fields {
             let at = format!("{name}.{field}");
-            let Some(t) = theirs.fields.get(field) else {
-                self.push(
+            let target = Target::Field {
+                schema: name.to_owned(),
+                field: field.clone(),
+            };
+            match theirs.fields.get(field) {
+                Some(t) => self.field(Place::Field, &at, &target, f, t),
+                None => self.push(
                     FindingKind::OnlyInSpec,
-                    "field",
+                    Entity::Field,
                     at,
                     None,
-                    (Some(f.ty.clone()), None),
-                );
-                continue;
-            };
-            self.compare_typed(
-                "field",
-                &at,
-                (&f.ty, f.values.as_ref()),
-                (&t.ty, t.values.as_ref()),
-            );
-            self.different("field", &at, "required", f.required, t.required);
-            self.different("field", &at, "nullable", f.nullable, t.nullable);
+                    (Some(summary(f)), None),
+                    target,
+                    Vec::new(),
+                ),
+            }
         }
         for (field, t) in &theirs.fields {
-            let implied =
-                (is_payload && field == "type") || (ours.custom_data && field == "custom");
+            let implied = is_payload && field == "type";
             if !ours.fields.contains_key(field) && !implied {
-                let at = format!("{name}.{field}");
                 self.push(
                     FindingKind::OnlyInOpenApi,
-                    "field",
-                    at,
+                    Entity::Field,
+                    format!("{name}.{field}"),
                     None,
-                    (None, Some(t.ty.clone())),
+                    (None, Some(summary(t))),
+                    Target::Field {
+                        schema: name.to_owned(),
+                        field: field.clone(),
+                    },
+                    Vec::new(),
                 );
             }
         }
     }
 
     fn events(&mut self) {
-        let (spec, openapi) = (self.spec, self.openapi);
-        for (event_type, payload) in &spec.events {
-            match openapi.events.get(event_type) {
-                Some(theirs) => {
-                    self.different(
-                        "event",
-                        event_type,
-                        "payload",
-                        payload.as_str(),
-                        theirs.as_str(),
-                    );
-                }
-                None => self.push(
+        let (spec, theirs) = (self.spec, self.theirs);
+        let payload = |p: &Option<String>| match p {
+            Some(name) => format!("payload {name}"),
+            None => "no payload".to_owned(),
+        };
+        for (event_type, ours) in &spec.events {
+            let target = Target::Event(event_type.clone());
+            let Some(other) = theirs.events.get(event_type) else {
+                self.push(
                     FindingKind::OnlyInSpec,
-                    "event",
+                    Entity::Event,
                     event_type.clone(),
                     None,
-                    (Some(payload.clone()), None),
-                ),
+                    (Some(payload(&ours.payload)), None),
+                    target,
+                    Vec::new(),
+                );
+                continue;
+            };
+            let show = |p: &Option<String>| p.clone().unwrap_or_else(|| "none".to_owned());
+            self.differ(
+                Entity::Event,
+                event_type,
+                &target,
+                "payload",
+                show(&ours.payload),
+                show(&other.payload),
+            );
+            if theirs.knows.client_side {
+                self.differ(
+                    Entity::Event,
+                    event_type,
+                    &target,
+                    "client_side",
+                    ours.client_side,
+                    other.client_side,
+                );
             }
         }
-        for (event_type, payload) in &openapi.events {
+        for (event_type, other) in &theirs.events {
             if !spec.events.contains_key(event_type) {
                 self.push(
                     FindingKind::OnlyInOpenApi,
-                    "event",
+                    Entity::Event,
                     event_type.clone(),
                     None,
-                    (None, Some(payload.clone())),
+                    (None, Some(payload(&other.payload))),
+                    Target::Event(event_type.clone()),
+                    Vec::new(),
                 );
             }
         }
     }
 }
 
-fn show(value: &Option<String>) -> String {
-    value.clone().unwrap_or_else(|| "none".to_owned())
+/// A field's type and enum values, with a named enum (also as list or map items) read as
+/// an inline one: `(type with the enum as string, values, the named enum)`.
+fn effective<'s>(
+    shape: &'s Shape,
+    ty: &'s str,
+    values: Option<&'s Vec<String>>,
+) -> (String, Option<&'s Vec<String>>, Option<String>) {
+    if values.is_some() {
+        return (ty.to_owned(), values, None);
+    }
+    let Ok(parsed) = TypeExpr::parse(ty) else {
+        return (ty.to_owned(), None, None);
+    };
+    let (inner, wrap): (&TypeExpr, fn(String) -> String) = match &parsed {
+        TypeExpr::List(inner) => (inner, |t| format!("list<{t}>")),
+        TypeExpr::Map(inner) => (inner, |t| format!("map<{t}>")),
+        other => (other, |t| t),
+    };
+    if let TypeExpr::Ref(name) = inner {
+        if let Some((name, Schema::Enum(named))) = shape.schemas.get_key_value(name) {
+            return (wrap("string".to_owned()), Some(named), Some(name.clone()));
+        }
+    }
+    (ty.to_owned(), None, None)
 }
 
-fn kind(schema: &SchemaShape) -> &'static str {
-    match schema {
-        SchemaShape::Object(_) => "object",
-        SchemaShape::Enum(_) => "enum",
-        SchemaShape::Alias(_) => "alias",
+/// Every field and parameter of a shape, with where it is.
+fn sites(shape: &Shape) -> Vec<(Site, &Field)> {
+    let mut all = Vec::new();
+    for (key, operation) in &shape.operations {
+        for (index, (_, field)) in operation.path_params.iter().enumerate() {
+            all.push((Site::Path(key.clone(), index), field));
+        }
+        for (name, field) in &operation.query {
+            all.push((Site::Query(key.clone(), name.clone()), field));
+        }
+    }
+    for (name, schema) in &shape.schemas {
+        if let Schema::Object(object) = schema {
+            for (field_name, field) in &object.fields {
+                all.push((Site::Field(name.clone(), field_name.clone()), field));
+            }
+        }
+    }
+    all
+}
+
+fn site_field<'s>(shape: &'s Shape, site: &Site) -> Option<&'s Field> {
+    match site {
+        Site::Field(schema, field) => match shape.schemas.get(schema) {
+            Some(Schema::Object(object)) => object.fields.get(field),
+            _ => None,
+        },
+        Site::Query(key, name) => shape.operations.get(key)?.query.get(name),
+        Site::Path(key, index) => shape
+            .operations
+            .get(key)?
+            .path_params
+            .get(*index)
+            .map(|(_, f)| f),
     }
 }
 
-/// The index of `{name}` among the placeholders of a path.
-fn placeholder_position(path: &str, name: &str) -> Option<usize> {
-    path.split('{')
-        .skip(1)
-        .position(|rest| rest.split('}').next() == Some(name))
+/// True when the named enum `name` of `shape`, which `other` lacks, is used and every use has
+/// a counterpart in `other` that writes the enum inline: a difference of representation.
+fn inline_elsewhere(name: &str, shape: &Shape, other: &Shape) -> bool {
+    let uses: Vec<Site> = sites(shape)
+        .into_iter()
+        .filter(|(_, field)| effective(shape, &field.ty, None).2.as_deref() == Some(name))
+        .map(|(site, _)| site)
+        .collect();
+    !uses.is_empty()
+        && uses.iter().all(|site| {
+            site_field(other, site).is_some_and(|f| {
+                let (_, values, named) = effective(other, &f.ty, f.values.as_ref());
+                values.is_some() && named.is_none()
+            })
+        })
 }

@@ -1,177 +1,122 @@
-//! Drift between `spec/` and an OpenAPI 3.0 document (`cargo xtask drift`): what is on one
-//! side only, or different, so a maintainer sees what to edit when Stream's docs change.
+//! Drift between `spec/` and what Stream says (`cargo xtask drift`): its two OpenAPI
+//! documents, and the mismatches a client recorded in real traffic. It lists what is on one
+//! side only or different, sets apart what the reviewed deviations excuse, and can write the
+//! spec YAML for what the documents add ([`write`](mod@write)).
 //!
-//! Both sides are brought to one [`Shape`] in the spec language's terms: [`openapi`] reads
-//! the document, `compare.rs` reads the validated spec and lists the [`Finding`]s. Operations
-//! are matched by method and path (placeholder names aside), schemas by name, event types by
-//! type string.
+//! Both sides are read into one `Shape` (`shape.rs`) in the spec language's terms: `spec.rs`
+//! reads the validated spec, `openapi.rs` each document, `documents.rs` merges the server-side
+//! and the client-side document; `compare.rs` lists the [`Finding`]s, `observed.rs` turns
+//! traffic records into findings, `deviations.rs` matches them with the reviewed deviations,
+//! `render.rs` prints the [`Report`].
 
 mod compare;
-pub mod openapi;
+pub mod deviations;
+pub mod documents;
+pub mod finding;
+pub mod observed;
+mod openapi;
+pub mod render;
+mod shape;
+mod spec;
+pub mod write;
+
+pub use deviations::{Deviation, Deviations, Reviewed, Stale};
+pub use documents::Side;
+pub use finding::{Entity, Finding, FindingKind, Source, Target};
+pub use render::{json, text};
 
 use crate::diagnostic::Diagnostics;
 use crate::source::SourceFile;
-use serde::Serialize;
-use std::collections::BTreeMap;
 use std::fmt;
 
-/// The prefixes dropped from OpenAPI paths when none are given: Stream's documents put the
-/// chat endpoints under `/api/v2/chat` (and some under `/api/v2`), while `spec/` paths start
-/// after the base URL.
+/// The prefixes dropped from OpenAPI paths when none are given: older documents put the chat
+/// endpoints under `/api/v2/chat` (and some under `/api/v2`), while `spec/` paths start after
+/// the base URL (as Stream's current documents do).
 pub const DEFAULT_PREFIXES: [&str; 2] = ["/api/v2/chat", "/api/v2"];
 
 /// The version of the JSON format of [`json`].
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
-/// Operations, schemas and event types in the spec language's terms.
-#[derive(Debug, Default)]
-pub struct Shape {
-    /// By (`GET`/`POST`/..., path with placeholders as `{}`).
-    operations: BTreeMap<(String, String), Operation>,
-    schemas: BTreeMap<String, SchemaShape>,
-    /// Event type → payload schema.
-    events: BTreeMap<String, String>,
+/// The marker `--write` puts where the spec needs a doc in our own words; validation refuses
+/// it, so nobody forgets one (and Stream's prose is never copied in its place).
+pub const DOC_MARKER: &str = "TODO(drift)";
+
+/// One OpenAPI document to compare with.
+#[derive(Debug, Clone)]
+pub struct DocumentInput {
+    /// How the output names it (its file name).
+    pub label: String,
+    pub side: Side,
+    /// JSON or YAML.
+    pub text: String,
 }
 
-#[derive(Debug, Default)]
-struct Operation {
-    /// Endpoint name or `operationId`.
-    name: String,
-    path: String,
-    /// By (`path` or `query`, name).
-    params: BTreeMap<(String, String), Param>,
-    body: Option<String>,
-    response: Option<String>,
-    status: Option<u16>,
+/// Mismatch records collected from real traffic (JSON lines).
+#[derive(Debug, Clone)]
+pub struct ObservedInput {
+    pub label: String,
+    pub text: String,
 }
 
-#[derive(Debug)]
-struct Param {
-    ty: String,
-    required: bool,
-    values: Option<Vec<String>>,
+/// What to compare the spec with.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// At most one per side.
+    pub documents: Vec<DocumentInput>,
+    /// Dropped from the start of the documents' paths.
+    pub prefixes: Vec<String>,
+    pub observed: Option<ObservedInput>,
+    /// The reviewed deviations, when a file is used.
+    pub deviations: Option<Deviations>,
 }
 
-#[derive(Debug)]
-enum SchemaShape {
-    Object(Object),
-    Enum(Vec<String>),
-    Alias(String),
-}
-
-#[derive(Debug, Default)]
-struct Object {
-    fields: BTreeMap<String, Field>,
-    custom_data: bool,
-}
-
-#[derive(Debug)]
-struct Field {
-    ty: String,
-    required: bool,
-    nullable: bool,
-    values: Option<Vec<String>>,
-}
-
-/// A path with its placeholder names dropped, for matching: `/a/{id}` → `/a/{}`.
-fn path_key(path: &str) -> String {
-    let mut key = String::with_capacity(path.len());
-    let mut in_placeholder = false;
-    for c in path.trim_end_matches('/').chars() {
-        match c {
-            '{' => {
-                in_placeholder = true;
-                key.push('{');
-            }
-            '}' => {
-                in_placeholder = false;
-                key.push('}');
-            }
-            _ if in_placeholder => {}
-            _ => key.push(c),
-        }
-    }
-    key
-}
-
-/// Where a finding was seen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum FindingKind {
-    /// In `spec/`, not in the OpenAPI document.
-    OnlyInSpec,
-    /// In the OpenAPI document, not in `spec/`.
-    OnlyInOpenApi,
-    /// On both sides, with an attribute that differs.
-    Different,
-}
-
-impl FindingKind {
-    /// `only-in-spec`, `only-in-openapi` or `different`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FindingKind::OnlyInSpec => "only-in-spec",
-            FindingKind::OnlyInOpenApi => "only-in-openapi",
-            FindingKind::Different => "different",
-        }
-    }
-}
-
-/// One difference between `spec/` and the OpenAPI document.
+/// A document as the report describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// Which side has it, or that both differ.
-    pub kind: FindingKind,
-    /// `operation`, `path-param`, `query-param`, `schema`, `field`, `enum-value` or `event`.
-    pub entity: &'static str,
-    /// `METHOD /path`, `METHOD /path query.name`, `Schema`, `Schema.field`, or an event type.
-    pub location: String,
-    /// For `different`: `body`, `response`, `status`, `kind`, `type`, `required`, `nullable`
-    /// or `payload`.
-    pub attribute: Option<&'static str>,
-    /// The spec's side: its value, or what it has (e.g. the endpoint name).
-    pub spec: Option<String>,
-    /// The OpenAPI side.
-    pub openapi: Option<String>,
+pub struct DocumentSummary {
+    pub label: String,
+    pub side: Side,
+    /// `info.version`.
+    pub version: Option<String>,
 }
 
-impl Finding {
-    /// The finding in words.
-    pub fn description(&self) -> String {
-        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_owned());
-        match self.kind {
-            FindingKind::OnlyInSpec => match &self.spec {
-                Some(detail) => format!("{} only in spec/ ({detail})", self.entity),
-                None => format!("{} only in spec/", self.entity),
-            },
-            FindingKind::OnlyInOpenApi => match &self.openapi {
-                Some(detail) => format!("{} only in OpenAPI ({detail})", self.entity),
-                None => format!("{} only in OpenAPI", self.entity),
-            },
-            FindingKind::Different => format!(
-                "`{}`: spec/ {}, OpenAPI {}",
-                self.attribute.unwrap_or_default(),
-                show(&self.spec),
-                show(&self.openapi)
-            ),
-        }
-    }
-}
-
-/// The findings, with labels for the two sides.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The result of a drift run.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     /// How the spec is named, e.g. `spec`.
     pub spec: String,
-    /// How the OpenAPI document is named, e.g. its file name.
-    pub openapi: String,
-    /// Sorted by entity group (operations, schemas, events), location and attribute.
+    /// The spec's `api_version`.
+    pub api_version: Option<String>,
+    pub documents: Vec<DocumentSummary>,
+    /// The traffic records read, when any.
+    pub observed: Option<observed::Summary>,
+    /// The deviations file used, when any.
+    pub deviations: Option<Deviations>,
+    /// Sorted by group (version, operations, schemas, events), location, kind, attribute.
     pub findings: Vec<Finding>,
+    /// Findings a reviewed deviation excuses.
+    pub reviewed: Vec<Reviewed>,
+    /// Deviation entries that excuse nothing.
+    pub stale: Vec<Stale>,
 }
 
 impl Report {
-    fn count(&self, kind: FindingKind) -> usize {
+    /// The number of findings of a kind.
+    pub fn count(&self, kind: FindingKind) -> usize {
         self.findings.iter().filter(|f| f.kind == kind).count()
     }
+
+    /// True when there is nothing to act on: no finding and no stale deviation.
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty() && self.stale.is_empty()
+    }
+}
+
+/// A drift run, with what `--write` needs besides the report.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub report: Report,
+    spec: shape::Shape,
+    theirs: shape::Shape,
 }
 
 /// Why drift could not be computed.
@@ -179,7 +124,8 @@ impl Report {
 pub enum DriftError {
     /// The spec does not load or validate.
     Spec(Diagnostics),
-    /// The OpenAPI document is not JSON or YAML, or not OpenAPI 3.
+    /// A document is not JSON or YAML, or not OpenAPI 3; or the documents do not fit
+    /// together. The message names the document.
     OpenApi(String),
 }
 
@@ -187,7 +133,7 @@ impl fmt::Display for DriftError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DriftError::Spec(problems) => write!(f, "the spec is invalid:\n{problems}"),
-            DriftError::OpenApi(message) => write!(f, "the OpenAPI document: {message}"),
+            DriftError::OpenApi(message) => f.write_str(message),
         }
     }
 }
@@ -195,119 +141,113 @@ impl fmt::Display for DriftError {
 impl std::error::Error for DriftError {}
 
 /// Parses an OpenAPI document: JSON when it starts with `{`, YAML otherwise.
-pub fn parse_document(text: &str) -> Result<serde_json::Value, DriftError> {
+pub fn parse_document(text: &str) -> Result<serde_json::Value, String> {
     if text.trim_start().starts_with('{') {
-        serde_json::from_str(text).map_err(|e| DriftError::OpenApi(format!("invalid JSON: {e}")))
+        serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))
     } else {
-        crate::source::parse_yaml_value(text)
-            .map_err(|e| DriftError::OpenApi(format!("invalid YAML at {e}")))
+        crate::source::parse_yaml_value(text).map_err(|e| format!("invalid YAML at {e}"))
     }
 }
 
-/// Validates the spec and lists its drift from the OpenAPI document (JSON or YAML text);
-/// `prefixes` are dropped from the start of OpenAPI paths.
-pub fn drift(
-    files: &[SourceFile],
-    openapi_text: &str,
-    prefixes: &[String],
-) -> Result<Vec<Finding>, DriftError> {
-    crate::validate::validate(files).map_err(DriftError::Spec)?;
-    let document = parse_document(openapi_text)?;
-    let theirs = openapi::parse(&document, prefixes).map_err(DriftError::OpenApi)?;
-    let ours = compare::spec_shape(files);
-    Ok(compare::compare(&ours, &theirs))
-}
-
-/// One line per finding, after a headline with the counts.
-pub fn text(report: &Report) -> String {
-    let mut out = format!("drift {} vs {}: ", report.spec, report.openapi);
-    if report.findings.is_empty() {
-        out.push_str("no differences\n");
-        return out;
+/// Validates the spec, allowing only the doc markers `--write` leaves: drift runs between a
+/// `--write` and the docs a person writes.
+pub fn validate_allowing_markers(files: &[SourceFile]) -> Result<(), Diagnostics> {
+    match crate::validate::validate(files) {
+        Ok(()) => Ok(()),
+        Err(problems) => {
+            let real: Vec<_> = problems
+                .0
+                .into_iter()
+                .filter(|problem| !problem.message.contains(DOC_MARKER))
+                .collect();
+            if real.is_empty() {
+                Ok(())
+            } else {
+                Err(Diagnostics(real))
+            }
+        }
     }
-    out.push_str(&format!(
-        "{} differences ({} only in spec/, {} only in OpenAPI, {} different)\n",
-        report.findings.len(),
-        report.count(FindingKind::OnlyInSpec),
-        report.count(FindingKind::OnlyInOpenApi),
-        report.count(FindingKind::Different),
-    ));
-    for finding in &report.findings {
-        out.push_str(&format!(
-            "{:<15} {}: {}\n",
-            finding.kind.as_str(),
-            finding.location,
-            finding.description()
-        ));
-    }
-    out
 }
 
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    format_version: u32,
-    spec: &'a str,
-    openapi: &'a str,
-    summary: JsonSummary,
-    findings: Vec<JsonFinding<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonSummary {
-    differences: usize,
-    only_in_spec: usize,
-    only_in_openapi: usize,
-    different: usize,
-}
-
-#[derive(Serialize)]
-struct JsonFinding<'a> {
-    kind: &'static str,
-    entity: &'static str,
-    location: &'a str,
-    attribute: Option<&'static str>,
-    spec: Option<&'a str>,
-    openapi: Option<&'a str>,
-}
-
-/// The JSON document (format version [`FORMAT_VERSION`]); keys always appear, in a fixed
-/// order.
-pub fn json(report: &Report) -> String {
-    let document = JsonReport {
-        format_version: FORMAT_VERSION,
-        spec: &report.spec,
-        openapi: &report.openapi,
-        summary: JsonSummary {
-            differences: report.findings.len(),
-            only_in_spec: report.count(FindingKind::OnlyInSpec),
-            only_in_openapi: report.count(FindingKind::OnlyInOpenApi),
-            different: report.count(FindingKind::Different),
-        },
-        findings: report
-            .findings
+/// Compares the spec with the documents and the traffic records of `inputs`.
+pub fn analyse(files: &[SourceFile], label: &str, inputs: &Inputs) -> Result<Analysis, DriftError> {
+    validate_allowing_markers(files).map_err(DriftError::Spec)?;
+    let ours = spec::shape(files);
+    let mut documents = Vec::new();
+    let mut summaries = Vec::new();
+    for input in &inputs.documents {
+        let named = |message: String| {
+            DriftError::OpenApi(format!("the OpenAPI document {}: {message}", input.label))
+        };
+        let value = parse_document(&input.text).map_err(named)?;
+        let document = openapi::parse(&value, &inputs.prefixes).map_err(named)?;
+        if let Some(other) = summaries
             .iter()
-            .map(|f| JsonFinding {
-                kind: f.kind.as_str(),
-                entity: f.entity,
-                location: &f.location,
-                attribute: f.attribute,
-                spec: f.spec.as_deref(),
-                openapi: f.openapi.as_deref(),
-            })
-            .collect(),
+            .find(|s: &&DocumentSummary| s.side == input.side)
+        {
+            return Err(DriftError::OpenApi(format!(
+                "the OpenAPI documents {} and {} are both {}-side documents; give one of each (a client-side document has `clientside` in its name)",
+                other.label,
+                input.label,
+                input.side.as_str()
+            )));
+        }
+        summaries.push(DocumentSummary {
+            label: input.label.clone(),
+            side: input.side,
+            version: document.version.clone(),
+        });
+        documents.push((input.side, document));
+    }
+    if let [a, b] = summaries.as_slice() {
+        if a.version != b.version {
+            let show = |s: &DocumentSummary| s.version.clone().unwrap_or_else(|| "none".to_owned());
+            return Err(DriftError::OpenApi(format!(
+                "the OpenAPI documents are of different versions: {} is {}, {} is {}",
+                a.label,
+                show(a),
+                b.label,
+                show(b)
+            )));
+        }
+    }
+    let theirs = documents::merge(documents);
+    let mut findings = Vec::new();
+    let mut judged = Vec::new();
+    if !summaries.is_empty() {
+        findings = compare::compare(&ours, &theirs);
+        if summaries.len() == 2 {
+            judged.push(Source::OpenApi);
+        }
+    }
+    let observed = inputs.observed.as_ref().map(|input| {
+        let (summary, traffic) = observed::findings(&ours, &input.label, &input.text);
+        findings.extend(traffic);
+        judged.push(Source::Traffic);
+        summary
+    });
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let (findings, reviewed, stale) = match &inputs.deviations {
+        Some(deviations) => deviations.apply(findings, &judged),
+        None => (findings, Vec::new(), Vec::new()),
     };
-    let mut text = serde_json::to_string_pretty(&document).expect("the report serializes");
-    text.push('\n');
-    text
+    Ok(Analysis {
+        report: Report {
+            spec: label.to_owned(),
+            api_version: ours.api_version.clone(),
+            documents: summaries,
+            observed,
+            deviations: inputs.deviations.clone(),
+            findings,
+            reviewed,
+            stale,
+        },
+        spec: ours,
+        theirs,
+    })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholder_names_do_not_matter_for_matching() {
-        assert_eq!(path_key("/channels/{type}/{id}"), "/channels/{}/{}");
-        assert_eq!(path_key("/channels/{channel_type}/{x}/"), "/channels/{}/{}");
-    }
+/// [`analyse`], for callers that only want the report.
+pub fn drift(files: &[SourceFile], label: &str, inputs: &Inputs) -> Result<Report, DriftError> {
+    analyse(files, label, inputs).map(|analysis| analysis.report)
 }

@@ -3,6 +3,7 @@
 //! Methods build their request at once and return a `ResponseFuture` that sends it: the future
 //! borrows only the client, not the arguments, and no per-method state machine is compiled.
 
+use super::rustdoc::{code, prose};
 use super::schemas::{field_doc, field_type};
 use super::{deprecated, doc, ident, rust_type};
 use crate::model::{Endpoint, Field, Type};
@@ -138,22 +139,23 @@ pub(super) fn params(endpoint: &Endpoint) -> Vec<TokenStream> {
 
 /// The method's rustdoc: summary, doc, then the operation's facts.
 fn method_doc(endpoint: &Endpoint) -> String {
-    let mut text = endpoint.summary.clone();
+    let mut text = prose(&endpoint.summary);
     text.push('.');
     if let Some(doc) = &endpoint.doc {
         text.push_str("\n\n");
-        text.push_str(doc);
+        text.push_str(&prose(doc));
     }
     text.push_str(&format!(
-        "\n\n- Request: `{} {}`, success status `{}`",
-        endpoint.http_method, endpoint.path, endpoint.status
+        "\n\n- Request: {}, success status `{}`",
+        code(&format!("{} {}", endpoint.http_method, endpoint.path)),
+        endpoint.status
     ));
     text.push_str(if endpoint.server_side_only {
         "\n- Server-side only: yes (the client must be built with the API secret)"
     } else {
         "\n- Server-side only: no"
     });
-    let events: Vec<String> = endpoint.events.iter().map(|e| format!("`{e}`")).collect();
+    let events: Vec<String> = endpoint.events.iter().map(|e| code(e)).collect();
     text.push_str(&format!("\n- Events: {}", list_or_none(&events)));
     let permissions: Vec<String> = endpoint
         .permissions

@@ -1,5 +1,6 @@
 //! The static table of operation metadata.
 
+use super::rustdoc::{code, prose};
 use super::{doc, ident};
 use crate::model::Api;
 use proc_macro2::TokenStream;
@@ -8,7 +9,11 @@ use quote::quote;
 pub(super) fn emit(api: &Api) -> TokenStream {
     let endpoints: Vec<_> = api.areas.iter().flat_map(|a| &a.endpoints).collect();
     let statics = endpoints.iter().map(|e| {
-        let docs = doc(&format!("`{} {}`: {}.", e.http_method, e.path, e.summary));
+        let docs = doc(&format!(
+            "{}: {}.",
+            code(&format!("{} {}", e.http_method, e.path)),
+            prose(&e.summary)
+        ));
         let constant = ident(&e.const_name);
         let name = &e.name;
         let summary = &e.summary;

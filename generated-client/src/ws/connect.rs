@@ -1,7 +1,9 @@
 //! One connection attempt: the `/connect` URL with its query, the websocket handshake, and
 //! the first message (the hello, or an error).
 
-use futures_util::StreamExt as _;
+use std::time::Duration;
+
+use futures_util::{SinkExt as _, StreamExt as _};
 use reqwest::Url;
 use serde_json::Value;
 use tokio::net::TcpStream;
@@ -29,6 +31,8 @@ pub(crate) struct Endpoint {
     url: Url,
     api_key: String,
     auth_type: &'static str,
+    /// The `User-Agent` of the upgrade request: the client's.
+    user_agent: HeaderValue,
     user_id: String,
     /// The full user object (with `id`).
     user_details: Value,
@@ -67,10 +71,14 @@ impl Endpoint {
                 )))
             }
         };
+        let user_agent = HeaderValue::from_str(client.user_agent()).map_err(|_| {
+            RealtimeError::Config("the user agent cannot be sent in a header".to_owned())
+        })?;
         let endpoint = Self {
             url: connect_url(client.base_url())?,
             api_key: client.api_key().to_owned(),
             auth_type: client.auth().auth_type(),
+            user_agent,
             user_id,
             user_details: user,
         };
@@ -154,9 +162,9 @@ pub(crate) async fn open(
     let attempt = async {
         let url = endpoint.request_url(token, &request_id());
         let mut request = url.as_str().into_client_request().map_err(transport)?;
-        request
-            .headers_mut()
-            .insert("X-Stream-Client", HeaderValue::from_static(CLIENT_ID));
+        let headers = request.headers_mut();
+        headers.insert("X-Stream-Client", HeaderValue::from_static(CLIENT_ID));
+        headers.insert("User-Agent", endpoint.user_agent.clone());
         let (mut socket, _response) =
             tokio_tungstenite::connect_async_with_config(request, None, true)
                 .await
@@ -168,6 +176,10 @@ pub(crate) async fn open(
         .await
         .unwrap_or(Err(RealtimeError::Unhealthy(UNHEALTHY_AFTER)))
 }
+
+/// How long answering the server's close waits: for the close frame that follows an error
+/// message, and for the reply to go out.
+pub(crate) const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Reads until the first text frame and interprets it as the hello.
 async fn first_message(socket: &mut Socket, endpoint: &Endpoint) -> Result<Hello, RealtimeError> {
@@ -181,7 +193,10 @@ async fn first_message(socket: &mut Socket, endpoint: &Endpoint) -> Result<Hello
                 })
             }
             Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
-            Some(Ok(Message::Close(frame))) => return Err(closed(frame)),
+            Some(Ok(Message::Close(frame))) => {
+                answer_close(socket).await;
+                return Err(closed(frame));
+            }
             Some(Err(error)) => return Err(transport(error)),
             None => {
                 return Err(RealtimeError::Closed {
@@ -215,7 +230,10 @@ async fn first_message(socket: &mut Socket, endpoint: &Endpoint) -> Result<Hello
                 connection_id: None,
                 ..
             } => Err(invalid("the health.check has no connection_id".to_owned())),
-            Frame::Error(error) => Err(RealtimeError::Api(error)),
+            Frame::Error(error) => {
+                await_close(socket).await;
+                Err(RealtimeError::Api(error))
+            }
             Frame::Event(event) => Err(invalid(format!(
                 "expected a health.check, got `{}`",
                 event.event_type()
@@ -223,6 +241,27 @@ async fn first_message(socket: &mut Socket, endpoint: &Endpoint) -> Result<Hello
             Frame::Invalid(frame) => Err(invalid(format!("{frame:?}"))),
         };
     }
+}
+
+/// Answers a close frame the server sent (the close handshake): tungstenite queued the reply
+/// when it read the frame; this sends it. Within [`CLOSE_TIMEOUT`], errors ignored (the
+/// server may be gone already).
+pub(crate) async fn answer_close(socket: &mut Socket) {
+    let _ = tokio::time::timeout(CLOSE_TIMEOUT, socket.flush()).await;
+}
+
+/// After an error message the server closes with 1000: reads until that close frame and
+/// answers it, within [`CLOSE_TIMEOUT`].
+pub(crate) async fn await_close(socket: &mut Socket) {
+    let closing = async {
+        while let Some(Ok(message)) = socket.next().await {
+            if message.is_close() {
+                let _ = socket.flush().await;
+                return;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(CLOSE_TIMEOUT, closing).await;
 }
 
 /// The error for a close frame.

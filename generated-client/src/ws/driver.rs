@@ -16,7 +16,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::connect::{self, Endpoint, Hello, Socket};
+use super::connect::{self, Endpoint, Hello, Socket, CLOSE_TIMEOUT};
 use super::frame::{self, Frame};
 use super::keepalive::{self, KeepAlive};
 use super::token::TokenProvider;
@@ -25,9 +25,6 @@ use super::{
     RealtimeEvent, ReconnectReason, UNHEALTHY_AFTER,
 };
 use crate::auth::Secret;
-
-/// How long closing waits for the close frame to go out and the server's close to come back.
-const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// What the handle asks of the task.
 #[derive(Debug)]
@@ -167,7 +164,10 @@ impl Driver {
                         }
                         // tungstenite answers pings itself.
                         Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
-                        Some(Ok(Message::Close(frame))) => return lost(connect::closed(frame)),
+                        Some(Ok(Message::Close(frame))) => {
+                            connect::answer_close(&mut socket).await;
+                            return lost(connect::closed(frame));
+                        }
                         Some(Err(error)) => return lost(connect::transport(error)),
                         None => return lost(connect::closed(None)),
                     };
@@ -177,6 +177,7 @@ impl Driver {
                         Frame::Invalid(invalid) => self.emit(RealtimeEvent::InvalidFrame(invalid)),
                         Frame::Error(error) => {
                             // The server closes the connection after an error message.
+                            connect::await_close(&mut socket).await;
                             let error = RealtimeError::Api(error);
                             return if error.is_token_expired() && self.provider.is_some() {
                                 End::Lost {

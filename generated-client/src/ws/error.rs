@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::models::ApiError;
+use crate::ApiError;
 
 /// The Stream error code of an expired token.
 pub const TOKEN_EXPIRED: i32 = 40;
@@ -88,6 +88,24 @@ impl RealtimeError {
             .is_some_and(|error| error.code == TOKEN_EXPIRED)
     }
 
+    /// Whether the failure may pass if the connection is tried again: a transport error
+    /// (refused, reset, TLS), an upgrade answered with 5xx or 429, a close without an error
+    /// message, or silence past 35 s. An error message from the server (the precondition
+    /// failure: bad credentials or user data), another refused upgrade, a malformed hello, a
+    /// failing token provider and a bad configuration are not: retrying would fail the same
+    /// way.
+    ///
+    /// [`ConnectionBuilder::connect`](super::ConnectionBuilder::connect) retries exactly these.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            RealtimeError::Transport(_)
+            | RealtimeError::Closed { .. }
+            | RealtimeError::Unhealthy(_) => true,
+            RealtimeError::Handshake { status, .. } => *status >= 500 || *status == 429,
+            _ => false,
+        }
+    }
+
     /// The HTTP status of a refused upgrade, for [`RealtimeError::Handshake`].
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -136,6 +154,24 @@ mod tests {
         };
         assert_eq!(handshake.status(), Some(401));
         assert_eq!(api(4).status(), None);
+    }
+
+    #[test]
+    fn transient_failures() {
+        let handshake = |status| RealtimeError::Handshake {
+            status,
+            body: String::new(),
+        };
+        assert!(handshake(502).is_transient() && handshake(429).is_transient());
+        assert!(!handshake(401).is_transient() && !handshake(404).is_transient());
+        let closed = RealtimeError::Closed {
+            code: Some(1011),
+            reason: String::new(),
+        };
+        assert!(closed.is_transient());
+        assert!(RealtimeError::Unhealthy(Duration::from_secs(35)).is_transient());
+        assert!(!api(40).is_transient() && !api(5).is_transient());
+        assert!(!RealtimeError::Config(String::new()).is_transient());
     }
 
     #[test]

@@ -9,8 +9,14 @@
 //!   parameters, and counts as open once the server's hello arrives: its connection id
 //!   ([`Connection::connection_id`], which some REST calls need) and the user
 //!   ([`Connection::user`]);
+//! - retries the first connection when it fails for a transient reason (a refused or broken
+//!   TCP connection, an upgrade answered with 5xx or 429, a close without an error message,
+//!   no hello within 35 s; see [`RealtimeError::is_transient`]), waiting the reconnect
+//!   backoff in between, up to [`ConnectionBuilder::connect_attempts`] attempts (5 by
+//!   default);
 //! - fails with [`RealtimeError::Api`] and does not retry when the server answers with an
-//!   error instead (invalid credentials or user payload): retrying would fail the same way;
+//!   error instead (invalid credentials or user payload: Stream's "precondition failure", an
+//!   error message then a 1000 close): retrying would fail the same way;
 //! - sends a health check 25 s after each one from the server, and when nothing has arrived
 //!   for 35 s closes the connection and makes a new one;
 //! - reconnects after drops, errors and closes, with jittered exponential backoff capped at
@@ -22,8 +28,10 @@
 //!   events as the generated [`Event`](crate::Event) enum (unknown types as raw JSON),
 //!   [`RealtimeEvent::Recovered`] after every reconnect (events sent in the gap are lost, so
 //!   query the channels again), frames it could not read, and every state change;
-//! - closes with 1000 Normal Closure and stops its background task on
-//!   [`Connection::disconnect`] or when the [`Connection`] is dropped.
+//! - answers the server's close frames (the close handshake), and closes with 1000 Normal
+//!   Closure and stops its background task on [`Connection::disconnect`] or when the
+//!   [`Connection`] is dropped;
+//! - sends the client's `User-Agent` and `X-Stream-Client` headers on the upgrade request.
 //!
 //! ```no_run
 //! use futures_util::StreamExt as _;
@@ -84,7 +92,11 @@ pub use keepalive::{PING_INTERVAL, UNHEALTHY_AFTER};
 
 use crate::auth::Secret;
 use crate::Client;
-use connect::Endpoint;
+use connect::{Endpoint, Hello, Socket};
+
+/// How many times [`ConnectionBuilder::connect`] tries to open the first connection by
+/// default, the first attempt included.
+pub const DEFAULT_CONNECT_ATTEMPTS: u32 = 5;
 use driver::{Command, Driver, Shared};
 use token::TokenProvider;
 
@@ -101,6 +113,7 @@ impl Client {
             user: serde_json::to_value(user).map_err(|error| error.to_string()),
             provider: None,
             backoff: Backoff::new(),
+            connect_attempts: DEFAULT_CONNECT_ATTEMPTS,
         }
     }
 }
@@ -112,6 +125,7 @@ pub struct ConnectionBuilder {
     user: Result<serde_json::Value, String>,
     provider: Option<TokenProvider>,
     backoff: Backoff,
+    connect_attempts: u32,
 }
 
 impl fmt::Debug for ConnectionBuilder {
@@ -121,6 +135,7 @@ impl fmt::Debug for ConnectionBuilder {
             .field("user", &self.user)
             .field("token_provider", &self.provider.is_some())
             .field("backoff", &self.backoff)
+            .field("connect_attempts", &self.connect_attempts)
             .finish()
     }
 }
@@ -158,23 +173,39 @@ impl ConnectionBuilder {
         self
     }
 
-    /// Sets the reconnect backoff (default: [`Backoff::new`], full jitter, cap 25 s).
+    /// Sets the reconnect backoff (default: [`Backoff::new`], full jitter, cap 25 s), which
+    /// also spaces the retries of the first connection.
     pub fn backoff(mut self, backoff: Backoff) -> Self {
         self.backoff = backoff;
+        self
+    }
+
+    /// Sets how many times [`connect`](Self::connect) tries to open the first connection, the
+    /// first attempt included (default [`DEFAULT_CONNECT_ATTEMPTS`], 5; `1` means no retry, and
+    /// 0 counts as 1). Only transient failures are retried
+    /// ([`RealtimeError::is_transient`]), after the [backoff](Self::backoff) delay of each
+    /// attempt: with the default backoff, 5 attempts wait at most 7.5 s in all.
+    pub fn connect_attempts(mut self, attempts: u32) -> Self {
+        self.connect_attempts = attempts.max(1);
         self
     }
 
     /// Connects and waits for the server's hello, then hands the connection to a background
     /// task that keeps it alive.
     ///
-    /// This first attempt is not retried, except once with a new token from the provider
-    /// when the token expired.
+    /// A transient failure ([`RealtimeError::is_transient`]: a refused or broken connection,
+    /// an upgrade answered with 5xx or 429, a close without an error message, no hello within
+    /// 35 s) is retried with the [backoff](Self::backoff), up to
+    /// [`connect_attempts`](Self::connect_attempts) attempts in all. An error message from
+    /// the server (Stream's precondition failure: bad credentials or user data) is never
+    /// retried, except once, at once, with a new token from the provider when the token
+    /// expired.
     ///
     /// # Errors
     ///
-    /// [`RealtimeError::Api`] when the server answers with an error (check
-    /// [`RealtimeError::is_token_expired`]), [`RealtimeError::Handshake`] when the upgrade
-    /// is refused with an HTTP response, [`RealtimeError::Transport`] or
+    /// The error of the last attempt: [`RealtimeError::Api`] when the server answers with an
+    /// error (check [`RealtimeError::is_token_expired`]), [`RealtimeError::Handshake`] when
+    /// the upgrade is refused with an HTTP response, [`RealtimeError::Transport`] or
     /// [`RealtimeError::Closed`] when the connection fails, [`RealtimeError::Unhealthy`] when
     /// no hello arrives within 35 s, [`RealtimeError::InvalidHello`] when the first message is
     /// something else, [`RealtimeError::TokenProvider`] when the provider fails, and
@@ -190,16 +221,15 @@ impl ConnectionBuilder {
             RealtimeError::Config(format!("the user cannot be serialized: {error}"))
         })?;
         let (endpoint, mut token) = Endpoint::new(&self.client, user)?;
-        let (socket, hello) = match connect::open(&endpoint, token.as_ref()).await {
-            Err(error) if error.is_token_expired() => match &self.provider {
-                Some(provider) => {
-                    token = Some(provider.fetch().await?);
-                    connect::open(&endpoint, token.as_ref()).await?
-                }
-                None => return Err(error),
-            },
-            result => result?,
-        };
+        let mut backoff = self.backoff;
+        let (socket, hello) = first_connection(
+            &endpoint,
+            &mut token,
+            self.provider.as_ref(),
+            &mut backoff,
+            self.connect_attempts,
+        )
+        .await?;
 
         let shared = Arc::new(Shared::new(&hello));
         let (events_tx, events_rx) = mpsc::unbounded_channel();
@@ -208,7 +238,7 @@ impl ConnectionBuilder {
             endpoint,
             token,
             provider: self.provider,
-            backoff: self.backoff,
+            backoff,
             shared: Arc::clone(&shared),
             events: events_tx,
             commands: commands_rx,
@@ -222,6 +252,36 @@ impl ConnectionBuilder {
             },
             task: Some(task),
         })
+    }
+}
+
+/// Opens the first connection: retries transient failures after the backoff delay, up to
+/// `attempts` attempts, and an expired token once, at once, with a token from the provider.
+async fn first_connection(
+    endpoint: &Endpoint,
+    token: &mut Option<Secret>,
+    provider: Option<&TokenProvider>,
+    backoff: &mut Backoff,
+    attempts: u32,
+) -> Result<(Socket, Hello), RealtimeError> {
+    let mut attempt = 1;
+    let mut refreshed = false;
+    loop {
+        let error = match connect::open(endpoint, token.as_ref()).await {
+            Ok(session) => return Ok(session),
+            Err(error) => error,
+        };
+        match provider {
+            Some(provider) if error.is_token_expired() && !refreshed => {
+                *token = Some(provider.fetch().await?);
+                refreshed = true;
+            }
+            _ if error.is_transient() && attempt < attempts => {
+                tokio::time::sleep(backoff.delay(attempt)).await;
+                attempt += 1;
+            }
+            _ => return Err(error),
+        }
     }
 }
 

@@ -1694,8 +1694,8 @@ pub struct XiaomiConfig {
 /// General push notification settings of an app.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PushConfig {
-    /// Version of the push notification system.
-    pub version: PushConfigVersion,
+    /// Version of the push notification system. Optional: the service applies partial updates; Stream's docs mark it required.
+    pub version: Option<PushConfigVersion>,
     /// Only send push notifications to users who are not connected.
     pub offline_only: Option<bool>,
     /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
@@ -1704,18 +1704,7 @@ pub struct PushConfig {
     pub __wire: crate::WireState,
 }
 
-impl PushConfig {
-    /// Creates a `PushConfig` from its required fields; the optional ones are `None`.
-    pub fn new(version: PushConfigVersion) -> Self {
-        Self {
-            version,
-            offline_only: None,
-            __wire: crate::WireState::default(),
-        }
-    }
-}
-
-/// Version of the push notification system.
+/// Version of the push notification system. Optional: the service applies partial updates; Stream's docs mark it required.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PushConfigVersion {
     /// `v1`
@@ -1805,28 +1794,14 @@ pub struct FileUploadConfig {
     pub allowed_mime_types: Option<Vec<String>>,
     /// MIME types that may not be uploaded.
     pub blocked_mime_types: Option<Vec<String>>,
-    /// Largest allowed file, in bytes.
+    /// Largest allowed file, in bytes. Optional: the service applies partial updates; Stream's docs mark it required.
     ///
     /// Between 0 and 104857600.
-    pub size_limit: i32,
+    pub size_limit: Option<i32>,
     /// What decoding kept beyond the fields: absent fields, values kept as sent, unknown
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl FileUploadConfig {
-    /// Creates a `FileUploadConfig` from its required fields; the optional ones are `None`.
-    pub fn new(size_limit: i32) -> Self {
-        Self {
-            allowed_file_extensions: None,
-            blocked_file_extensions: None,
-            allowed_mime_types: None,
-            blocked_mime_types: None,
-            size_limit,
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// How content is sent to an external moderation service.

@@ -78,12 +78,12 @@ pub struct CreateChannelTypeRequest {
     pub count_messages: Option<bool>,
     /// Days to keep messages; `infinite` keeps them forever.
     pub message_retention: Option<String>,
-    /// Longest message allowed, in characters.
-    pub max_message_length: i32,
-    /// Automatic moderation mode.
-    pub automod: Automod,
-    /// What automatic moderation does with a message it catches.
-    pub automod_behavior: CreateChannelTypeRequestAutomodBehavior,
+    /// Longest message allowed, in characters. Optional: the service uses its default when it is left out; Stream's docs mark it required.
+    pub max_message_length: Option<i32>,
+    /// Automatic moderation mode. Optional: the service uses its default when it is left out; Stream's docs mark it required.
+    pub automod: Option<Automod>,
+    /// What automatic moderation does with a message it catches. Optional: the service uses its default when it is left out; Stream's docs mark it required.
+    pub automod_behavior: Option<CreateChannelTypeRequestAutomodBehavior>,
     /// Names of the slash commands to enable.
     pub commands: Option<Vec<String>>,
     /// Permission policies of the channel type.
@@ -116,12 +116,7 @@ pub struct CreateChannelTypeRequest {
 
 impl CreateChannelTypeRequest {
     /// Creates a `CreateChannelTypeRequest` from its required fields; the optional ones are `None`.
-    pub fn new(
-        name: impl Into<String>,
-        max_message_length: i32,
-        automod: Automod,
-        automod_behavior: CreateChannelTypeRequestAutomodBehavior,
-    ) -> Self {
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
             typing_events: None,
@@ -142,9 +137,9 @@ impl CreateChannelTypeRequest {
             shared_locations: None,
             count_messages: None,
             message_retention: None,
-            max_message_length,
-            automod,
-            automod_behavior,
+            max_message_length: None,
+            automod: None,
+            automod_behavior: None,
             commands: None,
             permissions: None,
             grants: None,
@@ -286,6 +281,30 @@ impl CreateChannelTypeRequest {
         self
     }
 
+    /// Sets `max_message_length` to `Some(max_message_length)`: Longest message allowed, in characters. Optional: the service uses its default when it is left out; Stream's docs mark it required.
+    #[must_use]
+    pub fn max_message_length(mut self, max_message_length: i32) -> Self {
+        self.max_message_length = Some(max_message_length);
+        self
+    }
+
+    /// Sets `automod` to `Some(automod)`: Automatic moderation mode. Optional: the service uses its default when it is left out; Stream's docs mark it required.
+    #[must_use]
+    pub fn automod(mut self, automod: Automod) -> Self {
+        self.automod = Some(automod);
+        self
+    }
+
+    /// Sets `automod_behavior` to `Some(automod_behavior)`: What automatic moderation does with a message it catches. Optional: the service uses its default when it is left out; Stream's docs mark it required.
+    #[must_use]
+    pub fn automod_behavior(
+        mut self,
+        automod_behavior: CreateChannelTypeRequestAutomodBehavior,
+    ) -> Self {
+        self.automod_behavior = Some(automod_behavior);
+        self
+    }
+
     /// Sets `commands` to `Some(commands)`: Names of the slash commands to enable.
     #[must_use]
     pub fn commands(mut self, commands: Vec<String>) -> Self {
@@ -374,7 +393,7 @@ impl CreateChannelTypeRequest {
     }
 }
 
-/// What automatic moderation does with a message it catches.
+/// What automatic moderation does with a message it catches. Optional: the service uses its default when it is left out; Stream's docs mark it required.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateChannelTypeRequestAutomodBehavior {
     /// `flag`
@@ -838,14 +857,14 @@ pub struct UpdateChannelTypeRequest {
     pub shared_locations: Option<bool>,
     /// Channels keep a message count.
     pub count_messages: Option<bool>,
-    /// Longest message allowed, in characters.
+    /// Longest message allowed, in characters. Optional: the service applies partial updates; Stream's docs mark it required.
     ///
     /// At most 20000.
-    pub max_message_length: i32,
-    /// Automatic moderation mode.
-    pub automod: Automod,
-    /// What automatic moderation does with a message it catches.
-    pub automod_behavior: AutomodBehavior,
+    pub max_message_length: Option<i32>,
+    /// Automatic moderation mode. Optional: the service applies partial updates; Stream's docs mark it required.
+    pub automod: Option<Automod>,
+    /// What automatic moderation does with a message it catches. Optional: the service applies partial updates; Stream's docs mark it required.
+    pub automod_behavior: Option<AutomodBehavior>,
     /// Name of the blocklist to apply.
     pub blocklist: Option<String>,
     /// What happens to a message that matches the blocklist.
@@ -871,52 +890,6 @@ pub struct UpdateChannelTypeRequest {
 }
 
 impl UpdateChannelTypeRequest {
-    /// Creates a `UpdateChannelTypeRequest` from its required fields; the optional ones are `None`.
-    pub fn new(
-        max_message_length: i32,
-        automod: Automod,
-        automod_behavior: AutomodBehavior,
-    ) -> Self {
-        Self {
-            permissions: None,
-            grants: None,
-            partition_size: None,
-            partition_ttl: None,
-            typing_events: None,
-            read_events: None,
-            connect_events: None,
-            delivery_events: None,
-            search: None,
-            reactions: None,
-            replies: None,
-            quotes: None,
-            mutes: None,
-            uploads: None,
-            url_enrichment: None,
-            custom_events: None,
-            push_notifications: None,
-            reminders: None,
-            mark_messages_pending: None,
-            polls: None,
-            user_message_reminders: None,
-            shared_locations: None,
-            count_messages: None,
-            max_message_length,
-            automod,
-            automod_behavior,
-            blocklist: None,
-            blocklist_behavior: None,
-            blocklists: None,
-            allowed_flag_reasons: None,
-            automod_thresholds: None,
-            skip_last_msg_update_for_system_msgs: None,
-            push_level: None,
-            chat_preferences: None,
-            commands: None,
-            __wire: crate::WireState::default(),
-        }
-    }
-
     /// Sets `permissions` to `Some(permissions)`: Permission policies of the channel type.
     #[must_use]
     pub fn permissions(mut self, permissions: Vec<PolicyRequest>) -> Self {
@@ -1080,6 +1053,29 @@ impl UpdateChannelTypeRequest {
     #[must_use]
     pub fn count_messages(mut self, count_messages: bool) -> Self {
         self.count_messages = Some(count_messages);
+        self
+    }
+
+    /// Sets `max_message_length` to `Some(max_message_length)`: Longest message allowed, in characters. Optional: the service applies partial updates; Stream's docs mark it required.
+    ///
+    /// At most 20000.
+    #[must_use]
+    pub fn max_message_length(mut self, max_message_length: i32) -> Self {
+        self.max_message_length = Some(max_message_length);
+        self
+    }
+
+    /// Sets `automod` to `Some(automod)`: Automatic moderation mode. Optional: the service applies partial updates; Stream's docs mark it required.
+    #[must_use]
+    pub fn automod(mut self, automod: Automod) -> Self {
+        self.automod = Some(automod);
+        self
+    }
+
+    /// Sets `automod_behavior` to `Some(automod_behavior)`: What automatic moderation does with a message it catches. Optional: the service applies partial updates; Stream's docs mark it required.
+    #[must_use]
+    pub fn automod_behavior(mut self, automod_behavior: AutomodBehavior) -> Self {
+        self.automod_behavior = Some(automod_behavior);
         self
     }
 

@@ -4390,18 +4390,18 @@ impl ChannelMute {
 pub struct UserWatchingStartEvent {
     /// When the event happened.
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When the server received the event.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Channel CID (`type:id`).
     pub cid: Option<String>,
     /// Channel ID.
     pub channel_id: Option<String>,
     /// Channel type.
     pub channel_type: Option<String>,
-    /// Team of the channel.
-    pub team: Option<String>,
     /// Absent in some events.
     pub user: Option<UserResponseCommonFields>,
     /// Number of users watching the channel.
-    pub watcher_count: Option<i32>,
+    pub watcher_count: i32,
     /// Custom data: the keys beyond the documented fields, sent and received as
     /// top-level keys of the object. Keys named like a documented field are not sent.
     pub custom: serde_json::Map<String, serde_json::Value>,
@@ -4413,15 +4413,15 @@ pub struct UserWatchingStartEvent {
 
 impl UserWatchingStartEvent {
     /// Creates a `UserWatchingStartEvent` from its required fields; the optional ones are `None`.
-    pub fn new(created_at: chrono::DateTime<chrono::Utc>) -> Self {
+    pub fn new(created_at: chrono::DateTime<chrono::Utc>, watcher_count: i32) -> Self {
         Self {
             created_at,
+            received_at: None,
             cid: None,
             channel_id: None,
             channel_type: None,
-            team: None,
             user: None,
-            watcher_count: None,
+            watcher_count,
             custom: serde_json::Map::new(),
             __wire: crate::WireState::default(),
         }
@@ -5191,7 +5191,7 @@ impl crate::Client {
         body: &QueryChannelsRequest,
     ) -> crate::Pages<'_, QueryChannelsRequest, ChannelStateResponseFields> {
         let body = body.clone();
-        let paging = crate::OffsetPaging {
+        let __paging = crate::OffsetPaging {
             offset: body.offset.and_then(|offset| u32::try_from(offset).ok()),
             limit: body.limit.and_then(|limit| u32::try_from(limit).ok()),
             max_offset: Some(1000),
@@ -5201,7 +5201,7 @@ impl crate::Client {
             move |body| self.query_channels(body),
             |page| page.channels,
             |body, offset| body.offset = Some(i32::try_from(offset).unwrap_or(i32::MAX)),
-            paging,
+            __paging,
         )
     }
 

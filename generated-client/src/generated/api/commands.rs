@@ -142,10 +142,10 @@ impl GetCommandResponse {
 /// New settings of a custom command.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UpdateCommandRequest {
-    /// What the command does.
+    /// What the command does. Optional: the service applies partial updates; Stream's docs mark it required.
     ///
     /// At most 255 characters.
-    pub description: String,
+    pub description: Option<String>,
     /// Help text for the command's arguments.
     ///
     /// At most 255 characters.
@@ -158,18 +158,6 @@ pub struct UpdateCommandRequest {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl UpdateCommandRequest {
-    /// Creates a `UpdateCommandRequest` from its required fields; the optional ones are `None`.
-    pub fn new(description: impl Into<String>) -> Self {
-        Self {
-            description: description.into(),
-            args: None,
-            set: None,
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// The updated command.

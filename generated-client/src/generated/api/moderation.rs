@@ -476,10 +476,10 @@ pub struct MuteUserRequest {
     ///
     /// At most 1000 items.
     pub target_ids: Option<Vec<String>>,
-    /// Length of the mute in minutes.
+    /// Length of the mute in minutes. Optional: without it the mute never expires; Stream's docs mark it required.
     ///
     /// At least 0.
-    pub timeout: i64,
+    pub timeout: Option<i64>,
     /// ID of the user to act for (server-side only).
     pub user_id: Option<String>,
     /// User to act for (server-side only).
@@ -488,19 +488,6 @@ pub struct MuteUserRequest {
     /// keys and mismatch records (see [`WireObject`](crate::WireObject)). Leave it to
     /// `Default::default()` when building the object.
     pub __wire: crate::WireState,
-}
-
-impl MuteUserRequest {
-    /// Creates a `MuteUserRequest` from its required fields; the optional ones are `None`.
-    pub fn new(timeout: i64) -> Self {
-        Self {
-            target_ids: None,
-            timeout,
-            user_id: None,
-            user: None,
-            __wire: crate::WireState::default(),
-        }
-    }
 }
 
 /// The mutes that were created.
@@ -2155,7 +2142,7 @@ impl crate::Client {
         {
             query.payload.get_or_insert_with(Default::default).limit = Some(300);
         }
-        let paging = crate::OffsetPaging {
+        let __paging = crate::OffsetPaging {
             offset: query
                 .payload
                 .as_ref()
@@ -2177,7 +2164,7 @@ impl crate::Client {
                     i32::try_from(offset).unwrap_or(i32::MAX),
                 );
             },
-            paging,
+            __paging,
         )
     }
 
@@ -2228,7 +2215,7 @@ impl crate::Client {
         {
             query.payload.get_or_insert_with(Default::default).limit = Some(300);
         }
-        let paging = crate::OffsetPaging {
+        let __paging = crate::OffsetPaging {
             offset: query
                 .payload
                 .as_ref()
@@ -2250,7 +2237,7 @@ impl crate::Client {
                     i32::try_from(offset).unwrap_or(i32::MAX),
                 );
             },
-            paging,
+            __paging,
         )
     }
 
@@ -2323,7 +2310,7 @@ impl crate::Client {
         {
             query.payload.get_or_insert_with(Default::default).limit = Some(300);
         }
-        let paging = crate::OffsetPaging {
+        let __paging = crate::OffsetPaging {
             offset: query
                 .payload
                 .as_ref()
@@ -2345,7 +2332,7 @@ impl crate::Client {
                     i32::try_from(offset).unwrap_or(i32::MAX),
                 );
             },
-            paging,
+            __paging,
         )
     }
 

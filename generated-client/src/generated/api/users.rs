@@ -2300,7 +2300,7 @@ impl crate::Client {
         {
             query.payload.get_or_insert_with(Default::default).limit = Some(100);
         }
-        let paging = crate::OffsetPaging {
+        let __paging = crate::OffsetPaging {
             offset: query
                 .payload
                 .as_ref()
@@ -2322,7 +2322,7 @@ impl crate::Client {
                     i32::try_from(offset).unwrap_or(i32::MAX),
                 );
             },
-            paging,
+            __paging,
         )
     }
 

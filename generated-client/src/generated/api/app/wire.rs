@@ -1016,11 +1016,11 @@ impl __rt::Object for PushConfig {
         schema: "PushConfig",
         custom: false,
         fields: &[
-            __rt::Field { name: "version", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "version", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "offline_only", flags: __rt::OPTIONAL, nested: None },
         ],
         slots: &[0, 0, 2, 1],
-        required: 1,
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1028,7 +1028,7 @@ impl __rt::Object for PushConfig {
         let mut __value = Self::default();
         while let Some(__key) = __reader.next_key(&mut __map) {
             match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.version),
+                0 => __reader.option(&mut __map, 0, &mut __value.version),
                 1 => __reader.option(&mut __map, 1, &mut __value.offline_only),
                 _ => __reader.unknown(&mut __map, __key),
             }
@@ -1041,7 +1041,7 @@ impl __rt::Object for PushConfig {
 impl serde::Serialize for PushConfig {
     fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
-        __map.required(0, &self.version);
+        __map.optional(0, &self.version);
         __map.optional(1, &self.offline_only);
         __map.end(None)
     }
@@ -1068,10 +1068,10 @@ impl __rt::Object for FileUploadConfig {
             __rt::Field { name: "blocked_file_extensions", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "allowed_mime_types", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "blocked_mime_types", flags: __rt::OPTIONAL, nested: None },
-            __rt::Field { name: "size_limit", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "size_limit", flags: __rt::OPTIONAL, nested: None },
         ],
         slots: &[0, 0, 0, 0, 0, 0, 3, 2, 0, 0, 5, 0, 0, 4, 0, 1],
-        required: 1,
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -1083,7 +1083,7 @@ impl __rt::Object for FileUploadConfig {
                 1 => __reader.option(&mut __map, 1, &mut __value.blocked_file_extensions),
                 2 => __reader.option(&mut __map, 2, &mut __value.allowed_mime_types),
                 3 => __reader.option(&mut __map, 3, &mut __value.blocked_mime_types),
-                4 => __reader.value(&mut __map, 4, &mut __value.size_limit),
+                4 => __reader.option(&mut __map, 4, &mut __value.size_limit),
                 _ => __reader.unknown(&mut __map, __key),
             }
         }
@@ -1099,7 +1099,7 @@ impl serde::Serialize for FileUploadConfig {
         __map.optional(1, &self.blocked_file_extensions);
         __map.optional(2, &self.allowed_mime_types);
         __map.optional(3, &self.blocked_mime_types);
-        __map.required(4, &self.size_limit);
+        __map.optional(4, &self.size_limit);
         __map.end(None)
     }
 }

@@ -79,9 +79,9 @@ impl __rt::Object for CreateChannelTypeRequest {
             __rt::Field { name: "shared_locations", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "count_messages", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "message_retention", flags: __rt::OPTIONAL, nested: None },
-            __rt::Field { name: "max_message_length", flags: __rt::REQUIRED, nested: None },
-            __rt::Field { name: "automod", flags: __rt::REQUIRED, nested: Some("") },
-            __rt::Field { name: "automod_behavior", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "max_message_length", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automod", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "automod_behavior", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "commands", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "permissions", flags: __rt::OPTIONAL, nested: Some("[]") },
             __rt::Field { name: "grants", flags: __rt::OPTIONAL, nested: None },
@@ -95,7 +95,7 @@ impl __rt::Object for CreateChannelTypeRequest {
             __rt::Field { name: "chat_preferences", flags: __rt::OPTIONAL, nested: Some("") },
         ],
         slots: &[0, 0, 25, 0, 0, 0, 0, 0, 0, 27, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 15, 0, 0, 5, 0, 0, 0, 0, 0, 0, 19, 0, 0, 0, 0, 0, 33, 14, 32, 0, 0, 0, 0, 0, 0, 0, 0, 0, 29, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 23, 26, 18, 12, 0, 0, 30, 11, 0, 3, 0, 31, 0, 16, 2, 8, 21, 0, 0, 0, 24, 0, 17, 13, 20, 22, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 28, 0, 0],
-        required: 4,
+        required: 1,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -122,9 +122,9 @@ impl __rt::Object for CreateChannelTypeRequest {
                 16 => __reader.option(&mut __map, 16, &mut __value.shared_locations),
                 17 => __reader.option(&mut __map, 17, &mut __value.count_messages),
                 18 => __reader.option(&mut __map, 18, &mut __value.message_retention),
-                19 => __reader.value(&mut __map, 19, &mut __value.max_message_length),
-                20 => __reader.value(&mut __map, 20, &mut __value.automod),
-                21 => __reader.value(&mut __map, 21, &mut __value.automod_behavior),
+                19 => __reader.option(&mut __map, 19, &mut __value.max_message_length),
+                20 => __reader.option(&mut __map, 20, &mut __value.automod),
+                21 => __reader.option(&mut __map, 21, &mut __value.automod_behavior),
                 22 => __reader.option(&mut __map, 22, &mut __value.commands),
                 23 => __reader.option(&mut __map, 23, &mut __value.permissions),
                 24 => __reader.option(&mut __map, 24, &mut __value.grants),
@@ -166,9 +166,9 @@ impl serde::Serialize for CreateChannelTypeRequest {
         __map.optional(16, &self.shared_locations);
         __map.optional(17, &self.count_messages);
         __map.optional(18, &self.message_retention);
-        __map.required(19, &self.max_message_length);
-        __map.required(20, &self.automod);
-        __map.required(21, &self.automod_behavior);
+        __map.optional(19, &self.max_message_length);
+        __map.optional(20, &self.automod);
+        __map.optional(21, &self.automod_behavior);
         __map.optional(22, &self.commands);
         __map.optional(23, &self.permissions);
         __map.optional(24, &self.grants);
@@ -542,9 +542,9 @@ impl __rt::Object for UpdateChannelTypeRequest {
             __rt::Field { name: "user_message_reminders", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "shared_locations", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "count_messages", flags: __rt::OPTIONAL, nested: None },
-            __rt::Field { name: "max_message_length", flags: __rt::REQUIRED, nested: None },
-            __rt::Field { name: "automod", flags: __rt::REQUIRED, nested: Some("") },
-            __rt::Field { name: "automod_behavior", flags: __rt::REQUIRED, nested: Some("") },
+            __rt::Field { name: "max_message_length", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "automod", flags: __rt::OPTIONAL, nested: Some("") },
+            __rt::Field { name: "automod_behavior", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "blocklist", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "blocklist_behavior", flags: __rt::OPTIONAL, nested: Some("") },
             __rt::Field { name: "blocklists", flags: __rt::OPTIONAL, nested: Some("[]") },
@@ -556,7 +556,7 @@ impl __rt::Object for UpdateChannelTypeRequest {
             __rt::Field { name: "commands", flags: __rt::OPTIONAL, nested: None },
         ],
         slots: &[0, 0, 2, 0, 30, 0, 0, 0, 0, 12, 28, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 31, 20, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 34, 19, 33, 18, 0, 0, 0, 0, 0, 0, 0, 0, 3, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 13, 0, 0, 0, 11, 0, 0, 0, 0, 0, 0, 0, 0, 14, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 27, 35, 23, 16, 0, 0, 4, 15, 0, 6, 0, 32, 0, 21, 5, 9, 25, 0, 0, 0, 1, 0, 22, 17, 24, 26, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 29, 0, 0],
-        required: 3,
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -587,9 +587,9 @@ impl __rt::Object for UpdateChannelTypeRequest {
                 20 => __reader.option(&mut __map, 20, &mut __value.user_message_reminders),
                 21 => __reader.option(&mut __map, 21, &mut __value.shared_locations),
                 22 => __reader.option(&mut __map, 22, &mut __value.count_messages),
-                23 => __reader.value(&mut __map, 23, &mut __value.max_message_length),
-                24 => __reader.value(&mut __map, 24, &mut __value.automod),
-                25 => __reader.value(&mut __map, 25, &mut __value.automod_behavior),
+                23 => __reader.option(&mut __map, 23, &mut __value.max_message_length),
+                24 => __reader.option(&mut __map, 24, &mut __value.automod),
+                25 => __reader.option(&mut __map, 25, &mut __value.automod_behavior),
                 26 => __reader.option(&mut __map, 26, &mut __value.blocklist),
                 27 => __reader.option(&mut __map, 27, &mut __value.blocklist_behavior),
                 28 => __reader.option(&mut __map, 28, &mut __value.blocklists),
@@ -633,9 +633,9 @@ impl serde::Serialize for UpdateChannelTypeRequest {
         __map.optional(20, &self.user_message_reminders);
         __map.optional(21, &self.shared_locations);
         __map.optional(22, &self.count_messages);
-        __map.required(23, &self.max_message_length);
-        __map.required(24, &self.automod);
-        __map.required(25, &self.automod_behavior);
+        __map.optional(23, &self.max_message_length);
+        __map.optional(24, &self.automod);
+        __map.optional(25, &self.automod_behavior);
         __map.optional(26, &self.blocklist);
         __map.optional(27, &self.blocklist_behavior);
         __map.optional(28, &self.blocklists);

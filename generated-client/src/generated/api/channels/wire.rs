@@ -5104,15 +5104,15 @@ impl __rt::Object for UserWatchingStartEvent {
         custom: true,
         fields: &[
             __rt::Field { name: "created_at", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "received_at", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "cid", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "channel_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "channel_type", flags: __rt::OPTIONAL, nested: None },
-            __rt::Field { name: "team", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
-            __rt::Field { name: "watcher_count", flags: __rt::OPTIONAL, nested: None },
+            __rt::Field { name: "watcher_count", flags: __rt::REQUIRED, nested: None },
         ],
-        slots: &[0, 0, 4, 0, 5, 0, 0, 0, 1, 0, 3, 2, 6, 0, 0, 7],
-        required: 1,
+        slots: &[2, 0, 5, 0, 0, 0, 0, 0, 1, 0, 4, 3, 6, 0, 0, 7],
+        required: 2,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -5121,12 +5121,12 @@ impl __rt::Object for UserWatchingStartEvent {
         while let Some(__key) = __reader.next_key(&mut __map) {
             match __reader.field_index(&__key) {
                 0 => __reader.value(&mut __map, 0, &mut __value.created_at),
-                1 => __reader.option(&mut __map, 1, &mut __value.cid),
-                2 => __reader.option(&mut __map, 2, &mut __value.channel_id),
-                3 => __reader.option(&mut __map, 3, &mut __value.channel_type),
-                4 => __reader.option(&mut __map, 4, &mut __value.team),
+                1 => __reader.option(&mut __map, 1, &mut __value.received_at),
+                2 => __reader.option(&mut __map, 2, &mut __value.cid),
+                3 => __reader.option(&mut __map, 3, &mut __value.channel_id),
+                4 => __reader.option(&mut __map, 4, &mut __value.channel_type),
                 5 => __reader.option(&mut __map, 5, &mut __value.user),
-                6 => __reader.option(&mut __map, 6, &mut __value.watcher_count),
+                6 => __reader.value(&mut __map, 6, &mut __value.watcher_count),
                 _ => __reader.unknown(&mut __map, __key),
             }
         }
@@ -5140,12 +5140,12 @@ impl serde::Serialize for UserWatchingStartEvent {
     fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
         __map.required(0, &self.created_at);
-        __map.optional(1, &self.cid);
-        __map.optional(2, &self.channel_id);
-        __map.optional(3, &self.channel_type);
-        __map.optional(4, &self.team);
+        __map.optional(1, &self.received_at);
+        __map.optional(2, &self.cid);
+        __map.optional(3, &self.channel_id);
+        __map.optional(4, &self.channel_type);
         __map.optional(5, &self.user);
-        __map.optional(6, &self.watcher_count);
+        __map.required(6, &self.watcher_count);
         __map.end(Some(&self.custom))
     }
 }

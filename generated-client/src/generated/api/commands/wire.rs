@@ -225,12 +225,12 @@ impl __rt::Object for UpdateCommandRequest {
         schema: "UpdateCommandRequest",
         custom: false,
         fields: &[
-            __rt::Field { name: "description", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "description", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "args", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "set", flags: __rt::OPTIONAL, nested: None },
         ],
         slots: &[0, 0, 2, 3, 0, 0, 0, 1],
-        required: 1,
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -238,7 +238,7 @@ impl __rt::Object for UpdateCommandRequest {
         let mut __value = Self::default();
         while let Some(__key) = __reader.next_key(&mut __map) {
             match __reader.field_index(&__key) {
-                0 => __reader.value(&mut __map, 0, &mut __value.description),
+                0 => __reader.option(&mut __map, 0, &mut __value.description),
                 1 => __reader.option(&mut __map, 1, &mut __value.args),
                 2 => __reader.option(&mut __map, 2, &mut __value.set),
                 _ => __reader.unknown(&mut __map, __key),
@@ -252,7 +252,7 @@ impl __rt::Object for UpdateCommandRequest {
 impl serde::Serialize for UpdateCommandRequest {
     fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
-        __map.required(0, &self.description);
+        __map.optional(0, &self.description);
         __map.optional(1, &self.args);
         __map.optional(2, &self.set);
         __map.end(None)

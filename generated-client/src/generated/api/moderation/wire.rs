@@ -543,12 +543,12 @@ impl __rt::Object for MuteUserRequest {
         custom: false,
         fields: &[
             __rt::Field { name: "target_ids", flags: __rt::OPTIONAL, nested: None },
-            __rt::Field { name: "timeout", flags: __rt::REQUIRED, nested: None },
+            __rt::Field { name: "timeout", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user_id", flags: __rt::OPTIONAL, nested: None },
             __rt::Field { name: "user", flags: __rt::OPTIONAL, nested: Some("") },
         ],
         slots: &[0, 0, 1, 0, 2, 4, 0, 3],
-        required: 1,
+        required: 0,
     };
 
     fn decode<'de, __A: serde::de::MapAccess<'de>>(mut __map: __A) -> Result<Self, __A::Error> {
@@ -557,7 +557,7 @@ impl __rt::Object for MuteUserRequest {
         while let Some(__key) = __reader.next_key(&mut __map) {
             match __reader.field_index(&__key) {
                 0 => __reader.option(&mut __map, 0, &mut __value.target_ids),
-                1 => __reader.value(&mut __map, 1, &mut __value.timeout),
+                1 => __reader.option(&mut __map, 1, &mut __value.timeout),
                 2 => __reader.option(&mut __map, 2, &mut __value.user_id),
                 3 => __reader.option(&mut __map, 3, &mut __value.user),
                 _ => __reader.unknown(&mut __map, __key),
@@ -572,7 +572,7 @@ impl serde::Serialize for MuteUserRequest {
     fn serialize<__S: serde::Serializer>(&self, __serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut __map = __rt::writer(__serializer, Self::FIELDS, &self.__wire)?;
         __map.optional(0, &self.target_ids);
-        __map.required(1, &self.timeout);
+        __map.optional(1, &self.timeout);
         __map.optional(2, &self.user_id);
         __map.optional(3, &self.user);
         __map.end(None)
