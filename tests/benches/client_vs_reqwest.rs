@@ -82,8 +82,15 @@ fn main() {
     let (mut server, url) = start_server(pinned);
     if let Some(at) = args.iter().position(|arg| arg == "--request-count") {
         // For instruction counts under callgrind: `--request-count typed|raw N`.
-        let side = if args[at + 1] == "typed" { Side::Typed } else { Side::Raw };
-        let requests = args.get(at + 2).and_then(|n| n.parse().ok()).unwrap_or(1000);
+        let side = if args[at + 1] == "typed" {
+            Side::Typed
+        } else {
+            Side::Raw
+        };
+        let requests = args
+            .get(at + 2)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1000);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

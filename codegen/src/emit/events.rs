@@ -152,13 +152,16 @@ pub(super) fn emit(api: &Api) -> TokenStream {
         }
     };
     // With no known events, every event is `Unknown`; single-arm matches would be noise.
-    let (event_type_body, from_slice_body, payload_body, serialize_body) = if api.events.is_empty()
+    let (event_type_body, from_slice_body, payload_body, serialize_body, mismatches_body) = if api
+        .events
+        .is_empty()
     {
         (
             quote! { let Self::Unknown(value) = self; value.get("type").and_then(serde_json::Value::as_str).unwrap_or_default() },
             quote! { Ok(Self::Unknown(crate::decode::unknown_event(json)?)) },
             quote! { None },
             quote! { let Self::Unknown(value) = self; serde::Serialize::serialize(value, serializer) },
+            quote! { std::borrow::Cow::Owned(vec![crate::Mismatch::unknown_event_type(self.event_type())]) },
         )
     } else {
         (
@@ -184,6 +187,15 @@ pub(super) fn emit(api: &Api) -> TokenStream {
                 match self {
                     #(#encode_arms)*
                     Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+                }
+            },
+            quote! {
+                match (self, self.payload()) {
+                    (_, Some(payload)) => std::borrow::Cow::Borrowed(payload.mismatches()),
+                    (Self::Unknown(_), None) => {
+                        std::borrow::Cow::Owned(vec![crate::Mismatch::unknown_event_type(self.event_type())])
+                    }
+                    _ => std::borrow::Cow::Borrowed(&[]),
                 }
             },
         )
@@ -240,13 +252,7 @@ pub(super) fn emit(api: &Api) -> TokenStream {
             #[doc = " records, and an `unknown_event_type` record for a type the spec does not list"]
             #[doc = " ([`Event::Unknown`], and an app's custom events)."]
             pub fn mismatches(&self) -> std::borrow::Cow<'_, [crate::Mismatch]> {
-                match (self, self.payload()) {
-                    (_, Some(payload)) => std::borrow::Cow::Borrowed(payload.mismatches()),
-                    (Self::Unknown(_), None) => {
-                        std::borrow::Cow::Owned(vec![crate::Mismatch::unknown_event_type(self.event_type())])
-                    }
-                    _ => std::borrow::Cow::Borrowed(&[]),
-                }
+                #mismatches_body
             }
         }
 
