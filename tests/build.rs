@@ -114,6 +114,11 @@ fn dispatch(api: &Api) -> String {
                 "        {name:?} => roundtrip_custom::<models::{name}>(json, |value| &value.custom),"
             )
             .unwrap(),
+            SchemaKind::Object(_)
+                if stream_chat_codegen::runtime_types::provided(&schema.spec_name).is_none() =>
+            {
+                writeln!(code, "        {name:?} => roundtrip_object::<models::{name}>(json),").unwrap()
+            }
             _ => writeln!(code, "        {name:?} => roundtrip_as::<models::{name}>(json),").unwrap(),
         }
     }
